@@ -1,0 +1,797 @@
+//! Entity stage: a TOML entity list (built-in or `--entities FILE`) → a validated [`EntityList`].
+//!
+//! The list is data that changes with the law, so it lives in `data/` and is parsed here, once,
+//! into types the matcher can trust: every reference resolves, every fact has a source and a grade,
+//! every domain is a real host name. Parsing collects *all* problems before failing, so a
+//! maintainer fixing a list sees every mistake in one run.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use crate::error::InputError;
+use crate::matching::normalize;
+
+/// The list compiled into the binary, used unless `--entities` replaces it.
+pub const BUILTIN_TOML: &str = include_str!("../../data/entities.toml");
+/// The name the built-in list is reported under.
+pub const BUILTIN_ORIGIN: &str = "built-in:data/entities.toml";
+
+/// How well a fact is established (see shared/LEGAL.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Grade {
+    /// Read in the Federal Register or an agency text.
+    Primary,
+    /// Reported consistently by summaries quoting the agency.
+    Secondary,
+    /// Found once or not confirmed: a weak signal that never fails a build alone.
+    Unverified,
+}
+
+/// What sort of party an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntityKind {
+    /// A family of companies; brand, domains and products are attached to it.
+    Group,
+    /// One legal person (a company).
+    Company,
+    /// A natural person: weak evidence on its own.
+    Person,
+    /// Anything else (vessels, organisations without a legal form…).
+    Other,
+}
+
+/// How strongly an alias identifies its entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strength {
+    /// A legal or trading name: attribution to it is confirmed.
+    #[default]
+    Name,
+    /// A brand word that other people may also carry (a surname, say): probable at most.
+    Brand,
+}
+
+/// A citable source of facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub citation: String,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub grade: Grade,
+}
+
+/// A date on which a programme's restriction takes an effect.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgrammeDate {
+    pub date: NaiveDate,
+    /// A stable kebab-case code (`new-business`, `updates-resale-integration`, `listed`).
+    pub effect: String,
+    pub text: String,
+    pub source: String,
+    pub grade: Grade,
+}
+
+/// A product category the programme does not reach.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exemption {
+    pub category: String,
+    pub text: String,
+    pub source: String,
+    pub grade: Grade,
+}
+
+/// A legal instrument that lists entities.
+#[derive(Debug, Clone, Serialize)]
+pub struct Programme {
+    pub id: String,
+    pub title: String,
+    pub authority: String,
+    pub scope: String,
+    pub source: String,
+    pub grade: Grade,
+    /// Context only (a related action): reported, never the reason a build fails on its own.
+    pub context: bool,
+    pub dates: Vec<ProgrammeDate>,
+    pub exempt: Vec<Exemption>,
+}
+
+/// A name an entity is known by.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alias {
+    pub name: String,
+    pub script: Option<String>,
+    pub strength: Strength,
+    pub note: Option<String>,
+    pub source: String,
+    pub grade: Grade,
+}
+
+/// A domain serving the entity's content (matches the domain and its sub-domains, whole labels).
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainId {
+    /// Normalised host name.
+    pub domain: String,
+    pub category: Option<String>,
+    pub note: Option<String>,
+    pub source: String,
+    pub grade: Grade,
+}
+
+/// An organisation or user on a code-hosting service.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgId {
+    pub host: String,
+    pub name: String,
+    pub source: String,
+    pub grade: Grade,
+}
+
+/// A code-signing certificate subject.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignerId {
+    pub subject: String,
+    pub source: String,
+    pub grade: Grade,
+}
+
+/// A product, with its category (which decides exemptions).
+#[derive(Debug, Clone, Serialize)]
+pub struct Product {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub category: String,
+    pub note: Option<String>,
+    pub source: String,
+    pub grade: Grade,
+}
+
+/// One listed party.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entity {
+    pub id: String,
+    pub kind: EntityKind,
+    pub name: String,
+    pub short: Option<String>,
+    pub legal_form: Option<String>,
+    pub country: Option<String>,
+    pub group: Option<String>,
+    pub programmes: Vec<String>,
+    pub note: Option<String>,
+    pub source: String,
+    pub grade: Grade,
+    pub aliases: Vec<Alias>,
+    pub domains: Vec<DomainId>,
+    pub orgs: Vec<OrgId>,
+    pub signers: Vec<SignerId>,
+    pub products: Vec<Product>,
+}
+
+impl Entity {
+    /// The name shown in reports.
+    pub fn display_name(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// The list's own identity, shown in every report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListMeta {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub updated: NaiveDate,
+    /// Where it was loaded from: `built-in:…` or a file path.
+    pub origin: String,
+    /// `sha256:` of the file's bytes.
+    pub digest: String,
+}
+
+/// A validated entity list.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityList {
+    pub list: ListMeta,
+    pub sources: Vec<Source>,
+    pub programmes: Vec<Programme>,
+    pub entities: Vec<Entity>,
+}
+
+impl EntityList {
+    /// The list compiled into the binary.
+    pub fn builtin() -> Result<EntityList, InputError> {
+        EntityList::parse(BUILTIN_TOML, BUILTIN_ORIGIN)
+    }
+
+    /// Reads and validates a list file.
+    pub fn load(path: &camino::Utf8Path) -> Result<EntityList, InputError> {
+        let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
+            path: path.to_string(),
+            source: e,
+        })?;
+        EntityList::parse(&text, path.as_str())
+    }
+
+    /// Parses and validates list text; `origin` names it in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<EntityList, InputError> {
+        let raw: RawList = toml::from_str(text).map_err(|e| InputError::Toml {
+            path: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        let digest = format!("sha256:{}", hex::encode(Sha256::digest(text.as_bytes())));
+        let mut v = Validator {
+            text,
+            origin,
+            problems: Vec::new(),
+        };
+        let list = v.validate(raw, digest);
+        if v.problems.is_empty() {
+            Ok(list)
+        } else {
+            Err(InputError::Invalid {
+                path: origin.to_string(),
+                problems: v.problems,
+            })
+        }
+    }
+
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.id == id)
+    }
+
+    pub fn programme(&self, id: &str) -> Option<&Programme> {
+        self.programmes.iter().find(|p| p.id == id)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// The programmes that apply to an entity: its own, then its group's.
+    pub fn programmes_of<'a>(&'a self, entity: &'a Entity) -> Vec<&'a Programme> {
+        let mut ids: BTreeSet<&str> = entity.programmes.iter().map(String::as_str).collect();
+        if let Some(group) = entity.group.as_deref().and_then(|g| self.entity(g)) {
+            ids.extend(group.programmes.iter().map(String::as_str));
+        }
+        self.programmes
+            .iter()
+            .filter(|p| ids.contains(p.id.as_str()))
+            .collect()
+    }
+
+    /// Exempt product categories of the programmes that apply to an entity.
+    pub fn exempt_categories<'a>(&'a self, entity: &'a Entity) -> BTreeSet<&'a str> {
+        self.programmes_of(entity)
+            .into_iter()
+            .filter(|p| !p.context)
+            .flat_map(|p| p.exempt.iter().map(|e| e.category.as_str()))
+            .collect()
+    }
+}
+
+impl fmt::Display for ListMeta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} ({}, {})",
+            self.id,
+            self.version,
+            self.updated,
+            short_digest(&self.digest)
+        )
+    }
+}
+
+/// `sha256:0123456789ab`: enough of a digest to tell two lists apart at a glance.
+pub fn short_digest(digest: &str) -> &str {
+    let end = digest
+        .find(':')
+        .map(|i| (i + 13).min(digest.len()))
+        .unwrap_or(digest.len().min(12));
+    &digest[..end]
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file format, as written. `deny_unknown_fields` everywhere: a misspelt key is an error,
+// never a silently ignored fact.
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawList {
+    list: RawMeta,
+    #[serde(default)]
+    source: Vec<RawSource>,
+    #[serde(default)]
+    programme: Vec<RawProgramme>,
+    #[serde(default)]
+    entity: Vec<RawEntity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    id: String,
+    title: String,
+    version: String,
+    updated: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    id: Spanned<String>,
+    title: String,
+    citation: String,
+    publisher: Option<String>,
+    url: Option<String>,
+    grade: Grade,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProgramme {
+    id: Spanned<String>,
+    title: String,
+    authority: String,
+    scope: String,
+    source: Spanned<String>,
+    grade: Grade,
+    #[serde(default)]
+    context: bool,
+    #[serde(default)]
+    date: Vec<RawDate>,
+    #[serde(default)]
+    exempt: Vec<RawExempt>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDate {
+    date: Spanned<String>,
+    effect: String,
+    text: String,
+    source: Spanned<String>,
+    grade: Grade,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExempt {
+    category: String,
+    text: String,
+    source: Spanned<String>,
+    grade: Grade,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntity {
+    id: Spanned<String>,
+    kind: EntityKind,
+    name: String,
+    short: Option<String>,
+    legal_form: Option<String>,
+    country: Option<String>,
+    group: Option<Spanned<String>>,
+    #[serde(default)]
+    programmes: Vec<Spanned<String>>,
+    note: Option<String>,
+    source: Spanned<String>,
+    grade: Grade,
+    #[serde(default)]
+    alias: Vec<RawAlias>,
+    #[serde(default)]
+    domain: Vec<RawDomain>,
+    #[serde(default)]
+    org: Vec<RawOrg>,
+    #[serde(default)]
+    signer: Vec<RawSigner>,
+    #[serde(default)]
+    product: Vec<RawProduct>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlias {
+    name: Spanned<String>,
+    script: Option<String>,
+    #[serde(default)]
+    strength: Strength,
+    note: Option<String>,
+    source: Spanned<String>,
+    grade: Grade,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDomain {
+    domain: Spanned<String>,
+    category: Option<String>,
+    note: Option<String>,
+    source: Spanned<String>,
+    grade: Grade,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrg {
+    host: Spanned<String>,
+    name: Spanned<String>,
+    source: Spanned<String>,
+    grade: Grade,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSigner {
+    subject: Spanned<String>,
+    source: Spanned<String>,
+    grade: Grade,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProduct {
+    name: Spanned<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    category: String,
+    note: Option<String>,
+    source: Spanned<String>,
+    grade: Grade,
+}
+
+/// Turns the raw file into the validated list, recording every problem with its line.
+struct Validator<'a> {
+    text: &'a str,
+    origin: &'a str,
+    problems: Vec<String>,
+}
+
+impl Validator<'_> {
+    fn problem<T>(&mut self, at: &Spanned<T>, message: impl fmt::Display) {
+        let line = line_of(self.text, at.span().start);
+        self.problems
+            .push(format!("{}:{}: {}", self.origin, line, message));
+    }
+
+    fn date(&mut self, raw: &Spanned<String>, what: &str) -> NaiveDate {
+        match NaiveDate::parse_from_str(raw.get_ref(), "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => {
+                self.problem(
+                    raw,
+                    format_args!("{what} `{}` is not a date (YYYY-MM-DD)", raw.get_ref()),
+                );
+                NaiveDate::MIN
+            }
+        }
+    }
+
+    fn source_ref(&mut self, known: &BTreeSet<String>, raw: &Spanned<String>) -> String {
+        if !known.contains(raw.get_ref()) {
+            self.problem(
+                raw,
+                format_args!(
+                    "source `{}` is not declared in a [[source]] table",
+                    raw.get_ref()
+                ),
+            );
+        }
+        raw.get_ref().clone()
+    }
+
+    fn unique(&mut self, seen: &mut BTreeSet<String>, raw: &Spanned<String>, what: &str) {
+        if raw.get_ref().trim().is_empty() {
+            self.problem(raw, format_args!("{what} id is empty"));
+        } else if !seen.insert(raw.get_ref().clone()) {
+            self.problem(
+                raw,
+                format_args!("{what} id `{}` is declared twice", raw.get_ref()),
+            );
+        }
+    }
+
+    fn name(&mut self, raw: &Spanned<String>, what: &str) -> String {
+        if normalize::tokens(raw.get_ref()).is_empty() {
+            self.problem(
+                raw,
+                format_args!(
+                    "{what} `{}` has no letters or digits to match on",
+                    raw.get_ref()
+                ),
+            );
+        }
+        raw.get_ref().clone()
+    }
+
+    fn validate(&mut self, raw: RawList, digest: String) -> EntityList {
+        let updated = self.date(&raw.list.updated, "list.updated");
+        let mut source_ids = BTreeSet::new();
+        let mut sources = Vec::new();
+        for s in raw.source {
+            self.unique(&mut source_ids, &s.id, "source");
+            sources.push(Source {
+                id: s.id.into_inner(),
+                title: s.title,
+                citation: s.citation,
+                publisher: s.publisher,
+                url: s.url,
+                grade: s.grade,
+            });
+        }
+
+        let mut programme_ids = BTreeSet::new();
+        let mut programmes = Vec::new();
+        for p in raw.programme {
+            self.unique(&mut programme_ids, &p.id, "programme");
+            let source = self.source_ref(&source_ids, &p.source);
+            let mut dates = Vec::new();
+            for d in p.date {
+                dates.push(ProgrammeDate {
+                    date: self.date(&d.date, "programme.date.date"),
+                    effect: d.effect,
+                    text: d.text,
+                    source: self.source_ref(&source_ids, &d.source),
+                    grade: d.grade,
+                });
+            }
+            dates.sort_by_key(|d| d.date);
+            let mut exempt = Vec::new();
+            for e in p.exempt {
+                exempt.push(Exemption {
+                    category: e.category,
+                    text: e.text,
+                    source: self.source_ref(&source_ids, &e.source),
+                    grade: e.grade,
+                });
+            }
+            programmes.push(Programme {
+                id: p.id.into_inner(),
+                title: p.title,
+                authority: p.authority,
+                scope: p.scope,
+                source,
+                grade: p.grade,
+                context: p.context,
+                dates,
+                exempt,
+            });
+        }
+
+        let entity_ids: BTreeMap<String, EntityKind> = raw
+            .entity
+            .iter()
+            .map(|e| (e.id.get_ref().clone(), e.kind))
+            .collect();
+        let mut seen_entities = BTreeSet::new();
+        let mut entities = Vec::new();
+        for e in raw.entity {
+            self.unique(&mut seen_entities, &e.id, "entity");
+            if let Some(g) = &e.group {
+                match entity_ids.get(g.get_ref()) {
+                    Some(EntityKind::Group) => {}
+                    Some(_) => self.problem(
+                        g,
+                        format_args!("group `{}` is not an entity of kind \"group\"", g.get_ref()),
+                    ),
+                    None => {
+                        self.problem(g, format_args!("group `{}` is not declared", g.get_ref()))
+                    }
+                }
+            }
+            for p in &e.programmes {
+                if !programme_ids.contains(p.get_ref()) {
+                    self.problem(
+                        p,
+                        format_args!("programme `{}` is not declared", p.get_ref()),
+                    );
+                }
+            }
+            let source = self.source_ref(&source_ids, &e.source);
+            let mut aliases = Vec::new();
+            for a in e.alias {
+                aliases.push(Alias {
+                    name: self.name(&a.name, "alias"),
+                    script: a.script,
+                    strength: a.strength,
+                    note: a.note,
+                    source: self.source_ref(&source_ids, &a.source),
+                    grade: a.grade,
+                });
+            }
+            let mut domains = Vec::new();
+            for d in e.domain {
+                let domain = match normalize::normalize_host(d.domain.get_ref()) {
+                    Some(h) if h.contains('.') && !h.contains('/') => h,
+                    _ => {
+                        self.problem(
+                            &d.domain,
+                            format_args!("`{}` is not a domain name", d.domain.get_ref()),
+                        );
+                        String::new()
+                    }
+                };
+                domains.push(DomainId {
+                    domain,
+                    category: d.category,
+                    note: d.note,
+                    source: self.source_ref(&source_ids, &d.source),
+                    grade: d.grade,
+                });
+            }
+            let mut orgs = Vec::new();
+            for o in e.org {
+                let host = normalize::normalize_host(o.host.get_ref()).unwrap_or_default();
+                if host.is_empty() {
+                    self.problem(
+                        &o.host,
+                        format_args!("`{}` is not a host name", o.host.get_ref()),
+                    );
+                }
+                orgs.push(OrgId {
+                    host,
+                    name: self.name(&o.name, "org"),
+                    source: self.source_ref(&source_ids, &o.source),
+                    grade: o.grade,
+                });
+            }
+            let mut signers = Vec::new();
+            for s in e.signer {
+                signers.push(SignerId {
+                    subject: self.name(&s.subject, "signer subject"),
+                    source: self.source_ref(&source_ids, &s.source),
+                    grade: s.grade,
+                });
+            }
+            let mut products = Vec::new();
+            for p in e.product {
+                products.push(Product {
+                    name: self.name(&p.name, "product"),
+                    aliases: p.aliases,
+                    category: p.category,
+                    note: p.note,
+                    source: self.source_ref(&source_ids, &p.source),
+                    grade: p.grade,
+                });
+            }
+            entities.push(Entity {
+                id: e.id.into_inner(),
+                kind: e.kind,
+                name: e.name,
+                short: e.short,
+                legal_form: e.legal_form,
+                country: e.country,
+                group: e.group.map(Spanned::into_inner),
+                programmes: e.programmes.into_iter().map(Spanned::into_inner).collect(),
+                note: e.note,
+                source,
+                grade: e.grade,
+                aliases,
+                domains,
+                orgs,
+                signers,
+                products,
+            });
+        }
+
+        EntityList {
+            list: ListMeta {
+                id: raw.list.id,
+                title: raw.list.title,
+                version: raw.list.version,
+                updated,
+                origin: self.origin.to_string(),
+                digest,
+            },
+            sources,
+            programmes,
+            entities,
+        }
+    }
+}
+
+/// 1-based line number of a byte offset.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_list_parses_and_every_fact_has_a_source() {
+        let list = EntityList::builtin().expect("built-in list is valid");
+        assert!(list.list.digest.starts_with("sha256:"));
+        for name in [
+            "AO Kaspersky Lab",
+            "OOO Kaspersky Group",
+            "Kaspersky Labs Limited",
+        ] {
+            assert!(
+                list.entities.iter().any(|e| e.name == name),
+                "{name} must be listed"
+            );
+        }
+        let icts = list.programme("icts-kaspersky").unwrap();
+        let dates: Vec<String> = icts.dates.iter().map(|d| d.date.to_string()).collect();
+        assert_eq!(dates, ["2024-07-20", "2024-09-29"]);
+        assert!(
+            list.source("fr-2024-13532")
+                .unwrap()
+                .citation
+                .contains("89 FR 52434")
+        );
+        assert!(
+            list.source("fr-2024-13695")
+                .unwrap()
+                .citation
+                .contains("89 FR 52362")
+        );
+        let ao = list.entity("ao-kaspersky-lab").unwrap();
+        let cats = list.exempt_categories(ao);
+        assert!(cats.contains("threat-intelligence") && cats.contains("security-training"));
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_line() {
+        let text = "[list]\nid = \"x\"\ntitle = \"t\"\nversion = \"1\"\nupdated = \"2024-01-01\"\ncolour = \"red\"\n";
+        let err = EntityList::parse(text, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("x.toml"), "{err}");
+        assert!(err.contains("line 6"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn collects_every_semantic_problem_with_lines() {
+        let text = r#"[list]
+id = "x"
+title = "t"
+version = "1"
+updated = "not-a-date"
+
+[[entity]]
+id = "a"
+kind = "company"
+name = "A"
+group = "nobody"
+source = "missing"
+grade = "primary"
+
+  [[entity.domain]]
+  domain = "not a domain"
+  source = "missing"
+  grade = "primary"
+"#;
+        let err = EntityList::parse(text, "bad.toml").unwrap_err().to_string();
+        for needle in [
+            "bad.toml:5: list.updated",
+            "bad.toml:11: group `nobody`",
+            "bad.toml:12: source `missing`",
+            "bad.toml:16: `not a domain`",
+        ] {
+            assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+        }
+    }
+
+    #[test]
+    fn short_digest_is_prefix() {
+        assert_eq!(
+            short_digest("sha256:0123456789abcdef"),
+            "sha256:0123456789ab"
+        );
+    }
+}

@@ -1,0 +1,524 @@
+//! Graph stage: `cargo metadata` (or saved metadata JSON) → guppy `PackageGraph` → the screened set.
+//!
+//! The screened set is every package the resolved build can include, resolved the way cargo
+//! resolves it (features, target platforms, optional dependencies), computed twice: once without
+//! dev-dependencies (what ships) and once with them (what the workspace's tests pull in), so the
+//! policy can tell the two apart. Nothing is compiled and no build script runs.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+use camino::{Utf8Path, Utf8PathBuf};
+use guppy::graph::cargo::{CargoOptions, CargoResolverVersion, CargoSet};
+use guppy::graph::feature::{
+    FeatureFilter, FeatureFilterFn, FeatureLabel, FeatureSet, StandardFeatures,
+};
+use guppy::graph::{
+    DependencyDirection, PackageGraph, PackageLink, PackageMetadata, PackageSource,
+};
+use guppy::platform::{Platform, PlatformSpec, TargetFeatures};
+use guppy::{CargoMetadata, MetadataCommand, PackageId};
+use serde::Serialize;
+
+use crate::error::InputError;
+
+/// Which features to enable on the selected workspace members (as cargo's flags do).
+#[derive(Debug, Clone, Default)]
+pub struct FeatureSelection {
+    /// `--features`: `name` for the selected members, or `package/name`.
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+}
+
+/// Where the graph comes from and how to resolve it.
+#[derive(Debug, Clone, Default)]
+pub struct GraphOptions {
+    pub manifest_path: Option<Utf8PathBuf>,
+    /// Saved `cargo metadata --format-version 1 --all-features` output, instead of running cargo.
+    pub metadata_path: Option<Utf8PathBuf>,
+    /// `-p`: screen only these members (default: the whole workspace).
+    pub packages: Vec<String>,
+    pub features: FeatureSelection,
+    /// `--target` triples; empty = every platform, since a product ships to any of them.
+    pub targets: Vec<String>,
+    pub locked: bool,
+    pub offline: bool,
+    pub frozen: bool,
+}
+
+/// Loads the package graph: one `cargo metadata` run, or a saved JSON file.
+pub fn load(opts: &GraphOptions) -> Result<PackageGraph, InputError> {
+    if let Some(path) = &opts.metadata_path {
+        let json = std::fs::read_to_string(path).map_err(|e| InputError::Io {
+            path: path.to_string(),
+            source: e,
+        })?;
+        return from_json(&json, path.as_str());
+    }
+    let mut cmd = MetadataCommand::new();
+    if let Some(m) = &opts.manifest_path {
+        if !m.exists() {
+            return Err(InputError::Usage(format!("manifest {m} does not exist")));
+        }
+        cmd.manifest_path(m);
+    }
+    let mut extra = Vec::new();
+    for (on, flag) in [
+        (opts.locked, "--locked"),
+        (opts.offline, "--offline"),
+        (opts.frozen, "--frozen"),
+    ] {
+        if on {
+            extra.push(flag.to_string());
+        }
+    }
+    cmd.other_options(extra);
+    let metadata = cmd.exec().map_err(|e| metadata_error(e, opts))?;
+    metadata.build_graph().map_err(|e| InputError::Graph {
+        origin: "cargo metadata".into(),
+        message: e.to_string(),
+    })
+}
+
+/// Builds a graph from saved metadata JSON (tests and `--metadata-path`).
+pub fn from_json(json: &str, origin: &str) -> Result<PackageGraph, InputError> {
+    let metadata = CargoMetadata::parse_json(json).map_err(|e| InputError::Graph {
+        origin: origin.to_string(),
+        message: e.to_string(),
+    })?;
+    metadata.build_graph().map_err(|e| InputError::Graph {
+        origin: origin.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn metadata_error(e: guppy::Error, opts: &GraphOptions) -> InputError {
+    let stderr = match &e {
+        guppy::Error::CommandError(inner) => match inner.downcast_ref::<cargo_metadata::Error>() {
+            Some(cargo_metadata::Error::CargoMetadata { stderr }) => stderr.trim().to_string(),
+            _ => inner.to_string(),
+        },
+        other => other.to_string(),
+    };
+    InputError::Metadata {
+        manifest: opts.manifest_path.as_ref().map(|m| m.to_string()),
+        stderr,
+    }
+}
+
+/// How a package reaches the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DepKind {
+    /// A workspace member itself.
+    Member,
+    /// Compiled into the product.
+    Normal,
+    /// Runs at build time on the host (build dependencies, proc macros and what they use).
+    Build,
+    /// Only a dev-dependency of a member: tests, examples, benchmarks. Not shipped.
+    Dev,
+}
+
+impl DepKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DepKind::Member => "member",
+            DepKind::Normal => "normal",
+            DepKind::Build => "build",
+            DepKind::Dev => "dev",
+        }
+    }
+}
+
+/// Where a package's files come from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A member of the screened workspace.
+    Workspace,
+    /// A path dependency outside the workspace.
+    Path,
+    /// A registry (crates.io or another index), unpacked in cargo's cache.
+    Registry { url: String },
+    /// A git dependency, checked out in cargo's cache.
+    Git { url: String },
+    /// A registry or git package whose files cargo reads from a vendored directory.
+    Vendored { url: String },
+}
+
+/// One step of a dependency path, from a member down to the package.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PathStep {
+    pub name: String,
+    pub version: String,
+    /// The name the dependent uses for it, when renamed (`foo = { package = "bar" }`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed: Option<String>,
+    /// The kind of the edge that leads to this step (none for the first step, a member).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edge: Option<DepKind>,
+}
+
+/// A package in the screened set.
+#[derive(Debug, Clone)]
+pub struct ScreenedPackage<'g> {
+    pub meta: PackageMetadata<'g>,
+    pub kind: DepKind,
+    pub source: SourceKind,
+    /// The package root (directory of its Cargo.toml).
+    pub dir: Utf8PathBuf,
+    /// The shortest path from a workspace member, preferring what ships.
+    pub path: Vec<PathStep>,
+}
+
+impl ScreenedPackage<'_> {
+    /// Shipped in the product: members, normal and build dependencies.
+    pub fn shipped(&self) -> bool {
+        self.kind != DepKind::Dev
+    }
+}
+
+/// The resolved set of packages to screen.
+pub struct Screened<'g> {
+    pub graph: &'g PackageGraph,
+    pub root: Utf8PathBuf,
+    /// Sorted by name, then version, then id.
+    pub packages: Vec<ScreenedPackage<'g>>,
+}
+
+/// Resolves which packages the build can include.
+pub fn screen<'g>(
+    graph: &'g PackageGraph,
+    opts: &GraphOptions,
+) -> Result<Screened<'g>, InputError> {
+    let workspace = graph.workspace();
+    let members = if opts.packages.is_empty() {
+        graph.resolve_workspace()
+    } else {
+        for p in &opts.packages {
+            if workspace.member_by_name(p).is_err() {
+                let known: Vec<&str> = workspace.iter().map(|m| m.name()).collect();
+                return Err(InputError::Usage(format!(
+                    "package `{p}` is not a member of the workspace (members: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        graph
+            .resolve_workspace_names(&opts.packages)
+            .map_err(|e| InputError::Usage(e.to_string()))?
+    };
+    let member_ids: BTreeSet<&PackageId> =
+        members.package_ids(DependencyDirection::Forward).collect();
+
+    check_features(graph, &member_ids, &opts.features)?;
+    let filter = feature_filter(&member_ids, &opts.features);
+    let initials = members.to_feature_set(filter);
+
+    let platform = platform_spec(&opts.targets)?;
+    let mut cargo_opts = CargoOptions::new();
+    cargo_opts
+        .set_resolver(CargoResolverVersion::V2)
+        .set_target_platform(platform)
+        .set_host_platform(PlatformSpec::Any);
+    let shipped = cargo_set(&initials, cargo_opts.set_include_dev(false))?;
+    let full = cargo_set(&initials, cargo_opts.set_include_dev(true))?;
+
+    let shipped_ids = package_ids(&shipped);
+    let target_ids: BTreeSet<&PackageId> = shipped
+        .target_features()
+        .to_package_set()
+        .package_ids(DependencyDirection::Forward)
+        .collect();
+
+    // Shortest paths: first over what ships, then over everything for the dev-only rest.
+    let mut paths = bfs(&member_ids, &edges(&shipped));
+    for (id, p) in bfs(&member_ids, &edges(&full)) {
+        paths.entry(id).or_insert(p);
+    }
+
+    let cargo_home = cargo_home();
+    let root = workspace.root().to_path_buf();
+    let mut packages = Vec::new();
+    for id in package_ids(&full) {
+        let meta = graph.metadata(id).map_err(|e| InputError::Graph {
+            origin: "package graph".into(),
+            message: e.to_string(),
+        })?;
+        let kind = if member_ids.contains(id) {
+            DepKind::Member
+        } else if !shipped_ids.contains(id) {
+            DepKind::Dev
+        } else if target_ids.contains(id) {
+            DepKind::Normal
+        } else {
+            DepKind::Build
+        };
+        let path = paths
+            .get(id)
+            .map(|steps| steps.iter().map(|s| s.render(graph)).collect())
+            .unwrap_or_else(|| {
+                vec![PathStep {
+                    name: meta.name().to_string(),
+                    version: meta.version().to_string(),
+                    renamed: None,
+                    edge: None,
+                }]
+            });
+        let dir = meta
+            .manifest_path()
+            .parent()
+            .map(Utf8Path::to_path_buf)
+            .unwrap_or_default();
+        packages.push(ScreenedPackage {
+            source: source_kind(&meta, &dir, cargo_home.as_deref()),
+            meta,
+            kind,
+            dir,
+            path,
+        });
+    }
+    packages.sort_by(|a, b| {
+        (a.meta.name(), a.meta.version(), a.meta.id()).cmp(&(
+            b.meta.name(),
+            b.meta.version(),
+            b.meta.id(),
+        ))
+    });
+    Ok(Screened {
+        graph,
+        root,
+        packages,
+    })
+}
+
+fn cargo_set<'g>(
+    initials: &FeatureSet<'g>,
+    opts: &CargoOptions<'_>,
+) -> Result<CargoSet<'g>, InputError> {
+    initials
+        .clone()
+        .into_cargo_set(opts)
+        .map_err(|e| InputError::Graph {
+            origin: "feature resolution".into(),
+            message: e.to_string(),
+        })
+}
+
+fn package_ids<'g>(set: &CargoSet<'g>) -> BTreeSet<&'g PackageId> {
+    let mut ids: BTreeSet<&PackageId> = set
+        .target_features()
+        .to_package_set()
+        .package_ids(DependencyDirection::Forward)
+        .collect();
+    ids.extend(
+        set.host_features()
+            .to_package_set()
+            .package_ids(DependencyDirection::Forward),
+    );
+    ids
+}
+
+/// `--features` values must exist somewhere, as cargo would insist.
+fn check_features(
+    graph: &PackageGraph,
+    members: &BTreeSet<&PackageId>,
+    sel: &FeatureSelection,
+) -> Result<(), InputError> {
+    for f in sel.features.iter().filter(|f| !f.is_empty()) {
+        let ok = match f.split_once('/') {
+            Some((pkg, feat)) => graph
+                .packages()
+                .filter(|p| p.name() == pkg)
+                .any(|p| p.named_features().any(|n| n == feat)),
+            None => members.iter().any(|id| {
+                graph
+                    .metadata(id)
+                    .is_ok_and(|p| p.named_features().any(|n| n == f))
+            }),
+        };
+        if !ok {
+            return Err(InputError::Usage(format!(
+                "none of the selected packages has a feature `{f}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A feature filter equivalent to cargo's `--features/--all-features/--no-default-features`.
+fn feature_filter<'g, 'a>(
+    members: &'a BTreeSet<&'g PackageId>,
+    sel: &'a FeatureSelection,
+) -> impl FeatureFilter<'g> + 'a {
+    let mut base = if sel.all_features {
+        StandardFeatures::All
+    } else if sel.no_default_features {
+        StandardFeatures::None
+    } else {
+        StandardFeatures::Default
+    };
+    FeatureFilterFn::new(move |fg, fid| {
+        if base.accept(fg, fid) {
+            return true;
+        }
+        let name = match fid.label() {
+            FeatureLabel::Named(n) => n,
+            FeatureLabel::OptionalDependency(n) => n,
+            FeatureLabel::Base => return false,
+        };
+        sel.features.iter().any(|f| match f.split_once('/') {
+            Some((pkg, feat)) => {
+                feat == name
+                    && fg
+                        .package_graph()
+                        .metadata(fid.package_id())
+                        .is_ok_and(|p| p.name() == pkg)
+            }
+            None => f == name && members.contains(fid.package_id()),
+        })
+    })
+}
+
+fn platform_spec(targets: &[String]) -> Result<PlatformSpec, InputError> {
+    if targets.is_empty() {
+        return Ok(PlatformSpec::Any);
+    }
+    let mut platforms = Vec::new();
+    for t in targets {
+        let p = Platform::new(t.clone(), TargetFeatures::Unknown)
+            .map_err(|e| InputError::Usage(format!("--target {t}: {e}")))?;
+        platforms.push(p);
+    }
+    Ok(PlatformSpec::platforms(platforms))
+}
+
+/// An edge of the resolved build, remembered by what BFS needs.
+struct Edge<'g> {
+    link: PackageLink<'g>,
+    kind: DepKind,
+}
+
+fn edges<'g>(set: &CargoSet<'g>) -> HashMap<&'g PackageId, Vec<Edge<'g>>> {
+    let mut out: HashMap<&PackageId, Vec<Edge<'g>>> = HashMap::new();
+    let mut add = |link: PackageLink<'g>, kind: DepKind| {
+        out.entry(link.from().id())
+            .or_default()
+            .push(Edge { link, kind });
+    };
+    for l in set.target_links() {
+        let kind = if l.normal().is_present() {
+            DepKind::Normal
+        } else {
+            DepKind::Dev
+        };
+        add(l, kind);
+    }
+    for l in set.host_links() {
+        add(l, DepKind::Build);
+    }
+    for l in set.build_dep_links() {
+        add(l, DepKind::Build);
+    }
+    for l in set.proc_macro_links() {
+        add(l, DepKind::Build);
+    }
+    for v in out.values_mut() {
+        // Deterministic paths: visit dependencies in name order.
+        v.sort_by(|a, b| {
+            (a.link.to().name(), a.link.to().version())
+                .cmp(&(b.link.to().name(), b.link.to().version()))
+        });
+    }
+    out
+}
+
+/// A step as found by BFS, rendered later.
+#[derive(Clone)]
+struct RawStep<'g> {
+    id: &'g PackageId,
+    via: Option<(&'g str, DepKind)>,
+}
+
+impl RawStep<'_> {
+    fn render(&self, graph: &PackageGraph) -> PathStep {
+        let (name, version) = graph
+            .metadata(self.id)
+            .map(|m| (m.name().to_string(), m.version().to_string()))
+            .unwrap_or_else(|_| (self.id.repr().to_string(), String::new()));
+        PathStep {
+            renamed: self.via.and_then(|(dep, _)| {
+                (dep != name && dep.replace('-', "_") != name.replace('-', "_"))
+                    .then(|| dep.to_string())
+            }),
+            edge: self.via.map(|(_, k)| k),
+            name,
+            version,
+        }
+    }
+}
+
+fn bfs<'g>(
+    members: &BTreeSet<&'g PackageId>,
+    edges: &HashMap<&'g PackageId, Vec<Edge<'g>>>,
+) -> BTreeMap<&'g PackageId, Vec<RawStep<'g>>> {
+    let mut paths: BTreeMap<&PackageId, Vec<RawStep<'g>>> = BTreeMap::new();
+    let mut queue = VecDeque::new();
+    for &m in members {
+        paths.insert(m, vec![RawStep { id: m, via: None }]);
+        queue.push_back(m);
+    }
+    while let Some(id) = queue.pop_front() {
+        let Some(out) = edges.get(id) else { continue };
+        for e in out {
+            let to = e.link.to().id();
+            if paths.contains_key(to) {
+                continue;
+            }
+            let mut p = paths[id].clone();
+            p.push(RawStep {
+                id: to,
+                via: Some((e.link.dep_name(), e.kind)),
+            });
+            paths.insert(to, p);
+            queue.push_back(to);
+        }
+    }
+    paths
+}
+
+fn cargo_home() -> Option<Utf8PathBuf> {
+    if let Some(h) = std::env::var_os("CARGO_HOME") {
+        return Utf8PathBuf::from_path_buf(h.into()).ok();
+    }
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+    Utf8PathBuf::from_path_buf(std::path::PathBuf::from(home).join(".cargo")).ok()
+}
+
+fn source_kind(
+    meta: &PackageMetadata<'_>,
+    dir: &Utf8Path,
+    cargo_home: Option<&Utf8Path>,
+) -> SourceKind {
+    match meta.source() {
+        PackageSource::Workspace(_) => SourceKind::Workspace,
+        PackageSource::Path(_) => SourceKind::Path,
+        PackageSource::External(url) => {
+            let in_cache = cargo_home.is_some_and(|h| dir.starts_with(h));
+            if !in_cache {
+                SourceKind::Vendored {
+                    url: url.to_string(),
+                }
+            } else if url.starts_with("git+") {
+                SourceKind::Git {
+                    url: url.to_string(),
+                }
+            } else {
+                SourceKind::Registry {
+                    url: url.to_string(),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Table-driven tests of the matcher against the built-in list.
+
+use super::*;
+use crate::entity::EntityList;
+
+fn matcher() -> Matcher {
+    Matcher::new(&[EntityList::builtin().unwrap()])
+}
+
+/// (field role, shape, text) → expected (entity id, confidence) of the strongest match, or None.
+fn best(m: &Matcher, role: Role, shape: Shape, text: &str) -> Option<(String, Confidence)> {
+    let ev = Evidence::new("test", role, shape, text);
+    m.match_evidence(&ev)
+        .into_iter()
+        .min_by_key(|x| x.confidence)
+        .map(|x| (x.entity.id, x.confidence))
+}
+
+use Confidence::{Confirmed, Possible, Probable};
+use Role::{Attribution, Mention as M};
+use Shape::*;
+const MENTION: Confidence = Confidence::Mention;
+
+#[test]
+fn table() {
+    let m = matcher();
+    #[rustfmt::skip]
+    let cases: &[(Role, Shape, &str, Option<(&str, Confidence)>)] = &[
+        // Legal names in Latin and Cyrillic, each of the three listed entities.
+        (Attribution, Text, "Copyright (c) 2024 AO Kaspersky Lab", Some(("ao-kaspersky-lab", Confirmed))),
+        (Attribution, Text, "© АО «Лаборатория Касперского», 2023", Some(("ao-kaspersky-lab", Confirmed))),
+        (Attribution, Text, "Copyright OOO Kaspersky Group", Some(("ooo-kaspersky-group", Confirmed))),
+        (Attribution, Text, "Kaspersky Labs Limited, London", Some(("kaspersky-labs-limited", Confirmed))),
+        (Attribution, Text, "Kaspersky Lab, Inc.", Some(("kaspersky-lab-inc", Confirmed))),
+        (Attribution, Text, "Kaspersky Lab ZAO", Some(("ao-kaspersky-lab", Confirmed))),
+        (Attribution, Text, "Лаборатория Касперского", Some(("kaspersky", Confirmed))),
+        (Attribution, Author, "Kaspersky Lab", Some(("kaspersky", Confirmed))),
+        // Domains and e-mail.
+        (Attribution, Author, "Ivan <ivan@kaspersky.com>", Some(("kaspersky", Confirmed))),
+        (Attribution, Author, "Ivan <ivan@mail.kaspersky.ru>", Some(("kaspersky", Confirmed))),
+        (Attribution, Url, "https://builds.kaspersky.ru/sdk", Some(("kaspersky", Confirmed))),
+        (Attribution, Url, "https://notkaspersky.example/", None),
+        (Attribution, Url, "https://kaspersky.com.mirror.example.org/x", None),
+        // Code hosting.
+        (Attribution, Url, "https://github.com/KasperskyLab/some-repo", Some(("kaspersky", Confirmed))),
+        (Attribution, Url, "ssh://git@github.com/KasperskyLab/x.git", Some(("kaspersky", Confirmed))),
+        (Attribution, Url, "git@github.com:KasperskyLab/x.git", Some(("kaspersky", Confirmed))),
+        (Attribution, Url, "https://github.com/KasperSkytte/ampvis2", None),
+        (Attribution, Url, "https://github.com/someone/kaspersky-log-parser", Some(("kaspersky", MENTION))),
+        // Look-alikes that must pass.
+        (Attribution, Author, "Kasper Skyum <kasper@example.org>", None),
+        (Attribution, Text, "kaspa-wallet", None),
+        (Attribution, Text, "kas-widgets", None),
+        (M, Text, "Parses Kaspersky anti-virus logs", Some(("kaspersky", MENTION))),
+        // A brand word inside a person's name is only possible.
+        (Attribution, Author, "Jan Kaspersky <jan@example.org>", Some(("kaspersky", Possible))),
+        (Attribution, Author, "Kaspersky", Some(("kaspersky", Probable))),
+        // Unverified identifiers are weak.
+        (Attribution, Text, "Kaspersky Lab JSC", Some(("ao-kaspersky-lab", Possible))),
+        // Signers.
+        (Attribution, Subject, "CN=Kaspersky Lab, O=AO Kaspersky Lab, C=RU", Some(("ao-kaspersky-lab", Confirmed))),
+        // Embedded addresses in free text.
+        (Attribution, Text, "Written by the SDK team <sdk@kaspersky.com>", Some(("kaspersky", Confirmed))),
+    ];
+    for (role, shape, text, want) in cases {
+        let got = best(&m, *role, *shape, text);
+        let want = want.map(|(id, c)| (id.to_string(), c));
+        assert_eq!(got, want, "evidence {text:?} ({role:?}, {shape:?})");
+    }
+}
+
+#[test]
+fn exempt_product_category_is_carried() {
+    let m = matcher();
+    let ev = Evidence::new(
+        "authors",
+        Attribution,
+        Author,
+        "Kaspersky Threat Intelligence Portal team",
+    );
+    let ms = m.match_evidence(&ev);
+    assert!(
+        ms.iter()
+            .any(|x| x.identifier.category.as_deref() == Some("threat-intelligence")),
+        "{ms:#?}"
+    );
+    // The bare brand inside the product name is dominated by the product.
+    assert!(
+        !ms.iter().any(|x| x.identifier.kind == IdentKind::Alias),
+        "{ms:#?}"
+    );
+}
+
+#[test]
+fn securelist_is_threat_intelligence() {
+    let m = matcher();
+    let ev = Evidence::new("homepage", Attribution, Url, "https://securelist.com/");
+    let ms = m.match_evidence(&ev);
+    assert_eq!(ms.len(), 1);
+    assert_eq!(
+        ms[0].identifier.category.as_deref(),
+        Some("threat-intelligence")
+    );
+}
+
+#[test]
+fn needles_cover_latin_cyrillic_and_domains() {
+    let m = matcher();
+    let n = m.needles();
+    for want in ["kaspersky", "касперск", "kaspersky.com", "kasperskylab"] {
+        assert!(n.iter().any(|x| x == want), "{want} not in {n:?}");
+    }
+}

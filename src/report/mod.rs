@@ -1,0 +1,135 @@
+//! Report stage: the outcome → text on stdout. The one place that prints.
+//!
+//! `human` is for people (coloured only for a terminal or `--color always`, never when
+//! `NO_COLOR` is set); `json` is a stable, documented document for machines.
+
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use owo_colors::Style;
+use serde::Serialize;
+
+use crate::Outcome;
+use crate::entity::EntityList;
+
+pub use json::SCHEMA_VERSION;
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Every style the human report uses. The default is plain; [`Styles::colorize`] turns colour on.
+#[derive(Debug, Clone, Default)]
+pub struct Styles {
+    pub fail: Style,
+    pub warn: Style,
+    pub ok: Style,
+    pub dim: Style,
+    pub bold: Style,
+    pub package: Style,
+    pub entity: Style,
+}
+
+impl Styles {
+    pub fn colorize(&mut self) {
+        self.fail = Style::new().red().bold();
+        self.warn = Style::new().yellow().bold();
+        self.ok = Style::new().green().bold();
+        self.dim = Style::new().dimmed();
+        self.bold = Style::new().bold();
+        self.package = Style::new().cyan().bold();
+        self.entity = Style::new().magenta();
+    }
+
+    /// Styles for stdout under a colour choice: `auto` colours a terminal unless `NO_COLOR` is set
+    /// (or `CLICOLOR_FORCE` forces it).
+    pub fn for_stdout(choice: ColorChoice) -> Styles {
+        use std::io::IsTerminal;
+        let env_set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0");
+        let on = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                !env_set("NO_COLOR") && (env_set("CLICOLOR_FORCE") || io::stdout().is_terminal())
+            }
+        };
+        let mut s = Styles::default();
+        if on {
+            s.colorize();
+        }
+        s
+    }
+}
+
+/// Writes the report of a check.
+pub fn write_check(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    format: Format,
+    styles: &Styles,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(out, outcome, styles),
+        Format::Json => json::write(out, outcome),
+    }
+}
+
+/// Writes the entity list (`cargo entitycheck list`).
+pub fn write_list(
+    out: &mut dyn Write,
+    lists: &[EntityList],
+    format: Format,
+    styles: &Styles,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::write_list(out, lists, styles),
+        Format::Json => {
+            #[derive(Serialize)]
+            struct Lists<'a> {
+                schema_version: u32,
+                lists: &'a [EntityList],
+            }
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &Lists {
+                    schema_version: SCHEMA_VERSION,
+                    lists,
+                },
+            )?;
+            writeln!(out)
+        }
+    }
+}
+
+/// Writes an error of the tool or its input to stderr.
+pub fn write_error(err: &dyn std::fmt::Display) {
+    let mut styles = Styles::default();
+    use std::io::IsTerminal;
+    if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        styles.colorize();
+    }
+    let _ = writeln!(
+        io::stderr(),
+        "{}: {err}",
+        owo_colors::OwoColorize::style(&"error", styles.fail)
+    );
+}
+
+/// Writes a warning to stderr.
+pub fn write_warning(msg: &dyn std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "warning: {msg}");
+}
