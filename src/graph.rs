@@ -57,10 +57,16 @@ pub fn load(opts: &GraphOptions) -> Result<PackageGraph, InputError> {
     }
     let mut cmd = MetadataCommand::new();
     if let Some(m) = &opts.manifest_path {
-        if !m.exists() {
-            return Err(InputError::Usage(format!("manifest {m} does not exist")));
-        }
+        let m = &m.canonicalize_utf8().map_err(|e| InputError::Io {
+            path: m.to_string(),
+            source: e,
+        })?;
         cmd.manifest_path(m);
+        // Run where the project lives, so its own `.cargo/config.toml` (source replacement for
+        // vendored sources, registries) applies as it does when the team builds it.
+        if let Some(dir) = m.parent().filter(|d| !d.as_str().is_empty()) {
+            cmd.current_dir(dir);
+        }
     }
     let mut extra = Vec::new();
     for (on, flag) in [

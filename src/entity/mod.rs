@@ -33,6 +33,33 @@ pub enum Grade {
     Unverified,
 }
 
+impl Grade {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::Primary => "primary",
+            Grade::Secondary => "secondary",
+            Grade::Unverified => "unverified",
+        }
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EntityKind::Group => "group",
+            EntityKind::Company => "company",
+            EntityKind::Person => "person",
+            EntityKind::Other => "other",
+        })
+    }
+}
+
 /// What sort of party an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

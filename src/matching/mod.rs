@@ -53,6 +53,18 @@ pub enum IdentKind {
     Org,
 }
 
+impl IdentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentKind::Alias => "alias",
+            IdentKind::Product => "product",
+            IdentKind::Signer => "signer",
+            IdentKind::Domain => "domain",
+            IdentKind::Org => "org",
+        }
+    }
+}
+
 /// The entity a match points at.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct EntityRef {

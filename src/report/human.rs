@@ -116,17 +116,15 @@ fn finding(out: &mut dyn Write, f: &Finding, s: &Styles, verbose: bool) -> io::R
         Verdict::Exempt => ("exempt", s.dim),
         Verdict::Info => ("note", s.dim),
     };
+    let strength = match m.confidence {
+        crate::matching::Confidence::Mention => "mention".to_string(),
+        c => format!("{} attribution", c.as_str()),
+    };
     writeln!(
         out,
-        "  {}: {} ({} {})",
+        "  {}: {} ({strength})",
         label.style(style),
         m.entity.name.style(s.entity),
-        m.confidence.as_str(),
-        if m.confidence == crate::matching::Confidence::Mention {
-            ""
-        } else {
-            "attribution"
-        },
     )?;
     let full = verbose || matches!(f.verdict, Verdict::Fail | Verdict::Warn);
     writeln!(out, "    evidence: {}", evidence(&m.evidence))?;
@@ -136,10 +134,12 @@ fn finding(out: &mut dyn Write, f: &Finding, s: &Styles, verbose: bool) -> io::R
             "    matched:  {} {}",
             m.rule,
             format!(
-                "[{:?} \"{}\", {}, {:?}]",
-                m.identifier.kind, m.identifier.value, m.identifier.source, m.identifier.grade
+                "[{} \"{}\", {}, {}]",
+                m.identifier.kind.as_str(),
+                m.identifier.value,
+                m.identifier.source,
+                m.identifier.grade.as_str()
             )
-            .to_lowercase()
             .style(s.dim)
         )?;
         writeln!(out, "    path:     {}", path(&f.path))?;
@@ -197,18 +197,18 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
                 p.title,
                 if p.context { " (context)" } else { "" }
             )?;
-            writeln!(out, "    source: {src} [{:?}]", p.grade)?;
+            writeln!(out, "    source: {src} [{}]", p.grade.as_str())?;
             for d in &p.dates {
                 writeln!(
                     out,
-                    "    from {}: {} [{}, {:?}]",
+                    "    from {}: {} [{}, {}]",
                     d.date, d.text, d.source, d.grade
                 )?;
             }
             for e in &p.exempt {
                 writeln!(
                     out,
-                    "    exempt ({}): {} [{}, {:?}]",
+                    "    exempt ({}): {} [{}, {}]",
                     e.category, e.text, e.source, e.grade
                 )?;
             }
@@ -218,7 +218,7 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
         for e in &l.entities {
             writeln!(
                 out,
-                "  {} — {} ({:?}{}{}) [{}, {:?}]",
+                "  {} — {} ({}{}{}) [{}, {}]",
                 e.id.style(s.package),
                 e.name,
                 e.kind,
@@ -239,7 +239,7 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
             for a in &e.aliases {
                 writeln!(
                     out,
-                    "    alias:   {}{} [{}, {:?}]",
+                    "    alias:   {}{} [{}, {}]",
                     a.name,
                     if a.strength == crate::entity::Strength::Brand {
                         " (brand)"
@@ -253,7 +253,7 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
             for d in &e.domains {
                 writeln!(
                     out,
-                    "    domain:  {}{} [{}, {:?}]",
+                    "    domain:  {}{} [{}, {}]",
                     d.domain,
                     d.category
                         .as_deref()
@@ -266,21 +266,21 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
             for o in &e.orgs {
                 writeln!(
                     out,
-                    "    org:     {}/{} [{}, {:?}]",
+                    "    org:     {}/{} [{}, {}]",
                     o.host, o.name, o.source, o.grade
                 )?;
             }
             for sg in &e.signers {
                 writeln!(
                     out,
-                    "    signer:  {} [{}, {:?}]",
+                    "    signer:  {} [{}, {}]",
                     sg.subject, sg.source, sg.grade
                 )?;
             }
             for p in &e.products {
                 writeln!(
                     out,
-                    "    product: {} ({}) [{}, {:?}]",
+                    "    product: {} ({}) [{}, {}]",
                     p.name, p.category, p.source, p.grade
                 )?;
             }
@@ -290,7 +290,7 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
         for src in &l.sources {
             writeln!(
                 out,
-                "  {} — {}: {} [{:?}]{}",
+                "  {} — {}: {} [{}]{}",
                 src.id,
                 src.title,
                 src.citation,

@@ -1,0 +1,1 @@
+//! Demo dependency: the bindings.

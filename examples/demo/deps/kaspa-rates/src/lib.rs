@@ -1,0 +1,1 @@
+//! Demo dependency that only looks like the listed name.
