@@ -1,0 +1,116 @@
+//! Integration tests: the real binary on fixture workspaces under `tests/fixtures/`.
+//!
+//! Everything is offline: path dependencies, a vendored directory source and a local git
+//! repository made at test time. All modules compile into this one test binary.
+
+mod check;
+mod cli;
+mod sources;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The fixed date the tests evaluate the policy at, so reports do not change with the calendar.
+pub const AS_OF: &str = "2026-11-22";
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn manifest(name: &str) -> String {
+    fixture(name)
+        .join("Cargo.toml")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A command for the binary, as cargo would invoke it (`cargo-entitycheck entitycheck …`),
+/// with a clean colour environment.
+pub fn cmd() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cargo-entitycheck"));
+    c.arg("entitycheck");
+    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    c
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+pub fn run(args: &[&str]) -> Run {
+    cmd().args(args).output().expect("run the binary").into()
+}
+
+/// `check --format json` on a fixture, parsed.
+pub fn check_json(fixture_name: &str, extra: &[&str]) -> (i32, serde_json::Value) {
+    let m = manifest(fixture_name);
+    let mut args = vec![
+        "--manifest-path",
+        &m,
+        "--offline",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ];
+    args.extend_from_slice(extra);
+    let r = run(&args);
+    assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
+    let v =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("bad JSON ({e}):\n{}", r.stdout));
+    (r.code, v)
+}
+
+/// (package, entity id, confidence, verdict) of every finding, sorted.
+pub fn verdicts(doc: &serde_json::Value) -> Vec<(String, String, String, String)> {
+    let mut v: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["package"]["name"].as_str().unwrap().to_string(),
+                f["entity"]["id"].as_str().unwrap().to_string(),
+                f["confidence"].as_str().unwrap().to_string(),
+                f["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The verdicts of one package.
+pub fn of(doc: &serde_json::Value, package: &str) -> Vec<(String, String, String)> {
+    verdicts(doc)
+        .into_iter()
+        .filter(|(p, ..)| p == package)
+        .map(|(_, e, c, v)| (e, c, v))
+        .collect()
+}
+
+/// Replaces the run time in a human report so it can be snapshotted.
+pub fn redact_elapsed(s: &str) -> String {
+    s.lines()
+        .map(|l| match l.rfind("not scanned; ") {
+            Some(i) if l.starts_with("Summary:") => format!("{}not scanned; [elapsed]", &l[..i]),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
