@@ -1,0 +1,86 @@
+//! Evidence stage, build scripts: the text of a build script → the libraries it links, the
+//! directories it searches and the URLs it downloads from. The script is read, never run.
+
+use super::{Evidence, Role, Shape, clip};
+
+/// Extracts link and download directives from build-script source.
+///
+/// Recognises both instruction syntaxes (`cargo:rustc-link-lib=…` and `cargo::rustc-link-lib=…`)
+/// wherever they appear in a string literal, and every `http(s)://` or `ftp://` URL literal.
+pub fn scan(file: &str, text: &str) -> Vec<Evidence> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let lineno = Some(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        for (directive, field) in [
+            ("rustc-link-lib=", "build-script rustc-link-lib"),
+            ("rustc-link-search=", "build-script rustc-link-search"),
+            ("rustc-link-arg=", "build-script rustc-link-arg"),
+        ] {
+            let mut rest = line;
+            while let Some(pos) = rest.find(directive) {
+                let before = &rest[..pos];
+                rest = &rest[pos + directive.len()..];
+                if !(before.ends_with("cargo:") || before.ends_with("cargo::")) {
+                    continue;
+                }
+                let value: String = rest
+                    .chars()
+                    .take_while(|c| !matches!(c, '"' | '\'' | ')' | '`') && !c.is_whitespace())
+                    .collect();
+                // `KIND=NAME` / `KIND=PATH`: the name or path is what identifies the library.
+                let value = value.rsplit_once('=').map(|(_, v)| v).unwrap_or(&value);
+                let value = value.trim_matches(|c: char| c == '{' || c == '}');
+                if !value.is_empty() {
+                    out.push(
+                        Evidence::new(field, Role::Attribution, Shape::Text, clip(value)).at(file, lineno),
+                    );
+                }
+            }
+        }
+        for scheme in ["https://", "http://", "ftp://"] {
+            let mut rest = line;
+            while let Some(pos) = rest.find(scheme) {
+                let url: String = rest[pos..]
+                    .chars()
+                    .take_while(|c| !matches!(c, '"' | '\'' | ')' | '`' | '>' | ' ' | '\t'))
+                    .collect();
+                rest = &rest[pos + scheme.len()..];
+                out.push(
+                    Evidence::new("build-script URL", Role::Attribution, Shape::Url, clip(&url)).at(file, lineno),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_directives_and_urls() {
+        let src = r#"
+fn main() {
+    println!("cargo:rustc-link-search=native=/opt/kaspersky/kavsdk/lib");
+    println!("cargo::rustc-link-lib=dylib=kavsdk");
+    println!("cargo:rustc-link-lib=static={}", name);
+    let url = "https://updates.kaspersky.com/sdk/kavsdk-8.tar.gz";
+    // not a directive: rustc-link-lib=ignored
+}
+"#;
+        let ev = scan("build.rs", src);
+        let got: Vec<(&str, &str, Option<u32>)> = ev
+            .iter()
+            .map(|e| (e.field.as_str(), e.text.as_str(), e.location.as_ref().and_then(|l| l.line)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("build-script rustc-link-search", "/opt/kaspersky/kavsdk/lib", Some(3)),
+                ("build-script rustc-link-lib", "kavsdk", Some(4)),
+                ("build-script URL", "https://updates.kaspersky.com/sdk/kavsdk-8.tar.gz", Some(6)),
+            ]
+        );
+    }
+}
