@@ -7,8 +7,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::entity::EntityList;
 use crate::error::InputError;
+use crate::evidence::deep::DeepOptions;
 use crate::graph::{FeatureSelection, GraphOptions};
 use crate::policy::Policy;
+use crate::policy::config::{self, Config};
 use crate::report::{ColorChoice, Format};
 
 const AFTER_HELP: &str = "\
@@ -48,6 +50,29 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the entity list(s) in use, with every source.
     List(ListArgs),
+    /// Show everything about one package: evidence, matches and why, paths, verdicts.
+    Explain(ExplainArgs),
+    /// Write a commented default entitycheck.toml at the workspace root.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The package: `name` or `name@version`.
+    #[arg(value_name = "PACKAGE[@VERSION]")]
+    pub spec: String,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Path to Cargo.toml of the workspace (default: the one around the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<Utf8PathBuf>,
+    /// Overwrite an existing entitycheck.toml.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args, Default)]
@@ -110,23 +135,48 @@ pub struct ListSelection {
 }
 
 #[derive(Debug, Args, Default)]
+pub struct DeepArgs {
+    /// Do not inspect package files (notices, build scripts, binaries, archives): manifest only.
+    #[arg(long, help_heading = "Deep scan")]
+    pub no_deep: bool,
+    /// Do not read or write the scan cache.
+    #[arg(long, help_heading = "Deep scan")]
+    pub no_cache: bool,
+    /// Skip (and list as not scanned) files larger than this (bytes, or e.g. "64 MiB").
+    #[arg(long, value_name = "SIZE", help_heading = "Deep scan")]
+    pub max_file_size: Option<String>,
+    /// Fail the build when a package's files could not all be read.
+    #[arg(long, help_heading = "Deep scan")]
+    pub fail_on_unscanned: bool,
+}
+
+#[derive(Debug, Args, Default)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub graph: GraphArgs,
     #[command(flatten)]
     pub lists: ListSelection,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
+    #[command(flatten)]
+    pub deep: DeepArgs,
+    /// Configuration file (default: entitycheck.toml at the workspace root, or
+    /// [workspace.metadata.entitycheck] in its Cargo.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<Utf8PathBuf>,
+    /// Output format [default: human].
+    #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// When to colour the human report (NO_COLOR is honoured under `auto`).
-    #[arg(long, value_enum, default_value = "auto")]
+    /// When to colour the human report (NO_COLOR is honoured under `auto`) [default: auto].
+    #[arg(long, value_enum)]
     pub color: Option<ColorChoice>,
     /// Evaluate the policy at this date (YYYY-MM-DD) instead of today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Show full detail for every finding, notes included.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "quiet")]
     pub verbose: bool,
+    /// Show only failing findings and the verdict.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -141,22 +191,55 @@ pub struct ListArgs {
     pub color: ColorChoice,
 }
 
+/// How verbose the human report is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    Quiet,
+    #[default]
+    Normal,
+    Verbose,
+}
+
+/// Deep-scan settings of a plan.
+#[derive(Debug, Clone)]
+pub struct DeepPlan {
+    pub enabled: bool,
+    pub cache: bool,
+    pub options: DeepOptions,
+}
+
 /// What `check` will do, validated.
 pub struct CheckPlan {
     pub graph: GraphOptions,
     pub lists: Vec<EntityList>,
     pub policy: Policy,
+    pub deep: DeepPlan,
+    pub config: Config,
     pub format: Format,
     pub color: ColorChoice,
-    pub verbose: bool,
+    pub verbosity: Verbosity,
 }
 
-/// Loads the entity lists a command asked for (the built-in one by default).
-pub fn load_lists(sel: &ListSelection) -> Result<Vec<EntityList>, InputError> {
-    if sel.entities.is_empty() {
-        return Ok(vec![EntityList::builtin()?]);
+/// Loads the entity lists a command asked for: `--entities` files replace everything; else
+/// the built-in list (unless the configuration turns it off) and the configuration's extra lists.
+pub fn load_lists(sel: &ListSelection, config: &Config) -> Result<Vec<EntityList>, InputError> {
+    if !sel.entities.is_empty() {
+        return sel.entities.iter().map(|p| EntityList::load(p)).collect();
     }
-    sel.entities.iter().map(|p| EntityList::load(p)).collect()
+    let mut lists = Vec::new();
+    if config.builtin_list.unwrap_or(true) {
+        lists.push(EntityList::builtin()?);
+    }
+    for l in &config.lists {
+        lists.push(EntityList::load(&l.path)?);
+    }
+    if lists.is_empty() {
+        return Err(InputError::Usage(format!(
+            "no entity list to screen against ({} turns the built-in list off and names no other)",
+            config.origin.as_deref().unwrap_or("the configuration")
+        )));
+    }
+    Ok(lists)
 }
 
 fn parse_date(s: &str, flag: &str) -> Result<NaiveDate, InputError> {
@@ -165,22 +248,78 @@ fn parse_date(s: &str, flag: &str) -> Result<NaiveDate, InputError> {
 }
 
 impl CheckArgs {
-    /// Validates the arguments into a plan; reads the entity lists.
+    /// Validates the arguments (and the configuration they lead to) into a plan; reads the
+    /// configuration and the entity lists, all before cargo runs.
     pub fn plan(self) -> Result<CheckPlan, InputError> {
         let g = self.graph;
-        let features = g
+        let config = config::discover(self.config.as_deref(), g.manifest_path.as_deref())?;
+        let mut features: Vec<String> = g
             .features
             .iter()
             .flat_map(|f| f.split([',', ' ']))
             .filter(|f| !f.is_empty())
             .map(str::to_string)
             .collect();
-        if g.all_features && g.no_default_features {
-            // cargo allows both; --all-features wins, as it does in cargo.
+        if features.is_empty() {
+            features = config.features.clone();
         }
-        let as_of = match &self.as_of {
-            Some(s) => parse_date(s, "--as-of")?,
-            None => chrono::Local::now().date_naive(),
+        let as_of = match (&self.as_of, config.as_of) {
+            (Some(s), _) => parse_date(s, "--as-of")?,
+            (None, Some(d)) => d,
+            (None, None) => chrono::Local::now().date_naive(),
+        };
+        let mut policy = Policy::new(as_of).with_waivers(config.waivers.clone());
+        if let Some(f) = &config.fail_on {
+            policy.fail_on = f.clone();
+        }
+        policy.dev_dependencies_fail = config.dev_dependencies_fail.unwrap_or(false);
+        policy.fail_on_unscanned =
+            self.deep.fail_on_unscanned || config.fail_on_unscanned.unwrap_or(false);
+
+        let mut options = DeepOptions::default();
+        let d = &config.deep;
+        if let Some(v) = d.max_file_size {
+            options.max_file_bytes = v;
+        }
+        if let Some(s) = &self.deep.max_file_size {
+            options.max_file_bytes = config::parse_size(s).ok_or_else(|| {
+                InputError::Usage(format!(
+                    "--max-file-size `{s}` is not a size (bytes, or e.g. \"64 MiB\")"
+                ))
+            })?;
+        }
+        if let Some(v) = d.max_hits_per_file {
+            options.max_hits_per_file = v.max(1);
+        }
+        if let Some(v) = d.archive_max_depth {
+            options.archive.max_depth = v;
+        }
+        if let Some(v) = d.archive_max_total_size {
+            options.archive.max_total_bytes = v;
+        }
+        if let Some(v) = d.archive_max_entries {
+            options.archive.max_entries = v;
+        }
+        if let Some(v) = d.archive_max_entry_size {
+            options.archive.max_entry_bytes = v;
+        }
+        let deep = DeepPlan {
+            enabled: !self.deep.no_deep && d.enabled.unwrap_or(true),
+            cache: !self.deep.no_cache && d.cache.unwrap_or(true),
+            options,
+        };
+        let verbosity = if self.quiet || (!self.verbose && config.quiet == Some(true)) {
+            Verbosity::Quiet
+        } else if self.verbose || config.verbose == Some(true) {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        };
+        let lists = load_lists(&self.lists, &config)?;
+        let targets = if g.target.is_empty() {
+            config.targets.clone()
+        } else {
+            g.target
         };
         Ok(CheckPlan {
             graph: GraphOptions {
@@ -189,19 +328,22 @@ impl CheckArgs {
                 packages: g.package,
                 features: FeatureSelection {
                     features,
-                    all_features: g.all_features,
-                    no_default_features: g.no_default_features,
+                    all_features: g.all_features || config.all_features == Some(true),
+                    no_default_features: g.no_default_features
+                        || config.no_default_features == Some(true),
                 },
-                targets: g.target,
+                targets,
                 locked: g.locked || g.frozen,
                 offline: g.offline || g.frozen,
                 frozen: g.frozen,
             },
-            lists: load_lists(&self.lists)?,
-            policy: Policy::new(as_of),
-            format: self.format.unwrap_or(Format::Human),
-            color: self.color.unwrap_or_default(),
-            verbose: self.verbose,
+            lists,
+            policy,
+            deep,
+            format: self.format.or(config.format).unwrap_or(Format::Human),
+            color: self.color.or(config.color).unwrap_or_default(),
+            verbosity,
+            config,
         })
     }
 }

@@ -191,6 +191,77 @@ pub struct Screened<'g> {
     pub root: Utf8PathBuf,
     /// Sorted by name, then version, then id.
     pub packages: Vec<ScreenedPackage<'g>>,
+    members: BTreeSet<&'g PackageId>,
+    /// Reverse edges of the resolved build (dev edges included): package → who depends on it.
+    parents: HashMap<&'g PackageId, Vec<(&'g PackageId, &'g str, DepKind)>>,
+}
+
+impl<'g> Screened<'g> {
+    /// Every path from a workspace member down to `id` (no package twice in a path), shortest
+    /// first, at most `limit`; the flag says whether there were more.
+    pub fn all_paths(&self, id: &PackageId, limit: usize) -> (Vec<Vec<PathStep>>, bool) {
+        let mut found: Vec<Vec<RawStep<'g>>> = Vec::new();
+        let mut truncated = false;
+        let Some(start) = self.graph.metadata(id).ok().map(|m| m.id()) else {
+            return (Vec::new(), false);
+        };
+        // Depth-first, upwards: `stack` holds the path from `start` up to the current package.
+        let mut stack: Vec<RawStep<'g>> = vec![RawStep {
+            id: start,
+            via: None,
+        }];
+        self.walk_up(&mut stack, &mut found, limit * 4, &mut truncated);
+        let mut paths: Vec<Vec<PathStep>> = found
+            .into_iter()
+            .map(|p| p.iter().map(|s| s.render(self.graph)).collect())
+            .collect();
+        paths.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+        paths.dedup();
+        if paths.len() > limit {
+            paths.truncate(limit);
+            truncated = true;
+        }
+        (paths, truncated)
+    }
+
+    fn walk_up(
+        &self,
+        stack: &mut Vec<RawStep<'g>>,
+        found: &mut Vec<Vec<RawStep<'g>>>,
+        budget: usize,
+        truncated: &mut bool,
+    ) {
+        if found.len() >= budget {
+            *truncated = true;
+            return;
+        }
+        let top = stack.last().map(|s| s.id).expect("never empty");
+        if self.members.contains(top) {
+            // Member → … → package order; each step already carries the edge leading into it
+            // (set when its parent was pushed), and the member none.
+            let mut path: Vec<RawStep<'g>> = stack.iter().rev().cloned().collect();
+            path[0].via = None;
+            found.push(path);
+            return;
+        }
+        let Some(parents) = self.parents.get(top) else {
+            return;
+        };
+        for &(parent, dep_name, kind) in parents {
+            if stack.iter().any(|s| s.id == parent) {
+                continue;
+            }
+            if let Some(last) = stack.last_mut() {
+                last.via = Some((dep_name, kind));
+            }
+            stack.push(RawStep {
+                id: parent,
+                via: None,
+            });
+            self.walk_up(stack, found, budget, truncated);
+            stack.pop();
+        }
+    }
 }
 
 /// Resolves which packages the build can include.
@@ -292,10 +363,25 @@ pub fn screen<'g>(
             b.meta.id(),
         ))
     });
+    let mut parents: HashMap<&PackageId, Vec<(&PackageId, &str, DepKind)>> = HashMap::new();
+    for (from, out) in edges(&full) {
+        for e in out {
+            parents
+                .entry(e.link.to().id())
+                .or_default()
+                .push((from, e.link.dep_name(), e.kind));
+        }
+    }
+    for v in parents.values_mut() {
+        v.sort();
+        v.dedup();
+    }
     Ok(Screened {
         graph,
         root,
         packages,
+        members: member_ids,
+        parents,
     })
 }
 

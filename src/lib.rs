@@ -27,16 +27,24 @@ pub mod report;
 
 use std::time::{Duration, Instant};
 
+use camino::Utf8PathBuf;
+use guppy::graph::BuildTargetId;
 use rayon::prelude::*;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
-use crate::cli::CheckPlan;
+use crate::cli::{CheckPlan, Verbosity};
 use crate::entity::EntityList;
 use crate::error::InputError;
+use crate::evidence::Evidence;
+use crate::evidence::cache::Cache;
+use crate::evidence::deep::{BinaryItem, PackageScan, Scanner, Skipped};
+use crate::graph::{PathStep, ScreenedPackage};
 use crate::matching::Matcher;
+use crate::policy::config::Waiver;
 use crate::policy::{Finding, PackageRef, Policy, Verdict};
 
-/// A package whose files could not be read, and why.
+/// A package whose files could not all be read, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct NotScanned {
     pub name: String,
@@ -44,69 +52,357 @@ pub struct NotScanned {
     pub reason: String,
 }
 
+/// A binary or archive found in a package (inventoried whether or not it is a finding).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct InventoriedBinary {
+    pub package: String,
+    pub version: String,
+    #[serde(flatten)]
+    pub item: BinaryItem,
+}
+
+/// Totals of the deep scan.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanTotals {
+    pub deep: bool,
+    pub files: u64,
+    pub bytes: u64,
+    /// Packages answered from the scan cache.
+    pub cached: usize,
+}
+
+/// Everything known about one package, for `explain`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explained {
+    pub package: PackageRef,
+    pub dir: String,
+    /// Every path from a workspace member (up to a limit), shortest first.
+    pub paths: Vec<Vec<PathStep>>,
+    pub paths_truncated: bool,
+    pub evidence: Vec<Evidence>,
+    pub findings: Vec<Finding>,
+    pub binaries: Vec<BinaryItem>,
+    pub skipped: Vec<Skipped>,
+    pub not_scanned: Option<String>,
+}
+
 /// The result of a check: data for the report and the exit code.
 pub struct Outcome {
     pub lists: Vec<EntityList>,
     pub policy: Policy,
+    pub config_origin: Option<String>,
     pub packages_screened: usize,
     /// Sorted: verdict, package, match.
     pub findings: Vec<Finding>,
     pub not_scanned: Vec<NotScanned>,
+    pub binaries: Vec<InventoriedBinary>,
+    pub unused_waivers: Vec<Waiver>,
+    pub scan: ScanTotals,
+    pub explained: Vec<Explained>,
     pub elapsed: Duration,
-    pub verbose: bool,
+    pub verbosity: Verbosity,
 }
 
 impl Outcome {
-    /// Whether any finding fails the build.
+    /// Whether the build fails: a failing finding, or (if the policy says so) an unscanned package.
     pub fn failed(&self) -> bool {
         self.findings.iter().any(|f| f.verdict == Verdict::Fail)
+            || (self.policy.fail_on_unscanned && !self.not_scanned.is_empty())
     }
 }
 
+/// Which package `explain` is about.
+#[derive(Debug, Clone)]
+pub struct ExplainSpec {
+    pub name: String,
+    pub version: Option<String>,
+}
+
+impl ExplainSpec {
+    pub fn parse(spec: &str) -> ExplainSpec {
+        match spec.split_once('@') {
+            Some((n, v)) => ExplainSpec {
+                name: n.to_string(),
+                version: Some(v.to_string()),
+            },
+            None => ExplainSpec {
+                name: spec.to_string(),
+                version: None,
+            },
+        }
+    }
+
+    fn matches(&self, name: &str, version: &str) -> bool {
+        self.name == name && self.version.as_deref().is_none_or(|v| v == version)
+    }
+}
+
+/// The most paths `explain` lists for one package.
+const MAX_EXPLAIN_PATHS: usize = 32;
+
 /// Runs the pipeline: graph → evidence → match → policy.
 pub fn check(plan: CheckPlan) -> Result<Outcome, InputError> {
+    run(plan, None)
+}
+
+/// Runs the pipeline and keeps everything about the packages `spec` names.
+pub fn explain(plan: CheckPlan, spec: &ExplainSpec) -> Result<Outcome, InputError> {
+    let outcome = run(plan, Some(spec))?;
+    if outcome.explained.is_empty() {
+        return Err(InputError::Usage(format!(
+            "no package `{}{}` in the screened dependency graph",
+            spec.name,
+            spec.version
+                .as_deref()
+                .map(|v| format!("@{v}"))
+                .unwrap_or_default()
+        )));
+    }
+    Ok(outcome)
+}
+
+/// What the pipeline produced for one package.
+struct PackageResult {
+    findings: Vec<Finding>,
+    scan: Option<PackageScan>,
+    cached: bool,
+    explained: Option<Explained>,
+}
+
+fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputError> {
     let started = Instant::now();
     let graph = graph::load(&plan.graph)?;
     let screened = graph::screen(&graph, &plan.graph)?;
     let matcher = Matcher::new(&plan.lists);
+    let scanner = plan
+        .deep
+        .enabled
+        .then(|| Scanner::new(matcher.needles(), plan.deep.options.clone()));
+    let target_dir: Utf8PathBuf = graph.workspace().target_directory().to_path_buf();
+    let cache = Cache::open(
+        (scanner.is_some() && plan.deep.cache)
+            .then(|| target_dir.join("entitycheck").join("scan-cache.json")),
+        &scan_salt(&matcher, &plan),
+    );
+    let prune = vec![target_dir.clone()];
+    let progress = report::Progress::new(
+        screened.packages.len() as u64,
+        scanner.is_some() && plan.verbosity != Verbosity::Quiet,
+    );
 
-    let mut findings: Vec<Finding> = screened
+    let results: Vec<PackageResult> = screened
         .packages
         .par_iter()
-        .flat_map_iter(|pkg| {
-            let evidence = evidence::manifest::collect(&pkg.meta);
-            let package = PackageRef {
-                name: pkg.meta.name().to_string(),
-                version: pkg.meta.version().to_string(),
-                id: pkg.meta.id().repr().to_string(),
-                kind: pkg.kind,
-                source: pkg.source.clone(),
-            };
-            evidence
-                .iter()
-                .flat_map(|e| matcher.match_evidence(e))
-                .map(|m| {
-                    policy::decide(
-                        &plan.policy,
-                        &plan.lists,
-                        package.clone(),
-                        pkg.path.clone(),
-                        m,
-                    )
-                })
-                .collect::<Vec<_>>()
+        .map(|pkg| {
+            let r = screen_package(
+                pkg,
+                &plan,
+                &matcher,
+                scanner.as_ref(),
+                &cache,
+                &prune,
+                spec,
+                &screened,
+            );
+            progress.inc(pkg.meta.name());
+            r
         })
         .collect();
+    progress.finish();
+
+    let mut findings = Vec::new();
+    let mut not_scanned = Vec::new();
+    let mut binaries = Vec::new();
+    let mut explained = Vec::new();
+    let mut totals = ScanTotals {
+        deep: scanner.is_some(),
+        ..Default::default()
+    };
+    for (pkg, r) in screened.packages.iter().zip(results) {
+        findings.extend(r.findings);
+        explained.extend(r.explained);
+        if r.cached {
+            totals.cached += 1;
+        }
+        let Some(scan) = r.scan else { continue };
+        totals.files += scan.files;
+        totals.bytes += scan.bytes;
+        let (name, version) = (pkg.meta.name().to_string(), pkg.meta.version().to_string());
+        for item in scan.binaries {
+            binaries.push(InventoriedBinary {
+                package: name.clone(),
+                version: version.clone(),
+                item,
+            });
+        }
+        let unread: Vec<&Skipped> = scan
+            .skipped
+            .iter()
+            .filter(|s| s.counts_as_unscanned())
+            .collect();
+        let reason = match (&scan.not_scanned, unread.as_slice()) {
+            (Some(why), _) => Some(why.clone()),
+            (None, []) => None,
+            (None, [one]) => Some(format!("{}: {}", one.file, one.reason)),
+            (None, [first, rest @ ..]) => Some(format!(
+                "{}: {} (and {} more files)",
+                first.file,
+                first.reason,
+                rest.len()
+            )),
+        };
+        if let Some(reason) = reason {
+            not_scanned.push(NotScanned {
+                name,
+                version,
+                reason,
+            });
+        }
+    }
     findings.sort();
     findings.dedup();
-
+    not_scanned.sort();
+    binaries.sort();
+    explained.sort_by(|a, b| {
+        (&a.package.name, &a.package.version).cmp(&(&b.package.name, &b.package.version))
+    });
+    if cache.enabled() {
+        // The cache is an optimisation: failing to write it never fails the check.
+        let _ = cache.save();
+    }
+    let unused_waivers = plan.policy.unused_waivers().into_iter().cloned().collect();
     Ok(Outcome {
         packages_screened: screened.packages.len(),
         lists: plan.lists,
         policy: plan.policy,
+        config_origin: plan.config.origin,
         findings,
-        not_scanned: Vec::new(),
+        not_scanned,
+        binaries,
+        unused_waivers,
+        scan: totals,
+        explained,
         elapsed: started.elapsed(),
-        verbose: plan.verbose,
+        verbosity: plan.verbosity,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn screen_package(
+    pkg: &ScreenedPackage<'_>,
+    plan: &CheckPlan,
+    matcher: &Matcher,
+    scanner: Option<&Scanner>,
+    cache: &Cache,
+    prune: &[Utf8PathBuf],
+    spec: Option<&ExplainSpec>,
+    screened: &graph::Screened<'_>,
+) -> PackageResult {
+    let mut evidence = evidence::manifest::collect(&pkg.meta);
+    let mut cached = false;
+    let scan = scanner.map(|scanner| {
+        let key = cache.key(
+            pkg.meta.name(),
+            &pkg.meta.version().to_string(),
+            &pkg.source,
+            &pkg.dir,
+        );
+        if let Some(hit) = key.as_deref().and_then(|k| cache.get(k)) {
+            cached = true;
+            return hit;
+        }
+        let build_script = pkg
+            .meta
+            .build_target(&BuildTargetId::BuildScript)
+            .map(|t| t.path().to_path_buf());
+        let scan = scanner.scan_package(&pkg.dir, build_script.as_deref(), prune);
+        if let Some(k) = key {
+            cache.put(k, &scan);
+        }
+        scan
+    });
+    if let Some(scan) = &scan {
+        evidence.extend(scan.evidence.iter().cloned());
+    }
+    let package = PackageRef {
+        name: pkg.meta.name().to_string(),
+        version: pkg.meta.version().to_string(),
+        id: pkg.meta.id().repr().to_string(),
+        kind: pkg.kind,
+        source: pkg.source.clone(),
+    };
+    let mut findings: Vec<Finding> = evidence
+        .iter()
+        .flat_map(|e| matcher.match_evidence(e))
+        .map(|m| {
+            policy::decide(
+                &plan.policy,
+                &plan.lists,
+                package.clone(),
+                pkg.path.clone(),
+                m,
+            )
+        })
+        .collect();
+    findings.sort();
+    findings.dedup();
+    let explained = spec
+        .filter(|s| s.matches(&package.name, &package.version))
+        .map(|_| {
+            let (paths, paths_truncated) = screened.all_paths(pkg.meta.id(), MAX_EXPLAIN_PATHS);
+            Explained {
+                package: package.clone(),
+                dir: pkg.dir.to_string(),
+                paths,
+                paths_truncated,
+                evidence: evidence.clone(),
+                findings: findings.clone(),
+                binaries: scan
+                    .as_ref()
+                    .map(|s| s.binaries.clone())
+                    .unwrap_or_default(),
+                skipped: scan.as_ref().map(|s| s.skipped.clone()).unwrap_or_default(),
+                not_scanned: scan.as_ref().and_then(|s| s.not_scanned.clone()),
+            }
+        });
+    PackageResult {
+        findings,
+        scan,
+        cached,
+        explained,
+    }
+}
+
+/// What makes cached scans comparable: the prefilter words and every limit.
+fn scan_salt(matcher: &Matcher, plan: &CheckPlan) -> String {
+    let mut h = Sha256::new();
+    for n in matcher.needles() {
+        h.update(n.as_bytes());
+        h.update([0]);
+    }
+    h.update(format!("{:?}", plan.deep.options).as_bytes());
+    // The scanner itself: a rebuilt binary (a development build, a patched release) rescans.
+    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+        h.update(meta.len().to_le_bytes());
+        if let Ok(t) = meta
+            .modified()
+            .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default())
+        {
+            h.update(t.as_nanos().to_le_bytes());
+        }
+    }
+    hex::encode(h.finalize())
+}
+
+/// Writes a file so that a crash never leaves half of it: a temporary file beside it, renamed over.
+pub fn write_atomically(path: &camino::Utf8Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_file_name(format!(
+        ".{}.tmp{}",
+        path.file_name().unwrap_or("out"),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
     })
 }

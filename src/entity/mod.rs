@@ -96,12 +96,25 @@ pub struct Source {
     pub grade: Grade,
 }
 
+/// What a date in force means for a product that integrates the entity's software.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Gate {
+    /// Reported as a warning.
+    Warn,
+    /// Fails the build.
+    #[default]
+    Fail,
+}
+
 /// A date on which a programme's restriction takes an effect.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeDate {
     pub date: NaiveDate,
     /// A stable kebab-case code (`new-business`, `updates-resale-integration`, `listed`).
     pub effect: String,
+    /// What the date does to an integrating product once in force (default: fail).
+    pub gate: Gate,
     pub text: String,
     pub source: String,
     pub grade: Grade,
@@ -384,6 +397,8 @@ struct RawProgramme {
 struct RawDate {
     date: Spanned<String>,
     effect: String,
+    #[serde(default)]
+    gate: Gate,
     text: String,
     source: Spanned<String>,
     grade: Grade,
@@ -566,6 +581,7 @@ impl Validator<'_> {
                 dates.push(ProgrammeDate {
                     date: self.date(&d.date, "programme.date.date"),
                     effect: d.effect,
+                    gate: d.gate,
                     text: d.text,
                     source: self.source_ref(&source_ids, &d.source),
                     grade: d.grade,

@@ -32,7 +32,8 @@ pub fn scan(file: &str, text: &str) -> Vec<Evidence> {
                 let value = value.trim_matches(|c: char| c == '{' || c == '}');
                 if !value.is_empty() {
                     out.push(
-                        Evidence::new(field, Role::Attribution, Shape::Text, clip(value)).at(file, lineno),
+                        Evidence::new(field, Role::Attribution, Shape::Text, clip(value))
+                            .at(file, lineno),
                     );
                 }
             }
@@ -46,7 +47,13 @@ pub fn scan(file: &str, text: &str) -> Vec<Evidence> {
                     .collect();
                 rest = &rest[pos + scheme.len()..];
                 out.push(
-                    Evidence::new("build-script URL", Role::Attribution, Shape::Url, clip(&url)).at(file, lineno),
+                    Evidence::new(
+                        "build-script URL",
+                        Role::Attribution,
+                        Shape::Url,
+                        clip(&url),
+                    )
+                    .at(file, lineno),
                 );
             }
         }
@@ -72,14 +79,28 @@ fn main() {
         let ev = scan("build.rs", src);
         let got: Vec<(&str, &str, Option<u32>)> = ev
             .iter()
-            .map(|e| (e.field.as_str(), e.text.as_str(), e.location.as_ref().and_then(|l| l.line)))
+            .map(|e| {
+                (
+                    e.field.as_str(),
+                    e.text.as_str(),
+                    e.location.as_ref().and_then(|l| l.line),
+                )
+            })
             .collect();
         assert_eq!(
             got,
             [
-                ("build-script rustc-link-search", "/opt/kaspersky/kavsdk/lib", Some(3)),
+                (
+                    "build-script rustc-link-search",
+                    "/opt/kaspersky/kavsdk/lib",
+                    Some(3)
+                ),
                 ("build-script rustc-link-lib", "kavsdk", Some(4)),
-                ("build-script URL", "https://updates.kaspersky.com/sdk/kavsdk-8.tar.gz", Some(6)),
+                (
+                    "build-script URL",
+                    "https://updates.kaspersky.com/sdk/kavsdk-8.tar.gz",
+                    Some(6)
+                ),
             ]
         );
     }

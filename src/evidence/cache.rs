@@ -62,7 +62,13 @@ impl Cache {
     }
 
     /// The key of a package's contents, or `None` when it cannot be known cheaply.
-    pub fn key(&self, name: &str, version: &str, source: &SourceKind, dir: &Utf8Path) -> Option<String> {
+    pub fn key(
+        &self,
+        name: &str,
+        version: &str,
+        source: &SourceKind,
+        dir: &Utf8Path,
+    ) -> Option<String> {
         if !self.enabled() {
             return None;
         }
@@ -115,7 +121,13 @@ impl Cache {
             std::fs::create_dir_all(dir)?;
         }
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, serde_json::to_vec(&File { format: FORMAT, entries })?)?;
+        std::fs::write(
+            &tmp,
+            serde_json::to_vec(&File {
+                format: FORMAT,
+                entries,
+            })?,
+        )?;
         std::fs::rename(&tmp, &path).inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
         })
@@ -126,11 +138,16 @@ impl Cache {
 /// what the deep scan prunes (`.git`, nested packages). `None` if the tree cannot be walked.
 fn fingerprint(dir: &Utf8Path) -> Option<String> {
     let mut h = Sha256::new();
-    let mut walk = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter();
+    let mut walk = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     while let Some(entry) = walk.next() {
         let entry = entry.ok()?;
         if entry.file_type().is_dir() {
-            if entry.depth() > 0 && (entry.file_name() == ".git" || entry.path().join("Cargo.toml").is_file()) {
+            if entry.depth() > 0
+                && (entry.file_name() == ".git" || entry.path().join("Cargo.toml").is_file())
+            {
                 walk.skip_current_dir();
             }
             continue;
@@ -157,17 +174,26 @@ mod tests {
     fn round_trip_and_salt() {
         let dir = tempfile::tempdir().unwrap();
         let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        let src = SourceKind::Registry { url: "registry+https://example/index".into() };
+        let src = SourceKind::Registry {
+            url: "registry+https://example/index".into(),
+        };
         let c = Cache::open(Some(path.clone()), "s1");
-        let key = c.key("a", "1.0.0", &src, Utf8Path::new("/nowhere")).unwrap();
-        let scan = PackageScan { files: 3, ..Default::default() };
+        let key = c
+            .key("a", "1.0.0", &src, Utf8Path::new("/nowhere"))
+            .unwrap();
+        let scan = PackageScan {
+            files: 3,
+            ..Default::default()
+        };
         c.put(key.clone(), &scan);
         c.save().unwrap();
         let c = Cache::open(Some(path.clone()), "s1");
         assert_eq!(c.get(&key).unwrap().files, 3);
         // Another salt (entity list, limits) never sees it.
         let c2 = Cache::open(Some(path), "s2");
-        let key2 = c2.key("a", "1.0.0", &src, Utf8Path::new("/nowhere")).unwrap();
+        let key2 = c2
+            .key("a", "1.0.0", &src, Utf8Path::new("/nowhere"))
+            .unwrap();
         assert_ne!(key, key2);
         assert!(c2.get(&key2).is_none());
     }

@@ -48,11 +48,47 @@ pub struct BinaryItem {
     pub bytes: u64,
 }
 
+/// Why a file was passed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipKind {
+    /// Could not be opened or read.
+    Unreadable,
+    /// Larger than the file-size limit.
+    TooLarge,
+    /// A binary or archive that is truncated or corrupt.
+    Malformed,
+    /// An archive limit (depth, entries, unpacked bytes) stopped the walk.
+    Limit,
+    /// A symbolic link leading outside the package, broken, or looping: not followed.
+    Link,
+    /// Read, but only the first matching lines were kept.
+    Truncated,
+    /// Informational (an archive entry with a path-traversal name, scanned anyway).
+    Note,
+}
+
 /// A file (or archive entry) that could not be read or inspected.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Skipped {
     pub file: String,
+    pub kind: SkipKind,
     pub reason: String,
+}
+
+impl Skipped {
+    fn new(file: impl Into<String>, kind: SkipKind, reason: impl Into<String>) -> Skipped {
+        Skipped {
+            file: file.into(),
+            kind,
+            reason: reason.into(),
+        }
+    }
+
+    /// Whether some content went unread because of it (so the package is "not scanned").
+    pub fn counts_as_unscanned(&self) -> bool {
+        !matches!(self.kind, SkipKind::Truncated | SkipKind::Note)
+    }
 }
 
 /// What the deep scan of one package found.
@@ -82,8 +118,19 @@ const NOTICE_WORDS: &[&str] = &[
 
 /// File names (upper-cased, without extension) whose every line is attribution.
 const NOTICE_FILES: &[&str] = &[
-    "LICENSE", "LICENCE", "COPYING", "NOTICE", "COPYRIGHT", "AUTHORS", "CREDITS", "PATENTS",
-    "THIRD-PARTY", "THIRD_PARTY", "THIRDPARTY", "THIRD-PARTY-NOTICES", "THIRDPARTYNOTICES",
+    "LICENSE",
+    "LICENCE",
+    "COPYING",
+    "NOTICE",
+    "COPYRIGHT",
+    "AUTHORS",
+    "CREDITS",
+    "PATENTS",
+    "THIRD-PARTY",
+    "THIRD_PARTY",
+    "THIRDPARTY",
+    "THIRD-PARTY-NOTICES",
+    "THIRDPARTYNOTICES",
 ];
 
 /// The compiled prefilters of a scan, built once per run from the entity list.
@@ -124,7 +171,12 @@ impl Scanner {
     /// Scans the files of one package. `prune` are directories never entered (the workspace
     /// target directory); sub-directories holding their own `Cargo.toml` are other packages and
     /// are skipped as `cargo package` skips them.
-    pub fn scan_package(&self, root: &Utf8Path, build_script: Option<&Utf8Path>, prune: &[Utf8PathBuf]) -> PackageScan {
+    pub fn scan_package(
+        &self,
+        root: &Utf8Path,
+        build_script: Option<&Utf8Path>,
+        prune: &[Utf8PathBuf],
+    ) -> PackageScan {
         let mut scan = PackageScan::default();
         if !root.is_dir() {
             scan.not_scanned = Some(format!("no source directory on disk at {root}"));
@@ -145,8 +197,14 @@ impl Scanner {
         if let Some(bs) = build_script {
             let rel = rel_path(root, bs);
             match std::fs::read(bs) {
-                Ok(bytes) => scan.evidence.extend(buildscript::scan(&rel, &String::from_utf8_lossy(&bytes))),
-                Err(e) => scan.skipped.push(Skipped { file: rel, reason: format!("build script unreadable: {e}") }),
+                Ok(bytes) => scan
+                    .evidence
+                    .extend(buildscript::scan(&rel, &String::from_utf8_lossy(&bytes))),
+                Err(e) => scan.skipped.push(Skipped::new(
+                    rel,
+                    SkipKind::Unreadable,
+                    format!("build script unreadable: {e}"),
+                )),
             }
         }
         scan.evidence.sort();
@@ -156,23 +214,40 @@ impl Scanner {
         scan
     }
 
-    fn list_files(&self, root: &Utf8Path, prune: &[Utf8PathBuf], skipped: &mut Vec<Skipped>) -> Vec<(Utf8PathBuf, u64)> {
+    fn list_files(
+        &self,
+        root: &Utf8Path,
+        prune: &[Utf8PathBuf],
+        skipped: &mut Vec<Skipped>,
+    ) -> Vec<(Utf8PathBuf, u64)> {
         let mut files = Vec::new();
-        let mut walk = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+        let mut walk = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter();
         while let Some(entry) = walk.next() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let file = e.path().map(|p| rel_path(root, &Utf8PathBuf::from(p.to_string_lossy().as_ref()))).unwrap_or_default();
-                    skipped.push(Skipped { file, reason: format!("unreadable: {e}") });
+                    let file = e
+                        .path()
+                        .map(|p| rel_path(root, &Utf8PathBuf::from(p.to_string_lossy().as_ref())))
+                        .unwrap_or_default();
+                    let kind = if e.loop_ancestor().is_some() {
+                        SkipKind::Link
+                    } else {
+                        SkipKind::Unreadable
+                    };
+                    skipped.push(Skipped::new(file, kind, format!("unreadable: {e}")));
                     continue;
                 }
             };
             let Some(path) = Utf8Path::from_path(entry.path()) else {
-                skipped.push(Skipped {
-                    file: entry.path().to_string_lossy().into_owned(),
-                    reason: "path is not UTF-8".into(),
-                });
+                skipped.push(Skipped::new(
+                    entry.path().to_string_lossy(),
+                    SkipKind::Unreadable,
+                    "path is not UTF-8",
+                ));
                 continue;
             };
             let ft = entry.file_type();
@@ -187,19 +262,53 @@ impl Scanner {
                 continue;
             }
             if ft.is_symlink() {
-                // Never followed: a link may point outside the package (or at itself).
-                skipped.push(Skipped { file: rel_path(root, path), reason: "symbolic link not followed".into() });
+                // Never followed. A link to a file inside the package is harmless (the file is
+                // scanned where it is); one leading outside, broken or looping hides content.
+                let inside = path
+                    .canonicalize_utf8()
+                    .ok()
+                    .zip(root.canonicalize_utf8().ok())
+                    .is_some_and(|(t, r)| t.starts_with(r));
+                if !inside {
+                    skipped.push(Skipped::new(
+                        rel_path(root, path),
+                        SkipKind::Link,
+                        "symbolic link outside the package, broken or looping: not followed",
+                    ));
+                }
                 continue;
             }
             if !ft.is_file() {
                 continue;
             }
+            // The manifest and cargo's own bookkeeping at the package root say what `cargo
+            // metadata` already reported (and the manifest stage read): scanning them again
+            // would only repeat that evidence as text.
+            if entry.depth() == 1
+                && matches!(
+                    entry.file_name().to_str(),
+                    Some(
+                        "Cargo.toml"
+                            | "Cargo.toml.orig"
+                            | "Cargo.lock"
+                            | ".cargo_vcs_info.json"
+                            | ".cargo-checksum.json"
+                            | ".cargo-ok"
+                    )
+                )
+            {
+                continue;
+            }
             let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
             if len > self.options.max_file_bytes {
-                skipped.push(Skipped {
-                    file: rel_path(root, path),
-                    reason: format!("{len} bytes, over the {} byte limit", self.options.max_file_bytes),
-                });
+                skipped.push(Skipped::new(
+                    rel_path(root, path),
+                    SkipKind::TooLarge,
+                    format!(
+                        "{len} bytes, over the {} byte limit",
+                        self.options.max_file_bytes
+                    ),
+                ));
                 continue;
             }
             files.push((path.to_path_buf(), len));
@@ -213,7 +322,11 @@ impl Scanner {
         let bytes = match read_limited(path, self.options.max_file_bytes) {
             Ok(b) => b,
             Err(e) => {
-                r.skipped.push(Skipped { file: rel, reason: format!("unreadable: {e}") });
+                r.skipped.push(Skipped::new(
+                    rel,
+                    SkipKind::Unreadable,
+                    format!("unreadable: {e}"),
+                ));
                 return r;
             }
         };
@@ -226,25 +339,49 @@ impl Scanner {
     fn scan_bytes(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
         let kind = binary::sniff(bytes);
         match kind {
-            FileKind::Pe | FileKind::Elf | FileKind::MachO | FileKind::MachOFat | FileKind::StaticArchive => {
-                r.binaries.push(BinaryItem { file: name.to_string(), kind: kind_name(kind).into(), bytes: bytes.len() as u64 });
+            FileKind::Pe
+            | FileKind::Elf
+            | FileKind::MachO
+            | FileKind::MachOFat
+            | FileKind::StaticArchive => {
+                r.binaries.push(BinaryItem {
+                    file: name.to_string(),
+                    kind: kind_name(kind).into(),
+                    bytes: bytes.len() as u64,
+                });
                 match binary::inspect_binary(bytes, &self.needles) {
                     Ok(report) => {
                         for s in report.strings {
-                            let shape = if s.field.contains("signer") || s.field.contains("certificate subject") {
+                            let shape = if s.field.contains("signer")
+                                || s.field.contains("certificate subject")
+                            {
                                 Shape::Subject
                             } else {
                                 Shape::Text
                             };
-                            let role = if s.attribution { Role::Attribution } else { Role::Mention };
-                            r.evidence.push(Evidence::new(s.field, role, shape, clip(s.text.trim())).at(name, None));
+                            let role = if s.attribution {
+                                Role::Attribution
+                            } else {
+                                Role::Mention
+                            };
+                            r.evidence.push(
+                                Evidence::new(s.field, role, shape, clip(s.text.trim()))
+                                    .at(name, None),
+                            );
                         }
                     }
-                    Err(e) => r.skipped.push(Skipped { file: name.to_string(), reason: e.to_string() }),
+                    Err(e) => {
+                        r.skipped
+                            .push(Skipped::new(name, SkipKind::Malformed, e.to_string()))
+                    }
                 }
             }
             FileKind::Zip | FileKind::Tar | FileKind::Gzip => {
-                r.binaries.push(BinaryItem { file: name.to_string(), kind: kind_name(kind).into(), bytes: bytes.len() as u64 });
+                r.binaries.push(BinaryItem {
+                    file: name.to_string(),
+                    kind: kind_name(kind).into(),
+                    bytes: bytes.len() as u64,
+                });
                 let mut visit = |entry: archive::ArchiveEntry<'_>| {
                     // Nested archives are walked by `walk_archive` itself; here, entries are files.
                     self.scan_entry(&entry.path, entry.bytes, r);
@@ -252,10 +389,18 @@ impl Scanner {
                 match archive::walk_archive(name, bytes, kind, &self.options.archive, &mut visit) {
                     Ok(stats) => {
                         for (file, reason) in stats.skipped {
-                            r.skipped.push(Skipped { file, reason });
+                            let kind = if reason.contains("traversal") {
+                                SkipKind::Note
+                            } else {
+                                SkipKind::Limit
+                            };
+                            r.skipped.push(Skipped::new(file, kind, reason));
                         }
                     }
-                    Err(e) => r.skipped.push(Skipped { file: name.to_string(), reason: e.to_string() }),
+                    Err(e) => {
+                        r.skipped
+                            .push(Skipped::new(name, SkipKind::Malformed, e.to_string()))
+                    }
                 }
             }
             FileKind::Other => self.scan_text(name, bytes, r),
@@ -278,7 +423,15 @@ impl Scanner {
             // An unknown binary format: only the needles, in UTF-8 and UTF-16.
             if !self.needles.is_empty() && self.needles.hit(bytes) {
                 for s in binary::hit_strings(bytes, &self.needles) {
-                    r.evidence.push(Evidence::new("binary string", Role::Mention, Shape::Text, clip(s.text.trim())).at(name, None));
+                    r.evidence.push(
+                        Evidence::new(
+                            "binary string",
+                            Role::Mention,
+                            Shape::Text,
+                            clip(s.text.trim()),
+                        )
+                        .at(name, None),
+                    );
                 }
             }
             return;
@@ -302,7 +455,10 @@ impl Scanner {
             if !is_needle && !notice {
                 continue;
             }
-            let lineno = Some(u32::try_from(memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1).unwrap_or(u32::MAX));
+            let lineno = Some(
+                u32::try_from(memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1)
+                    .unwrap_or(u32::MAX),
+            );
             let (field, role) = if notice_file {
                 ("notice file", Role::Attribution)
             } else if notice {
@@ -310,13 +466,18 @@ impl Scanner {
             } else {
                 ("text", Role::Mention)
             };
-            r.evidence.push(Evidence::new(field, role, Shape::Text, clip(line)).at(name, lineno));
+            r.evidence
+                .push(Evidence::new(field, role, Shape::Text, clip(line)).at(name, lineno));
             kept += 1;
             if kept >= self.options.max_hits_per_file {
-                r.skipped.push(Skipped {
-                    file: name.to_string(),
-                    reason: format!("more than {} matching lines; the rest were not read", self.options.max_hits_per_file),
-                });
+                r.skipped.push(Skipped::new(
+                    name,
+                    SkipKind::Truncated,
+                    format!(
+                        "more than {} matching lines; only the first were kept",
+                        self.options.max_hits_per_file
+                    ),
+                ));
                 break;
             }
         }
@@ -340,7 +501,10 @@ fn read_limited(path: &Utf8Path, limit: u64) -> std::io::Result<Vec<u8>> {
 }
 
 fn rel_path(root: &Utf8Path, path: &Utf8Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).as_str().replace('\\', "/")
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .as_str()
+        .replace('\\', "/")
 }
 
 fn kind_name(k: FileKind) -> &'static str {
@@ -359,8 +523,18 @@ fn kind_name(k: FileKind) -> &'static str {
 
 fn is_notice_file(name: &str) -> bool {
     let base = name.rsplit(['/', '!']).next().unwrap_or(name);
+    // Notice files are prose: no extension, or a text one (`LICENSE-MIT`, `NOTICE.txt`).
+    let ext = base.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if ext
+        .as_deref()
+        .is_some_and(|e| !matches!(e, "txt" | "md" | "rst" | "html" | "htm" | "text"))
+    {
+        return false;
+    }
     let stem = base.split('.').next().unwrap_or(base).to_ascii_uppercase();
-    NOTICE_FILES.iter().any(|n| stem == *n || (stem.starts_with(n) && stem[n.len()..].starts_with(['-', '_'])))
+    NOTICE_FILES
+        .iter()
+        .any(|n| stem == *n || (stem.starts_with(n) && stem[n.len()..].starts_with(['-', '_'])))
 }
 
 fn contains_notice_word(line: &str) -> bool {
@@ -414,7 +588,14 @@ mod tests {
     use super::*;
 
     fn scanner() -> Scanner {
-        Scanner::new(&["kaspersky".to_string(), "касперск".to_string(), "kaspersky.com".to_string()], DeepOptions::default())
+        Scanner::new(
+            &[
+                "kaspersky".to_string(),
+                "касперск".to_string(),
+                "kaspersky.com".to_string(),
+            ],
+            DeepOptions::default(),
+        )
     }
 
     fn text(name: &str, body: &str) -> Vec<(String, Role, Option<u32>, String)> {
@@ -435,15 +616,28 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("notice".into(), Role::Attribution, Some(2), "* Copyright (c) 2024 AO Kaspersky Lab".into()),
-                ("text".into(), Role::Mention, Some(4), "// engines: Kaspersky, ESET, Sophos".into()),
+                (
+                    "notice".into(),
+                    Role::Attribution,
+                    Some(2),
+                    "* Copyright (c) 2024 AO Kaspersky Lab".into()
+                ),
+                (
+                    "text".into(),
+                    Role::Mention,
+                    Some(4),
+                    "// engines: Kaspersky, ESET, Sophos".into()
+                ),
             ]
         );
     }
 
     #[test]
     fn cyrillic_in_any_case_and_homoglyph_notices_are_found() {
-        let got = text("NOTES.txt", "© АО «ЛАБОРАТОРИЯ КАСПЕРСКОГО»\nCopyright Kаspersky Lab\n");
+        let got = text(
+            "NOTES.txt",
+            "© АО «ЛАБОРАТОРИЯ КАСПЕРСКОГО»\nCopyright Kаspersky Lab\n",
+        );
         assert_eq!(got.len(), 2, "{got:?}");
         assert!(got.iter().all(|g| g.1 == Role::Attribution));
     }
@@ -459,7 +653,11 @@ mod tests {
 
     #[test]
     fn long_lines_are_windowed_on_the_hit() {
-        let body = format!("{}Copyright Kaspersky Lab{}", "x".repeat(5000), "y".repeat(5000));
+        let body = format!(
+            "{}Copyright Kaspersky Lab{}",
+            "x".repeat(5000),
+            "y".repeat(5000)
+        );
         let got = text("min.js", &body);
         assert_eq!(got.len(), 1);
         assert!(got[0].3.contains("Kaspersky Lab") && got[0].3.len() <= super::super::MAX_TEXT);

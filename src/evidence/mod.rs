@@ -5,12 +5,20 @@
 //! says who made the thing; *mention* (description, keywords, readme, package metadata, the
 //! crate's name) only talks about something. The policy never fails a build on a mention alone.
 
+pub mod archive;
+pub mod binary;
+pub mod buildscript;
+pub mod cache;
+pub mod deep;
 pub mod manifest;
+pub mod needles;
+#[cfg(any(test, feature = "testgen"))]
+pub mod testgen;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Whether a piece of evidence says who made the package or merely mentions someone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     Attribution,
@@ -18,7 +26,7 @@ pub enum Role {
 }
 
 /// The shape of the text, which decides how the matcher reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Shape {
     /// `Name <email>` as in `package.authors`.
@@ -32,7 +40,7 @@ pub enum Shape {
 }
 
 /// Where inside the package a piece of evidence was found.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// Path relative to the package root (`/` separators); inside archives `outer.zip!inner/path`.
     pub file: String,
@@ -42,7 +50,7 @@ pub struct Location {
 }
 
 /// One signal collected from a package.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Evidence {
     /// Stable name of the field: `authors`, `repository`, `source`, `links`, `description`,
     /// `keywords`, `metadata.<path>`, `notice`, `build-script rustc-link-lib`,

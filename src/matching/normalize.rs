@@ -1,55 +1,541 @@
-//! TEMPORARY stand-in; replaced by the real normaliser.
+//! Matching stage: raw evidence text → canonical tokens.
+//!
+//! Evidence is written by people who may disguise a name, or by tools that mangle it: full-width
+//! forms, zero-width characters, Cyrillic letters that look Latin, Russian spelling, dotted
+//! letters. Both the evidence and the list's identifiers go through [`normalize`], so comparing
+//! them is comparing tokens. The rules are deliberately narrow: they undo disguises without
+//! merging words that are really different (`kaspa`, `kas`, `Kasper Skyum`, `KasperSkytte`).
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Characters that render as nothing (or nearly) and are stripped: Unicode format characters
+/// (category Cf: zero-width space/joiners, word joiner, BOM, bidi controls, soft hyphen, tags),
+/// variation selectors, the combining grapheme joiner, Hangul fillers and Mongolian separators.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{110BD}' | '\u{110CD}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E007F}'
+        | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// Cyrillic and Greek letters (lower case) that look like a Latin letter, and other Latin-looking
+/// symbols. Used inside mixed-script words, where they can only be a disguise.
+fn homoglyph(c: char) -> Option<char> {
+    Some(match c {
+        // Cyrillic
+        'а' => 'a',
+        'в' => 'b',
+        'е' => 'e',
+        'ё' => 'e',
+        'к' => 'k',
+        'м' => 'm',
+        'н' => 'h',
+        'о' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'т' => 't',
+        'у' => 'y',
+        'х' => 'x',
+        'ѕ' => 's',
+        'і' => 'i',
+        'ї' => 'i',
+        'ј' => 'j',
+        'ԁ' => 'd',
+        'ԛ' => 'q',
+        'ԝ' => 'w',
+        'һ' => 'h',
+        'ӏ' => 'l',
+        'ɡ' => 'g',
+        'ү' => 'y',
+        'ց' => 'g',
+        'օ' => 'o',
+        'ս' => 'u',
+        // Greek
+        'α' => 'a',
+        'β' => 'b',
+        'ε' => 'e',
+        'η' => 'n',
+        'ι' => 'i',
+        'κ' => 'k',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'τ' => 't',
+        'υ' => 'u',
+        'χ' => 'x',
+        'ω' => 'w',
+        'ς' => 's',
+        'σ' => 'o',
+        'γ' => 'y',
+        'ϲ' => 'c',
+        'ϳ' => 'j',
+        'ζ' => 'z',
+        // Latin-looking letters of other blocks
+        'ı' => 'i',
+        'ȷ' => 'j',
+        'ℓ' => 'l',
+        'ſ' => 's',
+        'ɑ' => 'a',
+        'ɩ' => 'i',
+        'ʏ' => 'y',
+        'ᴋ' => 'k',
+        _ => return None,
+    })
+}
+
+/// Latin letters whose diacritics are stripped (ASCII and the Latin-1 to Latin Extended-B blocks).
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}')
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+}
+
+fn is_greek(c: char) -> bool {
+    matches!(c, '\u{0370}'..='\u{03FF}')
+}
+
+/// Russian, Ukrainian and Belarusian letters (lower case) to Latin, one fixed scheme chosen so
+/// that the usual English spellings come out (`Касперский` → `kaspersky`, see [`translit_word`]).
+fn translit(c: char) -> &'static str {
+    match c {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'д' => "d",
+        'е' => "e",
+        'ё' => "e",
+        'ж' => "zh",
+        'з' => "z",
+        'и' => "i",
+        'й' => "y",
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ъ' => "",
+        'ы' => "y",
+        'ь' => "",
+        'э' => "e",
+        'ю' => "yu",
+        'я' => "ya",
+        'і' => "i",
+        'ї' => "yi",
+        'є' => "ye",
+        'ґ' => "g",
+        'ў' => "u",
+        _ => "",
+    }
+}
+
+/// Transliterates an all-Cyrillic lower-case word. Word-final `ий`/`ый`/`ій` become `y`, as in
+/// the English spellings of Russian surnames (`Касперский` → `kaspersky`).
+fn translit_word(word: &str, out: &mut String) {
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    let mut i = 0;
+    while i < n {
+        if i + 2 == n && matches!(chars[i], 'и' | 'ы' | 'і') && chars[i + 1] == 'й' {
+            out.push('y');
+            return;
+        }
+        let t = translit(chars[i]);
+        if t.is_empty() && !matches!(chars[i], 'ъ' | 'ь') {
+            // Not a Russian letter (another Cyrillic language's): keep a look-alike if there is one.
+            if let Some(l) = homoglyph(chars[i]) {
+                out.push(l);
+            }
+        } else {
+            out.push_str(t);
+        }
+        i += 1;
+    }
+}
+
+/// Folds the Latin transliterations of a word-final `-ий` after `sk`/`ck` (`Kasperskiy`,
+/// `Kasperskij`, `Kasperskii`) to `y`. Deliberately narrow: only that ending, only after those
+/// consonants, so that no ordinary English word changes.
+fn fold_latin_ending(word: &mut String) {
+    for ending in ["iy", "ij", "ii"] {
+        if word.len() > 4 && word.ends_with(ending) {
+            let stem = &word[..word.len() - 2];
+            if stem.ends_with("sk") || stem.ends_with("ck") {
+                word.truncate(word.len() - 2);
+                word.push('y');
+                return;
+            }
+        }
+    }
+}
+
+/// Canonical form of free text: lower-case Latin tokens separated by single spaces.
+///
+/// Steps: NFKC; invisible characters removed; diacritics stripped (NFD, combining marks dropped);
+/// lower case; in words mixing Latin with Cyrillic or Greek, the look-alikes mapped to Latin;
+/// all-Cyrillic words transliterated; all-Greek words mapped letter by letter where they look
+/// Latin; `-skiy/-skij/-skii` folded to `-sky`; punctuation and symbols become separators; a run
+/// of three or more single letters is joined into one word (`K.a.s.p.e.r.s.k.y`,
+/// `K a s p e r s k y` → `kaspersky`; two initials stay apart).
 pub fn normalize(text: &str) -> String {
     tokens(text).join(" ")
 }
+
+/// [`normalize`], as tokens.
 pub fn tokens(text: &str) -> Vec<String> {
-    text.to_lowercase()
+    // Fast path for plain ASCII: no Unicode work at all.
+    let cleaned: String = if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        let nfkc: String = text.nfkc().filter(|c| !is_invisible(*c)).collect();
+        // Strip diacritics from Latin letters only (`å` → `a`); Cyrillic `й` must stay `й`.
+        let mut base_is_latin = false;
+        nfkc.nfd()
+            .filter(|&c| {
+                if is_combining_mark(c) {
+                    !base_is_latin
+                } else {
+                    base_is_latin = is_latin(c);
+                    true
+                }
+            })
+            .collect::<String>()
+            .nfc()
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+
+    // Split into words (letters and digits; everything else separates), each made canonical.
+    let words: Vec<String> = cleaned
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(String::from)
-        .collect()
+        .filter(|w| !w.is_empty())
+        .map(canonical_word)
+        .filter(|w| !w.is_empty())
+        .collect();
+
+    // A run of three or more single letters is a spelled-out word, whatever separated them
+    // (`K.a.s.p.e.r.s.k.y`, `k a s p e r s k y`). Deciding on canonical words, regardless of
+    // the separator, keeps the function idempotent: its own output separates with spaces.
+    let single = |w: &str| {
+        let mut cs = w.chars();
+        matches!((cs.next(), cs.next()), (Some(c), None) if c.is_alphabetic() && !is_combining_mark(c))
+    };
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let mut j = i;
+        while j < words.len() && single(&words[j]) {
+            j += 1;
+        }
+        if j - i >= 3 {
+            let mut joined: String = words[i..j].concat();
+            fold_latin_ending(&mut joined);
+            out.push(joined);
+            i = j;
+        } else {
+            out.push(words[i].clone());
+            i += 1;
+        }
+    }
+    out.retain(|w| !w.is_empty());
+    out
 }
-pub fn is_legal_form(t: &str) -> bool {
-    matches!(
-        t,
-        "ao" | "ooo" | "zao" | "jsc" | "ltd" | "limited" | "inc" | "gmbh" | "llc"
-    )
+
+/// One lower-case word → its canonical Latin spelling.
+fn canonical_word(w: &str) -> String {
+    if w.is_ascii() {
+        let mut s = w.to_string();
+        fold_latin_ending(&mut s);
+        return s;
+    }
+    let has_latin = w.chars().any(|c| c.is_ascii_alphabetic());
+    let has_cyr = w.chars().any(is_cyrillic);
+    let has_greek = w.chars().any(is_greek);
+    let mut s = String::with_capacity(w.len());
+    if has_cyr && !has_latin && !has_greek {
+        translit_word(w, &mut s);
+    } else {
+        for c in w.chars() {
+            if c.is_ascii() {
+                s.push(c);
+            } else if let Some(l) = homoglyph(c) {
+                s.push(l);
+            } else if is_cyrillic(c) {
+                s.push_str(translit(c));
+            } else {
+                s.push(c);
+            }
+        }
+    }
+    // Look-alike mapping can put a combining mark after a Latin letter: strip it, as the
+    // diacritics of Latin letters were stripped before.
+    if s.chars().any(is_combining_mark) {
+        let mut prev_latin = false;
+        s = s
+            .chars()
+            .filter(|&c| {
+                let keep = !(is_combining_mark(c) && prev_latin);
+                if !is_combining_mark(c) {
+                    prev_latin = is_latin(c);
+                }
+                keep
+            })
+            .collect();
+    }
+    fold_latin_ending(&mut s);
+    s
 }
+
+/// Legal-form tokens (after normalisation, so `АО` arrives as `ao`).
+const LEGAL_FORMS: &[&str] = &[
+    "ao",
+    "zao",
+    "oao",
+    "pao",
+    "ooo",
+    "jsc",
+    "cjsc",
+    "ojsc",
+    "pjsc",
+    "llc",
+    "ltd",
+    "limited",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "gmbh",
+    "ag",
+    "plc",
+    "sa",
+    "sarl",
+    "bv",
+    "nv",
+    "ab",
+    "oy",
+    "kk",
+    "llp",
+    "lp",
+    "pte",
+    "pty",
+    "srl",
+    "spa",
+    "sro",
+    "kft",
+    "zrt",
+    "sp",
+    "zoo",
+];
+
+/// Spelled-out Russian legal forms, as tokens after transliteration.
+const LEGAL_PHRASES: &[&[&str]] = &[
+    &["zakrytoe", "aktsionernoe", "obshchestvo"],
+    &["otkrytoe", "aktsionernoe", "obshchestvo"],
+    &["publichnoe", "aktsionernoe", "obshchestvo"],
+    &["aktsionernoe", "obshchestvo"],
+    &["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"],
+    &["joint", "stock", "company"],
+    &["limited", "liability", "company"],
+];
+
+/// Whether a normalised token is a legal form (`ao`, `ooo`, `ltd`, `gmbh`…).
+pub fn is_legal_form(token: &str) -> bool {
+    LEGAL_FORMS.contains(&token)
+}
+
+/// Removes legal-form tokens and spelled-out legal forms wherever they occur.
 pub fn strip_legal_forms(tokens: &[String]) -> Vec<String> {
-    tokens
-        .iter()
-        .filter(|t| !is_legal_form(t))
-        .cloned()
-        .collect()
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    'outer: while i < tokens.len() {
+        for phrase in LEGAL_PHRASES {
+            if tokens.len() - i >= phrase.len()
+                && tokens[i..i + phrase.len()]
+                    .iter()
+                    .zip(phrase.iter())
+                    .all(|(a, b)| a == b)
+            {
+                i += phrase.len();
+                continue 'outer;
+            }
+        }
+        if !is_legal_form(&tokens[i]) {
+            out.push(tokens[i].clone());
+        }
+        i += 1;
+    }
+    out
 }
+
+/// Canonical host name: percent-decoded, IDNA (punycode) decoded, NFKC, invisible characters
+/// removed, lower case, ideographic full stops made dots, trailing dot dropped; in each label,
+/// Cyrillic and Greek look-alikes mapped to Latin (in a host name they can only be a spoof).
+/// `None` for an empty or impossible host.
 pub fn normalize_host(host: &str) -> Option<String> {
-    let h = host.trim().trim_end_matches('.').to_lowercase();
-    if h.is_empty() { None } else { Some(h) }
+    let decoded = percent_encoding::percent_decode_str(host.trim()).decode_utf8_lossy();
+    let unified: String = decoded
+        .nfkc()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| match c {
+            '\u{3002}' | '\u{FF0E}' | '\u{FF61}' => '.',
+            c => c,
+        })
+        .collect();
+    let unified = unified.trim().trim_end_matches('.').to_lowercase();
+    if unified.is_empty() || unified.contains(char::is_whitespace) {
+        return None;
+    }
+    if unified.starts_with('[') {
+        return Some(unified); // IPv6 literal
+    }
+    let (unicode, result) = idna::domain_to_unicode(&unified);
+    let host = if result.is_ok() { unicode } else { unified };
+    let mut out = String::with_capacity(host.len());
+    for (i, label) in host.split('.').enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        for c in label.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else if let Some(l) = homoglyph(c) {
+                out.push(l);
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    if out.split('.').any(str::is_empty) {
+        return None;
+    }
+    Some(out)
 }
+
+/// Whether `host` is `domain` or a sub-domain of it, on whole labels.
 pub fn host_matches(host: &str, domain: &str) -> bool {
-    host == domain || host.ends_with(&format!(".{domain}"))
+    host == domain
+        || (host.len() > domain.len()
+            && host.ends_with(domain)
+            && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
 }
+
+/// Host and path segments of a URL-like string: `https://…`, `git+https://…?rev#sha`,
+/// `ssh://git@host/…`, `git@host:owner/repo.git` (scp-like), `registry+…`, `sparse+…`, or a bare
+/// `host/path`. Segments are percent-decoded; a trailing `.git` is dropped from the last.
 pub fn parse_url_like(s: &str) -> Option<(String, Vec<String>)> {
     let s = s.trim();
-    let rest = s.split_once("://").map(|x| x.1).unwrap_or(s);
-    let rest = rest.split_once('@').map(|x| x.1).unwrap_or(rest);
-    let (host, path) = rest.split_once(['/', ':']).unwrap_or((rest, ""));
+    let s = s
+        .strip_prefix("registry+")
+        .or_else(|| s.strip_prefix("sparse+"))
+        .or_else(|| s.strip_prefix("git+"))
+        .unwrap_or(s);
+    let (rest, scp) = match s.split_once("://") {
+        Some((_, rest)) => (rest, false),
+        None => (s, true),
+    };
+    // Cut the query and fragment.
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, ""),
+    };
+    let authority = authority
+        .rsplit_once('@')
+        .map(|(_, h)| h)
+        .unwrap_or(authority);
+    // scp-like `host:owner/repo`: the colon separates host and path, not a port.
+    let (host, path) = if scp && !authority.starts_with('[') {
+        match authority.split_once(':') {
+            Some((h, first)) if !first.chars().all(|c| c.is_ascii_digit()) || first.is_empty() => {
+                let joined = if path.is_empty() {
+                    first.to_string()
+                } else {
+                    format!("{first}/{path}")
+                };
+                (h, joined)
+            }
+            Some((h, _port)) => (h, path.to_string()),
+            None => (authority, path.to_string()),
+        }
+    } else if authority.starts_with('[') {
+        (
+            authority.split_inclusive(']').next().unwrap_or(authority),
+            path.to_string(),
+        )
+    } else {
+        (
+            authority.split(':').next().unwrap_or(authority),
+            path.to_string(),
+        )
+    };
     let host = normalize_host(host)?;
-    let segs = path
+    if !host.contains('.') && host != "localhost" && !host.starts_with('[') {
+        return None;
+    }
+    let mut segs: Vec<String> = path
         .split('/')
         .filter(|p| !p.is_empty())
-        .map(|p| p.trim_end_matches(".git").to_string())
+        .map(|p| {
+            percent_encoding::percent_decode_str(p)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
         .collect();
+    if let Some(last) = segs.last_mut()
+        && let Some(stripped) = last.strip_suffix(".git")
+    {
+        *last = stripped.to_string();
+    }
     Some((host, segs))
 }
+
+/// `Name <local@domain>` or `local@domain` → (name, local part, normalised domain).
 pub fn parse_email(s: &str) -> Option<(Option<String>, String, String)> {
-    let (name, addr) = match s.split_once('<') {
-        Some((n, a)) => (
-            Some(n.trim().to_string()).filter(|n| !n.is_empty()),
-            a.trim_end_matches('>').trim(),
-        ),
-        None => (None, s.trim()),
+    let s = s.trim();
+    let (name, addr) = match (s.find('<'), s.rfind('>')) {
+        (Some(a), Some(b)) if a < b => {
+            let name = s[..a].trim().trim_matches('"').trim();
+            (
+                Some(name.to_string()).filter(|n| !n.is_empty()),
+                s[a + 1..b].trim(),
+            )
+        }
+        _ => (None, s.trim_start_matches("mailto:")),
     };
     let (local, domain) = addr.rsplit_once('@')?;
-    Some((name, local.to_string(), normalize_host(domain)?))
+    if local.is_empty() || local.contains(char::is_whitespace) {
+        return None;
+    }
+    let domain = normalize_host(domain.trim_end_matches(['.', ',', ';']))?;
+    domain
+        .contains('.')
+        .then(|| (name, local.to_string(), domain))
 }
+
+#[cfg(test)]
+mod tests;

@@ -21,11 +21,19 @@ use Role::{Attribution, Mention as M};
 use Shape::*;
 const MENTION: Confidence = Confidence::Mention;
 
+/// (field role, shape, evidence text, expected strongest match: entity id and confidence).
+type Case = (
+    Role,
+    Shape,
+    &'static str,
+    Option<(&'static str, Confidence)>,
+);
+
 #[test]
 fn table() {
     let m = matcher();
     #[rustfmt::skip]
-    let cases: &[(Role, Shape, &str, Option<(&str, Confidence)>)] = &[
+    let cases: &[Case] = &[
         // Legal names in Latin and Cyrillic, each of the three listed entities.
         (Attribution, Text, "Copyright (c) 2024 AO Kaspersky Lab", Some(("ao-kaspersky-lab", Confirmed))),
         (Attribution, Text, "© АО «Лаборатория Касперского», 2023", Some(("ao-kaspersky-lab", Confirmed))),

@@ -5,12 +5,15 @@
 //! date, outside the programme's exempt categories. Everything else stays visible with the
 //! reason it does not fail.
 
+pub mod config;
+
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::entity::EntityList;
+use crate::entity::{EntityList, Gate};
 use crate::graph::{DepKind, PathStep, SourceKind};
 use crate::matching::{Confidence, Match};
 
@@ -22,6 +25,8 @@ pub enum Verdict {
     Fail,
     /// Shown as a warning; does not fail the build.
     Warn,
+    /// Would fail or warn, but the project's configuration waives it (with a reason).
+    Waived,
     /// Outside the programme's scope (an exempt product category).
     Exempt,
     /// Informational: a mention.
@@ -33,6 +38,7 @@ impl Verdict {
         match self {
             Verdict::Fail => "fail",
             Verdict::Warn => "warn",
+            Verdict::Waived => "waived",
             Verdict::Exempt => "exempt",
             Verdict::Info => "info",
         }
@@ -40,14 +46,20 @@ impl Verdict {
 }
 
 /// The effective policy.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Policy {
     /// Confidences that fail the build.
     pub fail_on: BTreeSet<Confidence>,
     /// Whether findings in dev-only dependencies fail the build.
     pub dev_dependencies_fail: bool,
+    /// Whether a package that could not be scanned fails the build.
+    pub fail_on_unscanned: bool,
     /// The date the policy is evaluated at.
     pub as_of: NaiveDate,
+    pub waivers: Vec<config::Waiver>,
+    /// How many findings each waiver covered (same order as `waivers`).
+    #[serde(skip)]
+    pub waiver_use: Vec<AtomicUsize>,
 }
 
 impl Policy {
@@ -55,9 +67,58 @@ impl Policy {
         Policy {
             fail_on: [Confidence::Confirmed, Confidence::Probable].into(),
             dev_dependencies_fail: false,
+            fail_on_unscanned: false,
             as_of,
+            waivers: Vec::new(),
+            waiver_use: Vec::new(),
         }
     }
+
+    pub fn with_waivers(mut self, waivers: Vec<config::Waiver>) -> Policy {
+        self.waiver_use = waivers.iter().map(|_| AtomicUsize::new(0)).collect();
+        self.waivers = waivers;
+        self
+    }
+
+    /// Waivers that covered no finding: stale entries worth removing.
+    pub fn unused_waivers(&self) -> Vec<&config::Waiver> {
+        self.waivers
+            .iter()
+            .zip(&self.waiver_use)
+            .filter(|(_, n)| n.load(Ordering::Relaxed) == 0)
+            .map(|(w, _)| w)
+            .collect()
+    }
+}
+
+impl Clone for Policy {
+    fn clone(&self) -> Policy {
+        Policy {
+            fail_on: self.fail_on.clone(),
+            dev_dependencies_fail: self.dev_dependencies_fail,
+            fail_on_unscanned: self.fail_on_unscanned,
+            as_of: self.as_of,
+            waivers: self.waivers.clone(),
+            waiver_use: self
+                .waiver_use
+                .iter()
+                .map(|n| AtomicUsize::new(n.load(Ordering::Relaxed)))
+                .collect(),
+        }
+    }
+}
+
+/// The waiver that decided a finding's fate, as reported.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct WaiverRef {
+    pub at: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<NaiveDate>,
+    /// True when the waiver matched but had expired on the as-of date (so it did not apply).
+    pub expired: bool,
 }
 
 /// The package a finding is in.
@@ -76,6 +137,7 @@ pub struct AppliesFrom {
     pub programme: String,
     pub date: NaiveDate,
     pub effect: String,
+    pub gate: Gate,
     pub in_force: bool,
 }
 
@@ -91,6 +153,9 @@ pub struct Finding {
     /// The dependency path from a workspace member to the package.
     pub path: Vec<PathStep>,
     pub dates: Vec<AppliesFrom>,
+    /// The waiver that matched, applied or expired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverRef>,
 }
 
 /// Decides the verdict of one match.
@@ -112,6 +177,7 @@ pub fn decide(
                 programme: p.id.clone(),
                 date: d.date,
                 effect: d.effect.clone(),
+                gate: d.gate,
                 in_force: d.date <= policy.as_of,
             })
         })
@@ -123,7 +189,14 @@ pub fn decide(
             .flat_map(|p| p.exempt.iter().map(move |e| (p, e)))
             .find(|(_, e)| e.category == cat)
     });
-    let in_force = dates.is_empty() || dates.iter().any(|d| d.in_force);
+    // The strongest gate in force: a programme without dates is in force from its listing.
+    let undated = binding.iter().any(|p| p.dates.is_empty());
+    let gate_in_force = dates
+        .iter()
+        .filter(|d| d.in_force)
+        .map(|d| d.gate)
+        .chain(undated.then_some(Gate::Fail))
+        .max();
 
     let (verdict, reason) = if let Some((p, e)) = exempt {
         (
@@ -153,14 +226,26 @@ pub fn decide(
             Verdict::Warn,
             "the entity is listed only under context programmes".to_string(),
         )
-    } else if !in_force {
-        let first = dates
-            .first()
-            .map(|d| d.date.to_string())
-            .unwrap_or_default();
+    } else if gate_in_force != Some(Gate::Fail) {
+        let fails_from = dates
+            .iter()
+            .filter(|d| d.gate == Gate::Fail)
+            .map(|d| format!("{} ({})", d.date, d.effect))
+            .next()
+            .unwrap_or_else(|| "no date".into());
+        let now = if gate_in_force.is_some() {
+            let active: Vec<String> = dates
+                .iter()
+                .filter(|d| d.in_force)
+                .map(|d| format!("{} since {}", d.effect, d.date))
+                .collect();
+            format!("in force on {}: {}", policy.as_of, active.join(", "))
+        } else {
+            format!("nothing in force yet on {}", policy.as_of)
+        };
         (
             Verdict::Warn,
-            format!("not yet in force on {} (from {first})", policy.as_of),
+            format!("{now}; integration fails the build from {fails_from}"),
         )
     } else {
         let what = match package.kind {
@@ -178,12 +263,69 @@ pub fn decide(
             ),
         )
     };
-    Finding {
+    let mut finding = Finding {
         verdict,
         package,
         matched: m,
         reason,
         path,
         dates,
+        waiver: None,
+    };
+    apply_waivers(policy, lists, &mut finding);
+    finding
+}
+
+/// Applies the first waiver that covers a failing or warning finding. An expired waiver is
+/// recorded on the finding (so the report can say so) but does not change its verdict.
+fn apply_waivers(policy: &Policy, lists: &[EntityList], f: &mut Finding) {
+    if !matches!(f.verdict, Verdict::Fail | Verdict::Warn) {
+        return;
+    }
+    let group = lists[f.matched.entity.list]
+        .entity(&f.matched.entity.id)
+        .and_then(|e| e.group.clone());
+    let version = semver::Version::parse(&f.package.version).ok();
+    for (w, used) in policy.waivers.iter().zip(&policy.waiver_use) {
+        let covers = w.package == f.package.name
+            && w.version_req
+                .as_ref()
+                .is_none_or(|r| version.as_ref().is_some_and(|v| r.matches(v)))
+            && w.entity
+                .as_deref()
+                .is_none_or(|e| e == f.matched.entity.id || Some(e) == group.as_deref())
+            && w.evidence
+                .as_deref()
+                .is_none_or(|ev| f.matched.evidence.field.starts_with(ev));
+        if !covers {
+            continue;
+        }
+        let expired = w.expires.is_some_and(|d| d < policy.as_of);
+        used.fetch_add(1, Ordering::Relaxed);
+        f.waiver = Some(WaiverRef {
+            at: w.at.clone(),
+            reason: w.reason.clone(),
+            approved_by: w.approved_by.clone(),
+            expires: w.expires,
+            expired,
+        });
+        if expired {
+            f.reason = format!(
+                "{} (waiver at {} expired on {})",
+                f.reason,
+                w.at,
+                w.expires.map(|d| d.to_string()).unwrap_or_default()
+            );
+        } else {
+            f.reason = format!(
+                "waived at {}: {} (would be {}: {})",
+                w.at,
+                w.reason,
+                f.verdict.as_str(),
+                f.reason
+            );
+            f.verdict = Verdict::Waived;
+        }
+        return;
     }
 }

@@ -7,12 +7,114 @@ use owo_colors::OwoColorize;
 
 use super::Styles;
 use crate::Outcome;
+use crate::cli::Verbosity;
 use crate::entity::{EntityList, short_digest};
 use crate::evidence::Evidence;
 use crate::graph::{PathStep, SourceKind};
 use crate::policy::{Finding, PackageRef, Verdict};
 
 pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
+    let quiet = o.verbosity == Verbosity::Quiet;
+    if !quiet {
+        header(out, o, s)?;
+    }
+
+    // Group by package, packages ordered by their worst verdict, then name and version.
+    let mut worst: BTreeMap<&str, Verdict> = BTreeMap::new();
+    for f in &o.findings {
+        let w = worst.entry(&f.package.id).or_insert(f.verdict);
+        *w = (*w).min(f.verdict);
+    }
+    let mut groups: BTreeMap<(Verdict, &str, &str, &str), Vec<&Finding>> = BTreeMap::new();
+    for f in o
+        .findings
+        .iter()
+        .filter(|f| !quiet || f.verdict == Verdict::Fail)
+    {
+        let p = &f.package;
+        groups
+            .entry((worst[p.id.as_str()], &p.name, &p.version, &p.id))
+            .or_default()
+            .push(f);
+    }
+    for findings in groups.values() {
+        writeln!(out)?;
+        package_header(out, &findings[0].package, s)?;
+        for f in findings {
+            finding(out, f, s, o.verbosity == Verbosity::Verbose)?;
+        }
+    }
+
+    if !o.not_scanned.is_empty() && (!quiet || o.policy.fail_on_unscanned) {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            "Not scanned (files that could not be read):".style(s.warn)
+        )?;
+        for n in &o.not_scanned {
+            writeln!(out, "  {} v{}: {}", n.name, n.version, n.reason)?;
+        }
+    }
+    if !o.unused_waivers.is_empty() && !quiet {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            "Unused waivers (they matched no finding; remove them or fix them):".style(s.warn)
+        )?;
+        for w in &o.unused_waivers {
+            writeln!(
+                out,
+                "  {}: package {}{}{}{}",
+                w.at,
+                w.package,
+                w.version
+                    .as_deref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default(),
+                w.entity
+                    .as_deref()
+                    .map(|e| format!(", entity {e}"))
+                    .unwrap_or_default(),
+                w.evidence
+                    .as_deref()
+                    .map(|e| format!(", evidence {e}"))
+                    .unwrap_or_default(),
+            )?;
+        }
+    }
+    if o.verbosity == Verbosity::Verbose && !o.binaries.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            "Binaries and archives inventoried:".style(s.bold)
+        )?;
+        for b in &o.binaries {
+            writeln!(
+                out,
+                "  {} v{}: {} ({}, {} bytes)",
+                b.package, b.version, b.item.file, b.item.kind, b.item.bytes
+            )?;
+        }
+    }
+
+    writeln!(out)?;
+    summary(out, o, s)?;
+    if o.failed() {
+        let why = if o.findings.iter().any(|f| f.verdict == Verdict::Fail) {
+            "the product integrates software attributed to a listed entity"
+        } else {
+            "packages could not be scanned and the policy fails on that"
+        };
+        writeln!(out, "{} {why} (exit 1)", "FAIL:".style(s.fail))
+    } else {
+        writeln!(out, "{} no failing finding (exit 0)", "PASS:".style(s.ok))
+    }
+}
+
+fn header(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
     for l in &o.lists {
         writeln!(
             out,
@@ -26,59 +128,52 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
             o.policy.as_of
         )?;
     }
+    if let Some(c) = &o.config_origin {
+        writeln!(out, "{} {c}", "Configuration:".style(s.dim))?;
+    }
+    Ok(())
+}
 
-    // Group by package, packages ordered by their worst verdict, then name and version.
-    let mut groups: BTreeMap<(Verdict, &str, &str, &str), Vec<&Finding>> = BTreeMap::new();
-    let mut worst: BTreeMap<&str, Verdict> = BTreeMap::new();
-    for f in &o.findings {
-        let w = worst.entry(&f.package.id).or_insert(f.verdict);
-        *w = (*w).min(f.verdict);
-    }
-    for f in &o.findings {
-        let p = &f.package;
-        groups
-            .entry((worst[p.id.as_str()], &p.name, &p.version, &p.id))
-            .or_default()
-            .push(f);
-    }
-    for findings in groups.values() {
-        writeln!(out)?;
-        package_header(out, &findings[0].package, s)?;
-        for f in findings {
-            finding(out, f, s, o.verbose)?;
-        }
-    }
-
-    if !o.not_scanned.is_empty() {
-        writeln!(out)?;
-        writeln!(out, "{}", "Not scanned:".style(s.warn))?;
-        for n in &o.not_scanned {
-            writeln!(out, "  {} v{}: {}", n.name, n.version, n.reason)?;
-        }
-    }
-
+fn summary(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
     let count = |v: Verdict| o.findings.iter().filter(|f| f.verdict == v).count();
-    writeln!(out)?;
+    let lists: Vec<String> = o
+        .lists
+        .iter()
+        .map(|l| format!("{} {}", l.list.id, l.list.version))
+        .collect();
+    let scan = if o.scan.deep {
+        format!(
+            "{} files ({}) deep-scanned, {} packages from cache, {} binaries",
+            o.scan.files,
+            human_bytes(o.scan.bytes),
+            o.scan.cached,
+            o.binaries.len()
+        )
+    } else {
+        "manifest only (--no-deep)".to_string()
+    };
     writeln!(
         out,
-        "{} {} packages screened; {} failing, {} warnings, {} exempt, {} informational; {} not scanned; {:.2}s",
+        "{} {} packages screened; {} failing, {} warnings, {} waived, {} exempt, {} informational; {} not scanned; {scan}; list {}; {:.2}s",
         "Summary:".style(s.bold),
         o.packages_screened,
         count(Verdict::Fail),
         count(Verdict::Warn),
+        count(Verdict::Waived),
         count(Verdict::Exempt),
         count(Verdict::Info),
         o.not_scanned.len(),
+        lists.join(", "),
         o.elapsed.as_secs_f64()
-    )?;
-    if o.failed() {
-        writeln!(
-            out,
-            "{} the product integrates software attributed to a listed entity (exit 1)",
-            "FAIL:".style(s.fail)
-        )
-    } else {
-        writeln!(out, "{} no failing finding (exit 0)", "PASS:".style(s.ok))
+    )
+}
+
+fn human_bytes(b: u64) -> String {
+    match b {
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
     }
 }
 
@@ -113,6 +208,7 @@ fn finding(out: &mut dyn Write, f: &Finding, s: &Styles, verbose: bool) -> io::R
     let (label, style) = match f.verdict {
         Verdict::Fail => ("error", s.fail),
         Verdict::Warn => ("warning", s.warn),
+        Verdict::Waived => ("waived", s.dim),
         Verdict::Exempt => ("exempt", s.dim),
         Verdict::Info => ("note", s.dim),
     };
@@ -300,6 +396,137 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
                     .map(|u| format!(" <{u}>"))
                     .unwrap_or_default()
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// `explain`: everything about the named package(s).
+pub fn write_explain(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
+    header(out, o, s)?;
+    for e in &o.explained {
+        writeln!(out)?;
+        write!(out, "{} ", "Package".style(s.bold))?;
+        package_header(out, &e.package, s)?;
+        writeln!(out, "  id:        {}", e.package.id)?;
+        writeln!(out, "  directory: {}", e.dir)?;
+        writeln!(
+            out,
+            "\n  {} ({}{})",
+            "Paths into the build".style(s.bold),
+            e.paths.len(),
+            if e.paths_truncated {
+                ", more not shown"
+            } else {
+                ""
+            }
+        )?;
+        for p in &e.paths {
+            writeln!(out, "    {}", path(p))?;
+        }
+        writeln!(
+            out,
+            "\n  {} ({})",
+            "Evidence".style(s.bold),
+            e.evidence.len()
+        )?;
+        for ev in &e.evidence {
+            let role = match ev.role {
+                crate::evidence::Role::Attribution => "attribution",
+                crate::evidence::Role::Mention => "mention",
+            };
+            writeln!(out, "    [{role}] {}", evidence(ev))?;
+        }
+        writeln!(
+            out,
+            "\n  {} ({})",
+            "Matches".style(s.bold),
+            e.findings.len()
+        )?;
+        if e.findings.is_empty() {
+            writeln!(
+                out,
+                "    none: no evidence matched an identifier of the lists in use"
+            )?;
+        }
+        for f in &e.findings {
+            let m = &f.matched;
+            let style = match f.verdict {
+                Verdict::Fail => s.fail,
+                Verdict::Warn => s.warn,
+                _ => s.dim,
+            };
+            writeln!(
+                out,
+                "    {} {} ({}, list {})",
+                f.verdict.as_str().to_uppercase().style(style),
+                m.entity.name.style(s.entity),
+                m.confidence.as_str(),
+                m.entity.list_id
+            )?;
+            writeln!(out, "      evidence:   {}", evidence(&m.evidence))?;
+            writeln!(out, "      normalised: {:?}", m.normalized)?;
+            writeln!(
+                out,
+                "      identifier: {} {:?} (matched {:?}) [{}, {}]",
+                m.identifier.kind.as_str(),
+                m.identifier.value,
+                m.matched,
+                m.identifier.source,
+                m.identifier.grade
+            )?;
+            if let Some(c) = &m.identifier.category {
+                writeln!(out, "      category:   {c}")?;
+            }
+            writeln!(out, "      rule:       {}", m.rule)?;
+            for d in &f.dates {
+                writeln!(
+                    out,
+                    "      date:       {} {} from {} ({:?} once in force): {}",
+                    d.programme,
+                    d.effect,
+                    d.date,
+                    d.gate,
+                    if d.in_force { "in force" } else { "not yet" }
+                )?;
+            }
+            if let Some(w) = &f.waiver {
+                writeln!(
+                    out,
+                    "      waiver:     {}{}: {}{}{}",
+                    w.at,
+                    if w.expired { " (expired)" } else { "" },
+                    w.reason,
+                    w.approved_by
+                        .as_deref()
+                        .map(|a| format!(", approved by {a}"))
+                        .unwrap_or_default(),
+                    w.expires
+                        .map(|d| format!(", expires {d}"))
+                        .unwrap_or_default()
+                )?;
+            }
+            writeln!(out, "      decision:   {}", f.reason)?;
+        }
+        if !e.binaries.is_empty() {
+            writeln!(
+                out,
+                "\n  {} ({})",
+                "Binaries and archives".style(s.bold),
+                e.binaries.len()
+            )?;
+            for b in &e.binaries {
+                writeln!(out, "    {} ({}, {} bytes)", b.file, b.kind, b.bytes)?;
+            }
+        }
+        if e.not_scanned.is_some() || !e.skipped.is_empty() {
+            writeln!(out, "\n  {}", "Not read".style(s.bold))?;
+            if let Some(n) = &e.not_scanned {
+                writeln!(out, "    {n}")?;
+            }
+            for k in &e.skipped {
+                writeln!(out, "    {}: {}", k.file, k.reason)?;
+            }
         }
     }
     Ok(())

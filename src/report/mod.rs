@@ -17,14 +17,18 @@ use crate::entity::EntityList;
 pub use json::SCHEMA_VERSION;
 
 /// Output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Format {
     Human,
     Json,
 }
 
 /// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum ColorChoice {
     #[default]
     Auto,
@@ -115,6 +119,53 @@ pub fn write_list(
     }
 }
 
+/// Writes `explain`'s report.
+pub fn write_explain(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    format: Format,
+    styles: &Styles,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::write_explain(out, outcome, styles),
+        Format::Json => json::write_explain(out, outcome),
+    }
+}
+
+/// A progress bar on stderr while packages are scanned; shown only on a terminal.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    pub fn new(len: u64, wanted: bool) -> Progress {
+        use std::io::IsTerminal;
+        if !wanted || !io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} screening [{bar:30}] {pos}/{len} {wide_msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Progress(Some(bar))
+    }
+
+    pub fn inc(&self, name: &str) {
+        if let Some(b) = &self.0 {
+            b.set_message(name.to_string());
+            b.inc(1);
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
 /// Writes an error of the tool or its input to stderr.
 pub fn write_error(err: &dyn std::fmt::Display) {
     let mut styles = Styles::default();
@@ -127,6 +178,11 @@ pub fn write_error(err: &dyn std::fmt::Display) {
         "{}: {err}",
         owo_colors::OwoColorize::style(&"error", styles.fail)
     );
+}
+
+/// Writes a note to stderr.
+pub fn write_note(msg: &dyn std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "{msg}");
 }
 
 /// Writes a warning to stderr.

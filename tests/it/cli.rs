@@ -39,7 +39,7 @@ fn bad_as_of_date_is_a_usage_error() {
 }
 
 #[test]
-fn malformed_manifest_shows_cargo_stderr_and_exits_2() {
+fn malformed_manifest_names_file_and_line_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("Cargo.toml"),
@@ -49,8 +49,9 @@ fn malformed_manifest_shows_cargo_stderr_and_exits_2() {
     let m = dir.path().join("Cargo.toml");
     let r = run(&["--manifest-path", m.to_str().unwrap(), "--offline"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("`cargo metadata` failed"), "{}", r.stderr);
+    // Read (for its configuration tables) before cargo runs: the error names the file and line.
     assert!(r.stderr.contains("Cargo.toml"), "{}", r.stderr);
+    assert!(r.stderr.contains("line 3"), "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"));
 }
 

@@ -32,6 +32,11 @@ pub fn cmd() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cargo-entitycheck"));
     c.arg("entitycheck");
     c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    // Keep scan caches out of the fixtures (a workspace's target directory holds its cache).
+    c.env(
+        "CARGO_TARGET_DIR",
+        std::env::temp_dir().join("cargo-entitycheck-it-target"),
+    );
     c
 }
 
@@ -95,20 +100,36 @@ pub fn verdicts(doc: &serde_json::Value) -> Vec<(String, String, String, String)
     v
 }
 
-/// The verdicts of one package.
+/// The verdicts of one package, mentions (informational) left out.
 pub fn of(doc: &serde_json::Value, package: &str) -> Vec<(String, String, String)> {
     verdicts(doc)
         .into_iter()
-        .filter(|(p, ..)| p == package)
+        .filter(|(p, _, _, v)| p == package && v != "info")
         .map(|(_, e, c, v)| (e, c, v))
         .collect()
 }
 
-/// Replaces the run time in a human report so it can be snapshotted.
+/// The evidence fields of one package's informational (mention) findings.
+pub fn mentions(doc: &serde_json::Value, package: &str) -> Vec<String> {
+    let mut v: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["package"]["name"] == package && f["verdict"] == "info")
+        .map(|f| f["evidence"]["field"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Replaces the run time at the end of a human report's summary line, so it can be snapshotted.
 pub fn redact_elapsed(s: &str) -> String {
     s.lines()
-        .map(|l| match l.rfind("not scanned; ") {
-            Some(i) if l.starts_with("Summary:") => format!("{}not scanned; [elapsed]", &l[..i]),
+        .map(|l| match l.rfind("; ") {
+            Some(i) if l.starts_with("Summary:") && l.ends_with('s') => {
+                format!("{}; [elapsed]", &l[..i])
+            }
             _ => l.to_string(),
         })
         .collect::<Vec<_>>()

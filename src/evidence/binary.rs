@@ -1,0 +1,651 @@
+//! Evidence stage, binaries: the bytes of one PE, ELF, Mach-O or static archive → vendor strings.
+//!
+//! Structured vendor metadata is returned whole (PE version-info strings, Authenticode
+//! certificate subjects, ELF `.comment`, `DT_NEEDED`/`DT_SONAME`, notes, Mach-O dylib load
+//! commands), because it is small and says who made the file. From the rest of the file only
+//! the strings around a prefilter hit are extracted, in UTF-8 and UTF-16LE. Parsing is done
+//! by `object` and `pelite`; certificates by `cms`/`x509-cert`. Signatures are *not* verified:
+//! a subject naming a listed entity is evidence whether or not the signature is valid.
+
+use std::collections::BTreeSet;
+
+use object::read::elf::{ElfFile, FileHeader, SectionHeader};
+use object::read::macho::{MachHeader, MachOFile};
+use object::{Endianness, Object, ObjectSection};
+
+use super::needles::Needles;
+
+/// What a file is, by its magic bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Pe,
+    Elf,
+    MachO,
+    MachOFat,
+    /// `!<arch>` static archive (`.a`, `.lib`).
+    StaticArchive,
+    Zip,
+    Tar,
+    Gzip,
+    Other,
+}
+
+/// Recognises a file by its magic bytes, never by its extension.
+pub fn sniff(b: &[u8]) -> FileKind {
+    let be32 = |o: usize| {
+        b.get(o..o + 4)
+            .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    if b.starts_with(b"MZ") {
+        let pe = b
+            .get(0x3c..0x40)
+            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
+            .and_then(|off| b.get(off..off.checked_add(4)?))
+            == Some(b"PE\0\0");
+        if pe {
+            return FileKind::Pe;
+        }
+    }
+    if b.starts_with(b"\x7fELF") {
+        return FileKind::Elf;
+    }
+    match be32(0) {
+        Some(0xFEED_FACE | 0xFEED_FACF | 0xCEFA_EDFE | 0xCFFA_EDFE) => return FileKind::MachO,
+        // Java class files share CAFEBABE; their next word (a version) is far larger than any
+        // plausible count of architectures.
+        Some(0xCAFE_BABE | 0xCAFE_BABF) if be32(4).is_some_and(|n| (1..=32).contains(&n)) => {
+            return FileKind::MachOFat;
+        }
+        _ => {}
+    }
+    if b.starts_with(b"!<arch>\n") {
+        return FileKind::StaticArchive;
+    }
+    if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") {
+        return FileKind::Zip;
+    }
+    if b.starts_with(&[0x1f, 0x8b]) {
+        return FileKind::Gzip;
+    }
+    if b.get(257..262) == Some(b"ustar") {
+        return FileKind::Tar;
+    }
+    FileKind::Other
+}
+
+/// A string found in a binary, with the field it came from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BinaryString {
+    /// `PE VERSIONINFO CompanyName`, `Authenticode signer subject`, `ELF .rodata string`…
+    pub field: String,
+    pub text: String,
+    /// Says who made the file (vendor fields, signers, notices) rather than mentioning someone.
+    pub attribution: bool,
+    pub offset: Option<u64>,
+}
+
+/// What [`inspect_binary`] found.
+#[derive(Debug, Clone, Default)]
+pub struct BinaryReport {
+    pub strings: Vec<BinaryString>,
+    /// Members of a static archive.
+    pub members: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    #[error("truncated or malformed {kind} file: {detail}")]
+    Malformed { kind: &'static str, detail: String },
+    #[error("{0}")]
+    Limit(String),
+}
+
+fn malformed(kind: &'static str, e: impl std::fmt::Display) -> InspectError {
+    InspectError::Malformed {
+        kind,
+        detail: e.to_string(),
+    }
+}
+
+/// Most strings kept from one file.
+const MAX_STRINGS: usize = 10_000;
+/// Longest string kept, in characters.
+const MAX_STRING_CHARS: usize = 512;
+/// Depth of archives and fat binaries inside each other.
+const MAX_NESTING: u32 = 4;
+
+/// Words that make a string a notice (attribution) rather than a mention.
+const NOTICE: &[&str] = &["copyright", "(c)", "©", "all rights reserved"];
+
+pub fn is_notice(s: &str) -> bool {
+    let l = s.to_lowercase();
+    NOTICE.iter().any(|w| l.contains(w))
+}
+
+/// Inspects one binary.
+pub fn inspect_binary(bytes: &[u8], needles: &Needles) -> Result<BinaryReport, InspectError> {
+    let mut report = BinaryReport::default();
+    inspect_into(bytes, needles, "", 0, &mut report)?;
+    report.strings.sort();
+    report
+        .strings
+        .dedup_by(|a, b| a.field == b.field && a.text == b.text);
+    report.strings.truncate(MAX_STRINGS);
+    Ok(report)
+}
+
+fn inspect_into(
+    bytes: &[u8],
+    needles: &Needles,
+    prefix: &str,
+    depth: u32,
+    r: &mut BinaryReport,
+) -> Result<(), InspectError> {
+    if depth > MAX_NESTING {
+        return Err(InspectError::Limit(format!(
+            "binaries nested deeper than {MAX_NESTING}"
+        )));
+    }
+    match sniff(bytes) {
+        FileKind::Pe => pe(bytes, needles, prefix, r),
+        FileKind::Elf => elf(bytes, needles, prefix, r),
+        FileKind::MachO => macho(bytes, needles, prefix, r),
+        FileKind::MachOFat => fat(bytes, needles, prefix, depth, r),
+        FileKind::StaticArchive => ar(bytes, needles, prefix, depth, r),
+        _ => {
+            // A COFF object (no magic of its own) or anything else: sections if `object`
+            // understands it, raw strings otherwise.
+            match object::File::parse(bytes) {
+                Ok(file) => sections(&file, "COFF", needles, prefix, r),
+                Err(_) => push_hits(bytes, needles, &format!("{prefix}string"), r),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn push(r: &mut BinaryReport, field: String, text: &str, attribution: bool, offset: Option<u64>) {
+    let text: String = text.trim().chars().take(MAX_STRING_CHARS).collect();
+    if !text.is_empty() && r.strings.len() < MAX_STRINGS {
+        r.strings.push(BinaryString {
+            field,
+            text,
+            attribution,
+            offset,
+        });
+    }
+}
+
+// --- PE ---------------------------------------------------------------------------------------
+
+/// Version-info keys, and whether each says who made the file.
+const VERSION_KEYS: &[(&str, bool)] = &[
+    ("CompanyName", true),
+    ("LegalCopyright", true),
+    ("LegalTrademarks", true),
+    ("ProductName", false),
+    ("FileDescription", false),
+    ("OriginalFilename", false),
+    ("InternalName", false),
+];
+
+fn pe(
+    bytes: &[u8],
+    needles: &Needles,
+    prefix: &str,
+    r: &mut BinaryReport,
+) -> Result<(), InspectError> {
+    // pelite reads structures in place and needs 8-byte alignment: copy into aligned storage.
+    let aligned = Aligned::new(bytes);
+    let file = pelite::PeFile::from_bytes(aligned.bytes()).map_err(|e| malformed("PE", e))?;
+    if let Ok(resources) = file.resources()
+        && let Ok(vi) = resources.version_info()
+    {
+        let info = vi.file_info();
+        let mut langs: Vec<_> = info.strings.iter().collect();
+        langs.sort_by_key(|(l, _)| (l.lang_id, l.charset_id));
+        for (_, table) in langs {
+            for (key, attribution) in VERSION_KEYS {
+                if let Some(v) = table.get(*key) {
+                    push(
+                        r,
+                        format!("{prefix}PE VERSIONINFO {key}"),
+                        v,
+                        *attribution,
+                        None,
+                    );
+                }
+            }
+        }
+    }
+    if let Ok(imports) = file.imports() {
+        for desc in imports {
+            if let Ok(name) = desc.dll_name() {
+                push(
+                    r,
+                    format!("{prefix}PE import"),
+                    &name.to_string(),
+                    false,
+                    None,
+                );
+            }
+        }
+    }
+    if let Ok(sec) = file.security()
+        && sec.certificate_type() == pelite::image::WIN_CERT_TYPE_PKCS_SIGNED_DATA
+    {
+        match authenticode_subjects(sec.certificate_data()) {
+            Ok(subjects) => {
+                for (subject, signer) in subjects {
+                    let field = if signer {
+                        "Authenticode signer subject"
+                    } else {
+                        "Authenticode certificate subject"
+                    };
+                    push(r, format!("{prefix}{field}"), &subject, signer, None);
+                }
+            }
+            Err(e) => return Err(malformed("Authenticode", e)),
+        }
+    }
+    push_hits(bytes, needles, &format!("{prefix}PE string"), r);
+    Ok(())
+}
+
+/// 8-byte-aligned copy of a byte slice.
+struct Aligned {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Aligned {
+    fn new(bytes: &[u8]) -> Aligned {
+        let mut words = vec![0u64; bytes.len().div_ceil(8)];
+        for (w, chunk) in words.iter_mut().zip(bytes.chunks(8)) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            *w = u64::from_ne_bytes(b);
+        }
+        Aligned {
+            words,
+            len: bytes.len(),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // Safety: `words` owns at least `len` initialised bytes; u8 has no alignment needs.
+        unsafe { std::slice::from_raw_parts(self.words.as_ptr().cast::<u8>(), self.len) }
+    }
+}
+
+/// Certificate subjects of a PKCS#7 SignedData: (subject, is a signer's certificate).
+pub fn authenticode_subjects(der_bytes: &[u8]) -> Result<Vec<(String, bool)>, String> {
+    use cms::content_info::ContentInfo;
+    use cms::signed_data::{SignedData, SignerIdentifier};
+    use der::{Decode, Encode};
+
+    // WIN_CERTIFICATE data is padded to 8 bytes: decode the first DER value only.
+    let content = ContentInfo::from_der(trim_der(der_bytes)).map_err(|e| e.to_string())?;
+    let signed: SignedData = content.content.decode_as().map_err(|e| e.to_string())?;
+    let mut signers: BTreeSet<(Vec<u8>, Vec<u8>)> = BTreeSet::new();
+    for si in signed.signer_infos.0.iter() {
+        if let SignerIdentifier::IssuerAndSerialNumber(ias) = &si.sid {
+            signers.insert((
+                ias.issuer.to_der().unwrap_or_default(),
+                ias.serial_number.as_bytes().to_vec(),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(certs) = &signed.certificates {
+        for c in certs.0.iter() {
+            if let cms::cert::CertificateChoices::Certificate(cert) = c {
+                let tbs = &cert.tbs_certificate;
+                let key = (
+                    tbs.issuer.to_der().unwrap_or_default(),
+                    tbs.serial_number.as_bytes().to_vec(),
+                );
+                out.push((tbs.subject.to_string(), signers.contains(&key)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The bytes of the first DER TLV (drops trailing padding).
+fn trim_der(b: &[u8]) -> &[u8] {
+    let len = match (b.get(1), b.get(2), b.get(3), b.get(4), b.get(5)) {
+        (Some(&l), ..) if l < 0x80 => Some(2 + l as usize),
+        (Some(0x81), Some(&a), ..) => Some(3 + a as usize),
+        (Some(0x82), Some(&a), Some(&c), ..) => Some(4 + ((a as usize) << 8 | c as usize)),
+        (Some(0x83), Some(&a), Some(&c), Some(&d), _) => {
+            Some(5 + ((a as usize) << 16 | (c as usize) << 8 | d as usize))
+        }
+        (Some(0x84), Some(&a), Some(&c), Some(&d), Some(&e)) => {
+            Some(6 + ((a as usize) << 24 | (c as usize) << 16 | (d as usize) << 8 | e as usize))
+        }
+        _ => None,
+    };
+    match len {
+        Some(n) if n <= b.len() => &b[..n],
+        _ => b,
+    }
+}
+
+// --- ELF --------------------------------------------------------------------------------------
+
+fn elf(
+    bytes: &[u8],
+    needles: &Needles,
+    prefix: &str,
+    r: &mut BinaryReport,
+) -> Result<(), InspectError> {
+    match object::FileKind::parse(bytes).map_err(|e| malformed("ELF", e))? {
+        object::FileKind::Elf32 => {
+            elf_typed::<object::elf::FileHeader32<Endianness>>(bytes, needles, prefix, r)
+        }
+        object::FileKind::Elf64 => {
+            elf_typed::<object::elf::FileHeader64<Endianness>>(bytes, needles, prefix, r)
+        }
+        other => Err(malformed("ELF", format!("unexpected kind {other:?}"))),
+    }
+}
+
+fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
+    bytes: &[u8],
+    needles: &Needles,
+    prefix: &str,
+    r: &mut BinaryReport,
+) -> Result<(), InspectError> {
+    let file = ElfFile::<Elf>::parse(bytes).map_err(|e| malformed("ELF", e))?;
+    let endian = file.endian();
+    let table = file.elf_section_table();
+    for section in table.iter() {
+        let name = table.section_name(endian, section).unwrap_or_default();
+        if name == b".comment" {
+            let data = section
+                .data(endian, bytes)
+                .map_err(|e| malformed("ELF", e))?;
+            for s in data.split(|&b| b == 0) {
+                push(
+                    r,
+                    format!("{prefix}ELF .comment"),
+                    &String::from_utf8_lossy(s),
+                    true,
+                    None,
+                );
+            }
+        }
+        if let Ok(Some(mut notes)) = section.notes(endian, bytes) {
+            while let Ok(Some(note)) = notes.next() {
+                let desc = note.desc();
+                if desc.len() >= 4 && desc.iter().all(|&b| b == 0 || (0x20..0x7f).contains(&b)) {
+                    let text = format!(
+                        "{}: {}",
+                        String::from_utf8_lossy(note.name()),
+                        String::from_utf8_lossy(desc).trim_end_matches('\0')
+                    );
+                    push(r, format!("{prefix}ELF note"), &text, false, None);
+                }
+            }
+        }
+    }
+    let dynamic = table
+        .dynamic_table(endian, bytes)
+        .map_err(|e| malformed("ELF", e))?;
+    for d in dynamic.iter() {
+        let field = match d.tag {
+            t if t == object::elf::DT_NEEDED => "ELF DT_NEEDED",
+            t if t == object::elf::DT_SONAME => "ELF DT_SONAME",
+            t if t == object::elf::DT_RPATH || t == object::elf::DT_RUNPATH => "ELF DT_RUNPATH",
+            _ => continue,
+        };
+        if let Ok(s) = dynamic.string(d) {
+            // A library name says what the binary links: attribution for SONAME (its own name).
+            push(
+                r,
+                format!("{prefix}{field}"),
+                &String::from_utf8_lossy(s),
+                field == "ELF DT_SONAME",
+                None,
+            );
+        }
+    }
+    let file = object::File::parse(bytes).map_err(|e| malformed("ELF", e))?;
+    sections(&file, "ELF", needles, prefix, r);
+    Ok(())
+}
+
+// --- Mach-O -----------------------------------------------------------------------------------
+
+fn macho(
+    bytes: &[u8],
+    needles: &Needles,
+    prefix: &str,
+    r: &mut BinaryReport,
+) -> Result<(), InspectError> {
+    match object::FileKind::parse(bytes).map_err(|e| malformed("Mach-O", e))? {
+        object::FileKind::MachO32 => {
+            macho_typed::<object::macho::MachHeader32<Endianness>>(bytes, needles, prefix, r)
+        }
+        object::FileKind::MachO64 => {
+            macho_typed::<object::macho::MachHeader64<Endianness>>(bytes, needles, prefix, r)
+        }
+        other => Err(malformed("Mach-O", format!("unexpected kind {other:?}"))),
+    }
+}
+
+fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
+    bytes: &[u8],
+    needles: &Needles,
+    prefix: &str,
+    r: &mut BinaryReport,
+) -> Result<(), InspectError> {
+    let file = MachOFile::<Mach>::parse(bytes).map_err(|e| malformed("Mach-O", e))?;
+    let endian = file.endian();
+    let mut commands = file
+        .macho_load_commands()
+        .map_err(|e| malformed("Mach-O", e))?;
+    while let Some(cmd) = commands.next().map_err(|e| malformed("Mach-O", e))? {
+        let field = match cmd.cmd() {
+            object::macho::LC_ID_DYLIB => "Mach-O LC_ID_DYLIB",
+            object::macho::LC_LOAD_DYLIB
+            | object::macho::LC_LOAD_WEAK_DYLIB
+            | object::macho::LC_REEXPORT_DYLIB => "Mach-O LC_LOAD_DYLIB",
+            _ => continue,
+        };
+        if let Ok(Some(d)) = cmd.dylib()
+            && let Ok(name) = cmd.string(endian, d.dylib.name)
+        {
+            push(
+                r,
+                format!("{prefix}{field}"),
+                &String::from_utf8_lossy(name),
+                field == "Mach-O LC_ID_DYLIB",
+                None,
+            );
+        }
+    }
+    let file = object::File::parse(bytes).map_err(|e| malformed("Mach-O", e))?;
+    sections(&file, "Mach-O", needles, prefix, r);
+    Ok(())
+}
+
+fn fat(
+    bytes: &[u8],
+    needles: &Needles,
+    prefix: &str,
+    depth: u32,
+    r: &mut BinaryReport,
+) -> Result<(), InspectError> {
+    use object::read::macho::{FatArch, MachOFatFile32, MachOFatFile64};
+    let mut slices: Vec<(String, &[u8])> = Vec::new();
+    if let Ok(f) = MachOFatFile32::parse(bytes) {
+        for a in f.arches() {
+            let data = a.data(bytes).map_err(|e| malformed("fat Mach-O", e))?;
+            slices.push((format!("{:?}", a.architecture()), data));
+        }
+    } else {
+        let f = MachOFatFile64::parse(bytes).map_err(|e| malformed("fat Mach-O", e))?;
+        for a in f.arches() {
+            let data = a.data(bytes).map_err(|e| malformed("fat Mach-O", e))?;
+            slices.push((format!("{:?}", a.architecture()), data));
+        }
+    }
+    for (arch, data) in slices {
+        inspect_into(
+            data,
+            needles,
+            &format!("{prefix}arch {arch}: "),
+            depth + 1,
+            r,
+        )?;
+    }
+    Ok(())
+}
+
+// --- static archives --------------------------------------------------------------------------
+
+fn ar(
+    bytes: &[u8],
+    needles: &Needles,
+    prefix: &str,
+    depth: u32,
+    r: &mut BinaryReport,
+) -> Result<(), InspectError> {
+    let archive = object::read::archive::ArchiveFile::parse(bytes)
+        .map_err(|e| malformed("static archive", e))?;
+    for member in archive.members() {
+        let member = member.map_err(|e| malformed("static archive", e))?;
+        let data = member
+            .data(bytes)
+            .map_err(|e| malformed("static archive", e))?;
+        let name = String::from_utf8_lossy(member.name())
+            .trim_end_matches('/')
+            .to_string();
+        r.members += 1;
+        let p = format!("{prefix}archive member {name}: ");
+        // A corrupt member does not hide the others.
+        if let Err(e) = inspect_into(data, needles, &p, depth + 1, r) {
+            push(r, format!("{p}error"), &e.to_string(), false, None);
+        }
+    }
+    Ok(())
+}
+
+// --- strings ----------------------------------------------------------------------------------
+
+/// Needle hits inside every section with file data, the field naming the section.
+fn sections(
+    file: &object::File<'_>,
+    kind: &str,
+    needles: &Needles,
+    prefix: &str,
+    r: &mut BinaryReport,
+) {
+    for s in file.sections() {
+        let Ok(data) = s.data() else { continue };
+        if data.is_empty() || !needles.hit(data) {
+            continue;
+        }
+        let name = s.name().unwrap_or("?");
+        for mut bs in hit_strings(data, needles) {
+            bs.field = format!("{prefix}{kind} {name} {}", bs.field);
+            if r.strings.len() < MAX_STRINGS {
+                r.strings.push(bs);
+            }
+        }
+    }
+}
+
+fn push_hits(bytes: &[u8], needles: &Needles, field: &str, r: &mut BinaryReport) {
+    for mut bs in hit_strings(bytes, needles) {
+        bs.field = format!(
+            "{field}{}",
+            if bs.field == "UTF-16 string" {
+                " (UTF-16)"
+            } else {
+                ""
+            }
+        );
+        if r.strings.len() < MAX_STRINGS {
+            r.strings.push(bs);
+        }
+    }
+}
+
+/// The printable strings around every needle hit: UTF-8 runs for narrow hits, UTF-16LE runs
+/// for wide ones. `field` is `string` or `UTF-16 string`.
+pub fn hit_strings(bytes: &[u8], needles: &Needles) -> Vec<BinaryString> {
+    let mut out: Vec<BinaryString> = Vec::new();
+    let mut covered_until = 0usize;
+    for hit in needles.find_all(bytes) {
+        if hit.start < covered_until {
+            continue;
+        }
+        let (start, end, text) = if hit.utf16 {
+            wide_run(bytes, hit.start, hit.end)
+        } else {
+            narrow_run(bytes, hit.start, hit.end)
+        };
+        covered_until = end;
+        let attribution = is_notice(&text);
+        out.push(BinaryString {
+            field: if hit.utf16 {
+                "UTF-16 string".into()
+            } else {
+                "string".into()
+            },
+            text,
+            attribution,
+            offset: Some(start as u64),
+        });
+        if out.len() >= MAX_STRINGS {
+            break;
+        }
+    }
+    out
+}
+
+fn printable_narrow(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) || b == b'\t' || b >= 0x80
+}
+
+fn narrow_run(bytes: &[u8], s: usize, e: usize) -> (usize, usize, String) {
+    let limit = MAX_STRING_CHARS * 2;
+    let mut start = s;
+    while start > 0 && s - start < limit && printable_narrow(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut end = e;
+    while end < bytes.len() && end - e < limit && printable_narrow(bytes[end]) {
+        end += 1;
+    }
+    let text = String::from_utf8_lossy(&bytes[start..end]).replace('\u{FFFD}', "");
+    (start, end, text)
+}
+
+fn wide_run(bytes: &[u8], s: usize, e: usize) -> (usize, usize, String) {
+    let unit = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let printable = |u: u16| {
+        u >= 0x20 && u != 0x7f && !(0xD800..0xE000).contains(&u) && u != 0xFFFF && u != 0xFFFE
+    };
+    let mut start = s;
+    while start >= 2 && (s - start) / 2 < MAX_STRING_CHARS && unit(start - 2).is_some_and(printable)
+    {
+        start -= 2;
+    }
+    let mut end = e;
+    while (end - e) / 2 < MAX_STRING_CHARS && unit(end).is_some_and(printable) {
+        end += 2;
+    }
+    let units: Vec<u16> = (start..end).step_by(2).filter_map(unit).collect();
+    (start, end, String::from_utf16_lossy(&units))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,467 @@
+//! Test support: small binaries and archives generated from code (never third-party files).
+//!
+//! Used by the unit tests and by `cargo-entitycheck`'s own fixture generation (`tests/`), so
+//! every binary the tests inspect is made here, readably.
+
+use std::io::Write;
+
+use object::pe;
+
+fn utf16z(s: &str) -> Vec<u8> {
+    s.encode_utf16()
+        .chain([0])
+        .flat_map(u16::to_le_bytes)
+        .collect()
+}
+
+fn pad(b: &mut Vec<u8>, to: usize) {
+    while !b.len().is_multiple_of(to) {
+        b.push(0);
+    }
+}
+
+/// One node of a `VS_VERSIONINFO` tree: `wLength, wValueLength, wType, szKey, pad, value, pad, children`.
+fn vs_node(key: &str, wtype: u16, value: &[u8], value_len: u16, children: &[Vec<u8>]) -> Vec<u8> {
+    let mut b = vec![0u8; 6];
+    b.extend(utf16z(key));
+    pad(&mut b, 4);
+    b.extend_from_slice(value);
+    for c in children {
+        pad(&mut b, 4);
+        b.extend_from_slice(c);
+    }
+    let len = u16::try_from(b.len()).expect("small");
+    b[0..2].copy_from_slice(&len.to_le_bytes());
+    b[2..4].copy_from_slice(&value_len.to_le_bytes());
+    b[4..6].copy_from_slice(&wtype.to_le_bytes());
+    b
+}
+
+/// A `VS_VERSIONINFO` resource with these `StringFileInfo` strings (language 0409, Unicode).
+pub fn version_info(strings: &[(&str, &str)]) -> Vec<u8> {
+    let mut fixed = Vec::new();
+    fixed.extend(0xFEEF_04BDu32.to_le_bytes());
+    fixed.extend(0x0001_0000u32.to_le_bytes());
+    fixed.extend([0u8; 44]);
+    let strs: Vec<Vec<u8>> = strings
+        .iter()
+        .map(|(k, v)| {
+            vs_node(
+                k,
+                1,
+                &utf16z(v),
+                u16::try_from(v.encode_utf16().count() + 1).expect("small"),
+                &[],
+            )
+        })
+        .collect();
+    let table = vs_node("040904B0", 1, &[], 0, &strs);
+    let sfi = vs_node("StringFileInfo", 1, &[], 0, &[table]);
+    let var = vs_node("Translation", 0, &[0x09, 0x04, 0xB0, 0x04], 4, &[]);
+    let vfi = vs_node("VarFileInfo", 1, &[], 0, &[var]);
+    vs_node("VS_VERSION_INFO", 0, &fixed, 52, &[sfi, vfi])
+}
+
+/// A `.rsrc` section holding one RT_VERSION resource (id 1, language 0409) at `rva`.
+fn rsrc_section(rva: u32, version: &[u8]) -> Vec<u8> {
+    let dir = |entry_id: u32, target: u32| {
+        let mut d = vec![0u8; 12];
+        d.extend(0u16.to_le_bytes()); // named entries
+        d.extend(1u16.to_le_bytes()); // id entries
+        d.extend(entry_id.to_le_bytes());
+        d.extend(target.to_le_bytes());
+        d
+    };
+    let mut b = Vec::new();
+    b.extend(dir(16, 0x8000_0000 | 24)); // RT_VERSION → name directory
+    b.extend(dir(1, 0x8000_0000 | 48)); // id 1 → language directory
+    b.extend(dir(0x0409, 72)); // en-US → data entry
+    let data_off = 88u32;
+    b.extend((rva + data_off).to_le_bytes());
+    b.extend(u32::try_from(version.len()).expect("small").to_le_bytes());
+    b.extend(0u32.to_le_bytes());
+    b.extend(0u32.to_le_bytes());
+    assert_eq!(b.len(), data_off as usize);
+    b.extend_from_slice(version);
+    pad(&mut b, 8);
+    b
+}
+
+/// A 64-bit PE DLL with a version-info resource, optionally an `.rdata` section with `rdata`,
+/// and optionally a certificate table holding `pkcs7` (a DER SignedData) as WIN_CERTIFICATE.
+pub fn pe_dll(strings: &[(&str, &str)], rdata: &[u8], pkcs7: Option<&[u8]>) -> Vec<u8> {
+    let version = version_info(strings);
+    let rsrc_len = u32::try_from(rsrc_section(0, &version).len()).expect("small");
+    let cert = pkcs7.map(|der| {
+        let mut c = Vec::new();
+        c.extend(u32::try_from(der.len() + 8).expect("small").to_le_bytes());
+        c.extend(0x0200u16.to_le_bytes()); // WIN_CERT_REVISION_2_0
+        c.extend(0x0002u16.to_le_bytes()); // WIN_CERT_TYPE_PKCS_SIGNED_DATA
+        c.extend_from_slice(der);
+        pad(&mut c, 8);
+        c
+    });
+    let mut buf = Vec::new();
+    let mut w = object::write::pe::Writer::new(true, 0x1000, 0x200, &mut buf);
+    w.reserve_dos_header_and_stub();
+    w.reserve_nt_headers(pe::IMAGE_NUMBEROF_DIRECTORY_ENTRIES);
+    w.reserve_section_headers(if rdata.is_empty() { 1 } else { 2 });
+    let rdata_range = (!rdata.is_empty())
+        .then(|| w.reserve_rdata_section(u32::try_from(rdata.len()).expect("small")));
+    let rsrc = w.reserve_rsrc_section(rsrc_len);
+    if let Some(c) = &cert {
+        w.reserve_certificate_table(u32::try_from(c.len()).expect("small"));
+    }
+    w.write_dos_header_and_stub().expect("in memory");
+    w.write_nt_headers(object::write::pe::NtHeaders {
+        machine: pe::IMAGE_FILE_MACHINE_AMD64,
+        time_date_stamp: 0,
+        characteristics: pe::FileFlags(
+            pe::IMAGE_FILE_EXECUTABLE_IMAGE.0
+                | pe::IMAGE_FILE_DLL.0
+                | pe::IMAGE_FILE_LARGE_ADDRESS_AWARE.0,
+        ),
+        major_linker_version: 14,
+        minor_linker_version: 0,
+        address_of_entry_point: 0,
+        image_base: 0x1_8000_0000,
+        major_operating_system_version: 6,
+        minor_operating_system_version: 0,
+        major_image_version: 0,
+        minor_image_version: 0,
+        major_subsystem_version: 6,
+        minor_subsystem_version: 0,
+        subsystem: pe::IMAGE_SUBSYSTEM_WINDOWS_GUI,
+        dll_characteristics: pe::DllFlags(0),
+        size_of_stack_reserve: 0x10_0000,
+        size_of_stack_commit: 0x1000,
+        size_of_heap_reserve: 0x10_0000,
+        size_of_heap_commit: 0x1000,
+    });
+    w.write_section_headers();
+    if let Some(r) = rdata_range {
+        w.write_section(r.file_offset, rdata);
+    }
+    w.write_section(
+        rsrc.file_offset,
+        &rsrc_section(rsrc.virtual_address, &version),
+    );
+    if let Some(c) = &cert {
+        w.write_certificate_table(c);
+    }
+    buf
+}
+
+/// A DER CMS SignedData with one self-made certificate (`subject`, self-issued, serial 1) and a
+/// signer info pointing at it. The signature bytes are dummies: nothing here is verified.
+pub fn signed_data(subject: &str, extra_cert_subject: Option<&str>) -> Vec<u8> {
+    use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+    use cms::content_info::{CmsVersion, ContentInfo};
+    use cms::signed_data::{
+        CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo,
+        SignerInfos,
+    };
+    use der::asn1::{BitString, OctetString, SetOfVec};
+    use der::{Any, Decode, Encode};
+    use std::str::FromStr;
+    use x509_cert::Certificate;
+    use x509_cert::certificate::{TbsCertificate, Version};
+    use x509_cert::name::Name;
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+    use x509_cert::time::Validity;
+
+    let sha256 = AlgorithmIdentifierOwned {
+        oid: der::oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1"),
+        parameters: None,
+    };
+    let rsa_sha256 = AlgorithmIdentifierOwned {
+        oid: der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11"),
+        parameters: None,
+    };
+    let rsa = AlgorithmIdentifierOwned {
+        oid: der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1"),
+        parameters: None,
+    };
+    let cert = |subject: &str, serial: u8| {
+        let name = Name::from_str(subject).expect("valid RFC 4514 name");
+        Certificate {
+            tbs_certificate: TbsCertificate {
+                version: Version::V3,
+                serial_number: SerialNumber::new(&[serial]).expect("serial"),
+                signature: rsa_sha256.clone(),
+                issuer: name.clone(),
+                validity: Validity::from_now(std::time::Duration::from_secs(3600))
+                    .expect("validity"),
+                subject: name,
+                subject_public_key_info: SubjectPublicKeyInfoOwned {
+                    algorithm: rsa.clone(),
+                    subject_public_key: BitString::from_bytes(&[0u8; 16]).expect("bits"),
+                },
+                issuer_unique_id: None,
+                subject_unique_id: None,
+                extensions: None,
+            },
+            signature_algorithm: rsa_sha256.clone(),
+            signature: BitString::from_bytes(&[0u8; 16]).expect("bits"),
+        }
+    };
+    let signer_cert = cert(subject, 1);
+    let mut certs = vec![CertificateChoices::Certificate(signer_cert.clone())];
+    if let Some(other) = extra_cert_subject {
+        certs.push(CertificateChoices::Certificate(cert(other, 2)));
+    }
+    let signer = SignerInfo {
+        version: CmsVersion::V1,
+        sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+            issuer: signer_cert.tbs_certificate.issuer.clone(),
+            serial_number: signer_cert.tbs_certificate.serial_number.clone(),
+        }),
+        digest_alg: sha256.clone(),
+        signed_attrs: None,
+        signature_algorithm: rsa.clone(),
+        signature: OctetString::new(vec![0u8; 16]).expect("octets"),
+        unsigned_attrs: None,
+    };
+    let sd = SignedData {
+        version: CmsVersion::V1,
+        digest_algorithms: SetOfVec::try_from(vec![sha256]).expect("set"),
+        encap_content_info: EncapsulatedContentInfo {
+            // SPC_INDIRECT_DATA_OBJID, as Authenticode uses.
+            econtent_type: der::oid::ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.2.1.4"),
+            econtent: None,
+        },
+        certificates: Some(CertificateSet(SetOfVec::try_from(certs).expect("set"))),
+        crls: None,
+        signer_infos: SignerInfos(SetOfVec::try_from(vec![signer]).expect("set")),
+    };
+    let ci = ContentInfo {
+        content_type: der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2"),
+        content: Any::from_der(&sd.to_der().expect("encode")).expect("any"),
+    };
+    ci.to_der().expect("encode")
+}
+
+/// A 64-bit little-endian ELF shared object (`ET_DYN`) with `.rodata`, `.comment`, and a
+/// `.dynamic` section naming its `DT_SONAME` and `DT_NEEDED` libraries.
+pub fn elf_shared_object(rodata: &[u8], comment: &str, soname: &str, needed: &[&str]) -> Vec<u8> {
+    // String tables.
+    let mut dynstr = vec![0u8];
+    let add = |s: &str, t: &mut Vec<u8>| {
+        let off = t.len() as u64;
+        t.extend_from_slice(s.as_bytes());
+        t.push(0);
+        off
+    };
+    let so_off = add(soname, &mut dynstr);
+    let needed_offs: Vec<u64> = needed.iter().map(|n| add(n, &mut dynstr)).collect();
+    let mut dynamic = Vec::new();
+    let mut dyn_entry = |tag: u64, val: u64| {
+        dynamic.extend(tag.to_le_bytes());
+        dynamic.extend(val.to_le_bytes());
+    };
+    for off in &needed_offs {
+        dyn_entry(1, *off); // DT_NEEDED
+    }
+    dyn_entry(14, so_off); // DT_SONAME
+    dyn_entry(0, 0); // DT_NULL
+    let mut comment_bytes = comment.as_bytes().to_vec();
+    comment_bytes.push(0);
+    let mut shstrtab = vec![0u8];
+    let names: Vec<u32> = [".rodata", ".comment", ".dynstr", ".dynamic", ".shstrtab"]
+        .iter()
+        .map(|n| add(n, &mut shstrtab) as u32)
+        .collect();
+
+    // Layout: header, then each section's data (8-aligned), then the section header table.
+    let mut out = vec![0u8; 64];
+    let place = |data: &[u8], out: &mut Vec<u8>| {
+        pad(out, 8);
+        let off = out.len() as u64;
+        out.extend_from_slice(data);
+        off
+    };
+    let rodata_off = place(rodata, &mut out);
+    let comment_off = place(&comment_bytes, &mut out);
+    let dynstr_off = place(&dynstr, &mut out);
+    let dynamic_off = place(&dynamic, &mut out);
+    let shstr_off = place(&shstrtab, &mut out);
+    pad(&mut out, 8);
+    let shoff = out.len() as u64;
+    let section = |name: u32,
+                   typ: u32,
+                   flags: u64,
+                   off: u64,
+                   size: u64,
+                   link: u32,
+                   align: u64,
+                   entsize: u64| {
+        let mut s = Vec::with_capacity(64);
+        s.extend(name.to_le_bytes());
+        s.extend(typ.to_le_bytes());
+        s.extend(flags.to_le_bytes());
+        s.extend(0u64.to_le_bytes()); // addr
+        s.extend(off.to_le_bytes());
+        s.extend(size.to_le_bytes());
+        s.extend(link.to_le_bytes());
+        s.extend(0u32.to_le_bytes()); // info
+        s.extend(align.to_le_bytes());
+        s.extend(entsize.to_le_bytes());
+        s
+    };
+    out.extend(vec![0u8; 64]); // SHN_UNDEF
+    out.extend(section(
+        names[0],
+        1,
+        2,
+        rodata_off,
+        rodata.len() as u64,
+        0,
+        8,
+        0,
+    )); // PROGBITS, ALLOC
+    out.extend(section(
+        names[1],
+        1,
+        0x30,
+        comment_off,
+        comment_bytes.len() as u64,
+        0,
+        1,
+        1,
+    )); // MERGE|STRINGS
+    out.extend(section(
+        names[2],
+        3,
+        2,
+        dynstr_off,
+        dynstr.len() as u64,
+        0,
+        1,
+        0,
+    )); // STRTAB
+    out.extend(section(
+        names[3],
+        6,
+        3,
+        dynamic_off,
+        dynamic.len() as u64,
+        3,
+        8,
+        16,
+    )); // DYNAMIC → .dynstr
+    out.extend(section(
+        names[4],
+        3,
+        0,
+        shstr_off,
+        shstrtab.len() as u64,
+        0,
+        1,
+        0,
+    ));
+    // ELF header.
+    let mut h = Vec::with_capacity(64);
+    h.extend(b"\x7fELF");
+    h.extend([2, 1, 1, 0]); // 64-bit, little endian, version 1, SysV
+    h.extend([0u8; 8]);
+    h.extend(3u16.to_le_bytes()); // ET_DYN
+    h.extend(62u16.to_le_bytes()); // EM_X86_64
+    h.extend(1u32.to_le_bytes());
+    h.extend(0u64.to_le_bytes()); // entry
+    h.extend(0u64.to_le_bytes()); // phoff
+    h.extend(shoff.to_le_bytes());
+    h.extend(0u32.to_le_bytes()); // flags
+    h.extend(64u16.to_le_bytes()); // ehsize
+    h.extend(56u16.to_le_bytes()); // phentsize
+    h.extend(0u16.to_le_bytes()); // phnum
+    h.extend(64u16.to_le_bytes()); // shentsize
+    h.extend(6u16.to_le_bytes()); // shnum
+    h.extend(5u16.to_le_bytes()); // shstrndx
+    out[..64].copy_from_slice(&h);
+    out
+}
+
+/// A 64-bit Mach-O object whose `__TEXT,__cstring` section holds `cstring`.
+pub fn macho_object(cstring: &[u8]) -> Vec<u8> {
+    use object::write::{Object, StandardSection};
+    let mut obj = Object::new(
+        object::BinaryFormat::MachO,
+        object::Architecture::X86_64,
+        object::Endianness::Little,
+    );
+    let id = obj.section_id(StandardSection::ReadOnlyString);
+    obj.append_section_data(id, cstring, 1);
+    obj.write().expect("in memory")
+}
+
+/// A 64-bit ELF relocatable object with `data` in `.rodata` (an archive member).
+pub fn elf_object(data: &[u8]) -> Vec<u8> {
+    use object::write::{Object, StandardSection};
+    let mut obj = Object::new(
+        object::BinaryFormat::Elf,
+        object::Architecture::X86_64,
+        object::Endianness::Little,
+    );
+    let id = obj.section_id(StandardSection::ReadOnlyData);
+    obj.append_section_data(id, data, 1);
+    obj.write().expect("in memory")
+}
+
+/// A System V `ar` static archive.
+pub fn ar(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = b"!<arch>\n".to_vec();
+    for (name, data) in members {
+        let header = format!(
+            "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n",
+            format!("{name}/"),
+            0,
+            0,
+            0,
+            644,
+            data.len()
+        );
+        out.extend(header.as_bytes());
+        out.extend_from_slice(data);
+        if out.len() % 2 == 1 {
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// A zip of these entries (deflated).
+pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).expect("in memory");
+        w.write_all(data).expect("in memory");
+    }
+    w.finish().expect("in memory").into_inner()
+}
+
+/// A tar of these entries.
+pub fn tar(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        // `append_data` refuses `..`; write the raw name so hostile names can be tested.
+        let raw = name.as_bytes();
+        h.as_old_mut().name[..raw.len()].copy_from_slice(raw);
+        h.set_cksum();
+        b.append(&h, *data).expect("in memory");
+    }
+    b.into_inner().expect("in memory")
+}
+
+/// gzip of `data`.
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).expect("in memory");
+    e.finish().expect("in memory")
+}

@@ -1,0 +1,219 @@
+//! Table-driven and property tests of the normaliser.
+
+use super::*;
+
+#[test]
+fn normalize_table() {
+    #[rustfmt::skip]
+    let cases: &[(&str, &str)] = &[
+        ("Kaspersky Lab", "kaspersky lab"),
+        ("AO Kaspersky Lab", "ao kaspersky lab"),
+        ("Ｋａｓｐｅｒｓｋｙ　Ｌａｂ", "kaspersky lab"),                     // full-width
+        ("Kas\u{200B}per\u{00AD}sky\u{2060} Lab", "kaspersky lab"),        // zero-width, soft hyphen, word joiner
+        ("\u{202E}Kaspersky\u{202C} Lab", "kaspersky lab"),                 // bidi controls
+        ("K\u{0430}sp\u{0435}rsky", "kaspersky"),                           // Cyrillic а, е inside a Latin word
+        ("Κaspersky", "kaspersky"),                                         // Greek capital kappa
+        ("K.a.s.p.e.r.s.k.y", "kaspersky"),
+        ("K-A-S-P-E-R-S-K-Y Lab", "kaspersky lab"),
+        ("k a s p e r s k y", "kaspersky"),
+        ("A. B. Smith", "a b smith"),                                       // two initials stay apart
+        ("Kåspërsky", "kaspersky"),                                         // diacritics
+        ("Лаборатория Касперского", "laboratoriya kasperskogo"),
+        ("АО «Лаборатория Касперского»", "ao laboratoriya kasperskogo"),
+        ("ООО Касперский", "ooo kaspersky"),
+        ("ЗАО", "zao"),
+        ("Kasperskiy", "kaspersky"),
+        ("Kasperskij", "kaspersky"),
+        ("Kasperskii", "kaspersky"),
+        ("Kasper Skyum", "kasper skyum"),
+        ("KasperSkytte", "kasperskytte"),
+        ("kaspa-wallet", "kaspa wallet"),
+        ("kas_widgets", "kas widgets"),
+        ("Copyright (c) 2024 AO Kaspersky Lab.", "copyright c 2024 ao kaspersky lab"),
+        ("", ""),
+        ("\u{200B}\u{FEFF}", ""),
+        ("Жук Щука Юла", "zhuk shchuka yula"),
+        ("risky", "risky"),
+        ("whisky", "whisky"),
+    ];
+    for (input, want) in cases {
+        assert_eq!(normalize(input), *want, "normalize({input:?})");
+    }
+}
+
+#[test]
+fn legal_forms() {
+    let t = |s: &str| strip_legal_forms(&tokens(s));
+    assert_eq!(t("AO Kaspersky Lab"), ["kaspersky", "lab"]);
+    assert_eq!(t("Kaspersky Labs Limited"), ["kaspersky", "labs"]);
+    assert_eq!(t("Kaspersky Lab, Inc."), ["kaspersky", "lab"]);
+    assert_eq!(
+        t("Акционерное общество «Лаборатория Касперского»"),
+        ["laboratoriya", "kasperskogo"]
+    );
+    assert_eq!(t("ООО «Касперский Груп»"), ["kaspersky", "grup"]);
+    assert!(is_legal_form("gmbh") && is_legal_form("jsc") && !is_legal_form("lab"));
+}
+
+#[test]
+fn hosts() {
+    assert_eq!(
+        normalize_host("Builds.Kaspersky.RU.").as_deref(),
+        Some("builds.kaspersky.ru")
+    );
+    // Punycode of a label with a Cyrillic а: a spoof that decodes to the listed name.
+    let spoof = idna::domain_to_ascii("k\u{0430}spersky.com").unwrap();
+    assert!(spoof.starts_with("xn--"), "{spoof}");
+    assert_eq!(normalize_host(&spoof).as_deref(), Some("kaspersky.com"));
+    assert_eq!(
+        normalize_host("kaspersky%2Ecom").as_deref(),
+        Some("kaspersky.com")
+    );
+    assert_eq!(
+        normalize_host("kaspersky。com").as_deref(),
+        Some("kaspersky.com")
+    );
+    assert_eq!(normalize_host("  "), None);
+    assert_eq!(normalize_host("a..b"), None);
+    assert!(host_matches("builds.kaspersky.ru", "kaspersky.ru"));
+    assert!(host_matches("kaspersky.ru", "kaspersky.ru"));
+    assert!(!host_matches("notkaspersky.ru", "kaspersky.ru"));
+    assert!(!host_matches(
+        "kaspersky.com.mirror.example.org",
+        "kaspersky.com"
+    ));
+}
+
+#[test]
+fn urls() {
+    let p = |s: &str| parse_url_like(s).map(|(h, segs)| (h, segs.join("/")));
+    let want = |h: &str, p: &str| Some((h.to_string(), p.to_string()));
+    assert_eq!(
+        p("https://github.com/KasperskyLab/repo"),
+        want("github.com", "KasperskyLab/repo")
+    );
+    assert_eq!(
+        p("git+https://github.com/KasperskyLab/repo.git?branch=main#abc123"),
+        want("github.com", "KasperskyLab/repo")
+    );
+    assert_eq!(
+        p("ssh://git@github.com/KasperskyLab/x.git"),
+        want("github.com", "KasperskyLab/x")
+    );
+    assert_eq!(
+        p("git+ssh://git@github.com:22/KasperskyLab/x"),
+        want("github.com", "KasperskyLab/x")
+    );
+    assert_eq!(
+        p("git@github.com:KasperskyLab/x.git"),
+        want("github.com", "KasperskyLab/x")
+    );
+    assert_eq!(
+        p("registry+https://github.com/rust-lang/crates.io-index"),
+        want("github.com", "rust-lang/crates.io-index")
+    );
+    assert_eq!(
+        p("sparse+https://index.crates.io/"),
+        want("index.crates.io", "")
+    );
+    assert_eq!(
+        p("https://user:pw@kaspersky.com:8443/a%20b"),
+        want("kaspersky.com", "a b")
+    );
+    assert_eq!(p("https://%6Baspersky.com/"), want("kaspersky.com", ""));
+    assert_eq!(p("kaspersky.com/sdk"), want("kaspersky.com", "sdk"));
+    assert_eq!(p("not a url"), None);
+}
+
+#[test]
+fn emails() {
+    assert_eq!(
+        parse_email("Ivan Petrov <ivan@Mail.Kaspersky.com>"),
+        Some((
+            Some("Ivan Petrov".into()),
+            "ivan".into(),
+            "mail.kaspersky.com".into()
+        ))
+    );
+    assert_eq!(
+        parse_email("ivan@kaspersky.ru"),
+        Some((None, "ivan".into(), "kaspersky.ru".into()))
+    );
+    assert_eq!(parse_email("Just A Name"), None);
+    assert_eq!(parse_email("@kaspersky.com"), None);
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const INVISIBLES: &[char] = &[
+        '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}', '\u{202E}',
+        '\u{FE0F}',
+    ];
+    /// Cyrillic and Greek look-alikes of the letters of "kaspersky".
+    fn lookalikes(c: char) -> &'static [char] {
+        match c {
+            'k' => &['к', 'κ'],
+            'a' => &['а', 'α'],
+            's' => &['ѕ'],
+            'p' => &['р', 'ρ'],
+            'e' => &['е', 'ε'],
+            'r' => &[],
+            'y' => &['у'],
+            _ => &[],
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC*") {
+            let _ = normalize(&s);
+            let _ = normalize_host(&s);
+            let _ = parse_url_like(&s);
+            let _ = parse_email(&s);
+        }
+
+        #[test]
+        fn idempotent(s in "\\PC{0,40}") {
+            let once = normalize(&s);
+            prop_assert_eq!(normalize(&once), once);
+        }
+
+        #[test]
+        fn invariant_under_invisibles(positions in proptest::collection::vec((0usize..14, 0usize..INVISIBLES.len()), 0..6)) {
+            let mut chars: Vec<char> = "Kaspersky Lab".chars().collect();
+            for (pos, inv) in positions {
+                chars.insert(pos.min(chars.len()), INVISIBLES[inv]);
+            }
+            let s: String = chars.into_iter().collect();
+            prop_assert_eq!(normalize(&s), "kaspersky lab");
+        }
+
+        #[test]
+        fn invariant_under_case(mask in proptest::collection::vec(any::<bool>(), 13)) {
+            let s: String = "Kaspersky Lab".chars().zip(mask).map(|(c, up)| if up { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() }).collect();
+            prop_assert_eq!(normalize(&s), "kaspersky lab");
+        }
+
+        #[test]
+        fn invariant_under_lookalikes(picks in proptest::collection::vec(0usize..3, 9)) {
+            // `r` has no look-alike here, so every spelling keeps a Latin letter: a mixed-script word.
+            let out: String = "kaspersky"
+                .chars()
+                .zip(&picks)
+                .map(|(c, &pick)| {
+                    let alts = lookalikes(c);
+                    if pick > 0 && pick <= alts.len() { alts[pick - 1] } else { c }
+                })
+                .collect();
+            prop_assert_eq!(normalize(&format!("{out} Lab")), "kaspersky lab", "input {}", out);
+        }
+
+        #[test]
+        fn invariant_under_fullwidth(s in "[a-zA-Z0-9 ]{0,30}") {
+            let wide: String = s.chars().map(|c| if c == ' ' { '\u{3000}' } else { char::from_u32(c as u32 + 0xFEE0).unwrap() }).collect();
+            prop_assert_eq!(normalize(&wide), normalize(&s));
+        }
+    }
+}

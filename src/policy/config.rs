@@ -1,0 +1,595 @@
+//! Policy stage, configuration: `entitycheck.toml` (or `[workspace.metadata.entitycheck]`,
+//! `[package.metadata.entitycheck]` in the root Cargo.toml, or `--config FILE`) → a validated
+//! [`Config`].
+//!
+//! Parsed before cargo runs. Unknown keys and wrong types are errors naming the file, line and
+//! key; every semantic problem (a bad date, version requirement or confidence) is collected
+//! before failing, so one run shows them all.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use crate::entity::line_of;
+use crate::error::InputError;
+use crate::matching::Confidence;
+use crate::report::{ColorChoice, Format};
+
+/// The name of the configuration file looked for at the workspace root.
+pub const FILE_NAME: &str = "entitycheck.toml";
+
+/// A waiver: a finding the project has decided to accept, with who decided and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waiver {
+    pub package: String,
+    /// `semver::VersionReq` as written; `None` = any version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip)]
+    pub version_req: Option<semver::VersionReq>,
+    /// An entity id (or its group's id); `None` = any entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// An evidence field (`authors`, `notice`, `PE VERSIONINFO`…, matched as a prefix); `None` = any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<NaiveDate>,
+    /// Where it is written: `file:line`.
+    pub at: String,
+}
+
+/// An extra entity list named in the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListRef {
+    pub path: Utf8PathBuf,
+    pub format: Option<String>,
+}
+
+/// Deep-scan settings; `None` keeps the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeepConfig {
+    pub enabled: Option<bool>,
+    pub cache: Option<bool>,
+    pub max_file_size: Option<u64>,
+    pub max_hits_per_file: Option<usize>,
+    pub archive_max_depth: Option<u32>,
+    pub archive_max_total_size: Option<u64>,
+    pub archive_max_entries: Option<u64>,
+    pub archive_max_entry_size: Option<u64>,
+}
+
+/// The validated configuration. Every field is optional: the command line wins over it, and
+/// it wins over the defaults.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Config {
+    /// Where it was read from (`None`: no configuration).
+    pub origin: Option<String>,
+    pub fail_on: Option<BTreeSet<Confidence>>,
+    pub dev_dependencies_fail: Option<bool>,
+    pub fail_on_unscanned: Option<bool>,
+    pub as_of: Option<NaiveDate>,
+    pub features: Vec<String>,
+    pub all_features: Option<bool>,
+    pub no_default_features: Option<bool>,
+    pub targets: Vec<String>,
+    pub deep: DeepConfig,
+    pub builtin_list: Option<bool>,
+    pub lists: Vec<ListRef>,
+    pub format: Option<Format>,
+    pub color: Option<ColorChoice>,
+    pub verbose: Option<bool>,
+    pub quiet: Option<bool>,
+    pub waivers: Vec<Waiver>,
+}
+
+impl Config {
+    /// `sha256:` of the effective configuration, recorded in certificates.
+    pub fn digest(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        format!("sha256:{}", hex::encode(Sha256::digest(json)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// As written.
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    policy: RawPolicy,
+    #[serde(default)]
+    graph: RawGraph,
+    #[serde(default)]
+    deep: RawDeep,
+    #[serde(default)]
+    lists: RawLists,
+    #[serde(default)]
+    output: RawOutput,
+    #[serde(default)]
+    waiver: Vec<RawWaiver>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPolicy {
+    fail_on: Option<Spanned<Vec<String>>>,
+    dev_dependencies_fail: Option<bool>,
+    fail_on_unscanned: Option<bool>,
+    as_of: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawGraph {
+    #[serde(default)]
+    features: Vec<String>,
+    all_features: Option<bool>,
+    no_default_features: Option<bool>,
+    #[serde(default)]
+    targets: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDeep {
+    enabled: Option<bool>,
+    cache: Option<bool>,
+    max_file_size: Option<Spanned<Size>>,
+    max_hits_per_file: Option<usize>,
+    archive_max_depth: Option<u32>,
+    archive_max_total_size: Option<Spanned<Size>>,
+    archive_max_entries: Option<u64>,
+    archive_max_entry_size: Option<Spanned<Size>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLists {
+    builtin: Option<bool>,
+    #[serde(default)]
+    extra: Vec<RawListRef>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawListRef {
+    Path(String),
+    Table {
+        path: String,
+        format: Option<String>,
+    },
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawOutput {
+    format: Option<Format>,
+    color: Option<ColorChoice>,
+    verbose: Option<bool>,
+    quiet: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawWaiver {
+    package: Spanned<String>,
+    version: Option<Spanned<String>>,
+    entity: Option<String>,
+    evidence: Option<String>,
+    reason: Spanned<String>,
+    approved_by: Option<String>,
+    expires: Option<Spanned<String>>,
+}
+
+/// A size: bytes as an integer, or a string such as `"64 MiB"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Size {
+    Bytes(u64),
+    Text(String),
+}
+
+/// The parts of a Cargo.toml we read: only the metadata tables, everything else ignored.
+#[derive(Deserialize)]
+struct Manifest {
+    workspace: Option<MetaHolder>,
+    package: Option<MetaHolder>,
+}
+
+#[derive(Deserialize)]
+struct MetaHolder {
+    metadata: Option<Metadata>,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    entitycheck: Option<RawConfig>,
+}
+
+/// Finds the configuration for a project: `explicit` if given, else `entitycheck.toml` at the
+/// workspace root, else the root manifest's `[workspace.metadata.entitycheck]` or
+/// `[package.metadata.entitycheck]`. No configuration at all is fine.
+pub fn discover(
+    explicit: Option<&Utf8Path>,
+    manifest: Option<&Utf8Path>,
+) -> Result<Config, InputError> {
+    if let Some(path) = explicit {
+        let text = read(path)?;
+        return parse(&text, path.as_str());
+    }
+    let Some(root) = workspace_root(manifest) else {
+        return Ok(Config::default());
+    };
+    let file = root.join(FILE_NAME);
+    if file.is_file() {
+        let text = read(&file)?;
+        return parse(&text, file.as_str());
+    }
+    let cargo_toml = root.join("Cargo.toml");
+    let text = read(&cargo_toml)?;
+    parse_manifest(&text, cargo_toml.as_str())
+}
+
+fn read(path: &Utf8Path) -> Result<String, InputError> {
+    std::fs::read_to_string(path).map_err(|e| InputError::Io {
+        path: path.to_string(),
+        source: e,
+    })
+}
+
+/// The workspace root: the nearest ancestor of the manifest (or the current directory) whose
+/// Cargo.toml has a `[workspace]` table, else the directory of the nearest Cargo.toml.
+pub fn workspace_root(manifest: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
+    let start = match manifest {
+        Some(m) => {
+            let m = m.canonicalize_utf8().ok()?;
+            m.parent()?.to_path_buf()
+        }
+        None => Utf8PathBuf::from_path_buf(std::env::current_dir().ok()?).ok()?,
+    };
+    let mut nearest = None;
+    for dir in start.ancestors() {
+        let toml = dir.join("Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(&toml) else {
+            continue;
+        };
+        if nearest.is_none() {
+            nearest = Some(dir.to_path_buf());
+        }
+        if text
+            .parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("workspace"))
+        {
+            return Some(dir.to_path_buf());
+        }
+    }
+    nearest
+}
+
+/// Parses an `entitycheck.toml`.
+pub fn parse(text: &str, origin: &str) -> Result<Config, InputError> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| InputError::Toml {
+        path: origin.to_string(),
+        message: e.to_string(),
+    })?;
+    validate(raw, text, origin)
+}
+
+/// Parses the metadata table of a Cargo.toml (workspace first, then package).
+pub fn parse_manifest(text: &str, origin: &str) -> Result<Config, InputError> {
+    let m: Manifest = toml::from_str(text).map_err(|e| InputError::Toml {
+        path: origin.to_string(),
+        message: e.to_string(),
+    })?;
+    let (raw, table) = match (
+        m.workspace
+            .and_then(|w| w.metadata)
+            .and_then(|m| m.entitycheck),
+        m.package
+            .and_then(|p| p.metadata)
+            .and_then(|m| m.entitycheck),
+    ) {
+        (Some(raw), _) => (raw, "[workspace.metadata.entitycheck]"),
+        (None, Some(raw)) => (raw, "[package.metadata.entitycheck]"),
+        (None, None) => return Ok(Config::default()),
+    };
+    let mut c = validate(raw, text, origin)?;
+    c.origin = Some(format!("{origin} {table}"));
+    Ok(c)
+}
+
+struct Problems<'a> {
+    text: &'a str,
+    origin: &'a str,
+    list: Vec<String>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, span: std::ops::Range<usize>, msg: impl fmt::Display) {
+        self.list.push(format!(
+            "{}:{}: {msg}",
+            self.origin,
+            line_of(self.text, span.start)
+        ));
+    }
+
+    fn date(&mut self, s: &Spanned<String>, key: &str) -> Option<NaiveDate> {
+        match NaiveDate::parse_from_str(s.get_ref(), "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.at(
+                    s.span(),
+                    format_args!("{key} `{}` is not a date (YYYY-MM-DD)", s.get_ref()),
+                );
+                None
+            }
+        }
+    }
+
+    fn size(&mut self, s: &Option<Spanned<Size>>, key: &str) -> Option<u64> {
+        let s = s.as_ref()?;
+        match s.get_ref() {
+            Size::Bytes(b) => Some(*b),
+            Size::Text(t) => parse_size(t).or_else(|| {
+                self.at(
+                    s.span(),
+                    format_args!("{key} `{t}` is not a size (bytes, or e.g. \"64 MiB\")"),
+                );
+                None
+            }),
+        }
+    }
+}
+
+fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputError> {
+    let mut p = Problems {
+        text,
+        origin,
+        list: Vec::new(),
+    };
+    let fail_on = raw.policy.fail_on.as_ref().map(|spanned| {
+        let mut set = BTreeSet::new();
+        for c in spanned.get_ref() {
+            match c.as_str() {
+                "confirmed" => set.insert(Confidence::Confirmed),
+                "probable" => set.insert(Confidence::Probable),
+                "possible" => set.insert(Confidence::Possible),
+                other => {
+                    p.at(spanned.span(), format_args!("policy.fail-on: `{other}` is not one of confirmed, probable, possible (a mention never fails)"));
+                    false
+                }
+            };
+        }
+        set
+    });
+    let as_of = raw
+        .policy
+        .as_of
+        .as_ref()
+        .and_then(|d| p.date(d, "policy.as-of"));
+    let deep = DeepConfig {
+        enabled: raw.deep.enabled,
+        cache: raw.deep.cache,
+        max_file_size: p.size(&raw.deep.max_file_size, "deep.max-file-size"),
+        max_hits_per_file: raw.deep.max_hits_per_file,
+        archive_max_depth: raw.deep.archive_max_depth,
+        archive_max_total_size: p.size(
+            &raw.deep.archive_max_total_size,
+            "deep.archive-max-total-size",
+        ),
+        archive_max_entries: raw.deep.archive_max_entries,
+        archive_max_entry_size: p.size(
+            &raw.deep.archive_max_entry_size,
+            "deep.archive-max-entry-size",
+        ),
+    };
+    let base = Utf8Path::new(origin).parent().unwrap_or(Utf8Path::new(""));
+    let lists = raw
+        .lists
+        .extra
+        .into_iter()
+        .map(|r| {
+            let (path, format) = match r {
+                RawListRef::Path(path) => (path, None),
+                RawListRef::Table { path, format } => (path, format),
+            };
+            // Relative paths are relative to the configuration file, not the current directory.
+            let path = Utf8PathBuf::from(path);
+            let path = if path.is_absolute() {
+                path
+            } else {
+                base.join(path)
+            };
+            ListRef { path, format }
+        })
+        .collect();
+    let mut waivers = Vec::new();
+    for w in raw.waiver {
+        let line = line_of(text, w.package.span().start);
+        let version_req =
+            w.version
+                .as_ref()
+                .and_then(|v| match semver::VersionReq::parse(v.get_ref()) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        p.at(
+                            v.span(),
+                            format_args!("waiver.version `{}`: {e}", v.get_ref()),
+                        );
+                        None
+                    }
+                });
+        if w.reason.get_ref().trim().is_empty() {
+            p.at(
+                w.reason.span(),
+                "waiver.reason is empty: say why the finding is accepted",
+            );
+        }
+        if w.package.get_ref().trim().is_empty() {
+            p.at(w.package.span(), "waiver.package is empty");
+        }
+        let expires = w.expires.as_ref().and_then(|d| p.date(d, "waiver.expires"));
+        waivers.push(Waiver {
+            package: w.package.into_inner(),
+            version: w.version.map(Spanned::into_inner),
+            version_req,
+            entity: w.entity,
+            evidence: w.evidence,
+            reason: w.reason.into_inner(),
+            approved_by: w.approved_by,
+            expires,
+            at: format!("{origin}:{line}"),
+        });
+    }
+    if !p.list.is_empty() {
+        return Err(InputError::Invalid {
+            path: origin.to_string(),
+            problems: p.list,
+        });
+    }
+    Ok(Config {
+        origin: Some(origin.to_string()),
+        fail_on,
+        dev_dependencies_fail: raw.policy.dev_dependencies_fail,
+        fail_on_unscanned: raw.policy.fail_on_unscanned,
+        as_of,
+        features: raw.graph.features,
+        all_features: raw.graph.all_features,
+        no_default_features: raw.graph.no_default_features,
+        targets: raw.graph.targets,
+        deep,
+        builtin_list: raw.lists.builtin,
+        lists,
+        format: raw.output.format,
+        color: raw.output.color,
+        verbose: raw.output.verbose,
+        quiet: raw.output.quiet,
+        waivers,
+    })
+}
+
+/// `"64 MiB"`, `"10MB"`, `"512"`, `"1.5 GiB"` → bytes.
+pub fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "kib" => 1024.0,
+        "m" | "mb" => 1e6,
+        "mib" => 1024.0 * 1024.0,
+        "g" | "gb" => 1e9,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    let v = n * mult;
+    (v.is_finite() && v >= 0.0 && v < u64::MAX as f64).then_some(v as u64)
+}
+
+/// The commented default written by `cargo entitycheck init`.
+pub const DEFAULT_TOML: &str = include_str!("default-config.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_parses_to_the_defaults() {
+        let c = parse(DEFAULT_TOML, "entitycheck.toml").unwrap();
+        assert_eq!(
+            c.fail_on,
+            Some([Confidence::Confirmed, Confidence::Probable].into())
+        );
+        assert_eq!(c.dev_dependencies_fail, Some(false));
+        assert!(c.waivers.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let err = parse(
+            "[policy]\nfail-on = [\"confirmed\"]\nfail-harder = true\n",
+            "e.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("e.toml"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("fail-harder"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_line() {
+        let err = parse("[deep]\nenabled = \"yes\"\n", "e.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn semantic_problems_are_all_reported_with_lines() {
+        let text = "[policy]\nfail-on = [\"mention\"]\nas-of = \"soon\"\n\n[[waiver]]\npackage = \"x\"\nversion = \"not a req\"\nreason = \"\"\nexpires = \"2025-13-01\"\n";
+        let err = parse(text, "e.toml").unwrap_err().to_string();
+        for needle in [
+            "e.toml:2: policy.fail-on",
+            "e.toml:3: policy.as-of",
+            "e.toml:7: waiver.version",
+            "e.toml:8: waiver.reason",
+            "e.toml:9: waiver.expires",
+        ] {
+            assert!(err.contains(needle), "missing {needle} in\n{err}");
+        }
+    }
+
+    #[test]
+    fn waiver_fields() {
+        let text = "[[waiver]]\npackage = \"kav-sys\"\nversion = \"^0.1\"\nentity = \"kaspersky\"\nevidence = \"repository\"\nreason = \"legacy\"\napproved-by = \"Jane <j@example.org>\"\nexpires = \"2027-01-01\"\n";
+        let c = parse(text, "e.toml").unwrap();
+        let w = &c.waivers[0];
+        assert_eq!(w.at, "e.toml:2");
+        assert!(
+            w.version_req
+                .as_ref()
+                .unwrap()
+                .matches(&semver::Version::new(0, 1, 5))
+        );
+        assert_eq!(w.expires, NaiveDate::from_ymd_opt(2027, 1, 1));
+    }
+
+    #[test]
+    fn metadata_table_in_cargo_toml() {
+        let text = "[package]\nname = \"a\"\nversion = \"0.1.0\"\n\n[package.metadata.entitycheck.policy]\ndev-dependencies-fail = true\n";
+        let c = parse_manifest(text, "Cargo.toml").unwrap();
+        assert_eq!(c.dev_dependencies_fail, Some(true));
+        assert!(c.origin.unwrap().contains("[package.metadata.entitycheck]"));
+        let err = parse_manifest(
+            "[workspace.metadata.entitycheck]\nbogus = 1\n",
+            "Cargo.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("line 2") && err.contains("bogus"), "{err}");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64 MiB"), Some(64 << 20));
+        assert_eq!(parse_size("10MB"), Some(10_000_000));
+        assert_eq!(parse_size("512"), Some(512));
+        assert_eq!(parse_size("lots"), None);
+    }
+}
