@@ -171,8 +171,19 @@ struct PackageResult {
 
 fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputError> {
     let started = Instant::now();
+    let timings = std::env::var_os("ENTITYCHECK_TIMINGS").is_some();
+    let lap = |what: &str| {
+        if timings {
+            report::write_note(&format_args!(
+                "timing: {what} at {:.3}s",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+    };
     let graph = graph::load(&plan.graph)?;
+    lap("metadata and package graph");
     let screened = graph::screen(&graph, &plan.graph)?;
+    lap("feature resolution and paths");
     let matcher = Matcher::new(&plan.lists);
     let scanner = plan
         .deep
@@ -209,6 +220,7 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         })
         .collect();
     progress.finish();
+    lap("evidence, matching and policy");
 
     let mut findings = Vec::new();
     let mut not_scanned = Vec::new();
@@ -270,6 +282,7 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         // The cache is an optimisation: failing to write it never fails the check.
         let _ = cache.save();
     }
+    lap("cache saved");
     let unused_waivers = plan.policy.unused_waivers().into_iter().cloned().collect();
     Ok(Outcome {
         packages_screened: screened.packages.len(),
@@ -315,7 +328,11 @@ fn screen_package(
             .meta
             .build_target(&BuildTargetId::BuildScript)
             .map(|t| t.path().to_path_buf());
-        let scan = scanner.scan_package(&pkg.dir, build_script.as_deref(), prune);
+        let mut scan = scanner.scan_package(&pkg.dir, build_script.as_deref(), prune);
+        // Notice lines are collected generously (a disguised name only shows once normalised);
+        // keep those that match an identifier, so the cache and `explain` stay small.
+        scan.evidence
+            .retain(|e| !matcher.match_evidence(e).is_empty());
         if let Some(k) = key {
             cache.put(k, &scan);
         }
@@ -376,6 +393,10 @@ fn screen_package(
 /// What makes cached scans comparable: the prefilter words and every limit.
 fn scan_salt(matcher: &Matcher, plan: &CheckPlan) -> String {
     let mut h = Sha256::new();
+    // Cached evidence is what matched these lists: another list (or version) rescans.
+    for l in &plan.lists {
+        h.update(l.list.digest.as_bytes());
+    }
     for n in matcher.needles() {
         h.update(n.as_bytes());
         h.update([0]);

@@ -248,8 +248,42 @@ fn pe(
             Err(e) => return Err(malformed("Authenticode", e)),
         }
     }
+    // Raw strings: not inside the certificate table (its DER was read structurally above), and
+    // not the version-info values again.
+    let structured: BTreeSet<String> = r.strings.iter().map(|s| s.text.clone()).collect();
+    let cert_range = pe_security_range(bytes);
+    let before = r.strings.len();
     push_hits(bytes, needles, &format!("{prefix}PE string"), r);
+    let mut i = before;
+    while i < r.strings.len() {
+        let s = &r.strings[i];
+        let in_cert = s
+            .offset
+            .is_some_and(|o| cert_range.as_ref().is_some_and(|c| c.contains(&o)));
+        if in_cert || structured.contains(&s.text) {
+            r.strings.remove(i);
+        } else {
+            i += 1;
+        }
+    }
     Ok(())
+}
+
+/// File range of the PE certificate table (its data directory holds a file offset, not an RVA).
+fn pe_security_range(bytes: &[u8]) -> Option<std::ops::Range<u64>> {
+    let u32_at = |o: usize| {
+        bytes
+            .get(o..o + 4)
+            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    let nt = u32_at(0x3c)? as usize;
+    let magic = bytes
+        .get(nt + 24..nt + 26)
+        .map(|s| u16::from_le_bytes([s[0], s[1]]))?;
+    // Data directories start 96 (PE32) or 112 (PE32+) bytes into the optional header.
+    let dirs = nt + 24 + if magic == 0x20b { 112 } else { 96 };
+    let (off, len) = (u32_at(dirs + 4 * 8)?, u32_at(dirs + 4 * 8 + 4)?);
+    (len > 0).then(|| u64::from(off)..u64::from(off) + u64::from(len))
 }
 
 /// 8-byte-aligned copy of a byte slice.

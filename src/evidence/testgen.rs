@@ -191,8 +191,17 @@ pub fn signed_data(subject: &str, extra_cert_subject: Option<&str>) -> Vec<u8> {
                 serial_number: SerialNumber::new(&[serial]).expect("serial"),
                 signature: rsa_sha256.clone(),
                 issuer: name.clone(),
-                validity: Validity::from_now(std::time::Duration::from_secs(3600))
-                    .expect("validity"),
+                // Fixed dates, so generated files are byte-for-byte reproducible.
+                validity: Validity {
+                    not_before: x509_cert::time::Time::try_from(
+                        std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_704_067_200),
+                    )
+                    .expect("2024-01-01"),
+                    not_after: x509_cert::time::Time::try_from(
+                        std::time::UNIX_EPOCH + std::time::Duration::from_secs(2_019_600_000),
+                    )
+                    .expect("2034"),
+                },
                 subject: name,
                 subject_public_key_info: SubjectPublicKeyInfoOwned {
                     algorithm: rsa.clone(),
@@ -464,4 +473,120 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(data).expect("in memory");
     e.finish().expect("in memory")
+}
+
+#[cfg(test)]
+mod fixtures {
+    //! The binaries of `tests/fixtures/deep` are generated here. Run with
+    //! `ENTITYCHECK_REGENERATE_FIXTURES=1 cargo test --lib fixtures` to write them; otherwise the
+    //! test checks the committed files are exactly what this code produces.
+
+    use super::*;
+    use std::path::Path;
+
+    fn files() -> Vec<(&'static str, Vec<u8>)> {
+        let wide_notice: Vec<u8> = "Kaspersky Scan Engine"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        vec![
+            // Its only tie: CompanyName in the version info (UTF-16LE in the file).
+            (
+                "crates/win-engine/bin/engine.dll",
+                pe_dll(
+                    &[
+                        ("CompanyName", "AO Kaspersky Lab"),
+                        ("ProductName", "Engine"),
+                        ("FileDescription", "Scanning engine"),
+                    ],
+                    b"",
+                    None,
+                ),
+            ),
+            // Signed with a self-made test certificate naming a listed entity.
+            (
+                "crates/signed-tool/tools/updater.exe",
+                pe_dll(
+                    &[("CompanyName", "Updater Inc."), ("ProductName", "Updater")],
+                    b"",
+                    Some(&signed_data(
+                        "CN=Kaspersky Lab,O=AO Kaspersky Lab,C=RU",
+                        None,
+                    )),
+                ),
+            ),
+            // The notice only in .rodata of a shared library.
+            (
+                "crates/so-engine/lib/libscan.so",
+                elf_shared_object(
+                    b"\0scan v8\0Copyright (C) 2024 AO Kaspersky Lab\0",
+                    "GCC: (GNU) 12.2.0",
+                    "libscan.so.8",
+                    &["libc.so.6"],
+                ),
+            ),
+            // The product name only as UTF-16 inside a Mach-O object.
+            ("crates/so-engine/lib/scan.o", macho_object(&wide_notice)),
+            // A zip holding a notice.
+            (
+                "crates/sdk-bundle/assets/sdk.zip",
+                zip(&[
+                    (
+                        "include/notice.h",
+                        b"/* Copyright (c) 2023 Kaspersky Labs Limited */\n",
+                    ),
+                    ("README", b"SDK"),
+                ]),
+            ),
+            // Negative controls: an ordinary DLL and a static archive of clean objects.
+            (
+                "crates/win-import-libs/lib/helper.dll",
+                pe_dll(
+                    &[
+                        ("CompanyName", "Microsoft Corporation"),
+                        (
+                            "LegalCopyright",
+                            "(c) Microsoft Corporation. All rights reserved.",
+                        ),
+                    ],
+                    b"KERNEL32.dll",
+                    None,
+                ),
+            ),
+            (
+                "crates/win-import-libs/lib/libclean.a",
+                ar(&[
+                    ("a.o", &elf_object(b"plain")),
+                    (
+                        "b.o",
+                        &elf_object(b"Copyright (c) The Rust Project Developers"),
+                    ),
+                ]),
+            ),
+        ]
+    }
+
+    #[test]
+    fn deep_fixture_binaries_are_current() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deep");
+        let write = std::env::var_os("ENTITYCHECK_REGENERATE_FIXTURES").is_some();
+        for (rel, bytes) in files() {
+            let path = root.join(rel);
+            if write {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &bytes).unwrap();
+            }
+            let on_disk = std::fs::read(&path).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e} (regenerate with ENTITYCHECK_REGENERATE_FIXTURES=1)",
+                    path.display()
+                )
+            });
+            assert!(
+                on_disk == bytes,
+                "{} differs from its generator (regenerate with ENTITYCHECK_REGENERATE_FIXTURES=1)",
+                path.display()
+            );
+        }
+    }
 }

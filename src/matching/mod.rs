@@ -322,6 +322,20 @@ impl Matcher {
             return;
         }
         self.needles.extend(needle_words(raw));
+        // Two spellings of one name (`Kaspersky`, `Касперский`) normalise alike: keep the first.
+        let duplicate = self.by_first.get(&core[0]).is_some_and(|ids| {
+            ids.iter().any(|&i| {
+                let p = &self.names[i];
+                p.core == core
+                    && p.forms == forms
+                    && p.owner.entity == owner.entity
+                    && p.ident.kind == ident.kind
+                    && p.signer_only == signer_only
+            })
+        });
+        if duplicate {
+            return;
+        }
         let idx = self.names.len();
         self.by_first.entry(core[0].clone()).or_default().push(idx);
         self.names.push(NamePattern {

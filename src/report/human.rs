@@ -40,8 +40,20 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
     for findings in groups.values() {
         writeln!(out)?;
         package_header(out, &findings[0].package, s)?;
+        // Findings sharing a verdict, a confidence and the evidence are shown together.
+        let mut blocks: Vec<Vec<&Finding>> = Vec::new();
         for f in findings {
-            finding(out, f, s, o.verbosity == Verbosity::Verbose)?;
+            match blocks.iter_mut().find(|b| {
+                b[0].verdict == f.verdict
+                    && b[0].matched.confidence == f.matched.confidence
+                    && b[0].matched.evidence == f.matched.evidence
+            }) {
+                Some(b) => b.push(f),
+                None => blocks.push(vec![f]),
+            }
+        }
+        for b in &blocks {
+            finding(out, b, s, o.verbosity == Verbosity::Verbose)?;
         }
     }
 
@@ -203,7 +215,10 @@ fn registry_name(url: &str) -> &str {
     }
 }
 
-fn finding(out: &mut dyn Write, f: &Finding, s: &Styles, verbose: bool) -> io::Result<()> {
+/// One piece of evidence with every identifier it matched under one verdict: printed once,
+/// so a certificate subject naming both a company and its group is one block, not three.
+fn finding(out: &mut dyn Write, group: &[&Finding], s: &Styles, verbose: bool) -> io::Result<()> {
+    let f = group[0];
     let m = &f.matched;
     let (label, style) = match f.verdict {
         Verdict::Fail => ("error", s.fail),
@@ -216,31 +231,46 @@ fn finding(out: &mut dyn Write, f: &Finding, s: &Styles, verbose: bool) -> io::R
         crate::matching::Confidence::Mention => "mention".to_string(),
         c => format!("{} attribution", c.as_str()),
     };
+    let mut entities: Vec<&str> = group
+        .iter()
+        .map(|g| g.matched.entity.name.as_str())
+        .collect();
+    entities.dedup();
     writeln!(
         out,
         "  {}: {} ({strength})",
         label.style(style),
-        m.entity.name.style(s.entity),
+        entities.join(", ").style(s.entity)
     )?;
-    let full = verbose || matches!(f.verdict, Verdict::Fail | Verdict::Warn);
+    let full = verbose || matches!(f.verdict, Verdict::Fail | Verdict::Warn | Verdict::Waived);
     writeln!(out, "    evidence: {}", evidence(&m.evidence))?;
     if full {
-        writeln!(
-            out,
-            "    matched:  {} {}",
-            m.rule,
-            format!(
-                "[{} \"{}\", {}, {}]",
-                m.identifier.kind.as_str(),
-                m.identifier.value,
-                m.identifier.source,
-                m.identifier.grade.as_str()
-            )
-            .style(s.dim)
-        )?;
+        for (i, g) in group.iter().enumerate() {
+            let id = &g.matched.identifier;
+            writeln!(
+                out,
+                "    {} {} {}",
+                if i == 0 { "matched: " } else { "         " },
+                g.matched.rule,
+                format!(
+                    "[{} \"{}\", {}, {}]",
+                    id.kind.as_str(),
+                    id.value,
+                    id.source,
+                    id.grade.as_str()
+                )
+                .style(s.dim)
+            )?;
+        }
         writeln!(out, "    path:     {}", path(&f.path))?;
     }
-    writeln!(out, "    why:      {}", f.reason)
+    let mut reasons: Vec<&str> = group.iter().map(|g| g.reason.as_str()).collect();
+    reasons.sort();
+    reasons.dedup();
+    for r in reasons {
+        writeln!(out, "    why:      {r}")?;
+    }
+    Ok(())
 }
 
 fn evidence(e: &Evidence) -> String {
@@ -482,11 +512,14 @@ pub fn write_explain(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result
             for d in &f.dates {
                 writeln!(
                     out,
-                    "      date:       {} {} from {} ({:?} once in force): {}",
+                    "      date:       {} {} from {} ({} once in force): {}",
                     d.programme,
                     d.effect,
                     d.date,
-                    d.gate,
+                    match d.gate {
+                        crate::entity::Gate::Fail => "fails",
+                        crate::entity::Gate::Warn => "warns",
+                    },
                     if d.in_force { "in force" } else { "not yet" }
                 )?;
             }

@@ -5,6 +5,8 @@
 
 mod check;
 mod cli;
+mod deep;
+mod policy;
 mod sources;
 
 use std::path::{Path, PathBuf};
@@ -63,15 +65,18 @@ pub fn run(args: &[&str]) -> Run {
 /// `check --format json` on a fixture, parsed.
 pub fn check_json(fixture_name: &str, extra: &[&str]) -> (i32, serde_json::Value) {
     let m = manifest(fixture_name);
+    // No scan cache: each run reads the fixture afresh.
     let mut args = vec![
         "--manifest-path",
         &m,
         "--offline",
         "--format",
         "json",
-        "--as-of",
-        AS_OF,
+        "--no-cache",
     ];
+    if !extra.contains(&"--as-of") {
+        args.extend(["--as-of", AS_OF]);
+    }
     args.extend_from_slice(extra);
     let r = run(&args);
     assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);

@@ -66,11 +66,25 @@ fn pe_version_info_company_name_only() {
         )),
         "{f:?}"
     );
-    // The company name is stored only as UTF-16LE: the raw-string prefilter finds it too.
+    // The company name is stored only as UTF-16LE; the raw-string scan does not repeat it.
     assert!(!dll.windows(9).any(|w| w.eq_ignore_ascii_case(b"kaspersky")));
     assert!(
-        f.iter()
-            .any(|(field, text, _)| field == "PE string (UTF-16)" && text.contains("Kaspersky")),
+        !f.iter().any(|(field, ..)| field.starts_with("PE string")),
+        "{f:?}"
+    );
+    // A UTF-16-only string elsewhere in the file is found by the raw scan.
+    let wide: Vec<u8> = "Kaspersky Scan Engine"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let dll = testgen::pe_dll(&[("CompanyName", "Example")], &wide, None);
+    let f = fields(&inspect_binary(&dll, &needles()).unwrap());
+    assert!(
+        f.contains(&(
+            "PE string (UTF-16)".into(),
+            "Kaspersky Scan Engine".into(),
+            false
+        )),
         "{f:?}"
     );
 }

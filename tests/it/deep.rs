@@ -1,0 +1,249 @@
+//! The deep scan on the `deep` fixture: vendored notices, build scripts, binaries, archives,
+//! and the negative controls that must not fail.
+
+use crate::*;
+
+fn fails(doc: &serde_json::Value, package: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["package"]["name"] == package && f["verdict"] == "fail")
+        .map(|f| {
+            (
+                f["entity"]["id"].as_str().unwrap().to_string(),
+                f["evidence"]["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn location(doc: &serde_json::Value, package: &str, field: &str) -> String {
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["package"]["name"] == package && f["evidence"]["field"] == field)
+        .unwrap_or_else(|| panic!("no {field} finding in {package}"));
+    let loc = &f["evidence"]["location"];
+    match loc["line"].as_u64() {
+        Some(l) => format!("{}:{l}", loc["file"].as_str().unwrap()),
+        None => loc["file"].as_str().unwrap().to_string(),
+    }
+}
+
+fn pair(e: &str, f: &str) -> (String, String) {
+    (e.to_string(), f.to_string())
+}
+
+#[test]
+fn vendored_header_notice_in_a_sys_crate() {
+    let (code, doc) = check_json("deep", &[]);
+    assert_eq!(code, 1);
+    assert!(fails(&doc, "kav-headers-sys").contains(&pair("ao-kaspersky-lab", "notice")));
+    assert_eq!(
+        location(&doc, "kav-headers-sys", "notice"),
+        "vendor/kav/include/kav.h:3"
+    );
+}
+
+#[test]
+fn pe_company_name_only() {
+    let (_, doc) = check_json("deep", &[]);
+    assert_eq!(
+        fails(&doc, "win-engine"),
+        [pair("ao-kaspersky-lab", "PE VERSIONINFO CompanyName")]
+    );
+    assert_eq!(
+        location(&doc, "win-engine", "PE VERSIONINFO CompanyName"),
+        "bin/engine.dll"
+    );
+}
+
+#[test]
+fn authenticode_signer_subject() {
+    let (_, doc) = check_json("deep", &[]);
+    assert!(
+        fails(&doc, "signed-tool")
+            .contains(&pair("ao-kaspersky-lab", "Authenticode signer subject"))
+    );
+}
+
+#[test]
+fn elf_rodata_notice() {
+    let (_, doc) = check_json("deep", &[]);
+    assert_eq!(
+        fails(&doc, "so-engine"),
+        [pair("ao-kaspersky-lab", "ELF .rodata string")]
+    );
+}
+
+#[test]
+fn notice_inside_a_zip() {
+    let (_, doc) = check_json("deep", &[]);
+    assert_eq!(
+        fails(&doc, "sdk-bundle"),
+        [pair("kaspersky-labs-limited", "notice")]
+    );
+    assert_eq!(
+        location(&doc, "sdk-bundle", "notice"),
+        "assets/sdk.zip!include/notice.h:1"
+    );
+}
+
+#[test]
+fn hidden_ignored_vendored_directory() {
+    let (_, doc) = check_json("deep", &[]);
+    assert_eq!(
+        fails(&doc, "hidden-vendor"),
+        [pair("ooo-kaspersky-group", "notice file")]
+    );
+    assert_eq!(
+        location(&doc, "hidden-vendor", "notice file"),
+        ".vendor/engine/NOTICE:1"
+    );
+}
+
+#[test]
+fn build_script_at_a_custom_path_and_link_directives() {
+    let (_, doc) = check_json("deep", &[]);
+    assert_eq!(
+        fails(&doc, "custom-build"),
+        [pair("kaspersky", "build-script URL")]
+    );
+    assert_eq!(
+        location(&doc, "custom-build", "build-script URL"),
+        "scripts/fetch.rs:3"
+    );
+    // The -sys crate's build script links `kavbase`: recorded as evidence (it matches nothing).
+    let (_, doc) = run_explain("kav-headers-sys");
+    let fields: Vec<&str> = doc["explained"][0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"notice"), "{fields:?}");
+}
+
+#[test]
+fn negative_controls_do_not_fail() {
+    let (_, doc) = check_json("deep", &[]);
+    assert!(fails(&doc, "av-tables").is_empty());
+    assert_eq!(mentions(&doc, "av-tables"), ["text"]);
+    assert!(of(&doc, "win-import-libs").is_empty());
+    assert!(mentions(&doc, "win-import-libs").is_empty());
+    // …but their binaries are inventoried.
+    let inventoried: Vec<&str> = doc["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["package"] == "win-import-libs")
+        .map(|b| b["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(inventoried, ["pe", "static-archive"]);
+}
+
+#[test]
+fn no_deep_reads_only_manifests() {
+    let (code, doc) = check_json("deep", &["--no-deep"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["summary"]["scan"]["deep"], false);
+    assert!(doc["binaries"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn size_limit_lists_packages_as_not_scanned_and_can_fail_the_build() {
+    let (_, doc) = check_json("deep", &["--max-file-size", "600"]);
+    let names: Vec<&str> = doc["not_scanned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"win-engine"), "{names:?}");
+    assert!(
+        doc["not_scanned"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("over the 600 byte limit")
+    );
+    // Without the failing findings, an unscanned package alone fails only when asked to.
+    let (code, _) = check_json(
+        "deep",
+        &[
+            "--max-file-size",
+            "600",
+            "-p",
+            "app",
+            "--entities",
+            &fixture("lists/empty.toml").to_string_lossy(),
+        ],
+    );
+    assert_eq!(code, 0);
+    let (code, _) = check_json(
+        "deep",
+        &[
+            "--max-file-size",
+            "600",
+            "--fail-on-unscanned",
+            "--entities",
+            &fixture("lists/empty.toml").to_string_lossy(),
+        ],
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn second_run_reads_from_the_cache() {
+    let target = tempfile::tempdir().unwrap();
+    let m = manifest("deep");
+    let go = || -> serde_json::Value {
+        let out = cmd()
+            .args([
+                "--manifest-path",
+                &m,
+                "--offline",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ])
+            .env("CARGO_TARGET_DIR", target.path())
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let first = go();
+    assert_eq!(first["summary"]["scan"]["cached"], 0);
+    assert!(target.path().join("entitycheck/scan-cache.json").is_file());
+    let second = go();
+    assert_eq!(
+        second["summary"]["scan"]["cached"],
+        second["summary"]["packages_screened"]
+    );
+    assert_eq!(first["findings"], second["findings"]);
+}
+
+/// `explain --format json` for one package of the deep fixture.
+pub fn run_explain(package: &str) -> (i32, serde_json::Value) {
+    let m = manifest("deep");
+    let r = run(&[
+        "explain",
+        package,
+        "--manifest-path",
+        &m,
+        "--offline",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--no-cache",
+    ]);
+    let v = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", r.stdout, r.stderr));
+    (r.code, v)
+}
