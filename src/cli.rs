@@ -54,6 +54,35 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented default entitycheck.toml at the workspace root.
     Init(InitArgs),
+    /// Screen, then write a self-certification (an in-toto Statement) of the result.
+    Certify(CertifyArgs),
+    /// Check a certificate against the current tree: digests, list age, and a fresh screening.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CertifyArgs {
+    /// Who signs off, recorded in the certificate: "Name <email>".
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub certifier: Option<String>,
+    /// Write a certificate even when the product fails, recording the failure (exit status is
+    /// still 1).
+    #[arg(long)]
+    pub record_failure: bool,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The certificate written by `certify`.
+    #[arg(value_name = "FILE")]
+    pub certificate: Utf8PathBuf,
+    /// Fail when the certificate's lists were updated more than this many days ago.
+    #[arg(long, value_name = "DAYS")]
+    pub max_age: Option<i64>,
+    #[command(flatten)]
+    pub check: CheckArgs,
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +194,10 @@ pub struct CheckArgs {
     /// Output format [default: human].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Write the report (in --format) to this file, atomically; the human report still goes to
+    /// the terminal.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<Utf8PathBuf>,
     /// When to colour the human report (NO_COLOR is honoured under `auto`) [default: auto].
     #[arg(long, value_enum)]
     pub color: Option<ColorChoice>,
@@ -216,6 +249,7 @@ pub struct CheckPlan {
     pub deep: DeepPlan,
     pub config: Config,
     pub format: Format,
+    pub output: Option<Utf8PathBuf>,
     pub color: ColorChoice,
     pub verbosity: Verbosity,
 }
@@ -341,6 +375,7 @@ impl CheckArgs {
             policy,
             deep,
             format: self.format.or(config.format).unwrap_or(Format::Human),
+            output: self.output,
             color: self.color.or(config.color).unwrap_or_default(),
             verbosity,
             config,

@@ -16,6 +16,7 @@
 //! - [`policy`]: what fails the build and why.
 //! - [`report`]: the only module that writes output.
 
+pub mod attest;
 pub mod cli;
 pub mod entity;
 pub mod error;
@@ -45,7 +46,7 @@ use crate::policy::config::Waiver;
 use crate::policy::{Finding, PackageRef, Policy, Verdict};
 
 /// A package whose files could not all be read, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct NotScanned {
     pub name: String,
     pub version: String,
@@ -101,6 +102,14 @@ pub struct Outcome {
     pub explained: Vec<Explained>,
     pub elapsed: Duration,
     pub verbosity: Verbosity,
+    /// The workspace root (where Cargo.lock and the configuration live).
+    pub workspace_root: Utf8PathBuf,
+    /// Package id → its directory, for report locations.
+    pub package_dirs: std::collections::BTreeMap<String, Utf8PathBuf>,
+    /// The workspace members' manifests, for certificates.
+    pub member_manifests: Vec<Utf8PathBuf>,
+    /// `sha256:` of the effective policy and configuration.
+    pub policy_digest: String,
 }
 
 impl Outcome {
@@ -284,7 +293,26 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
     }
     lap("cache saved");
     let unused_waivers = plan.policy.unused_waivers().into_iter().cloned().collect();
+    let package_dirs = screened
+        .packages
+        .iter()
+        .map(|p| (p.meta.id().repr().to_string(), p.dir.clone()))
+        .collect();
+    let mut member_manifests: Vec<Utf8PathBuf> = graph
+        .workspace()
+        .iter()
+        .map(|m| m.manifest_path().to_path_buf())
+        .collect();
+    member_manifests.sort();
+    let policy_digest = {
+        let json = serde_json::to_vec(&(&plan.policy, &plan.config)).unwrap_or_default();
+        format!("sha256:{}", hex::encode(Sha256::digest(json)))
+    };
     Ok(Outcome {
+        workspace_root: graph.workspace().root().to_path_buf(),
+        package_dirs,
+        member_manifests,
+        policy_digest,
         packages_screened: screened.packages.len(),
         lists: plan.lists,
         policy: plan.policy,

@@ -26,6 +26,8 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         Some(Command::Explain(args)) => explain(args),
         Some(Command::Init(args)) => init(args),
+        Some(Command::Certify(args)) => certify(args),
+        Some(Command::Verify(args)) => verify(args),
         None => check(cli.check),
     };
     match result {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
 fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
     let plan = args.plan()?;
     let format = plan.format;
+    let output = plan.output.clone();
     let styles = Styles::for_stdout(plan.color);
     let outcome = cargo_entitycheck::check(plan)?;
     for w in &outcome.unused_waivers {
@@ -48,12 +51,35 @@ fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
             w.at, w.package
         ));
     }
-    finish(report::write_check(
-        &mut io::stdout().lock(),
-        &outcome,
-        format,
-        &styles,
-    ))?;
+    match output {
+        Some(path) => {
+            // The machine report goes to the file, whole or not at all; people still see the
+            // human report.
+            let mut buf = Vec::new();
+            report::write_check(&mut buf, &outcome, format, &Styles::default()).map_err(|e| {
+                InputError::Io {
+                    path: path.to_string(),
+                    source: e,
+                }
+            })?;
+            cargo_entitycheck::write_atomically(&path, &buf).map_err(|e| InputError::Io {
+                path: path.to_string(),
+                source: e,
+            })?;
+            finish(report::write_check(
+                &mut io::stdout().lock(),
+                &outcome,
+                report::Format::Human,
+                &styles,
+            ))?;
+        }
+        None => finish(report::write_check(
+            &mut io::stdout().lock(),
+            &outcome,
+            format,
+            &styles,
+        ))?,
+    }
     Ok(if outcome.failed() { FAIL } else { PASS })
 }
 
@@ -76,6 +102,82 @@ fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
         .flat_map(|e| &e.findings)
         .any(|f| f.verdict == cargo_entitycheck::policy::Verdict::Fail);
     Ok(if fails { FAIL } else { PASS })
+}
+
+fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
+    let plan = args.check.plan()?;
+    let output = plan.output.clone();
+    let styles = Styles::for_stdout(plan.color);
+    let outcome = cargo_entitycheck::check(plan)?;
+    if outcome.failed() && !args.record_failure {
+        finish(report::write_check(
+            &mut io::stderr().lock(),
+            &outcome,
+            report::Format::Human,
+            &Styles::default(),
+        ))?;
+        report::write_error(
+            &"the product fails the check: no certificate written (pass --record-failure to certify the failure)",
+        );
+        return Ok(FAIL);
+    }
+    let statement =
+        cargo_entitycheck::attest::certify(&outcome, args.certifier, chrono::Utc::now())?;
+    let mut json = serde_json::to_vec_pretty(&statement).unwrap_or_default();
+    json.push(b'\n');
+    match output {
+        Some(path) => {
+            cargo_entitycheck::write_atomically(&path, &json).map_err(|e| InputError::Io {
+                path: path.to_string(),
+                source: e,
+            })?;
+            finish(report::write_check(
+                &mut io::stdout().lock(),
+                &outcome,
+                report::Format::Human,
+                &styles,
+            ))?;
+            report::write_note(&format_args!(
+                "certificate written to {path} (result: {})",
+                statement.predicate.result
+            ));
+        }
+        None => finish(io::stdout().lock().write_all(&json))?,
+    }
+    Ok(if outcome.failed() { FAIL } else { PASS })
+}
+
+fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
+    let text = std::fs::read_to_string(&args.certificate).map_err(|e| InputError::Io {
+        path: args.certificate.to_string(),
+        source: e,
+    })?;
+    let statement = cargo_entitycheck::attest::parse(&text, args.certificate.as_str())?;
+    let mut check = args.check;
+    // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
+    check.graph.locked = true;
+    // Re-screen as of the certified date, so the comparison is about the tree, not the calendar.
+    if check.as_of.is_none() {
+        check.as_of = Some(statement.predicate.as_of.to_string());
+    }
+    let plan = check.plan()?;
+    let styles = Styles::for_stdout(plan.color);
+    let outcome = cargo_entitycheck::check(plan)?;
+    let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
+    let today = chrono::Local::now().date_naive();
+    let checks =
+        cargo_entitycheck::attest::verify(&statement, &outcome, &builtin, today, args.max_age)?;
+    finish(report::write_verify(
+        &mut io::stdout().lock(),
+        args.certificate.as_str(),
+        &checks,
+        &styles,
+    ))?;
+    Ok(if checks.iter().all(|c| c.ok) {
+        PASS
+    } else {
+        FAIL
+    })
 }
 
 fn list(args: cli::ListArgs) -> Result<u8, InputError> {

@@ -3,8 +3,12 @@
 //! `human` is for people (coloured only for a terminal or `--color always`, never when
 //! `NO_COLOR` is set); `json` is a stable, documented document for machines.
 
-mod human;
+mod github;
+pub(crate) mod human;
 mod json;
+mod locate;
+mod markdown;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -20,8 +24,16 @@ pub use json::SCHEMA_VERSION;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
+    /// For people: grouped by package, coloured on a terminal.
     Human,
+    /// One stable JSON document (schema_version 1).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
+    Markdown,
 }
 
 /// `--color`.
@@ -89,6 +101,9 @@ pub fn write_check(
     match format {
         Format::Human => human::write(out, outcome, styles),
         Format::Json => json::write(out, outcome),
+        Format::Sarif => sarif::write(out, outcome),
+        Format::Github => github::write(out, outcome),
+        Format::Markdown => markdown::write(out, outcome),
     }
 }
 
@@ -100,7 +115,9 @@ pub fn write_list(
     styles: &Styles,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::write_list(out, lists, styles),
+        Format::Human | Format::Markdown | Format::Github | Format::Sarif => {
+            human::write_list(out, lists, styles)
+        }
         Format::Json => {
             #[derive(Serialize)]
             struct Lists<'a> {
@@ -127,8 +144,41 @@ pub fn write_explain(
     styles: &Styles,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::write_explain(out, outcome, styles),
         Format::Json => json::write_explain(out, outcome),
+        _ => human::write_explain(out, outcome, styles),
+    }
+}
+
+/// Writes what `verify` checked.
+pub fn write_verify(
+    out: &mut dyn Write,
+    file: &str,
+    checks: &[crate::attest::Check],
+    s: &Styles,
+) -> io::Result<()> {
+    use owo_colors::OwoColorize;
+    writeln!(out, "Verifying {file}")?;
+    for c in checks {
+        if c.ok {
+            writeln!(out, "  {} {}", "ok  ".style(s.ok), c.what)?;
+        } else {
+            writeln!(out, "  {} {}", "FAIL".style(s.fail), c.what)?;
+        }
+    }
+    let failed = checks.iter().filter(|c| !c.ok).count();
+    if failed == 0 {
+        writeln!(
+            out,
+            "{} the certificate holds for this tree (exit 0)",
+            "PASS:".style(s.ok)
+        )
+    } else {
+        writeln!(
+            out,
+            "{} {failed} of {} checks failed (exit 1)",
+            "FAIL:".style(s.fail),
+            checks.len()
+        )
     }
 }
 

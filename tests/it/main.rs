@@ -6,6 +6,7 @@
 mod check;
 mod cli;
 mod deep;
+mod formats;
 mod policy;
 mod sources;
 

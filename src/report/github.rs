@@ -1,0 +1,100 @@
+//! Report stage, GitHub Actions: the outcome → workflow commands (`::error file=…,line=…::…`)
+//! that show as annotations on the pull request.
+
+use std::io::{self, Write};
+
+use super::locate::Locator;
+use crate::Outcome;
+use crate::policy::Verdict;
+
+/// Escapes a workflow-command message (`%`, CR, LF).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow-command property value (also `:` and `,`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
+    let locator = Locator::new(o);
+    for f in &o.findings {
+        let command = match f.verdict {
+            Verdict::Fail => "error",
+            Verdict::Warn => "warning",
+            // Waived, exempt and informational findings are in the other reports, not annotations.
+            _ => continue,
+        };
+        let loc = locator.finding(f);
+        let m = &f.matched;
+        let title = format!(
+            "entitycheck: {} v{} → {}",
+            f.package.name, f.package.version, m.entity.name
+        );
+        let message = format!(
+            "{} attribution: {} {:?}\nmatched {} {} ({})\npath: {}\n{}",
+            m.confidence.as_str(),
+            m.evidence.field,
+            m.evidence.text,
+            m.identifier.kind.as_str(),
+            m.identifier.value,
+            m.identifier.source,
+            super::human::path(&f.path),
+            f.reason
+        );
+        let line = loc.line.map(|l| format!(",line={l}")).unwrap_or_default();
+        writeln!(
+            out,
+            "::{command} file={}{line},title={}::{}",
+            escape_property(&loc.uri),
+            escape_property(&title),
+            escape_data(&message)
+        )?;
+    }
+    for n in &o.not_scanned {
+        let loc = locator.lock_entry(&n.name, &n.version);
+        let line = loc.line.map(|l| format!(",line={l}")).unwrap_or_default();
+        writeln!(
+            out,
+            "::warning file={}{line},title={}::{}",
+            escape_property(&loc.uri),
+            escape_property(&format!(
+                "entitycheck: {} v{} not fully scanned",
+                n.name, n.version
+            )),
+            escape_data(&n.reason)
+        )?;
+    }
+    let count = |v: Verdict| o.findings.iter().filter(|f| f.verdict == v).count();
+    writeln!(
+        out,
+        "::notice title=cargo-entitycheck::{}",
+        escape_data(&format!(
+            "{}: {} packages screened, {} failing, {} warnings, {} waived; list {}",
+            if o.failed() { "FAIL" } else { "PASS" },
+            o.packages_screened,
+            count(Verdict::Fail),
+            count(Verdict::Warn),
+            count(Verdict::Waived),
+            o.lists
+                .iter()
+                .map(|l| format!("{} {}", l.list.id, l.list.version))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_data("50% done\nnext\r"), "50%25 done%0Anext%0D");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}

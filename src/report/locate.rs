@@ -1,0 +1,157 @@
+//! Report stage, locations: where in the repository a finding belongs, for SARIF and GitHub
+//! annotations. A finding inside the repository points at its file (and line); a finding in a
+//! registry or git package points at the package's entry in `Cargo.lock`.
+
+use std::collections::HashMap;
+
+use camino::{Utf8Path, Utf8PathBuf};
+
+use crate::Outcome;
+use crate::policy::Finding;
+
+/// A repository-relative location.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Loc {
+    /// `/`-separated, relative to the workspace root.
+    pub uri: String,
+    pub line: Option<u32>,
+}
+
+/// Line lookups in Cargo.lock and manifests, read once per report.
+pub struct Locator<'o> {
+    root: &'o Utf8Path,
+    outcome: &'o Outcome,
+    /// (name, version) → line of `name = "…"` in Cargo.lock.
+    lock: HashMap<(String, String), u32>,
+    manifests: std::cell::RefCell<HashMap<Utf8PathBuf, Option<String>>>,
+}
+
+impl<'o> Locator<'o> {
+    pub fn new(outcome: &'o Outcome) -> Locator<'o> {
+        let root = outcome.workspace_root.as_path();
+        let mut lock = HashMap::new();
+        if let Ok(text) = std::fs::read_to_string(root.join("Cargo.lock")) {
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, l) in lines.iter().enumerate() {
+                if let (Some(name), Some(next)) = (quoted_value(l, "name"), lines.get(i + 1))
+                    && let Some(version) = quoted_value(next, "version")
+                {
+                    lock.insert(
+                        (name.to_string(), version.to_string()),
+                        u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    );
+                }
+            }
+        }
+        Locator {
+            root,
+            outcome,
+            lock,
+            manifests: Default::default(),
+        }
+    }
+
+    /// The location of a finding.
+    pub fn finding(&self, f: &Finding) -> Loc {
+        let dir = self.outcome.package_dirs.get(&f.package.id);
+        let inside = dir.and_then(|d| d.strip_prefix(self.root).ok());
+        match inside {
+            Some(rel_dir) => {
+                let join = |file: &str| {
+                    let p = rel_dir.join(file);
+                    p.as_str().replace('\\', "/")
+                };
+                match &f.matched.evidence.location {
+                    Some(loc) => {
+                        // Inside an archive: the archive file itself, with no line.
+                        match loc.file.split_once('!') {
+                            Some((archive, _)) => Loc {
+                                uri: join(archive),
+                                line: None,
+                            },
+                            None => Loc {
+                                uri: join(&loc.file),
+                                line: loc.line,
+                            },
+                        }
+                    }
+                    None => {
+                        let manifest = dir.map(|d| d.join("Cargo.toml")).unwrap_or_default();
+                        Loc {
+                            uri: join("Cargo.toml"),
+                            line: self
+                                .manifest_line(&manifest, field_key(&f.matched.evidence.field)),
+                        }
+                    }
+                }
+            }
+            None => self.lock_entry(&f.package.name, &f.package.version),
+        }
+    }
+
+    /// The `Cargo.lock` entry of a package (or the root manifest if there is no lock file).
+    pub fn lock_entry(&self, name: &str, version: &str) -> Loc {
+        match self.lock.get(&(name.to_string(), version.to_string())) {
+            Some(&line) => Loc {
+                uri: "Cargo.lock".into(),
+                line: Some(line),
+            },
+            None => Loc {
+                uri: "Cargo.toml".into(),
+                line: None,
+            },
+        }
+    }
+
+    fn manifest_line(&self, manifest: &Utf8Path, key: &str) -> Option<u32> {
+        let mut cache = self.manifests.borrow_mut();
+        let text = cache
+            .entry(manifest.to_path_buf())
+            .or_insert_with(|| std::fs::read_to_string(manifest).ok());
+        let text = text.as_deref()?;
+        text.lines()
+            .position(|l| {
+                let t = l.trim_start();
+                t.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX))
+    }
+}
+
+/// The manifest key an evidence field comes from (`metadata.x.y` → `x`; `source path` → none).
+fn field_key(field: &str) -> &str {
+    match field {
+        f if f.starts_with("metadata.") => f.split('.').nth(1).unwrap_or("metadata"),
+        "source" | "source path" => "name",
+        f => f,
+    }
+}
+
+/// `key = "value"` → `value`.
+fn quoted_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let rest = line
+        .trim()
+        .strip_prefix(key)?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim();
+    rest.strip_prefix('"')?.strip_suffix('"')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_lines_and_keys() {
+        assert_eq!(quoted_value("name = \"serde\"", "name"), Some("serde"));
+        assert_eq!(
+            quoted_value("version = \"1.0.0\"", "version"),
+            Some("1.0.0")
+        );
+        assert_eq!(quoted_value("names = \"x\"", "name"), None);
+        assert_eq!(field_key("metadata.vendor.company"), "vendor");
+        assert_eq!(field_key("authors"), "authors");
+    }
+}
