@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use crate::entity::EntityList;
+use crate::entity::import::{self, ListFormat};
 use crate::error::InputError;
 use crate::evidence::deep::DeepOptions;
 use crate::graph::{FeatureSelection, GraphOptions};
@@ -158,9 +159,13 @@ pub struct GraphArgs {
 
 #[derive(Debug, Args, Default)]
 pub struct ListSelection {
-    /// Use this entity list (TOML, the format of data/entities.toml) instead of the built-in one; repeatable.
+    /// Screen against this entity list instead of the built-in one (repeatable): this project's
+    /// TOML, a Consolidated Screening List CSV/JSON, or OpenSanctions FtM JSON lines.
     #[arg(long, value_name = "FILE")]
     pub entities: Vec<Utf8PathBuf>,
+    /// The format of the --entities files [default: from the file name and content].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub entities_format: Option<ListFormat>,
 }
 
 #[derive(Debug, Args, Default)]
@@ -258,14 +263,29 @@ pub struct CheckPlan {
 /// the built-in list (unless the configuration turns it off) and the configuration's extra lists.
 pub fn load_lists(sel: &ListSelection, config: &Config) -> Result<Vec<EntityList>, InputError> {
     if !sel.entities.is_empty() {
-        return sel.entities.iter().map(|p| EntityList::load(p)).collect();
+        return sel
+            .entities
+            .iter()
+            .map(|p| import::load(p, sel.entities_format))
+            .collect();
     }
     let mut lists = Vec::new();
     if config.builtin_list.unwrap_or(true) {
         lists.push(EntityList::builtin()?);
     }
     for l in &config.lists {
-        lists.push(EntityList::load(&l.path)?);
+        let format = match l.format.as_deref() {
+            None => None,
+            Some(f) => Some(
+                <ListFormat as clap::ValueEnum>::from_str(f, true).map_err(|_| {
+                    InputError::Usage(format!(
+                        "{}: list format `{f}` is not one of entitycheck, csl-csv, csl-json, opensanctions",
+                        config.origin.as_deref().unwrap_or("configuration")
+                    ))
+                })?,
+            ),
+        };
+        lists.push(import::load(&l.path, format)?);
     }
     if lists.is_empty() {
         return Err(InputError::Usage(format!(

@@ -16,6 +16,8 @@ use toml::Spanned;
 use crate::error::InputError;
 use crate::matching::normalize;
 
+pub mod import;
+
 /// The list compiled into the binary, used unless `--entities` replaces it.
 pub const BUILTIN_TOML: &str = include_str!("../../data/entities.toml");
 /// The name the built-in list is reported under.

@@ -134,6 +134,8 @@ struct Owner {
     entity: EntityRef,
     /// Groups rank below companies when both match the same words.
     is_group: bool,
+    /// A natural person: a name match is weak evidence on its own (many people share a name).
+    is_person: bool,
 }
 
 /// Code-hosting services whose first path segment is an organisation or user.
@@ -218,6 +220,7 @@ impl Matcher {
                         name: e.display_name().to_string(),
                     },
                     is_group: e.kind == EntityKind::Group,
+                    is_person: e.kind == EntityKind::Person,
                 };
                 let ident =
                     |kind, value: &str, source: &str, grade, category: Option<&str>| IdentRef {
@@ -560,6 +563,7 @@ impl Matcher {
             let confidence = match role {
                 Role::Mention => Confidence::Mention,
                 Role::Attribution if p.ident.grade == Grade::Unverified => Confidence::Possible,
+                Role::Attribution if p.owner.is_person => Confidence::Possible,
                 Role::Attribution => match (p.ident.kind, p.strength) {
                     (IdentKind::Product, _) => Confidence::Probable,
                     (_, Strength::Brand) if rest_is_person => Confidence::Possible,

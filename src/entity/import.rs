@@ -1,0 +1,693 @@
+//! Entity stage, imports: public screening lists → [`EntityList`].
+//!
+//! Two real formats, so a compliance team can screen against a whole list, not only the
+//! built-in Kaspersky entries:
+//!
+//! - the US **Consolidated Screening List** (CSL) of the International Trade Administration,
+//!   as CSV (multi-valued cells separated by `;`) or JSON (`{"results": [...]}`);
+//! - **OpenSanctions** FollowTheMoney entities, one JSON object per line.
+//!
+//! Each row becomes an entity whose names, aliases, websites and e-mail domains are
+//! identifiers; each list source (CSL `source`, OpenSanctions dataset) becomes a programme.
+//! Imported programmes carry no dates: their entries are in force as listed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use camino::Utf8Path;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::{
+    Alias, DomainId, Entity, EntityKind, EntityList, Grade, ListMeta, Programme, ProgrammeDate,
+    Source, Strength,
+};
+use crate::error::InputError;
+use crate::matching::normalize;
+
+/// The formats `--entities` and `[lists] extra` accept.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ListFormat {
+    /// This project's TOML (data/entities.toml).
+    Entitycheck,
+    /// Consolidated Screening List, CSV.
+    CslCsv,
+    /// Consolidated Screening List, JSON.
+    CslJson,
+    /// OpenSanctions FollowTheMoney entities, JSON lines.
+    Opensanctions,
+}
+
+impl ListFormat {
+    /// Guesses the format from the file name, then the content.
+    pub fn detect(path: &Utf8Path, text: &str) -> ListFormat {
+        let name = path.as_str().to_ascii_lowercase();
+        let first_line = text.trim_start().lines().next().unwrap_or("");
+        if name.ends_with(".toml") {
+            ListFormat::Entitycheck
+        } else if name.ends_with(".csv") {
+            ListFormat::CslCsv
+        } else if name.ends_with(".jsonl")
+            || name.ends_with(".ndjson")
+            || name.ends_with(".ftm.json")
+            // One FollowTheMoney object per line, whatever the file is called.
+            || (first_line.starts_with('{')
+                && first_line.contains("\"schema\"")
+                && !first_line.contains("\"results\""))
+        {
+            ListFormat::Opensanctions
+        } else if name.ends_with(".json") || first_line.starts_with('{') {
+            ListFormat::CslJson
+        } else {
+            ListFormat::Entitycheck
+        }
+    }
+}
+
+/// Loads a list file in any supported format (`None`: detect it).
+pub fn load(path: &Utf8Path, format: Option<ListFormat>) -> Result<EntityList, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
+        path: path.to_string(),
+        source: e,
+    })?;
+    let format = format.unwrap_or_else(|| ListFormat::detect(path, &text));
+    parse(&text, path.as_str(), format)
+}
+
+/// Parses list text in a given format.
+pub fn parse(text: &str, origin: &str, format: ListFormat) -> Result<EntityList, InputError> {
+    match format {
+        ListFormat::Entitycheck => EntityList::parse(text, origin),
+        ListFormat::CslCsv => csl(csl_csv_rows(text, origin)?, text, origin),
+        ListFormat::CslJson => csl(csl_json_rows(text, origin)?, text, origin),
+        ListFormat::Opensanctions => opensanctions(text, origin),
+    }
+}
+
+fn digest(text: &str) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(text.as_bytes())))
+}
+
+fn slug(s: &str) -> String {
+    let n = normalize::normalize(s).replace(' ', "-");
+    if n.is_empty() { "x".into() } else { n }
+}
+
+fn bad(origin: &str, problems: Vec<String>) -> InputError {
+    InputError::Invalid {
+        path: origin.to_string(),
+        problems,
+    }
+}
+
+// --- Consolidated Screening List ---------------------------------------------------------------
+
+/// One CSL entry, whichever form it came in.
+#[derive(Debug, Default)]
+struct CslRow {
+    line: usize,
+    id: String,
+    source: String,
+    kind: String,
+    name: String,
+    alt_names: Vec<String>,
+    programs: Vec<String>,
+    countries: Vec<String>,
+    federal_register_notice: String,
+    start_date: String,
+    license_requirement: String,
+    license_policy: String,
+    source_list_url: String,
+    websites: Vec<String>,
+    emails: Vec<String>,
+}
+
+fn split_semicolons(s: &str) -> Vec<String> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn csl_csv_rows(text: &str, origin: &str) -> Result<Vec<CslRow>, InputError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(origin, vec![format!("{origin}:1: not a CSV header: {e}")]))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    };
+    let Some(name_col) = col("name") else {
+        return Err(bad(
+            origin,
+            vec![format!(
+                "{origin}:1: no `name` column: not a Consolidated Screening List CSV"
+            )],
+        ));
+    };
+    let cols: BTreeMap<&str, Option<usize>> = [
+        "_id",
+        "entity_number",
+        "source",
+        "type",
+        "programs",
+        "alt_names",
+        "addresses",
+        "federal_register_notice",
+        "start_date",
+        "license_requirement",
+        "license_policy",
+        "source_list_url",
+        "ids",
+        "citizenships",
+        "nationalities",
+    ]
+    .into_iter()
+    .map(|c| (c, col(c)))
+    .collect();
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                problems.push(format!("{origin}:{line}: malformed CSV record: {e}"));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let get = |c: &str| {
+            cols.get(c)
+                .copied()
+                .flatten()
+                .and_then(|i| record.get(i))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
+        let name = record.get(name_col).unwrap_or("").trim().to_string();
+        if name.is_empty() {
+            problems.push(format!("{origin}:{line}: entry without a name"));
+            continue;
+        }
+        // Addresses are `street, city, …, country`; the country is the last part of each.
+        let countries = split_semicolons(&get("addresses"))
+            .iter()
+            .filter_map(|a| a.rsplit(',').next().map(|c| c.trim().to_string()))
+            .filter(|c| !c.is_empty())
+            .chain(split_semicolons(&get("citizenships")))
+            .chain(split_semicolons(&get("nationalities")))
+            .collect();
+        // `ids` cells look like `Website, https://example.com; Email Address, a@b.c`.
+        let mut websites = Vec::new();
+        let mut emails = Vec::new();
+        for id in split_semicolons(&get("ids")) {
+            if let Some((kind, value)) = id.split_once(',') {
+                match kind.trim().to_ascii_lowercase().as_str() {
+                    "website" => websites.push(value.trim().to_string()),
+                    "email address" | "email" => emails.push(value.trim().to_string()),
+                    _ => {}
+                }
+            }
+        }
+        let id = [get("_id"), get("entity_number")]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .unwrap_or_else(|| slug(&name));
+        rows.push(CslRow {
+            line,
+            id,
+            source: get("source"),
+            kind: get("type"),
+            name,
+            alt_names: split_semicolons(&get("alt_names")),
+            programs: split_semicolons(&get("programs")),
+            countries,
+            federal_register_notice: get("federal_register_notice"),
+            start_date: get("start_date"),
+            license_requirement: get("license_requirement"),
+            license_policy: get("license_policy"),
+            source_list_url: get("source_list_url"),
+            websites,
+            emails,
+        });
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(bad(origin, problems))
+    }
+}
+
+#[derive(Deserialize)]
+struct CslJson {
+    results: Vec<serde_json::Value>,
+}
+
+fn csl_json_rows(text: &str, origin: &str) -> Result<Vec<CslRow>, InputError> {
+    let doc: CslJson = serde_json::from_str(text).map_err(|e| {
+        bad(
+            origin,
+            vec![format!(
+                "{origin}:{}: not a Consolidated Screening List JSON document (`results`): {e}",
+                e.line()
+            )],
+        )
+    })?;
+    let s = |v: &serde_json::Value, k: &str| match &v[k] {
+        serde_json::Value::String(s) => s.trim().to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    };
+    let list = |v: &serde_json::Value, k: &str| -> Vec<String> {
+        match &v[k] {
+            serde_json::Value::Array(a) => a
+                .iter()
+                .filter_map(|x| x.as_str())
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect(),
+            serde_json::Value::String(t) => split_semicolons(t),
+            _ => Vec::new(),
+        }
+    };
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (i, v) in doc.results.iter().enumerate() {
+        let name = s(v, "name");
+        if name.is_empty() {
+            problems.push(format!("{origin}: results[{i}]: entry without a name"));
+            continue;
+        }
+        let mut countries: Vec<String> = v["addresses"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| s(x, "country"))
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        countries.extend(list(v, "citizenships"));
+        countries.extend(list(v, "nationalities"));
+        let mut websites = Vec::new();
+        let mut emails = Vec::new();
+        for id in v["ids"].as_array().into_iter().flatten() {
+            match s(id, "type").to_ascii_lowercase().as_str() {
+                "website" => websites.push(s(id, "number")),
+                "email address" | "email" => emails.push(s(id, "number")),
+                _ => {}
+            }
+        }
+        let id = [s(v, "_id"), s(v, "id"), s(v, "entity_number")]
+            .into_iter()
+            .find(|x| !x.is_empty())
+            .unwrap_or_else(|| slug(&name));
+        rows.push(CslRow {
+            line: i,
+            id,
+            source: s(v, "source"),
+            kind: s(v, "type"),
+            name,
+            alt_names: list(v, "alt_names"),
+            programs: list(v, "programs"),
+            countries,
+            federal_register_notice: s(v, "federal_register_notice"),
+            start_date: s(v, "start_date"),
+            license_requirement: s(v, "license_requirement"),
+            license_policy: s(v, "license_policy"),
+            source_list_url: s(v, "source_list_url"),
+            websites,
+            emails,
+        });
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(bad(origin, problems))
+    }
+}
+
+fn domain_ids(values: &[String], is_email: bool, source: &str, grade: Grade) -> Vec<DomainId> {
+    let mut seen = BTreeSet::new();
+    values
+        .iter()
+        .filter_map(|v| {
+            if is_email {
+                normalize::parse_email(v).map(|(_, _, d)| d)
+            } else {
+                normalize::parse_url_like(v).map(|(h, _)| h)
+            }
+        })
+        .map(|h| h.strip_prefix("www.").map(str::to_string).unwrap_or(h))
+        .filter(|h| h.contains('.') && seen.insert(h.clone()))
+        .map(|domain| DomainId {
+            domain,
+            category: None,
+            note: None,
+            source: source.to_string(),
+            grade,
+        })
+        .collect()
+}
+
+/// A website and an e-mail address often share the domain: keep it once.
+fn dedup_domains(domains: &mut Vec<DomainId>) {
+    let mut seen = BTreeSet::new();
+    domains.retain(|d| seen.insert(d.domain.clone()));
+}
+
+fn csl(rows: Vec<CslRow>, text: &str, origin: &str) -> Result<EntityList, InputError> {
+    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
+    let mut programmes: BTreeMap<String, Programme> = BTreeMap::new();
+    let mut entities = Vec::new();
+    let mut newest: Option<NaiveDate> = None;
+    let mut ids = BTreeSet::new();
+    for r in rows {
+        let source_name = if r.source.is_empty() {
+            "Consolidated Screening List".to_string()
+        } else {
+            r.source.clone()
+        };
+        let source_id = format!("csl-{}", slug(&source_name));
+        let publisher = source_name
+            .split_once(" - ")
+            .map(|(_, a)| a.trim().to_string());
+        sources.entry(source_id.clone()).or_insert_with(|| Source {
+            id: source_id.clone(),
+            title: source_name.clone(),
+            citation: if r.source_list_url.is_empty() {
+                format!("{source_name}, via the Consolidated Screening List")
+            } else {
+                r.source_list_url.clone()
+            },
+            publisher: publisher.clone(),
+            url: (!r.source_list_url.is_empty()).then(|| r.source_list_url.clone()),
+            grade: Grade::Primary,
+        });
+        // Each entry cites its own Federal Register notice where the list gives one.
+        let entry_source = if r.federal_register_notice.is_empty() {
+            source_id.clone()
+        } else {
+            let id = format!("{source_id}-{}", slug(&r.federal_register_notice));
+            sources.entry(id.clone()).or_insert_with(|| Source {
+                id: id.clone(),
+                title: format!("{source_name}: {}", r.federal_register_notice),
+                citation: r.federal_register_notice.clone(),
+                publisher: publisher.clone(),
+                url: None,
+                grade: Grade::Primary,
+            });
+            id
+        };
+        let date = NaiveDate::parse_from_str(&r.start_date, "%Y-%m-%d").ok();
+        if let Some(d) = date {
+            newest = Some(newest.map_or(d, |n| n.max(d)));
+        }
+        let programme = programmes
+            .entry(source_id.clone())
+            .or_insert_with(|| Programme {
+                id: source_id.clone(),
+                title: source_name.clone(),
+                authority: source_name
+                    .split_once(" - ")
+                    .map(|(_, a)| a.trim().to_string())
+                    .unwrap_or_else(|| source_name.clone()),
+                scope: [r.license_requirement.as_str(), r.license_policy.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                source: source_id.clone(),
+                grade: Grade::Primary,
+                context: false,
+                dates: Vec::new(),
+                exempt: Vec::new(),
+            });
+        if programme.scope.is_empty() && !r.programs.is_empty() {
+            programme.scope = r.programs.join("; ");
+        }
+        let kind = match r.kind.to_ascii_lowercase().as_str() {
+            "individual" => EntityKind::Person,
+            "entity" | "" => EntityKind::Company,
+            _ => EntityKind::Other,
+        };
+        let mut id = format!("csl-{}", slug(&r.id));
+        while !ids.insert(id.clone()) {
+            id.push_str("-dup");
+        }
+        let mut names: Vec<String> = vec![r.name.clone()];
+        names.extend(r.alt_names.iter().cloned());
+        let mut seen = BTreeSet::new();
+        let aliases = names
+            .into_iter()
+            .filter(|n| !normalize::tokens(n).is_empty() && seen.insert(normalize::normalize(n)))
+            .map(|name| Alias {
+                name,
+                script: None,
+                strength: Strength::Name,
+                note: None,
+                source: entry_source.clone(),
+                grade: Grade::Primary,
+            })
+            .collect();
+        let mut domains = domain_ids(&r.websites, false, &entry_source, Grade::Primary);
+        domains.extend(domain_ids(&r.emails, true, &entry_source, Grade::Primary));
+        dedup_domains(&mut domains);
+        let _ = r.line;
+        entities.push(Entity {
+            id,
+            kind,
+            name: r.name,
+            short: None,
+            legal_form: None,
+            country: r.countries.first().cloned(),
+            group: None,
+            programmes: vec![source_id.clone()],
+            note: (!r.programs.is_empty()).then(|| format!("programs: {}", r.programs.join("; "))),
+            source: entry_source,
+            grade: Grade::Primary,
+            aliases,
+            domains,
+            orgs: Vec::new(),
+            signers: Vec::new(),
+            products: Vec::new(),
+        });
+        if let (Some(d), Some(p)) = (
+            date,
+            programmes.get_mut(&format!("csl-{}", slug(&source_name))),
+        ) {
+            // The earliest listing date stands for the programme as a whole.
+            if p.dates.first().is_none_or(|x| d < x.date) {
+                p.dates = vec![ProgrammeDate {
+                    date: d,
+                    effect: "listed".into(),
+                    gate: super::Gate::Fail,
+                    text: format!("first entry listed on {d}"),
+                    source: p.source.clone(),
+                    grade: Grade::Primary,
+                }];
+            }
+        }
+    }
+    let digest = digest(text);
+    Ok(EntityList {
+        list: ListMeta {
+            id: "csl".into(),
+            title: "US Consolidated Screening List (imported)".into(),
+            version: newest
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| super::short_digest(&digest).to_string()),
+            updated: newest.unwrap_or(NaiveDate::MIN),
+            origin: origin.to_string(),
+            digest,
+        },
+        sources: sources.into_values().collect(),
+        programmes: programmes.into_values().collect(),
+        entities,
+    })
+}
+
+// --- OpenSanctions ----------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct FtmEntity {
+    id: Option<String>,
+    schema: Option<String>,
+    caption: Option<String>,
+    #[serde(default)]
+    properties: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    datasets: Vec<String>,
+    first_seen: Option<String>,
+    last_change: Option<String>,
+}
+
+fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
+    let source_id = "opensanctions".to_string();
+    let mut programmes: BTreeMap<String, Programme> = BTreeMap::new();
+    let mut entities = Vec::new();
+    let mut problems = Vec::new();
+    let mut skipped = 0usize;
+    let mut newest: Option<NaiveDate> = None;
+    let mut ids = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let e: FtmEntity = match serde_json::from_str(line) {
+            Ok(e) => e,
+            Err(err) => {
+                problems.push(format!(
+                    "{origin}:{line_no}: not a FollowTheMoney entity: {err}"
+                ));
+                continue;
+            }
+        };
+        let kind = match e.schema.as_deref() {
+            Some("Organization" | "Company" | "LegalEntity" | "PublicBody") => EntityKind::Company,
+            Some("Person") => EntityKind::Person,
+            _ => {
+                skipped += 1;
+                continue;
+            }
+        };
+        let strings = |k: &str| -> Vec<String> {
+            e.properties
+                .get(k)
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let names = strings("name");
+        let Some(name) = names.first().cloned().or_else(|| e.caption.clone()) else {
+            problems.push(format!("{origin}:{line_no}: entity without a name"));
+            continue;
+        };
+        for d in [&e.last_change, &e.first_seen].into_iter().flatten() {
+            if let Ok(d) = NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d") {
+                newest = Some(newest.map_or(d, |n| n.max(d)));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        let mut aliases: Vec<Alias> = Vec::new();
+        for (key, grade) in [
+            ("name", Grade::Secondary),
+            ("alias", Grade::Secondary),
+            ("previousName", Grade::Secondary),
+            ("weakAlias", Grade::Unverified),
+        ] {
+            for n in strings(key) {
+                if !normalize::tokens(&n).is_empty() && seen.insert(normalize::normalize(&n)) {
+                    aliases.push(Alias {
+                        name: n,
+                        script: None,
+                        strength: Strength::Name,
+                        note: (key != "name").then(|| key.to_string()),
+                        source: source_id.clone(),
+                        grade,
+                    });
+                }
+            }
+        }
+        let mut domains = domain_ids(&strings("website"), false, &source_id, Grade::Secondary);
+        domains.extend(domain_ids(
+            &strings("email"),
+            true,
+            &source_id,
+            Grade::Secondary,
+        ));
+        dedup_domains(&mut domains);
+        let datasets = if e.datasets.is_empty() {
+            vec!["opensanctions".to_string()]
+        } else {
+            e.datasets.clone()
+        };
+        let mut entity_programmes = Vec::new();
+        for ds in &datasets {
+            let pid = format!("os-{}", slug(ds));
+            programmes.entry(pid.clone()).or_insert_with(|| Programme {
+                id: pid.clone(),
+                title: format!("OpenSanctions dataset `{ds}`"),
+                authority: "as published in the dataset".into(),
+                scope: "listed in the dataset".into(),
+                source: source_id.clone(),
+                grade: Grade::Secondary,
+                context: false,
+                dates: Vec::new(),
+                exempt: Vec::new(),
+            });
+            entity_programmes.push(pid);
+        }
+        let mut id = format!("os-{}", slug(e.id.as_deref().unwrap_or(&name)));
+        while !ids.insert(id.clone()) {
+            id.push_str("-dup");
+        }
+        entities.push(Entity {
+            id,
+            kind,
+            name,
+            short: None,
+            legal_form: None,
+            country: strings("country").first().map(|c| c.to_uppercase()),
+            group: None,
+            programmes: entity_programmes,
+            note: None,
+            source: source_id.clone(),
+            grade: Grade::Secondary,
+            aliases,
+            domains,
+            orgs: Vec::new(),
+            signers: Vec::new(),
+            products: Vec::new(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(bad(origin, problems));
+    }
+    let digest = digest(text);
+    Ok(EntityList {
+        list: ListMeta {
+            id: "opensanctions".into(),
+            title: format!("OpenSanctions entities (imported; {skipped} of other schemas skipped)"),
+            version: newest
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| super::short_digest(&digest).to_string()),
+            updated: newest.unwrap_or(NaiveDate::MIN),
+            origin: origin.to_string(),
+            digest,
+        },
+        sources: vec![Source {
+            id: source_id,
+            title: "OpenSanctions (an aggregator of sanctions and screening lists)".into(),
+            citation: format!("FollowTheMoney entities read from {origin}"),
+            publisher: Some("OpenSanctions".into()),
+            url: None,
+            grade: Grade::Secondary,
+        }],
+        programmes: programmes.into_values().collect(),
+        entities,
+    })
+}
+
+#[cfg(test)]
+mod tests;
