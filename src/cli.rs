@@ -155,6 +155,10 @@ pub struct GraphArgs {
     /// Passed to `cargo metadata`: --locked and --offline.
     #[arg(long, help_heading = "Dependency graph")]
     pub frozen: bool,
+    /// Let `cargo metadata` use the network to update the index or download missing packages
+    /// (by default it runs offline: a check never touches the network unless told to).
+    #[arg(long, help_heading = "Dependency graph", conflicts_with_all = ["offline", "frozen"])]
+    pub allow_network: bool,
 }
 
 #[derive(Debug, Args, Default)]
@@ -390,6 +394,7 @@ impl CheckArgs {
                 locked: g.locked || g.frozen,
                 offline: g.offline || g.frozen,
                 frozen: g.frozen,
+                allow_network: g.allow_network,
             },
             lists,
             policy,

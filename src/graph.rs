@@ -44,6 +44,9 @@ pub struct GraphOptions {
     pub locked: bool,
     pub offline: bool,
     pub frozen: bool,
+    /// Let `cargo metadata` use the network. Off by default: a check never touches the network
+    /// unless asked to.
+    pub allow_network: bool,
 }
 
 /// Loads the package graph: one `cargo metadata` run, or a saved JSON file.
@@ -69,9 +72,10 @@ pub fn load(opts: &GraphOptions) -> Result<PackageGraph, InputError> {
         }
     }
     let mut extra = Vec::new();
+    let offline = opts.offline || opts.frozen || !opts.allow_network;
     for (on, flag) in [
         (opts.locked, "--locked"),
-        (opts.offline, "--offline"),
+        (offline, "--offline"),
         (opts.frozen, "--frozen"),
     ] {
         if on {
@@ -99,13 +103,19 @@ pub fn from_json(json: &str, origin: &str) -> Result<PackageGraph, InputError> {
 }
 
 fn metadata_error(e: guppy::Error, opts: &GraphOptions) -> InputError {
-    let stderr = match &e {
+    let mut stderr = match &e {
         guppy::Error::CommandError(inner) => match inner.downcast_ref::<cargo_metadata::Error>() {
             Some(cargo_metadata::Error::CargoMetadata { stderr }) => stderr.trim().to_string(),
             _ => inner.to_string(),
         },
         other => other.to_string(),
     };
+    if !opts.allow_network && !opts.offline && !opts.frozen && stderr.contains("offline") {
+        stderr.push_str(
+            "\n\nhint: cargo-entitycheck runs `cargo metadata` offline unless allowed to use the network: \
+             run `cargo fetch` first, or pass --allow-network",
+        );
+    }
     InputError::Metadata {
         manifest: opts.manifest_path.as_ref().map(|m| m.to_string()),
         stderr,

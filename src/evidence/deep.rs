@@ -372,7 +372,9 @@ impl Scanner {
                     }
                     Err(e) => {
                         r.skipped
-                            .push(Skipped::new(name, SkipKind::Malformed, e.to_string()))
+                            .push(Skipped::new(name, SkipKind::Malformed, e.to_string()));
+                        // A damaged header must not hide the strings: fall back to raw ones.
+                        self.raw_strings(name, bytes, r);
                     }
                 }
             }
@@ -416,24 +418,29 @@ impl Scanner {
         }
     }
 
+    /// The strings around needle hits in bytes of unknown (or damaged) structure. A notice
+    /// among them (`Copyright …`) is attribution, like a notice line in text.
+    fn raw_strings(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        if self.needles.is_empty() || !self.needles.hit(bytes) {
+            return;
+        }
+        for s in binary::hit_strings(bytes, &self.needles) {
+            let (field, role) = if s.attribution {
+                ("binary notice string", Role::Attribution)
+            } else {
+                ("binary string", Role::Mention)
+            };
+            r.evidence
+                .push(Evidence::new(field, role, Shape::Text, clip(s.text.trim())).at(name, None));
+        }
+    }
+
     /// Text (or an unrecognised binary): the lines holding a needle or a notice word.
     fn scan_text(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
         let looks_binary = bytes[..bytes.len().min(8192)].contains(&0);
         if looks_binary {
             // An unknown binary format: only the needles, in UTF-8 and UTF-16.
-            if !self.needles.is_empty() && self.needles.hit(bytes) {
-                for s in binary::hit_strings(bytes, &self.needles) {
-                    r.evidence.push(
-                        Evidence::new(
-                            "binary string",
-                            Role::Mention,
-                            Shape::Text,
-                            clip(s.text.trim()),
-                        )
-                        .at(name, None),
-                    );
-                }
-            }
+            self.raw_strings(name, bytes, r);
             return;
         }
         let notice_file = is_notice_file(name);

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod deep;
 mod formats;
+mod hostile;
 mod lists;
 mod policy;
 mod sources;

@@ -62,6 +62,8 @@ fn local_git_dependency() {
             "json",
             "--as-of",
             AS_OF,
+            // A file:// git source is fetched like any other: it needs the network allowed.
+            "--allow-network",
         ])
         .env("CARGO_HOME", &home)
         .env("CARGO_NET_GIT_FETCH_WITH_CLI", "false")

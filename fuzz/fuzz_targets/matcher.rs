@@ -1,0 +1,21 @@
+//! Fuzz the matcher against the built-in list with every evidence shape and role.
+#![no_main]
+use std::sync::OnceLock;
+
+use cargo_entitycheck::entity::EntityList;
+use cargo_entitycheck::evidence::{Evidence, Role, Shape};
+use cargo_entitycheck::matching::Matcher;
+use libfuzzer_sys::fuzz_target;
+
+fn matcher() -> &'static Matcher {
+    static M: OnceLock<Matcher> = OnceLock::new();
+    M.get_or_init(|| Matcher::new(&[EntityList::builtin().expect("built-in list")]))
+}
+
+fuzz_target!(|text: &str| {
+    for shape in [Shape::Author, Shape::Url, Shape::Subject, Shape::Text] {
+        for role in [Role::Attribution, Role::Mention] {
+            let _ = matcher().match_evidence(&Evidence::new("fuzz", role, shape, text));
+        }
+    }
+});
