@@ -201,3 +201,24 @@ fn broken_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The CI examples use only flags the tool has, and the shell snippet is valid bash.
+#[test]
+fn ci_examples_match_the_command_line() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci");
+    let st = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(root.join("pre-commit.sh"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let help = run(&["--help"]).stdout;
+    for file in ["github-actions.yml", "pre-commit.sh"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        for line in text.lines().filter(|l| l.contains("cargo entitycheck")) {
+            for flag in line.split_whitespace().filter(|w| w.starts_with("--")) {
+                assert!(help.contains(flag), "{file}: {flag} is not in --help");
+            }
+        }
+    }
+}

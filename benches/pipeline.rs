@@ -1,0 +1,85 @@
+//! Micro-benchmarks of the hot parts of the pipeline on synthetic inputs (divan).
+//! Run: `cargo bench --bench pipeline`. Whole-tool measurements: `scripts/bench.sh`.
+
+use cargo_entitycheck::entity::EntityList;
+use cargo_entitycheck::evidence::deep::{DeepOptions, Scanner};
+use cargo_entitycheck::evidence::needles::Needles;
+use cargo_entitycheck::evidence::{Evidence, Role, Shape, binary};
+use cargo_entitycheck::matching::{Matcher, normalize};
+use divan::{Bencher, black_box};
+
+fn main() {
+    divan::main();
+}
+
+fn matcher() -> Matcher {
+    Matcher::new(&[EntityList::builtin().unwrap()])
+}
+
+/// Source-like text: `lines` lines of Rust, one copyright header per 200 lines.
+fn source_text(lines: usize) -> String {
+    let mut s = String::new();
+    for i in 0..lines {
+        if i % 200 == 0 {
+            s.push_str(
+                "// Copyright (c) 2019 The Example Project Developers. All rights reserved.\n",
+            );
+        } else {
+            s.push_str(
+                "    let value = compute_something(input, &mut state).map_err(Error::from)?;\n",
+            );
+        }
+    }
+    s
+}
+
+#[divan::bench(args = ["Kaspersky Lab", "Jane Doe <jane@example.org>", "АО «Лаборатория Касперского»", "K\u{200b}аsp\u{0435}rsky Ｌａｂ"])]
+fn normalize_text(text: &str) -> String {
+    normalize::normalize(black_box(text))
+}
+
+#[divan::bench(args = [
+    ("authors", Shape::Author, "The Tokio Contributors <team@tokio.rs>"),
+    ("repository", Shape::Url, "https://github.com/tokio-rs/tokio"),
+    ("description", Shape::Text, "An event-driven, non-blocking I/O platform for writing asynchronous I/O backed applications."),
+])]
+fn match_one_evidence(bencher: Bencher, (field, shape, text): (&str, Shape, &str)) {
+    let m = matcher();
+    let ev = Evidence::new(field, Role::Attribution, shape, text);
+    bencher.bench_local(|| m.match_evidence(black_box(&ev)));
+}
+
+#[divan::bench(args = [1_000, 20_000])]
+fn scan_text_file(bencher: Bencher, lines: usize) {
+    let m = matcher();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lib.rs"), source_text(lines)).unwrap();
+    let root = camino::Utf8PathBuf::from_path_buf(dir.path().to_path_buf()).unwrap();
+    let scanner = Scanner::new(m.needles(), DeepOptions::default());
+    bencher
+        .counter(divan::counter::BytesCount::new(source_text(lines).len()))
+        .bench_local(|| scanner.scan_package(black_box(&root), None, &[]));
+}
+
+#[divan::bench(args = [1 << 20, 16 << 20])]
+fn raw_strings_in_binary(bencher: Bencher, len: usize) {
+    // Pseudo-random bytes with a few printable runs, and one notice at the end.
+    let mut bytes = Vec::with_capacity(len);
+    let mut x: u32 = 0x1234_5678;
+    while bytes.len() < len - 64 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        bytes.push((x & 0xff) as u8);
+    }
+    bytes.extend_from_slice(b"\0Copyright (C) 2024 AO Kaspersky Lab\0");
+    let needles = Needles::new(matcher().needles());
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes.len()))
+        .bench_local(|| binary::hit_strings(black_box(&bytes), &needles));
+}
+
+#[divan::bench]
+fn build_matcher() -> Matcher {
+    matcher()
+}

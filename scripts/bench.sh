@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Whole-tool benchmark: cargo entitycheck against cargo metadata, cargo deny and ripgrep, on a
+# large real workspace and on generated workspaces of 100, 1,000 and 5,000 path packages.
+#
+#   scripts/bench.sh [path/to/large/workspace/Cargo.toml]
+#
+# Without an argument, a real workspace is made from a fixed list of well-known crates.io crates
+# (about 300 packages once resolved) and fetched once. Prints a table of medians and ratios
+# (hyperfine, warm OS file cache) and writes it to target/bench/results.md. Installs what it
+# needs: hyperfine and ripgrep (Debian packages), cargo-deny (crates.io).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+out="$repo/target/bench"
+mkdir -p "$out"
+runs="${BENCH_RUNS:-5}"
+
+need_apt() {
+  command -v "$1" >/dev/null 2>&1 && return
+  if ! apt-get install -y -qq "$2" >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq "$2"
+  fi
+}
+need_apt hyperfine hyperfine
+need_apt rg ripgrep
+command -v cargo-deny >/dev/null 2>&1 || cargo install --locked cargo-deny
+
+cargo build --release --locked -q
+tool="$repo/target/release/cargo-entitycheck"
+
+# --- the workspaces --------------------------------------------------------------------------
+real="${1:-}"
+if [ -z "$real" ]; then
+  real_dir="$out/real"
+  if [ ! -f "$real_dir/Cargo.lock" ]; then
+    mkdir -p "$real_dir/src"
+    echo "" > "$real_dir/src/lib.rs"
+    cat > "$real_dir/Cargo.toml" <<'TOML'
+[package]
+name = "bench-real"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+tokio = { version = "1", features = ["full"] }
+reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "json", "gzip"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+clap = { version = "4", features = ["derive"] }
+regex = "1"
+tracing = "1"
+tracing-subscriber = { version = "0.3", features = ["env-filter"] }
+anyhow = "1"
+rayon = "1"
+chrono = "0.4"
+uuid = { version = "1", features = ["v4"] }
+toml = "0.8"
+rand = "0.8"
+hyper = { version = "1", features = ["full"] }
+axum = "0.7"
+sqlx = { version = "0.8", default-features = false, features = ["runtime-tokio", "sqlite", "macros"] }
+image = { version = "0.25", default-features = false, features = ["png", "jpeg"] }
+zip = "2"
+windows-sys = { version = "0.59", features = ["Win32_Foundation", "Win32_System_Threading"] }
+TOML
+    (cd "$real_dir" && cargo generate-lockfile -q && cargo fetch -q)
+  fi
+  real="$real_dir/Cargo.toml"
+fi
+(cd "$(dirname "$real")" && cargo fetch -q 2>/dev/null || true)
+
+generate() { # N packages of ~6 KiB each
+  local n=$1 dir="$out/gen-$1"
+  [ -f "$dir/Cargo.toml" ] && return
+  mkdir -p "$dir/crates"
+  printf '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n' > "$dir/Cargo.toml"
+  python3 - "$dir" "$n" <<'PY'
+import os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+body = "".join(f"/// Function {i}.\npub fn f{i}(x: u64) -> u64 {{ x.wrapping_mul({i}).rotate_left(7) ^ 0x5a5a }}\n" for i in range(60))
+for i in range(n):
+    d = os.path.join(root, "crates", f"p{i:05}")
+    os.makedirs(os.path.join(d, "src"), exist_ok=True)
+    open(os.path.join(d, "Cargo.toml"), "w").write(f'[package]\nname = "p{i:05}"\nversion = "0.1.0"\nedition = "2021"\nauthors = ["Generated <gen@example.org>"]\nrepository = "https://example.org/p{i:05}"\n')
+    open(os.path.join(d, "src", "lib.rs"), "w").write(f"// Copyright (c) 2024 Generated Package {i}. All rights reserved.\n" + body)
+    open(os.path.join(d, "LICENSE"), "w").write("Permission is hereby granted, free of charge, to any person obtaining a copy.\n")
+PY
+  (cd "$dir" && cargo generate-lockfile -q --offline)
+}
+for n in 100 1000 5000; do generate "$n"; done
+
+# --- measurements ----------------------------------------------------------------------------
+median() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
+measure() { # name, command
+  local name=$1; shift
+  hyperfine -N -i --style none --warmup 1 --runs "$runs" --export-json "$out/$name.json" "$*" >/dev/null 2>&1
+  median "$out/$name.json"
+}
+
+table="$out/results.md"
+{
+  echo "| workspace | packages | cargo metadata | cargo deny bans+sources | rg floor | entitycheck deep (cold cache) | entitycheck (warm cache) | cold ÷ deny | warm ÷ metadata | peak RSS (cold) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+} > "$table"
+
+for ws in "$real" "$out/gen-100/Cargo.toml" "$out/gen-1000/Cargo.toml" "$out/gen-5000/Cargo.toml"; do
+  dir=$(dirname "$ws")
+  label=$(basename "$dir")
+  meta_json="$out/$label-metadata.json"
+  (cd "$dir" && cargo metadata --offline --format-version 1 --all-features > "$meta_json")
+  pkgs=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$meta_json")
+  python3 -c 'import json,sys,os; [print(os.path.dirname(p["manifest_path"])) for p in json.load(open(sys.argv[1]))["packages"]]' "$meta_json" > "$out/$label-dirs.txt"
+  cache="$dir/target/entitycheck"
+
+  t_meta=$(cd "$dir" && measure "$label-cargo-metadata" cargo metadata --offline --format-version 1 --all-features)
+  t_deny=$(cd "$dir" && measure "$label-cargo-deny" cargo deny --offline --log-level error check bans sources)
+  t_rg=$(measure "$label-rg" rg -c --no-ignore --hidden -uuu -i -e kaspersky -e copyright $(cat "$out/$label-dirs.txt"))
+  t_cold=$(measure "$label-entitycheck-cold" "$tool" entitycheck --manifest-path "$ws" --color never -q --no-cache)
+  "$tool" entitycheck --manifest-path "$ws" -q >/dev/null 2>&1 || true
+  t_warm=$(measure "$label-entitycheck-warm" "$tool" entitycheck --manifest-path "$ws" --color never -q)
+  rss=$( { /usr/bin/time -f '%M' "$tool" entitycheck --manifest-path "$ws" -q --no-cache >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  python3 - "$label" "$pkgs" "$t_meta" "$t_deny" "$t_rg" "$t_cold" "$t_warm" "$rss" >> "$table" <<'PY'
+import sys
+label, pkgs, meta, deny, rg, cold, warm, rss = sys.argv[1:]
+meta, deny, rg, cold, warm = map(float, (meta, deny, rg, cold, warm))
+print(f"| {label} | {pkgs} | {meta:.3f} s | {deny:.3f} s | {rg:.3f} s | {cold:.3f} s | {warm:.3f} s | {cold/deny:.2f}x | {warm/meta:.2f}x | {int(rss)/1024:.0f} MiB |")
+PY
+done
+cat "$table"
