@@ -227,10 +227,26 @@ pub struct ListArgs {
     pub lists: ListSelection,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    pub format: ListOutput,
     /// When to colour the output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+}
+
+/// The formats `list` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListOutput {
+    Human,
+    Json,
+}
+
+impl From<ListOutput> for Format {
+    fn from(f: ListOutput) -> Format {
+        match f {
+            ListOutput::Human => Format::Human,
+            ListOutput::Json => Format::Json,
+        }
+    }
 }
 
 /// How verbose the human report is.
@@ -261,6 +277,9 @@ pub struct CheckPlan {
     pub output: Option<Utf8PathBuf>,
     pub color: ColorChoice,
     pub verbosity: Verbosity,
+    /// The process exits right after the report: large structures (the package graph) are
+    /// left for the operating system to reclaim instead of being freed one by one.
+    pub exit_after: bool,
 }
 
 /// Loads the entity lists a command asked for: `--entities` files replace everything; else
@@ -403,6 +422,7 @@ impl CheckArgs {
             output: self.output,
             color: self.color.or(config.color).unwrap_or_default(),
             verbosity,
+            exit_after: false,
             config,
         })
     }

@@ -309,8 +309,15 @@ pub fn screen<'g>(
         .set_resolver(CargoResolverVersion::V2)
         .set_target_platform(platform)
         .set_host_platform(PlatformSpec::Any);
-    let shipped = cargo_set(&initials, cargo_opts.set_include_dev(false))?;
-    let full = cargo_set(&initials, cargo_opts.set_include_dev(true))?;
+    let mut with_dev = cargo_opts.clone();
+    with_dev.set_include_dev(true);
+    cargo_opts.set_include_dev(false);
+    // The two resolutions are independent: one per core.
+    let (shipped, full) = rayon::join(
+        || cargo_set(&initials, &cargo_opts),
+        || cargo_set(&initials, &with_dev),
+    );
+    let (shipped, full) = (shipped?, full?);
 
     let shipped_ids = package_ids(&shipped);
     let target_ids: BTreeSet<&PackageId> = shipped

@@ -189,7 +189,8 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
             ));
         }
     };
-    let graph = graph::load(&plan.graph)?;
+    let plan_exit_after = plan.exit_after;
+    let graph = std::mem::ManuallyDrop::new(graph::load(&plan.graph)?);
     lap("metadata and package graph");
     let screened = graph::screen(&graph, &plan.graph)?;
     lap("feature resolution and paths");
@@ -308,7 +309,7 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         let json = serde_json::to_vec(&(&plan.policy, &plan.config)).unwrap_or_default();
         format!("sha256:{}", hex::encode(Sha256::digest(json)))
     };
-    Ok(Outcome {
+    let outcome = Outcome {
         workspace_root: graph.workspace().root().to_path_buf(),
         package_dirs,
         member_manifests,
@@ -325,7 +326,12 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         explained,
         elapsed: started.elapsed(),
         verbosity: plan.verbosity,
-    })
+    };
+    drop(screened);
+    if !plan_exit_after {
+        drop(std::mem::ManuallyDrop::into_inner(graph));
+    }
+    Ok(outcome)
 }
 
 #[allow(clippy::too_many_arguments)]

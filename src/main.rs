@@ -40,7 +40,8 @@ fn main() -> ExitCode {
 }
 
 fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
-    let plan = args.plan()?;
+    let mut plan = args.plan()?;
+    plan.exit_after = true;
     let format = plan.format;
     let output = plan.output.clone();
     let styles = Styles::for_stdout(plan.color);
@@ -85,7 +86,8 @@ fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
 
 fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
     let spec = cargo_entitycheck::ExplainSpec::parse(&args.spec);
-    let plan = args.check.plan()?;
+    let mut plan = args.check.plan()?;
+    plan.exit_after = true;
     let format = plan.format;
     let styles = Styles::for_stdout(plan.color);
     let outcome = cargo_entitycheck::explain(plan, &spec)?;
@@ -105,7 +107,8 @@ fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
 }
 
 fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
-    let plan = args.check.plan()?;
+    let mut plan = args.check.plan()?;
+    plan.exit_after = true;
     let output = plan.output.clone();
     let styles = Styles::for_stdout(plan.color);
     let outcome = cargo_entitycheck::check(plan)?;
@@ -160,7 +163,8 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
     if check.as_of.is_none() {
         check.as_of = Some(statement.predicate.as_of.to_string());
     }
-    let plan = check.plan()?;
+    let mut plan = check.plan()?;
+    plan.exit_after = true;
     let styles = Styles::for_stdout(plan.color);
     let outcome = cargo_entitycheck::check(plan)?;
     let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
@@ -187,7 +191,7 @@ fn list(args: cli::ListArgs) -> Result<u8, InputError> {
     finish(report::write_list(
         &mut io::stdout().lock(),
         &lists,
-        args.format,
+        args.format.into(),
         &styles,
     ))?;
     Ok(PASS)
