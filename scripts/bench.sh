@@ -119,7 +119,8 @@ for ws in "$real" "$out/gen-100/Cargo.toml" "$out/gen-1000/Cargo.toml" "$out/gen
   t_cold=$(measure "$label-entitycheck-cold" "$tool" entitycheck --manifest-path "$ws" --color never -q --no-cache)
   "$tool" entitycheck --manifest-path "$ws" -q >/dev/null 2>&1 || true
   t_warm=$(measure "$label-entitycheck-warm" "$tool" entitycheck --manifest-path "$ws" --color never -q)
-  rss=$( { /usr/bin/time -f '%M' "$tool" entitycheck --manifest-path "$ws" -q --no-cache >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  /usr/bin/time -f '%M' -o "$out/$label-rss.txt" "$tool" entitycheck --manifest-path "$ws" -q --no-cache >/dev/null 2>&1 || true
+  rss=$(tail -1 "$out/$label-rss.txt")
   python3 - "$label" "$pkgs" "$t_meta" "$t_deny" "$t_rg" "$t_cold" "$t_warm" "$rss" >> "$table" <<'PY'
 import sys
 label, pkgs, meta, deny, rg, cold, warm, rss = sys.argv[1:]
