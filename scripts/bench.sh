@@ -94,7 +94,9 @@ for n in 100 1000 5000; do generate "$n"; done
 median() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
 measure() { # name, command
   local name=$1; shift
-  hyperfine -N -i --style none --warmup 1 --runs "$runs" --export-json "$out/$name.json" "$*" >/dev/null 2>&1
+  local cmd
+  cmd=$(printf '%q ' "$@") # one quoted string: hyperfine -N splits it back into words
+  hyperfine -N -i --style none --warmup 1 --runs "$runs" --export-json "$out/$name.json" "$cmd" >/dev/null 2>&1
   median "$out/$name.json"
 }
 
@@ -115,7 +117,8 @@ for ws in "$real" "$out/gen-100/Cargo.toml" "$out/gen-1000/Cargo.toml" "$out/gen
 
   t_meta=$(cd "$dir" && measure "$label-cargo-metadata" cargo metadata --offline --format-version 1 --all-features)
   t_deny=$(cd "$dir" && measure "$label-cargo-deny" cargo deny --offline --log-level error check bans sources)
-  t_rg=$(measure "$label-rg" rg -c --no-ignore --hidden -uuu -i -e kaspersky -e copyright $(cat "$out/$label-dirs.txt"))
+  # The directories go through xargs: 5,000 of them overflow one command line.
+  t_rg=$(measure "$label-rg" xargs -d '\n' -a "$out/$label-dirs.txt" rg -c -uuu -i -e kaspersky -e copyright)
   t_cold=$(measure "$label-entitycheck-cold" "$tool" entitycheck --manifest-path "$ws" --color never -q --no-cache)
   "$tool" entitycheck --manifest-path "$ws" -q >/dev/null 2>&1 || true
   t_warm=$(measure "$label-entitycheck-warm" "$tool" entitycheck --manifest-path "$ws" --color never -q)
