@@ -597,7 +597,8 @@ fn bfs<'g>(
     paths
 }
 
-fn cargo_home() -> Option<Utf8PathBuf> {
+/// Cargo's home directory (`CARGO_HOME`, or `~/.cargo`).
+pub fn cargo_home() -> Option<Utf8PathBuf> {
     if let Some(h) = std::env::var_os("CARGO_HOME") {
         return Utf8PathBuf::from_path_buf(h.into()).ok();
     }

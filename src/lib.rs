@@ -28,7 +28,9 @@ pub mod report;
 
 use std::time::{Duration, Instant};
 
-use camino::Utf8PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use camino::{Utf8Path, Utf8PathBuf};
 use guppy::graph::BuildTargetId;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -40,6 +42,7 @@ use crate::error::InputError;
 use crate::evidence::Evidence;
 use crate::evidence::cache::Cache;
 use crate::evidence::deep::{BinaryItem, PackageScan, Scanner, Skipped};
+use crate::evidence::early::HeadStart;
 use crate::graph::{PathStep, ScreenedPackage};
 use crate::matching::Matcher;
 use crate::policy::config::Waiver;
@@ -190,21 +193,49 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         }
     };
     let plan_exit_after = plan.exit_after;
-    let graph = std::mem::ManuallyDrop::new(graph::load(&plan.graph)?);
-    lap("metadata and package graph");
-    let screened = graph::screen(&graph, &plan.graph)?;
-    lap("feature resolution and paths");
     let matcher = Matcher::new(&plan.lists);
     let scanner = plan
         .deep
         .enabled
         .then(|| Scanner::new(matcher.needles(), plan.deep.options.clone()));
+    let salt = scan_salt(&matcher, &plan);
+    // While `cargo metadata` runs, the registry packages the lockfile pins are scanned on the
+    // other cores (see `evidence::early`); a wrong guess costs only that idle time.
+    let cancel = AtomicBool::new(false);
+    let (graph, early) = std::thread::scope(|s| {
+        let early = scanner
+            .as_ref()
+            .filter(|_| plan.graph.metadata_path.is_none())
+            .map(|scanner| s.spawn(|| head_start(scanner, &matcher, &plan, &salt, &cancel)));
+        let graph = graph::load(&plan.graph);
+        let wasted = match &graph {
+            Ok(g) => early_cache_path(&plan) != cache_path(g, &plan),
+            Err(_) => true,
+        };
+        if wasted {
+            // The graph failed, or the early pass opened another cache than the real one (a
+            // target directory set in cargo's configuration): stop it taking more packages.
+            cancel.store(true, Ordering::Relaxed);
+        }
+        (graph, early.and_then(|h| h.join().ok()))
+    });
+    let graph = std::mem::ManuallyDrop::new(graph?);
+    lap("metadata and package graph");
+    if let Some(e) = &early {
+        lap(&format!(
+            "head start: {} registry packages scanned while cargo metadata ran",
+            e.head.scanned
+        ));
+    }
+    let screened = graph::screen(&graph, &plan.graph)?;
+    lap("feature resolution and paths");
     let target_dir: Utf8PathBuf = graph.workspace().target_directory().to_path_buf();
-    let cache = Cache::open(
-        (scanner.is_some() && plan.deep.cache)
-            .then(|| target_dir.join("entitycheck").join("scan-cache.json")),
-        &scan_salt(&matcher, &plan),
-    );
+    let real_cache = cache_path(&graph, &plan);
+    let (cache, head) = match early {
+        Some(Early { cache, head }) if cache.is_at(real_cache.as_deref()) => (cache, head),
+        Some(Early { head, .. }) => (Cache::open(real_cache, &salt), head),
+        None => (Cache::open(real_cache, &salt), HeadStart::default()),
+    };
     let prune = vec![target_dir.clone()];
     let progress = report::Progress::new(
         screened.packages.len() as u64,
@@ -215,16 +246,14 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         .packages
         .par_iter()
         .map(|pkg| {
-            let r = screen_package(
-                pkg,
-                &plan,
-                &matcher,
-                scanner.as_ref(),
-                &cache,
-                &prune,
-                spec,
-                &screened,
-            );
+            let deep = scanner.as_ref().map(|scanner| Deep {
+                scanner,
+                cache: &cache,
+                head: &head,
+                target_dir: &target_dir,
+                prune: &prune,
+            });
+            let r = screen_package(pkg, &plan, &matcher, deep, spec, &screened);
             progress.inc(pkg.meta.name());
             r
         })
@@ -334,27 +363,91 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
     Ok(outcome)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the deep scan of one package needs.
+struct Deep<'a> {
+    scanner: &'a Scanner,
+    cache: &'a Cache,
+    head: &'a HeadStart,
+    target_dir: &'a Utf8Path,
+    prune: &'a [Utf8PathBuf],
+}
+
+/// What the head start left: the cache it opened and the packages it scanned.
+struct Early {
+    cache: Cache,
+    head: HeadStart,
+}
+
+/// Where the scan cache of `graph` lives (none: caching off).
+fn cache_path(graph: &guppy::graph::PackageGraph, plan: &CheckPlan) -> Option<Utf8PathBuf> {
+    plan.deep.cache.then(|| {
+        graph
+            .workspace()
+            .target_directory()
+            .join("entitycheck")
+            .join("scan-cache.json")
+    })
+}
+
+/// Where the scan cache probably lives, before `cargo metadata` says: `CARGO_TARGET_DIR`, or
+/// `target` beside the lockfile.
+fn early_cache_path(plan: &CheckPlan) -> Option<Utf8PathBuf> {
+    if !plan.deep.cache {
+        return None;
+    }
+    let lockfile = evidence::early::find_lockfile(plan.graph.manifest_path.as_deref())?;
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(t) => {
+            let t = Utf8PathBuf::from_path_buf(t.into()).ok()?;
+            if t.is_relative() {
+                // cargo metadata runs in the manifest's directory (see `graph::load`).
+                let base = match &plan.graph.manifest_path {
+                    Some(m) => m.canonicalize_utf8().ok()?.parent()?.to_path_buf(),
+                    None => Utf8PathBuf::from_path_buf(std::env::current_dir().ok()?).ok()?,
+                };
+                base.join(t)
+            } else {
+                t
+            }
+        }
+        None => lockfile.parent()?.join("target"),
+    };
+    Some(target.join("entitycheck").join("scan-cache.json"))
+}
+
+fn head_start(
+    scanner: &Scanner,
+    matcher: &Matcher,
+    plan: &CheckPlan,
+    salt: &str,
+    cancel: &AtomicBool,
+) -> Early {
+    let cache = Cache::open(early_cache_path(plan), salt);
+    let locked = evidence::early::find_lockfile(plan.graph.manifest_path.as_deref())
+        .zip(graph::cargo_home())
+        .and_then(|(lock, home)| evidence::early::locked_registry_packages(&lock, &home));
+    let head = match locked {
+        Some(locked) => evidence::early::scan(locked, scanner, matcher, &cache, cancel),
+        None => HeadStart::default(),
+    };
+    Early { cache, head }
+}
+
 fn screen_package(
     pkg: &ScreenedPackage<'_>,
     plan: &CheckPlan,
     matcher: &Matcher,
-    scanner: Option<&Scanner>,
-    cache: &Cache,
-    prune: &[Utf8PathBuf],
+    deep: Option<Deep<'_>>,
     spec: Option<&ExplainSpec>,
     screened: &graph::Screened<'_>,
 ) -> PackageResult {
     let mut evidence = evidence::manifest::collect(&pkg.meta);
     let mut cached = false;
-    let scan = scanner.map(|scanner| {
-        let key = cache.key(
-            pkg.meta.name(),
-            &pkg.meta.version().to_string(),
-            &pkg.source,
-            &pkg.dir,
-        );
-        if let Some(hit) = key.as_deref().and_then(|k| cache.get(k)) {
+    let scan = deep.map(|deep| {
+        let name = pkg.meta.name();
+        let version = pkg.meta.version().to_string();
+        let key = deep.cache.key(name, &version, &pkg.source, &pkg.dir);
+        if let Some(hit) = key.as_deref().and_then(|k| deep.cache.get(k)) {
             cached = true;
             return hit;
         }
@@ -362,13 +455,18 @@ fn screen_package(
             .meta
             .build_target(&BuildTargetId::BuildScript)
             .map(|t| t.path().to_path_buf());
-        let mut scan = scanner.scan_package(&pkg.dir, build_script.as_deref(), prune);
+        let mut scan = deep
+            .head
+            .take(name, &version, &pkg.source, &pkg.dir, deep.target_dir)
+            .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
+        deep.scanner
+            .add_build_script(&mut scan, &pkg.dir, build_script.as_deref());
         // Notice lines are collected generously (a disguised name only shows once normalised);
         // keep those that match an identifier, so the cache and `explain` stay small.
         scan.evidence
             .retain(|e| !matcher.match_evidence(e).is_empty());
         if let Some(k) = key {
-            cache.put(k, &scan);
+            deep.cache.put(k, &scan);
         }
         scan
     });

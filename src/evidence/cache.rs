@@ -94,6 +94,16 @@ impl Cache {
         Some(hex::encode(h.finalize()))
     }
 
+    /// Whether the cache read from disk holds `key`.
+    pub fn contains(&self, key: &str) -> bool {
+        self.old.contains_key(key)
+    }
+
+    /// Whether this cache is the one stored at `path`.
+    pub fn is_at(&self, path: Option<&Utf8Path>) -> bool {
+        self.path.as_deref() == path
+    }
+
     pub fn get(&self, key: &str) -> Option<PackageScan> {
         self.old.get(key).cloned()
     }

@@ -190,6 +190,14 @@ impl Scanner {
         build_script: Option<&Utf8Path>,
         prune: &[Utf8PathBuf],
     ) -> PackageScan {
+        let mut scan = self.scan_files(root, prune);
+        self.add_build_script(&mut scan, root, build_script);
+        scan
+    }
+
+    /// The file pass of [`Scanner::scan_package`]: every file below `root`, without the build
+    /// script's directives (which need the path `cargo metadata` gives).
+    pub fn scan_files(&self, root: &Utf8Path, prune: &[Utf8PathBuf]) -> PackageScan {
         let mut scan = PackageScan::default();
         if !root.is_dir() {
             scan.not_scanned = Some(format!("no source directory on disk at {root}"));
@@ -207,24 +215,39 @@ impl Scanner {
             scan.binaries.extend(r.binaries);
             scan.skipped.extend(r.skipped);
         }
-        if let Some(bs) = build_script {
-            let rel = rel_path(root, bs);
-            match std::fs::read(bs) {
-                Ok(bytes) => scan
-                    .evidence
-                    .extend(buildscript::scan(&rel, &String::from_utf8_lossy(&bytes))),
-                Err(e) => scan.skipped.push(Skipped::new(
-                    rel,
-                    SkipKind::Unreadable,
-                    format!("build script unreadable: {e}"),
-                )),
-            }
-        }
         scan.evidence.sort();
         scan.evidence.dedup();
         scan.binaries.sort();
         scan.skipped.sort();
         scan
+    }
+
+    /// Adds what the build script at `build_script` (read as text, never run) links and
+    /// downloads to the scan of the package at `root`.
+    pub fn add_build_script(
+        &self,
+        scan: &mut PackageScan,
+        root: &Utf8Path,
+        build_script: Option<&Utf8Path>,
+    ) {
+        let Some(bs) = build_script else { return };
+        if scan.not_scanned.is_some() {
+            return;
+        }
+        let rel = rel_path(root, bs);
+        match std::fs::read(bs) {
+            Ok(bytes) => scan
+                .evidence
+                .extend(buildscript::scan(&rel, &String::from_utf8_lossy(&bytes))),
+            Err(e) => scan.skipped.push(Skipped::new(
+                rel,
+                SkipKind::Unreadable,
+                format!("build script unreadable: {e}"),
+            )),
+        }
+        scan.evidence.sort();
+        scan.evidence.dedup();
+        scan.skipped.sort();
     }
 
     fn list_files(

@@ -10,6 +10,7 @@ pub mod binary;
 pub mod buildscript;
 pub mod cache;
 pub mod deep;
+pub mod early;
 pub mod manifest;
 pub mod needles;
 #[cfg(any(test, feature = "testgen"))]

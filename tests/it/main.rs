@@ -1,7 +1,7 @@
 //! Integration tests: the real binary on fixture workspaces under `tests/fixtures/`.
 //!
-//! Everything is offline: path dependencies, a vendored directory source and a local git
-//! repository made at test time. All modules compile into this one test binary.
+//! Everything is offline: path dependencies, a vendored directory source, and a local git
+//! repository and a local registry standing in for crates.io, both made at test time. All modules compile into this one test binary.
 
 mod check;
 mod cli;

@@ -1,4 +1,5 @@
-//! Package sources other than path: a vendored directory source and a local git repository.
+//! Package sources other than path: a vendored directory source, a local git repository and a
+//! local registry standing in for crates.io.
 
 use std::process::Command;
 
@@ -86,4 +87,144 @@ fn local_git_dependency() {
             .starts_with("git+file://")
     );
     assert_eq!(f["verdict"], "fail");
+}
+
+/// Writes a one-crate local registry (cargo's `local-registry` source: an index and `.crate`
+/// files) holding `name` 1.0.0 with the given extra files.
+fn local_registry(root: &std::path::Path, name: &str, files: &[(&str, &str)]) {
+    use sha2::Digest;
+    let mut tarball = Vec::new();
+    {
+        let gz = flate2::write::GzEncoder::new(&mut tarball, flate2::Compression::fast());
+        let mut tar = tar::Builder::new(gz);
+        let manifest = format!(
+            "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\nauthors = [\"SDK Team <sdk@example.org>\"]\n"
+        );
+        let all = [("Cargo.toml", manifest.as_str()), ("src/lib.rs", "")];
+        for (path, text) in all.iter().chain(files) {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(text.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            tar.append_data(&mut h, format!("{name}-1.0.0/{path}"), text.as_bytes())
+                .unwrap();
+        }
+        tar.into_inner().unwrap().finish().unwrap();
+    }
+    std::fs::create_dir_all(root).unwrap();
+    std::fs::write(root.join(format!("{name}-1.0.0.crate")), &tarball).unwrap();
+    let index = root.join("index").join(&name[..2]).join(&name[2..4]);
+    std::fs::create_dir_all(&index).unwrap();
+    let cksum = hex::encode(sha2::Sha256::digest(&tarball));
+    std::fs::write(
+        index.join(name),
+        format!(
+            "{{\"name\":\"{name}\",\"vers\":\"1.0.0\",\"deps\":[],\"cksum\":\"{cksum}\",\"features\":{{}},\"yanked\":false}}\n"
+        ),
+    )
+    .unwrap();
+}
+
+/// A crates.io package (served offline through a local registry that replaces crates.io): its
+/// unpacked source is deep-scanned, and from the second run on it is scanned from the lockfile
+/// while `cargo metadata` runs, with the same report; a warm cache then answers for it.
+#[test]
+fn registry_package_is_deep_scanned_ahead_of_the_graph() {
+    let tmp = tempfile::tempdir().unwrap();
+    let registry = tmp.path().join("registry");
+    local_registry(
+        &registry,
+        "av-sdk-bundle",
+        &[(
+            "third_party/engine/NOTICE",
+            "Engine core\nCopyright (c) 2023 AO Kaspersky Lab. All rights reserved.\n",
+        )],
+    );
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(ws.join("src")).unwrap();
+    std::fs::create_dir_all(ws.join(".cargo")).unwrap();
+    std::fs::write(
+        ws.join(".cargo/config.toml"),
+        format!(
+            "[source.crates-io]\nreplace-with = \"local\"\n\n[source.local]\nlocal-registry = \"{}\"\n",
+            registry.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        "[package]\nname = \"product\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nav-sdk-bundle = \"1\"\n",
+    )
+    .unwrap();
+    std::fs::write(ws.join("src/lib.rs"), "").unwrap();
+    let manifest = ws.join("Cargo.toml");
+    let check = |extra: &[&str]| -> (Run, serde_json::Value) {
+        let out = cmd()
+            .args([
+                "--manifest-path",
+                manifest.to_str().unwrap(),
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ])
+            .args(extra)
+            .env("CARGO_HOME", tmp.path().join("cargo-home"))
+            .env("CARGO_TARGET_DIR", tmp.path().join("target"))
+            .env("ENTITYCHECK_TIMINGS", "1")
+            .output()
+            .unwrap();
+        let r: Run = out.into();
+        let mut doc: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.stderr);
+        doc["summary"]
+            .as_object_mut()
+            .unwrap()
+            .retain(|k, _| !k.starts_with("elapsed"));
+        (r, doc)
+    };
+
+    // First run: no lockfile yet, so no head start; cargo unpacks the crate.
+    let (first, doc) = check(&["--no-cache"]);
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    assert!(
+        first.stderr.contains("head start: 0 registry packages"),
+        "{}",
+        first.stderr
+    );
+    let f = &doc["findings"][0];
+    assert_eq!(f["package"]["name"], "av-sdk-bundle");
+    assert_eq!(f["package"]["source"]["kind"], "registry");
+    assert_eq!(
+        f["package"]["source"]["url"],
+        "registry+https://github.com/rust-lang/crates.io-index"
+    );
+    assert_eq!(f["evidence"]["field"], "notice file");
+    assert_eq!(
+        f["evidence"]["location"]["file"],
+        "third_party/engine/NOTICE"
+    );
+    assert_eq!(f["evidence"]["location"]["line"], 2);
+    assert_eq!(f["verdict"], "fail");
+
+    // Second run: the lockfile pins it and it is unpacked, so it is scanned ahead; same report.
+    let (second, doc2) = check(&["--no-cache"]);
+    assert!(
+        second.stderr.contains("head start: 1 registry packages"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(doc, doc2);
+
+    // With the cache: the first run scans (ahead) and stores, the next answers from the cache
+    // (it and the unchanged member) and scans nothing ahead.
+    let (_, doc3) = check(&[]);
+    let (warm, doc4) = check(&[]);
+    assert!(
+        warm.stderr.contains("head start: 0 registry packages"),
+        "{}",
+        warm.stderr
+    );
+    assert_eq!(doc4["summary"]["scan"]["cached"], 2, "{}", doc4["summary"]);
+    assert_eq!(doc3["findings"], doc["findings"]);
+    assert_eq!(doc4["findings"], doc["findings"]);
 }

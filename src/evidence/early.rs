@@ -1,0 +1,277 @@
+//! Evidence stage, head start: scan the registry packages that `Cargo.lock` names while
+//! `cargo metadata` is still running.
+//!
+//! `cargo metadata` takes a good part of a second on a large workspace and leaves a core idle;
+//! the registry packages it will report are, almost always, the ones the lockfile pins, already
+//! unpacked under `$CARGO_HOME/registry/src/`. Their file pass (the expensive part of the deep
+//! scan) does not depend on anything the graph says, so it can start first.
+//!
+//! Nothing here is trusted: a head-start scan is used only for a package that `cargo metadata`
+//! then reports with the same name, version, registry source and directory, and whose directory
+//! does not hold the target directory. Everything else (a lockfile cargo rewrites, packages of
+//! platforms or features not screened, a registry directory that is ambiguous or missing) is
+//! scanned the normal way or thrown away. The build script's directives are added afterwards,
+//! from the path `cargo metadata` gives.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use camino::{Utf8Path, Utf8PathBuf};
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use super::cache::Cache;
+use super::deep::{PackageScan, Scanner};
+use crate::graph::SourceKind;
+use crate::matching::Matcher;
+
+/// A registry package pinned by the lockfile, with its unpacked directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locked {
+    pub name: String,
+    pub version: String,
+    /// The lockfile's `source`, as `cargo metadata` reports it (`registry+https://…`).
+    pub source: String,
+    pub dir: Utf8PathBuf,
+}
+
+/// The scans made ahead of the graph, by package directory.
+#[derive(Default)]
+pub struct HeadStart {
+    scans: Mutex<HashMap<Utf8PathBuf, (Locked, PackageScan)>>,
+    /// How many packages were scanned ahead.
+    pub scanned: usize,
+}
+
+impl HeadStart {
+    /// The head-start scan of the package at `dir`, if one was made for exactly this package.
+    pub fn take(
+        &self,
+        name: &str,
+        version: &str,
+        source: &SourceKind,
+        dir: &Utf8Path,
+        target_dir: &Utf8Path,
+    ) -> Option<PackageScan> {
+        let SourceKind::Registry { url } = source else {
+            return None;
+        };
+        if target_dir.starts_with(dir) {
+            return None; // the normal scan prunes the target directory; this one did not
+        }
+        let mut scans = self.scans.lock().ok()?;
+        let (locked, _) = scans.get(dir)?;
+        if locked.name != name || locked.version != version || &locked.source != url {
+            return None;
+        }
+        scans.remove(dir).map(|(_, scan)| scan)
+    }
+}
+
+#[derive(Deserialize)]
+struct Lockfile {
+    #[serde(default)]
+    package: Vec<LockedEntry>,
+}
+
+#[derive(Deserialize)]
+struct LockedEntry {
+    name: String,
+    version: String,
+    source: Option<String>,
+}
+
+/// The lockfile cargo will use for `manifest_path` (or the current directory): the first
+/// `Cargo.lock` found going up from the manifest's directory.
+pub fn find_lockfile(manifest_path: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
+    let start = match manifest_path {
+        Some(m) => m.canonicalize_utf8().ok()?.parent()?.to_path_buf(),
+        None => Utf8PathBuf::from_path_buf(std::env::current_dir().ok()?).ok()?,
+    };
+    start
+        .ancestors()
+        .map(|d| d.join("Cargo.lock"))
+        .find(|p| p.is_file())
+}
+
+/// The registry packages `lockfile` pins, each with the one directory under
+/// `cargo_home/registry/src/*/` that holds it unpacked. Packages not unpacked yet, or unpacked
+/// under more than one registry, are left out. `None` if the lockfile cannot be read.
+pub fn locked_registry_packages(lockfile: &Utf8Path, cargo_home: &Utf8Path) -> Option<Vec<Locked>> {
+    let text = std::fs::read_to_string(lockfile).ok()?;
+    let lock: Lockfile = toml::from_str(&text).ok()?;
+    let registries: Vec<Utf8PathBuf> = std::fs::read_dir(cargo_home.join("registry").join("src"))
+        .ok()?
+        .filter_map(|e| Utf8PathBuf::from_path_buf(e.ok()?.path()).ok())
+        .collect();
+    let mut out = Vec::new();
+    for p in lock.package {
+        let Some(source) = p.source else { continue };
+        if !(source.starts_with("registry+") || source.starts_with("sparse+")) {
+            continue;
+        }
+        let unpacked = format!("{}-{}", p.name, p.version);
+        let mut dirs = registries
+            .iter()
+            .map(|r| r.join(&unpacked))
+            .filter(|d| d.join("Cargo.toml").is_file());
+        let (Some(dir), None) = (dirs.next(), dirs.next()) else {
+            continue;
+        };
+        out.push(Locked {
+            name: p.name,
+            version: p.version,
+            source,
+            dir,
+        });
+    }
+    Some(out)
+}
+
+/// Scans the file pass of every package in `locked` that `cache` does not already hold,
+/// stopping early when `cancel` is set (the graph failed to load).
+pub fn scan(
+    locked: Vec<Locked>,
+    scanner: &Scanner,
+    matcher: &Matcher,
+    cache: &Cache,
+    cancel: &AtomicBool,
+) -> HeadStart {
+    let scans: HashMap<Utf8PathBuf, (Locked, PackageScan)> = locked
+        .into_par_iter()
+        .filter_map(|l| {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            let source = SourceKind::Registry {
+                url: l.source.clone(),
+            };
+            let cached = cache
+                .key(&l.name, &l.version, &source, &l.dir)
+                .is_some_and(|k| cache.contains(&k));
+            if cached {
+                return None;
+            }
+            let mut scan = scanner.scan_files(&l.dir, &[]);
+            scan.evidence
+                .retain(|e| !matcher.match_evidence(e).is_empty());
+            Some((l.dir.clone(), (l, scan)))
+        })
+        .collect();
+    HeadStart {
+        scanned: scans.len(),
+        scans: Mutex::new(scans),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Utf8Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn finds_unpacked_registry_packages_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(tmp.path()).unwrap();
+        let home = root.join("cargo-home");
+        let src = home.join("registry/src");
+        write(&src.join("index.crates.io-1/alpha-1.0.0/Cargo.toml"), "");
+        write(&src.join("index.crates.io-1/both-2.0.0/Cargo.toml"), "");
+        write(&src.join("other.example-2/both-2.0.0/Cargo.toml"), "");
+        let ws = root.join("ws");
+        write(&ws.join("member/Cargo.toml"), "");
+        write(
+            &ws.join("Cargo.lock"),
+            r#"version = 4
+
+[[package]]
+name = "alpha"
+version = "1.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "both"
+version = "2.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "not-unpacked"
+version = "0.1.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "from-git"
+version = "0.1.0"
+source = "git+https://example.org/x.git#0123456789abcdef"
+
+[[package]]
+name = "member"
+version = "0.1.0"
+"#,
+        );
+        let lock = find_lockfile(Some(&ws.join("member/Cargo.toml"))).unwrap();
+        assert_eq!(lock, ws.canonicalize_utf8().unwrap().join("Cargo.lock"));
+        let locked = locked_registry_packages(&lock, &home).unwrap();
+        assert_eq!(
+            locked,
+            vec![Locked {
+                name: "alpha".into(),
+                version: "1.0.0".into(),
+                source: "registry+https://github.com/rust-lang/crates.io-index".into(),
+                dir: src.join("index.crates.io-1/alpha-1.0.0"),
+            }]
+        );
+        // A lockfile that is not TOML, or a cargo home without registry sources: no head start.
+        write(&ws.join("Cargo.lock"), "[[package]\n");
+        assert_eq!(locked_registry_packages(&lock, &home), None);
+        assert_eq!(locked_registry_packages(&lock, &root.join("nowhere")), None);
+    }
+
+    #[test]
+    fn a_head_start_scan_is_used_only_for_the_same_package() {
+        let dir = Utf8PathBuf::from("/home/u/.cargo/registry/src/i-1/alpha-1.0.0");
+        let url = "registry+https://github.com/rust-lang/crates.io-index".to_string();
+        let locked = Locked {
+            name: "alpha".into(),
+            version: "1.0.0".into(),
+            source: url.clone(),
+            dir: dir.clone(),
+        };
+        let scan = PackageScan {
+            files: 7,
+            ..Default::default()
+        };
+        let hs = HeadStart {
+            scans: Mutex::new(HashMap::from([(dir.clone(), (locked, scan))])),
+            scanned: 1,
+        };
+        let reg = SourceKind::Registry { url: url.clone() };
+        let target = Utf8Path::new("/work/ws/target");
+        assert!(hs.take("alpha", "1.0.1", &reg, &dir, target).is_none());
+        assert!(hs.take("beta", "1.0.0", &reg, &dir, target).is_none());
+        let other = SourceKind::Registry {
+            url: "sparse+https://other.example/".into(),
+        };
+        assert!(hs.take("alpha", "1.0.0", &other, &dir, target).is_none());
+        let git = SourceKind::Git { url };
+        assert!(hs.take("alpha", "1.0.0", &git, &dir, target).is_none());
+        // A target directory inside the package: the head start did not prune it.
+        assert!(
+            hs.take("alpha", "1.0.0", &reg, &dir, &dir.join("target"))
+                .is_none()
+        );
+        assert_eq!(
+            hs.take("alpha", "1.0.0", &reg, &dir, target).unwrap().files,
+            7
+        );
+        assert!(
+            hs.take("alpha", "1.0.0", &reg, &dir, target).is_none(),
+            "taken once"
+        );
+    }
+}
