@@ -454,10 +454,7 @@ pub fn parse_url_like(s: &str) -> Option<(String, Vec<String>)> {
         .or_else(|| s.strip_prefix("sparse+"))
         .or_else(|| s.strip_prefix("git+"))
         .unwrap_or(s);
-    let (rest, scp) = match s.split_once("://") {
-        Some((_, rest)) => (rest, false),
-        None => (s, true),
-    };
+    let rest = s.split_once("://").map_or(s, |(_, rest)| rest);
     // Cut the query and fragment.
     let rest = rest.split(['?', '#']).next().unwrap_or(rest);
     let (authority, path) = match rest.find('/') {
@@ -468,10 +465,17 @@ pub fn parse_url_like(s: &str) -> Option<(String, Vec<String>)> {
         .rsplit_once('@')
         .map(|(_, h)| h)
         .unwrap_or(authority);
-    // scp-like `host:owner/repo`: the colon separates host and path, not a port.
-    let (host, path) = if scp && !authority.starts_with('[') {
+    // scp-like `host:owner/repo`: the colon separates host and path, not a port. Written after
+    // a scheme too (`ssh://git@github.com:Owner/repo`, which git itself refuses but people
+    // write), it is read the same way: a port is digits only.
+    let (host, path) = if authority.starts_with('[') {
+        (
+            authority.split_inclusive(']').next().unwrap_or(authority),
+            path.to_string(),
+        )
+    } else {
         match authority.split_once(':') {
-            Some((h, first)) if !first.chars().all(|c| c.is_ascii_digit()) || first.is_empty() => {
+            Some((h, first)) if !first.is_empty() && !first.chars().all(|c| c.is_ascii_digit()) => {
                 let joined = if path.is_empty() {
                     first.to_string()
                 } else {
@@ -482,16 +486,6 @@ pub fn parse_url_like(s: &str) -> Option<(String, Vec<String>)> {
             Some((h, _port)) => (h, path.to_string()),
             None => (authority, path.to_string()),
         }
-    } else if authority.starts_with('[') {
-        (
-            authority.split_inclusive(']').next().unwrap_or(authority),
-            path.to_string(),
-        )
-    } else {
-        (
-            authority.split(':').next().unwrap_or(authority),
-            path.to_string(),
-        )
     };
     let host = normalize_host(host)?;
     if !host.contains('.') && host != "localhost" && !host.starts_with('[') {

@@ -302,6 +302,7 @@ fn punycode_percent_encoded_and_ssh_urls() {
         "https://%6Baspersky.com/sdk",
         "git+ssh://git@github.com/KasperskyLab/engine.git",
         "ssh://git@github.com:22/KasperskyLab/engine",
+        "ssh://git@github.com:KasperskyLab/engine",
         "git@github.com:KasperskyLab/engine.git",
     ] {
         let ws = Ws::new(&format!("repository = {}", toml_string(repo)));

@@ -108,6 +108,23 @@ fn urls() {
         p("git@github.com:KasperskyLab/x.git"),
         want("github.com", "KasperskyLab/x")
     );
+    // The scp-like colon after a scheme: a path, unless it is a port (digits only).
+    assert_eq!(
+        p("ssh://git@github.com:KasperskyLab/x.git"),
+        want("github.com", "KasperskyLab/x")
+    );
+    assert_eq!(
+        p("git+ssh://git@github.com:KasperskyLab"),
+        want("github.com", "KasperskyLab")
+    );
+    assert_eq!(
+        p("https://github.com:/KasperskyLab/x"),
+        want("github.com", "KasperskyLab/x")
+    );
+    assert_eq!(
+        p("git@github.com:/KasperskyLab/x"),
+        want("github.com", "KasperskyLab/x")
+    );
     assert_eq!(
         p("registry+https://github.com/rust-lang/crates.io-index"),
         want("github.com", "rust-lang/crates.io-index")
