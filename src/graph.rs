@@ -327,8 +327,9 @@ pub fn screen<'g>(
         .collect();
 
     // Shortest paths: first over what ships, then over everything for the dev-only rest.
+    let full_edges = edges(&full);
     let mut paths = bfs(&member_ids, &edges(&shipped));
-    for (id, p) in bfs(&member_ids, &edges(&full)) {
+    for (id, p) in bfs(&member_ids, &full_edges) {
         paths.entry(id).or_insert(p);
     }
 
@@ -360,13 +361,9 @@ pub fn screen<'g>(
                     edge: None,
                 }]
             });
-        let dir = meta
-            .manifest_path()
-            .parent()
-            .map(Utf8Path::to_path_buf)
-            .unwrap_or_default();
+        let (source, dir) = place(&meta, cargo_home.as_deref());
         packages.push(ScreenedPackage {
-            source: source_kind(&meta, &dir, cargo_home.as_deref()),
+            source,
             meta,
             kind,
             dir,
@@ -381,7 +378,7 @@ pub fn screen<'g>(
         ))
     });
     let mut parents: HashMap<&PackageId, Vec<(&PackageId, &str, DepKind)>> = HashMap::new();
-    for (from, out) in edges(&full) {
+    for (from, out) in full_edges {
         for e in out {
             parents
                 .entry(e.link.to().id())
@@ -604,6 +601,20 @@ pub fn cargo_home() -> Option<Utf8PathBuf> {
     }
     let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
     Utf8PathBuf::from_path_buf(std::path::PathBuf::from(home).join(".cargo")).ok()
+}
+
+/// Where a package comes from and the directory that holds it (that of its `Cargo.toml`).
+/// `cargo_home` is [`cargo_home`], looked up once by the caller.
+pub fn place(
+    meta: &PackageMetadata<'_>,
+    cargo_home: Option<&Utf8Path>,
+) -> (SourceKind, Utf8PathBuf) {
+    let dir = meta
+        .manifest_path()
+        .parent()
+        .map(Utf8Path::to_path_buf)
+        .unwrap_or_default();
+    (source_kind(meta, &dir, cargo_home), dir)
 }
 
 fn source_kind(

@@ -26,9 +26,9 @@ pub mod matching;
 pub mod policy;
 pub mod report;
 
-use std::time::{Duration, Instant};
-
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use guppy::graph::BuildTargetId;
@@ -44,7 +44,7 @@ use crate::evidence::cache::Cache;
 use crate::evidence::deep::{BinaryItem, PackageScan, Scanner, Skipped};
 use crate::evidence::early::HeadStart;
 use crate::graph::{PathStep, ScreenedPackage};
-use crate::matching::Matcher;
+use crate::matching::{Match, Matcher};
 use crate::policy::config::Waiver;
 use crate::policy::{Finding, PackageRef, Policy, Verdict};
 
@@ -227,8 +227,6 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
             e.head.scanned
         ));
     }
-    let screened = graph::screen(&graph, &plan.graph)?;
-    lap("feature resolution and paths");
     let target_dir: Utf8PathBuf = graph.workspace().target_directory().to_path_buf();
     let real_cache = cache_path(&graph, &plan);
     let (cache, head) = match early {
@@ -236,16 +234,28 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         Some(Early { head, .. }) => (Cache::open(real_cache, &salt), head),
         None => (Cache::open(real_cache, &salt), HeadStart::default()),
     };
+    // What needs no resolved build (manifest evidence and its matches, cached scans) is
+    // prepared for every package on one core while the other resolves features and paths.
+    let (screened, mut prepared) = rayon::join(
+        || graph::screen(&graph, &plan.graph),
+        || prepare_all(&graph, &matcher, scanner.as_ref().map(|_| &cache)),
+    );
+    let screened = screened?;
+    lap("feature resolution and paths, manifest evidence and cached scans");
     let prune = vec![target_dir.clone()];
     let progress = report::Progress::new(
         screened.packages.len() as u64,
         scanner.is_some() && plan.verbosity != Verbosity::Quiet,
     );
 
-    let results: Vec<PackageResult> = screened
+    let work: Vec<(&ScreenedPackage<'_>, Option<Prepared>)> = screened
         .packages
-        .par_iter()
-        .map(|pkg| {
+        .iter()
+        .map(|pkg| (pkg, prepared.remove(pkg.meta.id())))
+        .collect();
+    let results: Vec<PackageResult> = work
+        .into_par_iter()
+        .map(|(pkg, prep)| {
             let deep = scanner.as_ref().map(|scanner| Deep {
                 scanner,
                 cache: &cache,
@@ -253,7 +263,11 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
                 target_dir: &target_dir,
                 prune: &prune,
             });
-            let r = screen_package(pkg, &plan, &matcher, deep, spec, &screened);
+            let prep = prep.unwrap_or_else(|| {
+                let cache = deep.as_ref().map(|d| d.cache);
+                prepare(&pkg.meta, &pkg.source, &pkg.dir, &matcher, cache)
+            });
+            let r = screen_package(pkg, prep, &plan, &matcher, deep, spec, &screened);
             progress.inc(pkg.meta.name());
             r
         })
@@ -318,6 +332,7 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         (&a.package.name, &a.package.version).cmp(&(&b.package.name, &b.package.version))
     });
     if cache.enabled() {
+        head.keep_unused(&cache);
         // The cache is an optimisation: failing to write it never fails the check.
         let _ = cache.save();
     }
@@ -433,31 +448,94 @@ fn head_start(
     Early { cache, head }
 }
 
+/// What is known of a package before the build is resolved.
+struct Prepared {
+    /// Its manifest evidence, and what of it matched.
+    evidence: Vec<Evidence>,
+    matches: Vec<Match>,
+    /// Its scan-cache key, and its cached scan when there is one.
+    key: Option<String>,
+    hit: Option<PackageScan>,
+}
+
+/// [`prepare`]s every package of the graph, screened or not, in parallel.
+fn prepare_all<'g>(
+    graph: &'g guppy::graph::PackageGraph,
+    matcher: &Matcher,
+    cache: Option<&Cache>,
+) -> HashMap<&'g guppy::PackageId, Prepared> {
+    let cargo_home = graph::cargo_home();
+    let packages: Vec<_> = graph.packages().collect();
+    packages
+        .into_par_iter()
+        .map(|meta| {
+            let (source, dir) = graph::place(&meta, cargo_home.as_deref());
+            (meta.id(), prepare(&meta, &source, &dir, matcher, cache))
+        })
+        .collect()
+}
+
+fn prepare(
+    meta: &guppy::graph::PackageMetadata<'_>,
+    source: &graph::SourceKind,
+    dir: &Utf8Path,
+    matcher: &Matcher,
+    cache: Option<&Cache>,
+) -> Prepared {
+    let evidence = evidence::manifest::collect(meta);
+    let matches = evidence
+        .iter()
+        .flat_map(|e| matcher.match_evidence(e))
+        .collect();
+    let key = cache.and_then(|c| c.key(meta.name(), &meta.version().to_string(), source, dir));
+    let hit = cache.zip(key.as_deref()).and_then(|(c, k)| c.get(k));
+    Prepared {
+        evidence,
+        matches,
+        key,
+        hit,
+    }
+}
+
 fn screen_package(
     pkg: &ScreenedPackage<'_>,
+    prep: Prepared,
     plan: &CheckPlan,
     matcher: &Matcher,
     deep: Option<Deep<'_>>,
     spec: Option<&ExplainSpec>,
     screened: &graph::Screened<'_>,
 ) -> PackageResult {
-    let mut evidence = evidence::manifest::collect(&pkg.meta);
+    let Prepared {
+        mut evidence,
+        mut matches,
+        key,
+        hit,
+    } = prep;
     let mut cached = false;
     let scan = deep.map(|deep| {
-        let name = pkg.meta.name();
-        let version = pkg.meta.version().to_string();
-        let key = deep.cache.key(name, &version, &pkg.source, &pkg.dir);
-        if let Some(hit) = key.as_deref().and_then(|k| deep.cache.get(k)) {
+        if let Some(hit) = hit {
             cached = true;
             return hit;
         }
+        let name = pkg.meta.name();
+        let version = pkg.meta.version().to_string();
         let build_script = pkg
             .meta
             .build_target(&BuildTargetId::BuildScript)
             .map(|t| t.path().to_path_buf());
-        let mut scan = deep
-            .head
-            .take(name, &version, &pkg.source, &pkg.dir, deep.target_dir)
+        // The file pass: kept from an earlier run's head start, made by this run's, or now.
+        let kept = key
+            .as_deref()
+            .filter(|_| matches!(pkg.source, graph::SourceKind::Registry { .. }))
+            .filter(|_| !deep.target_dir.starts_with(&pkg.dir))
+            .and_then(|k| deep.cache.get(&Cache::files_key(k)));
+        cached = kept.is_some();
+        let mut scan = kept
+            .or_else(|| {
+                deep.head
+                    .take(name, &version, &pkg.source, &pkg.dir, deep.target_dir)
+            })
             .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
         deep.scanner
             .add_build_script(&mut scan, &pkg.dir, build_script.as_deref());
@@ -471,6 +549,9 @@ fn screen_package(
         scan
     });
     if let Some(scan) = &scan {
+        for e in &scan.evidence {
+            matches.extend(matcher.match_evidence(e));
+        }
         evidence.extend(scan.evidence.iter().cloned());
     }
     let package = PackageRef {
@@ -480,9 +561,8 @@ fn screen_package(
         kind: pkg.kind,
         source: pkg.source.clone(),
     };
-    let mut findings: Vec<Finding> = evidence
-        .iter()
-        .flat_map(|e| matcher.match_evidence(e))
+    let mut findings: Vec<Finding> = matches
+        .into_iter()
         .map(|m| {
             policy::decide(
                 &plan.policy,

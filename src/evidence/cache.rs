@@ -94,6 +94,14 @@ impl Cache {
         Some(hex::encode(h.finalize()))
     }
 
+    /// The key under which the file pass of a package is kept on its own, without its build
+    /// script: what the head start scanned for a package the graph then did not screen (another
+    /// platform's, an unused feature's), so the next run neither rescans it ahead nor, if the
+    /// package is screened then, reads its files again.
+    pub fn files_key(key: &str) -> String {
+        format!("{key}:files")
+    }
+
     /// Whether the cache read from disk holds `key`.
     pub fn contains(&self, key: &str) -> bool {
         self.old.contains_key(key)

@@ -67,6 +67,17 @@ impl HeadStart {
         }
         scans.remove(dir).map(|(_, scan)| scan)
     }
+
+    /// Keeps the file passes nobody took in `cache`, under [`Cache::files_key`].
+    pub fn keep_unused(self, cache: &Cache) {
+        let scans = self.scans.into_inner().unwrap_or_default();
+        for (locked, scan) in scans.into_values() {
+            let source = SourceKind::Registry { url: locked.source };
+            if let Some(key) = cache.key(&locked.name, &locked.version, &source, &locked.dir) {
+                cache.put(Cache::files_key(&key), &scan);
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -129,7 +140,8 @@ pub fn locked_registry_packages(lockfile: &Utf8Path, cargo_home: &Utf8Path) -> O
     Some(out)
 }
 
-/// Scans the file pass of every package in `locked` that `cache` does not already hold,
+/// Scans the file pass of every package in `locked` that `cache` does not already hold (whole
+/// or as a file pass alone),
 /// stopping early when `cancel` is set (the graph failed to load).
 pub fn scan(
     locked: Vec<Locked>,
@@ -149,7 +161,7 @@ pub fn scan(
             };
             let cached = cache
                 .key(&l.name, &l.version, &source, &l.dir)
-                .is_some_and(|k| cache.contains(&k));
+                .is_some_and(|k| cache.contains(&k) || cache.contains(&Cache::files_key(&k)));
             if cached {
                 return None;
             }

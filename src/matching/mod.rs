@@ -9,6 +9,7 @@
 pub mod normalize;
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -198,6 +199,25 @@ pub struct Matcher {
     domains: Vec<DomainPattern>,
     orgs: Vec<OrgPattern>,
     needles: Vec<String>,
+    /// Texts already seen to match nothing, each with a bit per (shape, role) it was read as.
+    /// Manifests repeat the same registry URL, licence, categories and authors, and notices the
+    /// same few lines, from package to package; what matched is never remembered, so every
+    /// match is made afresh and carries its own evidence.
+    misses: Mutex<HashMap<String, u8>>,
+}
+
+/// The most texts [`Matcher::misses`] remembers (a bound on its memory, not on matching).
+const MAX_MISSES: usize = 100_000;
+
+/// The bit of [`Matcher::misses`] for reading a text as `shape` in `role`.
+fn miss_bit(shape: Shape, role: Role) -> u8 {
+    let shape = match shape {
+        Shape::Author => 0,
+        Shape::Url => 1,
+        Shape::Subject => 2,
+        Shape::Text => 3,
+    };
+    1 << (shape * 2 + u8::from(role == Role::Mention))
 }
 
 impl Matcher {
@@ -209,6 +229,7 @@ impl Matcher {
             domains: Vec::new(),
             orgs: Vec::new(),
             needles: Vec::new(),
+            misses: Mutex::new(HashMap::new()),
         };
         for (li, list) in lists.iter().enumerate() {
             for e in &list.entities {
@@ -358,6 +379,23 @@ impl Matcher {
 
     /// Every match of one piece of evidence, deduplicated per identifier, strongest first.
     pub fn match_evidence(&self, ev: &Evidence) -> Vec<Match> {
+        let text = ev.text.as_str();
+        let bit = miss_bit(ev.shape, ev.role);
+        let missed = |m: &HashMap<String, u8>| m.get(text).is_some_and(|b| b & bit != 0);
+        if self.misses.lock().is_ok_and(|m| missed(&m)) {
+            return Vec::new();
+        }
+        let out = self.match_afresh(ev);
+        if out.is_empty()
+            && let Ok(mut m) = self.misses.lock()
+            && (m.len() < MAX_MISSES || m.contains_key(text))
+        {
+            *m.entry(text.to_string()).or_default() |= bit;
+        }
+        out
+    }
+
+    fn match_afresh(&self, ev: &Evidence) -> Vec<Match> {
         let mut out = Vec::new();
         let text = ev.text.as_str();
         match ev.shape {

@@ -119,3 +119,32 @@ fn needles_cover_latin_cyrillic_and_domains() {
         assert!(n.iter().any(|x| x == want), "{want} not in {n:?}");
     }
 }
+
+/// The memo of texts that matched nothing is per shape and role, and never answers for a match:
+/// the same text read another way still matches, and a repeated match carries its own evidence.
+#[test]
+fn remembered_misses_are_per_shape_and_never_hide_a_match() {
+    let m = matcher();
+    let text = "ssh://git@github.com:KasperskyLab/engine.git";
+    let as_subject = Evidence::new("signer", Attribution, Subject, text);
+    let as_url = Evidence::new("repository", Attribution, Url, text);
+    assert!(m.match_evidence(&as_subject).is_empty());
+    let first = m.match_evidence(&as_url);
+    assert!(!first.is_empty());
+    assert!(m.match_evidence(&as_subject).is_empty());
+    assert_eq!(m.match_evidence(&as_url), first);
+    let other_field = Evidence::new("homepage", Attribution, Url, text);
+    let again = m.match_evidence(&other_field);
+    assert_eq!(again.len(), first.len());
+    assert!(again.iter().all(|x| x.evidence.field == "homepage"));
+    // A miss remembered as a mention is not a miss remembered as an attribution, and the
+    // other way round; a plain miss stays a miss.
+    let plain = Evidence::new("description", M, Text, "A fast JSON parser");
+    assert!(m.match_evidence(&plain).is_empty());
+    assert!(m.match_evidence(&plain).is_empty());
+    assert_eq!(
+        m.misses.lock().unwrap().get("A fast JSON parser"),
+        Some(&miss_bit(Text, M))
+    );
+    assert_ne!(miss_bit(Text, M), miss_bit(Text, Attribution));
+}

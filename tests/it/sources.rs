@@ -153,12 +153,12 @@ fn registry_package_is_deep_scanned_ahead_of_the_graph() {
     .unwrap();
     std::fs::write(
         ws.join("Cargo.toml"),
-        "[package]\nname = \"product\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nav-sdk-bundle = \"1\"\n",
+        "[package]\nname = \"product\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nav-sdk-bundle = { version = \"1\", optional = true }\n\n[features]\ndefault = [\"av\"]\nav = [\"dep:av-sdk-bundle\"]\n",
     )
     .unwrap();
     std::fs::write(ws.join("src/lib.rs"), "").unwrap();
     let manifest = ws.join("Cargo.toml");
-    let check = |extra: &[&str]| -> (Run, serde_json::Value) {
+    let check_in = |target: &str, extra: &[&str]| -> (Run, serde_json::Value) {
         let out = cmd()
             .args([
                 "--manifest-path",
@@ -170,7 +170,7 @@ fn registry_package_is_deep_scanned_ahead_of_the_graph() {
             ])
             .args(extra)
             .env("CARGO_HOME", tmp.path().join("cargo-home"))
-            .env("CARGO_TARGET_DIR", tmp.path().join("target"))
+            .env("CARGO_TARGET_DIR", tmp.path().join(target))
             .env("ENTITYCHECK_TIMINGS", "1")
             .output()
             .unwrap();
@@ -182,6 +182,7 @@ fn registry_package_is_deep_scanned_ahead_of_the_graph() {
             .retain(|k, _| !k.starts_with("elapsed"));
         (r, doc)
     };
+    let check = |extra: &[&str]| check_in("target", extra);
 
     // First run: no lockfile yet, so no head start; cargo unpacks the crate.
     let (first, doc) = check(&["--no-cache"]);
@@ -227,4 +228,35 @@ fn registry_package_is_deep_scanned_ahead_of_the_graph() {
     assert_eq!(doc4["summary"]["scan"]["cached"], 2, "{}", doc4["summary"]);
     assert_eq!(doc3["findings"], doc["findings"]);
     assert_eq!(doc4["findings"], doc["findings"]);
+
+    // A package the lockfile pins but this build leaves out (its feature is off) is scanned
+    // ahead all the same; the cache keeps that file pass, so the next run does not scan it
+    // again, and a build that does include it reads none of its files.
+    let off = ["--no-default-features"];
+    let (unscreened, doc5) = check_in("target-2", &off);
+    assert_eq!(unscreened.code, 0, "{}", unscreened.stderr);
+    assert!(
+        unscreened
+            .stderr
+            .contains("head start: 1 registry packages"),
+        "{}",
+        unscreened.stderr
+    );
+    assert_eq!(doc5["findings"], serde_json::json!([]));
+    let (again, _) = check_in("target-2", &off);
+    assert!(
+        again.stderr.contains("head start: 0 registry packages"),
+        "{}",
+        again.stderr
+    );
+    let (included, doc6) = check_in("target-2", &[]);
+    assert!(
+        included.stderr.contains("head start: 0 registry packages"),
+        "{}",
+        included.stderr
+    );
+    // Both from the cache: the member as scanned by the earlier runs, the bundle from its kept
+    // file pass (scanned afresh, it would not count).
+    assert_eq!(doc6["summary"]["scan"]["cached"], 2, "{}", doc6["summary"]);
+    assert_eq!(doc6["findings"], doc["findings"]);
 }
