@@ -229,10 +229,19 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
     }
     let target_dir: Utf8PathBuf = graph.workspace().target_directory().to_path_buf();
     let real_cache = cache_path(&graph, &plan);
+    // The lockfile cargo used: the head start's guess is kept only if it was that one.
+    let lockfile = graph.workspace().root().join("Cargo.lock");
     let (cache, head) = match early {
-        Some(Early { cache, head }) if cache.is_at(real_cache.as_deref()) => (cache, head),
-        Some(Early { head, .. }) => (Cache::open(real_cache, &salt), head),
-        None => (Cache::open(real_cache, &salt), HeadStart::default()),
+        Some(Early {
+            cache,
+            head,
+            lockfile: Some(guess),
+        }) if cache.is_at(real_cache.as_deref()) && guess == lockfile => (cache, head),
+        Some(Early { head, .. }) => (open_cache(real_cache, &salt, &lockfile), head),
+        None => (
+            open_cache(real_cache, &salt, &lockfile),
+            HeadStart::default(),
+        ),
     };
     // What needs no resolved build (manifest evidence and its matches, cached scans) is
     // prepared for every package on one core while the other resolves features and paths.
@@ -387,10 +396,12 @@ struct Deep<'a> {
     prune: &'a [Utf8PathBuf],
 }
 
-/// What the head start left: the cache it opened and the packages it scanned.
+/// What the head start left: the cache it opened, the packages it scanned, and the lockfile it
+/// read them (and the cache's checksums) from.
 struct Early {
     cache: Cache,
     head: HeadStart,
+    lockfile: Option<Utf8PathBuf>,
 }
 
 /// Where the scan cache of `graph` lives (none: caching off).
@@ -437,15 +448,35 @@ fn head_start(
     salt: &str,
     cancel: &AtomicBool,
 ) -> Early {
-    let cache = Cache::open(early_cache_path(plan), salt);
-    let locked = evidence::early::find_lockfile(plan.graph.manifest_path.as_deref())
-        .zip(graph::cargo_home())
-        .and_then(|(lock, home)| evidence::early::locked_registry_packages(&lock, &home));
+    let lockfile = evidence::early::find_lockfile(plan.graph.manifest_path.as_deref());
+    let entries = lockfile
+        .as_deref()
+        .and_then(evidence::early::read_lockfile)
+        .unwrap_or_default();
+    let cache = Cache::open(early_cache_path(plan), salt)
+        .with_checksums(evidence::early::checksums(&entries));
+    let locked = graph::cargo_home()
+        .and_then(|home| evidence::early::locked_registry_packages(&entries, &home));
     let head = match locked {
         Some(locked) => evidence::early::scan(locked, scanner, matcher, &cache, cancel),
         None => HeadStart::default(),
     };
-    Early { cache, head }
+    Early {
+        cache,
+        head,
+        lockfile,
+    }
+}
+
+/// The scan cache at `path`, keyed with the checksums of `lockfile`.
+fn open_cache(path: Option<Utf8PathBuf>, salt: &str, lockfile: &Utf8Path) -> Cache {
+    let checksums = match path {
+        Some(_) => evidence::early::read_lockfile(lockfile)
+            .map(|entries| evidence::early::checksums(&entries))
+            .unwrap_or_default(),
+        None => Default::default(),
+    };
+    Cache::open(path, salt).with_checksums(checksums)
 }
 
 /// What is known of a package before the build is resolved.

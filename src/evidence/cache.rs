@@ -1,17 +1,19 @@
 //! Evidence stage, scan cache: what the deep scan found per package, kept between runs so a
 //! second run re-reads nothing that did not change.
 //!
-//! Registry packages are immutable once published (keyed by source, name and version), git
-//! packages are pinned to a commit (the `#sha` of their source URL), and vendored packages
-//! carry cargo's checksum of their contents. Path and workspace packages change under the
-//! developer's hands, so they are keyed by a fingerprint of every file's path, size and
-//! modification time: a `stat`, not a read. Every key also includes the tool version and a
-//! digest of the prefilter and limits, so a new entity list or tool version rescans.
+//! Registry packages are keyed by source, name, version and the checksum `Cargo.lock` records
+//! for their `.crate` (crates.io versions are immutable; some private registries let a version
+//! be published again), git packages by the commit they are pinned to (the `#sha` of their
+//! source URL), and vendored packages by cargo's checksum of their contents. Path and workspace
+//! packages change under the developer's hands, so they are keyed by a fingerprint of every
+//! file's path, size and modification time: a `stat`, not a read. Every key also includes the
+//! tool version and a digest of the prefilter and limits, so a new entity list or tool version
+//! rescans.
 //!
 //! The cache is one JSON file under cargo's target directory, replaced atomically. It is an
 //! optimisation: an unreadable or corrupt cache is ignored and rebuilt.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use camino::{Utf8Path, Utf8PathBuf};
@@ -22,7 +24,7 @@ use super::deep::PackageScan;
 use crate::graph::SourceKind;
 
 /// Bumped whenever [`PackageScan`] or the key scheme changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Entries kept at most; the oldest-keyed beyond this are dropped.
 const MAX_ENTRIES: usize = 50_000;
 
@@ -35,6 +37,8 @@ struct File {
 pub struct Cache {
     path: Option<Utf8PathBuf>,
     salt: String,
+    /// The lockfile's checksums of registry packages, by [`Cache::checksum_key`].
+    checksums: HashMap<String, String>,
     old: BTreeMap<String, PackageScan>,
     new: Mutex<BTreeMap<String, PackageScan>>,
 }
@@ -54,7 +58,20 @@ impl Cache {
             salt: format!("{}:{FORMAT}:{salt}", env!("CARGO_PKG_VERSION")),
             old,
             new: Mutex::new(BTreeMap::new()),
+            checksums: HashMap::new(),
         }
+    }
+
+    /// Keys registry packages by their lockfile checksum too (name, version and checksum), so
+    /// a registry that lets a version be published again (some private ones do) rescans it.
+    pub fn with_checksums(mut self, checksums: HashMap<String, String>) -> Cache {
+        self.checksums = checksums;
+        self
+    }
+
+    /// How [`Cache::with_checksums`] looks a package up.
+    pub fn checksum_key(name: &str, version: &str, source: &str) -> String {
+        format!("{name} {version} {source}")
     }
 
     pub fn enabled(&self) -> bool {
@@ -73,7 +90,10 @@ impl Cache {
             return None;
         }
         let identity = match source {
-            SourceKind::Registry { url } => format!("registry:{url}"),
+            SourceKind::Registry { url } => {
+                let checksum = self.checksums.get(&Cache::checksum_key(name, version, url));
+                format!("registry:{url}:{}", checksum.map_or("-", String::as_str))
+            }
             SourceKind::Git { url } if url.contains('#') => format!("git:{url}"),
             SourceKind::Vendored { url } => {
                 let sum = std::fs::read(dir.join(".cargo-checksum.json")).ok()?;
@@ -214,6 +234,37 @@ mod tests {
             .unwrap();
         assert_ne!(key, key2);
         assert!(c2.get(&key2).is_none());
+    }
+
+    #[test]
+    fn registry_keys_carry_the_lockfile_checksum() {
+        let url = "registry+https://example/index";
+        let src = SourceKind::Registry { url: url.into() };
+        let with = |sum: Option<&str>| {
+            let sums = sum
+                .map(|s| HashMap::from([(Cache::checksum_key("a", "1.0.0", url), s.to_string())]))
+                .unwrap_or_default();
+            let c = Cache::open(Some("/nowhere/c.json".into()), "s").with_checksums(sums);
+            c.key("a", "1.0.0", &src, Utf8Path::new("/nowhere"))
+                .unwrap()
+        };
+        assert_eq!(with(Some("aa")), with(Some("aa")));
+        assert_ne!(
+            with(Some("aa")),
+            with(Some("bb")),
+            "republished: another key"
+        );
+        assert_ne!(with(Some("aa")), with(None));
+        // Another package's checksum does not change this one's key.
+        let c = Cache::open(Some("/nowhere/c.json".into()), "s").with_checksums(HashMap::from([(
+            Cache::checksum_key("b", "1.0.0", url),
+            "aa".to_string(),
+        )]));
+        assert_eq!(
+            c.key("a", "1.0.0", &src, Utf8Path::new("/nowhere"))
+                .unwrap(),
+            with(None)
+        );
     }
 
     #[test]

@@ -86,11 +86,31 @@ struct Lockfile {
     package: Vec<LockedEntry>,
 }
 
-#[derive(Deserialize)]
-struct LockedEntry {
-    name: String,
-    version: String,
-    source: Option<String>,
+/// A package as `Cargo.lock` pins it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LockedEntry {
+    pub name: String,
+    pub version: String,
+    pub source: Option<String>,
+    /// The SHA-256 of the registry's `.crate` file (lockfile format 2 and later).
+    pub checksum: Option<String>,
+}
+
+/// The packages `lockfile` pins. `None` if it cannot be read or is not a lockfile.
+pub fn read_lockfile(lockfile: &Utf8Path) -> Option<Vec<LockedEntry>> {
+    let text = std::fs::read_to_string(lockfile).ok()?;
+    toml::from_str::<Lockfile>(&text).ok().map(|l| l.package)
+}
+
+/// The checksums the lockfile records, for [`Cache::with_checksums`].
+pub fn checksums(entries: &[LockedEntry]) -> HashMap<String, String> {
+    entries
+        .iter()
+        .filter_map(|e| {
+            let key = Cache::checksum_key(&e.name, &e.version, e.source.as_deref()?);
+            Some((key, e.checksum.clone()?))
+        })
+        .collect()
 }
 
 /// The lockfile cargo will use for `manifest_path` (or the current directory): the first
@@ -106,19 +126,20 @@ pub fn find_lockfile(manifest_path: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The registry packages `lockfile` pins, each with the one directory under
+/// The registry packages of a lockfile, each with the one directory under
 /// `cargo_home/registry/src/*/` that holds it unpacked. Packages not unpacked yet, or unpacked
-/// under more than one registry, are left out. `None` if the lockfile cannot be read.
-pub fn locked_registry_packages(lockfile: &Utf8Path, cargo_home: &Utf8Path) -> Option<Vec<Locked>> {
-    let text = std::fs::read_to_string(lockfile).ok()?;
-    let lock: Lockfile = toml::from_str(&text).ok()?;
+/// under more than one registry, are left out. `None` if there are no registry sources.
+pub fn locked_registry_packages(
+    entries: &[LockedEntry],
+    cargo_home: &Utf8Path,
+) -> Option<Vec<Locked>> {
     let registries: Vec<Utf8PathBuf> = std::fs::read_dir(cargo_home.join("registry").join("src"))
         .ok()?
         .filter_map(|e| Utf8PathBuf::from_path_buf(e.ok()?.path()).ok())
         .collect();
     let mut out = Vec::new();
-    for p in lock.package {
-        let Some(source) = p.source else { continue };
+    for p in entries {
+        let Some(source) = &p.source else { continue };
         if !(source.starts_with("registry+") || source.starts_with("sparse+")) {
             continue;
         }
@@ -131,9 +152,9 @@ pub fn locked_registry_packages(lockfile: &Utf8Path, cargo_home: &Utf8Path) -> O
             continue;
         };
         out.push(Locked {
-            name: p.name,
-            version: p.version,
-            source,
+            name: p.name.clone(),
+            version: p.version.clone(),
+            source: source.clone(),
             dir,
         });
     }
@@ -228,7 +249,8 @@ version = "0.1.0"
         );
         let lock = find_lockfile(Some(&ws.join("member/Cargo.toml"))).unwrap();
         assert_eq!(lock, ws.canonicalize_utf8().unwrap().join("Cargo.lock"));
-        let locked = locked_registry_packages(&lock, &home).unwrap();
+        let entries = read_lockfile(&lock).unwrap();
+        let locked = locked_registry_packages(&entries, &home).unwrap();
         assert_eq!(
             locked,
             vec![Locked {
@@ -239,9 +261,12 @@ version = "0.1.0"
             }]
         );
         // A lockfile that is not TOML, or a cargo home without registry sources: no head start.
+        assert_eq!(
+            locked_registry_packages(&entries, &root.join("nowhere")),
+            None
+        );
         write(&ws.join("Cargo.lock"), "[[package]\n");
-        assert_eq!(locked_registry_packages(&lock, &home), None);
-        assert_eq!(locked_registry_packages(&lock, &root.join("nowhere")), None);
+        assert!(read_lockfile(&lock).is_none());
     }
 
     #[test]

@@ -125,6 +125,33 @@ fn local_registry(root: &std::path::Path, name: &str, files: &[(&str, &str)]) {
     .unwrap();
 }
 
+/// A workspace `product` under `root/ws` whose crates.io source is replaced by the local
+/// registry at `registry`, with `deps` (its dependency and feature tables) in its manifest.
+fn registry_workspace(
+    root: &std::path::Path,
+    registry: &std::path::Path,
+    deps: &str,
+) -> std::path::PathBuf {
+    let ws = root.join("ws");
+    std::fs::create_dir_all(ws.join("src")).unwrap();
+    std::fs::create_dir_all(ws.join(".cargo")).unwrap();
+    std::fs::write(
+        ws.join(".cargo/config.toml"),
+        format!(
+            "[source.crates-io]\nreplace-with = \"local\"\n\n[source.local]\nlocal-registry = \"{}\"\n",
+            registry.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!("[package]\nname = \"product\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{deps}"),
+    )
+    .unwrap();
+    std::fs::write(ws.join("src/lib.rs"), "").unwrap();
+    ws
+}
+
 /// A crates.io package (served offline through a local registry that replaces crates.io): its
 /// unpacked source is deep-scanned, and from the second run on it is scanned from the lockfile
 /// while `cargo metadata` runs, with the same report; a warm cache then answers for it.
@@ -140,23 +167,11 @@ fn registry_package_is_deep_scanned_ahead_of_the_graph() {
             "Engine core\nCopyright (c) 2023 AO Kaspersky Lab. All rights reserved.\n",
         )],
     );
-    let ws = tmp.path().join("ws");
-    std::fs::create_dir_all(ws.join("src")).unwrap();
-    std::fs::create_dir_all(ws.join(".cargo")).unwrap();
-    std::fs::write(
-        ws.join(".cargo/config.toml"),
-        format!(
-            "[source.crates-io]\nreplace-with = \"local\"\n\n[source.local]\nlocal-registry = \"{}\"\n",
-            registry.display()
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        ws.join("Cargo.toml"),
-        "[package]\nname = \"product\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nav-sdk-bundle = { version = \"1\", optional = true }\n\n[features]\ndefault = [\"av\"]\nav = [\"dep:av-sdk-bundle\"]\n",
-    )
-    .unwrap();
-    std::fs::write(ws.join("src/lib.rs"), "").unwrap();
+    let ws = registry_workspace(
+        tmp.path(),
+        &registry,
+        "[dependencies]\nav-sdk-bundle = { version = \"1\", optional = true }\n\n[features]\ndefault = [\"av\"]\nav = [\"dep:av-sdk-bundle\"]\n",
+    );
     let manifest = ws.join("Cargo.toml");
     let check_in = |target: &str, extra: &[&str]| -> (Run, serde_json::Value) {
         let out = cmd()
@@ -259,4 +274,69 @@ fn registry_package_is_deep_scanned_ahead_of_the_graph() {
     // file pass (scanned afresh, it would not count).
     assert_eq!(doc6["summary"]["scan"]["cached"], 2, "{}", doc6["summary"]);
     assert_eq!(doc6["findings"], doc["findings"]);
+}
+
+/// A registry that lets a version be published again (some private ones do): the lockfile's
+/// checksum changes with the contents, and the warm cache does not answer for the new ones.
+#[test]
+fn a_republished_registry_version_is_scanned_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let registry = tmp.path().join("registry");
+    let notice = "third_party/engine/NOTICE";
+    local_registry(
+        &registry,
+        "av-sdk-bundle",
+        &[(
+            notice,
+            "Copyright (c) 2023 AO Kaspersky Lab. All rights reserved.\n",
+        )],
+    );
+    let ws = registry_workspace(
+        tmp.path(),
+        &registry,
+        "[dependencies]\nav-sdk-bundle = \"1\"\n",
+    );
+    let home = tmp.path().join("cargo-home");
+    let check = || -> (Run, serde_json::Value) {
+        let out = cmd()
+            .args(["--manifest-path", ws.join("Cargo.toml").to_str().unwrap()])
+            .args(["--format", "json", "--as-of", AS_OF])
+            .env("CARGO_HOME", &home)
+            .env("CARGO_TARGET_DIR", tmp.path().join("target"))
+            .output()
+            .unwrap();
+        let r: Run = out.into();
+        let doc = serde_json::from_str(&r.stdout).expect(&r.stderr);
+        (r, doc)
+    };
+    let (first, _) = check();
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    let (warm, doc) = check();
+    assert_eq!(warm.code, 1, "{}", warm.stderr);
+    assert_eq!(doc["summary"]["scan"]["cached"], 2, "{}", doc["summary"]);
+
+    // Version 1.0.0 again, without the notice: a new checksum. Cargo unpacks it afresh once
+    // its old copy is gone and the lockfile records the new checksum.
+    local_registry(
+        &registry,
+        "av-sdk-bundle",
+        &[(notice, "Engine core, written by the product team.\n")],
+    );
+    for src in std::fs::read_dir(home.join("registry/src")).unwrap() {
+        let unpacked = src.unwrap().path().join("av-sdk-bundle-1.0.0");
+        if unpacked.exists() {
+            std::fs::remove_dir_all(unpacked).unwrap();
+        }
+    }
+    std::fs::remove_file(ws.join("Cargo.lock")).unwrap();
+    let (republished, doc) = check();
+    assert_eq!(
+        republished.code, 0,
+        "{}\n{}",
+        republished.stdout, republished.stderr
+    );
+    // Answered from the cache, the bundle would still carry the old notice.
+    assert_eq!(doc["findings"], serde_json::json!([]));
+    // Nothing from the cache: the member's directory holds the new lockfile too.
+    assert_eq!(doc["summary"]["scan"]["cached"], 0, "{}", doc["summary"]);
 }
