@@ -46,6 +46,21 @@ fn normalize_text(text: &str) -> String {
 fn match_one_evidence(bencher: Bencher, (field, shape, text): (&str, Shape, &str)) {
     let m = matcher();
     let ev = Evidence::new(field, Role::Attribution, shape, text);
+    // Afresh: `match_evidence` would answer a repeated miss from its memo after the first call.
+    bencher.bench_local(|| m.match_afresh(black_box(&ev)));
+}
+
+/// The same evidence again: a miss answered from the matcher's memo.
+#[divan::bench]
+fn match_remembered_miss(bencher: Bencher) {
+    let m = matcher();
+    let ev = Evidence::new(
+        "source",
+        Role::Attribution,
+        Shape::Url,
+        "registry+https://github.com/rust-lang/crates.io-index",
+    );
+    m.match_evidence(&ev);
     bencher.bench_local(|| m.match_evidence(black_box(&ev)));
 }
 

@@ -6,8 +6,10 @@
 #
 # Without an argument, a real workspace is made from a fixed list of well-known crates.io crates
 # (about 300 packages once resolved) and fetched once. Prints a table of medians and ratios
-# (hyperfine, warm OS file cache) and writes it to target/bench/results.md. Installs what it
-# needs: hyperfine and ripgrep (Debian packages), cargo-deny (crates.io).
+# (BENCH_RUNS interleaved rounds after a warm-up round, so a warm OS file cache; ratios are the
+# median of each round's ratio) and writes it to target/bench/results.md, with every run's time
+# in target/bench/<workspace>-times.json. Installs what it needs: ripgrep (Debian package) and
+# cargo-deny (crates.io).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -21,7 +23,6 @@ need_apt() {
     apt-get update -qq && apt-get install -y -qq "$2"
   fi
 }
-need_apt hyperfine hyperfine
 need_apt rg ripgrep
 command -v cargo-deny >/dev/null 2>&1 || cargo install --locked cargo-deny
 
@@ -91,15 +92,8 @@ PY
 for n in 100 1000 5000; do generate "$n"; done
 
 # --- measurements ----------------------------------------------------------------------------
-median() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
-measure() { # name, command
-  local name=$1; shift
-  local cmd
-  cmd=$(printf '%q ' "$@") # one quoted string: hyperfine -N splits it back into words
-  hyperfine -N -i --style none --warmup 1 --runs "$runs" --export-json "$out/$name.json" "$cmd" >/dev/null 2>&1
-  median "$out/$name.json"
-}
-
+# Interleaved rounds (scripts/interleave.py): every command once per round, so a slow spell of a
+# shared machine hits all of them and the ratios hold.
 table="$out/results.md"
 {
   echo "| workspace | packages | cargo metadata | cargo deny bans+sources | rg floor | entitycheck deep (cold cache) | entitycheck (warm cache) | cold ÷ deny | warm ÷ metadata | peak RSS (cold) |"
@@ -113,22 +107,24 @@ for ws in "$real" "$out/gen-100/Cargo.toml" "$out/gen-1000/Cargo.toml" "$out/gen
   (cd "$dir" && cargo metadata --offline --format-version 1 --all-features > "$meta_json")
   pkgs=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$meta_json")
   python3 -c 'import json,sys,os; [print(os.path.dirname(p["manifest_path"])) for p in json.load(open(sys.argv[1]))["packages"]]' "$meta_json" > "$out/$label-dirs.txt"
-  cache="$dir/target/entitycheck"
 
-  t_meta=$(cd "$dir" && measure "$label-cargo-metadata" cargo metadata --offline --format-version 1 --all-features)
-  t_deny=$(cd "$dir" && measure "$label-cargo-deny" cargo deny --offline --log-level error check bans sources)
-  # The directories go through xargs: 5,000 of them overflow one command line.
-  t_rg=$(measure "$label-rg" xargs -d '\n' -a "$out/$label-dirs.txt" rg -c -uuu -i -e kaspersky -e copyright)
-  t_cold=$(measure "$label-entitycheck-cold" "$tool" entitycheck --manifest-path "$ws" --color never -q --no-cache)
+  # Fill the scan cache for the warm runs (a rebuilt binary rescans everything once).
   "$tool" entitycheck --manifest-path "$ws" -q >/dev/null 2>&1 || true
-  t_warm=$(measure "$label-entitycheck-warm" "$tool" entitycheck --manifest-path "$ws" --color never -q)
+  python3 scripts/interleave.py "$runs" "$out/$label-times.json" \
+    "metadata=$dir::cargo metadata --offline --format-version 1 --all-features" \
+    "deny=$dir::cargo deny --offline --log-level error check bans sources" \
+    "rg=$dir::rg -c -uuu -i -e kaspersky -e copyright @$out/$label-dirs.txt" \
+    "cold=$repo::$tool entitycheck --manifest-path $ws --color never -q --no-cache" \
+    "warm=$repo::$tool entitycheck --manifest-path $ws --color never -q"
   /usr/bin/time -f '%M' -o "$out/$label-rss.txt" "$tool" entitycheck --manifest-path "$ws" -q --no-cache >/dev/null 2>&1 || true
   rss=$(tail -1 "$out/$label-rss.txt")
-  python3 - "$label" "$pkgs" "$t_meta" "$t_deny" "$t_rg" "$t_cold" "$t_warm" "$rss" >> "$table" <<'PY'
-import sys
-label, pkgs, meta, deny, rg, cold, warm, rss = sys.argv[1:]
-meta, deny, rg, cold, warm = map(float, (meta, deny, rg, cold, warm))
-print(f"| {label} | {pkgs} | {meta:.3f} s | {deny:.3f} s | {rg:.3f} s | {cold:.3f} s | {warm:.3f} s | {cold/deny:.2f}x | {warm/meta:.2f}x | {int(rss)/1024:.0f} MiB |")
+  python3 - "$label" "$pkgs" "$out/$label-times.json" "$rss" >> "$table" <<'PY'
+import json, sys
+label, pkgs, times, rss = sys.argv[1:]
+t = json.load(open(times))
+m, r = t["median"], t["ratio"]
+print(f"| {label} | {pkgs} | {m['metadata']:.3f} s | {m['deny']:.3f} s | {m['rg']:.3f} s | {m['cold']:.3f} s "
+      f"| {m['warm']:.3f} s | {r['cold/deny']:.2f}x | {r['warm/metadata']:.2f}x | {int(rss)/1024:.0f} MiB |")
 PY
 done
 cat "$table"

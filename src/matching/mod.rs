@@ -395,7 +395,8 @@ impl Matcher {
         out
     }
 
-    fn match_afresh(&self, ev: &Evidence) -> Vec<Match> {
+    /// [`Matcher::match_evidence`] without the memo of misses (for benchmarks and tests).
+    pub fn match_afresh(&self, ev: &Evidence) -> Vec<Match> {
         let mut out = Vec::new();
         let text = ev.text.as_str();
         match ev.shape {

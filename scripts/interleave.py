@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Times several commands in interleaved rounds and prints their medians as JSON.
+
+    interleave.py RUNS OUT.json NAME=DIR::COMMAND [NAME=DIR::COMMAND ...]
+
+COMMAND is split like a shell would; a word @FILE stands for the lines of FILE, one argument
+each (thousands of package directories, too long for one string).
+
+Each round runs every command once, in the order given; one warm-up round is not counted.
+Running them side by side, round after round, means a slow spell of a shared machine slows
+all of them alike, so the ratios between them hold even when the absolute times drift (timing
+one command's runs and then the next's, as hyperfine does, puts each in a different spell).
+Every run's wall time is kept; the output has, per command, its median and all its times, and
+per pair of commands the median of the per-round ratios.
+"""
+
+import json
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+
+def main() -> None:
+    runs, out = int(sys.argv[1]), sys.argv[2]
+    cmds = []
+    for spec in sys.argv[3:]:
+        name, rest = spec.split("=", 1)
+        cwd, command = rest.split("::", 1)
+        argv = []
+        for word in shlex.split(command):
+            if word.startswith("@"):  # @FILE: the file's lines, one argument each
+                with open(word[1:]) as f:
+                    argv.extend(line for line in f.read().splitlines() if line)
+            else:
+                argv.append(word)
+        cmds.append((name, cwd, argv))
+    times = {name: [] for name, _, _ in cmds}
+    for round_ in range(runs + 1):
+        for name, cwd, argv in cmds:
+            start = time.perf_counter()
+            done = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            elapsed = time.perf_counter() - start
+            # 0 and 1 are answers (pass/fail, match/no match); anything else is a broken run.
+            if done.returncode not in (0, 1):
+                sys.exit(f"{name}: `{shlex.join(argv)}` in {cwd} exited with {done.returncode}:\n"
+                         + done.stderr.decode(errors="replace"))
+            if round_ > 0:
+                times[name].append(elapsed)
+    ratios = {
+        f"{a}/{b}": statistics.median(x / y for x, y in zip(times[a], times[b]))
+        for a in times
+        for b in times
+        if a != b
+    }
+    doc = {
+        "runs": runs,
+        "median": {name: statistics.median(t) for name, t in times.items()},
+        "times": times,
+        "ratio": ratios,
+    }
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
