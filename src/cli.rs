@@ -177,7 +177,7 @@ pub struct DeepArgs {
     /// Do not inspect package files (notices, build scripts, binaries, archives): manifest only.
     #[arg(long, help_heading = "Deep scan")]
     pub no_deep: bool,
-    /// Do not read or write the scan cache.
+    /// Do not read or write the scan and graph caches.
     #[arg(long, help_heading = "Deep scan")]
     pub no_cache: bool,
     /// Skip (and list as not scanned) files larger than this (bytes, or e.g. "64 MiB").

@@ -31,7 +31,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use camino::{Utf8Path, Utf8PathBuf};
-use guppy::graph::BuildTargetId;
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -43,7 +42,7 @@ use crate::evidence::Evidence;
 use crate::evidence::cache::Cache;
 use crate::evidence::deep::{BinaryItem, PackageScan, Scanner, Skipped};
 use crate::evidence::early::HeadStart;
-use crate::graph::{PathStep, ScreenedPackage};
+use crate::graph::PathStep;
 use crate::matching::{Match, Matcher};
 use crate::policy::config::Waiver;
 use crate::policy::{Finding, PackageRef, Policy, Verdict};
@@ -199,72 +198,144 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         .enabled
         .then(|| Scanner::new(matcher.needles(), plan.deep.options.clone()));
     let salt = scan_salt(&matcher, &plan);
+    // A warm run whose `cargo metadata` prints the same bytes skips resolving the build again
+    // (see `graph::cache`); not for `explain`, which walks the graph, nor for saved metadata.
+    let graph_key = (plan.deep.cache && spec.is_none() && plan.graph.metadata_path.is_none())
+        .then(|| graph_cache_key(&plan, &salt));
     // While `cargo metadata` runs, the registry packages the lockfile pins are scanned on the
-    // other cores (see `evidence::early`); a wrong guess costs only that idle time.
+    // other cores (see `evidence::early`), and the graph cache is read; a wrong guess costs only
+    // that idle time.
     let cancel = AtomicBool::new(false);
-    let (graph, early) = std::thread::scope(|s| {
+    let (metadata, early, stored) = std::thread::scope(|s| {
         let early = scanner
             .as_ref()
             .filter(|_| plan.graph.metadata_path.is_none())
             .map(|scanner| s.spawn(|| head_start(scanner, &matcher, &plan, &salt, &cancel)));
-        let graph = graph::load(&plan.graph);
-        let wasted = match &graph {
-            Ok(g) => early_cache_path(&plan) != cache_path(g, &plan),
-            Err(_) => true,
-        };
-        if wasted {
-            // The graph failed, or the early pass opened another cache than the real one (a
-            // target directory set in cargo's configuration): stop it taking more packages.
+        let stored = graph_key
+            .as_ref()
+            .and_then(|_| early_target_dir(&plan))
+            .map(|t| {
+                s.spawn(move || graph::cache::read::<Vec<Vec<Evidence>>>(&graph::cache::path(&t)))
+            });
+        let metadata = graph::metadata_json(&plan.graph);
+        if metadata.is_err() {
             cancel.store(true, Ordering::Relaxed);
         }
-        (graph, early.and_then(|h| h.join().ok()))
+        (
+            metadata,
+            early.and_then(|h| h.join().ok()),
+            stored.and_then(|h| h.join().ok()).flatten(),
+        )
     });
-    let graph = std::mem::ManuallyDrop::new(graph?);
-    lap("metadata and package graph");
+    let (metadata, origin) = metadata?;
+    let from_cache = stored
+        .zip(graph_key.as_deref())
+        .and_then(|(stored, key)| stored.take(&metadata, key))
+        .filter(|(resolved, manifests)| resolved.subjects.len() == manifests.len());
+    let cached_graph = from_cache.is_some();
+    lap(if cached_graph {
+        "metadata (the build as resolved last time: same metadata)"
+    } else {
+        "metadata"
+    });
     if let Some(e) = &early {
         lap(&format!(
             "head start: {} registry packages scanned while cargo metadata ran",
             e.head.scanned
         ));
     }
-    let target_dir: Utf8PathBuf = graph.workspace().target_directory().to_path_buf();
-    let real_cache = cache_path(&graph, &plan);
-    // The lockfile cargo used: the head start's guess is kept only if it was that one.
-    let lockfile = graph.workspace().root().join("Cargo.lock");
-    let (cache, head) = match early {
-        Some(Early {
-            cache,
-            head,
-            lockfile: Some(guess),
-        }) if cache.is_at(real_cache.as_deref()) && guess == lockfile => (cache, head),
-        Some(Early { head, .. }) => (open_cache(real_cache, &salt, &lockfile), head),
-        None => (
-            open_cache(real_cache, &salt, &lockfile),
-            HeadStart::default(),
-        ),
+    // The scan cache: the head start's if it guessed the target directory and the lockfile.
+    let open = |target_dir: &Utf8Path, root: &Utf8Path, early: Option<Early>| {
+        let real_cache = scan_cache_path(target_dir, &plan);
+        let lockfile = root.join("Cargo.lock");
+        match early {
+            Some(Early {
+                cache,
+                head,
+                lockfile: Some(guess),
+            }) if cache.is_at(real_cache.as_deref()) && guess == lockfile => (cache, head),
+            Some(Early { head, .. }) => (open_cache(real_cache, &salt, &lockfile), head),
+            None => (
+                open_cache(real_cache, &salt, &lockfile),
+                HeadStart::default(),
+            ),
+        }
     };
-    // What needs no resolved build (manifest evidence and its matches, cached scans) is
-    // prepared for every package on one core while the other resolves features and paths.
-    let (screened, mut prepared) = rayon::join(
-        || graph::screen(&graph, &plan.graph),
-        || prepare_all(&graph, &matcher, scanner.as_ref().map(|_| &cache)),
-    );
-    let screened = screened?;
-    lap("feature resolution and paths, manifest evidence and cached scans");
+    let (resolved, manifests, prepared, explain_paths, cache, head) = match from_cache {
+        Some((resolved, manifests)) => {
+            let (cache, head) = open(&resolved.target_dir, &resolved.root, early);
+            let n = resolved.subjects.len();
+            let prepared = std::iter::repeat_with(|| None).take(n).collect();
+            let explain_paths = vec![None; n];
+            (
+                resolved,
+                Some(manifests),
+                prepared,
+                explain_paths,
+                cache,
+                head,
+            )
+        }
+        None => {
+            let graph = graph::from_json(&metadata, &origin)?;
+            lap("package graph");
+            let (cache, head) = open(
+                graph.workspace().target_directory(),
+                graph.workspace().root(),
+                early,
+            );
+            // What needs no resolved build (manifest evidence and its matches, cached scans)
+            // is prepared for every package on one core while the other resolves features
+            // and paths.
+            let (screened, mut all) = rayon::join(
+                || graph::screen(&graph, &plan.graph),
+                || prepare_all(&graph, &matcher, scanner.as_ref().map(|_| &cache)),
+            );
+            let screened = screened?;
+            let resolved = graph::Resolved::of(&screened);
+            let mut prepared = Vec::with_capacity(screened.packages.len());
+            let mut explain_paths = Vec::with_capacity(screened.packages.len());
+            for (pkg, subject) in screened.packages.iter().zip(&resolved.subjects) {
+                let prep = all.remove(pkg.meta.id()).unwrap_or_else(|| {
+                    let cache = scanner.as_ref().map(|_| &cache);
+                    let evidence = evidence::manifest::collect(&pkg.meta);
+                    prepare(subject, evidence, &matcher, cache)
+                });
+                prepared.push(Some(prep));
+                explain_paths.push(
+                    spec.filter(|s| s.matches(&subject.name, &subject.version))
+                        .map(|_| screened.all_paths(pkg.meta.id(), MAX_EXPLAIN_PATHS)),
+                );
+            }
+            let manifests = graph_key.as_ref().map(|_| {
+                prepared
+                    .iter()
+                    .map(|p| p.as_ref().map(|p| p.evidence.clone()).unwrap_or_default())
+                    .collect()
+            });
+            drop(screened);
+            if plan_exit_after {
+                // Freeing a large graph takes time the process is about to give back anyway.
+                std::mem::forget(graph);
+            }
+            lap("feature resolution and paths, manifest evidence and cached scans");
+            (resolved, manifests, prepared, explain_paths, cache, head)
+        }
+    };
+    let target_dir = resolved.target_dir.clone();
     let prune = vec![target_dir.clone()];
     let progress = report::Progress::new(
-        screened.packages.len() as u64,
+        resolved.subjects.len() as u64,
         scanner.is_some() && plan.verbosity != Verbosity::Quiet,
     );
 
-    let work: Vec<(&ScreenedPackage<'_>, Option<Prepared>)> = screened
-        .packages
-        .iter()
-        .map(|pkg| (pkg, prepared.remove(pkg.meta.id())))
-        .collect();
-    let results: Vec<PackageResult> = work
-        .into_par_iter()
-        .map(|(pkg, prep)| {
+    let results: Vec<PackageResult> = resolved
+        .subjects
+        .par_iter()
+        .zip(prepared)
+        .zip(explain_paths)
+        .enumerate()
+        .map(|(i, ((subject, prep), explain))| {
             let deep = scanner.as_ref().map(|scanner| Deep {
                 scanner,
                 cache: &cache,
@@ -272,12 +343,16 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
                 target_dir: &target_dir,
                 prune: &prune,
             });
+            // From the graph cache: prepared here, from the manifest evidence kept with it.
             let prep = prep.unwrap_or_else(|| {
-                let cache = deep.as_ref().map(|d| d.cache);
-                prepare(&pkg.meta, &pkg.source, &pkg.dir, &matcher, cache)
+                let manifest = manifests
+                    .as_ref()
+                    .and_then(|m| m.get(i).cloned())
+                    .unwrap_or_default();
+                prepare(subject, manifest, &matcher, deep.as_ref().map(|d| d.cache))
             });
-            let r = screen_package(pkg, prep, &plan, &matcher, deep, spec, &screened);
-            progress.inc(pkg.meta.name());
+            let r = screen_package(subject, prep, &plan, &matcher, deep, explain);
+            progress.inc(&subject.name);
             r
         })
         .collect();
@@ -292,7 +367,7 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         deep: scanner.is_some(),
         ..Default::default()
     };
-    for (pkg, r) in screened.packages.iter().zip(results) {
+    for (subject, r) in resolved.subjects.iter().zip(results) {
         findings.extend(r.findings);
         explained.extend(r.explained);
         if r.cached {
@@ -301,7 +376,7 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         let Some(scan) = r.scan else { continue };
         totals.files += scan.files;
         totals.bytes += scan.bytes;
-        let (name, version) = (pkg.meta.name().to_string(), pkg.meta.version().to_string());
+        let (name, version) = (subject.name.clone(), subject.version.clone());
         for item in scan.binaries {
             binaries.push(InventoriedBinary {
                 package: name.clone(),
@@ -342,32 +417,30 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
     });
     if cache.enabled() {
         head.keep_unused(&cache);
-        // The cache is an optimisation: failing to write it never fails the check.
+        // The caches are an optimisation: failing to write them never fails the check.
         let _ = cache.save();
+        if let (false, Some(key), Some(manifests)) = (cached_graph, &graph_key, &manifests) {
+            let path = graph::cache::path(&resolved.target_dir);
+            let _ = graph::cache::write(&path, &metadata, key, &resolved, manifests);
+        }
     }
     lap("cache saved");
     let unused_waivers = plan.policy.unused_waivers().into_iter().cloned().collect();
-    let package_dirs = screened
-        .packages
+    let package_dirs = resolved
+        .subjects
         .iter()
-        .map(|p| (p.meta.id().repr().to_string(), p.dir.clone()))
+        .map(|s| (s.id.clone(), s.dir.clone()))
         .collect();
-    let mut member_manifests: Vec<Utf8PathBuf> = graph
-        .workspace()
-        .iter()
-        .map(|m| m.manifest_path().to_path_buf())
-        .collect();
-    member_manifests.sort();
     let policy_digest = {
         let json = serde_json::to_vec(&(&plan.policy, &plan.config)).unwrap_or_default();
         format!("sha256:{}", hex::encode(Sha256::digest(json)))
     };
     let outcome = Outcome {
-        workspace_root: graph.workspace().root().to_path_buf(),
+        workspace_root: resolved.root.clone(),
         package_dirs,
-        member_manifests,
+        member_manifests: resolved.member_manifests.clone(),
         policy_digest,
-        packages_screened: screened.packages.len(),
+        packages_screened: resolved.subjects.len(),
         lists: plan.lists,
         policy: plan.policy,
         config_origin: plan.config.origin,
@@ -380,9 +453,9 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         elapsed: started.elapsed(),
         verbosity: plan.verbosity,
     };
-    drop(screened);
-    if !plan_exit_after {
-        drop(std::mem::ManuallyDrop::into_inner(graph));
+    if plan_exit_after {
+        std::mem::forget(resolved);
+        std::mem::forget(metadata);
     }
     Ok(outcome)
 }
@@ -404,23 +477,26 @@ struct Early {
     lockfile: Option<Utf8PathBuf>,
 }
 
-/// Where the scan cache of `graph` lives (none: caching off).
-fn cache_path(graph: &guppy::graph::PackageGraph, plan: &CheckPlan) -> Option<Utf8PathBuf> {
-    plan.deep.cache.then(|| {
-        graph
-            .workspace()
-            .target_directory()
-            .join("entitycheck")
-            .join("scan-cache.json")
-    })
+/// Where the scan cache of a target directory lives (none: caching off).
+fn scan_cache_path(target_dir: &Utf8Path, plan: &CheckPlan) -> Option<Utf8PathBuf> {
+    plan.deep
+        .cache
+        .then(|| target_dir.join("entitycheck").join("scan-cache.json"))
 }
 
-/// Where the scan cache probably lives, before `cargo metadata` says: `CARGO_TARGET_DIR`, or
-/// `target` beside the lockfile.
-fn early_cache_path(plan: &CheckPlan) -> Option<Utf8PathBuf> {
-    if !plan.deep.cache {
-        return None;
-    }
+/// What a resolved build depends on besides `cargo metadata`'s output: the graph options, the
+/// cargo home (it tells registry from vendored sources) and the tool itself (`salt`).
+fn graph_cache_key(plan: &CheckPlan, salt: &str) -> String {
+    let options = graph::GraphOptions {
+        metadata_path: None,
+        ..plan.graph.clone()
+    };
+    format!("{options:?}\n{:?}\n{salt}", graph::cargo_home())
+}
+
+/// Where the target directory probably is, before `cargo metadata` says: `CARGO_TARGET_DIR`,
+/// or `target` beside the lockfile.
+fn early_target_dir(plan: &CheckPlan) -> Option<Utf8PathBuf> {
     let lockfile = evidence::early::find_lockfile(plan.graph.manifest_path.as_deref())?;
     let target = match std::env::var_os("CARGO_TARGET_DIR") {
         Some(t) => {
@@ -438,7 +514,7 @@ fn early_cache_path(plan: &CheckPlan) -> Option<Utf8PathBuf> {
         }
         None => lockfile.parent()?.join("target"),
     };
-    Some(target.join("entitycheck").join("scan-cache.json"))
+    Some(target)
 }
 
 fn head_start(
@@ -453,8 +529,8 @@ fn head_start(
         .as_deref()
         .and_then(evidence::early::read_lockfile)
         .unwrap_or_default();
-    let cache = Cache::open(early_cache_path(plan), salt)
-        .with_checksums(evidence::early::checksums(&entries));
+    let path = early_target_dir(plan).and_then(|t| scan_cache_path(&t, plan));
+    let cache = Cache::open(path, salt).with_checksums(evidence::early::checksums(&entries));
     let locked = graph::cargo_home()
         .and_then(|home| evidence::early::locked_registry_packages(&entries, &home));
     let head = match locked {
@@ -501,24 +577,51 @@ fn prepare_all<'g>(
         .into_par_iter()
         .map(|meta| {
             let (source, dir) = graph::place(&meta, cargo_home.as_deref());
-            (meta.id(), prepare(&meta, &source, &dir, matcher, cache))
+            let evidence = evidence::manifest::collect(&meta);
+            let version = meta.version().to_string();
+            let place = Place {
+                name: meta.name(),
+                version: &version,
+                source: &source,
+                dir: &dir,
+            };
+            (meta.id(), prepare(place, evidence, matcher, cache))
         })
         .collect()
 }
 
-fn prepare(
-    meta: &guppy::graph::PackageMetadata<'_>,
-    source: &graph::SourceKind,
-    dir: &Utf8Path,
+/// Which package, and where: what [`prepare`] needs besides the manifest evidence.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    name: &'a str,
+    version: &'a str,
+    source: &'a graph::SourceKind,
+    dir: &'a Utf8Path,
+}
+
+impl<'a> From<&'a graph::Subject> for Place<'a> {
+    fn from(s: &'a graph::Subject) -> Place<'a> {
+        Place {
+            name: &s.name,
+            version: &s.version,
+            source: &s.source,
+            dir: &s.dir,
+        }
+    }
+}
+
+fn prepare<'a>(
+    place: impl Into<Place<'a>>,
+    evidence: Vec<Evidence>,
     matcher: &Matcher,
     cache: Option<&Cache>,
 ) -> Prepared {
-    let evidence = evidence::manifest::collect(meta);
+    let p = place.into();
     let matches = evidence
         .iter()
         .flat_map(|e| matcher.match_evidence(e))
         .collect();
-    let key = cache.and_then(|c| c.key(meta.name(), &meta.version().to_string(), source, dir));
+    let key = cache.and_then(|c| c.key(p.name, p.version, p.source, p.dir));
     let hit = cache.zip(key.as_deref()).and_then(|(c, k)| c.get(k));
     Prepared {
         evidence,
@@ -528,14 +631,15 @@ fn prepare(
     }
 }
 
+/// Deep-scans one package (or takes its scan from the cache or the head start), matches its
+/// evidence and decides each match. `explain`: the paths to list when it is being explained.
 fn screen_package(
-    pkg: &ScreenedPackage<'_>,
+    pkg: &graph::Subject,
     prep: Prepared,
     plan: &CheckPlan,
     matcher: &Matcher,
     deep: Option<Deep<'_>>,
-    spec: Option<&ExplainSpec>,
-    screened: &graph::Screened<'_>,
+    explain: Option<(Vec<Vec<PathStep>>, bool)>,
 ) -> PackageResult {
     let Prepared {
         mut evidence,
@@ -549,12 +653,6 @@ fn screen_package(
             cached = true;
             return hit;
         }
-        let name = pkg.meta.name();
-        let version = pkg.meta.version().to_string();
-        let build_script = pkg
-            .meta
-            .build_target(&BuildTargetId::BuildScript)
-            .map(|t| t.path().to_path_buf());
         // The file pass: kept from an earlier run's head start, made by this run's, or now.
         let kept = key
             .as_deref()
@@ -564,12 +662,17 @@ fn screen_package(
         cached = kept.is_some();
         let mut scan = kept
             .or_else(|| {
-                deep.head
-                    .take(name, &version, &pkg.source, &pkg.dir, deep.target_dir)
+                deep.head.take(
+                    &pkg.name,
+                    &pkg.version,
+                    &pkg.source,
+                    &pkg.dir,
+                    deep.target_dir,
+                )
             })
             .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
         deep.scanner
-            .add_build_script(&mut scan, &pkg.dir, build_script.as_deref());
+            .add_build_script(&mut scan, &pkg.dir, pkg.build_script.as_deref());
         // Notice lines are collected generously (a disguised name only shows once normalised);
         // keep those that match an identifier, so the cache and `explain` stay small.
         scan.evidence
@@ -586,9 +689,9 @@ fn screen_package(
         evidence.extend(scan.evidence.iter().cloned());
     }
     let package = PackageRef {
-        name: pkg.meta.name().to_string(),
-        version: pkg.meta.version().to_string(),
-        id: pkg.meta.id().repr().to_string(),
+        name: pkg.name.clone(),
+        version: pkg.version.clone(),
+        id: pkg.id.clone(),
         kind: pkg.kind,
         source: pkg.source.clone(),
     };
@@ -606,25 +709,20 @@ fn screen_package(
         .collect();
     findings.sort();
     findings.dedup();
-    let explained = spec
-        .filter(|s| s.matches(&package.name, &package.version))
-        .map(|_| {
-            let (paths, paths_truncated) = screened.all_paths(pkg.meta.id(), MAX_EXPLAIN_PATHS);
-            Explained {
-                package: package.clone(),
-                dir: pkg.dir.to_string(),
-                paths,
-                paths_truncated,
-                evidence: evidence.clone(),
-                findings: findings.clone(),
-                binaries: scan
-                    .as_ref()
-                    .map(|s| s.binaries.clone())
-                    .unwrap_or_default(),
-                skipped: scan.as_ref().map(|s| s.skipped.clone()).unwrap_or_default(),
-                not_scanned: scan.as_ref().and_then(|s| s.not_scanned.clone()),
-            }
-        });
+    let explained = explain.map(|(paths, paths_truncated)| Explained {
+        package: package.clone(),
+        dir: pkg.dir.to_string(),
+        paths,
+        paths_truncated,
+        evidence: evidence.clone(),
+        findings: findings.clone(),
+        binaries: scan
+            .as_ref()
+            .map(|s| s.binaries.clone())
+            .unwrap_or_default(),
+        skipped: scan.as_ref().map(|s| s.skipped.clone()).unwrap_or_default(),
+        not_scanned: scan.as_ref().and_then(|s| s.not_scanned.clone()),
+    });
     PackageResult {
         findings,
         scan,

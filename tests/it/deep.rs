@@ -247,3 +247,122 @@ pub fn run_explain(package: &str) -> (i32, serde_json::Value) {
         .unwrap_or_else(|e| panic!("{e}: {} {}", r.stdout, r.stderr));
     (r.code, v)
 }
+
+/// `check --format json` with the caches in `target`, and the timing laps on stderr; the
+/// summary's elapsed time and cache count left out (they differ from run to run).
+fn cached_json(
+    manifest: &str,
+    target: &std::path::Path,
+    extra: &[&str],
+) -> (String, serde_json::Value) {
+    let out = cmd()
+        .args(["--manifest-path", manifest, "--offline", "--format", "json"])
+        .args(["--as-of", AS_OF])
+        .args(extra)
+        .env("CARGO_TARGET_DIR", target)
+        .env("ENTITYCHECK_TIMINGS", "1")
+        .output()
+        .unwrap();
+    let r: Run = out.into();
+    assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
+    let mut doc: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.stderr);
+    let summary = doc["summary"].as_object_mut().unwrap();
+    summary.retain(|k, _| !k.starts_with("elapsed"));
+    summary["scan"].as_object_mut().unwrap().remove("cached");
+    (r.stderr, doc)
+}
+
+fn from_graph_cache(stderr: &str) -> bool {
+    stderr.contains("as resolved last time")
+}
+
+/// A run whose `cargo metadata` prints the same bytes under the same options takes the resolved
+/// build from the graph cache and reports exactly what resolving it again reports; other
+/// options, or a damaged cache file, resolve it again.
+#[test]
+fn graph_cache_answers_only_for_the_same_metadata_and_options() {
+    let target = tempfile::tempdir().unwrap();
+    let m = manifest("product");
+    let (_, fresh) = cached_json(&m, target.path(), &["--no-cache"]);
+    let (e1, first) = cached_json(&m, target.path(), &[]);
+    assert!(!from_graph_cache(&e1), "{e1}");
+    assert!(target.path().join("entitycheck/graph-cache.bin").is_file());
+    let (e2, second) = cached_json(&m, target.path(), &[]);
+    assert!(from_graph_cache(&e2), "{e2}");
+    assert_eq!(first, fresh);
+    assert_eq!(second, fresh);
+
+    // One target platform (without the fixture's Windows-only dependency): another key, so
+    // resolved again, and that build kept instead.
+    let linux = ["--target", "x86_64-unknown-linux-gnu"];
+    let (_, fresh_linux) = cached_json(&m, target.path(), &[&["--no-cache"][..], &linux].concat());
+    let (e3, on_linux) = cached_json(&m, target.path(), &linux);
+    assert!(!from_graph_cache(&e3), "{e3}");
+    assert_eq!(on_linux, fresh_linux);
+    assert_ne!(on_linux, fresh, "the Windows-only dependency is left out");
+    let (e4, again) = cached_json(&m, target.path(), &[]);
+    assert!(!from_graph_cache(&e4), "{e4}");
+    assert_eq!(again, fresh);
+
+    // A damaged file is ignored and rewritten.
+    std::fs::write(
+        target.path().join("entitycheck/graph-cache.bin"),
+        b"\x10\0\0\0\0\0\0\0{",
+    )
+    .unwrap();
+    let (e5, damaged) = cached_json(&m, target.path(), &[]);
+    assert!(!from_graph_cache(&e5), "{e5}");
+    assert_eq!(damaged, fresh);
+    let (e6, _) = cached_json(&m, target.path(), &[]);
+    assert!(from_graph_cache(&e6), "{e6}");
+}
+
+/// The graph cache never answers for a package's files: a notice added to a path dependency
+/// after the build was cached is found on the next run, which still takes the build from it.
+#[test]
+fn graph_cache_still_checks_every_path_package() {
+    let ws = tempfile::tempdir().unwrap();
+    let root = ws.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nengine = { path = \"engine\" }\n",
+    );
+    write("src/lib.rs", "");
+    write(
+        "engine/Cargo.toml",
+        "[package]\nname = \"engine\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write("engine/src/lib.rs", "");
+    write("engine/NOTICE", "Engine, written by the app team.\n");
+    let target = tempfile::tempdir().unwrap();
+    let m = root.join("Cargo.toml");
+    let m = m.to_str().unwrap();
+    let (_, clean) = cached_json(m, target.path(), &[]);
+    assert_eq!(clean["findings"], serde_json::json!([]));
+    let (e, _) = cached_json(m, target.path(), &[]);
+    assert!(from_graph_cache(&e), "{e}");
+
+    write(
+        "engine/NOTICE",
+        "Engine core\nCopyright (c) 2023 AO Kaspersky Lab. All rights reserved.\n",
+    );
+    let (e, doc) = cached_json(m, target.path(), &[]);
+    assert!(from_graph_cache(&e), "{e}");
+    let found: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["package"]["name"].as_str().unwrap(),
+                f["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("engine", "fail")]);
+}

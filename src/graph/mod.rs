@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use camino::{Utf8Path, Utf8PathBuf};
+use guppy::graph::BuildTargetId;
 use guppy::graph::cargo::{CargoOptions, CargoResolverVersion, CargoSet};
 use guppy::graph::feature::{
     FeatureFilter, FeatureFilterFn, FeatureLabel, FeatureSet, StandardFeatures,
@@ -17,9 +18,11 @@ use guppy::graph::{
 };
 use guppy::platform::{Platform, PlatformSpec, TargetFeatures};
 use guppy::{CargoMetadata, MetadataCommand, PackageId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
+
+pub mod cache;
 
 /// Which features to enable on the selected workspace members (as cargo's flags do).
 #[derive(Debug, Clone, Default)]
@@ -51,12 +54,19 @@ pub struct GraphOptions {
 
 /// Loads the package graph: one `cargo metadata` run, or a saved JSON file.
 pub fn load(opts: &GraphOptions) -> Result<PackageGraph, InputError> {
+    let (json, origin) = metadata_json(opts)?;
+    from_json(&json, &origin)
+}
+
+/// `cargo metadata`'s JSON for `opts` (run once, never building anything), or the saved file
+/// `--metadata-path` names; with where it came from, for messages.
+pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String), InputError> {
     if let Some(path) = &opts.metadata_path {
         let json = std::fs::read_to_string(path).map_err(|e| InputError::Io {
             path: path.to_string(),
             source: e,
         })?;
-        return from_json(&json, path.as_str());
+        return Ok((json, path.to_string()));
     }
     let mut cmd = MetadataCommand::new();
     if let Some(m) = &opts.manifest_path {
@@ -83,11 +93,30 @@ pub fn load(opts: &GraphOptions) -> Result<PackageGraph, InputError> {
         }
     }
     cmd.other_options(extra);
-    let metadata = cmd.exec().map_err(|e| metadata_error(e, opts))?;
-    metadata.build_graph().map_err(|e| InputError::Graph {
-        origin: "cargo metadata".into(),
-        message: e.to_string(),
-    })
+    // As `cargo_metadata` runs it, keeping the text: the JSON is the line that starts with `{`.
+    let failed = |stderr: String| metadata_error(stderr, opts);
+    let output = cmd
+        .cargo_command()
+        .output()
+        .map_err(|e| failed(format!("could not run cargo: {e}")))?;
+    if !output.status.success() {
+        return Err(failed(
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        ));
+    }
+    let stdout = String::from_utf8(output.stdout)
+        .map_err(|_| failed("cargo metadata printed output that is not UTF-8".into()))?;
+    let start = stdout
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .map(|l| l.as_ptr() as usize - stdout.as_ptr() as usize)
+        .ok_or_else(|| failed("cargo metadata printed no JSON".into()))?;
+    let mut json = stdout;
+    json.drain(..start);
+    if let Some(end) = json.find('\n') {
+        json.truncate(end);
+    }
+    Ok((json, "cargo metadata".into()))
 }
 
 /// Builds a graph from saved metadata JSON (tests and `--metadata-path`).
@@ -102,14 +131,7 @@ pub fn from_json(json: &str, origin: &str) -> Result<PackageGraph, InputError> {
     })
 }
 
-fn metadata_error(e: guppy::Error, opts: &GraphOptions) -> InputError {
-    let mut stderr = match &e {
-        guppy::Error::CommandError(inner) => match inner.downcast_ref::<cargo_metadata::Error>() {
-            Some(cargo_metadata::Error::CargoMetadata { stderr }) => stderr.trim().to_string(),
-            _ => inner.to_string(),
-        },
-        other => other.to_string(),
-    };
+fn metadata_error(mut stderr: String, opts: &GraphOptions) -> InputError {
     if !opts.allow_network && !opts.offline && !opts.frozen && stderr.contains("offline") {
         stderr.push_str(
             "\n\nhint: cargo-entitycheck runs `cargo metadata` offline unless allowed to use the network: \
@@ -123,7 +145,7 @@ fn metadata_error(e: guppy::Error, opts: &GraphOptions) -> InputError {
 }
 
 /// How a package reaches the build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DepKind {
     /// A workspace member itself.
@@ -148,7 +170,7 @@ impl DepKind {
 }
 
 /// Where a package's files come from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum SourceKind {
     /// A member of the screened workspace.
@@ -164,7 +186,7 @@ pub enum SourceKind {
 }
 
 /// One step of a dependency path, from a member down to the package.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PathStep {
     pub name: String,
     pub version: String,
@@ -192,6 +214,68 @@ impl ScreenedPackage<'_> {
     /// Shipped in the product: members, normal and build dependencies.
     pub fn shipped(&self) -> bool {
         self.kind != DepKind::Dev
+    }
+}
+
+/// A screened package as the later stages need it, owned (it outlives the package graph in
+/// the graph cache).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Subject {
+    pub name: String,
+    pub version: String,
+    /// Cargo's package id.
+    pub id: String,
+    pub kind: DepKind,
+    pub source: SourceKind,
+    pub dir: Utf8PathBuf,
+    pub path: Vec<PathStep>,
+    /// The build script, as `cargo metadata` gives it (it is not always `build.rs`).
+    pub build_script: Option<Utf8PathBuf>,
+}
+
+impl Subject {
+    pub fn of(pkg: &ScreenedPackage<'_>) -> Subject {
+        Subject {
+            name: pkg.meta.name().to_string(),
+            version: pkg.meta.version().to_string(),
+            id: pkg.meta.id().repr().to_string(),
+            kind: pkg.kind,
+            source: pkg.source.clone(),
+            dir: pkg.dir.clone(),
+            path: pkg.path.clone(),
+            build_script: pkg
+                .meta
+                .build_target(&BuildTargetId::BuildScript)
+                .map(|t| t.path().to_path_buf()),
+        }
+    }
+}
+
+/// What the rest of a run needs of the workspace and its resolved build.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Resolved {
+    pub root: Utf8PathBuf,
+    pub target_dir: Utf8PathBuf,
+    /// The members' manifests, sorted.
+    pub member_manifests: Vec<Utf8PathBuf>,
+    /// In the order of [`Screened::packages`].
+    pub subjects: Vec<Subject>,
+}
+
+impl Resolved {
+    pub fn of(screened: &Screened<'_>) -> Resolved {
+        let workspace = screened.graph.workspace();
+        let mut member_manifests: Vec<Utf8PathBuf> = workspace
+            .iter()
+            .map(|m| m.manifest_path().to_path_buf())
+            .collect();
+        member_manifests.sort();
+        Resolved {
+            root: workspace.root().to_path_buf(),
+            target_dir: workspace.target_directory().to_path_buf(),
+            member_manifests,
+            subjects: screened.packages.iter().map(Subject::of).collect(),
+        }
     }
 }
 

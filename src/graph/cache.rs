@@ -1,0 +1,152 @@
+//! Graph stage, graph cache: the last run's resolved build, kept with the exact `cargo metadata`
+//! output it was resolved from. A run whose `cargo metadata` prints the same bytes, under the
+//! same key (graph options, cargo home, tool binary), skips parsing that output, building the
+//! package graph and resolving features, which is most of a warm run's own time.
+//!
+//! It holds no scan result and no verdict: every package's files are still checked against the
+//! scan cache (path packages by a `stat` of each file), every piece of evidence is matched, and
+//! policy decides afresh. `explain` and `--metadata-path` never use it.
+//!
+//! The file is `<target-dir>/entitycheck/graph-cache.bin`: the length of the metadata (8 bytes,
+//! little-endian), the metadata, then a JSON document; replaced atomically. Unreadable, corrupt
+//! or stale, it is ignored and rewritten.
+
+use camino::{Utf8Path, Utf8PathBuf};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::Resolved;
+
+/// Bumped whenever the document or [`Resolved`] changes shape.
+const FORMAT: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Doc<T> {
+    format: u32,
+    key: String,
+    resolved: Resolved,
+    /// What the caller keeps beside each resolved build (per-package manifest evidence).
+    extra: T,
+}
+
+/// A graph cache read from disk, not yet compared with this run's metadata.
+pub struct Stored<T> {
+    metadata: Vec<u8>,
+    doc: Doc<T>,
+}
+
+/// Where the graph cache of a target directory lives.
+pub fn path(target_dir: &Utf8Path) -> Utf8PathBuf {
+    target_dir.join("entitycheck").join("graph-cache.bin")
+}
+
+/// Reads the graph cache at `path`; `None` when there is none or it cannot be read.
+pub fn read<T: DeserializeOwned>(path: &Utf8Path) -> Option<Stored<T>> {
+    let bytes = std::fs::read(path).ok()?;
+    let len = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
+    let metadata = bytes.get(8..8usize.checked_add(len)?)?;
+    let doc: Doc<T> = serde_json::from_slice(&bytes[8 + len..]).ok()?;
+    (doc.format == FORMAT).then(|| Stored {
+        metadata: metadata.to_vec(),
+        doc,
+    })
+}
+
+impl<T> Stored<T> {
+    /// The stored build, if it was resolved from exactly `metadata` under exactly `key`.
+    pub fn take(self, metadata: &str, key: &str) -> Option<(Resolved, T)> {
+        (self.metadata == metadata.as_bytes() && self.doc.key == key)
+            .then_some((self.doc.resolved, self.doc.extra))
+    }
+}
+
+/// Writes the graph cache: to a temporary file, then renamed over the old one.
+pub fn write<T: Serialize>(
+    path: &Utf8Path,
+    metadata: &str,
+    key: &str,
+    resolved: &Resolved,
+    extra: &T,
+) -> std::io::Result<()> {
+    let doc = serde_json::to_vec(&Doc {
+        format: FORMAT,
+        key: key.to_string(),
+        resolved: resolved.clone(),
+        extra,
+    })?;
+    let mut bytes = Vec::with_capacity(8 + metadata.len() + doc.len());
+    bytes.extend((metadata.len() as u64).to_le_bytes());
+    bytes.extend(metadata.as_bytes());
+    bytes.extend(doc);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    crate::write_atomically(path, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{DepKind, SourceKind, Subject};
+
+    fn resolved() -> Resolved {
+        Resolved {
+            root: "/ws".into(),
+            target_dir: "/ws/target".into(),
+            member_manifests: vec!["/ws/Cargo.toml".into()],
+            subjects: vec![Subject {
+                name: "a".into(),
+                version: "1.0.0".into(),
+                id: "a 1.0.0 (path+file:///ws)".into(),
+                kind: DepKind::Member,
+                source: SourceKind::Workspace,
+                dir: "/ws".into(),
+                path: vec![],
+                build_script: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn answers_only_for_the_same_metadata_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = Utf8Path::from_path(dir.path()).unwrap();
+        let p = path(target);
+        write(&p, "{\"packages\":[]}", "k1", &resolved(), &vec![7u32]).unwrap();
+        let got = read::<Vec<u32>>(&p)
+            .unwrap()
+            .take("{\"packages\":[]}", "k1");
+        let (r, extra) = got.unwrap();
+        assert_eq!(r.subjects[0].name, "a");
+        assert_eq!(extra, vec![7]);
+        // One byte of metadata, or another key: no answer.
+        assert!(
+            read::<Vec<u32>>(&p)
+                .unwrap()
+                .take("{\"packages\":[ ]}", "k1")
+                .is_none()
+        );
+        assert!(
+            read::<Vec<u32>>(&p)
+                .unwrap()
+                .take("{\"packages\":[]}", "k2")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn truncated_or_corrupt_files_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = Utf8PathBuf::from_path_buf(dir.path().join("g.bin")).unwrap();
+        for bytes in [
+            &b""[..],
+            &b"\x05\x00\x00"[..],
+            &b"\xff\xff\xff\xff\xff\xff\xff\xff{}"[..],
+            &b"\x02\x00\x00\x00\x00\x00\x00\x00{}not json"[..],
+        ] {
+            std::fs::write(&p, bytes).unwrap();
+            assert!(read::<Vec<u32>>(&p).is_none());
+        }
+        assert!(read::<Vec<u32>>(Utf8Path::new("/nonexistent/g.bin")).is_none());
+    }
+}
