@@ -206,7 +206,7 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
     // other cores (see `evidence::early`), and the graph cache is read; a wrong guess costs only
     // that idle time.
     let cancel = AtomicBool::new(false);
-    let (metadata, early, stored) = std::thread::scope(|s| {
+    let (loaded, early) = std::thread::scope(|s| {
         let early = scanner
             .as_ref()
             .filter(|_| plan.graph.metadata_path.is_none())
@@ -217,26 +217,31 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
             .map(|t| {
                 s.spawn(move || graph::cache::read::<Vec<Vec<Evidence>>>(&graph::cache::path(&t)))
             });
-        let metadata = graph::metadata_json(&plan.graph);
-        if metadata.is_err() {
+        // The graph is built while the head start may still be scanning.
+        let loaded = graph::metadata_json(&plan.graph).and_then(|(metadata, origin)| {
+            let from_cache = stored
+                .and_then(|h| h.join().ok())
+                .flatten()
+                .zip(graph_key.as_deref())
+                .and_then(|(stored, key)| stored.take(&metadata, key))
+                .filter(|(resolved, manifests)| resolved.subjects.len() == manifests.len());
+            let loaded = match from_cache {
+                Some((resolved, manifests)) => Loaded::Cached(resolved, manifests),
+                None => Loaded::Graph(Box::new(graph::from_json(&metadata, &origin)?)),
+            };
+            Ok((metadata, loaded))
+        });
+        if loaded.is_err() {
             cancel.store(true, Ordering::Relaxed);
         }
-        (
-            metadata,
-            early.and_then(|h| h.join().ok()),
-            stored.and_then(|h| h.join().ok()).flatten(),
-        )
+        (loaded, early.and_then(|h| h.join().ok()))
     });
-    let (metadata, origin) = metadata?;
-    let from_cache = stored
-        .zip(graph_key.as_deref())
-        .and_then(|(stored, key)| stored.take(&metadata, key))
-        .filter(|(resolved, manifests)| resolved.subjects.len() == manifests.len());
-    let cached_graph = from_cache.is_some();
+    let (metadata, loaded) = loaded?;
+    let cached_graph = matches!(loaded, Loaded::Cached(..));
     lap(if cached_graph {
         "metadata (the build as resolved last time: same metadata)"
     } else {
-        "metadata"
+        "metadata and package graph"
     });
     if let Some(e) = &early {
         lap(&format!(
@@ -261,8 +266,8 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
             ),
         }
     };
-    let (resolved, manifests, prepared, explain_paths, cache, head) = match from_cache {
-        Some((resolved, manifests)) => {
+    let (resolved, manifests, prepared, explain_paths, cache, head) = match loaded {
+        Loaded::Cached(resolved, manifests) => {
             let (cache, head) = open(&resolved.target_dir, &resolved.root, early);
             let n = resolved.subjects.len();
             let prepared = std::iter::repeat_with(|| None).take(n).collect();
@@ -276,9 +281,7 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
                 head,
             )
         }
-        None => {
-            let graph = graph::from_json(&metadata, &origin)?;
-            lap("package graph");
+        Loaded::Graph(graph) => {
             let (cache, head) = open(
                 graph.workspace().target_directory(),
                 graph.workspace().root(),
@@ -458,6 +461,13 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         std::mem::forget(metadata);
     }
     Ok(outcome)
+}
+
+/// The resolved build: from the graph cache (with each subject's manifest evidence), or a
+/// package graph to resolve it from.
+enum Loaded {
+    Cached(graph::Resolved, Vec<Vec<Evidence>>),
+    Graph(Box<guppy::graph::PackageGraph>),
 }
 
 /// What the deep scan of one package needs.
