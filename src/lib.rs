@@ -206,17 +206,17 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
     // other cores (see `evidence::early`), and the graph cache is read; a wrong guess costs only
     // that idle time.
     let cancel = AtomicBool::new(false);
+    let guess = Guess::of(&plan);
     let (loaded, early) = std::thread::scope(|s| {
         let early = scanner
             .as_ref()
             .filter(|_| plan.graph.metadata_path.is_none())
-            .map(|scanner| s.spawn(|| head_start(scanner, &matcher, &plan, &salt, &cancel)));
-        let stored = graph_key
-            .as_ref()
-            .and_then(|_| early_target_dir(&plan))
-            .map(|t| {
-                s.spawn(move || graph::cache::read::<Vec<Vec<Evidence>>>(&graph::cache::path(&t)))
+            .map(|scanner| {
+                s.spawn(|| head_start(scanner, &matcher, &plan, &salt, &guess, &cancel))
             });
+        let stored = graph_key.as_ref().and(guess.target_dir.clone()).map(|t| {
+            s.spawn(move || graph::cache::read::<Vec<Vec<Evidence>>>(&graph::cache::path(&t)))
+        });
         // The graph is built while the head start may still be scanning.
         let loaded = graph::metadata_json(&plan.graph).and_then(|(metadata, origin)| {
             let from_cache = stored
@@ -504,10 +504,25 @@ fn graph_cache_key(plan: &CheckPlan, salt: &str) -> String {
     format!("{options:?}\n{:?}\n{salt}", graph::cargo_home())
 }
 
-/// Where the target directory probably is, before `cargo metadata` says: `CARGO_TARGET_DIR`,
-/// or `target` beside the lockfile.
-fn early_target_dir(plan: &CheckPlan) -> Option<Utf8PathBuf> {
-    let lockfile = evidence::early::find_lockfile(plan.graph.manifest_path.as_deref())?;
+/// Where the lockfile and the target directory probably are, before `cargo metadata` says.
+struct Guess {
+    lockfile: Option<Utf8PathBuf>,
+    target_dir: Option<Utf8PathBuf>,
+}
+
+impl Guess {
+    fn of(plan: &CheckPlan) -> Guess {
+        let lockfile = evidence::early::find_lockfile(plan.graph.manifest_path.as_deref());
+        let target_dir = lockfile.as_deref().and_then(|l| early_target_dir(plan, l));
+        Guess {
+            lockfile,
+            target_dir,
+        }
+    }
+}
+
+/// Where the target directory probably is: `CARGO_TARGET_DIR`, or `target` beside the lockfile.
+fn early_target_dir(plan: &CheckPlan, lockfile: &Utf8Path) -> Option<Utf8PathBuf> {
     let target = match std::env::var_os("CARGO_TARGET_DIR") {
         Some(t) => {
             let t = Utf8PathBuf::from_path_buf(t.into()).ok()?;
@@ -532,14 +547,18 @@ fn head_start(
     matcher: &Matcher,
     plan: &CheckPlan,
     salt: &str,
+    guess: &Guess,
     cancel: &AtomicBool,
 ) -> Early {
-    let lockfile = evidence::early::find_lockfile(plan.graph.manifest_path.as_deref());
+    let lockfile = guess.lockfile.clone();
     let entries = lockfile
         .as_deref()
         .and_then(evidence::early::read_lockfile)
         .unwrap_or_default();
-    let path = early_target_dir(plan).and_then(|t| scan_cache_path(&t, plan));
+    let path = guess
+        .target_dir
+        .as_deref()
+        .and_then(|t| scan_cache_path(t, plan));
     let cache = Cache::open(path, salt).with_checksums(evidence::early::checksums(&entries));
     let locked = graph::cargo_home()
         .and_then(|home| evidence::early::locked_registry_packages(&entries, &home));

@@ -162,8 +162,7 @@ pub fn locked_registry_packages(
 }
 
 /// Scans the file pass of every package in `locked` that `cache` does not already hold (whole
-/// or as a file pass alone),
-/// stopping early when `cancel` is set (the graph failed to load).
+/// or as a file pass alone), stopping early when `cancel` is set (`cargo metadata` failed).
 pub fn scan(
     locked: Vec<Locked>,
     scanner: &Scanner,
