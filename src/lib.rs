@@ -9,7 +9,8 @@
 //!                    packages   signals       lists (data/)           + exit code
 //! ```
 //!
-//! - [`graph`]: resolve the dependency graph as cargo would (features, platforms, dev/build edges).
+//! - [`graph`]: resolve the dependency graph as cargo would (features, platforms, dev/build edges),
+//!   and keep the resolved build for a next run whose `cargo metadata` says the same.
 //! - [`evidence`]: who made each package and what it bundles (manifest fields, source URLs).
 //! - [`entity`]: the entity list, validated ([`entity::BUILTIN_TOML`] is the default).
 //! - [`matching`]: normalised, whole-token comparison of evidence and identifiers.

@@ -3,7 +3,8 @@
 //! The screened set is every package the resolved build can include, resolved the way cargo
 //! resolves it (features, target platforms, optional dependencies), computed twice: once without
 //! dev-dependencies (what ships) and once with them (what the workspace's tests pull in), so the
-//! policy can tell the two apart. Nothing is compiled and no build script runs.
+//! policy can tell the two apart. Nothing is compiled and no build script runs. The later stages
+//! get it as owned [`Resolved`] [`Subject`]s, which [`cache`] keeps for the next run.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
