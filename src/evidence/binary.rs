@@ -198,6 +198,26 @@ fn pe(
     // pelite reads structures in place and needs 8-byte alignment: copy into aligned storage.
     let aligned = Aligned::new(bytes);
     let file = pelite::PeFile::from_bytes(aligned.bytes()).map_err(|e| malformed("PE", e))?;
+    // pelite checks alignment against addresses and section-relative offsets, which match the
+    // bytes' alignment only if every section's file offset agrees with its address modulo 8
+    // and the resource directory starts 8-aligned; otherwise its casts would be misaligned
+    // (undefined behaviour, found by fuzzing). No linker writes such a file: read it raw.
+    let consistent = file
+        .section_headers()
+        .iter()
+        .all(|s| s.SizeOfRawData == 0 || s.PointerToRawData % 8 == s.VirtualAddress % 8);
+    let resources_aligned = file
+        .data_directory()
+        .get(pelite::image::IMAGE_DIRECTORY_ENTRY_RESOURCE)
+        .filter(|d| d.VirtualAddress != 0)
+        .and_then(|d| file.slice_bytes(d.VirtualAddress).ok())
+        .is_none_or(|b| (b.as_ptr() as usize).is_multiple_of(8));
+    if !consistent || !resources_aligned {
+        return Err(malformed(
+            "PE",
+            "sections or resources at file offsets not aligned like their addresses",
+        ));
+    }
     if let Ok(resources) = file.resources()
         && let Ok(vi) = resources.version_info()
     {

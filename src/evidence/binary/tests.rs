@@ -235,3 +235,18 @@ fn truncated_and_corrupt_binaries_are_errors_not_panics() {
     garbage[0x28..0x30].copy_from_slice(&u64::MAX.to_le_bytes()); // section header offset
     assert!(inspect_binary(&garbage, &needles()).is_err());
 }
+
+/// Found by `cargo fuzz run binary` (from the generated PE fixture): a PE whose resource
+/// directory sits at a file offset that is not 8-aligned. pelite would cast its structures
+/// misaligned (undefined behaviour; a panic with debug assertions); it is a malformed file,
+/// read as raw strings by the deep scan.
+#[test]
+fn pe_with_misaligned_resources_is_malformed_not_a_crash() {
+    let bytes = include_bytes!("testdata/pe-misaligned-resources.bin");
+    assert_eq!(sniff(bytes), FileKind::Pe);
+    let err = inspect_binary(bytes, &needles()).unwrap_err();
+    assert!(
+        err.to_string().contains("not aligned like their addresses"),
+        "{err}"
+    );
+}
