@@ -195,7 +195,14 @@ fn pe(
     prefix: &str,
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
-    // pelite reads structures in place and needs 8-byte alignment: copy into aligned storage.
+    // pelite reads structures in place and needs 8-byte alignment: copy into aligned storage,
+    // and refuse headers that would put its casts out of line (it checks too little of them).
+    if !pe_headers_aligned(bytes) {
+        return Err(malformed(
+            "PE",
+            "headers not aligned as the format requires",
+        ));
+    }
     let aligned = Aligned::new(bytes);
     let file = pelite::PeFile::from_bytes(aligned.bytes()).map_err(|e| malformed("PE", e))?;
     // pelite checks alignment against addresses and section-relative offsets, which match the
@@ -290,6 +297,29 @@ fn pe(
 }
 
 /// File range of the PE certificate table (its data directory holds a file offset, not an RVA).
+/// Whether the NT headers start 8-aligned (as the PE format asks) and the section table
+/// 4-aligned, which pelite assumes when it casts them in place. Every linker writes them so.
+fn pe_headers_aligned(bytes: &[u8]) -> bool {
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let u16_at = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
+    };
+    let Some(nt) = u32_at(0x3c) else {
+        return false;
+    };
+    // Signature (4) and file header (20), whose SizeOfOptionalHeader is at offset 16.
+    let Some(optional) = nt.checked_add(4 + 16).and_then(u16_at) else {
+        return false;
+    };
+    nt.is_multiple_of(8) && (nt + 24 + optional).is_multiple_of(4)
+}
+
 fn pe_security_range(bytes: &[u8]) -> Option<std::ops::Range<u64>> {
     let u32_at = |o: usize| {
         bytes

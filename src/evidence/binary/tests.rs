@@ -250,3 +250,19 @@ fn pe_with_misaligned_resources_is_malformed_not_a_crash() {
         "{err}"
     );
 }
+
+/// Found by `cargo fuzz run binary`: an odd SizeOfOptionalHeader puts the section table out of
+/// line, which pelite does not check before casting it.
+#[test]
+fn pe_with_misaligned_section_table_is_malformed_not_a_crash() {
+    let bytes = include_bytes!("testdata/pe-misaligned-section-headers.bin");
+    assert_eq!(sniff(bytes), FileKind::Pe);
+    let err = inspect_binary(bytes, &needles()).unwrap_err();
+    assert!(err.to_string().contains("headers not aligned"), "{err}");
+    // The generated DLL's headers are as every linker writes them.
+    let dll = testgen::pe_dll(&[("CompanyName", "X")], b"", None);
+    assert!(pe_headers_aligned(&dll));
+    let mut odd = dll.clone();
+    odd[0x3c] += 4; // e_lfanew 4-aligned only
+    assert!(!pe_headers_aligned(&odd));
+}
