@@ -258,7 +258,12 @@ fn pe(
             }
         }
     }
-    if let Ok(sec) = file.security()
+    let cert_range = pe_security_range(bytes);
+    // pelite adds the table's offset and size in 32 bits unchecked: only a table that fits.
+    if let Some(sec) = cert_range
+        .as_ref()
+        .filter(|c| c.end <= u64::from(u32::MAX))
+        .and_then(|_| file.security().ok())
         && sec.certificate_type() == pelite::image::WIN_CERT_TYPE_PKCS_SIGNED_DATA
     {
         match authenticode_subjects(sec.certificate_data()) {
@@ -278,7 +283,6 @@ fn pe(
     // Raw strings: not inside the certificate table (its DER was read structurally above), and
     // not the version-info values again.
     let structured: BTreeSet<String> = r.strings.iter().map(|s| s.text.clone()).collect();
-    let cert_range = pe_security_range(bytes);
     let before = r.strings.len();
     push_hits(bytes, needles, &format!("{prefix}PE string"), r);
     let mut i = before;
@@ -296,7 +300,6 @@ fn pe(
     Ok(())
 }
 
-/// File range of the PE certificate table (its data directory holds a file offset, not an RVA).
 /// Whether the NT headers start 8-aligned (as the PE format asks) and the section table
 /// 4-aligned, which pelite assumes when it casts them in place. Every linker writes them so.
 fn pe_headers_aligned(bytes: &[u8]) -> bool {
@@ -320,6 +323,7 @@ fn pe_headers_aligned(bytes: &[u8]) -> bool {
     nt.is_multiple_of(8) && (nt + 24 + optional).is_multiple_of(4)
 }
 
+/// File range of the PE certificate table (its data directory holds a file offset, not an RVA).
 fn pe_security_range(bytes: &[u8]) -> Option<std::ops::Range<u64>> {
     let u32_at = |o: usize| {
         bytes

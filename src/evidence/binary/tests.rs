@@ -266,3 +266,21 @@ fn pe_with_misaligned_section_table_is_malformed_not_a_crash() {
     odd[0x3c] += 4; // e_lfanew 4-aligned only
     assert!(!pe_headers_aligned(&odd));
 }
+
+/// Found by `cargo fuzz run binary`: a certificate table whose offset plus size overflows 32
+/// bits, which pelite adds unchecked. It is not read as a certificate table; the rest of the file is.
+#[test]
+fn pe_with_overflowing_certificate_table_is_read_without_it() {
+    let bytes = include_bytes!("testdata/pe-certificate-table-overflow.bin");
+    assert_eq!(sniff(bytes), FileKind::Pe);
+    let range = pe_security_range(bytes).unwrap();
+    assert!(range.end > u64::from(u32::MAX), "{range:?}");
+    let r = inspect_binary(bytes, &needles());
+    assert!(
+        r.as_ref().map_or(true, |r| !r
+            .strings
+            .iter()
+            .any(|s| s.field.contains("Authenticode"))),
+        "{r:?}"
+    );
+}
