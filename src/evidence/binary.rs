@@ -225,61 +225,67 @@ fn pe(
             "sections or resources at file offsets not aligned like their addresses",
         ));
     }
-    if let Ok(resources) = file.resources()
-        && let Ok(vi) = resources.version_info()
-    {
-        let info = vi.file_info();
-        let mut langs: Vec<_> = info.strings.iter().collect();
-        langs.sort_by_key(|(l, _)| (l.lang_id, l.charset_id));
-        for (_, table) in langs {
-            for (key, attribution) in VERSION_KEYS {
-                if let Some(v) = table.get(*key) {
+    // pelite is not panic-free on hostile input (its version-info parser slices out of range,
+    // found by fuzzing): a panic in it makes the file malformed, read as raw strings.
+    let cert_range = pe_security_range(bytes);
+    let structured = quietly(|| -> Result<(), InspectError> {
+        if let Ok(resources) = file.resources()
+            && let Ok(vi) = resources.version_info()
+        {
+            let info = vi.file_info();
+            let mut langs: Vec<_> = info.strings.iter().collect();
+            langs.sort_by_key(|(l, _)| (l.lang_id, l.charset_id));
+            for (_, table) in langs {
+                for (key, attribution) in VERSION_KEYS {
+                    if let Some(v) = table.get(*key) {
+                        push(
+                            r,
+                            format!("{prefix}PE VERSIONINFO {key}"),
+                            v,
+                            *attribution,
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+        if let Ok(imports) = file.imports() {
+            for desc in imports {
+                if let Ok(name) = desc.dll_name() {
                     push(
                         r,
-                        format!("{prefix}PE VERSIONINFO {key}"),
-                        v,
-                        *attribution,
+                        format!("{prefix}PE import"),
+                        &name.to_string(),
+                        false,
                         None,
                     );
                 }
             }
         }
-    }
-    if let Ok(imports) = file.imports() {
-        for desc in imports {
-            if let Ok(name) = desc.dll_name() {
-                push(
-                    r,
-                    format!("{prefix}PE import"),
-                    &name.to_string(),
-                    false,
-                    None,
-                );
-            }
-        }
-    }
-    let cert_range = pe_security_range(bytes);
-    // pelite adds the table's offset and size in 32 bits unchecked: only a table that fits.
-    if let Some(sec) = cert_range
-        .as_ref()
-        .filter(|c| c.end <= u64::from(u32::MAX))
-        .and_then(|_| file.security().ok())
-        && sec.certificate_type() == pelite::image::WIN_CERT_TYPE_PKCS_SIGNED_DATA
-    {
-        match authenticode_subjects(sec.certificate_data()) {
-            Ok(subjects) => {
-                for (subject, signer) in subjects {
-                    let field = if signer {
-                        "Authenticode signer subject"
-                    } else {
-                        "Authenticode certificate subject"
-                    };
-                    push(r, format!("{prefix}{field}"), &subject, signer, None);
+        // pelite adds the table's offset and size in 32 bits unchecked: only a table that fits.
+        if let Some(sec) = cert_range
+            .as_ref()
+            .filter(|c| c.end <= u64::from(u32::MAX))
+            .and_then(|_| file.security().ok())
+            && sec.certificate_type() == pelite::image::WIN_CERT_TYPE_PKCS_SIGNED_DATA
+        {
+            match authenticode_subjects(sec.certificate_data()) {
+                Ok(subjects) => {
+                    for (subject, signer) in subjects {
+                        let field = if signer {
+                            "Authenticode signer subject"
+                        } else {
+                            "Authenticode certificate subject"
+                        };
+                        push(r, format!("{prefix}{field}"), &subject, signer, None);
+                    }
                 }
+                Err(e) => return Err(malformed("Authenticode", e)),
             }
-            Err(e) => return Err(malformed("Authenticode", e)),
         }
-    }
+        Ok(())
+    });
+    structured.unwrap_or_else(|| Err(malformed("PE", "its structures could not be parsed")))?;
     // Raw strings: not inside the certificate table (its DER was read structurally above), and
     // not the version-info values again.
     let structured: BTreeSet<String> = r.strings.iter().map(|s| s.text.clone()).collect();
@@ -298,6 +304,28 @@ fn pe(
         }
     }
     Ok(())
+}
+
+/// Runs `f`, turning a panic inside it (a parsing crate's bug met with hostile input) into
+/// `None`. The panic is not printed; panics anywhere else are, as before.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    use std::cell::Cell;
+    thread_local! {
+        static QUIET: Cell<bool> = const { Cell::new(false) };
+    }
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info)
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.ok()
 }
 
 /// Whether the NT headers start 8-aligned (as the PE format asks) and the section table

@@ -393,3 +393,34 @@ fn never_runs_the_projects_code_and_writes_only_its_cache() {
     ours.sort();
     assert_eq!(ours, ["graph-cache.bin", "scan-cache.json"]);
 }
+
+/// The PE files `cargo fuzz run binary` found pelite crashing or misbehaving on, shipped in a
+/// package: the check finishes, lists them as not scanned, and prints no panic.
+#[test]
+fn pe_files_found_by_fuzzing_never_crash_the_check() {
+    let ws = Ws::new("");
+    let testdata =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/evidence/binary/testdata");
+    let mut names: Vec<String> = std::fs::read_dir(&testdata)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 4, "{names:?}");
+    for name in &names {
+        ws.write(
+            &format!("bin/{name}"),
+            &std::fs::read(testdata.join(name)).unwrap(),
+        );
+    }
+    let r = ws.run(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let reasons = not_scanned(&doc);
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(
+        reasons[0].contains("truncated or malformed PE"),
+        "{reasons:?}"
+    );
+}

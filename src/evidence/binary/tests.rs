@@ -284,3 +284,16 @@ fn pe_with_overflowing_certificate_table_is_read_without_it() {
         "{r:?}"
     );
 }
+
+/// Found by `cargo fuzz run binary`: a version-info block whose lengths make pelite slice out of
+/// range (a panic in pelite, even in release builds). The file is malformed, not a crash.
+#[test]
+fn pe_whose_version_info_panics_pelite_is_malformed_not_a_crash() {
+    let bytes = include_bytes!("testdata/pe-version-info-out-of-range.bin");
+    assert_eq!(sniff(bytes), FileKind::Pe);
+    let err = inspect_binary(bytes, &needles()).unwrap_err();
+    assert!(err.to_string().contains("could not be parsed"), "{err}");
+    // And the next file is read as usual.
+    let dll = testgen::pe_dll(&[("CompanyName", "AO Kaspersky Lab")], b"", None);
+    assert!(inspect_binary(&dll, &needles()).is_ok());
+}
