@@ -242,23 +242,27 @@ fn truncated_and_corrupt_binaries_are_errors_not_panics() {
 /// read as raw strings by the deep scan.
 #[test]
 fn pe_with_misaligned_resources_is_malformed_not_a_crash() {
-    let bytes = include_bytes!("testdata/pe-misaligned-resources.bin");
+    malformed_pe(
+        include_bytes!("testdata/pe-misaligned-resources.bin"),
+        "not aligned like their addresses",
+    );
+}
+
+/// Asserts that `bytes`, a PE file, is an inspection error whose message holds `why`.
+fn malformed_pe(bytes: &[u8], why: &str) {
     assert_eq!(sniff(bytes), FileKind::Pe);
     let err = inspect_binary(bytes, &needles()).unwrap_err();
-    assert!(
-        err.to_string().contains("not aligned like their addresses"),
-        "{err}"
-    );
+    assert!(err.to_string().contains(why), "{err}");
 }
 
 /// Found by `cargo fuzz run binary`: an odd SizeOfOptionalHeader puts the section table out of
 /// line, which pelite does not check before casting it.
 #[test]
 fn pe_with_misaligned_section_table_is_malformed_not_a_crash() {
-    let bytes = include_bytes!("testdata/pe-misaligned-section-headers.bin");
-    assert_eq!(sniff(bytes), FileKind::Pe);
-    let err = inspect_binary(bytes, &needles()).unwrap_err();
-    assert!(err.to_string().contains("headers not aligned"), "{err}");
+    malformed_pe(
+        include_bytes!("testdata/pe-misaligned-section-headers.bin"),
+        "headers not aligned",
+    );
     // The generated DLL's headers are as every linker writes them.
     let dll = testgen::pe_dll(&[("CompanyName", "X")], b"", None);
     assert!(pe_headers_aligned(&dll));
@@ -289,10 +293,10 @@ fn pe_with_overflowing_certificate_table_is_read_without_it() {
 /// range (a panic in pelite, even in release builds). The file is malformed, not a crash.
 #[test]
 fn pe_whose_version_info_panics_pelite_is_malformed_not_a_crash() {
-    let bytes = include_bytes!("testdata/pe-version-info-out-of-range.bin");
-    assert_eq!(sniff(bytes), FileKind::Pe);
-    let err = inspect_binary(bytes, &needles()).unwrap_err();
-    assert!(err.to_string().contains("could not be parsed"), "{err}");
+    malformed_pe(
+        include_bytes!("testdata/pe-version-info-out-of-range.bin"),
+        "could not be parsed",
+    );
     // And the next file is read as usual.
     let dll = testgen::pe_dll(&[("CompanyName", "AO Kaspersky Lab")], b"", None);
     assert!(inspect_binary(&dll, &needles()).is_ok());
