@@ -528,7 +528,7 @@ fn early_target_dir(plan: &CheckPlan, lockfile: &Utf8Path) -> Option<Utf8PathBuf
         Some(t) => {
             let t = Utf8PathBuf::from_path_buf(t.into()).ok()?;
             if t.is_relative() {
-                // cargo metadata runs in the manifest's directory (see `graph::load`).
+                // cargo metadata runs in the manifest's directory (see `graph::metadata_json`).
                 let base = match &plan.graph.manifest_path {
                     Some(m) => m.canonicalize_utf8().ok()?.parent()?.to_path_buf(),
                     None => Utf8PathBuf::from_path_buf(std::env::current_dir().ok()?).ok()?,

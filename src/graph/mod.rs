@@ -53,12 +53,6 @@ pub struct GraphOptions {
     pub allow_network: bool,
 }
 
-/// Loads the package graph: one `cargo metadata` run, or a saved JSON file.
-pub fn load(opts: &GraphOptions) -> Result<PackageGraph, InputError> {
-    let (json, origin) = metadata_json(opts)?;
-    from_json(&json, &origin)
-}
-
 /// `cargo metadata`'s JSON for `opts` (run once, never building anything), or the saved file
 /// `--metadata-path` names; with where it came from, for messages.
 pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String), InputError> {
