@@ -254,12 +254,11 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
     let open = |target_dir: &Utf8Path, root: &Utf8Path, early: Option<Early>| {
         let real_cache = scan_cache_path(target_dir, &plan);
         let lockfile = root.join("Cargo.lock");
+        let guessed = guess.lockfile.as_ref() == Some(&lockfile);
         match early {
-            Some(Early {
-                cache,
-                head,
-                lockfile: Some(guess),
-            }) if cache.is_at(real_cache.as_deref()) && guess == lockfile => (cache, head),
+            Some(Early { cache, head }) if guessed && cache.is_at(real_cache.as_deref()) => {
+                (cache, head)
+            }
             Some(Early { head, .. }) => (open_cache(real_cache, &salt, &lockfile), head),
             None => (
                 open_cache(real_cache, &salt, &lockfile),
@@ -267,20 +266,12 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
             ),
         }
     };
-    let (resolved, manifests, prepared, explain_paths, cache, head) = match loaded {
+    let (resolved, pending, explain_paths, cache, head) = match loaded {
         Loaded::Cached(resolved, manifests) => {
             let (cache, head) = open(&resolved.target_dir, &resolved.root, early);
-            let n = resolved.subjects.len();
-            let prepared = std::iter::repeat_with(|| None).take(n).collect();
-            let explain_paths = vec![None; n];
-            (
-                resolved,
-                Some(manifests),
-                prepared,
-                explain_paths,
-                cache,
-                head,
-            )
+            let explain_paths = vec![None; manifests.len()];
+            let pending = manifests.into_iter().map(Pending::Manifest).collect();
+            (resolved, pending, explain_paths, cache, head)
         }
         Loaded::Graph(graph) => {
             let (cache, head) = open(
@@ -297,33 +288,31 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
             );
             let screened = screened?;
             let resolved = graph::Resolved::of(&screened);
-            let mut prepared = Vec::with_capacity(screened.packages.len());
+            let mut pending = Vec::with_capacity(screened.packages.len());
             let mut explain_paths = Vec::with_capacity(screened.packages.len());
             for (pkg, subject) in screened.packages.iter().zip(&resolved.subjects) {
-                let prep = all.remove(pkg.meta.id()).unwrap_or_else(|| {
-                    let cache = scanner.as_ref().map(|_| &cache);
-                    let evidence = evidence::manifest::collect(&pkg.meta);
-                    prepare(subject, evidence, &matcher, cache)
+                pending.push(match all.remove(pkg.meta.id()) {
+                    Some(prep) => Pending::Ready(prep),
+                    None => Pending::Manifest(evidence::manifest::collect(&pkg.meta)),
                 });
-                prepared.push(Some(prep));
                 explain_paths.push(
                     spec.filter(|s| s.matches(&subject.name, &subject.version))
                         .map(|_| screened.all_paths(pkg.meta.id(), MAX_EXPLAIN_PATHS)),
                 );
             }
-            let manifests = graph_key.as_ref().map(|_| {
-                prepared
-                    .iter()
-                    .map(|p| p.as_ref().map(|p| p.evidence.clone()).unwrap_or_default())
-                    .collect()
-            });
+            if let Some(key) = graph_key.as_deref().filter(|_| cache.enabled()) {
+                // The caches are an optimisation: failing to write one never fails the check.
+                let manifests: Vec<&[Evidence]> = pending.iter().map(Pending::manifest).collect();
+                let path = graph::cache::path(&resolved.target_dir);
+                let _ = graph::cache::write(&path, &metadata, key, &resolved, &manifests);
+            }
             drop(screened);
             if plan_exit_after {
                 // Freeing a large graph takes time the process is about to give back anyway.
                 std::mem::forget(graph);
             }
             lap("feature resolution and paths, manifest evidence and cached scans");
-            (resolved, manifests, prepared, explain_paths, cache, head)
+            (resolved, pending, explain_paths, cache, head)
         }
     };
     let target_dir = resolved.target_dir.clone();
@@ -336,10 +325,9 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
     let results: Vec<PackageResult> = resolved
         .subjects
         .par_iter()
-        .zip(prepared)
+        .zip(pending)
         .zip(explain_paths)
-        .enumerate()
-        .map(|(i, ((subject, prep), explain))| {
+        .map(|((subject, pending), explain)| {
             let deep = scanner.as_ref().map(|scanner| Deep {
                 scanner,
                 cache: &cache,
@@ -347,14 +335,21 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
                 target_dir: &target_dir,
                 prune: &prune,
             });
-            // From the graph cache: prepared here, from the manifest evidence kept with it.
-            let prep = prep.unwrap_or_else(|| {
-                let manifest = manifests
-                    .as_ref()
-                    .and_then(|m| m.get(i).cloned())
-                    .unwrap_or_default();
-                prepare(subject, manifest, &matcher, deep.as_ref().map(|d| d.cache))
-            });
+            let prep = match pending {
+                Pending::Ready(prep) => prep,
+                Pending::Manifest(evidence) => {
+                    let cache = deep.as_ref().map(|d| d.cache);
+                    let key = cache.and_then(|c| {
+                        c.key(
+                            &subject.name,
+                            &subject.version,
+                            &subject.source,
+                            &subject.dir,
+                        )
+                    });
+                    prepare(evidence, key, &matcher, cache)
+                }
+            };
             let r = screen_package(subject, prep, &plan, &matcher, deep, explain);
             progress.inc(&subject.name);
             r
@@ -421,12 +416,7 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
     });
     if cache.enabled() {
         head.keep_unused(&cache);
-        // The caches are an optimisation: failing to write them never fails the check.
         let _ = cache.save();
-        if let (false, Some(key), Some(manifests)) = (cached_graph, &graph_key, &manifests) {
-            let path = graph::cache::path(&resolved.target_dir);
-            let _ = graph::cache::write(&path, &metadata, key, &resolved, manifests);
-        }
     }
     lap("cache saved");
     let unused_waivers = plan.policy.unused_waivers().into_iter().cloned().collect();
@@ -480,12 +470,11 @@ struct Deep<'a> {
     prune: &'a [Utf8PathBuf],
 }
 
-/// What the head start left: the cache it opened, the packages it scanned, and the lockfile it
-/// read them (and the cache's checksums) from.
+/// What the head start left: the cache it opened (keyed with the checksums of the guessed
+/// lockfile) and the packages it scanned.
 struct Early {
     cache: Cache,
     head: HeadStart,
-    lockfile: Option<Utf8PathBuf>,
 }
 
 /// Where the scan cache of a target directory lives (none: caching off).
@@ -551,8 +540,8 @@ fn head_start(
     guess: &Guess,
     cancel: &AtomicBool,
 ) -> Early {
-    let lockfile = guess.lockfile.clone();
-    let entries = lockfile
+    let entries = guess
+        .lockfile
         .as_deref()
         .and_then(evidence::early::read_lockfile)
         .unwrap_or_default();
@@ -567,11 +556,7 @@ fn head_start(
         Some(locked) => evidence::early::scan(locked, scanner, matcher, &cache, cancel),
         None => HeadStart::default(),
     };
-    Early {
-        cache,
-        head,
-        lockfile,
-    }
+    Early { cache, head }
 }
 
 /// The scan cache at `path`, keyed with the checksums of `lockfile`.
@@ -583,6 +568,22 @@ fn open_cache(path: Option<Utf8PathBuf>, salt: &str, lockfile: &Utf8Path) -> Cac
         None => Default::default(),
     };
     Cache::open(path, salt).with_checksums(checksums)
+}
+
+/// A screened package's manifest evidence, matched and looked up in the scan cache (beside
+/// feature resolution), or not yet (taken from the graph cache).
+enum Pending {
+    Ready(Prepared),
+    Manifest(Vec<Evidence>),
+}
+
+impl Pending {
+    fn manifest(&self) -> &[Evidence] {
+        match self {
+            Pending::Ready(p) => &p.evidence,
+            Pending::Manifest(m) => m,
+        }
+    }
 }
 
 /// What is known of a package before the build is resolved.
@@ -607,51 +608,25 @@ fn prepare_all<'g>(
         .into_par_iter()
         .map(|meta| {
             let (source, dir) = graph::place(&meta, cargo_home.as_deref());
-            let evidence = evidence::manifest::collect(&meta);
             let version = meta.version().to_string();
-            let place = Place {
-                name: meta.name(),
-                version: &version,
-                source: &source,
-                dir: &dir,
-            };
-            (meta.id(), prepare(place, evidence, matcher, cache))
+            let key = cache.and_then(|c| c.key(meta.name(), &version, &source, &dir));
+            let evidence = evidence::manifest::collect(&meta);
+            (meta.id(), prepare(evidence, key, matcher, cache))
         })
         .collect()
 }
 
-/// Which package, and where: what [`prepare`] needs besides the manifest evidence.
-#[derive(Clone, Copy)]
-struct Place<'a> {
-    name: &'a str,
-    version: &'a str,
-    source: &'a graph::SourceKind,
-    dir: &'a Utf8Path,
-}
-
-impl<'a> From<&'a graph::Subject> for Place<'a> {
-    fn from(s: &'a graph::Subject) -> Place<'a> {
-        Place {
-            name: &s.name,
-            version: &s.version,
-            source: &s.source,
-            dir: &s.dir,
-        }
-    }
-}
-
-fn prepare<'a>(
-    place: impl Into<Place<'a>>,
+/// Matches `evidence` and looks the package's scan-cache `key` up.
+fn prepare(
     evidence: Vec<Evidence>,
+    key: Option<String>,
     matcher: &Matcher,
     cache: Option<&Cache>,
 ) -> Prepared {
-    let p = place.into();
     let matches = evidence
         .iter()
         .flat_map(|e| matcher.match_evidence(e))
         .collect();
-    let key = cache.and_then(|c| c.key(p.name, p.version, p.source, p.dir));
     let hit = cache.zip(key.as_deref()).and_then(|(c, k)| c.get(k));
     Prepared {
         evidence,
@@ -681,6 +656,9 @@ fn screen_package(
     let scan = deep.map(|deep| {
         if let Some(hit) = hit {
             cached = true;
+            for e in &hit.evidence {
+                matches.extend(matcher.match_evidence(e));
+            }
             return hit;
         }
         // The file pass: kept from an earlier run's head start, made by this run's, or now.
@@ -705,17 +683,18 @@ fn screen_package(
             .add_build_script(&mut scan, &pkg.dir, pkg.build_script.as_deref());
         // Notice lines are collected generously (a disguised name only shows once normalised);
         // keep those that match an identifier, so the cache and `explain` stay small.
-        scan.evidence
-            .retain(|e| !matcher.match_evidence(e).is_empty());
+        scan.evidence.retain(|e| {
+            let found = matcher.match_evidence(e);
+            let keep = !found.is_empty();
+            matches.extend(found);
+            keep
+        });
         if let Some(k) = key {
             deep.cache.put(k, &scan);
         }
         scan
     });
     if let Some(scan) = &scan {
-        for e in &scan.evidence {
-            matches.extend(matcher.match_evidence(e));
-        }
         evidence.extend(scan.evidence.iter().cloned());
     }
     let package = PackageRef {
