@@ -37,10 +37,8 @@ pub fn sniff(b: &[u8]) -> FileKind {
             .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
     };
     if b.starts_with(b"MZ") {
-        let pe = b
-            .get(0x3c..0x40)
-            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
-            .and_then(|off| b.get(off..off.checked_add(4)?))
+        let pe = le_u32(b, 0x3c)
+            .and_then(|off| b.get(off as usize..(off as usize).checked_add(4)?))
             == Some(b"PE\0\0");
         if pe {
             return FileKind::Pe;
@@ -331,40 +329,38 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
 /// Whether the NT headers start 8-aligned (as the PE format asks) and the section table
 /// 4-aligned, which pelite assumes when it casts them in place. Every linker writes them so.
 fn pe_headers_aligned(bytes: &[u8]) -> bool {
-    let u32_at = |at: usize| {
-        bytes
-            .get(at..at + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-    };
-    let u16_at = |at: usize| {
-        bytes
-            .get(at..at + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
-    };
-    let Some(nt) = u32_at(0x3c) else {
+    let Some(nt) = le_u32(bytes, 0x3c).map(|n| n as usize) else {
         return false;
     };
     // Signature (4) and file header (20), whose SizeOfOptionalHeader is at offset 16.
-    let Some(optional) = nt.checked_add(4 + 16).and_then(u16_at) else {
+    let Some(optional) = le_u16(bytes, nt + 4 + 16).map(usize::from) else {
         return false;
     };
     nt.is_multiple_of(8) && (nt + 24 + optional).is_multiple_of(4)
 }
 
+/// The little-endian `u32` at `at`, if the bytes hold one there.
+fn le_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    let b = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// The little-endian `u16` at `at`, if the bytes hold one there.
+fn le_u16(bytes: &[u8], at: usize) -> Option<u16> {
+    let b = bytes.get(at..at.checked_add(2)?)?;
+    Some(u16::from_le_bytes([b[0], b[1]]))
+}
+
 /// File range of the PE certificate table (its data directory holds a file offset, not an RVA).
 fn pe_security_range(bytes: &[u8]) -> Option<std::ops::Range<u64>> {
-    let u32_at = |o: usize| {
-        bytes
-            .get(o..o + 4)
-            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-    };
-    let nt = u32_at(0x3c)? as usize;
-    let magic = bytes
-        .get(nt + 24..nt + 26)
-        .map(|s| u16::from_le_bytes([s[0], s[1]]))?;
+    let nt = le_u32(bytes, 0x3c)? as usize;
+    let magic = le_u16(bytes, nt + 24)?;
     // Data directories start 96 (PE32) or 112 (PE32+) bytes into the optional header.
     let dirs = nt + 24 + if magic == 0x20b { 112 } else { 96 };
-    let (off, len) = (u32_at(dirs + 4 * 8)?, u32_at(dirs + 4 * 8 + 4)?);
+    let (off, len) = (
+        le_u32(bytes, dirs + 4 * 8)?,
+        le_u32(bytes, dirs + 4 * 8 + 4)?,
+    );
     (len > 0).then(|| u64::from(off)..u64::from(off) + u64::from(len))
 }
 
@@ -752,11 +748,7 @@ fn narrow_run(bytes: &[u8], s: usize, e: usize) -> (usize, usize, String) {
 }
 
 fn wide_run(bytes: &[u8], s: usize, e: usize) -> (usize, usize, String) {
-    let unit = |i: usize| {
-        bytes
-            .get(i..i + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-    };
+    let unit = |i: usize| le_u16(bytes, i);
     let printable = |u: u16| {
         u >= 0x20 && u != 0x7f && !(0xD800..0xE000).contains(&u) && u != 0xFFFF && u != 0xFFFE
     };
