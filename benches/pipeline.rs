@@ -5,7 +5,8 @@ use cargo_entitycheck::entity::EntityList;
 use cargo_entitycheck::evidence::deep::{DeepOptions, Scanner};
 use cargo_entitycheck::evidence::needles::Needles;
 use cargo_entitycheck::evidence::{Evidence, Role, Shape, binary};
-use cargo_entitycheck::matching::{Matcher, normalize};
+use cargo_entitycheck::matching::Matcher;
+use cargo_entitycheck::text::normalize;
 use divan::{Bencher, black_box};
 
 fn main() {

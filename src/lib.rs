@@ -26,6 +26,7 @@ pub mod graph;
 pub mod matching;
 pub mod policy;
 pub mod report;
+pub mod text;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,6 +1,6 @@
 //! Fuzz the normaliser: never panics, and normalising is idempotent.
 #![no_main]
-use cargo_entitycheck::matching::normalize;
+use cargo_entitycheck::text::normalize;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -23,7 +23,7 @@ use super::{
     Source, Strength,
 };
 use crate::error::InputError;
-use crate::matching::normalize;
+use crate::text::normalize;
 
 /// The formats `--entities` and `[lists] extra` accept.
 #[derive(

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::error::InputError;
-use crate::matching::normalize;
+use crate::text::normalize;
 
 pub mod import;
 

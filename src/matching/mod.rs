@@ -6,7 +6,7 @@
 //! `notkaspersky.example` never match while `АО «Лаборатория Касперского»` and
 //! `K​aspersky` (with a zero-width space) do.
 
-pub mod normalize;
+use crate::text::normalize;
 
 use std::collections::HashMap;
 use std::sync::Mutex;

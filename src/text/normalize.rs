@@ -1,4 +1,4 @@
-//! Matching stage: raw evidence text → canonical tokens.
+//! Text layer: raw text (evidence or identifiers) → canonical tokens, hosts, URLs, e-mails.
 //!
 //! Evidence is written by people who may disguise a name, or by tools that mangle it: full-width
 //! forms, zero-width characters, Cyrillic letters that look Latin, Russian spelling, dotted

@@ -1,0 +1,5 @@
+//! Text layer, beneath the entity list and the matcher: raw text → canonical tokens, hosts,
+//! URLs and e-mail addresses. It knows nothing of entities or evidence, so the list model
+//! (`entity`) and the matcher (`matching`) both build on it without depending on each other.
+
+pub mod normalize;
