@@ -55,7 +55,7 @@ pub struct Predicate {
     pub timestamp: String,
     pub counts: Counts,
     pub findings: Vec<FindingRecord>,
-    pub not_scanned: Vec<crate::NotScanned>,
+    pub not_scanned: Vec<crate::outcome::NotScanned>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

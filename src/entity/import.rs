@@ -26,9 +26,7 @@ use crate::error::InputError;
 use crate::text::normalize;
 
 /// The formats `--entities` and `[lists] extra` accept.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ListFormat {
     /// This project's TOML (data/entities.toml).
@@ -39,6 +37,21 @@ pub enum ListFormat {
     CslJson,
     /// OpenSanctions FollowTheMoney entities, JSON lines.
     Opensanctions,
+}
+
+impl std::str::FromStr for ListFormat {
+    type Err = ();
+
+    /// The kebab-case name (as in the configuration), case-insensitive.
+    fn from_str(s: &str) -> Result<ListFormat, ()> {
+        match s.to_ascii_lowercase().as_str() {
+            "entitycheck" => Ok(ListFormat::Entitycheck),
+            "csl-csv" => Ok(ListFormat::CslCsv),
+            "csl-json" => Ok(ListFormat::CslJson),
+            "opensanctions" => Ok(ListFormat::Opensanctions),
+            _ => Err(()),
+        }
+    }
 }
 
 impl ListFormat {

@@ -5,10 +5,7 @@
 //! date, outside the programme's exempt categories. Everything else stays visible with the
 //! reason it does not fail.
 
-pub mod config;
-
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -46,7 +43,7 @@ impl Verdict {
 }
 
 /// The effective policy.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Policy {
     /// Confidences that fail the build.
     pub fail_on: BTreeSet<Confidence>,
@@ -56,10 +53,7 @@ pub struct Policy {
     pub fail_on_unscanned: bool,
     /// The date the policy is evaluated at.
     pub as_of: NaiveDate,
-    pub waivers: Vec<config::Waiver>,
-    /// How many findings each waiver covered (same order as `waivers`).
-    #[serde(skip)]
-    pub waiver_use: Vec<AtomicUsize>,
+    pub waivers: Vec<Waiver>,
 }
 
 impl Policy {
@@ -70,42 +64,37 @@ impl Policy {
             fail_on_unscanned: false,
             as_of,
             waivers: Vec::new(),
-            waiver_use: Vec::new(),
         }
     }
 
-    pub fn with_waivers(mut self, waivers: Vec<config::Waiver>) -> Policy {
-        self.waiver_use = waivers.iter().map(|_| AtomicUsize::new(0)).collect();
+    pub fn with_waivers(mut self, waivers: Vec<Waiver>) -> Policy {
         self.waivers = waivers;
         self
     }
-
-    /// Waivers that covered no finding: stale entries worth removing.
-    pub fn unused_waivers(&self) -> Vec<&config::Waiver> {
-        self.waivers
-            .iter()
-            .zip(&self.waiver_use)
-            .filter(|(_, n)| n.load(Ordering::Relaxed) == 0)
-            .map(|(w, _)| w)
-            .collect()
-    }
 }
 
-impl Clone for Policy {
-    fn clone(&self) -> Policy {
-        Policy {
-            fail_on: self.fail_on.clone(),
-            dev_dependencies_fail: self.dev_dependencies_fail,
-            fail_on_unscanned: self.fail_on_unscanned,
-            as_of: self.as_of,
-            waivers: self.waivers.clone(),
-            waiver_use: self
-                .waiver_use
-                .iter()
-                .map(|n| AtomicUsize::new(n.load(Ordering::Relaxed)))
-                .collect(),
-        }
-    }
+/// A waiver: a finding the project has decided to accept, with who decided and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waiver {
+    pub package: String,
+    /// `semver::VersionReq` as written; `None` = any version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip)]
+    pub version_req: Option<semver::VersionReq>,
+    /// An entity id (or its group's id); `None` = any entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// An evidence field (`authors`, `notice`, `PE VERSIONINFO`…, matched as a prefix); `None` = any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<NaiveDate>,
+    /// Where it is written: `file:line`.
+    pub at: String,
 }
 
 /// The waiver that decided a finding's fate, as reported.
@@ -286,7 +275,7 @@ fn apply_waivers(policy: &Policy, lists: &[EntityList], f: &mut Finding) {
         .entity(&f.matched.entity.id)
         .and_then(|e| e.group.clone());
     let version = semver::Version::parse(&f.package.version).ok();
-    for (w, used) in policy.waivers.iter().zip(&policy.waiver_use) {
+    for w in &policy.waivers {
         let covers = w.package == f.package.name
             && w.version_req
                 .as_ref()
@@ -301,7 +290,6 @@ fn apply_waivers(policy: &Policy, lists: &[EntityList], f: &mut Finding) {
             continue;
         }
         let expired = w.expires.is_some_and(|d| d < policy.as_of);
-        used.fetch_add(1, Ordering::Relaxed);
         f.waiver = Some(WaiverRef {
             at: w.at.clone(),
             reason: w.reason.clone(),

@@ -42,7 +42,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
             m.identifier.kind.as_str(),
             m.identifier.value,
             m.identifier.source,
-            super::human::path(&f.path),
+            super::fmt::path(&f.path),
             f.reason
         );
         let line = loc.line.map(|l| format!(",line={l}")).unwrap_or_default();
@@ -68,7 +68,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
             escape_data(&n.reason)
         )?;
     }
-    let count = |v: Verdict| o.findings.iter().filter(|f| f.verdict == v).count();
+    let sum = o.summary();
     writeln!(
         out,
         "::notice title=cargo-entitycheck::{}",
@@ -76,9 +76,9 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
             "{}: {} packages screened, {} failing, {} warnings, {} waived; list {}",
             if o.failed() { "FAIL" } else { "PASS" },
             o.packages_screened,
-            count(Verdict::Fail),
-            count(Verdict::Warn),
-            count(Verdict::Waived),
+            sum.fail,
+            sum.warn,
+            sum.waived,
             o.lists
                 .iter()
                 .map(|l| format!("{} {}", l.list.id, l.list.version))

@@ -6,15 +6,16 @@ use std::io::{self, Write};
 use owo_colors::OwoColorize;
 
 use super::Styles;
+use super::fmt::path;
 use crate::Outcome;
-use crate::cli::Verbosity;
+use crate::config::Verbosity;
 use crate::entity::{EntityList, short_digest};
 use crate::evidence::Evidence;
-use crate::graph::{PathStep, SourceKind};
+use crate::graph::SourceKind;
 use crate::policy::{Finding, PackageRef, Verdict};
 
-pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
-    let quiet = o.verbosity == Verbosity::Quiet;
+pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity) -> io::Result<()> {
+    let quiet = verbosity == Verbosity::Quiet;
     if !quiet {
         header(out, o, s)?;
     }
@@ -53,7 +54,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
             }
         }
         for b in &blocks {
-            finding(out, b, s, o.verbosity == Verbosity::Verbose)?;
+            finding(out, b, s, verbosity == Verbosity::Verbose)?;
         }
     }
 
@@ -68,14 +69,15 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
             writeln!(out, "  {} v{}: {}", n.name, n.version, n.reason)?;
         }
     }
-    if !o.unused_waivers.is_empty() && !quiet {
+    let unused = o.unused_waivers();
+    if !unused.is_empty() && !quiet {
         writeln!(out)?;
         writeln!(
             out,
             "{}",
             "Unused waivers (they matched no finding; remove them or fix them):".style(s.warn)
         )?;
-        for w in &o.unused_waivers {
+        for w in unused {
             writeln!(
                 out,
                 "  {}: package {}{}{}{}",
@@ -96,7 +98,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
             )?;
         }
     }
-    if o.verbosity == Verbosity::Verbose && !o.binaries.is_empty() {
+    if verbosity == Verbosity::Verbose && !o.binaries.is_empty() {
         writeln!(out)?;
         writeln!(
             out,
@@ -115,7 +117,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
     writeln!(out)?;
     summary(out, o, s)?;
     if o.failed() {
-        let why = if o.findings.iter().any(|f| f.verdict == Verdict::Fail) {
+        let why = if o.failed_on_findings() {
             "the product integrates software attributed to a listed entity"
         } else {
             "packages could not be scanned and the policy fails on that"
@@ -147,7 +149,7 @@ fn header(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
 }
 
 fn summary(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
-    let count = |v: Verdict| o.findings.iter().filter(|f| f.verdict == v).count();
+    let sum = o.summary();
     let lists: Vec<String> = o
         .lists
         .iter()
@@ -169,11 +171,11 @@ fn summary(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
         "{} {} packages screened; {} failing, {} warnings, {} waived, {} exempt, {} informational; {} not scanned; {scan}; list {}; {:.2}s",
         "Summary:".style(s.bold),
         o.packages_screened,
-        count(Verdict::Fail),
-        count(Verdict::Warn),
-        count(Verdict::Waived),
-        count(Verdict::Exempt),
-        count(Verdict::Info),
+        sum.fail,
+        sum.warn,
+        sum.waived,
+        sum.exempt,
+        sum.info,
         o.not_scanned.len(),
         lists.join(", "),
         o.elapsed.as_secs_f64()
@@ -281,24 +283,6 @@ fn evidence(e: &Evidence) -> String {
         },
         None => format!("{} = {:?}", e.field, e.text),
     }
-}
-
-/// `app v0.1.0 → wrapper v0.2.0 → sdk-sys v0.3.1 (as sdk) [build]`
-pub fn path(steps: &[PathStep]) -> String {
-    steps
-        .iter()
-        .map(|st| {
-            let mut s = format!("{} v{}", st.name, st.version);
-            if let Some(r) = &st.renamed {
-                s.push_str(&format!(" (as {r})"));
-            }
-            if let Some(k) = st.edge.filter(|k| *k != crate::graph::DepKind::Normal) {
-                s.push_str(&format!(" [{}]", k.as_str()));
-            }
-            s
-        })
-        .collect::<Vec<_>>()
-        .join(" → ")
 }
 
 pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::Result<()> {

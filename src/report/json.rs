@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::Outcome;
 use crate::entity::ListMeta;
-use crate::policy::{Finding, Policy, Verdict};
+use crate::policy::{Finding, Policy, Waiver};
 
 /// Bumped on any incompatible change of the document.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -26,9 +26,9 @@ struct Document<'a> {
     verdict: &'static str,
     summary: Summary<'a>,
     findings: &'a [Finding],
-    not_scanned: &'a [crate::NotScanned],
-    unused_waivers: &'a [crate::policy::config::Waiver],
-    binaries: &'a [crate::InventoriedBinary],
+    not_scanned: &'a [crate::outcome::NotScanned],
+    unused_waivers: Vec<&'a Waiver>,
+    binaries: &'a [crate::outcome::InventoriedBinary],
     #[serde(skip_serializing_if = "Option::is_none")]
     config: Option<&'a str>,
 }
@@ -50,12 +50,13 @@ struct Summary<'a> {
     not_scanned: usize,
     unused_waivers: usize,
     binaries: usize,
-    scan: &'a crate::ScanTotals,
+    scan: &'a crate::outcome::ScanTotals,
     elapsed_ms: u128,
 }
 
 pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
-    let count = |v: Verdict| o.findings.iter().filter(|f| f.verdict == v).count();
+    let sum = o.summary();
+    let unused = o.unused_waivers();
     let doc = Document {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -66,21 +67,21 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         policy: &o.policy,
         verdict: if o.failed() { "fail" } else { "pass" },
         summary: Summary {
-            packages_screened: o.packages_screened,
-            fail: count(Verdict::Fail),
-            warn: count(Verdict::Warn),
-            waived: count(Verdict::Waived),
-            exempt: count(Verdict::Exempt),
-            info: count(Verdict::Info),
-            not_scanned: o.not_scanned.len(),
-            unused_waivers: o.unused_waivers.len(),
-            binaries: o.binaries.len(),
+            packages_screened: sum.packages_screened,
+            fail: sum.fail,
+            warn: sum.warn,
+            waived: sum.waived,
+            exempt: sum.exempt,
+            info: sum.info,
+            not_scanned: sum.not_scanned,
+            unused_waivers: sum.unused_waivers,
+            binaries: sum.binaries,
             scan: &o.scan,
             elapsed_ms: o.elapsed.as_millis(),
         },
         findings: &o.findings,
         not_scanned: &o.not_scanned,
-        unused_waivers: &o.unused_waivers,
+        unused_waivers: unused,
         binaries: &o.binaries,
         config: o.config_origin.as_deref(),
     };
@@ -95,7 +96,7 @@ pub fn write_explain(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         schema_version: u32,
         lists: Vec<&'a ListMeta>,
         policy: &'a Policy,
-        explained: &'a [crate::Explained],
+        explained: &'a [crate::outcome::Explained],
     }
     serde_json::to_writer_pretty(
         &mut *out,

@@ -18,7 +18,7 @@ fn cell(s: &str) -> String {
 }
 
 pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
-    let count = |v: Verdict| o.findings.iter().filter(|f| f.verdict == v).count();
+    let sum = o.summary();
     let verdict = if o.failed() {
         "❌ **FAIL**"
     } else {
@@ -30,11 +30,11 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         "{} packages screened as of {}: {} failing, {} warnings, {} waived, {} exempt, {} informational, {} not scanned.\n",
         o.packages_screened,
         o.policy.as_of,
-        count(Verdict::Fail),
-        count(Verdict::Warn),
-        count(Verdict::Waived),
-        count(Verdict::Exempt),
-        count(Verdict::Info),
+        sum.fail,
+        sum.warn,
+        sum.waived,
+        sum.exempt,
+        sum.info,
         o.not_scanned.len()
     )?;
     for l in &o.lists {
@@ -79,7 +79,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
                 cell(&m.entity.name),
                 m.confidence.as_str(),
                 ev,
-                cell(&super::human::path(&f.path))
+                cell(&super::fmt::path(&f.path))
             )?;
         }
     }
@@ -100,7 +100,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         }
         writeln!(out, "\n</details>")?;
     }
-    let notes = count(Verdict::Exempt) + count(Verdict::Info);
+    let notes = sum.exempt + sum.info;
     if notes > 0 {
         writeln!(
             out,

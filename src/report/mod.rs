@@ -1,8 +1,10 @@
-//! Report stage: the outcome → text on stdout. The one place that prints.
+//! Report stage: an outcome → text, written to any `io::Write`. Pure views: they read no file
+//! and decide nothing (verdicts, counts and fingerprints come from the outcome).
 //!
-//! `human` is for people (coloured only for a terminal or `--color always`, never when
-//! `NO_COLOR` is set); `json` is a stable, documented document for machines.
+//! `human` is for people (styled as the caller asks: the default [`Styles`] is plain); `json` is
+//! a stable, documented document for machines; `sarif`, `github` and `markdown` serve CI.
 
+mod fmt;
 mod github;
 pub(crate) mod human;
 mod json;
@@ -16,37 +18,10 @@ use owo_colors::Style;
 use serde::Serialize;
 
 use crate::Outcome;
+pub use crate::config::{Format, Verbosity};
 use crate::entity::EntityList;
 
 pub use json::SCHEMA_VERSION;
-
-/// Output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// For people: grouped by package, coloured on a terminal.
-    Human,
-    /// One stable JSON document (schema_version 1).
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-    /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
-    Markdown,
-}
-
-/// `--color`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
-}
 
 /// Every style the human report uses. The default is plain; [`Styles::colorize`] turns colour on.
 #[derive(Debug, Clone, Default)]
@@ -70,25 +45,6 @@ impl Styles {
         self.package = Style::new().cyan().bold();
         self.entity = Style::new().magenta();
     }
-
-    /// Styles for stdout under a colour choice: `auto` colours a terminal unless `NO_COLOR` is set
-    /// (or `CLICOLOR_FORCE` forces it).
-    pub fn for_stdout(choice: ColorChoice) -> Styles {
-        use std::io::IsTerminal;
-        let env_set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0");
-        let on = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                !env_set("NO_COLOR") && (env_set("CLICOLOR_FORCE") || io::stdout().is_terminal())
-            }
-        };
-        let mut s = Styles::default();
-        if on {
-            s.colorize();
-        }
-        s
-    }
 }
 
 /// Writes the report of a check.
@@ -97,9 +53,10 @@ pub fn write_check(
     outcome: &Outcome,
     format: Format,
     styles: &Styles,
+    verbosity: Verbosity,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::write(out, outcome, styles),
+        Format::Human => human::write(out, outcome, styles, verbosity),
         Format::Json => json::write(out, outcome),
         Format::Sarif => sarif::write(out, outcome),
         Format::Github => github::write(out, outcome),
@@ -181,62 +138,4 @@ pub fn write_verify(
             checks.len()
         )
     }
-}
-
-/// A progress bar on stderr while packages are scanned; shown only on a terminal.
-pub struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    pub fn new(len: u64, wanted: bool) -> Progress {
-        use std::io::IsTerminal;
-        if !wanted || !io::stderr().is_terminal() {
-            return Progress(None);
-        }
-        let bar = indicatif::ProgressBar::new(len);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} screening [{bar:30}] {pos}/{len} {wide_msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        Progress(Some(bar))
-    }
-
-    pub fn inc(&self, name: &str) {
-        if let Some(b) = &self.0 {
-            b.set_message(name.to_string());
-            b.inc(1);
-        }
-    }
-
-    pub fn finish(&self) {
-        if let Some(b) = &self.0 {
-            b.finish_and_clear();
-        }
-    }
-}
-
-/// Writes an error of the tool or its input to stderr.
-pub fn write_error(err: &dyn std::fmt::Display) {
-    let mut styles = Styles::default();
-    use std::io::IsTerminal;
-    if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        styles.colorize();
-    }
-    let _ = writeln!(
-        io::stderr(),
-        "{}: {err}",
-        owo_colors::OwoColorize::style(&"error", styles.fail)
-    );
-}
-
-/// Writes a note to stderr.
-pub fn write_note(msg: &dyn std::fmt::Display) {
-    let _ = writeln!(io::stderr(), "{msg}");
-}
-
-/// Writes a warning to stderr.
-pub fn write_warning(msg: &dyn std::fmt::Display) {
-    let _ = writeln!(io::stderr(), "warning: {msg}");
 }

@@ -91,7 +91,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
     for f in &o.findings {
         let rule = rule_of(f);
         let m = &f.matched;
-        let path = super::human::path(&f.path);
+        let path = super::fmt::path(&f.path);
         let text = format!(
             "{} v{} is attributed to {} ({} {}): {} {:?}. Pulled in by {}. {}",
             f.package.name,

@@ -1,4 +1,4 @@
-//! Policy stage, configuration: `entitycheck.toml` (or `[workspace.metadata.entitycheck]`,
+//! Settings: `entitycheck.toml` (or `[workspace.metadata.entitycheck]`,
 //! `[package.metadata.entitycheck]` in the root Cargo.toml, or `--config FILE`) → a validated
 //! [`Config`].
 //!
@@ -18,34 +18,13 @@ use toml::Spanned;
 use crate::entity::line_of;
 use crate::error::InputError;
 use crate::matching::Confidence;
-use crate::report::{ColorChoice, Format};
+pub use crate::policy::Waiver;
+
+mod settings;
+pub use settings::*;
 
 /// The name of the configuration file looked for at the workspace root.
 pub const FILE_NAME: &str = "entitycheck.toml";
-
-/// A waiver: a finding the project has decided to accept, with who decided and until when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Waiver {
-    pub package: String,
-    /// `semver::VersionReq` as written; `None` = any version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(skip)]
-    pub version_req: Option<semver::VersionReq>,
-    /// An entity id (or its group's id); `None` = any entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity: Option<String>,
-    /// An evidence field (`authors`, `notice`, `PE VERSIONINFO`…, matched as a prefix); `None` = any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<String>,
-    pub reason: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub approved_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<NaiveDate>,
-    /// Where it is written: `file:line`.
-    pub at: String,
-}
 
 /// An extra entity list named in the configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

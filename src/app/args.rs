@@ -1,18 +1,13 @@
-//! Command line: clap arguments → a validated plan. Every file the plan needs (entity lists) is
-//! read and checked here, before cargo runs, so a typo costs nothing.
+//! The app, arguments: clap's low-level arguments → the library's clap-free [`Overrides`]
+//! (ripgrep's low/high args). Validation and layering over the configuration file happen once,
+//! in `config::resolve`, before cargo runs.
 
 use camino::Utf8PathBuf;
-use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::entity::EntityList;
-use crate::entity::import::{self, ListFormat};
-use crate::error::InputError;
-use crate::evidence::deep::DeepOptions;
-use crate::graph::{FeatureSelection, GraphOptions};
-use crate::policy::Policy;
-use crate::policy::config::{self, Config};
-use crate::report::{ColorChoice, Format};
+use cargo_entitycheck::config::{self, ListOverrides, Overrides};
+use cargo_entitycheck::entity::import::ListFormat as LibListFormat;
+use cargo_entitycheck::graph::GraphOptions;
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -240,191 +235,141 @@ pub enum ListOutput {
     Json,
 }
 
-impl From<ListOutput> for Format {
-    fn from(f: ListOutput) -> Format {
+/// `--format` (the library's [`config::Format`], with help for each value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: grouped by package, coloured on a terminal.
+    Human,
+    /// One stable JSON document (schema_version 1).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
+    Markdown,
+}
+
+impl From<Format> for config::Format {
+    fn from(f: Format) -> config::Format {
         match f {
-            ListOutput::Human => Format::Human,
-            ListOutput::Json => Format::Json,
+            Format::Human => config::Format::Human,
+            Format::Json => config::Format::Json,
+            Format::Sarif => config::Format::Sarif,
+            Format::Github => config::Format::Github,
+            Format::Markdown => config::Format::Markdown,
         }
     }
 }
 
-/// How verbose the human report is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Verbosity {
-    Quiet,
+impl From<ListOutput> for config::Format {
+    fn from(f: ListOutput) -> config::Format {
+        match f {
+            ListOutput::Human => config::Format::Human,
+            ListOutput::Json => config::Format::Json,
+        }
+    }
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
     #[default]
-    Normal,
-    Verbose,
+    Auto,
+    Always,
+    Never,
 }
 
-/// Deep-scan settings of a plan.
-#[derive(Debug, Clone)]
-pub struct DeepPlan {
-    pub enabled: bool,
-    pub cache: bool,
-    pub options: DeepOptions,
+impl From<ColorChoice> for config::ColorChoice {
+    fn from(c: ColorChoice) -> config::ColorChoice {
+        match c {
+            ColorChoice::Auto => config::ColorChoice::Auto,
+            ColorChoice::Always => config::ColorChoice::Always,
+            ColorChoice::Never => config::ColorChoice::Never,
+        }
+    }
 }
 
-/// What `check` will do, validated.
-pub struct CheckPlan {
-    pub graph: GraphOptions,
-    pub lists: Vec<EntityList>,
-    pub policy: Policy,
-    pub deep: DeepPlan,
-    pub config: Config,
-    pub format: Format,
-    pub output: Option<Utf8PathBuf>,
-    pub color: ColorChoice,
-    pub verbosity: Verbosity,
-    /// The process exits right after the report: large structures (the package graph) are
-    /// left for the operating system to reclaim instead of being freed one by one.
-    pub exit_after: bool,
+/// `--entities-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// This project's TOML (data/entities.toml).
+    Entitycheck,
+    /// Consolidated Screening List, CSV.
+    CslCsv,
+    /// Consolidated Screening List, JSON.
+    CslJson,
+    /// OpenSanctions FollowTheMoney entities, JSON lines.
+    Opensanctions,
 }
 
-/// Loads the entity lists a command asked for: `--entities` files replace everything; else
-/// the built-in list (unless the configuration turns it off) and the configuration's extra lists.
-pub fn load_lists(sel: &ListSelection, config: &Config) -> Result<Vec<EntityList>, InputError> {
-    if !sel.entities.is_empty() {
-        return sel
-            .entities
-            .iter()
-            .map(|p| import::load(p, sel.entities_format))
-            .collect();
+impl From<ListFormat> for LibListFormat {
+    fn from(f: ListFormat) -> LibListFormat {
+        match f {
+            ListFormat::Entitycheck => LibListFormat::Entitycheck,
+            ListFormat::CslCsv => LibListFormat::CslCsv,
+            ListFormat::CslJson => LibListFormat::CslJson,
+            ListFormat::Opensanctions => LibListFormat::Opensanctions,
+        }
     }
-    let mut lists = Vec::new();
-    if config.builtin_list.unwrap_or(true) {
-        lists.push(EntityList::builtin()?);
-    }
-    for l in &config.lists {
-        let format = match l.format.as_deref() {
-            None => None,
-            Some(f) => Some(
-                <ListFormat as clap::ValueEnum>::from_str(f, true).map_err(|_| {
-                    InputError::Usage(format!(
-                        "{}: list format `{f}` is not one of entitycheck, csl-csv, csl-json, opensanctions",
-                        config.origin.as_deref().unwrap_or("configuration")
-                    ))
-                })?,
-            ),
-        };
-        lists.push(import::load(&l.path, format)?);
-    }
-    if lists.is_empty() {
-        return Err(InputError::Usage(format!(
-            "no entity list to screen against ({} turns the built-in list off and names no other)",
-            config.origin.as_deref().unwrap_or("the configuration")
-        )));
-    }
-    Ok(lists)
 }
 
-fn parse_date(s: &str, flag: &str) -> Result<NaiveDate, InputError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| InputError::Usage(format!("{flag} `{s}` is not a date (YYYY-MM-DD)")))
+impl ListSelection {
+    pub fn overrides(&self) -> ListOverrides {
+        ListOverrides {
+            entities: self.entities.clone(),
+            format: self.entities_format.map(Into::into),
+        }
+    }
 }
 
 impl CheckArgs {
-    /// Validates the arguments (and the configuration they lead to) into a plan; reads the
-    /// configuration and the entity lists, all before cargo runs.
-    pub fn plan(self) -> Result<CheckPlan, InputError> {
+    /// The command line as the library's overrides (nothing validated yet: `config::resolve`
+    /// does that, with the configuration file, in one place).
+    pub fn overrides(self) -> Overrides {
         let g = self.graph;
-        let config = config::discover(self.config.as_deref(), g.manifest_path.as_deref())?;
-        let mut features: Vec<String> = g
+        let features: Vec<String> = g
             .features
             .iter()
             .flat_map(|f| f.split([',', ' ']))
             .filter(|f| !f.is_empty())
             .map(str::to_string)
             .collect();
-        if features.is_empty() {
-            features = config.features.clone();
-        }
-        let as_of = match (&self.as_of, config.as_of) {
-            (Some(s), _) => parse_date(s, "--as-of")?,
-            (None, Some(d)) => d,
-            (None, None) => chrono::Local::now().date_naive(),
+        let on = |b: bool| b.then_some(true);
+        let layer = config::Config {
+            features,
+            all_features: on(g.all_features),
+            no_default_features: on(g.no_default_features),
+            targets: g.target,
+            fail_on_unscanned: on(self.deep.fail_on_unscanned),
+            deep: config::DeepConfig {
+                enabled: self.deep.no_deep.then_some(false),
+                cache: self.deep.no_cache.then_some(false),
+                ..Default::default()
+            },
+            format: self.format.map(Into::into),
+            color: self.color.map(Into::into),
+            verbose: on(self.verbose),
+            quiet: on(self.quiet),
+            ..Default::default()
         };
-        let mut policy = Policy::new(as_of).with_waivers(config.waivers.clone());
-        if let Some(f) = &config.fail_on {
-            policy.fail_on = f.clone();
-        }
-        policy.dev_dependencies_fail = config.dev_dependencies_fail.unwrap_or(false);
-        policy.fail_on_unscanned =
-            self.deep.fail_on_unscanned || config.fail_on_unscanned.unwrap_or(false);
-
-        let mut options = DeepOptions::default();
-        let d = &config.deep;
-        if let Some(v) = d.max_file_size {
-            options.max_file_bytes = v;
-        }
-        if let Some(s) = &self.deep.max_file_size {
-            options.max_file_bytes = config::parse_size(s).ok_or_else(|| {
-                InputError::Usage(format!(
-                    "--max-file-size `{s}` is not a size (bytes, or e.g. \"64 MiB\")"
-                ))
-            })?;
-        }
-        if let Some(v) = d.max_hits_per_file {
-            options.max_hits_per_file = v.max(1);
-        }
-        if let Some(v) = d.archive_max_depth {
-            options.archive.max_depth = v;
-        }
-        if let Some(v) = d.archive_max_total_size {
-            options.archive.max_total_bytes = v;
-        }
-        if let Some(v) = d.archive_max_entries {
-            options.archive.max_entries = v;
-        }
-        if let Some(v) = d.archive_max_entry_size {
-            options.archive.max_entry_bytes = v;
-        }
-        let deep = DeepPlan {
-            enabled: !self.deep.no_deep && d.enabled.unwrap_or(true),
-            cache: !self.deep.no_cache && d.cache.unwrap_or(true),
-            options,
-        };
-        let verbosity = if self.quiet || (!self.verbose && config.quiet == Some(true)) {
-            Verbosity::Quiet
-        } else if self.verbose || config.verbose == Some(true) {
-            Verbosity::Verbose
-        } else {
-            Verbosity::Normal
-        };
-        let lists = load_lists(&self.lists, &config)?;
-        let targets = if g.target.is_empty() {
-            config.targets.clone()
-        } else {
-            g.target
-        };
-        Ok(CheckPlan {
+        Overrides {
+            config: self.config,
+            lists: self.lists.overrides(),
             graph: GraphOptions {
                 manifest_path: g.manifest_path,
                 metadata_path: g.metadata_path,
                 packages: g.package,
-                features: FeatureSelection {
-                    features,
-                    all_features: g.all_features || config.all_features == Some(true),
-                    no_default_features: g.no_default_features
-                        || config.no_default_features == Some(true),
-                },
-                targets,
-                locked: g.locked || g.frozen,
-                offline: g.offline || g.frozen,
+                locked: g.locked,
+                offline: g.offline,
                 frozen: g.frozen,
                 allow_network: g.allow_network,
+                ..Default::default()
             },
-            lists,
-            policy,
-            deep,
-            format: self.format.or(config.format).unwrap_or(Format::Human),
-            output: self.output,
-            color: self.color.or(config.color).unwrap_or_default(),
-            verbosity,
-            exit_after: false,
-            config,
-        })
+            layer,
+            as_of: self.as_of,
+            max_file_size: self.deep.max_file_size,
+        }
     }
 }
 

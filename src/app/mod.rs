@@ -1,0 +1,244 @@
+//! The app: the only place that parses arguments, prints, writes output files and decides the
+//! process's exit code. Each command turns its arguments into the library's request
+//! (`config::resolve`), runs the pipeline, and renders the outcome.
+
+mod args;
+mod output;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use args::{self as cli, Command};
+use cargo_entitycheck::config::{self, Format, OutputSettings, Settings, Verbosity};
+use cargo_entitycheck::error::InputError;
+use cargo_entitycheck::outcome::{self, Outcome};
+use cargo_entitycheck::pipeline;
+use cargo_entitycheck::report::{self, Styles};
+use output::Progress;
+
+/// Exit codes, documented in `--help` and the README.
+const PASS: u8 = 0;
+const FAIL: u8 = 1;
+const INPUT_ERROR: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match cli::parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { INPUT_ERROR } else { PASS });
+        }
+    };
+    let result = match cli.command {
+        Some(Command::List(args)) => list(args),
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Explain(args)) => explain(args),
+        Some(Command::Init(args)) => init(args),
+        Some(Command::Certify(args)) => certify(args),
+        Some(Command::Verify(args)) => verify(args),
+        None => check(cli.check),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            output::error(&e);
+            ExitCode::from(INPUT_ERROR)
+        }
+    }
+}
+
+/// Resolves the settings and runs the pipeline, with a progress bar unless `--quiet`.
+fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError> {
+    let Settings { request, output } = config::resolve(args.overrides())?;
+    let progress = Progress::new(output.verbosity != Verbosity::Quiet);
+    Ok((pipeline::check(request, &progress)?, output))
+}
+
+fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
+    let path = args.output.clone();
+    let (outcome, out) = screen(args)?;
+    let styles = output::styles_for_stdout(out.color);
+    for w in outcome.unused_waivers() {
+        output::warning(&format_args!(
+            "{}: waiver for `{}` matched no finding",
+            w.at, w.package
+        ));
+    }
+    match path {
+        Some(path) => {
+            // The machine report goes to the file, whole or not at all; people still see the
+            // human report.
+            let mut buf = Vec::new();
+            report::write_check(
+                &mut buf,
+                &outcome,
+                out.format,
+                &Styles::default(),
+                out.verbosity,
+            )
+            .map_err(|e| InputError::Io {
+                path: path.to_string(),
+                source: e,
+            })?;
+            cargo_entitycheck::write_atomically(&path, &buf).map_err(|e| InputError::Io {
+                path: path.to_string(),
+                source: e,
+            })?;
+            finish(report::write_check(
+                &mut io::stdout().lock(),
+                &outcome,
+                Format::Human,
+                &styles,
+                out.verbosity,
+            ))?;
+        }
+        None => finish(report::write_check(
+            &mut io::stdout().lock(),
+            &outcome,
+            out.format,
+            &styles,
+            out.verbosity,
+        ))?,
+    }
+    Ok(if outcome.failed() { FAIL } else { PASS })
+}
+
+fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
+    let spec = pipeline::ExplainSpec::parse(&args.spec);
+    let Settings { request, output } = config::resolve(args.check.overrides())?;
+    let progress = Progress::new(output.verbosity != Verbosity::Quiet);
+    let outcome = pipeline::explain(request, &spec, &progress)?;
+    let styles = output::styles_for_stdout(output.color);
+    finish(report::write_explain(
+        &mut io::stdout().lock(),
+        &outcome,
+        output.format,
+        &styles,
+    ))?;
+    // Like `check`, but only about this package: 1 when one of its findings fails.
+    let fails = outcome::any_fails(outcome.explained.iter().flat_map(|e| &e.findings));
+    Ok(if fails { FAIL } else { PASS })
+}
+
+fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
+    let path = args.check.output.clone();
+    let (outcome, out) = screen(args.check)?;
+    let styles = output::styles_for_stdout(out.color);
+    if outcome.failed() && !args.record_failure {
+        finish(report::write_check(
+            &mut io::stderr().lock(),
+            &outcome,
+            Format::Human,
+            &Styles::default(),
+            out.verbosity,
+        ))?;
+        output::error(
+            &"the product fails the check: no certificate written (pass --record-failure to certify the failure)",
+        );
+        return Ok(FAIL);
+    }
+    let statement =
+        cargo_entitycheck::attest::certify(&outcome, args.certifier, chrono::Utc::now())?;
+    let mut json = serde_json::to_vec_pretty(&statement).unwrap_or_default();
+    json.push(b'\n');
+    match path {
+        Some(path) => {
+            cargo_entitycheck::write_atomically(&path, &json).map_err(|e| InputError::Io {
+                path: path.to_string(),
+                source: e,
+            })?;
+            finish(report::write_check(
+                &mut io::stdout().lock(),
+                &outcome,
+                Format::Human,
+                &styles,
+                out.verbosity,
+            ))?;
+            output::note(&format_args!(
+                "certificate written to {path} (result: {})",
+                statement.predicate.result
+            ));
+        }
+        None => finish(io::stdout().lock().write_all(&json))?,
+    }
+    Ok(if outcome.failed() { FAIL } else { PASS })
+}
+
+fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
+    let text = std::fs::read_to_string(&args.certificate).map_err(|e| InputError::Io {
+        path: args.certificate.to_string(),
+        source: e,
+    })?;
+    let statement = cargo_entitycheck::attest::parse(&text, args.certificate.as_str())?;
+    let mut check = args.check;
+    // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
+    check.graph.locked = true;
+    // Re-screen as of the certified date, so the comparison is about the tree, not the calendar.
+    if check.as_of.is_none() {
+        check.as_of = Some(statement.predicate.as_of.to_string());
+    }
+    let (outcome, out) = screen(check)?;
+    let styles = output::styles_for_stdout(out.color);
+    let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
+    let today = chrono::Local::now().date_naive();
+    let checks =
+        cargo_entitycheck::attest::verify(&statement, &outcome, &builtin, today, args.max_age)?;
+    finish(report::write_verify(
+        &mut io::stdout().lock(),
+        args.certificate.as_str(),
+        &checks,
+        &styles,
+    ))?;
+    Ok(if checks.iter().all(|c| c.ok) {
+        PASS
+    } else {
+        FAIL
+    })
+}
+
+fn list(args: cli::ListArgs) -> Result<u8, InputError> {
+    let config = config::discover(None, None)?;
+    let lists = config::load_lists(&args.lists.overrides(), &config)?;
+    let styles = output::styles_for_stdout(args.color.into());
+    finish(report::write_list(
+        &mut io::stdout().lock(),
+        &lists,
+        args.format.into(),
+        &styles,
+    ))?;
+    Ok(PASS)
+}
+
+fn init(args: cli::InitArgs) -> Result<u8, InputError> {
+    let root = config::workspace_root(args.manifest_path.as_deref()).ok_or_else(|| {
+        InputError::Usage(
+            "no Cargo.toml here or above: run in a Cargo project or pass --manifest-path".into(),
+        )
+    })?;
+    let path = root.join(config::FILE_NAME);
+    if path.exists() && !args.force {
+        return Err(InputError::Usage(format!(
+            "{path} already exists (use --force to overwrite)"
+        )));
+    }
+    cargo_entitycheck::write_atomically(&path, config::DEFAULT_TOML.as_bytes()).map_err(|e| {
+        InputError::Io {
+            path: path.to_string(),
+            source: e,
+        }
+    })?;
+    output::note(&format_args!("wrote {path}"));
+    Ok(PASS)
+}
+
+/// A closed pipe (`| head`) is not an error; any other write failure is.
+fn finish(r: io::Result<()>) -> Result<(), InputError> {
+    match r.and_then(|()| io::stdout().flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(InputError::Io {
+            path: "<stdout>".into(),
+            source: e,
+        }),
+        Ok(()) => Ok(()),
+    }
+}

@@ -1,0 +1,107 @@
+//! The app, output: colour decisions for the terminal, messages on stderr, and the progress bar
+//! and timings the library reports through its `Observer`.
+
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use cargo_entitycheck::config::ColorChoice;
+use cargo_entitycheck::pipeline::Observer;
+use cargo_entitycheck::report::Styles;
+
+fn env_set(k: &str) -> bool {
+    std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Styles for stdout under a colour choice: `auto` colours a terminal unless `NO_COLOR` is set
+/// (or `CLICOLOR_FORCE` forces it).
+pub fn styles_for_stdout(choice: ColorChoice) -> Styles {
+    let on = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            !env_set("NO_COLOR") && (env_set("CLICOLOR_FORCE") || io::stdout().is_terminal())
+        }
+    };
+    let mut s = Styles::default();
+    if on {
+        s.colorize();
+    }
+    s
+}
+
+/// Writes an error of the tool or its input to stderr.
+pub fn error(err: &dyn std::fmt::Display) {
+    let mut styles = Styles::default();
+    if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        styles.colorize();
+    }
+    let _ = writeln!(
+        io::stderr(),
+        "{}: {err}",
+        owo_colors::OwoColorize::style(&"error", styles.fail)
+    );
+}
+
+/// Writes a note to stderr.
+pub fn note(msg: &dyn std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "{msg}");
+}
+
+/// Writes a warning to stderr.
+pub fn warning(msg: &dyn std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "warning: {msg}");
+}
+
+/// What the app shows while the library screens: a progress bar on a terminal (deep scans only,
+/// not with `--quiet`), and each stage's time when `ENTITYCHECK_TIMINGS` is set.
+pub struct Progress {
+    wanted: bool,
+    timings: bool,
+    bar: std::sync::OnceLock<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    pub fn new(wanted: bool) -> Progress {
+        Progress {
+            wanted: wanted && io::stderr().is_terminal(),
+            timings: std::env::var_os("ENTITYCHECK_TIMINGS").is_some(),
+            bar: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl Observer for Progress {
+    fn screening(&self, packages: u64, deep: bool) {
+        if !self.wanted || !deep {
+            return;
+        }
+        let bar = indicatif::ProgressBar::new(packages);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} screening [{bar:30}] {pos}/{len} {wide_msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        let _ = self.bar.set(bar);
+    }
+
+    fn screened(&self, package: &str) {
+        if let Some(b) = self.bar.get() {
+            b.set_message(package.to_string());
+            b.inc(1);
+        }
+    }
+
+    fn screened_all(&self) {
+        if let Some(b) = self.bar.get() {
+            b.finish_and_clear();
+        }
+    }
+
+    fn lap(&self, what: &str, at: Duration) {
+        if self.timings {
+            note(&format_args!("timing: {what} at {:.3}s", at.as_secs_f64()));
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! Settings, layered once: the command line's overrides (plain data, filled by the app) over the
+//! configuration file over the defaults → a [`Request`] for the pipeline and [`OutputSettings`]
+//! for whoever renders the outcome.
+//!
+//! Every "CLI > file > default" decision is made in [`resolve`] and nowhere else; each stage gets
+//! its own settings type (`GraphOptions`, `DeepSettings`, `Policy`).
+
+use std::str::FromStr;
+
+use camino::Utf8PathBuf;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{Config, DeepConfig, discover};
+use crate::entity::EntityList;
+use crate::entity::import::{self, ListFormat};
+use crate::error::InputError;
+use crate::evidence::deep::DeepOptions;
+use crate::graph::{FeatureSelection, GraphOptions};
+use crate::policy::Policy;
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// For people: grouped by package, coloured on a terminal.
+    Human,
+    /// One stable JSON document (schema_version 1).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
+    Markdown,
+}
+
+/// When to colour the human report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// How much the human report says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    Quiet,
+    #[default]
+    Normal,
+    Verbose,
+}
+
+/// Deep-scan settings of a request.
+#[derive(Debug, Clone)]
+pub struct DeepSettings {
+    pub enabled: bool,
+    pub cache: bool,
+    pub options: DeepOptions,
+}
+
+/// Everything the pipeline needs, validated: graph options, entity lists, policy and deep-scan
+/// settings, and the configuration they came from (digested into certificates).
+pub struct Request {
+    pub graph: GraphOptions,
+    pub lists: Vec<EntityList>,
+    pub policy: Policy,
+    pub deep: DeepSettings,
+    pub config: Config,
+}
+
+/// How the outcome is to be shown; the library only carries it back to the app.
+#[derive(Debug, Clone)]
+pub struct OutputSettings {
+    pub format: Format,
+    pub color: ColorChoice,
+    pub verbosity: Verbosity,
+}
+
+/// A request and how to show its outcome.
+pub struct Settings {
+    pub request: Request,
+    pub output: OutputSettings,
+}
+
+/// Which entity lists to screen against, as the command line names them.
+#[derive(Debug, Clone, Default)]
+pub struct ListOverrides {
+    pub entities: Vec<Utf8PathBuf>,
+    pub format: Option<ListFormat>,
+}
+
+/// What the command line says, clap-free. `layer` holds the settings the file can hold too
+/// (`None`/empty: not given), so both layers are one type and merge field by field.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--config FILE` (else discovered from the manifest path).
+    pub config: Option<Utf8PathBuf>,
+    pub graph: GraphOptions,
+    pub lists: ListOverrides,
+    pub layer: Config,
+    /// `--as-of` as written (validated here).
+    pub as_of: Option<String>,
+    /// `--max-file-size` as written (validated here).
+    pub max_file_size: Option<String>,
+}
+
+impl Config {
+    /// This layer over `lower`: every setting given here wins, the rest come from `lower`.
+    /// Waivers and extra lists exist only in files and are kept from `lower`.
+    fn over(self, lower: Config) -> Config {
+        let vec_or = |a: Vec<String>, b: Vec<String>| if a.is_empty() { b } else { a };
+        Config {
+            origin: lower.origin,
+            fail_on: self.fail_on.or(lower.fail_on),
+            dev_dependencies_fail: self.dev_dependencies_fail.or(lower.dev_dependencies_fail),
+            fail_on_unscanned: self.fail_on_unscanned.or(lower.fail_on_unscanned),
+            as_of: self.as_of.or(lower.as_of),
+            features: vec_or(self.features, lower.features),
+            all_features: self.all_features.or(lower.all_features),
+            no_default_features: self.no_default_features.or(lower.no_default_features),
+            targets: vec_or(self.targets, lower.targets),
+            deep: DeepConfig {
+                enabled: self.deep.enabled.or(lower.deep.enabled),
+                cache: self.deep.cache.or(lower.deep.cache),
+                max_file_size: self.deep.max_file_size.or(lower.deep.max_file_size),
+                max_hits_per_file: self.deep.max_hits_per_file.or(lower.deep.max_hits_per_file),
+                archive_max_depth: self.deep.archive_max_depth.or(lower.deep.archive_max_depth),
+                archive_max_total_size: self
+                    .deep
+                    .archive_max_total_size
+                    .or(lower.deep.archive_max_total_size),
+                archive_max_entries: self
+                    .deep
+                    .archive_max_entries
+                    .or(lower.deep.archive_max_entries),
+                archive_max_entry_size: self
+                    .deep
+                    .archive_max_entry_size
+                    .or(lower.deep.archive_max_entry_size),
+            },
+            builtin_list: self.builtin_list.or(lower.builtin_list),
+            lists: lower.lists,
+            format: self.format.or(lower.format),
+            color: self.color.or(lower.color),
+            verbose: self.verbose.or(lower.verbose),
+            quiet: self.quiet.or(lower.quiet),
+            waivers: lower.waivers,
+        }
+    }
+}
+
+/// Reads the configuration (once) and the entity lists, and layers the command line over them:
+/// everything is validated before cargo runs, so a typo costs nothing.
+pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
+    let file = discover(cli.config.as_deref(), cli.graph.manifest_path.as_deref())?;
+    let lists = load_lists(&cli.lists, &file)?;
+    let mut layer = cli.layer;
+    if let Some(s) = &cli.as_of {
+        layer.as_of = Some(parse_date(s, "--as-of")?);
+    }
+    if let Some(s) = &cli.max_file_size {
+        layer.deep.max_file_size = Some(super::parse_size(s).ok_or_else(|| {
+            InputError::Usage(format!(
+                "--max-file-size `{s}` is not a size (bytes, or e.g. \"64 MiB\")"
+            ))
+        })?);
+    }
+    // Quiet from the command line beats verbose from the file, and the other way round.
+    if layer.quiet == Some(true) || layer.verbose == Some(true) {
+        layer.quiet = layer.quiet.or(Some(false));
+        layer.verbose = layer.verbose.or(Some(false));
+    }
+    let c = layer.over(file);
+
+    let mut policy = Policy::new(c.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()))
+        .with_waivers(c.waivers.clone());
+    if let Some(f) = &c.fail_on {
+        policy.fail_on = f.clone();
+    }
+    policy.dev_dependencies_fail = c.dev_dependencies_fail.unwrap_or(false);
+    policy.fail_on_unscanned = c.fail_on_unscanned.unwrap_or(false);
+
+    let mut options = DeepOptions::default();
+    let d = &c.deep;
+    if let Some(v) = d.max_file_size {
+        options.max_file_bytes = v;
+    }
+    if let Some(v) = d.max_hits_per_file {
+        options.max_hits_per_file = v.max(1);
+    }
+    if let Some(v) = d.archive_max_depth {
+        options.archive.max_depth = v;
+    }
+    if let Some(v) = d.archive_max_total_size {
+        options.archive.max_total_bytes = v;
+    }
+    if let Some(v) = d.archive_max_entries {
+        options.archive.max_entries = v;
+    }
+    if let Some(v) = d.archive_max_entry_size {
+        options.archive.max_entry_bytes = v;
+    }
+    let deep = DeepSettings {
+        enabled: d.enabled.unwrap_or(true),
+        cache: d.cache.unwrap_or(true),
+        options,
+    };
+    let verbosity = if c.quiet == Some(true) {
+        Verbosity::Quiet
+    } else if c.verbose == Some(true) {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let g = cli.graph;
+    let graph = GraphOptions {
+        features: FeatureSelection {
+            features: c.features.clone(),
+            all_features: c.all_features == Some(true),
+            no_default_features: c.no_default_features == Some(true),
+        },
+        targets: c.targets.clone(),
+        locked: g.locked || g.frozen,
+        offline: g.offline || g.frozen,
+        ..g
+    };
+    let output = OutputSettings {
+        format: c.format.unwrap_or(Format::Human),
+        color: c.color.unwrap_or_default(),
+        verbosity,
+    };
+    Ok(Settings {
+        request: Request {
+            graph,
+            lists,
+            policy,
+            deep,
+            config: c,
+        },
+        output,
+    })
+}
+
+/// Loads the entity lists a command asked for: `--entities` files replace everything; else
+/// the built-in list (unless the configuration turns it off) and the configuration's extra lists.
+pub fn load_lists(sel: &ListOverrides, config: &Config) -> Result<Vec<EntityList>, InputError> {
+    if !sel.entities.is_empty() {
+        return sel
+            .entities
+            .iter()
+            .map(|p| import::load(p, sel.format))
+            .collect();
+    }
+    let mut lists = Vec::new();
+    if config.builtin_list.unwrap_or(true) {
+        lists.push(EntityList::builtin()?);
+    }
+    for l in &config.lists {
+        let format = match l.format.as_deref() {
+            None => None,
+            Some(f) => Some(ListFormat::from_str(f).map_err(|_| {
+                InputError::Usage(format!(
+                    "{}: list format `{f}` is not one of entitycheck, csl-csv, csl-json, opensanctions",
+                    config.origin.as_deref().unwrap_or("configuration")
+                ))
+            })?),
+        };
+        lists.push(import::load(&l.path, format)?);
+    }
+    if lists.is_empty() {
+        return Err(InputError::Usage(format!(
+            "no entity list to screen against ({} turns the built-in list off and names no other)",
+            config.origin.as_deref().unwrap_or("the configuration")
+        )));
+    }
+    Ok(lists)
+}
+
+/// Parses a `YYYY-MM-DD` date given to `flag`.
+pub fn parse_date(s: &str, flag: &str) -> Result<NaiveDate, InputError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| InputError::Usage(format!("{flag} `{s}` is not a date (YYYY-MM-DD)")))
+}

@@ -1,0 +1,168 @@
+//! The result of a check as data: findings with their verdicts, what could not be scanned, the
+//! binaries inventoried, and the facts every view and certificate needs (one summary, one
+//! failure rule, one fingerprint). No presentation settings: renderers take those separately.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use camino::Utf8PathBuf;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::entity::EntityList;
+use crate::evidence::Evidence;
+use crate::evidence::deep::{BinaryItem, Skipped};
+use crate::graph::PathStep;
+use crate::policy::{Finding, PackageRef, Policy, Verdict, Waiver};
+
+/// A package whose files could not all be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+pub struct NotScanned {
+    pub name: String,
+    pub version: String,
+    pub reason: String,
+}
+
+/// A binary or archive found in a package (inventoried whether or not it is a finding).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct InventoriedBinary {
+    pub package: String,
+    pub version: String,
+    #[serde(flatten)]
+    pub item: BinaryItem,
+}
+
+/// Totals of the deep scan.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanTotals {
+    pub deep: bool,
+    pub files: u64,
+    pub bytes: u64,
+    /// Packages answered from the scan cache.
+    pub cached: usize,
+}
+
+/// Everything known about one package, for `explain`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explained {
+    pub package: PackageRef,
+    pub dir: String,
+    /// Every path from a workspace member (up to a limit), shortest first.
+    pub paths: Vec<Vec<PathStep>>,
+    pub paths_truncated: bool,
+    pub evidence: Vec<Evidence>,
+    pub findings: Vec<Finding>,
+    pub binaries: Vec<BinaryItem>,
+    pub skipped: Vec<Skipped>,
+    pub not_scanned: Option<String>,
+}
+
+/// How many findings of each verdict, and the other totals every view states.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub packages_screened: usize,
+    pub fail: usize,
+    pub warn: usize,
+    pub waived: usize,
+    pub exempt: usize,
+    pub info: usize,
+    pub not_scanned: usize,
+    pub unused_waivers: usize,
+    pub binaries: usize,
+}
+
+/// The result of a check.
+pub struct Outcome {
+    pub lists: Vec<EntityList>,
+    pub policy: Policy,
+    pub config_origin: Option<String>,
+    pub packages_screened: usize,
+    /// Sorted: verdict, package, match.
+    pub findings: Vec<Finding>,
+    pub not_scanned: Vec<NotScanned>,
+    pub binaries: Vec<InventoriedBinary>,
+    pub scan: ScanTotals,
+    pub explained: Vec<Explained>,
+    pub elapsed: Duration,
+    /// The workspace root (where Cargo.lock and the configuration live).
+    pub workspace_root: Utf8PathBuf,
+    /// Package id → its directory, for report locations.
+    pub package_dirs: BTreeMap<String, Utf8PathBuf>,
+    /// The workspace members' manifests, for certificates.
+    pub member_manifests: Vec<Utf8PathBuf>,
+    /// `sha256:` of the effective policy and configuration.
+    pub policy_digest: String,
+}
+
+/// Whether any of `findings` fails the build.
+pub fn any_fails<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> bool {
+    findings.into_iter().any(|f| f.verdict == Verdict::Fail)
+}
+
+impl Outcome {
+    /// Whether the build fails: a failing finding, or (if the policy says so) an unscanned package.
+    pub fn failed(&self) -> bool {
+        any_fails(&self.findings) || (self.policy.fail_on_unscanned && !self.not_scanned.is_empty())
+    }
+
+    /// Whether it fails because of a finding (not only because of unscanned packages).
+    pub fn failed_on_findings(&self) -> bool {
+        any_fails(&self.findings)
+    }
+
+    /// The counts every format and certificate states.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            packages_screened: self.packages_screened,
+            not_scanned: self.not_scanned.len(),
+            unused_waivers: self.unused_waivers().len(),
+            binaries: self.binaries.len(),
+            ..Summary::default()
+        };
+        for f in &self.findings {
+            match f.verdict {
+                Verdict::Fail => s.fail += 1,
+                Verdict::Warn => s.warn += 1,
+                Verdict::Waived => s.waived += 1,
+                Verdict::Exempt => s.exempt += 1,
+                Verdict::Info => s.info += 1,
+            }
+        }
+        s
+    }
+
+    /// Waivers that covered no finding (stale entries worth removing), derived from the
+    /// findings: a waiver is used when a finding records it, applied or expired.
+    pub fn unused_waivers(&self) -> Vec<&Waiver> {
+        self.policy
+            .waivers
+            .iter()
+            .filter(|w| {
+                !self
+                    .findings
+                    .iter()
+                    .any(|f| f.waiver.as_ref().is_some_and(|r| r.at == w.at))
+            })
+            .collect()
+    }
+}
+
+/// A finding's fingerprint, the same in SARIF, JSON and certificates: stable across runs, across
+/// the tool's wording and across versions of the package (an upgrade that keeps the evidence
+/// keeps the alert). It names what was found, not the verdict, so a waiver or a date that
+/// changes the verdict keeps the fingerprint.
+pub fn fingerprint(f: &Finding) -> String {
+    let m = &f.matched;
+    let mut h = Sha256::new();
+    for part in [
+        f.package.name.as_str(),
+        m.entity.id.as_str(),
+        m.identifier.value.as_str(),
+        m.evidence.field.as_str(),
+        m.evidence.text.as_str(),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(&h.finalize()[..16])
+}

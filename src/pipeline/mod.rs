@@ -1,0 +1,232 @@
+//! The pipeline: a validated [`Request`] → an [`Outcome`], as load → screen → collect.
+//!
+//! - **load** ([`warm`]): `cargo metadata` and the package graph, or the build as resolved last
+//!   time (graph cache); meanwhile the head start scans the registry packages the lockfile pins.
+//! - **screen** ([`package`]): every screened package, in parallel, from evidence to findings.
+//! - **collect**: findings, unscanned packages and binaries gathered, sorted and totalled.
+//!
+//! Progress and timings go to an [`Observer`]; the pipeline itself prints nothing.
+
+mod package;
+mod warm;
+
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::config::Request;
+use crate::error::InputError;
+use crate::evidence::deep::{Scanner, Skipped};
+use crate::matching::Matcher;
+use crate::outcome::{Explained, InventoriedBinary, NotScanned, Outcome, ScanTotals};
+use package::{Deep, PackageResult};
+
+/// Receives what happens while a check runs. Every method defaults to nothing.
+pub trait Observer: Sync {
+    /// Screening of `packages` packages begins (`deep`: their files are read).
+    fn screening(&self, _packages: u64, _deep: bool) {}
+    /// One package is done.
+    fn screened(&self, _package: &str) {}
+    /// Every package is done.
+    fn screened_all(&self) {}
+    /// A stage ended, `at` after the start.
+    fn lap(&self, _what: &str, _at: Duration) {}
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+impl Observer for Silent {}
+
+/// Which package `explain` is about.
+#[derive(Debug, Clone)]
+pub struct ExplainSpec {
+    pub name: String,
+    pub version: Option<String>,
+}
+
+impl ExplainSpec {
+    pub fn parse(spec: &str) -> ExplainSpec {
+        match spec.split_once('@') {
+            Some((n, v)) => ExplainSpec {
+                name: n.to_string(),
+                version: Some(v.to_string()),
+            },
+            None => ExplainSpec {
+                name: spec.to_string(),
+                version: None,
+            },
+        }
+    }
+
+    fn matches(&self, name: &str, version: &str) -> bool {
+        self.name == name && self.version.as_deref().is_none_or(|v| v == version)
+    }
+}
+
+/// The most paths `explain` lists for one package.
+const MAX_EXPLAIN_PATHS: usize = 32;
+
+/// Runs the pipeline: graph → evidence → match → policy.
+pub fn check(request: Request, observer: &dyn Observer) -> Result<Outcome, InputError> {
+    run(request, None, observer)
+}
+
+/// Runs the pipeline and keeps everything about the packages `spec` names.
+pub fn explain(
+    request: Request,
+    spec: &ExplainSpec,
+    observer: &dyn Observer,
+) -> Result<Outcome, InputError> {
+    let outcome = run(request, Some(spec), observer)?;
+    if outcome.explained.is_empty() {
+        return Err(InputError::Usage(format!(
+            "no package `{}{}` in the screened dependency graph",
+            spec.name,
+            spec.version
+                .as_deref()
+                .map(|v| format!("@{v}"))
+                .unwrap_or_default()
+        )));
+    }
+    Ok(outcome)
+}
+
+fn run(
+    req: Request,
+    spec: Option<&ExplainSpec>,
+    observer: &dyn Observer,
+) -> Result<Outcome, InputError> {
+    let started = Instant::now();
+    let lap = |what: &str| observer.lap(what, started.elapsed());
+    let matcher = Matcher::new(&req.lists);
+    let scanner = req
+        .deep
+        .enabled
+        .then(|| Scanner::new(matcher.needles(), req.deep.options.clone()));
+
+    // load
+    let loaded = warm::load(&req, spec, &matcher, scanner.as_ref(), &lap)?;
+
+    // screen
+    let warm::Loaded {
+        resolved,
+        pending,
+        explain_paths,
+        cache,
+        head,
+    } = loaded;
+    let target_dir = resolved.target_dir.clone();
+    let prune = vec![target_dir.clone()];
+    observer.screening(resolved.subjects.len() as u64, scanner.is_some());
+    let results: Vec<PackageResult> = resolved
+        .subjects
+        .par_iter()
+        .zip(pending)
+        .zip(explain_paths)
+        .map(|((subject, pending), explain)| {
+            let deep = scanner.as_ref().map(|scanner| Deep {
+                scanner,
+                cache: &cache,
+                head: &head,
+                target_dir: &target_dir,
+                prune: &prune,
+            });
+            let r = package::screen(subject, pending, &req, &matcher, deep, explain);
+            observer.screened(&subject.name);
+            r
+        })
+        .collect();
+    observer.screened_all();
+    lap("evidence, matching and policy");
+
+    // collect
+    let mut findings = Vec::new();
+    let mut not_scanned = Vec::new();
+    let mut binaries = Vec::new();
+    let mut explained: Vec<Explained> = Vec::new();
+    let mut totals = ScanTotals {
+        deep: scanner.is_some(),
+        ..Default::default()
+    };
+    for (subject, r) in resolved.subjects.iter().zip(results) {
+        findings.extend(r.findings);
+        explained.extend(r.explained);
+        if r.cached {
+            totals.cached += 1;
+        }
+        let Some(scan) = r.scan else { continue };
+        totals.files += scan.files;
+        totals.bytes += scan.bytes;
+        binaries.extend(scan.binaries.into_iter().map(|item| InventoriedBinary {
+            package: subject.name.clone(),
+            version: subject.version.clone(),
+            item,
+        }));
+        if let Some(reason) = unscanned_reason(scan.not_scanned, &scan.skipped) {
+            not_scanned.push(NotScanned {
+                name: subject.name.clone(),
+                version: subject.version.clone(),
+                reason,
+            });
+        }
+    }
+    findings.sort();
+    findings.dedup();
+    not_scanned.sort();
+    binaries.sort();
+    explained.sort_by(|a, b| {
+        (&a.package.name, &a.package.version).cmp(&(&b.package.name, &b.package.version))
+    });
+    warm::save(cache, head);
+    lap("cache saved");
+
+    let policy_digest = {
+        let json = serde_json::to_vec(&(&req.policy, &req.config)).unwrap_or_default();
+        format!("sha256:{}", hex::encode(Sha256::digest(json)))
+    };
+    let outcome = Outcome {
+        workspace_root: resolved.root.clone(),
+        package_dirs: resolved
+            .subjects
+            .iter()
+            .map(|s| (s.id.clone(), s.dir.clone()))
+            .collect(),
+        member_manifests: resolved.member_manifests.clone(),
+        policy_digest,
+        packages_screened: resolved.subjects.len(),
+        lists: req.lists,
+        policy: req.policy,
+        config_origin: req.config.origin,
+        findings,
+        not_scanned,
+        binaries,
+        scan: totals,
+        explained,
+        elapsed: started.elapsed(),
+    };
+    drop_later(resolved);
+    Ok(outcome)
+}
+
+/// Why a package counts as not scanned: the whole package, or its first unread file.
+fn unscanned_reason(whole: Option<String>, skipped: &[Skipped]) -> Option<String> {
+    let unread: Vec<&Skipped> = skipped.iter().filter(|s| s.counts_as_unscanned()).collect();
+    match (whole, unread.as_slice()) {
+        (Some(why), _) => Some(why),
+        (None, []) => None,
+        (None, [one]) => Some(format!("{}: {}", one.file, one.reason)),
+        (None, [first, rest @ ..]) => Some(format!(
+            "{}: {} (and {} more files)",
+            first.file,
+            first.reason,
+            rest.len()
+        )),
+    }
+}
+
+/// Frees a large structure on another thread: a process that exits right after the report does
+/// not wait for it, and a long-lived caller still gets the memory back.
+fn drop_later<T: Send + 'static>(t: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(t));
+}

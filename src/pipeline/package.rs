@@ -1,0 +1,190 @@
+//! Pipeline, one package: a screened package (its manifest evidence, its files, or its cached
+//! scan) → its findings. The deep scan's notice lines are kept only when they match an
+//! identifier: that rule lives here and nowhere else.
+
+use camino::{Utf8Path, Utf8PathBuf};
+
+use crate::config::Request;
+use crate::evidence::Evidence;
+use crate::evidence::cache::Cache;
+use crate::evidence::deep::{PackageScan, Scanner};
+use crate::evidence::early::HeadStart;
+use crate::graph::{self, PathStep};
+use crate::matching::{Match, Matcher};
+use crate::outcome::Explained;
+use crate::policy::{self, Finding, PackageRef};
+
+/// What the pipeline produced for one package.
+pub(super) struct PackageResult {
+    pub findings: Vec<Finding>,
+    pub scan: Option<PackageScan>,
+    pub cached: bool,
+    pub explained: Option<Explained>,
+}
+
+/// What the deep scan of one package needs.
+pub(super) struct Deep<'a> {
+    pub scanner: &'a Scanner,
+    pub cache: &'a Cache,
+    pub head: &'a HeadStart,
+    pub target_dir: &'a Utf8Path,
+    pub prune: &'a [Utf8PathBuf],
+}
+
+/// A screened package's manifest evidence, matched and looked up in the scan cache (beside
+/// feature resolution), or not yet (taken from the graph cache).
+pub(super) enum Pending {
+    Ready(Prepared),
+    Manifest(Vec<Evidence>),
+}
+
+impl Pending {
+    pub fn manifest(&self) -> &[Evidence] {
+        match self {
+            Pending::Ready(p) => &p.evidence,
+            Pending::Manifest(m) => m,
+        }
+    }
+}
+
+/// What is known of a package before the build is resolved.
+pub(super) struct Prepared {
+    /// Its manifest evidence, and what of it matched.
+    evidence: Vec<Evidence>,
+    matches: Vec<Match>,
+    /// Its scan-cache key, and its cached scan when there is one.
+    key: Option<String>,
+    hit: Option<PackageScan>,
+}
+
+/// Matches `evidence` and looks the package's scan-cache `key` up.
+pub(super) fn prepare(
+    evidence: Vec<Evidence>,
+    key: Option<String>,
+    matcher: &Matcher,
+    cache: Option<&Cache>,
+) -> Prepared {
+    let matches = evidence
+        .iter()
+        .flat_map(|e| matcher.match_evidence(e))
+        .collect();
+    let hit = cache.zip(key.as_deref()).and_then(|(c, k)| c.get(k));
+    Prepared {
+        evidence,
+        matches,
+        key,
+        hit,
+    }
+}
+
+/// Deep-scans one package (or takes its scan from the cache or the head start), matches its
+/// evidence and decides each match. `explain`: the paths to list when it is being explained.
+pub(super) fn screen(
+    pkg: &graph::Subject,
+    pending: Pending,
+    req: &Request,
+    matcher: &Matcher,
+    deep: Option<Deep<'_>>,
+    explain: Option<(Vec<Vec<PathStep>>, bool)>,
+) -> PackageResult {
+    let prep = match pending {
+        Pending::Ready(prep) => prep,
+        Pending::Manifest(evidence) => {
+            let cache = deep.as_ref().map(|d| d.cache);
+            let key = cache.and_then(|c| c.key(&pkg.name, &pkg.version, &pkg.source, &pkg.dir));
+            prepare(evidence, key, matcher, cache)
+        }
+    };
+    let Prepared {
+        mut evidence,
+        mut matches,
+        key,
+        hit,
+    } = prep;
+    let mut cached = false;
+    let scan = deep.map(|deep| {
+        if let Some(hit) = hit {
+            cached = true;
+            for e in &hit.evidence {
+                matches.extend(matcher.match_evidence(e));
+            }
+            return hit;
+        }
+        // The file pass: kept from an earlier run's head start, made by this run's, or now.
+        let kept = key
+            .as_deref()
+            .filter(|_| matches!(pkg.source, graph::SourceKind::Registry { .. }))
+            .filter(|_| !deep.target_dir.starts_with(&pkg.dir))
+            .and_then(|k| deep.cache.get(&Cache::files_key(k)));
+        cached = kept.is_some();
+        let mut scan = kept
+            .or_else(|| {
+                deep.head.take(
+                    &pkg.name,
+                    &pkg.version,
+                    &pkg.source,
+                    &pkg.dir,
+                    deep.target_dir,
+                )
+            })
+            .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
+        deep.scanner
+            .add_build_script(&mut scan, &pkg.dir, pkg.build_script.as_deref());
+        // Notice lines are collected generously (a disguised name only shows once normalised);
+        // keep those that match an identifier, so the cache and `explain` stay small.
+        scan.evidence.retain(|e| {
+            let found = matcher.match_evidence(e);
+            let keep = !found.is_empty();
+            matches.extend(found);
+            keep
+        });
+        if let Some(k) = key {
+            deep.cache.put(k, &scan);
+        }
+        scan
+    });
+    if let Some(scan) = &scan {
+        evidence.extend(scan.evidence.iter().cloned());
+    }
+    let package = PackageRef {
+        name: pkg.name.clone(),
+        version: pkg.version.clone(),
+        id: pkg.id.clone(),
+        kind: pkg.kind,
+        source: pkg.source.clone(),
+    };
+    let mut findings: Vec<Finding> = matches
+        .into_iter()
+        .map(|m| {
+            policy::decide(
+                &req.policy,
+                &req.lists,
+                package.clone(),
+                pkg.path.clone(),
+                m,
+            )
+        })
+        .collect();
+    findings.sort();
+    findings.dedup();
+    let explained = explain.map(|(paths, paths_truncated)| Explained {
+        package: package.clone(),
+        dir: pkg.dir.to_string(),
+        paths,
+        paths_truncated,
+        evidence: evidence.clone(),
+        findings: findings.clone(),
+        binaries: scan
+            .as_ref()
+            .map(|s| s.binaries.clone())
+            .unwrap_or_default(),
+        skipped: scan.as_ref().map(|s| s.skipped.clone()).unwrap_or_default(),
+        not_scanned: scan.as_ref().and_then(|s| s.not_scanned.clone()),
+    });
+    PackageResult {
+        findings,
+        scan,
+        cached,
+        explained,
+    }
+}

@@ -1,0 +1,324 @@
+//! Pipeline, warm start: everything that lets a run reuse work — the graph cache (the build as
+//! resolved last time), the scan cache, the guess of the lockfile and target directory made
+//! before `cargo metadata` answers, and the head start that scans locked registry packages
+//! while it runs. A wrong guess costs only idle time; a cache never decides a verdict.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use camino::{Utf8Path, Utf8PathBuf};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::package::{Pending, Prepared, prepare};
+use super::{ExplainSpec, MAX_EXPLAIN_PATHS};
+use crate::config::Request;
+use crate::error::InputError;
+use crate::evidence::cache::Cache;
+use crate::evidence::deep::Scanner;
+use crate::evidence::early::HeadStart;
+use crate::evidence::{self, Evidence};
+use crate::graph::{self, PathStep};
+use crate::matching::Matcher;
+
+/// What loading leaves for screening: the resolved build, each screened package's manifest
+/// evidence (prepared or not), the paths `explain` lists, and the caches.
+pub(super) struct Loaded {
+    pub resolved: graph::Resolved,
+    pub pending: Vec<Pending>,
+    pub explain_paths: Vec<Option<(Vec<Vec<PathStep>>, bool)>>,
+    pub cache: Cache,
+    pub head: HeadStart,
+}
+
+/// Loads the build: `cargo metadata` and the package graph, or the graph cache; the head start
+/// scans beside it.
+pub(super) fn load(
+    req: &Request,
+    spec: Option<&ExplainSpec>,
+    matcher: &Matcher,
+    scanner: Option<&Scanner>,
+    lap: &dyn Fn(&str),
+) -> Result<Loaded, InputError> {
+    let salt = scan_salt(matcher, req);
+    // A warm run whose `cargo metadata` prints the same bytes skips resolving the build again
+    // (see `graph::cache`); not for `explain`, which walks the graph, nor for saved metadata.
+    let graph_key = (req.deep.cache && spec.is_none() && req.graph.metadata_path.is_none())
+        .then(|| graph_cache_key(req, &salt));
+    // While `cargo metadata` runs, the registry packages the lockfile pins are scanned on the
+    // other cores (see `evidence::early`), and the graph cache is read; a wrong guess costs only
+    // that idle time.
+    let cancel = AtomicBool::new(false);
+    let guess = Guess::of(req);
+    let (loaded, early) = std::thread::scope(|s| {
+        let early = scanner
+            .filter(|_| req.graph.metadata_path.is_none())
+            .map(|scanner| s.spawn(|| head_start(scanner, matcher, req, &salt, &guess, &cancel)));
+        let stored = graph_key.as_ref().and(guess.target_dir.clone()).map(|t| {
+            s.spawn(move || graph::cache::read::<Vec<Vec<Evidence>>>(&graph::cache::path(&t)))
+        });
+        // The graph is built while the head start may still be scanning.
+        let loaded = graph::metadata_json(&req.graph).and_then(|(metadata, origin)| {
+            let from_cache = stored
+                .and_then(|h| h.join().ok())
+                .flatten()
+                .zip(graph_key.as_deref())
+                .and_then(|(stored, key)| stored.take(&metadata, key))
+                .filter(|(resolved, manifests)| resolved.subjects.len() == manifests.len());
+            let loaded = match from_cache {
+                Some((resolved, manifests)) => Build::Cached(resolved, manifests),
+                None => Build::Graph(Box::new(graph::from_json(&metadata, &origin)?)),
+            };
+            Ok((metadata, loaded))
+        });
+        if loaded.is_err() {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        (loaded, early.and_then(|h| h.join().ok()))
+    });
+    let (metadata, loaded) = loaded?;
+    let cached_graph = matches!(loaded, Build::Cached(..));
+    lap(if cached_graph {
+        "metadata (the build as resolved last time: same metadata)"
+    } else {
+        "metadata and package graph"
+    });
+    if let Some(e) = &early {
+        lap(&format!(
+            "head start: {} registry packages scanned while cargo metadata ran",
+            e.head.scanned
+        ));
+    }
+    // The scan cache: the head start's if it guessed the target directory and the lockfile.
+    let open = |target_dir: &Utf8Path, root: &Utf8Path, early: Option<Early>| {
+        let real_cache = scan_cache_path(target_dir, req);
+        let lockfile = root.join("Cargo.lock");
+        let guessed = guess.lockfile.as_ref() == Some(&lockfile);
+        match early {
+            Some(Early { cache, head }) if guessed && cache.is_at(real_cache.as_deref()) => {
+                (cache, head)
+            }
+            Some(Early { head, .. }) => (open_cache(real_cache, &salt, &lockfile), head),
+            None => (
+                open_cache(real_cache, &salt, &lockfile),
+                HeadStart::default(),
+            ),
+        }
+    };
+    let (resolved, pending, explain_paths, cache, head) = match loaded {
+        Build::Cached(resolved, manifests) => {
+            let (cache, head) = open(&resolved.target_dir, &resolved.root, early);
+            let explain_paths = vec![None; manifests.len()];
+            let pending = manifests.into_iter().map(Pending::Manifest).collect();
+            (resolved, pending, explain_paths, cache, head)
+        }
+        Build::Graph(graph) => {
+            let (cache, head) = open(
+                graph.workspace().target_directory(),
+                graph.workspace().root(),
+                early,
+            );
+            // What needs no resolved build (manifest evidence and its matches, cached scans)
+            // is prepared for every package on one core while the other resolves features
+            // and paths.
+            let (screened, mut all) = rayon::join(
+                || graph::screen(&graph, &req.graph),
+                || prepare_all(&graph, matcher, scanner.map(|_| &cache)),
+            );
+            let screened = screened?;
+            let resolved = graph::Resolved::of(&screened);
+            let mut pending = Vec::with_capacity(screened.packages.len());
+            let mut explain_paths = Vec::with_capacity(screened.packages.len());
+            for (pkg, subject) in screened.packages.iter().zip(&resolved.subjects) {
+                pending.push(match all.remove(pkg.meta.id()) {
+                    Some(prep) => Pending::Ready(prep),
+                    None => Pending::Manifest(evidence::manifest::collect(&pkg.meta)),
+                });
+                explain_paths.push(
+                    spec.filter(|s| s.matches(&subject.name, &subject.version))
+                        .map(|_| screened.all_paths(pkg.meta.id(), MAX_EXPLAIN_PATHS)),
+                );
+            }
+            if let Some(key) = graph_key.as_deref().filter(|_| cache.enabled()) {
+                // The caches are an optimisation: failing to write one never fails the check.
+                let manifests: Vec<&[Evidence]> = pending.iter().map(Pending::manifest).collect();
+                let path = graph::cache::path(&resolved.target_dir);
+                let _ = graph::cache::write(&path, &metadata, key, &resolved, &manifests);
+            }
+            drop(screened);
+            // Freeing a large graph takes time a process about to exit would give back anyway.
+            super::drop_later(graph);
+            lap("feature resolution and paths, manifest evidence and cached scans");
+            (resolved, pending, explain_paths, cache, head)
+        }
+    };
+    super::drop_later(metadata);
+    Ok(Loaded {
+        resolved,
+        pending,
+        explain_paths,
+        cache,
+        head,
+    })
+}
+
+/// Saves the scan cache (with the head start's scans of packages this build left out).
+pub(super) fn save(cache: Cache, head: HeadStart) {
+    if cache.enabled() {
+        head.keep_unused(&cache);
+        // The caches are an optimisation: failing to write one never fails the check.
+        let _ = cache.save();
+    }
+}
+
+/// The resolved build: from the graph cache (with each subject's manifest evidence), or a
+/// package graph to resolve it from.
+enum Build {
+    Cached(graph::Resolved, Vec<Vec<Evidence>>),
+    Graph(Box<guppy::graph::PackageGraph>),
+}
+
+/// What the head start left: the cache it opened (keyed with the checksums of the guessed
+/// lockfile) and the packages it scanned.
+struct Early {
+    cache: Cache,
+    head: HeadStart,
+}
+
+/// Where the scan cache of a target directory lives (none: caching off).
+fn scan_cache_path(target_dir: &Utf8Path, req: &Request) -> Option<Utf8PathBuf> {
+    req.deep
+        .cache
+        .then(|| target_dir.join("entitycheck").join("scan-cache.json"))
+}
+
+/// What a resolved build depends on besides `cargo metadata`'s output: the graph options, the
+/// cargo home (it tells registry from vendored sources) and the tool itself (`salt`).
+fn graph_cache_key(req: &Request, salt: &str) -> String {
+    let options = graph::GraphOptions {
+        metadata_path: None,
+        ..req.graph.clone()
+    };
+    format!("{options:?}\n{:?}\n{salt}", graph::cargo_home())
+}
+
+/// Where the lockfile and the target directory probably are, before `cargo metadata` says.
+struct Guess {
+    lockfile: Option<Utf8PathBuf>,
+    target_dir: Option<Utf8PathBuf>,
+}
+
+impl Guess {
+    fn of(req: &Request) -> Guess {
+        let lockfile = evidence::early::find_lockfile(req.graph.manifest_path.as_deref());
+        let target_dir = lockfile.as_deref().and_then(|l| early_target_dir(req, l));
+        Guess {
+            lockfile,
+            target_dir,
+        }
+    }
+}
+
+/// Where the target directory probably is: `CARGO_TARGET_DIR`, or `target` beside the lockfile.
+fn early_target_dir(req: &Request, lockfile: &Utf8Path) -> Option<Utf8PathBuf> {
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(t) => {
+            let t = Utf8PathBuf::from_path_buf(t.into()).ok()?;
+            if t.is_relative() {
+                // cargo metadata runs in the manifest's directory (see `graph::metadata_json`).
+                let base = match &req.graph.manifest_path {
+                    Some(m) => m.canonicalize_utf8().ok()?.parent()?.to_path_buf(),
+                    None => Utf8PathBuf::from_path_buf(std::env::current_dir().ok()?).ok()?,
+                };
+                base.join(t)
+            } else {
+                t
+            }
+        }
+        None => lockfile.parent()?.join("target"),
+    };
+    Some(target)
+}
+
+fn head_start(
+    scanner: &Scanner,
+    matcher: &Matcher,
+    req: &Request,
+    salt: &str,
+    guess: &Guess,
+    cancel: &AtomicBool,
+) -> Early {
+    let entries = guess
+        .lockfile
+        .as_deref()
+        .and_then(evidence::early::read_lockfile)
+        .unwrap_or_default();
+    let path = guess
+        .target_dir
+        .as_deref()
+        .and_then(|t| scan_cache_path(t, req));
+    let cache = Cache::open(path, salt).with_checksums(evidence::early::checksums(&entries));
+    let locked = graph::cargo_home()
+        .and_then(|home| evidence::early::locked_registry_packages(&entries, &home));
+    let head = match locked {
+        Some(locked) => evidence::early::scan(locked, scanner, matcher, &cache, cancel),
+        None => HeadStart::default(),
+    };
+    Early { cache, head }
+}
+
+/// The scan cache at `path`, keyed with the checksums of `lockfile`.
+fn open_cache(path: Option<Utf8PathBuf>, salt: &str, lockfile: &Utf8Path) -> Cache {
+    let checksums = match path {
+        Some(_) => evidence::early::read_lockfile(lockfile)
+            .map(|entries| evidence::early::checksums(&entries))
+            .unwrap_or_default(),
+        None => Default::default(),
+    };
+    Cache::open(path, salt).with_checksums(checksums)
+}
+
+/// [`prepare`]s every package of the graph, screened or not, in parallel.
+fn prepare_all<'g>(
+    graph: &'g guppy::graph::PackageGraph,
+    matcher: &Matcher,
+    cache: Option<&Cache>,
+) -> HashMap<&'g guppy::PackageId, Prepared> {
+    let cargo_home = graph::cargo_home();
+    let packages: Vec<_> = graph.packages().collect();
+    packages
+        .into_par_iter()
+        .map(|meta| {
+            let (source, dir) = graph::place(&meta, cargo_home.as_deref());
+            let version = meta.version().to_string();
+            let key = cache.and_then(|c| c.key(meta.name(), &version, &source, &dir));
+            let evidence = evidence::manifest::collect(&meta);
+            (meta.id(), prepare(evidence, key, matcher, cache))
+        })
+        .collect()
+}
+
+/// What makes cached scans comparable: the prefilter words and every limit.
+fn scan_salt(matcher: &Matcher, req: &Request) -> String {
+    let mut h = Sha256::new();
+    // Cached evidence is what matched these lists: another list (or version) rescans.
+    for l in &req.lists {
+        h.update(l.list.digest.as_bytes());
+    }
+    for n in matcher.needles() {
+        h.update(n.as_bytes());
+        h.update([0]);
+    }
+    h.update(format!("{:?}", req.deep.options).as_bytes());
+    // The scanner itself: a rebuilt binary (a development build, a patched release) rescans.
+    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+        h.update(meta.len().to_le_bytes());
+        if let Ok(t) = meta
+            .modified()
+            .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default())
+        {
+            h.update(t.as_nanos().to_le_bytes());
+        }
+    }
+    hex::encode(h.finalize())
+}
