@@ -17,7 +17,6 @@ use sha2::{Digest, Sha256};
 use crate::Outcome;
 use crate::entity::EntityList;
 use crate::error::InputError;
-use crate::policy::{Finding, Verdict};
 
 /// in-toto Statement v1.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
@@ -159,29 +158,12 @@ pub fn subjects(o: &Outcome) -> Result<Vec<Subject>, InputError> {
         .collect()
 }
 
-fn fingerprint(f: &Finding) -> String {
-    let m = &f.matched;
-    let mut h = Sha256::new();
-    for part in [
-        f.package.name.as_str(),
-        f.package.version.as_str(),
-        m.entity.id.as_str(),
-        m.identifier.value.as_str(),
-        m.evidence.field.as_str(),
-        m.evidence.text.as_str(),
-    ] {
-        h.update(part.as_bytes());
-        h.update([0]);
-    }
-    hex::encode(&h.finalize()[..16])
-}
-
 fn records(o: &Outcome) -> Vec<FindingRecord> {
     let mut v: Vec<FindingRecord> = o
         .findings
         .iter()
         .map(|f| FindingRecord {
-            fingerprint: fingerprint(f),
+            fingerprint: crate::outcome::fingerprint(f),
             verdict: f.verdict.as_str().to_string(),
             package: f.package.name.clone(),
             version: f.package.version.clone(),
@@ -203,15 +185,15 @@ fn records(o: &Outcome) -> Vec<FindingRecord> {
 }
 
 fn counts(o: &Outcome) -> Counts {
-    let count = |v: Verdict| o.findings.iter().filter(|f| f.verdict == v).count();
+    let s = o.summary();
     Counts {
-        packages_screened: o.packages_screened,
-        fail: count(Verdict::Fail),
-        warn: count(Verdict::Warn),
-        waived: count(Verdict::Waived),
-        exempt: count(Verdict::Exempt),
-        info: count(Verdict::Info),
-        not_scanned: o.not_scanned.len(),
+        packages_screened: s.packages_screened,
+        fail: s.fail,
+        warn: s.warn,
+        waived: s.waived,
+        exempt: s.exempt,
+        info: s.info,
+        not_scanned: s.not_scanned,
     }
 }
 

@@ -57,6 +57,15 @@ pub struct Explained {
     pub not_scanned: Option<String>,
 }
 
+/// A repository-relative location of a finding (its file and line, or the package's entry in
+/// `Cargo.lock`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Loc {
+    /// `/`-separated, relative to the workspace root.
+    pub uri: String,
+    pub line: Option<u32>,
+}
+
 /// How many findings of each verdict, and the other totals every view states.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -79,7 +88,11 @@ pub struct Outcome {
     pub packages_screened: usize,
     /// Sorted: verdict, package, match.
     pub findings: Vec<Finding>,
+    /// Where each finding belongs (same order as `findings`).
+    pub locations: Vec<Loc>,
     pub not_scanned: Vec<NotScanned>,
+    /// Where each unscanned package belongs (same order as `not_scanned`).
+    pub unscanned_locations: Vec<Loc>,
     pub binaries: Vec<InventoriedBinary>,
     pub scan: ScanTotals,
     pub explained: Vec<Explained>,

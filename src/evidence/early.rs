@@ -24,7 +24,6 @@ use serde::Deserialize;
 use super::cache::Cache;
 use super::deep::{PackageScan, Scanner};
 use crate::graph::SourceKind;
-use crate::matching::Matcher;
 
 /// A registry package pinned by the lockfile, with its unpacked directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,10 +162,11 @@ pub fn locked_registry_packages(
 
 /// Scans the file pass of every package in `locked` that `cache` does not already hold (whole
 /// or as a file pass alone), stopping early when `cancel` is set (`cargo metadata` failed).
+/// `keep` trims each scan as the run would (the pipeline's rule: only evidence that matches).
 pub fn scan(
     locked: Vec<Locked>,
     scanner: &Scanner,
-    matcher: &Matcher,
+    keep: &(dyn Fn(&mut PackageScan) + Sync),
     cache: &Cache,
     cancel: &AtomicBool,
 ) -> HeadStart {
@@ -186,8 +186,7 @@ pub fn scan(
                 return None;
             }
             let mut scan = scanner.scan_files(&l.dir, &[]);
-            scan.evidence
-                .retain(|e| !matcher.match_evidence(e).is_empty());
+            keep(&mut scan);
             Some((l.dir.clone(), (l, scan)))
         })
         .collect();

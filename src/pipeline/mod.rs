@@ -7,6 +7,7 @@
 //!
 //! Progress and timings go to an [`Observer`]; the pipeline itself prints nothing.
 
+mod locate;
 mod package;
 mod warm;
 
@@ -185,13 +186,23 @@ fn run(
         let json = serde_json::to_vec(&(&req.policy, &req.config)).unwrap_or_default();
         format!("sha256:{}", hex::encode(Sha256::digest(json)))
     };
+    let package_dirs = resolved
+        .subjects
+        .iter()
+        .map(|s| (s.id.clone(), s.dir.clone()))
+        .collect();
+    let locator = locate::Locator::new(&resolved.root, &package_dirs);
+    let locations = findings.iter().map(|f| locator.finding(f)).collect();
+    let unscanned_locations = not_scanned
+        .iter()
+        .map(|n| locator.lock_entry(&n.name, &n.version))
+        .collect();
+    drop(locator);
     let outcome = Outcome {
         workspace_root: resolved.root.clone(),
-        package_dirs: resolved
-            .subjects
-            .iter()
-            .map(|s| (s.id.clone(), s.dir.clone()))
-            .collect(),
+        package_dirs,
+        locations,
+        unscanned_locations,
         member_manifests: resolved.member_manifests.clone(),
         policy_digest,
         packages_screened: resolved.subjects.len(),

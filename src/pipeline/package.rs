@@ -14,6 +14,20 @@ use crate::matching::{Match, Matcher};
 use crate::outcome::Explained;
 use crate::policy::{self, Finding, PackageRef};
 
+/// The rule for deep-scan evidence: notice lines and strings are collected generously (a
+/// disguised name only shows once normalised), and only those that match an identifier are
+/// kept, so the cache and `explain` stay small. Returns their matches.
+pub(super) fn keep_matching(scan: &mut PackageScan, matcher: &Matcher) -> Vec<Match> {
+    let mut matches = Vec::new();
+    scan.evidence.retain(|e| {
+        let found = matcher.match_evidence(e);
+        let keep = !found.is_empty();
+        matches.extend(found);
+        keep
+    });
+    matches
+}
+
 /// What the pipeline produced for one package.
 pub(super) struct PackageResult {
     pub findings: Vec<Finding>,
@@ -130,14 +144,7 @@ pub(super) fn screen(
             .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
         deep.scanner
             .add_build_script(&mut scan, &pkg.dir, pkg.build_script.as_deref());
-        // Notice lines are collected generously (a disguised name only shows once normalised);
-        // keep those that match an identifier, so the cache and `explain` stay small.
-        scan.evidence.retain(|e| {
-            let found = matcher.match_evidence(e);
-            let keep = !found.is_empty();
-            matches.extend(found);
-            keep
-        });
+        matches.extend(keep_matching(&mut scan, matcher));
         if let Some(k) = key {
             deep.cache.put(k, &scan);
         }

@@ -10,7 +10,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::package::{Pending, Prepared, prepare};
+use super::package::{Pending, Prepared, keep_matching, prepare};
 use super::{ExplainSpec, MAX_EXPLAIN_PATHS};
 use crate::config::Request;
 use crate::error::InputError;
@@ -261,7 +261,12 @@ fn head_start(
     let locked = graph::cargo_home()
         .and_then(|home| evidence::early::locked_registry_packages(&entries, &home));
     let head = match locked {
-        Some(locked) => evidence::early::scan(locked, scanner, matcher, &cache, cancel),
+        Some(locked) => {
+            let keep = |scan: &mut _| {
+                keep_matching(scan, matcher);
+            };
+            evidence::early::scan(locked, scanner, &keep, &cache, cancel)
+        }
         None => HeadStart::default(),
     };
     Early { cache, head }

@@ -3,7 +3,6 @@
 
 use std::io::{self, Write};
 
-use super::locate::Locator;
 use crate::Outcome;
 use crate::policy::Verdict;
 
@@ -20,15 +19,13 @@ pub fn escape_property(s: &str) -> String {
 }
 
 pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
-    let locator = Locator::new(o);
-    for f in &o.findings {
+    for (f, loc) in o.findings.iter().zip(&o.locations) {
         let command = match f.verdict {
             Verdict::Fail => "error",
             Verdict::Warn => "warning",
             // Waived, exempt and informational findings are in the other reports, not annotations.
             _ => continue,
         };
-        let loc = locator.finding(f);
         let m = &f.matched;
         let title = format!(
             "entitycheck: {} v{} → {}",
@@ -54,8 +51,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
             escape_data(&message)
         )?;
     }
-    for n in &o.not_scanned {
-        let loc = locator.lock_entry(&n.name, &n.version);
+    for (n, loc) in o.not_scanned.iter().zip(&o.unscanned_locations) {
         let line = loc.line.map(|l| format!(",line={l}")).unwrap_or_default();
         writeln!(
             out,

@@ -25,12 +25,30 @@ struct Document<'a> {
     /// `pass` or `fail`.
     verdict: &'static str,
     summary: Summary<'a>,
-    findings: &'a [Finding],
+    findings: Vec<FindingView<'a>>,
     not_scanned: &'a [crate::outcome::NotScanned],
     unused_waivers: Vec<&'a Waiver>,
     binaries: &'a [crate::outcome::InventoriedBinary],
     #[serde(skip_serializing_if = "Option::is_none")]
     config: Option<&'a str>,
+}
+
+/// A finding with its fingerprint (the same as in SARIF and certificates).
+#[derive(Serialize)]
+struct FindingView<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    fingerprint: String,
+}
+
+fn findings(findings: &[Finding]) -> Vec<FindingView<'_>> {
+    findings
+        .iter()
+        .map(|finding| FindingView {
+            finding,
+            fingerprint: crate::outcome::fingerprint(finding),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -79,7 +97,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
             scan: &o.scan,
             elapsed_ms: o.elapsed.as_millis(),
         },
-        findings: &o.findings,
+        findings: findings(&o.findings),
         not_scanned: &o.not_scanned,
         unused_waivers: unused,
         binaries: &o.binaries,

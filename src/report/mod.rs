@@ -8,7 +8,6 @@ mod fmt;
 mod github;
 pub(crate) mod human;
 mod json;
-mod locate;
 mod markdown;
 mod sarif;
 

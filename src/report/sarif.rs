@@ -10,8 +10,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::locate::{Loc, Locator};
 use crate::Outcome;
+use crate::outcome::Loc;
 use crate::policy::{Finding, Verdict};
 
 /// (id, name, short description, default level).
@@ -66,9 +66,10 @@ fn level_of(rule: &str) -> &'static str {
         .unwrap_or("note")
 }
 
-fn fingerprint(parts: &[&str]) -> String {
+/// An unscanned package's fingerprint (findings use the outcome's).
+fn unscanned_fingerprint(name: &str, reason: &str) -> String {
     let mut h = Sha256::new();
-    for p in parts {
+    for p in ["package-not-scanned", name, reason] {
         h.update(p.as_bytes());
         h.update([0]);
     }
@@ -86,9 +87,8 @@ fn location(loc: &Loc) -> Value {
 }
 
 pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
-    let locator = Locator::new(o);
     let mut results = Vec::new();
-    for f in &o.findings {
+    for (f, loc) in o.findings.iter().zip(&o.locations) {
         let rule = rule_of(f);
         let m = &f.matched;
         let path = super::fmt::path(&f.path);
@@ -115,9 +115,9 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
             "ruleIndex": RULES.iter().position(|x| x.0 == rule).unwrap_or(0),
             "level": level_of(rule),
             "message": { "text": text },
-            "locations": [location(&locator.finding(f))],
+            "locations": [location(loc)],
             "partialFingerprints": {
-                "entitycheckFinding/v1": fingerprint(&[rule, &f.package.name, &m.entity.id, &m.identifier.value, &m.evidence.field, &m.evidence.text]),
+                "entitycheckFinding/v1": crate::outcome::fingerprint(f),
             },
             "properties": {
                 "package": format!("{} {}", f.package.name, f.package.version),
@@ -136,14 +136,14 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         }
         results.push(r);
     }
-    for n in &o.not_scanned {
+    for (n, loc) in o.not_scanned.iter().zip(&o.unscanned_locations) {
         results.push(json!({
             "ruleId": "package-not-scanned",
             "ruleIndex": RULES.iter().position(|x| x.0 == "package-not-scanned").unwrap_or(0),
             "level": if o.policy.fail_on_unscanned { "error" } else { "warning" },
             "message": { "text": format!("{} v{} was not fully scanned: {}", n.name, n.version, n.reason) },
-            "locations": [location(&locator.lock_entry(&n.name, &n.version))],
-            "partialFingerprints": { "entitycheckFinding/v1": fingerprint(&["package-not-scanned", &n.name, &n.reason]) },
+            "locations": [location(loc)],
+            "partialFingerprints": { "entitycheckFinding/v1": unscanned_fingerprint(&n.name, &n.reason) },
         }));
     }
     let rules: Vec<Value> = RULES

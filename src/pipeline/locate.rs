@@ -1,34 +1,28 @@
-//! Report stage, locations: where in the repository a finding belongs, for SARIF and GitHub
-//! annotations. A finding inside the repository points at its file (and line); a finding in a
+//! Pipeline, locations: findings and unscanned packages → where in the repository each belongs
+//! (for SARIF and GitHub annotations), resolved once before any view renders. A finding inside the repository points at its file (and line); a finding in a
 //! registry or git package points at the package's entry in `Cargo.lock`.
 
 use std::collections::HashMap;
 
 use camino::{Utf8Path, Utf8PathBuf};
 
-use crate::Outcome;
+pub use crate::outcome::Loc;
 use crate::policy::Finding;
-
-/// A repository-relative location.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Loc {
-    /// `/`-separated, relative to the workspace root.
-    pub uri: String,
-    pub line: Option<u32>,
-}
 
 /// Line lookups in Cargo.lock and manifests, read once per report.
 pub struct Locator<'o> {
     root: &'o Utf8Path,
-    outcome: &'o Outcome,
+    package_dirs: &'o std::collections::BTreeMap<String, Utf8PathBuf>,
     /// (name, version) → line of `name = "…"` in Cargo.lock.
     lock: HashMap<(String, String), u32>,
     manifests: std::cell::RefCell<HashMap<Utf8PathBuf, Option<String>>>,
 }
 
 impl<'o> Locator<'o> {
-    pub fn new(outcome: &'o Outcome) -> Locator<'o> {
-        let root = outcome.workspace_root.as_path();
+    pub fn new(
+        root: &'o Utf8Path,
+        package_dirs: &'o std::collections::BTreeMap<String, Utf8PathBuf>,
+    ) -> Locator<'o> {
         let mut lock = HashMap::new();
         if let Ok(text) = std::fs::read_to_string(root.join("Cargo.lock")) {
             let lines: Vec<&str> = text.lines().collect();
@@ -45,7 +39,7 @@ impl<'o> Locator<'o> {
         }
         Locator {
             root,
-            outcome,
+            package_dirs,
             lock,
             manifests: Default::default(),
         }
@@ -53,7 +47,7 @@ impl<'o> Locator<'o> {
 
     /// The location of a finding.
     pub fn finding(&self, f: &Finding) -> Loc {
-        let dir = self.outcome.package_dirs.get(&f.package.id);
+        let dir = self.package_dirs.get(&f.package.id);
         let inside = dir.and_then(|d| d.strip_prefix(self.root).ok());
         match inside {
             Some(rel_dir) => {
