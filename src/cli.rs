@@ -59,6 +59,43 @@ pub enum Command {
     Certify(CertifyArgs),
     /// Check a certificate against the current tree: digests, list age, and a fresh screening.
     Verify(VerifyArgs),
+    /// Screen shipped artefacts (files and directories: installers, dist/ folders, container
+    /// layer tarballs, built binaries) with the deep scan; exit status as for the check.
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The files and directories to screen.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<Utf8PathBuf>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+/// Evidence beyond the packages' own files (see `crate::beyond`).
+#[derive(Debug, Args, Default)]
+pub struct BeyondArgs {
+    /// Read each crates.io package's owners (users, teams) and publishers as attribution
+    /// evidence: from --crates-io-dump, else the registry API (the one network use this flag
+    /// permits; at most one request a second, cached under the target directory).
+    #[arg(long, help_heading = "Beyond package files")]
+    pub owners: bool,
+    /// A crates.io database dump (db-dump.tar.gz) to read owners from, offline (implies --owners).
+    #[arg(long, value_name = "FILE", help_heading = "Beyond package files")]
+    pub crates_io_dump: Option<Utf8PathBuf>,
+    /// Another registry API of crates.io's shape for the owners (a mirror; implies --owners)
+    /// [default: https://crates.io].
+    #[arg(long, value_name = "URL", help_heading = "Beyond package files")]
+    pub crates_io_api: Option<String>,
+    /// After `cargo build`: screen what each package's build script produced (OUT_DIR) and
+    /// printed (link directives, environment), from the target directory.
+    #[arg(long, help_heading = "Beyond package files")]
+    pub build_outputs: bool,
+    /// `cargo build --message-format=json` output, mapping build directories to packages
+    /// exactly (implies --build-outputs).
+    #[arg(long, value_name = "FILE", help_heading = "Beyond package files")]
+    pub build_messages: Option<Utf8PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +107,10 @@ pub struct CertifyArgs {
     /// still 1).
     #[arg(long)]
     pub record_failure: bool,
+    /// Also screen this shipped artefact (file or directory) and certify it by its SHA-256
+    /// (repeatable).
+    #[arg(long = "artefact", value_name = "PATH")]
+    pub artefacts: Vec<Utf8PathBuf>,
     #[command(flatten)]
     pub check: CheckArgs,
 }
@@ -196,6 +237,8 @@ pub struct CheckArgs {
     pub lists: ListSelection,
     #[command(flatten)]
     pub deep: DeepArgs,
+    #[command(flatten)]
+    pub beyond: BeyondArgs,
     /// Configuration file (default: entitycheck.toml at the workspace root, or
     /// [workspace.metadata.entitycheck] in its Cargo.toml).
     #[arg(long, value_name = "FILE")]
@@ -272,6 +315,8 @@ pub struct CheckPlan {
     pub lists: Vec<EntityList>,
     pub policy: Policy,
     pub deep: DeepPlan,
+    /// Registry owners and build outputs (`crate::beyond`).
+    pub beyond: crate::beyond::BeyondOptions,
     pub config: Config,
     pub format: Format,
     pub output: Option<Utf8PathBuf>,
@@ -393,6 +438,7 @@ impl CheckArgs {
             Verbosity::Normal
         };
         let lists = load_lists(&self.lists, &config)?;
+        let beyond = self.beyond.plan(&config, g.offline || g.frozen)?;
         let targets = if g.target.is_empty() {
             config.targets.clone()
         } else {
@@ -418,12 +464,54 @@ impl CheckArgs {
             lists,
             policy,
             deep,
+            beyond,
             format: self.format.or(config.format).unwrap_or(Format::Human),
             output: self.output,
             color: self.color.or(config.color).unwrap_or_default(),
             verbosity,
             exit_after: false,
             config,
+        })
+    }
+}
+
+impl BeyondArgs {
+    /// Flags over the configuration's `[registry]` and `deep.build-outputs`.
+    fn plan(
+        self,
+        config: &Config,
+        offline: bool,
+    ) -> Result<crate::beyond::BeyondOptions, InputError> {
+        use crate::evidence::{build_outputs::BuildOutputsOptions, owners::OwnersOptions};
+        let r = &config.registry;
+        let api_given = self.crates_io_api.is_some();
+        let dump = self.crates_io_dump.or_else(|| r.crates_io_dump.clone());
+        let api = self
+            .crates_io_api
+            .or_else(|| r.crates_io_api.clone())
+            .unwrap_or_else(|| crate::evidence::owners::CRATES_IO_API.to_string());
+        if !(api.starts_with("https://") || api.starts_with("http://")) {
+            return Err(InputError::Usage(format!(
+                "--crates-io-api `{api}` is not an http(s) URL"
+            )));
+        }
+        let asked = self.owners || api_given;
+        let owners = (asked || dump.is_some() || r.owners == Some(true)).then(|| {
+            OwnersOptions {
+                dump,
+                api,
+                network: !offline,
+            }
+        });
+        let build_outputs = (self.build_outputs
+            || self.build_messages.is_some()
+            || config.deep.build_outputs == Some(true))
+        .then(|| BuildOutputsOptions {
+            messages: self.build_messages,
+        });
+        Ok(crate::beyond::BeyondOptions {
+            owners,
+            build_outputs,
         })
     }
 }

@@ -17,7 +17,9 @@
 //! - [`policy`]: what fails the build and why.
 //! - [`report`]: the only module that writes output.
 
+pub mod artefacts;
 pub mod attest;
+pub mod beyond;
 pub mod cli;
 pub mod entity;
 pub mod error;
@@ -317,6 +319,36 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
     };
     let target_dir = resolved.target_dir.clone();
     let prune = vec![target_dir.clone()];
+    // Evidence beyond the packages' files (registry owners, build outputs): one pass before
+    // the parallel screening, since the owners lookup is rate-limited.
+    let extra = if plan.beyond.any() {
+        let extra = beyond::collect(
+            &resolved.subjects,
+            &target_dir,
+            &plan.beyond,
+            plan.deep.cache,
+            scanner.as_ref(),
+            &matcher,
+            &plan.deep.options,
+        )?;
+        if plan.verbosity != Verbosity::Quiet {
+            for n in &extra.notes {
+                report::write_note(&format_args!("note: {n}"));
+            }
+        }
+        lap("registry owners and build outputs");
+        extra
+    } else {
+        beyond::Extra {
+            evidence: vec![Vec::new(); resolved.subjects.len()],
+            ..Default::default()
+        }
+    };
+    let beyond::Extra {
+        evidence: extra_evidence,
+        unread: extra_unread,
+        ..
+    } = extra;
     let progress = report::Progress::new(
         resolved.subjects.len() as u64,
         scanner.is_some() && plan.verbosity != Verbosity::Quiet,
@@ -327,7 +359,8 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         .par_iter()
         .zip(pending)
         .zip(explain_paths)
-        .map(|((subject, pending), explain)| {
+        .zip(extra_evidence)
+        .map(|(((subject, pending), explain), extra)| {
             let deep = scanner.as_ref().map(|scanner| Deep {
                 scanner,
                 cache: &cache,
@@ -350,7 +383,7 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
                     prepare(evidence, key, &matcher, cache)
                 }
             };
-            let r = screen_package(subject, prep, &plan, &matcher, deep, explain);
+            let r = screen_package(subject, prep, &plan, &matcher, deep, explain, extra);
             progress.inc(&subject.name);
             r
         })
@@ -406,6 +439,14 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
                 reason,
             });
         }
+    }
+    for (i, reason) in extra_unread {
+        let s = &resolved.subjects[i];
+        not_scanned.push(NotScanned {
+            name: s.name.clone(),
+            version: s.version.clone(),
+            reason,
+        });
     }
     findings.sort();
     findings.dedup();
@@ -645,6 +686,7 @@ fn screen_package(
     matcher: &Matcher,
     deep: Option<Deep<'_>>,
     explain: Option<(Vec<Vec<PathStep>>, bool)>,
+    extra: Vec<Evidence>,
 ) -> PackageResult {
     let Prepared {
         mut evidence,
@@ -697,6 +739,11 @@ fn screen_package(
     if let Some(scan) = &scan {
         evidence.extend(scan.evidence.iter().cloned());
     }
+    // Registry owners and build outputs (`beyond`), never cached with the package's scan.
+    for e in &extra {
+        matches.extend(matcher.match_evidence(e));
+    }
+    evidence.extend(extra);
     let package = PackageRef {
         name: pkg.name.clone(),
         version: pkg.version.clone(),

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Some(Command::Init(args)) => init(args),
         Some(Command::Certify(args)) => certify(args),
         Some(Command::Verify(args)) => verify(args),
+        Some(Command::Scan(args)) => scan(args),
         None => check(cli.check),
     };
     match result {
@@ -84,6 +85,43 @@ fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
     Ok(if outcome.failed() { FAIL } else { PASS })
 }
 
+/// `scan PATH...`: shipped artefacts, reported and exiting like `check`.
+fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
+    let mut plan = args.check.plan()?;
+    plan.exit_after = true;
+    let (format, output) = (plan.format, plan.output.clone());
+    let styles = Styles::for_stdout(plan.color);
+    let outcome = cargo_entitycheck::artefacts::scan(&args.paths, plan)?;
+    match output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::write_check(&mut buf, &outcome, format, &Styles::default()).map_err(|e| {
+                InputError::Io {
+                    path: path.to_string(),
+                    source: e,
+                }
+            })?;
+            cargo_entitycheck::write_atomically(&path, &buf).map_err(|e| InputError::Io {
+                path: path.to_string(),
+                source: e,
+            })?;
+            finish(report::write_check(
+                &mut io::stdout().lock(),
+                &outcome,
+                report::Format::Human,
+                &styles,
+            ))?;
+        }
+        None => finish(report::write_check(
+            &mut io::stdout().lock(),
+            &outcome,
+            format,
+            &styles,
+        ))?,
+    }
+    Ok(if outcome.failed() { FAIL } else { PASS })
+}
+
 fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
     let spec = cargo_entitycheck::ExplainSpec::parse(&args.spec);
     let mut plan = args.check.plan()?;
@@ -111,7 +149,15 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     plan.exit_after = true;
     let output = plan.output.clone();
     let styles = Styles::for_stdout(plan.color);
-    let outcome = cargo_entitycheck::check(plan)?;
+    // Shipped artefacts (`--artefact`): screened with the same lists and policy, and certified.
+    let artefacts = (!args.artefacts.is_empty()).then(|| {
+        let matcher = cargo_entitycheck::matching::Matcher::new(&plan.lists);
+        cargo_entitycheck::artefacts::scan_artefacts(&args.artefacts, &plan, &matcher)
+    });
+    let mut outcome = cargo_entitycheck::check(plan)?;
+    if let Some(found) = artefacts {
+        cargo_entitycheck::artefacts::merge(&mut outcome, found?);
+    }
     if outcome.failed() && !args.record_failure {
         finish(report::write_check(
             &mut io::stderr().lock(),
@@ -124,8 +170,11 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
         );
         return Ok(FAIL);
     }
-    let statement =
+    let mut statement =
         cargo_entitycheck::attest::certify(&outcome, args.certifier, chrono::Utc::now())?;
+    statement
+        .subject
+        .extend(cargo_entitycheck::artefacts::subjects(&args.artefacts)?);
     let mut json = serde_json::to_vec_pretty(&statement).unwrap_or_default();
     json.push(b'\n');
     match output {
