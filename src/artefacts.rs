@@ -143,9 +143,11 @@ pub fn scan_artefacts(
                 }));
             skipped.extend(scan.skipped);
         }
-        out.findings.extend(matches.into_iter().map(|m| {
-            policy::decide(&plan.policy, &plan.lists, package.clone(), Vec::new(), m)
-        }));
+        out.findings.extend(
+            matches
+                .into_iter()
+                .map(|m| policy::decide(&plan.policy, &plan.lists, package.clone(), Vec::new(), m)),
+        );
         skipped.sort();
         let unread: Vec<&Skipped> = skipped.iter().filter(|s| s.counts_as_unscanned()).collect();
         if let Some(first) = unread.first() {
@@ -173,18 +175,13 @@ pub fn scan(paths: &[Utf8PathBuf], plan: CheckPlan) -> Result<Outcome, InputErro
     let started = Instant::now();
     let matcher = Matcher::new(&plan.lists);
     let found = scan_artefacts(paths, &plan, &matcher)?;
-    let root = Utf8PathBuf::from_path_buf(std::env::current_dir().unwrap_or_default())
-        .unwrap_or_default();
+    let root =
+        Utf8PathBuf::from_path_buf(std::env::current_dir().unwrap_or_default()).unwrap_or_default();
     let policy_digest = {
         let json = serde_json::to_vec(&(&plan.policy, &plan.config)).unwrap_or_default();
         format!("sha256:{}", hex::encode(Sha256::digest(json)))
     };
-    let unused_waivers = plan
-        .policy
-        .unused_waivers()
-        .into_iter()
-        .cloned()
-        .collect();
+    let unused_waivers = plan.policy.unused_waivers().into_iter().cloned().collect();
     Ok(Outcome {
         lists: plan.lists,
         policy: plan.policy,

@@ -496,12 +496,10 @@ impl BeyondArgs {
             )));
         }
         let asked = self.owners || api_given;
-        let owners = (asked || dump.is_some() || r.owners == Some(true)).then(|| {
-            OwnersOptions {
-                dump,
-                api,
-                network: !offline,
-            }
+        let owners = (asked || dump.is_some() || r.owners == Some(true)).then(|| OwnersOptions {
+            dump,
+            api,
+            network: !offline,
         });
         let build_outputs = (self.build_outputs
             || self.build_messages.is_some()

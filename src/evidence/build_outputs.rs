@@ -93,10 +93,7 @@ fn from_messages(path: &Utf8Path, packages: &[BuildPackage]) -> Result<Located, 
             continue;
         }
         let m: Message = serde_json::from_str(line).map_err(|e| {
-            InputError::Usage(format!(
-                "{path}:{}: not a cargo JSON message: {e}",
-                i + 1
-            ))
+            InputError::Usage(format!("{path}:{}: not a cargo JSON message: {e}", i + 1))
         })?;
         if m.reason != "build-script-executed" {
             continue;
@@ -111,7 +108,11 @@ fn from_messages(path: &Utf8Path, packages: &[BuildPackage]) -> Result<Located, 
             continue;
         }
         let mut printed = Vec::new();
-        printed.extend(m.linked_libs.into_iter().map(|v| ("rustc-link-lib".into(), v)));
+        printed.extend(
+            m.linked_libs
+                .into_iter()
+                .map(|v| ("rustc-link-lib".into(), v)),
+        );
         printed.extend(
             m.linked_paths
                 .into_iter()
@@ -224,12 +225,7 @@ fn from_layout(target_dir: &Utf8Path, packages: &[BuildPackage]) -> Located {
         if ambiguous {
             let dirs: Vec<String> = runs
                 .iter()
-                .map(|r| {
-                    r.dir
-                        .strip_prefix(target_dir)
-                        .unwrap_or(&r.dir)
-                        .to_string()
-                })
+                .map(|r| r.dir.strip_prefix(target_dir).unwrap_or(&r.dir).to_string())
                 .collect();
             out.notes.push(format!(
                 "build outputs of `{name}`: {} build directories ({}) for {} screened package(s), mapped by name only: ambiguous, all screened (pass --build-messages for an exact mapping)",
@@ -372,10 +368,12 @@ pub fn scan_runs(
                 }
                 total.evidence.push(e);
             }
-            total.binaries.extend(scan.binaries.into_iter().map(|mut b| {
-                b.file = format!("OUT_DIR/{}", b.file);
-                b
-            }));
+            total
+                .binaries
+                .extend(scan.binaries.into_iter().map(|mut b| {
+                    b.file = format!("OUT_DIR/{}", b.file);
+                    b
+                }));
             total.skipped.extend(scan.skipped.into_iter().map(|mut s| {
                 s.file = format!("{rel_dir}/out/{}", s.file);
                 s
@@ -408,7 +406,10 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("rustc-link-search".into(), "native=/opt/kaspersky/kavsdk/lib".into()),
+                (
+                    "rustc-link-search".into(),
+                    "native=/opt/kaspersky/kavsdk/lib".into()
+                ),
                 ("rustc-link-lib".into(), "dylib=kavsdk".into()),
                 ("rustc-env".into(), "SDK_HOME=/opt/kav".into()),
                 ("metadata".into(), "root=/tmp/x".into()),
@@ -419,7 +420,11 @@ mod tests {
         let e = directive_evidence("rustc-link-lib", "dylib=kavsdk");
         assert_eq!(
             (e.field.as_str(), e.text.as_str(), e.role),
-            ("build script printed rustc-link-lib", "kavsdk", Role::Attribution)
+            (
+                "build script printed rustc-link-lib",
+                "kavsdk",
+                Role::Attribution
+            )
         );
         assert_eq!(directive_evidence("metadata", "a=b").role, Role::Mention);
     }
@@ -445,7 +450,11 @@ mod tests {
         mkrun(t, "debug/build/kav-sys-0123456789abcdef", "");
         // The script's compile directory: neither `out/` nor `output`.
         std::fs::create_dir_all(t.join("debug/build/kav-sys-fedcba9876543210")).unwrap();
-        mkrun(t, "x86_64-pc-windows-gnu/release/build/win-av-1111111111111111", "");
+        mkrun(
+            t,
+            "x86_64-pc-windows-gnu/release/build/win-av-1111111111111111",
+            "",
+        );
         mkrun(t, "profiling/build/win-av-2222222222222222", "");
         let pkgs = [
             BuildPackage {

@@ -361,7 +361,10 @@ impl Scanner {
             scan.skipped.push(Skipped::new(
                 name,
                 SkipKind::TooLarge,
-                format!("{len} bytes, over the {} byte limit", self.options.max_file_bytes),
+                format!(
+                    "{len} bytes, over the {} byte limit",
+                    self.options.max_file_bytes
+                ),
             ));
             return scan;
         }
@@ -371,9 +374,11 @@ impl Scanner {
                 r.bytes = len.max(bytes.len() as u64);
                 self.scan_bytes(name, &bytes, &mut r);
             }
-            Err(e) => r
-                .skipped
-                .push(Skipped::new(name, SkipKind::Unreadable, format!("unreadable: {e}"))),
+            Err(e) => r.skipped.push(Skipped::new(
+                name,
+                SkipKind::Unreadable,
+                format!("unreadable: {e}"),
+            )),
         }
         scan.files = 1;
         scan.bytes = r.bytes;

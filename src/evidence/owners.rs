@@ -139,7 +139,14 @@ pub fn evidence(owners: &CrateOwners, version: &str) -> Vec<Evidence> {
                 .unwrap_or_else(|| format!("https://github.com/{}", o.login))
         };
         out.push(Evidence::new(
-            format!("crates.io {what}{}", if what == "owner" { format!(" {kind}") } else { String::new() }),
+            format!(
+                "crates.io {what}{}",
+                if what == "owner" {
+                    format!(" {kind}")
+                } else {
+                    String::new()
+                }
+            ),
             Role::Attribution,
             Shape::Url,
             clip(&text),
@@ -184,8 +191,11 @@ struct CacheEntry {
 
 fn cache_path(dir: &Utf8Path, name: &str) -> Option<Utf8PathBuf> {
     // Crate names are ASCII letters, digits, `-` and `_`: anything else never names a file.
-    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .then(|| dir.join(format!("{}.json", name.to_ascii_lowercase())))
+    (!name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    .then(|| dir.join(format!("{}.json", name.to_ascii_lowercase())))
 }
 
 fn read_cache(dir: Option<&Utf8Path>, name: &str, api: &str) -> Option<CacheEntry> {
@@ -255,17 +265,17 @@ enum Fetch {
     Unreachable(String),
 }
 
+/// A crate name in a URL path: its own characters (letters, digits, `-`, `_`) as they are.
+const NAME_SET: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_');
+
 fn fetch(agent: &ureq::Agent, api: &str, name: &str) -> Fetch {
     let url = format!(
         "{}/api/v1/crates/{}/owners",
         api.trim_end_matches('/'),
-        percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
+        percent_encoding::utf8_percent_encode(name, NAME_SET)
     );
-    let mut resp = match agent
-        .get(&url)
-        .header("Accept", "application/json")
-        .call()
-    {
+    let mut resp = match agent.get(&url).header("Accept", "application/json").call() {
         Ok(r) => r,
         Err(e) => return Fetch::Unreachable(e.to_string()),
     };
@@ -276,7 +286,12 @@ fn fetch(agent: &ureq::Agent, api: &str, name: &str) -> Fetch {
     if status != 200 {
         return Fetch::Unreachable(format!("HTTP {status} from {url}"));
     }
-    let body = match resp.body_mut().with_config().limit(4 << 20).read_to_string() {
+    let body = match resp
+        .body_mut()
+        .with_config()
+        .limit(4 << 20)
+        .read_to_string()
+    {
         Ok(b) => b,
         Err(e) => return Fetch::Unreachable(format!("reading {url}: {e}")),
     };
@@ -303,7 +318,9 @@ fn fetch(agent: &ureq::Agent, api: &str, name: &str) -> Fetch {
                 publishers: BTreeMap::new(),
             })
         }
-        Err(e) => Fetch::Unreachable(format!("{url} did not answer in the owners API's shape: {e}")),
+        Err(e) => Fetch::Unreachable(format!(
+            "{url} did not answer in the owners API's shape: {e}"
+        )),
     }
 }
 
@@ -324,8 +341,8 @@ fn from_api<'a>(
     let mut last: Option<Instant> = None;
     // Once the registry cannot be reached, the remaining crates come from the cache: asking
     // again for each would only add a timeout per crate.
-    let mut unreachable: Option<String> = (!opts.network)
-        .then(|| "the network is off (--offline or --frozen)".to_string());
+    let mut unreachable: Option<String> =
+        (!opts.network).then(|| "the network is off (--offline or --frozen)".to_string());
     let mut stale: Vec<String> = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
     let mut not_found: Vec<String> = Vec::new();
@@ -542,9 +559,11 @@ pub fn read_dump(
                 }
             });
         }
-        loader.load(path).map_err(|e| InputError::Usage(format!(
-            "{path}: not a readable crates.io database dump: {e}"
-        )))?;
+        loader.load(path).map_err(|e| {
+            InputError::Usage(format!(
+                "{path}: not a readable crates.io database dump: {e}"
+            ))
+        })?;
         // An empty table never calls back: a table whose prerequisites were known when this
         // pass began has now been read in full.
         let mut s = state.borrow_mut();
@@ -720,7 +739,10 @@ mod tests {
         let l = from_api(names.iter(), &opts, Some(dir), now);
         assert_eq!(l.by_crate["av-core"].owners, old.owners.owners);
         let notes = l.notes.join("\n");
-        assert!(notes.contains("av-core (60 days ago, on 2026-10-01)"), "{notes}");
+        assert!(
+            notes.contains("av-core (60 days ago, on 2026-10-01)"),
+            "{notes}"
+        );
         assert!(notes.contains("nothing cached): other"), "{notes}");
         assert!(notes.contains("--offline"), "{notes}");
     }
