@@ -42,7 +42,10 @@ pub fn artefact_ref(path: &Utf8Path) -> PackageRef {
 }
 
 /// Every file of an artefact (itself when it is a file), with its name inside the artefact.
-fn files_of(path: &Utf8Path) -> Result<(Vec<(Utf8PathBuf, String)>, Vec<Skipped>), InputError> {
+/// An artefact's files (path on disk, name inside the artefact) and what was passed over.
+type Files = (Vec<(Utf8PathBuf, String)>, Vec<Skipped>);
+
+fn files_of(path: &Utf8Path) -> Result<Files, InputError> {
     let meta = std::fs::symlink_metadata(path).map_err(|e| InputError::Io {
         path: path.to_string(),
         source: e,

@@ -496,7 +496,7 @@ impl BeyondArgs {
             )));
         }
         let asked = self.owners || api_given;
-        let owners = (asked || dump.is_some() || r.owners == Some(true)).then(|| OwnersOptions {
+        let owners = (asked || dump.is_some() || r.owners == Some(true)).then_some(OwnersOptions {
             dump,
             api,
             network: !offline,
@@ -504,7 +504,7 @@ impl BeyondArgs {
         let build_outputs = (self.build_outputs
             || self.build_messages.is_some()
             || config.deep.build_outputs == Some(true))
-        .then(|| BuildOutputsOptions {
+        .then_some(BuildOutputsOptions {
             messages: self.build_messages,
         });
         Ok(crate::beyond::BeyondOptions {
