@@ -27,7 +27,9 @@
 //! Nothing here parses a command line or prints to the terminal: the `cargo-entitycheck` binary
 //! (`src/main.rs`, `src/app/`) does that, and receives progress through [`pipeline::Observer`].
 
+pub mod artefacts;
 pub mod attest;
+pub mod beyond;
 pub mod config;
 pub mod entity;
 pub mod error;

@@ -54,6 +54,43 @@ pub enum Command {
     Certify(CertifyArgs),
     /// Check a certificate against the current tree: digests, list age, and a fresh screening.
     Verify(VerifyArgs),
+    /// Screen shipped artefacts (files and directories: installers, dist/ folders, container
+    /// layer tarballs, built binaries) with the deep scan; exit status as for the check.
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The files and directories to screen.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<Utf8PathBuf>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+/// Evidence beyond the packages' own files (see `cargo_entitycheck::beyond`).
+#[derive(Debug, Args, Default)]
+pub struct BeyondArgs {
+    /// Read each crates.io package's owners (users, teams) and publishers as attribution
+    /// evidence: from --crates-io-dump, else the registry API (the one network use this flag
+    /// permits; at most one request a second, cached under the target directory).
+    #[arg(long, help_heading = "Beyond package files")]
+    pub owners: bool,
+    /// A crates.io database dump (db-dump.tar.gz) to read owners from, offline (implies --owners).
+    #[arg(long, value_name = "FILE", help_heading = "Beyond package files")]
+    pub crates_io_dump: Option<Utf8PathBuf>,
+    /// Another registry API of crates.io's shape for the owners (a mirror; implies --owners)
+    /// [default: https://crates.io].
+    #[arg(long, value_name = "URL", help_heading = "Beyond package files")]
+    pub crates_io_api: Option<String>,
+    /// After `cargo build`: screen what each package's build script produced (OUT_DIR) and
+    /// printed (link directives, environment), from the target directory.
+    #[arg(long, help_heading = "Beyond package files")]
+    pub build_outputs: bool,
+    /// `cargo build --message-format=json` output, mapping build directories to packages
+    /// exactly (implies --build-outputs).
+    #[arg(long, value_name = "FILE", help_heading = "Beyond package files")]
+    pub build_messages: Option<Utf8PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +102,10 @@ pub struct CertifyArgs {
     /// still 1).
     #[arg(long)]
     pub record_failure: bool,
+    /// Also screen this shipped artefact (file or directory) and certify it by its SHA-256
+    /// (repeatable).
+    #[arg(long = "artefact", value_name = "PATH")]
+    pub artefacts: Vec<Utf8PathBuf>,
     #[command(flatten)]
     pub check: CheckArgs,
 }
@@ -191,6 +232,8 @@ pub struct CheckArgs {
     pub lists: ListSelection,
     #[command(flatten)]
     pub deep: DeepArgs,
+    #[command(flatten)]
+    pub beyond: BeyondArgs,
     /// Configuration file (default: entitycheck.toml at the workspace root, or
     /// [workspace.metadata.entitycheck] in its Cargo.toml).
     #[arg(long, value_name = "FILE")]
@@ -369,6 +412,13 @@ impl CheckArgs {
             layer,
             as_of: self.as_of,
             max_file_size: self.deep.max_file_size,
+            beyond: config::BeyondOverrides {
+                owners: self.beyond.owners,
+                crates_io_dump: self.beyond.crates_io_dump,
+                crates_io_api: self.beyond.crates_io_api,
+                build_outputs: self.beyond.build_outputs,
+                build_messages: self.beyond.build_messages,
+            },
         }
     }
 }

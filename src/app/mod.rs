@@ -8,6 +8,8 @@ mod output;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use camino::Utf8PathBuf;
+
 use args::{self as cli, Command};
 use cargo_entitycheck::config::{self, Format, OutputSettings, Settings, Verbosity};
 use cargo_entitycheck::error::InputError;
@@ -36,6 +38,7 @@ pub fn main() -> ExitCode {
         Some(Command::Init(args)) => init(args),
         Some(Command::Certify(args)) => certify(args),
         Some(Command::Verify(args)) => verify(args),
+        Some(Command::Scan(args)) => scan(args),
         None => check(cli.check),
     };
     match result {
@@ -57,6 +60,25 @@ fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError>
 fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
     let path = args.output.clone();
     let (outcome, out) = screen(args)?;
+    emit(&outcome, &out, path)
+}
+
+/// `scan PATH...`: shipped artefacts, reported and exiting like `check`.
+fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
+    let path = args.check.output.clone();
+    let Settings { request, output } = config::resolve(args.check.overrides())?;
+    let outcome = cargo_entitycheck::artefacts::scan(&args.paths, request)?;
+    emit(&outcome, &output, path)
+}
+
+/// Reports an outcome: warnings about unused waivers, the report in the chosen format (to
+/// `path` if given, whole or not at all, while people still see the human report), and the
+/// exit code.
+fn emit(
+    outcome: &Outcome,
+    out: &OutputSettings,
+    path: Option<Utf8PathBuf>,
+) -> Result<u8, InputError> {
     let styles = output::styles_for_stdout(out.color);
     for w in outcome.unused_waivers() {
         output::warning(&format_args!(
@@ -66,12 +88,10 @@ fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
     }
     match path {
         Some(path) => {
-            // The machine report goes to the file, whole or not at all; people still see the
-            // human report.
             let mut buf = Vec::new();
             report::write_check(
                 &mut buf,
-                &outcome,
+                outcome,
                 out.format,
                 &Styles::default(),
                 out.verbosity,
@@ -86,7 +106,7 @@ fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
             })?;
             finish(report::write_check(
                 &mut io::stdout().lock(),
-                &outcome,
+                outcome,
                 Format::Human,
                 &styles,
                 out.verbosity,
@@ -94,7 +114,7 @@ fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
         }
         None => finish(report::write_check(
             &mut io::stdout().lock(),
-            &outcome,
+            outcome,
             out.format,
             &styles,
             out.verbosity,
@@ -122,7 +142,20 @@ fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
 
 fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     let path = args.check.output.clone();
-    let (outcome, out) = screen(args.check)?;
+    let Settings {
+        request,
+        output: out,
+    } = config::resolve(args.check.overrides())?;
+    // Shipped artefacts (`--artefact`): screened with the same lists and policy, and certified.
+    let artefacts = (!args.artefacts.is_empty()).then(|| {
+        let matcher = cargo_entitycheck::matching::Matcher::new(&request.lists);
+        cargo_entitycheck::artefacts::scan_artefacts(&args.artefacts, &request, &matcher)
+    });
+    let progress = Progress::new(out.verbosity != Verbosity::Quiet);
+    let mut outcome = pipeline::check(request, &progress)?;
+    if let Some(found) = artefacts {
+        cargo_entitycheck::artefacts::merge(&mut outcome, found?);
+    }
     let styles = output::styles_for_stdout(out.color);
     if outcome.failed() && !args.record_failure {
         finish(report::write_check(
@@ -137,8 +170,11 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
         );
         return Ok(FAIL);
     }
-    let statement =
+    let mut statement =
         cargo_entitycheck::attest::certify(&outcome, args.certifier, chrono::Utc::now())?;
+    statement
+        .subject
+        .extend(cargo_entitycheck::artefacts::subjects(&args.artefacts)?);
     let mut json = serde_json::to_vec_pretty(&statement).unwrap_or_default();
     json.push(b'\n');
     match path {

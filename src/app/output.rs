@@ -55,14 +55,17 @@ pub fn warning(msg: &dyn std::fmt::Display) {
 /// What the app shows while the library screens: a progress bar on a terminal (deep scans only,
 /// not with `--quiet`), and each stage's time when `ENTITYCHECK_TIMINGS` is set.
 pub struct Progress {
+    quiet: bool,
     wanted: bool,
     timings: bool,
     bar: std::sync::OnceLock<indicatif::ProgressBar>,
 }
 
 impl Progress {
+    /// `wanted`: not `--quiet` (no bar, no notes).
     pub fn new(wanted: bool) -> Progress {
         Progress {
+            quiet: !wanted,
             wanted: wanted && io::stderr().is_terminal(),
             timings: std::env::var_os("ENTITYCHECK_TIMINGS").is_some(),
             bar: std::sync::OnceLock::new(),
@@ -96,6 +99,12 @@ impl Observer for Progress {
     fn screened_all(&self) {
         if let Some(b) = self.bar.get() {
             b.finish_and_clear();
+        }
+    }
+
+    fn note(&self, n: &str) {
+        if !self.quiet {
+            note(&format_args!("note: {n}"));
         }
     }
 

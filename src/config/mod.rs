@@ -44,6 +44,17 @@ pub struct DeepConfig {
     pub archive_max_total_size: Option<u64>,
     pub archive_max_entries: Option<u64>,
     pub archive_max_entry_size: Option<u64>,
+    /// `build-outputs`: screen build-script outputs in the target directory.
+    pub build_outputs: Option<bool>,
+}
+
+/// `[registry]`: registry owners (see `evidence::owners`); `None` keeps the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RegistryConfig {
+    pub owners: Option<bool>,
+    /// Relative to the configuration file.
+    pub crates_io_dump: Option<Utf8PathBuf>,
+    pub crates_io_api: Option<String>,
 }
 
 /// The validated configuration. Every field is optional: the command line wins over it, and
@@ -61,6 +72,7 @@ pub struct Config {
     pub no_default_features: Option<bool>,
     pub targets: Vec<String>,
     pub deep: DeepConfig,
+    pub registry: RegistryConfig,
     pub builtin_list: Option<bool>,
     pub lists: Vec<ListRef>,
     pub format: Option<Format>,
@@ -93,6 +105,8 @@ struct RawConfig {
     deep: RawDeep,
     #[serde(default)]
     lists: RawLists,
+    #[serde(default)]
+    registry: RawRegistry,
     #[serde(default)]
     output: RawOutput,
     #[serde(default)]
@@ -130,6 +144,15 @@ struct RawDeep {
     archive_max_total_size: Option<Spanned<Size>>,
     archive_max_entries: Option<u64>,
     archive_max_entry_size: Option<Spanned<Size>>,
+    build_outputs: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRegistry {
+    owners: Option<bool>,
+    crates_io_dump: Option<String>,
+    crates_io_api: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -372,6 +395,7 @@ fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputErr
             &raw.deep.archive_max_entry_size,
             "deep.archive-max-entry-size",
         ),
+        build_outputs: raw.deep.build_outputs,
     };
     let base = Utf8Path::new(origin).parent().unwrap_or(Utf8Path::new(""));
     let lists = raw
@@ -448,6 +472,15 @@ fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputErr
         no_default_features: raw.graph.no_default_features,
         targets: raw.graph.targets,
         deep,
+        registry: RegistryConfig {
+            owners: raw.registry.owners,
+            // Relative to the configuration file, like the lists.
+            crates_io_dump: raw.registry.crates_io_dump.map(|d| {
+                let d = Utf8PathBuf::from(d);
+                if d.is_absolute() { d } else { base.join(d) }
+            }),
+            crates_io_api: raw.registry.crates_io_api,
+        },
         builtin_list: raw.lists.builtin,
         lists,
         format: raw.output.format,

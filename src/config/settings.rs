@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Config, DeepConfig, discover};
+use crate::beyond::BeyondOptions;
 use crate::entity::EntityList;
 use crate::entity::import::{self, ListFormat};
 use crate::error::InputError;
@@ -69,6 +70,8 @@ pub struct Request {
     pub lists: Vec<EntityList>,
     pub policy: Policy,
     pub deep: DeepSettings,
+    /// Registry owners and build outputs (`crate::beyond`).
+    pub beyond: BeyondOptions,
     pub config: Config,
 }
 
@@ -106,6 +109,54 @@ pub struct Overrides {
     pub as_of: Option<String>,
     /// `--max-file-size` as written (validated here).
     pub max_file_size: Option<String>,
+    pub beyond: BeyondOverrides,
+}
+
+/// The command line's flags for evidence beyond the packages' files.
+#[derive(Debug, Clone, Default)]
+pub struct BeyondOverrides {
+    pub owners: bool,
+    pub crates_io_dump: Option<Utf8PathBuf>,
+    pub crates_io_api: Option<String>,
+    pub build_outputs: bool,
+    pub build_messages: Option<Utf8PathBuf>,
+}
+
+/// The flags over the configuration's `[registry]` and `deep.build-outputs`.
+fn beyond(
+    cli: BeyondOverrides,
+    config: &Config,
+    offline: bool,
+) -> Result<BeyondOptions, InputError> {
+    use crate::evidence::{build_outputs::BuildOutputsOptions, owners::OwnersOptions};
+    let r = &config.registry;
+    let api_given = cli.crates_io_api.is_some();
+    let dump = cli.crates_io_dump.or_else(|| r.crates_io_dump.clone());
+    let api = cli
+        .crates_io_api
+        .or_else(|| r.crates_io_api.clone())
+        .unwrap_or_else(|| crate::evidence::owners::CRATES_IO_API.to_string());
+    if !(api.starts_with("https://") || api.starts_with("http://")) {
+        return Err(InputError::Usage(format!(
+            "--crates-io-api `{api}` is not an http(s) URL"
+        )));
+    }
+    let asked = cli.owners || api_given;
+    let owners = (asked || dump.is_some() || r.owners == Some(true)).then_some(OwnersOptions {
+        dump,
+        api,
+        network: !offline,
+    });
+    let build_outputs = (cli.build_outputs
+        || cli.build_messages.is_some()
+        || config.deep.build_outputs == Some(true))
+    .then_some(BuildOutputsOptions {
+        messages: cli.build_messages,
+    });
+    Ok(BeyondOptions {
+        owners,
+        build_outputs,
+    })
 }
 
 impl Config {
@@ -141,7 +192,9 @@ impl Config {
                     .deep
                     .archive_max_entry_size
                     .or(lower.deep.archive_max_entry_size),
+                build_outputs: self.deep.build_outputs.or(lower.deep.build_outputs),
             },
+            registry: lower.registry,
             builtin_list: self.builtin_list.or(lower.builtin_list),
             lists: lower.lists,
             format: self.format.or(lower.format),
@@ -175,6 +228,7 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
         layer.verbose = layer.verbose.or(Some(false));
     }
     let c = layer.over(file);
+    let beyond = beyond(cli.beyond, &c, cli.graph.offline || cli.graph.frozen)?;
 
     let mut policy = Policy::new(c.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()))
         .with_waivers(c.waivers.clone());
@@ -239,6 +293,7 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
             lists,
             policy,
             deep,
+            beyond,
             config: c,
         },
         output,

@@ -352,6 +352,42 @@ impl Scanner {
         files
     }
 
+    /// Scans one file (a shipped artefact), its findings located at `name` (and `name!entry`
+    /// inside archives). A file over the size limit is skipped, as in a package.
+    pub fn scan_file(&self, path: &Utf8Path, name: &str) -> PackageScan {
+        let mut scan = PackageScan::default();
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if len > self.options.max_file_bytes {
+            scan.skipped.push(Skipped::new(
+                name,
+                SkipKind::TooLarge,
+                format!(
+                    "{len} bytes, over the {} byte limit",
+                    self.options.max_file_bytes
+                ),
+            ));
+            return scan;
+        }
+        let mut r = FileResult::default();
+        match read_limited(path, self.options.max_file_bytes) {
+            Ok(bytes) => {
+                r.bytes = len.max(bytes.len() as u64);
+                self.scan_bytes(name, &bytes, &mut r);
+            }
+            Err(e) => r.skipped.push(Skipped::new(
+                name,
+                SkipKind::Unreadable,
+                format!("unreadable: {e}"),
+            )),
+        }
+        scan.files = 1;
+        scan.bytes = r.bytes;
+        scan.evidence = r.evidence;
+        scan.binaries = r.binaries;
+        scan.skipped = r.skipped;
+        scan
+    }
+
     fn scan_path(&self, root: &Utf8Path, path: &Utf8Path, len: u64) -> FileResult {
         let rel = rel_path(root, path);
         let mut r = FileResult::default();

@@ -7,12 +7,14 @@
 
 pub mod archive;
 pub mod binary;
+pub mod build_outputs;
 pub mod buildscript;
 pub mod cache;
 pub mod deep;
 pub mod early;
 pub mod manifest;
 pub mod needles;
+pub mod owners;
 #[cfg(any(test, feature = "testgen"))]
 pub mod testgen;
 

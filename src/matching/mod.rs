@@ -432,7 +432,8 @@ impl Matcher {
     }
 
     fn url(&self, ev: &Evidence, text: &str, role: Role, out: &mut Vec<Match>) {
-        let Some((host, segs)) = normalize::parse_url_like(text) else {
+        let parsed = registry_team(text).or_else(|| normalize::parse_url_like(text));
+        let Some((host, segs)) = parsed else {
             self.names(ev, text, Ctx::Text, Role::Mention, out);
             return;
         };
@@ -639,6 +640,22 @@ impl Matcher {
             });
         }
     }
+}
+
+/// A registry team login, `github:<org>:<team>` (how crates.io names a GitHub team owning a
+/// crate), read as the URL of its organisation: host `github.com`, path `<org>/<team>`.
+fn registry_team(text: &str) -> Option<(String, Vec<String>)> {
+    let rest = text.trim().strip_prefix("github:")?;
+    let (org, team) = rest.split_once(':').unwrap_or((rest, ""));
+    let valid = |s: &str| !s.contains(['/', ':', '@', ' ']);
+    if org.is_empty() || !valid(org) || !valid(team) {
+        return None;
+    }
+    let segs = std::iter::once(org)
+        .chain(Some(team).filter(|t| !t.is_empty()))
+        .map(str::to_string)
+        .collect();
+    Some(("github.com".to_string(), segs))
 }
 
 /// The context a name is read in.

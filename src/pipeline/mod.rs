@@ -33,6 +33,9 @@ pub trait Observer: Sync {
     fn screened_all(&self) {}
     /// A stage ended, `at` after the start.
     fn lap(&self, _what: &str, _at: Duration) {}
+    /// Something worth telling the user that is not a finding (an old owners cache, an
+    /// ambiguous build directory).
+    fn note(&self, _note: &str) {}
 }
 
 /// An observer that ignores everything.
@@ -119,13 +122,42 @@ fn run(
     } = loaded;
     let target_dir = resolved.target_dir.clone();
     let prune = vec![target_dir.clone()];
+    // Evidence beyond the packages' files (registry owners, build outputs): one pass before
+    // the parallel screening, since the owners lookup is rate-limited.
+    let extra = if req.beyond.any() {
+        let extra = crate::beyond::collect(
+            &resolved.subjects,
+            &target_dir,
+            &req.beyond,
+            req.deep.cache,
+            scanner.as_ref(),
+            &matcher,
+            &req.deep.options,
+        )?;
+        for n in &extra.notes {
+            observer.note(n);
+        }
+        lap("registry owners and build outputs");
+        extra
+    } else {
+        crate::beyond::Extra {
+            evidence: vec![Vec::new(); resolved.subjects.len()],
+            ..Default::default()
+        }
+    };
+    let crate::beyond::Extra {
+        evidence: extra_evidence,
+        unread: extra_unread,
+        ..
+    } = extra;
     observer.screening(resolved.subjects.len() as u64, scanner.is_some());
     let results: Vec<PackageResult> = resolved
         .subjects
         .par_iter()
         .zip(pending)
         .zip(explain_paths)
-        .map(|((subject, pending), explain)| {
+        .zip(extra_evidence)
+        .map(|(((subject, pending), explain), extra)| {
             let deep = scanner.as_ref().map(|scanner| Deep {
                 scanner,
                 cache: &cache,
@@ -133,7 +165,7 @@ fn run(
                 target_dir: &target_dir,
                 prune: &prune,
             });
-            let r = package::screen(subject, pending, &req, &matcher, deep, explain);
+            let r = package::screen(subject, pending, &req, &matcher, deep, explain, extra);
             observer.screened(&subject.name);
             r
         })
@@ -171,6 +203,14 @@ fn run(
                 reason,
             });
         }
+    }
+    for (i, reason) in extra_unread {
+        let s = &resolved.subjects[i];
+        not_scanned.push(NotScanned {
+            name: s.name.clone(),
+            version: s.version.clone(),
+            reason,
+        });
     }
     findings.sort();
     findings.dedup();

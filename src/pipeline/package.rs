@@ -100,6 +100,7 @@ pub(super) fn screen(
     matcher: &Matcher,
     deep: Option<Deep<'_>>,
     explain: Option<(Vec<Vec<PathStep>>, bool)>,
+    extra: Vec<Evidence>,
 ) -> PackageResult {
     let prep = match pending {
         Pending::Ready(prep) => prep,
@@ -153,6 +154,11 @@ pub(super) fn screen(
     if let Some(scan) = &scan {
         evidence.extend(scan.evidence.iter().cloned());
     }
+    // Registry owners and build outputs (`beyond`), never cached with the package's scan.
+    for e in &extra {
+        matches.extend(matcher.match_evidence(e));
+    }
+    evidence.extend(extra);
     let package = PackageRef {
         name: pkg.name.clone(),
         version: pkg.version.clone(),

@@ -91,7 +91,7 @@ fn local_git_dependency() {
 
 /// Writes a one-crate local registry (cargo's `local-registry` source: an index and `.crate`
 /// files) holding `name` 1.0.0 with the given extra files.
-fn local_registry(root: &std::path::Path, name: &str, files: &[(&str, &str)]) {
+pub fn local_registry(root: &std::path::Path, name: &str, files: &[(&str, &str)]) {
     use sha2::Digest;
     let mut tarball = Vec::new();
     {
@@ -127,7 +127,7 @@ fn local_registry(root: &std::path::Path, name: &str, files: &[(&str, &str)]) {
 
 /// A workspace `product` under `root/ws` whose crates.io source is replaced by the local
 /// registry at `registry`, with `deps` (its dependency and feature tables) in its manifest.
-fn registry_workspace(
+pub fn registry_workspace(
     root: &std::path::Path,
     registry: &std::path::Path,
     deps: &str,
