@@ -31,6 +31,7 @@ pub mod artefacts;
 pub mod attest;
 pub mod beyond;
 pub mod config;
+pub mod diag;
 pub mod entity;
 pub mod error;
 pub mod evidence;

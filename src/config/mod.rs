@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use crate::entity::line_of;
+use crate::diag::{self, Diagnostics, line_of};
 use crate::error::InputError;
 use crate::matching::Confidence;
 pub use crate::policy::Waiver;
@@ -253,13 +253,7 @@ fn read(path: &Utf8Path) -> Result<String, InputError> {
 /// The workspace root: the nearest ancestor of the manifest (or the current directory) whose
 /// Cargo.toml has a `[workspace]` table, else the directory of the nearest Cargo.toml.
 pub fn workspace_root(manifest: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
-    let start = match manifest {
-        Some(m) => {
-            let m = m.canonicalize_utf8().ok()?;
-            m.parent()?.to_path_buf()
-        }
-        None => Utf8PathBuf::from_path_buf(std::env::current_dir().ok()?).ok()?,
-    };
+    let start = crate::graph::start_dir(manifest)?;
     let mut nearest = None;
     for dir in start.ancestors() {
         let toml = dir.join("Cargo.toml");
@@ -311,19 +305,12 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Config, InputError> {
     Ok(c)
 }
 
-struct Problems<'a> {
-    text: &'a str,
-    origin: &'a str,
-    list: Vec<String>,
-}
+/// The configuration's problems, collected with their lines (see [`Diagnostics`]).
+struct Problems<'a>(Diagnostics<'a>);
 
 impl Problems<'_> {
     fn at(&mut self, span: std::ops::Range<usize>, msg: impl fmt::Display) {
-        self.list.push(format!(
-            "{}:{}: {msg}",
-            self.origin,
-            line_of(self.text, span.start)
-        ));
+        self.0.at(span, msg);
     }
 
     fn date(&mut self, s: &Spanned<String>, key: &str) -> Option<NaiveDate> {
@@ -355,11 +342,7 @@ impl Problems<'_> {
 }
 
 fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputError> {
-    let mut p = Problems {
-        text,
-        origin,
-        list: Vec::new(),
-    };
+    let mut p = Problems(Diagnostics::new(text, origin));
     let fail_on = raw.policy.fail_on.as_ref().map(|spanned| {
         let mut set = BTreeSet::new();
         for c in spanned.get_ref() {
@@ -455,12 +438,7 @@ fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputErr
             at: format!("{origin}:{line}"),
         });
     }
-    if !p.list.is_empty() {
-        return Err(InputError::Invalid {
-            path: origin.to_string(),
-            problems: p.list,
-        });
-    }
+    diag::finish(p.0, ())?;
     Ok(Config {
         origin: Some(origin.to_string()),
         fail_on,

@@ -115,10 +115,7 @@ pub fn checksums(entries: &[LockedEntry]) -> HashMap<String, String> {
 /// The lockfile cargo will use for `manifest_path` (or the current directory): the first
 /// `Cargo.lock` found going up from the manifest's directory.
 pub fn find_lockfile(manifest_path: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
-    let start = match manifest_path {
-        Some(m) => m.canonicalize_utf8().ok()?.parent()?.to_path_buf(),
-        None => Utf8PathBuf::from_path_buf(std::env::current_dir().ok()?).ok()?,
-    };
+    let start = crate::graph::start_dir(manifest_path)?;
     start
         .ancestors()
         .map(|d| d.join("Cargo.lock"))

@@ -53,6 +53,16 @@ pub struct GraphOptions {
     pub allow_network: bool,
 }
 
+/// The directory cargo starts from for a manifest path: the manifest's directory, or the
+/// current directory. Where the lockfile, the configuration and the target directory are
+/// looked for; worked out here only.
+pub fn start_dir(manifest_path: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
+    match manifest_path {
+        Some(m) => Some(m.canonicalize_utf8().ok()?.parent()?.to_path_buf()),
+        None => Utf8PathBuf::from_path_buf(std::env::current_dir().ok()?).ok(),
+    }
+}
+
 /// `cargo metadata`'s JSON for `opts` (run once, never building anything), or the saved file
 /// `--metadata-path` names; with where it came from, for messages.
 pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String), InputError> {

@@ -226,10 +226,7 @@ fn early_target_dir(req: &Request, lockfile: &Utf8Path) -> Option<Utf8PathBuf> {
             let t = Utf8PathBuf::from_path_buf(t.into()).ok()?;
             if t.is_relative() {
                 // cargo metadata runs in the manifest's directory (see `graph::metadata_json`).
-                let base = match &req.graph.manifest_path {
-                    Some(m) => m.canonicalize_utf8().ok()?.parent()?.to_path_buf(),
-                    None => Utf8PathBuf::from_path_buf(std::env::current_dir().ok()?).ok()?,
-                };
+                let base = graph::start_dir(req.graph.manifest_path.as_deref())?;
                 base.join(t)
             } else {
                 t
