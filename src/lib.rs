@@ -21,6 +21,7 @@ pub mod attest;
 pub mod cli;
 pub mod entity;
 pub mod error;
+pub mod fsio;
 pub mod evidence;
 pub mod graph;
 pub mod matching;
