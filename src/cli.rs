@@ -289,7 +289,7 @@ pub fn load_lists(sel: &ListSelection, config: &Config) -> Result<Vec<EntityList
         return sel
             .entities
             .iter()
-            .map(|p| import::load(p, sel.entities_format))
+            .map(|p| import::load(&crate::fsio::resolve_named(p), sel.entities_format))
             .collect();
     }
     let mut lists = Vec::new();

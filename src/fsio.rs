@@ -185,6 +185,16 @@ pub fn read_text(path: impl AsRef<Path>, kind: ReadKind, named: bool) -> Result<
     String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)
 }
 
+/// A path the user named on the command line, for the readers that follow no link: the link's
+/// target when the path itself is a symbolic link (the user chose it), else the path unchanged.
+pub fn resolve_named(path: &camino::Utf8Path) -> camino::Utf8PathBuf {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && let Ok(real) = path.canonicalize_utf8() {
+        return real;
+    }
+    path.to_path_buf()
+}
+
 /// Reads `path`, which must lie inside `root` (lexically, `..` resolved) with no symbolic link
 /// on the way from `root` to it: a package's build script, which the manifest may point
 /// anywhere (`build = "/dev/zero"`, `build = "../../secret"`) or reach through a link.

@@ -680,8 +680,7 @@ fn screen_package(
                 )
             })
             .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
-        deep.scanner
-            .add_build_script(&mut scan, &pkg.dir, pkg.build_script.as_deref());
+        evidence::buildscript::add_to_scan(&mut scan, &pkg.dir, pkg.build_script.as_deref());
         // Notice lines are collected generously (a disguised name only shows once normalised);
         // keep those that match an identifier, so the cache and `explain` stay small.
         scan.evidence.retain(|e| {

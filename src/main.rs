@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use cargo_entitycheck::cli::{self, Command};
 use cargo_entitycheck::error::InputError;
+use cargo_entitycheck::fsio;
 use cargo_entitycheck::policy::config;
 use cargo_entitycheck::report::{self, Styles};
 
@@ -43,7 +44,8 @@ fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
     let mut plan = args.plan()?;
     plan.exit_after = true;
     let format = plan.format;
-    let output = plan.output.clone();
+    // `-o -` is standard output, as if there were no `-o`.
+    let output = plan.output.clone().filter(|p| p != "-");
     let styles = Styles::for_stdout(plan.color);
     let outcome = cargo_entitycheck::check(plan)?;
     for w in &outcome.unused_waivers {
@@ -57,16 +59,10 @@ fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
             // The machine report goes to the file, whole or not at all; people still see the
             // human report.
             let mut buf = Vec::new();
-            report::write_check(&mut buf, &outcome, format, &Styles::default()).map_err(|e| {
-                InputError::Io {
-                    path: path.to_string(),
-                    source: e,
-                }
-            })?;
-            cargo_entitycheck::write_atomically(&path, &buf).map_err(|e| InputError::Io {
-                path: path.to_string(),
-                source: e,
-            })?;
+            report::write_check(&mut buf, &outcome, format, &Styles::default())
+                .map_err(|e| InputError::write(&path, e))?;
+            fsio::write_output(path.as_std_path(), &buf)
+                .map_err(|e| InputError::write(&path, e))?;
             finish(report::write_check(
                 &mut io::stdout().lock(),
                 &outcome,
@@ -109,7 +105,7 @@ fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
 fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     let mut plan = args.check.plan()?;
     plan.exit_after = true;
-    let output = plan.output.clone();
+    let output = plan.output.clone().filter(|p| p != "-");
     let styles = Styles::for_stdout(plan.color);
     let outcome = cargo_entitycheck::check(plan)?;
     if outcome.failed() && !args.record_failure {
@@ -130,10 +126,8 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     json.push(b'\n');
     match output {
         Some(path) => {
-            cargo_entitycheck::write_atomically(&path, &json).map_err(|e| InputError::Io {
-                path: path.to_string(),
-                source: e,
-            })?;
+            fsio::write_output(path.as_std_path(), &json)
+                .map_err(|e| InputError::write(&path, e))?;
             finish(report::write_check(
                 &mut io::stdout().lock(),
                 &outcome,
@@ -151,10 +145,8 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
 }
 
 fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
-    let text = std::fs::read_to_string(&args.certificate).map_err(|e| InputError::Io {
-        path: args.certificate.to_string(),
-        source: e,
-    })?;
+    let text = fsio::read_text(&args.certificate, fsio::ReadKind::Certificate, true)
+        .map_err(|e| InputError::read(&args.certificate, e))?;
     let statement = cargo_entitycheck::attest::parse(&text, args.certificate.as_str())?;
     let mut check = args.check;
     // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
@@ -209,12 +201,8 @@ fn init(args: cli::InitArgs) -> Result<u8, InputError> {
             "{path} already exists (use --force to overwrite)"
         )));
     }
-    cargo_entitycheck::write_atomically(&path, config::DEFAULT_TOML.as_bytes()).map_err(|e| {
-        InputError::Io {
-            path: path.to_string(),
-            source: e,
-        }
-    })?;
+    fsio::write_output(path.as_std_path(), config::DEFAULT_TOML.as_bytes())
+        .map_err(|e| InputError::write(&path, e))?;
     report::write_note(&format_args!("wrote {path}"));
     Ok(PASS)
 }
@@ -223,10 +211,7 @@ fn init(args: cli::InitArgs) -> Result<u8, InputError> {
 fn finish(r: io::Result<()>) -> Result<(), InputError> {
     match r.and_then(|()| io::stdout().flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(InputError::Io {
-            path: "<stdout>".into(),
-            source: e,
-        }),
+        Err(e) => Err(InputError::write("<stdout>", e)),
         Ok(()) => Ok(()),
     }
 }

@@ -3,6 +3,7 @@
 //! `human` is for people (coloured only for a terminal or `--color always`, never when
 //! `NO_COLOR` is set); `json` is a stable, documented document for machines.
 
+pub mod escape;
 mod github;
 pub(crate) mod human;
 mod json;
@@ -158,12 +159,12 @@ pub fn write_verify(
     s: &Styles,
 ) -> io::Result<()> {
     use owo_colors::OwoColorize;
-    writeln!(out, "Verifying {file}")?;
+    writeln!(out, "Verifying {}", escape::Esc(file))?;
     for c in checks {
         if c.ok {
-            writeln!(out, "  {} {}", "ok  ".style(s.ok), c.what)?;
+            writeln!(out, "  {} {}", "ok  ".style(s.ok), escape::Esc(&c.what))?;
         } else {
-            writeln!(out, "  {} {}", "FAIL".style(s.fail), c.what)?;
+            writeln!(out, "  {} {}", "FAIL".style(s.fail), escape::Esc(&c.what))?;
         }
     }
     let failed = checks.iter().filter(|c| !c.ok).count();
@@ -224,19 +225,25 @@ pub fn write_error(err: &dyn std::fmt::Display) {
     if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
         styles.colorize();
     }
+    // Messages quote file names and file contents: escaped, so a file cannot drive the terminal.
     let _ = writeln!(
         io::stderr(),
-        "{}: {err}",
-        owo_colors::OwoColorize::style(&"error", styles.fail)
+        "{}: {}",
+        owo_colors::OwoColorize::style(&"error", styles.fail),
+        escape::escape_lines(&err.to_string())
     );
 }
 
 /// Writes a note to stderr.
 pub fn write_note(msg: &dyn std::fmt::Display) {
-    let _ = writeln!(io::stderr(), "{msg}");
+    let _ = writeln!(io::stderr(), "{}", escape::escape_lines(&msg.to_string()));
 }
 
 /// Writes a warning to stderr.
 pub fn write_warning(msg: &dyn std::fmt::Display) {
-    let _ = writeln!(io::stderr(), "warning: {msg}");
+    let _ = writeln!(
+        io::stderr(),
+        "warning: {}",
+        escape::escape_lines(&msg.to_string())
+    );
 }
