@@ -142,8 +142,10 @@ mod tests {
         };
         let shown = e.to_string();
         assert!(shown.len() < 1000, "{}", shown.len());
-        assert!(shown.contains("… (9999703 more characters)"), "{shown}");
-        assert!(shown.starts_with("invalid TOML in big.toml: TOML parse error at line 1, column 3"));
+        assert!(shown.contains("… (9999704 more characters)"), "{shown}");
+        assert!(
+            shown.starts_with("invalid TOML in big.toml: TOML parse error at line 1, column 3")
+        );
 
         let many: Vec<String> = (0..100_000).map(|i| format!("f:{i}: bad")).collect();
         let shown = InputError::Invalid {
@@ -160,6 +162,10 @@ mod tests {
         assert!(shown.ends_with("… (951 more lines)"), "{shown}");
         // Multi-byte characters are cut on a character boundary.
         let wide = "й".repeat(400);
-        assert!(Clipped(&wide).to_string().ends_with("… (100 more characters)"));
+        assert!(
+            Clipped(&wide)
+                .to_string()
+                .ends_with("… (100 more characters)")
+        );
     }
 }

@@ -95,11 +95,66 @@ impl Default for Limits {
     }
 }
 
-/// The bounds in force for this process. Set once, from the configuration, before anything
-/// else is read (the configuration file's own bound is therefore never configurable).
+impl Limits {
+    /// The environment variable that sets each kind's bound.
+    pub const VARS: [(ReadKind, &'static str); 7] = [
+        (ReadKind::BuildScript, "ENTITYCHECK_MAX_BUILD_SCRIPT_SIZE"),
+        (ReadKind::Config, "ENTITYCHECK_MAX_CONFIG_SIZE"),
+        (ReadKind::Manifest, "ENTITYCHECK_MAX_MANIFEST_SIZE"),
+        (ReadKind::EntityList, "ENTITYCHECK_MAX_ENTITY_LIST_SIZE"),
+        (ReadKind::Cache, "ENTITYCHECK_MAX_CACHE_SIZE"),
+        (ReadKind::Metadata, "ENTITYCHECK_MAX_METADATA_SIZE"),
+        (ReadKind::Certificate, "ENTITYCHECK_MAX_CERTIFICATE_SIZE"),
+    ];
+
+    fn bound_mut(&mut self, kind: ReadKind) -> &mut u64 {
+        match kind {
+            ReadKind::BuildScript => &mut self.build_script,
+            ReadKind::Config => &mut self.config,
+            ReadKind::Manifest => &mut self.manifest,
+            ReadKind::EntityList => &mut self.entity_list,
+            ReadKind::Cache => &mut self.cache,
+            ReadKind::Metadata => &mut self.metadata,
+            ReadKind::Certificate => &mut self.certificate,
+        }
+    }
+
+    /// The defaults, with the bounds the environment sets (`ENTITYCHECK_MAX_<KIND>_SIZE`, in
+    /// bytes or as `64 MiB`). From the environment, not the configuration: the bounds protect
+    /// the run from the project, whose configuration must not be able to lift them.
+    pub fn from_env() -> Result<Limits, String> {
+        let mut l = Limits::DEFAULT;
+        for (kind, var) in Limits::VARS {
+            if let Some(v) = std::env::var_os(var) {
+                let v = v.to_string_lossy();
+                *l.bound_mut(kind) = parse_size(&v).ok_or_else(|| {
+                    format!("{var}=`{v}` is not a size (bytes, or e.g. \"64 MiB\")")
+                })?;
+            }
+        }
+        Ok(l)
+    }
+}
+
+/// `512`, `64 KiB`, `64 MiB`, `2 GiB` → bytes.
+fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: u64 = s[..digits].parse().ok()?;
+    let unit = match s[digits..].trim() {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(unit)
+}
+
+/// The bounds in force for this process: the defaults until [`set_limits`].
 static LIMITS: RwLock<Limits> = RwLock::new(Limits::DEFAULT);
 
-/// Installs the bounds the configuration asks for.
+/// Installs the bounds the run uses (see [`Limits::from_env`]).
 pub fn set_limits(limits: Limits) {
     *LIMITS.write().unwrap_or_else(|e| e.into_inner()) = limits;
 }
@@ -135,8 +190,13 @@ impl fmt::Display for ReadError {
             ReadError::Outside => write!(f, "it lies outside the package"),
             ReadError::TooLarge { kind, bound } => write!(
                 f,
-                "it is larger than the {} limit for a {} ({bound} bytes)",
+                "it is larger than the {} limit for {} {} ({bound} bytes)",
                 human_size(*bound),
+                if kind.name().starts_with(['a', 'e']) {
+                    "an"
+                } else {
+                    "a"
+                },
                 kind.name()
             ),
             ReadError::NotUtf8 => write!(f, "it is not UTF-8 text"),
@@ -160,7 +220,7 @@ impl From<io::Error> for ReadError {
 }
 
 fn human_size(bytes: u64) -> String {
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{bytes} byte")
@@ -171,6 +231,16 @@ fn human_size(bytes: u64) -> String {
 /// link followed, at most the kind's bound.
 pub fn read_bounded(path: impl AsRef<Path>, kind: ReadKind) -> Result<Vec<u8>, ReadError> {
     read_with(path.as_ref(), kind, limits().bound(kind), false)
+}
+
+/// Reads a file within an explicit `bound` (a regular file, no link followed): for readers
+/// with a limit of their own, such as the deep scan's file-size limit.
+pub fn read_regular(
+    path: impl AsRef<Path>,
+    kind: ReadKind,
+    bound: u64,
+) -> Result<Vec<u8>, ReadError> {
+    read_with(path.as_ref(), kind, bound, false)
 }
 
 /// Reads a file the user named on the command line: as [`read_bounded`], but a symbolic link
@@ -209,9 +279,7 @@ pub fn read_within(root: &Path, path: &Path, kind: ReadKind) -> Result<Vec<u8>, 
                 here.push(name);
                 depth += 1;
                 // Every directory on the way: a link there would lead the rest of the path out.
-                if parts.peek().is_some()
-                    && fs::symlink_metadata(&here)?.file_type().is_symlink()
-                {
+                if parts.peek().is_some() && fs::symlink_metadata(&here)?.file_type().is_symlink() {
                     return Err(ReadError::Link);
                 }
             }
@@ -391,6 +459,16 @@ mod tests {
     }
 
     #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512"), Some(512));
+        assert_eq!(parse_size("64 MiB"), Some(64 << 20));
+        assert_eq!(parse_size("2GiB"), Some(2 << 30));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size("1 TB"), None);
+        assert_eq!(parse_size("99999999999999999999 GiB"), None);
+    }
+
+    #[test]
     fn regular_file_within_its_bound_is_read() {
         let d = tmp();
         let p = d.path().join("a.toml");
@@ -407,7 +485,10 @@ mod tests {
         let f = File::create(&p).unwrap();
         f.set_len(5 * MIB).unwrap();
         let e = read_bounded(&p, ReadKind::Config).unwrap_err();
-        assert!(matches!(e, ReadError::TooLarge { bound, .. } if bound == 4 * MIB), "{e}");
+        assert!(
+            matches!(e, ReadError::TooLarge { bound, .. } if bound == 4 * MIB),
+            "{e}"
+        );
         assert_eq!(
             e.to_string(),
             "it is larger than the 4 MiB limit for a configuration file (4194304 bytes)"
@@ -443,7 +524,10 @@ mod tests {
     #[test]
     fn devices_and_fifos_are_never_opened() {
         let e = read_bounded("/dev/zero", ReadKind::BuildScript).unwrap_err();
-        assert_eq!(e.to_string(), "it is a character device, not a regular file");
+        assert_eq!(
+            e.to_string(),
+            "it is a character device, not a regular file"
+        );
         let e = read_named("/dev/null", ReadKind::EntityList).unwrap_err();
         assert!(matches!(e, ReadError::NotRegular("a character device")));
         let d = tmp();
@@ -490,7 +574,12 @@ mod tests {
         fs::write(root.join("sub/build.rs"), b"fn main() {}").unwrap();
         fs::write(d.path().join("secret"), b"s").unwrap();
         assert_eq!(
-            read_within(&root, &root.join("sub/../sub/build.rs"), ReadKind::BuildScript).unwrap(),
+            read_within(
+                &root,
+                &root.join("sub/../sub/build.rs"),
+                ReadKind::BuildScript
+            )
+            .unwrap(),
             b"fn main() {}"
         );
         for bad in [
@@ -543,7 +632,12 @@ mod tests {
         let link = d.path().join("link");
         std::os::unix::fs::symlink(&target, &link).unwrap();
         write_output(&link, b"new").unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read(&target).unwrap(), b"new");
         // A device stays a device.
         write_output(Path::new("/dev/null"), b"gone").unwrap();

@@ -22,6 +22,14 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { INPUT_ERROR } else { PASS });
         }
     };
+    // The read bounds, before anything is read (`ENTITYCHECK_MAX_<KIND>_SIZE`).
+    match fsio::Limits::from_env() {
+        Ok(l) => fsio::set_limits(l),
+        Err(e) => {
+            report::write_error(&e);
+            return ExitCode::from(INPUT_ERROR);
+        }
+    }
     let result = match cli.command {
         Some(Command::List(args)) => list(args),
         Some(Command::Check(args)) => check(args),

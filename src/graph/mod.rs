@@ -129,8 +129,12 @@ pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String), InputError
             },
         ));
     }
-    let stdout = String::from_utf8(output.stdout)
-        .map_err(|_| failed(None, "cargo metadata printed output that is not UTF-8".into()))?;
+    let stdout = String::from_utf8(output.stdout).map_err(|_| {
+        failed(
+            None,
+            "cargo metadata printed output that is not UTF-8".into(),
+        )
+    })?;
     let start = stdout
         .lines()
         .find(|l| l.starts_with('{'))

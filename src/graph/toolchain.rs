@@ -126,7 +126,10 @@ fn env_program(var: &str) -> Option<Option<PathBuf>> {
         path_lookup(&v.to_string_lossy())
     } else {
         let p = if p.is_relative() {
-            std::env::current_dir().ok().map(|d| d.join(&p)).unwrap_or(p)
+            std::env::current_dir()
+                .ok()
+                .map(|d| d.join(&p))
+                .unwrap_or(p)
         } else {
             p
         };
@@ -232,13 +235,18 @@ fn env_keys(dir: &Path) -> Vec<String> {
             }
         }
     }
+    // One dotted key a value: cargo refuses an inline table on its command line.
     keys.into_iter()
-        .map(|(k, table)| {
+        .flat_map(|(k, table)| {
             let key = toml::Value::String(k).to_string();
             if table {
-                format!("env.{key}={{ value = \"\", force = false, relative = false }}")
+                vec![
+                    format!("env.{key}.value=\"\""),
+                    format!("env.{key}.force=false"),
+                    format!("env.{key}.relative=false"),
+                ]
             } else {
-                format!("env.{key}=\"\"")
+                vec![format!("env.{key}=\"\"")]
             }
         })
         .collect()
@@ -268,8 +276,10 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "env.\"LD_PRELOAD\"={ value = \"\", force = false, relative = false }",
-                "env.\"WEIRD \\\" KEY\"=\"\"",
+                "env.\"LD_PRELOAD\".value=\"\"",
+                "env.\"LD_PRELOAD\".force=false",
+                "env.\"LD_PRELOAD\".relative=false",
+                "env.'WEIRD \" KEY'=\"\"",
             ]
         );
     }

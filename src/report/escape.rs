@@ -81,7 +81,10 @@ mod tests {
             ("c1\u{9b}31m del\u{7f}", "c1\\u{9b}31m del\\u{7f}"),
             ("\u{202e}ykspersak\u{202c}", "\\u{202e}ykspersak\\u{202c}"),
             ("\u{2066}x\u{2069}", "\\u{2066}x\\u{2069}"),
-            ("kas\u{200b}per\u{feff}sky\u{ad}", "kas\\u{200b}per\\u{feff}sky\\u{ad}"),
+            (
+                "kas\u{200b}per\u{feff}sky\u{ad}",
+                "kas\\u{200b}per\\u{feff}sky\\u{ad}",
+            ),
             ("tag\u{e0041}", "tag\\u{e0041}"),
             // Visible non-ASCII stays as it is.
             ("Лаборатория Касперского ©", "Лаборатория Касперского ©"),
