@@ -261,7 +261,7 @@ pub fn workspace_root(manifest: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
     for dir in start.ancestors() {
         let toml = dir.join("Cargo.toml");
         // A probe: links followed (cargo follows them), but never a FIFO or a huge file.
-        let Ok(text) = crate::fsio::read_text(&toml, crate::fsio::ReadKind::Config, true) else {
+        let Ok(text) = crate::fsio::read_text(&toml, crate::fsio::ReadKind::Manifest, true) else {
             continue;
         };
         if nearest.is_none() {
