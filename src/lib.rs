@@ -35,6 +35,7 @@ pub mod diag;
 pub mod entity;
 pub mod error;
 pub mod evidence;
+pub mod fsio;
 pub mod graph;
 pub mod matching;
 pub mod outcome;
@@ -46,16 +47,3 @@ pub mod text;
 pub use config::{Request, Settings};
 pub use outcome::Outcome;
 pub use pipeline::{ExplainSpec, Observer, check, explain};
-
-/// Writes a file so that a crash never leaves half of it: a temporary file beside it, renamed over.
-pub fn write_atomically(path: &camino::Utf8Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_file_name(format!(
-        ".{}.tmp{}",
-        path.file_name().unwrap_or("out"),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
-}

@@ -13,6 +13,7 @@ use camino::Utf8PathBuf;
 use args::{self as cli, Command};
 use cargo_entitycheck::config::{self, Format, OutputSettings, Settings, Verbosity};
 use cargo_entitycheck::error::InputError;
+use cargo_entitycheck::fsio;
 use cargo_entitycheck::outcome::{self, Outcome};
 use cargo_entitycheck::pipeline;
 use cargo_entitycheck::report::{self, Styles};
@@ -24,6 +25,14 @@ const FAIL: u8 = 1;
 const INPUT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
+    // The read bounds, before anything is read (`ENTITYCHECK_MAX_<KIND>_SIZE`).
+    match fsio::Limits::from_env() {
+        Ok(l) => fsio::set_limits(l),
+        Err(e) => {
+            output::error(&e);
+            return ExitCode::from(INPUT_ERROR);
+        }
+    }
     let cli = match cli::parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {
@@ -58,14 +67,14 @@ fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError>
 }
 
 fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
-    let path = args.output.clone();
+    let path = args.output.clone().filter(|p| p != "-");
     let (outcome, out) = screen(args)?;
     emit(&outcome, &out, path)
 }
 
 /// `scan PATH...`: shipped artefacts, reported and exiting like `check`.
 fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
-    let path = args.check.output.clone();
+    let path = args.check.output.clone().filter(|p| p != "-");
     let Settings { request, output } = config::resolve(args.check.overrides())?;
     let outcome = cargo_entitycheck::artefacts::scan(&args.paths, request)?;
     emit(&outcome, &output, path)
@@ -96,14 +105,9 @@ fn emit(
                 &Styles::default(),
                 out.verbosity,
             )
-            .map_err(|e| InputError::Io {
-                path: path.to_string(),
-                source: e,
-            })?;
-            cargo_entitycheck::write_atomically(&path, &buf).map_err(|e| InputError::Io {
-                path: path.to_string(),
-                source: e,
-            })?;
+            .map_err(|e| InputError::write(&path, e))?;
+            fsio::write_output(path.as_std_path(), &buf)
+                .map_err(|e| InputError::write(&path, e))?;
             finish(report::write_check(
                 &mut io::stdout().lock(),
                 outcome,
@@ -141,7 +145,7 @@ fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
 }
 
 fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
-    let path = args.check.output.clone();
+    let path = args.check.output.clone().filter(|p| p != "-");
     let Settings {
         request,
         output: out,
@@ -179,10 +183,8 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     json.push(b'\n');
     match path {
         Some(path) => {
-            cargo_entitycheck::write_atomically(&path, &json).map_err(|e| InputError::Io {
-                path: path.to_string(),
-                source: e,
-            })?;
+            fsio::write_output(path.as_std_path(), &json)
+                .map_err(|e| InputError::write(&path, e))?;
             finish(report::write_check(
                 &mut io::stdout().lock(),
                 &outcome,
@@ -201,10 +203,8 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
 }
 
 fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
-    let text = std::fs::read_to_string(&args.certificate).map_err(|e| InputError::Io {
-        path: args.certificate.to_string(),
-        source: e,
-    })?;
+    let text = fsio::read_text(&args.certificate, fsio::ReadKind::Certificate, true)
+        .map_err(|e| InputError::read(&args.certificate, e))?;
     let statement = cargo_entitycheck::attest::parse(&text, args.certificate.as_str())?;
     let mut check = args.check;
     // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
@@ -257,12 +257,8 @@ fn init(args: cli::InitArgs) -> Result<u8, InputError> {
             "{path} already exists (use --force to overwrite)"
         )));
     }
-    cargo_entitycheck::write_atomically(&path, config::DEFAULT_TOML.as_bytes()).map_err(|e| {
-        InputError::Io {
-            path: path.to_string(),
-            source: e,
-        }
-    })?;
+    fsio::write_output(path.as_std_path(), config::DEFAULT_TOML.as_bytes())
+        .map_err(|e| InputError::write(&path, e))?;
     output::note(&format_args!("wrote {path}"));
     Ok(PASS)
 }
@@ -271,10 +267,7 @@ fn init(args: cli::InitArgs) -> Result<u8, InputError> {
 fn finish(r: io::Result<()>) -> Result<(), InputError> {
     match r.and_then(|()| io::stdout().flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(InputError::Io {
-            path: "<stdout>".into(),
-            source: e,
-        }),
+        Err(e) => Err(InputError::write("<stdout>", e)),
         Ok(()) => Ok(()),
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use cargo_entitycheck::config::ColorChoice;
 use cargo_entitycheck::pipeline::Observer;
 use cargo_entitycheck::report::Styles;
+use cargo_entitycheck::report::escape::escape_lines;
 
 fn env_set(k: &str) -> bool {
     std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0")
@@ -35,21 +36,23 @@ pub fn error(err: &dyn std::fmt::Display) {
     if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
         styles.colorize();
     }
+    // Messages quote file names and file contents: escaped, so a file cannot drive the terminal.
     let _ = writeln!(
         io::stderr(),
-        "{}: {err}",
-        owo_colors::OwoColorize::style(&"error", styles.fail)
+        "{}: {}",
+        owo_colors::OwoColorize::style(&"error", styles.fail),
+        escape_lines(&err.to_string())
     );
 }
 
 /// Writes a note to stderr.
 pub fn note(msg: &dyn std::fmt::Display) {
-    let _ = writeln!(io::stderr(), "{msg}");
+    let _ = writeln!(io::stderr(), "{}", escape_lines(&msg.to_string()));
 }
 
 /// Writes a warning to stderr.
 pub fn warning(msg: &dyn std::fmt::Display) {
-    let _ = writeln!(io::stderr(), "warning: {msg}");
+    let _ = writeln!(io::stderr(), "warning: {}", escape_lines(&msg.to_string()));
 }
 
 /// What the app shows while the library screens: a progress bar on a terminal (deep scans only,

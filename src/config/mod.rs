@@ -227,7 +227,7 @@ pub fn discover(
     manifest: Option<&Utf8Path>,
 ) -> Result<Config, InputError> {
     if let Some(path) = explicit {
-        let text = read(path)?;
+        let text = read(path, true)?;
         return parse(&text, path.as_str());
     }
     let Some(root) = workspace_root(manifest) else {
@@ -235,19 +235,18 @@ pub fn discover(
     };
     let file = root.join(FILE_NAME);
     if file.is_file() {
-        let text = read(&file)?;
+        let text = read(&file, false)?;
         return parse(&text, file.as_str());
     }
     let cargo_toml = root.join("Cargo.toml");
-    let text = read(&cargo_toml)?;
+    let text = read(&cargo_toml, false)?;
     parse_manifest(&text, cargo_toml.as_str())
 }
 
-fn read(path: &Utf8Path) -> Result<String, InputError> {
-    std::fs::read_to_string(path).map_err(|e| InputError::Io {
-        path: path.to_string(),
-        source: e,
-    })
+/// A configuration file, bounded; a link is followed only when the user `named` the file.
+fn read(path: &Utf8Path, named: bool) -> Result<String, InputError> {
+    crate::fsio::read_text(path, crate::fsio::ReadKind::Config, named)
+        .map_err(|e| InputError::read(path, e))
 }
 
 /// The workspace root: the nearest ancestor of the manifest (or the current directory) whose
@@ -257,7 +256,8 @@ pub fn workspace_root(manifest: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
     let mut nearest = None;
     for dir in start.ancestors() {
         let toml = dir.join("Cargo.toml");
-        let Ok(text) = std::fs::read_to_string(&toml) else {
+        // A probe: links followed (cargo follows them), but never a FIFO or a huge file.
+        let Ok(text) = crate::fsio::read_text(&toml, crate::fsio::ReadKind::Manifest, true) else {
             continue;
         };
         if nearest.is_none() {

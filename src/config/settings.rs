@@ -307,7 +307,7 @@ pub fn load_lists(sel: &ListOverrides, config: &Config) -> Result<Vec<EntityList
         return sel
             .entities
             .iter()
-            .map(|p| import::load(p, sel.format))
+            .map(|p| import::load(&crate::fsio::resolve_named(p), sel.format))
             .collect();
     }
     let mut lists = Vec::new();

@@ -82,10 +82,9 @@ impl ListFormat {
 
 /// Loads a list file in any supported format (`None`: detect it).
 pub fn load(path: &Utf8Path, format: Option<ListFormat>) -> Result<EntityList, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
-        path: path.to_string(),
-        source: e,
-    })?;
+    // Bounded, regular files only, no link followed (a command-line path arrives resolved).
+    let text = crate::fsio::read_text(path, crate::fsio::ReadKind::EntityList, false)
+        .map_err(|e| InputError::read(path, e))?;
     let format = format.unwrap_or_else(|| ListFormat::detect(path, &text));
     parse(&text, path.as_str(), format)
 }

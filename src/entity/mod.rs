@@ -254,10 +254,8 @@ impl EntityList {
 
     /// Reads and validates a list file.
     pub fn load(path: &camino::Utf8Path) -> Result<EntityList, InputError> {
-        let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
-            path: path.to_string(),
-            source: e,
-        })?;
+        let text = crate::fsio::read_text(path, crate::fsio::ReadKind::EntityList, false)
+            .map_err(|e| InputError::read(path, e))?;
         EntityList::parse(&text, path.as_str())
     }
 

@@ -1,7 +1,49 @@
 //! Evidence stage, build scripts: the text of a build script → the libraries it links, the
 //! directories it searches and the URLs it downloads from. The script is read, never run.
+//!
+//! The manifest may point `build` anywhere (`/dev/zero`, a FIFO, a link leading out of the
+//! package, a 1.5 GB file): the script is read only when it is a regular file inside the
+//! package, reached without a link, within the build-script bound; otherwise the package lists
+//! it as not scanned, with the reason.
 
+use camino::Utf8Path;
+
+use super::deep::{PackageScan, SkipKind, Skipped};
 use super::{Evidence, Role, Shape, clip};
+use crate::fsio::{self, ReadError, ReadKind};
+
+/// Adds what the build script at `build_script` (read as text, never run) links and downloads
+/// to the scan of the package at `root`, or why it was not read to its skipped files.
+pub fn add_to_scan(out: &mut PackageScan, root: &Utf8Path, build_script: Option<&Utf8Path>) {
+    let Some(bs) = build_script else { return };
+    if out.not_scanned.is_some() {
+        return;
+    }
+    let rel = bs
+        .strip_prefix(root)
+        .map(|r| r.as_str().replace('\\', "/"))
+        .unwrap_or_else(|_| bs.to_string());
+    match fsio::read_within(root.as_std_path(), bs.as_std_path(), ReadKind::BuildScript) {
+        Ok(bytes) => out
+            .evidence
+            .extend(scan(&rel, &String::from_utf8_lossy(&bytes))),
+        Err(e) => {
+            let kind = match e {
+                ReadError::Link | ReadError::Outside => SkipKind::Link,
+                ReadError::TooLarge { .. } => SkipKind::TooLarge,
+                _ => SkipKind::Unreadable,
+            };
+            out.skipped.push(Skipped {
+                file: rel,
+                kind,
+                reason: format!("build script not read: {e}"),
+            });
+        }
+    }
+    out.evidence.sort();
+    out.evidence.dedup();
+    out.skipped.sort();
+}
 
 /// Extracts link and download directives from build-script source.
 ///

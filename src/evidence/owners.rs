@@ -213,7 +213,7 @@ fn write_cache(dir: Option<&Utf8Path>, name: &str, entry: &CacheEntry) {
     // The cache is an optimisation and a fallback: failing to write it never fails the check.
     let _ = std::fs::create_dir_all(path.parent().unwrap_or(Utf8Path::new(".")));
     if let Ok(json) = serde_json::to_vec_pretty(entry) {
-        let _ = crate::write_atomically(&path, &json);
+        let _ = crate::fsio::write_atomically(&path, &json);
     }
 }
 

@@ -81,7 +81,7 @@ pub fn write<T: Serialize>(
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    crate::write_atomically(path, &bytes)
+    crate::fsio::write_atomically(path, &bytes)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::InputError;
 
 pub mod cache;
+pub mod toolchain;
 
 /// Which features to enable on the selected workspace members (as cargo's flags do).
 #[derive(Debug, Clone, Default)]
@@ -67,13 +68,13 @@ pub fn start_dir(manifest_path: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
 /// `--metadata-path` names; with where it came from, for messages.
 pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String), InputError> {
     if let Some(path) = &opts.metadata_path {
-        let json = std::fs::read_to_string(path).map_err(|e| InputError::Io {
-            path: path.to_string(),
-            source: e,
-        })?;
+        // Named by the user: a link is followed, but only a regular file within the bound is read.
+        let json = crate::fsio::read_text(path, crate::fsio::ReadKind::Metadata, true)
+            .map_err(|e| InputError::read(path, e))?;
         return Ok((json, path.to_string()));
     }
     let mut cmd = MetadataCommand::new();
+    let mut dir = None;
     if let Some(m) = &opts.manifest_path {
         let m = &m.canonicalize_utf8().map_err(|e| InputError::Io {
             path: m.to_string(),
@@ -82,9 +83,10 @@ pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String), InputError
         cmd.manifest_path(m);
         // Run where the project lives, so its own `.cargo/config.toml` (source replacement for
         // vendored sources, registries) applies as it does when the team builds it.
-        if let Some(dir) = m.parent().filter(|d| !d.as_str().is_empty()) {
-            cmd.current_dir(dir);
-        }
+        dir = m
+            .parent()
+            .filter(|d| !d.as_str().is_empty())
+            .map(|d| d.as_std_path().to_path_buf());
     }
     let mut extra = Vec::new();
     let offline = opts.offline || opts.frozen || !opts.allow_network;
@@ -98,24 +100,56 @@ pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String), InputError
         }
     }
     cmd.other_options(extra);
-    // As `cargo_metadata` runs it, keeping the text: the JSON is the line that starts with `{`.
-    let failed = |stderr: String| metadata_error(stderr, opts);
-    let output = cmd
+    // The project's config could otherwise name the rustc (or a wrapper) cargo runs: pinned,
+    // see `toolchain`.
+    let project_dir = match &dir {
+        Some(d) => d.clone(),
+        None => std::env::current_dir().map_err(|e| InputError::Io {
+            path: ".".into(),
+            source: e,
+        })?,
+    };
+    let tc = toolchain::resolve(&project_dir)?;
+    let args: Vec<std::ffi::OsString> = cmd
         .cargo_command()
+        .get_args()
+        .map(|a| a.to_os_string())
+        .collect();
+    // As `cargo_metadata` runs it, keeping the text: the JSON is the line that starts with `{`.
+    let failed = |status: Option<String>, stderr: String| metadata_error(status, stderr, opts);
+    let output = toolchain::metadata_command(&tc, dir.as_deref(), &args)
         .output()
-        .map_err(|e| failed(format!("could not run cargo: {e}")))?;
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                InputError::CargoNotFound {
+                    detail: Some(format!("{}: {e}", tc.cargo.display())),
+                }
+            } else {
+                failed(None, format!("could not run {}: {e}", tc.cargo.display()))
+            }
+        })?;
     if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
         return Err(failed(
-            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+            Some(exit_status(&output.status)),
+            if stderr.is_empty() {
+                "it printed nothing".into()
+            } else {
+                stderr
+            },
         ));
     }
-    let stdout = String::from_utf8(output.stdout)
-        .map_err(|_| failed("cargo metadata printed output that is not UTF-8".into()))?;
+    let stdout = String::from_utf8(output.stdout).map_err(|_| {
+        failed(
+            None,
+            "cargo metadata printed output that is not UTF-8".into(),
+        )
+    })?;
     let start = stdout
         .lines()
         .find(|l| l.starts_with('{'))
         .map(|l| l.as_ptr() as usize - stdout.as_ptr() as usize)
-        .ok_or_else(|| failed("cargo metadata printed no JSON".into()))?;
+        .ok_or_else(|| failed(None, "cargo metadata printed no JSON".into()))?;
     let mut json = stdout;
     json.drain(..start);
     if let Some(end) = json.find('\n') {
@@ -136,7 +170,22 @@ pub fn from_json(json: &str, origin: &str) -> Result<PackageGraph, InputError> {
     })
 }
 
-fn metadata_error(mut stderr: String, opts: &GraphOptions) -> InputError {
+/// `exit status 1`, or the signal that ended the process.
+fn exit_status(status: &std::process::ExitStatus) -> String {
+    if let Some(code) = status.code() {
+        return format!("exit status {code}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return format!("killed by signal {sig}");
+        }
+    }
+    status.to_string()
+}
+
+fn metadata_error(status: Option<String>, mut stderr: String, opts: &GraphOptions) -> InputError {
     if !opts.allow_network && !opts.offline && !opts.frozen && stderr.contains("offline") {
         stderr.push_str(
             "\n\nhint: cargo-entitycheck runs `cargo metadata` offline unless allowed to use the network: \
@@ -145,6 +194,7 @@ fn metadata_error(mut stderr: String, opts: &GraphOptions) -> InputError {
     }
     InputError::Metadata {
         manifest: opts.manifest_path.as_ref().map(|m| m.to_string()),
+        status,
         stderr,
     }
 }

@@ -24,7 +24,11 @@ impl<'o> Locator<'o> {
         package_dirs: &'o std::collections::BTreeMap<String, Utf8PathBuf>,
     ) -> Locator<'o> {
         let mut lock = HashMap::new();
-        if let Ok(text) = std::fs::read_to_string(root.join("Cargo.lock")) {
+        if let Ok(text) = crate::fsio::read_text(
+            root.join("Cargo.lock"),
+            crate::fsio::ReadKind::Manifest,
+            false,
+        ) {
             let lines: Vec<&str> = text.lines().collect();
             for (i, l) in lines.iter().enumerate() {
                 if let (Some(name), Some(next)) = (quoted_value(l, "name"), lines.get(i + 1))
@@ -99,9 +103,9 @@ impl<'o> Locator<'o> {
 
     fn manifest_line(&self, manifest: &Utf8Path, key: &str) -> Option<u32> {
         let mut cache = self.manifests.borrow_mut();
-        let text = cache
-            .entry(manifest.to_path_buf())
-            .or_insert_with(|| std::fs::read_to_string(manifest).ok());
+        let text = cache.entry(manifest.to_path_buf()).or_insert_with(|| {
+            crate::fsio::read_text(manifest, crate::fsio::ReadKind::Manifest, false).ok()
+        });
         let text = text.as_deref()?;
         text.lines()
             .position(|l| {

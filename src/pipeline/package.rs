@@ -143,8 +143,7 @@ pub(super) fn screen(
                 )
             })
             .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
-        deep.scanner
-            .add_build_script(&mut scan, &pkg.dir, pkg.build_script.as_deref());
+        crate::evidence::buildscript::add_to_scan(&mut scan, &pkg.dir, pkg.build_script.as_deref());
         matches.extend(keep_matching(&mut scan, matcher));
         if let Some(k) = key {
             deep.cache.put(k, &scan);

@@ -6,11 +6,14 @@ use std::io::{self, Write};
 use crate::Outcome;
 use crate::policy::Verdict;
 
-/// Escapes a workflow-command message (`%`, CR, LF).
+/// Escapes a workflow-command message (`%`, CR, LF), and every other control or invisible
+/// character as a visible `\u{…}` (the log is shown on a terminal-like page and in raw logs).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::escape::escape(&s).into_owned()
 }
 
 /// Escapes a workflow-command property value (also `:` and `,`).
@@ -92,5 +95,9 @@ mod tests {
     fn escaping() {
         assert_eq!(escape_data("50% done\nnext\r"), "50%25 done%0Anext%0D");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(
+            escape_data("x\u{1b}[2K\u{202e}y\nz"),
+            "x\\u{1b}[2K\\u{202e}y%0Az"
+        );
     }
 }

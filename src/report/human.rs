@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use owo_colors::OwoColorize;
 
 use super::Styles;
+use super::escape::{Esc, escape};
 use super::fmt::path;
 use crate::Outcome;
 use crate::config::Verbosity;
@@ -66,7 +67,13 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity)
             "Not scanned (files that could not be read):".style(s.warn)
         )?;
         for n in &o.not_scanned {
-            writeln!(out, "  {} v{}: {}", n.name, n.version, n.reason)?;
+            writeln!(
+                out,
+                "  {} v{}: {}",
+                Esc(&n.name),
+                Esc(&n.version),
+                Esc(&n.reason)
+            )?;
         }
     }
     let unused = o.unused_waivers();
@@ -81,19 +88,19 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity)
             writeln!(
                 out,
                 "  {}: package {}{}{}{}",
-                w.at,
-                w.package,
+                Esc(&w.at),
+                Esc(&w.package),
                 w.version
                     .as_deref()
-                    .map(|v| format!(" {v}"))
+                    .map(|v| format!(" {}", Esc(v)))
                     .unwrap_or_default(),
                 w.entity
                     .as_deref()
-                    .map(|e| format!(", entity {e}"))
+                    .map(|e| format!(", entity {}", Esc(e)))
                     .unwrap_or_default(),
                 w.evidence
                     .as_deref()
-                    .map(|e| format!(", evidence {e}"))
+                    .map(|e| format!(", evidence {}", Esc(e)))
                     .unwrap_or_default(),
             )?;
         }
@@ -109,7 +116,11 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity)
             writeln!(
                 out,
                 "  {} v{}: {} ({}, {} bytes)",
-                b.package, b.version, b.item.file, b.item.kind, b.item.bytes
+                Esc(&b.package),
+                Esc(&b.version),
+                Esc(&b.item.file),
+                b.item.kind,
+                b.item.bytes
             )?;
         }
     }
@@ -143,7 +154,7 @@ fn header(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
         )?;
     }
     if let Some(c) = &o.config_origin {
-        writeln!(out, "{} {c}", "Configuration:".style(s.dim))?;
+        writeln!(out, "{} {}", "Configuration:".style(s.dim), Esc(c))?;
     }
     Ok(())
 }
@@ -195,15 +206,15 @@ fn package_header(out: &mut dyn Write, p: &PackageRef, s: &Styles) -> io::Result
     let source = match &p.source {
         SourceKind::Workspace => "workspace member".to_string(),
         SourceKind::Path => "path".to_string(),
-        SourceKind::Registry { url } => format!("registry {}", registry_name(url)),
-        SourceKind::Git { url } => format!("git {}", url.trim_start_matches("git+")),
-        SourceKind::Vendored { url } => format!("vendored from {}", registry_name(url)),
+        SourceKind::Registry { url } => format!("registry {}", Esc(registry_name(url))),
+        SourceKind::Git { url } => format!("git {}", Esc(url.trim_start_matches("git+"))),
+        SourceKind::Vendored { url } => format!("vendored from {}", Esc(registry_name(url))),
     };
     writeln!(
         out,
         "{} {} ({}, {})",
-        p.name.style(s.package),
-        format!("v{}", p.version).style(s.package),
+        escape(&p.name).style(s.package),
+        format!("v{}", Esc(&p.version)).style(s.package),
         source,
         p.kind.as_str()
     )
@@ -233,9 +244,9 @@ fn finding(out: &mut dyn Write, group: &[&Finding], s: &Styles, verbose: bool) -
         crate::matching::Confidence::Mention => "mention".to_string(),
         c => format!("{} attribution", c.as_str()),
     };
-    let mut entities: Vec<&str> = group
+    let mut entities: Vec<std::borrow::Cow<'_, str>> = group
         .iter()
-        .map(|g| g.matched.entity.name.as_str())
+        .map(|g| escape(&g.matched.entity.name))
         .collect();
     entities.dedup();
     writeln!(
@@ -257,8 +268,8 @@ fn finding(out: &mut dyn Write, group: &[&Finding], s: &Styles, verbose: bool) -
                 format!(
                     "[{} \"{}\", {}, {}]",
                     id.kind.as_str(),
-                    id.value,
-                    id.source,
+                    Esc(&id.value),
+                    Esc(&id.source),
                     id.grade.as_str()
                 )
                 .style(s.dim)
@@ -270,18 +281,21 @@ fn finding(out: &mut dyn Write, group: &[&Finding], s: &Styles, verbose: bool) -
     reasons.sort();
     reasons.dedup();
     for r in reasons {
-        writeln!(out, "    why:      {r}")?;
+        writeln!(out, "    why:      {}", Esc(r))?;
     }
     Ok(())
 }
 
 fn evidence(e: &Evidence) -> String {
+    // The field (`metadata.<key>`), the file and the text all come from the package.
+    let text = format!("{:?}", e.text);
+    let (field, text) = (Esc(&e.field), Esc(&text));
     match &e.location {
         Some(loc) => match loc.line {
-            Some(line) => format!("{} at {}:{}: {:?}", e.field, loc.file, line, e.text),
-            None => format!("{} in {}: {:?}", e.field, loc.file, e.text),
+            Some(line) => format!("{field} at {}:{line}: {text}", Esc(&loc.file)),
+            None => format!("{field} in {}: {text}", Esc(&loc.file)),
         },
-        None => format!("{} = {:?}", e.field, e.text),
+        None => format!("{field} = {text}"),
     }
 }
 
@@ -422,8 +436,8 @@ pub fn write_explain(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result
         writeln!(out)?;
         write!(out, "{} ", "Package".style(s.bold))?;
         package_header(out, &e.package, s)?;
-        writeln!(out, "  id:        {}", e.package.id)?;
-        writeln!(out, "  directory: {}", e.dir)?;
+        writeln!(out, "  id:        {}", Esc(&e.package.id))?;
+        writeln!(out, "  directory: {}", Esc(e.dir.as_str()))?;
         writeln!(
             out,
             "\n  {} ({}{})",
@@ -474,18 +488,22 @@ pub fn write_explain(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result
                 out,
                 "    {} {} ({}, list {})",
                 f.verdict.as_str().to_uppercase().style(style),
-                m.entity.name.style(s.entity),
+                escape(&m.entity.name).style(s.entity),
                 m.confidence.as_str(),
                 m.entity.list_id
             )?;
             writeln!(out, "      evidence:   {}", evidence(&m.evidence))?;
-            writeln!(out, "      normalised: {:?}", m.normalized)?;
             writeln!(
                 out,
-                "      identifier: {} {:?} (matched {:?}) [{}, {}]",
+                "      normalised: {}",
+                Esc(&format!("{:?}", m.normalized))
+            )?;
+            writeln!(
+                out,
+                "      identifier: {} {} (matched {}) [{}, {}]",
                 m.identifier.kind.as_str(),
-                m.identifier.value,
-                m.matched,
+                Esc(&format!("{:?}", m.identifier.value)),
+                Esc(&format!("{:?}", m.matched)),
                 m.identifier.source,
                 m.identifier.grade
             )?;
@@ -511,19 +529,19 @@ pub fn write_explain(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result
                 writeln!(
                     out,
                     "      waiver:     {}{}: {}{}{}",
-                    w.at,
+                    Esc(&w.at),
                     if w.expired { " (expired)" } else { "" },
-                    w.reason,
+                    Esc(&w.reason),
                     w.approved_by
                         .as_deref()
-                        .map(|a| format!(", approved by {a}"))
+                        .map(|a| format!(", approved by {}", Esc(a)))
                         .unwrap_or_default(),
                     w.expires
                         .map(|d| format!(", expires {d}"))
                         .unwrap_or_default()
                 )?;
             }
-            writeln!(out, "      decision:   {}", f.reason)?;
+            writeln!(out, "      decision:   {}", Esc(&f.reason))?;
         }
         if !e.binaries.is_empty() {
             writeln!(
@@ -533,16 +551,16 @@ pub fn write_explain(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result
                 e.binaries.len()
             )?;
             for b in &e.binaries {
-                writeln!(out, "    {} ({}, {} bytes)", b.file, b.kind, b.bytes)?;
+                writeln!(out, "    {} ({}, {} bytes)", Esc(&b.file), b.kind, b.bytes)?;
             }
         }
         if e.not_scanned.is_some() || !e.skipped.is_empty() {
             writeln!(out, "\n  {}", "Not read".style(s.bold))?;
             if let Some(n) = &e.not_scanned {
-                writeln!(out, "    {n}")?;
+                writeln!(out, "    {}", Esc(n))?;
             }
             for k in &e.skipped {
-                writeln!(out, "    {}: {}", k.file, k.reason)?;
+                writeln!(out, "    {}: {}", Esc(&k.file), Esc(&k.reason))?;
             }
         }
     }

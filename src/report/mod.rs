@@ -4,6 +4,7 @@
 //! `human` is for people (styled as the caller asks: the default [`Styles`] is plain); `json` is
 //! a stable, documented document for machines; `sarif`, `github` and `markdown` serve CI.
 
+pub mod escape;
 mod fmt;
 mod github;
 pub(crate) mod human;
@@ -114,12 +115,12 @@ pub fn write_verify(
     s: &Styles,
 ) -> io::Result<()> {
     use owo_colors::OwoColorize;
-    writeln!(out, "Verifying {file}")?;
+    writeln!(out, "Verifying {}", escape::Esc(file))?;
     for c in checks {
         if c.ok {
-            writeln!(out, "  {} {}", "ok  ".style(s.ok), c.what)?;
+            writeln!(out, "  {} {}", "ok  ".style(s.ok), escape::Esc(&c.what))?;
         } else {
-            writeln!(out, "  {} {}", "FAIL".style(s.fail), c.what)?;
+            writeln!(out, "  {} {}", "FAIL".style(s.fail), escape::Esc(&c.what))?;
         }
     }
     let failed = checks.iter().filter(|c| !c.ok).count();

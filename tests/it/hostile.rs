@@ -424,3 +424,537 @@ fn pe_files_found_by_fuzzing_never_crash_the_check() {
         "{reasons:?}"
     );
 }
+
+// --- issue #15: a hostile project can run nothing, hang nothing, exhaust nothing -----------------
+
+/// Memory a bounded run may map (RLIMIT_AS, inherited by cargo and rustc): far below what
+/// reading any of the huge files below whole would take.
+const RUN_AS_BYTES: u64 = 3 << 30;
+/// Seconds a bounded run may take (cargo metadata included) before it counts as hung.
+const RUN_SECS: u64 = 60;
+
+/// Runs `c` under a memory limit and a deadline; panics when the deadline passes (after killing
+/// it), so a hang is a failure, never a stuck suite.
+fn bounded(mut c: std::process::Command) -> Run {
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        c.pre_exec(|| {
+            let lim = libc::rlimit {
+                rlim_cur: RUN_AS_BYTES as libc::rlim_t,
+                rlim_max: RUN_AS_BYTES as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = c
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Drained on threads, so a large output cannot block the child.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let o = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut v).unwrap();
+        v
+    });
+    let e = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut v).unwrap();
+        v
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed().as_secs() > RUN_SECS {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the check did not finish within {RUN_SECS} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let (stdout, stderr) = (o.join().unwrap(), e.join().unwrap());
+    assert!(
+        !String::from_utf8_lossy(&stderr).contains("memory allocation"),
+        "ran out of memory"
+    );
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+impl Ws {
+    fn cmd(&self, extra: &[&str]) -> std::process::Command {
+        let m = self.path("Cargo.toml");
+        let mut c = cmd();
+        c.args([
+            "--manifest-path",
+            m.to_str().unwrap(),
+            "--no-cache",
+            "--as-of",
+            AS_OF,
+        ]);
+        c.args(extra);
+        c
+    }
+
+    fn bounded(&self, extra: &[&str]) -> Run {
+        bounded(self.cmd(extra))
+    }
+}
+
+fn mkfifo(p: &Path) {
+    let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+fn sparse(p: &Path, len: u64) {
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::File::create(p).unwrap().set_len(len).unwrap();
+}
+
+fn script(ws: &Ws, rel: &str, marker: &Path, then: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    ws.write(
+        rel,
+        format!("#!/bin/sh\necho {rel} >> '{}'\n{then}\n", marker.display()).as_bytes(),
+    );
+    std::fs::set_permissions(ws.path(rel), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `.cargo/config.toml` names a rustc, wrappers, flags and an environment from the repository;
+/// `cargo metadata` must run none of them, and the check still works.
+#[test]
+fn cargo_config_cannot_make_the_check_run_the_projects_programs() {
+    let ws = Ws::new("");
+    let marker = ws.path("PROGRAM_RAN");
+    // Each script records that it ran, then behaves like rustc so that cargo would succeed.
+    for tool in ["tools/rustc", "tools/wrap", "tools/wswrap"] {
+        let then = if tool == "tools/rustc" {
+            "exec rustc \"$@\""
+        } else {
+            "shift; exec rustc \"$@\""
+        };
+        script(&ws, tool, &marker, then);
+    }
+    script(&ws, "tools/run", &marker, "exec \"$@\"");
+    script(&ws, "tools/link", &marker, "exec cc \"$@\"");
+    ws.write(
+        ".cargo/config.toml",
+        br#"[build]
+rustc = "tools/rustc"
+rustc-wrapper = "tools/wrap"
+rustc-workspace-wrapper = "tools/wswrap"
+rustflags = ["--cfg", "from_build_rustflags"]
+
+[target.'cfg(all())']
+runner = "tools/run"
+linker = "tools/link"
+rustflags = ["--cfg", "from_target_rustflags"]
+
+[env]
+PLAIN_VALUE = "x"
+LD_PRELOAD = { value = "tools/evil.so", relative = true, force = true }
+"#,
+    );
+    let r = ws.bounded(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !marker.exists(),
+        "ran: {}",
+        std::fs::read_to_string(&marker).unwrap_or_default()
+    );
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["summary"]["packages_screened"], 1, "{}", r.stdout);
+    assert!(!r.stderr.contains("LD_PRELOAD"), "{}", r.stderr);
+}
+
+/// A toolchain inside the repository (a `rust-toolchain.toml` may name one) is never run.
+#[test]
+fn a_cargo_inside_the_project_is_refused() {
+    let ws = Ws::new("");
+    let marker = ws.path("PROGRAM_RAN");
+    script(&ws, "tc/bin/cargo", &marker, "exit 0");
+    let r = ws.bounded_env(&[], &[("CARGO", ws.path("tc/bin/cargo").to_str().unwrap())]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("refusing to run"), "{}", r.stderr);
+    assert!(r.stderr.contains("inside the project"), "{}", r.stderr);
+    assert!(!marker.exists());
+}
+
+impl Ws {
+    fn bounded_env(&self, extra: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut c = self.cmd(extra);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        bounded(c)
+    }
+}
+
+#[test]
+fn a_missing_or_failing_cargo_says_so() {
+    let ws = Ws::new("");
+    let m = ws.path("Cargo.toml");
+    let r = ws.bounded_env(&[], &[("CARGO", "/bin/false")]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!(
+            "error: `cargo metadata` failed (exit status 1) for {}:\nit printed nothing",
+            m.display()
+        )
+    );
+    let tools = tempfile::tempdir().unwrap();
+    let fake = tools.path().join("cargo");
+    std::fs::write(&fake, "#!/bin/sh\necho 'boom: no such thing' >&2\nexit 3\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let r = ws.bounded_env(&[], &[("CARGO", fake.to_str().unwrap())]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("failed (exit status 3)") && r.stderr.contains("boom: no such thing"),
+        "{}",
+        r.stderr
+    );
+    let mut c = ws.cmd(&[]);
+    c.env_remove("CARGO")
+        .env("PATH", tools.path().join("nothing-here"));
+    let r = bounded(c);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "error: cargo not found (set CARGO or put cargo on PATH)"
+    );
+}
+
+/// `build =` pointing at a device, a FIFO, a 1.5 GB sparse file, or through a link out of the
+/// package: never read, listed as not scanned with the reason, and the check ends in seconds.
+#[test]
+fn special_huge_and_linked_build_scripts_are_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.rs"),
+        "fn main() { println!(\"cargo:rustc-link-lib=kavsdk\"); let u = \"https://updates.kaspersky.com/sdk\"; }\n",
+    )
+    .unwrap();
+    type Make<'a> = Box<dyn Fn(&Ws) + 'a>;
+    let cases: Vec<(&str, Make, &str)> = vec![
+        ("/dev/zero", Box::new(|_| {}), "it lies outside the package"),
+        (
+            "build.rs",
+            Box::new(|ws| mkfifo(&ws.path("build.rs"))),
+            "it is a FIFO, not a regular file",
+        ),
+        (
+            "build.rs",
+            Box::new(|ws| sparse(&ws.path("build.rs"), 1_500_000_000)),
+            "it is larger than the 4 MiB limit for a build script",
+        ),
+        (
+            "build.rs",
+            Box::new(|ws| {
+                std::os::unix::fs::symlink(outside.path().join("secret.rs"), ws.path("build.rs"))
+                    .unwrap()
+            }),
+            "it is a symbolic link (not followed)",
+        ),
+        (
+            "sub/build.rs",
+            Box::new(|ws| std::os::unix::fs::symlink(outside.path(), ws.path("sub")).unwrap()),
+            "it is a symbolic link (not followed)",
+        ),
+    ];
+    for (build, make, reason) in cases {
+        let ws = Ws::new(&format!("build = {}", toml_string(build)));
+        if build == "sub/build.rs" {
+            std::fs::copy(
+                outside.path().join("secret.rs"),
+                outside.path().join("build.rs"),
+            )
+            .unwrap();
+        }
+        make(&ws);
+        let r = ws.bounded(&["--format", "json"]);
+        assert_eq!(r.code, 0, "{build}: {}", r.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let reasons = not_scanned(&doc);
+        assert_eq!(reasons.len(), 1, "{build}: {reasons:?}");
+        assert_eq!(reasons.len(), 1, "{build}: {reasons:?}");
+        // `explain` lists every file not read with its own reason.
+        let m = ws.path("Cargo.toml");
+        let r = bounded({
+            let mut c = cmd();
+            c.args(["explain", "victim", "--color", "never", "--no-cache"])
+                .args(["--manifest-path", m.to_str().unwrap(), "--as-of", AS_OF]);
+            c
+        });
+        assert_eq!(r.code, 0, "{build}: {}", r.stderr);
+        let line = format!("    {build}: build script not read: {reason}");
+        assert!(
+            r.stdout.lines().any(|l| l.starts_with(&line)),
+            "{build}: no line {line:?} in\n{}",
+            r.stdout
+        );
+        // What lies outside is never the package's evidence.
+        assert!(fail_fields(&doc).is_empty(), "{build}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn huge_special_and_linked_configuration_and_lists_fail_fast_naming_the_file() {
+    // A 300 MB configuration: refused by its size, in one short message.
+    let ws = Ws::new("");
+    sparse(&ws.path("entitycheck.toml"), 300_000_000);
+    let r = ws.bounded(&[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let cfg = ws.path("entitycheck.toml");
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!(
+            "error: cannot read {}: it is larger than the 4 MiB limit for a configuration file (4194304 bytes)",
+            cfg.display()
+        )
+    );
+    // Within the bound but one 3 MB line of nonsense: the diagnostic quotes a few hundred
+    // characters of it, not the line.
+    let ws = Ws::new("");
+    let mut junk = b"[policy]\nfail-on = ".to_vec();
+    junk.extend(std::iter::repeat_n(b'@', 3_000_000));
+    ws.write("entitycheck.toml", &junk);
+    let r = ws.bounded(&[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("invalid TOML in"), "{}", r.stderr);
+    assert!(
+        r.stderr.len() < 2_000,
+        "{} bytes of diagnostics",
+        r.stderr.len()
+    );
+    // A linked configuration is not followed; named with --config it is.
+    let ws = Ws::new("");
+    let real = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(real.path(), "[policy]\nfail-on = [\"confirmed\"]\n").unwrap();
+    std::os::unix::fs::symlink(real.path(), ws.path("entitycheck.toml")).unwrap();
+    let r = ws.bounded(&[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("it is a symbolic link (not followed)"),
+        "{}",
+        r.stderr
+    );
+    let link = ws.path("entitycheck.toml");
+    let r = ws.bounded(&["--config", link.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // Entity lists: a FIFO must not hang, a 1 GB list must not abort; both exit 2 naming it.
+    let ws = Ws::new("");
+    let fifo = ws.path("list.toml");
+    mkfifo(&fifo);
+    let r = ws.bounded(&["--entities", fifo.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!(
+            "error: cannot read {}: it is a FIFO, not a regular file",
+            fifo.display()
+        )
+    );
+    let big = ws.path("big.toml");
+    sparse(&big, 1 << 30);
+    let r = ws.bounded(&["--entities", big.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!(
+            "error: cannot read {}: it is larger than the 256 MiB limit for an entity list (268435456 bytes)",
+            big.display()
+        )
+    );
+    // A list named in the configuration is the project's: no link followed.
+    let ws = Ws::new("");
+    std::os::unix::fs::symlink("/dev/zero", ws.path("zero.toml")).unwrap();
+    ws.write("entitycheck.toml", b"[lists]\nextra = [\"zero.toml\"]\n");
+    let r = ws.bounded(&[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("zero.toml: it is a symbolic link"),
+        "{}",
+        r.stderr
+    );
+
+    // Saved metadata and certificates named on the command line: devices and FIFOs refused.
+    let r = bounded({
+        let mut c = cmd();
+        c.args(["--metadata-path", "/dev/zero"]);
+        c
+    });
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "error: cannot read /dev/zero: it is a character device, not a regular file"
+    );
+    let ws = Ws::new("");
+    let cert = ws.path("cert.json");
+    mkfifo(&cert);
+    let r = bounded({
+        let mut c = cmd();
+        c.args(["verify", cert.to_str().unwrap()]);
+        c
+    });
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("it is a FIFO, not a regular file"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// `-o` never renames over what is not a regular file: a link stays a link (its target gets
+/// the report), a FIFO gets the report, a full device says "cannot write", `-` is stdout.
+#[test]
+fn outputs_are_written_through_devices_fifos_and_links() {
+    let ws = Ws::new("");
+    let target = ws.path("real.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = ws.path("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let r = ws.bounded(&["--format", "json", "-o", link.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(doc["summary"]["packages_screened"], 1);
+
+    let fifo = ws.path("report.fifo");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let r = ws.bounded(&["--format", "json", "-o", fifo.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = reader.join().unwrap();
+    assert!(got.contains("\"packages_screened\": 1"), "{got}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+
+    let r = ws.bounded(&["--format", "json", "-o", "/dev/null"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    if Path::new("/dev/full").exists() {
+        let r = ws.bounded(&["--format", "json", "-o", "/dev/full"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(
+            r.stderr.trim_end(),
+            "error: cannot write /dev/full: No space left on device (os error 28)"
+        );
+    }
+    let r = ws.bounded(&["--format", "json", "-o", "-"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["summary"]["packages_screened"], 1);
+    let r = ws.bounded(&["--format", "json", "-o", "/nonexistent-dir/report.json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: cannot write /nonexistent-dir/report.json: "),
+        "{}",
+        r.stderr
+    );
+}
+
+/// File names, evidence and not-scanned paths holding terminal escapes or bidi overrides are
+/// printed as visible escapes in every terminal format.
+#[test]
+fn printed_names_are_escaped_in_every_terminal_format() {
+    let ws = Ws::new("");
+    let evil = "notes\u{1b}[1A\u{1b}[2K\u{202e}txt.md";
+    ws.write(
+        evil,
+        b"Copyright (c) AO Kaspersky Lab. All rights reserved.\n",
+    );
+    // A link out of the package with an escape in its name: listed as not scanned.
+    std::os::unix::fs::symlink("/etc/hostname", ws.path("gone\u{1b}]0;title\u{7}")).unwrap();
+    for format in ["human", "github"] {
+        let r = ws.bounded(&["--format", format, "--color", "never"]);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        for out in [&r.stdout, &r.stderr] {
+            assert!(
+                !out.chars()
+                    .any(|c| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c)),
+                "{format}: raw control characters in {out:?}"
+            );
+        }
+        assert!(
+            r.stdout
+                .contains("notes\\u{1b}[1A\\u{1b}[2K\\u{202e}txt.md"),
+            "{format}: {}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("gone\\u{1b}]0;title\\u{7}"),
+            "{format}: {}",
+            r.stdout
+        );
+    }
+    let m = ws.path("Cargo.toml");
+    let r = bounded({
+        let mut c = cmd();
+        c.args(["explain", "victim", "--color", "never", "--no-cache"])
+            .args(["--manifest-path", m.to_str().unwrap(), "--as-of", AS_OF]);
+        c
+    });
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    assert!(!r.stdout.contains('\u{1b}'), "{}", r.stdout);
+    assert!(r.stdout.contains("notes\\u{1b}[1A"), "{}", r.stdout);
+}
+
+/// The bounds are set from the environment (the CI's), never from the project's configuration.
+#[test]
+fn read_bounds_come_from_the_environment() {
+    let ws = Ws::new("");
+    ws.write("entitycheck.toml", b"[policy]\nfail-on = [\"confirmed\"]\n");
+    let r = ws.bounded_env(&[], &[("ENTITYCHECK_MAX_CONFIG_SIZE", "16")]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("it is larger than the 16 byte limit for a configuration file"),
+        "{}",
+        r.stderr
+    );
+    let r = ws.bounded_env(&[], &[("ENTITYCHECK_MAX_CONFIG_SIZE", "1 MiB")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = ws.bounded_env(&[], &[("ENTITYCHECK_MAX_CONFIG_SIZE", "lots")]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "error: ENTITYCHECK_MAX_CONFIG_SIZE=`lots` is not a size (bytes, or e.g. \"64 MiB\")"
+    );
+}
