@@ -5,7 +5,7 @@
 use cargo_entitycheck::entity::EntityList;
 use cargo_entitycheck::entity::import::{ListFormat, parse};
 use cargo_entitycheck::fsio::{self, ReadError, ReadKind};
-use cargo_entitycheck::policy::config;
+use cargo_entitycheck::config;
 use libfuzzer_sys::fuzz_target;
 
 fn check_message(e: &cargo_entitycheck::error::InputError) {
