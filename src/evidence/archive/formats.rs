@@ -284,14 +284,18 @@ pub(super) fn zlib_header(cmf: u8, flg: u8) -> bool {
         && (u16::from(cmf) << 8 | u16::from(flg)) % 31 == 0
 }
 
-/// Whether a zlib stream really begins here: its first 64 bytes (or all of it) decode. Text
-/// that merely starts with `x^` fails within a few bytes.
+/// Whether a zlib stream really begins here: its first 64 bytes decode, or all of it does (a
+/// whole stream, or a truncated one, which the walk then lists). Text that merely starts with
+/// `x^` fails within a few bytes.
 pub(super) fn zlib_decodes(b: &[u8]) -> bool {
     let mut d = flate2::Decompress::new(true);
     let mut out = [0u8; 64];
     match d.decompress(b, &mut out, flate2::FlushDecompress::None) {
         Ok(flate2::Status::StreamEnd) => true,
-        Ok(_) => d.total_out() == out.len() as u64,
+        Ok(_) => {
+            d.total_out() == out.len() as u64
+                || (d.total_in() == b.len() as u64 && d.total_out() > 0)
+        }
         Err(_) => false,
     }
 }
@@ -319,7 +323,11 @@ pub(super) fn lzma_alone(b: &[u8]) -> bool {
         return lzma_rust2::lzma_get_memory_usage_by_props(dict, h[0]).is_ok();
     };
     let mut out = Vec::new();
-    r.take(64).read_to_end(&mut out).is_ok() && (out.len() == 64 || size == out.len() as u64)
+    match r.take(64).read_to_end(&mut out) {
+        Ok(_) => out.len() == 64 || size == out.len() as u64,
+        // A truncated stream is still one (and the walk lists it).
+        Err(e) => e.kind() == std::io::ErrorKind::UnexpectedEof,
+    }
 }
 
 /// Zstandard frames one after another (skippable frames passed over), as one reader.
