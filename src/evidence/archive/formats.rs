@@ -309,7 +309,7 @@ pub(super) fn lzma_alone(b: &[u8]) -> bool {
         return false;
     }
     let dict = u32::from_le_bytes([h[1], h[2], h[3], h[4]]);
-    let pow = |d: u32| d.is_power_of_two() || (d % 3 == 0 && (d / 3).is_power_of_two());
+    let pow = |d: u32| d.is_power_of_two() || (d.is_multiple_of(3) && (d / 3).is_power_of_two());
     if !(4096..=(1 << 30) + (1 << 29)).contains(&dict) || !pow(dict) {
         return false;
     }
