@@ -1,15 +1,24 @@
-//! Evidence stage, archives: a zip, tar, tar.gz or gz shipped inside a package → its entries'
-//! bytes, walked in memory, recursively, within limits.
+//! Evidence stage, archives: the bytes of an archive or compressed stream shipped inside a
+//! package (zip, tar, 7z, cab; gzip, zlib, xz, lzma, lzip, bzip2, zstd) → its members' bytes,
+//! walked in memory, recursively, within limits.
+//!
+//! Formats are recognised by their magic bytes, never by a name. The invariant, enforced here by
+//! construction: every member of every archive is either handed to `visit` in full, or recorded
+//! in [`ArchiveStats::skipped`] with a kind that counts as "not scanned" and a reason naming the
+//! container, the member and the cause. Anything recognised as an archive that cannot be opened
+//! (corrupt, encrypted, an unsupported method) is recorded the same way, never passed silently.
 //!
 //! Nothing is ever written to disk, so an entry named `../../etc/passwd` is harmless; it is
-//! still scanned and noted. Declared sizes are never trusted: every entry is read through a
-//! `take(limit + 1)`, so a zip bomb stops at the limit instead of exhausting memory.
+//! still scanned and noted. Declared sizes are never trusted: every member is decoded through a
+//! `take(limit + 1)`, so a decompression bomb stops at the limit instead of exhausting memory.
 
-use std::io::{Cursor, Read};
+use std::io::Read;
 
 use serde::Serialize;
 
-use super::binary::{FileKind, InspectError, sniff};
+use super::deep::SkipKind;
+
+mod formats;
 
 /// Limits of one archive walk (nested archives included).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,6 +44,149 @@ impl Default for ArchiveLimits {
     }
 }
 
+/// Memory a decoder may reserve for its window or dictionary (xz, lzma, zstd, 7z): a header
+/// declaring more is refused (and listed) rather than trusted.
+const MAX_DECODER_MEMORY: u64 = 96 * 1024 * 1024;
+
+/// An archive or compressed-stream format, recognised by magic bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Zip,
+    Tar,
+    SevenZ,
+    Cab,
+    Gzip,
+    Zlib,
+    Xz,
+    Lzma,
+    Lzip,
+    Bzip2,
+    Zstd,
+}
+
+impl Format {
+    /// The name used in the binaries inventory and in reasons.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Zip => "zip",
+            Format::Tar => "tar",
+            Format::SevenZ => "7z",
+            Format::Cab => "cab",
+            Format::Gzip => "gzip",
+            Format::Zlib => "zlib",
+            Format::Xz => "xz",
+            Format::Lzma => "lzma",
+            Format::Lzip => "lzip",
+            Format::Bzip2 => "bzip2",
+            Format::Zstd => "zstd",
+        }
+    }
+
+    /// A single compressed stream (one member), as opposed to an archive of named members.
+    fn is_stream(self) -> bool {
+        !matches!(
+            self,
+            Format::Zip | Format::Tar | Format::SevenZ | Format::Cab
+        )
+    }
+}
+
+/// Recognises an archive or compressed stream by the magic bytes at offset 0 (cost: a few byte
+/// comparisons; the two formats without a real magic number, zlib and raw lzma, are confirmed
+/// by decoding their first bytes, so ordinary files that merely begin alike are not taken).
+pub fn sniff(b: &[u8]) -> Option<Format> {
+    let f = match b {
+        [b'P', b'K', 3, 4, ..]
+        | [b'P', b'K', 5, 6, ..]
+        | [b'P', b'K', 7, 8, b'P', b'K', 3, 4, ..] => Format::Zip,
+        [0x1f, 0x8b, ..] => Format::Gzip,
+        [b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c, ..] => Format::SevenZ,
+        [b'M', b'S', b'C', b'F', 0, 0, 0, 0, ..] => Format::Cab,
+        [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Format::Xz,
+        [b'L', b'Z', b'I', b'P', ..] => Format::Lzip,
+        [b'B', b'Z', b'h', b'1'..=b'9', rest @ ..]
+            if rest.starts_with(&[0x31, 0x41, 0x59, 0x26, 0x53, 0x59])
+                || rest.starts_with(&[0x17, 0x72, 0x45, 0x38, 0x50, 0x90]) =>
+        {
+            Format::Bzip2
+        }
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Format::Zstd,
+        // Skippable zstd frames (0x184D2A50..5F) before the first real one.
+        [0x50..=0x5f, 0x2a, 0x4d, 0x18, ..] => Format::Zstd,
+        [cmf, flg, ..] if formats::zlib_header(*cmf, *flg) && formats::zlib_decodes(b) => {
+            Format::Zlib
+        }
+        [0..=224, _, _, _, _, _, _, _, _, _, _, _, _, ..] if formats::lzma_alone(b) => Format::Lzma,
+        _ if is_tar(b) => Format::Tar,
+        _ => return None,
+    };
+    Some(f)
+}
+
+/// A tar header: the POSIX/GNU `ustar` magic, or (old V7 archives) a valid header checksum.
+fn is_tar(b: &[u8]) -> bool {
+    if b.get(257..262) == Some(b"ustar") {
+        return true;
+    }
+    let Some(h) = b.get(..512) else { return false };
+    // The checksum field is octal digits ended by NUL or space: most files fail here at once.
+    let field = &h[148..156];
+    let digits: Vec<u8> = field
+        .iter()
+        .copied()
+        .skip_while(|c| *c == b' ')
+        .take_while(u8::is_ascii_digit)
+        .collect();
+    if digits.is_empty() || digits.iter().any(|d| *d > b'7') || h[0] == 0 {
+        return false;
+    }
+    let declared = digits.iter().fold(0u32, |a, d| {
+        a.saturating_mul(8).saturating_add(u32::from(d - b'0'))
+    });
+    let sum: u32 = h
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u32::from(*c)
+            }
+        })
+        .sum();
+    declared == sum
+}
+
+/// Whether a zip archive sits at the end of bytes that do not begin with one: a self-extracting
+/// executable, or any file with a zip appended. Only the tail is read (the end-of-central-
+/// directory record lies within the last 64 KiB + 22 bytes), and the record must account exactly
+/// for the bytes after it, so a stray signature is not taken for an archive.
+pub fn embedded_zip(b: &[u8]) -> bool {
+    if b.len() < 22 || b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") {
+        return false;
+    }
+    let tail_start = b.len().saturating_sub(22 + 0xffff);
+    let tail = &b[tail_start..];
+    let finder = memchr::memmem::FinderRev::new(b"PK\x05\x06");
+    finder.rfind_iter(tail).any(|i| {
+        let at = tail_start + i;
+        let le16 = |o: usize| {
+            b.get(at + o..at + o + 2)
+                .map(|s| u16::from_le_bytes([s[0], s[1]]))
+        };
+        let le32 = |o: usize| {
+            b.get(at + o..at + o + 4)
+                .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+        };
+        let (Some(comment), Some(cd_size), Some(cd_offset)) = (le16(20), le32(12), le32(16)) else {
+            return false;
+        };
+        // Zip64 archives say 0xFFFFFFFF here; the zip reader finds their real record.
+        at + 22 + usize::from(comment) == b.len()
+            && (cd_offset == u32::MAX || u64::from(cd_size) <= at as u64)
+    })
+}
+
 /// One regular file inside an archive.
 pub struct ArchiveEntry<'a> {
     /// `outer.tar.gz!inner.zip!include/x.h`.
@@ -42,58 +194,116 @@ pub struct ArchiveEntry<'a> {
     pub bytes: &'a [u8],
 }
 
+/// A member (or a whole archive) not handed to the scanner, or a note about one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveSkip {
+    /// The member's path (`outer.zip!inner.tar!x`), or the container's when it cannot be opened.
+    pub path: String,
+    pub kind: SkipKind,
+    pub reason: String,
+}
+
 /// What a walk saw.
 #[derive(Debug, Default)]
 pub struct ArchiveStats {
     pub entries: u64,
     pub bytes: u64,
-    /// (path, reason): entries not read because of a limit, links, unsupported or corrupt
-    /// nested archives, and notes on path-traversal names (those are still scanned).
-    pub skipped: Vec<(String, String)>,
+    /// Members not read (a limit, a link, an encrypted or undecodable member, a corrupt
+    /// container), and notes on path-traversal names (those are still scanned).
+    pub skipped: Vec<ArchiveSkip>,
 }
 
 struct Walk<'l, 'v> {
     limits: &'l ArchiveLimits,
     stats: ArchiveStats,
     visit: &'v mut dyn FnMut(ArchiveEntry<'_>),
+    /// Set once the entry or total-bytes limit is reached: nothing more is read.
     stopped: bool,
 }
 
-/// Walks an archive, calling `visit` with every regular file (nested archives expanded).
+/// Walks an archive or compressed stream of the given format, calling `visit` with every
+/// regular file (nested archives expanded). A container that cannot be opened is recorded in the
+/// returned stats under `name`.
 pub fn walk_archive(
     name: &str,
     bytes: &[u8],
-    kind: FileKind,
+    format: Format,
     limits: &ArchiveLimits,
     visit: &mut dyn FnMut(ArchiveEntry<'_>),
-) -> Result<ArchiveStats, InspectError> {
+) -> ArchiveStats {
     let mut w = Walk {
         limits,
         stats: ArchiveStats::default(),
         visit,
         stopped: false,
     };
-    w.archive(name, bytes, kind, 1)?;
-    Ok(w.stats)
+    w.open(name, bytes, format, 1);
+    w.stats
+}
+
+/// Why a container could not be walked (to the end).
+struct Fail {
+    kind: SkipKind,
+    detail: String,
+}
+
+impl Fail {
+    fn malformed(detail: impl std::fmt::Display) -> Fail {
+        Fail {
+            kind: SkipKind::Malformed,
+            detail: detail.to_string(),
+        }
+    }
+    fn unreadable(detail: impl std::fmt::Display) -> Fail {
+        Fail {
+            kind: SkipKind::Unreadable,
+            detail: detail.to_string(),
+        }
+    }
 }
 
 impl Walk<'_, '_> {
-    fn archive(
-        &mut self,
-        name: &str,
-        bytes: &[u8],
-        kind: FileKind,
-        depth: u32,
-    ) -> Result<(), InspectError> {
-        match kind {
-            FileKind::Zip => self.zip(name, bytes, depth),
-            FileKind::Tar => self.tar(name, Cursor::new(bytes), depth),
-            FileKind::Gzip => self.gzip(name, bytes, depth),
-            _ => Err(InspectError::Malformed {
-                kind: "archive",
-                detail: format!("{name} is not an archive"),
-            }),
+    /// Opens one container; a failure is recorded against it (members already visited stay
+    /// visited, and the reason says the rest was not read).
+    fn open(&mut self, name: &str, bytes: &[u8], format: Format, depth: u32) {
+        let before = self.stats.entries;
+        let result = match format {
+            Format::Zip => self.zip(name, bytes, depth),
+            Format::Tar => self.tar(name, bytes, depth),
+            Format::SevenZ => self.sevenz(name, bytes, depth),
+            Format::Cab => self.cab(name, bytes, depth),
+            _ => self.stream(name, bytes, format, depth),
+        };
+        if let Err(f) = result {
+            let read = self.stats.entries - before;
+            let what = if format.is_stream() {
+                "compressed stream"
+            } else {
+                "archive"
+            };
+            let rest = if read > 0 && !format.is_stream() {
+                format!(" (after {read} members; the rest was not read)")
+            } else {
+                String::new()
+            };
+            self.skip(
+                name,
+                f.kind,
+                format!(
+                    "{} {what} could not be read{rest}: {}",
+                    format.name(),
+                    f.detail
+                ),
+            );
         }
+    }
+
+    fn skip(&mut self, path: &str, kind: SkipKind, reason: String) {
+        self.stats.skipped.push(ArchiveSkip {
+            path: path.to_string(),
+            kind,
+            reason,
+        });
     }
 
     /// Accounts for one entry; false once a limit is reached (and says so once).
@@ -105,7 +315,7 @@ impl Walk<'_, '_> {
             self.stop(
                 path,
                 format!(
-                    "archive entry limit ({}) reached; the rest was not read",
+                    "archive entry limit ({}) reached; this and the remaining members were not read",
                     self.limits.max_entries
                 ),
             );
@@ -117,40 +327,42 @@ impl Walk<'_, '_> {
 
     fn stop(&mut self, path: &str, reason: String) {
         self.stopped = true;
-        self.stats.skipped.push((path.to_string(), reason));
+        self.skip(path, SkipKind::Limit, reason);
     }
 
-    /// Reads an entry within the per-entry and total limits; `None` if it is over them.
-    fn read(&mut self, path: &str, reader: impl Read) -> Option<Vec<u8>> {
+    /// Decodes one member within the per-entry and total limits; `None` (recorded) if it is
+    /// over them or cannot be decoded. Never holds more than the limit plus one byte.
+    fn read(&mut self, path: &str, what: &str, reader: impl Read) -> Option<Vec<u8>> {
         let left = self.limits.max_total_bytes.saturating_sub(self.stats.bytes);
         let cap = self.limits.max_entry_bytes.min(left);
         let mut buf = Vec::new();
-        match reader.take(cap + 1).read_to_end(&mut buf) {
-            Ok(_) => {}
-            Err(e) => {
-                self.stats
-                    .skipped
-                    .push((path.to_string(), format!("corrupt entry: {e}")));
-                return None;
-            }
+        if let Err(e) = reader.take(cap + 1).read_to_end(&mut buf) {
+            let kind = if e.kind() == std::io::ErrorKind::Unsupported {
+                SkipKind::Unreadable
+            } else {
+                SkipKind::Malformed
+            };
+            self.skip(path, kind, format!("{what} could not be decoded: {e}"));
+            return None;
         }
         if buf.len() as u64 > cap {
             if cap < self.limits.max_entry_bytes {
                 self.stop(
                     path,
                     format!(
-                        "archive unpacked-size limit ({} bytes) reached; the rest was not read",
+                        "archive unpacked-size limit ({} bytes) reached; this and the remaining members were not read",
                         self.limits.max_total_bytes
                     ),
                 );
             } else {
-                self.stats.skipped.push((
-                    path.to_string(),
+                self.skip(
+                    path,
+                    SkipKind::Limit,
                     format!(
-                        "entry larger than {} bytes unpacked: not read",
+                        "{what} larger than {} bytes unpacked: not read",
                         self.limits.max_entry_bytes
                     ),
-                ));
+                );
             }
             self.stats.bytes += cap;
             return None;
@@ -159,24 +371,32 @@ impl Walk<'_, '_> {
         Some(buf)
     }
 
+    /// A member read in full: an archive is opened (one level deeper), anything else visited.
     fn entry(&mut self, path: String, bytes: &[u8], depth: u32) {
-        let kind = sniff(bytes);
-        if matches!(kind, FileKind::Zip | FileKind::Tar | FileKind::Gzip) {
+        let format = sniff(bytes);
+        let appended_zip = format.is_none() && embedded_zip(bytes);
+        if format.is_some() || appended_zip {
             if depth >= self.limits.max_depth {
-                self.stats.skipped.push((
-                    path,
+                self.skip(
+                    &path,
+                    SkipKind::Limit,
                     format!(
-                        "archive nested deeper than {} levels: not opened",
+                        "{} nested deeper than {} levels: not opened",
+                        format.map_or("zip (after a prefix)", Format::name),
                         self.limits.max_depth
                     ),
-                ));
+                );
+                if format.is_some() {
+                    return;
+                }
+            } else if let Some(f) = format {
+                self.open(&path, bytes, f, depth + 1);
                 return;
+            } else {
+                self.open(&path, bytes, Format::Zip, depth + 1);
             }
-            if let Err(e) = self.archive(&path, bytes, kind, depth + 1) {
-                self.stats.skipped.push((path, e.to_string()));
-            }
-            return;
         }
+        // Not an archive, or an executable with a zip appended: its own bytes are scanned too.
         (self.visit)(ArchiveEntry { path, bytes });
     }
 
@@ -186,123 +406,43 @@ impl Walk<'_, '_> {
             || raw.split(['/', '\\']).any(|c| c == "..")
             || raw.get(1..2) == Some(":");
         if escapes {
-            self.stats.skipped.push((
-                path.to_string(),
+            self.skip(
+                path,
+                SkipKind::Note,
                 "path traversal entry name (scanned in memory; never extracted)".into(),
-            ));
+            );
         }
     }
 
-    fn zip(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), InspectError> {
-        let mut z =
-            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| InspectError::Malformed {
-                kind: "zip",
-                detail: format!("{name}: {e}"),
-            })?;
-        for i in 0..z.len() {
-            let mut f = match z.by_index(i) {
-                Ok(f) => f,
-                Err(e) => {
-                    self.stats
-                        .skipped
-                        .push((format!("{name}!#{i}"), format!("corrupt entry: {e}")));
-                    continue;
-                }
-            };
-            if f.is_dir() {
-                continue;
-            }
-            let raw = f
-                .name()
-                .map(|n| n.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(f.name_raw()).into_owned());
-            let path = format!("{name}!{raw}");
-            if f.is_symlink() {
-                self.stats
-                    .skipped
-                    .push((path, "symbolic link entry: not followed".into()));
-                continue;
-            }
-            if !self.admit(&path) {
-                return Ok(());
-            }
-            self.note_traversal(&path, &raw);
-            let Some(data) = self.read(&path, &mut f) else {
-                if self.stopped {
-                    return Ok(());
-                }
-                continue;
-            };
-            drop(f);
-            self.entry(path, &data, depth);
+    /// One named member of an archive: admitted, read within limits, then handed on.
+    fn member(
+        &mut self,
+        what: &str,
+        path: String,
+        raw: &str,
+        reader: impl Read,
+        depth: u32,
+    ) -> Flow {
+        if !self.admit(&path) {
+            return Flow::Stop;
         }
-        Ok(())
+        self.note_traversal(&path, raw);
+        match self.read(&path, what, reader) {
+            Some(data) => {
+                self.entry(path, &data, depth);
+                Flow::Go
+            }
+            None if self.stopped => Flow::Stop,
+            None => Flow::Go,
+        }
     }
+}
 
-    fn tar(&mut self, name: &str, reader: impl Read, depth: u32) -> Result<(), InspectError> {
-        let mut archive = tar::Archive::new(reader);
-        let entries = archive.entries().map_err(|e| InspectError::Malformed {
-            kind: "tar",
-            detail: format!("{name}: {e}"),
-        })?;
-        for entry in entries {
-            let mut e = entry.map_err(|e| InspectError::Malformed {
-                kind: "tar",
-                detail: format!("{name}: {e}"),
-            })?;
-            let raw = String::from_utf8_lossy(&e.path_bytes()).into_owned();
-            let path = format!("{name}!{raw}");
-            let t = e.header().entry_type();
-            if t.is_symlink() || t.is_hard_link() {
-                self.stats
-                    .skipped
-                    .push((path, "link entry: not followed".into()));
-                continue;
-            }
-            if !t.is_file() {
-                continue;
-            }
-            if !self.admit(&path) {
-                return Ok(());
-            }
-            self.note_traversal(&path, &raw);
-            let Some(data) = self.read(&path, &mut e) else {
-                if self.stopped {
-                    return Ok(());
-                }
-                continue;
-            };
-            self.entry(path, &data, depth);
-        }
-        Ok(())
-    }
-
-    fn gzip(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), InspectError> {
-        let inner = name
-            .strip_suffix(".tgz")
-            .map(|s| format!("{s}.tar"))
-            .or_else(|| name.strip_suffix(".gz").map(str::to_string))
-            .unwrap_or_else(|| format!("{name}!data"));
-        if !self.admit(&inner) {
-            return Ok(());
-        }
-        let mut decoder = flate2::read::GzDecoder::new(bytes);
-        let Some(data) = self.read(&inner, &mut decoder) else {
-            return Ok(());
-        };
-        if data.is_empty() && bytes.len() > 20 {
-            return Err(InspectError::Malformed {
-                kind: "gzip",
-                detail: format!("{name}: no data"),
-            });
-        }
-        if sniff(&data) == FileKind::Tar {
-            // A tar.gz is one archive, not two nested ones.
-            return self.tar(name, Cursor::new(&data[..]), depth);
-        }
-        self.entry(inner, &data, depth);
-        Ok(())
-    }
+/// Whether an archive walk goes on after a member.
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Go,
+    Stop,
 }
 
 #[cfg(test)]

@@ -407,8 +407,40 @@ impl Scanner {
         r
     }
 
-    /// Scans one file's bytes, or one archive entry's (`name` is then `outer.zip!inner/path`).
+    /// Scans one file's bytes: an archive or compressed stream is walked (its members scanned
+    /// by [`Scanner::scan_entry`]); anything else is scanned as itself, and a zip appended to it
+    /// (a self-extracting executable) is walked as well.
     fn scan_bytes(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        if let Some(format) = archive::sniff(bytes) {
+            self.walk_archive(name, bytes, format, r);
+            return;
+        }
+        self.scan_plain(name, bytes, r);
+        if archive::embedded_zip(bytes) {
+            self.walk_archive(name, bytes, archive::Format::Zip, r);
+        }
+    }
+
+    fn walk_archive(&self, name: &str, bytes: &[u8], format: archive::Format, r: &mut FileResult) {
+        if !r.binaries.iter().any(|b| b.file == name) {
+            r.binaries.push(BinaryItem {
+                file: name.to_string(),
+                kind: format.name().into(),
+                bytes: bytes.len() as u64,
+            });
+        }
+        let mut visit = |entry: archive::ArchiveEntry<'_>| {
+            // Nested archives are walked by `walk_archive` itself; here, members are files.
+            self.scan_entry(&entry.path, entry.bytes, r);
+        };
+        let stats = archive::walk_archive(name, bytes, format, &self.options.archive, &mut visit);
+        for s in stats.skipped {
+            r.skipped.push(Skipped::new(s.path, s.kind, s.reason));
+        }
+    }
+
+    /// One file that is not an archive (`name` may be `outer.zip!inner/path`).
+    fn scan_plain(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
         let kind = binary::sniff(bytes);
         match kind {
             FileKind::Pe
@@ -450,44 +482,16 @@ impl Scanner {
                     }
                 }
             }
-            FileKind::Zip | FileKind::Tar | FileKind::Gzip => {
-                r.binaries.push(BinaryItem {
-                    file: name.to_string(),
-                    kind: kind_name(kind).into(),
-                    bytes: bytes.len() as u64,
-                });
-                let mut visit = |entry: archive::ArchiveEntry<'_>| {
-                    // Nested archives are walked by `walk_archive` itself; here, entries are files.
-                    self.scan_entry(&entry.path, entry.bytes, r);
-                };
-                match archive::walk_archive(name, bytes, kind, &self.options.archive, &mut visit) {
-                    Ok(stats) => {
-                        for (file, reason) in stats.skipped {
-                            let kind = if reason.contains("traversal") {
-                                SkipKind::Note
-                            } else {
-                                SkipKind::Limit
-                            };
-                            r.skipped.push(Skipped::new(file, kind, reason));
-                        }
-                    }
-                    Err(e) => {
-                        r.skipped
-                            .push(Skipped::new(name, SkipKind::Malformed, e.to_string()))
-                    }
-                }
-            }
+            // Recognised as archives before this match (see `scan_bytes`); a stray one is data.
+            FileKind::Zip | FileKind::Tar | FileKind::Gzip => self.scan_text(name, bytes, r),
             FileKind::Other => self.scan_text(name, bytes, r),
         }
     }
 
-    /// An archive entry: binaries are inspected, everything else scanned as text (archives
-    /// inside archives were already expanded by the walker).
+    /// An archive member: binaries are inspected, everything else scanned as text (archives
+    /// inside archives, and zips appended to executables, were already walked by the walker).
     fn scan_entry(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
-        match binary::sniff(bytes) {
-            FileKind::Zip | FileKind::Tar | FileKind::Gzip => {}
-            _ => self.scan_bytes(name, bytes, r),
-        }
+        self.scan_plain(name, bytes, r);
     }
 
     /// The strings around needle hits in bytes of unknown (or damaged) structure. A notice

@@ -1,0 +1,404 @@
+//! Evidence stage, archives: one container of a known format (zip, tar, 7z, cab, or a single
+//! compressed stream) → its members, each admitted, decoded within limits and handed to the walk.
+
+use std::io::{Cursor, Read};
+
+use super::{Fail, Flow, Format, MAX_DECODER_MEMORY, Walk, sniff};
+use crate::evidence::deep::SkipKind;
+
+impl Walk<'_, '_> {
+    pub(super) fn zip(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
+        // The reader finds the end-of-central-directory record itself and works out the offset
+        // of an archive behind a prefix (a self-extracting executable).
+        let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(Fail::malformed)?;
+        for i in 0..z.len() {
+            let (raw, is_dir, is_link, encrypted, method, stored) = match z.by_index_raw(i) {
+                Ok(f) => (
+                    f.name()
+                        .map(|n| n.into_owned())
+                        .unwrap_or_else(|_| String::from_utf8_lossy(f.name_raw()).into_owned()),
+                    f.is_dir(),
+                    f.is_symlink(),
+                    f.encrypted(),
+                    f.compression(),
+                    f.compressed_size() > 0 || f.size() > 0,
+                ),
+                Err(e) => {
+                    self.skip(
+                        &format!("{name}!#{i}"),
+                        SkipKind::Malformed,
+                        format!("zip member #{i} could not be read: {e}"),
+                    );
+                    continue;
+                }
+            };
+            let path = format!("{name}!{raw}");
+            // A "directory" holding data is a member like any other.
+            if is_dir && !stored {
+                continue;
+            }
+            if is_link {
+                self.skip(
+                    &path,
+                    SkipKind::Note,
+                    "symbolic link member: not followed (it holds a path, not content)".into(),
+                );
+                continue;
+            }
+            if encrypted {
+                self.skip(
+                    &path,
+                    SkipKind::Unreadable,
+                    "encrypted zip member: not decrypted, not scanned".into(),
+                );
+                continue;
+            }
+            let flow = if method == zip::CompressionMethod::ZSTD {
+                // Zstandard members are decoded here, by the same pure-Rust decoder as .zst
+                // files, from the member's raw bytes.
+                let mut packed = Vec::new();
+                let f = z.by_index_raw(i).map_err(Fail::malformed)?;
+                // Compressed bytes are never more than the archive itself.
+                let read = f.take(bytes.len() as u64).read_to_end(&mut packed);
+                match read {
+                    Ok(_) => self.member("zip member", path, &raw, ZstdFrames::new(&packed), depth),
+                    Err(e) => {
+                        self.skip(
+                            &path,
+                            SkipKind::Malformed,
+                            format!("zstd zip member could not be read: {e}"),
+                        );
+                        Flow::Go
+                    }
+                }
+            } else {
+                match z.by_index(i) {
+                    Ok(f) => self.member("zip member", path, &raw, f, depth),
+                    Err(e) => {
+                        self.skip(
+                            &path,
+                            SkipKind::Unreadable,
+                            format!("zip member stored with method {method}: not decoded: {e}"),
+                        );
+                        Flow::Go
+                    }
+                }
+            };
+            if flow == Flow::Stop {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn tar(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
+        let mut archive = tar::Archive::new(bytes);
+        // Past a zero block (concatenated tars, or data hidden after the end marker).
+        archive.set_ignore_zeros(true);
+        let entries = archive.entries().map_err(Fail::malformed)?;
+        for entry in entries {
+            let mut e = entry.map_err(Fail::malformed)?;
+            let raw = String::from_utf8_lossy(&e.path_bytes()).into_owned();
+            let path = format!("{name}!{raw}");
+            let t = e.header().entry_type();
+            if t.is_symlink() || t.is_hard_link() {
+                // A link has no content of its own; its target, if in the archive, is a member.
+                self.skip(&path, SkipKind::Note, "link member: not followed".into());
+                continue;
+            }
+            // Every type that carries data is read: regular ('0', '\0'), contiguous ('7'), GNU
+            // sparse, and any vendor type; directories and devices carry none.
+            if e.size() == 0 {
+                continue;
+            }
+            if self.member("tar member", path, &raw, &mut e, depth) == Flow::Stop {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn sevenz(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
+        let mut r = sevenz_rust2::ArchiveReader::new_with_memory_limit(
+            Cursor::new(bytes),
+            sevenz_rust2::Password::empty(),
+            (MAX_DECODER_MEMORY / 1024) as usize,
+        )
+        .map_err(sevenz_fail)?;
+        r.set_thread_count(1);
+        let mut current = String::new();
+        let result = r.for_each_entries_with_decision(|entry, reader| {
+            if entry.is_anti_item || !entry.has_stream || entry.size == 0 {
+                return Ok(sevenz_rust2::EntryDecision::Continue);
+            }
+            let path = format!("{name}!{}", entry.name);
+            current.clone_from(&path);
+            Ok(
+                match self.member("7z member", path, &entry.name, reader, depth) {
+                    Flow::Go => sevenz_rust2::EntryDecision::Continue,
+                    Flow::Stop => sevenz_rust2::EntryDecision::Stop,
+                },
+            )
+        });
+        result.map_err(|e| {
+            let mut f = sevenz_fail(e);
+            if !current.is_empty() {
+                f.detail = format!("at member {current}: {}", f.detail);
+            }
+            f
+        })
+    }
+
+    pub(super) fn cab(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
+        let mut cab = cab::Cabinet::new(Cursor::new(bytes)).map_err(Fail::malformed)?;
+        let mut names: Vec<String> = Vec::new();
+        for folder in cab.folder_entries() {
+            for file in folder.file_entries() {
+                names.push(file.name().to_string());
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for raw in names {
+            let path = format!("{name}!{raw}");
+            // The reader opens members by name: a second member of the same name cannot be
+            // reached, so it is listed rather than silently shadowed.
+            if !seen.insert(raw.clone()) {
+                self.skip(
+                    &path,
+                    SkipKind::Unreadable,
+                    "cab member with a duplicate name: cannot be read separately, not scanned"
+                        .into(),
+                );
+                continue;
+            }
+            let flow = match cab.read_file(&raw) {
+                Ok(f) => self.member("cab member", path, &raw, f, depth),
+                Err(e) => {
+                    let kind = if e.kind() == std::io::ErrorKind::InvalidData {
+                        SkipKind::Malformed
+                    } else {
+                        SkipKind::Unreadable
+                    };
+                    self.skip(&path, kind, format!("cab member could not be read: {e}"));
+                    Flow::Go
+                }
+            };
+            if flow == Flow::Stop {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// A single compressed stream: decoded (every member of a multi-member gzip, bzip2, xz,
+    /// lzip or zstd stream) within limits, then sniffed again; a tar inside is walked under the
+    /// stream's own name (`x.tar.gz!member`), anything else as its one member.
+    pub(super) fn stream(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        format: Format,
+        depth: u32,
+    ) -> Result<(), Fail> {
+        let inner = inner_name(name, format);
+        let mem_kb = u32::try_from(MAX_DECODER_MEMORY / 1024).unwrap_or(u32::MAX);
+        let reader: Box<dyn Read + '_> = match format {
+            Format::Gzip => Box::new(flate2::read::MultiGzDecoder::new(bytes)),
+            Format::Zlib => Box::new(flate2::read::ZlibDecoder::new(bytes)),
+            Format::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(bytes)),
+            Format::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(bytes, true, mem_kb)),
+            Format::Lzip => Box::new(lzma_rust2::LzipReader::new(bytes)),
+            Format::Lzma => Box::new(
+                lzma_rust2::LzmaReader::new_mem_limit(bytes, mem_kb, None).map_err(|e| Fail {
+                    kind: SkipKind::Limit,
+                    detail: format!("{e}"),
+                })?,
+            ),
+            Format::Zstd => Box::new(ZstdFrames::new(bytes)),
+            Format::Zip | Format::Tar | Format::SevenZ | Format::Cab => {
+                return Err(Fail::malformed("not a compressed stream"));
+            }
+        };
+        if !self.admit(&inner) {
+            return Ok(());
+        }
+        let what = format!("{} stream", format.name());
+        let Some(data) = self.read(&inner, &what, reader) else {
+            return Ok(());
+        };
+        if sniff(&data) == Some(Format::Tar) {
+            // A .tar.gz is one archive, not two nested ones.
+            self.open(name, &data, Format::Tar, depth);
+            return Ok(());
+        }
+        self.entry(inner, &data, depth);
+        Ok(())
+    }
+}
+
+fn sevenz_fail(e: sevenz_rust2::Error) -> Fail {
+    let text = e.to_string();
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("password") || lower.contains("encrypt") || lower.contains("unsupported") {
+        Fail::unreadable(text)
+    } else if lower.contains("memory") {
+        Fail {
+            kind: SkipKind::Limit,
+            detail: text,
+        }
+    } else {
+        Fail::malformed(text)
+    }
+}
+
+/// The name of a stream's one member: `notes.txt.gz` → `notes.txt`, `x.tgz` → `x.tar`, and
+/// `blob!data` when the name says nothing (formats are recognised by content, not by name).
+pub(super) fn inner_name(name: &str, format: Format) -> String {
+    let base_start = name.rfind(['/', '!']).map_or(0, |i| i + 1);
+    let lower = name[base_start..].to_ascii_lowercase();
+    let (exts, tar_exts): (&[&str], &[&str]) = match format {
+        Format::Gzip => (&[".gz", ".gzip", ".z"], &[".tgz", ".taz"]),
+        Format::Zlib => (&[".zz", ".zlib", ".z"], &[]),
+        Format::Bzip2 => (&[".bz2", ".bz"], &[".tbz", ".tbz2", ".tb2"]),
+        Format::Xz => (&[".xz"], &[".txz"]),
+        Format::Lzma => (&[".lzma"], &[".tlz"]),
+        Format::Lzip => (&[".lz"], &[".tlz"]),
+        Format::Zstd => (&[".zst", ".zstd"], &[".tzst"]),
+        _ => (&[], &[]),
+    };
+    let cut = |ext: &str| lower.len() > ext.len() && lower.ends_with(ext);
+    if let Some(ext) = tar_exts.iter().find(|e| cut(e)) {
+        return format!("{}.tar", &name[..name.len() - ext.len()]);
+    }
+    if let Some(ext) = exts.iter().find(|e| cut(e)) {
+        return name[..name.len() - ext.len()].to_string();
+    }
+    format!("{name}!data")
+}
+
+/// A zlib header (RFC 1950) as zlib itself writes it: deflate with a 32 KiB window (0x78), no
+/// preset dictionary, one of the four levels' flag bytes, and a valid check.
+pub(super) fn zlib_header(cmf: u8, flg: u8) -> bool {
+    cmf == 0x78
+        && matches!(flg, 0x01 | 0x5e | 0x9c | 0xda)
+        && (u16::from(cmf) << 8 | u16::from(flg)) % 31 == 0
+}
+
+/// Whether a zlib stream really begins here: its first 64 bytes decode, or all of it does (a
+/// whole stream, or a truncated one, which the walk then lists). Text that merely starts with
+/// `x^` fails within a few bytes.
+pub(super) fn zlib_decodes(b: &[u8]) -> bool {
+    let mut d = flate2::Decompress::new(true);
+    let mut out = [0u8; 64];
+    match d.decompress(b, &mut out, flate2::FlushDecompress::None) {
+        Ok(flate2::Status::StreamEnd) => true,
+        Ok(_) => {
+            d.total_out() == out.len() as u64
+                || (d.total_in() == b.len() as u64 && d.total_out() > 0)
+        }
+        Err(_) => false,
+    }
+}
+
+/// A `.lzma` (LZMA-alone) header, which has no magic number: a valid properties byte, a
+/// dictionary size an encoder writes (2^n or 2^n + 2^(n-1)), a plausible unpacked size, the
+/// range coder's leading zero byte, and first bytes that decode.
+pub(super) fn lzma_alone(b: &[u8]) -> bool {
+    let Some(h) = b.get(..14) else { return false };
+    if h[0] >= 225 || h[13] != 0 {
+        return false;
+    }
+    let dict = u32::from_le_bytes([h[1], h[2], h[3], h[4]]);
+    let pow = |d: u32| d.is_power_of_two() || (d.is_multiple_of(3) && (d / 3).is_power_of_two());
+    if !(4096..=(1 << 30) + (1 << 29)).contains(&dict) || !pow(dict) {
+        return false;
+    }
+    let size = u64::from_le_bytes([h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12]]);
+    if size != u64::MAX && size >= 1 << 48 {
+        return false;
+    }
+    let mem_kb = u32::try_from(MAX_DECODER_MEMORY / 1024).unwrap_or(u32::MAX);
+    // Over the memory limit: recognised all the same, and refused by the walk with the reason.
+    let Ok(r) = lzma_rust2::LzmaReader::new_mem_limit(b, mem_kb, None) else {
+        return lzma_rust2::lzma_get_memory_usage_by_props(dict, h[0]).is_ok();
+    };
+    let mut out = Vec::new();
+    match r.take(64).read_to_end(&mut out) {
+        Ok(_) => out.len() == 64 || size == out.len() as u64,
+        // A truncated stream is still one (and the walk lists it).
+        Err(e) => e.kind() == std::io::ErrorKind::UnexpectedEof,
+    }
+}
+
+/// Zstandard frames one after another (skippable frames passed over), as one reader.
+pub(super) struct ZstdFrames<'a> {
+    rest: &'a [u8],
+    frame: Option<ruzstd::decoding::StreamingDecoder<&'a [u8], ruzstd::decoding::FrameDecoder>>,
+    started: bool,
+}
+
+impl<'a> ZstdFrames<'a> {
+    pub(super) fn new(input: &'a [u8]) -> Self {
+        ZstdFrames {
+            rest: input,
+            frame: None,
+            started: false,
+        }
+    }
+}
+
+impl Read for ZstdFrames<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if let Some(frame) = &mut self.frame {
+                let n = frame.read(buf)?;
+                if n > 0 {
+                    return Ok(n);
+                }
+                let done = self.frame.take().expect("a frame is open");
+                self.rest = done.into_inner();
+            }
+            if self.rest.is_empty() {
+                if !self.started {
+                    return Err(std::io::Error::other("zstd: no frame"));
+                }
+                return Ok(0);
+            }
+            self.started = true;
+            let Some(m) = self
+                .rest
+                .get(..4)
+                .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+            else {
+                return Err(std::io::Error::other("zstd: truncated frame header"));
+            };
+            if m & 0xffff_fff0 == 0x184d_2a50 {
+                // A skippable frame: its length, then that many bytes of user data.
+                let len = self
+                    .rest
+                    .get(4..8)
+                    .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
+                    .ok_or_else(|| std::io::Error::other("zstd: truncated skippable frame"))?;
+                self.rest = self
+                    .rest
+                    .get(8 + len..)
+                    .ok_or_else(|| std::io::Error::other("zstd: truncated skippable frame"))?;
+                continue;
+            }
+            if m != 0xfd2f_b528 {
+                return Err(std::io::Error::other(
+                    "zstd: data after the last frame is not a frame",
+                ));
+            }
+            let frame = ruzstd::decoding::StreamingDecoder::new_with_max_window_size(
+                self.rest,
+                MAX_DECODER_MEMORY,
+            )
+            .map_err(|e| std::io::Error::other(format!("zstd: {e}")))?;
+            self.frame = Some(frame);
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! Archives and compressed streams end to end: a notice inside any supported format (nested,
+//! renamed, behind an executable prefix) fails the build; a corrupt or over-limit one is listed
+//! as not scanned; archives holding only mentions or other parties' notices stay clean.
+
+use std::io::{Cursor, Write};
+
+use crate::*;
+
+const NOTICE: &[u8] = b"/*\n * Copyright (c) 2024 AO Kaspersky Lab. All rights reserved.\n */\n";
+/// Mentions and another party's notice: must stay clean.
+const CONTROL: &[u8] = b"// Copyright (c) 2023 Example Widgets Ltd.\n\
+// Supported engines: Kaspersky, ESET, Sophos, Bitdefender, Avast\n\
+static ENGINES: &[&str] = &[\"kaspersky\", \"eset\", \"sophos\"];\n";
+
+/// A one-package workspace in a temporary directory.
+struct Ws {
+    dir: tempfile::TempDir,
+}
+
+impl Ws {
+    fn new() -> Ws {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"archived\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .unwrap();
+        Ws { dir }
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+        self
+    }
+
+    fn json(&self, extra: &[&str]) -> (i32, serde_json::Value) {
+        let m = self.dir.path().join("Cargo.toml");
+        let mut args = vec![
+            "--manifest-path",
+            m.to_str().unwrap(),
+            "--no-cache",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let r = run(&args);
+        assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        (r.code, serde_json::from_str(&r.stdout).unwrap())
+    }
+}
+
+/// (entity, field, file) of every failing finding.
+fn fails(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["verdict"] == "fail")
+        .map(|f| {
+            (
+                f["entity"]["id"].as_str().unwrap().to_string(),
+                f["evidence"]["field"].as_str().unwrap().to_string(),
+                f["evidence"]["location"]["file"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn not_scanned(doc: &serde_json::Value) -> Vec<String> {
+    doc["not_scanned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["reason"].as_str().unwrap().to_string())
+        .collect()
+}
+
+// --- writers --------------------------------------------------------------------------------
+
+fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn tar(entries: &[(&str, &[u8])], t: tar::EntryType) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in entries {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(t);
+        h.set_path(name).unwrap();
+        h.set_cksum();
+        b.append(&h, *data).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn xz(data: &[u8]) -> Vec<u8> {
+    let mut w =
+        lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(1)).unwrap();
+    w.write_all(data).unwrap();
+    w.finish().unwrap()
+}
+
+fn lzma(data: &[u8]) -> Vec<u8> {
+    let opts = lzma_rust2::LzmaOptions::with_preset(1);
+    let mut w =
+        lzma_rust2::LzmaWriter::new_use_header(Vec::new(), &opts, Some(data.len() as u64)).unwrap();
+    w.write_all(data).unwrap();
+    w.finish().unwrap()
+}
+
+fn bzip2(data: &[u8]) -> Vec<u8> {
+    let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn zstd(data: &[u8]) -> Vec<u8> {
+    ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
+}
+
+fn sevenz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = sevenz_rust2::ArchiveWriter::new(Cursor::new(Vec::new())).unwrap();
+    for (name, data) in entries {
+        w.push_archive_entry(sevenz_rust2::ArchiveEntry::new_file(name), Some(*data))
+            .unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn cab(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = cab::CabinetBuilder::new();
+    let folder = b.add_folder(cab::CompressionType::MsZip);
+    for (name, _) in entries {
+        folder.add_file(*name);
+    }
+    let mut w = b.build(Cursor::new(Vec::new())).unwrap();
+    let mut i = 0;
+    while let Some(mut f) = w.next_file().unwrap() {
+        f.write_all(entries[i].1).unwrap();
+        i += 1;
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// An executable stub (an ELF header and some code-like bytes) with a zip appended.
+fn self_extracting(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut stub = b"\x7fELF\x02\x01\x01\0".to_vec();
+    stub.extend([0u8; 56]);
+    stub.extend(b"self-extractor stub: unpacks the payload below".repeat(20));
+    stub.extend(zip(entries));
+    stub
+}
+
+/// One file of each format holding `body` (as `sdk/notice.h` where members are named), under a
+/// name that says nothing of its format.
+fn every_format(body: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    let one: &[(&str, &[u8])] = &[("sdk/notice.h", body)];
+    vec![
+        ("zip", zip(one)),
+        ("zip-sfx", self_extracting(one)),
+        ("tar", tar(one, tar::EntryType::Regular)),
+        ("tar-contiguous", tar(one, tar::EntryType::Continuous)),
+        ("tar.xz", xz(&tar(one, tar::EntryType::Regular))),
+        ("tar.bz2", bzip2(&tar(one, tar::EntryType::Regular))),
+        ("tar.zst", zstd(&tar(one, tar::EntryType::Regular))),
+        ("7z", sevenz(one)),
+        ("cab", cab(one)),
+        ("gzip-multi", [gzip(b"/* header */\n"), gzip(body)].concat()),
+        ("zlib", zlib(body)),
+        ("xz", xz(body)),
+        ("lzma", lzma(body)),
+        ("bzip2", bzip2(body)),
+        ("zstd", zstd(body)),
+    ]
+}
+
+// --- a notice in any format fails the build ---------------------------------------------------
+
+#[test]
+fn a_notice_inside_every_format_fails_the_build() {
+    for (label, bytes) in every_format(NOTICE) {
+        let ws = Ws::new();
+        ws.write(&format!("assets/{label}.dat"), &bytes);
+        let (code, doc) = ws.json(&[]);
+        assert_eq!(code, 1, "{label}: {:?}", not_scanned(&doc));
+        let got = fails(&doc);
+        assert!(
+            got.iter().any(|(e, _, file)| e == "ao-kaspersky-lab"
+                && file.starts_with(&format!("assets/{label}.dat!"))),
+            "{label}: {got:?}"
+        );
+        assert!(
+            not_scanned(&doc).is_empty(),
+            "{label}: {:?}",
+            not_scanned(&doc)
+        );
+    }
+}
+
+#[test]
+fn nested_tar_xz_inside_a_zip_inside_a_multi_member_gzip() {
+    let txz = xz(&tar(
+        &[("engine/notice.h", NOTICE)],
+        tar::EntryType::Regular,
+    ));
+    let z = zip(&[("bundle/engine.tar.xz", &txz)]);
+    let gz = [gzip(b""), gzip(&z)].concat();
+    let ws = Ws::new();
+    ws.write("third_party/bundle.zip.gz", &gz);
+    let (code, doc) = ws.json(&[]);
+    assert_eq!(code, 1, "{:?}", not_scanned(&doc));
+    assert_eq!(
+        fails(&doc),
+        [(
+            "ao-kaspersky-lab".to_string(),
+            "notice".to_string(),
+            "third_party/bundle.zip!bundle/engine.tar.xz!engine/notice.h".to_string()
+        )]
+    );
+}
+
+// --- what cannot be opened is listed, never passed -------------------------------------------
+
+#[test]
+fn a_corrupt_file_of_every_format_is_not_scanned() {
+    let empty = fixture("lists/empty.toml");
+    let empty = empty.to_str().unwrap();
+    for (label, bytes) in every_format(NOTICE) {
+        // The second half destroyed: headers survive (the format is still recognised), the
+        // payload does not.
+        let mut bad = bytes.clone();
+        let half = bad.len() / 2;
+        bad.truncate(half + 4);
+        if label == "zip-sfx" {
+            // The end record must survive to find the archive: damage the member's data instead
+            // (after its 30-byte header and 12-byte name).
+            bad = bytes.clone();
+            let at = bad.windows(4).position(|w| w == b"PK\x03\x04").unwrap();
+            bad[at + 42..at + 52].fill(0);
+        }
+        let ws = Ws::new();
+        ws.write(&format!("assets/{label}.dat"), &bad);
+        let (code, doc) = ws.json(&["--entities", empty]);
+        let reasons = not_scanned(&doc);
+        assert_eq!(code, 0, "{label}: no entity list, no finding");
+        assert_eq!(reasons.len(), 1, "{label}: {reasons:?}");
+        assert!(
+            reasons[0].contains(&format!("assets/{label}.dat")),
+            "{label}: the reason names the file: {reasons:?}"
+        );
+        let (code, _) = ws.json(&["--entities", empty, "--fail-on-unscanned"]);
+        assert_eq!(code, 1, "{label}: --fail-on-unscanned fails the build");
+    }
+}
+
+#[test]
+fn decompression_bombs_are_listed_as_over_the_limit() {
+    let zeros = vec![0u8; 70 * 1024 * 1024];
+    let ws = Ws::new();
+    ws.write("assets/zeros.xz", &xz(&zeros));
+    ws.write("assets/zeros.zst", &zstd(&zeros[..65 * 1024 * 1024]));
+    let (code, doc) = ws.json(&[]);
+    assert_eq!(code, 0);
+    let reasons = not_scanned(&doc);
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(
+        reasons[0].contains("larger than 67108864 bytes unpacked")
+            && reasons[0].contains("and 1 more files"),
+        "{reasons:?}"
+    );
+}
+
+// --- controls --------------------------------------------------------------------------------
+
+#[test]
+fn archives_holding_only_mentions_and_other_notices_stay_clean() {
+    let ws = Ws::new();
+    for (label, bytes) in every_format(CONTROL) {
+        ws.write(&format!("assets/{label}.dat"), &bytes);
+    }
+    // Ordinary text that begins like a stream's header is scanned as text, not listed.
+    ws.write("docs/formula.txt", b"x^2 + y^2: not a zlib stream\n");
+    let (code, doc) = ws.json(&["--fail-on-unscanned"]);
+    assert_eq!(code, 0, "{:?} {:?}", fails(&doc), not_scanned(&doc));
+    assert!(fails(&doc).is_empty());
+    assert!(not_scanned(&doc).is_empty(), "{:?}", not_scanned(&doc));
+    // …but the archives are inventoried, as what they are.
+    let kinds: Vec<&str> = doc["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap())
+        .collect();
+    for k in [
+        "7z", "cab", "xz", "zstd", "bzip2", "lzma", "zlib", "gzip", "tar", "zip",
+    ] {
+        assert!(kinds.contains(&k), "{k}: {kinds:?}");
+    }
+}
