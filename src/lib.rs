@@ -259,9 +259,11 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
             Some(Early { cache, head }) if guessed && cache.is_at(real_cache.as_deref()) => {
                 (cache, head)
             }
-            Some(Early { head, .. }) => (open_cache(real_cache, &salt, &lockfile), head),
+            Some(Early { head, .. }) => {
+                (open_cache(real_cache, &salt, &lockfile, target_dir), head)
+            }
             None => (
-                open_cache(real_cache, &salt, &lockfile),
+                open_cache(real_cache, &salt, &lockfile, target_dir),
                 HeadStart::default(),
             ),
         }
@@ -549,7 +551,9 @@ fn head_start(
         .target_dir
         .as_deref()
         .and_then(|t| scan_cache_path(t, plan));
-    let cache = Cache::open(path, salt).with_checksums(evidence::early::checksums(&entries));
+    let cache = Cache::open(path, salt)
+        .with_checksums(evidence::early::checksums(&entries))
+        .with_prune(guess.target_dir.iter().cloned().collect());
     let locked = graph::cargo_home()
         .and_then(|home| evidence::early::locked_registry_packages(&entries, &home));
     let head = match locked {
@@ -559,15 +563,23 @@ fn head_start(
     Early { cache, head }
 }
 
-/// The scan cache at `path`, keyed with the checksums of `lockfile`.
-fn open_cache(path: Option<Utf8PathBuf>, salt: &str, lockfile: &Utf8Path) -> Cache {
+/// The scan cache at `path`, keyed with the checksums of `lockfile`; no digest enters
+/// `target_dir` (the scan prunes it).
+fn open_cache(
+    path: Option<Utf8PathBuf>,
+    salt: &str,
+    lockfile: &Utf8Path,
+    target_dir: &Utf8Path,
+) -> Cache {
     let checksums = match path {
         Some(_) => evidence::early::read_lockfile(lockfile)
             .map(|entries| evidence::early::checksums(&entries))
             .unwrap_or_default(),
         None => Default::default(),
     };
-    Cache::open(path, salt).with_checksums(checksums)
+    Cache::open(path, salt)
+        .with_checksums(checksums)
+        .with_prune(vec![target_dir.to_path_buf()])
 }
 
 /// A screened package's manifest evidence, matched and looked up in the scan cache (beside
