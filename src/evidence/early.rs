@@ -203,12 +203,13 @@ fn unpacked_inside(
     unpacked: &str,
 ) -> Option<Utf8PathBuf> {
     let dir = registry.join(unpacked);
-    let real_dir = std::fs::symlink_metadata(&dir).ok()?.file_type().is_dir();
+    // Cheapest first: most lockfile entries are unpacked under one registry only.
+    if !std::fs::symlink_metadata(&dir).ok()?.file_type().is_dir() {
+        return None;
+    }
     let manifest = std::fs::symlink_metadata(dir.join("Cargo.toml")).ok()?;
-    let inside = dir
-        .canonicalize_utf8()
-        .is_ok_and(|d| d.parent() == Some(canonical) && d.starts_with(canonical));
-    (real_dir && manifest.file_type().is_file() && inside).then_some(dir)
+    let real = dir.canonicalize_utf8().ok()?;
+    (manifest.file_type().is_file() && real.parent() == Some(canonical)).then_some(dir)
 }
 
 /// Scans the file pass of every package in `locked` that `cache` does not already hold (whole
