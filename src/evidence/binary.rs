@@ -306,7 +306,7 @@ fn pe(
 
 /// Runs `f`, turning a panic inside it (a parsing crate's bug met with hostile input) into
 /// `None`. The panic is not printed; panics anywhere else are, as before.
-fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
     use std::cell::Cell;
     thread_local! {
         static QUIET: Cell<bool> = const { Cell::new(false) };

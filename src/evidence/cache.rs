@@ -1,19 +1,34 @@
 //! Evidence stage, scan cache: what the deep scan found per package, kept between runs so a
-//! second run re-reads nothing that did not change.
+//! second run re-reads nothing that did not change. Input: a package's source, name, version and
+//! directory; output: its cached [`PackageScan`], or a key to store a new one under.
 //!
 //! Registry packages are keyed by source, name, version and the checksum `Cargo.lock` records
 //! for their `.crate` (crates.io versions are immutable; some private registries let a version
 //! be published again), git packages by the commit they are pinned to (the `#sha` of their
-//! source URL), and vendored packages by cargo's checksum of their contents. Path and workspace
-//! packages change under the developer's hands, so they are keyed by a fingerprint of every
-//! file's path, size and modification time: a `stat`, not a read. Every key also includes the
-//! tool version and a digest of the prefilter and limits, so a new entity list or tool version
-//! rescans.
+//! source URL). Everything else can be edited in place, so it is keyed by its *content*: a
+//! digest of every file's relative path and SHA-256 (a symbolic link's target, a special file's
+//! type). Vendored packages are keyed that way whatever their `.cargo-checksum.json` says: cargo
+//! verifies only the files the map lists, and emptying the map is the usual way to patch a
+//! vendored crate, so the map is never trusted. Hashing every file on every run would cost as
+//! much as scanning, so each tree's content digest is remembered beside a *stat digest* of the
+//! tree (every file's path, type, device, inode, size, modification time and status-change time):
+//! while that digest is unchanged the content digest is reused without reading a byte. The
+//! status-change time (ctime) cannot be set back by `touch`, `tar --mtime` or any other
+//! unprivileged call, so a file replaced by one of the same size and mtime changes the stat
+//! digest, and the tree is hashed again. A fresh checkout (new inodes) is hashed once and then
+//! hits the cache. Every key also includes the tool version and a digest of the prefilter and
+//! limits, so a new entity list or tool version rescans.
 //!
-//! The cache is one JSON file under cargo's target directory, replaced atomically. It is an
-//! optimisation: an unreadable or corrupt cache is ignored and rebuilt.
+//! The directories the deep scan never enters (the target directory, [`Cache::with_prune`]) and
+//! the cache file itself never enter a digest; otherwise the root package would never hit.
+//!
+//! The cache is one JSON file under cargo's target directory, replaced atomically. Each entry
+//! records when it was last used; when the file would grow past its size bound
+//! ([`DEFAULT_MAX_BYTES`]) the least recently used entries are dropped. It is an optimisation:
+//! a missing, unreadable, oversized or corrupt cache is ignored and rebuilt, never an error.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
 use std::sync::Mutex;
 
 use camino::{Utf8Path, Utf8PathBuf};
@@ -24,14 +39,44 @@ use super::deep::PackageScan;
 use crate::graph::SourceKind;
 
 /// Bumped whenever [`PackageScan`] or the key scheme changes.
-const FORMAT: u32 = 2;
-/// Entries kept at most; the oldest-keyed beyond this are dropped.
-const MAX_ENTRIES: usize = 50_000;
+const FORMAT: u32 = 3;
+/// The default bound on the cache file: reading stops there, writing drops the least recently
+/// used entries until the file fits.
+pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// An entry used again is re-dated (and the file rewritten) only when its date is older than
+/// this, so a warm run that found everything in the cache writes nothing.
+const REDATE_SECS: u64 = 3600;
+/// Files larger than this enter a content digest by their stat (inode, size, times) instead of
+/// their bytes: the scanner lists them as too large to read without reading them, and hashing a
+/// sparse multi-gigabyte file would cost more than the scan it saves.
+const HASH_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// A tree with an entry changed this recently (by the status-change time) is not remembered as
+/// hashed: timestamps advance by clock ticks, so an edit in the same tick as the stat that
+/// preceded it would go unseen (git's "racily clean" files).
+const RACY_SECS: u64 = 2;
+
+#[derive(Serialize, Deserialize, Clone)]
+struct Entry {
+    /// When the entry was last stored or used (seconds since the Unix epoch).
+    used: u64,
+    scan: PackageScan,
+}
+
+/// The content digest of a tree, valid while its stat digest is unchanged.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+struct Witness {
+    stat: String,
+    content: String,
+    used: u64,
+}
 
 #[derive(Serialize, Deserialize, Default)]
 struct File {
     format: u32,
-    entries: BTreeMap<String, PackageScan>,
+    entries: BTreeMap<String, Entry>,
+    /// By directory.
+    #[serde(default)]
+    witnesses: BTreeMap<String, Witness>,
 }
 
 pub struct Cache {
@@ -39,26 +84,45 @@ pub struct Cache {
     salt: String,
     /// The lockfile's checksums of registry packages, by [`Cache::checksum_key`].
     checksums: HashMap<String, String>,
-    old: BTreeMap<String, PackageScan>,
+    /// Directories no digest enters (those the deep scan prunes).
+    prune: Vec<Utf8PathBuf>,
+    max_bytes: u64,
+    now: u64,
+    old: BTreeMap<String, Entry>,
+    old_witnesses: BTreeMap<String, Witness>,
     new: Mutex<BTreeMap<String, PackageScan>>,
+    /// Keys of old entries used by this run.
+    used: Mutex<HashSet<String>>,
+    /// Content digests computed or re-confirmed by this run, by directory.
+    new_witnesses: Mutex<BTreeMap<String, Witness>>,
 }
 
 impl Cache {
     /// A cache stored at `path` (none: caching off). `salt` distinguishes scanner settings.
     pub fn open(path: Option<Utf8PathBuf>, salt: &str) -> Cache {
-        let old = path
+        Cache::open_bounded(path, salt, DEFAULT_MAX_BYTES)
+    }
+
+    /// [`Cache::open`] with another bound on the file's size than [`DEFAULT_MAX_BYTES`].
+    pub fn open_bounded(path: Option<Utf8PathBuf>, salt: &str, max_bytes: u64) -> Cache {
+        let file = path
             .as_deref()
-            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|p| read_bounded(p, max_bytes))
             .and_then(|b| serde_json::from_slice::<File>(&b).ok())
             .filter(|f| f.format == FORMAT)
-            .map(|f| f.entries)
             .unwrap_or_default();
         Cache {
             path,
             salt: format!("{}:{FORMAT}:{salt}", env!("CARGO_PKG_VERSION")),
-            old,
-            new: Mutex::new(BTreeMap::new()),
             checksums: HashMap::new(),
+            prune: Vec::new(),
+            max_bytes,
+            now: now(),
+            old: file.entries,
+            old_witnesses: file.witnesses,
+            new: Mutex::new(BTreeMap::new()),
+            used: Mutex::new(HashSet::new()),
+            new_witnesses: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -66,6 +130,13 @@ impl Cache {
     /// a registry that lets a version be published again (some private ones do) rescans it.
     pub fn with_checksums(mut self, checksums: HashMap<String, String>) -> Cache {
         self.checksums = checksums;
+        self
+    }
+
+    /// Directories that no content digest enters: those the deep scan never enters (the
+    /// target directory). Whatever changes there changes no key.
+    pub fn with_prune(mut self, prune: Vec<Utf8PathBuf>) -> Cache {
+        self.prune = prune;
         self
     }
 
@@ -78,7 +149,8 @@ impl Cache {
         self.path.is_some()
     }
 
-    /// The key of a package's contents, or `None` when it cannot be known cheaply.
+    /// The key of a package's contents, or `None` when it cannot be known (a tree that cannot
+    /// be walked): such a package is scanned every time.
     pub fn key(
         &self,
         name: &str,
@@ -96,15 +168,9 @@ impl Cache {
             }
             SourceKind::Git { url } if url.contains('#') => format!("git:{url}"),
             SourceKind::Vendored { url } => {
-                let sum = std::fs::read(dir.join(".cargo-checksum.json")).ok()?;
-                #[derive(Deserialize)]
-                struct Checksum {
-                    package: Option<String>,
-                }
-                let c: Checksum = serde_json::from_slice(&sum).ok()?;
-                format!("vendored:{url}:{}", c.package?)
+                format!("vendored:{url}:{dir}:{}", self.content_digest(dir)?)
             }
-            _ => format!("tree:{dir}:{}", fingerprint(dir)?),
+            _ => format!("tree:{dir}:{}", self.content_digest(dir)?),
         };
         let mut h = Sha256::new();
         for part in [self.salt.as_str(), identity.as_str(), name, version] {
@@ -124,7 +190,11 @@ impl Cache {
 
     /// Whether the cache read from disk holds `key`.
     pub fn contains(&self, key: &str) -> bool {
-        self.old.contains_key(key)
+        let found = self.old.contains_key(key);
+        if found {
+            self.mark_used(key);
+        }
+        found
     }
 
     /// Whether this cache is the one stored at `path`.
@@ -133,7 +203,15 @@ impl Cache {
     }
 
     pub fn get(&self, key: &str) -> Option<PackageScan> {
-        self.old.get(key).cloned()
+        let entry = self.old.get(key)?;
+        self.mark_used(key);
+        Some(entry.scan.clone())
+    }
+
+    fn mark_used(&self, key: &str) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key.to_string());
+        }
     }
 
     pub fn put(&self, key: String, scan: &PackageScan) {
@@ -142,64 +220,340 @@ impl Cache {
         }
     }
 
-    /// Writes the cache if anything new was scanned: to a temporary file, then renamed over the
-    /// old one, so a crash never leaves half a cache.
+    /// The content digest of the tree at `dir` (see the module documentation): the remembered
+    /// one while the tree's stat digest is unchanged, else computed by reading every file.
+    fn content_digest(&self, dir: &Utf8Path) -> Option<String> {
+        let tree = walk(dir, &self.prune, self.path.as_deref())?;
+        let stat = stat_digest(&tree);
+        let known = self
+            .new_witnesses
+            .lock()
+            .ok()
+            .and_then(|w| w.get(dir.as_str()).cloned())
+            .or_else(|| self.old_witnesses.get(dir.as_str()).cloned())
+            .filter(|w| w.stat == stat);
+        let content = match known {
+            Some(w) if w.used + REDATE_SECS >= self.now => return Some(w.content),
+            Some(w) => w.content,
+            None => {
+                let content = content_digest(&tree)?;
+                if tree
+                    .iter()
+                    .any(|n| changed_secs(&n.meta) + RACY_SECS >= self.now)
+                {
+                    // Changed just now: a second change within the clock's tick could leave
+                    // every stat field as it is, so this tree is hashed again next time.
+                    return Some(content);
+                }
+                content
+            }
+        };
+        if let Ok(mut w) = self.new_witnesses.lock() {
+            w.insert(
+                dir.to_string(),
+                Witness {
+                    stat,
+                    content: content.clone(),
+                    used: self.now,
+                },
+            );
+        }
+        Some(content)
+    }
+
+    /// Writes the cache if anything new was scanned or digested, or entries used need their
+    /// date renewed: to a temporary file, then renamed over the old one, so a crash never
+    /// leaves half a cache. The least recently used entries are dropped until the file fits its
+    /// bound.
     pub fn save(self) -> std::io::Result<()> {
         let Some(path) = self.path else { return Ok(()) };
+        let now = self.now;
         let new = self.new.into_inner().unwrap_or_default();
-        if new.is_empty() {
+        let used = self.used.into_inner().unwrap_or_default();
+        let new_witnesses = self.new_witnesses.into_inner().unwrap_or_default();
+        let mut entries = self.old;
+        let mut redated = false;
+        for key in &used {
+            if let Some(e) = entries.get_mut(key)
+                && e.used + REDATE_SECS < now
+            {
+                e.used = now;
+                redated = true;
+            }
+        }
+        if new.is_empty() && new_witnesses.is_empty() && !redated {
             return Ok(());
         }
-        let mut entries = self.old;
-        entries.extend(new);
-        while entries.len() > MAX_ENTRIES {
-            entries.pop_first();
-        }
+        entries.extend(
+            new.into_iter()
+                .map(|(k, scan)| (k, Entry { used: now, scan })),
+        );
+        let mut witnesses = self.old_witnesses;
+        witnesses.extend(new_witnesses);
+        let file = fit(
+            File {
+                format: FORMAT,
+                entries,
+                witnesses,
+            },
+            self.max_bytes,
+        )?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(
-            &tmp,
-            serde_json::to_vec(&File {
-                format: FORMAT,
-                entries,
-            })?,
-        )?;
-        std::fs::rename(&tmp, &path).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
+        write_new_then_rename(&path, &file)
     }
 }
 
-/// A digest of every file's relative path, size and modification time below `dir`, pruning
-/// what the deep scan prunes (`.git`, nested packages). `None` if the tree cannot be walked.
-fn fingerprint(dir: &Utf8Path) -> Option<String> {
-    let mut h = Sha256::new();
+/// Drops the least recently used entries and witnesses of `file` until it serialises within
+/// `max_bytes`; returns the serialised file.
+fn fit(mut file: File, max_bytes: u64) -> std::io::Result<Vec<u8>> {
+    let bytes = serde_json::to_vec(&file)?;
+    if bytes.len() as u64 <= max_bytes {
+        return Ok(bytes);
+    }
+    // What each item adds to the file: its key, its value and the punctuation around them.
+    let size = |key: &str, value: Vec<u8>| (key.len() + value.len() + 4) as u64;
+    let mut items: Vec<(u64, u64, bool, String)> = Vec::new();
+    for (k, e) in &file.entries {
+        let s = size(k, serde_json::to_vec(e)?);
+        items.push((e.used, s, true, k.clone()));
+    }
+    for (k, w) in &file.witnesses {
+        let s = size(k, serde_json::to_vec(w)?);
+        items.push((w.used, s, false, k.clone()));
+    }
+    // Oldest first; among the same date, the larger first (fewer entries lost).
+    items.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.3.cmp(&b.3)));
+    let mut total = bytes.len() as u64;
+    for (_, s, is_entry, k) in items {
+        if total <= max_bytes {
+            break;
+        }
+        if is_entry {
+            file.entries.remove(&k);
+        } else {
+            file.witnesses.remove(&k);
+        }
+        total = total.saturating_sub(s);
+    }
+    let mut bytes = serde_json::to_vec(&file)?;
+    // The estimate above is exact for JSON objects but for a separator or so; make sure.
+    while bytes.len() as u64 > max_bytes {
+        let oldest = file
+            .entries
+            .iter()
+            .min_by_key(|(k, e)| (e.used, k.as_str()))
+            .map(|(k, _)| k.clone());
+        match oldest {
+            Some(k) => {
+                file.entries.remove(&k);
+            }
+            None if file.witnesses.is_empty() => break,
+            None => file.witnesses.clear(),
+        }
+        bytes = serde_json::to_vec(&file)?;
+    }
+    Ok(bytes)
+}
+
+/// Writes `bytes` to a temporary file beside `path` (created anew: never through a file or link
+/// already there), then renames it over `path`.
+fn write_new_then_rename(path: &Utf8Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_file_name(format!(
+        "{}.tmp{}",
+        path.file_name().unwrap_or("cache"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&tmp);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes));
+    written
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+}
+
+/// Reads the regular file at `path` if it holds at most `max_bytes`: never through a symbolic
+/// link, never a FIFO or device, and never more than `max_bytes` (+1) bytes whatever the file
+/// claims. `None` otherwise: for a cache, a reason to rebuild it.
+pub(crate) fn read_bounded(path: &Utf8Path, max_bytes: u64) -> Option<Vec<u8>> {
+    // The one bounded reader (regular files only, no links, never more than the bound).
+    crate::fsio::read_regular(path, crate::fsio::ReadKind::Cache, max_bytes).ok()
+}
+
+/// Whether two looks at a path saw the same file (it was not swapped in between).
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    a.len() == b.len() && a.modified().ok() == b.modified().ok()
+}
+
+/// When an entry's status last changed, in whole seconds (0 where unknown).
+fn changed_secs(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        u64::try_from(meta.ctime()).unwrap_or(0)
+    }
+    #[cfg(not(unix))]
+    {
+        u64::try_from(nanos(meta.modified()) / 1_000_000_000).unwrap_or(0)
+    }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// One entry of a tree below a package directory (not a directory itself).
+struct Node {
+    /// Relative to the package directory, as bytes (paths need not be UTF-8).
+    rel: Vec<u8>,
+    path: std::path::PathBuf,
+    meta: std::fs::Metadata,
+}
+
+/// Every entry below `dir` but directories, sorted by path, leaving out the directories in
+/// `prune` and the cache file (and its temporary files). Links are never followed. `None` if
+/// some part of the tree cannot be read: the package is then never answered from the cache.
+fn walk(dir: &Utf8Path, prune: &[Utf8PathBuf], cache: Option<&Utf8Path>) -> Option<Vec<Node>> {
+    let cache_dir = cache.and_then(Utf8Path::parent);
+    let cache_name = cache.and_then(Utf8Path::file_name);
+    let mut nodes = Vec::new();
     let mut walk = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter();
     while let Some(entry) = walk.next() {
         let entry = entry.ok()?;
+        let path = entry.path();
         if entry.file_type().is_dir() {
-            if entry.depth() > 0
-                && (entry.file_name() == ".git" || entry.path().join("Cargo.toml").is_file())
-            {
+            if entry.depth() > 0 && prune.iter().any(|p| p.as_std_path() == path) {
                 walk.skip_current_dir();
             }
             continue;
         }
-        let meta = entry.metadata().ok()?;
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        h.update(entry.path().as_os_str().as_encoded_bytes());
-        h.update(meta.len().to_le_bytes());
-        h.update(mtime.to_le_bytes());
+        if let (Some(cd), Some(cn)) = (cache_dir, cache_name)
+            && path.parent() == Some(cd.as_std_path())
+            && entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n == cn || n.starts_with(&format!("{cn}.tmp")))
+        {
+            continue;
+        }
+        let rel = path.strip_prefix(dir).ok()?.as_os_str().as_encoded_bytes();
+        nodes.push(Node {
+            rel: rel.to_vec(),
+            path: path.to_path_buf(),
+            meta: entry.metadata().ok()?,
+        });
+    }
+    Some(nodes)
+}
+
+/// A tag for an entry's type, so that a file turned into a link of the same name differs.
+fn type_tag(meta: &std::fs::Metadata) -> u8 {
+    let t = meta.file_type();
+    if t.is_file() {
+        b'f'
+    } else if t.is_symlink() {
+        b'l'
+    } else {
+        b'o'
+    }
+}
+
+fn nanos(t: std::io::Result<std::time::SystemTime>) -> i128 {
+    t.ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// Every field of an entry's status that a change to its content changes, in particular the
+/// status-change time, which no unprivileged call sets back.
+fn stat_fields(meta: &std::fs::Metadata, h: &mut Sha256) {
+    h.update(meta.len().to_le_bytes());
+    h.update(nanos(meta.modified()).to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        h.update(meta.dev().to_le_bytes());
+        h.update(meta.ino().to_le_bytes());
+        h.update(meta.mode().to_le_bytes());
+        h.update(meta.ctime().to_le_bytes());
+        h.update(meta.ctime_nsec().to_le_bytes());
+    }
+}
+
+/// The stat digest of a tree: a `stat` of every entry, no read.
+fn stat_digest(tree: &[Node]) -> String {
+    let mut h = Sha256::new();
+    for n in tree {
+        h.update((n.rel.len() as u64).to_le_bytes());
+        h.update(&n.rel);
+        h.update([type_tag(&n.meta)]);
+        stat_fields(&n.meta, &mut h);
+    }
+    hex::encode(h.finalize())
+}
+
+/// The content digest of a tree: every entry's relative path and type, and a regular file's
+/// SHA-256 (its stat when it is too large to hash), a link's target. Special files (FIFOs,
+/// devices) are never opened: their path and type is all the scan can see of them. `None` if
+/// a file cannot be read.
+fn content_digest(tree: &[Node]) -> Option<String> {
+    use rayon::prelude::*;
+    let per_node: Vec<Option<Vec<u8>>> = tree
+        .par_iter()
+        .map(|n| {
+            let mut h = Sha256::new();
+            let t = n.meta.file_type();
+            if t.is_symlink() {
+                let target = std::fs::read_link(&n.path).ok()?;
+                h.update(target.as_os_str().as_encoded_bytes());
+            } else if t.is_file() && n.meta.len() > HASH_MAX_FILE_BYTES {
+                h.update(b"stat");
+                stat_fields(&n.meta, &mut h);
+            } else if t.is_file() {
+                let meta = n.meta.clone();
+                let mut file = std::fs::File::open(&n.path).ok()?;
+                let opened = file.metadata().ok()?;
+                if !opened.is_file() || !same_file(&meta, &opened) {
+                    return None;
+                }
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let read = file.read(&mut buf).ok()?;
+                    if read == 0 {
+                        break;
+                    }
+                    h.update(&buf[..read]);
+                }
+            }
+            Some(h.finalize().to_vec())
+        })
+        .collect();
+    let mut h = Sha256::new();
+    for (n, digest) in tree.iter().zip(per_node) {
+        h.update((n.rel.len() as u64).to_le_bytes());
+        h.update(&n.rel);
+        h.update([type_tag(&n.meta)]);
+        h.update(digest?);
     }
     Some(hex::encode(h.finalize()))
 }
@@ -267,15 +621,222 @@ mod tests {
         );
     }
 
-    #[test]
-    fn tree_fingerprint_changes_with_a_file() {
+    fn tree() -> (tempfile::TempDir, Utf8PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let root = Utf8PathBuf::from_path_buf(dir.path().to_path_buf()).unwrap();
-        std::fs::write(root.join("a.txt"), "one").unwrap();
-        let a = fingerprint(&root).unwrap();
-        std::fs::write(root.join("a.txt"), "one two").unwrap();
-        let b = fingerprint(&root).unwrap();
-        assert_ne!(a, b);
+        std::fs::create_dir_all(root.join("pkg/src")).unwrap();
+        std::fs::write(root.join("pkg/src/lib.rs"), "pub fn f() {}\n").unwrap();
+        std::fs::write(root.join("pkg/NOTICE"), "written by us\n").unwrap();
+        (dir, root)
+    }
+
+    /// A cache at `root/target/entitycheck/c.json`, pruning `root/target`, that sees the files
+    /// written by the test as older than the racy window (its clock is a minute ahead).
+    fn cache_in(root: &Utf8Path) -> Cache {
+        let mut c = Cache::open(Some(root.join("target/entitycheck/c.json")), "s")
+            .with_prune(vec![root.join("target")]);
+        c.now += 60;
+        c
+    }
+
+    fn path_key(c: &Cache, dir: &Utf8Path) -> String {
+        c.key("pkg", "0.1.0", &SourceKind::Path, dir).unwrap()
+    }
+
+    #[test]
+    fn a_path_file_replaced_with_the_same_size_and_mtime_changes_the_key() {
+        let (_d, root) = tree();
+        let pkg = root.join("pkg");
+        let c = cache_in(&root);
+        let before = path_key(&c, &pkg);
+        c.put(before.clone(), &PackageScan::default());
+        c.save().unwrap();
+        let notice = pkg.join("NOTICE");
+        let mtime = std::fs::metadata(&notice).unwrap().modified().unwrap();
+        // In place, same length, modification time set back: only ctime tells (a clock tick
+        // later than the first write, as any real edit is).
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&notice, "written by KL\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&notice)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert_eq!(
+            std::fs::metadata(&notice).unwrap().modified().unwrap(),
+            mtime
+        );
+        let c = cache_in(&root);
+        let after = path_key(&c, &pkg);
+        assert_ne!(before, after);
+        assert!(c.get(&after).is_none());
+        // Back to the old bytes: the old key (content, not stat), so the old scan answers.
+        std::fs::write(&notice, "written by us\n").unwrap();
+        let c = cache_in(&root);
+        assert_eq!(path_key(&c, &pkg), before);
+        assert!(c.get(&before).is_some());
+    }
+
+    #[test]
+    fn the_content_digest_is_reused_only_while_every_stat_field_holds() {
+        let (_d, root) = tree();
+        let pkg = root.join("pkg");
+        let c = cache_in(&root);
+        let key = path_key(&c, &pkg);
+        c.save().unwrap();
+        // Forge the remembered content digest: a key computed from it proves no file was read.
+        let file = root.join("target/entitycheck/c.json");
+        let mut doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        doc["witnesses"][pkg.as_str()]["content"] = "forged".into();
+        std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+        assert_ne!(
+            path_key(&cache_in(&root), &pkg),
+            key,
+            "remembered, not re-read"
+        );
+        // Any status change (here: a chmod to the same mode still moves ctime) re-reads.
+        let lib = pkg.join("src/lib.rs");
+        let perms = std::fs::metadata(&lib).unwrap().permissions();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::set_permissions(&lib, perms).unwrap();
+        assert_eq!(path_key(&cache_in(&root), &pkg), key);
+        // Within the racy window nothing is remembered: every run hashes again.
+        let racy = Cache::open(Some(root.join("target/entitycheck/r.json")), "s");
+        assert_eq!(path_key(&racy, &pkg), key);
+        assert!(racy.new_witnesses.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_vendored_package_is_keyed_by_its_files_not_its_checksum_map() {
+        let (_d, root) = tree();
+        let pkg = root.join("pkg");
+        let vendored = SourceKind::Vendored {
+            url: "registry+https://github.com/rust-lang/crates.io-index".into(),
+        };
+        let key = |c: &Cache| c.key("pkg", "1.0.0", &vendored, &pkg).unwrap();
+        let sum = pkg.join(".cargo-checksum.json");
+        std::fs::write(&sum, r#"{"files":{},"package":"abc"}"#).unwrap();
+        let clean = key(&cache_in(&root));
+        assert_eq!(key(&cache_in(&root)), clean);
+        // Edited with the map left empty (or listing nothing): another key.
+        std::fs::write(pkg.join("NOTICE"), "written by KL\n").unwrap();
+        assert_ne!(key(&cache_in(&root)), clean);
+        std::fs::write(pkg.join("NOTICE"), "written by us\n").unwrap();
+        assert_eq!(key(&cache_in(&root)), clean);
+        // A file the map does not list: another key.
+        std::fs::write(pkg.join("src/extra.h"), "").unwrap();
+        assert_ne!(key(&cache_in(&root)), clean);
+    }
+
+    #[test]
+    fn the_target_directory_and_the_cache_never_enter_a_digest() {
+        let (_d, root) = tree();
+        // The root package's directory holds the target directory and the cache.
+        let c = cache_in(&root);
+        let key = path_key(&c, &root);
+        c.put(key.clone(), &PackageScan::default());
+        c.save().unwrap();
+        assert!(root.join("target/entitycheck/c.json").is_file());
+        std::fs::write(root.join("target/build.log"), "new").unwrap();
+        let c = cache_in(&root);
+        assert_eq!(path_key(&c, &root), key);
+        assert!(c.get(&key).is_some(), "the root package hits");
+        // Without the target directory pruned, the cache file itself is still left out.
+        let c = Cache::open(Some(root.join("c.json")), "s");
+        let k1 = path_key(&c, &root);
+        c.put(k1.clone(), &PackageScan::default());
+        c.save().unwrap();
+        let c = Cache::open(Some(root.join("c.json")), "s");
+        assert_eq!(path_key(&c, &root), k1);
+    }
+
+    fn scan_of(files: u64) -> PackageScan {
+        PackageScan {
+            files,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn eviction_drops_the_least_recently_used_until_the_file_fits() {
+        let entry = |used, files| Entry {
+            used,
+            scan: scan_of(files),
+        };
+        let file = || File {
+            format: FORMAT,
+            // By key order the newest comes first: eviction must not go by key.
+            entries: BTreeMap::from([
+                ("0new".to_string(), entry(300, 1)),
+                ("1old".to_string(), entry(100, 2)),
+                ("2mid".to_string(), entry(200, 3)),
+            ]),
+            witnesses: BTreeMap::new(),
+        };
+        let all = fit(file(), u64::MAX).unwrap();
+        let bound = all.len() as u64 - 1;
+        let kept: File = serde_json::from_slice(&fit(file(), bound).unwrap()).unwrap();
+        assert_eq!(kept.entries.keys().collect::<Vec<_>>(), ["0new", "2mid"]);
+        let tiny: File = serde_json::from_slice(&fit(file(), 60).unwrap()).unwrap();
+        assert!(serde_json::to_vec(&tiny).unwrap().len() <= 60);
+        assert!(tiny.entries.len() < 2);
+    }
+
+    #[test]
+    fn a_used_entry_is_redated_and_survives_eviction() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
+        let src = SourceKind::Registry {
+            url: "registry+https://example/index".into(),
+        };
+        let c = Cache::open(Some(path.clone()), "s");
+        let ka = c.key("a", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
+        let kb = c.key("b", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
+        c.put(ka.clone(), &scan_of(1));
+        c.put(kb.clone(), &scan_of(2));
+        c.save().unwrap();
+        // A day later `a` is used (not `b`), then a new entry must push one out.
+        let mut c = Cache::open(Some(path.clone()), "s");
+        c.now += 86_400;
+        assert!(c.get(&ka).is_some());
+        c.save().unwrap();
+        let size = std::fs::metadata(&path).unwrap().len();
+        let mut c = Cache::open_bounded(Some(path.clone()), "s", size + 10);
+        c.now += 2 * 86_400;
+        let kc = c.key("c", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
+        c.put(kc.clone(), &scan_of(3));
+        c.save().unwrap();
+        let c = Cache::open(Some(path.clone()), "s");
+        assert!(c.get(&ka).is_some() && c.get(&kc).is_some());
+        assert!(c.get(&kb).is_none(), "the least recently used went");
+        assert!(std::fs::metadata(&path).unwrap().len() <= size + 10);
+    }
+
+    #[test]
+    fn an_oversized_cache_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
+        let src = SourceKind::Registry {
+            url: "registry+https://example/index".into(),
+        };
+        let c = Cache::open(Some(path.clone()), "s");
+        let k = c.key("a", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
+        c.put(k.clone(), &scan_of(1));
+        c.save().unwrap();
+        let size = std::fs::metadata(&path).unwrap().len();
+        assert!(Cache::open_bounded(Some(path.clone()), "s", size).contains(&k));
+        assert!(!Cache::open_bounded(Some(path.clone()), "s", size - 1).contains(&k));
+        #[cfg(unix)]
+        {
+            let link = Utf8PathBuf::from_path_buf(dir.path().join("l.json")).unwrap();
+            std::os::unix::fs::symlink(&path, &link).unwrap();
+            assert!(
+                !Cache::open(Some(link), "s").contains(&k),
+                "links are not followed"
+            );
+        }
     }
 
     #[test]

@@ -95,10 +95,32 @@ pub struct LockedEntry {
     pub checksum: Option<String>,
 }
 
-/// The packages `lockfile` pins. `None` if it cannot be read or is not a lockfile.
+/// The largest lockfile the head start reads (a lockfile of thousands of packages is well
+/// under a megabyte); a larger one only means no head start.
+const MAX_LOCKFILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The packages `lockfile` pins. `None` if it cannot be read (not a regular file, a link, over
+/// 64 MiB) or is not a lockfile.
 pub fn read_lockfile(lockfile: &Utf8Path) -> Option<Vec<LockedEntry>> {
-    let text = std::fs::read_to_string(lockfile).ok()?;
-    toml::from_str::<Lockfile>(&text).ok().map(|l| l.package)
+    let bytes = super::cache::read_bounded(lockfile, MAX_LOCKFILE_BYTES)?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    toml::from_str::<Lockfile>(text).ok().map(|l| l.package)
+}
+
+/// Whether `name` is a name cargo accepts for a package: ASCII letters, digits, `-` and `_`,
+/// starting with a letter or `_`, at most 64 characters. Nothing else may become part of a path.
+pub fn valid_package_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.len() <= 64
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Whether `version` is a semantic version (as every registry version is).
+pub fn valid_version(version: &str) -> bool {
+    semver::Version::parse(version).is_ok()
 }
 
 /// The checksums the lockfile records, for [`Cache::with_checksums`].
@@ -125,25 +147,37 @@ pub fn find_lockfile(manifest_path: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
 /// The registry packages of a lockfile, each with the one directory under
 /// `cargo_home/registry/src/*/` that holds it unpacked. Packages not unpacked yet, or unpacked
 /// under more than one registry, are left out. `None` if there are no registry sources.
+///
+/// The lockfile is the project's, so hostile: an entry is used only if its name is a valid
+/// package name and its version a valid semantic version, and its directory is a real directory
+/// (not a link) directly inside the registry's source directory, checked on the canonical
+/// paths. Anything else (`name = "/elsewhere"`, `"../../x"`, a link out) is ignored.
 pub fn locked_registry_packages(
     entries: &[LockedEntry],
     cargo_home: &Utf8Path,
 ) -> Option<Vec<Locked>> {
-    let registries: Vec<Utf8PathBuf> = std::fs::read_dir(cargo_home.join("registry").join("src"))
-        .ok()?
-        .filter_map(|e| Utf8PathBuf::from_path_buf(e.ok()?.path()).ok())
-        .collect();
+    let registries: Vec<(Utf8PathBuf, Utf8PathBuf)> =
+        std::fs::read_dir(cargo_home.join("registry").join("src"))
+            .ok()?
+            .filter_map(|e| {
+                let dir = Utf8PathBuf::from_path_buf(e.ok()?.path()).ok()?;
+                let canonical = dir.canonicalize_utf8().ok()?;
+                canonical.is_dir().then_some((dir, canonical))
+            })
+            .collect();
     let mut out = Vec::new();
     for p in entries {
         let Some(source) = &p.source else { continue };
         if !(source.starts_with("registry+") || source.starts_with("sparse+")) {
             continue;
         }
+        if !valid_package_name(&p.name) || !valid_version(&p.version) {
+            continue;
+        }
         let unpacked = format!("{}-{}", p.name, p.version);
         let mut dirs = registries
             .iter()
-            .map(|r| r.join(&unpacked))
-            .filter(|d| d.join("Cargo.toml").is_file());
+            .filter_map(|(r, canonical)| unpacked_inside(r, canonical, &unpacked));
         let (Some(dir), None) = (dirs.next(), dirs.next()) else {
             continue;
         };
@@ -155,6 +189,23 @@ pub fn locked_registry_packages(
         });
     }
     Some(out)
+}
+
+/// `registry/unpacked` if it is a real directory (not a link) holding a real `Cargo.toml`, and
+/// its canonical path is directly inside `canonical` (the registry's).
+fn unpacked_inside(
+    registry: &Utf8Path,
+    canonical: &Utf8Path,
+    unpacked: &str,
+) -> Option<Utf8PathBuf> {
+    let dir = registry.join(unpacked);
+    // Cheapest first: most lockfile entries are unpacked under one registry only.
+    if !std::fs::symlink_metadata(&dir).ok()?.file_type().is_dir() {
+        return None;
+    }
+    let manifest = std::fs::symlink_metadata(dir.join("Cargo.toml")).ok()?;
+    let real = dir.canonicalize_utf8().ok()?;
+    (manifest.file_type().is_file() && real.parent() == Some(canonical)).then_some(dir)
 }
 
 /// Scans the file pass of every package in `locked` that `cache` does not already hold (whole
@@ -262,6 +313,73 @@ version = "0.1.0"
         );
         write(&ws.join("Cargo.lock"), "[[package]\n");
         assert!(read_lockfile(&lock).is_none());
+    }
+
+    #[test]
+    fn package_names_and_versions_are_validated() {
+        for ok in [
+            "a",
+            "_a",
+            "serde_json",
+            "winapi-x86_64-pc-windows-gnu",
+            &"a".repeat(64),
+        ] {
+            assert!(valid_package_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "1a",
+            "-a",
+            "/tmp/outside/dir",
+            "../../x",
+            "a/b",
+            "a.b",
+            "..",
+            "a\\b",
+            "é",
+            &"a".repeat(65),
+        ] {
+            assert!(!valid_package_name(bad), "{bad}");
+        }
+        assert!(valid_version("1.0.0") && valid_version("0.1.0-alpha.1+build.5"));
+        for bad in ["", "1", "1.0", "1.0.0/../..", "../1.0.0", "1.0.0+.."] {
+            assert!(!valid_version(bad), "{bad}");
+        }
+    }
+
+    /// A hostile lockfile cannot point the head start outside the registry: not by an
+    /// absolute or `..` name, nor by a link planted where a package would be unpacked.
+    #[test]
+    fn lockfile_entries_never_lead_outside_the_registry() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(tmp.path()).unwrap();
+        let home = root.join("cargo-home");
+        let reg = home.join("registry/src/index.crates.io-1");
+        write(&reg.join("alpha-1.0.0/Cargo.toml"), "");
+        let outside = root.join("outside");
+        write(&outside.join("dir-1.0.0/Cargo.toml"), "");
+        write(&home.join("registry/x-1.0.0/Cargo.toml"), "");
+        write(&home.join("x-1.0.0/Cargo.toml"), "");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.join("dir-1.0.0"), reg.join("linked-1.0.0")).unwrap();
+        let src = "registry+https://github.com/rust-lang/crates.io-index";
+        let entry = |name: &str, version: &str| LockedEntry {
+            name: name.into(),
+            version: version.into(),
+            source: Some(src.into()),
+            checksum: None,
+        };
+        let entries = [
+            entry(outside.join("dir").as_str(), "1.0.0"),
+            entry("../../x", "1.0.0"),
+            entry("../x", "1.0.0"),
+            entry("linked", "1.0.0"),
+            entry("alpha", "1.0.0"),
+        ];
+        let locked = locked_registry_packages(&entries, &home).unwrap();
+        let names: Vec<&str> = locked.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["alpha"]);
+        assert_eq!(locked[0].dir, reg.join("alpha-1.0.0"));
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!
 //! The file is `<target-dir>/entitycheck/graph-cache.bin`: the length of the metadata (8 bytes,
 //! little-endian), the metadata, then a JSON document; replaced atomically. Unreadable, corrupt
-//! or stale, it is ignored and rewritten.
+//! or stale, or larger than [`MAX_BYTES`] (never read past that bound), it is ignored and
+//! rewritten.
 
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::de::DeserializeOwned;
@@ -40,9 +41,18 @@ pub fn path(target_dir: &Utf8Path) -> Utf8PathBuf {
     target_dir.join("entitycheck").join("graph-cache.bin")
 }
 
-/// Reads the graph cache at `path`; `None` when there is none or it cannot be read.
+/// The most the graph cache file may hold (the metadata of a very large workspace and its
+/// resolved build fit many times over); a larger one is not read at all, and rebuilt.
+pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Reads the graph cache at `path`; `None` when there is none or it cannot be read (not a
+/// regular file, a symbolic link, over [`MAX_BYTES`], corrupt).
 pub fn read<T: DeserializeOwned>(path: &Utf8Path) -> Option<Stored<T>> {
-    let bytes = std::fs::read(path).ok()?;
+    read_bounded(path, MAX_BYTES)
+}
+
+fn read_bounded<T: DeserializeOwned>(path: &Utf8Path, max_bytes: u64) -> Option<Stored<T>> {
+    let bytes = crate::evidence::cache::read_bounded(path, max_bytes)?;
     let len = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
     let metadata = bytes.get(8..8usize.checked_add(len)?)?;
     let doc: Doc<T> = serde_json::from_slice(&bytes[8 + len..]).ok()?;
@@ -148,5 +158,27 @@ mod tests {
             assert!(read::<Vec<u32>>(&p).is_none());
         }
         assert!(read::<Vec<u32>>(Utf8Path::new("/nonexistent/g.bin")).is_none());
+    }
+
+    #[test]
+    fn oversized_linked_or_special_files_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = Utf8Path::from_path(dir.path()).unwrap();
+        let p = path(target);
+        write(&p, "{}", "k", &resolved(), &0u32).unwrap();
+        let len = std::fs::metadata(&p).unwrap().len();
+        assert!(read_bounded::<u32>(&p, len).is_some());
+        assert!(read_bounded::<u32>(&p, len - 1).is_none(), "over the bound");
+        #[cfg(unix)]
+        {
+            let link = target.join("link.bin");
+            std::os::unix::fs::symlink(&p, &link).unwrap();
+            assert!(read::<u32>(&link).is_none(), "a link is not followed");
+            assert!(read::<u32>(target).is_none(), "a directory");
+            assert!(
+                read::<u32>(Utf8Path::new("/dev/zero")).is_none(),
+                "a device"
+            );
+        }
     }
 }

@@ -98,9 +98,11 @@ pub(super) fn load(
             Some(Early { cache, head }) if guessed && cache.is_at(real_cache.as_deref()) => {
                 (cache, head)
             }
-            Some(Early { head, .. }) => (open_cache(real_cache, &salt, &lockfile), head),
+            Some(Early { head, .. }) => {
+                (open_cache(real_cache, &salt, &lockfile, target_dir), head)
+            }
             None => (
-                open_cache(real_cache, &salt, &lockfile),
+                open_cache(real_cache, &salt, &lockfile, target_dir),
                 HeadStart::default(),
             ),
         }
@@ -254,7 +256,9 @@ fn head_start(
         .target_dir
         .as_deref()
         .and_then(|t| scan_cache_path(t, req));
-    let cache = Cache::open(path, salt).with_checksums(evidence::early::checksums(&entries));
+    let cache = Cache::open(path, salt)
+        .with_prune(guess.target_dir.iter().cloned().collect())
+        .with_checksums(evidence::early::checksums(&entries));
     let locked = graph::cargo_home()
         .and_then(|home| evidence::early::locked_registry_packages(&entries, &home));
     let head = match locked {
@@ -270,14 +274,21 @@ fn head_start(
 }
 
 /// The scan cache at `path`, keyed with the checksums of `lockfile`.
-fn open_cache(path: Option<Utf8PathBuf>, salt: &str, lockfile: &Utf8Path) -> Cache {
+fn open_cache(
+    path: Option<Utf8PathBuf>,
+    salt: &str,
+    lockfile: &Utf8Path,
+    target_dir: &Utf8Path,
+) -> Cache {
     let checksums = match path {
         Some(_) => evidence::early::read_lockfile(lockfile)
             .map(|entries| evidence::early::checksums(&entries))
             .unwrap_or_default(),
         None => Default::default(),
     };
-    Cache::open(path, salt).with_checksums(checksums)
+    Cache::open(path, salt)
+        .with_prune(vec![target_dir.to_path_buf()])
+        .with_checksums(checksums)
 }
 
 /// [`prepare`]s every package of the graph, screened or not, in parallel.

@@ -5,6 +5,7 @@
 
 mod archives;
 mod beyond;
+mod caches;
 mod check;
 mod cli;
 mod deep;
