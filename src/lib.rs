@@ -316,7 +316,10 @@ fn run(plan: CheckPlan, spec: Option<&ExplainSpec>) -> Result<Outcome, InputErro
         }
     };
     let target_dir = resolved.target_dir.clone();
-    let prune = vec![target_dir.clone()];
+    // Never entered by a package's scan: the target directory and every other screened package.
+    let prune: Vec<Utf8PathBuf> = std::iter::once(target_dir.clone())
+        .chain(resolved.subjects.iter().map(|s| s.dir.clone()))
+        .collect();
     let progress = report::Progress::new(
         resolved.subjects.len() as u64,
         scanner.is_some() && plan.verbosity != Verbosity::Quiet,
@@ -683,12 +686,10 @@ fn screen_package(
             .add_build_script(&mut scan, &pkg.dir, pkg.build_script.as_deref());
         // Notice lines are collected generously (a disguised name only shows once normalised);
         // keep those that match an identifier, so the cache and `explain` stay small.
-        scan.evidence.retain(|e| {
-            let found = matcher.match_evidence(e);
-            let keep = !found.is_empty();
-            matches.extend(found);
-            keep
-        });
+        matches.extend(
+            deep.scanner
+                .keep_matches(&mut scan, |e| matcher.match_evidence(e)),
+        );
         if let Some(k) = key {
             deep.cache.put(k, &scan);
         }

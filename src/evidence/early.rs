@@ -186,8 +186,7 @@ pub fn scan(
                 return None;
             }
             let mut scan = scanner.scan_files(&l.dir, &[]);
-            scan.evidence
-                .retain(|e| !matcher.match_evidence(e).is_empty());
+            scanner.keep_matches(&mut scan, |e| matcher.match_evidence(e));
             Some((l.dir.clone(), (l, scan)))
         })
         .collect();

@@ -9,6 +9,7 @@ pub mod archive;
 pub mod binary;
 pub mod buildscript;
 pub mod cache;
+pub mod decode;
 pub mod deep;
 pub mod early;
 pub mod manifest;

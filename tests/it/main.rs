@@ -6,6 +6,7 @@
 mod check;
 mod cli;
 mod deep;
+mod disguise;
 mod formats;
 mod hostile;
 mod lists;
