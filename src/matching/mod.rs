@@ -446,13 +446,18 @@ impl Matcher {
             return;
         };
         self.domain(ev, &host, "host", role, out);
+        let before = out.len();
         self.org(ev, &host, &segs, role, out);
+        let listed_org = out.len() > before;
         let code_host = CODE_HOSTS.iter().any(|h| normalize::host_matches(&host, h));
         let mut rest = segs.as_slice();
         if code_host && let Some((first, tail)) = segs.split_first() {
             // The organisation owns the repository: attribution. The repository name is chosen
-            // by anyone (a `kaspersky-log-parser`), so it is only a mention.
-            self.names(ev, first, Ctx::Org, role, out);
+            // by anyone (a `kaspersky-log-parser`), so it is only a mention. A listed
+            // organisation is matched as such, not again as the name its words spell.
+            if !listed_org {
+                self.names(ev, first, Ctx::Org, role, out);
+            }
             rest = tail;
         }
         if !rest.is_empty() {
