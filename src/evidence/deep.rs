@@ -569,6 +569,9 @@ impl Scanner {
                 }
                 l => l,
             };
+            if !line.is_ascii() && !self.prefilter.may_hold(line) {
+                continue;
+            }
             crate::matching::normalize::skeleton(line, &mut skel, &mut at);
             let hits: Vec<(usize, usize)> = self
                 .prefilter

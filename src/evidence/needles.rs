@@ -122,6 +122,30 @@ impl Needles {
 pub struct TextPrefilter {
     fast: Option<AhoCorasick>,
     skeleton: Option<AhoCorasick>,
+    /// The ASCII letters of each folded needle, one bit per letter (see [`TextPrefilter::may_hold`]).
+    letters: Vec<u32>,
+}
+
+/// Bit of an ASCII letter (either case) in a letter mask.
+fn letter_bit(b: u8) -> u32 {
+    let l = b | 0x20;
+    if l.is_ascii_lowercase() {
+        1 << (l - b'a')
+    } else {
+        0
+    }
+}
+
+/// Whether a non-ASCII character may fold to a letter (or separate spelled-out letters): Latin,
+/// IPA, Greek, Cyrillic, Armenian, phonetic and Latin extensions, general punctuation, letter-like
+/// symbols, number forms, enclosed and full-width forms, mathematical letters, invisible
+/// characters.
+fn may_fold(c: char) -> bool {
+    matches!(c,
+        '\u{00A0}'..='\u{058F}' | '\u{1D00}'..='\u{1FFF}' | '\u{2000}'..='\u{206F}'
+        | '\u{2100}'..='\u{24FF}' | '\u{A720}'..='\u{A7FF}' | '\u{AB30}'..='\u{AB6F}'
+        | '\u{FB00}'..='\u{FB4F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'..='\u{FFEF}'
+        | '\u{1D400}'..='\u{1D7FF}' | '\u{1F100}'..='\u{1F1FF}' | '\u{E0000}'..='\u{E01EF}')
 }
 
 /// The folded form of a needle as the skeleton stage searches it: its skeleton, cut after `sk`
@@ -211,6 +235,16 @@ impl TextPrefilter {
                     .expect("needles are plain byte strings")
             })
         };
+        let letters = folded
+            .iter()
+            .map(|f| {
+                if f.is_ascii() {
+                    f.iter().fold(0, |m, &b| m | letter_bit(b))
+                } else {
+                    0
+                }
+            })
+            .collect();
         TextPrefilter {
             fast: if folded.is_empty() {
                 None
@@ -218,7 +252,28 @@ impl TextPrefilter {
                 build(&fast)
             },
             skeleton: build(&folded),
+            letters,
         }
+    }
+
+    /// Whether a line with non-ASCII characters may hold a needle once folded: it holds a
+    /// character that folds (a look-alike, an accented or full-width letter, an invisible
+    /// character…), or its ASCII letters cover some needle's. Ideographs, emoji and other
+    /// scripts alone fold to nothing a Latin needle is made of: skipping those lines keeps the
+    /// cost of folding to the lines that can hide a name.
+    pub fn may_hold(&self, line: &str) -> bool {
+        if self.letters.contains(&0) {
+            return true;
+        }
+        let mut mask = 0u32;
+        for c in line.chars() {
+            if c.is_ascii() {
+                mask |= letter_bit(c as u8);
+            } else if may_fold(c) {
+                return true;
+            }
+        }
+        self.letters.iter().any(|&l| mask & l == l)
     }
 
     pub fn is_empty(&self) -> bool {
