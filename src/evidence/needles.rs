@@ -273,7 +273,7 @@ impl TextPrefilter {
                 return true;
             }
         }
-        self.letters.iter().any(|&l| mask & l == l)
+        self.letters.iter().any(|&l| l & !mask == 0)
     }
 
     pub fn is_empty(&self) -> bool {
