@@ -3,7 +3,7 @@
 
 use cargo_entitycheck::entity::EntityList;
 use cargo_entitycheck::evidence::deep::{DeepOptions, Scanner};
-use cargo_entitycheck::evidence::needles::Needles;
+use cargo_entitycheck::evidence::needles::{Needles, TextPrefilter, map_ascii};
 use cargo_entitycheck::evidence::{Evidence, Role, Shape, binary};
 use cargo_entitycheck::matching::Matcher;
 use cargo_entitycheck::text::normalize;
@@ -75,6 +75,27 @@ fn scan_text_file(bencher: Bencher, lines: usize) {
     bencher
         .counter(divan::counter::BytesCount::new(source_text(lines).len()))
         .bench_local(|| scanner.scan_package(black_box(&root), None, &[]));
+}
+
+/// The text prefilter's fast stage alone (byte map, then the automaton) on source-like text.
+#[divan::bench(args = [20_000])]
+fn text_prefilter_fast_stage(bencher: Bencher, lines: usize) {
+    let p = TextPrefilter::new(matcher().needles());
+    let text = source_text(lines);
+    let mut mapped = Vec::new();
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench_local(|| {
+            map_ascii(black_box(text.as_bytes()), &mut mapped);
+            p.fast_hits(&mapped).count()
+        });
+}
+
+/// The skeleton fold of one non-ASCII line (every such line of a file is folded).
+#[divan::bench(args = ["// © 2019 Jörg Müller — Überprüfung der Eingabe", "АО «Лаборатория Касперского», 2024"])]
+fn skeleton_line(bencher: Bencher, line: &str) {
+    let (mut out, mut at) = (String::new(), Vec::new());
+    bencher.bench_local(|| normalize::skeleton(black_box(line), &mut out, &mut at));
 }
 
 #[divan::bench(args = [1 << 20, 16 << 20])]

@@ -1,21 +1,24 @@
 //! Evidence stage, deep scan: a package's files on disk → notices, build-script directives and
 //! vendor metadata of the binaries and archives it ships.
 //!
-//! Every file is read once. A multi-pattern prefilter (the entity list's distinctive words, plus
-//! notice keywords such as `copyright` and `©`) picks the few lines and strings worth
-//! normalising; everything else is skipped at memory speed. Binaries are recognised by their
-//! magic bytes, never their extension, and archives are walked in memory within limits.
+//! Every file is read once and decoded (UTF-8, UTF-16, legacy code pages: see `decode`). A
+//! prefilter that sees through case, separators, invisible characters and look-alikes (see
+//! [`TextPrefilter`]) picks the few lines worth normalising; everything else is skipped at memory
+//! speed. Whether a line is attribution is decided by proximity: a notice word (`Copyright`,
+//! `©`, `All rights reserved`…) attributes the name it governs, not every name on its line.
+//! Binaries are recognised by their magic bytes, never their extension, and archives are walked
+//! in memory within limits.
 
 use std::io::Read;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::archive::{self, ArchiveLimits};
 use super::binary::{self, FileKind};
-use super::needles::Needles;
+use super::decode::{self, Decoded};
+use super::needles::{Needles, TextPrefilter, map_ascii};
 use super::{Evidence, Role, Shape, buildscript, clip};
 
 /// Limits of the deep scan, documented in the README and settable from the command line.
@@ -23,7 +26,8 @@ use super::{Evidence, Role, Shape, buildscript, clip};
 pub struct DeepOptions {
     /// Files larger than this are not read; they are listed as not scanned.
     pub max_file_bytes: u64,
-    /// Most hit lines kept per file (a data table naming the entity ten thousand times says no more).
+    /// Most matching lines kept per file (a data table naming the entity ten thousand times says
+    /// no more); the lines dropped are counted in a [`SkipKind::Truncated`] entry.
     pub max_hits_per_file: usize,
     #[serde(skip)]
     pub archive: ArchiveLimits,
@@ -61,7 +65,7 @@ pub enum SkipKind {
     Limit,
     /// A symbolic link leading outside the package, broken, or looping: not followed.
     Link,
-    /// Read, but only the first matching lines were kept.
+    /// Read in full, but only the first matching lines were kept (the rest are counted).
     Truncated,
     /// Informational (an archive entry with a path-traversal name, scanned anyway).
     Note,
@@ -102,30 +106,25 @@ pub struct PackageScan {
     pub not_scanned: Option<String>,
 }
 
-/// Words that make a line a copyright or attribution notice.
-const NOTICE_WORDS: &[&str] = &[
+/// Notice words that attribute the name written after them (`Copyright (c) 2024 <holder>`).
+const NOTICE_BEFORE: &[&str] = &[
     "copyright",
     "(c)",
     "©",
-    "all rights reserved",
-    "rights reserved",
     "licensed by",
     "licensor",
     "авторск",
-    "все права защищены",
+    "правообладател",
 ];
 
-/// The notice words the prefilter searches every file for: the distinctive ones. (`licensed
-/// by`, `licensor` and `all …` begin with letters common in code — `public`, `call` — and slow
-/// the scan by half; a line holding them is still classified as a notice when a needle picks it.)
-const PREFILTER_NOTICE_WORDS: &[&str] = &[
-    "copyright",
-    "(c)",
-    "©",
-    "rights reserved",
-    "авторск",
-    "все права защищены",
-];
+/// Notice words that attribute the name written before them (`<holder>. All rights reserved.`).
+const NOTICE_AFTER: &[&str] = &["rights reserved", "права защищены"];
+
+/// Most bytes between a notice word and the name it governs.
+const NOTICE_REACH: usize = 160;
+
+/// Most candidate lines examined per file; beyond it the file is listed as not fully scanned.
+const MAX_CANDIDATE_LINES: usize = 20_000;
 
 /// File names (upper-cased, without extension) whose every line is attribution.
 const NOTICE_FILES: &[&str] = &[
@@ -147,43 +146,85 @@ const NOTICE_FILES: &[&str] = &[
 /// The compiled prefilters of a scan, built once per run from the entity list.
 pub struct Scanner {
     needles: Needles,
-    /// Needle words and notice words over UTF-8 text, ASCII case-insensitive.
-    text: AhoCorasick,
-    /// Index in `text` from which patterns are notice words.
-    first_notice: usize,
+    /// Which lines of text files are worth normalising.
+    prefilter: TextPrefilter,
     pub options: DeepOptions,
 }
 
 impl Scanner {
     pub fn new(needle_words: &[String], options: DeepOptions) -> Scanner {
-        let mut patterns: Vec<String> = Vec::new();
-        for w in needle_words {
-            patterns.extend(super::needles::spellings(w));
-        }
-        patterns.sort();
-        patterns.dedup();
-        let first_notice = patterns.len();
-        for w in PREFILTER_NOTICE_WORDS {
-            patterns.extend(super::needles::spellings(w));
-        }
-        // A case-sensitive DFA over a few spellings of each word: every byte of every file goes
-        // through it, and unlike an ASCII case-insensitive one it keeps its SIMD prefilter.
-        let text = AhoCorasickBuilder::new()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&patterns)
-            .expect("patterns are plain strings");
         Scanner {
             needles: Needles::new(needle_words),
-            text,
-            first_notice,
+            prefilter: TextPrefilter::new(needle_words),
             options,
         }
     }
 
-    /// Scans the files of one package. `prune` are directories never entered (the workspace
-    /// target directory); sub-directories holding their own `Cargo.toml` are other packages and
-    /// are skipped as `cargo package` skips them.
+    /// Keeps the evidence of `scan` that `judge` finds matches in, at most
+    /// [`DeepOptions::max_hits_per_file`] per file (in file and line order); the matching
+    /// evidence dropped is counted per file as a [`SkipKind::Truncated`] entry. Returns the
+    /// matches of the evidence kept. Both the pipeline and the head start call it on a fresh scan.
+    pub fn keep_matches<M>(
+        &self,
+        scan: &mut PackageScan,
+        mut judge: impl FnMut(&Evidence) -> Vec<M>,
+    ) -> Vec<M> {
+        let mut order: Vec<usize> = (0..scan.evidence.len()).collect();
+        order.sort_by(|&a, &b| {
+            let key = |e: &Evidence| {
+                e.location
+                    .as_ref()
+                    .map(|l| (l.file.clone(), l.line))
+                    .unwrap_or_default()
+            };
+            key(&scan.evidence[a]).cmp(&key(&scan.evidence[b]))
+        });
+        let mut keep = vec![false; scan.evidence.len()];
+        let mut per_file: std::collections::BTreeMap<String, (usize, usize)> =
+            std::collections::BTreeMap::new();
+        let mut out = Vec::new();
+        for i in order {
+            let e = &scan.evidence[i];
+            let found = judge(e);
+            if found.is_empty() {
+                continue;
+            }
+            let file = e
+                .location
+                .as_ref()
+                .map(|l| l.file.clone())
+                .unwrap_or_default();
+            let (kept, dropped) = per_file.entry(file).or_default();
+            if *kept < self.options.max_hits_per_file {
+                *kept += 1;
+                keep[i] = true;
+                out.extend(found);
+            } else {
+                *dropped += 1;
+            }
+        }
+        let mut it = keep.into_iter();
+        scan.evidence.retain(|_| it.next().unwrap_or(false));
+        for (file, (_, dropped)) in per_file {
+            if dropped > 0 {
+                scan.skipped.push(Skipped::new(
+                    file,
+                    SkipKind::Truncated,
+                    format!(
+                        "{dropped} more matching lines not kept (deep.max-hits-per-file = {})",
+                        self.options.max_hits_per_file
+                    ),
+                ));
+            }
+        }
+        scan.skipped.sort();
+        out
+    }
+
+    /// Scans the files of one package. `prune` are directories never entered: the workspace
+    /// target directory and the directory of every other screened package (each is screened on
+    /// its own). Any other sub-directory belongs to the package around it, even with a
+    /// `Cargo.toml` of its own: the crate can `include_str!` or link what is inside it.
     pub fn scan_package(
         &self,
         root: &Utf8Path,
@@ -257,6 +298,17 @@ impl Scanner {
         skipped: &mut Vec<Skipped>,
     ) -> Vec<(Utf8PathBuf, u64)> {
         let mut files = Vec::new();
+        // Only the pruned directories below this root matter (a string prefix test: the list
+        // holds every screened package).
+        let pruned: std::collections::HashSet<&str> = prune
+            .iter()
+            .map(|p| p.as_str())
+            .filter(|p| {
+                p.len() > root.as_str().len()
+                    && p.starts_with(root.as_str())
+                    && p[root.as_str().len()..].starts_with(['/', '\\'])
+            })
+            .collect();
         let mut walk = walkdir::WalkDir::new(root)
             .follow_links(false)
             .sort_by_file_name()
@@ -288,11 +340,19 @@ impl Scanner {
             };
             let ft = entry.file_type();
             if ft.is_dir() {
-                if entry.depth() > 0
-                    && (entry.file_name() == ".git"
-                        || prune.iter().any(|p| p == path)
-                        || path.join("Cargo.toml").is_file())
+                if entry.depth() > 0 && pruned.contains(path.as_str()) {
+                    walk.skip_current_dir();
+                } else if entry.depth() == 1
+                    && entry.file_name() == ".git"
+                    && is_git_metadata(root, path)
                 {
+                    // The repository a path or git package is checked out of: its history, not
+                    // the package's content. Listed, never passed over silently.
+                    skipped.push(Skipped::new(
+                        rel_path(root, path),
+                        SkipKind::Note,
+                        "git metadata of the package's checkout (HEAD, objects/, refs/): not scanned",
+                    ));
                     walk.skip_current_dir();
                 }
                 continue;
@@ -511,69 +571,276 @@ impl Scanner {
         }
     }
 
-    /// Text (or an unrecognised binary): the lines holding a needle or a notice word.
+    /// Text (or an unrecognised binary): the lines whose skeleton holds a needle, each read as
+    /// attribution when a notice word governs one of its hits, else as a mention.
     fn scan_text(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
-        let looks_binary = bytes[..bytes.len().min(8192)].contains(&0);
-        if looks_binary {
+        let text = match decode::decode(bytes) {
             // An unknown binary format: only the needles, in UTF-8 and UTF-16.
-            self.raw_strings(name, bytes, r);
+            Decoded::Binary => return self.raw_strings(name, bytes, r),
+            Decoded::Text(text, _) => text,
+        };
+        if self.prefilter.is_empty() {
             return;
         }
+        let b = text.as_bytes();
+        let mut lines = candidate_lines(&self.prefilter, b);
+        if lines.len() > MAX_CANDIDATE_LINES {
+            r.skipped.push(Skipped::new(
+                name,
+                SkipKind::Limit,
+                format!(
+                    "{} lines hold a listed word; only the first {MAX_CANDIDATE_LINES} were examined",
+                    lines.len()
+                ),
+            ));
+            lines.truncate(MAX_CANDIDATE_LINES);
+        }
         let notice_file = is_notice_file(name);
-        // Matches come in increasing order: remember the last line reported, and count newlines
-        // incrementally (never from the start of the file again).
-        let mut last_line_start = usize::MAX;
         let (mut counted_to, mut line_no) = (0usize, 1usize);
-        let mut kept = 0usize;
-        for m in self.text.find_iter(bytes) {
-            let is_needle = m.pattern().as_usize() < self.first_notice;
-            // `(c)` is everywhere in code (`f(c)`, `(C)`): it starts a notice only when a year
-            // or a capitalised name follows (`(c) 2024 …`, `(C) Example Ltd`).
-            if !is_needle
-                && bytes[m.start()..m.end()].eq_ignore_ascii_case(b"(c)")
-                && !starts_notice(&bytes[m.end()..])
-            {
+        let mut skel = String::new();
+        let mut at: Vec<u32> = Vec::new();
+        for (start, end) in lines {
+            // A percent-escaped letter (`%6Baspersky.com`) is read as the letter, as host names are.
+            let decoded;
+            let line = match &text[start..end] {
+                l if l.contains('%') => {
+                    decoded = percent_encoding::percent_decode_str(l).decode_utf8_lossy();
+                    &*decoded
+                }
+                l => l,
+            };
+            if !line.is_ascii() && !self.prefilter.may_hold(line) {
                 continue;
             }
-            let (start, end) = line_bounds(bytes, m.start(), m.end());
-            if start == last_line_start {
+            crate::text::normalize::skeleton(line, &mut skel, &mut at);
+            let hits: Vec<(usize, usize)> = self
+                .prefilter
+                .skeleton_hits(&skel)
+                .into_iter()
+                .map(|(s, e)| {
+                    let mut he = (at[e - 1] as usize + 1).min(line.len());
+                    while !line.is_char_boundary(he) {
+                        he += 1;
+                    }
+                    (at[s] as usize, he)
+                })
+                .collect();
+            if hits.is_empty() {
                 continue;
             }
-            last_line_start = start;
-            let line_bytes = window(bytes, start, end, m.start());
-            let line = String::from_utf8_lossy(line_bytes);
-            let line = line.trim();
-            if line.is_empty() {
-                continue;
-            }
-            // A notice word matched is a notice; a needle's line may hold one further along.
-            let notice = notice_file || !is_needle || contains_notice_word(line);
-            line_no += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
+            line_no += memchr::memchr_iter(b'\n', &b[counted_to..start]).count();
             counted_to = start;
             let lineno = Some(u32::try_from(line_no).unwrap_or(u32::MAX));
-            let (field, role) = if notice_file {
-                ("notice file", Role::Attribution)
-            } else if notice {
-                ("notice", Role::Attribution)
-            } else {
-                ("text", Role::Mention)
+            let prev = start
+                .checked_sub(1)
+                .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
+            let govern = |h: (usize, usize)| governing_notice(line, h.0, h.1, prev);
+            let field = |attributed: bool| match (notice_file, attributed) {
+                (true, _) => ("notice file", Role::Attribution),
+                (false, true) => ("notice", Role::Attribution),
+                (false, false) => ("text", Role::Mention),
             };
-            r.evidence
-                .push(Evidence::new(field, role, Shape::Text, clip(line)).at(name, lineno));
-            kept += 1;
-            if kept >= self.options.max_hits_per_file {
-                r.skipped.push(Skipped::new(
-                    name,
-                    SkipKind::Truncated,
-                    format!(
-                        "more than {} matching lines; only the first were kept",
-                        self.options.max_hits_per_file
-                    ),
-                ));
-                break;
+            let trimmed = line.trim();
+            if trimmed.len() <= super::MAX_TEXT {
+                let (f, role) = field(hits.iter().any(|&h| govern(h).is_some()));
+                r.evidence
+                    .push(Evidence::new(f, role, Shape::Text, trimmed).at(name, lineno));
+                continue;
+            }
+            // A long line (minified code): every hit is examined, each in its own window, which
+            // starts at the notice word that governs it when one does.
+            let mut covered = 0usize;
+            for h in hits {
+                if h.0 < covered {
+                    continue;
+                }
+                let notice = govern(h);
+                let lb = line.as_bytes();
+                let w = match notice {
+                    Some(n) if h.1 - n <= super::MAX_TEXT => window(lb, n, lb.len(), n),
+                    _ => window(lb, 0, lb.len(), h.0),
+                };
+                let w_start = w.as_ptr() as usize - lb.as_ptr() as usize;
+                covered = w_start + w.len();
+                let (f, role) = field(notice.is_some());
+                r.evidence.push(
+                    Evidence::new(f, role, Shape::Text, String::from_utf8_lossy(w).trim())
+                        .at(name, lineno),
+                );
             }
         }
     }
+}
+
+/// The lines of `b` (UTF-8 text) worth folding: where the fast stage hits, every line holding a
+/// byte above 0x7f, and every line with a percent-escaped letter or digit. Sorted, distinct.
+fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)> {
+    let mut starts: Vec<usize> = Vec::new();
+    MAPPED.with(|m| {
+        let mut mapped = m.borrow_mut();
+        map_ascii(b, &mut mapped);
+        starts.extend(p.fast_hits(&mapped));
+        // Keep the buffer's memory bounded across files.
+        if mapped.capacity() > 16 << 20 {
+            *mapped = Vec::new();
+        }
+    });
+    let mut i = 0;
+    while let Some(at) = next_non_ascii(b, i) {
+        starts.push(at);
+        i = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n + 1);
+    }
+    for at in memchr::memchr_iter(b'%', b) {
+        let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
+        if let (Some(h), Some(l)) = (hex(at + 1), hex(at + 2))
+            && ((h * 16 + l) as u8).is_ascii_alphanumeric()
+        {
+            starts.push(at);
+        }
+    }
+    starts.sort_unstable();
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    for s in starts {
+        if lines.last().is_some_and(|&(_, e)| s <= e) {
+            continue;
+        }
+        lines.push(line_bounds(b, s, s));
+    }
+    lines
+}
+
+thread_local! {
+    /// The fast stage's mapped copy of the file being scanned, reused from file to file.
+    static MAPPED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The first byte above 0x7f at or after `from`, checked 64 bytes at a time.
+fn next_non_ascii(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < b.len() {
+        let end = (i + 64).min(b.len());
+        if !b[i..end].is_ascii() {
+            return b[i..end].iter().position(|&x| x >= 0x80).map(|p| i + p);
+        }
+        i = end;
+    }
+    None
+}
+
+/// `s` with each character lower-cased where that keeps its UTF-8 length, so that byte offsets
+/// stay those of `s`.
+fn lower_same_len(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(x), None) if x.len_utf8() == c.len_utf8() => x,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
+/// Whether the text between a notice word and a name lets the notice reach the name: no code
+/// punctuation (`;`, `=`, braces, brackets, `|`, a comment's end, a string ending in a list) and
+/// no sentence ending (`Foo Corp. Bar`) between them.
+fn reaches(gap: &str) -> bool {
+    if gap.len() > NOTICE_REACH
+        || gap.contains([';', '{', '}', '[', ']', '=', '|', '`'])
+        || [
+            "*/",
+            "-->",
+            "\",",
+            "',",
+            "rights reserved",
+            "права защищены",
+        ]
+        .iter()
+        .any(|b| gap.contains(b))
+    {
+        return false;
+    }
+    // `Example Corp. Kaspersky…`: a full stop after a word of four letters or more, then a
+    // capital, ends the notice (`Inc. `, `Ltd. `, initials do not).
+    !gap.match_indices(". ").any(|(i, _)| {
+        let word = gap[..i]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let next = gap[i + 2..].trim_start().chars().next();
+        word.chars().count() >= 4 && next.is_some_and(char::is_uppercase)
+    })
+}
+
+/// The start of the notice word that governs the name at `hs..he` of `line`, if one does: a
+/// notice word before it on the line with nothing but holder text between (see [`reaches`]),
+/// a closing one (`All rights reserved`) right after it, or an unfinished notice at the end of
+/// the previous line (`* Copyright (c) 2024` wrapped before the holder) when only filler comes
+/// before the name on its own line.
+fn governing_notice(line: &str, hs: usize, he: usize, prev: Option<&str>) -> Option<usize> {
+    let floor = |s: &str, mut i: usize| {
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(line, hs.saturating_sub(NOTICE_REACH + 24));
+    let before = lower_same_len(&line[from..hs]);
+    let mut best: Option<usize> = None;
+    for w in NOTICE_BEFORE {
+        for (i, _) in before.match_indices(w) {
+            // `(c)` is everywhere in code (`f(c)`): a notice only when a space follows.
+            if *w == "(c)" && !before[i + 3..].starts_with([' ', '\t']) {
+                continue;
+            }
+            if reaches(&before[i + w.len()..]) && best.is_none_or(|b| i > b) {
+                best = Some(i);
+            }
+        }
+    }
+    if let Some(i) = best {
+        return Some(from + i);
+    }
+    let to = floor(line, (he + NOTICE_REACH).min(line.len()));
+    let after = lower_same_len(&line[he.min(to)..to]);
+    for w in NOTICE_AFTER {
+        if let Some(i) = after.find(w)
+            && reaches(&after[..i])
+        {
+            return Some(hs);
+        }
+    }
+    // Wrapped: only comment markers, spaces, years and legal forms before the name here, and an
+    // unfinished notice (no holder yet) at the end of the previous line.
+    let lead = &line[..hs];
+    let filler = lead.len() <= 64
+        && lead
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| {
+                w.chars().all(|c| c.is_ascii_digit())
+                    || crate::text::normalize::is_legal_form(&w.to_lowercase())
+                    || matches!(w.to_lowercase().as_str(), "and" | "by" | "the" | "c")
+            })
+        && reaches(lead);
+    let prev = prev?;
+    if !filler {
+        return None;
+    }
+    let lp = lower_same_len(prev);
+    let (i, w) = NOTICE_BEFORE
+        .iter()
+        .filter_map(|w| lp.rfind(w).map(|i| (i, *w)))
+        .max()?;
+    let tail = &lp[i + w.len()..];
+    let unfinished = tail
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            w.chars().all(|c| c.is_ascii_digit())
+                || matches!(w, "c" | "by" | "and" | "copyright" | "the")
+        });
+    (unfinished && reaches(tail)).then_some(0)
 }
 
 #[derive(Default)]
@@ -598,6 +865,18 @@ fn rel_path(root: &Utf8Path, path: &Utf8Path) -> String {
         .unwrap_or(path)
         .as_str()
         .replace('\\', "/")
+}
+
+/// Whether `dir` (a `.git` directly below a package root) is a real repository's metadata:
+/// `HEAD`, `objects/` and `refs/`, in a package that is not an unpacked registry or vendored
+/// one (cargo writes `.cargo-ok` and `.cargo-checksum.json` there; a `.git` shipped inside a
+/// published package is content like any other).
+fn is_git_metadata(root: &Utf8Path, dir: &Utf8Path) -> bool {
+    dir.join("HEAD").is_file()
+        && dir.join("objects").is_dir()
+        && dir.join("refs").is_dir()
+        && !root.join(".cargo-ok").exists()
+        && !root.join(".cargo-checksum.json").exists()
 }
 
 fn kind_name(k: FileKind) -> &'static str {
@@ -628,22 +907,6 @@ fn is_notice_file(name: &str) -> bool {
     NOTICE_FILES
         .iter()
         .any(|n| stem == *n || (stem.starts_with(n) && stem[n.len()..].starts_with(['-', '_'])))
-}
-
-/// Whether the bytes after a `(c)` look like the rest of a notice: spaces, then a digit, an
-/// upper-case letter or a non-ASCII letter.
-fn starts_notice(after: &[u8]) -> bool {
-    let rest = after
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t'))
-        .map(|i| &after[i..]);
-    let spaced = after.first().is_some_and(|b| matches!(b, b' ' | b'\t'));
-    matches!(rest.and_then(|r| r.first()), Some(b) if spaced && (b.is_ascii_digit() || b.is_ascii_uppercase() || *b >= 0x80))
-}
-
-fn contains_notice_word(line: &str) -> bool {
-    let lower = line.to_lowercase();
-    NOTICE_WORDS.iter().any(|w| lower.contains(w))
 }
 
 /// The line containing `start..end`.
@@ -748,12 +1011,6 @@ mod tests {
         );
         assert_eq!(got.len(), 2, "{got:?}");
         assert!(got.iter().all(|g| g.1 == Role::Attribution));
-        assert!(
-            starts_notice(b" 2024 x")
-                && starts_notice(b"  Acme")
-                && !starts_notice(b"2024")
-                && !starts_notice(b" + 1")
-        );
     }
 
     #[test]
@@ -769,11 +1026,146 @@ mod tests {
     }
 
     #[test]
-    fn hits_per_file_are_capped() {
+    fn kept_matches_are_capped_and_the_rest_counted() {
         let body = "Kaspersky\n".repeat(1000);
+        let s = scanner();
         let mut r = FileResult::default();
-        scanner().scan_bytes("table.csv", body.as_bytes(), &mut r);
-        assert_eq!(r.evidence.len(), DeepOptions::default().max_hits_per_file);
-        assert_eq!(r.skipped.len(), 1);
+        s.scan_bytes("table.csv", body.as_bytes(), &mut r);
+        assert_eq!(r.evidence.len(), 1000, "every matching line is examined");
+        let mut scan = PackageScan {
+            evidence: r.evidence,
+            ..Default::default()
+        };
+        let kept = s.keep_matches(&mut scan, |e| vec![e.location.clone()]);
+        let max = DeepOptions::default().max_hits_per_file;
+        assert_eq!((kept.len(), scan.evidence.len()), (max, max));
+        assert_eq!(scan.skipped.len(), 1);
+        assert_eq!(scan.skipped[0].kind, SkipKind::Truncated);
+        assert!(
+            scan.skipped[0]
+                .reason
+                .starts_with(&format!("{} more matching lines not kept", 1000 - max)),
+            "{:?}",
+            scan.skipped
+        );
+    }
+
+    #[test]
+    fn proximity_decides_attribution() {
+        let got = text(
+            "dist/ui.min.js",
+            "/*! ui | (c) 2024 Example Corp | MIT */var e=[\"Kaspersky\",\"ESET\"];",
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1, Role::Mention);
+        let got = text(
+            "a.c",
+            "/* Copyright 2020 Google LLC and AO Kaspersky Lab */",
+        );
+        assert_eq!(got[0].1, Role::Attribution);
+        let got = text("a.c", "AO Kaspersky Lab. All rights reserved.");
+        assert_eq!(got[0].1, Role::Attribution);
+        let got = text(
+            "a.c",
+            "/*\n * Copyright (c) 2019-2024\n *   AO Kaspersky Lab\n */",
+        );
+        assert_eq!((got[0].1, got[0].2), (Role::Attribution, Some(3)));
+        let got = text(
+            "a.c",
+            "// Copyright 2024 Google LLC\n// Kaspersky engine support\n",
+        );
+        assert_eq!(
+            got[0].1,
+            Role::Mention,
+            "a finished notice does not reach the next line"
+        );
+    }
+
+    #[test]
+    fn every_disguise_reaches_the_normaliser() {
+        for line in [
+            "KaSpErSkY",
+            "K.a.s.p.e.r.s.k.y",
+            "K a s p e r s k y",
+            "K-A-S-P-E-R-S-K-Y",
+            "K . a . s . p . e . r . s . k . y",
+            "KasperskyLab",
+            "Kas\u{200B}persky",
+            "K\u{0430}sp\u{0435}rsky",
+            "\u{FF2B}\u{FF41}\u{FF53}\u{FF50}ersky",
+            "Kåspërsky",
+            "Лаборатория Касперского",
+            "Kasperskiy",
+            "https://%6Baspersky.com/",
+        ] {
+            let got = text("x.txt", &format!("int x;\n{line}\nint y;\n"));
+            assert_eq!(got.len(), 1, "{line:?}: {got:?}");
+            assert_eq!(got[0].2, Some(2));
+        }
+        assert!(text("x.rs", "let kasper = sky;\nfn risky() {}\n").is_empty());
+    }
+
+    mod planted {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A disguise of `name` (ASCII letters): case, invisible characters, look-alikes and
+        /// separators, chosen per letter.
+        fn disguise(name: &str, picks: &[(u8, u8)], spelled: Option<&str>) -> String {
+            let mut out = String::new();
+            for (i, c) in name.chars().enumerate() {
+                let (case, glyph) = picks[i % picks.len()];
+                let c = match (glyph % 4, c) {
+                    (1, 'a') => 'а',
+                    (1, 'e') => 'е',
+                    (1, 'p') => 'р',
+                    (1, 'k') => 'к',
+                    (1, 'y') => 'у',
+                    _ if case % 2 == 1 => c.to_ascii_uppercase(),
+                    _ => c,
+                };
+                out.push(c);
+                if let Some(sep) = spelled {
+                    if i + 1 < name.len() {
+                        out.push_str(sep);
+                    }
+                } else if glyph % 5 == 2 && i + 1 < name.len() {
+                    out.push('\u{200B}');
+                }
+            }
+            out
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            #[test]
+            fn a_planted_name_is_found_whatever_its_disguise(
+                picks in proptest::collection::vec((0u8..4, 0u8..10), 9),
+                spelled in proptest::option::of(prop_oneof![Just("."), Just(" "), Just("-"), Just(" . "), Just("_")]),
+                noise in proptest::collection::vec("[a-zA-Z0-9 (){};=,.]{0,80}", 0..40),
+                at in 0usize..40,
+                encoding in 0u8..4,
+            ) {
+                let name = disguise("kaspersky", &picks, spelled);
+                let mut lines: Vec<String> = noise;
+                let at = at.min(lines.len());
+                lines.insert(at, format!("Copyright (c) 2024 AO {name} Lab"));
+                let body = lines.join("\n") + "\n";
+                let bytes: Vec<u8> = match encoding {
+                    1 => body.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+                    2 => body.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+                    3 => [0xEF, 0xBB, 0xBF].into_iter().chain(body.bytes()).collect(),
+                    _ => body.into_bytes(),
+                };
+                let mut r = FileResult::default();
+                scanner().scan_bytes("NOTES.txt", &bytes, &mut r);
+                let line = u32::try_from(at + 1).unwrap();
+                prop_assert!(
+                    r.evidence.iter().any(|e| e.role == Role::Attribution
+                        && e.location.as_ref().and_then(|l| l.line) == Some(line)),
+                    "{name:?} at line {line}: {:?}", r.evidence
+                );
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@ pub mod binary;
 pub mod build_outputs;
 pub mod buildscript;
 pub mod cache;
+pub mod decode;
 pub mod deep;
 pub mod early;
 pub mod manifest;

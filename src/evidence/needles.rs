@@ -108,6 +108,224 @@ impl Needles {
     }
 }
 
+/// The text prefilter of the deep scan: which lines of a text file are worth normalising.
+///
+/// Two stages, so that no spelling on disk decides what is seen. The *fast* stage runs over a
+/// copy of the text in which ASCII letters are lower-cased and every other ASCII character is a
+/// space (a vectorised byte map; bytes above 0x7f are kept): it finds the needle words in any
+/// case, and the first three letters of each spelled out with one to three separator characters
+/// between them (`K.a.s`, `k - a - s`). Lines holding a byte above 0x7f (look-alike letters,
+/// invisible characters, Cyrillic, full-width forms…) and lines with a percent-escaped letter are
+/// candidates without it. The *skeleton* stage folds each candidate line with
+/// [`crate::text::normalize::skeleton`] and searches the folded needles: a line is kept when
+/// its skeleton holds one, wherever it is. The normaliser then decides.
+pub struct TextPrefilter {
+    fast: Option<AhoCorasick>,
+    skeleton: Option<AhoCorasick>,
+    /// The ASCII letters of each folded needle, one bit per letter (see [`TextPrefilter::may_hold`]).
+    letters: Vec<u32>,
+}
+
+/// Bit of an ASCII letter (either case) in a letter mask.
+fn letter_bit(b: u8) -> u32 {
+    let l = b | 0x20;
+    if l.is_ascii_lowercase() {
+        1 << (l - b'a')
+    } else {
+        0
+    }
+}
+
+/// Whether a non-ASCII character may fold to a letter (or separate spelled-out letters): Latin,
+/// IPA, Greek, Cyrillic, Armenian, phonetic and Latin extensions, general punctuation, letter-like
+/// symbols, number forms, enclosed and full-width forms, mathematical letters, invisible
+/// characters.
+fn may_fold(c: char) -> bool {
+    matches!(c,
+        '\u{00A0}'..='\u{058F}' | '\u{1D00}'..='\u{1FFF}' | '\u{2000}'..='\u{206F}'
+        | '\u{2100}'..='\u{24FF}' | '\u{A720}'..='\u{A7FF}' | '\u{AB30}'..='\u{AB6F}'
+        | '\u{FB00}'..='\u{FB4F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'..='\u{FFEF}'
+        | '\u{1D400}'..='\u{1D7FF}' | '\u{1F100}'..='\u{1F1FF}' | '\u{E0000}'..='\u{E01EF}')
+}
+
+/// The folded form of a needle as the skeleton stage searches it: its skeleton, cut after `sk`
+/// or `ck` where a `y` follows (`kaspersky` → `kaspersk`), since the normaliser folds the
+/// `-skiy`/`-skij`/`-skii` spellings to `-sky` and a skeleton keeps them as written.
+pub fn folded_needle(word: &str) -> String {
+    let mut out = String::new();
+    let mut at = Vec::new();
+    crate::text::normalize::skeleton(word, &mut out, &mut at);
+    for ending in ["sky", "cky"] {
+        if let Some(i) = out.find(ending)
+            && i + 2 >= 5
+        {
+            out.truncate(i + 2);
+        }
+    }
+    out
+}
+
+/// Maps `bytes` for the fast stage: ASCII letters and digits lower-cased, other ASCII bytes a
+/// space, bytes above 0x7f unchanged. Written so that the compiler vectorises it.
+pub fn map_ascii(bytes: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(bytes.iter().map(|&b| {
+        let upper = b.wrapping_sub(b'A') < 26;
+        let l = b | (u8::from(upper) << 5);
+        let alnum = l.wrapping_sub(b'a') < 26 || b.wrapping_sub(b'0') < 10;
+        if alnum || b >= 0x80 { l } else { b' ' }
+    }));
+}
+
+impl TextPrefilter {
+    pub fn new<I: IntoIterator<Item = S>, S: AsRef<str>>(words: I) -> TextPrefilter {
+        let mut folded: Vec<String> = Vec::new();
+        let mut fast: Vec<Vec<u8>> = Vec::new();
+        for w in words {
+            let w = w.as_ref().trim();
+            if w.is_empty() {
+                continue;
+            }
+            let f = folded_needle(w);
+            if f.chars().count() < 4 {
+                continue;
+            }
+            // The word as the fast stage sees it written plainly, and in its folded form
+            // (`Laboratoriya` for a Cyrillic needle, written in Latin letters).
+            let mut mapped = Vec::new();
+            map_ascii(w.as_bytes(), &mut mapped);
+            let mapped: Vec<u8> = String::from_utf8_lossy(&mapped)
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into_bytes();
+            if mapped.is_ascii() && !mapped.is_empty() {
+                fast.push(cut_at_sky(mapped));
+            }
+            if f.is_ascii() {
+                fast.push(f.clone().into_bytes());
+                // Spelled out: the first three letters, one to three separators apart.
+                let first: Vec<u8> = f.bytes().take(3).collect();
+                if first.len() == 3 && first.iter().all(u8::is_ascii_alphabetic) {
+                    for g1 in 1..=3 {
+                        for g2 in 1..=3 {
+                            let mut p = vec![first[0]];
+                            p.extend(std::iter::repeat_n(b' ', g1));
+                            p.push(first[1]);
+                            p.extend(std::iter::repeat_n(b' ', g2));
+                            p.push(first[2]);
+                            fast.push(p);
+                        }
+                    }
+                }
+            }
+            folded.push(f);
+        }
+        // An IDNA label (`xn--…`) decodes to anything: fold its line.
+        fast.push(b"xn  ".to_vec());
+        let fast = minimal(fast);
+        let folded = minimal(folded.into_iter().map(String::into_bytes).collect());
+        let build = |patterns: &[Vec<u8>]| {
+            (!patterns.is_empty()).then(|| {
+                AhoCorasickBuilder::new()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(patterns)
+                    .expect("needles are plain byte strings")
+            })
+        };
+        let letters = folded
+            .iter()
+            .map(|f| {
+                if f.is_ascii() {
+                    f.iter().fold(0, |m, &b| m | letter_bit(b))
+                } else {
+                    0
+                }
+            })
+            .collect();
+        TextPrefilter {
+            fast: if folded.is_empty() {
+                None
+            } else {
+                build(&fast)
+            },
+            skeleton: build(&folded),
+            letters,
+        }
+    }
+
+    /// Whether a line with non-ASCII characters may hold a needle once folded: it holds a
+    /// character that folds (a look-alike, an accented or full-width letter, an invisible
+    /// character…), or its ASCII letters cover some needle's. Ideographs, emoji and other
+    /// scripts alone fold to nothing a Latin needle is made of: skipping those lines keeps the
+    /// cost of folding to the lines that can hide a name.
+    pub fn may_hold(&self, line: &str) -> bool {
+        if self.letters.contains(&0) {
+            return true;
+        }
+        let mut mask = 0u32;
+        for c in line.chars() {
+            if c.is_ascii() {
+                mask |= letter_bit(c as u8);
+            } else if may_fold(c) {
+                return true;
+            }
+        }
+        self.letters.iter().any(|&l| l & !mask == 0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.skeleton.is_none()
+    }
+
+    /// Start offsets of fast-stage hits in `mapped` (see [`map_ascii`]).
+    pub fn fast_hits<'a>(&'a self, mapped: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        self.fast
+            .iter()
+            .flat_map(move |a| a.find_iter(mapped).map(|m| m.start()))
+    }
+
+    /// Every folded needle in a skeleton, as byte ranges of the skeleton.
+    pub fn skeleton_hits(&self, skeleton: &str) -> Vec<(usize, usize)> {
+        self.skeleton
+            .iter()
+            .flat_map(|a| a.find_iter(skeleton).map(|m| (m.start(), m.end())))
+            .collect()
+    }
+}
+
+/// `kaspersky` → `kaspersk` (see [`folded_needle`]), on a mapped needle.
+fn cut_at_sky(mut w: Vec<u8>) -> Vec<u8> {
+    for ending in [&b"sky"[..], b"cky"] {
+        if let Some(i) = w.windows(3).position(|x| x == ending)
+            && i + 2 >= 5
+        {
+            w.truncate(i + 2);
+        }
+    }
+    w
+}
+
+/// Sorted, deduplicated patterns without those containing another (the shorter one already
+/// finds every line the longer would).
+fn minimal(mut v: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    v.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+    v.dedup();
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for p in v {
+        if !out
+            .iter()
+            .any(|q| p.windows(q.len()).any(|w| w == q.as_slice()))
+        {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

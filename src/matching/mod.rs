@@ -346,6 +346,11 @@ impl Matcher {
             return;
         }
         self.needles.extend(needle_words(raw));
+        // The name's words as the deep scan's prefilter should find them (`kav sdk` for `KAV
+        // SDK`, whose words are too short to be needles on their own).
+        if core.concat().chars().count() >= 4 {
+            self.needles.push(core.join(" "));
+        }
         // Two spellings of one name (`Kaspersky`, `Касперский`) normalise alike: keep the first.
         let duplicate = self.by_first.get(&core[0]).is_some_and(|ids| {
             ids.iter().any(|&i| {
@@ -360,16 +365,20 @@ impl Matcher {
         if duplicate {
             return;
         }
-        let idx = self.names.len();
-        self.by_first.entry(core[0].clone()).or_default().push(idx);
-        self.names.push(NamePattern {
-            owner: owner.clone(),
-            ident,
-            core,
-            forms,
-            strength,
-            signer_only,
-        });
+        // The words joined (`KasperskyLab`, `KASPERSKYLAB`): one token that says the same name.
+        let joined = (core.len() > 1).then(|| vec![core.concat()]);
+        for core in std::iter::once(core).chain(joined) {
+            let idx = self.names.len();
+            self.by_first.entry(core[0].clone()).or_default().push(idx);
+            self.names.push(NamePattern {
+                owner: owner.clone(),
+                ident: ident.clone(),
+                core,
+                forms: forms.clone(),
+                strength,
+                signer_only,
+            });
+        }
     }
 
     /// Raw words worth looking for in bytes before normalising anything (deep-scan prefilter).
@@ -438,13 +447,18 @@ impl Matcher {
             return;
         };
         self.domain(ev, &host, "host", role, out);
+        let before = out.len();
         self.org(ev, &host, &segs, role, out);
+        let listed_org = out.len() > before;
         let code_host = CODE_HOSTS.iter().any(|h| normalize::host_matches(&host, h));
         let mut rest = segs.as_slice();
         if code_host && let Some((first, tail)) = segs.split_first() {
             // The organisation owns the repository: attribution. The repository name is chosen
-            // by anyone (a `kaspersky-log-parser`), so it is only a mention.
-            self.names(ev, first, Ctx::Org, role, out);
+            // by anyone (a `kaspersky-log-parser`), so it is only a mention. A listed
+            // organisation is matched as such, not again as the name its words spell.
+            if !listed_org {
+                self.names(ev, first, Ctx::Org, role, out);
+            }
             rest = tail;
         }
         if !rest.is_empty() {
@@ -478,16 +492,10 @@ impl Matcher {
 
     fn org(&self, ev: &Evidence, host: &str, segs: &[String], role: Role, out: &mut Vec<Match>) {
         for o in &self.orgs {
-            let pages = host
-                .strip_suffix(".github.io")
-                .filter(|_| o.host == "github.com")
-                .map(|org| org.replace(' ', ""));
-            let by_path = normalize::host_matches(host, &o.host)
-                && segs.first().is_some_and(|s| {
-                    normalize::normalize(s.trim_start_matches('~')).replace(' ', "") == o.name
-                });
-            let by_pages = pages.as_deref() == Some(o.name.as_str());
-            if by_path || by_pages {
+            let found = hosted_org(host, segs, &o.host).is_some_and(|org| {
+                normalize::normalize(org.trim_start_matches('~')).replace(' ', "") == o.name
+            });
+            if found {
                 let confidence = match role {
                     Role::Mention => Confidence::Mention,
                     Role::Attribution if o.ident.grade == Grade::Unverified => Confidence::Possible,
@@ -656,6 +664,48 @@ fn registry_team(text: &str) -> Option<(String, Vec<String>)> {
         .map(str::to_string)
         .collect();
     Some(("github.com".to_string(), segs))
+}
+
+/// The organisation (or user) a URL on a code-hosting service belongs to, for an organisation
+/// listed on `org_host`. For GitHub, its raw-file, archive, API, Pages and CDN forms name the
+/// organisation too: `github.com/<org>`, `raw.githubusercontent.com/<org>`,
+/// `codeload.github.com/<org>`, `media.githubusercontent.com/media/<org>`,
+/// `api.github.com/repos/<org>`, `<org>.github.io`, `cdn.jsdelivr.net/gh/<org>`;
+/// `objects.githubusercontent.com` (release assets by number) names none.
+fn hosted_org<'s>(host: &'s str, segs: &'s [String], org_host: &str) -> Option<&'s str> {
+    let seg = |i: usize| segs.get(i).map(String::as_str);
+    if org_host == "github.com" {
+        if let Some(org) = host.strip_suffix(".github.io") {
+            return (!org.contains('.')).then_some(org);
+        }
+        return match host {
+            "github.com"
+            | "www.github.com"
+            | "raw.github.com"
+            | "raw.githubusercontent.com"
+            | "codeload.github.com"
+            | "gist.githubusercontent.com"
+            | "gist.github.com"
+            | "raw.githack.com"
+            | "rawcdn.githack.com" => seg(0),
+            "media.githubusercontent.com" => match seg(0) {
+                Some("media" | "lfs") => seg(1),
+                _ => seg(0),
+            },
+            "api.github.com" | "uploads.github.com" => match seg(0) {
+                Some("repos" | "orgs" | "users") => seg(1),
+                _ => None,
+            },
+            "cdn.jsdelivr.net" | "fastly.jsdelivr.net" => match seg(0) {
+                Some("gh") => seg(1),
+                _ => None,
+            },
+            _ => None,
+        };
+    }
+    normalize::host_matches(host, org_host)
+        .then(|| seg(0))
+        .flatten()
 }
 
 /// The context a name is read in.

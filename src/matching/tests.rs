@@ -125,7 +125,7 @@ fn needles_cover_latin_cyrillic_and_domains() {
 #[test]
 fn remembered_misses_are_per_shape_and_never_hide_a_match() {
     let m = matcher();
-    let text = "ssh://git@github.com:KasperskyLab/engine.git";
+    let text = "ssh://git@securelist.com:research/engine.git";
     let as_subject = Evidence::new("signer", Attribution, Subject, text);
     let as_url = Evidence::new("repository", Attribution, Url, text);
     assert!(m.match_evidence(&as_subject).is_empty());

@@ -13,6 +13,7 @@ mod warm;
 
 use std::time::{Duration, Instant};
 
+use camino::Utf8PathBuf;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -121,7 +122,11 @@ fn run(
         head,
     } = loaded;
     let target_dir = resolved.target_dir.clone();
-    let prune = vec![target_dir.clone()];
+    // Never entered by a package's scan: the target directory, and every screened package's
+    // own directory (a package nested in another is screened as itself, not twice).
+    let prune: Vec<Utf8PathBuf> = std::iter::once(target_dir.clone())
+        .chain(resolved.subjects.iter().map(|s| s.dir.clone()))
+        .collect();
     // Evidence beyond the packages' files (registry owners, build outputs): one pass before
     // the parallel screening, since the owners lookup is rate-limited.
     let extra = if req.beyond.any() {

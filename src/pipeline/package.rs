@@ -16,16 +16,14 @@ use crate::policy::{self, Finding, PackageRef};
 
 /// The rule for deep-scan evidence: notice lines and strings are collected generously (a
 /// disguised name only shows once normalised), and only those that match an identifier are
-/// kept, so the cache and `explain` stay small. Returns their matches.
-pub(super) fn keep_matching(scan: &mut PackageScan, matcher: &Matcher) -> Vec<Match> {
-    let mut matches = Vec::new();
-    scan.evidence.retain(|e| {
-        let found = matcher.match_evidence(e);
-        let keep = !found.is_empty();
-        matches.extend(found);
-        keep
-    });
-    matches
+/// kept, at most `deep.max-hits-per-file` per file with the rest counted, so the cache and
+/// `explain` stay small. Returns their matches.
+pub(super) fn keep_matching(
+    scanner: &Scanner,
+    scan: &mut PackageScan,
+    matcher: &Matcher,
+) -> Vec<Match> {
+    scanner.keep_matches(scan, |e| matcher.match_evidence(e))
 }
 
 /// What the pipeline produced for one package.
@@ -144,7 +142,7 @@ pub(super) fn screen(
             })
             .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
         crate::evidence::buildscript::add_to_scan(&mut scan, &pkg.dir, pkg.build_script.as_deref());
-        matches.extend(keep_matching(&mut scan, matcher));
+        matches.extend(keep_matching(deep.scanner, &mut scan, matcher));
         if let Some(k) = key {
             deep.cache.put(k, &scan);
         }

@@ -264,7 +264,7 @@ fn head_start(
     let head = match locked {
         Some(locked) => {
             let keep = |scan: &mut _| {
-                keep_matching(scan, matcher);
+                keep_matching(scanner, scan, matcher);
             };
             evidence::early::scan(locked, scanner, &keep, &cache, cancel)
         }

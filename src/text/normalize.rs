@@ -230,35 +230,40 @@ pub fn tokens(text: &str) -> Vec<String> {
             .collect()
     };
 
-    // Split into words (letters and digits; everything else separates), each made canonical.
-    let words: Vec<String> = cleaned
+    // Split into words (letters and digits; everything else separates).
+    let words: Vec<&str> = cleaned
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(canonical_word)
         .filter(|w| !w.is_empty())
         .collect();
 
     // A run of three or more single letters is a spelled-out word, whatever separated them
-    // (`K.a.s.p.e.r.s.k.y`, `k a s p e r s k y`). Deciding on canonical words, regardless of
-    // the separator, keeps the function idempotent: its own output separates with spaces.
+    // (`K.a.s.p.e.r.s.k.y`, `k a s p e r s k y`). The run is joined *before* it is made
+    // canonical, so that a look-alike letter among Latin ones is read as the Latin letter it
+    // imitates (`k.a.s.р.e.r…` with a Cyrillic `р`), as inside a word.
+    // Which words are single letters is decided on their canonical form, so that the function
+    // stays idempotent (its own output separates with spaces).
     let single = |w: &str| {
         let mut cs = w.chars();
         matches!((cs.next(), cs.next()), (Some(c), None) if c.is_alphabetic() && !is_combining_mark(c))
     };
+    // Words that vanish (a lone `ъ`) separate nothing: dropped before runs are found.
+    let (words, canon): (Vec<&str>, Vec<String>) = words
+        .iter()
+        .map(|w| (*w, canonical_word(w)))
+        .filter(|(_, c)| !c.is_empty())
+        .unzip();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
         let mut j = i;
-        while j < words.len() && single(&words[j]) {
+        while j < words.len() && single(&canon[j]) {
             j += 1;
         }
         if j - i >= 3 {
-            let mut joined: String = words[i..j].concat();
-            fold_latin_ending(&mut joined);
-            out.push(joined);
+            out.push(canonical_word(&words[i..j].concat()));
             i = j;
         } else {
-            out.push(words[i].clone());
+            out.push(canon[i].clone());
             i += 1;
         }
     }
@@ -309,6 +314,185 @@ fn canonical_word(w: &str) -> String {
     }
     fold_latin_ending(&mut s);
     s
+}
+
+/// The skeleton of a text: its normalised words concatenated, with nothing between them
+/// (`K.a.s.p.e.r.s.k.y`, `Kaspersky Lab`, `KASPERSKYLAB`, `Kаsp\u{200B}ersky` all give a string
+/// holding `kaspersky`). It is what the deep scan's prefilter searches, so that no spelling on
+/// disk decides what reaches [`tokens`]: whenever `tokens(text)` holds a name's tokens in a row,
+/// `skeleton(text)` holds their concatenation (the `-skiy` ending aside, which the prefilter's
+/// needles leave out). `at[i]` is the byte offset in `text` of the word or character that gave
+/// byte `i` of `out`.
+///
+/// Per character, without the whole-string NFKC of [`tokens`]: ASCII is lower-cased, invisible
+/// characters dropped, other characters decomposed (compatibility, so full-width and styled
+/// letters become ASCII) with the marks on Latin letters dropped; Cyrillic and Greek letters are
+/// kept and each word is then made canonical as [`tokens`] does (look-alikes inside Latin words,
+/// transliteration of Cyrillic words). Ideographs, Hangul and emoji are taken as they are.
+pub fn skeleton(text: &str, out: &mut String, at: &mut Vec<u32>) {
+    out.clear();
+    at.clear();
+    let mut word = String::new();
+    let mut word_start = 0u32;
+    let mut word_ascii = true;
+    let mut word_at: Vec<u32> = Vec::new();
+    let flush = |word: &mut String,
+                 word_at: &mut Vec<u32>,
+                 word_ascii: &mut bool,
+                 word_start: u32,
+                 out: &mut String,
+                 at: &mut Vec<u32>| {
+        if word.is_empty() {
+            return;
+        }
+        if *word_ascii || word_at.len() <= 4 && word.chars().nth(1).is_none() {
+            // ASCII, or a single letter (which may be one of a spelled-out run: see
+            // `tokens`): taken as written here, made canonical with its neighbours below.
+            out.push_str(word);
+            at.extend_from_slice(word_at);
+        } else {
+            let c = canonical_word(word);
+            at.extend(std::iter::repeat_n(word_start, c.len()));
+            out.push_str(&c);
+        }
+        word.clear();
+        word_at.clear();
+        *word_ascii = true;
+    };
+    let mut prev_latin = false;
+    for (i, c) in text.char_indices() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                if word.is_empty() {
+                    word_start = i;
+                }
+                word.push(c.to_ascii_lowercase());
+                word_at.push(i);
+                prev_latin = c.is_ascii_alphabetic();
+            } else {
+                flush(
+                    &mut word,
+                    &mut word_at,
+                    &mut word_ascii,
+                    word_start,
+                    out,
+                    at,
+                );
+                prev_latin = false;
+            }
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        let push = |d: char,
+                    word: &mut String,
+                    word_at: &mut Vec<u32>,
+                    word_ascii: &mut bool,
+                    out: &mut String,
+                    at: &mut Vec<u32>,
+                    word_start: &mut u32,
+                    prev_latin: &mut bool| {
+            if is_combining_mark(d) {
+                if *prev_latin || word.is_empty() {
+                    return;
+                }
+            } else if !d.is_alphanumeric() {
+                flush(word, word_at, word_ascii, *word_start, out, at);
+                *prev_latin = false;
+                return;
+            }
+            if word.is_empty() {
+                *word_start = i;
+            }
+            *prev_latin = is_latin(d);
+            for l in d.to_lowercase() {
+                if l.is_ascii() {
+                    word.push(l);
+                    word_at.push(i);
+                } else {
+                    let mut b = [0u8; 4];
+                    let s = l.encode_utf8(&mut b);
+                    word.push_str(s);
+                    word_at.extend(std::iter::repeat_n(i, s.len()));
+                    *word_ascii = false;
+                }
+            }
+        };
+        let taken_as_is = matches!(c,
+            '\u{0370}'..='\u{052F}'            // Greek, Cyrillic: made canonical per word
+            | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' // CJK ideographs
+            | '\u{AC00}'..='\u{D7A3}'           // Hangul syllables (NFKC recomposes them)
+            | '\u{2190}'..='\u{23FF}' | '\u{2500}'..='\u{27BF}' // arrows, boxes, dingbats
+            | '\u{1F300}'..='\u{1FAFF}'         // emoji
+        );
+        if taken_as_is {
+            push(
+                c,
+                &mut word,
+                &mut word_at,
+                &mut word_ascii,
+                out,
+                at,
+                &mut word_start,
+                &mut prev_latin,
+            );
+        } else {
+            unicode_normalization::char::decompose_compatible(c, |d| {
+                if !is_invisible(d) {
+                    push(
+                        d,
+                        &mut word,
+                        &mut word_at,
+                        &mut word_ascii,
+                        out,
+                        at,
+                        &mut word_start,
+                        &mut prev_latin,
+                    );
+                }
+            });
+        }
+    }
+    flush(
+        &mut word,
+        &mut word_at,
+        &mut word_ascii,
+        word_start,
+        out,
+        at,
+    );
+    // Single Cyrillic or Greek letters left as written: spelled-out letters, read as the Latin
+    // letter they imitate next to Latin ones, transliterated otherwise (as `tokens` reads the
+    // joined run).
+    if !out.is_ascii() && out.chars().any(|c| is_cyrillic(c) || is_greek(c)) {
+        let chars: Vec<(usize, char)> = out.char_indices().collect();
+        let (mut o, mut a) = (
+            String::with_capacity(out.len()),
+            Vec::with_capacity(at.len()),
+        );
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let latin_near = [k.checked_sub(1), Some(k + 1)]
+                .into_iter()
+                .flatten()
+                .filter_map(|n| chars.get(n))
+                .any(|&(_, n)| n.is_ascii_alphabetic());
+            let mapped: String = if !(is_cyrillic(c) || is_greek(c)) {
+                c.to_string()
+            } else if latin_near && let Some(l) = homoglyph(c) {
+                l.to_string()
+            } else if is_cyrillic(c) {
+                translit(c).to_string()
+            } else {
+                homoglyph(c).map_or_else(|| c.to_string(), |l| l.to_string())
+            };
+            a.extend(std::iter::repeat_n(at[i], mapped.len()));
+            o.push_str(&mapped);
+        }
+        *out = o;
+        *at = a;
+    }
 }
 
 /// Legal-form tokens (after normalisation, so `АО` arrives as `ao`).

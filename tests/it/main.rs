@@ -9,6 +9,7 @@ mod caches;
 mod check;
 mod cli;
 mod deep;
+mod disguise;
 mod formats;
 mod hostile;
 mod lists;

@@ -42,6 +42,31 @@ fn normalize_table() {
 }
 
 #[test]
+fn skeleton_holds_what_tokens_hold() {
+    let sk = |s: &str| {
+        let (mut out, mut at) = (String::new(), Vec::new());
+        skeleton(s, &mut out, &mut at);
+        assert_eq!(out.len(), at.len());
+        out
+    };
+    for (input, want) in [
+        ("Kaspersky Lab", "kasperskylab"),
+        ("K.a.s.p.e.r.s.k.y", "kaspersky"),
+        ("KaSpErSkY", "kaspersky"),
+        ("Kas\u{200B}persky", "kaspersky"),
+        ("K\u{0430}sp\u{0435}rsky", "kaspersky"),
+        ("Ｋａｓｐｅｒｓｋｙ", "kaspersky"),
+        ("Kåspërsky", "kaspersky"),
+        ("Лаборатория Касперского", "laboratoriyakasperskogo"),
+        ("Касперский", "kaspersky"),
+        ("© 2024 漢字 😀", "2024漢字"),
+    ] {
+        assert_eq!(sk(input), want, "skeleton({input:?})");
+        assert_eq!(sk(input), tokens(input).concat(), "tokens({input:?})");
+    }
+}
+
+#[test]
 fn legal_forms() {
     let t = |s: &str| strip_legal_forms(&tokens(s));
     assert_eq!(t("AO Kaspersky Lab"), ["kaspersky", "lab"]);

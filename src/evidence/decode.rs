@@ -1,0 +1,125 @@
+//! Evidence stage, text decoding: a file's bytes → its text as UTF-8, whatever encoding it was
+//! written in (UTF-8 with or without a byte-order mark, UTF-16LE/BE, legacy code pages).
+//!
+//! A notice written in Windows-1251 or KOI8-R, or saved as UTF-16 by a Windows editor, says the
+//! same as one in UTF-8: the deep scan reads all of them as text, so that no encoding on disk
+//! decides what is seen. Legacy code pages are recognised by a real detector (`chardetng`) and
+//! decoded with `encoding_rs`.
+
+use std::borrow::Cow;
+
+/// What a file's bytes are, as far as text goes.
+pub enum Decoded<'a> {
+    /// Text, as UTF-8 (borrowed when it already was), with the encoding it was read from.
+    Text(Cow<'a, str>, &'static str),
+    /// Not text: NUL bytes outside a UTF-16 pattern.
+    Binary,
+}
+
+/// Decodes `bytes` as text: a byte-order mark decides; else UTF-16 is recognised by its NUL
+/// bytes on every other position; else valid UTF-8 is taken as it is; else the detector names
+/// the legacy encoding.
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF")
+        && let Ok(s) = std::str::from_utf8(rest)
+    {
+        return Decoded::Text(Cow::Borrowed(s), "UTF-8");
+    }
+    if bytes.starts_with(b"\xFF\xFE") {
+        return utf16(&bytes[2..], true);
+    }
+    if bytes.starts_with(b"\xFE\xFF") {
+        return utf16(&bytes[2..], false);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if memchr::memchr(0, head).is_some() {
+        return match utf16_order(head) {
+            Some(le) => utf16(bytes, le),
+            None => Decoded::Binary,
+        };
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Decoded::Text(Cow::Borrowed(s), "UTF-8");
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    let enc = det.guess(None, chardetng::Utf8Detection::Deny);
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    Decoded::Text(Cow::Owned(text.into_owned()), enc.name())
+}
+
+/// Whether `head` (no byte-order mark) looks like UTF-16 text: `Some(true)` little-endian,
+/// `Some(false)` big-endian. Text in a Latin or Cyrillic script has a zero (or a small) high
+/// byte in most code units: the zeros fall on one parity and nearly none on the other.
+fn utf16_order(head: &[u8]) -> Option<bool> {
+    let units = head.len() / 2;
+    if units < 2 {
+        return None;
+    }
+    // Per parity: zero bytes, and bytes that can be the high byte of a Latin, Greek or Cyrillic
+    // code unit (0x00–0x05).
+    let (mut zero, mut high) = ([0usize; 2], [0usize; 2]);
+    for pair in head.chunks_exact(2) {
+        for k in 0..2 {
+            zero[k] += usize::from(pair[k] == 0);
+            high[k] += usize::from(pair[k] <= 0x05);
+        }
+    }
+    // Text: at least 60% of units with a small high byte on one side, almost no zero on the other.
+    if high[1] * 10 >= units * 6 && zero[0] * 20 <= units {
+        Some(true)
+    } else if high[0] * 10 >= units * 6 && zero[1] * 20 <= units {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn utf16(bytes: &[u8], le: bool) -> Decoded<'_> {
+    let units = bytes.chunks_exact(2).map(|p| {
+        if le {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    Decoded::Text(Cow::Owned(text), if le { "UTF-16LE" } else { "UTF-16BE" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(b: &[u8]) -> (String, &'static str) {
+        match decode(b) {
+            Decoded::Text(t, e) => (t.into_owned(), e),
+            Decoded::Binary => panic!("read as binary"),
+        }
+    }
+
+    #[test]
+    fn every_encoding_reads_as_the_same_text() {
+        let s = "© АО «Лаборатория Касперского», 2024. Все права защищены.";
+        let le: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = s.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(text(&le), (s.to_string(), "UTF-16LE"));
+        assert_eq!(text(&be), (s.to_string(), "UTF-16BE"));
+        let bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(le.clone()).collect();
+        assert_eq!(text(&bom).0, s);
+        let ascii_le: Vec<u8> = "Copyright Kaspersky Lab\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(text(&ascii_le).0, "Copyright Kaspersky Lab\n");
+        let russian = "Авторские права принадлежат АО Лаборатория Касперского. Все права защищены законом Российской Федерации.";
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(russian);
+        assert_eq!(text(&cp1251), (russian.to_string(), "windows-1251"));
+        let (koi8, _, _) = encoding_rs::KOI8_R.encode(russian);
+        let (got, enc) = text(&koi8);
+        assert_eq!(got, russian, "read as {enc}");
+        assert!(matches!(decode(b"\x7fELF\0\0\0\x01\x02"), Decoded::Binary));
+    }
+}
