@@ -163,10 +163,14 @@ pub struct GraphArgs {
 
 #[derive(Debug, Args, Default)]
 pub struct ListSelection {
-    /// Screen against this entity list instead of the built-in one (repeatable): this project's
-    /// TOML, a Consolidated Screening List CSV/JSON, or OpenSanctions FtM JSON lines.
+    /// Screen against this entity list too (repeatable; added to the built-in list and the
+    /// configuration's): this project's TOML, a Consolidated Screening List CSV/JSON, or
+    /// OpenSanctions FtM JSON lines.
     #[arg(long, value_name = "FILE")]
     pub entities: Vec<Utf8PathBuf>,
+    /// Leave the built-in list out: screen only against --entities and `[lists] extra`.
+    #[arg(long)]
+    pub no_builtin_list: bool,
     /// The format of the --entities files [default: from the file name and content].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub entities_format: Option<ListFormat>,
@@ -225,6 +229,10 @@ pub struct CheckArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub lists: ListSelection,
+    /// Show what changed between two lists (entities and identifiers added, removed, changed)
+    /// instead of listing: `list --diff OLD NEW`.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    pub diff: Vec<Utf8PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ListOutput,
@@ -282,18 +290,12 @@ pub struct CheckPlan {
     pub exit_after: bool,
 }
 
-/// Loads the entity lists a command asked for: `--entities` files replace everything; else
-/// the built-in list (unless the configuration turns it off) and the configuration's extra lists.
+/// Loads the entity lists a command asked for. Lists add up: the built-in list (unless
+/// `--no-builtin-list` or `lists.builtin = false`), the configuration's extra lists, then the
+/// `--entities` files; entries that are one entity are merged when matching.
 pub fn load_lists(sel: &ListSelection, config: &Config) -> Result<Vec<EntityList>, InputError> {
-    if !sel.entities.is_empty() {
-        return sel
-            .entities
-            .iter()
-            .map(|p| import::load(p, sel.entities_format))
-            .collect();
-    }
     let mut lists = Vec::new();
-    if config.builtin_list.unwrap_or(true) {
+    if !sel.no_builtin_list && config.builtin_list.unwrap_or(true) {
         lists.push(EntityList::builtin()?);
     }
     for l in &config.lists {
@@ -310,10 +312,16 @@ pub fn load_lists(sel: &ListSelection, config: &Config) -> Result<Vec<EntityList
         };
         lists.push(import::load(&l.path, format)?);
     }
+    for p in &sel.entities {
+        lists.push(import::load(p, sel.entities_format)?);
+    }
     if lists.is_empty() {
         return Err(InputError::Usage(format!(
-            "no entity list to screen against ({} turns the built-in list off and names no other)",
-            config.origin.as_deref().unwrap_or("the configuration")
+            "no entity list to screen against (the built-in list is off and {} names no other)",
+            config
+                .origin
+                .as_deref()
+                .unwrap_or("no --entities or configuration")
         )));
     }
     Ok(lists)
@@ -352,6 +360,8 @@ impl CheckArgs {
         policy.dev_dependencies_fail = config.dev_dependencies_fail.unwrap_or(false);
         policy.fail_on_unscanned =
             self.deep.fail_on_unscanned || config.fail_on_unscanned.unwrap_or(false);
+        policy.list_warn_age = config.list_warn_age.unwrap_or(policy.list_warn_age);
+        policy.max_list_age = config.max_list_age;
 
         let mut options = DeepOptions::default();
         let d = &config.deep;
@@ -392,7 +402,8 @@ impl CheckArgs {
         } else {
             Verbosity::Normal
         };
-        let lists = load_lists(&self.lists, &config)?;
+        let mut lists = load_lists(&self.lists, &config)?;
+        policy.date_lists(&mut lists);
         let targets = if g.target.is_empty() {
             config.targets.clone()
         } else {

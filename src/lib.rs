@@ -120,6 +120,10 @@ impl Outcome {
     pub fn failed(&self) -> bool {
         self.findings.iter().any(|f| f.verdict == Verdict::Fail)
             || (self.policy.fail_on_unscanned && !self.not_scanned.is_empty())
+            || self
+                .lists
+                .iter()
+                .any(|l| l.list.stale == Some(Verdict::Fail))
     }
 }
 
@@ -704,18 +708,13 @@ fn screen_package(
         kind: pkg.kind,
         source: pkg.source.clone(),
     };
-    let mut findings: Vec<Finding> = matches
-        .into_iter()
-        .map(|m| {
-            policy::decide(
-                &plan.policy,
-                &plan.lists,
-                package.clone(),
-                pkg.path.clone(),
-                m,
-            )
-        })
-        .collect();
+    let mut findings: Vec<Finding> = policy::decide_package(
+        &plan.policy,
+        &plan.lists,
+        package.clone(),
+        pkg.path.clone(),
+        matches,
+    );
     findings.sort();
     findings.dedup();
     let explained = explain.map(|(paths, paths_truncated)| Explained {

@@ -185,8 +185,27 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
 }
 
 fn list(args: cli::ListArgs) -> Result<u8, InputError> {
+    if let [old, new] = args.diff.as_slice() {
+        let load = |p: &camino::Utf8Path| {
+            cargo_entitycheck::entity::import::load(p, args.lists.entities_format)
+        };
+        let d = cargo_entitycheck::entity::diff::ListDiff::new(&load(old)?, &load(new)?);
+        let out = &mut io::stdout().lock();
+        finish(match args.format {
+            cli::ListOutput::Json => serde_json::to_writer_pretty(&mut *out, &d)
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(out)),
+            cli::ListOutput::Human => d.write_human(out),
+        })?;
+        return Ok(PASS);
+    }
     let config = config::discover(None, None)?;
-    let lists = cli::load_lists(&args.lists, &config)?;
+    let mut lists = cli::load_lists(&args.lists, &config)?;
+    // Each list's age, on today's date and with the configuration's thresholds.
+    let mut policy = cargo_entitycheck::policy::Policy::new(chrono::Local::now().date_naive());
+    policy.list_warn_age = config.list_warn_age.unwrap_or(policy.list_warn_age);
+    policy.max_list_age = config.max_list_age;
+    policy.date_lists(&mut lists);
     let styles = Styles::for_stdout(args.color);
     finish(report::write_list(
         &mut io::stdout().lock(),
