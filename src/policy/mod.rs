@@ -179,6 +179,9 @@ pub enum Rule {
     ListingEnded,
     /// The publisher's status only informs (a related party, a PEP).
     StatusInfo,
+    /// An identifier of a person with no second, independent signal in the package: never
+    /// fails, whatever `fail-on` says.
+    PersonUncorroborated,
     /// Below the failing confidence.
     BelowFailOn,
     /// Only in dev-dependencies.
@@ -301,6 +304,7 @@ pub fn decide_package(
             }
         }
         let is_person = members.iter().any(|(_, e)| e.kind == EntityKind::Person);
+        let mut corroborated = !is_person;
         if is_person {
             let fields: BTreeSet<&str> = group
                 .iter()
@@ -309,6 +313,7 @@ pub fn decide_package(
                 .collect();
             let n = fields.len();
             if n >= 2 {
+                corroborated = true;
                 for m in &mut group {
                     if m.confidence == Confidence::Possible {
                         m.confidence = Confidence::Probable;
@@ -326,6 +331,7 @@ pub fn decide_package(
                 &members,
                 &binding,
                 &view,
+                corroborated,
                 package.clone(),
                 path.clone(),
                 m,
@@ -408,6 +414,7 @@ fn decide_one(
     members: &[(&EntityList, &Entity)],
     binding: &[&Programme],
     view: &PackageView<'_>,
+    corroborated: bool,
     package: PackageRef,
     path: Vec<PathStep>,
     m: Match,
@@ -483,6 +490,15 @@ fn decide_one(
             format!(
                 "the publisher's status only informs: {}",
                 listed.notes.join("; ")
+            ),
+        )
+    } else if !corroborated {
+        (
+            Verdict::Warn,
+            Rule::PersonUncorroborated,
+            format!(
+                "{} attribution to a person: a person's identifiers never fail without a second, independent signal in the same package",
+                m.confidence.as_str()
             ),
         )
     } else if !policy.fail_on.contains(&m.confidence) {
