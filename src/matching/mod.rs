@@ -9,7 +9,7 @@
 pub mod normalize;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -122,7 +122,7 @@ pub struct Match {
 
 /// A name-like identifier compiled for token matching.
 struct NamePattern {
-    owner: Owner,
+    owner: Arc<Owner>,
     ident: IdentRef,
     /// Tokens after legal forms are stripped: what must appear contiguously.
     core: Vec<String>,
@@ -134,27 +134,27 @@ struct NamePattern {
 }
 
 struct DomainPattern {
-    owner: Owner,
+    owner: Arc<Owner>,
     ident: IdentRef,
     domain: String,
 }
 
 /// A registrable-domain label (`kaspersky` under any public suffix).
 struct LabelPattern {
-    owner: Owner,
+    owner: Arc<Owner>,
     ident: IdentRef,
     label: String,
 }
 
 struct OrgPattern {
-    owner: Owner,
+    owner: Arc<Owner>,
     ident: IdentRef,
     host: String,
     /// Normalised organisation name (one token).
     name: String,
 }
 
-#[derive(Clone)]
+/// Shared by every pattern of one entity (a large list has hundreds of thousands).
 struct Owner {
     entity: EntityRef,
     /// Groups rank below companies when both match the same words.
@@ -272,12 +272,18 @@ pub struct Matcher {
     labels: Vec<LabelPattern>,
     orgs: Vec<OrgPattern>,
     needles: Vec<String>,
+    notes: Vec<String>,
     /// Texts already seen to match nothing, each with a bit per (shape, role) it was read as.
     /// Manifests repeat the same registry URL, licence, categories and authors, and notices the
     /// same few lines, from package to package; what matched is never remembered, so every
     /// match is made afresh and carries its own evidence.
     misses: Mutex<HashMap<String, u8>>,
 }
+
+/// The most distinct prefilter words the lists may bring (see [`Matcher::new`]). The built-in
+/// list has a few dozen; the automaton over 20,000 words (in four spellings and two encodings)
+/// still builds in well under a second.
+const MAX_NEEDLES: usize = 20_000;
 
 /// The most texts [`Matcher::misses`] remembers (a bound on its memory, not on matching).
 const MAX_MISSES: usize = 100_000;
@@ -304,12 +310,14 @@ impl Matcher {
             labels: Vec::new(),
             orgs: Vec::new(),
             needles: Vec::new(),
+            notes: Vec::new(),
             misses: Mutex::new(HashMap::new()),
         };
         let merged = Merged::new(lists);
         // Entity look-up by id, built only for lists that take part in a merge.
         let mut index: HashMap<usize, HashMap<&str, usize>> = HashMap::new();
         for (li, list) in lists.iter().enumerate() {
+            let needles_before = m.needles.len();
             for e in &list.entities {
                 let me: merge::EntryRef = (li, e.id.clone());
                 let canon = merged.canonical(&me).clone();
@@ -329,7 +337,7 @@ impl Matcher {
                         .map(|&i| &lists[*cl].entities[i])
                         .unwrap_or(e)
                 };
-                let owner = Owner {
+                let owner = Arc::new(Owner {
                     entity: EntityRef {
                         list: *cl,
                         list_id: lists[*cl].list.id.clone(),
@@ -347,7 +355,7 @@ impl Matcher {
                     },
                     is_group: e.kind == EntityKind::Group,
                     is_person: e.kind == EntityKind::Person,
-                };
+                });
                 let list_id = list.list.id.as_str();
                 let ident =
                     |kind, value: &str, source: &str, grade, category: Option<&str>| IdentRef {
@@ -442,15 +450,36 @@ impl Matcher {
                     m.needles.push(name);
                 }
             }
+            // The byte prefilter of the deep scan is one automaton over every needle: a whole
+            // screening list's names would make it huge. A list whose words exceed the budget
+            // keeps them out of the raw-byte prefilter; its names are still matched in
+            // manifests, notices and the strings the prefilter extracts for other words.
+            let mut words = m.needles.split_off(needles_before);
+            words.sort();
+            words.dedup();
+            if m.needles.len() + words.len() <= MAX_NEEDLES {
+                m.needles.append(&mut words);
+            } else {
+                m.notes.push(format!(
+                    "list {}: {} distinct words are too many for the deep scan's byte prefilter (at most {MAX_NEEDLES}); its names are matched in manifests and notices, not searched for in raw bytes",
+                    list.list.id,
+                    words.len()
+                ));
+            }
         }
         m.needles.sort();
         m.needles.dedup();
         m
     }
 
+    /// What compiling the lists left out (for reports and `list`).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     fn add_name(
         &mut self,
-        owner: &Owner,
+        owner: &Arc<Owner>,
         ident: IdentRef,
         raw: &str,
         strength: Strength,
