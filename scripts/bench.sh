@@ -128,3 +128,27 @@ print(f"| {label} | {pkgs} | {m['metadata']:.3f} s | {m['deny']:.3f} s | {m['rg'
 PY
 done
 cat "$table"
+
+# --- large imported lists (BENCH_LISTS=1; off by default so the default bench is unchanged) ----
+# 300,000 generated entries in each publisher's shape (scripts/gen-list.py), screened with the
+# built-in list against the generated 1,000-package workspace: the time and peak memory a whole
+# screening list adds to a check (target: at most 5 s and 1 GiB).
+if [ "${BENCH_LISTS:-0}" = 1 ]; then
+  lists_table="$out/lists.md"
+  ws="$out/gen-1000/Cargo.toml"
+  {
+    echo "| list | entries | check (built-in only) | check with the list | added | peak RSS with the list |"
+    echo "|---|---:|---:|---:|---:|---:|"
+  } > "$lists_table"
+  base=$( { /usr/bin/time -f '%e' "$tool" entitycheck --manifest-path "$ws" -q --no-cache >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  for spec in "csl-csv:csv" "csl-json:json" "opensanctions:jsonl"; do
+    fmt=${spec%%:*} ext=${spec##*:}
+    file="$out/list-300k.$ext"
+    [ -f "$file" ] || python3 scripts/gen-list.py "$fmt" 300000 > "$file"
+    /usr/bin/time -f '%e %M' -o "$out/list-$fmt-time.txt" "$tool" entitycheck --manifest-path "$ws" -q --no-cache --entities "$file" >/dev/null 2>&1 || true
+    read -r secs rss < <(tail -1 "$out/list-$fmt-time.txt")
+    python3 -c 'import sys; b,s,r=map(float,sys.argv[2:5]); print(f"| {sys.argv[1]} | 300000 | {b:.2f} s | {s:.2f} s | {s-b:.2f} s | {r/1024:.0f} MiB |")' \
+      "$fmt" "$base" "$secs" "$rss" >> "$lists_table"
+  done
+  cat "$lists_table"
+fi

@@ -115,7 +115,16 @@ pub fn any_fails<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> bool {
 impl Outcome {
     /// Whether the build fails: a failing finding, or (if the policy says so) an unscanned package.
     pub fn failed(&self) -> bool {
-        any_fails(&self.findings) || (self.policy.fail_on_unscanned && !self.not_scanned.is_empty())
+        any_fails(&self.findings)
+            || (self.policy.fail_on_unscanned && !self.not_scanned.is_empty())
+            || self.stale_list_fails()
+    }
+
+    /// Whether a list is older than `policy.max-list-age`.
+    pub fn stale_list_fails(&self) -> bool {
+        self.lists
+            .iter()
+            .any(|l| l.list.stale == Some(Verdict::Fail))
     }
 
     /// Whether it fails because of a finding (not only because of unscanned packages).

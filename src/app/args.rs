@@ -199,13 +199,17 @@ pub struct GraphArgs {
 
 #[derive(Debug, Args, Default)]
 pub struct ListSelection {
-    /// Screen against this entity list instead of the built-in one (repeatable): this project's
-    /// TOML, a Consolidated Screening List CSV/JSON, or OpenSanctions FtM JSON lines.
+    /// Screen against this entity list too (repeatable; added to the built-in list and the
+    /// configuration's): this project's TOML, a Consolidated Screening List CSV/JSON, or
+    /// OpenSanctions FtM JSON lines.
     #[arg(long, value_name = "FILE")]
     pub entities: Vec<Utf8PathBuf>,
     /// The format of the --entities files [default: from the file name and content].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub entities_format: Option<ListFormat>,
+    /// Leave the built-in list out: screen only against --entities and `[lists] extra`.
+    #[arg(long)]
+    pub no_builtin_list: bool,
 }
 
 #[derive(Debug, Args, Default)]
@@ -263,6 +267,10 @@ pub struct CheckArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub lists: ListSelection,
+    /// Show what changed between two lists (entities and identifiers added, removed, changed)
+    /// instead of listing: `list --diff OLD NEW`.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    pub diff: Vec<Utf8PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ListOutput,
@@ -362,6 +370,7 @@ impl ListSelection {
         ListOverrides {
             entities: self.entities.clone(),
             format: self.entities_format.map(Into::into),
+            no_builtin: self.no_builtin_list,
         }
     }
 }

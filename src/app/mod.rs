@@ -233,8 +233,24 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
 }
 
 fn list(args: cli::ListArgs) -> Result<u8, InputError> {
+    if let [old, new] = args.diff.as_slice() {
+        let format = args.lists.entities_format.map(Into::into);
+        let load = |p: &camino::Utf8Path| cargo_entitycheck::entity::import::load(p, format);
+        let d = cargo_entitycheck::entity::diff::ListDiff::new(&load(old)?, &load(new)?);
+        let out = &mut io::stdout().lock();
+        finish(match args.format {
+            cli::ListOutput::Json => serde_json::to_writer_pretty(&mut *out, &d)
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(out)),
+            cli::ListOutput::Human => d.write_human(out),
+        })?;
+        return Ok(PASS);
+    }
     let config = config::discover(None, None)?;
-    let lists = config::load_lists(&args.lists.overrides(), &config)?;
+    let mut lists = config::load_lists(&args.lists.overrides(), &config)?;
+    // Each list's age, on today's date and with the configuration's thresholds.
+    let mut policy = cargo_entitycheck::policy::Policy::new(chrono::Local::now().date_naive());
+    config::date_lists(&mut policy, &config, &mut lists);
     let styles = output::styles_for_stdout(args.color.into());
     finish(report::write_list(
         &mut io::stdout().lock(),

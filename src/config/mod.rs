@@ -75,6 +75,10 @@ pub struct Config {
     pub registry: RegistryConfig,
     pub builtin_list: Option<bool>,
     pub lists: Vec<ListRef>,
+    /// `[lists] warn-age`: days after which a list's age warns (default 90).
+    pub list_warn_age: Option<u32>,
+    /// `policy.max-list-age`: days after which a list's age fails the build.
+    pub max_list_age: Option<u32>,
     pub format: Option<Format>,
     pub color: Option<ColorChoice>,
     pub verbose: Option<bool>,
@@ -120,6 +124,7 @@ struct RawPolicy {
     dev_dependencies_fail: Option<bool>,
     fail_on_unscanned: Option<bool>,
     as_of: Option<Spanned<String>>,
+    max_list_age: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -159,6 +164,7 @@ struct RawRegistry {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawLists {
     builtin: Option<bool>,
+    warn_age: Option<u32>,
     #[serde(default)]
     extra: Vec<RawListRef>,
 }
@@ -461,6 +467,8 @@ fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputErr
         },
         builtin_list: raw.lists.builtin,
         lists,
+        list_warn_age: raw.lists.warn_age,
+        max_list_age: raw.policy.max_list_age,
         format: raw.output.format,
         color: raw.output.color,
         verbose: raw.output.verbose,

@@ -94,6 +94,8 @@ pub struct Settings {
 pub struct ListOverrides {
     pub entities: Vec<Utf8PathBuf>,
     pub format: Option<ListFormat>,
+    /// `--no-builtin-list`.
+    pub no_builtin: bool,
 }
 
 /// What the command line says, clap-free. `layer` holds the settings the file can hold too
@@ -196,6 +198,8 @@ impl Config {
             },
             registry: lower.registry,
             builtin_list: self.builtin_list.or(lower.builtin_list),
+            list_warn_age: self.list_warn_age.or(lower.list_warn_age),
+            max_list_age: self.max_list_age.or(lower.max_list_age),
             lists: lower.lists,
             format: self.format.or(lower.format),
             color: self.color.or(lower.color),
@@ -210,7 +214,7 @@ impl Config {
 /// everything is validated before cargo runs, so a typo costs nothing.
 pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
     let file = discover(cli.config.as_deref(), cli.graph.manifest_path.as_deref())?;
-    let lists = load_lists(&cli.lists, &file)?;
+    let mut lists = load_lists(&cli.lists, &file)?;
     let mut layer = cli.layer;
     if let Some(s) = &cli.as_of {
         layer.as_of = Some(parse_date(s, "--as-of")?);
@@ -237,6 +241,7 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
     }
     policy.dev_dependencies_fail = c.dev_dependencies_fail.unwrap_or(false);
     policy.fail_on_unscanned = c.fail_on_unscanned.unwrap_or(false);
+    date_lists(&mut policy, &c, &mut lists);
 
     let mut options = DeepOptions::default();
     let d = &c.deep;
@@ -300,18 +305,12 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
     })
 }
 
-/// Loads the entity lists a command asked for: `--entities` files replace everything; else
-/// the built-in list (unless the configuration turns it off) and the configuration's extra lists.
+/// Loads the entity lists a command asked for. Lists add up: the built-in list (unless
+/// `--no-builtin-list` or `lists.builtin = false`), the configuration's extra lists, then the
+/// `--entities` files; entries that are one entity are merged when matching.
 pub fn load_lists(sel: &ListOverrides, config: &Config) -> Result<Vec<EntityList>, InputError> {
-    if !sel.entities.is_empty() {
-        return sel
-            .entities
-            .iter()
-            .map(|p| import::load(&crate::fsio::resolve_named(p), sel.format))
-            .collect();
-    }
     let mut lists = Vec::new();
-    if config.builtin_list.unwrap_or(true) {
+    if !sel.no_builtin && config.builtin_list.unwrap_or(true) {
         lists.push(EntityList::builtin()?);
     }
     for l in &config.lists {
@@ -326,13 +325,26 @@ pub fn load_lists(sel: &ListOverrides, config: &Config) -> Result<Vec<EntityList
         };
         lists.push(import::load(&l.path, format)?);
     }
+    for p in &sel.entities {
+        lists.push(import::load(&crate::fsio::resolve_named(p), sel.format)?);
+    }
     if lists.is_empty() {
         return Err(InputError::Usage(format!(
-            "no entity list to screen against ({} turns the built-in list off and names no other)",
-            config.origin.as_deref().unwrap_or("the configuration")
+            "no entity list to screen against (the built-in list is off and {} names no other)",
+            config
+                .origin
+                .as_deref()
+                .unwrap_or("no --entities or configuration")
         )));
     }
     Ok(lists)
+}
+
+/// Each list's age on the policy's date, with the configuration's thresholds.
+pub fn date_lists(policy: &mut Policy, config: &Config, lists: &mut [EntityList]) {
+    policy.list_warn_age = config.list_warn_age.unwrap_or(policy.list_warn_age);
+    policy.max_list_age = config.max_list_age;
+    policy.date_lists(lists);
 }
 
 /// Parses a `YYYY-MM-DD` date given to `flag`.

@@ -9,7 +9,14 @@
 //!
 //! Each row becomes an entity whose names, aliases, websites and e-mail domains are
 //! identifiers; each list source (CSL `source`, OpenSanctions dataset) becomes a programme.
-//! Imported programmes carry no dates: their entries are in force as listed.
+//! What the publishers say is kept per entry: CSL start and end dates, licence requirement and
+//! policy, the source list (whose kind decides the verdict: the Unverified List calls for due
+//! diligence, not denial), `source_list_url` and the Federal Register notice as each fact's
+//! source; OpenSanctions `target` and `topics` (only sanctioned targets fail), first and last
+//! seen dates and datasets; `weakAlias` values are never matched (OpenSanctions says so).
+//! Imported facts are secondary: the publishers ask users to check the official publication.
+//! A list's date is the export's own metadata, else the file's modification time, never its
+//! newest entry. Shared-service domains (webmail, code hosting) are dropped with a note.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,8 +26,8 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::{
-    Alias, DomainId, Entity, EntityKind, EntityList, Grade, ListMeta, Programme, ProgrammeDate,
-    Source, Strength,
+    Alias, DomainId, Entity, EntityKind, EntityList, Gate, Grade, ListMeta, Programme, Source,
+    Status, Strength, shared,
 };
 use crate::error::InputError;
 use crate::text::normalize;
@@ -86,17 +93,48 @@ pub fn load(path: &Utf8Path, format: Option<ListFormat>) -> Result<EntityList, I
     let text = crate::fsio::read_text(path, crate::fsio::ReadKind::EntityList, false)
         .map_err(|e| InputError::read(path, e))?;
     let format = format.unwrap_or_else(|| ListFormat::detect(path, &text));
-    parse(&text, path.as_str(), format)
+    // The file's date stands for an export that carries none of its own.
+    let mtime = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(|t| chrono::DateTime::<chrono::Utc>::from(t).date_naive());
+    parse_dated(&text, path.as_str(), format, mtime)
 }
 
-/// Parses list text in a given format.
+/// Parses list text in a given format (undated unless the export carries its date).
 pub fn parse(text: &str, origin: &str, format: ListFormat) -> Result<EntityList, InputError> {
-    match format {
-        ListFormat::Entitycheck => EntityList::parse(text, origin),
-        ListFormat::CslCsv => csl(csl_csv_rows(text, origin)?, text, origin),
-        ListFormat::CslJson => csl(csl_json_rows(text, origin)?, text, origin),
-        ListFormat::Opensanctions => opensanctions(text, origin),
+    parse_dated(text, origin, format, None)
+}
+
+/// [`parse`], with the file's modification date for exports that carry no date of their own.
+pub fn parse_dated(
+    text: &str,
+    origin: &str,
+    format: ListFormat,
+    file_date: Option<NaiveDate>,
+) -> Result<EntityList, InputError> {
+    let mut list = match format {
+        ListFormat::Entitycheck => return EntityList::parse(text, origin),
+        ListFormat::CslCsv => csl(csl_csv_rows(text, origin)?, None, text, origin)?,
+        ListFormat::CslJson => {
+            let (rows, date) = csl_json_rows(text, origin)?;
+            csl(rows, date, text, origin)?
+        }
+        ListFormat::Opensanctions => opensanctions(text, origin)?,
+    };
+    if list.list.dated_by == "undated"
+        && let Some(d) = file_date
+    {
+        list.list.updated = d;
+        list.list.version = d.to_string();
+        list.list.dated_by = "file modification time".into();
     }
+    Ok(list)
+}
+
+/// A date at the start of a text (`2024-06-24`, `2024-06-24T10:00:00`).
+fn date_prefix(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim().get(..10)?, "%Y-%m-%d").ok()
 }
 
 fn digest(text: &str) -> String {
@@ -130,6 +168,7 @@ struct CslRow {
     countries: Vec<String>,
     federal_register_notice: String,
     start_date: String,
+    end_date: String,
     license_requirement: String,
     license_policy: String,
     source_list_url: String,
@@ -176,6 +215,7 @@ fn csl_csv_rows(text: &str, origin: &str) -> Result<Vec<CslRow>, InputError> {
         "addresses",
         "federal_register_notice",
         "start_date",
+        "end_date",
         "license_requirement",
         "license_policy",
         "source_list_url",
@@ -247,6 +287,7 @@ fn csl_csv_rows(text: &str, origin: &str) -> Result<Vec<CslRow>, InputError> {
             countries,
             federal_register_notice: get("federal_register_notice"),
             start_date: get("start_date"),
+            end_date: get("end_date"),
             license_requirement: get("license_requirement"),
             license_policy: get("license_policy"),
             source_list_url: get("source_list_url"),
@@ -264,9 +305,14 @@ fn csl_csv_rows(text: &str, origin: &str) -> Result<Vec<CslRow>, InputError> {
 #[derive(Deserialize)]
 struct CslJson {
     results: Vec<serde_json::Value>,
+    /// The API's metadata: each source list with the date it was last updated and imported.
+    #[serde(default)]
+    sources_used: Vec<serde_json::Value>,
 }
 
-fn csl_json_rows(text: &str, origin: &str) -> Result<Vec<CslRow>, InputError> {
+/// The rows of a CSL JSON export, and the export's own date (the newest `last_imported` or
+/// `source_last_updated` of its `sources_used`).
+fn csl_json_rows(text: &str, origin: &str) -> Result<(Vec<CslRow>, Option<NaiveDate>), InputError> {
     let doc: CslJson = serde_json::from_str(text).map_err(|e| {
         bad(
             origin,
@@ -294,6 +340,13 @@ fn csl_json_rows(text: &str, origin: &str) -> Result<Vec<CslRow>, InputError> {
             _ => Vec::new(),
         }
     };
+    let exported = doc
+        .sources_used
+        .iter()
+        .flat_map(|u| ["last_imported", "source_last_updated"].map(|k| u[k].as_str()))
+        .flatten()
+        .filter_map(date_prefix)
+        .max();
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for (i, v) in doc.results.iter().enumerate() {
@@ -337,6 +390,7 @@ fn csl_json_rows(text: &str, origin: &str) -> Result<Vec<CslRow>, InputError> {
             countries,
             federal_register_notice: s(v, "federal_register_notice"),
             start_date: s(v, "start_date"),
+            end_date: s(v, "end_date"),
             license_requirement: s(v, "license_requirement"),
             license_policy: s(v, "license_policy"),
             source_list_url: s(v, "source_list_url"),
@@ -345,13 +399,22 @@ fn csl_json_rows(text: &str, origin: &str) -> Result<Vec<CslRow>, InputError> {
         });
     }
     if problems.is_empty() {
-        Ok(rows)
+        Ok((rows, exported))
     } else {
         Err(bad(origin, problems))
     }
 }
 
-fn domain_ids(values: &[String], is_email: bool, source: &str, grade: Grade) -> Vec<DomainId> {
+/// Website and e-mail domains as identifiers; shared-service domains (gmail.com, github.com…)
+/// are dropped, with a note in `notes`.
+fn domain_ids(
+    values: &[String],
+    is_email: bool,
+    source: &str,
+    grade: Grade,
+    entity: &str,
+    notes: &mut Vec<String>,
+) -> Vec<DomainId> {
     let mut seen = BTreeSet::new();
     values
         .iter()
@@ -364,6 +427,13 @@ fn domain_ids(values: &[String], is_email: bool, source: &str, grade: Grade) -> 
         })
         .map(|h| h.strip_prefix("www.").map(str::to_string).unwrap_or(h))
         .filter(|h| h.contains('.') && seen.insert(h.clone()))
+        .filter(|h| match shared::shared(h) {
+            Some(s) => {
+                notes.push(shared::note(entity, h, s));
+                false
+            }
+            None => true,
+        })
         .map(|domain| DomainId {
             domain,
             category: None,
@@ -380,12 +450,36 @@ fn dedup_domains(domains: &mut Vec<DomainId>) {
     domains.retain(|d| seen.insert(d.domain.clone()));
 }
 
-fn csl(rows: Vec<CslRow>, text: &str, origin: &str) -> Result<EntityList, InputError> {
+/// The verdict a CSL source list calls for: the Unverified List names parties whose bona fides
+/// could not be verified (a red flag for due diligence, not a prohibition); the other lists
+/// (Entity List, SDN, Denied Persons, Military End-User, …) restrict or deny.
+fn csl_gate(source: &str) -> (Gate, &'static str) {
+    let s = source.to_ascii_lowercase();
+    if s.contains("unverified") || s.contains("(uvl)") {
+        (
+            Gate::Warn,
+            "due diligence (Unverified List: bona fides not verified)",
+        )
+    } else {
+        (Gate::Fail, "restriction or denial")
+    }
+}
+
+fn csl(
+    rows: Vec<CslRow>,
+    exported: Option<NaiveDate>,
+    text: &str,
+    origin: &str,
+) -> Result<EntityList, InputError> {
     let mut sources: BTreeMap<String, Source> = BTreeMap::new();
     let mut programmes: BTreeMap<String, Programme> = BTreeMap::new();
     let mut entities = Vec::new();
-    let mut newest: Option<NaiveDate> = None;
+    let mut notes = Vec::new();
+    let mut problems = Vec::new();
     let mut ids = BTreeSet::new();
+    // The publisher asks users to check the official publication: every imported fact is
+    // secondary, however official the list it came from.
+    let grade = Grade::Secondary;
     for r in rows {
         let source_name = if r.source.is_empty() {
             "Consolidated Screening List".to_string()
@@ -396,18 +490,19 @@ fn csl(rows: Vec<CslRow>, text: &str, origin: &str) -> Result<EntityList, InputE
         let publisher = source_name
             .split_once(" - ")
             .map(|(_, a)| a.trim().to_string());
-        sources.entry(source_id.clone()).or_insert_with(|| Source {
+        let url = (!r.source_list_url.is_empty()).then(|| r.source_list_url.clone());
+        let src = sources.entry(source_id.clone()).or_insert_with(|| Source {
             id: source_id.clone(),
             title: source_name.clone(),
-            citation: if r.source_list_url.is_empty() {
-                format!("{source_name}, via the Consolidated Screening List")
-            } else {
-                r.source_list_url.clone()
-            },
+            citation: format!("{source_name}, via the Consolidated Screening List"),
             publisher: publisher.clone(),
-            url: (!r.source_list_url.is_empty()).then(|| r.source_list_url.clone()),
-            grade: Grade::Primary,
+            url: None,
+            read: exported,
+            grade,
         });
+        if src.url.is_none() {
+            src.url = url.clone();
+        }
         // Each entry cites its own Federal Register notice where the list gives one.
         let entry_source = if r.federal_register_notice.is_empty() {
             source_id.clone()
@@ -418,38 +513,43 @@ fn csl(rows: Vec<CslRow>, text: &str, origin: &str) -> Result<EntityList, InputE
                 title: format!("{source_name}: {}", r.federal_register_notice),
                 citation: r.federal_register_notice.clone(),
                 publisher: publisher.clone(),
-                url: None,
-                grade: Grade::Primary,
+                url: url.clone(),
+                read: exported,
+                grade,
             });
             id
         };
-        let date = NaiveDate::parse_from_str(&r.start_date, "%Y-%m-%d").ok();
-        if let Some(d) = date {
-            newest = Some(newest.map_or(d, |n| n.max(d)));
-        }
-        let programme = programmes
+        let mut date = |raw: &str, what: &str| {
+            if raw.is_empty() {
+                return None;
+            }
+            let d = date_prefix(raw);
+            if d.is_none() {
+                problems.push(format!(
+                    "{origin}:{}: {what} `{raw}` is not a date (YYYY-MM-DD)",
+                    r.line
+                ));
+            }
+            d
+        };
+        let from = date(&r.start_date, "start_date");
+        let until = date(&r.end_date, "end_date");
+        let (gate, why) = csl_gate(&source_name);
+        programmes
             .entry(source_id.clone())
             .or_insert_with(|| Programme {
                 id: source_id.clone(),
                 title: source_name.clone(),
-                authority: source_name
-                    .split_once(" - ")
-                    .map(|(_, a)| a.trim().to_string())
-                    .unwrap_or_else(|| source_name.clone()),
-                scope: [r.license_requirement.as_str(), r.license_policy.as_str()]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                authority: publisher.clone().unwrap_or_else(|| source_name.clone()),
+                scope: format!("{source_name}: {why}"),
                 source: source_id.clone(),
-                grade: Grade::Primary,
+                grade,
                 context: false,
+                gate,
                 dates: Vec::new(),
+                covered: Vec::new(),
                 exempt: Vec::new(),
             });
-        if programme.scope.is_empty() && !r.programs.is_empty() {
-            programme.scope = r.programs.join("; ");
-        }
         let kind = match r.kind.to_ascii_lowercase().as_str() {
             "individual" => EntityKind::Person,
             "entity" | "" => EntityKind::Company,
@@ -471,13 +571,24 @@ fn csl(rows: Vec<CslRow>, text: &str, origin: &str) -> Result<EntityList, InputE
                 strength: Strength::Name,
                 note: None,
                 source: entry_source.clone(),
-                grade: Grade::Primary,
+                grade,
             })
             .collect();
-        let mut domains = domain_ids(&r.websites, false, &entry_source, Grade::Primary);
-        domains.extend(domain_ids(&r.emails, true, &entry_source, Grade::Primary));
+        let mut domains = domain_ids(&r.websites, false, &entry_source, grade, &id, &mut notes);
+        domains.extend(domain_ids(
+            &r.emails,
+            true,
+            &entry_source,
+            grade,
+            &id,
+            &mut notes,
+        ));
         dedup_domains(&mut domains);
-        let _ = r.line;
+        let licence = [r.license_requirement.as_str(), r.license_policy.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         entities.push(Entity {
             id,
             kind,
@@ -489,41 +600,45 @@ fn csl(rows: Vec<CslRow>, text: &str, origin: &str) -> Result<EntityList, InputE
             programmes: vec![source_id.clone()],
             note: (!r.programs.is_empty()).then(|| format!("programs: {}", r.programs.join("; "))),
             source: entry_source,
-            grade: Grade::Primary,
+            grade,
             aliases,
             domains,
+            domain_labels: Vec::new(),
             orgs: Vec::new(),
             signers: Vec::new(),
             products: Vec::new(),
+            status: Status {
+                from,
+                until,
+                gate: (gate != Gate::Fail).then_some(gate),
+                why: Some(format!("source list: {source_name} ({why})")),
+                licence: (!licence.is_empty()).then_some(licence),
+                last_seen: None,
+            },
         });
-        if let (Some(d), Some(p)) = (
-            date,
-            programmes.get_mut(&format!("csl-{}", slug(&source_name))),
-        ) {
-            // The earliest listing date stands for the programme as a whole.
-            if p.dates.first().is_none_or(|x| d < x.date) {
-                p.dates = vec![ProgrammeDate {
-                    date: d,
-                    effect: "listed".into(),
-                    gate: super::Gate::Fail,
-                    text: format!("first entry listed on {d}"),
-                    source: p.source.clone(),
-                    grade: Grade::Primary,
-                }];
-            }
-        }
+    }
+    if !problems.is_empty() {
+        return Err(bad(origin, problems));
     }
     let digest = digest(text);
     Ok(EntityList {
         list: ListMeta {
             id: "csl".into(),
             title: "US Consolidated Screening List (imported)".into(),
-            version: newest
+            version: exported
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| super::short_digest(&digest).to_string()),
-            updated: newest.unwrap_or(NaiveDate::MIN),
+            updated: exported.unwrap_or(NaiveDate::MIN),
             origin: origin.to_string(),
             digest,
+            dated_by: if exported.is_some() {
+                "export metadata (sources_used)".into()
+            } else {
+                "undated".into()
+            },
+            notes,
+            age_days: None,
+            stale: None,
         },
         sources: sources.into_values().collect(),
         programmes: programmes.into_values().collect(),
@@ -542,18 +657,63 @@ struct FtmEntity {
     properties: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     datasets: Vec<String>,
+    /// Listed itself (a sanctioned party), not only related to one.
+    #[serde(default)]
+    target: bool,
     first_seen: Option<String>,
-    last_change: Option<String>,
+    last_seen: Option<String>,
+}
+
+/// The verdict OpenSanctions' own classification calls for. Only targets can fail: a
+/// non-target is a related party (family, associate, a PEP's company). Among targets, `topics`
+/// decide: sanctions and export controls fail; debarment, crime and sanction links warn; roles
+/// (`role.pep`, `role.rca`) and interest (`poi`) inform.
+fn ftm_gate(target: bool, topics: &[String]) -> (Gate, String) {
+    let topics_text = if topics.is_empty() {
+        "no topics".to_string()
+    } else {
+        format!("topics {}", topics.join(", "))
+    };
+    if !target {
+        return (
+            Gate::Info,
+            format!("not a target (a related party); {topics_text}"),
+        );
+    }
+    let has = |p: &str| {
+        topics
+            .iter()
+            .any(|t| t == p || t.starts_with(&format!("{p}.")))
+    };
+    let gate = if topics
+        .iter()
+        .any(|t| t == "sanction" || t == "export.control")
+    {
+        Gate::Fail
+    } else if has("debarment")
+        || has("crime")
+        || has("wanted")
+        || has("sanction")
+        || has("export")
+        || topics.is_empty()
+    {
+        Gate::Warn
+    } else {
+        Gate::Info
+    };
+    (gate, format!("target; {topics_text}"))
 }
 
 fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
-    let source_id = "opensanctions".to_string();
+    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
     let mut programmes: BTreeMap<String, Programme> = BTreeMap::new();
     let mut entities = Vec::new();
     let mut problems = Vec::new();
+    let mut notes = Vec::new();
     let mut skipped = 0usize;
-    let mut newest: Option<NaiveDate> = None;
+    let mut weak = 0usize;
     let mut ids = BTreeSet::new();
+    let grade = Grade::Secondary;
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         if line.trim().is_empty() {
@@ -595,19 +755,32 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
             problems.push(format!("{origin}:{line_no}: entity without a name"));
             continue;
         };
-        for d in [&e.last_change, &e.first_seen].into_iter().flatten() {
-            if let Ok(d) = NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d") {
-                newest = Some(newest.map_or(d, |n| n.max(d)));
-            }
+        let datasets = if e.datasets.is_empty() {
+            vec!["opensanctions".to_string()]
+        } else {
+            e.datasets.clone()
+        };
+        let first_seen = e.first_seen.as_deref().and_then(date_prefix);
+        let last_seen = e.last_seen.as_deref().and_then(date_prefix);
+        // Each fact cites the entity's first dataset; the dataset page is its source.
+        let source_id = format!("os-{}", slug(&datasets[0]));
+        for ds in &datasets {
+            let sid = format!("os-{}", slug(ds));
+            sources.entry(sid.clone()).or_insert_with(|| Source {
+                id: sid.clone(),
+                title: format!("OpenSanctions dataset `{ds}`"),
+                citation: format!("OpenSanctions dataset {ds}, FollowTheMoney entities"),
+                publisher: Some("OpenSanctions".into()),
+                url: Some(format!("https://www.opensanctions.org/datasets/{ds}/")),
+                read: None,
+                grade,
+            });
         }
         let mut seen = BTreeSet::new();
         let mut aliases: Vec<Alias> = Vec::new();
-        for (key, grade) in [
-            ("name", Grade::Secondary),
-            ("alias", Grade::Secondary),
-            ("previousName", Grade::Secondary),
-            ("weakAlias", Grade::Unverified),
-        ] {
+        // `weakAlias` is left out: OpenSanctions says those values must not be used for matching.
+        weak += strings("weakAlias").len();
+        for key in ["name", "alias", "previousName"] {
             for n in strings(key) {
                 if !normalize::tokens(&n).is_empty() && seen.insert(normalize::normalize(&n)) {
                     aliases.push(Alias {
@@ -621,19 +794,27 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
                 }
             }
         }
-        let mut domains = domain_ids(&strings("website"), false, &source_id, Grade::Secondary);
+        let mut id = format!("os-{}", slug(e.id.as_deref().unwrap_or(&name)));
+        while !ids.insert(id.clone()) {
+            id.push_str("-dup");
+        }
+        let mut domains = domain_ids(
+            &strings("website"),
+            false,
+            &source_id,
+            grade,
+            &id,
+            &mut notes,
+        );
         domains.extend(domain_ids(
             &strings("email"),
             true,
             &source_id,
-            Grade::Secondary,
+            grade,
+            &id,
+            &mut notes,
         ));
         dedup_domains(&mut domains);
-        let datasets = if e.datasets.is_empty() {
-            vec!["opensanctions".to_string()]
-        } else {
-            e.datasets.clone()
-        };
         let mut entity_programmes = Vec::new();
         for ds in &datasets {
             let pid = format!("os-{}", slug(ds));
@@ -642,18 +823,18 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
                 title: format!("OpenSanctions dataset `{ds}`"),
                 authority: "as published in the dataset".into(),
                 scope: "listed in the dataset".into(),
-                source: source_id.clone(),
-                grade: Grade::Secondary,
+                source: pid.clone(),
+                grade,
                 context: false,
+                gate: Gate::Fail,
                 dates: Vec::new(),
+                covered: Vec::new(),
                 exempt: Vec::new(),
             });
             entity_programmes.push(pid);
         }
-        let mut id = format!("os-{}", slug(e.id.as_deref().unwrap_or(&name)));
-        while !ids.insert(id.clone()) {
-            id.push_str("-dup");
-        }
+        let topics = strings("topics");
+        let (gate, why) = ftm_gate(e.target, &topics);
         entities.push(Entity {
             id,
             kind,
@@ -663,39 +844,49 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
             country: strings("country").first().map(|c| c.to_uppercase()),
             group: None,
             programmes: entity_programmes,
-            note: None,
-            source: source_id.clone(),
-            grade: Grade::Secondary,
+            note: Some(format!("datasets: {}", datasets.join(", "))),
+            source: source_id,
+            grade,
             aliases,
             domains,
+            domain_labels: Vec::new(),
             orgs: Vec::new(),
             signers: Vec::new(),
             products: Vec::new(),
+            status: Status {
+                from: first_seen,
+                until: None,
+                gate: (gate != Gate::Fail).then_some(gate),
+                why: Some(why),
+                licence: None,
+                last_seen,
+            },
         });
     }
     if !problems.is_empty() {
         return Err(bad(origin, problems));
+    }
+    if weak > 0 {
+        notes.push(format!(
+            "{weak} weakAlias values not matched (OpenSanctions: not for matching)"
+        ));
     }
     let digest = digest(text);
     Ok(EntityList {
         list: ListMeta {
             id: "opensanctions".into(),
             title: format!("OpenSanctions entities (imported; {skipped} of other schemas skipped)"),
-            version: newest
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| super::short_digest(&digest).to_string()),
-            updated: newest.unwrap_or(NaiveDate::MIN),
+            version: super::short_digest(&digest).to_string(),
+            updated: NaiveDate::MIN,
             origin: origin.to_string(),
             digest,
+            // FollowTheMoney entity files carry no export date: the file's date stands for it.
+            dated_by: "undated".into(),
+            notes,
+            age_days: None,
+            stale: None,
         },
-        sources: vec![Source {
-            id: source_id,
-            title: "OpenSanctions (an aggregator of sanctions and screening lists)".into(),
-            citation: format!("FollowTheMoney entities read from {origin}"),
-            publisher: Some("OpenSanctions".into()),
-            url: None,
-            grade: Grade::Secondary,
-        }],
+        sources: sources.into_values().collect(),
         programmes: programmes.into_values().collect(),
         entities,
     })

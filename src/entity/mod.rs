@@ -16,9 +16,12 @@ use toml::Spanned;
 use crate::error::InputError;
 use crate::text::normalize;
 
+pub mod diff;
 pub mod import;
+pub mod merge;
+pub mod shared;
 
-/// The list compiled into the binary, used unless `--entities` replaces it.
+/// The list compiled into the binary: other lists add to it unless `--no-builtin-list`.
 pub const BUILTIN_TOML: &str = include_str!("../../data/entities.toml");
 /// The name the built-in list is reported under.
 pub const BUILTIN_ORIGIN: &str = "built-in:data/entities.toml";
@@ -95,6 +98,8 @@ pub struct Source {
     pub citation: String,
     pub publisher: Option<String>,
     pub url: Option<String>,
+    /// The date its facts were read (built-in list) or the export's date (imported lists).
+    pub read: Option<NaiveDate>,
     pub grade: Grade,
 }
 
@@ -102,7 +107,9 @@ pub struct Source {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Gate {
-    /// Reported as a warning.
+    /// Informational only (a related party, a PEP tag): never fails or warns.
+    Info,
+    /// Reported as a warning (a due-diligence list, a date not yet reached).
     Warn,
     /// Fails the build.
     #[default]
@@ -142,7 +149,11 @@ pub struct Programme {
     pub grade: Grade,
     /// Context only (a related action): reported, never the reason a build fails on its own.
     pub context: bool,
+    /// What a listing under an undated programme does (an imported Unverified List warns).
+    pub gate: Gate,
     pub dates: Vec<ProgrammeDate>,
+    /// Product categories the programme reaches: a package tied to one is never exempt.
+    pub covered: Vec<Exemption>,
     pub exempt: Vec<Exemption>,
 }
 
@@ -164,6 +175,15 @@ pub struct DomainId {
     pub domain: String,
     pub category: Option<String>,
     pub note: Option<String>,
+    pub source: String,
+    pub grade: Grade,
+}
+
+/// Any registrable domain whose own label is `label`, under any public suffix
+/// (`kaspersky` → kaspersky.fr, kaspersky.com.br, kaspersky.co.jp and their sub-domains).
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainLabel {
+    pub label: String,
     pub source: String,
     pub grade: Grade,
 }
@@ -212,9 +232,49 @@ pub struct Entity {
     pub grade: Grade,
     pub aliases: Vec<Alias>,
     pub domains: Vec<DomainId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domain_labels: Vec<DomainLabel>,
     pub orgs: Vec<OrgId>,
     pub signers: Vec<SignerId>,
     pub products: Vec<Product>,
+    /// The entry's own dates and status (imported lists): listed from, listed until, and the
+    /// verdict its publisher's status calls for.
+    #[serde(default, skip_serializing_if = "Status::is_empty")]
+    pub status: Status,
+}
+
+/// An entry's own dates and status, as its publisher gives them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Status {
+    /// Listed from (CSL `start_date`, OpenSanctions `first_seen`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Listed until (CSL `end_date`: an expired denial order no longer applies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+    /// The verdict the entry calls for at most (due diligence warns, a related party informs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Gate>,
+    /// Why that gate, in the publisher's terms (`source list: Unverified List`, `topics: role.pep`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// Licence requirement and policy of this entry (CSL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// The last time the publisher saw the entry (OpenSanctions `last_seen`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<NaiveDate>,
+}
+
+impl Status {
+    pub fn is_empty(&self) -> bool {
+        self.from.is_none()
+            && self.until.is_none()
+            && self.gate.is_none()
+            && self.why.is_none()
+            && self.licence.is_none()
+            && self.last_seen.is_none()
+    }
 }
 
 impl Entity {
@@ -235,6 +295,25 @@ pub struct ListMeta {
     pub origin: String,
     /// `sha256:` of the file's bytes.
     pub digest: String,
+    /// Where `updated` comes from: `list.updated`, the export's own metadata, or the file's
+    /// modification time (never the newest entry: a fresh export may hold only old entries).
+    pub dated_by: String,
+    /// What loading changed or dropped (shared-service domains), for `list` to show.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Days from `updated` to the as-of date (set by the policy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_days: Option<i64>,
+    /// Older than the policy allows: `warn` (`[lists] warn-age`) or `fail` (`policy.max-list-age`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale: Option<crate::policy::Verdict>,
+}
+
+impl ListMeta {
+    /// Days from the list's date to `on` (negative if the list is dated later).
+    pub fn age_days(&self, on: NaiveDate) -> i64 {
+        (on - self.updated).num_days()
+    }
 }
 
 /// A validated entity list.
@@ -270,6 +349,7 @@ impl EntityList {
             text,
             origin,
             problems: Vec::new(),
+            notes: Vec::new(),
         };
         let list = v.validate(raw, digest);
         if v.problems.is_empty() {
@@ -372,6 +452,7 @@ struct RawSource {
     citation: String,
     publisher: Option<String>,
     url: Option<String>,
+    read: Option<Spanned<String>>,
     grade: Grade,
 }
 
@@ -387,7 +468,11 @@ struct RawProgramme {
     #[serde(default)]
     context: bool,
     #[serde(default)]
+    gate: Gate,
+    #[serde(default)]
     date: Vec<RawDate>,
+    #[serde(default)]
+    covered: Vec<RawExempt>,
     #[serde(default)]
     exempt: Vec<RawExempt>,
 }
@@ -433,6 +518,8 @@ struct RawEntity {
     #[serde(default)]
     domain: Vec<RawDomain>,
     #[serde(default)]
+    domain_label: Vec<RawDomainLabel>,
+    #[serde(default)]
     org: Vec<RawOrg>,
     #[serde(default)]
     signer: Vec<RawSigner>,
@@ -458,6 +545,14 @@ struct RawDomain {
     domain: Spanned<String>,
     category: Option<String>,
     note: Option<String>,
+    source: Spanned<String>,
+    grade: Grade,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDomainLabel {
+    label: Spanned<String>,
     source: Spanned<String>,
     grade: Grade,
 }
@@ -496,6 +591,7 @@ struct Validator<'a> {
     text: &'a str,
     origin: &'a str,
     problems: Vec<String>,
+    notes: Vec<String>,
 }
 
 impl Validator<'_> {
@@ -561,12 +657,14 @@ impl Validator<'_> {
         let mut sources = Vec::new();
         for s in raw.source {
             self.unique(&mut source_ids, &s.id, "source");
+            let read = s.read.as_ref().map(|r| self.date(r, "source.read"));
             sources.push(Source {
                 id: s.id.into_inner(),
                 title: s.title,
                 citation: s.citation,
                 publisher: s.publisher,
                 url: s.url,
+                read,
                 grade: s.grade,
             });
         }
@@ -597,6 +695,15 @@ impl Validator<'_> {
                     grade: e.grade,
                 });
             }
+            let mut covered = Vec::new();
+            for e in p.covered {
+                covered.push(Exemption {
+                    category: e.category,
+                    text: e.text,
+                    source: self.source_ref(&source_ids, &e.source),
+                    grade: e.grade,
+                });
+            }
             programmes.push(Programme {
                 id: p.id.into_inner(),
                 title: p.title,
@@ -605,7 +712,9 @@ impl Validator<'_> {
                 source,
                 grade: p.grade,
                 context: p.context,
+                gate: p.gate,
                 dates,
+                covered,
                 exempt,
             });
         }
@@ -663,12 +772,33 @@ impl Validator<'_> {
                         String::new()
                     }
                 };
+                // A webmail, code-hosting or CDN domain says nothing about who made something.
+                if let Some(s) = shared::shared(&domain) {
+                    self.notes.push(shared::note(e.id.get_ref(), &domain, s));
+                    continue;
+                }
                 domains.push(DomainId {
                     domain,
                     category: d.category,
                     note: d.note,
                     source: self.source_ref(&source_ids, &d.source),
                     grade: d.grade,
+                });
+            }
+            let mut domain_labels = Vec::new();
+            for l in e.domain_label {
+                let label = l.label.get_ref().trim().to_ascii_lowercase();
+                if label.is_empty() || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                {
+                    self.problem(
+                        &l.label,
+                        format_args!("`{}` is not one domain label", l.label.get_ref()),
+                    );
+                }
+                domain_labels.push(DomainLabel {
+                    label,
+                    source: self.source_ref(&source_ids, &l.source),
+                    grade: l.grade,
                 });
             }
             let mut orgs = Vec::new();
@@ -720,9 +850,11 @@ impl Validator<'_> {
                 grade: e.grade,
                 aliases,
                 domains,
+                domain_labels,
                 orgs,
                 signers,
                 products,
+                status: Status::default(),
             });
         }
 
@@ -734,6 +866,10 @@ impl Validator<'_> {
                 updated,
                 origin: self.origin.to_string(),
                 digest,
+                dated_by: "list.updated".into(),
+                notes: std::mem::take(&mut self.notes),
+                age_days: None,
+                stale: None,
             },
             sources,
             programmes,
@@ -787,6 +923,100 @@ mod tests {
         let ao = list.entity("ao-kaspersky-lab").unwrap();
         let cats = list.exempt_categories(ao);
         assert!(cats.contains("threat-intelligence") && cats.contains("security-training"));
+    }
+
+    /// The built-in data's version and the digest of its bytes for that version. Changing
+    /// data/entities.toml without bumping `list.version` fails here: update both constants
+    /// together, with the new version, when the data changes.
+    const BUILTIN_VERSION: &str = "2026.11.30";
+    const BUILTIN_DIGEST: &str =
+        "sha256:6ef3e9d623e988bf7b096e1e9dd733eba3a24280ec3194e1abf4051ddcf95360";
+
+    #[test]
+    fn builtin_data_changes_bump_the_version() {
+        let list = EntityList::builtin().unwrap();
+        assert_eq!(
+            (list.list.version.as_str(), list.list.digest.as_str()),
+            (BUILTIN_VERSION, BUILTIN_DIGEST),
+            "data/entities.toml changed: bump [list] version and updated, then this test's constants"
+        );
+    }
+
+    #[test]
+    fn builtin_provenance_is_complete() {
+        let list = EntityList::builtin().unwrap();
+        for s in &list.sources {
+            let official = s.citation.contains(" FR ") || s.citation.contains("Pub. L.");
+            assert!(
+                s.url.is_some() || official,
+                "source {} has neither a URL nor an official citation",
+                s.id
+            );
+            assert!(s.read.is_some(), "source {} has no date read", s.id);
+        }
+        // Aliases no source states are gone, and so is the unsourced kaspersky.co.uk attribution.
+        let aliases: Vec<&str> = list
+            .entities
+            .iter()
+            .flat_map(|e| e.aliases.iter().map(|a| a.name.as_str()))
+            .collect();
+        assert!(!aliases.contains(&"Kaspersky Labs") && !aliases.contains(&"Kaspersky Group"));
+        let limited = list.entity("kaspersky-labs-limited").unwrap();
+        assert!(limited.domains.is_empty());
+        // The Entity List entries are named by secondary sources.
+        for id in [
+            "ao-kaspersky-lab",
+            "ooo-kaspersky-group",
+            "kaspersky-labs-limited",
+        ] {
+            assert_eq!(list.entity(id).unwrap().grade, Grade::Secondary, "{id}");
+        }
+        let bod = list.source("bod-17-01").unwrap();
+        assert!(bod.citation.contains("82 FR 43782") && bod.citation.contains("2017-19838"));
+        assert!(bod.citation.contains("19 September 2017"));
+        // The determination's covered and exempt categories are data.
+        let icts = list.programme("icts-kaspersky").unwrap();
+        let cats = |v: &[Exemption]| v.iter().map(|e| e.category.clone()).collect::<Vec<_>>();
+        assert_eq!(cats(&icts.covered), ["anti-virus", "cybersecurity"]);
+        assert!(cats(&icts.exempt).contains(&"consulting".to_string()));
+    }
+
+    #[test]
+    fn shared_domains_are_dropped_at_load_with_a_note() {
+        let text = r#"[list]
+id = "x"
+title = "t"
+version = "1"
+updated = "2024-01-01"
+
+[[source]]
+id = "s"
+title = "s"
+citation = "s"
+grade = "secondary"
+
+[[entity]]
+id = "p"
+kind = "person"
+name = "Some Person"
+source = "s"
+grade = "secondary"
+
+  [[entity.domain]]
+  domain = "gmail.com"
+  source = "s"
+  grade = "secondary"
+
+  [[entity.domain]]
+  domain = "person.example"
+  source = "s"
+  grade = "secondary"
+"#;
+        let l = EntityList::parse(text, "x.toml").unwrap();
+        let p = l.entity("p").unwrap();
+        assert_eq!(p.domains.len(), 1);
+        assert_eq!(p.domains[0].domain, "person.example");
+        assert!(l.list.notes[0].contains("gmail.com"), "{:?}", l.list.notes);
     }
 
     #[test]

@@ -9,10 +9,11 @@
 use crate::text::normalize;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
+use crate::entity::merge::{self, Merged};
 use crate::entity::{EntityKind, EntityList, Grade, Strength};
 use crate::evidence::{Evidence, Role, Shape};
 
@@ -75,6 +76,19 @@ pub struct EntityRef {
     pub list_id: String,
     pub id: String,
     pub name: String,
+    /// The same entity in other lists (same legal name and country, agreeing legal forms): its
+    /// programmes and identifiers count as this entity's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<AlsoRef>,
+}
+
+/// An entry of another list that is the same entity.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct AlsoRef {
+    #[serde(skip)]
+    pub list: usize,
+    pub list_id: String,
+    pub id: String,
 }
 
 /// The identifier that matched, with the source that supports it.
@@ -82,6 +96,9 @@ pub struct EntityRef {
 pub struct IdentRef {
     pub kind: IdentKind,
     pub value: String,
+    /// The list that supports this identifier (lists add up: one entity may draw identifiers
+    /// from several).
+    pub list: String,
     pub source: String,
     pub grade: Grade,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,7 +122,7 @@ pub struct Match {
 
 /// A name-like identifier compiled for token matching.
 struct NamePattern {
-    owner: Owner,
+    owner: Arc<Owner>,
     ident: IdentRef,
     /// Tokens after legal forms are stripped: what must appear contiguously.
     core: Vec<String>,
@@ -117,26 +134,78 @@ struct NamePattern {
 }
 
 struct DomainPattern {
-    owner: Owner,
+    owner: Arc<Owner>,
     ident: IdentRef,
     domain: String,
 }
 
+/// A registrable-domain label (`kaspersky` under any public suffix).
+struct LabelPattern {
+    owner: Arc<Owner>,
+    ident: IdentRef,
+    label: String,
+}
+
 struct OrgPattern {
-    owner: Owner,
+    owner: Arc<Owner>,
     ident: IdentRef,
     host: String,
     /// Normalised organisation name (one token).
     name: String,
 }
 
-#[derive(Clone)]
+/// Shared by every pattern of one entity (a large list has hundreds of thousands).
 struct Owner {
     entity: EntityRef,
     /// Groups rank below companies when both match the same words.
     is_group: bool,
     /// A natural person: a name match is weak evidence on its own (many people share a name).
     is_person: bool,
+}
+
+/// The strongest confidence an attribution to `ident` of `owner` may reach: a fact's grade caps
+/// it (primary → confirmed, secondary → probable, unverified → possible), and an identifier of
+/// a person never confirms alone (policy raises it when a second, independent signal agrees).
+fn ceiling(ident: &IdentRef, owner: &Owner) -> Confidence {
+    let by_grade = match ident.grade {
+        Grade::Primary => Confidence::Confirmed,
+        Grade::Secondary => Confidence::Probable,
+        Grade::Unverified => Confidence::Possible,
+    };
+    if owner.is_person {
+        by_grade.max(Confidence::Possible)
+    } else {
+        by_grade
+    }
+}
+
+/// `wanted` for an attribution, capped by [`ceiling`]; the rule says when the cap applied.
+fn attribution(
+    role: Role,
+    wanted: Confidence,
+    ident: &IdentRef,
+    owner: &Owner,
+    rule: &mut String,
+) -> Confidence {
+    if role == Role::Mention {
+        return Confidence::Mention;
+    }
+    let cap = ceiling(ident, owner);
+    if wanted < cap {
+        let why = if owner.is_person && cap == Confidence::Possible {
+            "an identifier of a person never confirms alone"
+        } else {
+            match ident.grade {
+                Grade::Primary => "",
+                Grade::Secondary => "a secondary fact",
+                Grade::Unverified => "an unverified fact",
+            }
+        };
+        rule.push_str(&format!("; {} at most ({why})", cap.as_str()));
+        cap
+    } else {
+        wanted
+    }
 }
 
 /// Code-hosting services whose first path segment is an organisation or user.
@@ -197,14 +266,24 @@ pub struct Matcher {
     names: Vec<NamePattern>,
     by_first: HashMap<String, Vec<usize>>,
     domains: Vec<DomainPattern>,
+    /// Index of `domains` by domain: a host is looked up by each of its suffixes, so matching
+    /// costs the same with ten domains as with a whole screening list's.
+    by_domain: HashMap<String, Vec<usize>>,
+    labels: Vec<LabelPattern>,
     orgs: Vec<OrgPattern>,
     needles: Vec<String>,
+    notes: Vec<String>,
     /// Texts already seen to match nothing, each with a bit per (shape, role) it was read as.
     /// Manifests repeat the same registry URL, licence, categories and authors, and notices the
     /// same few lines, from package to package; what matched is never remembered, so every
     /// match is made afresh and carries its own evidence.
     misses: Mutex<HashMap<String, u8>>,
 }
+
+/// The most distinct prefilter words the lists may bring (see [`Matcher::new`]). The built-in
+/// list has a few dozen; the automaton over 20,000 words (in four spellings and two encodings)
+/// still builds in well under a second.
+const MAX_NEEDLES: usize = 20_000;
 
 /// The most texts [`Matcher::misses`] remembers (a bound on its memory, not on matching).
 const MAX_MISSES: usize = 100_000;
@@ -227,26 +306,62 @@ impl Matcher {
             names: Vec::new(),
             by_first: HashMap::new(),
             domains: Vec::new(),
+            by_domain: HashMap::new(),
+            labels: Vec::new(),
             orgs: Vec::new(),
             needles: Vec::new(),
+            notes: Vec::new(),
             misses: Mutex::new(HashMap::new()),
         };
+        let merged = Merged::new(lists);
+        // Entity look-up by id, built only for lists that take part in a merge.
+        let mut index: HashMap<usize, HashMap<&str, usize>> = HashMap::new();
         for (li, list) in lists.iter().enumerate() {
+            let needles_before = m.needles.len();
             for e in &list.entities {
-                let owner = Owner {
+                let me: merge::EntryRef = (li, e.id.clone());
+                let canon = merged.canonical(&me).clone();
+                let (cl, cid) = &canon;
+                let canon_entity = if canon == me {
+                    e
+                } else {
+                    let idx = index.entry(*cl).or_insert_with(|| {
+                        lists[*cl]
+                            .entities
+                            .iter()
+                            .enumerate()
+                            .map(|(i, e)| (e.id.as_str(), i))
+                            .collect()
+                    });
+                    idx.get(cid.as_str())
+                        .map(|&i| &lists[*cl].entities[i])
+                        .unwrap_or(e)
+                };
+                let owner = Arc::new(Owner {
                     entity: EntityRef {
-                        list: li,
-                        list_id: list.list.id.clone(),
-                        id: e.id.clone(),
-                        name: e.display_name().to_string(),
+                        list: *cl,
+                        list_id: lists[*cl].list.id.clone(),
+                        id: cid.clone(),
+                        name: canon_entity.display_name().to_string(),
+                        also: merged
+                            .others(&canon)
+                            .iter()
+                            .map(|(l, id)| AlsoRef {
+                                list: *l,
+                                list_id: lists[*l].list.id.clone(),
+                                id: id.clone(),
+                            })
+                            .collect(),
                     },
                     is_group: e.kind == EntityKind::Group,
                     is_person: e.kind == EntityKind::Person,
-                };
+                });
+                let list_id = list.list.id.as_str();
                 let ident =
                     |kind, value: &str, source: &str, grade, category: Option<&str>| IdentRef {
                         kind,
                         value: value.to_string(),
+                        list: list_id.to_string(),
                         source: source.to_string(),
                         grade,
                         category: category.map(str::to_string),
@@ -286,7 +401,25 @@ impl Matcher {
                         true,
                     );
                 }
+                for l in &e.domain_labels {
+                    m.labels.push(LabelPattern {
+                        owner: owner.clone(),
+                        ident: ident(
+                            IdentKind::Domain,
+                            &format!("{}.<public suffix>", l.label),
+                            &l.source,
+                            l.grade,
+                            None,
+                        ),
+                        label: l.label.clone(),
+                    });
+                    m.needles.push(l.label.clone());
+                }
                 for d in &e.domains {
+                    m.by_domain
+                        .entry(d.domain.clone())
+                        .or_default()
+                        .push(m.domains.len());
                     m.domains.push(DomainPattern {
                         owner: owner.clone(),
                         ident: ident(
@@ -317,15 +450,36 @@ impl Matcher {
                     m.needles.push(name);
                 }
             }
+            // The byte prefilter of the deep scan is one automaton over every needle: a whole
+            // screening list's names would make it huge. A list whose words exceed the budget
+            // keeps them out of the raw-byte prefilter; its names are still matched in
+            // manifests, notices and the strings the prefilter extracts for other words.
+            let mut words = m.needles.split_off(needles_before);
+            words.sort();
+            words.dedup();
+            if m.needles.len() + words.len() <= MAX_NEEDLES {
+                m.needles.append(&mut words);
+            } else {
+                m.notes.push(format!(
+                    "list {}: {} distinct words are too many for the deep scan's byte prefilter (at most {MAX_NEEDLES}); its names are matched in manifests and notices, not searched for in raw bytes",
+                    list.list.id,
+                    words.len()
+                ));
+            }
         }
         m.needles.sort();
         m.needles.dedup();
         m
     }
 
+    /// What compiling the lists left out (for reports and `list`).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     fn add_name(
         &mut self,
-        owner: &Owner,
+        owner: &Arc<Owner>,
         ident: IdentRef,
         raw: &str,
         strength: Strength,
@@ -359,6 +513,7 @@ impl Matcher {
                     && p.forms == forms
                     && p.owner.entity == owner.entity
                     && p.ident.kind == ident.kind
+                    && p.ident.list == ident.list
                     && p.signer_only == signer_only
             })
         });
@@ -467,13 +622,18 @@ impl Matcher {
     }
 
     fn domain(&self, ev: &Evidence, host: &str, what: &str, role: Role, out: &mut Vec<Match>) {
-        for d in &self.domains {
-            if normalize::host_matches(host, &d.domain) {
-                let confidence = match role {
-                    Role::Mention => Confidence::Mention,
-                    Role::Attribution if d.ident.grade == Grade::Unverified => Confidence::Possible,
-                    Role::Attribution => Confidence::Confirmed,
-                };
+        // The host and each parent domain, whole labels: `a.b.kaspersky.com`, `b.kaspersky.com`…
+        let suffixes = std::iter::successors(Some(host), |h| h.split_once('.').map(|(_, t)| t));
+        let before = out.len();
+        for suffix in suffixes {
+            for &i in self.by_domain.get(suffix).into_iter().flatten() {
+                let d = &self.domains[i];
+                let mut rule = format!(
+                    "{what} `{host}` is `{}` or a sub-domain of it (whole labels)",
+                    d.domain
+                );
+                let confidence =
+                    attribution(role, Confidence::Confirmed, &d.ident, &d.owner, &mut rule);
                 out.push(Match {
                     confidence,
                     entity: d.owner.entity.clone(),
@@ -481,12 +641,40 @@ impl Matcher {
                     evidence: ev.clone(),
                     normalized: host.to_string(),
                     matched: d.domain.clone(),
-                    rule: format!(
-                        "{what} `{host}` is `{}` or a sub-domain of it (whole labels)",
-                        d.domain
-                    ),
+                    rule,
                 });
             }
+        }
+        if self.labels.is_empty() {
+            return;
+        }
+        // The registrable domain under a known public suffix: `kaspersky` in kaspersky.co.jp.
+        let Some(reg) = psl::domain(host.as_bytes()).filter(|d| d.suffix().is_known()) else {
+            return;
+        };
+        let reg = String::from_utf8_lossy(reg.as_bytes());
+        let label = reg.split('.').next().unwrap_or("");
+        // A listed domain of the same entity already says it, more precisely.
+        let listed: Vec<EntityRef> = out[before..].iter().map(|m| m.entity.clone()).collect();
+        for l in self
+            .labels
+            .iter()
+            .filter(|l| l.label == label && !listed.contains(&l.owner.entity))
+        {
+            let mut rule = format!(
+                "{what} `{host}` is under `{reg}`: the label `{label}` under a public suffix (whole labels)"
+            );
+            let confidence =
+                attribution(role, Confidence::Confirmed, &l.ident, &l.owner, &mut rule);
+            out.push(Match {
+                confidence,
+                entity: l.owner.entity.clone(),
+                identifier: l.ident.clone(),
+                evidence: ev.clone(),
+                normalized: host.to_string(),
+                matched: reg.to_string(),
+                rule,
+            });
         }
     }
 
@@ -496,11 +684,9 @@ impl Matcher {
                 normalize::normalize(org.trim_start_matches('~')).replace(' ', "") == o.name
             });
             if found {
-                let confidence = match role {
-                    Role::Mention => Confidence::Mention,
-                    Role::Attribution if o.ident.grade == Grade::Unverified => Confidence::Possible,
-                    Role::Attribution => Confidence::Confirmed,
-                };
+                let mut rule = format!("code-hosting organisation `{}` on {}", o.name, o.host);
+                let confidence =
+                    attribution(role, Confidence::Confirmed, &o.ident, &o.owner, &mut rule);
                 out.push(Match {
                     confidence,
                     entity: o.owner.entity.clone(),
@@ -511,7 +697,7 @@ impl Matcher {
                         segs.first().map(String::as_str).unwrap_or("")
                     ),
                     matched: format!("{}/{}", o.host, o.name),
-                    rule: format!("code-hosting organisation `{}` on {}", o.name, o.host),
+                    rule,
                 });
             }
         }
@@ -519,7 +705,7 @@ impl Matcher {
 
     /// Finds e-mail addresses, URLs and bare domains inside free text.
     fn embedded(&self, ev: &Evidence, text: &str, out: &mut Vec<Match>) {
-        if self.domains.is_empty() && self.orgs.is_empty() {
+        if self.domains.is_empty() && self.orgs.is_empty() && self.labels.is_empty() {
             return;
         }
         for word in text.split(|c: char| c.is_whitespace() || "<>()[]{}\"'`,;|".contains(c)) {
@@ -573,6 +759,12 @@ impl Matcher {
                     continue;
                 }
                 let adjacent = adjacent_forms(&toks, i, end);
+                // `Kaspersky Labs GmbH` is not `Kaspersky Labs Limited`: another kind of company
+                // written right beside the name rules the identifier out.
+                let own: Vec<&str> = p.forms.iter().map(String::as_str).collect();
+                if merge::forms_conflict(&own, &adjacent) {
+                    continue;
+                }
                 let score = if p.forms.is_empty() {
                     1
                 } else if p.forms.iter().all(|f| adjacent.contains(&f.as_str())) {
@@ -594,9 +786,11 @@ impl Matcher {
         let keep: Vec<&Cand<'_>> = cands
             .iter()
             .filter(|c| {
-                !cands
-                    .iter()
-                    .any(|o| o.start <= c.start && o.end >= c.end && rank(o) > rank(c))
+                // A name read without its legal form is a derived stem, not a stated alias: it
+                // never hides the readings inside it.
+                !cands.iter().any(|o| {
+                    o.score > 0 && o.start <= c.start && o.end >= c.end && rank(o) > rank(c)
+                })
             })
             .collect();
         let normalized = toks.join(" ");
@@ -608,16 +802,11 @@ impl Matcher {
                         && !normalize::is_legal_form(t)
                         && !ORG_WORDS.contains(&t.as_str())
                 });
-            let confidence = match role {
-                Role::Mention => Confidence::Mention,
-                Role::Attribution if p.ident.grade == Grade::Unverified => Confidence::Possible,
-                Role::Attribution if p.owner.is_person => Confidence::Possible,
-                Role::Attribution => match (p.ident.kind, p.strength) {
-                    (IdentKind::Product, _) => Confidence::Probable,
-                    (_, Strength::Brand) if rest_is_person => Confidence::Possible,
-                    (_, Strength::Brand) => Confidence::Probable,
-                    (_, Strength::Name) => Confidence::Confirmed,
-                },
+            let wanted = match (p.ident.kind, p.strength) {
+                (IdentKind::Product, _) => Confidence::Probable,
+                (_, Strength::Brand) if rest_is_person => Confidence::Possible,
+                (_, Strength::Brand) => Confidence::Probable,
+                (_, Strength::Name) => Confidence::Confirmed,
             };
             let matched = toks[c.start..c.end].join(" ");
             let form_note = match c.score {
@@ -637,6 +826,16 @@ impl Matcher {
                 } else {
                     ""
                 };
+            let mut rule = format!("{what} `{matched}` found as whole words{form_note}{person}");
+            // `Kaspersky Group` is not `OOO Kaspersky Group` unless a source says so: a name
+            // whose legal form is absent is weak.
+            let wanted = if c.score == 0 && role == Role::Attribution {
+                rule.push_str("; without its legal form a derived stem: possible at most");
+                wanted.max(Confidence::Possible)
+            } else {
+                wanted
+            };
+            let confidence = attribution(role, wanted, &p.ident, &p.owner, &mut rule);
             out.push(Match {
                 confidence,
                 entity: p.owner.entity.clone(),
@@ -644,7 +843,7 @@ impl Matcher {
                 evidence: ev.clone(),
                 normalized: normalized.clone(),
                 matched: matched.clone(),
-                rule: format!("{what} `{matched}` found as whole words{form_note}{person}"),
+                rule,
             });
         }
     }

@@ -29,6 +29,48 @@ type Case = (
     Option<(&'static str, Confidence)>,
 );
 
+/// A legal form of another kind written beside a listed name rules that entity out.
+#[test]
+fn conflicting_legal_forms_never_match_the_listed_company() {
+    let m = matcher();
+    for text in [
+        "Kaspersky Labs GmbH",
+        "Kaspersky Labs Sp. z o.o.",
+        "OOO Kaspersky Labs Limited GmbH",
+    ] {
+        let ev = Evidence::new("test", Role::Attribution, Shape::Text, text);
+        let ids: Vec<String> = m
+            .match_evidence(&ev)
+            .into_iter()
+            .map(|x| x.entity.id)
+            .collect();
+        if text.ends_with("GmbH") && text.starts_with("Kaspersky") {
+            assert!(
+                !ids.contains(&"kaspersky-labs-limited".to_string()),
+                "{text}: {ids:?}"
+            );
+        }
+        if text.contains("Sp.") {
+            assert!(
+                !ids.contains(&"kaspersky-labs-limited".to_string()),
+                "{text}: {ids:?}"
+            );
+        }
+    }
+    // The same name with its own form still matches.
+    let ev = Evidence::new(
+        "test",
+        Role::Attribution,
+        Shape::Text,
+        "Kaspersky Labs Ltd.",
+    );
+    assert!(
+        m.match_evidence(&ev)
+            .iter()
+            .any(|x| x.entity.id == "kaspersky-labs-limited")
+    );
+}
+
 #[test]
 fn table() {
     let m = matcher();
@@ -36,17 +78,23 @@ fn table() {
     let cases: &[Case] = &[
         // Legal names in Latin and Cyrillic, each of the three listed entities.
         (Attribution, Text, "Copyright (c) 2024 AO Kaspersky Lab", Some(("ao-kaspersky-lab", Confirmed))),
-        (Attribution, Text, "© АО «Лаборатория Касперского», 2023", Some(("ao-kaspersky-lab", Confirmed))),
-        (Attribution, Text, "Copyright OOO Kaspersky Group", Some(("ooo-kaspersky-group", Confirmed))),
-        (Attribution, Text, "Kaspersky Labs Limited, London", Some(("kaspersky-labs-limited", Confirmed))),
+        (Attribution, Text, "© АО «Лаборатория Касперского», 2023", Some(("ao-kaspersky-lab", Probable))),
+        (Attribution, Text, "Copyright OOO Kaspersky Group", Some(("ooo-kaspersky-group", Probable))),
+        (Attribution, Text, "Kaspersky Labs Limited, London", Some(("kaspersky-labs-limited", Probable))),
         (Attribution, Text, "Kaspersky Lab, Inc.", Some(("kaspersky-lab-inc", Confirmed))),
-        (Attribution, Text, "Kaspersky Lab ZAO", Some(("ao-kaspersky-lab", Confirmed))),
-        (Attribution, Text, "Лаборатория Касперского", Some(("kaspersky", Confirmed))),
+        (Attribution, Text, "Kaspersky Lab ZAO", Some(("ao-kaspersky-lab", Probable))),
+        (Attribution, Text, "Лаборатория Касперского", Some(("kaspersky", Probable))),
         (Attribution, Author, "Kaspersky Lab", Some(("kaspersky", Confirmed))),
         // Domains and e-mail.
-        (Attribution, Author, "Ivan <ivan@kaspersky.com>", Some(("kaspersky", Confirmed))),
-        (Attribution, Author, "Ivan <ivan@mail.kaspersky.ru>", Some(("kaspersky", Confirmed))),
-        (Attribution, Url, "https://builds.kaspersky.ru/sdk", Some(("kaspersky", Confirmed))),
+        (Attribution, Author, "Ivan <ivan@kaspersky.com>", Some(("kaspersky", Probable))),
+        (Attribution, Author, "Ivan <ivan@mail.kaspersky.ru>", Some(("kaspersky", Probable))),
+        (Attribution, Url, "https://builds.kaspersky.ru/sdk", Some(("kaspersky", Probable))),
+        // Country domains: the label `kaspersky` under any public suffix, whole labels.
+        (Attribution, Url, "https://www.kaspersky.fr/downloads", Some(("kaspersky", Probable))),
+        (Attribution, Url, "https://kaspersky.com.br/", Some(("kaspersky", Probable))),
+        (Attribution, Author, "Taro <taro@support.kaspersky.co.jp>", Some(("kaspersky", Probable))),
+        (Attribution, Url, "https://kaspersky.fr.evil.example/", None),
+        (Attribution, Url, "https://kaspersky-fans.fr/", None),
         (Attribution, Url, "https://notkaspersky.example/", None),
         (Attribution, Url, "https://kaspersky.com.mirror.example.org/x", None),
         // Code hosting.
@@ -68,7 +116,14 @@ fn table() {
         // Signers.
         (Attribution, Subject, "CN=Kaspersky Lab, O=AO Kaspersky Lab, C=RU", Some(("ao-kaspersky-lab", Confirmed))),
         // Embedded addresses in free text.
-        (Attribution, Text, "Written by the SDK team <sdk@kaspersky.com>", Some(("kaspersky", Confirmed))),
+        (Attribution, Text, "Written by the SDK team <sdk@kaspersky.com>", Some(("kaspersky", Probable))),
+        // Another kind of company is not the listed one (GmbH is not Limited); the alias
+        // `Kaspersky Labs GmbH` (the EU representative, secondary) is what matches.
+        (Attribution, Text, "Kaspersky Labs GmbH", Some(("kaspersky", Probable))),
+        (Attribution, Text, "Kaspersky Labs Sp. z o.o.", Some(("kaspersky", Probable))),
+        // No alias no source states: `Kaspersky Labs` and `Kaspersky Group` alone are brand
+        // readings of `Kaspersky` at most, never a listed company's name.
+        (Attribution, Text, "Kaspersky Group", Some(("kaspersky", Probable))),
     ];
     for (role, shape, text, want) in cases {
         let got = best(&m, *role, *shape, text);

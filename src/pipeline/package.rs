@@ -163,18 +163,13 @@ pub(super) fn screen(
         kind: pkg.kind,
         source: pkg.source.clone(),
     };
-    let mut findings: Vec<Finding> = matches
-        .into_iter()
-        .map(|m| {
-            policy::decide(
-                &req.policy,
-                &req.lists,
-                package.clone(),
-                pkg.path.clone(),
-                m,
-            )
-        })
-        .collect();
+    let mut findings: Vec<Finding> = policy::decide_package(
+        &req.policy,
+        &req.lists,
+        package.clone(),
+        pkg.path.clone(),
+        matches,
+    );
     findings.sort();
     findings.dedup();
     let explained = explain.map(|(paths, paths_truncated)| Explained {

@@ -143,20 +143,51 @@ fn header(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
     for l in &o.lists {
         writeln!(
             out,
-            "{} {} packages against {} {} ({}, {}) as of {}",
+            "{} {} packages against {} {} ({}, {}{}) as of {}",
             "Screened".style(s.bold),
             o.packages_screened,
             l.list.id,
             l.list.version,
             l.list.updated,
             short_digest(&l.list.digest),
+            list_age(&l.list),
             o.policy.as_of
         )?;
+        if let Some(v) = l.list.stale {
+            writeln!(
+                out,
+                "{} list {} is {} (dated by {}): update it{}",
+                if v == Verdict::Fail {
+                    "FAIL:".style(s.fail)
+                } else {
+                    "warning:".style(s.warn)
+                },
+                l.list.id,
+                list_age(&l.list).trim_start_matches(", "),
+                l.list.dated_by,
+                if v == Verdict::Fail {
+                    " (policy.max-list-age)"
+                } else {
+                    ""
+                }
+            )?;
+        }
     }
     if let Some(c) = &o.config_origin {
         writeln!(out, "{} {}", "Configuration:".style(s.dim), Esc(c))?;
     }
     Ok(())
+}
+
+/// `, 12 days old` (empty when the age is unknown; `undated` when the list carries no date).
+fn list_age(l: &crate::entity::ListMeta) -> String {
+    match l.age_days {
+        _ if l.updated == chrono::NaiveDate::MIN => ", undated".into(),
+        Some(d) if d < 0 => ", dated after the as-of date".into(),
+        Some(1) => ", 1 day old".into(),
+        Some(d) => format!(", {d} days old"),
+        None => String::new(),
+    }
 }
 
 fn summary(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
@@ -304,9 +335,21 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
         writeln!(out, "{}", l.list.title.style(s.bold))?;
         writeln!(
             out,
-            "  list {} version {} updated {} ({}) from {}",
-            l.list.id, l.list.version, l.list.updated, l.list.digest, l.list.origin
+            "  list {} version {} updated {}{} (dated by {}) ({}) from {}",
+            l.list.id,
+            l.list.version,
+            l.list.updated,
+            list_age(&l.list),
+            l.list.dated_by,
+            l.list.digest,
+            l.list.origin
         )?;
+        if let Some(v) = l.list.stale {
+            writeln!(out, "  {}: older than the policy allows", v.as_str())?;
+        }
+        for n in &l.list.notes {
+            writeln!(out, "  note: {n}")?;
+        }
         writeln!(out)?;
         writeln!(out, "{}", "Programmes".style(s.bold))?;
         for p in &l.programmes {
@@ -327,6 +370,16 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
                     out,
                     "    from {}: {} [{}, {}]",
                     d.date, d.text, d.source, d.grade
+                )?;
+            }
+            if p.dates.is_empty() && p.gate != crate::entity::Gate::Fail {
+                writeln!(out, "    a listing here: {:?} at most", p.gate)?;
+            }
+            for e in &p.covered {
+                writeln!(
+                    out,
+                    "    covered ({}): {} [{}, {}]",
+                    e.category, e.text, e.source, e.grade
                 )?;
             }
             for e in &p.exempt {
@@ -360,6 +413,21 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
             if !e.programmes.is_empty() {
                 writeln!(out, "    programmes: {}", e.programmes.join(", "))?;
             }
+            if !e.status.is_empty() {
+                let st = &e.status;
+                let d = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
+                let parts: Vec<String> = [
+                    d(st.from).map(|x| format!("listed from {x}")),
+                    d(st.until).map(|x| format!("until {x}")),
+                    d(st.last_seen).map(|x| format!("last seen {x}")),
+                    st.why.clone(),
+                    st.licence.clone().map(|x| format!("licence: {x}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                writeln!(out, "    status:  {}", parts.join("; "))?;
+            }
             for a in &e.aliases {
                 writeln!(
                     out,
@@ -385,6 +453,13 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
                         .unwrap_or_default(),
                     d.source,
                     d.grade
+                )?;
+            }
+            for d in &e.domain_labels {
+                writeln!(
+                    out,
+                    "    domain:  {}.<any public suffix> [{}, {}]",
+                    d.label, d.source, d.grade
                 )?;
             }
             for o in &e.orgs {
@@ -414,7 +489,7 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
         for src in &l.sources {
             writeln!(
                 out,
-                "  {} — {}: {} [{}]{}",
+                "  {} — {}: {} [{}]{}{}",
                 src.id,
                 src.title,
                 src.citation,
@@ -422,7 +497,8 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
                 src.url
                     .as_deref()
                     .map(|u| format!(" <{u}>"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                src.read.map(|d| format!(" (read {d})")).unwrap_or_default()
             )?;
         }
     }
@@ -521,6 +597,7 @@ pub fn write_explain(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result
                     match d.gate {
                         crate::entity::Gate::Fail => "fails",
                         crate::entity::Gate::Warn => "warns",
+                        crate::entity::Gate::Info => "informs",
                     },
                     if d.in_force { "in force" } else { "not yet" }
                 )?;

@@ -274,7 +274,7 @@ fn a_corrupt_file_of_every_format_is_not_scanned() {
         }
         let ws = Ws::new();
         ws.write(&format!("assets/{label}.dat"), &bad);
-        let (code, doc) = ws.json(&["--entities", empty]);
+        let (code, doc) = ws.json(&["--no-builtin-list", "--entities", empty]);
         let reasons = not_scanned(&doc);
         assert_eq!(code, 0, "{label}: no entity list, no finding");
         assert_eq!(reasons.len(), 1, "{label}: {reasons:?}");
@@ -282,7 +282,7 @@ fn a_corrupt_file_of_every_format_is_not_scanned() {
             reasons[0].contains(&format!("assets/{label}.dat")),
             "{label}: the reason names the file: {reasons:?}"
         );
-        let (code, _) = ws.json(&["--entities", empty, "--fail-on-unscanned"]);
+        let (code, _) = ws.json(&["--no-builtin-list", "--entities", empty, "--fail-on-unscanned"]);
         assert_eq!(code, 1, "{label}: --fail-on-unscanned fails the build");
     }
 }

@@ -55,7 +55,7 @@ fn author_email_domain_in_a_renamed_dependency() {
     let (_, doc) = check_json("product", &[]);
     assert_eq!(
         of(&doc, "lab-scanner"),
-        [t("kaspersky", "confirmed", "fail")]
+        [t("kaspersky", "probable", "fail")]
     );
     let f = doc["findings"]
         .as_array()
@@ -73,13 +73,13 @@ fn legal_names_in_latin_and_cyrillic() {
     // Cyrillic «АО «Лаборатория Касперского»» in a build dependency.
     assert_eq!(
         of(&doc, "build-helper"),
-        [t("ao-kaspersky-lab", "confirmed", "fail")]
+        [t("ao-kaspersky-lab", "probable", "fail")]
     );
-    assert_eq!(of(&doc, "ru-notice"), [t("kaspersky", "confirmed", "fail")]);
+    assert_eq!(of(&doc, "ru-notice"), [t("kaspersky", "probable", "fail")]);
     // Kaspersky Labs Limited (United Kingdom), a target-specific dependency.
     assert_eq!(
         of(&doc, "win-av"),
-        [t("kaspersky-labs-limited", "confirmed", "fail")]
+        [t("kaspersky-labs-limited", "probable", "fail")]
     );
 }
 
@@ -127,12 +127,12 @@ fn optional_dependency_only_with_its_feature() {
     let (_, on) = check_json("product", &["--features", "telemetry"]);
     assert_eq!(
         of(&on, "group-telemetry"),
-        [t("ooo-kaspersky-group", "confirmed", "fail")]
+        [t("ooo-kaspersky-group", "probable", "fail")]
     );
     let (_, all) = check_json("product", &["--all-features"]);
     assert_eq!(
         of(&all, "group-telemetry"),
-        [t("ooo-kaspersky-group", "confirmed", "fail")]
+        [t("ooo-kaspersky-group", "probable", "fail")]
     );
 }
 
@@ -143,7 +143,7 @@ fn target_specific_dependency_follows_target() {
     let (_, windows) = check_json("product", &["--target", "x86_64-pc-windows-msvc"]);
     assert_eq!(
         of(&windows, "win-av"),
-        [t("kaspersky-labs-limited", "confirmed", "fail")]
+        [t("kaspersky-labs-limited", "probable", "fail")]
     );
 }
 

@@ -108,6 +108,7 @@ grade = "primary"
         "--manifest-path",
         &m,
         "--offline",
+        "--no-builtin-list",
         "--entities",
         good.to_str().unwrap(),
         "--format",

@@ -274,6 +274,7 @@ fn certify_then_verify_round_trip() {
         m,
         "--offline",
         "--no-cache",
+        "--no-builtin-list",
         "--entities",
         empty,
         "--certifier",
@@ -311,6 +312,7 @@ fn certify_then_verify_round_trip() {
         m,
         "--offline",
         "--no-cache",
+        "--no-builtin-list",
         "--entities",
         empty,
     ]);
@@ -329,6 +331,7 @@ fn certify_then_verify_round_trip() {
         m,
         "--offline",
         "--no-cache",
+        "--no-builtin-list",
         "--entities",
         empty,
     ]);
@@ -365,6 +368,7 @@ fn certify_then_verify_round_trip() {
         m,
         "--offline",
         "--no-cache",
+        "--no-builtin-list",
         "--entities",
         empty,
         "--max-age",

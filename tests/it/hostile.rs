@@ -184,9 +184,14 @@ fn corrupt_binaries_are_listed_not_scanned_never_a_crash() {
     );
     // Without a finding, --fail-on-unscanned alone fails the build.
     let empty = fixture("lists/empty.toml");
-    let (code, _) = ws.json(&["--entities", empty.to_str().unwrap()]);
+    let (code, _) = ws.json(&["--no-builtin-list", "--entities", empty.to_str().unwrap()]);
     assert_eq!(code, 0);
-    let (code, _) = ws.json(&["--entities", empty.to_str().unwrap(), "--fail-on-unscanned"]);
+    let (code, _) = ws.json(&[
+        "--no-builtin-list",
+        "--entities",
+        empty.to_str().unwrap(),
+        "--fail-on-unscanned",
+    ]);
     assert_eq!(code, 1);
 }
 

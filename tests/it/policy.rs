@@ -418,3 +418,113 @@ fn explain_json() {
     assert!(e["evidence"].as_array().unwrap().len() >= 2);
     let _ = PathBuf::new();
 }
+
+/// Issue #14: exemption is a property of the package, decided from all its evidence; country
+/// domains match. (package, manifest lines, expected verdicts, expected deciding rules).
+#[test]
+fn exemption_by_product_table() {
+    use crate::lists::{check_ws, decided, workspace};
+    #[rustfmt::skip]
+    let cases: &[(&str, &str, &[&str], &[&str])] = &[
+        // Bindings to the AV SDK whose author and homepage are on the threat-intelligence blog:
+        // a covered product is named, so the exempt-category domain exempts nothing.
+        ("kav-sdk-securelist",
+         "description = \"Rust bindings to the Kaspersky Anti-Virus SDK\"\nauthors = [\"Research <research@securelist.com>\"]\nhomepage = \"https://securelist.com/\"",
+         &["fail", "info"], &["mention", "restricted"]),
+        // A Threat Data Feeds client published by the organisation: exempt, and the
+        // organisation tie is shown with the reason.
+        ("tdf-client",
+         "description = \"Client for Kaspersky Threat Data Feeds\"\nrepository = \"https://github.com/KasperskyLab/tdf-client\"",
+         &["exempt"], &["exempt-product"]),
+        // Threat feeds and the Security Network: KSN is covered, no exemption.
+        ("tdf-and-ksn",
+         "description = \"Kaspersky Threat Data Feeds and Kaspersky Security Network client\"\nrepository = \"https://github.com/KasperskyLab/tdf-ksn\"",
+         &["fail", "info"], &["mention", "restricted"]),
+        // Security Training and consulting are exempt categories too (data, not code).
+        ("training", "description = \"Kaspersky Security Training exercises\"\nhomepage = \"https://securelist.com/training\"",
+         &["exempt"], &["exempt-product"]),
+        ("advisory", "description = \"Reports from Kaspersky advisory services\"\nrepository = \"https://github.com/KasperskyLab/reports\"",
+         &["exempt"], &["exempt-product"]),
+        // Country domains: the label `kaspersky` under any public suffix.
+        ("fr-site", "homepage = \"https://www.kaspersky.fr/sdk\"", &["fail"], &["restricted"]),
+        ("jp-mail", "authors = [\"Taro <taro@kaspersky.co.jp>\"]", &["fail"], &["restricted"]),
+        ("br-site", "homepage = \"https://kaspersky.com.br/\"", &["fail"], &["restricted"]),
+        ("lookalike", "homepage = \"https://kaspersky.fr.example.net/\"", &[], &[]),
+    ];
+    let ws = workspace(&cases.iter().map(|c| (c.0, c.1)).collect::<Vec<_>>());
+    let (code, doc) = check_ws(&ws, &["--as-of", "2024-10-01"]);
+    assert_eq!(code, 1);
+    for (name, _, verdicts, rules) in cases {
+        let d = decided(&doc, name);
+        let mut v: Vec<&str> = d.iter().map(|x| x.3.as_str()).collect();
+        v.sort();
+        v.dedup();
+        let mut r: Vec<&str> = d.iter().map(|x| x.4.as_str()).collect();
+        r.sort();
+        r.dedup();
+        assert_eq!((&v[..], &r[..]), (*verdicts, *rules), "{name}: {d:?}");
+    }
+    let org = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["package"]["name"] == "tdf-client" && f["identifier"]["kind"] == "org")
+        .expect("the organisation tie stays visible");
+    let reason = org["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("Kaspersky Threat Data Feeds") && reason.contains("stays visible"),
+        "{reason}"
+    );
+    let fail = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["package"]["name"] == "kav-sdk-securelist" && f["verdict"] == "fail")
+        .unwrap();
+    assert!(
+        fail["reason"].as_str().unwrap().contains("no exemption"),
+        "{fail:#}"
+    );
+}
+
+/// A person's name, however many times it is written, does not fail with `fail-on =
+/// ["possible"]` unless a second, independent kind of signal agrees.
+#[test]
+fn person_identifiers_never_confirm_alone() {
+    use crate::lists::{check_ws, decided, workspace};
+    let ws = workspace(&[
+        ("name-only", "authors = [\"Ivan Testperson\"]"),
+        (
+            "site-only",
+            "homepage = \"https://ivan-testperson.example/\"",
+        ),
+    ]);
+    let l = fixture("lists/csl.json");
+    let cfg = ws.path().join("entitycheck.toml");
+    std::fs::write(
+        &cfg,
+        "[policy]\nfail-on = [\"confirmed\", \"probable\", \"possible\"]\n",
+    )
+    .unwrap();
+    let (code, doc) = check_ws(
+        &ws,
+        &[
+            "--entities",
+            l.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+            "--as-of",
+            "2025-06-01",
+        ],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    for p in ["name-only", "site-only"] {
+        let d = decided(&doc, p);
+        assert!(
+            !d.is_empty()
+                && d.iter()
+                    .all(|x| x.2 == "possible" && x.3 == "warn" && x.4 == "person-uncorroborated"),
+            "{p}: {d:?}"
+        );
+    }
+}

@@ -17,15 +17,19 @@ fn names(l: &EntityList, id_suffix: &str) -> Vec<String> {
         .collect()
 }
 
+fn entity<'a>(l: &'a EntityList, id: &str) -> &'a Entity {
+    l.entities.iter().find(|e| e.id == id).unwrap()
+}
+
 #[test]
 fn csl_csv_rows_map_to_entities() {
     let l = parse(CSV, "csl.csv", ListFormat::CslCsv).unwrap();
-    assert_eq!(l.entities.len(), 6);
+    assert_eq!(l.entities.len(), 8);
     assert_eq!(
         names(&l, "fx-001"),
         ["Wrapper Devs Ltd", "Wrapper Developers", "WD Labs"]
     );
-    let w = l.entities.iter().find(|e| e.id == "csl-fx-001").unwrap();
+    let w = entity(&l, "csl-fx-001");
     assert_eq!(w.kind, EntityKind::Company);
     // The quoted, multi-line address cell: its last part is the country.
     assert_eq!(w.country.as_deref(), Some("GB"));
@@ -36,91 +40,155 @@ fn csl_csv_rows_map_to_entities() {
             .collect::<Vec<_>>(),
         ["wrapper.example"]
     );
-    let person = l.entities.iter().find(|e| e.id == "csl-fx-005").unwrap();
+    let person = entity(&l, "csl-fx-005");
     assert_eq!(person.kind, EntityKind::Person);
     assert_eq!(
         names(&l, "fx-005"),
         ["Testperson Ivan", "Ivan Testperson", "Ivan T."]
     );
+    // The gmail.com address is a shared service: dropped, with a note.
     assert_eq!(
-        l.entities
+        person
+            .domains
             .iter()
-            .find(|e| e.id == "csl-fx-006")
-            .unwrap()
-            .kind,
-        EntityKind::Other
+            .map(|d| d.domain.as_str())
+            .collect::<Vec<_>>(),
+        ["ivan-testperson.example"]
     );
-    // One programme (and source) per CSL source, citing the Federal Register notice.
+    assert!(
+        l.list.notes.iter().any(|n| n.contains("gmail.com")),
+        "{:?}",
+        l.list.notes
+    );
+    assert_eq!(entity(&l, "csl-fx-006").kind, EntityKind::Other);
+    // One programme (and source) per CSL source list, citing the Federal Register notice.
     let el = l
         .programme("csl-entity-list-el-bureau-of-industry-and-security")
         .unwrap();
     assert_eq!(el.authority, "Bureau of Industry and Security");
-    assert!(el.scope.contains("Presumption of denial"));
-    assert_eq!(el.dates[0].date.to_string(), "2024-06-24");
+    assert_eq!(el.gate, Gate::Fail);
+    assert!(el.dates.is_empty(), "entry dates are the entries' own");
+    // Per entry: dates, licence, verdict of its source list.
+    assert_eq!(w.status.from.unwrap().to_string(), "2025-03-01");
+    assert!(
+        w.status
+            .licence
+            .as_deref()
+            .unwrap()
+            .contains("Presumption of denial")
+    );
+    let expired = entity(&l, "csl-fx-007");
+    assert_eq!(expired.status.until.unwrap().to_string(), "2023-01-01");
+    let uvl = entity(&l, "csl-fx-008");
+    assert_eq!(uvl.status.gate, Some(Gate::Warn));
+    assert_eq!(
+        l.programme(&uvl.programmes[0]).unwrap().gate,
+        Gate::Warn,
+        "the Unverified List calls for due diligence"
+    );
     let kaspersky = l
         .entities
         .iter()
         .find(|e| e.name == "AO Kaspersky Lab")
         .unwrap();
-    assert_eq!(l.source(&kaspersky.source).unwrap().citation, "89 FR 52362");
+    let src = l.source(&kaspersky.source).unwrap();
+    assert_eq!(src.citation, "89 FR 52362");
+    assert!(src.url.as_deref().unwrap().contains("entity-list"));
     assert_eq!(l.source(&w.source).unwrap().citation, "89 FR 99999");
+    // Imported facts are secondary: the publisher asks users to check the official text.
+    assert!(w.aliases.iter().all(|a| a.grade == Grade::Secondary));
     assert_eq!(l.list.id, "csl");
-    assert_eq!(l.list.version, "2025-03-01");
+    // A CSV export carries no date: undated here, the file's date when loaded from a file.
+    assert_eq!(l.list.dated_by, "undated");
+    let dated = parse_dated(
+        CSV,
+        "csl.csv",
+        ListFormat::CslCsv,
+        NaiveDate::from_ymd_opt(2026, 11, 29),
+    )
+    .unwrap();
+    assert_eq!(dated.list.updated.to_string(), "2026-11-29");
+    assert_eq!(dated.list.dated_by, "file modification time");
 }
 
 #[test]
-fn csl_json_matches_the_csv() {
+fn csl_json_matches_the_csv_and_is_dated_by_its_metadata() {
     let l = parse(JSON, "csl.json", ListFormat::CslJson).unwrap();
-    assert_eq!(l.entities.len(), 4);
-    assert_eq!(
-        names(&l, "fx-001"),
-        ["Wrapper Devs Ltd", "Wrapper Developers", "WD Labs"]
-    );
-    let w = l.entities.iter().find(|e| e.id == "csl-fx-001").unwrap();
-    assert_eq!(w.country.as_deref(), Some("GB"));
-    assert_eq!(w.domains[0].domain, "wrapper.example");
-    assert_eq!(
-        l.entities
-            .iter()
-            .find(|e| e.id == "csl-fx-005")
-            .unwrap()
-            .kind,
-        EntityKind::Person
-    );
+    let c = parse(CSV, "csl.csv", ListFormat::CslCsv).unwrap();
+    assert_eq!(l.entities.len(), c.entities.len());
+    for (a, b) in l.entities.iter().zip(&c.entities) {
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.kind, b.kind);
+        assert_eq!(a.country, b.country, "{}", a.id);
+        assert_eq!(
+            serde_json::to_string(&a.status).unwrap(),
+            serde_json::to_string(&b.status).unwrap()
+        );
+        let d = |e: &Entity| {
+            e.domains
+                .iter()
+                .map(|d| d.domain.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(d(a), d(b));
+    }
+    // The export's own date (`sources_used[].last_imported`), not its newest entry (2025-03-01).
+    assert_eq!(l.list.updated.to_string(), "2026-11-28");
+    assert!(l.list.dated_by.contains("export metadata"));
 }
 
 #[test]
 fn opensanctions_entities() {
     let l = parse(FTM, "os.jsonl", ListFormat::Opensanctions).unwrap();
     // Vessel and Address are skipped.
-    assert_eq!(l.entities.len(), 3);
+    assert_eq!(l.entities.len(), 4);
     assert!(l.list.title.contains("2 of other schemas skipped"));
-    let w = l.entities.iter().find(|e| e.id == "os-fx-os-1").unwrap();
-    let weak = w.aliases.iter().find(|a| a.name == "WD").unwrap();
-    assert_eq!(weak.grade, Grade::Unverified);
+    let w = entity(&l, "os-fx-os-1");
+    // weakAlias values are never matched.
+    assert!(w.aliases.iter().all(|a| a.name != "WD"));
+    assert!(l.list.notes.iter().any(|n| n.contains("weakAlias")));
     let mut domains: Vec<&str> = w.domains.iter().map(|d| d.domain.as_str()).collect();
     domains.sort();
     assert_eq!(domains, ["wrapper.example"]);
     assert_eq!(w.country.as_deref(), Some("GB"));
-    assert_eq!(
-        l.entities
-            .iter()
-            .find(|e| e.id == "os-fx-os-2")
-            .unwrap()
-            .kind,
-        EntityKind::Person
-    );
-    assert_eq!(
-        l.entities
-            .iter()
-            .find(|e| e.id == "os-fx-os-3")
-            .unwrap()
-            .domains[0]
-            .domain,
-        "research.example.org"
-    );
+    // A sanctioned target: no cap; first/last seen kept.
+    assert_eq!(w.status.gate, None);
+    assert_eq!(w.status.from.unwrap().to_string(), "2025-03-01");
+    assert_eq!(w.status.last_seen.unwrap().to_string(), "2026-11-01");
+    let person = entity(&l, "os-fx-os-2");
+    assert_eq!(person.kind, EntityKind::Person);
+    assert!(person.domains.is_empty(), "gmail.com is a shared service");
+    let pep = entity(&l, "os-fx-os-3");
+    assert_eq!(pep.domains[0].domain, "research.example.org");
+    assert_eq!(pep.status.gate, Some(Gate::Info), "not a target");
+    assert_eq!(entity(&l, "os-fx-os-6").status.gate, Some(Gate::Warn));
     assert!(l.programme("os-fixture-sanctions").is_some());
-    assert_eq!(l.list.version, "2025-04-01");
+    let src = l.source(&w.source).unwrap();
+    assert_eq!(
+        src.url.as_deref(),
+        Some("https://www.opensanctions.org/datasets/fixture_sanctions/")
+    );
+    assert!(w.aliases.iter().all(|a| a.grade == Grade::Secondary));
+    assert_eq!(l.list.dated_by, "undated");
+}
+
+#[test]
+fn topics_decide_the_gate() {
+    let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(ftm_gate(true, &t(&["sanction"])).0, Gate::Fail);
+    assert_eq!(ftm_gate(true, &t(&["export.control"])).0, Gate::Fail);
+    assert_eq!(ftm_gate(true, &t(&["sanction.linked"])).0, Gate::Warn);
+    assert_eq!(ftm_gate(true, &t(&["debarment"])).0, Gate::Warn);
+    assert_eq!(ftm_gate(true, &t(&["role.pep"])).0, Gate::Info);
+    assert_eq!(ftm_gate(false, &t(&["sanction"])).0, Gate::Info);
+    assert_eq!(
+        csl_gate("Unverified List (UVL) - Bureau of Industry and Security").0,
+        Gate::Warn
+    );
+    assert_eq!(
+        csl_gate("Military End User (MEU) List - Bureau of Industry and Security").0,
+        Gate::Fail
+    );
 }
 
 #[test]
