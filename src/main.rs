@@ -107,9 +107,26 @@ fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
 }
 
 fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
-    let mut plan = args.check.plan()?;
+    use cargo_entitycheck::attest;
+    // The key is read before the screening, so a wrong path costs nothing.
+    let key = match &args.sign {
+        None => None,
+        Some(path) => {
+            let pem = read_text(path)?;
+            Some(
+                attest::dsse::SigningKey::from_pem(&pem).map_err(|e| InputError::Invalid {
+                    path: path.to_string(),
+                    problems: vec![format!("{path}: {e}")],
+                })?,
+            )
+        }
+    };
+    let mut check = args.screen.into_check(args.as_of);
+    check.verbose = args.verbose;
+    check.quiet = args.quiet;
+    let mut plan = check.plan()?;
     plan.exit_after = true;
-    let output = plan.output.clone();
+    let output = args.output;
     let styles = Styles::for_stdout(plan.color);
     let outcome = cargo_entitycheck::check(plan)?;
     if outcome.failed() && !args.record_failure {
@@ -124,10 +141,20 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
         );
         return Ok(FAIL);
     }
-    let statement =
-        cargo_entitycheck::attest::certify(&outcome, args.certifier, chrono::Utc::now())?;
+    let now = chrono::Local::now().fixed_offset();
+    let statement = attest::certify(&outcome, args.certifier, now, args.valid_for)?;
     let mut json = serde_json::to_vec_pretty(&statement).unwrap_or_default();
+    if let Some(key) = &key {
+        // The payload is the compact Statement; the envelope around it is pretty-printed.
+        let payload = serde_json::to_vec(&statement).unwrap_or_default();
+        json = serde_json::to_vec_pretty(&attest::dsse::sign(&payload, key)).unwrap_or_default();
+    }
     json.push(b'\n');
+    let form = if key.is_some() {
+        "signed DSSE envelope"
+    } else {
+        "certificate"
+    };
     match output {
         Some(path) => {
             cargo_entitycheck::write_atomically(&path, &json).map_err(|e| InputError::Io {
@@ -141,42 +168,81 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
                 &styles,
             ))?;
             report::write_note(&format_args!(
-                "certificate written to {path} (result: {})",
-                statement.predicate.result
+                "{form} written to {path} (result: {}, as of {}, valid until {})",
+                statement.predicate.result,
+                statement.predicate.as_of,
+                statement.predicate.valid_until
             ));
         }
         None => finish(io::stdout().lock().write_all(&json))?,
     }
+    if statement.predicate.as_of_requested {
+        report::write_warning(&format_args!(
+            "the certificate speaks for {} although it was made on {}: it says so, and `verify` also evaluates it at the verification date",
+            statement.predicate.as_of,
+            now.date_naive()
+        ));
+    }
     Ok(if outcome.failed() { FAIL } else { PASS })
 }
 
-fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
-    let text = std::fs::read_to_string(&args.certificate).map_err(|e| InputError::Io {
-        path: args.certificate.to_string(),
+fn read_text(path: &camino::Utf8Path) -> Result<String, InputError> {
+    std::fs::read_to_string(path).map_err(|e| InputError::Io {
+        path: path.to_string(),
         source: e,
-    })?;
-    let statement = cargo_entitycheck::attest::parse(&text, args.certificate.as_str())?;
-    let mut check = args.check;
+    })
+}
+
+fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
+    use cargo_entitycheck::attest;
+    let text = read_text(&args.certificate)?;
+    let cert = attest::read(&text, args.certificate.as_str())?;
+    let key = match &args.key {
+        None => None,
+        Some(path) => {
+            let pem = read_text(path)?;
+            Some(
+                attest::dsse::VerifyingKey::from_pem(&pem).map_err(|e| InputError::Invalid {
+                    path: path.to_string(),
+                    problems: vec![format!("{path}: {e}")],
+                })?,
+            )
+        }
+    };
+    let statement = &cert.statement;
+    // Re-screen as of the certified date, so the comparison is about the tree, not the
+    // calendar (the verification date is evaluated separately).
+    let mut check = args
+        .screen
+        .into_check(Some(statement.predicate.as_of.to_string()));
     // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
     check.graph.locked = true;
-    // Re-screen as of the certified date, so the comparison is about the tree, not the calendar.
-    if check.as_of.is_none() {
-        check.as_of = Some(statement.predicate.as_of.to_string());
-    }
     let mut plan = check.plan()?;
     plan.exit_after = true;
     let styles = Styles::for_stdout(plan.color);
     let outcome = cargo_entitycheck::check(plan)?;
     let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
-    let today = chrono::Local::now().date_naive();
-    let checks =
-        cargo_entitycheck::attest::verify(&statement, &outcome, &builtin, today, args.max_age)?;
+    let now = chrono::Local::now().fixed_offset();
+    let mut checks = vec![attest::check_signature(&cert, key.as_ref())];
+    checks.extend(attest::verify(
+        statement,
+        &outcome,
+        &builtin,
+        now,
+        args.max_age,
+    )?);
     finish(report::write_verify(
         &mut io::stdout().lock(),
         args.certificate.as_str(),
         &checks,
         &styles,
     ))?;
+    if cert.container.envelope().is_some() && key.is_none() {
+        report::write_warning(&format_args!(
+            "{}: the signature was NOT checked (no --key): only the payload was verified",
+            args.certificate
+        ));
+    }
     Ok(if checks.iter().all(|c| c.ok) {
         PASS
     } else {

@@ -3,6 +3,7 @@
 //! Everything is offline: path dependencies, a vendored directory source, and a local git
 //! repository and a local registry standing in for crates.io, both made at test time. All modules compile into this one test binary.
 
+mod certify;
 mod check;
 mod cli;
 mod deep;
