@@ -1,29 +1,40 @@
 //! Report stage, attestations: a check's outcome → an in-toto Statement v1 that certifies the
-//! screening (`certify`), and a certificate + the current tree → the checks that still hold
-//! (`verify`).
+//! screening (`certify`), and a certificate + a fresh screening of the current tree → the checks
+//! that still hold (`verify`). Signing and the envelopes a certificate may arrive in: `dsse`.
 //!
 //! The statement's subjects are the SHA-256 digests of `Cargo.lock` and of every workspace
-//! member's manifest: what was screened. Its predicate records the tool, the entity lists
-//! (version and digest), the effective policy (digest), the as-of date, the result, every
-//! finding with its fingerprint and any waiver, and who certified it.
+//! member's manifest: what was screened. Its predicate records everything a fresh screening can
+//! recompute — the tool, the entity lists (version and digest), the effective policy with the
+//! waivers in force, the configuration's content digest, the as-of date, the result, the counts
+//! and every finding with its fingerprint — plus what it cannot: who certified it, when it was
+//! made and until when it is valid. `verify` recomputes the first kind and rejects any
+//! difference, naming the field; it checks the second for consistency (a signature, when the
+//! certificate is signed, is what binds them).
+
+pub mod dsse;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use camino::Utf8Path;
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::Outcome;
 use crate::entity::EntityList;
 use crate::error::InputError;
+use crate::policy::Verdict;
 
 /// in-toto Statement v1.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
-/// This tool's predicate, documented in the README ("Vendor self-certification").
-pub const PREDICATE_TYPE: &str = "urn:cargo-entitycheck:predicate:entity-screening:v1";
+/// This tool's predicate, documented in the README ("Vendor self-certification"). v2: the
+/// predicate binds the waivers, the configuration's content, and when it was made and expires.
+pub const PREDICATE_TYPE: &str = "urn:cargo-entitycheck:predicate:entity-screening:v2";
+/// How long a certificate is valid unless `--valid-for` says otherwise.
+pub const DEFAULT_VALID_DAYS: u32 = 90;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
 pub struct Statement {
     #[serde(rename = "_type")]
     pub type_: String,
@@ -39,31 +50,43 @@ pub struct Subject {
     pub digest: BTreeMap<String, String>,
 }
 
+// Unknown fields are refused: a field added to a certificate is as much an edit as a field
+// changed, and a recomputation cannot vouch for it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Predicate {
     pub tool: ToolRecord,
     pub lists: Vec<ListRecord>,
     pub policy: PolicyRecord,
+    /// The configuration the policy came from (`None`: none).
+    pub configuration: Option<ConfigRecord>,
+    /// The date the policy was evaluated at.
     pub as_of: NaiveDate,
+    /// True when `asOf` is not the day the certificate was made (`--as-of` or the
+    /// configuration's `as-of`): `verify` then also evaluates at the verification date.
+    pub as_of_requested: bool,
+    /// When it was made: RFC 3339 with the certifier's UTC offset.
+    pub made_at: String,
+    /// The last day it is valid.
+    pub valid_until: NaiveDate,
     /// `pass` or `fail`.
     pub result: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certifier: Option<String>,
-    /// RFC 3339, UTC.
-    pub timestamp: String,
     pub counts: Counts,
     pub findings: Vec<FindingRecord>,
     pub not_scanned: Vec<crate::outcome::NotScanned>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
 pub struct ToolRecord {
     pub name: String,
     pub version: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
 pub struct ListRecord {
     pub id: String,
     pub version: String,
@@ -72,18 +95,28 @@ pub struct ListRecord {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PolicyRecord {
+    /// `sha256:` of this record's other fields (canonical JSON).
     pub digest: String,
     pub fail_on: Vec<String>,
     pub dev_dependencies_fail: bool,
     pub fail_on_unscanned: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<String>,
+    /// Every waiver configured, used or not, as written.
+    pub waivers: Vec<WaiverRecord>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfigRecord {
+    /// Relative to the workspace root when inside it; with the table for a Cargo.toml.
+    pub path: String,
+    /// `sha256:` of the file's bytes, or of the metadata table (canonical JSON) in a Cargo.toml.
+    pub digest: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Counts {
     pub packages_screened: usize,
     pub fail: usize,
@@ -95,9 +128,9 @@ pub struct Counts {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FindingRecord {
-    /// Stable across runs: what matched where (not the verdict).
+    /// Stable across runs: what matched where (not the verdict). See [`fingerprint`].
     pub fingerprint: String,
     pub verdict: String,
     pub package: String,
@@ -105,19 +138,31 @@ pub struct FindingRecord {
     pub entity: String,
     pub confidence: String,
     pub evidence: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     pub reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRecord>,
 }
 
+/// A waiver, as configured (in `policy.waivers`) or as applied to a finding.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WaiverRecord {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
     pub reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<NaiveDate>,
+    /// `file:line`, the file relative to the workspace root.
     pub at: String,
 }
 
@@ -134,6 +179,16 @@ fn rel(root: &Utf8Path, path: &Utf8Path) -> String {
         .unwrap_or(path)
         .as_str()
         .replace('\\', "/")
+}
+
+/// A `file[:line]` string made relative to the workspace root, so a certificate verifies
+/// wherever the tree is checked out.
+fn rel_at(root: &Utf8Path, at: &str) -> String {
+    let root = root.as_str().trim_end_matches(['/', '\\']);
+    match at.strip_prefix(root) {
+        Some(rest) if rest.starts_with(['/', '\\']) => rest[1..].replace('\\', "/"),
+        _ => at.to_string(),
+    }
 }
 
 /// The files a certificate is about, with their digests, relative to the workspace root.
@@ -158,24 +213,55 @@ pub fn subjects(o: &Outcome) -> Result<Vec<Subject>, InputError> {
         .collect()
 }
 
+/// A finding's fingerprint: the one scheme, shared with SARIF and JSON (see
+/// [`crate::outcome::fingerprint`]).
+pub use crate::outcome::fingerprint;
+
+fn waiver_record(root: &Utf8Path, w: &crate::policy::Waiver) -> WaiverRecord {
+    WaiverRecord {
+        package: Some(w.package.clone()),
+        version: w.version.clone(),
+        entity: w.entity.clone(),
+        evidence: w.evidence.clone(),
+        reason: w.reason.clone(),
+        approved_by: w.approved_by.clone(),
+        expires: w.expires,
+        at: rel_at(root, &w.at),
+    }
+}
+
 fn records(o: &Outcome) -> Vec<FindingRecord> {
+    let root = &o.workspace_root;
     let mut v: Vec<FindingRecord> = o
         .findings
         .iter()
         .map(|f| FindingRecord {
-            fingerprint: crate::outcome::fingerprint(f),
+            fingerprint: fingerprint(f),
             verdict: f.verdict.as_str().to_string(),
             package: f.package.name.clone(),
             version: f.package.version.clone(),
             entity: f.matched.entity.id.clone(),
             confidence: f.matched.confidence.as_str().to_string(),
             evidence: format!("{}: {}", f.matched.evidence.field, f.matched.evidence.text),
-            reason: f.reason.clone(),
+            location: f.matched.evidence.location.as_ref().map(|l| match l.line {
+                Some(n) => format!("{}:{n}", l.file),
+                None => l.file.clone(),
+            }),
+            // The reason may quote where a waiver is written: relative, like every path here.
+            reason: f
+                .reason
+                .to_string()
+                .replace(&format!("{root}/"), "")
+                .replace(&format!("{root}\\"), ""),
             waiver: f.waiver.as_ref().map(|w| WaiverRecord {
+                package: None,
+                version: None,
+                entity: None,
+                evidence: None,
                 reason: w.reason.clone(),
                 approved_by: w.approved_by.clone(),
                 expires: w.expires,
-                at: w.at.clone(),
+                at: rel_at(root, &w.at),
             }),
         })
         .collect();
@@ -185,70 +271,185 @@ fn records(o: &Outcome) -> Vec<FindingRecord> {
 }
 
 fn counts(o: &Outcome) -> Counts {
-    let s = o.summary();
+    let count = |v: Verdict| o.findings.iter().filter(|f| f.verdict == v).count();
     Counts {
-        packages_screened: s.packages_screened,
-        fail: s.fail,
-        warn: s.warn,
-        waived: s.waived,
-        exempt: s.exempt,
-        info: s.info,
-        not_scanned: s.not_scanned,
+        packages_screened: o.packages_screened,
+        fail: count(Verdict::Fail),
+        warn: count(Verdict::Warn),
+        waived: count(Verdict::Waived),
+        exempt: count(Verdict::Exempt),
+        info: count(Verdict::Info),
+        not_scanned: o.not_scanned.len(),
     }
 }
 
-/// Builds the certificate of a check.
+fn policy_record(o: &Outcome) -> PolicyRecord {
+    let mut p = PolicyRecord {
+        digest: String::new(),
+        fail_on: o
+            .policy
+            .fail_on
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        dev_dependencies_fail: o.policy.dev_dependencies_fail,
+        fail_on_unscanned: o.policy.fail_on_unscanned,
+        waivers: o
+            .policy
+            .waivers
+            .iter()
+            .map(|w| waiver_record(&o.workspace_root, w))
+            .collect(),
+    };
+    p.digest = policy_digest(&p);
+    p
+}
+
+/// `sha256:` of a policy record without its digest (serde_json writes struct fields in a fixed
+/// order, so this is canonical).
+fn policy_digest(p: &PolicyRecord) -> String {
+    let mut p = p.clone();
+    p.digest = String::new();
+    let json = serde_json::to_vec(&p).unwrap_or_default();
+    format!("sha256:{}", hex::encode(Sha256::digest(json)))
+}
+
+/// The configuration's content digest, from where it was read (`config.origin`: a file, or
+/// `Cargo.toml [workspace.metadata.entitycheck]`).
+fn config_record(o: &Outcome) -> Result<Option<ConfigRecord>, InputError> {
+    let Some(origin) = o.config_origin.as_deref() else {
+        return Ok(None);
+    };
+    const TABLES: [(&str, &str); 2] = [
+        (" [workspace.metadata.entitycheck]", "workspace"),
+        (" [package.metadata.entitycheck]", "package"),
+    ];
+    let table = TABLES
+        .iter()
+        .find_map(|(suffix, top)| origin.strip_suffix(suffix).map(|p| (p, *suffix, *top)));
+    let path = Utf8Path::new(table.map_or(origin, |t| t.0));
+    let bytes = std::fs::read(path).map_err(|e| InputError::Io {
+        path: path.to_string(),
+        source: e,
+    })?;
+    let (digest, shown) = match table {
+        None => (Sha256::digest(&bytes), rel(&o.workspace_root, path)),
+        Some((_, suffix, top)) => {
+            // Only the table: the rest of the root Cargo.toml is not configuration (and a member's
+            // manifest is a subject of its own).
+            let text = String::from_utf8_lossy(&bytes);
+            let t: toml::Table = text
+                .parse()
+                .map_err(|e: toml::de::Error| InputError::Toml {
+                    path: path.to_string(),
+                    message: e.to_string(),
+                })?;
+            let value = t
+                .get(top)
+                .and_then(|v| v.get("metadata"))
+                .and_then(|v| v.get("entitycheck"));
+            let json = serde_json::to_vec(&value).unwrap_or_default();
+            (
+                Sha256::digest(json),
+                format!("{}{suffix}", rel(&o.workspace_root, path)),
+            )
+        }
+    };
+    Ok(Some(ConfigRecord {
+        path: shown,
+        digest: format!("sha256:{}", hex::encode(digest)),
+    }))
+}
+
+/// The predicate a screening states, with the fields no screening can recompute given.
+fn predicate(
+    o: &Outcome,
+    certifier: Option<String>,
+    made_at: DateTime<FixedOffset>,
+    valid_until: NaiveDate,
+) -> Result<Predicate, InputError> {
+    Ok(Predicate {
+        tool: ToolRecord {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        lists: o
+            .lists
+            .iter()
+            .map(|l| ListRecord {
+                id: l.list.id.clone(),
+                version: l.list.version.clone(),
+                updated: l.list.updated,
+                digest: l.list.digest.clone(),
+            })
+            .collect(),
+        policy: policy_record(o),
+        configuration: config_record(o)?,
+        as_of: o.policy.as_of,
+        as_of_requested: o.policy.as_of != made_at.date_naive(),
+        made_at: made_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        valid_until,
+        result: if o.failed() { "fail" } else { "pass" }.into(),
+        certifier,
+        counts: counts(o),
+        findings: records(o),
+        not_scanned: o.not_scanned.clone(),
+    })
+}
+
+/// Builds the certificate of a check made at `now`, valid for `valid_days` days after the day
+/// it was made.
 pub fn certify(
     o: &Outcome,
     certifier: Option<String>,
-    now: chrono::DateTime<chrono::Utc>,
+    now: DateTime<FixedOffset>,
+    valid_days: u32,
 ) -> Result<Statement, InputError> {
+    let valid_until = now.date_naive() + chrono::Days::new(u64::from(valid_days));
     Ok(Statement {
         type_: STATEMENT_TYPE.into(),
         subject: subjects(o)?,
         predicate_type: PREDICATE_TYPE.into(),
-        predicate: Predicate {
-            tool: ToolRecord {
-                name: env!("CARGO_PKG_NAME").into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-            },
-            lists: o
-                .lists
-                .iter()
-                .map(|l| ListRecord {
-                    id: l.list.id.clone(),
-                    version: l.list.version.clone(),
-                    updated: l.list.updated,
-                    digest: l.list.digest.clone(),
-                })
-                .collect(),
-            policy: PolicyRecord {
-                digest: o.policy_digest.clone(),
-                fail_on: o
-                    .policy
-                    .fail_on
-                    .iter()
-                    .map(|c| c.as_str().to_string())
-                    .collect(),
-                dev_dependencies_fail: o.policy.dev_dependencies_fail,
-                fail_on_unscanned: o.policy.fail_on_unscanned,
-                configuration: o
-                    .config_origin
-                    .as_ref()
-                    .map(|c| c.replace(o.workspace_root.as_str(), ".")),
-            },
-            as_of: o.policy.as_of,
-            result: if o.failed() { "fail" } else { "pass" }.into(),
-            certifier,
-            timestamp: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            counts: counts(o),
-            findings: records(o),
-            not_scanned: o.not_scanned.clone(),
-        },
+        predicate: predicate(o, certifier, now, valid_until)?,
     })
 }
 
-/// Parses a certificate file.
+/// A certificate as read from its file: the Statement and what carried it.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub statement: Statement,
+    pub container: dsse::Container,
+}
+
+/// Reads a certificate file: a bare Statement, a DSSE envelope, or a Sigstore bundle holding
+/// one. The payload is parsed whatever the signature; [`check_signature`] checks that.
+pub fn read(text: &str, origin: &str) -> Result<Certificate, InputError> {
+    let invalid = |msg: String| InputError::Invalid {
+        path: origin.to_string(),
+        problems: vec![msg],
+    };
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        invalid(format!(
+            "{origin}:{}: not a cargo-entitycheck certificate: {e}",
+            e.line()
+        ))
+    })?;
+    let (container, payload) = dsse::open(&value).map_err(|e| invalid(format!("{origin}: {e}")))?;
+    let statement = match payload {
+        None => parse(text, origin)?,
+        Some(bytes) => {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| invalid(format!("{origin}: the envelope's payload is not UTF-8")))?;
+            parse(&text, &format!("{origin} (envelope payload)"))?
+        }
+    };
+    Ok(Certificate {
+        statement,
+        container,
+    })
+}
+
+/// Parses a bare Statement.
 pub fn parse(text: &str, origin: &str) -> Result<Statement, InputError> {
     let st: Statement = serde_json::from_str(text).map_err(|e| InputError::Invalid {
         path: origin.to_string(),
@@ -287,25 +488,70 @@ pub struct Check {
     pub what: String,
 }
 
-/// Compares a certificate with a fresh check of the same tree (run at the certificate's
-/// as-of date). `max_age_days` bounds how old the certificate's lists may be.
+/// The signature check: with a key, a signature of the envelope must verify with it (a bare
+/// Statement fails: it is not signed); without one, the check passes but says, in its text,
+/// that the signature was NOT checked.
+pub fn check_signature(cert: &Certificate, key: Option<&dsse::VerifyingKey>) -> Check {
+    let what = cert.container.describe();
+    match (cert.container.envelope(), key) {
+        (None, None) => Check {
+            ok: true,
+            what: format!("{what}: no signature to check"),
+        },
+        (None, Some(_)) => Check {
+            ok: false,
+            what: format!("{what}: --key was given but the certificate is not signed"),
+        },
+        (Some(env), None) => Check {
+            ok: true,
+            what: format!(
+                "{what} with {} signature(s): signature NOT checked (pass --key PUBLIC_KEY.pem to check it); the payload was",
+                env.signatures.len()
+            ),
+        },
+        (Some(env), Some(k)) => match dsse::check(env, k) {
+            Ok(i) => Check {
+                ok: true,
+                what: format!(
+                    "{what}: signature {} verifies with the {} key {}",
+                    i + 1,
+                    k.algorithm(),
+                    dsse::short(&k.keyid())
+                ),
+            },
+            Err(e) => Check {
+                ok: false,
+                what: format!("{what}: {e}"),
+            },
+        },
+    }
+}
+
+/// At most this many differences are listed per part of the predicate; the rest are counted.
+const MAX_LISTED: usize = 20;
+
+/// Compares a certificate with a fresh screening of the same tree, run at the certificate's
+/// as-of date. `now` is the verification time; `max_age_days` bounds how old the certificate's
+/// lists may be.
 pub fn verify(
     st: &Statement,
     o: &Outcome,
     builtin: &EntityList,
-    today: NaiveDate,
+    now: DateTime<FixedOffset>,
     max_age_days: Option<i64>,
 ) -> Result<Vec<Check>, InputError> {
     let mut checks = Vec::new();
     let mut push = |ok: bool, what: String| checks.push(Check { ok, what });
+    let p = &st.predicate;
+    let today = now.date_naive();
 
     // 1. The files screened are the files here.
-    let now: BTreeMap<String, String> = subjects(o)?
+    let here: BTreeMap<String, String> = subjects(o)?
         .into_iter()
         .map(|s| (s.name, s.digest.get("sha256").cloned().unwrap_or_default()))
         .collect();
     for s in &st.subject {
-        match (s.digest.get("sha256"), now.get(&s.name)) {
+        match (s.digest.get("sha256"), here.get(&s.name)) {
             (Some(a), Some(b)) if a == b => {
                 push(true, format!("{} matches its certified digest", s.name))
             }
@@ -324,15 +570,75 @@ pub fn verify(
         }
     }
     let certified: BTreeSet<&str> = st.subject.iter().map(|s| s.name.as_str()).collect();
-    for name in now.keys().filter(|n| !certified.contains(n.as_str())) {
+    for name in here.keys().filter(|n| !certified.contains(n.as_str())) {
         push(
             false,
             format!("{name} is in the tree but was not certified"),
         );
     }
 
-    // 2. The lists it used are current.
-    for l in &st.predicate.lists {
+    // 2. When it was made, the date it speaks for, and until when.
+    let made_at = DateTime::parse_from_rfc3339(&p.made_at);
+    match &made_at {
+        Err(_) => push(
+            false,
+            format!("madeAt `{}` is not an RFC 3339 time", p.made_at),
+        ),
+        Ok(t) => {
+            let made = t.date_naive();
+            // A day of slack for clocks in different time zones.
+            if made > today + chrono::Days::new(1) {
+                push(
+                    false,
+                    format!("madeAt {} is in the future (today is {today})", p.made_at),
+                );
+            } else {
+                push(true, format!("made at {}", p.made_at));
+            }
+            if p.as_of_requested != (p.as_of != made) {
+                push(
+                    false,
+                    format!(
+                        "asOfRequested is {} but asOf {} is {} the day it was made ({made})",
+                        p.as_of_requested,
+                        p.as_of,
+                        if p.as_of == made { "" } else { "not" }
+                    ),
+                );
+            } else if p.as_of_requested {
+                push(
+                    true,
+                    format!(
+                        "made on {made} for another date (--as-of {}): also evaluated at the verification date, {today}",
+                        p.as_of
+                    ),
+                );
+            }
+            if p.valid_until < made {
+                push(
+                    false,
+                    format!(
+                        "validUntil {} is before the day it was made ({made})",
+                        p.valid_until
+                    ),
+                );
+            }
+        }
+    }
+    if today > p.valid_until {
+        push(
+            false,
+            format!(
+                "the certificate expired on {} (today is {today})",
+                p.valid_until
+            ),
+        );
+    } else {
+        push(true, format!("valid until {}", p.valid_until));
+    }
+
+    // 3. The lists it used are current.
+    for l in &p.lists {
         if l.id == builtin.list.id {
             if l.updated < builtin.list.updated {
                 push(
@@ -364,29 +670,195 @@ pub fn verify(
         }
     }
 
-    // 3. Screening again gives the same result.
-    let fresh = certify(o, None, chrono::Utc::now())?;
+    // 4. Screening again states the same: every field a screening determines, recomputed.
+    let made_at = made_at.unwrap_or(now);
+    let fresh = predicate(o, p.certifier.clone(), made_at, p.valid_until)?;
     push(
-        fresh.predicate.result == st.predicate.result,
+        fresh.result == p.result,
         format!(
             "re-screening gives `{}` (certified: `{}`)",
-            fresh.predicate.result, st.predicate.result
+            fresh.result, p.result
         ),
     );
-    let key = |r: &FindingRecord| (r.fingerprint.clone(), r.verdict.clone());
-    let a: BTreeSet<_> = st.predicate.findings.iter().map(key).collect();
-    let b: BTreeSet<_> = fresh.predicate.findings.iter().map(key).collect();
-    let gone = a.difference(&b).count();
-    let new = b.difference(&a).count();
-    push(
-        gone == 0 && new == 0,
-        if gone == 0 && new == 0 {
-            format!("re-screening gives the same {} findings", a.len())
-        } else {
+    let mut differences = Vec::new();
+    compare_predicates(p, &fresh, &mut differences);
+    if differences.is_empty() {
+        push(
+            true,
             format!(
-                "re-screening differs: {new} findings not in the certificate, {gone} certified findings no longer found"
-            )
-        },
-    );
+                "re-screening reproduces every field of the predicate ({} findings, counts, lists, policy, waivers, configuration)",
+                p.findings.len()
+            ),
+        );
+    } else {
+        let n = differences.len();
+        for d in differences.into_iter().take(MAX_LISTED) {
+            push(false, d);
+        }
+        if n > MAX_LISTED {
+            push(false, format!("… and {} more differences", n - MAX_LISTED));
+        }
+    }
+
+    // 5. What holds at the verification date. Waivers expire and restrictions come into force:
+    // a certificate stating `pass` must still pass today.
+    if today != p.as_of {
+        let mut policy = o.policy.clone();
+        policy.as_of = today;
+        let policy = policy.with_waivers(o.policy.waivers.clone());
+        let mut worse = Vec::new();
+        for f in &o.findings {
+            let again = crate::policy::decide(
+                &policy,
+                &o.lists,
+                f.package.clone(),
+                f.path.clone(),
+                f.matched.clone(),
+            );
+            // Only what would fail the build: a waived warning that lapsed into a warning does
+            // not change the result the certificate states.
+            if again.verdict == Verdict::Fail && f.verdict != Verdict::Fail {
+                let why = match (&f.waiver, &again.waiver) {
+                    (Some(w), _) if w.expires.is_some_and(|d| d < today) => format!(
+                        "its waiver ({}) expired on {}",
+                        rel_at(&o.workspace_root, &w.at),
+                        w.expires.unwrap_or(today)
+                    ),
+                    _ => again.reason.to_string(),
+                };
+                worse.push(format!(
+                    "at the verification date {today}, {} {} ({}) is `{}`, not `{}`: {why}",
+                    f.package.name,
+                    f.package.version,
+                    f.matched.entity.id,
+                    again.verdict.as_str(),
+                    f.verdict.as_str()
+                ));
+            }
+        }
+        if worse.is_empty() {
+            push(
+                true,
+                format!("the findings' verdicts still hold at the verification date, {today}"),
+            );
+        }
+        for w in worse {
+            push(false, w);
+        }
+    }
     Ok(checks)
+}
+
+/// Lists every field where the certificate and the fresh predicate differ, by name. Findings
+/// are paired by fingerprint, so one finding more or less does not shift the others.
+fn compare_predicates(cert: &Predicate, fresh: &Predicate, out: &mut Vec<String>) {
+    let mut a = serde_json::to_value(cert).unwrap_or_default();
+    let mut b = serde_json::to_value(fresh).unwrap_or_default();
+    // `result` has its own check; the findings are compared below.
+    for v in [&mut a, &mut b] {
+        if let Some(o) = v.as_object_mut() {
+            o.remove("result");
+            o.remove("findings");
+        }
+    }
+    diff("predicate", &a, &b, out);
+
+    let by_fp = |rs: &[FindingRecord]| -> (BTreeMap<String, serde_json::Value>, usize) {
+        let mut m = BTreeMap::new();
+        let mut dup = 0;
+        for r in rs {
+            if m.insert(
+                r.fingerprint.clone(),
+                serde_json::to_value(r).unwrap_or_default(),
+            )
+            .is_some()
+            {
+                dup += 1;
+            }
+        }
+        (m, dup)
+    };
+    let (a, dup) = by_fp(&cert.findings);
+    let (b, _) = by_fp(&fresh.findings);
+    if dup > 0 {
+        out.push(format!(
+            "predicate.findings: {dup} fingerprints appear more than once in the certificate"
+        ));
+    }
+    for (fp, ra) in &a {
+        let name = |r: &serde_json::Value| {
+            format!(
+                "{} {} ({})",
+                r["package"].as_str().unwrap_or("?"),
+                r["version"].as_str().unwrap_or("?"),
+                r["entity"].as_str().unwrap_or("?")
+            )
+        };
+        match b.get(fp) {
+            Some(rb) => diff(&format!("predicate.findings[{fp}]"), ra, rb, out),
+            None => out.push(format!(
+                "predicate.findings[{fp}]: certified finding {} is not found by re-screening",
+                name(ra)
+            )),
+        }
+    }
+    for (fp, rb) in b.iter().filter(|(fp, _)| !a.contains_key(*fp)) {
+        out.push(format!(
+            "predicate.findings[{fp}]: re-screening finds {} `{}` {} ({}), not in the certificate",
+            rb["verdict"].as_str().unwrap_or("?"),
+            rb["package"].as_str().unwrap_or("?"),
+            rb["version"].as_str().unwrap_or("?"),
+            rb["entity"].as_str().unwrap_or("?"),
+        ));
+    }
+}
+
+fn show(v: &serde_json::Value) -> String {
+    let s = match v {
+        serde_json::Value::Null => "(absent)".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 80 {
+        let cut: String = s.chars().take(77).collect();
+        format!("{cut}…")
+    } else {
+        s
+    }
+}
+
+fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let null = Value::Null;
+                diff(
+                    &format!("{path}.{k}"),
+                    x.get(k).unwrap_or(&null),
+                    y.get(k).unwrap_or(&null),
+                    out,
+                );
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                out.push(format!(
+                    "{path}: the certificate has {} entries, re-screening {}",
+                    x.len(),
+                    y.len()
+                ));
+            }
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                diff(&format!("{path}[{i}]"), p, q, out);
+            }
+        }
+        _ if a == b => {}
+        _ => out.push(format!(
+            "{path}: certified `{}`, re-screening gives `{}`",
+            show(a),
+            show(b)
+        )),
+    }
 }

@@ -169,22 +169,45 @@ impl Outcome {
     }
 }
 
-/// A finding's fingerprint, the same in SARIF, JSON and certificates: stable across runs, across
-/// the tool's wording and across versions of the package (an upgrade that keeps the evidence
-/// keeps the alert). It names what was found, not the verdict, so a waiver or a date that
-/// changes the verdict keeps the fingerprint.
+/// A finding's fingerprint: 32 hex digits, the same for the same match in the same place on
+/// every run and machine, different for any two findings of one screening. It covers what
+/// matched where — package (name, version, source), entity, identifier, evidence field, text
+/// and location — and nothing the policy decides (verdict, waiver, reason) or that depends on
+/// the checkout (absolute paths, package ids of path dependencies). SARIF, JSON and
+/// certificates share it.
 pub fn fingerprint(f: &Finding) -> String {
+    use crate::graph::SourceKind;
     let m = &f.matched;
+    let source = match &f.package.source {
+        SourceKind::Workspace | SourceKind::Path => "",
+        // Vendoring a registry or git package does not make its findings new ones.
+        SourceKind::Registry { url } | SourceKind::Git { url } | SourceKind::Vendored { url } => {
+            url.as_str()
+        }
+    };
+    let kind = serde_json::to_string(&m.identifier.kind).unwrap_or_default();
+    let (file, line) = match &m.evidence.location {
+        Some(l) => (l.file.as_str(), l.line.map(|n| n.to_string())),
+        None => ("", None),
+    };
     let mut h = Sha256::new();
     for part in [
+        "entitycheck-finding-v1",
         f.package.name.as_str(),
+        f.package.version.as_str(),
+        source,
+        m.entity.list_id.as_str(),
         m.entity.id.as_str(),
+        kind.as_str(),
         m.identifier.value.as_str(),
         m.evidence.field.as_str(),
         m.evidence.text.as_str(),
+        file,
+        line.as_deref().unwrap_or(""),
     ] {
+        // Length-prefixed, so no two different tuples hash the same bytes.
+        h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
-        h.update([0]);
     }
     hex::encode(&h.finalize()[..16])
 }

@@ -106,20 +106,81 @@ pub struct CertifyArgs {
     /// (repeatable).
     #[arg(long = "artefact", value_name = "PATH")]
     pub artefacts: Vec<Utf8PathBuf>,
+    /// Write the certificate to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<Utf8PathBuf>,
+    /// Sign with this private key (PKCS#8 PEM, ed25519 or ECDSA P-256): writes a DSSE envelope.
+    #[arg(long, value_name = "KEY.pem")]
+    pub sign: Option<Utf8PathBuf>,
+    /// Days the certificate stays valid after the day it is made.
+    #[arg(long, value_name = "DAYS", default_value_t = cargo_entitycheck::attest::DEFAULT_VALID_DAYS,
+          value_parser = clap::value_parser!(u32).range(0..=36500))]
+    pub valid_for: u32,
+    /// Evaluate the policy at this date (YYYY-MM-DD) instead of today; the certificate says so,
+    /// and `verify` also evaluates it at the verification date.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Show full detail for every finding, notes included.
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Show only failing findings and the verdict.
+    #[arg(short, long)]
+    pub quiet: bool,
     #[command(flatten)]
-    pub check: CheckArgs,
+    pub screen: ScreenArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The certificate written by `certify`.
+    /// The certificate written by `certify`: an in-toto Statement, a DSSE envelope, or a
+    /// Sigstore bundle holding one.
     #[arg(value_name = "FILE")]
     pub certificate: Utf8PathBuf,
+    /// Check the envelope's signature with this public key (SPKI PEM, ed25519 or ECDSA P-256).
+    #[arg(long, value_name = "PUB.pem")]
+    pub key: Option<Utf8PathBuf>,
     /// Fail when the certificate's lists were updated more than this many days ago.
     #[arg(long, value_name = "DAYS")]
     pub max_age: Option<i64>,
     #[command(flatten)]
-    pub check: CheckArgs,
+    pub screen: ScreenArgs,
+}
+
+/// What `certify` and `verify` screen with: the options of `check` that decide what is
+/// screened, without those about report formats (a certificate has one format).
+#[derive(Debug, Args, Default)]
+pub struct ScreenArgs {
+    #[command(flatten)]
+    pub graph: GraphArgs,
+    #[command(flatten)]
+    pub lists: ListSelection,
+    #[command(flatten)]
+    pub deep: DeepArgs,
+    #[command(flatten)]
+    pub beyond: BeyondArgs,
+    /// Configuration file (default: entitycheck.toml at the workspace root, or
+    /// [workspace.metadata.entitycheck] in its Cargo.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<Utf8PathBuf>,
+    /// When to colour the human report (NO_COLOR is honoured under `auto`) [default: auto].
+    #[arg(long, value_enum)]
+    pub color: Option<ColorChoice>,
+}
+
+impl ScreenArgs {
+    /// The check these options describe (human report, today unless `as_of`).
+    pub fn into_check(self, as_of: Option<String>) -> CheckArgs {
+        CheckArgs {
+            graph: self.graph,
+            lists: self.lists,
+            deep: self.deep,
+            beyond: self.beyond,
+            config: self.config,
+            color: self.color,
+            as_of,
+            ..CheckArgs::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -145,11 +145,26 @@ fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
 }
 
 fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
-    let path = args.check.output.clone().filter(|p| p != "-");
+    use cargo_entitycheck::attest;
+    // The key is read before the screening, so a wrong path costs nothing.
+    let key = match &args.sign {
+        None => None,
+        Some(path) => Some(
+            attest::dsse::SigningKey::from_pem(&read_named(path)?).map_err(|e| {
+                InputError::Invalid {
+                    path: path.to_string(),
+                    problems: vec![format!("{path}: {e}")],
+                }
+            })?,
+        ),
+    };
+    let mut check = args.screen.into_check(args.as_of);
+    check.verbose = args.verbose;
+    check.quiet = args.quiet;
     let Settings {
         request,
         output: out,
-    } = config::resolve(args.check.overrides())?;
+    } = config::resolve(check.overrides())?;
     // Shipped artefacts (`--artefact`): screened with the same lists and policy, and certified.
     let artefacts = (!args.artefacts.is_empty()).then(|| {
         let matcher = cargo_entitycheck::matching::Matcher::new(&request.lists);
@@ -174,14 +189,24 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
         );
         return Ok(FAIL);
     }
-    let mut statement =
-        cargo_entitycheck::attest::certify(&outcome, args.certifier, chrono::Utc::now())?;
+    let now = chrono::Local::now().fixed_offset();
+    let mut statement = attest::certify(&outcome, args.certifier, now, args.valid_for)?;
     statement
         .subject
         .extend(cargo_entitycheck::artefacts::subjects(&args.artefacts)?);
     let mut json = serde_json::to_vec_pretty(&statement).unwrap_or_default();
+    if let Some(key) = &key {
+        // The payload is the compact Statement; the envelope around it is pretty-printed.
+        let payload = serde_json::to_vec(&statement).unwrap_or_default();
+        json = serde_json::to_vec_pretty(&attest::dsse::sign(&payload, key)).unwrap_or_default();
+    }
     json.push(b'\n');
-    match path {
+    let form = if key.is_some() {
+        "signed DSSE envelope"
+    } else {
+        "certificate"
+    };
+    match args.output.filter(|p| p != "-") {
         Some(path) => {
             fsio::write_output(path.as_std_path(), &json)
                 .map_err(|e| InputError::write(&path, e))?;
@@ -193,38 +218,76 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
                 out.verbosity,
             ))?;
             output::note(&format_args!(
-                "certificate written to {path} (result: {})",
-                statement.predicate.result
+                "{form} written to {path} (result: {}, as of {}, valid until {})",
+                statement.predicate.result,
+                statement.predicate.as_of,
+                statement.predicate.valid_until
             ));
         }
         None => finish(io::stdout().lock().write_all(&json))?,
     }
+    if statement.predicate.as_of_requested {
+        output::warning(&format_args!(
+            "the certificate speaks for {} although it was made on {}: it says so, and `verify` also evaluates it at the verification date",
+            statement.predicate.as_of,
+            now.date_naive()
+        ));
+    }
     Ok(if outcome.failed() { FAIL } else { PASS })
 }
 
+/// Reads a file the user named (a key, a certificate) through the bounded reader.
+fn read_named(path: &camino::Utf8Path) -> Result<String, InputError> {
+    fsio::read_text(path, fsio::ReadKind::Certificate, true).map_err(|e| InputError::read(path, e))
+}
+
 fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
-    let text = fsio::read_text(&args.certificate, fsio::ReadKind::Certificate, true)
-        .map_err(|e| InputError::read(&args.certificate, e))?;
-    let statement = cargo_entitycheck::attest::parse(&text, args.certificate.as_str())?;
-    let mut check = args.check;
+    use cargo_entitycheck::attest;
+    let text = read_named(&args.certificate)?;
+    let cert = attest::read(&text, args.certificate.as_str())?;
+    let key = match &args.key {
+        None => None,
+        Some(path) => Some(
+            attest::dsse::VerifyingKey::from_pem(&read_named(path)?).map_err(|e| {
+                InputError::Invalid {
+                    path: path.to_string(),
+                    problems: vec![format!("{path}: {e}")],
+                }
+            })?,
+        ),
+    };
+    let statement = &cert.statement;
+    // Re-screen as of the certified date, so the comparison is about the tree, not the
+    // calendar (the verification date is evaluated separately).
+    let mut check = args
+        .screen
+        .into_check(Some(statement.predicate.as_of.to_string()));
     // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
     check.graph.locked = true;
-    // Re-screen as of the certified date, so the comparison is about the tree, not the calendar.
-    if check.as_of.is_none() {
-        check.as_of = Some(statement.predicate.as_of.to_string());
-    }
     let (outcome, out) = screen(check)?;
     let styles = output::styles_for_stdout(out.color);
     let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
-    let today = chrono::Local::now().date_naive();
-    let checks =
-        cargo_entitycheck::attest::verify(&statement, &outcome, &builtin, today, args.max_age)?;
+    let now = chrono::Local::now().fixed_offset();
+    let mut checks = vec![attest::check_signature(&cert, key.as_ref())];
+    checks.extend(attest::verify(
+        statement,
+        &outcome,
+        &builtin,
+        now,
+        args.max_age,
+    )?);
     finish(report::write_verify(
         &mut io::stdout().lock(),
         args.certificate.as_str(),
         &checks,
         &styles,
     ))?;
+    if cert.container.envelope().is_some() && key.is_none() {
+        output::warning(&format_args!(
+            "{}: the signature was NOT checked (no --key): only the payload was verified",
+            args.certificate
+        ));
+    }
     Ok(if checks.iter().all(|c| c.ok) {
         PASS
     } else {

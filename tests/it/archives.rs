@@ -282,7 +282,12 @@ fn a_corrupt_file_of_every_format_is_not_scanned() {
             reasons[0].contains(&format!("assets/{label}.dat")),
             "{label}: the reason names the file: {reasons:?}"
         );
-        let (code, _) = ws.json(&["--no-builtin-list", "--entities", empty, "--fail-on-unscanned"]);
+        let (code, _) = ws.json(&[
+            "--no-builtin-list",
+            "--entities",
+            empty,
+            "--fail-on-unscanned",
+        ]);
         assert_eq!(code, 1, "{label}: --fail-on-unscanned fails the build");
     }
 }

@@ -100,7 +100,9 @@ impl Ws {
         }
         c.args(extra)
             .args(["--manifest-path", self.manifest.to_str().unwrap()])
-            .args(["--offline", "--as-of", AS_OF])
+            .arg("--offline")
+            // `verify` takes its date from the certificate (and refuses --as-of).
+            .args(if sub == Some("verify") { &[][..] } else { &["--as-of", AS_OF][..] })
             .env("CARGO_TARGET_DIR", &self.target)
             .env("CARGO_HOME", self.root.parent().unwrap().join("cargo-home"))
             .output()

@@ -288,7 +288,7 @@ fn certify_then_verify_round_trip() {
     assert_eq!(st["_type"], "https://in-toto.io/Statement/v1");
     assert_eq!(
         st["predicateType"],
-        "urn:cargo-entitycheck:predicate:entity-screening:v1"
+        "urn:cargo-entitycheck:predicate:entity-screening:v2"
     );
     let names: Vec<&str> = st["subject"]
         .as_array()

@@ -6,6 +6,7 @@
 mod archives;
 mod beyond;
 mod caches;
+mod certify;
 mod check;
 mod cli;
 mod deep;

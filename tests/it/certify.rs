@@ -1,0 +1,554 @@
+//! Certificates: `certify` → `verify` on a copy of the demo with a waiver, against edited,
+//! backdated, expired, reconfigured, signed, tampered and wrapped certificates.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use serde_json::Value;
+
+use crate::*;
+
+/// The demo's failing package, waived: the product passes with three waived findings.
+const WAIVER: &str = "# the team's configuration\n[[waiver]]\npackage = \"av-engine-sys\"\nreason = \"legacy engine, removal tracked in TICKET-7\"\napproved-by = \"Jane Doe <jane@example.org>\"\nexpires = \"2099-01-01\"\n";
+
+struct Demo {
+    dir: tempfile::TempDir,
+}
+
+impl Demo {
+    fn new(config: &str) -> Demo {
+        let dir = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(&src).unwrap();
+            if rel.starts_with("target") {
+                continue;
+            }
+            let to = dir.path().join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        std::fs::write(dir.path().join("entitycheck.toml"), config).unwrap();
+        Demo { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn manifest(&self) -> String {
+        self.path("Cargo.toml").to_string_lossy().into_owned()
+    }
+
+    fn certify(&self, extra: &[&str]) -> (Run, PathBuf) {
+        let cert = self.path("entitycheck.cert.json");
+        let m = self.manifest();
+        let c = cert.to_string_lossy().into_owned();
+        let mut args = vec!["certify", "--manifest-path", &m, "--offline", "-o", &c];
+        args.extend_from_slice(extra);
+        (run(&args), cert)
+    }
+
+    fn verify(&self, cert: &Path, extra: &[&str]) -> Run {
+        let m = self.manifest();
+        let c = cert.to_string_lossy().into_owned();
+        let mut args = vec!["verify", &c, "--manifest-path", &m, "--offline"];
+        args.extend_from_slice(extra);
+        run(&args)
+    }
+
+    fn certified(&self, extra: &[&str]) -> (PathBuf, Value) {
+        let (r, cert) = self.certify(extra);
+        assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+        let v = serde_json::from_str(&std::fs::read_to_string(&cert).unwrap()).unwrap();
+        (cert, v)
+    }
+}
+
+fn write_json(path: &Path, v: &Value) {
+    std::fs::write(path, serde_json::to_vec_pretty(v).unwrap()).unwrap();
+}
+
+/// Every leaf under `v`, as (JSON pointer, last object key).
+fn leaves(v: &Value, pointer: String, key: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                leaves(x, format!("{pointer}/{k}"), k, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                leaves(x, format!("{pointer}/{i}"), key, out);
+            }
+        }
+        Value::Null => {}
+        _ => out.push((pointer, key.to_string())),
+    }
+}
+
+/// A different value of the same type: a date a day earlier, text with a letter more, a
+/// number one more, the other boolean.
+fn mutate(v: &Value) -> Value {
+    match v {
+        Value::Bool(b) => Value::Bool(!b),
+        Value::Number(n) => Value::from(n.as_u64().unwrap() + 1),
+        Value::String(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => Value::from((d - chrono::Days::new(1)).to_string()),
+            Err(_) => Value::from(format!("{s}x")),
+        },
+        other => panic!("no mutation for {other}"),
+    }
+}
+
+#[test]
+fn every_field_of_the_predicate_edited_fails_verification_and_is_named() {
+    let demo = Demo::new(WAIVER);
+    let (cert, original) = demo.certified(&["--certifier", "Jane Doe <jane@example.org>"]);
+    let p = &original["predicate"];
+    assert_eq!(p["result"], "pass");
+    assert_eq!(p["counts"]["waived"], 3);
+    assert_eq!(p["asOfRequested"], false);
+    assert_eq!(p["policy"]["waivers"][0]["at"], "entitycheck.toml:3");
+    assert_eq!(p["configuration"]["path"], "entitycheck.toml");
+    // The untouched certificate verifies.
+    let r = demo.verify(&cert, &[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("reproduces every field"), "{}", r.stdout);
+
+    let mut fields = Vec::new();
+    leaves(p, "/predicate".into(), "predicate", &mut fields);
+    // What no screening can recompute is bound only by a signature (tested below): who
+    // certified, and the exact time it was made (a different day is caught: asOf must match).
+    fields.retain(|(ptr, _)| ptr != "/predicate/certifier" && ptr != "/predicate/madeAt");
+    assert!(fields.len() > 40, "{fields:?}");
+    let edited = demo.path("edited.cert.json");
+    let mut missed = Vec::new();
+    for (ptr, key) in &fields {
+        let mut v = original.clone();
+        let new = mutate(v.pointer(ptr).unwrap());
+        *v.pointer_mut(ptr).unwrap() = new.clone();
+        // An edited validUntil is only caught when it moves into the past.
+        if ptr == "/predicate/validUntil" {
+            *v.pointer_mut(ptr).unwrap() = Value::from("2020-01-01");
+        }
+        write_json(&edited, &v);
+        let r = demo.verify(&edited, &[]);
+        let needle = match key.as_str() {
+            "fingerprint" => "not found by re-screening",
+            "result" => "re-screening gives",
+            "validUntil" => "expired on",
+            k => k,
+        };
+        let named = r
+            .stdout
+            .lines()
+            .any(|l| l.contains("FAIL") && l.contains(needle));
+        if r.code != 1 || !named {
+            missed.push(format!(
+                "{ptr} = {new}: exit {}\n{}{}",
+                r.code, r.stdout, r.stderr
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n---\n"));
+
+    // A finding or an unscanned package added, a field added: refused too.
+    let mut v = original.clone();
+    let f = v["predicate"]["findings"][0].clone();
+    let mut f2 = f.clone();
+    f2["fingerprint"] = Value::from("0".repeat(32));
+    v["predicate"]["findings"].as_array_mut().unwrap().push(f2);
+    write_json(&edited, &v);
+    let r = demo.verify(&edited, &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("not found by re-screening"),
+        "{}",
+        r.stdout
+    );
+    let mut v = original.clone();
+    v["predicate"]["notScanned"] =
+        serde_json::json!([{"name": "x", "version": "1.0.0", "reason": "r"}]);
+    write_json(&edited, &v);
+    let r = demo.verify(&edited, &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("notScanned"), "{}", r.stdout);
+    let mut v = original.clone();
+    v["predicate"]["approved"] = Value::from(true);
+    write_json(&edited, &v);
+    let r = demo.verify(&edited, &[]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("approved"), "{}", r.stderr);
+}
+
+#[test]
+fn configuration_changed_after_certifying_fails() {
+    let demo = Demo::new(WAIVER);
+    let (cert, _) = demo.certified(&[]);
+    // Only a comment: the content is what is certified, not its effect.
+    std::fs::write(
+        demo.path("entitycheck.toml"),
+        WAIVER.replace("the team's configuration", "edited"),
+    )
+    .unwrap();
+    let r = demo.verify(&cert, &[]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("FAIL predicate.configuration.digest"),
+        "{}",
+        r.stdout
+    );
+
+    // The same in [workspace.metadata.entitycheck] (the root manifest is not a subject).
+    let demo = Demo::new("");
+    std::fs::remove_file(demo.path("entitycheck.toml")).unwrap();
+    let root = demo.path("Cargo.toml");
+    let manifest = std::fs::read_to_string(&root).unwrap();
+    let table = WAIVER
+        .replace("[[waiver]]", "[[workspace.metadata.entitycheck.waiver]]")
+        .replace("# the team's configuration\n", "");
+    std::fs::write(&root, format!("{manifest}\n{table}")).unwrap();
+    let (cert, v) = demo.certified(&[]);
+    assert_eq!(
+        v["predicate"]["configuration"]["path"],
+        "Cargo.toml [workspace.metadata.entitycheck]"
+    );
+    // Outside the table: no change to the configuration.
+    std::fs::write(&root, format!("{manifest}\n{table}\n# a comment\n")).unwrap();
+    let r = demo.verify(&cert, &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    std::fs::write(
+        &root,
+        format!("{manifest}\n{}", table.replace("TICKET-7", "TICKET-8")),
+    )
+    .unwrap();
+    let r = demo.verify(&cert, &[]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("configuration.digest"), "{}", r.stdout);
+}
+
+#[test]
+fn backdated_certificate_with_a_waiver_expired_since_fails() {
+    // On 2024-10-01 the determination was in force and this waiver still held; it expired on
+    // 2025-01-01, before today.
+    let config = WAIVER.replace("2099-01-01", "2025-01-01");
+    let demo = Demo::new(&config);
+    let (r, _) = demo.certify(&[]);
+    assert_eq!(r.code, 1, "today the waiver has expired: {}", r.stderr);
+    let (cert, v) = demo.certified(&["--as-of", "2024-10-01"]);
+    assert_eq!(v["predicate"]["asOf"], "2024-10-01");
+    assert_eq!(v["predicate"]["asOfRequested"], true);
+    assert_eq!(v["predicate"]["result"], "pass");
+    let r = demo.verify(&cert, &[]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("FAIL at the verification date")
+            && r.stdout.contains("expired on 2025-01-01"),
+        "{}",
+        r.stdout
+    );
+    // Claiming it was not backdated does not help.
+    let mut v = v;
+    v["predicate"]["asOfRequested"] = Value::from(false);
+    write_json(&cert, &v);
+    let r = demo.verify(&cert, &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("FAIL asOfRequested is false"),
+        "{}",
+        r.stdout
+    );
+
+    // Backdated with a waiver that still holds: verifies, and says it was evaluated today too.
+    let demo = Demo::new(WAIVER);
+    let (cert, _) = demo.certified(&["--as-of", "2024-10-01"]);
+    let r = demo.verify(&cert, &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("also evaluated at the verification date"));
+}
+
+#[test]
+fn expiry() {
+    let demo = Demo::new(WAIVER);
+    let (cert, v) = demo.certified(&["--valid-for", "0"]);
+    let made = &v["predicate"]["madeAt"].as_str().unwrap()[..10];
+    assert_eq!(v["predicate"]["validUntil"], made);
+    assert_eq!(demo.verify(&cert, &[]).code, 0);
+    let (_, v) = demo.certified(&[]);
+    let until = chrono::NaiveDate::parse_from_str(
+        v["predicate"]["validUntil"].as_str().unwrap(),
+        "%Y-%m-%d",
+    )
+    .unwrap();
+    let made = chrono::NaiveDate::parse_from_str(
+        &v["predicate"]["madeAt"].as_str().unwrap()[..10],
+        "%Y-%m-%d",
+    )
+    .unwrap();
+    assert_eq!((until - made).num_days(), 90);
+    // Past its expiry (signed, so the date cannot have been edited).
+    let (key, _) = ed25519_keys(&demo);
+    let (cert, env) = demo.certified(&["--sign", &key]);
+    let mut st = payload(&env);
+    st["predicate"]["validUntil"] = Value::from("2025-01-01");
+    let r = demo.verify(&write_payload(&cert, env, &st), &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("FAIL the certificate expired on 2025-01-01"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["certify", "--valid-for", "-1"]);
+    assert_eq!(r.code, 2);
+}
+
+fn payload(env: &Value) -> Value {
+    let bytes = B64.decode(env["payload"].as_str().unwrap()).unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// Replaces the envelope's payload, keeping its signature.
+fn write_payload(path: &Path, mut env: Value, st: &Value) -> PathBuf {
+    env["payload"] = Value::from(B64.encode(serde_json::to_vec(st).unwrap()));
+    write_json(path, &env);
+    path.to_path_buf()
+}
+
+/// (private key path, public key path)
+fn ed25519_keys(demo: &Demo) -> (String, String) {
+    use ed25519_dalek::pkcs8::{EncodePrivateKey, EncodePublicKey};
+    let k = ed25519_dalek::SigningKey::from_bytes(&[42; 32]);
+    let private = k.to_pkcs8_pem(Default::default()).unwrap();
+    let public = k
+        .verifying_key()
+        .to_public_key_pem(Default::default())
+        .unwrap();
+    write_keys(demo, "ed25519", private.as_bytes(), public.as_bytes())
+}
+
+fn p256_keys(demo: &Demo) -> (String, String) {
+    use p256::pkcs8::{EncodePrivateKey, EncodePublicKey};
+    let k = p256::ecdsa::SigningKey::from_slice(&[43; 32]).unwrap();
+    let private = k.to_pkcs8_pem(Default::default()).unwrap();
+    let public = k
+        .verifying_key()
+        .to_public_key_pem(Default::default())
+        .unwrap();
+    write_keys(demo, "p256", private.as_bytes(), public.as_bytes())
+}
+
+fn write_keys(demo: &Demo, name: &str, private: &[u8], public: &[u8]) -> (String, String) {
+    let a = demo.path(&format!("{name}.key.pem"));
+    let b = demo.path(&format!("{name}.pub.pem"));
+    std::fs::write(&a, private).unwrap();
+    std::fs::write(&b, public).unwrap();
+    (
+        a.to_string_lossy().into_owned(),
+        b.to_string_lossy().into_owned(),
+    )
+}
+
+#[test]
+fn signed_envelopes_round_trip_and_tampering_fails() {
+    let demo = Demo::new(WAIVER);
+    let ed = ed25519_keys(&demo);
+    let ec = p256_keys(&demo);
+    for ((key, public), algorithm, other) in [(&ed, "ed25519", &ec.1), (&ec, "ECDSA P-256", &ed.1)]
+    {
+        let (cert, env) =
+            demo.certified(&["--sign", key, "--certifier", "Jane Doe <jane@example.org>"]);
+        assert_eq!(env["payloadType"], "application/vnd.in-toto+json");
+        assert_eq!(
+            payload(&env)["predicate"]["certifier"],
+            "Jane Doe <jane@example.org>"
+        );
+        let r = demo.verify(&cert, &["--key", public]);
+        assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout
+                .contains(&format!("verifies with the {algorithm} key")),
+            "{}",
+            r.stdout
+        );
+        // Without a key: the payload is verified, and the output says the signature was not.
+        let r = demo.verify(&cert, &[]);
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        assert!(r.stdout.contains("signature NOT checked"), "{}", r.stdout);
+        assert!(r.stderr.contains("NOT checked"), "{}", r.stderr);
+        // The wrong key.
+        let r = demo.verify(&cert, &["--key", other]);
+        assert_eq!(r.code, 1, "{}", r.stdout);
+        // A signature with one bit flipped.
+        let mut bad = env.clone();
+        let mut sig = B64
+            .decode(bad["signatures"][0]["sig"].as_str().unwrap())
+            .unwrap();
+        sig[10] ^= 0x01;
+        bad["signatures"][0]["sig"] = Value::from(B64.encode(&sig));
+        let tampered = demo.path("tampered.json");
+        write_json(&tampered, &bad);
+        let r = demo.verify(&tampered, &["--key", public]);
+        assert_eq!(r.code, 1, "{}", r.stdout);
+        assert!(
+            r.stdout.contains("FAIL a DSSE envelope: none of"),
+            "{}",
+            r.stdout
+        );
+        // A payload edited where no screening can tell (the certifier): only the signature can.
+        let mut st = payload(&env);
+        st["predicate"]["certifier"] = Value::from("Mallory <m@example.org>");
+        let edited = write_payload(&tampered, env.clone(), &st);
+        assert_eq!(demo.verify(&edited, &[]).code, 0);
+        let r = demo.verify(&edited, &["--key", public]);
+        assert_eq!(r.code, 1, "{}", r.stdout);
+    }
+    // --key on an unsigned certificate fails.
+    let (cert, _) = demo.certified(&[]);
+    let r = demo.verify(&cert, &["--key", &ed.1]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("not signed"), "{}", r.stdout);
+    // A private key given as the public one, and a file that is no key: exit 2, naming it.
+    let r = demo.verify(&cert, &["--key", &ed.0]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("ed25519.key.pem"), "{}", r.stderr);
+    let (r, _) = demo.certify(&["--sign", &demo.manifest()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not PEM"), "{}", r.stderr);
+}
+
+#[test]
+fn sigstore_bundles_are_read_and_their_payload_checked() {
+    let demo = Demo::new(WAIVER);
+    let (key, public) = p256_keys(&demo);
+    let (cert, env) = demo.certified(&["--sign", &key]);
+    let bundle_path = demo.path("entitycheck.sigstore.json");
+    for media_type in [
+        "application/vnd.dev.sigstore.bundle+json;version=0.1",
+        "application/vnd.dev.sigstore.bundle+json;version=0.2",
+        "application/vnd.dev.sigstore.bundle.v0.3+json",
+    ] {
+        let bundle = serde_json::json!({
+            "mediaType": media_type,
+            "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
+            "dsseEnvelope": env,
+        });
+        write_json(&bundle_path, &bundle);
+        let r = demo.verify(&bundle_path, &["--key", &public]);
+        assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("a Sigstore bundle"), "{}", r.stdout);
+        let r = demo.verify(&bundle_path, &[]);
+        assert_eq!(r.code, 0);
+        assert!(r.stdout.contains("signature NOT checked"), "{}", r.stdout);
+        // The payload is checked even when the signature is not.
+        let mut st = payload(&env);
+        st["predicate"]["counts"]["waived"] = Value::from(0);
+        let mut edited = bundle.clone();
+        edited["dsseEnvelope"]["payload"] =
+            Value::from(B64.encode(serde_json::to_vec(&st).unwrap()));
+        write_json(&bundle_path, &edited);
+        let r = demo.verify(&bundle_path, &[]);
+        assert_eq!(r.code, 1, "{}", r.stdout);
+        assert!(
+            r.stdout.contains("FAIL predicate.counts.waived"),
+            "{}",
+            r.stdout
+        );
+    }
+    let _ = cert;
+    // A bundle that signs a file, not an attestation.
+    write_json(
+        &bundle_path,
+        &serde_json::json!({"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json", "messageSignature": {}}),
+    );
+    let r = demo.verify(&bundle_path, &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("attest-blob"), "{}", r.stderr);
+}
+
+#[test]
+fn options_certify_and_verify_do_not_use_are_refused() {
+    let demo = Demo::new(WAIVER);
+    let m = demo.manifest();
+    for args in [
+        vec!["certify", "--manifest-path", &m, "--format", "json"],
+        vec!["certify", "--manifest-path", &m, "--format=sarif"],
+        vec![
+            "verify",
+            "x.json",
+            "--manifest-path",
+            &m,
+            "--format",
+            "json",
+        ],
+        vec!["verify", "x.json", "--manifest-path", &m, "-o", "out.json"],
+        vec![
+            "verify",
+            "x.json",
+            "--manifest-path",
+            &m,
+            "--output",
+            "out.json",
+        ],
+        vec![
+            "verify",
+            "x.json",
+            "--manifest-path",
+            &m,
+            "--as-of",
+            "2024-10-01",
+        ],
+        vec![
+            "verify",
+            "x.json",
+            "--manifest-path",
+            &m,
+            "--valid-for",
+            "3",
+        ],
+        vec!["verify", "x.json", "--manifest-path", &m, "--sign", "k.pem"],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("unexpected argument"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    assert!(!demo.path("out.json").exists());
+}
+
+#[test]
+fn a_certificate_verifies_in_another_checkout() {
+    // Nothing in it depends on where the tree is: paths are relative, fingerprints stable.
+    let a = Demo::new(WAIVER);
+    let b = Demo::new(WAIVER);
+    let (cert, v) = a.certified(&[]);
+    let text = std::fs::read_to_string(&cert).unwrap();
+    assert!(!text.contains(&*a.dir.path().to_string_lossy()), "{text}");
+    let moved = b.path("entitycheck.cert.json");
+    std::fs::copy(&cert, &moved).unwrap();
+    let r = b.verify(&moved, &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let (_, w) = b.certified(&[]);
+    let fps = |v: &Value| -> Vec<String> {
+        v["predicate"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(fps(&v), fps(&w));
+    assert_eq!(fps(&v).len(), 3);
+    let mut unique = fps(&v);
+    unique.dedup();
+    assert_eq!(unique.len(), 3, "one fingerprint per finding");
+}
