@@ -19,6 +19,7 @@ use crate::diag::{self, Diagnostics, line_of};
 use crate::error::InputError;
 use crate::matching::Confidence;
 pub use crate::policy::Waiver;
+pub use crate::policy::ignore::Ignore;
 
 mod settings;
 pub use settings::*;
@@ -80,6 +81,8 @@ pub struct Config {
     pub verbose: Option<bool>,
     pub quiet: Option<bool>,
     pub waivers: Vec<Waiver>,
+    /// `[[ignore]]`: files of a package that do not ship (test data).
+    pub ignores: Vec<Ignore>,
 }
 
 impl Config {
@@ -111,6 +114,18 @@ struct RawConfig {
     output: RawOutput,
     #[serde(default)]
     waiver: Vec<RawWaiver>,
+    #[serde(default)]
+    ignore: Vec<RawIgnore>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawIgnore {
+    package: Spanned<String>,
+    paths: Spanned<Vec<String>>,
+    reason: Spanned<String>,
+    approved_by: Option<String>,
+    expires: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -438,6 +453,42 @@ fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputErr
             at: format!("{origin}:{line}"),
         });
     }
+    let mut ignores = Vec::new();
+    for i in raw.ignore {
+        let line = line_of(text, i.package.span().start);
+        if i.package.get_ref().trim().is_empty() {
+            p.at(i.package.span(), "ignore.package is empty");
+        }
+        if i.reason.get_ref().trim().is_empty() {
+            p.at(
+                i.reason.span(),
+                "ignore.reason is empty: say why these files do not ship",
+            );
+        }
+        if i.paths.get_ref().is_empty() {
+            p.at(
+                i.paths.span(),
+                "ignore.paths is empty: name the files that do not ship",
+            );
+        }
+        let set = match Ignore::compile(i.paths.get_ref()) {
+            Ok(set) => set,
+            Err(e) => {
+                p.at(i.paths.span(), format_args!("ignore.paths {e}"));
+                Default::default()
+            }
+        };
+        let expires = i.expires.as_ref().and_then(|d| p.date(d, "ignore.expires"));
+        ignores.push(Ignore {
+            package: i.package.into_inner(),
+            paths: i.paths.into_inner(),
+            set,
+            reason: i.reason.into_inner(),
+            approved_by: i.approved_by,
+            expires,
+            at: format!("{origin}:{line}"),
+        });
+    }
     diag::finish(p.0, ())?;
     Ok(Config {
         origin: Some(origin.to_string()),
@@ -466,6 +517,7 @@ fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputErr
         verbose: raw.output.verbose,
         quiet: raw.output.quiet,
         waivers,
+        ignores,
     })
 }
 

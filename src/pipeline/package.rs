@@ -177,6 +177,8 @@ pub(super) fn screen(
             )
         })
         .collect();
+    // Findings in files that do not ship (`[[ignore]]`): still reported, never failing.
+    policy::ignore::apply(&mut findings, &req.config.ignores, req.policy.as_of);
     findings.sort();
     findings.dedup();
     let explained = explain.map(|(paths, paths_truncated)| Explained {
