@@ -98,7 +98,7 @@ impl Config {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawConfig {
     #[serde(default)]
     policy: RawPolicy,
@@ -119,7 +119,7 @@ struct RawConfig {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawIgnore {
     package: Spanned<String>,
     paths: Spanned<Vec<String>>,
@@ -129,7 +129,7 @@ struct RawIgnore {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawPolicy {
     fail_on: Option<Spanned<Vec<String>>>,
     dev_dependencies_fail: Option<bool>,
@@ -138,18 +138,18 @@ struct RawPolicy {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawGraph {
     #[serde(default)]
     features: Vec<String>,
     all_features: Option<bool>,
     no_default_features: Option<bool>,
     #[serde(default)]
-    targets: Vec<String>,
+    targets: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawDeep {
     enabled: Option<bool>,
     cache: Option<bool>,
@@ -163,7 +163,7 @@ struct RawDeep {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawRegistry {
     owners: Option<bool>,
     crates_io_dump: Option<String>,
@@ -171,7 +171,7 @@ struct RawRegistry {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawLists {
     builtin: Option<bool>,
     #[serde(default)]
@@ -189,7 +189,7 @@ enum RawListRef {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawOutput {
     format: Option<Format>,
     color: Option<ColorChoice>,
@@ -198,7 +198,7 @@ struct RawOutput {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawWaiver {
     package: Spanned<String>,
     version: Option<Spanned<String>>,
@@ -288,22 +288,73 @@ pub fn workspace_root(manifest: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
     nearest
 }
 
+/// Deserializes `T` from `text`, collecting every key it does not know (as dotted paths) instead
+/// of stopping at the first, so they are reported with the other problems, all at once.
+fn from_str_collecting<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+) -> Result<(T, Vec<String>), InputError> {
+    let toml_error = |message: String| InputError::Toml {
+        path: origin.to_string(),
+        message,
+    };
+    let de = toml::Deserializer::parse(text).map_err(|e| toml_error(e.to_string()))?;
+    let mut unknown = Vec::new();
+    // `?` segments stand for `Option`s, not keys.
+    let value = serde_ignored::deserialize(de, |path| {
+        let key: Vec<String> = path
+            .to_string()
+            .split('.')
+            .filter(|s| *s != "?")
+            .map(str::to_string)
+            .collect();
+        unknown.push(key.join("."));
+    })
+    .map_err(|e: toml::de::Error| toml_error(e.to_string()))?;
+    Ok((value, unknown))
+}
+
+/// The span of a dotted key path (`policy.fail-harder`, `waiver.0.bogus`) in a document, for
+/// its line.
+fn key_span(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut span = None;
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut i = 0;
+    while i < parts.len() {
+        let (k, v) = table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == parts[i])?;
+        span = Some(k.span());
+        i += 1;
+        let mut v = v.get_ref();
+        // An array of tables: the next part is the index.
+        if let DeValue::Array(items) = v
+            && let Some(n) = parts.get(i).and_then(|p| p.parse::<usize>().ok())
+        {
+            v = items.get(n)?.get_ref();
+            i += 1;
+        }
+        match v {
+            DeValue::Table(t) => table = t,
+            _ => break,
+        }
+    }
+    span
+}
+
 /// Parses an `entitycheck.toml`.
 pub fn parse(text: &str, origin: &str) -> Result<Config, InputError> {
-    let raw: RawConfig = toml::from_str(text).map_err(|e| InputError::Toml {
-        path: origin.to_string(),
-        message: e.to_string(),
-    })?;
-    validate(raw, text, origin)
+    let (raw, unknown): (RawConfig, _) = from_str_collecting(text, origin)?;
+    validate(raw, text, origin, &unknown, "")
 }
 
 /// Parses the metadata table of a Cargo.toml (workspace first, then package).
 pub fn parse_manifest(text: &str, origin: &str) -> Result<Config, InputError> {
-    let m: Manifest = toml::from_str(text).map_err(|e| InputError::Toml {
-        path: origin.to_string(),
-        message: e.to_string(),
-    })?;
-    let (raw, table) = match (
+    let (m, unknown): (Manifest, Vec<String>) = from_str_collecting(text, origin)?;
+    let (raw, table, prefix) = match (
         m.workspace
             .and_then(|w| w.metadata)
             .and_then(|m| m.entitycheck),
@@ -311,11 +362,24 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Config, InputError> {
             .and_then(|p| p.metadata)
             .and_then(|m| m.entitycheck),
     ) {
-        (Some(raw), _) => (raw, "[workspace.metadata.entitycheck]"),
-        (None, Some(raw)) => (raw, "[package.metadata.entitycheck]"),
+        (Some(raw), _) => (
+            raw,
+            "[workspace.metadata.entitycheck]",
+            "workspace.metadata.entitycheck.",
+        ),
+        (None, Some(raw)) => (
+            raw,
+            "[package.metadata.entitycheck]",
+            "package.metadata.entitycheck.",
+        ),
         (None, None) => return Ok(Config::default()),
     };
-    let mut c = validate(raw, text, origin)?;
+    // Only keys inside our table are ours to judge; the rest of the manifest is cargo's.
+    let unknown: Vec<String> = unknown
+        .into_iter()
+        .filter(|k| k.starts_with(prefix))
+        .collect();
+    let mut c = validate(raw, text, origin, &unknown, prefix)?;
     c.origin = Some(format!("{origin} {table}"));
     Ok(c)
 }
@@ -356,8 +420,32 @@ impl Problems<'_> {
     }
 }
 
-fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputError> {
+fn validate(
+    raw: RawConfig,
+    text: &str,
+    origin: &str,
+    unknown: &[String],
+    prefix: &str,
+) -> Result<Config, InputError> {
     let mut p = Problems(Diagnostics::new(text, origin));
+    for key in unknown {
+        let shown = key.strip_prefix(prefix).unwrap_or(key);
+        p.at(
+            key_span(text, key).unwrap_or(0..0),
+            format_args!("unknown key `{shown}`"),
+        );
+    }
+    for t in &raw.graph.targets {
+        if let Err(e) = guppy::platform::Platform::new(
+            t.get_ref().clone(),
+            guppy::platform::TargetFeatures::Unknown,
+        ) {
+            p.at(
+                t.span(),
+                format_args!("graph.targets `{}`: {e}", t.get_ref()),
+            );
+        }
+    }
     let fail_on = raw.policy.fail_on.as_ref().map(|spanned| {
         let mut set = BTreeSet::new();
         for c in spanned.get_ref() {
@@ -499,7 +587,12 @@ fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputErr
         features: raw.graph.features,
         all_features: raw.graph.all_features,
         no_default_features: raw.graph.no_default_features,
-        targets: raw.graph.targets,
+        targets: raw
+            .graph
+            .targets
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
         deep,
         registry: RegistryConfig {
             owners: raw.registry.owners,
@@ -569,9 +662,22 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("e.toml"), "{err}");
-        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("e.toml:3:"), "{err}");
         assert!(err.contains("fail-harder"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_and_semantic_problems_come_together() {
+        let text = "[policy]\nfail-harder = true\nas-of = \"soon\"\n[graph]\ntargets = [\"not a triple!\"]\n[[waiver]]\npackage = \"x\"\nreason = \"r\"\nbogus = 1\n";
+        let err = parse(text, "e.toml").unwrap_err().to_string();
+        for needle in [
+            "e.toml:2: unknown key `policy.fail-harder`",
+            "e.toml:3: policy.as-of",
+            "e.toml:5: graph.targets",
+            "e.toml:9: unknown key `waiver.0.bogus`",
+        ] {
+            assert!(err.contains(needle), "missing {needle} in\n{err}");
+        }
     }
 
     #[test]
@@ -624,7 +730,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("line 2") && err.contains("bogus"), "{err}");
+        assert!(
+            err.contains("Cargo.toml:2:") && err.contains("bogus"),
+            "{err}"
+        );
     }
 
     #[test]
