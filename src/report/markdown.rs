@@ -94,8 +94,9 @@ fn icon(v: Verdict) -> &'static str {
     }
 }
 
-/// One package's section: a `<details>` with its findings.
-fn package_section(findings: &[&Finding]) -> String {
+/// One package's section: a `<details>` with its findings, as many as fit in `budget` bytes
+/// (the rest counted); with how many findings it shows.
+fn package_section(findings: &[&Finding], budget: usize) -> (String, usize) {
     let first = findings[0];
     let mut s = String::new();
     let worst = findings
@@ -124,7 +125,10 @@ fn package_section(findings: &[&Finding]) -> String {
         first.package.kind.as_str(),
         counts.join(", ")
     );
+    let closing = "</details>\n\n";
+    let mut n_shown = 0;
     for f in findings {
+        let before = s.len();
         let m = &f.matched;
         let _ = writeln!(
             s,
@@ -174,9 +178,22 @@ fn package_section(findings: &[&Finding]) -> String {
             );
         }
         s.push('\n');
+        // Room for the closing and the count of the rest.
+        if s.len() + closing.len() + 120 > budget {
+            s.truncate(before);
+            break;
+        }
+        n_shown += 1;
     }
-    s.push_str("</details>\n\n");
-    s
+    if n_shown < findings.len() {
+        let _ = writeln!(
+            s,
+            "**{} more findings of this package are not shown.**\n",
+            findings.len() - n_shown
+        );
+    }
+    s.push_str(closing);
+    (s, n_shown)
 }
 
 pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()> {
@@ -256,21 +273,27 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
     let mut body = String::new();
     let mut left_out = (0usize, 0usize);
     let mut tail_fits = head.len() + tail.len() + cut_room <= MAX_BYTES;
+    let mut cut = false;
     for g in &groups {
-        let section = package_section(g);
         let room = if tail_fits {
             budget.saturating_sub(tail.len())
         } else {
             budget
         };
-        if left_out.0 == 0 && body.len() + section.len() <= room {
-            body.push_str(&section);
-        } else {
-            left_out.0 += 1;
-            left_out.1 += g.len();
+        let left = room.saturating_sub(body.len());
+        // A section needs room for its heading and at least one finding.
+        if left_out.0 == 0 && left > 2_000 {
+            let (section, n) = package_section(g, left);
+            if n > 0 {
+                cut |= n < g.len();
+                body.push_str(&section);
+                continue;
+            }
         }
+        left_out.0 += 1;
+        left_out.1 += g.len();
     }
-    if left_out.0 > 0 {
+    if left_out.0 > 0 || cut {
         let _ = writeln!(
             body,
             "**{} more packages with {} findings are not shown** (this summary is kept under {} characters); {}.\n",
