@@ -24,15 +24,24 @@ pub const MAX_BYTES: usize = 60_000;
 /// The most of one piece of third-party text shown (the rest is in the other reports).
 const MAX_TEXT: usize = 400;
 
-/// Control and invisible characters made visible, long text cut.
-fn clean(s: &str) -> String {
-    let s = super::escape::escape(s);
+/// Control and invisible characters made visible (line breaks too, unless `lines`), long text
+/// cut.
+fn clean_with(s: &str, lines: bool) -> String {
+    let s: std::borrow::Cow<'_, str> = if lines {
+        super::escape::escape_lines(s).into()
+    } else {
+        super::escape::escape(s)
+    };
     if s.chars().count() > MAX_TEXT {
         let cut: String = s.chars().take(MAX_TEXT).collect();
         format!("{cut} …")
     } else {
         s.into_owned()
     }
+}
+
+fn clean(s: &str) -> String {
+    clean_with(s, false)
 }
 
 /// The longest run of backticks in `s`.
@@ -51,7 +60,7 @@ pub fn code(s: &str) -> String {
 
 /// `s` as a fenced code block, fenced by more backticks than any run inside (at least three).
 pub fn code_block(s: &str) -> String {
-    let s = clean(s);
+    let s = clean_with(s, true);
     let fence = "`".repeat((longest_backtick_run(&s) + 1).max(3));
     format!("{fence}text\n{s}\n{fence}\n")
 }
@@ -324,7 +333,8 @@ mod tests {
     #[test]
     fn code_spans_outrun_backticks_and_stay_on_one_line() {
         assert_eq!(code("a``b"), "``` a``b ```");
-        assert_eq!(code("x\n\n[y](z)"), "` x  [y](z) `");
+        assert_eq!(code("x\n\n[y](z)"), "` x\\u{a}\\u{a}[y](z) `");
+        assert_eq!(code_block("a\nb"), "```text\na\nb\n```\n");
         assert!(code_block("```\n[x](y)").starts_with("````text\n"));
         assert_eq!(
             html("<a href=\"x\">[t]"),
