@@ -28,7 +28,7 @@ const MAX_TEXT: usize = 400;
 /// cut.
 fn clean_with(s: &str, lines: bool) -> String {
     let s: std::borrow::Cow<'_, str> = if lines {
-        super::escape::escape_lines(s).into()
+        super::escape::escape_lines(s)
     } else {
         super::escape::escape(s)
     };

@@ -39,8 +39,11 @@ fn demo_in_repo() -> (tempfile::TempDir, PathBuf) {
     (repo, ws)
 }
 
-/// A workspace of members, each `(name, version, [(file, content)])`.
-fn workspace(dir: &Path, members: &[(&str, &str, Vec<(String, String)>)]) -> String {
+/// A member: name, version, and its files `(path, content)`.
+type Member<'a> = (&'a str, &'a str, Vec<(String, String)>);
+
+/// A workspace of members.
+fn workspace(dir: &Path, members: &[Member<'_>]) -> String {
     let names: Vec<String> = members.iter().map(|m| format!("\"{}\"", m.0)).collect();
     std::fs::write(
         dir.join("Cargo.toml"),
@@ -129,7 +132,7 @@ fn github_subset_problems(log: &serde_json::Value) -> Vec<String> {
                 }
             }
             for key in ["shortDescription", "fullDescription"] {
-                if !r[key]["text"].as_str().is_some_and(|t| !t.is_empty()) {
+                if r[key]["text"].as_str().is_none_or(str::is_empty) {
                     p.push(format!("rule {} without {key}.text", r["id"]));
                 }
             }
@@ -180,9 +183,9 @@ fn github_subset_problems(log: &serde_json::Value) -> Vec<String> {
                 if a["uriBaseId"] != "%SRCROOT%" {
                     p.push(format!("uri {uri} without uriBaseId %SRCROOT%"));
                 }
-                if !l["physicalLocation"]["region"]["startLine"]
+                if l["physicalLocation"]["region"]["startLine"]
                     .as_u64()
-                    .is_some_and(|n| n >= 1)
+                    .is_none_or(|n| n < 1)
                 {
                     p.push(format!("{uri}: no region.startLine"));
                 }
