@@ -205,10 +205,13 @@ pub fn scan(paths: &[Utf8PathBuf], plan: Request) -> Result<Outcome, InputError>
         },
         explained: Vec::new(),
         elapsed: started.elapsed(),
+        source_root: root.clone(),
+        workspace_rel: String::new(),
         workspace_root: root,
         package_dirs: Default::default(),
         member_manifests: Vec::new(),
         policy_digest,
+        ignores: Vec::new(),
     })
 }
 

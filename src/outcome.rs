@@ -13,6 +13,7 @@ use crate::entity::EntityList;
 use crate::evidence::Evidence;
 use crate::evidence::deep::{BinaryItem, Skipped};
 use crate::graph::PathStep;
+use crate::policy::ignore::Ignore;
 use crate::policy::{Finding, PackageRef, Policy, Verdict, Waiver};
 
 /// A package whose files could not all be read, and why.
@@ -61,7 +62,7 @@ pub struct Explained {
 /// `Cargo.lock`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Loc {
-    /// `/`-separated, relative to the workspace root.
+    /// `/`-separated, relative to the outcome's `source_root` (the repository root).
     pub uri: String,
     pub line: Option<u32>,
 }
@@ -75,8 +76,11 @@ pub struct Summary {
     pub waived: usize,
     pub exempt: usize,
     pub info: usize,
+    /// Findings in files an `[[ignore]]` entry says do not ship.
+    pub ignored: usize,
     pub not_scanned: usize,
     pub unused_waivers: usize,
+    pub unused_ignores: usize,
     pub binaries: usize,
 }
 
@@ -99,12 +103,18 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// The workspace root (where Cargo.lock and the configuration live).
     pub workspace_root: Utf8PathBuf,
+    /// What locations are relative to: the repository root (or `--sarif-base`).
+    pub source_root: Utf8PathBuf,
+    /// The workspace root relative to `source_root`, `/`-separated (`""` at the root).
+    pub workspace_rel: String,
     /// Package id → its directory, for report locations.
     pub package_dirs: BTreeMap<String, Utf8PathBuf>,
     /// The workspace members' manifests, for certificates.
     pub member_manifests: Vec<Utf8PathBuf>,
     /// `sha256:` of the effective policy and configuration.
     pub policy_digest: String,
+    /// The configuration's `[[ignore]]` entries (test data that does not ship).
+    pub ignores: Vec<Ignore>,
 }
 
 /// Whether any of `findings` fails the build.
@@ -138,6 +148,7 @@ impl Outcome {
             packages_screened: self.packages_screened,
             not_scanned: self.not_scanned.len(),
             unused_waivers: self.unused_waivers().len(),
+            unused_ignores: self.unused_ignores().len(),
             binaries: self.binaries.len(),
             ..Summary::default()
         };
@@ -148,6 +159,7 @@ impl Outcome {
                 Verdict::Waived => s.waived += 1,
                 Verdict::Exempt => s.exempt += 1,
                 Verdict::Info => s.info += 1,
+                Verdict::Ignored => s.ignored += 1,
             }
         }
         s
@@ -164,6 +176,19 @@ impl Outcome {
                     .findings
                     .iter()
                     .any(|f| f.waiver.as_ref().is_some_and(|r| r.at == w.at))
+            })
+            .collect()
+    }
+
+    /// `[[ignore]]` entries that covered no finding, derived from the findings like
+    /// [`Outcome::unused_waivers`] (an ignored finding records its entry).
+    pub fn unused_ignores(&self) -> Vec<&Ignore> {
+        self.ignores
+            .iter()
+            .filter(|i| {
+                !self.findings.iter().any(|f| {
+                    f.verdict == Verdict::Ignored && f.waiver.as_ref().is_some_and(|r| r.at == i.at)
+                })
             })
             .collect()
     }

@@ -215,7 +215,8 @@ pub struct GraphArgs {
         conflicts_with = "manifest_path"
     )]
     pub metadata_path: Option<Utf8PathBuf>,
-    /// Screen only these workspace members (default: the whole workspace).
+    /// Screen only these workspace members: `name`, `name@version` or a partial version
+    /// `name@1.2` (default: the whole workspace).
     #[arg(
         short,
         long = "package",
@@ -226,6 +227,14 @@ pub struct GraphArgs {
     /// Screen every workspace member (the default).
     #[arg(long, help_heading = "Dependency graph", conflicts_with = "package")]
     pub workspace: bool,
+    /// With --workspace: leave out these members (`name`, `name@version`; repeatable).
+    #[arg(
+        long,
+        value_name = "SPEC",
+        help_heading = "Dependency graph",
+        requires = "workspace"
+    )]
+    pub exclude: Vec<String>,
     /// Features to enable on the selected members, comma or space separated; `pkg/feat` for others.
     #[arg(
         short = 'F',
@@ -306,19 +315,32 @@ pub struct CheckArgs {
     /// Output format [default: human].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Write the report (in --format) to this file, atomically; the human report still goes to
-    /// the terminal.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<Utf8PathBuf>,
+    /// Write a report to a file, atomically (devices, FIFOs and links are written through):
+    /// `FORMAT=PATH` writes that format (repeatable: every report from one screening, while
+    /// stdout gets --format); a plain `PATH` gets the --format report and stdout the human one.
+    /// `-` is standard output.
+    #[arg(long, short = 'o', value_name = "[FORMAT=]PATH")]
+    pub output: Vec<String>,
+    /// SARIF `automationDetails.id` category [default: entitycheck/<workspace path in the
+    /// repository>], so several workspaces uploaded from one workflow keep their own alerts.
+    #[arg(long, value_name = "NAME", help_heading = "CI reports")]
+    pub category: Option<String>,
+    /// The directory report locations (SARIF, annotations) are relative to [default: the
+    /// repository root: the nearest directory above the workspace holding `.git`].
+    #[arg(long, value_name = "DIR", help_heading = "CI reports")]
+    pub sarif_base: Option<Utf8PathBuf>,
+    /// Leave waived, exempt and ignored findings out of SARIF (by default they are `note`s).
+    #[arg(long, help_heading = "CI reports")]
+    pub sarif_omit_suppressed: bool,
     /// When to colour the human report (NO_COLOR is honoured under `auto`) [default: auto].
     #[arg(long, value_enum)]
     pub color: Option<ColorChoice>,
     /// Evaluate the policy at this date (YYYY-MM-DD) instead of today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Show full detail for every finding, notes included.
-    #[arg(short, long, conflicts_with = "quiet")]
-    pub verbose: bool,
+    /// Show full detail for every finding, notes included; `-vv` also each stage's timing.
+    #[arg(short, long, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
     /// Show only failing findings and the verdict.
     #[arg(short, long)]
     pub quiet: bool,
@@ -462,7 +484,7 @@ impl CheckArgs {
             },
             format: self.format.map(Into::into),
             color: self.color.map(Into::into),
-            verbose: on(self.verbose),
+            verbose: on(self.verbose > 0),
             quiet: on(self.quiet),
             ..Default::default()
         };
@@ -473,7 +495,9 @@ impl CheckArgs {
                 manifest_path: g.manifest_path,
                 metadata_path: g.metadata_path,
                 packages: g.package,
-                locked: g.locked,
+                exclude: g.exclude,
+                // In CI the lockfile must not change under the check: --locked by default.
+                locked: g.locked || in_ci(),
                 offline: g.offline,
                 frozen: g.frozen,
                 allow_network: g.allow_network,
@@ -482,6 +506,12 @@ impl CheckArgs {
             layer,
             as_of: self.as_of,
             max_file_size: self.deep.max_file_size,
+            sarif_base: self.sarif_base,
+            ci: config::CiOptions {
+                category: self.category,
+                omit_suppressed: self.sarif_omit_suppressed,
+                full_reports: Vec::new(),
+            },
             beyond: config::BeyondOverrides {
                 owners: self.beyond.owners,
                 crates_io_dump: self.beyond.crates_io_dump,
@@ -489,6 +519,50 @@ impl CheckArgs {
                 build_outputs: self.beyond.build_outputs,
                 build_messages: self.beyond.build_messages,
             },
+        }
+    }
+}
+
+/// Whether we run in CI (`CI` set to anything but empty, `0` or `false`, as CI services do).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+/// Where a report goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Stdout,
+    File(Utf8PathBuf),
+}
+
+/// One `--output`: a format (`None`: the --format one) and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Option<config::Format>,
+    pub target: Target,
+}
+
+impl OutputSpec {
+    /// `FORMAT=PATH` when the part before `=` names a format, else a plain path.
+    pub fn parse(s: &str) -> OutputSpec {
+        let target = |p: &str| {
+            if p == "-" {
+                Target::Stdout
+            } else {
+                Target::File(Utf8PathBuf::from(p))
+            }
+        };
+        if let Some((f, path)) = s.split_once('=')
+            && let Ok(format) = Format::from_str(f, true)
+        {
+            return OutputSpec {
+                format: Some(format.into()),
+                target: target(path),
+            };
+        }
+        OutputSpec {
+            format: None,
+            target: target(s),
         }
     }
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use camino::Utf8PathBuf;
 
-use args::{self as cli, Command};
+use args::{self as cli, Command, OutputSpec, Target};
 use cargo_entitycheck::config::{self, Format, OutputSettings, Settings, Verbosity};
 use cargo_entitycheck::error::InputError;
 use cargo_entitycheck::fsio;
@@ -61,33 +61,44 @@ pub fn main() -> ExitCode {
 
 /// Resolves the settings and runs the pipeline, with a progress bar unless `--quiet`.
 fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError> {
+    let timings = args.verbose >= 2;
     let Settings { request, output } = config::resolve(args.overrides())?;
-    let progress = Progress::new(output.verbosity != Verbosity::Quiet);
+    let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
     Ok((pipeline::check(request, &progress)?, output))
 }
 
 fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
-    let path = args.output.clone().filter(|p| p != "-");
+    let outputs = plan_outputs(&args.output)?;
     let (outcome, out) = screen(args)?;
-    emit(&outcome, &out, path)
+    emit(&outcome, &out, &outputs)
 }
 
 /// `scan PATH...`: shipped artefacts, reported and exiting like `check`.
 fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
-    let path = args.check.output.clone().filter(|p| p != "-");
+    let outputs = plan_outputs(&args.check.output)?;
     let Settings { request, output } = config::resolve(args.check.overrides())?;
     let outcome = cargo_entitycheck::artefacts::scan(&args.paths, request)?;
-    emit(&outcome, &output, path)
+    emit(&outcome, &output, &outputs)
 }
 
-/// Reports an outcome: warnings about unused waivers, the report in the chosen format (to
-/// `path` if given, whole or not at all, while people still see the human report), and the
-/// exit code.
-fn emit(
-    outcome: &Outcome,
-    out: &OutputSettings,
-    path: Option<Utf8PathBuf>,
-) -> Result<u8, InputError> {
+/// The `--output` values, checked before anything runs: at most one report on stdout.
+fn plan_outputs(raw: &[String]) -> Result<Vec<OutputSpec>, InputError> {
+    let specs: Vec<OutputSpec> = raw.iter().map(|s| OutputSpec::parse(s)).collect();
+    if specs.iter().filter(|o| o.target == Target::Stdout).count() > 1 {
+        return Err(InputError::Usage(
+            "more than one --output names standard output (`-`): only one report can go there"
+                .into(),
+        ));
+    }
+    Ok(specs)
+}
+
+/// Reports an outcome: warnings about unused waivers and ignore entries, every report asked
+/// for (each file whole or not at all), one report on stdout, and the exit code.
+///
+/// Stdout gets the --format report, unless a plain `--output PATH` took it (then people still
+/// see the human report) or `FORMAT=-` names another.
+fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Result<u8, InputError> {
     let styles = output::styles_for_stdout(out.color);
     for w in outcome.unused_waivers() {
         output::warning(&format_args!(
@@ -95,42 +106,78 @@ fn emit(
             w.at, w.package
         ));
     }
-    match path {
-        Some(path) => {
-            let mut buf = Vec::new();
-            report::write_check(
-                &mut buf,
-                outcome,
-                out.format,
-                &Styles::default(),
-                out.verbosity,
-            )
-            .map_err(|e| InputError::write(&path, e))?;
-            fsio::write_output(path.as_std_path(), &buf)
-                .map_err(|e| InputError::write(&path, e))?;
-            finish(report::write_check(
-                &mut io::stdout().lock(),
-                outcome,
-                Format::Human,
-                &styles,
-                out.verbosity,
-            ))?;
-        }
-        None => finish(report::write_check(
-            &mut io::stdout().lock(),
-            outcome,
-            out.format,
-            &styles,
-            out.verbosity,
-        ))?,
+    for i in outcome.unused_ignores() {
+        let why = match i.expires {
+            Some(d) if d < outcome.policy.as_of => format!("expired on {d}"),
+            _ => "matched no finding".to_string(),
+        };
+        output::warning(&format_args!(
+            "{}: ignore entry for `{}` ({}) {why}",
+            i.at,
+            i.package,
+            i.paths.join(", ")
+        ));
     }
+    let mut stdout_format = out.format;
+    let mut files: Vec<(Format, &Utf8PathBuf)> = Vec::new();
+    let mut plain_file = false;
+    let mut explicit_stdout = false;
+    for o in outputs {
+        let format = o.format.unwrap_or(out.format);
+        match &o.target {
+            Target::Stdout => {
+                stdout_format = format;
+                explicit_stdout = true;
+            }
+            Target::File(p) => {
+                plain_file |= o.format.is_none();
+                files.push((format, p));
+            }
+        }
+    }
+    if plain_file && !explicit_stdout {
+        stdout_format = Format::Human;
+    }
+    let mut ci = out.ci.clone();
+    // The complete reports, named where a view is cut short (annotations, Markdown).
+    ci.full_reports = files
+        .iter()
+        .filter(|(f, _)| matches!(f, Format::Sarif | Format::Json | Format::Human))
+        .map(|(_, p)| p.to_string())
+        .collect();
+    for (format, path) in &files {
+        let mut buf = Vec::new();
+        report::write_check(
+            &mut buf,
+            outcome,
+            *format,
+            &Styles::default(),
+            out.verbosity,
+            &ci,
+        )
+        .map_err(|e| InputError::write(path, e))?;
+        fsio::write_output(path.as_std_path(), &buf).map_err(|e| InputError::write(path, e))?;
+    }
+    let stdout_styles = if stdout_format == Format::Human {
+        styles
+    } else {
+        Styles::default()
+    };
+    finish(report::write_check(
+        &mut io::stdout().lock(),
+        outcome,
+        stdout_format,
+        &stdout_styles,
+        out.verbosity,
+        &ci,
+    ))?;
     Ok(if outcome.failed() { FAIL } else { PASS })
 }
 
 fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
     let spec = pipeline::ExplainSpec::parse(&args.spec);
     let Settings { request, output } = config::resolve(args.check.overrides())?;
-    let progress = Progress::new(output.verbosity != Verbosity::Quiet);
+    let progress = Progress::new(output.verbosity != Verbosity::Quiet, false);
     let outcome = pipeline::explain(request, &spec, &progress)?;
     let styles = output::styles_for_stdout(output.color);
     finish(report::write_explain(
@@ -159,7 +206,7 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
         ),
     };
     let mut check = args.screen.into_check(args.as_of);
-    check.verbose = args.verbose;
+    check.verbose = u8::from(args.verbose);
     check.quiet = args.quiet;
     let Settings {
         request,
@@ -170,7 +217,7 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
         let matcher = cargo_entitycheck::matching::Matcher::new(&request.lists);
         cargo_entitycheck::artefacts::scan_artefacts(&args.artefacts, &request, &matcher)
     });
-    let progress = Progress::new(out.verbosity != Verbosity::Quiet);
+    let progress = Progress::new(out.verbosity != Verbosity::Quiet, false);
     let mut outcome = pipeline::check(request, &progress)?;
     if let Some(found) = artefacts {
         cargo_entitycheck::artefacts::merge(&mut outcome, found?);
@@ -183,6 +230,7 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
             Format::Human,
             &Styles::default(),
             out.verbosity,
+            &out.ci,
         ))?;
         output::error(
             &"the product fails the check: no certificate written (pass --record-failure to certify the failure)",
@@ -216,6 +264,7 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
                 Format::Human,
                 &styles,
                 out.verbosity,
+                &out.ci,
             ))?;
             output::note(&format_args!(
                 "{form} written to {path} (result: {}, as of {}, valid until {})",

@@ -9,22 +9,37 @@ use cargo_entitycheck::pipeline::Observer;
 use cargo_entitycheck::report::Styles;
 use cargo_entitycheck::report::escape::escape_lines;
 
-fn env_set(k: &str) -> bool {
-    std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0")
+/// Whether to colour a stream under a colour choice, as cargo does: `--color`/`[output] color`
+/// `always` or `never` decide; under `auto`, `CARGO_TERM_COLOR` (`always`, `never`, `auto`),
+/// then `NO_COLOR`, then `CLICOLOR_FORCE`, then `CLICOLOR=0`, and finally a terminal that is not
+/// `TERM=dumb` (read by `anstyle-query`, the detection anstream uses).
+pub fn color_on(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => return true,
+        ColorChoice::Never => return false,
+        ColorChoice::Auto => {}
+    }
+    match std::env::var("CARGO_TERM_COLOR").as_deref().map(str::trim) {
+        Ok("always") => return true,
+        Ok("never") => return false,
+        _ => {}
+    }
+    if anstyle_query::no_color() {
+        return false;
+    }
+    if anstyle_query::clicolor_force() {
+        return true;
+    }
+    if anstyle_query::clicolor() == Some(false) {
+        return false;
+    }
+    terminal && anstyle_query::term_supports_color()
 }
 
-/// Styles for stdout under a colour choice: `auto` colours a terminal unless `NO_COLOR` is set
-/// (or `CLICOLOR_FORCE` forces it).
+/// Styles for stdout under a colour choice (see [`color_on`]).
 pub fn styles_for_stdout(choice: ColorChoice) -> Styles {
-    let on = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            !env_set("NO_COLOR") && (env_set("CLICOLOR_FORCE") || io::stdout().is_terminal())
-        }
-    };
     let mut s = Styles::default();
-    if on {
+    if color_on(choice, io::stdout().is_terminal()) {
         s.colorize();
     }
     s
@@ -33,7 +48,7 @@ pub fn styles_for_stdout(choice: ColorChoice) -> Styles {
 /// Writes an error of the tool or its input to stderr.
 pub fn error(err: &dyn std::fmt::Display) {
     let mut styles = Styles::default();
-    if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+    if color_on(ColorChoice::Auto, io::stderr().is_terminal()) {
         styles.colorize();
     }
     // Messages quote file names and file contents: escaped, so a file cannot drive the terminal.
@@ -56,7 +71,7 @@ pub fn warning(msg: &dyn std::fmt::Display) {
 }
 
 /// What the app shows while the library screens: a progress bar on a terminal (deep scans only,
-/// not with `--quiet`), and each stage's time when `ENTITYCHECK_TIMINGS` is set.
+/// not with `--quiet`), and each stage's time with `-vv` or when `ENTITYCHECK_TIMINGS` is set.
 pub struct Progress {
     quiet: bool,
     wanted: bool,
@@ -65,12 +80,12 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// `wanted`: not `--quiet` (no bar, no notes).
-    pub fn new(wanted: bool) -> Progress {
+    /// `wanted`: not `--quiet` (no bar, no notes); `timings`: `-vv`.
+    pub fn new(wanted: bool, timings: bool) -> Progress {
         Progress {
             quiet: !wanted,
             wanted: wanted && io::stderr().is_terminal(),
-            timings: std::env::var_os("ENTITYCHECK_TIMINGS").is_some(),
+            timings: timings || std::env::var_os("ENTITYCHECK_TIMINGS").is_some(),
             bar: std::sync::OnceLock::new(),
         }
     }

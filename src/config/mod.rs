@@ -19,6 +19,7 @@ use crate::diag::{self, Diagnostics, line_of};
 use crate::error::InputError;
 use crate::matching::Confidence;
 pub use crate::policy::Waiver;
+pub use crate::policy::ignore::Ignore;
 
 mod settings;
 pub use settings::*;
@@ -84,6 +85,8 @@ pub struct Config {
     pub verbose: Option<bool>,
     pub quiet: Option<bool>,
     pub waivers: Vec<Waiver>,
+    /// `[[ignore]]`: files of a package that do not ship (test data).
+    pub ignores: Vec<Ignore>,
 }
 
 impl Config {
@@ -99,7 +102,7 @@ impl Config {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawConfig {
     #[serde(default)]
     policy: RawPolicy,
@@ -115,10 +118,22 @@ struct RawConfig {
     output: RawOutput,
     #[serde(default)]
     waiver: Vec<RawWaiver>,
+    #[serde(default)]
+    ignore: Vec<RawIgnore>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct RawIgnore {
+    package: Spanned<String>,
+    paths: Spanned<Vec<String>>,
+    reason: Spanned<String>,
+    approved_by: Option<String>,
+    expires: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawPolicy {
     fail_on: Option<Spanned<Vec<String>>>,
     dev_dependencies_fail: Option<bool>,
@@ -128,18 +143,18 @@ struct RawPolicy {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawGraph {
     #[serde(default)]
     features: Vec<String>,
     all_features: Option<bool>,
     no_default_features: Option<bool>,
     #[serde(default)]
-    targets: Vec<String>,
+    targets: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawDeep {
     enabled: Option<bool>,
     cache: Option<bool>,
@@ -153,7 +168,7 @@ struct RawDeep {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawRegistry {
     owners: Option<bool>,
     crates_io_dump: Option<String>,
@@ -161,7 +176,7 @@ struct RawRegistry {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawLists {
     builtin: Option<bool>,
     warn_age: Option<u32>,
@@ -180,7 +195,7 @@ enum RawListRef {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawOutput {
     format: Option<Format>,
     color: Option<ColorChoice>,
@@ -189,7 +204,7 @@ struct RawOutput {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawWaiver {
     package: Spanned<String>,
     version: Option<Spanned<String>>,
@@ -279,22 +294,73 @@ pub fn workspace_root(manifest: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
     nearest
 }
 
+/// Deserializes `T` from `text`, collecting every key it does not know (as dotted paths) instead
+/// of stopping at the first, so they are reported with the other problems, all at once.
+fn from_str_collecting<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+) -> Result<(T, Vec<String>), InputError> {
+    let toml_error = |message: String| InputError::Toml {
+        path: origin.to_string(),
+        message,
+    };
+    let de = toml::Deserializer::parse(text).map_err(|e| toml_error(e.to_string()))?;
+    let mut unknown = Vec::new();
+    // `?` segments stand for `Option`s, not keys.
+    let value = serde_ignored::deserialize(de, |path| {
+        let key: Vec<String> = path
+            .to_string()
+            .split('.')
+            .filter(|s| *s != "?")
+            .map(str::to_string)
+            .collect();
+        unknown.push(key.join("."));
+    })
+    .map_err(|e: toml::de::Error| toml_error(e.to_string()))?;
+    Ok((value, unknown))
+}
+
+/// The span of a dotted key path (`policy.fail-harder`, `waiver.0.bogus`) in a document, for
+/// its line.
+fn key_span(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut span = None;
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut i = 0;
+    while i < parts.len() {
+        let (k, v) = table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == parts[i])?;
+        span = Some(k.span());
+        i += 1;
+        let mut v = v.get_ref();
+        // An array of tables: the next part is the index.
+        if let DeValue::Array(items) = v
+            && let Some(n) = parts.get(i).and_then(|p| p.parse::<usize>().ok())
+        {
+            v = items.get(n)?.get_ref();
+            i += 1;
+        }
+        match v {
+            DeValue::Table(t) => table = t,
+            _ => break,
+        }
+    }
+    span
+}
+
 /// Parses an `entitycheck.toml`.
 pub fn parse(text: &str, origin: &str) -> Result<Config, InputError> {
-    let raw: RawConfig = toml::from_str(text).map_err(|e| InputError::Toml {
-        path: origin.to_string(),
-        message: e.to_string(),
-    })?;
-    validate(raw, text, origin)
+    let (raw, unknown): (RawConfig, _) = from_str_collecting(text, origin)?;
+    validate(raw, text, origin, &unknown, "")
 }
 
 /// Parses the metadata table of a Cargo.toml (workspace first, then package).
 pub fn parse_manifest(text: &str, origin: &str) -> Result<Config, InputError> {
-    let m: Manifest = toml::from_str(text).map_err(|e| InputError::Toml {
-        path: origin.to_string(),
-        message: e.to_string(),
-    })?;
-    let (raw, table) = match (
+    let (m, unknown): (Manifest, Vec<String>) = from_str_collecting(text, origin)?;
+    let (raw, table, prefix) = match (
         m.workspace
             .and_then(|w| w.metadata)
             .and_then(|m| m.entitycheck),
@@ -302,11 +368,24 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Config, InputError> {
             .and_then(|p| p.metadata)
             .and_then(|m| m.entitycheck),
     ) {
-        (Some(raw), _) => (raw, "[workspace.metadata.entitycheck]"),
-        (None, Some(raw)) => (raw, "[package.metadata.entitycheck]"),
+        (Some(raw), _) => (
+            raw,
+            "[workspace.metadata.entitycheck]",
+            "workspace.metadata.entitycheck.",
+        ),
+        (None, Some(raw)) => (
+            raw,
+            "[package.metadata.entitycheck]",
+            "package.metadata.entitycheck.",
+        ),
         (None, None) => return Ok(Config::default()),
     };
-    let mut c = validate(raw, text, origin)?;
+    // Only keys inside our table are ours to judge; the rest of the manifest is cargo's.
+    let unknown: Vec<String> = unknown
+        .into_iter()
+        .filter(|k| k.starts_with(prefix))
+        .collect();
+    let mut c = validate(raw, text, origin, &unknown, prefix)?;
     c.origin = Some(format!("{origin} {table}"));
     Ok(c)
 }
@@ -347,8 +426,32 @@ impl Problems<'_> {
     }
 }
 
-fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputError> {
+fn validate(
+    raw: RawConfig,
+    text: &str,
+    origin: &str,
+    unknown: &[String],
+    prefix: &str,
+) -> Result<Config, InputError> {
     let mut p = Problems(Diagnostics::new(text, origin));
+    for key in unknown {
+        let shown = key.strip_prefix(prefix).unwrap_or(key);
+        p.at(
+            key_span(text, key).unwrap_or(0..0),
+            format_args!("unknown key `{shown}`"),
+        );
+    }
+    for t in &raw.graph.targets {
+        if let Err(e) = guppy::platform::Platform::new(
+            t.get_ref().clone(),
+            guppy::platform::TargetFeatures::Unknown,
+        ) {
+            p.at(
+                t.span(),
+                format_args!("graph.targets `{}`: {e}", t.get_ref()),
+            );
+        }
+    }
     let fail_on = raw.policy.fail_on.as_ref().map(|spanned| {
         let mut set = BTreeSet::new();
         for c in spanned.get_ref() {
@@ -444,6 +547,42 @@ fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputErr
             at: format!("{origin}:{line}"),
         });
     }
+    let mut ignores = Vec::new();
+    for i in raw.ignore {
+        let line = line_of(text, i.package.span().start);
+        if i.package.get_ref().trim().is_empty() {
+            p.at(i.package.span(), "ignore.package is empty");
+        }
+        if i.reason.get_ref().trim().is_empty() {
+            p.at(
+                i.reason.span(),
+                "ignore.reason is empty: say why these files do not ship",
+            );
+        }
+        if i.paths.get_ref().is_empty() {
+            p.at(
+                i.paths.span(),
+                "ignore.paths is empty: name the files that do not ship",
+            );
+        }
+        let set = match Ignore::compile(i.paths.get_ref()) {
+            Ok(set) => set,
+            Err(e) => {
+                p.at(i.paths.span(), format_args!("ignore.paths {e}"));
+                Default::default()
+            }
+        };
+        let expires = i.expires.as_ref().and_then(|d| p.date(d, "ignore.expires"));
+        ignores.push(Ignore {
+            package: i.package.into_inner(),
+            paths: i.paths.into_inner(),
+            set,
+            reason: i.reason.into_inner(),
+            approved_by: i.approved_by,
+            expires,
+            at: format!("{origin}:{line}"),
+        });
+    }
     diag::finish(p.0, ())?;
     Ok(Config {
         origin: Some(origin.to_string()),
@@ -454,7 +593,12 @@ fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputErr
         features: raw.graph.features,
         all_features: raw.graph.all_features,
         no_default_features: raw.graph.no_default_features,
-        targets: raw.graph.targets,
+        targets: raw
+            .graph
+            .targets
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
         deep,
         registry: RegistryConfig {
             owners: raw.registry.owners,
@@ -474,6 +618,7 @@ fn validate(raw: RawConfig, text: &str, origin: &str) -> Result<Config, InputErr
         verbose: raw.output.verbose,
         quiet: raw.output.quiet,
         waivers,
+        ignores,
     })
 }
 
@@ -525,9 +670,22 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("e.toml"), "{err}");
-        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("e.toml:3:"), "{err}");
         assert!(err.contains("fail-harder"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_and_semantic_problems_come_together() {
+        let text = "[policy]\nfail-harder = true\nas-of = \"soon\"\n[graph]\ntargets = [\"not a triple!\"]\n[[waiver]]\npackage = \"x\"\nreason = \"r\"\nbogus = 1\n";
+        let err = parse(text, "e.toml").unwrap_err().to_string();
+        for needle in [
+            "e.toml:2: unknown key `policy.fail-harder`",
+            "e.toml:3: policy.as-of",
+            "e.toml:5: graph.targets",
+            "e.toml:9: unknown key `waiver.0.bogus`",
+        ] {
+            assert!(err.contains(needle), "missing {needle} in\n{err}");
+        }
     }
 
     #[test]
@@ -580,7 +738,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("line 2") && err.contains("bogus"), "{err}");
+        assert!(
+            err.contains("Cargo.toml:2:") && err.contains("bogus"),
+            "{err}"
+        );
     }
 
     #[test]

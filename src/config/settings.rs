@@ -73,6 +73,8 @@ pub struct Request {
     /// Registry owners and build outputs (`crate::beyond`).
     pub beyond: BeyondOptions,
     pub config: Config,
+    /// `--sarif-base`: what report locations are relative to (default: the repository root).
+    pub sarif_base: Option<Utf8PathBuf>,
 }
 
 /// How the outcome is to be shown; the library only carries it back to the app.
@@ -81,6 +83,21 @@ pub struct OutputSettings {
     pub format: Format,
     pub color: ColorChoice,
     pub verbosity: Verbosity,
+    /// Settings of the CI views (SARIF category, suppressed results, pointers to reports).
+    pub ci: CiOptions,
+}
+
+/// Settings of the CI views.
+#[derive(Debug, Clone, Default)]
+pub struct CiOptions {
+    /// `--category`: SARIF `automationDetails.id` (default `entitycheck[/<workspace path>]`),
+    /// so two workspaces uploaded from one workflow do not replace each other's alerts.
+    pub category: Option<String>,
+    /// `--sarif-omit-suppressed`: leave waived, exempt and ignored findings out of SARIF
+    /// (by default they are results at level `note`).
+    pub omit_suppressed: bool,
+    /// The reports written by this run (`--output`), named where a view is cut short.
+    pub full_reports: Vec<String>,
 }
 
 /// A request and how to show its outcome.
@@ -112,6 +129,10 @@ pub struct Overrides {
     /// `--max-file-size` as written (validated here).
     pub max_file_size: Option<String>,
     pub beyond: BeyondOverrides,
+    /// `--sarif-base DIR`.
+    pub sarif_base: Option<Utf8PathBuf>,
+    /// `--category`, `--sarif-omit-suppressed` and the reports written.
+    pub ci: CiOptions,
 }
 
 /// The command line's flags for evidence beyond the packages' files.
@@ -206,6 +227,7 @@ impl Config {
             verbose: self.verbose.or(lower.verbose),
             quiet: self.quiet.or(lower.quiet),
             waivers: lower.waivers,
+            ignores: lower.ignores,
         }
     }
 }
@@ -291,6 +313,7 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
         format: c.format.unwrap_or(Format::Human),
         color: c.color.unwrap_or_default(),
         verbosity,
+        ci: cli.ci,
     };
     Ok(Settings {
         request: Request {
@@ -300,6 +323,7 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
             deep,
             beyond,
             config: c,
+            sarif_base: cli.sarif_base,
         },
         output,
     })

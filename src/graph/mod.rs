@@ -41,8 +41,11 @@ pub struct GraphOptions {
     pub manifest_path: Option<Utf8PathBuf>,
     /// Saved `cargo metadata --format-version 1 --all-features` output, instead of running cargo.
     pub metadata_path: Option<Utf8PathBuf>,
-    /// `-p`: screen only these members (default: the whole workspace).
+    /// `-p`: screen only these members (default: the whole workspace): `name`, `name@version`
+    /// or `name@1.2` (a partial version, as in cargo's package id specs).
     pub packages: Vec<String>,
+    /// `--exclude`: screen every member but these (same spec syntax).
+    pub exclude: Vec<String>,
     pub features: FeatureSelection,
     /// `--target` triples; empty = every platform, since a product ships to any of them.
     pub targets: Vec<String>,
@@ -66,12 +69,15 @@ pub fn start_dir(manifest_path: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
 
 /// `cargo metadata`'s JSON for `opts` (run once, never building anything), or the saved file
 /// `--metadata-path` names; with where it came from, for messages.
-pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String), InputError> {
+///
+/// The lockfile is never rewritten silently: the third value is a note naming each `Cargo.lock`
+/// (of the project directory and its ancestors) whose bytes `cargo metadata` changed.
+pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String, Option<String>), InputError> {
     if let Some(path) = &opts.metadata_path {
         // Named by the user: a link is followed, but only a regular file within the bound is read.
         let json = crate::fsio::read_text(path, crate::fsio::ReadKind::Metadata, true)
             .map_err(|e| InputError::read(path, e))?;
-        return Ok((json, path.to_string()));
+        return Ok((json, path.to_string(), None));
     }
     let mut cmd = MetadataCommand::new();
     let mut dir = None;
@@ -110,6 +116,15 @@ pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String), InputError
         })?,
     };
     let tc = toolchain::resolve(&project_dir)?;
+    // The lockfiles cargo could write (the workspace root is the project directory or above).
+    let lockfiles: Vec<(std::path::PathBuf, Option<Vec<u8>>)> = project_dir
+        .ancestors()
+        .map(|d| d.join("Cargo.lock"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).ok();
+            (p, bytes)
+        })
+        .collect();
     let args: Vec<std::ffi::OsString> = cmd
         .cargo_command()
         .get_args()
@@ -155,7 +170,28 @@ pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String), InputError
     if let Some(end) = json.find('\n') {
         json.truncate(end);
     }
-    Ok((json, "cargo metadata".into()))
+    let changed: Vec<String> = lockfiles
+        .into_iter()
+        .filter(|(p, before)| std::fs::read(p).ok() != *before)
+        .map(|(p, before)| {
+            format!(
+                "{} {}",
+                p.display(),
+                if before.is_none() {
+                    "was created"
+                } else {
+                    "was changed"
+                }
+            )
+        })
+        .collect();
+    let note = (!changed.is_empty()).then(|| {
+        format!(
+            "cargo metadata updated the lockfile: {} (pass --locked to refuse that; it is the default when CI is set)",
+            changed.join(", ")
+        )
+    });
+    Ok((json, "cargo metadata".into(), note))
 }
 
 /// Builds a graph from saved metadata JSON (tests and `--metadata-path`).
@@ -419,20 +455,47 @@ pub fn screen<'g>(
     opts: &GraphOptions,
 ) -> Result<Screened<'g>, InputError> {
     let workspace = graph.workspace();
-    let members = if opts.packages.is_empty() {
+    let members = if opts.packages.is_empty() && opts.exclude.is_empty() {
         graph.resolve_workspace()
     } else {
-        for p in &opts.packages {
-            if workspace.member_by_name(p).is_err() {
-                let known: Vec<&str> = workspace.iter().map(|m| m.name()).collect();
+        let all: Vec<(&str, &semver::Version)> =
+            workspace.iter().map(|m| (m.name(), m.version())).collect();
+        let matching = |spec: &str| -> Result<Vec<&str>, InputError> {
+            let found: Vec<&str> = all
+                .iter()
+                .filter(|(n, v)| spec_matches(spec, n, v))
+                .map(|(n, _)| *n)
+                .collect();
+            if found.is_empty() {
+                let known: Vec<String> = all.iter().map(|(n, v)| format!("{n}@{v}")).collect();
                 return Err(InputError::Usage(format!(
-                    "package `{p}` is not a member of the workspace (members: {})",
+                    "package `{spec}` is not a member of the workspace (members: {})",
                     known.join(", ")
                 )));
             }
+            Ok(found)
+        };
+        let mut names: BTreeSet<&str> = if opts.packages.is_empty() {
+            all.iter().map(|(n, _)| *n).collect()
+        } else {
+            let mut s = BTreeSet::new();
+            for p in &opts.packages {
+                s.extend(matching(p)?);
+            }
+            s
+        };
+        for x in &opts.exclude {
+            for n in matching(x)? {
+                names.remove(n);
+            }
+        }
+        if names.is_empty() {
+            return Err(InputError::Usage(
+                "--exclude leaves no workspace member to screen".into(),
+            ));
         }
         graph
-            .resolve_workspace_names(&opts.packages)
+            .resolve_workspace_names(names)
             .map_err(|e| InputError::Usage(e.to_string()))?
     };
     let member_ids: BTreeSet<&PackageId> =
@@ -624,6 +687,26 @@ fn feature_filter<'g, 'a>(
             None => f == name && members.contains(fid.package_id()),
         })
     })
+}
+
+/// Whether a package id spec (`name`, `name@1`, `name@1.2`, `name@1.2.3`, also `name:1.2.3`)
+/// names a package: a partial version matches every version that starts with it.
+pub fn spec_matches(spec: &str, name: &str, version: &semver::Version) -> bool {
+    let (n, v) = match spec.split_once(['@', ':']) {
+        Some((n, v)) => (n, Some(v)),
+        None => (spec, None),
+    };
+    if n != name {
+        return false;
+    }
+    let Some(v) = v else { return true };
+    let parts: Vec<&str> = v.splitn(3, '.').collect();
+    let num = |i: usize| parts.get(i).map(|p| p.parse::<u64>());
+    match (num(0), num(1), parts.len()) {
+        (Some(Ok(major)), None, 1) => version.major == major,
+        (Some(Ok(major)), Some(Ok(minor)), 2) => version.major == major && version.minor == minor,
+        _ => semver::Version::parse(v).is_ok_and(|full| &full == version),
+    }
 }
 
 fn platform_spec(targets: &[String]) -> Result<PlatformSpec, InputError> {

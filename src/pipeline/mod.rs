@@ -120,7 +120,11 @@ fn run(
         explain_paths,
         cache,
         head,
+        notes,
     } = loaded;
+    for n in &notes {
+        observer.note(n);
+    }
     let target_dir = resolved.target_dir.clone();
     // Never entered by a package's scan: the target directory, and every screened package's
     // own directory (a package nested in another is screened as itself, not twice).
@@ -236,7 +240,9 @@ fn run(
         .iter()
         .map(|s| (s.id.clone(), s.dir.clone()))
         .collect();
-    let locator = locate::Locator::new(&resolved.root, &package_dirs);
+    let source_root = locate::source_root(&resolved.root, req.sarif_base.as_deref())?;
+    let locator = locate::Locator::new(&resolved.root, &source_root, &package_dirs);
+    let workspace_rel = locator.workspace_rel().to_string();
     let locations = findings.iter().map(|f| locator.finding(f)).collect();
     let unscanned_locations = not_scanned
         .iter()
@@ -245,11 +251,14 @@ fn run(
     drop(locator);
     let outcome = Outcome {
         workspace_root: resolved.root.clone(),
+        source_root,
+        workspace_rel,
         package_dirs,
         locations,
         unscanned_locations,
         member_manifests: resolved.member_manifests.clone(),
         policy_digest,
+        ignores: req.config.ignores.clone(),
         packages_screened: resolved.subjects.len(),
         lists: req.lists,
         policy: req.policy,

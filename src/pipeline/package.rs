@@ -170,6 +170,8 @@ pub(super) fn screen(
         pkg.path.clone(),
         matches,
     );
+    // Findings in files that do not ship (`[[ignore]]`): still reported, never failing.
+    policy::ignore::apply(&mut findings, &req.config.ignores, req.policy.as_of);
     findings.sort();
     findings.dedup();
     let explained = explain.map(|(paths, paths_truncated)| Explained {

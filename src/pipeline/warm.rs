@@ -29,6 +29,8 @@ pub(super) struct Loaded {
     pub explain_paths: Vec<Option<(Vec<Vec<PathStep>>, bool)>>,
     pub cache: Cache,
     pub head: HeadStart,
+    /// What the user should hear about (a lockfile cargo rewrote).
+    pub notes: Vec<String>,
 }
 
 /// Loads the build: `cargo metadata` and the package graph, or the graph cache; the head start
@@ -50,6 +52,7 @@ pub(super) fn load(
     // that idle time.
     let cancel = AtomicBool::new(false);
     let guess = Guess::of(req);
+    let mut notes = Vec::new();
     let (loaded, early) = std::thread::scope(|s| {
         let early = scanner
             .filter(|_| req.graph.metadata_path.is_none())
@@ -58,7 +61,10 @@ pub(super) fn load(
             s.spawn(move || graph::cache::read::<Vec<Vec<Evidence>>>(&graph::cache::path(&t)))
         });
         // The graph is built while the head start may still be scanning.
-        let loaded = graph::metadata_json(&req.graph).and_then(|(metadata, origin)| {
+        let loaded = graph::metadata_json(&req.graph).and_then(|(metadata, origin, note)| {
+            if let Some(n) = note {
+                notes.push(n);
+            }
             let from_cache = stored
                 .and_then(|h| h.join().ok())
                 .flatten()
@@ -161,6 +167,7 @@ pub(super) fn load(
         explain_paths,
         cache,
         head,
+        notes,
     })
 }
 

@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub mod ignore;
+
 use crate::entity::{Entity, EntityKind, EntityList, Exemption, Gate, Programme};
 use crate::graph::{DepKind, PathStep, SourceKind};
 use crate::matching::{Confidence, EntityRef, Match};
@@ -28,6 +30,8 @@ pub enum Verdict {
     Exempt,
     /// Informational: a mention.
     Info,
+    /// In a file an `[[ignore]]` entry says does not ship (test data): reported, never fails.
+    Ignored,
 }
 
 impl Verdict {
@@ -38,6 +42,7 @@ impl Verdict {
             Verdict::Waived => "waived",
             Verdict::Exempt => "exempt",
             Verdict::Info => "info",
+            Verdict::Ignored => "ignored",
         }
     }
 }

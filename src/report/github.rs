@@ -1,10 +1,18 @@
 //! Report stage, GitHub Actions: the outcome → workflow commands (`::error file=…,line=…::…`)
 //! that show as annotations on the pull request.
+//!
+//! GitHub shows at most 10 error and 10 warning annotations per step and drops the rest without
+//! a word: this view writes at most [`MAX_PER_LEVEL`] of each (failing findings first, in the
+//! outcome's order), then one notice saying how many more there are and where to read them.
 
 use std::io::{self, Write};
 
 use crate::Outcome;
+use crate::config::CiOptions;
 use crate::policy::Verdict;
+
+/// GitHub's per-step limit for each of error and warning annotations.
+pub const MAX_PER_LEVEL: usize = 10;
 
 /// Escapes a workflow-command message (`%`, CR, LF), and every other control or invisible
 /// character as a visible `\u{…}` (the log is shown on a terminal-like page and in raw logs).
@@ -21,14 +29,26 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()> {
+    let (mut errors, mut warnings) = (0usize, 0usize);
+    let (mut more_errors, mut more_warnings) = (0usize, 0usize);
     for (f, loc) in o.findings.iter().zip(&o.locations) {
         let command = match f.verdict {
             Verdict::Fail => "error",
             Verdict::Warn => "warning",
-            // Waived, exempt and informational findings are in the other reports, not annotations.
+            // Waived, exempt, ignored and informational findings are in the other reports.
             _ => continue,
         };
+        let (shown, more) = if command == "error" {
+            (&mut errors, &mut more_errors)
+        } else {
+            (&mut warnings, &mut more_warnings)
+        };
+        if *shown >= MAX_PER_LEVEL {
+            *more += 1;
+            continue;
+        }
+        *shown += 1;
         let m = &f.matched;
         let title = format!(
             "entitycheck: {} v{} → {}",
@@ -55,16 +75,42 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         )?;
     }
     for (n, loc) in o.not_scanned.iter().zip(&o.unscanned_locations) {
+        let unscanned_fails = o.policy.fail_on_unscanned;
+        let (command, shown, more) = if unscanned_fails {
+            ("error", &mut errors, &mut more_errors)
+        } else {
+            ("warning", &mut warnings, &mut more_warnings)
+        };
+        if *shown >= MAX_PER_LEVEL {
+            *more += 1;
+            continue;
+        }
+        *shown += 1;
         let line = loc.line.map(|l| format!(",line={l}")).unwrap_or_default();
         writeln!(
             out,
-            "::warning file={}{line},title={}::{}",
+            "::{command} file={}{line},title={}::{}",
             escape_property(&loc.uri),
             escape_property(&format!(
                 "entitycheck: {} v{} not fully scanned",
                 n.name, n.version
             )),
             escape_data(&n.reason)
+        )?;
+    }
+    if more_errors + more_warnings > 0 {
+        let whereto = if ci.full_reports.is_empty() {
+            "run `cargo entitycheck` (or write a report with `--output sarif=FILE`) to see them all"
+                .to_string()
+        } else {
+            format!("every finding is in {}", ci.full_reports.join(", "))
+        };
+        writeln!(
+            out,
+            "::notice title=cargo-entitycheck (more findings)::{}",
+            escape_data(&format!(
+                "{more_errors} more errors and {more_warnings} more warnings are not annotated (GitHub shows {MAX_PER_LEVEL} of each per step); {whereto}"
+            ))
         )?;
     }
     let sum = o.summary();

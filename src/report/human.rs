@@ -76,6 +76,25 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity)
             )?;
         }
     }
+    let unused_ignores = o.unused_ignores();
+    if !unused_ignores.is_empty() && !quiet {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            "Unused ignore entries (they matched no finding; remove them or fix them):"
+                .style(s.warn)
+        )?;
+        for i in unused_ignores {
+            writeln!(
+                out,
+                "  {}: package {}, paths {}",
+                Esc(&i.at),
+                Esc(&i.package),
+                Esc(&i.paths.join(", "))
+            )?;
+        }
+    }
     let unused = o.unused_waivers();
     if !unused.is_empty() && !quiet {
         writeln!(out)?;
@@ -210,12 +229,18 @@ fn summary(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
     };
     writeln!(
         out,
-        "{} {} packages screened; {} failing, {} warnings, {} waived, {} exempt, {} informational; {} not scanned; {scan}; list {}; {:.2}s",
+        "{} {} packages screened; {} failing, {} warnings, {} waived, {}{} exempt, {} informational; {} not scanned; {scan}; list {}; {:.2}s",
         "Summary:".style(s.bold),
         o.packages_screened,
         sum.fail,
         sum.warn,
         sum.waived,
+        // Shown once there are any, so the line stays as it was for projects without ignores.
+        if sum.ignored > 0 {
+            format!("{} ignored (test data), ", sum.ignored)
+        } else {
+            String::new()
+        },
         sum.exempt,
         sum.info,
         o.not_scanned.len(),
@@ -270,6 +295,7 @@ fn finding(out: &mut dyn Write, group: &[&Finding], s: &Styles, verbose: bool) -
         Verdict::Waived => ("waived", s.dim),
         Verdict::Exempt => ("exempt", s.dim),
         Verdict::Info => ("note", s.dim),
+        Verdict::Ignored => ("ignored", s.dim),
     };
     let strength = match m.confidence {
         crate::matching::Confidence::Mention => "mention".to_string(),
@@ -286,7 +312,11 @@ fn finding(out: &mut dyn Write, group: &[&Finding], s: &Styles, verbose: bool) -
         label.style(style),
         entities.join(", ").style(s.entity)
     )?;
-    let full = verbose || matches!(f.verdict, Verdict::Fail | Verdict::Warn | Verdict::Waived);
+    let full = verbose
+        || matches!(
+            f.verdict,
+            Verdict::Fail | Verdict::Warn | Verdict::Waived | Verdict::Ignored
+        );
     writeln!(out, "    evidence: {}", evidence(&m.evidence))?;
     if full {
         for (i, g) in group.iter().enumerate() {

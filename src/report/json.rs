@@ -28,6 +28,8 @@ struct Document<'a> {
     findings: Vec<FindingView<'a>>,
     not_scanned: &'a [crate::outcome::NotScanned],
     unused_waivers: Vec<&'a Waiver>,
+    /// `[[ignore]]` entries that matched no finding.
+    unused_ignores: Vec<&'a crate::policy::ignore::Ignore>,
     binaries: &'a [crate::outcome::InventoriedBinary],
     #[serde(skip_serializing_if = "Option::is_none")]
     config: Option<&'a str>,
@@ -65,7 +67,9 @@ struct Summary<'a> {
     waived: usize,
     exempt: usize,
     info: usize,
+    ignored: usize,
     not_scanned: usize,
+    unused_ignores: usize,
     unused_waivers: usize,
     binaries: usize,
     scan: &'a crate::outcome::ScanTotals,
@@ -91,7 +95,9 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
             waived: sum.waived,
             exempt: sum.exempt,
             info: sum.info,
+            ignored: sum.ignored,
             not_scanned: sum.not_scanned,
+            unused_ignores: sum.unused_ignores,
             unused_waivers: sum.unused_waivers,
             binaries: sum.binaries,
             scan: &o.scan,
@@ -100,6 +106,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         findings: findings(&o.findings),
         not_scanned: &o.not_scanned,
         unused_waivers: unused,
+        unused_ignores: o.unused_ignores(),
         binaries: &o.binaries,
         config: o.config_origin.as_deref(),
     };

@@ -6,11 +6,11 @@
 
 pub mod escape;
 mod fmt;
-mod github;
+pub mod github;
 pub(crate) mod human;
 mod json;
-mod markdown;
-mod sarif;
+pub mod markdown;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -18,7 +18,7 @@ use owo_colors::Style;
 use serde::Serialize;
 
 use crate::Outcome;
-pub use crate::config::{Format, Verbosity};
+pub use crate::config::{CiOptions, Format, Verbosity};
 use crate::entity::EntityList;
 
 pub use json::SCHEMA_VERSION;
@@ -54,13 +54,14 @@ pub fn write_check(
     format: Format,
     styles: &Styles,
     verbosity: Verbosity,
+    ci: &CiOptions,
 ) -> io::Result<()> {
     match format {
         Format::Human => human::write(out, outcome, styles, verbosity),
         Format::Json => json::write(out, outcome),
-        Format::Sarif => sarif::write(out, outcome),
-        Format::Github => github::write(out, outcome),
-        Format::Markdown => markdown::write(out, outcome),
+        Format::Sarif => sarif::write(out, outcome, ci),
+        Format::Github => github::write(out, outcome, ci),
+        Format::Markdown => markdown::write(out, outcome, ci),
     }
 }
 

@@ -102,7 +102,11 @@ impl Ws {
             .args(["--manifest-path", self.manifest.to_str().unwrap()])
             .arg("--offline")
             // `verify` takes its date from the certificate (and refuses --as-of).
-            .args(if sub == Some("verify") { &[][..] } else { &["--as-of", AS_OF][..] })
+            .args(if sub == Some("verify") {
+                &[][..]
+            } else {
+                &["--as-of", AS_OF][..]
+            })
             .env("CARGO_TARGET_DIR", &self.target)
             .env("CARGO_HOME", self.root.parent().unwrap().join("cargo-home"))
             .output()

@@ -117,9 +117,7 @@ fn unknown_config_key_and_bad_list_name_file_line_key() {
     let r = ws.run(&[]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("entitycheck.toml")
-            && r.stderr.contains("line 2")
-            && r.stderr.contains("fail_on"),
+        r.stderr.contains("entitycheck.toml:2:") && r.stderr.contains("fail_on"),
         "{}",
         r.stderr
     );

@@ -8,6 +8,7 @@ mod beyond;
 mod caches;
 mod certify;
 mod check;
+mod ci;
 mod cli;
 mod deep;
 mod disguise;
@@ -42,6 +43,10 @@ pub fn cmd() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cargo-entitycheck"));
     c.arg("entitycheck");
     c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    // Cargo's colour setting and CI's `--locked` default are tested where they are meant.
+    c.env_remove("CARGO_TERM_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CI");
     // Keep scan caches out of the fixtures (a workspace's target directory holds its cache).
     c.env(
         "CARGO_TARGET_DIR",

@@ -208,9 +208,7 @@ fn config_errors_name_file_line_and_key() {
     );
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("entitycheck.toml")
-            && stderr.contains("line 3")
-            && stderr.contains("dev-dependencies"),
+        stderr.contains("entitycheck.toml:3:") && stderr.contains("dev-dependencies"),
         "{stderr}"
     );
     let (code, _, stderr) = with_config(
