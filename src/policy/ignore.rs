@@ -102,6 +102,13 @@ pub fn apply(findings: &mut [Finding], ignores: &[Ignore], as_of: NaiveDate) {
             expires: entry.expires,
             expired: false,
         });
+        // What it would be without the ignore entry: this verdict, or under a waiver the verdict
+        // the waiver overrode (a waived failure that is also ignored is still a suppressed
+        // failure).
+        f.would_be = match f.verdict {
+            Verdict::Waived => f.would_be,
+            v => Some(v),
+        };
         f.verdict = Verdict::Ignored;
     }
 }

@@ -203,6 +203,10 @@ pub struct Finding {
     /// The waiver that matched, applied or expired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRef>,
+    /// The verdict this finding would have had without the exemption, waiver or ignore entry
+    /// that decided it (typed, so no view parses `reason`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub would_be: Option<Verdict>,
 }
 
 /// Decides the verdict of one match on its own (no other evidence of its package).
@@ -427,7 +431,8 @@ fn decide_one(
     dates.dedup();
     let listed = listing(policy, members);
 
-    let (verdict, rule, reason) = if view.is_exempt() {
+    // Exemption is decided on top of the rest, so the finding can say what it would have been.
+    let exempt = view.is_exempt().then(|| {
         let named: Vec<String> = view
             .exempt
             .iter()
@@ -449,7 +454,8 @@ fn decide_one(
                 named.join("; ")
             ),
         )
-    } else if m.confidence == Confidence::Mention {
+    });
+    let (verdict, rule, reason) = if m.confidence == Confidence::Mention {
         (
             Verdict::Info,
             Rule::Mention,
@@ -567,6 +573,10 @@ fn decide_one(
             ),
         )
     };
+    let (verdict, rule, reason, would_be) = match exempt {
+        Some((v, r, why)) => (v, r, why, Some(verdict)),
+        None => (verdict, rule, reason, None),
+    };
     let mut finding = Finding {
         verdict,
         package,
@@ -576,6 +586,7 @@ fn decide_one(
         path,
         dates,
         waiver: None,
+        would_be,
     };
     apply_waivers(policy, lists, &mut finding);
     finding
@@ -628,6 +639,7 @@ fn apply_waivers(policy: &Policy, lists: &[EntityList], f: &mut Finding) {
                 f.verdict.as_str(),
                 f.reason
             );
+            f.would_be = Some(f.verdict);
             f.verdict = Verdict::Waived;
         }
         return;

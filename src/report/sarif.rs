@@ -76,7 +76,7 @@ const MAX_RESULTS: usize = 25_000;
 fn rule_of(f: &Finding) -> &'static str {
     match f.verdict {
         Verdict::Fail => "entity-attribution",
-        Verdict::Waived | Verdict::Ignored if f.reason.contains("would be fail") => {
+        Verdict::Waived | Verdict::Ignored if f.would_be == Some(Verdict::Fail) => {
             "entity-attribution"
         }
         Verdict::Warn | Verdict::Waived | Verdict::Ignored => "entity-attribution-warning",

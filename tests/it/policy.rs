@@ -127,6 +127,8 @@ fn waiver_matching_applies_and_keeps_the_finding_visible() {
         .find(|f| f["package"]["name"] == "engine-sys")
         .unwrap();
     assert_eq!(f["waiver"]["approved_by"], "Jane Doe <jane@example.org>");
+    // What the waiver overrode is data, not prose in the reason.
+    assert_eq!(f["would_be"], "fail");
     assert!(
         f["waiver"]["at"]
             .as_str()
