@@ -396,18 +396,12 @@ fn is_link_refusal(_e: &io::Error) -> bool {
 
 /// Writes an output file the user named (`-o`, `init`).
 ///
-/// - `-` is standard output.
 /// - A regular file, or a path that does not exist yet, is replaced atomically: a temporary
 ///   file in the same directory, renamed over it, so a crash never leaves half a report.
 /// - Anything else that exists (a device such as `/dev/null`, a FIFO, a symbolic link such as
 ///   `/dev/stdout`) is written through: opened for writing, never renamed over, since renaming
 ///   over it would replace the device or link with a regular file.
 pub fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if path.as_os_str() == "-" {
-        let mut out = io::stdout().lock();
-        out.write_all(bytes)?;
-        return out.flush();
-    }
     match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_file() => replace_atomically(path, bytes),
         Ok(_) => {

@@ -134,7 +134,7 @@ impl Outcome {
     pub fn stale_list_fails(&self) -> bool {
         self.lists
             .iter()
-            .any(|l| l.list.stale == Some(Verdict::Fail))
+            .any(|l| l.list.stale == Some(crate::entity::Stale::Fail))
     }
 
     /// Whether it fails because of a finding (not only because of unscanned packages).

@@ -306,7 +306,26 @@ pub struct ListMeta {
     pub age_days: Option<i64>,
     /// Older than the policy allows: `warn` (`[lists] warn-age`) or `fail` (`policy.max-list-age`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stale: Option<crate::policy::Verdict>,
+    pub stale: Option<Stale>,
+}
+
+/// How a list's age stands against the policy (decided by the policy, recorded on the list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stale {
+    /// Older than `[lists] warn-age`.
+    Warn,
+    /// Older than `policy.max-list-age`: fails the build.
+    Fail,
+}
+
+impl Stale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stale::Warn => "warn",
+            Stale::Fail => "fail",
+        }
+    }
 }
 
 impl ListMeta {

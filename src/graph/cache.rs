@@ -52,7 +52,7 @@ pub fn read<T: DeserializeOwned>(path: &Utf8Path) -> Option<Stored<T>> {
 }
 
 fn read_bounded<T: DeserializeOwned>(path: &Utf8Path, max_bytes: u64) -> Option<Stored<T>> {
-    let bytes = crate::evidence::cache::read_bounded(path, max_bytes)?;
+    let bytes = crate::fsio::read_regular(path, crate::fsio::ReadKind::Cache, max_bytes).ok()?;
     let len = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
     let metadata = bytes.get(8..8usize.checked_add(len)?)?;
     let doc: Doc<T> = serde_json::from_slice(&bytes[8 + len..]).ok()?;

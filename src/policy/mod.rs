@@ -12,7 +12,7 @@ use serde::Serialize;
 
 pub mod ignore;
 
-use crate::entity::{Entity, EntityKind, EntityList, Exemption, Gate, Programme};
+use crate::entity::{Entity, EntityKind, EntityList, Exemption, Gate, Programme, Stale};
 use crate::graph::{DepKind, PathStep, SourceKind};
 use crate::matching::{Confidence, EntityRef, Match};
 
@@ -84,9 +84,9 @@ impl Policy {
             let age = l.list.age_days(self.as_of);
             l.list.age_days = Some(age);
             l.list.stale = if self.max_list_age.is_some_and(|m| age > i64::from(m)) {
-                Some(Verdict::Fail)
+                Some(Stale::Fail)
             } else if age > i64::from(self.list_warn_age) {
-                Some(Verdict::Warn)
+                Some(Stale::Warn)
             } else {
                 None
             };

@@ -176,7 +176,7 @@ fn header(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
             writeln!(
                 out,
                 "{} list {} is {} (dated by {}): update it{}",
-                if v == Verdict::Fail {
+                if v == crate::entity::Stale::Fail {
                     "FAIL:".style(s.fail)
                 } else {
                     "warning:".style(s.warn)
@@ -184,7 +184,7 @@ fn header(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
                 l.list.id,
                 list_age(&l.list).trim_start_matches(", "),
                 l.list.dated_by,
-                if v == Verdict::Fail {
+                if v == crate::entity::Stale::Fail {
                     " (policy.max-list-age)"
                 } else {
                     ""
