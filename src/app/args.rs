@@ -171,12 +171,7 @@ impl ScreenArgs {
     /// The check these options describe (human report, today unless `as_of`).
     pub fn into_check(self, as_of: Option<String>) -> CheckArgs {
         CheckArgs {
-            graph: self.graph,
-            lists: self.lists,
-            deep: self.deep,
-            beyond: self.beyond,
-            config: self.config,
-            color: self.color,
+            screen: self,
             as_of,
             ..CheckArgs::default()
         }
@@ -300,18 +295,9 @@ pub struct DeepArgs {
 
 #[derive(Debug, Args, Default)]
 pub struct CheckArgs {
+    /// What is screened (shared with `certify` and `verify`).
     #[command(flatten)]
-    pub graph: GraphArgs,
-    #[command(flatten)]
-    pub lists: ListSelection,
-    #[command(flatten)]
-    pub deep: DeepArgs,
-    #[command(flatten)]
-    pub beyond: BeyondArgs,
-    /// Configuration file (default: entitycheck.toml at the workspace root, or
-    /// [workspace.metadata.entitycheck] in its Cargo.toml).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<Utf8PathBuf>,
+    pub screen: ScreenArgs,
     /// Output format [default: human].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -332,9 +318,6 @@ pub struct CheckArgs {
     /// Leave waived, exempt and ignored findings out of SARIF (by default they are `note`s).
     #[arg(long, help_heading = "CI reports")]
     pub sarif_omit_suppressed: bool,
-    /// When to colour the human report (NO_COLOR is honoured under `auto`) [default: auto].
-    #[arg(long, value_enum)]
-    pub color: Option<ColorChoice>,
     /// Evaluate the policy at this date (YYYY-MM-DD) instead of today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
@@ -462,7 +445,8 @@ impl CheckArgs {
     /// The command line as the library's overrides (nothing validated yet: `config::resolve`
     /// does that, with the configuration file, in one place).
     pub fn overrides(self) -> Overrides {
-        let g = self.graph;
+        let sc = self.screen;
+        let g = sc.graph;
         let features: Vec<String> = g
             .features
             .iter()
@@ -476,21 +460,21 @@ impl CheckArgs {
             all_features: on(g.all_features),
             no_default_features: on(g.no_default_features),
             targets: g.target,
-            fail_on_unscanned: on(self.deep.fail_on_unscanned),
+            fail_on_unscanned: on(sc.deep.fail_on_unscanned),
             deep: config::DeepConfig {
-                enabled: self.deep.no_deep.then_some(false),
-                cache: self.deep.no_cache.then_some(false),
+                enabled: sc.deep.no_deep.then_some(false),
+                cache: sc.deep.no_cache.then_some(false),
                 ..Default::default()
             },
             format: self.format.map(Into::into),
-            color: self.color.map(Into::into),
+            color: sc.color.map(Into::into),
             verbose: on(self.verbose > 0),
             quiet: on(self.quiet),
             ..Default::default()
         };
         Overrides {
-            config: self.config,
-            lists: self.lists.overrides(),
+            config: sc.config,
+            lists: sc.lists.overrides(),
             graph: GraphOptions {
                 manifest_path: g.manifest_path,
                 metadata_path: g.metadata_path,
@@ -505,7 +489,7 @@ impl CheckArgs {
             },
             layer,
             as_of: self.as_of,
-            max_file_size: self.deep.max_file_size,
+            max_file_size: sc.deep.max_file_size,
             sarif_base: self.sarif_base,
             ci: config::CiOptions {
                 category: self.category,
@@ -513,11 +497,11 @@ impl CheckArgs {
                 full_reports: Vec::new(),
             },
             beyond: config::BeyondOverrides {
-                owners: self.beyond.owners,
-                crates_io_dump: self.beyond.crates_io_dump,
-                crates_io_api: self.beyond.crates_io_api,
-                build_outputs: self.beyond.build_outputs,
-                build_messages: self.beyond.build_messages,
+                owners: sc.beyond.owners,
+                crates_io_dump: sc.beyond.crates_io_dump,
+                crates_io_api: sc.beyond.crates_io_api,
+                build_outputs: sc.beyond.build_outputs,
+                build_messages: sc.beyond.build_messages,
             },
         }
     }

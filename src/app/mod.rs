@@ -312,7 +312,7 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
         .screen
         .into_check(Some(statement.predicate.as_of.to_string()));
     // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
-    check.graph.locked = true;
+    check.screen.graph.locked = true;
     let (outcome, out) = screen(check)?;
     let styles = output::styles_for_stdout(out.color);
     let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
