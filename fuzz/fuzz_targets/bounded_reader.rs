@@ -2,16 +2,20 @@
 //! within a bound (never more), then parsed as configuration, entity lists and imports, with
 //! every diagnostic clipped to a bounded size.
 #![no_main]
+use cargo_entitycheck::config;
 use cargo_entitycheck::entity::EntityList;
 use cargo_entitycheck::entity::import::{ListFormat, parse};
 use cargo_entitycheck::fsio::{self, ReadError, ReadKind};
-use cargo_entitycheck::config;
 use libfuzzer_sys::fuzz_target;
 
 fn check_message(e: &cargo_entitycheck::error::InputError) {
     // 50 lines of 300 characters, plus the path and the framing.
     let shown = e.to_string();
-    assert!(shown.chars().count() < 60 * 400, "{} characters", shown.len());
+    assert!(
+        shown.chars().count() < 60 * 400,
+        "{} characters",
+        shown.len()
+    );
 }
 
 fuzz_target!(|data: &[u8]| {
