@@ -536,6 +536,7 @@ const MAX_LISTED: usize = 20;
 pub fn verify(
     st: &Statement,
     o: &Outcome,
+    artefacts: &[Subject],
     builtin: &EntityList,
     now: DateTime<FixedOffset>,
     max_age_days: Option<i64>,
@@ -548,6 +549,7 @@ pub fn verify(
     // 1. The files screened are the files here.
     let here: BTreeMap<String, String> = subjects(o)?
         .into_iter()
+        .chain(artefacts.iter().cloned())
         .map(|s| (s.name, s.digest.get("sha256").cloned().unwrap_or_default()))
         .collect();
     for s in &st.subject {

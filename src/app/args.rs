@@ -142,6 +142,10 @@ pub struct VerifyArgs {
     /// Fail when the certificate's lists were updated more than this many days ago.
     #[arg(long, value_name = "DAYS")]
     pub max_age: Option<i64>,
+    /// A shipped artefact the certificate covers (as given to `certify --artefact`; repeatable):
+    /// screened again and compared by its SHA-256.
+    #[arg(long = "artefact", value_name = "PATH")]
+    pub artefacts: Vec<Utf8PathBuf>,
     #[command(flatten)]
     pub screen: ScreenArgs,
 }

@@ -67,6 +67,26 @@ fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError>
     Ok((pipeline::check(request, &progress)?, output))
 }
 
+/// Screens the tree and, with the same lists and policy, shipped artefacts (`--artefact` of
+/// `certify` and `verify`), as one outcome.
+fn screen_with_artefacts(
+    check: cli::CheckArgs,
+    artefacts: &[Utf8PathBuf],
+) -> Result<(Outcome, OutputSettings), InputError> {
+    if artefacts.is_empty() {
+        return screen(check);
+    }
+    let timings = check.verbose >= 2;
+    let Settings { request, output } = config::resolve(check.overrides())?;
+    let matcher = cargo_entitycheck::matching::Matcher::new(&request.lists);
+    let found = cargo_entitycheck::artefacts::scan_artefacts(artefacts, &request, &matcher)?;
+    drop(matcher);
+    let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
+    let mut outcome = pipeline::check(request, &progress)?;
+    cargo_entitycheck::artefacts::merge(&mut outcome, found);
+    Ok((outcome, output))
+}
+
 fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.output)?;
     let (outcome, out) = screen(args)?;
@@ -208,20 +228,7 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     let mut check = args.screen.into_check(args.as_of);
     check.verbose = u8::from(args.verbose);
     check.quiet = args.quiet;
-    let Settings {
-        request,
-        output: out,
-    } = config::resolve(check.overrides())?;
-    // Shipped artefacts (`--artefact`): screened with the same lists and policy, and certified.
-    let artefacts = (!args.artefacts.is_empty()).then(|| {
-        let matcher = cargo_entitycheck::matching::Matcher::new(&request.lists);
-        cargo_entitycheck::artefacts::scan_artefacts(&args.artefacts, &request, &matcher)
-    });
-    let progress = Progress::new(out.verbosity != Verbosity::Quiet, false);
-    let mut outcome = pipeline::check(request, &progress)?;
-    if let Some(found) = artefacts {
-        cargo_entitycheck::artefacts::merge(&mut outcome, found?);
-    }
+    let (outcome, out) = screen_with_artefacts(check, &args.artefacts)?;
     let styles = output::styles_for_stdout(out.color);
     if outcome.failed() && !args.record_failure {
         finish(report::write_check(
@@ -313,7 +320,8 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
         .into_check(Some(statement.predicate.as_of.to_string()));
     // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
     check.screen.graph.locked = true;
-    let (outcome, out) = screen(check)?;
+    let (outcome, out) = screen_with_artefacts(check, &args.artefacts)?;
+    let artefacts = cargo_entitycheck::artefacts::subjects(&args.artefacts)?;
     let styles = output::styles_for_stdout(out.color);
     let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
     let now = chrono::Local::now().fixed_offset();
@@ -321,6 +329,7 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
     checks.extend(attest::verify(
         statement,
         &outcome,
+        &artefacts,
         &builtin,
         now,
         args.max_age,

@@ -594,6 +594,42 @@ fn certify_covers_artefacts() {
         hex::encode(sha2::Sha256::digest(std::fs::read(&dll).unwrap()))
     );
 
+    // `verify --artefact` screens the artefact again and compares it by digest.
+    let cert = tmp.path().join("cert.json");
+    std::fs::write(&cert, &r.stdout).unwrap();
+    let verify = |artefact: bool| -> Run {
+        let mut c = cmd();
+        c.args(["verify", cert.to_str().unwrap()])
+            .args(["--manifest-path", manifest.to_str().unwrap(), "--offline"])
+            .env("CARGO_TARGET_DIR", tmp.path().join("target"));
+        if artefact {
+            c.args(["--artefact", clean.to_str().unwrap()]);
+        }
+        c.output().unwrap().into()
+    };
+    let v = verify(true);
+    assert_eq!(v.code, 0, "{}\n{}", v.stdout, v.stderr);
+    let v = verify(false);
+    assert_eq!(
+        v.code, 1,
+        "without the artefact it is missing: {}",
+        v.stdout
+    );
+    assert!(
+        v.stdout
+            .contains("was certified but is not in the tree now"),
+        "{}",
+        v.stdout
+    );
+    std::fs::write(&dll, b"MZ replaced").unwrap();
+    let v = verify(true);
+    assert_eq!(v.code, 1, "{}", v.stdout);
+    assert!(
+        v.stdout.contains("app.dll changed since it was certified"),
+        "{}",
+        v.stdout
+    );
+
     // A vendor-signed artefact fails the certification like a dependency would.
     let dirty = dist(&tmp.path().join("dirty"), true);
     let out = cmd()
