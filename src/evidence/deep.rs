@@ -679,7 +679,7 @@ fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)> {
     MAPPED.with(|m| {
         let mut mapped = m.borrow_mut();
         map_ascii(b, &mut mapped);
-        starts.extend(p.fast_hits(&mapped));
+        p.fast_hits(&mapped, &mut starts);
         // Keep the buffer's memory bounded across files.
         if mapped.capacity() > 16 << 20 {
             *mapped = Vec::new();

@@ -124,6 +124,10 @@ pub struct TextPrefilter {
     skeleton: Option<AhoCorasick>,
     /// The ASCII letters of each folded needle, one bit per letter (see [`TextPrefilter::may_hold`]).
     letters: Vec<u32>,
+    /// Fast patterns `0..words` are words; the rest are a lone middle letter (` a `).
+    words: usize,
+    /// The first three letters of each folded needle, for the spelled-out forms.
+    spelled: Vec<[u8; 3]>,
 }
 
 /// Bit of an ASCII letter (either case) in a letter mask.
@@ -181,6 +185,7 @@ impl TextPrefilter {
     pub fn new<I: IntoIterator<Item = S>, S: AsRef<str>>(words: I) -> TextPrefilter {
         let mut folded: Vec<String> = Vec::new();
         let mut fast: Vec<Vec<u8>> = Vec::new();
+        let mut spelled: Vec<[u8; 3]> = Vec::new();
         for w in words {
             let w = w.as_ref().trim();
             if w.is_empty() {
@@ -205,26 +210,27 @@ impl TextPrefilter {
             }
             if f.is_ascii() {
                 fast.push(f.clone().into_bytes());
-                // Spelled out: the first three letters, one to three separators apart.
+                // Spelled out: the first three letters, one to three separators apart. Searched
+                // through the middle letter standing alone (` a `), then verified around it (see
+                // `TextPrefilter::fast_hits`): one short pattern per letter instead of nine per
+                // word keeps the automaton small enough for its SIMD prefilter.
                 let first: Vec<u8> = f.bytes().take(3).collect();
                 if first.len() == 3 && first.iter().all(u8::is_ascii_alphabetic) {
-                    for g1 in 1..=3 {
-                        for g2 in 1..=3 {
-                            let mut p = vec![first[0]];
-                            p.extend(std::iter::repeat_n(b' ', g1));
-                            p.push(first[1]);
-                            p.extend(std::iter::repeat_n(b' ', g2));
-                            p.push(first[2]);
-                            fast.push(p);
-                        }
-                    }
+                    spelled.push([first[0], first[1], first[2]]);
                 }
             }
             folded.push(f);
         }
         // An IDNA label (`xn--…`) decodes to anything: fold its line.
         fast.push(b"xn  ".to_vec());
-        let fast = minimal(fast);
+        let mut fast = minimal(fast);
+        spelled.sort_unstable();
+        spelled.dedup();
+        let words = fast.len();
+        let mut middles: Vec<u8> = spelled.iter().map(|s| s[1]).collect();
+        middles.sort_unstable();
+        middles.dedup();
+        fast.extend(middles.iter().map(|&m| vec![b' ', m, b' ']));
         let folded = minimal(folded.into_iter().map(String::into_bytes).collect());
         let build = |patterns: &[Vec<u8>]| {
             (!patterns.is_empty()).then(|| {
@@ -253,6 +259,8 @@ impl TextPrefilter {
             },
             skeleton: build(&folded),
             letters,
+            words,
+            spelled,
         }
     }
 
@@ -280,11 +288,49 @@ impl TextPrefilter {
         self.skeleton.is_none()
     }
 
-    /// Start offsets of fast-stage hits in `mapped` (see [`map_ascii`]).
-    pub fn fast_hits<'a>(&'a self, mapped: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-        self.fast
-            .iter()
-            .flat_map(move |a| a.find_iter(mapped).map(|m| m.start()))
+    /// Start offsets of fast-stage hits in `mapped` (see [`map_ascii`]), appended to `out`: the
+    /// words, and the first three letters of a needle spelled out with one to three separators
+    /// between them, found through the lone middle letter and verified on both sides.
+    pub fn fast_hits(&self, mapped: &[u8], out: &mut Vec<usize>) {
+        let Some(a) = &self.fast else {
+            return;
+        };
+        let mut at = 0;
+        while at < mapped.len() {
+            let Some(m) = a.find(aho_corasick::Input::new(mapped).range(at..)) else {
+                break;
+            };
+            if m.pattern().as_usize() < self.words {
+                out.push(m.start());
+                at = m.end();
+                continue;
+            }
+            // ` b ` at `p`: the run of separators before `b` and after it, 1..=3 each.
+            let b = m.start() + 1;
+            let before = mapped[..b]
+                .iter()
+                .rev()
+                .take(4)
+                .take_while(|&&c| c == b' ')
+                .count();
+            let after = mapped[b + 1..]
+                .iter()
+                .take(4)
+                .take_while(|&&c| c == b' ')
+                .count();
+            if (1..=3).contains(&before) && (1..=3).contains(&after) && b > before {
+                let (x, z) = (mapped[b - before - 1], mapped.get(b + after + 1).copied());
+                if self
+                    .spelled
+                    .iter()
+                    .any(|s| s[1] == mapped[b] && s[0] == x && Some(s[2]) == z)
+                {
+                    out.push(b - before - 1);
+                }
+            }
+            // The trailing separator may open the next lone letter.
+            at = m.start() + 2;
+        }
     }
 
     /// Every folded needle in a skeleton, as byte ranges of the skeleton.
@@ -353,5 +399,24 @@ mod tests {
         assert!(n.hit("Касперского".as_bytes()));
         assert!(!n.hit(b"kasper skyum"));
         assert!(Needles::new(Vec::<String>::new()).is_empty());
+    }
+
+    #[test]
+    fn spelled_out_letters_are_found_through_the_middle_one() {
+        let p = TextPrefilter::new(["kaspersky"]);
+        let hits = |t: &str| {
+            let (mut m, mut out) = (Vec::new(), Vec::new());
+            map_ascii(t.as_bytes(), &mut m);
+            p.fast_hits(&m, &mut out);
+            out
+        };
+        assert_eq!(hits("x K.a.S y"), vec![2]);
+        assert_eq!(hits("k - a - s"), vec![0]);
+        assert_eq!(hits("a b k  a   s"), vec![4]);
+        assert_eq!(hits("KaSpErSkY"), vec![0]);
+        assert!(hits("k    a s").is_empty());
+        assert!(hits("t a s, k a t").is_empty());
+        // A lone letter that fails opens the search for the next one.
+        assert_eq!(hits("q a k a s"), vec![4]);
     }
 }
