@@ -265,6 +265,10 @@ const NEEDLE_STOP: &[&str] = &[
 pub struct Matcher {
     names: Vec<NamePattern>,
     by_first: HashMap<String, Vec<usize>>,
+    /// While building: `names` indexed by a hash of what makes two patterns duplicates, so the
+    /// duplicate check costs the same whether a first word starts three names or thirty
+    /// thousand (`China ...` in the Consolidated Screening List). Emptied when built.
+    seen: HashMap<u64, Vec<usize>>,
     domains: Vec<DomainPattern>,
     /// Index of `domains` by domain: a host is looked up by each of its suffixes, so matching
     /// costs the same with ten domains as with a whole screening list's.
@@ -305,6 +309,7 @@ impl Matcher {
         let mut m = Matcher {
             names: Vec::new(),
             by_first: HashMap::new(),
+            seen: HashMap::new(),
             domains: Vec::new(),
             by_domain: HashMap::new(),
             labels: Vec::new(),
@@ -455,7 +460,7 @@ impl Matcher {
             // keeps them out of the raw-byte prefilter; its names are still matched in
             // manifests, notices and the strings the prefilter extracts for other words.
             let mut words = m.needles.split_off(needles_before);
-            words.sort();
+            words.sort_unstable();
             words.dedup();
             if m.needles.len() + words.len() <= MAX_NEEDLES {
                 m.needles.append(&mut words);
@@ -467,8 +472,9 @@ impl Matcher {
                 ));
             }
         }
-        m.needles.sort();
+        m.needles.sort_unstable();
         m.needles.dedup();
+        m.seen = HashMap::new();
         m
     }
 
@@ -506,7 +512,14 @@ impl Matcher {
             self.needles.push(core.join(" "));
         }
         // Two spellings of one name (`Kaspersky`, `Касперский`) normalise alike: keep the first.
-        let duplicate = self.by_first.get(&core[0]).is_some_and(|ids| {
+        let key = |core: &[String]| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (core, &forms, owner.entity.list, &owner.entity.id).hash(&mut h);
+            (ident.kind, &ident.list, signer_only).hash(&mut h);
+            h.finish()
+        };
+        let duplicate = self.seen.get(&key(&core)).is_some_and(|ids| {
             ids.iter().any(|&i| {
                 let p = &self.names[i];
                 p.core == core
@@ -525,6 +538,7 @@ impl Matcher {
         for core in std::iter::once(core).chain(joined) {
             let idx = self.names.len();
             self.by_first.entry(core[0].clone()).or_default().push(idx);
+            self.seen.entry(key(&core)).or_default().push(idx);
             self.names.push(NamePattern {
                 owner: owner.clone(),
                 ident: ident.clone(),
