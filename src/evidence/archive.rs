@@ -16,7 +16,7 @@ use std::io::Read;
 
 use serde::Serialize;
 
-use super::deep::SkipKind;
+use super::scan::SkipKind;
 
 mod formats;
 

@@ -8,7 +8,7 @@
 
 use camino::Utf8Path;
 
-use super::deep::{PackageScan, SkipKind, Skipped};
+use super::scan::{PackageScan, SkipKind, Skipped};
 use super::{Evidence, Role, Shape, clip};
 use crate::fsio::{self, ReadError, ReadKind};
 

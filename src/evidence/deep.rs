@@ -13,7 +13,7 @@ use std::io::Read;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::archive::{self, ArchiveLimits};
 use super::binary::{self, FileKind};
@@ -43,68 +43,7 @@ impl Default for DeepOptions {
     }
 }
 
-/// A binary found in a package: inventoried whether or not it carries evidence.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct BinaryItem {
-    pub file: String,
-    pub kind: String,
-    pub bytes: u64,
-}
-
-/// Why a file was passed over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SkipKind {
-    /// Could not be opened or read.
-    Unreadable,
-    /// Larger than the file-size limit.
-    TooLarge,
-    /// A binary or archive that is truncated or corrupt.
-    Malformed,
-    /// An archive limit (depth, entries, unpacked bytes) stopped the walk.
-    Limit,
-    /// A symbolic link leading outside the package, broken, or looping: not followed.
-    Link,
-    /// Read in full, but only the first matching lines were kept (the rest are counted).
-    Truncated,
-    /// Informational (an archive entry with a path-traversal name, scanned anyway).
-    Note,
-}
-
-/// A file (or archive entry) that could not be read or inspected.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Skipped {
-    pub file: String,
-    pub kind: SkipKind,
-    pub reason: String,
-}
-
-impl Skipped {
-    fn new(file: impl Into<String>, kind: SkipKind, reason: impl Into<String>) -> Skipped {
-        Skipped {
-            file: file.into(),
-            kind,
-            reason: reason.into(),
-        }
-    }
-
-    /// Whether some content went unread because of it (so the package is "not scanned").
-    pub fn counts_as_unscanned(&self) -> bool {
-        !matches!(self.kind, SkipKind::Truncated | SkipKind::Note)
-    }
-}
-
-/// What the deep scan of one package found.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct PackageScan {
-    pub evidence: Vec<Evidence>,
-    pub files: u64,
-    pub bytes: u64,
-    pub binaries: Vec<BinaryItem>,
-    pub skipped: Vec<Skipped>,
-    /// Set when the package as a whole could not be scanned (no files on disk…).
-    pub not_scanned: Option<String>,
-}
+pub use super::scan::{BinaryItem, PackageScan, SkipKind, Skipped};
 
 /// Notice words that attribute the name written after them (`Copyright (c) 2024 <holder>`).
 const NOTICE_BEFORE: &[&str] = &[
@@ -232,7 +171,7 @@ impl Scanner {
         prune: &[Utf8PathBuf],
     ) -> PackageScan {
         let mut scan = self.scan_files(root, prune);
-        self.add_build_script(&mut scan, root, build_script);
+        buildscript::add_to_scan(&mut scan, root, build_script);
         scan
     }
 
@@ -261,34 +200,6 @@ impl Scanner {
         scan.binaries.sort();
         scan.skipped.sort();
         scan
-    }
-
-    /// Adds what the build script at `build_script` (read as text, never run) links and
-    /// downloads to the scan of the package at `root`.
-    pub fn add_build_script(
-        &self,
-        scan: &mut PackageScan,
-        root: &Utf8Path,
-        build_script: Option<&Utf8Path>,
-    ) {
-        let Some(bs) = build_script else { return };
-        if scan.not_scanned.is_some() {
-            return;
-        }
-        let rel = rel_path(root, bs);
-        match std::fs::read(bs) {
-            Ok(bytes) => scan
-                .evidence
-                .extend(buildscript::scan(&rel, &String::from_utf8_lossy(&bytes))),
-            Err(e) => scan.skipped.push(Skipped::new(
-                rel,
-                SkipKind::Unreadable,
-                format!("build script unreadable: {e}"),
-            )),
-        }
-        scan.evidence.sort();
-        scan.evidence.dedup();
-        scan.skipped.sort();
     }
 
     fn list_files(

@@ -4,7 +4,7 @@
 use std::io::{Cursor, Read};
 
 use super::{Fail, Flow, Format, MAX_DECODER_MEMORY, Walk, sniff};
-use crate::evidence::deep::SkipKind;
+use crate::evidence::scan::SkipKind;
 
 impl Walk<'_, '_> {
     pub(super) fn zip(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
