@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::{EntityKind, EntityList, Strength};
+use super::{Entity, EntityKind, Strength};
 use crate::text::normalize;
 
 /// The kind of company a legal-form token names; spellings of one kind agree
@@ -38,8 +38,13 @@ pub fn forms_conflict(a: &[&str], b: &[&str]) -> bool {
 /// The merge key of a legal name in a country: its words without legal forms, the classes of
 /// its legal forms, and the country. `None` for names without a legal form (a person, a brand):
 /// those are never merged on the name alone.
+#[cfg(test)]
 fn key(name: &str, country: &str) -> Option<String> {
-    let toks = normalize::tokens(name);
+    key_of_tokens(&normalize::tokens(name), country)
+}
+
+/// [`key`] of a name already split into normalised tokens ([`normalize::tokens`]).
+pub fn key_of_tokens(toks: &[String], country: &str) -> Option<String> {
     let mut forms: Vec<&str> = toks
         .iter()
         .filter(|t| normalize::is_legal_form(t))
@@ -50,7 +55,7 @@ fn key(name: &str, country: &str) -> Option<String> {
     }
     forms.sort();
     forms.dedup();
-    let core = normalize::strip_legal_forms(&toks);
+    let core = normalize::strip_legal_forms(toks);
     if core.is_empty() {
         return None;
     }
@@ -62,72 +67,104 @@ fn key(name: &str, country: &str) -> Option<String> {
     ))
 }
 
-/// An entry of a list: (list index, entity id).
-pub type EntryRef = (usize, String);
+/// The country an entity is merged in, when it takes part in merging at all: groups never
+/// (a group is a family of companies, not a legal person), nor entries without a country.
+pub fn merge_country(e: &Entity) -> Option<&str> {
+    if e.kind == EntityKind::Group {
+        return None;
+    }
+    e.country.as_deref().filter(|c| !c.trim().is_empty())
+}
 
-/// Which entries are one entity.
+/// The names an entity is merged by: its name and its aliases of legal-name strength.
+pub fn merge_names(e: &Entity) -> impl Iterator<Item = &str> {
+    std::iter::once(e.name.as_str()).chain(
+        e.aliases
+            .iter()
+            .filter(|a| a.strength == Strength::Name)
+            .map(|a| a.name.as_str()),
+    )
+}
+
+/// An entry of a list, by position: (list index, entity index). Copied, never cloned strings
+/// (a whole screening list has hundreds of thousands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Entry {
+    pub list: u32,
+    pub entity: u32,
+}
+
+impl Entry {
+    pub fn new(list: usize, entity: usize) -> Entry {
+        Entry {
+            list: u32::try_from(list).unwrap_or(u32::MAX),
+            entity: u32::try_from(entity).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// Which entries are one entity, built entry by entry in list order ([`Merged::add`]).
 #[derive(Debug, Default)]
 pub struct Merged {
+    /// While building: merge key (with its [`key_hash`]) → the canonical entry of the first
+    /// entry that had it. The hashes are computed beforehand, in parallel.
+    first: hashbrown::HashTable<(u64, String, Entry)>,
     /// Entry → the entry that stands for its entity (absent: it stands for itself).
-    canonical: HashMap<EntryRef, EntryRef>,
+    canonical: HashMap<Entry, Entry>,
     /// Canonical entry → the other entries merged into it.
-    others: HashMap<EntryRef, Vec<EntryRef>>,
+    others: HashMap<Entry, Vec<Entry>>,
+}
+
+/// The hash [`Merged::add`] expects with each key.
+pub fn key_hash(key: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x6d65_7267_6500).hash_one(key)
 }
 
 impl Merged {
-    /// Finds the entries of `lists` that are one entity. Groups are never merged (a group is a
-    /// family of companies, not a legal person).
-    pub fn new(lists: &[EntityList]) -> Merged {
-        let mut first: HashMap<String, EntryRef> = HashMap::new();
-        let mut m = Merged::default();
-        for (li, list) in lists.iter().enumerate() {
-            for e in &list.entities {
-                if e.kind == EntityKind::Group {
-                    continue;
-                }
-                let Some(country) = e.country.as_deref().filter(|c| !c.trim().is_empty()) else {
-                    continue;
-                };
-                let me: EntryRef = (li, e.id.clone());
-                let names = std::iter::once(e.name.as_str()).chain(
-                    e.aliases
-                        .iter()
-                        .filter(|a| a.strength == Strength::Name)
-                        .map(|a| a.name.as_str()),
-                );
-                let mut target: Option<EntryRef> = None;
-                let mut keys = Vec::new();
-                for n in names {
-                    let Some(k) = key(n, country) else { continue };
-                    if target.is_none()
-                        && let Some(t) = first.get(&k)
-                        && *t != me
-                    {
-                        target = Some(t.clone());
-                    }
-                    keys.push(k);
-                }
-                let canon = target.unwrap_or_else(|| me.clone());
-                for k in keys {
-                    first.entry(k).or_insert_with(|| canon.clone());
-                }
-                if canon != me {
-                    m.others.entry(canon.clone()).or_default().push(me.clone());
-                    m.canonical.insert(me, canon);
-                }
+    /// Adds one entry with its merge keys ([`key_of_tokens`] of [`merge_names`], in order, each
+    /// with its [`key_hash`]) and returns the entry that stands for its entity. Entries must
+    /// come in list order: the first list wins the entity's identity (the built-in list comes
+    /// first). An entry's canonical entry is decided when it is added and never changes.
+    pub fn add(&mut self, me: Entry, keys: Vec<(u64, String)>) -> Entry {
+        let mut target: Option<Entry> = None;
+        for (h, k) in &keys {
+            if let Some(&(_, _, t)) = self.first.find(*h, |(_, x, _)| x == k)
+                && t != me
+            {
+                target = Some(t);
+                break;
             }
         }
-        m
+        let canon = target.unwrap_or(me);
+        for (h, k) in keys {
+            if self.first.find(h, |(_, x, _)| *x == k).is_none() {
+                self.first.insert_unique(h, (h, k, canon), |(h, _, _)| *h);
+            }
+        }
+        if canon != me {
+            self.others.entry(canon).or_default().push(me);
+            self.canonical.insert(me, canon);
+        }
+        canon
+    }
+
+    /// Frees what only building needed.
+    pub fn finish(&mut self) {
+        self.first = hashbrown::HashTable::new();
     }
 
     /// The entry that stands for `entry`'s entity.
-    pub fn canonical<'a>(&'a self, entry: &'a EntryRef) -> &'a EntryRef {
-        self.canonical.get(entry).unwrap_or(entry)
+    pub fn canonical(&self, entry: Entry) -> Entry {
+        self.canonical.get(&entry).copied().unwrap_or(entry)
     }
 
     /// The other entries merged into a canonical entry.
-    pub fn others(&self, canonical: &EntryRef) -> &[EntryRef] {
-        self.others.get(canonical).map(Vec::as_slice).unwrap_or(&[])
+    pub fn others(&self, canonical: Entry) -> &[Entry] {
+        self.others
+            .get(&canonical)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 

@@ -751,7 +751,8 @@ mod tests {
     /// organisation, a team merely called like the brand, or a malformed login is not.
     #[test]
     fn team_logins_match_the_listed_organisation() {
-        let m = crate::matching::Matcher::new(&[crate::entity::EntityList::builtin().unwrap()]);
+        let lists = [crate::entity::EntityList::builtin().unwrap()];
+        let m = crate::matching::Matcher::new(&lists);
         let best = |login: &str| {
             let ev = Evidence::new("crates.io owner team", Role::Attribution, Shape::Url, login);
             m.match_evidence(&ev)

@@ -9,12 +9,13 @@
 use crate::text::normalize;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::entity::merge::{self, Merged};
-use crate::entity::{EntityKind, EntityList, Grade, Strength};
+use crate::entity::merge::{self, Entry, Merged};
+use crate::entity::{Entity, EntityKind, EntityList, Grade, Strength};
 use crate::evidence::{Evidence, Role, Shape};
 
 /// How sure a match is that the package is attributable to the entity.
@@ -120,59 +121,86 @@ pub struct Match {
     pub rule: String,
 }
 
+/// Where an identifier lives in the lists: an entry and which of its facts. Patterns hold this
+/// (a few bytes) instead of copies of the identifier's strings; a match builds its
+/// [`IdentRef`] and [`EntityRef`] from the lists when it is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct At {
+    entry: Entry,
+    slot: Slot,
+}
+
+/// Which fact of an entity an identifier is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Slot {
+    Alias(u32),
+    /// A product: its name (`0`) or its alias `k - 1`.
+    Product(u32, u32),
+    Signer(u32),
+    Domain(u32),
+    Label(u32),
+    Org(u32),
+}
+
+impl Slot {
+    fn kind(self) -> IdentKind {
+        match self {
+            Slot::Alias(_) => IdentKind::Alias,
+            Slot::Product(..) => IdentKind::Product,
+            Slot::Signer(_) => IdentKind::Signer,
+            Slot::Domain(_) | Slot::Label(_) => IdentKind::Domain,
+            Slot::Org(_) => IdentKind::Org,
+        }
+    }
+}
+
+/// A run of word hashes in [`Matcher::arena`] (or legal-form ids in [`Matcher::form_arena`]).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+}
+
 /// A name-like identifier compiled for token matching.
 struct NamePattern {
-    owner: Arc<Owner>,
-    ident: IdentRef,
-    /// Tokens after legal forms are stripped: what must appear contiguously.
-    core: Vec<String>,
-    /// Legal-form tokens of the identifier (`ao`, `inc`…), which make a match more specific.
-    forms: Vec<String>,
+    at: At,
+    /// Hashes of the words left once legal forms are stripped: what must appear contiguously.
+    /// Equal hashes are confirmed on the words themselves before anything matches.
+    core: Span,
+    /// The identifier's legal forms (`ao`, `inc`…, as [`normalize::legal_form_id`]), which make
+    /// a match more specific.
+    forms: Span,
     strength: Strength,
     /// Only for certificate subjects.
     signer_only: bool,
+    /// The core's words joined into one (`kasperskylab` for `Kaspersky Lab`).
+    joined: bool,
 }
 
-struct DomainPattern {
-    owner: Arc<Owner>,
-    ident: IdentRef,
-    domain: String,
-}
-
-/// A registrable-domain label (`kaspersky` under any public suffix).
-struct LabelPattern {
-    owner: Arc<Owner>,
-    ident: IdentRef,
-    label: String,
-}
-
-struct OrgPattern {
-    owner: Arc<Owner>,
-    ident: IdentRef,
-    host: String,
+struct OrgPattern<'l> {
+    at: At,
+    host: &'l str,
     /// Normalised organisation name (one token).
     name: String,
 }
 
-/// Shared by every pattern of one entity (a large list has hundreds of thousands).
-struct Owner {
-    entity: EntityRef,
-    /// Groups rank below companies when both match the same words.
-    is_group: bool,
-    /// A natural person: a name match is weak evidence on its own (many people share a name).
-    is_person: bool,
-}
-
-/// The strongest confidence an attribution to `ident` of `owner` may reach: a fact's grade caps
-/// it (primary → confirmed, secondary → probable, unverified → possible), and an identifier of
-/// a person never confirms alone (policy raises it when a second, independent signal agrees).
-fn ceiling(ident: &IdentRef, owner: &Owner) -> Confidence {
-    let by_grade = match ident.grade {
+/// The strongest confidence an attribution to an identifier of `grade` may reach: a fact's
+/// grade caps it (primary → confirmed, secondary → probable, unverified → possible), and an
+/// identifier of a person never confirms alone (policy raises it when a second, independent
+/// signal agrees).
+fn ceiling(grade: Grade, is_person: bool) -> Confidence {
+    let by_grade = match grade {
         Grade::Primary => Confidence::Confirmed,
         Grade::Secondary => Confidence::Probable,
         Grade::Unverified => Confidence::Possible,
     };
-    if owner.is_person {
+    if is_person {
         by_grade.max(Confidence::Possible)
     } else {
         by_grade
@@ -183,19 +211,19 @@ fn ceiling(ident: &IdentRef, owner: &Owner) -> Confidence {
 fn attribution(
     role: Role,
     wanted: Confidence,
-    ident: &IdentRef,
-    owner: &Owner,
+    grade: Grade,
+    is_person: bool,
     rule: &mut String,
 ) -> Confidence {
     if role == Role::Mention {
         return Confidence::Mention;
     }
-    let cap = ceiling(ident, owner);
+    let cap = ceiling(grade, is_person);
     if wanted < cap {
-        let why = if owner.is_person && cap == Confidence::Possible {
+        let why = if is_person && cap == Confidence::Possible {
             "an identifier of a person never confirms alone"
         } else {
-            match ident.grade {
+            match grade {
                 Grade::Primary => "",
                 Grade::Secondary => "a secondary fact",
                 Grade::Unverified => "an unverified fact",
@@ -262,19 +290,32 @@ const NEEDLE_STOP: &[&str] = &[
 ];
 
 /// The compiled identifiers of one or more entity lists.
-pub struct Matcher {
+///
+/// Built for lists of hundreds of thousands of entities: words are interned once (a pattern is
+/// a run of word ids), patterns point into the lists instead of copying their strings, and the
+/// names are normalised once, in parallel.
+pub struct Matcher<'l> {
+    lists: &'l [EntityList],
+    /// Which entries of different lists are one entity.
+    merged: Merged,
+    /// The word hashes ([`word_hash`]) of every pattern's core.
+    arena: Vec<u64>,
+    /// The legal forms of every pattern.
+    form_arena: Vec<u16>,
+    /// Sorted by first word; `first` gives the range of patterns starting with a word's hash.
     names: Vec<NamePattern>,
-    by_first: HashMap<String, Vec<usize>>,
-    /// While building: `names` indexed by a hash of what makes two patterns duplicates, so the
-    /// duplicate check costs the same whether a first word starts three names or thirty
-    /// thousand (`China ...` in the Consolidated Screening List). Emptied when built.
-    seen: HashMap<u64, Vec<usize>>,
-    domains: Vec<DomainPattern>,
-    /// Index of `domains` by domain: a host is looked up by each of its suffixes, so matching
-    /// costs the same with ten domains as with a whole screening list's.
-    by_domain: HashMap<String, Vec<usize>>,
-    labels: Vec<LabelPattern>,
-    orgs: Vec<OrgPattern>,
+    first: HashMap<u64, (u32, u32), WordHasher>,
+    /// While building: pattern indices by a hash of what makes two patterns duplicates, each
+    /// chained to the previous pattern with the same hash through `chain`.
+    seen: HashMap<u64, u32, WordHasher>,
+    chain: Vec<u32>,
+    /// Sorted by domain; `by_domain` gives each domain's range, so a host is looked up by each of
+    /// its suffixes and matching costs the same with ten domains as with a whole list's.
+    domains: Vec<(&'l str, At)>,
+    by_domain: HashMap<&'l str, (u32, u32), WordHasher>,
+    /// Registrable-domain labels (`kaspersky` under any public suffix).
+    labels: Vec<(&'l str, At)>,
+    orgs: Vec<OrgPattern<'l>>,
     needles: Vec<String>,
     notes: Vec<String>,
     /// Texts already seen to match nothing, each with a bit per (shape, role) it was read as.
@@ -284,6 +325,17 @@ pub struct Matcher {
     misses: Mutex<HashMap<String, u8>>,
 }
 
+/// The hasher of the matcher's tables (fast; a collision only costs a comparison).
+type WordHasher = foldhash::fast::RandomState;
+
+/// A normalised word as the patterns hold it: a 64-bit hash, computed while the lists are
+/// normalised in parallel. Patterns are found by hash and confirmed on the words themselves
+/// ([`Matcher::core_words`]), so a collision can never make a match.
+fn word_hash(word: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x656e_7469_7479).hash_one(word)
+}
+
 /// The most distinct prefilter words the lists may bring (see [`Matcher::new`]). The built-in
 /// list has a few dozen; the automaton over 20,000 words (in four spellings and two encodings)
 /// still builds in well under a second.
@@ -291,6 +343,10 @@ const MAX_NEEDLES: usize = 20_000;
 
 /// The most texts [`Matcher::misses`] remembers (a bound on its memory, not on matching).
 const MAX_MISSES: usize = 100_000;
+
+/// Entities normalised together, in parallel, before their words are interned (bounds the
+/// memory the owned tokens take at once).
+const CHUNK: usize = 4096;
 
 /// The bit of [`Matcher::misses`] for reading a text as `shape` in `role`.
 fn miss_bit(shape: Shape, role: Role) -> u8 {
@@ -303,179 +359,294 @@ fn miss_bit(shape: Shape, role: Role) -> u8 {
     1 << (shape * 2 + u8::from(role == Role::Mention))
 }
 
-impl Matcher {
+/// One name of an entity, normalised (in parallel) and ready to be interned.
+struct PreparedName {
+    slot: Slot,
+    strength: Strength,
+    signer_only: bool,
+    /// [`word_hash`] of each core word.
+    core: Vec<u64>,
+    /// [`word_hash`] of the core's words joined, when it has more than one.
+    joined: Option<u64>,
+    forms: Vec<u16>,
+    /// Its prefilter words (only while the list's words fit the budget).
+    needles: Vec<String>,
+}
+
+/// One entity's names and merge keys (with their hashes).
+struct Prepared {
+    names: Vec<PreparedName>,
+    merge_keys: Vec<(u64, String)>,
+}
+
+/// The core words of a name's tokens: without legal forms, or as written when it has nothing
+/// else. Empty: the name has no words.
+fn core_of(toks: Vec<String>) -> Vec<String> {
+    let core = normalize::strip_legal_forms(&toks);
+    if core.is_empty() { toks } else { core }
+}
+
+/// Normalises every name of `e` once: the tokens give the pattern, the merge keys and the
+/// prefilter words.
+fn prepare(e: &Entity, want_needles: bool) -> Prepared {
+    let mut names = Vec::new();
+    let mut compile =
+        |raw: &str, toks: Vec<String>, slot: Slot, strength: Strength, signer_only: bool| {
+            let forms: Vec<u16> = toks
+                .iter()
+                .filter_map(|t| normalize::legal_form_id(t))
+                .collect();
+            // A name made only of legal-form words is matched as written.
+            let core = core_of(toks);
+            if core.is_empty() {
+                return;
+            }
+            let mut needles = Vec::new();
+            if want_needles {
+                needles = needle_words(raw);
+                // The name's words as the deep scan's prefilter should find them (`kav sdk` for
+                // `KAV SDK`, whose words are too short to be needles on their own).
+                if core.iter().map(|w| w.chars().count()).sum::<usize>() >= 4 {
+                    needles.push(core.join(" "));
+                }
+            }
+            names.push(PreparedName {
+                slot,
+                strength,
+                signer_only,
+                core: core.iter().map(|w| word_hash(w)).collect(),
+                joined: (core.len() > 1).then(|| word_hash(&core.concat())),
+                forms,
+                needles,
+            });
+        };
+    let alias_toks: Vec<Vec<String>> = e
+        .aliases
+        .iter()
+        .map(|a| normalize::tokens(&a.name))
+        .collect();
+    let mut merge_keys = Vec::new();
+    if let Some(country) = merge::merge_country(e) {
+        let name_toks = match e.aliases.iter().position(|a| a.name == e.name) {
+            Some(i) => alias_toks[i].clone(),
+            None => normalize::tokens(&e.name),
+        };
+        let legal = e
+            .aliases
+            .iter()
+            .zip(&alias_toks)
+            .filter(|(a, _)| a.strength == Strength::Name)
+            .map(|(_, t)| t);
+        merge_keys = std::iter::once(&name_toks)
+            .chain(legal)
+            .filter_map(|t| merge::key_of_tokens(t, country))
+            .map(|k| (merge::key_hash(&k), k))
+            .collect();
+    }
+    for (i, (a, toks)) in e.aliases.iter().zip(alias_toks).enumerate() {
+        compile(&a.name, toks, Slot::Alias(i as u32), a.strength, false);
+    }
+    for (i, p) in e.products.iter().enumerate() {
+        for (k, name) in std::iter::once(&p.name).chain(&p.aliases).enumerate() {
+            let slot = Slot::Product(i as u32, k as u32);
+            compile(name, normalize::tokens(name), slot, Strength::Brand, false);
+        }
+    }
+    for (i, s) in e.signers.iter().enumerate() {
+        let slot = Slot::Signer(i as u32);
+        compile(
+            &s.subject,
+            normalize::tokens(&s.subject),
+            slot,
+            Strength::Name,
+            true,
+        );
+    }
+    Prepared { names, merge_keys }
+}
+
+/// One list's prefilter words while they fit the budget.
+struct ListWords {
+    words: std::collections::HashSet<String, WordHasher>,
+    budget: usize,
+    over: bool,
+}
+
+impl ListWords {
+    fn add(&mut self, word: String) {
+        if self.over {
+            return;
+        }
+        self.words.insert(word);
+        if self.words.len() > self.budget {
+            self.over = true;
+            self.words = Default::default();
+        }
+    }
+}
+
+impl<'l> Matcher<'l> {
     /// Compiles every identifier of every list once.
-    pub fn new(lists: &[EntityList]) -> Matcher {
+    pub fn new(lists: &'l [EntityList]) -> Matcher<'l> {
         let mut m = Matcher {
+            lists,
+            merged: Merged::default(),
+            arena: Vec::new(),
+            form_arena: Vec::new(),
             names: Vec::new(),
-            by_first: HashMap::new(),
-            seen: HashMap::new(),
+            first: HashMap::default(),
+            seen: HashMap::default(),
+            chain: Vec::new(),
             domains: Vec::new(),
-            by_domain: HashMap::new(),
+            by_domain: HashMap::default(),
             labels: Vec::new(),
             orgs: Vec::new(),
             needles: Vec::new(),
             notes: Vec::new(),
             misses: Mutex::new(HashMap::new()),
         };
-        let merged = Merged::new(lists);
-        // Entity look-up by id, built only for lists that take part in a merge.
-        let mut index: HashMap<usize, HashMap<&str, usize>> = HashMap::new();
         for (li, list) in lists.iter().enumerate() {
-            let needles_before = m.needles.len();
-            for e in &list.entities {
-                let me: merge::EntryRef = (li, e.id.clone());
-                let canon = merged.canonical(&me).clone();
-                let (cl, cid) = &canon;
-                let canon_entity = if canon == me {
-                    e
-                } else {
-                    let idx = index.entry(*cl).or_insert_with(|| {
-                        lists[*cl]
-                            .entities
-                            .iter()
-                            .enumerate()
-                            .map(|(i, e)| (e.id.as_str(), i))
-                            .collect()
-                    });
-                    idx.get(cid.as_str())
-                        .map(|&i| &lists[*cl].entities[i])
-                        .unwrap_or(e)
-                };
-                let owner = Arc::new(Owner {
-                    entity: EntityRef {
-                        list: *cl,
-                        list_id: lists[*cl].list.id.clone(),
-                        id: cid.clone(),
-                        name: canon_entity.display_name().to_string(),
-                        also: merged
-                            .others(&canon)
-                            .iter()
-                            .map(|(l, id)| AlsoRef {
-                                list: *l,
-                                list_id: lists[*l].list.id.clone(),
-                                id: id.clone(),
-                            })
-                            .collect(),
-                    },
-                    is_group: e.kind == EntityKind::Group,
-                    is_person: e.kind == EntityKind::Person,
-                });
-                let list_id = list.list.id.as_str();
-                let ident =
-                    |kind, value: &str, source: &str, grade, category: Option<&str>| IdentRef {
-                        kind,
-                        value: value.to_string(),
-                        list: list_id.to_string(),
-                        source: source.to_string(),
-                        grade,
-                        category: category.map(str::to_string),
-                    };
-                for a in &e.aliases {
-                    m.add_name(
-                        &owner,
-                        ident(IdentKind::Alias, &a.name, &a.source, a.grade, None),
-                        &a.name,
-                        a.strength,
-                        false,
-                    );
-                }
-                for p in &e.products {
-                    for name in std::iter::once(&p.name).chain(&p.aliases) {
-                        m.add_name(
-                            &owner,
-                            ident(
-                                IdentKind::Product,
-                                name,
-                                &p.source,
-                                p.grade,
-                                Some(&p.category),
-                            ),
-                            name,
-                            Strength::Brand,
-                            false,
-                        );
-                    }
-                }
-                for s in &e.signers {
-                    m.add_name(
-                        &owner,
-                        ident(IdentKind::Signer, &s.subject, &s.source, s.grade, None),
-                        &s.subject,
-                        Strength::Name,
-                        true,
-                    );
-                }
-                for l in &e.domain_labels {
-                    m.labels.push(LabelPattern {
-                        owner: owner.clone(),
-                        ident: ident(
-                            IdentKind::Domain,
-                            &format!("{}.<public suffix>", l.label),
-                            &l.source,
-                            l.grade,
-                            None,
-                        ),
-                        label: l.label.clone(),
-                    });
-                    m.needles.push(l.label.clone());
-                }
-                for d in &e.domains {
-                    m.by_domain
-                        .entry(d.domain.clone())
-                        .or_default()
-                        .push(m.domains.len());
-                    m.domains.push(DomainPattern {
-                        owner: owner.clone(),
-                        ident: ident(
-                            IdentKind::Domain,
-                            &d.domain,
-                            &d.source,
-                            d.grade,
-                            d.category.as_deref(),
-                        ),
-                        domain: d.domain.clone(),
-                    });
-                    m.needles.push(d.domain.clone());
-                }
-                for o in &e.orgs {
-                    let name = normalize::normalize(&o.name).replace(' ', "");
-                    m.orgs.push(OrgPattern {
-                        owner: owner.clone(),
-                        ident: ident(
-                            IdentKind::Org,
-                            &format!("{}/{}", o.host, o.name),
-                            &o.source,
-                            o.grade,
-                            None,
-                        ),
-                        host: o.host.clone(),
-                        name: name.clone(),
-                    });
-                    m.needles.push(name);
-                }
-            }
             // The byte prefilter of the deep scan is one automaton over every needle: a whole
             // screening list's names would make it huge. A list whose words exceed the budget
-            // keeps them out of the raw-byte prefilter; its names are still matched in
-            // manifests, notices and the strings the prefilter extracts for other words.
-            let mut words = m.needles.split_off(needles_before);
-            words.sort_unstable();
-            words.dedup();
-            if m.needles.len() + words.len() <= MAX_NEEDLES {
-                m.needles.append(&mut words);
-            } else {
+            // keeps them out of the raw-byte prefilter (and stops collecting them); its names
+            // are still matched in manifests, notices and the strings the prefilter extracts
+            // for other words.
+            let mut words = ListWords {
+                words: Default::default(),
+                budget: MAX_NEEDLES.saturating_sub(m.needles.len()),
+                over: false,
+            };
+            // Chunk after chunk: while one chunk's names are added (in list order, on one
+            // thread), the next chunk is normalised on the others.
+            let prepare_all = |chunk: &[Entity], want_needles: bool| -> Vec<Prepared> {
+                chunk.par_iter().map(|e| prepare(e, want_needles)).collect()
+            };
+            let chunks: Vec<&[Entity]> = list.entities.chunks(CHUNK).collect();
+            let mut pending = chunks.first().map(|c| prepare_all(c, true));
+            for (c, chunk) in chunks.iter().enumerate() {
+                let prepared = pending.take().unwrap_or_default();
+                // Once the list's words are over budget they stay so: the next chunk needs none.
+                let want_needles = !words.over;
+                let next = chunks.get(c + 1);
+                let ((), following) = rayon::join(
+                    || {
+                        for (k, (e, p)) in chunk.iter().zip(prepared).enumerate() {
+                            m.add_entity(Entry::new(li, c * CHUNK + k), e, p, &mut words);
+                        }
+                    },
+                    || next.map(|n| prepare_all(n, want_needles)),
+                );
+                pending = following;
+            }
+            if words.over {
                 m.notes.push(format!(
-                    "list {}: {} distinct words are too many for the deep scan's byte prefilter (at most {MAX_NEEDLES}); its names are matched in manifests and notices, not searched for in raw bytes",
-                    list.list.id,
-                    words.len()
+                    "list {}: its names bring more distinct words than the deep scan's byte prefilter takes (at most {MAX_NEEDLES} in all); its names are matched in manifests and notices, not searched for in raw bytes",
+                    list.list.id
                 ));
+            } else {
+                let mut v: Vec<String> = words.words.into_iter().collect();
+                v.sort_unstable();
+                m.needles.append(&mut v);
             }
         }
         m.needles.sort_unstable();
         m.needles.dedup();
-        m.seen = HashMap::new();
+        m.finish();
         m
+    }
+
+    /// Adds one entity's identifiers.
+    fn add_entity(&mut self, me: Entry, e: &'l Entity, p: Prepared, words: &mut ListWords) {
+        let canon = self.merged.add(me, p.merge_keys);
+        let list_id = self.lists[me.list as usize].list.id.as_str();
+        for mut n in p.names {
+            for w in std::mem::take(&mut n.needles) {
+                words.add(w);
+            }
+            self.add_name(
+                At {
+                    entry: me,
+                    slot: n.slot,
+                },
+                canon,
+                list_id,
+                &n,
+            );
+        }
+        for (i, l) in e.domain_labels.iter().enumerate() {
+            let at = At {
+                entry: me,
+                slot: Slot::Label(i as u32),
+            };
+            self.labels.push((&l.label, at));
+            words.add(l.label.clone());
+        }
+        for (i, d) in e.domains.iter().enumerate() {
+            let at = At {
+                entry: me,
+                slot: Slot::Domain(i as u32),
+            };
+            self.domains.push((&d.domain, at));
+            words.add(d.domain.clone());
+        }
+        for (i, o) in e.orgs.iter().enumerate() {
+            let name = normalize::normalize(&o.name).replace(' ', "");
+            self.orgs.push(OrgPattern {
+                at: At {
+                    entry: me,
+                    slot: Slot::Org(i as u32),
+                },
+                host: &o.host,
+                name: name.clone(),
+            });
+            words.add(name);
+        }
+    }
+
+    /// Indexes what was added and frees what only building needed.
+    fn finish(&mut self) {
+        // Patterns grouped by first word, in the order they were added within a group.
+        let mut order: Vec<(u64, u32)> = self
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (self.arena[p.core.start as usize], i as u32))
+            .collect();
+        order.sort_unstable();
+        let mut names: Vec<Option<NamePattern>> = std::mem::take(&mut self.names)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.names = order
+            .iter()
+            .filter_map(|&(_, i)| names[i as usize].take())
+            .collect();
+        drop(names);
+        self.first.reserve(order.len());
+        let mut i = 0;
+        while i < order.len() {
+            let w = order[i].0;
+            let mut j = i;
+            while j < order.len() && order[j].0 == w {
+                j += 1;
+            }
+            self.first.insert(w, (i as u32, (j - i) as u32));
+            i = j;
+        }
+        self.domains.sort_by(|a, b| a.0.cmp(b.0));
+        let mut i = 0;
+        while i < self.domains.len() {
+            let d = self.domains[i].0;
+            let mut j = i;
+            while j < self.domains.len() && self.domains[j].0 == d {
+                j += 1;
+            }
+            self.by_domain.insert(d, (i as u32, (j - i) as u32));
+            i = j;
+        }
+        self.seen = HashMap::default();
+        self.chain = Vec::new();
+        self.merged.finish();
     }
 
     /// What compiling the lists left out (for reports and `list`).
@@ -483,70 +654,210 @@ impl Matcher {
         &self.notes
     }
 
-    fn add_name(
-        &mut self,
-        owner: &Arc<Owner>,
-        ident: IdentRef,
-        raw: &str,
-        strength: Strength,
-        signer_only: bool,
-    ) {
-        let toks = normalize::tokens(raw);
-        let forms: Vec<String> = toks
+    fn push_span(&mut self, hashes: &[u64]) -> Span {
+        let start = self.arena.len() as u32;
+        self.arena.extend_from_slice(hashes);
+        Span {
+            start,
+            len: hashes.len() as u32,
+        }
+    }
+
+    /// The words of a pattern's core, from the identifier as the list writes it (to confirm a
+    /// match found by hashes).
+    fn core_words(&self, p: &NamePattern) -> Vec<String> {
+        let core = core_of(normalize::tokens(self.raw(p.at)));
+        if p.joined { vec![core.concat()] } else { core }
+    }
+
+    /// The legal forms of a pattern.
+    fn forms(&self, p: &NamePattern) -> Vec<&'static str> {
+        self.form_arena[p.forms.range()]
             .iter()
-            .filter(|t| normalize::is_legal_form(t))
-            .cloned()
-            .collect();
-        let mut core = normalize::strip_legal_forms(&toks);
-        if core.is_empty() {
-            // A name made only of legal-form words: match it as written.
-            core = toks;
+            .map(|&f| normalize::legal_form(f))
+            .collect()
+    }
+
+    /// The name an identifier is written as in its list.
+    fn raw(&self, at: At) -> &'l str {
+        let e = self.entity(at.entry);
+        let i = |n: u32| n as usize;
+        match at.slot {
+            Slot::Alias(n) => &e.aliases[i(n)].name,
+            Slot::Product(n, 0) => &e.products[i(n)].name,
+            Slot::Product(n, k) => &e.products[i(n)].aliases[i(k) - 1],
+            Slot::Signer(n) => &e.signers[i(n)].subject,
+            Slot::Domain(n) => &e.domains[i(n)].domain,
+            Slot::Label(n) => &e.domain_labels[i(n)].label,
+            Slot::Org(n) => &e.orgs[i(n)].name,
         }
-        if core.is_empty() {
-            return;
-        }
-        self.needles.extend(needle_words(raw));
-        // The name's words as the deep scan's prefilter should find them (`kav sdk` for `KAV
-        // SDK`, whose words are too short to be needles on their own).
-        if core.concat().chars().count() >= 4 {
-            self.needles.push(core.join(" "));
-        }
+    }
+
+    fn add_name(&mut self, at: At, canon: Entry, list_id: &str, n: &PreparedName) {
+        let kind = at.slot.kind();
+        let signer_only = n.signer_only;
         // Two spellings of one name (`Kaspersky`, `Касперский`) normalise alike: keep the first.
-        let key = |core: &[String]| {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (core, &forms, owner.entity.list, &owner.entity.id).hash(&mut h);
-            (ident.kind, &ident.list, signer_only).hash(&mut h);
-            h.finish()
-        };
-        let duplicate = self.seen.get(&key(&core)).is_some_and(|ids| {
-            ids.iter().any(|&i| {
-                let p = &self.names[i];
-                p.core == core
-                    && p.forms == forms
-                    && p.owner.entity == owner.entity
-                    && p.ident.kind == ident.kind
-                    && p.ident.list == ident.list
-                    && p.signer_only == signer_only
-            })
-        });
-        if duplicate {
-            return;
-        }
-        // The words joined (`KasperskyLab`, `KASPERSKYLAB`): one token that says the same name.
-        let joined = (core.len() > 1).then(|| vec![core.concat()]);
-        for core in std::iter::once(core).chain(joined) {
-            let idx = self.names.len();
-            self.by_first.entry(core[0].clone()).or_default().push(idx);
-            self.seen.entry(key(&core)).or_default().push(idx);
-            self.names.push(NamePattern {
-                owner: owner.clone(),
-                ident: ident.clone(),
+        let key = |core: &[u64]| {
+            use std::hash::BuildHasher;
+            foldhash::fast::FixedState::with_seed(0).hash_one((
                 core,
-                forms: forms.clone(),
-                strength,
+                &n.forms,
+                canon,
+                kind,
+                list_id,
                 signer_only,
+            ))
+        };
+        let k = key(&n.core);
+        let mut next = self.seen.get(&k).copied();
+        let mut mine: Option<Vec<String>> = None;
+        while let Some(i) = next {
+            let p = &self.names[i as usize];
+            let same = !p.joined
+                && self.arena[p.core.range()] == n.core[..]
+                && self.form_arena[p.forms.range()] == n.forms[..]
+                && p.at.slot.kind() == kind
+                && p.signer_only == signer_only
+                && self.merged.canonical(p.at.entry) == canon
+                && self.lists[p.at.entry.list as usize].list.id == list_id
+                && *mine.get_or_insert_with(|| core_of(normalize::tokens(self.raw(at))))
+                    == self.core_words(p);
+            if same {
+                return;
+            }
+            next = Some(self.chain[i as usize]).filter(|&n| n != u32::MAX);
+        }
+        let start = self.form_arena.len() as u32;
+        self.form_arena.extend_from_slice(&n.forms);
+        let forms = Span {
+            start,
+            len: n.forms.len() as u32,
+        };
+        // The words joined (`KasperskyLab`, `KASPERSKYLAB`): one token that says the same name.
+        let joined = n.joined.map(|h| [h]);
+        let cores =
+            std::iter::once((&n.core[..], false)).chain(joined.iter().map(|j| (&j[..], true)));
+        for (hashes, joined) in cores {
+            let idx = self.names.len() as u32;
+            let prev = self.seen.insert(key(hashes), idx).unwrap_or(u32::MAX);
+            self.chain.push(prev);
+            let core = self.push_span(hashes);
+            self.names.push(NamePattern {
+                at,
+                core,
+                forms,
+                strength: n.strength,
+                signer_only,
+                joined,
             });
+        }
+    }
+
+    /// The entity behind an entry.
+    fn entity(&self, entry: Entry) -> &'l Entity {
+        &self.lists[entry.list as usize].entities[entry.entity as usize]
+    }
+
+    /// The entity a match on `entry` points at: the entry standing for its entity, with the
+    /// entries of other lists merged into it.
+    fn entity_ref(&self, entry: Entry) -> EntityRef {
+        let canon = self.merged.canonical(entry);
+        let e = self.entity(canon);
+        EntityRef {
+            list: canon.list as usize,
+            list_id: self.lists[canon.list as usize].list.id.clone(),
+            id: e.id.clone(),
+            name: e.display_name().to_string(),
+            also: self
+                .merged
+                .others(canon)
+                .iter()
+                .map(|o| AlsoRef {
+                    list: o.list as usize,
+                    list_id: self.lists[o.list as usize].list.id.clone(),
+                    id: self.entity(*o).id.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// A natural person: a name match is weak evidence on its own (many people share a name).
+    fn is_person(&self, entry: Entry) -> bool {
+        self.entity(entry).kind == EntityKind::Person
+    }
+
+    /// Groups rank below companies when both match the same words.
+    fn is_group(&self, entry: Entry) -> bool {
+        self.entity(entry).kind == EntityKind::Group
+    }
+
+    /// The grade of the fact behind an identifier.
+    fn grade(&self, at: At) -> Grade {
+        let e = self.entity(at.entry);
+        let g = match at.slot {
+            Slot::Alias(i) => e.aliases.get(i as usize).map(|a| a.grade),
+            Slot::Product(i, _) => e.products.get(i as usize).map(|p| p.grade),
+            Slot::Signer(i) => e.signers.get(i as usize).map(|s| s.grade),
+            Slot::Domain(i) => e.domains.get(i as usize).map(|d| d.grade),
+            Slot::Label(i) => e.domain_labels.get(i as usize).map(|l| l.grade),
+            Slot::Org(i) => e.orgs.get(i as usize).map(|o| o.grade),
+        };
+        g.unwrap_or(Grade::Unverified)
+    }
+
+    /// `wanted` for an attribution to the identifier at `at`, capped by its grade and owner.
+    fn capped(&self, role: Role, wanted: Confidence, at: At, rule: &mut String) -> Confidence {
+        attribution(role, wanted, self.grade(at), self.is_person(at.entry), rule)
+    }
+
+    /// The identifier at `at`, with the list and source that support it.
+    fn ident(&self, at: At) -> IdentRef {
+        let list = &self.lists[at.entry.list as usize];
+        let e = self.entity(at.entry);
+        let i = |n: u32| n as usize;
+        let (value, source, grade, category): (String, &str, Grade, Option<&str>) = match at.slot {
+            Slot::Alias(n) => {
+                let a = &e.aliases[i(n)];
+                (a.name.clone(), &a.source, a.grade, None)
+            }
+            Slot::Product(n, k) => {
+                let p = &e.products[i(n)];
+                let name = if k == 0 {
+                    &p.name
+                } else {
+                    &p.aliases[i(k) - 1]
+                };
+                (name.clone(), &p.source, p.grade, Some(&p.category))
+            }
+            Slot::Signer(n) => {
+                let s = &e.signers[i(n)];
+                (s.subject.clone(), &s.source, s.grade, None)
+            }
+            Slot::Domain(n) => {
+                let d = &e.domains[i(n)];
+                (d.domain.clone(), &d.source, d.grade, d.category.as_deref())
+            }
+            Slot::Label(n) => {
+                let l = &e.domain_labels[i(n)];
+                (
+                    format!("{}.<public suffix>", l.label),
+                    &l.source,
+                    l.grade,
+                    None,
+                )
+            }
+            Slot::Org(n) => {
+                let o = &e.orgs[i(n)];
+                (format!("{}/{}", o.host, o.name), &o.source, o.grade, None)
+            }
+        };
+        IdentRef {
+            kind: at.slot.kind(),
+            value,
+            list: list.list.id.clone(),
+            source: source.to_string(),
+            grade,
+            category: category.map(str::to_string),
         }
     }
 
@@ -638,23 +949,24 @@ impl Matcher {
     fn domain(&self, ev: &Evidence, host: &str, what: &str, role: Role, out: &mut Vec<Match>) {
         // The host and each parent domain, whole labels: `a.b.kaspersky.com`, `b.kaspersky.com`…
         let suffixes = std::iter::successors(Some(host), |h| h.split_once('.').map(|(_, t)| t));
-        let before = out.len();
+        // A listed domain of an entity already says it, more precisely than its label.
+        let mut listed: Vec<Entry> = Vec::new();
         for suffix in suffixes {
-            for &i in self.by_domain.get(suffix).into_iter().flatten() {
-                let d = &self.domains[i];
-                let mut rule = format!(
-                    "{what} `{host}` is `{}` or a sub-domain of it (whole labels)",
-                    d.domain
-                );
-                let confidence =
-                    attribution(role, Confidence::Confirmed, &d.ident, &d.owner, &mut rule);
+            let Some(&(start, len)) = self.by_domain.get(suffix) else {
+                continue;
+            };
+            for &(domain, at) in &self.domains[start as usize..(start + len) as usize] {
+                let mut rule =
+                    format!("{what} `{host}` is `{domain}` or a sub-domain of it (whole labels)");
+                let confidence = self.capped(role, Confidence::Confirmed, at, &mut rule);
+                listed.push(self.merged.canonical(at.entry));
                 out.push(Match {
                     confidence,
-                    entity: d.owner.entity.clone(),
-                    identifier: d.ident.clone(),
+                    entity: self.entity_ref(at.entry),
+                    identifier: self.ident(at),
                     evidence: ev.clone(),
                     normalized: host.to_string(),
-                    matched: d.domain.clone(),
+                    matched: domain.to_string(),
                     rule,
                 });
             }
@@ -668,22 +980,19 @@ impl Matcher {
         };
         let reg = String::from_utf8_lossy(reg.as_bytes());
         let label = reg.split('.').next().unwrap_or("");
-        // A listed domain of the same entity already says it, more precisely.
-        let listed: Vec<EntityRef> = out[before..].iter().map(|m| m.entity.clone()).collect();
-        for l in self
+        for &(_, at) in self
             .labels
             .iter()
-            .filter(|l| l.label == label && !listed.contains(&l.owner.entity))
+            .filter(|(l, at)| *l == label && !listed.contains(&self.merged.canonical(at.entry)))
         {
             let mut rule = format!(
                 "{what} `{host}` is under `{reg}`: the label `{label}` under a public suffix (whole labels)"
             );
-            let confidence =
-                attribution(role, Confidence::Confirmed, &l.ident, &l.owner, &mut rule);
+            let confidence = self.capped(role, Confidence::Confirmed, at, &mut rule);
             out.push(Match {
                 confidence,
-                entity: l.owner.entity.clone(),
-                identifier: l.ident.clone(),
+                entity: self.entity_ref(at.entry),
+                identifier: self.ident(at),
                 evidence: ev.clone(),
                 normalized: host.to_string(),
                 matched: reg.to_string(),
@@ -694,17 +1003,16 @@ impl Matcher {
 
     fn org(&self, ev: &Evidence, host: &str, segs: &[String], role: Role, out: &mut Vec<Match>) {
         for o in &self.orgs {
-            let found = hosted_org(host, segs, &o.host).is_some_and(|org| {
+            let found = hosted_org(host, segs, o.host).is_some_and(|org| {
                 normalize::normalize(org.trim_start_matches('~')).replace(' ', "") == o.name
             });
             if found {
                 let mut rule = format!("code-hosting organisation `{}` on {}", o.name, o.host);
-                let confidence =
-                    attribution(role, Confidence::Confirmed, &o.ident, &o.owner, &mut rule);
+                let confidence = self.capped(role, Confidence::Confirmed, o.at, &mut rule);
                 out.push(Match {
                     confidence,
-                    entity: o.owner.entity.clone(),
-                    identifier: o.ident.clone(),
+                    entity: self.entity_ref(o.at.entry),
+                    identifier: self.ident(o.at),
                     evidence: ev.clone(),
                     normalized: format!(
                         "{host}/{}",
@@ -752,42 +1060,47 @@ impl Matcher {
         if toks.is_empty() {
             return;
         }
+        let hashes: Vec<u64> = toks.iter().map(|t| word_hash(t)).collect();
         struct Cand<'p> {
             p: &'p NamePattern,
+            forms: Vec<&'static str>,
             start: usize,
             end: usize,
             score: u8,
         }
         let mut cands: Vec<Cand<'_>> = Vec::new();
-        for (i, tok) in toks.iter().enumerate() {
-            let Some(ids) = self.by_first.get(tok) else {
+        for (i, h) in hashes.iter().enumerate() {
+            let Some(&(start, len)) = self.first.get(h) else {
                 continue;
             };
-            for &pi in ids {
-                let p = &self.names[pi];
+            for p in &self.names[start as usize..(start + len) as usize] {
                 if p.signer_only && ctx != Ctx::Subject {
                     continue;
                 }
-                let end = i + p.core.len();
-                if end > toks.len() || toks[i..end] != p.core[..] {
+                let end = i + p.core.len as usize;
+                if end > hashes.len()
+                    || hashes[i..end] != self.arena[p.core.range()]
+                    || toks[i..end] != self.core_words(p)[..]
+                {
                     continue;
                 }
                 let adjacent = adjacent_forms(&toks, i, end);
                 // `Kaspersky Labs GmbH` is not `Kaspersky Labs Limited`: another kind of company
                 // written right beside the name rules the identifier out.
-                let own: Vec<&str> = p.forms.iter().map(String::as_str).collect();
+                let own = self.forms(p);
                 if merge::forms_conflict(&own, &adjacent) {
                     continue;
                 }
-                let score = if p.forms.is_empty() {
+                let score = if own.is_empty() {
                     1
-                } else if p.forms.iter().all(|f| adjacent.contains(&f.as_str())) {
+                } else if own.iter().all(|f| adjacent.contains(f)) {
                     2
                 } else {
                     0
                 };
                 cands.push(Cand {
                     p,
+                    forms: own,
                     start: i,
                     end,
                     score,
@@ -796,7 +1109,13 @@ impl Matcher {
         }
         // Keep only the most specific readings: a longer name beats a shorter one inside it,
         // a name whose legal form is present beats one without, a company beats its group.
-        let rank = |c: &Cand<'_>| (c.end - c.start, c.score, u8::from(!c.p.owner.is_group));
+        let rank = |c: &Cand<'_>| {
+            (
+                c.end - c.start,
+                c.score,
+                u8::from(!self.is_group(c.p.at.entry)),
+            )
+        };
         let keep: Vec<&Cand<'_>> = cands
             .iter()
             .filter(|c| {
@@ -810,13 +1129,14 @@ impl Matcher {
         let normalized = toks.join(" ");
         for c in keep {
             let p = c.p;
+            let kind = p.at.slot.kind();
             let rest_is_person = ctx == Ctx::Person
                 && toks.iter().enumerate().any(|(j, t)| {
                     (j < c.start || j >= c.end)
                         && !normalize::is_legal_form(t)
                         && !ORG_WORDS.contains(&t.as_str())
                 });
-            let wanted = match (p.ident.kind, p.strength) {
+            let wanted = match (kind, p.strength) {
                 (IdentKind::Product, _) => Confidence::Probable,
                 (_, Strength::Brand) if rest_is_person => Confidence::Possible,
                 (_, Strength::Brand) => Confidence::Probable,
@@ -824,11 +1144,11 @@ impl Matcher {
             };
             let matched = toks[c.start..c.end].join(" ");
             let form_note = match c.score {
-                2 => format!(" with legal form `{}`", p.forms.join(" ")),
-                0 => format!(" (its legal form `{}` is absent)", p.forms.join(" ")),
+                2 => format!(" with legal form `{}`", c.forms.join(" ")),
+                0 => format!(" (its legal form `{}` is absent)", c.forms.join(" ")),
                 _ => String::new(),
             };
-            let what = match (p.ident.kind, p.strength) {
+            let what = match (kind, p.strength) {
                 (IdentKind::Product, _) => "product name",
                 (IdentKind::Signer, _) => "signer subject",
                 (_, Strength::Brand) => "brand name",
@@ -849,11 +1169,11 @@ impl Matcher {
             } else {
                 wanted
             };
-            let confidence = attribution(role, wanted, &p.ident, &p.owner, &mut rule);
+            let confidence = self.capped(role, wanted, p.at, &mut rule);
             out.push(Match {
                 confidence,
-                entity: p.owner.entity.clone(),
-                identifier: p.ident.clone(),
+                entity: self.entity_ref(p.at.entry),
+                identifier: self.ident(p.at),
                 evidence: ev.clone(),
                 normalized: normalized.clone(),
                 matched: matched.clone(),

@@ -3,8 +3,14 @@
 use super::*;
 use crate::entity::EntityList;
 
-fn matcher() -> Matcher {
-    Matcher::new(&[EntityList::builtin().unwrap()])
+/// The built-in list, loaded once for every test.
+fn builtin() -> &'static [EntityList] {
+    static LISTS: std::sync::OnceLock<Vec<EntityList>> = std::sync::OnceLock::new();
+    LISTS.get_or_init(|| vec![EntityList::builtin().unwrap()])
+}
+
+fn matcher() -> Matcher<'static> {
+    Matcher::new(builtin())
 }
 
 /// (field role, shape, text) → expected (entity id, confidence) of the strongest match, or None.
@@ -202,4 +208,63 @@ fn remembered_misses_are_per_shape_and_never_hide_a_match() {
         Some(&miss_bit(Text, M))
     );
     assert_ne!(miss_bit(Text, M), miss_bit(Text, Attribution));
+}
+
+/// A list the size of a whole screening list's slice: thousands of names sharing first words
+/// (`China ...`), one entity per row, merged with the built-in list where the legal name and
+/// country agree. Every name is found as itself and only as itself, the joined spelling too,
+/// and a list whose words exceed the prefilter's budget says so.
+#[test]
+fn large_lists_match_exactly_and_merge_by_position() {
+    use crate::entity::import::{ListFormat, parse};
+    let mut csv = String::from("_id,source,type,name,alt_names,addresses\n");
+    for i in 0..25_000 {
+        csv.push_str(&format!(
+            "row-{i},Entity List (EL) - Bureau of Industry and Security,Entity,China Widget{i} Trading Co. Ltd.,Widget{i} Holdings,\"1 Road, City, CN\"\n"
+        ));
+    }
+    csv.push_str("kl,Entity List (EL) - Bureau of Industry and Security,Entity,AO Kaspersky Lab,,\"Moscow, RU\"\n");
+    let imported = parse(&csv, "big.csv", ListFormat::CslCsv).unwrap();
+    let lists: &'static [EntityList] =
+        Box::leak(vec![EntityList::builtin().unwrap(), imported].into_boxed_slice());
+    let m = Matcher::new(lists);
+    assert!(
+        m.notes().iter().any(|n| n.contains("byte prefilter")),
+        "{:?}",
+        m.notes()
+    );
+    let ids = |text: &str| -> Vec<String> {
+        let ev = Evidence::new("test", Role::Attribution, Shape::Text, text);
+        let mut v: Vec<String> = m
+            .match_evidence(&ev)
+            .into_iter()
+            .map(|x| format!("{}:{}", x.entity.list_id, x.entity.id))
+            .collect();
+        v.dedup();
+        v
+    };
+    assert_eq!(
+        ids("China Widget12345 Trading Co. Ltd."),
+        ["csl:csl-row-12345"]
+    );
+    assert_eq!(ids("made by ChinaWidget777TradingCo"), ["csl:csl-row-777"]);
+    assert_eq!(ids("Widget24999 Holdings"), ["csl:csl-row-24999"]);
+    assert!(ids("China Widget25000 Trading Co. Ltd.").is_empty());
+    assert!(ids("China Widget").is_empty());
+    // The CSL's AO Kaspersky Lab (RU) is the built-in entity, with the CSL entry beside it.
+    let ev = Evidence::new("test", Role::Attribution, Shape::Text, "AO Kaspersky Lab");
+    let hit = m
+        .match_evidence(&ev)
+        .into_iter()
+        .find(|x| x.entity.id == "ao-kaspersky-lab")
+        .expect("built-in entity");
+    assert_eq!(hit.entity.list_id, "entitycheck-builtin");
+    assert!(
+        hit.entity
+            .also
+            .iter()
+            .any(|a| a.list_id == "csl" && a.id == "csl-kl"),
+        "{:?}",
+        hit.entity.also
+    );
 }

@@ -105,6 +105,7 @@ fn run(
     let started = Instant::now();
     let lap = |what: &str| observer.lap(what, started.elapsed());
     let matcher = Matcher::new(&req.lists);
+    lap("entity lists compiled");
     let scanner = req
         .deep
         .enabled

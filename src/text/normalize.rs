@@ -552,6 +552,19 @@ pub fn is_legal_form(token: &str) -> bool {
     LEGAL_FORMS.contains(&token)
 }
 
+/// A legal-form token as a small number ([`legal_form`] gives it back).
+pub fn legal_form_id(token: &str) -> Option<u16> {
+    LEGAL_FORMS
+        .iter()
+        .position(|f| *f == token)
+        .map(|i| i as u16)
+}
+
+/// The legal-form token of a [`legal_form_id`].
+pub fn legal_form(id: u16) -> &'static str {
+    LEGAL_FORMS.get(usize::from(id)).copied().unwrap_or("")
+}
+
 /// Removes legal-form tokens and spelled-out legal forms wherever they occur.
 pub fn strip_legal_forms(tokens: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(tokens.len());
