@@ -128,7 +128,20 @@ impl Observer for Progress {
 
     fn lap(&self, what: &str, at: Duration) {
         if self.timings {
-            note(&format_args!("timing: {what} at {:.3}s", at.as_secs_f64()));
+            let peak = peak_memory()
+                .map(|kib| format!(" (peak memory {} MiB)", kib / 1024))
+                .unwrap_or_default();
+            note(&format_args!(
+                "timing: {what} at {:.3}s{peak}",
+                at.as_secs_f64()
+            ));
         }
     }
+}
+
+/// The process's peak resident memory so far, in KiB, where the system says (Linux).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -427,19 +427,25 @@ fn prepare(e: &Entity, want_needles: bool) -> Prepared {
         .collect();
     let mut merge_keys = Vec::new();
     if let Some(country) = merge::merge_country(e) {
-        let name_toks = match e.aliases.iter().position(|a| a.name == e.name) {
-            Some(i) => alias_toks[i].clone(),
-            None => normalize::tokens(&e.name),
-        };
-        let legal = e
+        // The keys of the legal-name aliases, then of the name (first), computed once each.
+        let alias_keys: Vec<Option<String>> = e
             .aliases
             .iter()
             .zip(&alias_toks)
-            .filter(|(a, _)| a.strength == Strength::Name)
-            .map(|(_, t)| t);
-        merge_keys = std::iter::once(&name_toks)
-            .chain(legal)
-            .filter_map(|t| merge::key_of_tokens(t, country))
+            .map(|(a, t)| {
+                (a.strength == Strength::Name)
+                    .then(|| merge::key_of_tokens(t, country))
+                    .flatten()
+            })
+            .collect();
+        let name_key = match e.aliases.iter().position(|a| a.name == e.name) {
+            Some(i) if e.aliases[i].strength == Strength::Name => alias_keys[i].clone(),
+            Some(i) => merge::key_of_tokens(&alias_toks[i], country),
+            None => merge::key_of_tokens(&normalize::tokens(&e.name), country),
+        };
+        merge_keys = std::iter::once(name_key)
+            .chain(alias_keys)
+            .flatten()
             .map(|k| (merge::key_hash(&k), k))
             .collect();
     }

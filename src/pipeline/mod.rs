@@ -104,6 +104,7 @@ fn run(
 ) -> Result<Outcome, InputError> {
     let started = Instant::now();
     let lap = |what: &str| observer.lap(what, started.elapsed());
+    lap("start (configuration and entity lists read)");
     let matcher = Matcher::new(&req.lists);
     lap("entity lists compiled");
     let scanner = req
