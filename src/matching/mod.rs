@@ -305,10 +305,10 @@ pub struct Matcher<'l> {
     /// Sorted by first word; `first` gives the range of patterns starting with a word's hash.
     names: Vec<NamePattern>,
     first: HashMap<u64, (u32, u32), WordHasher>,
-    /// While building: pattern indices by a hash of what makes two patterns duplicates, each
-    /// chained to the previous pattern with the same hash through `chain`.
-    seen: HashMap<u64, u32, WordHasher>,
-    chain: Vec<u32>,
+    /// While building: the patterns each entry added (`[list][entity]`, a range of `names`),
+    /// where a duplicate of a new pattern can only be: the same entity's (its own entry's and
+    /// those of the entries merged into it).
+    added: Vec<Vec<(u32, u32)>>,
     /// Sorted by domain; `by_domain` gives each domain's range, so a host is looked up by each of
     /// its suffixes and matching costs the same with ten domains as with a whole list's.
     domains: Vec<(&'l str, At)>,
@@ -501,8 +501,7 @@ impl<'l> Matcher<'l> {
             form_arena: Vec::new(),
             names: Vec::new(),
             first: HashMap::default(),
-            seen: HashMap::default(),
-            chain: Vec::new(),
+            added: Vec::new(),
             domains: Vec::new(),
             by_domain: HashMap::default(),
             labels: Vec::new(),
@@ -565,6 +564,22 @@ impl<'l> Matcher<'l> {
     fn add_entity(&mut self, me: Entry, e: &'l Entity, p: Prepared, words: &mut ListWords) {
         let canon = self.merged.add(me, p.merge_keys);
         let list_id = self.lists[me.list as usize].list.id.as_str();
+        // Where a duplicate can be: the patterns of the entity's earlier entries, and this
+        // entry's own as they are added.
+        let mut earlier: Vec<(u32, u32)> = Vec::new();
+        if canon != me {
+            for other in std::iter::once(canon).chain(self.merged.others(canon).iter().copied()) {
+                if other != me
+                    && let Some(&r) = self
+                        .added
+                        .get(other.list as usize)
+                        .and_then(|l| l.get(other.entity as usize))
+                {
+                    earlier.push(r);
+                }
+            }
+        }
+        let start = self.names.len() as u32;
         for mut n in p.names {
             for w in std::mem::take(&mut n.needles) {
                 words.add(w);
@@ -577,8 +592,15 @@ impl<'l> Matcher<'l> {
                 canon,
                 list_id,
                 &n,
+                &earlier,
+                start,
             );
         }
+        let list = me.list as usize;
+        if self.added.len() <= list {
+            self.added.resize_with(list + 1, Vec::new);
+        }
+        self.added[list].push((start, self.names.len() as u32));
         for (i, l) in e.domain_labels.iter().enumerate() {
             let at = At {
                 entry: me,
@@ -650,8 +672,7 @@ impl<'l> Matcher<'l> {
             self.by_domain.insert(d, (i as u32, (j - i) as u32));
             i = j;
         }
-        self.seen = HashMap::default();
-        self.chain = Vec::new();
+        self.added = Vec::new();
         self.merged.finish();
     }
 
@@ -699,31 +720,32 @@ impl<'l> Matcher<'l> {
         }
     }
 
-    fn add_name(&mut self, at: At, canon: Entry, list_id: &str, n: &PreparedName) {
+    /// Adds a name's pattern (and its joined spelling) unless the entity already has it: two
+    /// spellings of one name (`Kaspersky`, `Касперский`) normalise alike, and the first is kept.
+    /// `earlier` and `start..` are where the entity's patterns are.
+    #[allow(clippy::too_many_arguments)]
+    fn add_name(
+        &mut self,
+        at: At,
+        canon: Entry,
+        list_id: &str,
+        n: &PreparedName,
+        earlier: &[(u32, u32)],
+        start: u32,
+    ) {
         let kind = at.slot.kind();
-        let signer_only = n.signer_only;
-        // Two spellings of one name (`Kaspersky`, `Касперский`) normalise alike: keep the first.
-        let key = |core: &[u64]| {
-            use std::hash::BuildHasher;
-            foldhash::fast::FixedState::with_seed(0).hash_one((
-                core,
-                &n.forms,
-                canon,
-                kind,
-                list_id,
-                signer_only,
-            ))
-        };
-        let k = key(&n.core);
-        let mut next = self.seen.get(&k).copied();
         let mut mine: Option<Vec<String>> = None;
-        while let Some(i) = next {
+        let candidates = earlier
+            .iter()
+            .copied()
+            .chain(std::iter::once((start, self.names.len() as u32)))
+            .flat_map(|(a, b)| a..b);
+        for i in candidates {
             let p = &self.names[i as usize];
-            let same = !p.joined
-                && self.arena[p.core.range()] == n.core[..]
+            let same = self.arena[p.core.range()] == n.core[..]
                 && self.form_arena[p.forms.range()] == n.forms[..]
                 && p.at.slot.kind() == kind
-                && p.signer_only == signer_only
+                && p.signer_only == n.signer_only
                 && self.merged.canonical(p.at.entry) == canon
                 && self.lists[p.at.entry.list as usize].list.id == list_id
                 && *mine.get_or_insert_with(|| core_of(normalize::tokens(self.raw(at))))
@@ -731,7 +753,6 @@ impl<'l> Matcher<'l> {
             if same {
                 return;
             }
-            next = Some(self.chain[i as usize]).filter(|&n| n != u32::MAX);
         }
         let start = self.form_arena.len() as u32;
         self.form_arena.extend_from_slice(&n.forms);
@@ -744,16 +765,13 @@ impl<'l> Matcher<'l> {
         let cores =
             std::iter::once((&n.core[..], false)).chain(joined.iter().map(|j| (&j[..], true)));
         for (hashes, joined) in cores {
-            let idx = self.names.len() as u32;
-            let prev = self.seen.insert(key(hashes), idx).unwrap_or(u32::MAX);
-            self.chain.push(prev);
             let core = self.push_span(hashes);
             self.names.push(NamePattern {
                 at,
                 core,
                 forms,
                 strength: n.strength,
-                signer_only,
+                signer_only: n.signer_only,
                 joined,
             });
         }

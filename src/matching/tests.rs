@@ -268,3 +268,32 @@ fn large_lists_match_exactly_and_merge_by_position() {
         hit.entity.also
     );
 }
+
+/// Times compiling a large list (not a check: `ENTITYCHECK_SCALE_LIST=FILE cargo test --release
+/// --lib matcher_scale -- --ignored --nocapture`). `scripts/bench.sh` measures whole checks.
+#[test]
+#[ignore]
+fn matcher_scale() {
+    let Ok(path) = std::env::var("ENTITYCHECK_SCALE_LIST") else {
+        return;
+    };
+    let cpu = || {
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+        u.ru_utime.tv_sec as f64 + u.ru_utime.tv_usec as f64 / 1e6
+    };
+    let (c0, t0) = (cpu(), std::time::Instant::now());
+    let list = crate::entity::import::load(camino::Utf8Path::new(&path), None).unwrap();
+    let (c1, t1) = (cpu(), std::time::Instant::now());
+    let lists = vec![EntityList::builtin().unwrap(), list];
+    let m = Matcher::new(&lists);
+    let (c2, t2) = (cpu(), std::time::Instant::now());
+    eprintln!(
+        "import {:.2} s wall {:.2} s cpu; matcher {:.2} s wall {:.2} s cpu; {} patterns",
+        (t1 - t0).as_secs_f64(),
+        c1 - c0,
+        (t2 - t1).as_secs_f64(),
+        c2 - c1,
+        m.names.len()
+    );
+}

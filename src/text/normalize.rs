@@ -614,16 +614,43 @@ const LEGAL_PHRASES: &[&[&str]] = &[
 
 /// Whether a normalised token is a legal form (`ao`, `ooo`, `ltd`, `gmbh`…).
 pub fn is_legal_form(token: &str) -> bool {
-    LEGAL_FORMS.contains(&token)
+    legal_form_id(token).is_some()
 }
 
-/// A legal-form token as a small number ([`legal_form`] gives it back).
+/// A legal-form token as a small number ([`legal_form`] gives it back). A table look-up: every
+/// word of every name of a whole screening list is asked about several times.
 pub fn legal_form_id(token: &str) -> Option<u16> {
-    LEGAL_FORMS
-        .iter()
-        .position(|f| *f == token)
-        .map(|i| i as u16)
+    static INDEX: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, u16, foldhash::fast::FixedState>,
+    > = std::sync::OnceLock::new();
+    // Legal forms are short: longer words never need the table.
+    if token.len() > MAX_LEGAL_FORM_LEN {
+        return None;
+    }
+    INDEX
+        .get_or_init(|| {
+            LEGAL_FORMS
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (*f, i as u16))
+                .collect()
+        })
+        .get(token)
+        .copied()
 }
+
+/// The length of the longest legal-form token.
+const MAX_LEGAL_FORM_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < LEGAL_FORMS.len() {
+        if LEGAL_FORMS[i].len() > max {
+            max = LEGAL_FORMS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
 
 /// The legal-form token of a [`legal_form_id`].
 pub fn legal_form(id: u16) -> &'static str {
