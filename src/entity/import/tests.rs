@@ -252,3 +252,65 @@ fn errors_name_the_file_and_line() {
         }
     }
 }
+
+/// Measures importing one large list, e.g. one written by `scripts/gen-list.py`:
+/// `ENTITYCHECK_IMPORT_BENCH=list.csv cargo test --release --lib import_one_large_list --
+/// --ignored --nocapture`. Prints the CPU and wall time of [`load`], the process's peak RSS and
+/// a digest of the whole result (to compare two builds' output).
+#[test]
+#[ignore = "measures a large import named by ENTITYCHECK_IMPORT_BENCH"]
+fn import_one_large_list() {
+    use std::fmt::Write as _;
+    let Ok(path) = std::env::var("ENTITYCHECK_IMPORT_BENCH") else {
+        return;
+    };
+    let cpu = || {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+        let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+        (t(u.ru_utime), t(u.ru_stime))
+    };
+    let peak = || {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())
+            })
+            .unwrap_or_default()
+    };
+    let (u0, s0) = cpu();
+    let wall = std::time::Instant::now();
+    let result = load(Utf8Path::new(&path), None);
+    let wall = wall.elapsed().as_secs_f64();
+    let (u1, s1) = cpu();
+    let peak = peak();
+    // A digest of the whole result, streamed through its Debug form.
+    struct H(Sha256);
+    impl std::fmt::Write for H {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut h = H(Sha256::new());
+    let what = match &result {
+        Ok(l) => {
+            write!(h, "{l:?}").unwrap();
+            format!("{} entities", l.entities.len())
+        }
+        Err(e) => {
+            write!(h, "{e}").unwrap();
+            "error".to_string()
+        }
+    };
+    println!(
+        "{path}: {what}; load {wall:.2} s wall, {:.2} s user, {:.2} s sys; peak RSS {peak} kB; digest {}",
+        u1 - u0,
+        s1 - s0,
+        &hex::encode(h.0.finalize())[..16]
+    );
+    std::mem::forget(result);
+}
