@@ -203,12 +203,77 @@ fn fold_latin_ending(word: &mut String) {
 /// of three or more single letters is joined into one word (`K.a.s.p.e.r.s.k.y`,
 /// `K a s p e r s k y` → `kaspersky`; two initials stay apart).
 pub fn normalize(text: &str) -> String {
-    tokens(text).join(" ")
+    if text.is_ascii() {
+        let mut out = String::with_capacity(text.len());
+        ascii_tokens(text, |t| {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(t);
+        });
+        return out;
+    }
+    tokens_general(text).join(" ")
 }
 
 /// [`normalize`], as tokens.
 pub fn tokens(text: &str) -> Vec<String> {
-    // Fast path for plain ASCII: no Unicode work at all.
+    if text.is_ascii() {
+        let mut out = Vec::new();
+        ascii_tokens(text, |t| out.push(t.to_string()));
+        return out;
+    }
+    tokens_general(text)
+}
+
+/// [`tokens`] of plain ASCII text, each token handed to `emit` in order, in one pass and
+/// without a String per word: lower case, letters and digits make words, everything else
+/// separates, a run of three or more single letters is joined, and `-skiy/-skij/-skii` is
+/// folded, exactly as [`tokens_general`] reads the same text (a property test holds them equal).
+fn ascii_tokens(text: &str, mut emit: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    // The pending run of single letters, and the current word (lower case).
+    let mut run = String::new();
+    let mut word = String::new();
+    let flush_run = |run: &mut String, emit: &mut dyn FnMut(&str)| {
+        if run.len() >= 3 {
+            fold_latin_ending(run);
+            emit(run);
+        } else {
+            for i in 0..run.len() {
+                emit(&run[i..i + 1]);
+            }
+        }
+        run.clear();
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i - start == 1 && bytes[start].is_ascii_alphabetic() {
+            run.push(char::from(bytes[start].to_ascii_lowercase()));
+            continue;
+        }
+        flush_run(&mut run, &mut emit);
+        word.clear();
+        word.push_str(&text[start..i]);
+        word.make_ascii_lowercase();
+        fold_latin_ending(&mut word);
+        emit(&word);
+    }
+    flush_run(&mut run, &mut emit);
+}
+
+/// [`tokens`] of any text (the path of all non-ASCII text; ASCII text takes [`ascii_tokens`],
+/// which gives the same tokens).
+fn tokens_general(text: &str) -> Vec<String> {
+    // Plain ASCII needs no Unicode work (the reference that `ascii_tokens` is tested against).
     let cleaned: String = if text.is_ascii() {
         text.to_ascii_lowercase()
     } else {
@@ -247,7 +312,7 @@ pub fn tokens(text: &str) -> Vec<String> {
         matches!((cs.next(), cs.next()), (Some(c), None) if c.is_alphabetic() && !is_combining_mark(c))
     };
     // Words that vanish (a lone `ъ`) separate nothing: dropped before runs are found.
-    let (words, canon): (Vec<&str>, Vec<String>) = words
+    let (words, mut canon): (Vec<&str>, Vec<String>) = words
         .iter()
         .map(|w| (*w, canonical_word(w)))
         .filter(|(_, c)| !c.is_empty())
@@ -263,7 +328,7 @@ pub fn tokens(text: &str) -> Vec<String> {
             out.push(canonical_word(&words[i..j].concat()));
             i = j;
         } else {
-            out.push(canon[i].clone());
+            out.push(std::mem::take(&mut canon[i]));
             i += 1;
         }
     }

@@ -207,6 +207,65 @@ mod properties {
         }
     }
 
+    /// Pieces of ASCII text that exercise the rules of [`tokens`].
+    const ASCII_PIECES: &[&str] = &[
+        "k",
+        "A",
+        "s",
+        "P",
+        "e",
+        "r",
+        "y",
+        "i",
+        "j",
+        "x",
+        "Z",
+        ".",
+        ". ",
+        " ",
+        "  ",
+        "-",
+        "_",
+        ",",
+        "'",
+        "\t",
+        "\n",
+        "(",
+        ")",
+        "/",
+        "0",
+        "7",
+        "42",
+        "2024",
+        "a1",
+        "1b",
+        "sk",
+        "ck",
+        "iy",
+        "ij",
+        "ii",
+        "IY",
+        "skiy",
+        "skij",
+        "skii",
+        "ckiy",
+        "Kasperskiy",
+        "kasperskij",
+        "KASPERSKII",
+        "Kasper",
+        "sky",
+        "Lab",
+        "OOO",
+        "iy.",
+        "sk.i.y",
+        "k.a.s.p",
+        "K a s p",
+        "ab",
+        "abc",
+        "\u{7f}",
+        "\u{0}",
+    ];
+
     proptest! {
         #[test]
         fn never_panics(s in "\\PC*") {
@@ -256,6 +315,38 @@ mod properties {
         fn invariant_under_fullwidth(s in "[a-zA-Z0-9 ]{0,30}") {
             let wide: String = s.chars().map(|c| if c == ' ' { '\u{3000}' } else { char::from_u32(c as u32 + 0xFEE0).unwrap() }).collect();
             prop_assert_eq!(normalize(&wide), normalize(&s));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// The ASCII path gives, token for token, what the general path gives for the same text.
+        #[test]
+        fn ascii_path_is_the_general_path(s in "[\\x00-\\x7f]{0,60}") {
+            let general = tokens_general(&s);
+            prop_assert_eq!(tokens(&s), general.clone(), "tokens({:?})", s);
+            prop_assert_eq!(normalize(&s), general.join(" "), "normalize({:?})", s);
+        }
+
+        /// The same, on short words and initials (many runs of single letters, of every length).
+        #[test]
+        fn ascii_path_is_the_general_path_on_initials(s in "([a-zA-Z0-9]{1,3}[ .,_-]{0,2}){0,16}") {
+            let general = tokens_general(&s);
+            prop_assert_eq!(tokens(&s), general.clone(), "tokens({:?})", s);
+            prop_assert_eq!(normalize(&s), general.join(" "), "normalize({:?})", s);
+        }
+
+        /// The same, on texts made of the pieces the rules are about: single letters and dots
+        /// (spelled-out runs), the `-skiy` endings and their near misses, digits, separators.
+        #[test]
+        fn ascii_path_is_the_general_path_on_rule_pieces(
+            picks in proptest::collection::vec(0usize..ASCII_PIECES.len(), 0..24)
+        ) {
+            let s: String = picks.iter().map(|&i| ASCII_PIECES[i]).collect();
+            let general = tokens_general(&s);
+            prop_assert_eq!(tokens(&s), general.clone(), "tokens({:?})", s);
+            prop_assert_eq!(normalize(&s), general.join(" "), "normalize({:?})", s);
         }
     }
 }
