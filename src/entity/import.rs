@@ -62,10 +62,20 @@ impl std::str::FromStr for ListFormat {
 }
 
 impl ListFormat {
-    /// Guesses the format from the file name, then the content.
+    /// Guesses the format from the file name, then the content: a file named `.toml`, `.csv`,
+    /// `.json`, `.jsonl`/`.ndjson`/`.ftm.json` is what its name says; otherwise a first line
+    /// (after any UTF-8 byte-order mark) holding a FollowTheMoney object is OpenSanctions, one
+    /// opening a JSON object is a CSL JSON document (`{"results": …, "sources_used": …}`), a CSV
+    /// header with the CSL columns (`name` and one of `source`, `_id`, `entity_number`,
+    /// `alt_names`) is a CSL CSV file, and anything else this project's TOML.
     pub fn detect(path: &Utf8Path, text: &str) -> ListFormat {
         let name = path.as_str().to_ascii_lowercase();
-        let first_line = text.trim_start().lines().next().unwrap_or("");
+        let first_line = text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .lines()
+            .next()
+            .unwrap_or("");
         if name.ends_with(".toml") {
             ListFormat::Entitycheck
         } else if name.ends_with(".csv") {
@@ -76,15 +86,35 @@ impl ListFormat {
             // One FollowTheMoney object per line, whatever the file is called.
             || (first_line.starts_with('{')
                 && first_line.contains("\"schema\"")
-                && !first_line.contains("\"results\""))
+                && !first_line.contains("\"results\"")
+                && !first_line.contains("\"sources_used\""))
         {
             ListFormat::Opensanctions
         } else if name.ends_with(".json") || first_line.starts_with('{') {
             ListFormat::CslJson
+        } else if is_csl_csv_header(first_line) {
+            ListFormat::CslCsv
         } else {
             ListFormat::Entitycheck
         }
     }
+}
+
+/// Whether a line is the header of a CSL CSV file: comma-separated column names (quoted or
+/// not) among which `name` and one of the CSL's own `source`, `_id`, `entity_number`,
+/// `alt_names`.
+fn is_csl_csv_header(line: &str) -> bool {
+    if !line.contains(',') {
+        return false;
+    }
+    let columns: Vec<&str> = line
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').trim())
+        .collect();
+    columns.contains(&"name")
+        && columns
+            .iter()
+            .any(|c| matches!(*c, "source" | "_id" | "entity_number" | "alt_names"))
 }
 
 /// Loads a list file in any supported format (`None`: detect it).

@@ -220,6 +220,56 @@ fn detection() {
 }
 
 #[test]
+fn detection_by_content() {
+    let detect = |name: &str, text: &str| ListFormat::detect(Utf8Path::new(name), text);
+    // A CSL CSV download whatever it is called: its header says what it is.
+    assert_eq!(detect("consolidated.300k", CSV), ListFormat::CslCsv);
+    assert_eq!(
+        detect("download", &format!("\u{feff}{CSV}")),
+        ListFormat::CslCsv
+    );
+    assert_eq!(
+        detect("download", "\"_id\",\"name\",\"alt_names\"\r\nx,A,\n"),
+        ListFormat::CslCsv
+    );
+    assert_eq!(detect("list", "name , entity_number\n"), ListFormat::CslCsv);
+    // Without the CSL's columns, or not a CSV header: this project's TOML, as before.
+    assert_eq!(detect("list", "name,title\nA,B\n"), ListFormat::Entitycheck);
+    assert_eq!(detect("list", "source,_id\n"), ListFormat::Entitycheck);
+    assert_eq!(detect("list", "# name, source\n"), ListFormat::Entitycheck);
+    assert_eq!(
+        detect("list", "[list]\nid = \"x\" # name,source\n"),
+        ListFormat::Entitycheck
+    );
+    // The name still comes first.
+    assert_eq!(detect("list.toml", CSV), ListFormat::Entitycheck);
+    // A CSL JSON document on one line, whatever else it mentions; an FtM line.
+    assert_eq!(
+        detect(
+            "download",
+            "{\"sources_used\": [{\"schema\": 1}], \"results\": []}"
+        ),
+        ListFormat::CslJson
+    );
+    assert_eq!(
+        detect(
+            "download",
+            "{\"sources_used\": [], \"schema\": 1,\n\"results\": []}"
+        ),
+        ListFormat::CslJson
+    );
+    assert_eq!(detect("download", JSON), ListFormat::CslJson);
+    assert_eq!(detect("download", FTM), ListFormat::Opensanctions);
+    // And the file loads as what it was detected to be.
+    let dir = tempfile::tempdir().unwrap();
+    let path = camino::Utf8PathBuf::from_path_buf(dir.path().join("consolidated.300k")).unwrap();
+    std::fs::write(&path, CSV).unwrap();
+    let l = load(&path, None).unwrap();
+    assert_eq!(l.list.id, "csl");
+    assert_eq!(l.entities.len(), 8);
+}
+
+#[test]
 fn errors_name_the_file_and_line() {
     let err = parse("_id,name\nx,Ok\ny,\n", "l.csv", ListFormat::CslCsv)
         .unwrap_err()
