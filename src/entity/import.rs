@@ -18,10 +18,10 @@
 //! A list's date is the export's own metadata, else the file's modification time, never its
 //! newest entry. Shared-service domains (webmail, code hosting) are dropped with a note.
 //!
-//! A list of hundreds of thousands of entries is read in one pass: each CSL entry becomes an
-//! entity as it is read (no table of rows in between), strings are borrowed from the text where
-//! they can be, each name is normalised once, and what entries share (a source list, a notice)
-//! is made once.
+//! A list of hundreds of thousands of entries is read in one pass: each entry becomes an entity
+//! as it is read (no table of rows in between), strings are borrowed from the text where they
+//! can be, JSON is read into the few fields used (no document tree, see [`json`]), each name is
+//! normalised once, and what entries share (a source list, a notice, a dataset) is made once.
 
 use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
@@ -30,7 +30,6 @@ use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use camino::Utf8Path;
 use chrono::NaiveDate;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::{
@@ -39,6 +38,8 @@ use super::{
 };
 use crate::error::InputError;
 use crate::text::normalize;
+
+mod json;
 
 /// The formats `--entities` and `[lists] extra` accept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -487,18 +488,47 @@ fn csl_csv(text: &str, origin: &str) -> Result<EntityList, InputError> {
     csl.finish(None, text)
 }
 
-#[derive(Deserialize)]
-struct CslJson {
-    results: Vec<serde_json::Value>,
-    /// The API's metadata: each source list with the date it was last updated and imported.
-    #[serde(default)]
-    sources_used: Vec<serde_json::Value>,
-}
-
 /// A CSL JSON export, dated by its own metadata (the newest `last_imported` or
 /// `source_last_updated` of its `sources_used`).
 fn csl_json(text: &str, origin: &str) -> Result<EntityList, InputError> {
-    let doc: CslJson = serde_json::from_str(text).map_err(|e| {
+    let mut csl = Csl::new(origin);
+    let used = json::read_csl_json(text, &mut |i, e| {
+        let name = e.name.0;
+        if name.is_empty() {
+            csl.row_problems
+                .push(format!("{origin}: results[{i}]: entry without a name"));
+            return;
+        }
+        if !csl.row_problems.is_empty() {
+            return;
+        }
+        let mut countries = e.address_countries.0;
+        countries.extend(e.citizenships.0);
+        countries.extend(e.nationalities.0);
+        let id = [e.underscore_id.0, e.id.0, e.entity_number.0]
+            .into_iter()
+            .find(|x| !x.is_empty())
+            .unwrap_or_else(|| Cow::Owned(slug(&name)));
+        csl.add(CslRow {
+            line: i,
+            id,
+            source: e.source.0,
+            kind: e.kind.0,
+            name,
+            alt_names: e.alt_names.0,
+            programs: e.programs.0,
+            countries,
+            federal_register_notice: e.federal_register_notice.0,
+            start_date: e.start_date.0,
+            end_date: e.end_date.0,
+            license_requirement: e.license_requirement.0,
+            license_policy: e.license_policy.0,
+            source_list_url: e.source_list_url.0,
+            websites: e.ids.websites,
+            emails: e.ids.emails,
+        });
+    })
+    .map_err(|e| {
         bad(
             origin,
             vec![format!(
@@ -507,91 +537,12 @@ fn csl_json(text: &str, origin: &str) -> Result<EntityList, InputError> {
             )],
         )
     })?;
-    let s = |v: &serde_json::Value, k: &str| -> Cow<'static, str> {
-        match &v[k] {
-            serde_json::Value::String(s) => Cow::Owned(s.trim().to_string()),
-            serde_json::Value::Number(n) => Cow::Owned(n.to_string()),
-            _ => Cow::Borrowed(""),
-        }
-    };
-    let list = |v: &serde_json::Value, k: &str| -> Vec<Cow<'static, str>> {
-        match &v[k] {
-            serde_json::Value::Array(a) => a
-                .iter()
-                .filter_map(|x| x.as_str())
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-                .map(|x| Cow::Owned(x.to_string()))
-                .collect(),
-            serde_json::Value::String(t) => semicolon_parts(t)
-                .map(|x| Cow::Owned(x.to_string()))
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
-    let exported = doc
-        .sources_used
+    let exported = used
         .iter()
-        .flat_map(|u| ["last_imported", "source_last_updated"].map(|k| u[k].as_str()))
+        .flat_map(|u| [u.last_imported.as_deref(), u.source_last_updated.as_deref()])
         .flatten()
         .filter_map(date_prefix)
         .max();
-    let mut csl = Csl::new(origin);
-    // Each entry of the document is dropped once its entity is made.
-    for (i, v) in doc.results.into_iter().enumerate() {
-        let v = &v;
-        let name = s(v, "name");
-        if name.is_empty() {
-            csl.row_problems
-                .push(format!("{origin}: results[{i}]: entry without a name"));
-            continue;
-        }
-        if !csl.row_problems.is_empty() {
-            continue;
-        }
-        let mut countries: Vec<Cow<'_, str>> = v["addresses"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|x| s(x, "country"))
-                    .filter(|c| !c.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        countries.extend(list(v, "citizenships"));
-        countries.extend(list(v, "nationalities"));
-        let mut websites = Vec::new();
-        let mut emails = Vec::new();
-        for id in v["ids"].as_array().into_iter().flatten() {
-            match s(id, "type").to_ascii_lowercase().as_str() {
-                "website" => websites.push(s(id, "number")),
-                "email address" | "email" => emails.push(s(id, "number")),
-                _ => {}
-            }
-        }
-        let id = [s(v, "_id"), s(v, "id"), s(v, "entity_number")]
-            .into_iter()
-            .find(|x| !x.is_empty())
-            .unwrap_or_else(|| Cow::Owned(slug(&name)));
-        csl.add(CslRow {
-            line: i,
-            id,
-            source: s(v, "source"),
-            kind: s(v, "type"),
-            name,
-            alt_names: list(v, "alt_names"),
-            programs: list(v, "programs"),
-            countries,
-            federal_register_notice: s(v, "federal_register_notice"),
-            start_date: s(v, "start_date"),
-            end_date: s(v, "end_date"),
-            license_requirement: s(v, "license_requirement"),
-            license_policy: s(v, "license_policy"),
-            source_list_url: s(v, "source_list_url"),
-            websites,
-            emails,
-        });
-    }
     csl.finish(exported, text)
 }
 
@@ -882,31 +833,22 @@ impl<'o> Csl<'o> {
 
 // --- OpenSanctions ----------------------------------------------------------------------------
 
-#[derive(Deserialize)]
-struct FtmEntity {
-    id: Option<String>,
-    schema: Option<String>,
-    caption: Option<String>,
-    #[serde(default)]
-    properties: BTreeMap<String, serde_json::Value>,
-    #[serde(default)]
-    datasets: Vec<String>,
-    /// Listed itself (a sanctioned party), not only related to one.
-    #[serde(default)]
-    target: bool,
-    first_seen: Option<String>,
-    last_seen: Option<String>,
-}
-
 /// The verdict OpenSanctions' own classification calls for. Only targets can fail: a
 /// non-target is a related party (family, associate, a PEP's company). Among targets, `topics`
 /// decide: sanctions and export controls fail; debarment, crime and sanction links warn; roles
 /// (`role.pep`, `role.rca`) and interest (`poi`) inform.
-fn ftm_gate(target: bool, topics: &[String]) -> (Gate, String) {
+fn ftm_gate<S: AsRef<str>>(target: bool, topics: &[S]) -> (Gate, String) {
     let topics_text = if topics.is_empty() {
         "no topics".to_string()
     } else {
-        format!("topics {}", topics.join(", "))
+        let mut t = String::from("topics ");
+        for (i, topic) in topics.iter().enumerate() {
+            if i > 0 {
+                t.push_str(", ");
+            }
+            t.push_str(topic.as_ref());
+        }
+        t
     };
     if !target {
         return (
@@ -914,14 +856,17 @@ fn ftm_gate(target: bool, topics: &[String]) -> (Gate, String) {
             format!("not a target (a related party); {topics_text}"),
         );
     }
+    // The topic or one below it (`crime` covers `crime.fin`).
     let has = |p: &str| {
-        topics
-            .iter()
-            .any(|t| t == p || t.starts_with(&format!("{p}.")))
+        topics.iter().any(|t| {
+            let t = t.as_ref();
+            t.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
     };
     let gate = if topics
         .iter()
-        .any(|t| t == "sanction" || t == "export.control")
+        .any(|t| matches!(t.as_ref(), "sanction" | "export.control"))
     {
         Gate::Fail
     } else if has("debarment")
@@ -946,14 +891,17 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
     let mut notes = Vec::new();
     let mut skipped = 0usize;
     let mut weak = 0usize;
-    let mut ids = BTreeSet::new();
-    let grade = Grade::Secondary;
+    let mut ids = Ids::default();
+    // The source and programme id of each dataset, made on first sight.
+    let mut dataset_ids: HashMap<String, String> = HashMap::new();
+    let mut seen = Vec::new();
+    let grade = IMPORTED;
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         if line.trim().is_empty() {
             continue;
         }
-        let e: FtmEntity = match serde_json::from_str(line) {
+        let e: json::FtmEntity<'_> = match serde_json::from_str(line) {
             Ok(e) => e,
             Err(err) => {
                 problems.push(format!(
@@ -962,7 +910,7 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
                 continue;
             }
         };
-        let kind = match e.schema.as_deref() {
+        let kind = match e.schema.as_ref().map(|s| &*s.0) {
             Some("Organization" | "Company" | "LegalEntity" | "PublicBody") => EntityKind::Company,
             Some("Person") => EntityKind::Person,
             _ => {
@@ -970,112 +918,92 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
                 continue;
             }
         };
-        let strings = |k: &str| -> Vec<String> {
-            e.properties
-                .get(k)
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str())
-                        .map(str::trim)
-                        .filter(|x| !x.is_empty())
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let names = strings("name");
-        let Some(name) = names.first().cloned().or_else(|| e.caption.clone()) else {
+        let p = e.properties;
+        let Some(name) = p
+            .name
+            .first()
+            .map(|n| n.to_string())
+            .or_else(|| e.caption.map(|c| c.0.into_owned()))
+        else {
             problems.push(format!("{origin}:{line_no}: entity without a name"));
             continue;
         };
-        let datasets = if e.datasets.is_empty() {
-            vec!["opensanctions".to_string()]
+        let datasets: Vec<Cow<'_, str>> = if e.datasets.is_empty() {
+            vec![Cow::Borrowed("opensanctions")]
         } else {
-            e.datasets.clone()
+            e.datasets.into_iter().map(|d| d.0).collect()
         };
-        let first_seen = e.first_seen.as_deref().and_then(date_prefix);
-        let last_seen = e.last_seen.as_deref().and_then(date_prefix);
-        // Each fact cites the entity's first dataset; the dataset page is its source.
-        let source_id = format!("os-{}", slug(&datasets[0]));
-        for ds in &datasets {
-            let sid = format!("os-{}", slug(ds));
-            sources.entry(sid.clone()).or_insert_with(|| Source {
-                id: sid.clone(),
-                title: format!("OpenSanctions dataset `{ds}`"),
-                citation: format!("OpenSanctions dataset {ds}, FollowTheMoney entities"),
-                publisher: Some("OpenSanctions".into()),
-                url: Some(format!("https://www.opensanctions.org/datasets/{ds}/")),
-                read: None,
-                grade,
-            });
-        }
-        let mut seen = BTreeSet::new();
-        let mut aliases: Vec<Alias> = Vec::new();
-        // `weakAlias` is left out: OpenSanctions says those values must not be used for matching.
-        weak += strings("weakAlias").len();
-        for key in ["name", "alias", "previousName"] {
-            for n in strings(key) {
-                if !normalize::tokens(&n).is_empty() && seen.insert(normalize::normalize(&n)) {
-                    aliases.push(Alias {
-                        name: n,
-                        script: None,
-                        strength: Strength::Name,
-                        note: (key != "name").then(|| key.to_string()),
-                        source: source_id.clone(),
-                        grade,
-                    });
+        let first_seen = e.first_seen.as_ref().and_then(|s| date_prefix(&s.0));
+        let last_seen = e.last_seen.as_ref().and_then(|s| date_prefix(&s.0));
+        // One source and one programme per dataset; each fact cites the entity's first
+        // dataset, whose page is its source.
+        let entity_programmes: Vec<String> = datasets
+            .iter()
+            .map(|ds| {
+                if let Some(id) = dataset_ids.get(&**ds) {
+                    return id.clone();
                 }
-            }
-        }
-        let mut id = format!("os-{}", slug(e.id.as_deref().unwrap_or(&name)));
-        while !ids.insert(id.clone()) {
-            id.push_str("-dup");
-        }
-        let mut domains = domain_ids(
-            &strings("website"),
-            false,
+                let sid = format!("os-{}", slug(ds));
+                sources.entry(sid.clone()).or_insert_with(|| Source {
+                    id: sid.clone(),
+                    title: format!("OpenSanctions dataset `{ds}`"),
+                    citation: format!("OpenSanctions dataset {ds}, FollowTheMoney entities"),
+                    publisher: Some("OpenSanctions".into()),
+                    url: Some(format!("https://www.opensanctions.org/datasets/{ds}/")),
+                    read: None,
+                    grade,
+                });
+                programmes.entry(sid.clone()).or_insert_with(|| Programme {
+                    id: sid.clone(),
+                    title: format!("OpenSanctions dataset `{ds}`"),
+                    authority: "as published in the dataset".into(),
+                    scope: "listed in the dataset".into(),
+                    source: sid.clone(),
+                    grade,
+                    context: false,
+                    gate: Gate::Fail,
+                    dates: Vec::new(),
+                    covered: Vec::new(),
+                    exempt: Vec::new(),
+                });
+                dataset_ids.insert(ds.to_string(), sid.clone());
+                sid
+            })
+            .collect();
+        let source_id = entity_programmes[0].clone();
+        // `weakAlias` is left out: OpenSanctions says those values must not be used for matching.
+        weak += p.weak_alias.len();
+        let mut aliases = Vec::with_capacity(p.name.len() + p.alias.len());
+        self::aliases(
+            (p.name.into_iter().map(|n| (n, None)))
+                .chain(p.alias.into_iter().map(|n| (n, Some("alias"))))
+                .chain(
+                    p.previous_name
+                        .into_iter()
+                        .map(|n| (n, Some("previousName"))),
+                ),
             &source_id,
             grade,
-            &id,
-            &mut notes,
+            &mut seen,
+            &mut aliases,
         );
+        let id = ids.unique(
+            &entities,
+            format!("os-{}", slug(e.id.as_ref().map_or(&*name, |i| &*i.0))),
+        );
+        let mut domains = domain_ids(&p.website, false, &source_id, grade, &id, &mut notes);
         domains.extend(domain_ids(
-            &strings("email"),
-            true,
-            &source_id,
-            grade,
-            &id,
-            &mut notes,
+            &p.email, true, &source_id, grade, &id, &mut notes,
         ));
         dedup_domains(&mut domains);
-        let mut entity_programmes = Vec::new();
-        for ds in &datasets {
-            let pid = format!("os-{}", slug(ds));
-            programmes.entry(pid.clone()).or_insert_with(|| Programme {
-                id: pid.clone(),
-                title: format!("OpenSanctions dataset `{ds}`"),
-                authority: "as published in the dataset".into(),
-                scope: "listed in the dataset".into(),
-                source: pid.clone(),
-                grade,
-                context: false,
-                gate: Gate::Fail,
-                dates: Vec::new(),
-                covered: Vec::new(),
-                exempt: Vec::new(),
-            });
-            entity_programmes.push(pid);
-        }
-        let topics = strings("topics");
-        let (gate, why) = ftm_gate(e.target, &topics);
+        let (gate, why) = ftm_gate(e.target, &p.topics);
         entities.push(Entity {
             id,
             kind,
             name,
             short: None,
             legal_form: None,
-            country: strings("country").first().map(|c| c.to_uppercase()),
+            country: p.country.first().map(|c| c.to_uppercase()),
             group: None,
             programmes: entity_programmes,
             note: Some(format!("datasets: {}", datasets.join(", "))),

@@ -173,6 +173,85 @@ fn opensanctions_entities() {
 }
 
 #[test]
+fn json_values_of_other_types_read_as_before() {
+    // OpenSanctions: a property that is not an array gives nothing, an array its strings
+    // (trimmed, the empty ones left out); unknown fields are skipped at any depth.
+    let l = parse(
+        r#"{"id": "a", "schema": "Company", "caption": "Cap", "target": true, "properties": {"name": "Lone", "alias": ["A One", 3, null, ["nested"], {"x": 1}, " A Two ", " "], "country": [7, "gb"], "website": "https://lone.example", "email": [{"a": "b@c.example"}, "info@os.example"], "topics": ["sanction", false]}, "datasets": ["ds"], "unknown": {"deep": [1, 2.5e3, "x", null]}}"#,
+        "o.jsonl",
+        ListFormat::Opensanctions,
+    )
+    .unwrap();
+    let e = &l.entities[0];
+    assert_eq!(
+        e.name, "Cap",
+        "`name` is no array: the caption stands for it"
+    );
+    assert_eq!(names(&l, "os-a"), ["A One", "A Two"]);
+    assert!(e.aliases.iter().all(|a| a.note.as_deref() == Some("alias")));
+    assert_eq!(e.country.as_deref(), Some("GB"));
+    let domains: Vec<&str> = e.domains.iter().map(|d| d.domain.as_str()).collect();
+    assert_eq!(domains, ["os.example"]);
+    assert_eq!(e.status.gate, None, "a sanctioned target");
+    // CSL JSON: numbers read as text, a lone string as `;`-separated parts, other types as
+    // nothing, items that are not objects as objects without fields.
+    let l = parse(
+        r#"{"results": [{"name": " Acme ", "_id": 12, "alt_names": "Acme One; ; Acme Two", "programs": [3, "EAR"], "addresses": [{"country": " GB "}, "x", {"country": 4}], "ids": [{"type": "WEBSITE", "number": "https://acme.example"}, 5], "start_date": null, "source": 7, "extra": [{"deep": 1e2}]}], "sources_used": [{"last_imported": 20240101}, "x", {"source_last_updated": "2026-01-02"}], "total": 1}"#,
+        "c.json",
+        ListFormat::CslJson,
+    )
+    .unwrap();
+    let e = entity(&l, "csl-12");
+    assert_eq!(e.name, "Acme");
+    assert_eq!(names(&l, "csl-12"), ["Acme", "Acme One", "Acme Two"]);
+    assert_eq!(e.country.as_deref(), Some("GB"));
+    assert_eq!(e.note.as_deref(), Some("programs: EAR"));
+    assert_eq!(e.domains[0].domain, "acme.example");
+    assert_eq!(e.programmes, ["csl-7"]);
+    assert_eq!(l.list.updated.to_string(), "2026-01-02");
+    // A value JSON itself refuses is refused wherever it is, used or not, with file and line.
+    for (text, want) in [
+        (
+            "{\"schema\": \"Company\", \"caption\": \"x\"}\n{\"schema\": \"Company\", \"caption\": \"x\", \"properties\": {\"other\": [1e400]}}",
+            "o.jsonl:2: not a FollowTheMoney entity: number out of range",
+        ),
+        (
+            r#"{"schema": "Company", "caption": "x", "properties": {"alias": ["\ud800 x"]}}"#,
+            "o.jsonl:1: not a FollowTheMoney entity: unexpected end of hex escape",
+        ),
+        (
+            r#"{"schema": "Company", "caption": "x", "properties": []}"#,
+            "o.jsonl:1: not a FollowTheMoney entity: invalid type: sequence, expected a map",
+        ),
+    ] {
+        let err = parse(text, "o.jsonl", ListFormat::Opensanctions)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(want), "{err}");
+    }
+    for (text, want) in [
+        (
+            "{\"results\": [{\"name\": \"A\",\n\"x\": {\"y\": 1e400}}]}",
+            "c.json:2: not a Consolidated Screening List JSON document (`results`): number out of range",
+        ),
+        (
+            r#"{"results": [], "results": []}"#,
+            "duplicate field `results`",
+        ),
+        (r#"{"sources_used": []}"#, "missing field `results`"),
+        (
+            r#"{"results": [], "sources_used": 3}"#,
+            "expected a sequence",
+        ),
+    ] {
+        let err = parse(text, "c.json", ListFormat::CslJson)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(want), "{err}");
+    }
+}
+
+#[test]
 fn topics_decide_the_gate() {
     let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(ftm_gate(true, &t(&["sanction"])).0, Gate::Fail);
