@@ -170,7 +170,20 @@ pub fn parse_dated(
 
 /// A date at the start of a text (`2024-06-24`, `2024-06-24T10:00:00`).
 fn date_prefix(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim().get(..10)?, "%Y-%m-%d").ok()
+    let s = s.trim().get(..10)?;
+    // The usual form, four, two and two digits, read without a format string (the same date).
+    let b = s.as_bytes();
+    if b[4] == b'-' && b[7] == b'-' {
+        let number = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        if let (Some(y), Some(m), Some(d)) = (number(0..4), number(5..7), number(8..10)) {
+            return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 fn digest(text: &str) -> String {

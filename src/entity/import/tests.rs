@@ -477,3 +477,37 @@ fn ids_compare_the_ids_when_hashes_agree() {
         ["csl-x", "csl-x-dup", "csl-x-dup-dup", "csl-x-dup-dup-dup"]
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn chrono(s: &str) -> Option<NaiveDate> {
+        s.trim()
+            .get(..10)
+            .and_then(|p| NaiveDate::parse_from_str(p, "%Y-%m-%d").ok())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// The direct reading of `YYYY-MM-DD` gives the date chrono's format reading gives, in
+        /// range or not, and other texts still go to chrono.
+        #[test]
+        fn date_prefix_reads_as_chrono_reads(
+            y in 0..10_000u32,
+            m in 0..14u32,
+            d in 0..33u32,
+            tail in "(T[0-9:]{0,8}|[ +0-9-]{0,3})?",
+            pad in "[ \t]{0,2}",
+        ) {
+            let s = format!("{pad}{y:04}-{m:02}-{d:02}{tail}");
+            prop_assert_eq!(date_prefix(&s), chrono(&s), "{:?}", s);
+        }
+
+        #[test]
+        fn other_texts_read_as_chrono_reads(s in "[0-9 +T:/-]{0,12}|[0-9]{4}-[0-9]-[0-9]{2,3}|[\\PC]{0,12}") {
+            prop_assert_eq!(date_prefix(&s), chrono(&s), "{:?}", s);
+        }
+    }
+}
