@@ -17,12 +17,19 @@
 //! Imported facts are secondary: the publishers ask users to check the official publication.
 //! A list's date is the export's own metadata, else the file's modification time, never its
 //! newest entry. Shared-service domains (webmail, code hosting) are dropped with a note.
+//!
+//! A list of hundreds of thousands of entries is read in one pass: each entry becomes an entity
+//! as it is read (no table of rows in between), strings are borrowed from the text where they
+//! can be, JSON is read into the few fields used (no document tree, see [`json`]), each name is
+//! normalised once, and what entries share (a source list, a notice, a dataset) is made once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use camino::Utf8Path;
 use chrono::NaiveDate;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::{
@@ -31,6 +38,8 @@ use super::{
 };
 use crate::error::InputError;
 use crate::text::normalize;
+
+mod json;
 
 /// The formats `--entities` and `[lists] extra` accept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -62,10 +71,20 @@ impl std::str::FromStr for ListFormat {
 }
 
 impl ListFormat {
-    /// Guesses the format from the file name, then the content.
+    /// Guesses the format from the file name, then the content: a file named `.toml`, `.csv`,
+    /// `.json`, `.jsonl`/`.ndjson`/`.ftm.json` is what its name says; otherwise a first line
+    /// (after any UTF-8 byte-order mark) holding a FollowTheMoney object is OpenSanctions, one
+    /// opening a JSON object is a CSL JSON document (`{"results": …, "sources_used": …}`), a CSV
+    /// header with the CSL columns (`name` and one of `source`, `_id`, `entity_number`,
+    /// `alt_names`) is a CSL CSV file, and anything else this project's TOML.
     pub fn detect(path: &Utf8Path, text: &str) -> ListFormat {
         let name = path.as_str().to_ascii_lowercase();
-        let first_line = text.trim_start().lines().next().unwrap_or("");
+        let first_line = text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .lines()
+            .next()
+            .unwrap_or("");
         if name.ends_with(".toml") {
             ListFormat::Entitycheck
         } else if name.ends_with(".csv") {
@@ -76,15 +95,35 @@ impl ListFormat {
             // One FollowTheMoney object per line, whatever the file is called.
             || (first_line.starts_with('{')
                 && first_line.contains("\"schema\"")
-                && !first_line.contains("\"results\""))
+                && !first_line.contains("\"results\"")
+                && !first_line.contains("\"sources_used\""))
         {
             ListFormat::Opensanctions
         } else if name.ends_with(".json") || first_line.starts_with('{') {
             ListFormat::CslJson
+        } else if is_csl_csv_header(first_line) {
+            ListFormat::CslCsv
         } else {
             ListFormat::Entitycheck
         }
     }
+}
+
+/// Whether a line is the header of a CSL CSV file: comma-separated column names (quoted or
+/// not) among which `name` and one of the CSL's own `source`, `_id`, `entity_number`,
+/// `alt_names`.
+fn is_csl_csv_header(line: &str) -> bool {
+    if !line.contains(',') {
+        return false;
+    }
+    let columns: Vec<&str> = line
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').trim())
+        .collect();
+    columns.contains(&"name")
+        && columns
+            .iter()
+            .any(|c| matches!(*c, "source" | "_id" | "entity_number" | "alt_names"))
 }
 
 /// Loads a list file in any supported format (`None`: detect it).
@@ -115,11 +154,8 @@ pub fn parse_dated(
 ) -> Result<EntityList, InputError> {
     let mut list = match format {
         ListFormat::Entitycheck => return EntityList::parse(text, origin),
-        ListFormat::CslCsv => csl(csl_csv_rows(text, origin)?, None, text, origin)?,
-        ListFormat::CslJson => {
-            let (rows, date) = csl_json_rows(text, origin)?;
-            csl(rows, date, text, origin)?
-        }
+        ListFormat::CslCsv => csl_csv(text, origin)?,
+        ListFormat::CslJson => csl_json(text, origin)?,
         ListFormat::Opensanctions => opensanctions(text, origin)?,
     };
     if list.list.dated_by == "undated"
@@ -134,7 +170,20 @@ pub fn parse_dated(
 
 /// A date at the start of a text (`2024-06-24`, `2024-06-24T10:00:00`).
 fn date_prefix(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim().get(..10)?, "%Y-%m-%d").ok()
+    let s = s.trim().get(..10)?;
+    // The usual form, four, two and two digits, read without a format string (the same date).
+    let b = s.as_bytes();
+    if b[4] == b'-' && b[7] == b'-' {
+        let number = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        if let (Some(y), Some(m), Some(d)) = (number(0..4), number(5..7), number(8..10)) {
+            return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 fn digest(text: &str) -> String {
@@ -142,8 +191,14 @@ fn digest(text: &str) -> String {
 }
 
 fn slug(s: &str) -> String {
-    let n = normalize::normalize(s).replace(' ', "-");
-    if n.is_empty() { "x".into() } else { n }
+    let n = normalize::normalize(s);
+    if n.is_empty() {
+        "x".into()
+    } else if n.contains(' ') {
+        n.replace(' ', "-")
+    } else {
+        n
+    }
 }
 
 fn bad(origin: &str, problems: Vec<String>) -> InputError {
@@ -153,276 +208,32 @@ fn bad(origin: &str, problems: Vec<String>) -> InputError {
     }
 }
 
-// --- Consolidated Screening List ---------------------------------------------------------------
-
-/// One CSL entry, whichever form it came in.
-#[derive(Debug, Default)]
-struct CslRow {
-    line: usize,
-    id: String,
-    source: String,
-    kind: String,
-    name: String,
-    alt_names: Vec<String>,
-    programs: Vec<String>,
-    countries: Vec<String>,
-    federal_register_notice: String,
-    start_date: String,
-    end_date: String,
-    license_requirement: String,
-    license_policy: String,
-    source_list_url: String,
-    websites: Vec<String>,
-    emails: Vec<String>,
-}
-
-fn split_semicolons(s: &str) -> Vec<String> {
-    s.split(';')
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn csl_csv_rows(text: &str, origin: &str) -> Result<Vec<CslRow>, InputError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| bad(origin, vec![format!("{origin}:1: not a CSV header: {e}")]))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-    };
-    let Some(name_col) = col("name") else {
-        return Err(bad(
-            origin,
-            vec![format!(
-                "{origin}:1: no `name` column: not a Consolidated Screening List CSV"
-            )],
-        ));
-    };
-    let cols: BTreeMap<&str, Option<usize>> = [
-        "_id",
-        "entity_number",
-        "source",
-        "type",
-        "programs",
-        "alt_names",
-        "addresses",
-        "federal_register_notice",
-        "start_date",
-        "end_date",
-        "license_requirement",
-        "license_policy",
-        "source_list_url",
-        "ids",
-        "citizenships",
-        "nationalities",
-    ]
-    .into_iter()
-    .map(|c| (c, col(c)))
-    .collect();
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(format!("{origin}:{line}: malformed CSV record: {e}"));
-                continue;
-            }
-        };
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
-        let get = |c: &str| {
-            cols.get(c)
-                .copied()
-                .flatten()
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        };
-        let name = record.get(name_col).unwrap_or("").trim().to_string();
-        if name.is_empty() {
-            problems.push(format!("{origin}:{line}: entry without a name"));
-            continue;
-        }
-        // Addresses are `street, city, …, country`; the country is the last part of each.
-        let countries = split_semicolons(&get("addresses"))
-            .iter()
-            .filter_map(|a| a.rsplit(',').next().map(|c| c.trim().to_string()))
-            .filter(|c| !c.is_empty())
-            .chain(split_semicolons(&get("citizenships")))
-            .chain(split_semicolons(&get("nationalities")))
-            .collect();
-        // `ids` cells look like `Website, https://example.com; Email Address, a@b.c`.
-        let mut websites = Vec::new();
-        let mut emails = Vec::new();
-        for id in split_semicolons(&get("ids")) {
-            if let Some((kind, value)) = id.split_once(',') {
-                match kind.trim().to_ascii_lowercase().as_str() {
-                    "website" => websites.push(value.trim().to_string()),
-                    "email address" | "email" => emails.push(value.trim().to_string()),
-                    _ => {}
-                }
-            }
-        }
-        let id = [get("_id"), get("entity_number")]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .unwrap_or_else(|| slug(&name));
-        rows.push(CslRow {
-            line,
-            id,
-            source: get("source"),
-            kind: get("type"),
-            name,
-            alt_names: split_semicolons(&get("alt_names")),
-            programs: split_semicolons(&get("programs")),
-            countries,
-            federal_register_notice: get("federal_register_notice"),
-            start_date: get("start_date"),
-            end_date: get("end_date"),
-            license_requirement: get("license_requirement"),
-            license_policy: get("license_policy"),
-            source_list_url: get("source_list_url"),
-            websites,
-            emails,
-        });
-    }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(bad(origin, problems))
-    }
-}
-
-#[derive(Deserialize)]
-struct CslJson {
-    results: Vec<serde_json::Value>,
-    /// The API's metadata: each source list with the date it was last updated and imported.
-    #[serde(default)]
-    sources_used: Vec<serde_json::Value>,
-}
-
-/// The rows of a CSL JSON export, and the export's own date (the newest `last_imported` or
-/// `source_last_updated` of its `sources_used`).
-fn csl_json_rows(text: &str, origin: &str) -> Result<(Vec<CslRow>, Option<NaiveDate>), InputError> {
-    let doc: CslJson = serde_json::from_str(text).map_err(|e| {
-        bad(
-            origin,
-            vec![format!(
-                "{origin}:{}: not a Consolidated Screening List JSON document (`results`): {e}",
-                e.line()
-            )],
-        )
-    })?;
-    let s = |v: &serde_json::Value, k: &str| match &v[k] {
-        serde_json::Value::String(s) => s.trim().to_string(),
-        serde_json::Value::Number(n) => n.to_string(),
-        _ => String::new(),
-    };
-    let list = |v: &serde_json::Value, k: &str| -> Vec<String> {
-        match &v[k] {
-            serde_json::Value::Array(a) => a
-                .iter()
-                .filter_map(|x| x.as_str())
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-                .map(str::to_string)
-                .collect(),
-            serde_json::Value::String(t) => split_semicolons(t),
-            _ => Vec::new(),
-        }
-    };
-    let exported = doc
-        .sources_used
-        .iter()
-        .flat_map(|u| ["last_imported", "source_last_updated"].map(|k| u[k].as_str()))
-        .flatten()
-        .filter_map(date_prefix)
-        .max();
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for (i, v) in doc.results.iter().enumerate() {
-        let name = s(v, "name");
-        if name.is_empty() {
-            problems.push(format!("{origin}: results[{i}]: entry without a name"));
-            continue;
-        }
-        let mut countries: Vec<String> = v["addresses"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|x| s(x, "country"))
-                    .filter(|c| !c.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        countries.extend(list(v, "citizenships"));
-        countries.extend(list(v, "nationalities"));
-        let mut websites = Vec::new();
-        let mut emails = Vec::new();
-        for id in v["ids"].as_array().into_iter().flatten() {
-            match s(id, "type").to_ascii_lowercase().as_str() {
-                "website" => websites.push(s(id, "number")),
-                "email address" | "email" => emails.push(s(id, "number")),
-                _ => {}
-            }
-        }
-        let id = [s(v, "_id"), s(v, "id"), s(v, "entity_number")]
-            .into_iter()
-            .find(|x| !x.is_empty())
-            .unwrap_or_else(|| slug(&name));
-        rows.push(CslRow {
-            line: i,
-            id,
-            source: s(v, "source"),
-            kind: s(v, "type"),
-            name,
-            alt_names: list(v, "alt_names"),
-            programs: list(v, "programs"),
-            countries,
-            federal_register_notice: s(v, "federal_register_notice"),
-            start_date: s(v, "start_date"),
-            end_date: s(v, "end_date"),
-            license_requirement: s(v, "license_requirement"),
-            license_policy: s(v, "license_policy"),
-            source_list_url: s(v, "source_list_url"),
-            websites,
-            emails,
-        });
-    }
-    if problems.is_empty() {
-        Ok((rows, exported))
-    } else {
-        Err(bad(origin, problems))
-    }
+/// The non-empty trimmed parts of a `;`-separated cell.
+fn semicolon_parts(s: &str) -> impl Iterator<Item = &str> {
+    s.split(';').map(str::trim).filter(|x| !x.is_empty())
 }
 
 /// Website and e-mail domains as identifiers; shared-service domains (gmail.com, github.com…)
 /// are dropped, with a note in `notes`.
-fn domain_ids(
-    values: &[String],
+fn domain_ids<S: AsRef<str>>(
+    values: &[S],
     is_email: bool,
     source: &str,
     grade: Grade,
     entity: &str,
     notes: &mut Vec<String>,
 ) -> Vec<DomainId> {
+    if values.is_empty() {
+        return Vec::new();
+    }
     let mut seen = BTreeSet::new();
     values
         .iter()
         .filter_map(|v| {
             if is_email {
-                normalize::parse_email(v).map(|(_, _, d)| d)
+                normalize::parse_email(v.as_ref()).map(|(_, _, d)| d)
             } else {
-                normalize::parse_url_like(v).map(|(h, _)| h)
+                normalize::parse_url_like(v.as_ref()).map(|(h, _)| h)
             }
         })
         .map(|h| h.strip_prefix("www.").map(str::to_string).unwrap_or(h))
@@ -446,8 +257,306 @@ fn domain_ids(
 
 /// A website and an e-mail address often share the domain: keep it once.
 fn dedup_domains(domains: &mut Vec<DomainId>) {
+    if domains.len() < 2 {
+        return;
+    }
     let mut seen = BTreeSet::new();
     domains.retain(|d| seen.insert(d.domain.clone()));
+}
+
+/// The aliases of an entity: each name whose normalised form is not empty and not that of an
+/// earlier name (each name normalised once; `seen` is a buffer).
+fn aliases<'a>(
+    names: impl IntoIterator<Item = (Cow<'a, str>, Option<&'static str>)>,
+    source: &str,
+    grade: Grade,
+    seen: &mut Vec<String>,
+    out: &mut Vec<Alias>,
+) {
+    for (name, note) in names {
+        let key = normalize::normalize(&name);
+        if key.is_empty() || seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        out.push(Alias {
+            name: name.into_owned(),
+            script: None,
+            strength: Strength::Name,
+            note: note.map(str::to_string),
+            source: source.to_string(),
+            grade,
+        });
+    }
+    seen.clear();
+}
+
+/// The ids of the entities made so far, for [`Ids::unique`]. Each id is kept once, in its
+/// entity: the set holds the hash of each id and the index of the first entity with that hash.
+#[derive(Default)]
+struct Ids {
+    by_hash: HashMap<u64, usize, BuildHasherDefault<HashValue>>,
+    hasher: RandomState,
+}
+
+impl Ids {
+    /// An id no entity in `entities` has: `id`, else `id-dup`, `id-dup-dup`… It is taken by the
+    /// entity that is pushed next.
+    fn unique(&mut self, entities: &[Entity], mut id: String) -> String {
+        loop {
+            let hash = self.hasher.hash_one(&id);
+            let taken = match self.by_hash.get(&hash) {
+                None => false,
+                Some(&i) if entities[i].id == id => true,
+                // Another id with the same hash: compare with them all.
+                Some(_) => entities.iter().any(|e| e.id == id),
+            };
+            if !taken {
+                self.by_hash.entry(hash).or_insert(entities.len());
+                return id;
+            }
+            id.push_str("-dup");
+        }
+    }
+}
+
+/// The hasher of a map whose keys are hashes already.
+#[derive(Default)]
+struct HashValue(u64);
+
+impl Hasher for HashValue {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+// --- Consolidated Screening List ---------------------------------------------------------------
+
+/// One CSL entry, whichever form it came in, borrowing what it can from the text.
+#[derive(Debug, Default)]
+struct CslRow<'a> {
+    line: usize,
+    id: Cow<'a, str>,
+    source: Cow<'a, str>,
+    kind: Cow<'a, str>,
+    name: Cow<'a, str>,
+    alt_names: Vec<Cow<'a, str>>,
+    programs: Vec<Cow<'a, str>>,
+    countries: Vec<Cow<'a, str>>,
+    federal_register_notice: Cow<'a, str>,
+    start_date: Cow<'a, str>,
+    end_date: Cow<'a, str>,
+    license_requirement: Cow<'a, str>,
+    license_policy: Cow<'a, str>,
+    source_list_url: Cow<'a, str>,
+    websites: Vec<Cow<'a, str>>,
+    emails: Vec<Cow<'a, str>>,
+}
+
+/// The columns of a CSL CSV file that are read (`None`: the file has no such column).
+struct CslColumns {
+    name: usize,
+    underscore_id: Option<usize>,
+    entity_number: Option<usize>,
+    source: Option<usize>,
+    kind: Option<usize>,
+    programs: Option<usize>,
+    alt_names: Option<usize>,
+    addresses: Option<usize>,
+    federal_register_notice: Option<usize>,
+    start_date: Option<usize>,
+    end_date: Option<usize>,
+    license_requirement: Option<usize>,
+    license_policy: Option<usize>,
+    source_list_url: Option<usize>,
+    ids: Option<usize>,
+    citizenships: Option<usize>,
+    nationalities: Option<usize>,
+}
+
+fn csl_csv(text: &str, origin: &str) -> Result<EntityList, InputError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(origin, vec![format!("{origin}:1: not a CSV header: {e}")]))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    };
+    let Some(name) = col("name") else {
+        return Err(bad(
+            origin,
+            vec![format!(
+                "{origin}:1: no `name` column: not a Consolidated Screening List CSV"
+            )],
+        ));
+    };
+    let cols = CslColumns {
+        name,
+        underscore_id: col("_id"),
+        entity_number: col("entity_number"),
+        source: col("source"),
+        kind: col("type"),
+        programs: col("programs"),
+        alt_names: col("alt_names"),
+        addresses: col("addresses"),
+        federal_register_notice: col("federal_register_notice"),
+        start_date: col("start_date"),
+        end_date: col("end_date"),
+        license_requirement: col("license_requirement"),
+        license_policy: col("license_policy"),
+        source_list_url: col("source_list_url"),
+        ids: col("ids"),
+        citizenships: col("citizenships"),
+        nationalities: col("nationalities"),
+    };
+    let mut csl = Csl::new(origin);
+    // One record, read into again and again: each row becomes an entity before the next.
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                csl.row_problems
+                    .push(format!("{origin}:{line}: malformed CSV record: {e}"));
+                continue;
+            }
+        }
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let get = |c: Option<usize>| c.and_then(|i| record.get(i)).unwrap_or("").trim();
+        let name = record.get(cols.name).unwrap_or("").trim();
+        if name.is_empty() {
+            csl.row_problems
+                .push(format!("{origin}:{line}: entry without a name"));
+            continue;
+        }
+        if !csl.row_problems.is_empty() {
+            // The list is refused: only its other unreadable rows are still of interest.
+            continue;
+        }
+        // Addresses are `street, city, …, country`; the country is the last part of each.
+        let mut countries: Vec<Cow<'_, str>> = semicolon_parts(get(cols.addresses))
+            .map(|a| a.rsplit(',').next().unwrap_or("").trim())
+            .filter(|c| !c.is_empty())
+            .map(Cow::Borrowed)
+            .collect();
+        countries.extend(semicolon_parts(get(cols.citizenships)).map(Cow::Borrowed));
+        countries.extend(semicolon_parts(get(cols.nationalities)).map(Cow::Borrowed));
+        // `ids` cells look like `Website, https://example.com; Email Address, a@b.c`.
+        let mut websites = Vec::new();
+        let mut emails = Vec::new();
+        for id in semicolon_parts(get(cols.ids)) {
+            if let Some((kind, value)) = id.split_once(',') {
+                let kind = kind.trim();
+                if kind.eq_ignore_ascii_case("website") {
+                    websites.push(Cow::Borrowed(value.trim()));
+                } else if kind.eq_ignore_ascii_case("email address")
+                    || kind.eq_ignore_ascii_case("email")
+                {
+                    emails.push(Cow::Borrowed(value.trim()));
+                }
+            }
+        }
+        let id = [get(cols.underscore_id), get(cols.entity_number)]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .map_or_else(|| Cow::Owned(slug(name)), Cow::Borrowed);
+        csl.add(CslRow {
+            line,
+            id,
+            source: Cow::Borrowed(get(cols.source)),
+            kind: Cow::Borrowed(get(cols.kind)),
+            name: Cow::Borrowed(name),
+            alt_names: semicolon_parts(get(cols.alt_names))
+                .map(Cow::Borrowed)
+                .collect(),
+            programs: semicolon_parts(get(cols.programs))
+                .map(Cow::Borrowed)
+                .collect(),
+            countries,
+            federal_register_notice: Cow::Borrowed(get(cols.federal_register_notice)),
+            start_date: Cow::Borrowed(get(cols.start_date)),
+            end_date: Cow::Borrowed(get(cols.end_date)),
+            license_requirement: Cow::Borrowed(get(cols.license_requirement)),
+            license_policy: Cow::Borrowed(get(cols.license_policy)),
+            source_list_url: Cow::Borrowed(get(cols.source_list_url)),
+            websites,
+            emails,
+        });
+    }
+    csl.finish(None, text)
+}
+
+/// A CSL JSON export, dated by its own metadata (the newest `last_imported` or
+/// `source_last_updated` of its `sources_used`).
+fn csl_json(text: &str, origin: &str) -> Result<EntityList, InputError> {
+    let mut csl = Csl::new(origin);
+    let used = json::read_csl_json(text, &mut |i, e| {
+        let name = e.name.0;
+        if name.is_empty() {
+            csl.row_problems
+                .push(format!("{origin}: results[{i}]: entry without a name"));
+            return;
+        }
+        if !csl.row_problems.is_empty() {
+            return;
+        }
+        let mut countries = e.address_countries.0;
+        countries.extend(e.citizenships.0);
+        countries.extend(e.nationalities.0);
+        let id = [e.underscore_id.0, e.id.0, e.entity_number.0]
+            .into_iter()
+            .find(|x| !x.is_empty())
+            .unwrap_or_else(|| Cow::Owned(slug(&name)));
+        csl.add(CslRow {
+            line: i,
+            id,
+            source: e.source.0,
+            kind: e.kind.0,
+            name,
+            alt_names: e.alt_names.0,
+            programs: e.programs.0,
+            countries,
+            federal_register_notice: e.federal_register_notice.0,
+            start_date: e.start_date.0,
+            end_date: e.end_date.0,
+            license_requirement: e.license_requirement.0,
+            license_policy: e.license_policy.0,
+            source_list_url: e.source_list_url.0,
+            websites: e.ids.websites,
+            emails: e.ids.emails,
+        });
+    })
+    .map_err(|e| {
+        bad(
+            origin,
+            vec![format!(
+                "{origin}:{}: not a Consolidated Screening List JSON document (`results`): {e}",
+                e.line()
+            )],
+        )
+    })?;
+    let exported = used
+        .iter()
+        .flat_map(|u| [u.last_imported.as_deref(), u.source_last_updated.as_deref()])
+        .flatten()
+        .filter_map(date_prefix)
+        .max();
+    csl.finish(exported, text)
 }
 
 /// The verdict a CSL source list calls for: the Unverified List names parties whose bona fides
@@ -465,58 +574,146 @@ fn csl_gate(source: &str) -> (Gate, &'static str) {
     }
 }
 
-fn csl(
-    rows: Vec<CslRow>,
-    exported: Option<NaiveDate>,
-    text: &str,
-    origin: &str,
-) -> Result<EntityList, InputError> {
-    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
-    let mut programmes: BTreeMap<String, Programme> = BTreeMap::new();
-    let mut entities = Vec::new();
-    let mut notes = Vec::new();
-    let mut problems = Vec::new();
-    let mut ids = BTreeSet::new();
-    // The publisher asks users to check the official publication: every imported fact is
-    // secondary, however official the list it came from.
-    let grade = Grade::Secondary;
-    for r in rows {
-        let source_name = if r.source.is_empty() {
+/// What the entries of one CSL source list (one `source` value) share.
+struct CslSourceList {
+    /// The id of its source and programme.
+    id: String,
+    name: String,
+    publisher: Option<String>,
+    gate: Gate,
+    /// The entries' `status.why`.
+    why: String,
+    /// The list's source has a URL: later entries' `source_list_url` change nothing.
+    has_url: bool,
+    /// The source id of each Federal Register notice its entries cite.
+    notices: HashMap<String, String>,
+}
+
+/// A CSL list being built, entry by entry.
+struct Csl<'o> {
+    origin: &'o str,
+    sources: BTreeMap<String, Source>,
+    programmes: BTreeMap<String, Programme>,
+    entities: Vec<Entity>,
+    notes: Vec<String>,
+    /// Entries that cannot be read (no name, a malformed record): if there are any, they are
+    /// the error, and no more entities are built.
+    row_problems: Vec<String>,
+    /// Dates that are not dates.
+    problems: Vec<String>,
+    ids: Ids,
+    /// The source lists, in order of first sight, and the index of each `source` value.
+    lists: Vec<CslSourceList>,
+    list_index: HashMap<String, usize>,
+    /// A buffer for [`aliases`].
+    seen: Vec<String>,
+}
+
+/// The publisher asks users to check the official publication: every imported fact is
+/// secondary, however official the list it came from.
+const IMPORTED: Grade = Grade::Secondary;
+
+impl<'o> Csl<'o> {
+    fn new(origin: &'o str) -> Csl<'o> {
+        Csl {
+            origin,
+            sources: BTreeMap::new(),
+            programmes: BTreeMap::new(),
+            entities: Vec::new(),
+            notes: Vec::new(),
+            row_problems: Vec::new(),
+            problems: Vec::new(),
+            ids: Ids::default(),
+            lists: Vec::new(),
+            list_index: HashMap::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// The source list an entry names, made (with its source and programme) on first sight.
+    /// Sources are dated by the export once it is read (see [`Csl::finish`]).
+    fn source_list(&mut self, source: &str) -> usize {
+        if let Some(&i) = self.list_index.get(source) {
+            return i;
+        }
+        let name = if source.is_empty() {
             "Consolidated Screening List".to_string()
         } else {
-            r.source.clone()
+            source.to_string()
         };
-        let source_id = format!("csl-{}", slug(&source_name));
-        let publisher = source_name
-            .split_once(" - ")
-            .map(|(_, a)| a.trim().to_string());
-        let url = (!r.source_list_url.is_empty()).then(|| r.source_list_url.clone());
-        let src = sources.entry(source_id.clone()).or_insert_with(|| Source {
-            id: source_id.clone(),
-            title: source_name.clone(),
-            citation: format!("{source_name}, via the Consolidated Screening List"),
+        let id = format!("csl-{}", slug(&name));
+        let publisher = name.split_once(" - ").map(|(_, a)| a.trim().to_string());
+        self.sources.entry(id.clone()).or_insert_with(|| Source {
+            id: id.clone(),
+            title: name.clone(),
+            citation: format!("{name}, via the Consolidated Screening List"),
             publisher: publisher.clone(),
             url: None,
-            read: exported,
-            grade,
+            read: None,
+            grade: IMPORTED,
         });
-        if src.url.is_none() {
-            src.url = url.clone();
+        let (gate, why) = csl_gate(&name);
+        self.programmes
+            .entry(id.clone())
+            .or_insert_with(|| Programme {
+                id: id.clone(),
+                title: name.clone(),
+                authority: publisher.clone().unwrap_or_else(|| name.clone()),
+                scope: format!("{name}: {why}"),
+                source: id.clone(),
+                grade: IMPORTED,
+                context: false,
+                gate,
+                dates: Vec::new(),
+                covered: Vec::new(),
+                exempt: Vec::new(),
+            });
+        let list = CslSourceList {
+            why: format!("source list: {name} ({why})"),
+            id,
+            name,
+            publisher,
+            gate,
+            has_url: false,
+            notices: HashMap::new(),
+        };
+        self.lists.push(list);
+        self.list_index
+            .insert(source.to_string(), self.lists.len() - 1);
+        self.lists.len() - 1
+    }
+
+    fn add(&mut self, r: CslRow<'_>) {
+        let grade = IMPORTED;
+        let index = self.source_list(&r.source);
+        let list = &mut self.lists[index];
+        // The list's source takes the first `source_list_url` an entry gives.
+        if !list.has_url && !r.source_list_url.is_empty() {
+            if let Some(src) = self.sources.get_mut(&list.id)
+                && src.url.is_none()
+            {
+                src.url = Some(r.source_list_url.to_string());
+            }
+            list.has_url = true;
         }
         // Each entry cites its own Federal Register notice where the list gives one.
-        let entry_source = if r.federal_register_notice.is_empty() {
-            source_id.clone()
+        let notice = &*r.federal_register_notice;
+        let entry_source = if notice.is_empty() {
+            list.id.clone()
+        } else if let Some(id) = list.notices.get(notice) {
+            id.clone()
         } else {
-            let id = format!("{source_id}-{}", slug(&r.federal_register_notice));
-            sources.entry(id.clone()).or_insert_with(|| Source {
+            let id = format!("{}-{}", list.id, slug(notice));
+            self.sources.entry(id.clone()).or_insert_with(|| Source {
                 id: id.clone(),
-                title: format!("{source_name}: {}", r.federal_register_notice),
-                citation: r.federal_register_notice.clone(),
-                publisher: publisher.clone(),
-                url: url.clone(),
-                read: exported,
+                title: format!("{}: {notice}", list.name),
+                citation: notice.to_string(),
+                publisher: list.publisher.clone(),
+                url: (!r.source_list_url.is_empty()).then(|| r.source_list_url.to_string()),
+                read: None,
                 grade,
             });
+            list.notices.insert(notice.to_string(), id.clone());
             id
         };
         let mut date = |raw: &str, what: &str| {
@@ -525,79 +722,66 @@ fn csl(
             }
             let d = date_prefix(raw);
             if d.is_none() {
-                problems.push(format!(
-                    "{origin}:{}: {what} `{raw}` is not a date (YYYY-MM-DD)",
-                    r.line
+                self.problems.push(format!(
+                    "{}:{}: {what} `{raw}` is not a date (YYYY-MM-DD)",
+                    self.origin, r.line
                 ));
             }
             d
         };
         let from = date(&r.start_date, "start_date");
         let until = date(&r.end_date, "end_date");
-        let (gate, why) = csl_gate(&source_name);
-        programmes
-            .entry(source_id.clone())
-            .or_insert_with(|| Programme {
-                id: source_id.clone(),
-                title: source_name.clone(),
-                authority: publisher.clone().unwrap_or_else(|| source_name.clone()),
-                scope: format!("{source_name}: {why}"),
-                source: source_id.clone(),
-                grade,
-                context: false,
-                gate,
-                dates: Vec::new(),
-                covered: Vec::new(),
-                exempt: Vec::new(),
-            });
-        let kind = match r.kind.to_ascii_lowercase().as_str() {
-            "individual" => EntityKind::Person,
-            "entity" | "" => EntityKind::Company,
-            _ => EntityKind::Other,
+        let kind = if r.kind.eq_ignore_ascii_case("individual") {
+            EntityKind::Person
+        } else if r.kind.is_empty() || r.kind.eq_ignore_ascii_case("entity") {
+            EntityKind::Company
+        } else {
+            EntityKind::Other
         };
-        let mut id = format!("csl-{}", slug(&r.id));
-        while !ids.insert(id.clone()) {
-            id.push_str("-dup");
-        }
-        let mut names: Vec<String> = vec![r.name.clone()];
-        names.extend(r.alt_names.iter().cloned());
-        let mut seen = BTreeSet::new();
-        let aliases = names
-            .into_iter()
-            .filter(|n| !normalize::tokens(n).is_empty() && seen.insert(normalize::normalize(n)))
-            .map(|name| Alias {
-                name,
-                script: None,
-                strength: Strength::Name,
-                note: None,
-                source: entry_source.clone(),
-                grade,
-            })
-            .collect();
-        let mut domains = domain_ids(&r.websites, false, &entry_source, grade, &id, &mut notes);
+        let id = self
+            .ids
+            .unique(&self.entities, format!("csl-{}", slug(&r.id)));
+        let mut aliases = Vec::with_capacity(1 + r.alt_names.len());
+        self::aliases(
+            std::iter::once(Cow::Borrowed(&*r.name))
+                .chain(r.alt_names)
+                .map(|n| (n, None)),
+            &entry_source,
+            grade,
+            &mut self.seen,
+            &mut aliases,
+        );
+        let mut domains = domain_ids(
+            &r.websites,
+            false,
+            &entry_source,
+            grade,
+            &id,
+            &mut self.notes,
+        );
         domains.extend(domain_ids(
             &r.emails,
             true,
             &entry_source,
             grade,
             &id,
-            &mut notes,
+            &mut self.notes,
         ));
         dedup_domains(&mut domains);
-        let licence = [r.license_requirement.as_str(), r.license_policy.as_str()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        entities.push(Entity {
+        let licence = match (&*r.license_requirement, &*r.license_policy) {
+            ("", "") => None,
+            (l, "") | ("", l) => Some(l.to_string()),
+            (requirement, policy) => Some(format!("{requirement} {policy}")),
+        };
+        self.entities.push(Entity {
             id,
             kind,
-            name: r.name,
+            name: r.name.into_owned(),
             short: None,
             legal_form: None,
-            country: r.countries.first().cloned(),
+            country: r.countries.into_iter().next().map(Cow::into_owned),
             group: None,
-            programmes: vec![source_id.clone()],
+            programmes: vec![list.id.clone()],
             note: (!r.programs.is_empty()).then(|| format!("programs: {}", r.programs.join("; "))),
             source: entry_source,
             grade,
@@ -610,69 +794,74 @@ fn csl(
             status: Status {
                 from,
                 until,
-                gate: (gate != Gate::Fail).then_some(gate),
-                why: Some(format!("source list: {source_name} ({why})")),
-                licence: (!licence.is_empty()).then_some(licence),
+                gate: (list.gate != Gate::Fail).then_some(list.gate),
+                why: Some(list.why.clone()),
+                licence,
                 last_seen: None,
             },
         });
     }
-    if !problems.is_empty() {
-        return Err(bad(origin, problems));
-    }
-    let digest = digest(text);
-    Ok(EntityList {
-        list: ListMeta {
-            id: "csl".into(),
-            title: "US Consolidated Screening List (imported)".into(),
-            version: exported
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| super::short_digest(&digest).to_string()),
-            updated: exported.unwrap_or(NaiveDate::MIN),
-            origin: origin.to_string(),
-            digest,
-            dated_by: if exported.is_some() {
-                "export metadata (sources_used)".into()
-            } else {
-                "undated".into()
+
+    /// The list, or every entry that could not be read (else every date that is not one).
+    fn finish(self, exported: Option<NaiveDate>, text: &str) -> Result<EntityList, InputError> {
+        if !self.row_problems.is_empty() {
+            return Err(bad(self.origin, self.row_problems));
+        }
+        if !self.problems.is_empty() {
+            return Err(bad(self.origin, self.problems));
+        }
+        let digest = digest(text);
+        Ok(EntityList {
+            list: ListMeta {
+                id: "csl".into(),
+                title: "US Consolidated Screening List (imported)".into(),
+                version: exported
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| super::short_digest(&digest).to_string()),
+                updated: exported.unwrap_or(NaiveDate::MIN),
+                origin: self.origin.to_string(),
+                digest,
+                dated_by: if exported.is_some() {
+                    "export metadata (sources_used)".into()
+                } else {
+                    "undated".into()
+                },
+                notes: self.notes,
+                age_days: None,
+                stale: None,
             },
-            notes,
-            age_days: None,
-            stale: None,
-        },
-        sources: sources.into_values().collect(),
-        programmes: programmes.into_values().collect(),
-        entities,
-    })
+            sources: self
+                .sources
+                .into_values()
+                .map(|s| Source {
+                    read: exported,
+                    ..s
+                })
+                .collect(),
+            programmes: self.programmes.into_values().collect(),
+            entities: self.entities,
+        })
+    }
 }
 
 // --- OpenSanctions ----------------------------------------------------------------------------
-
-#[derive(Deserialize)]
-struct FtmEntity {
-    id: Option<String>,
-    schema: Option<String>,
-    caption: Option<String>,
-    #[serde(default)]
-    properties: BTreeMap<String, serde_json::Value>,
-    #[serde(default)]
-    datasets: Vec<String>,
-    /// Listed itself (a sanctioned party), not only related to one.
-    #[serde(default)]
-    target: bool,
-    first_seen: Option<String>,
-    last_seen: Option<String>,
-}
 
 /// The verdict OpenSanctions' own classification calls for. Only targets can fail: a
 /// non-target is a related party (family, associate, a PEP's company). Among targets, `topics`
 /// decide: sanctions and export controls fail; debarment, crime and sanction links warn; roles
 /// (`role.pep`, `role.rca`) and interest (`poi`) inform.
-fn ftm_gate(target: bool, topics: &[String]) -> (Gate, String) {
+fn ftm_gate<S: AsRef<str>>(target: bool, topics: &[S]) -> (Gate, String) {
     let topics_text = if topics.is_empty() {
         "no topics".to_string()
     } else {
-        format!("topics {}", topics.join(", "))
+        let mut t = String::from("topics ");
+        for (i, topic) in topics.iter().enumerate() {
+            if i > 0 {
+                t.push_str(", ");
+            }
+            t.push_str(topic.as_ref());
+        }
+        t
     };
     if !target {
         return (
@@ -680,14 +869,17 @@ fn ftm_gate(target: bool, topics: &[String]) -> (Gate, String) {
             format!("not a target (a related party); {topics_text}"),
         );
     }
+    // The topic or one below it (`crime` covers `crime.fin`).
     let has = |p: &str| {
-        topics
-            .iter()
-            .any(|t| t == p || t.starts_with(&format!("{p}.")))
+        topics.iter().any(|t| {
+            let t = t.as_ref();
+            t.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
     };
     let gate = if topics
         .iter()
-        .any(|t| t == "sanction" || t == "export.control")
+        .any(|t| matches!(t.as_ref(), "sanction" | "export.control"))
     {
         Gate::Fail
     } else if has("debarment")
@@ -712,14 +904,17 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
     let mut notes = Vec::new();
     let mut skipped = 0usize;
     let mut weak = 0usize;
-    let mut ids = BTreeSet::new();
-    let grade = Grade::Secondary;
+    let mut ids = Ids::default();
+    // The source and programme id of each dataset, made on first sight.
+    let mut dataset_ids: HashMap<String, String> = HashMap::new();
+    let mut seen = Vec::new();
+    let grade = IMPORTED;
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         if line.trim().is_empty() {
             continue;
         }
-        let e: FtmEntity = match serde_json::from_str(line) {
+        let e: json::FtmEntity<'_> = match serde_json::from_str(line) {
             Ok(e) => e,
             Err(err) => {
                 problems.push(format!(
@@ -728,7 +923,7 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
                 continue;
             }
         };
-        let kind = match e.schema.as_deref() {
+        let kind = match e.schema.as_ref().map(|s| &*s.0) {
             Some("Organization" | "Company" | "LegalEntity" | "PublicBody") => EntityKind::Company,
             Some("Person") => EntityKind::Person,
             _ => {
@@ -736,112 +931,92 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
                 continue;
             }
         };
-        let strings = |k: &str| -> Vec<String> {
-            e.properties
-                .get(k)
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str())
-                        .map(str::trim)
-                        .filter(|x| !x.is_empty())
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let names = strings("name");
-        let Some(name) = names.first().cloned().or_else(|| e.caption.clone()) else {
+        let p = e.properties;
+        let Some(name) = p
+            .name
+            .first()
+            .map(|n| n.to_string())
+            .or_else(|| e.caption.map(|c| c.0.into_owned()))
+        else {
             problems.push(format!("{origin}:{line_no}: entity without a name"));
             continue;
         };
-        let datasets = if e.datasets.is_empty() {
-            vec!["opensanctions".to_string()]
+        let datasets: Vec<Cow<'_, str>> = if e.datasets.is_empty() {
+            vec![Cow::Borrowed("opensanctions")]
         } else {
-            e.datasets.clone()
+            e.datasets.into_iter().map(|d| d.0).collect()
         };
-        let first_seen = e.first_seen.as_deref().and_then(date_prefix);
-        let last_seen = e.last_seen.as_deref().and_then(date_prefix);
-        // Each fact cites the entity's first dataset; the dataset page is its source.
-        let source_id = format!("os-{}", slug(&datasets[0]));
-        for ds in &datasets {
-            let sid = format!("os-{}", slug(ds));
-            sources.entry(sid.clone()).or_insert_with(|| Source {
-                id: sid.clone(),
-                title: format!("OpenSanctions dataset `{ds}`"),
-                citation: format!("OpenSanctions dataset {ds}, FollowTheMoney entities"),
-                publisher: Some("OpenSanctions".into()),
-                url: Some(format!("https://www.opensanctions.org/datasets/{ds}/")),
-                read: None,
-                grade,
-            });
-        }
-        let mut seen = BTreeSet::new();
-        let mut aliases: Vec<Alias> = Vec::new();
-        // `weakAlias` is left out: OpenSanctions says those values must not be used for matching.
-        weak += strings("weakAlias").len();
-        for key in ["name", "alias", "previousName"] {
-            for n in strings(key) {
-                if !normalize::tokens(&n).is_empty() && seen.insert(normalize::normalize(&n)) {
-                    aliases.push(Alias {
-                        name: n,
-                        script: None,
-                        strength: Strength::Name,
-                        note: (key != "name").then(|| key.to_string()),
-                        source: source_id.clone(),
-                        grade,
-                    });
+        let first_seen = e.first_seen.as_ref().and_then(|s| date_prefix(&s.0));
+        let last_seen = e.last_seen.as_ref().and_then(|s| date_prefix(&s.0));
+        // One source and one programme per dataset; each fact cites the entity's first
+        // dataset, whose page is its source.
+        let entity_programmes: Vec<String> = datasets
+            .iter()
+            .map(|ds| {
+                if let Some(id) = dataset_ids.get(&**ds) {
+                    return id.clone();
                 }
-            }
-        }
-        let mut id = format!("os-{}", slug(e.id.as_deref().unwrap_or(&name)));
-        while !ids.insert(id.clone()) {
-            id.push_str("-dup");
-        }
-        let mut domains = domain_ids(
-            &strings("website"),
-            false,
+                let sid = format!("os-{}", slug(ds));
+                sources.entry(sid.clone()).or_insert_with(|| Source {
+                    id: sid.clone(),
+                    title: format!("OpenSanctions dataset `{ds}`"),
+                    citation: format!("OpenSanctions dataset {ds}, FollowTheMoney entities"),
+                    publisher: Some("OpenSanctions".into()),
+                    url: Some(format!("https://www.opensanctions.org/datasets/{ds}/")),
+                    read: None,
+                    grade,
+                });
+                programmes.entry(sid.clone()).or_insert_with(|| Programme {
+                    id: sid.clone(),
+                    title: format!("OpenSanctions dataset `{ds}`"),
+                    authority: "as published in the dataset".into(),
+                    scope: "listed in the dataset".into(),
+                    source: sid.clone(),
+                    grade,
+                    context: false,
+                    gate: Gate::Fail,
+                    dates: Vec::new(),
+                    covered: Vec::new(),
+                    exempt: Vec::new(),
+                });
+                dataset_ids.insert(ds.to_string(), sid.clone());
+                sid
+            })
+            .collect();
+        let source_id = entity_programmes[0].clone();
+        // `weakAlias` is left out: OpenSanctions says those values must not be used for matching.
+        weak += p.weak_alias.len();
+        let mut aliases = Vec::with_capacity(p.name.len() + p.alias.len());
+        self::aliases(
+            (p.name.into_iter().map(|n| (n, None)))
+                .chain(p.alias.into_iter().map(|n| (n, Some("alias"))))
+                .chain(
+                    p.previous_name
+                        .into_iter()
+                        .map(|n| (n, Some("previousName"))),
+                ),
             &source_id,
             grade,
-            &id,
-            &mut notes,
+            &mut seen,
+            &mut aliases,
         );
+        let id = ids.unique(
+            &entities,
+            format!("os-{}", slug(e.id.as_ref().map_or(&*name, |i| &*i.0))),
+        );
+        let mut domains = domain_ids(&p.website, false, &source_id, grade, &id, &mut notes);
         domains.extend(domain_ids(
-            &strings("email"),
-            true,
-            &source_id,
-            grade,
-            &id,
-            &mut notes,
+            &p.email, true, &source_id, grade, &id, &mut notes,
         ));
         dedup_domains(&mut domains);
-        let mut entity_programmes = Vec::new();
-        for ds in &datasets {
-            let pid = format!("os-{}", slug(ds));
-            programmes.entry(pid.clone()).or_insert_with(|| Programme {
-                id: pid.clone(),
-                title: format!("OpenSanctions dataset `{ds}`"),
-                authority: "as published in the dataset".into(),
-                scope: "listed in the dataset".into(),
-                source: pid.clone(),
-                grade,
-                context: false,
-                gate: Gate::Fail,
-                dates: Vec::new(),
-                covered: Vec::new(),
-                exempt: Vec::new(),
-            });
-            entity_programmes.push(pid);
-        }
-        let topics = strings("topics");
-        let (gate, why) = ftm_gate(e.target, &topics);
+        let (gate, why) = ftm_gate(e.target, &p.topics);
         entities.push(Entity {
             id,
             kind,
             name,
             short: None,
             legal_form: None,
-            country: strings("country").first().map(|c| c.to_uppercase()),
+            country: p.country.first().map(|c| c.to_uppercase()),
             group: None,
             programmes: entity_programmes,
             note: Some(format!("datasets: {}", datasets.join(", "))),

@@ -173,6 +173,85 @@ fn opensanctions_entities() {
 }
 
 #[test]
+fn json_values_of_other_types_read_as_before() {
+    // OpenSanctions: a property that is not an array gives nothing, an array its strings
+    // (trimmed, the empty ones left out); unknown fields are skipped at any depth.
+    let l = parse(
+        r#"{"id": "a", "schema": "Company", "caption": "Cap", "target": true, "properties": {"name": "Lone", "alias": ["A One", 3, null, ["nested"], {"x": 1}, " A Two ", " "], "country": [7, "gb"], "website": "https://lone.example", "email": [{"a": "b@c.example"}, "info@os.example"], "topics": ["sanction", false]}, "datasets": ["ds"], "unknown": {"deep": [1, 2.5e3, "x", null]}}"#,
+        "o.jsonl",
+        ListFormat::Opensanctions,
+    )
+    .unwrap();
+    let e = &l.entities[0];
+    assert_eq!(
+        e.name, "Cap",
+        "`name` is no array: the caption stands for it"
+    );
+    assert_eq!(names(&l, "os-a"), ["A One", "A Two"]);
+    assert!(e.aliases.iter().all(|a| a.note.as_deref() == Some("alias")));
+    assert_eq!(e.country.as_deref(), Some("GB"));
+    let domains: Vec<&str> = e.domains.iter().map(|d| d.domain.as_str()).collect();
+    assert_eq!(domains, ["os.example"]);
+    assert_eq!(e.status.gate, None, "a sanctioned target");
+    // CSL JSON: numbers read as text, a lone string as `;`-separated parts, other types as
+    // nothing, items that are not objects as objects without fields.
+    let l = parse(
+        r#"{"results": [{"name": " Acme ", "_id": 12, "alt_names": "Acme One; ; Acme Two", "programs": [3, "EAR"], "addresses": [{"country": " GB "}, "x", {"country": 4}], "ids": [{"type": "WEBSITE", "number": "https://acme.example"}, 5], "start_date": null, "source": 7, "extra": [{"deep": 1e2}]}], "sources_used": [{"last_imported": 20240101}, "x", {"source_last_updated": "2026-01-02"}], "total": 1}"#,
+        "c.json",
+        ListFormat::CslJson,
+    )
+    .unwrap();
+    let e = entity(&l, "csl-12");
+    assert_eq!(e.name, "Acme");
+    assert_eq!(names(&l, "csl-12"), ["Acme", "Acme One", "Acme Two"]);
+    assert_eq!(e.country.as_deref(), Some("GB"));
+    assert_eq!(e.note.as_deref(), Some("programs: EAR"));
+    assert_eq!(e.domains[0].domain, "acme.example");
+    assert_eq!(e.programmes, ["csl-7"]);
+    assert_eq!(l.list.updated.to_string(), "2026-01-02");
+    // A value JSON itself refuses is refused wherever it is, used or not, with file and line.
+    for (text, want) in [
+        (
+            "{\"schema\": \"Company\", \"caption\": \"x\"}\n{\"schema\": \"Company\", \"caption\": \"x\", \"properties\": {\"other\": [1e400]}}",
+            "o.jsonl:2: not a FollowTheMoney entity: number out of range",
+        ),
+        (
+            r#"{"schema": "Company", "caption": "x", "properties": {"alias": ["\ud800 x"]}}"#,
+            "o.jsonl:1: not a FollowTheMoney entity: unexpected end of hex escape",
+        ),
+        (
+            r#"{"schema": "Company", "caption": "x", "properties": []}"#,
+            "o.jsonl:1: not a FollowTheMoney entity: invalid type: sequence, expected a map",
+        ),
+    ] {
+        let err = parse(text, "o.jsonl", ListFormat::Opensanctions)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(want), "{err}");
+    }
+    for (text, want) in [
+        (
+            "{\"results\": [{\"name\": \"A\",\n\"x\": {\"y\": 1e400}}]}",
+            "c.json:2: not a Consolidated Screening List JSON document (`results`): number out of range",
+        ),
+        (
+            r#"{"results": [], "results": []}"#,
+            "duplicate field `results`",
+        ),
+        (r#"{"sources_used": []}"#, "missing field `results`"),
+        (
+            r#"{"results": [], "sources_used": 3}"#,
+            "expected a sequence",
+        ),
+    ] {
+        let err = parse(text, "c.json", ListFormat::CslJson)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(want), "{err}");
+    }
+}
+
+#[test]
 fn topics_decide_the_gate() {
     let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(ftm_gate(true, &t(&["sanction"])).0, Gate::Fail);
@@ -220,6 +299,56 @@ fn detection() {
 }
 
 #[test]
+fn detection_by_content() {
+    let detect = |name: &str, text: &str| ListFormat::detect(Utf8Path::new(name), text);
+    // A CSL CSV download whatever it is called: its header says what it is.
+    assert_eq!(detect("consolidated.300k", CSV), ListFormat::CslCsv);
+    assert_eq!(
+        detect("download", &format!("\u{feff}{CSV}")),
+        ListFormat::CslCsv
+    );
+    assert_eq!(
+        detect("download", "\"_id\",\"name\",\"alt_names\"\r\nx,A,\n"),
+        ListFormat::CslCsv
+    );
+    assert_eq!(detect("list", "name , entity_number\n"), ListFormat::CslCsv);
+    // Without the CSL's columns, or not a CSV header: this project's TOML, as before.
+    assert_eq!(detect("list", "name,title\nA,B\n"), ListFormat::Entitycheck);
+    assert_eq!(detect("list", "source,_id\n"), ListFormat::Entitycheck);
+    assert_eq!(detect("list", "# name, source\n"), ListFormat::Entitycheck);
+    assert_eq!(
+        detect("list", "[list]\nid = \"x\" # name,source\n"),
+        ListFormat::Entitycheck
+    );
+    // The name still comes first.
+    assert_eq!(detect("list.toml", CSV), ListFormat::Entitycheck);
+    // A CSL JSON document on one line, whatever else it mentions; an FtM line.
+    assert_eq!(
+        detect(
+            "download",
+            "{\"sources_used\": [{\"schema\": 1}], \"results\": []}"
+        ),
+        ListFormat::CslJson
+    );
+    assert_eq!(
+        detect(
+            "download",
+            "{\"sources_used\": [], \"schema\": 1,\n\"results\": []}"
+        ),
+        ListFormat::CslJson
+    );
+    assert_eq!(detect("download", JSON), ListFormat::CslJson);
+    assert_eq!(detect("download", FTM), ListFormat::Opensanctions);
+    // And the file loads as what it was detected to be.
+    let dir = tempfile::tempdir().unwrap();
+    let path = camino::Utf8PathBuf::from_path_buf(dir.path().join("consolidated.300k")).unwrap();
+    std::fs::write(&path, CSV).unwrap();
+    let l = load(&path, None).unwrap();
+    assert_eq!(l.list.id, "csl");
+    assert_eq!(l.entities.len(), 8);
+}
+
+#[test]
 fn errors_name_the_file_and_line() {
     let err = parse("_id,name\nx,Ok\ny,\n", "l.csv", ListFormat::CslCsv)
         .unwrap_err()
@@ -249,6 +378,136 @@ fn errors_name_the_file_and_line() {
             ListFormat::Opensanctions,
         ] {
             let _ = parse(garbage, "g", f);
+        }
+    }
+}
+
+/// Measures importing one large list, e.g. one written by `scripts/gen-list.py`:
+/// `ENTITYCHECK_IMPORT_BENCH=list.csv cargo test --release --lib import_one_large_list --
+/// --ignored --nocapture`. Prints the CPU and wall time of [`load`] and the process's peak RSS;
+/// with `ENTITYCHECK_IMPORT_BENCH_DIGEST=1`, also a digest of the whole result (to compare two
+/// builds' output).
+#[test]
+#[ignore = "measures a large import named by ENTITYCHECK_IMPORT_BENCH"]
+fn import_one_large_list() {
+    use std::fmt::Write as _;
+    let Ok(path) = std::env::var("ENTITYCHECK_IMPORT_BENCH") else {
+        return;
+    };
+    let cpu = || {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+        let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+        (t(u.ru_utime), t(u.ru_stime))
+    };
+    let peak = || {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())
+            })
+            .unwrap_or_default()
+    };
+    let (u0, s0) = cpu();
+    let wall = std::time::Instant::now();
+    let result = load(Utf8Path::new(&path), None);
+    let wall = wall.elapsed().as_secs_f64();
+    let (u1, s1) = cpu();
+    let peak = peak();
+    // A digest of the whole result, streamed through its Debug form.
+    struct H(Sha256);
+    impl std::fmt::Write for H {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut h = H(Sha256::new());
+    let digest = std::env::var_os("ENTITYCHECK_IMPORT_BENCH_DIGEST").is_some();
+    let what = match &result {
+        Ok(l) => {
+            if digest {
+                write!(h, "{l:?}").unwrap();
+            }
+            format!("{} entities", l.entities.len())
+        }
+        Err(e) => {
+            write!(h, "{e}").unwrap();
+            "error".to_string()
+        }
+    };
+    println!(
+        "{path}: {what}; load {wall:.2} s wall, {:.2} s user, {:.2} s sys; peak RSS {peak} kB; digest {}",
+        u1 - u0,
+        s1 - s0,
+        &hex::encode(h.0.finalize())[..16]
+    );
+    std::mem::forget(result);
+}
+
+#[test]
+fn ids_compare_the_ids_when_hashes_agree() {
+    let l = parse("_id,name\na,A\nb,B\n", "l.csv", ListFormat::CslCsv).unwrap();
+    let ids_of = |e: &[Entity]| e.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids_of(&l.entities), ["csl-a", "csl-b"]);
+    // As if `csl-b` and `csl-c` had the hash of `csl-a`: the ids themselves decide.
+    let mut ids = Ids::default();
+    let hash = |ids: &Ids, s: &str| ids.hasher.hash_one(s.to_string());
+    for id in ["csl-b", "csl-c"] {
+        let h = hash(&ids, id);
+        ids.by_hash.insert(h, 0);
+    }
+    assert_eq!(ids.unique(&l.entities, "csl-b".into()), "csl-b-dup");
+    assert_eq!(ids.unique(&l.entities, "csl-c".into()), "csl-c");
+    let h = hash(&ids, "csl-a");
+    ids.by_hash.insert(h, 0);
+    assert_eq!(ids.unique(&l.entities, "csl-a".into()), "csl-a-dup");
+    // Duplicate ids in a list: `-dup`, `-dup-dup`, and a written `x-dup` comes after.
+    let l = parse(
+        "_id,name\nx,A\nx,B\nx-dup,C\nx,D\n",
+        "l.csv",
+        ListFormat::CslCsv,
+    )
+    .unwrap();
+    assert_eq!(
+        ids_of(&l.entities),
+        ["csl-x", "csl-x-dup", "csl-x-dup-dup", "csl-x-dup-dup-dup"]
+    );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn chrono(s: &str) -> Option<NaiveDate> {
+        s.trim()
+            .get(..10)
+            .and_then(|p| NaiveDate::parse_from_str(p, "%Y-%m-%d").ok())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// The direct reading of `YYYY-MM-DD` gives the date chrono's format reading gives, in
+        /// range or not, and other texts still go to chrono.
+        #[test]
+        fn date_prefix_reads_as_chrono_reads(
+            y in 0..10_000u32,
+            m in 0..14u32,
+            d in 0..33u32,
+            tail in "(T[0-9:]{0,8}|[ +0-9-]{0,3})?",
+            pad in "[ \t]{0,2}",
+        ) {
+            let s = format!("{pad}{y:04}-{m:02}-{d:02}{tail}");
+            prop_assert_eq!(date_prefix(&s), chrono(&s), "{:?}", s);
+        }
+
+        #[test]
+        fn other_texts_read_as_chrono_reads(s in "[0-9 +T:/-]{0,12}|[0-9]{4}-[0-9]-[0-9]{2,3}|[\\PC]{0,12}") {
+            prop_assert_eq!(date_prefix(&s), chrono(&s), "{:?}", s);
         }
     }
 }
