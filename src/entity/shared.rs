@@ -6,8 +6,6 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::text::normalize;
-
 /// The maintained list, compiled into the binary.
 pub const SHARED_TOML: &str = include_str!("../../data/shared-domains.toml");
 
@@ -42,9 +40,19 @@ pub fn all() -> &'static [SharedDomain] {
 
 /// The shared service `host` belongs to (the domain itself or a sub-domain of it).
 pub fn shared(host: &str) -> Option<&'static SharedDomain> {
-    SHARED
-        .iter()
-        .find(|s| normalize::host_matches(host, &s.domain))
+    // Each whole-label suffix of the host looked up (a whole list asks once per domain); the
+    // earliest entry of the file wins, as a scan in file order would pick.
+    static INDEX: LazyLock<std::collections::HashMap<&'static str, usize>> = LazyLock::new(|| {
+        let mut index = std::collections::HashMap::new();
+        for (i, s) in SHARED.iter().enumerate() {
+            index.entry(s.domain.as_str()).or_insert(i);
+        }
+        index
+    });
+    std::iter::successors(Some(host), |h| h.split_once('.').map(|(_, t)| t))
+        .filter_map(|suffix| INDEX.get(suffix).copied())
+        .min()
+        .map(|i| &SHARED[i])
 }
 
 /// The note `list` shows for a dropped domain.
@@ -58,6 +66,41 @@ pub fn note(entity: &str, domain: &str, s: &SharedDomain) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::normalize;
+
+    /// The indexed look-up finds what a scan of the file in order finds.
+    #[test]
+    fn look_up_agrees_with_a_scan() {
+        let scan = |host: &str| {
+            SHARED
+                .iter()
+                .find(|s| normalize::host_matches(host, &s.domain))
+                .map(|s| s.domain.as_str())
+        };
+        let mut hosts = vec![
+            "",
+            ".",
+            "com",
+            "example.com",
+            "notgmail.com",
+            "gmail.com.evil",
+        ];
+        let owned: Vec<String> = SHARED
+            .iter()
+            .flat_map(|s| {
+                [
+                    s.domain.clone(),
+                    format!("a.b.{}", s.domain),
+                    format!("x{}", s.domain),
+                    format!("{}.x", s.domain),
+                ]
+            })
+            .collect();
+        hosts.extend(owned.iter().map(String::as_str));
+        for h in hosts {
+            assert_eq!(shared(h).map(|s| s.domain.as_str()), scan(h), "{h}");
+        }
+    }
 
     #[test]
     fn the_data_parses_and_covers_sub_domains() {

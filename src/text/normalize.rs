@@ -686,6 +686,27 @@ pub fn strip_legal_forms(tokens: &[String]) -> Vec<String> {
 /// Cyrillic and Greek look-alikes mapped to Latin (in a host name they can only be a spoof).
 /// `None` for an empty or impossible host.
 pub fn normalize_host(host: &str) -> Option<String> {
+    let trimmed = host.trim();
+    // Plain ASCII without percent-escapes or punycode labels: NFKC, IDNA and the look-alike
+    // map change nothing but case (a whole screening list has a website or e-mail per entry).
+    if trimmed.is_ascii()
+        && !trimmed.contains('%')
+        && !trimmed.to_ascii_lowercase().contains("xn--")
+    {
+        let unified = trimmed.trim_end_matches('.').to_ascii_lowercase();
+        if unified.is_empty() || unified.contains(char::is_whitespace) {
+            return None;
+        }
+        if !unified.starts_with('[') && unified.split('.').any(str::is_empty) {
+            return None;
+        }
+        return Some(unified);
+    }
+    normalize_host_general(host)
+}
+
+/// [`normalize_host`] for any text.
+fn normalize_host_general(host: &str) -> Option<String> {
     let decoded = percent_encoding::percent_decode_str(host.trim()).decode_utf8_lossy();
     let unified: String = decoded
         .nfkc()

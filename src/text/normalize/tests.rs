@@ -350,3 +350,25 @@ mod properties {
         }
     }
 }
+
+mod host_fast_path {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        /// The ASCII shortcut of `normalize_host` gives what the general path (percent-decoding,
+        /// NFKC, IDNA, look-alikes) gives, for any ASCII text.
+        #[test]
+        fn ascii_hosts_normalise_as_the_general_path(host in "[ -~\\t]{0,40}") {
+            prop_assert_eq!(normalize_host(&host), normalize_host_general(&host));
+        }
+
+        #[test]
+        fn host_like_ascii_normalises_as_the_general_path(
+            host in "[ \\[\\]]?([a-zA-Z0-9_*-]{0,8}[.]{0,2}){0,5}[. ]{0,2}"
+        ) {
+            prop_assert_eq!(normalize_host(&host), normalize_host_general(&host));
+        }
+    }
+}
