@@ -7,9 +7,12 @@ use cargo_entitycheck::evidence::{Evidence, Role, Shape};
 use cargo_entitycheck::matching::Matcher;
 use libfuzzer_sys::fuzz_target;
 
-fn matcher() -> &'static Matcher {
-    static M: OnceLock<Matcher> = OnceLock::new();
-    M.get_or_init(|| Matcher::new(&[EntityList::builtin().expect("built-in list")]))
+fn matcher() -> &'static Matcher<'static> {
+    static LISTS: OnceLock<Vec<EntityList>> = OnceLock::new();
+    static M: OnceLock<Matcher<'static>> = OnceLock::new();
+    M.get_or_init(|| {
+        Matcher::new(LISTS.get_or_init(|| vec![EntityList::builtin().expect("built-in list")]))
+    })
 }
 
 fuzz_target!(|text: &str| {
