@@ -49,7 +49,7 @@ pub fn shared(host: &str) -> Option<&'static SharedDomain> {
         }
         index
     });
-    std::iter::successors(Some(host), |h| h.split_once('.').map(|(_, t)| t))
+    crate::text::normalize::host_suffixes(host)
         .filter_map(|suffix| INDEX.get(suffix).copied())
         .min()
         .map(|i| &SHARED[i])

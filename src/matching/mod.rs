@@ -972,7 +972,7 @@ impl<'l> Matcher<'l> {
 
     fn domain(&self, ev: &Evidence, host: &str, what: &str, role: Role, out: &mut Vec<Match>) {
         // The host and each parent domain, whole labels: `a.b.kaspersky.com`, `b.kaspersky.com`…
-        let suffixes = std::iter::successors(Some(host), |h| h.split_once('.').map(|(_, t)| t));
+        let suffixes = normalize::host_suffixes(host);
         // A listed domain of an entity already says it, more precisely than its label.
         let mut listed: Vec<Entry> = Vec::new();
         for suffix in suffixes {

@@ -689,11 +689,11 @@ pub fn normalize_host(host: &str) -> Option<String> {
     let trimmed = host.trim();
     // Plain ASCII without percent-escapes or punycode labels: NFKC, IDNA and the look-alike
     // map change nothing but case (a whole screening list has a website or e-mail per entry).
-    if trimmed.is_ascii()
-        && !trimmed.contains('%')
-        && !trimmed.to_ascii_lowercase().contains("xn--")
-    {
+    if trimmed.is_ascii() && !trimmed.contains('%') {
         let unified = trimmed.trim_end_matches('.').to_ascii_lowercase();
+        if unified.contains("xn--") {
+            return normalize_host_general(host);
+        }
         if unified.is_empty() || unified.contains(char::is_whitespace) {
             return None;
         }
@@ -744,6 +744,12 @@ fn normalize_host_general(host: &str) -> Option<String> {
         return None;
     }
     Some(out)
+}
+
+/// A host and each parent domain, on whole labels: `a.b.example.com`, `b.example.com`,
+/// `example.com`, `com`.
+pub fn host_suffixes(host: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(host), |h| h.split_once('.').map(|(_, t)| t))
 }
 
 /// Whether `host` is `domain` or a sub-domain of it, on whole labels.
