@@ -33,8 +33,8 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::{
-    Alias, DomainId, Entity, EntityKind, EntityList, Gate, Grade, ListMeta, Programme, Source,
-    Status, Strength, shared,
+    Alias, DomainId, Entity, EntityKind, EntityList, Gate, Grade, ListMeta, Programme, Shared,
+    Source, Status, Strength, shared,
 };
 use crate::error::InputError;
 use crate::text::normalize;
@@ -233,7 +233,7 @@ fn semicolon_parts(s: &str) -> impl Iterator<Item = &str> {
 fn domain_ids<S: AsRef<str>>(
     values: &[S],
     is_email: bool,
-    source: &str,
+    source: &Shared,
     grade: Grade,
     entity: &str,
     notes: &mut Vec<String>,
@@ -264,7 +264,7 @@ fn domain_ids<S: AsRef<str>>(
             domain,
             category: None,
             note: None,
-            source: source.to_string(),
+            source: Shared::clone(source),
             grade,
         })
         .collect()
@@ -285,7 +285,7 @@ fn dedup_domains(domains: &mut Vec<DomainId>) {
 /// earlier name (each name normalised once; `seen` is a buffer).
 fn aliases<'a>(
     names: impl IntoIterator<Item = (Cow<'a, str>, Option<&'static str>)>,
-    source: &str,
+    source: &Shared,
     grade: Grade,
     seen: &mut Vec<String>,
     out: &mut Vec<Alias>,
@@ -301,7 +301,7 @@ fn aliases<'a>(
             script: None,
             strength: Strength::Name,
             note: note.map(str::to_string),
-            source: source.to_string(),
+            source: Shared::clone(source),
             grade,
         });
     }
@@ -597,15 +597,17 @@ fn csl_gate(source: &str) -> (Gate, &'static str) {
 struct CslSourceList {
     /// The id of its source and programme.
     id: String,
+    /// The same, as the facts of its entries cite it.
+    cited: Shared,
     name: String,
     publisher: Option<String>,
     gate: Gate,
     /// The entries' `status.why`.
-    why: String,
+    why: Shared,
     /// The list's source has a URL: later entries' `source_list_url` change nothing.
     has_url: bool,
     /// The source id of each Federal Register notice its entries cite.
-    notices: HashMap<String, String>,
+    notices: HashMap<String, Shared>,
 }
 
 /// A CSL list being built, entry by entry.
@@ -689,7 +691,8 @@ impl<'o> Csl<'o> {
                 exempt: Vec::new(),
             });
         let list = CslSourceList {
-            why: format!("source list: {name} ({why})"),
+            why: format!("source list: {name} ({why})").into(),
+            cited: id.as_str().into(),
             id,
             name,
             publisher,
@@ -719,9 +722,9 @@ impl<'o> Csl<'o> {
         // Each entry cites its own Federal Register notice where the list gives one.
         let notice = &*r.federal_register_notice;
         let entry_source = if notice.is_empty() {
-            list.id.clone()
+            Shared::clone(&list.cited)
         } else if let Some(id) = list.notices.get(notice) {
-            id.clone()
+            Shared::clone(id)
         } else {
             let id = format!("{}-{}", list.id, slug(notice));
             self.sources.entry(id.clone()).or_insert_with(|| Source {
@@ -733,7 +736,8 @@ impl<'o> Csl<'o> {
                 read: None,
                 grade,
             });
-            list.notices.insert(notice.to_string(), id.clone());
+            let id = Shared::from(id);
+            list.notices.insert(notice.to_string(), Shared::clone(&id));
             id
         };
         let mut date = |raw: &str, what: &str| {
@@ -815,7 +819,7 @@ impl<'o> Csl<'o> {
                 from,
                 until,
                 gate: (list.gate != Gate::Fail).then_some(list.gate),
-                why: Some(list.why.clone()),
+                why: Some(Shared::clone(&list.why)),
                 licence,
                 last_seen: None,
             },
@@ -925,7 +929,7 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
     let mut weak = 0usize;
     let mut ids = Ids::default();
     // The source and programme id of each dataset, made on first sight.
-    let mut dataset_ids: HashMap<String, String> = HashMap::new();
+    let mut dataset_ids: HashMap<String, Shared> = HashMap::new();
     let mut seen = Vec::new();
     let grade = IMPORTED;
     for (i, line) in text.lines().enumerate() {
@@ -969,11 +973,11 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
         let last_seen = e.last_seen.as_ref().and_then(|s| date_prefix(&s.0));
         // One source and one programme per dataset; each fact cites the entity's first
         // dataset, whose page is its source.
-        let entity_programmes: Vec<String> = datasets
+        let entity_datasets: Vec<Shared> = datasets
             .iter()
             .map(|ds| {
                 if let Some(id) = dataset_ids.get(&**ds) {
-                    return id.clone();
+                    return Shared::clone(id);
                 }
                 let sid = format!("os-{}", slug(ds));
                 sources.entry(sid.clone()).or_insert_with(|| Source {
@@ -998,11 +1002,13 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
                     covered: Vec::new(),
                     exempt: Vec::new(),
                 });
-                dataset_ids.insert(ds.to_string(), sid.clone());
+                let sid = Shared::from(sid);
+                dataset_ids.insert(ds.to_string(), Shared::clone(&sid));
                 sid
             })
             .collect();
-        let source_id = entity_programmes[0].clone();
+        let entity_programmes = entity_datasets.iter().map(|d| d.to_string()).collect();
+        let source_id = Shared::clone(&entity_datasets[0]);
         // `weakAlias` is left out: OpenSanctions says those values must not be used for matching.
         weak += p.weak_alias.len();
         let mut aliases = Vec::with_capacity(p.name.len() + p.alias.len());
@@ -1051,7 +1057,7 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
                 from: first_seen,
                 until: None,
                 gate: (gate != Gate::Fail).then_some(gate),
-                why: Some(why),
+                why: Some(why.into()),
                 licence: None,
                 last_seen,
             },

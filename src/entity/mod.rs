@@ -26,6 +26,11 @@ pub const BUILTIN_TOML: &str = include_str!("../../data/entities.toml");
 /// The name the built-in list is reported under.
 pub const BUILTIN_ORIGIN: &str = "built-in:data/entities.toml";
 
+/// A text many facts of a list share (the source an imported list's entries cite, the status
+/// its entries have): one copy, whatever the number of entries (a 300,000-entry list held one
+/// per alias, domain and entry, about 150 MB).
+pub type Shared = std::sync::Arc<str>;
+
 /// How well a fact is established (see shared/LEGAL.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -164,7 +169,7 @@ pub struct Alias {
     pub script: Option<String>,
     pub strength: Strength,
     pub note: Option<String>,
-    pub source: String,
+    pub source: Shared,
     pub grade: Grade,
 }
 
@@ -175,7 +180,7 @@ pub struct DomainId {
     pub domain: String,
     pub category: Option<String>,
     pub note: Option<String>,
-    pub source: String,
+    pub source: Shared,
     pub grade: Grade,
 }
 
@@ -228,7 +233,7 @@ pub struct Entity {
     pub group: Option<String>,
     pub programmes: Vec<String>,
     pub note: Option<String>,
-    pub source: String,
+    pub source: Shared,
     pub grade: Grade,
     pub aliases: Vec<Alias>,
     pub domains: Vec<DomainId>,
@@ -257,7 +262,7 @@ pub struct Status {
     pub gate: Option<Gate>,
     /// Why that gate, in the publisher's terms (`source list: Unverified List`, `topics: role.pep`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub why: Option<String>,
+    pub why: Option<Shared>,
     /// Licence requirement and policy of this entry (CSL).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub licence: Option<String>,
@@ -775,7 +780,7 @@ impl Validator<'_> {
                     script: a.script,
                     strength: a.strength,
                     note: a.note,
-                    source: self.source_ref(&source_ids, &a.source),
+                    source: self.source_ref(&source_ids, &a.source).into(),
                     grade: a.grade,
                 });
             }
@@ -800,7 +805,7 @@ impl Validator<'_> {
                     domain,
                     category: d.category,
                     note: d.note,
-                    source: self.source_ref(&source_ids, &d.source),
+                    source: self.source_ref(&source_ids, &d.source).into(),
                     grade: d.grade,
                 });
             }
@@ -865,7 +870,7 @@ impl Validator<'_> {
                 group: e.group.map(Spanned::into_inner),
                 programmes: e.programmes.into_iter().map(Spanned::into_inner).collect(),
                 note: e.note,
-                source,
+                source: source.into(),
                 grade: e.grade,
                 aliases,
                 domains,

@@ -450,7 +450,7 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
                     d(st.from).map(|x| format!("listed from {x}")),
                     d(st.until).map(|x| format!("until {x}")),
                     d(st.last_seen).map(|x| format!("last seen {x}")),
-                    st.why.clone(),
+                    st.why.as_deref().map(str::to_string),
                     st.licence.clone().map(|x| format!("licence: {x}")),
                 ]
                 .into_iter()
