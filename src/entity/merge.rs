@@ -45,6 +45,12 @@ fn key(name: &str, country: &str) -> Option<String> {
 
 /// [`key`] of a name already split into normalised tokens ([`normalize::tokens`]).
 pub fn key_of_tokens(toks: &[String], country: &str) -> Option<String> {
+    key_of_parts(toks, &normalize::strip_legal_forms(toks), country)
+}
+
+/// [`key_of_tokens`] given the tokens without their legal forms too
+/// ([`normalize::strip_legal_forms`], which the matcher has computed already).
+pub fn key_of_parts(toks: &[String], core: &[String], country: &str) -> Option<String> {
     let mut forms: Vec<&str> = toks
         .iter()
         .filter(|t| normalize::is_legal_form(t))
@@ -55,7 +61,6 @@ pub fn key_of_tokens(toks: &[String], country: &str) -> Option<String> {
     }
     forms.sort();
     forms.dedup();
-    let core = normalize::strip_legal_forms(toks);
     if core.is_empty() {
         return None;
     }
@@ -138,8 +143,9 @@ impl Merged {
         }
         let canon = target.unwrap_or(me);
         for (h, k) in keys {
-            if self.first.find(h, |(_, x, _)| *x == k).is_none() {
-                self.first.insert_unique(h, (h, k, canon), |(h, _, _)| *h);
+            let slot = self.first.entry(h, |(_, x, _)| *x == k, |(h, _, _)| *h);
+            if let hashbrown::hash_table::Entry::Vacant(v) = slot {
+                v.insert((h, k, canon));
             }
         }
         if canon != me {

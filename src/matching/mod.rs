@@ -386,45 +386,53 @@ fn core_of(toks: Vec<String>) -> Vec<String> {
     if core.is_empty() { toks } else { core }
 }
 
+/// A name's tokens, and the same without legal forms (both the pattern and the merge key need
+/// them: stripped once).
+fn split_name(name: &str) -> (Vec<String>, Vec<String>) {
+    let toks = normalize::tokens(name);
+    let stripped = normalize::strip_legal_forms(&toks);
+    (toks, stripped)
+}
+
 /// Normalises every name of `e` once: the tokens give the pattern, the merge keys and the
 /// prefilter words.
 fn prepare(e: &Entity, want_needles: bool) -> Prepared {
     let mut names = Vec::new();
-    let mut compile =
-        |raw: &str, toks: Vec<String>, slot: Slot, strength: Strength, signer_only: bool| {
-            let forms: Vec<u16> = toks
-                .iter()
-                .filter_map(|t| normalize::legal_form_id(t))
-                .collect();
-            // A name made only of legal-form words is matched as written.
-            let core = core_of(toks);
-            if core.is_empty() {
-                return;
+    let mut compile = |raw: &str,
+                       (toks, stripped): (Vec<String>, Vec<String>),
+                       slot: Slot,
+                       strength: Strength,
+                       signer_only: bool| {
+        let forms: Vec<u16> = toks
+            .iter()
+            .filter_map(|t| normalize::legal_form_id(t))
+            .collect();
+        // A name made only of legal-form words is matched as written.
+        let core = if stripped.is_empty() { toks } else { stripped };
+        if core.is_empty() {
+            return;
+        }
+        let mut needles = Vec::new();
+        if want_needles {
+            needles = needle_words(raw);
+            // The name's words as the deep scan's prefilter should find them (`kav sdk` for
+            // `KAV SDK`, whose words are too short to be needles on their own).
+            if core.iter().map(|w| w.chars().count()).sum::<usize>() >= 4 {
+                needles.push(core.join(" "));
             }
-            let mut needles = Vec::new();
-            if want_needles {
-                needles = needle_words(raw);
-                // The name's words as the deep scan's prefilter should find them (`kav sdk` for
-                // `KAV SDK`, whose words are too short to be needles on their own).
-                if core.iter().map(|w| w.chars().count()).sum::<usize>() >= 4 {
-                    needles.push(core.join(" "));
-                }
-            }
-            names.push(PreparedName {
-                slot,
-                strength,
-                signer_only,
-                core: core.iter().map(|w| word_hash(w)).collect(),
-                joined: (core.len() > 1).then(|| word_hash(&core.concat())),
-                forms,
-                needles,
-            });
-        };
-    let alias_toks: Vec<Vec<String>> = e
-        .aliases
-        .iter()
-        .map(|a| normalize::tokens(&a.name))
-        .collect();
+        }
+        names.push(PreparedName {
+            slot,
+            strength,
+            signer_only,
+            core: core.iter().map(|w| word_hash(w)).collect(),
+            joined: (core.len() > 1).then(|| word_hash(&core.concat())),
+            forms,
+            needles,
+        });
+    };
+    let alias_toks: Vec<(Vec<String>, Vec<String>)> =
+        e.aliases.iter().map(|a| split_name(&a.name)).collect();
     let mut merge_keys = Vec::new();
     if let Some(country) = merge::merge_country(e) {
         // The keys of the legal-name aliases, then of the name (first), computed once each.
@@ -432,15 +440,15 @@ fn prepare(e: &Entity, want_needles: bool) -> Prepared {
             .aliases
             .iter()
             .zip(&alias_toks)
-            .map(|(a, t)| {
+            .map(|(a, (toks, core))| {
                 (a.strength == Strength::Name)
-                    .then(|| merge::key_of_tokens(t, country))
+                    .then(|| merge::key_of_parts(toks, core, country))
                     .flatten()
             })
             .collect();
         let name_key = match e.aliases.iter().position(|a| a.name == e.name) {
             Some(i) if e.aliases[i].strength == Strength::Name => alias_keys[i].clone(),
-            Some(i) => merge::key_of_tokens(&alias_toks[i], country),
+            Some(i) => merge::key_of_parts(&alias_toks[i].0, &alias_toks[i].1, country),
             None => merge::key_of_tokens(&normalize::tokens(&e.name), country),
         };
         merge_keys = std::iter::once(name_key)
@@ -455,20 +463,35 @@ fn prepare(e: &Entity, want_needles: bool) -> Prepared {
     for (i, p) in e.products.iter().enumerate() {
         for (k, name) in std::iter::once(&p.name).chain(&p.aliases).enumerate() {
             let slot = Slot::Product(i as u32, k as u32);
-            compile(name, normalize::tokens(name), slot, Strength::Brand, false);
+            compile(name, split_name(name), slot, Strength::Brand, false);
         }
     }
     for (i, s) in e.signers.iter().enumerate() {
         let slot = Slot::Signer(i as u32);
         compile(
             &s.subject,
-            normalize::tokens(&s.subject),
+            split_name(&s.subject),
             slot,
             Strength::Name,
             true,
         );
     }
     Prepared { names, merge_keys }
+}
+
+/// Each run of equal keys in a sorted slice: the key, and where the run is (start, length).
+fn runs<T, K: PartialEq>(
+    sorted: &[T],
+    key: impl Fn(&T) -> K + Copy,
+) -> impl Iterator<Item = (K, (u32, u32))> {
+    let mut start = 0;
+    sorted
+        .chunk_by(move |a, b| key(a) == key(b))
+        .map(move |run| {
+            let at = (start as u32, run.len() as u32);
+            start += run.len();
+            (key(&run[0]), at)
+        })
 }
 
 /// One list's prefilter words while they fit the budget.
@@ -651,27 +674,9 @@ impl<'l> Matcher<'l> {
             .collect();
         drop(names);
         self.first.reserve(order.len());
-        let mut i = 0;
-        while i < order.len() {
-            let w = order[i].0;
-            let mut j = i;
-            while j < order.len() && order[j].0 == w {
-                j += 1;
-            }
-            self.first.insert(w, (i as u32, (j - i) as u32));
-            i = j;
-        }
+        self.first.extend(runs(&order, |o| o.0));
         self.domains.sort_by(|a, b| a.0.cmp(b.0));
-        let mut i = 0;
-        while i < self.domains.len() {
-            let d = self.domains[i].0;
-            let mut j = i;
-            while j < self.domains.len() && self.domains[j].0 == d {
-                j += 1;
-            }
-            self.by_domain.insert(d, (i as u32, (j - i) as u32));
-            i = j;
-        }
+        self.by_domain.extend(runs(&self.domains, |d| d.0));
         self.added = Vec::new();
         self.merged.finish();
     }
@@ -815,23 +820,18 @@ impl<'l> Matcher<'l> {
         self.entity(entry).kind == EntityKind::Group
     }
 
-    /// The grade of the fact behind an identifier.
-    fn grade(&self, at: At) -> Grade {
-        let e = self.entity(at.entry);
-        let g = match at.slot {
-            Slot::Alias(i) => e.aliases.get(i as usize).map(|a| a.grade),
-            Slot::Product(i, _) => e.products.get(i as usize).map(|p| p.grade),
-            Slot::Signer(i) => e.signers.get(i as usize).map(|s| s.grade),
-            Slot::Domain(i) => e.domains.get(i as usize).map(|d| d.grade),
-            Slot::Label(i) => e.domain_labels.get(i as usize).map(|l| l.grade),
-            Slot::Org(i) => e.orgs.get(i as usize).map(|o| o.grade),
-        };
-        g.unwrap_or(Grade::Unverified)
-    }
-
-    /// `wanted` for an attribution to the identifier at `at`, capped by its grade and owner.
-    fn capped(&self, role: Role, wanted: Confidence, at: At, rule: &mut String) -> Confidence {
-        attribution(role, wanted, self.grade(at), self.is_person(at.entry), rule)
+    /// The identifier at `at`, and `wanted` for an attribution to it capped by the grade of its
+    /// fact and by its owner.
+    fn attributed(
+        &self,
+        role: Role,
+        wanted: Confidence,
+        at: At,
+        rule: &mut String,
+    ) -> (Confidence, IdentRef) {
+        let ident = self.ident(at);
+        let person = self.is_person(at.entry);
+        (attribution(role, wanted, ident.grade, person, rule), ident)
     }
 
     /// The identifier at `at`, with the list and source that support it.
@@ -982,12 +982,13 @@ impl<'l> Matcher<'l> {
             for &(domain, at) in &self.domains[start as usize..(start + len) as usize] {
                 let mut rule =
                     format!("{what} `{host}` is `{domain}` or a sub-domain of it (whole labels)");
-                let confidence = self.capped(role, Confidence::Confirmed, at, &mut rule);
+                let (confidence, identifier) =
+                    self.attributed(role, Confidence::Confirmed, at, &mut rule);
                 listed.push(self.merged.canonical(at.entry));
                 out.push(Match {
                     confidence,
                     entity: self.entity_ref(at.entry),
-                    identifier: self.ident(at),
+                    identifier,
                     evidence: ev.clone(),
                     normalized: host.to_string(),
                     matched: domain.to_string(),
@@ -1012,11 +1013,12 @@ impl<'l> Matcher<'l> {
             let mut rule = format!(
                 "{what} `{host}` is under `{reg}`: the label `{label}` under a public suffix (whole labels)"
             );
-            let confidence = self.capped(role, Confidence::Confirmed, at, &mut rule);
+            let (confidence, identifier) =
+                self.attributed(role, Confidence::Confirmed, at, &mut rule);
             out.push(Match {
                 confidence,
                 entity: self.entity_ref(at.entry),
-                identifier: self.ident(at),
+                identifier,
                 evidence: ev.clone(),
                 normalized: host.to_string(),
                 matched: reg.to_string(),
@@ -1032,11 +1034,12 @@ impl<'l> Matcher<'l> {
             });
             if found {
                 let mut rule = format!("code-hosting organisation `{}` on {}", o.name, o.host);
-                let confidence = self.capped(role, Confidence::Confirmed, o.at, &mut rule);
+                let (confidence, identifier) =
+                    self.attributed(role, Confidence::Confirmed, o.at, &mut rule);
                 out.push(Match {
                     confidence,
                     entity: self.entity_ref(o.at.entry),
-                    identifier: self.ident(o.at),
+                    identifier,
                     evidence: ev.clone(),
                     normalized: format!(
                         "{host}/{}",
@@ -1193,11 +1196,11 @@ impl<'l> Matcher<'l> {
             } else {
                 wanted
             };
-            let confidence = self.capped(role, wanted, p.at, &mut rule);
+            let (confidence, identifier) = self.attributed(role, wanted, p.at, &mut rule);
             out.push(Match {
                 confidence,
                 entity: self.entity_ref(p.at.entry),
-                identifier: self.ident(p.at),
+                identifier,
                 evidence: ev.clone(),
                 normalized: normalized.clone(),
                 matched: matched.clone(),

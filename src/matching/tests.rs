@@ -297,3 +297,11 @@ fn matcher_scale() {
         m.names.len()
     );
 }
+
+#[test]
+fn runs_are_the_ranges_of_equal_keys() {
+    let sorted = [(1, 'a'), (1, 'b'), (4, 'c'), (7, 'd'), (7, 'e'), (7, 'f')];
+    let got: Vec<_> = runs(&sorted, |x| x.0).collect();
+    assert_eq!(got, vec![(1, (0, 2)), (4, (2, 1)), (7, (3, 3))]);
+    assert_eq!(runs(&[] as &[(u8, u8)], |x| x.0).count(), 0);
+}
