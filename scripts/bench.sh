@@ -136,19 +136,40 @@ cat "$table"
 if [ "${BENCH_LISTS:-0}" = 1 ]; then
   lists_table="$out/lists.md"
   ws="$out/gen-1000/Cargo.toml"
+  list_runs="${BENCH_LIST_RUNS:-3}"
+  # One check, its wall time and peak RSS (KiB) written to list-<name>-<round>.txt.
+  check_once() { # name, round, extra arguments...
+    local name=$1 round=$2
+    shift 2
+    /usr/bin/time -f '%e %M' -o "$out/list-$name-$round.txt" \
+      "$tool" entitycheck --manifest-path "$ws" -q --no-cache "$@" >/dev/null 2>&1 || true
+  }
   {
     echo "| list | entries | check (built-in only) | check with the list | added | peak RSS with the list |"
     echo "|---|---:|---:|---:|---:|---:|"
   } > "$lists_table"
-  base=$( { /usr/bin/time -f '%e' "$tool" entitycheck --manifest-path "$ws" -q --no-cache >/dev/null 2>/dev/null; } 2>&1 | tail -1)
   for spec in "csl-csv:csv" "csl-json:json" "opensanctions:jsonl"; do
     fmt=${spec%%:*} ext=${spec##*:}
     file="$out/list-300k.$ext"
     [ -f "$file" ] || python3 scripts/gen-list.py "$fmt" 300000 > "$file"
-    /usr/bin/time -f '%e %M' -o "$out/list-$fmt-time.txt" "$tool" entitycheck --manifest-path "$ws" -q --no-cache --entities "$file" >/dev/null 2>&1 || true
-    read -r secs rss < <(tail -1 "$out/list-$fmt-time.txt")
-    python3 -c 'import sys; b,s,r=map(float,sys.argv[2:5]); print(f"| {sys.argv[1]} | 300000 | {b:.2f} s | {s:.2f} s | {s-b:.2f} s | {r/1024:.0f} MiB |")' \
-      "$fmt" "$base" "$secs" "$rss" >> "$lists_table"
+  done
+  # Interleaved rounds: the built-in list alone, then each list; medians per column.
+  for round in $(seq "$list_runs"); do
+    check_once base "$round"
+    for spec in "csl-csv:csv" "csl-json:json" "opensanctions:jsonl"; do
+      check_once "${spec%%:*}" "$round" --entities "$out/list-300k.${spec##*:}"
+    done
+  done
+  for fmt in csl-csv csl-json opensanctions; do
+    python3 - "$out" "$fmt" "$list_runs" >> "$lists_table" <<'PY'
+import statistics, sys
+out, fmt, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def read(name):
+    rows = [open(f"{out}/list-{name}-{i}.txt").read().split()[-2:] for i in range(1, runs + 1)]
+    return statistics.median(float(t) for t, _ in rows), max(int(m) for _, m in rows)
+(base, _), (secs, rss) = read("base"), read(fmt)
+print(f"| {fmt} | 300000 | {base:.2f} s | {secs:.2f} s | {secs - base:.2f} s | {rss / 1024:.0f} MiB |")
+PY
   done
   cat "$lists_table"
 fi

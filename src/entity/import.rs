@@ -159,8 +159,10 @@ pub fn parse_dated(
         ListFormat::Opensanctions => opensanctions,
     };
     // An export's digest is of its text: taken on another thread while the text is read (a
-    // large export takes a tenth of a second or more to hash).
-    let (digest, list) = rayon::join(|| digest(text), || import(text, origin));
+    // large export takes a tenth of a second or more to hash). A byte-order mark (Windows tools
+    // write one) is not part of the document.
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (digest, list) = rayon::join(|| digest(text), || import(body, origin));
     let mut list = list?;
     if list.list.version.is_empty() {
         list.list.version = super::short_digest(&digest).to_string();

@@ -138,6 +138,27 @@ fn csl_json_matches_the_csv_and_is_dated_by_its_metadata() {
 }
 
 #[test]
+fn a_byte_order_mark_is_not_part_of_the_document() {
+    for (text, format) in [
+        (CSV, ListFormat::CslCsv),
+        (JSON, ListFormat::CslJson),
+        (FTM, ListFormat::Opensanctions),
+    ] {
+        let plain = parse(text, "list", format).unwrap();
+        let marked = parse(&format!("\u{feff}{text}"), "list", format)
+            .unwrap_or_else(|e| panic!("{format:?} with a BOM: {e}"));
+        assert_eq!(
+            serde_json::to_string(&plain.entities).unwrap(),
+            serde_json::to_string(&marked.entities).unwrap(),
+            "{format:?}"
+        );
+        // The digest is of the file as given.
+        assert_ne!(plain.list.digest, marked.list.digest);
+        assert!(marked.list.digest.starts_with("sha256:"));
+    }
+}
+
+#[test]
 fn opensanctions_entities() {
     let l = parse(FTM, "os.jsonl", ListFormat::Opensanctions).unwrap();
     // Vessel and Address are skipped.
