@@ -160,8 +160,8 @@ pub fn parse_dated(
     };
     // An export's digest is of its text: taken on another thread while the text is read (a
     // large export takes a tenth of a second or more to hash). A byte-order mark (Windows tools
-    // write one) is not part of the document.
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // write one) is not part of the document, as `ListFormat::detect` reads it.
+    let body = text.trim_start_matches('\u{feff}');
     let (digest, list) = rayon::join(|| digest(text), || import(body, origin));
     let mut list = list?;
     if list.list.version.is_empty() {
@@ -409,11 +409,7 @@ fn csl_csv(text: &str, origin: &str) -> Result<EntityList, InputError> {
         .headers()
         .map_err(|e| bad(origin, vec![format!("{origin}:1: not a CSV header: {e}")]))?
         .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-    };
+    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
     let Some(name) = col("name") else {
         return Err(bad(
             origin,
@@ -459,13 +455,7 @@ fn csl_csv(text: &str, origin: &str) -> Result<EntityList, InputError> {
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         let get = |c: Option<usize>| c.and_then(|i| record.get(i)).unwrap_or("").trim();
         let name = record.get(cols.name).unwrap_or("").trim();
-        if name.is_empty() {
-            csl.row_problems
-                .push(format!("{origin}:{line}: entry without a name"));
-            continue;
-        }
-        if !csl.row_problems.is_empty() {
-            // The list is refused: only its other unreadable rows are still of interest.
+        if !csl.admits(name, || format!("{origin}:{line}")) {
             continue;
         }
         // Addresses are `street, city, …, country`; the country is the last part of each.
@@ -528,12 +518,7 @@ fn csl_json(text: &str, origin: &str) -> Result<EntityList, InputError> {
     let mut csl = Csl::new(origin, occurrences(text, b"\"name\""));
     let used = json::read_csl_json(text, &mut |i, e| {
         let name = e.name.0;
-        if name.is_empty() {
-            csl.row_problems
-                .push(format!("{origin}: results[{i}]: entry without a name"));
-            return;
-        }
-        if !csl.row_problems.is_empty() {
+        if !csl.admits(&name, || format!("{origin}: results[{i}]")) {
             return;
         }
         let mut countries = e.address_countries.0;
@@ -706,6 +691,18 @@ impl<'o> Csl<'o> {
         self.list_index
             .insert(source.to_string(), self.lists.len() - 1);
         self.lists.len() - 1
+    }
+
+    /// Whether the entry named `name`, at `at` (for its problem), becomes an entity: one without
+    /// a name is a problem, and once there is one the list is refused, so later entries are only
+    /// read for their own problems.
+    fn admits(&mut self, name: &str, at: impl FnOnce() -> String) -> bool {
+        if name.is_empty() {
+            self.row_problems
+                .push(format!("{}: entry without a name", at()));
+            return false;
+        }
+        self.row_problems.is_empty()
     }
 
     fn add(&mut self, r: CslRow<'_>) {

@@ -391,6 +391,27 @@ fn errors_name_the_file_and_line() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("c.json:1:"), "{err}");
+    // Every entry without a name is listed, in each format; named ones after it add nothing.
+    let err = parse(
+        "{\"results\": [{\"name\": \"A\"}, {\"name\": \"\"}, {\"name\": \"B\"}, {}]}",
+        "c.json",
+        ListFormat::CslJson,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("c.json: results[1]: entry without a name"),
+        "{err}"
+    );
+    assert!(
+        err.contains("c.json: results[3]: entry without a name"),
+        "{err}"
+    );
+    let err = parse("_id,name\nx,\ny,Ok\nz,\n", "l.csv", ListFormat::CslCsv)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("l.csv:2: entry without a name"), "{err}");
+    assert!(err.contains("l.csv:4: entry without a name"), "{err}");
     // Never a panic on garbage.
     for garbage in ["", "\u{0}\u{1}", "\"", "{", "name\n\"unterminated"] {
         for f in [
