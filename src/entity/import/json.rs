@@ -52,8 +52,11 @@ enum Scalar<'a> {
 
 /// A type read from any JSON value: scalars, arrays and objects each in their own way. What a
 /// type does not read is parsed and thrown away.
-trait Read<'de>: Sized {
-    fn scalar(s: Scalar<'de>) -> Self;
+trait Read<'de>: Sized + Default {
+    /// A value that is no array or object; by default the empty value.
+    fn scalar(_: Scalar<'de>) -> Self {
+        Self::default()
+    }
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
         while seq.next_element::<Skip>()?.is_some() {}
         Ok(Self::scalar(Scalar::Other))
@@ -128,13 +131,10 @@ macro_rules! deserialize_by_read {
 }
 
 /// Any JSON value, parsed as `Value` parses it, and thrown away.
+#[derive(Default)]
 pub(super) struct Skip;
 
-impl<'de> Read<'de> for Skip {
-    fn scalar(_: Scalar<'de>) -> Self {
-        Skip
-    }
-}
+impl<'de> Read<'de> for Skip {}
 
 impl<'de> Deserialize<'de> for Skip {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -158,6 +158,7 @@ impl<'de> Read<'de> for Text<'de> {
 }
 
 /// Any value: the text of a string (untrimmed), else nothing.
+#[derive(Default)]
 struct AnyStr<'a>(Option<Cow<'a, str>>);
 
 impl<'de> Read<'de> for AnyStr<'de> {
@@ -175,9 +176,6 @@ impl<'de> Read<'de> for AnyStr<'de> {
 pub(super) struct Strings<'a>(pub Vec<Cow<'a, str>>);
 
 impl<'de> Read<'de> for Strings<'de> {
-    fn scalar(_: Scalar<'de>) -> Self {
-        Strings(Vec::new())
-    }
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
         let mut out = Vec::new();
         while let Some(AnyStr(s)) = seq.next_element()? {
@@ -284,9 +282,6 @@ pub(super) struct CslEntry<'a> {
 }
 
 impl<'de> Read<'de> for CslEntry<'de> {
-    fn scalar(_: Scalar<'de>) -> Self {
-        CslEntry::default()
-    }
     fn map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         read_fields(map, CslEntry::default(), |e, key, map| {
             match key {
@@ -325,9 +320,6 @@ pub(super) struct Addresses<'a>(pub Vec<Cow<'a, str>>);
 struct Address<'a>(Text<'a>);
 
 impl<'de> Read<'de> for Address<'de> {
-    fn scalar(_: Scalar<'de>) -> Self {
-        Address::default()
-    }
     fn map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         read_fields(map, Address::default(), |a, key, map| {
             if key == "country" {
@@ -340,9 +332,6 @@ impl<'de> Read<'de> for Address<'de> {
 }
 
 impl<'de> Read<'de> for Addresses<'de> {
-    fn scalar(_: Scalar<'de>) -> Self {
-        Addresses::default()
-    }
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
         let mut out = Vec::new();
         while let Some(Address(Text(c))) = seq.next_element()? {
@@ -369,9 +358,6 @@ struct IdItem<'a> {
 }
 
 impl<'de> Read<'de> for IdItem<'de> {
-    fn scalar(_: Scalar<'de>) -> Self {
-        IdItem::default()
-    }
     fn map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         read_fields(map, IdItem::default(), |i, key, map| {
             match key {
@@ -385,9 +371,6 @@ impl<'de> Read<'de> for IdItem<'de> {
 }
 
 impl<'de> Read<'de> for Ids<'de> {
-    fn scalar(_: Scalar<'de>) -> Self {
-        Ids::default()
-    }
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
         let mut out = Ids::default();
         while let Some(item) = seq.next_element::<IdItem>()? {
@@ -412,9 +395,6 @@ pub(super) struct SourceUsed<'a> {
 }
 
 impl<'de> Read<'de> for SourceUsed<'de> {
-    fn scalar(_: Scalar<'de>) -> Self {
-        SourceUsed::default()
-    }
     fn map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         read_fields(map, SourceUsed::default(), |u, key, map| {
             match key {
