@@ -379,11 +379,11 @@ struct Prepared {
     merge_keys: Vec<(u64, String)>,
 }
 
-/// The core words of a name's tokens: without legal forms, or as written when it has nothing
-/// else. Empty: the name has no words.
-fn core_of(toks: Vec<String>) -> Vec<String> {
-    let core = normalize::strip_legal_forms(&toks);
-    if core.is_empty() { toks } else { core }
+/// The core words of a name ([`split_name`]): without legal forms, or as written when it has
+/// nothing else (a name made only of legal-form words is matched as written). Empty: the name
+/// has no words.
+fn core_of((toks, stripped): (Vec<String>, Vec<String>)) -> Vec<String> {
+    if stripped.is_empty() { toks } else { stripped }
 }
 
 /// A name's tokens, and the same without legal forms (both the pattern and the merge key need
@@ -399,16 +399,16 @@ fn split_name(name: &str) -> (Vec<String>, Vec<String>) {
 fn prepare(e: &Entity, want_needles: bool) -> Prepared {
     let mut names = Vec::new();
     let mut compile = |raw: &str,
-                       (toks, stripped): (Vec<String>, Vec<String>),
+                       parts: (Vec<String>, Vec<String>),
                        slot: Slot,
                        strength: Strength,
                        signer_only: bool| {
-        let forms: Vec<u16> = toks
+        let forms: Vec<u16> = parts
+            .0
             .iter()
             .filter_map(|t| normalize::legal_form_id(t))
             .collect();
-        // A name made only of legal-form words is matched as written.
-        let core = if stripped.is_empty() { toks } else { stripped };
+        let core = core_of(parts);
         if core.is_empty() {
             return;
         }
@@ -698,7 +698,7 @@ impl<'l> Matcher<'l> {
     /// The words of a pattern's core, from the identifier as the list writes it (to confirm a
     /// match found by hashes).
     fn core_words(&self, p: &NamePattern) -> Vec<String> {
-        let core = core_of(normalize::tokens(self.raw(p.at)));
+        let core = core_of(split_name(self.raw(p.at)));
         if p.joined { vec![core.concat()] } else { core }
     }
 
@@ -753,7 +753,7 @@ impl<'l> Matcher<'l> {
                 && p.signer_only == n.signer_only
                 && self.merged.canonical(p.at.entry) == canon
                 && self.lists[p.at.entry.list as usize].list.id == list_id
-                && *mine.get_or_insert_with(|| core_of(normalize::tokens(self.raw(at))))
+                && *mine.get_or_insert_with(|| core_of(split_name(self.raw(at))))
                     == self.core_words(p);
             if same {
                 return;
