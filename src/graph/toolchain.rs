@@ -50,7 +50,10 @@ pub fn resolve(project_dir: &Path) -> Result<Toolchain, InputError> {
     let (rustup_cargo, rustup_rustc) = std::thread::scope(|s| {
         let cargo = s.spawn(|| ask(cargo_env.is_none(), "cargo"));
         let rustc = ask(rustc_env.is_none(), "rustc");
-        (cargo.join().unwrap_or(None), rustc)
+        let cargo = cargo
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (cargo, rustc)
     });
     let cargo = match cargo_env {
         Some(c) => c.ok_or_else(|| InputError::CargoNotFound {
