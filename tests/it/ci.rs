@@ -635,3 +635,81 @@ fn ignored_test_data_is_reported_never_hidden_and_unused_entries_warned() {
     let r = run(&args(&m, &["--format", "markdown"]));
     assert!(r.stdout.contains("test data, not shipped"), "{}", r.stdout);
 }
+
+/// The manual under `docs/` is one book: every chapter is in `SUMMARY.md`, and every relative
+/// link in the manual and the README names a file that exists (an anchor's heading included).
+#[test]
+fn the_manual_is_whole_and_its_links_resolve() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("docs/src");
+    let summary = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap();
+    let mut pages = vec![root.join("README.md")];
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            let name = p.file_name().unwrap().to_str().unwrap().to_string();
+            assert!(
+                name == "SUMMARY.md" || summary.contains(&format!("]({name})")),
+                "{name} is not in docs/src/SUMMARY.md"
+            );
+            pages.push(p);
+        }
+    }
+    let slug = |t: &str| -> String {
+        t.trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '-' || *c == ' ' || *c == '_')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect()
+    };
+    let anchors = |md: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut heading: Option<String> = None;
+        for ev in Parser::new_ext(md, Options::all()) {
+            match ev {
+                Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(h) = heading.as_mut() {
+                        h.push_str(&t)
+                    }
+                }
+                Event::End(pulldown_cmark::TagEnd::Heading(_)) => {
+                    out.push(slug(&heading.take().unwrap_or_default()))
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let mut broken = Vec::new();
+    for page in &pages {
+        let md = std::fs::read_to_string(page).unwrap();
+        for ev in Parser::new_ext(&md, Options::all()) {
+            let Event::Start(Tag::Link { dest_url, .. }) = ev else {
+                continue;
+            };
+            if dest_url.contains("://") || dest_url.starts_with("mailto:") {
+                continue;
+            }
+            let (file, anchor) = dest_url.split_once('#').unwrap_or((&dest_url, ""));
+            let target = if file.is_empty() {
+                page.clone()
+            } else {
+                page.parent().unwrap().join(file)
+            };
+            if !target.exists() {
+                broken.push(format!("{}: {dest_url}", page.display()));
+                continue;
+            }
+            if !anchor.is_empty() && target.extension().is_some_and(|x| x == "md") {
+                let text = std::fs::read_to_string(&target).unwrap();
+                if !anchors(&text).iter().any(|a| a == anchor) {
+                    broken.push(format!("{}: {dest_url} (no such heading)", page.display()));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
