@@ -211,6 +211,8 @@ struct RawWaiver {
     entity: Option<String>,
     evidence: Option<String>,
     reason: Spanned<String>,
+    /// What the acceptance rests on (a legal opinion, a licence, a contract clause).
+    basis: Option<String>,
     approved_by: Option<String>,
     expires: Option<Spanned<String>>,
 }
@@ -542,6 +544,7 @@ fn validate(
             entity: w.entity,
             evidence: w.evidence,
             reason: w.reason.into_inner(),
+            basis: w.basis.filter(|b| !b.trim().is_empty()),
             approved_by: w.approved_by,
             expires,
             at: format!("{origin}:{line}"),
@@ -713,10 +716,12 @@ mod tests {
 
     #[test]
     fn waiver_fields() {
-        let text = "[[waiver]]\npackage = \"kav-sys\"\nversion = \"^0.1\"\nentity = \"kaspersky\"\nevidence = \"repository\"\nreason = \"legacy\"\napproved-by = \"Jane <j@example.org>\"\nexpires = \"2027-01-01\"\n";
+        let text = "[[waiver]]\npackage = \"kav-sys\"\nversion = \"^0.1\"\nentity = \"kaspersky\"\nevidence = \"repository\"\nreason = \"legacy\"\nbasis = \"counsel's opinion LGL-88\"\napproved-by = \"Jane <j@example.org>\"\nexpires = \"2027-01-01\"\n";
         let c = parse(text, "e.toml").unwrap();
         let w = &c.waivers[0];
         assert_eq!(w.at, "e.toml:2");
+        assert_eq!(w.basis.as_deref(), Some("counsel's opinion LGL-88"));
+        assert_eq!(w.approved_by.as_deref(), Some("Jane <j@example.org>"));
         assert!(
             w.version_req
                 .as_ref()

@@ -98,6 +98,7 @@ pub fn apply(findings: &mut [Finding], ignores: &[Ignore], as_of: NaiveDate) {
         f.waiver = Some(WaiverRef {
             at: entry.at.clone(),
             reason: entry.reason.clone(),
+            basis: None,
             approved_by: entry.approved_by.clone(),
             expires: entry.expires,
             expired: false,

@@ -115,6 +115,9 @@ pub struct Waiver {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
     pub reason: String,
+    /// What the acceptance rests on (a legal opinion, a licence, a contract clause).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,6 +131,8 @@ pub struct Waiver {
 pub struct WaiverRef {
     pub at: String,
     pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -620,6 +625,7 @@ fn apply_waivers(policy: &Policy, lists: &[EntityList], f: &mut Finding) {
         f.waiver = Some(WaiverRef {
             at: w.at.clone(),
             reason: w.reason.clone(),
+            basis: w.basis.clone(),
             approved_by: w.approved_by.clone(),
             expires: w.expires,
             expired,

@@ -635,10 +635,14 @@ pub fn write_explain(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result
             if let Some(w) = &f.waiver {
                 writeln!(
                     out,
-                    "      waiver:     {}{}: {}{}{}",
+                    "      waiver:     {}{}: {}{}{}{}",
                     Esc(&w.at),
                     if w.expired { " (expired)" } else { "" },
                     Esc(&w.reason),
+                    w.basis
+                        .as_deref()
+                        .map(|b| format!(", basis: {}", Esc(b)))
+                        .unwrap_or_default(),
                     w.approved_by
                         .as_deref()
                         .map(|a| format!(", approved by {}", Esc(a)))

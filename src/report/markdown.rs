@@ -167,7 +167,7 @@ fn package_section(findings: &[&Finding], budget: usize) -> (String, usize) {
         if let Some(w) = &f.waiver {
             let _ = writeln!(
                 s,
-                "- {} {}{}{}{}",
+                "- {} {}{}{}{}{}",
                 if f.verdict == Verdict::Ignored {
                     "ignored by"
                 } else if w.expired {
@@ -177,6 +177,10 @@ fn package_section(findings: &[&Finding], budget: usize) -> (String, usize) {
                 },
                 code(&w.at),
                 format_args!(", reason: {}", code(&w.reason)),
+                w.basis
+                    .as_deref()
+                    .map(|b| format!(", basis: {}", code(b)))
+                    .unwrap_or_default(),
                 w.approved_by
                     .as_deref()
                     .map(|a| format!(", approved by {}", code(a)))

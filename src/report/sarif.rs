@@ -211,6 +211,9 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
             && matches!(f.verdict, Verdict::Waived | Verdict::Ignored)
         {
             let mut justification = format!("{} ({})", w.reason, w.at);
+            if let Some(basis) = &w.basis {
+                justification.push_str(&format!("; basis: {basis}"));
+            }
             if let Some(by) = &w.approved_by {
                 justification.push_str(&format!("; approved by {by}"));
             }

@@ -115,7 +115,7 @@ fn as_of_around_the_two_dates() {
 #[test]
 fn waiver_matching_applies_and_keeps_the_finding_visible() {
     let (code, doc, stderr) = with_config(
-        "[[waiver]]\npackage = \"engine-sys\"\nversion = \"^1.2\"\nentity = \"kaspersky\"\nreason = \"legacy build, removal tracked in TICKET-1\"\napproved-by = \"Jane Doe <jane@example.org>\"\nexpires = \"2099-01-01\"\n",
+        "[[waiver]]\npackage = \"engine-sys\"\nversion = \"^1.2\"\nentity = \"kaspersky\"\nreason = \"legacy build, removal tracked in TICKET-1\"\nbasis = \"counsel's opinion LGL-88\"\napproved-by = \"Jane Doe <jane@example.org>\"\nexpires = \"2099-01-01\"\n",
         &["--as-of", AS_OF],
     );
     assert_eq!(code, 0, "{stderr}");
@@ -127,6 +127,7 @@ fn waiver_matching_applies_and_keeps_the_finding_visible() {
         .find(|f| f["package"]["name"] == "engine-sys")
         .unwrap();
     assert_eq!(f["waiver"]["approved_by"], "Jane Doe <jane@example.org>");
+    assert_eq!(f["waiver"]["basis"], "counsel's opinion LGL-88");
     // What the waiver overrode is data, not prose in the reason.
     assert_eq!(f["would_be"], "fail");
     assert!(
