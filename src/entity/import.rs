@@ -33,8 +33,8 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::{
-    Alias, DomainId, Entity, EntityKind, EntityList, Gate, Grade, ListMeta, Programme, Shared,
-    Source, Status, Strength, shared,
+    Alias, DomainId, Entity, EntityKind, EntityList, Gate, Grade, ListMeta, Programme, Restricts,
+    Shared, Source, Status, Strength, shared,
 };
 use crate::error::InputError;
 use crate::text::normalize;
@@ -580,6 +580,40 @@ fn csl_gate(source: &str) -> (Gate, &'static str) {
     }
 }
 
+/// When an OpenSanctions entity was listed, from its nested sanctions: the earliest listing
+/// (or start) date, and an end only when every sanction has ended.
+fn ftm_listing(sanctions: &[json::SanctionDates<'_>]) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let first = |v: &[Cow<'_, str>]| v.iter().filter_map(|d| date_prefix(d)).min();
+    let from = sanctions
+        .iter()
+        .filter_map(|s| first(&s.listing_date).or_else(|| first(&s.start_date)))
+        .min();
+    let ends: Vec<Option<NaiveDate>> = sanctions
+        .iter()
+        .map(|s| s.end_date.iter().filter_map(|d| date_prefix(d)).max())
+        .collect();
+    let until = if !ends.is_empty() && ends.iter().all(Option::is_some) {
+        ends.into_iter().flatten().max()
+    } else {
+        None
+    };
+    (from, until)
+}
+
+/// What a CSL source list restricts, from its name (shared/LEGAL.md section 7): the Entity
+/// List requires a licence for exports to the entry; the SDN list blocks dealings; the others'
+/// reach is not stated here.
+fn csl_restricts(source: &str) -> Restricts {
+    let s = source.to_ascii_lowercase();
+    if s.contains("entity list") {
+        Restricts::ExportToEntity
+    } else if s.contains("specially designated nationals") || s.contains("(sdn)") {
+        Restricts::Dealings
+    } else {
+        Restricts::Unstated
+    }
+}
+
 /// What the entries of one CSL source list (one `source` value) share.
 struct CslSourceList {
     /// The id of its source and programme.
@@ -669,6 +703,7 @@ impl<'o> Csl<'o> {
                 title: name.clone(),
                 authority: publisher.clone().unwrap_or_else(|| name.clone()),
                 scope: format!("{name}: {why}"),
+                restricts: csl_restricts(&name),
                 source: id.clone(),
                 grade: IMPORTED,
                 context: false,
@@ -968,7 +1003,10 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
         } else {
             e.datasets.into_iter().map(|d| d.0).collect()
         };
-        let first_seen = e.first_seen.as_ref().and_then(|s| date_prefix(&s.0));
+        // `first_seen` is when OpenSanctions first saw the record, not when it was listed: the
+        // listing date is the earliest `listingDate` (else `startDate`) of its sanctions; the
+        // listing ended only when every sanction states an end. No such date: unknown.
+        let (listed_from, listed_until) = ftm_listing(&p.sanctions);
         let last_seen = e.last_seen.as_ref().and_then(|s| date_prefix(&s.0));
         // One source and one programme per dataset; each fact cites the entity's first
         // dataset, whose page is its source.
@@ -993,6 +1031,7 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
                     title: format!("OpenSanctions dataset `{ds}`"),
                     authority: "as published in the dataset".into(),
                     scope: "listed in the dataset".into(),
+                    restricts: Restricts::Unstated,
                     source: sid.clone(),
                     grade,
                     context: false,
@@ -1053,8 +1092,8 @@ fn opensanctions(text: &str, origin: &str) -> Result<EntityList, InputError> {
             signers: Vec::new(),
             products: Vec::new(),
             status: Status {
-                from: first_seen,
-                until: None,
+                from: listed_from,
+                until: listed_until,
                 gate: (gate != Gate::Fail).then_some(gate),
                 why: Some(why.into()),
                 licence: None,

@@ -134,11 +134,61 @@ pub struct ProgrammeDate {
     pub grade: Grade,
 }
 
-/// A product category the programme does not reach.
+/// What a programme restricts: which decides whether it reaches a product that contains the
+/// entity's software (see shared/LEGAL.md, section 1).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Restricts {
+    /// Using the entity's products (federal systems, federal procurement).
+    Use,
+    /// Providing the entity's software, including integrating it into third-party products,
+    /// reselling and updating it (the ICTS Final Determination).
+    Integration,
+    /// Exporting, reexporting or transferring items *to* the entity (the Entity List): it does
+    /// not itself forbid a product from using the entity's exempt services.
+    ExportToEntity,
+    /// Dealings with a blocked party (OFAC's SDN list).
+    Dealings,
+    /// Not stated by the list (imported lists): treated as reaching what the product contains.
+    #[default]
+    Unstated,
+}
+
+impl Restricts {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Restricts::Use => "use",
+            Restricts::Integration => "integration",
+            Restricts::ExportToEntity => "export-to-entity",
+            Restricts::Dealings => "dealings",
+            Restricts::Unstated => "unstated",
+        }
+    }
+
+    /// Whether the programme reaches what a product contains (and so can exempt a category of
+    /// it): everything but a restriction on exports to the entity.
+    pub fn reaches_contents(self) -> bool {
+        self != Restricts::ExportToEntity
+    }
+}
+
+impl fmt::Display for Restricts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A product category the programme reaches (`covered`) or does not reach (`exempt`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Exemption {
     pub category: String,
     pub text: String,
+    /// Whether the category's terms take in executable software. `false` for an exemption of
+    /// services "purely informational or educational in nature": executable code is never
+    /// that, so such an exemption never applies to a package (every package builds code).
+    pub executable: bool,
     pub source: String,
     pub grade: Grade,
 }
@@ -150,6 +200,8 @@ pub struct Programme {
     pub title: String,
     pub authority: String,
     pub scope: String,
+    /// What it restricts (use, integration, export to the entity, dealings).
+    pub restricts: Restricts,
     pub source: String,
     pub grade: Grade,
     /// Context only (a related action): reported, never the reason a build fails on its own.
@@ -251,10 +303,13 @@ pub struct Entity {
 /// An entry's own dates and status, as its publisher gives them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Status {
-    /// Listed from (CSL `start_date`, OpenSanctions `first_seen`).
+    /// Listed from (CSL `start_date`; OpenSanctions: the earliest `listingDate`, else
+    /// `startDate`, of the entity's sanctions — never `first_seen`, which is when the aggregator
+    /// first saw the record). `None`: unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<NaiveDate>,
-    /// Listed until (CSL `end_date`: an expired denial order no longer applies).
+    /// Listed until (CSL `end_date`: an expired denial order no longer applies; OpenSanctions:
+    /// the latest `endDate`, when every sanction states one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<NaiveDate>,
     /// The verdict the entry calls for at most (due diligence warns, a related party informs).
@@ -487,6 +542,8 @@ struct RawProgramme {
     title: String,
     authority: String,
     scope: String,
+    #[serde(default)]
+    restricts: Restricts,
     source: Spanned<String>,
     grade: Grade,
     #[serde(default)]
@@ -518,6 +575,8 @@ struct RawDate {
 struct RawExempt {
     category: String,
     text: String,
+    #[serde(default = "yes")]
+    executable: bool,
     source: Spanned<String>,
     grade: Grade,
 }
@@ -610,6 +669,10 @@ struct RawProduct {
     grade: Grade,
 }
 
+fn yes() -> bool {
+    true
+}
+
 /// Turns the raw file into the validated list, recording every problem with its line.
 struct Validator<'a> {
     text: &'a str,
@@ -638,15 +701,30 @@ impl Validator<'_> {
         }
     }
 
-    fn source_ref(&mut self, known: &BTreeSet<String>, raw: &Spanned<String>) -> String {
-        if !known.contains(raw.get_ref()) {
-            self.problem(
+    /// A fact's source, which must be declared; the fact may be graded no higher than its
+    /// source (a fact cited to a secondary summary is secondary at most).
+    fn source_ref(
+        &mut self,
+        known: &BTreeMap<String, Grade>,
+        raw: &Spanned<String>,
+        grade: Grade,
+    ) -> String {
+        match known.get(raw.get_ref()) {
+            None => self.problem(
                 raw,
                 format_args!(
                     "source `{}` is not declared in a [[source]] table",
                     raw.get_ref()
                 ),
-            );
+            ),
+            Some(&of_source) if grade < of_source => self.problem(
+                raw,
+                format_args!(
+                    "a fact graded {grade} cites source `{}`, graded {of_source}: no fact is graded above its source",
+                    raw.get_ref()
+                ),
+            ),
+            Some(_) => {}
         }
         raw.get_ref().clone()
     }
@@ -677,10 +755,12 @@ impl Validator<'_> {
 
     fn validate(&mut self, raw: RawList, digest: String) -> EntityList {
         let updated = self.date(&raw.list.updated, "list.updated");
-        let mut source_ids = BTreeSet::new();
+        let mut seen_sources = BTreeSet::new();
+        let mut source_ids = BTreeMap::new();
         let mut sources = Vec::new();
         for s in raw.source {
-            self.unique(&mut source_ids, &s.id, "source");
+            self.unique(&mut seen_sources, &s.id, "source");
+            source_ids.insert(s.id.get_ref().clone(), s.grade);
             let read = s.read.as_ref().map(|r| self.date(r, "source.read"));
             sources.push(Source {
                 id: s.id.into_inner(),
@@ -697,7 +777,7 @@ impl Validator<'_> {
         let mut programmes = Vec::new();
         for p in raw.programme {
             self.unique(&mut programme_ids, &p.id, "programme");
-            let source = self.source_ref(&source_ids, &p.source);
+            let source = self.source_ref(&source_ids, &p.source, p.grade);
             let mut dates = Vec::new();
             for d in p.date {
                 dates.push(ProgrammeDate {
@@ -705,7 +785,7 @@ impl Validator<'_> {
                     effect: d.effect,
                     gate: d.gate,
                     text: d.text,
-                    source: self.source_ref(&source_ids, &d.source),
+                    source: self.source_ref(&source_ids, &d.source, d.grade),
                     grade: d.grade,
                 });
             }
@@ -715,7 +795,8 @@ impl Validator<'_> {
                 exempt.push(Exemption {
                     category: e.category,
                     text: e.text,
-                    source: self.source_ref(&source_ids, &e.source),
+                    executable: e.executable,
+                    source: self.source_ref(&source_ids, &e.source, e.grade),
                     grade: e.grade,
                 });
             }
@@ -724,7 +805,8 @@ impl Validator<'_> {
                 covered.push(Exemption {
                     category: e.category,
                     text: e.text,
-                    source: self.source_ref(&source_ids, &e.source),
+                    executable: e.executable,
+                    source: self.source_ref(&source_ids, &e.source, e.grade),
                     grade: e.grade,
                 });
             }
@@ -733,6 +815,7 @@ impl Validator<'_> {
                 title: p.title,
                 authority: p.authority,
                 scope: p.scope,
+                restricts: p.restricts,
                 source,
                 grade: p.grade,
                 context: p.context,
@@ -772,7 +855,7 @@ impl Validator<'_> {
                     );
                 }
             }
-            let source = self.source_ref(&source_ids, &e.source);
+            let source = self.source_ref(&source_ids, &e.source, e.grade);
             let mut aliases = Vec::new();
             for a in e.alias {
                 aliases.push(Alias {
@@ -780,7 +863,7 @@ impl Validator<'_> {
                     script: a.script,
                     strength: a.strength,
                     note: a.note,
-                    source: self.source_ref(&source_ids, &a.source).into(),
+                    source: self.source_ref(&source_ids, &a.source, a.grade).into(),
                     grade: a.grade,
                 });
             }
@@ -805,7 +888,7 @@ impl Validator<'_> {
                     domain,
                     category: d.category,
                     note: d.note,
-                    source: self.source_ref(&source_ids, &d.source).into(),
+                    source: self.source_ref(&source_ids, &d.source, d.grade).into(),
                     grade: d.grade,
                 });
             }
@@ -821,7 +904,7 @@ impl Validator<'_> {
                 }
                 domain_labels.push(DomainLabel {
                     label,
-                    source: self.source_ref(&source_ids, &l.source),
+                    source: self.source_ref(&source_ids, &l.source, l.grade),
                     grade: l.grade,
                 });
             }
@@ -837,7 +920,7 @@ impl Validator<'_> {
                 orgs.push(OrgId {
                     host,
                     name: self.name(&o.name, "org"),
-                    source: self.source_ref(&source_ids, &o.source),
+                    source: self.source_ref(&source_ids, &o.source, o.grade),
                     grade: o.grade,
                 });
             }
@@ -845,7 +928,7 @@ impl Validator<'_> {
             for s in e.signer {
                 signers.push(SignerId {
                     subject: self.name(&s.subject, "signer subject"),
-                    source: self.source_ref(&source_ids, &s.source),
+                    source: self.source_ref(&source_ids, &s.source, s.grade),
                     grade: s.grade,
                 });
             }
@@ -856,7 +939,7 @@ impl Validator<'_> {
                     aliases: p.aliases,
                     category: p.category,
                     note: p.note,
-                    source: self.source_ref(&source_ids, &p.source),
+                    source: self.source_ref(&source_ids, &p.source, p.grade),
                     grade: p.grade,
                 });
             }
@@ -952,9 +1035,9 @@ mod tests {
     /// The built-in data's version and the digest of its bytes for that version. Changing
     /// data/entities.toml without bumping `list.version` fails here: update both constants
     /// together, with the new version, when the data changes.
-    const BUILTIN_VERSION: &str = "2026.11.30";
+    const BUILTIN_VERSION: &str = "2026.12.03";
     const BUILTIN_DIGEST: &str =
-        "sha256:6ef3e9d623e988bf7b096e1e9dd733eba3a24280ec3194e1abf4051ddcf95360";
+        "sha256:b9b1e75cbe92a692420982993a31edfdb74e63e076d38e34fdc9a7f4afb3f2f7";
 
     #[test]
     fn builtin_data_changes_bump_the_version() {
@@ -972,12 +1055,91 @@ mod tests {
         for s in &list.sources {
             let official = s.citation.contains(" FR ") || s.citation.contains("Pub. L.");
             assert!(
-                s.url.is_some() || official,
+                s.url.is_some() || official || s.grade == Grade::Unverified,
                 "source {} has neither a URL nor an official citation",
                 s.id
             );
-            assert!(s.read.is_some(), "source {} has no date read", s.id);
+            // A read date is the day the source was read, never the list's version date
+            // stamped on every source; a source whose reading was not dated has none.
+            if let Some(read) = s.read {
+                assert!(
+                    read <= list.list.updated,
+                    "source {} read after the list",
+                    s.id
+                );
+            }
         }
+        let read: Vec<&str> = list
+            .sources
+            .iter()
+            .filter(|s| s.read.is_some())
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(
+            read,
+            [
+                "fr-2024-13532",
+                "fr-2024-13695",
+                "thompson-hine-2024-06",
+                "kaspersky-privacy-jp",
+                "kaspersky-ru-pages",
+                "ofac-2024-06-21",
+                "bod-17-01"
+            ]
+        );
+        // Facts graded as their sources allow (LEGAL.md): names with no source are unverified;
+        // the Russian names and the EU representative cite the entity's own pages; the two
+        // dates cite BIS's own press release (primary).
+        let alias = |e: &str, name: &str| {
+            list.entity(e)
+                .unwrap()
+                .aliases
+                .iter()
+                .find(|a| a.name == name)
+                .unwrap_or_else(|| panic!("{e}: {name}"))
+                .clone()
+        };
+        for name in ["Kaspersky Lab ZAO", "Kaspersky Lab JSC"] {
+            assert_eq!(alias("ao-kaspersky-lab", name).grade, Grade::Unverified);
+        }
+        assert_eq!(
+            &*alias("kaspersky", "Kaspersky Labs GmbH").source,
+            "kaspersky-privacy-jp"
+        );
+        assert_eq!(
+            &*alias("ao-kaspersky-lab", "АО «Лаборатория Касперского»").source,
+            "kaspersky-ru-pages"
+        );
+        let icts = list.programme("icts-kaspersky").unwrap();
+        for d in &icts.dates {
+            assert_eq!(
+                (d.source.as_str(), d.grade),
+                ("bis-press-2024-06-20", Grade::Primary)
+            );
+        }
+        // Each programme states what it restricts.
+        let restricts: Vec<(&str, Restricts)> = list
+            .programmes
+            .iter()
+            .map(|p| (p.id.as_str(), p.restricts))
+            .collect();
+        assert!(
+            restricts.iter().all(|(_, r)| *r != Restricts::Unstated),
+            "{restricts:?}"
+        );
+        assert!(restricts.contains(&("entity-list", Restricts::ExportToEntity)));
+        assert!(restricts.contains(&("icts-kaspersky", Restricts::Integration)));
+        // OFAC's twelve designated persons are persons (weak on their own).
+        let ofac: Vec<&Entity> = list
+            .entities
+            .iter()
+            .filter(|e| e.programmes == ["ofac-eo14024-kaspersky"])
+            .collect();
+        assert_eq!(ofac.len(), 12);
+        assert!(
+            ofac.iter()
+                .all(|e| e.kind == EntityKind::Person && e.group.is_none())
+        );
         // Aliases no source states are gone, and so is the unsourced kaspersky.co.uk attribution.
         let aliases: Vec<&str> = list
             .entities
@@ -1001,8 +1163,16 @@ mod tests {
         // The determination's covered and exempt categories are data.
         let icts = list.programme("icts-kaspersky").unwrap();
         let cats = |v: &[Exemption]| v.iter().map(|e| e.category.clone()).collect::<Vec<_>>();
-        assert_eq!(cats(&icts.covered), ["anti-virus", "cybersecurity"]);
-        assert!(cats(&icts.exempt).contains(&"consulting".to_string()));
+        assert_eq!(
+            cats(&icts.covered),
+            ["anti-virus", "cybersecurity", "integration"]
+        );
+        let consulting = icts
+            .exempt
+            .iter()
+            .find(|e| e.category == "consulting")
+            .unwrap();
+        assert!(!consulting.executable, "never executable code");
     }
 
     #[test]
@@ -1082,6 +1252,44 @@ grade = "primary"
         ] {
             assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
         }
+    }
+
+    #[test]
+    fn a_fact_graded_above_its_source_is_a_problem() {
+        let text = r#"[list]
+id = "x"
+title = "t"
+version = "1"
+updated = "2024-01-01"
+
+[[source]]
+id = "summary"
+title = "s"
+citation = "s"
+grade = "secondary"
+
+[[entity]]
+id = "a"
+kind = "company"
+name = "A Corp"
+source = "summary"
+grade = "secondary"
+
+  [[entity.alias]]
+  name = "A Corp"
+  source = "summary"
+  grade = "primary"
+"#;
+        let err = EntityList::parse(text, "g.toml").unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "g.toml:22: a fact graded primary cites source `summary`, graded secondary"
+            ),
+            "{err}"
+        );
+        assert!(
+            EntityList::parse(&text.replace("\"primary\"", "\"unverified\""), "g.toml").is_ok()
+        );
     }
 
     #[test]

@@ -313,7 +313,8 @@ pub struct Matcher<'l> {
     /// its suffixes and matching costs the same with ten domains as with a whole list's.
     domains: Vec<(&'l str, At)>,
     by_domain: HashMap<&'l str, (u32, u32), WordHasher>,
-    /// Registrable-domain labels (`kaspersky` under any public suffix).
+    /// Registrable-domain labels (`kaspersky` under a country-code suffix of the Public Suffix
+    /// List's ICANN section).
     labels: Vec<(&'l str, At)>,
     orgs: Vec<OrgPattern<'l>>,
     needles: Vec<String>,
@@ -864,7 +865,7 @@ impl<'l> Matcher<'l> {
             Slot::Label(n) => {
                 let l = &e.domain_labels[i(n)];
                 (
-                    format!("{}.<public suffix>", l.label),
+                    format!("{}.<country-code suffix>", l.label),
                     &l.source,
                     l.grade,
                     None,
@@ -999,8 +1000,11 @@ impl<'l> Matcher<'l> {
         if self.labels.is_empty() {
             return;
         }
-        // The registrable domain under a known public suffix: `kaspersky` in kaspersky.co.jp.
-        let Some(reg) = psl::domain(host.as_bytes()).filter(|d| d.suffix().is_known()) else {
+        // The registrable domain under a country-code suffix of the Public Suffix List's ICANN
+        // section: `kaspersky` in kaspersky.co.jp. A hosting platform's customer name (the
+        // list's private section: kaspersky.netlify.app, kaspersky.readthedocs.io) says nothing
+        // about who made a package, and a generic suffix is no "country domain" a source names.
+        let Some(reg) = psl::domain(host.as_bytes()).filter(|d| is_country_site(d.suffix())) else {
             return;
         };
         let reg = String::from_utf8_lossy(reg.as_bytes());
@@ -1025,6 +1029,36 @@ impl<'l> Matcher<'l> {
                 rule,
             });
         }
+    }
+
+    /// The grade of the fact an identifier rests on.
+    fn grade(&self, at: At) -> Grade {
+        let e = self.entity(at.entry);
+        let i = |n: u32| n as usize;
+        match at.slot {
+            Slot::Alias(n) => e.aliases[i(n)].grade,
+            Slot::Product(n, _) => e.products[i(n)].grade,
+            Slot::Signer(n) => e.signers[i(n)].grade,
+            Slot::Domain(n) => e.domains[i(n)].grade,
+            Slot::Label(n) => e.domain_labels[i(n)].grade,
+            Slot::Org(n) => e.orgs[i(n)].grade,
+        }
+    }
+
+    /// The strongest confidence an attribution to a name pattern can reach: by its kind and
+    /// strength, capped by its fact's grade and owner (a name read without its legal form is
+    /// possible at most).
+    fn reach(&self, p: &NamePattern, score: u8) -> Confidence {
+        let wanted = match (p.at.slot.kind(), p.strength) {
+            (IdentKind::Product, _) | (_, Strength::Brand) => Confidence::Probable,
+            (_, Strength::Name) => Confidence::Confirmed,
+        };
+        let wanted = if score == 0 {
+            wanted.max(Confidence::Possible)
+        } else {
+            wanted
+        };
+        wanted.max(ceiling(self.grade(p.at), self.is_person(p.at.entry)))
     }
 
     fn org(&self, ev: &Evidence, host: &str, segs: &[String], role: Role, out: &mut Vec<Match>) {
@@ -1135,7 +1169,10 @@ impl<'l> Matcher<'l> {
             }
         }
         // Keep only the most specific readings: a longer name beats a shorter one inside it,
-        // a name whose legal form is present beats one without, a company beats its group.
+        // a name whose legal form is present beats one without, a company beats its group;
+        // but only a reading that reaches at least the same confidence: an unverified
+        // `Kaspersky Lab JSC` never hides the primary `Kaspersky Lab` inside it (grades combine
+        // to the strongest supported match).
         let rank = |c: &Cand<'_>| {
             (
                 c.end - c.start,
@@ -1149,7 +1186,11 @@ impl<'l> Matcher<'l> {
                 // A name read without its legal form is a derived stem, not a stated alias: it
                 // never hides the readings inside it.
                 !cands.iter().any(|o| {
-                    o.score > 0 && o.start <= c.start && o.end >= c.end && rank(o) > rank(c)
+                    o.score > 0
+                        && o.start <= c.start
+                        && o.end >= c.end
+                        && rank(o) > rank(c)
+                        && self.reach(o.p, o.score) <= self.reach(c.p, c.score)
                 })
             })
             .collect();
@@ -1208,6 +1249,20 @@ impl<'l> Matcher<'l> {
             });
         }
     }
+}
+
+/// Whether a public suffix is a country's: in the Public Suffix List's ICANN section (never a
+/// hosting platform's private suffix) and ending in a two-letter country-code top-level domain
+/// (`fr`, `com.br`, `co.jp`).
+fn is_country_site(suffix: psl::Suffix<'_>) -> bool {
+    let tld = suffix
+        .as_bytes()
+        .rsplit(|&b| b == b'.')
+        .next()
+        .unwrap_or(b"");
+    suffix.typ() == Some(psl::Type::Icann)
+        && tld.len() == 2
+        && tld.iter().all(u8::is_ascii_alphabetic)
 }
 
 /// A registry team login, `github:<org>:<team>` (how crates.io names a GitHub team owning a

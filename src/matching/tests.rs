@@ -88,14 +88,13 @@ fn table() {
         (Attribution, Text, "Copyright OOO Kaspersky Group", Some(("ooo-kaspersky-group", Probable))),
         (Attribution, Text, "Kaspersky Labs Limited, London", Some(("kaspersky-labs-limited", Probable))),
         (Attribution, Text, "Kaspersky Lab, Inc.", Some(("kaspersky-lab-inc", Confirmed))),
-        (Attribution, Text, "Kaspersky Lab ZAO", Some(("ao-kaspersky-lab", Probable))),
         (Attribution, Text, "Лаборатория Касперского", Some(("kaspersky", Probable))),
         (Attribution, Author, "Kaspersky Lab", Some(("kaspersky", Confirmed))),
         // Domains and e-mail.
         (Attribution, Author, "Ivan <ivan@kaspersky.com>", Some(("kaspersky", Probable))),
         (Attribution, Author, "Ivan <ivan@mail.kaspersky.ru>", Some(("kaspersky", Probable))),
         (Attribution, Url, "https://builds.kaspersky.ru/sdk", Some(("kaspersky", Probable))),
-        // Country domains: the label `kaspersky` under any public suffix, whole labels.
+        // Country domains: the label `kaspersky` under a country-code suffix, whole labels.
         (Attribution, Url, "https://www.kaspersky.fr/downloads", Some(("kaspersky", Probable))),
         (Attribution, Url, "https://kaspersky.com.br/", Some(("kaspersky", Probable))),
         (Attribution, Author, "Taro <taro@support.kaspersky.co.jp>", Some(("kaspersky", Probable))),
@@ -103,6 +102,12 @@ fn table() {
         (Attribution, Url, "https://kaspersky-fans.fr/", None),
         (Attribution, Url, "https://notkaspersky.example/", None),
         (Attribution, Url, "https://kaspersky.com.mirror.example.org/x", None),
+        // Hosting platforms' customer names (the Public Suffix List's private section) and
+        // generic suffixes are no country site of the entity.
+        (Attribution, Url, "https://kaspersky.netlify.app/", None),
+        (Attribution, Url, "https://kaspersky.readthedocs.io/en/latest/", None),
+        (Attribution, Url, "https://docs.kaspersky.vercel.app/", None),
+        (Attribution, Url, "https://kaspersky.xyz/", None),
         // Code hosting.
         (Attribution, Url, "https://github.com/KasperskyLab/some-repo", Some(("kaspersky", Confirmed))),
         (Attribution, Url, "ssh://git@github.com/KasperskyLab/x.git", Some(("kaspersky", Confirmed))),
@@ -117,8 +122,10 @@ fn table() {
         // A brand word inside a person's name is only possible.
         (Attribution, Author, "Jan Kaspersky <jan@example.org>", Some(("kaspersky", Possible))),
         (Attribution, Author, "Kaspersky", Some(("kaspersky", Probable))),
-        // Unverified identifiers are weak.
-        (Attribution, Text, "Kaspersky Lab JSC", Some(("ao-kaspersky-lab", Possible))),
+        // Unverified identifiers are weak, but never weaken the stronger name they contain:
+        // the primary `Kaspersky Lab` inside `Kaspersky Lab JSC` decides.
+        (Attribution, Text, "Kaspersky Lab JSC", Some(("kaspersky", Confirmed))),
+        (Attribution, Text, "Kaspersky Lab ZAO", Some(("kaspersky", Confirmed))),
         // Signers.
         (Attribution, Subject, "CN=Kaspersky Lab, O=AO Kaspersky Lab, C=RU", Some(("ao-kaspersky-lab", Confirmed))),
         // Embedded addresses in free text.
@@ -135,6 +142,29 @@ fn table() {
         let got = best(&m, *role, *shape, text);
         let want = want.map(|(id, c)| (id.to_string(), c));
         assert_eq!(got, want, "evidence {text:?} ({role:?}, {shape:?})");
+    }
+}
+
+/// Grades combine to the strongest supported match: the unverified alias is reported (possible)
+/// beside the primary name inside it (confirmed), never instead of it.
+#[test]
+fn an_unverified_alias_never_hides_a_stronger_name_inside_it() {
+    let m = matcher();
+    for text in ["Kaspersky Lab JSC", "Kaspersky Lab ZAO"] {
+        let ev = Evidence::new("authors", Attribution, Author, text);
+        let got: Vec<(String, String, Confidence)> = m
+            .match_evidence(&ev)
+            .into_iter()
+            .map(|x| (x.entity.id, x.identifier.value, x.confidence))
+            .collect();
+        assert!(
+            got.contains(&("kaspersky".into(), "Kaspersky Lab".into(), Confirmed)),
+            "{text}: {got:?}"
+        );
+        assert!(
+            got.contains(&("ao-kaspersky-lab".into(), text.into(), Possible)),
+            "{text}: {got:?}"
+        );
     }
 }
 

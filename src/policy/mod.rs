@@ -12,7 +12,7 @@ use serde::Serialize;
 
 pub mod ignore;
 
-use crate::entity::{Entity, EntityKind, EntityList, Exemption, Gate, Programme, Stale};
+use crate::entity::{Entity, EntityKind, EntityList, Exemption, Gate, Programme, Restricts, Stale};
 use crate::graph::{DepKind, PathStep, SourceKind};
 use crate::matching::{Confidence, EntityRef, Match};
 
@@ -161,6 +161,13 @@ pub struct AppliesFrom {
     pub in_force: bool,
 }
 
+/// A programme that decided a finding's verdict, and what it restricts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DecidedUnder {
+    pub programme: String,
+    pub restricts: Restricts,
+}
+
 /// Which rule decided a finding's verdict (a stable code for reports and tools).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -205,6 +212,10 @@ pub struct Finding {
     /// The dependency path from a workspace member to the package.
     pub path: Vec<PathStep>,
     pub dates: Vec<AppliesFrom>,
+    /// The programmes that decided the verdict (for `fail`: those whose failing date is in
+    /// force; for `warn`: those in force that only warn; for `exempt`: those that exempt it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decided_under: Vec<DecidedUnder>,
     /// The waiver that matched, applied or expired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRef>,
@@ -237,24 +248,111 @@ fn members<'a>(lists: &'a [EntityList], e: &EntityRef) -> Vec<(&'a EntityList, &
         .collect()
 }
 
-/// What a package integrates of one entity, decided from all its matches.
-struct PackageView<'a> {
-    /// Exempt-category products (or identifiers) the package names, with the exemption.
-    exempt: BTreeMap<String, (&'a Programme, &'a Exemption)>,
-    /// Products (or identifiers) of covered categories the package names.
-    covered: BTreeSet<String>,
+/// What a package supplies of one entity's family (the entity, its group and the group's
+/// affiliates), decided from all its matches: the product or service categories the evidence
+/// establishes, whichever of the family's names matched.
+#[derive(Default)]
+struct PackageView {
+    /// `product `X` (category)` → category, for every identifier with a category.
+    named: BTreeMap<String, String>,
 }
 
-impl PackageView<'_> {
-    /// Exempt only when every product named is exempt and none is covered.
-    fn is_exempt(&self) -> bool {
-        !self.exempt.is_empty() && self.covered.is_empty()
+/// Whether a package is exempt, under the programmes that reach an entity.
+enum Exemptness<'a> {
+    /// The package names no product category of the entity.
+    Unnamed,
+    /// Every category named is exempt under every programme that reaches what a product
+    /// contains; `by` names each with the exemption; `export_only` are the programmes that
+    /// restrict only exports to the entity (they do not reach an exempt service's use).
+    Exempt {
+        by: Vec<(String, &'a Programme, &'a Exemption)>,
+        export_only: Vec<&'a Programme>,
+    },
+    /// Some category is not exempt: why, for each.
+    Covered(Vec<String>),
+}
+
+/// Decides exemption for one entity: by what the package supplies, under each programme's own
+/// reach. A programme restricting only exports to the entity neither exempts nor blocks an
+/// exemption; every other binding programme must exempt every category named; an exemption
+/// of purely informational services never covers executable code, which a package is.
+fn exemptness<'a>(binding: &[&'a Programme], view: &PackageView) -> Exemptness<'a> {
+    if view.named.is_empty() {
+        return Exemptness::Unnamed;
+    }
+    let reaching: Vec<&Programme> = binding
+        .iter()
+        .copied()
+        .filter(|p| p.restricts.reaches_contents())
+        .collect();
+    let export_only: Vec<&Programme> = binding
+        .iter()
+        .copied()
+        .filter(|p| !p.restricts.reaches_contents())
+        .collect();
+    let mut by = Vec::new();
+    let mut blocked = Vec::new();
+    for (name, cat) in &view.named {
+        let mut first = None;
+        let mut why = None;
+        for p in &reaching {
+            match p.exempt.iter().find(|e| &e.category == cat) {
+                Some(e) if !e.executable => {
+                    why = Some(format!(
+                        "{name}: {} are exempt from {} only when purely informational or educational, and a package is executable code",
+                        e.text, p.id
+                    ));
+                    break;
+                }
+                Some(e) => {
+                    first.get_or_insert((*p, e));
+                }
+                None => {
+                    why = Some(if p.covered.iter().any(|c| &c.category == cat) {
+                        format!("{name} is covered by {}", p.id)
+                    } else {
+                        format!("{name} is not exempt under {}", p.id)
+                    });
+                    break;
+                }
+            }
+        }
+        match (why, first) {
+            (Some(w), _) => blocked.push(w),
+            (None, Some((p, e))) => by.push((name.clone(), p, e)),
+            // No programme reaches what the package contains: nothing to exempt it from.
+            (None, None) => blocked.push(format!(
+                "{name}: no programme of the entity exempts it ({} restrict only exports to the entity)",
+                export_only
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+    if blocked.is_empty() {
+        Exemptness::Exempt { by, export_only }
+    } else {
+        Exemptness::Covered(blocked)
     }
 }
 
+/// The family an entity's exemption is decided in: its group (or itself), in its list. The
+/// determination covers Kaspersky Lab, Inc. "together with all affiliates, subsidiaries, and
+/// parent companies": what the package supplies decides, not which affiliate's name matched.
+fn family(lists: &[EntityList], e: &EntityRef) -> (usize, String) {
+    let group = lists
+        .get(e.list)
+        .and_then(|l| l.entity(&e.id))
+        .and_then(|x| x.group.clone());
+    (e.list, group.unwrap_or_else(|| e.id.clone()))
+}
+
 /// Decides every match of one package. Exemption is a property of the package: from all its
-/// matches of an entity, the products it names decide; an identifier of a person reaches the
-/// failing confidence only with a second, independent signal in the same package.
+/// matches of an entity's family, the categories it supplies decide; an identifier of a person
+/// reaches the failing confidence only with a second, independent signal in the same package
+/// (another identifier: the same name repeated in another field is one signal).
 pub fn decide_package(
     policy: &Policy,
     lists: &[EntityList],
@@ -262,6 +360,23 @@ pub fn decide_package(
     path: Vec<PathStep>,
     matches: Vec<Match>,
 ) -> Vec<Finding> {
+    let mut views: BTreeMap<(usize, String), PackageView> = BTreeMap::new();
+    for m in &matches {
+        if let Some(cat) = m.identifier.category.as_deref() {
+            views
+                .entry(family(lists, &m.entity))
+                .or_default()
+                .named
+                .insert(
+                    format!(
+                        "{} `{}` ({cat})",
+                        m.identifier.kind.as_str(),
+                        m.identifier.value
+                    ),
+                    cat.to_string(),
+                );
+        }
+    }
     let mut by_entity: BTreeMap<(usize, String), Vec<Match>> = BTreeMap::new();
     for m in matches {
         by_entity
@@ -269,57 +384,39 @@ pub fn decide_package(
             .or_default()
             .push(m);
     }
+    let empty = PackageView::default();
     let mut findings = Vec::new();
     for (_, mut group) in by_entity {
         let members = members(lists, &group[0].entity);
-        let binding: Vec<&Programme> = members
+        let mut binding: Vec<&Programme> = members
             .iter()
             .flat_map(|(l, e)| l.programmes_of(e))
             .filter(|p| !p.context)
             .collect();
-        let mut view = PackageView {
-            exempt: BTreeMap::new(),
-            covered: BTreeSet::new(),
-        };
-        for m in &group {
-            let Some(cat) = m.identifier.category.as_deref() else {
-                continue;
-            };
-            let exemption = binding
-                .iter()
-                .flat_map(|p| p.exempt.iter().map(move |e| (*p, e)))
-                .find(|(_, e)| e.category == cat);
-            let named = format!(
-                "{} `{}` ({cat})",
-                m.identifier.kind.as_str(),
-                m.identifier.value
-            );
-            match exemption {
-                Some(x) => {
-                    view.exempt.insert(named, x);
-                }
-                // A category the programmes do not exempt is covered, listed or not.
-                None => {
-                    view.covered.insert(named);
-                }
-            }
-        }
+        binding.sort_by(|a, b| a.id.cmp(&b.id));
+        binding.dedup_by(|a, b| a.id == b.id);
+        let view = views
+            .get(&family(lists, &group[0].entity))
+            .unwrap_or(&empty);
+        let exempt = exemptness(&binding, view);
         let is_person = members.iter().any(|(_, e)| e.kind == EntityKind::Person);
         let mut corroborated = !is_person;
         if is_person {
-            let fields: BTreeSet<&str> = group
+            // Independent signals are distinct identifiers: a name repeated in the authors and
+            // the LICENSE is one signal, not two.
+            let signals: BTreeSet<(crate::matching::IdentKind, &str)> = group
                 .iter()
                 .filter(|m| m.confidence != Confidence::Mention)
-                .map(|m| m.evidence.field.as_str())
+                .map(|m| (m.identifier.kind, m.identifier.value.as_str()))
                 .collect();
-            let n = fields.len();
+            let n = signals.len();
             if n >= 2 {
                 corroborated = true;
                 for m in &mut group {
                     if m.confidence == Confidence::Possible {
                         m.confidence = Confidence::Probable;
                         m.rule.push_str(&format!(
-                            "; a person, corroborated by {n} independent fields in this package"
+                            "; a person, corroborated by {n} independent identifiers in this package"
                         ));
                     }
                 }
@@ -331,7 +428,7 @@ pub fn decide_package(
                 lists,
                 &members,
                 &binding,
-                &view,
+                &exempt,
                 corroborated,
                 package.clone(),
                 path.clone(),
@@ -353,6 +450,9 @@ struct Listing {
     /// The earliest future listing date, and the latest past end.
     from: Option<NaiveDate>,
     until: Option<NaiveDate>,
+    /// Each binding programme of a listed entry with the gate it has in force (capped by the
+    /// entry's status): which programme decides a verdict.
+    in_force: Vec<(String, Restricts, Gate)>,
 }
 
 fn listing(policy: &Policy, members: &[(&EntityList, &Entity)]) -> Listing {
@@ -362,6 +462,7 @@ fn listing(policy: &Policy, members: &[(&EntityList, &Entity)]) -> Listing {
         notes: Vec::new(),
         from: None,
         until: None,
+        in_force: Vec::new(),
     };
     for (list, e) in members {
         let st = &e.status;
@@ -374,27 +475,24 @@ fn listing(policy: &Policy, members: &[(&EntityList, &Entity)]) -> Listing {
             continue;
         }
         l.active = true;
-        let gate = list
-            .programmes_of(e)
-            .into_iter()
-            .filter(|p| !p.context)
-            .filter_map(|p| {
-                if p.dates.is_empty() {
-                    Some(p.gate)
-                } else {
-                    p.dates
-                        .iter()
-                        .filter(|d| d.date <= policy.as_of)
-                        .map(|d| d.gate)
-                        .max()
-                }
-            })
-            .max();
         // The publisher's status caps what the entry can do (due diligence warns at most).
-        let gate = match (gate, st.gate) {
-            (Some(g), Some(cap)) => Some(g.min(cap)),
-            (g, _) => g,
-        };
+        let cap = |g: Gate| st.gate.map_or(g, |c| g.min(c));
+        let mut gate = None;
+        for p in list.programmes_of(e).into_iter().filter(|p| !p.context) {
+            let g = if p.dates.is_empty() {
+                Some(p.gate)
+            } else {
+                p.dates
+                    .iter()
+                    .filter(|d| d.date <= policy.as_of)
+                    .map(|d| d.gate)
+                    .max()
+            };
+            if let Some(g) = g.map(cap) {
+                l.in_force.push((p.id.clone(), p.restricts, g));
+                gate = gate.max(Some(g));
+            }
+        }
         if let (Some(cap), Some(why)) = (st.gate, &st.why) {
             l.notes.push(
                 format!("{} in {}: {why}", e.id, list.list.id)
@@ -414,7 +512,7 @@ fn decide_one(
     lists: &[EntityList],
     members: &[(&EntityList, &Entity)],
     binding: &[&Programme],
-    view: &PackageView<'_>,
+    exemptness: &Exemptness<'_>,
     corroborated: bool,
     package: PackageRef,
     path: Vec<PathStep>,
@@ -436,30 +534,73 @@ fn decide_one(
     dates.dedup();
     let listed = listing(policy, members);
 
-    // Exemption is decided on top of the rest, so the finding can say what it would have been.
-    let exempt = view.is_exempt().then(|| {
-        let named: Vec<String> = view
-            .exempt
+    let under = |keep: &dyn Fn(Gate) -> bool| -> Vec<DecidedUnder> {
+        let mut v: Vec<DecidedUnder> = listed
+            .in_force
             .iter()
-            .map(|(n, (p, e))| format!("{n}: {} are outside {} ({})", e.text, p.id, e.source))
+            .filter(|(_, _, g)| keep(*g))
+            .map(|(id, r, _)| DecidedUnder {
+                programme: id.clone(),
+                restricts: *r,
+            })
             .collect();
-        let tie = if m.identifier.category.is_some() {
-            String::new()
-        } else {
-            format!(
-                "; this {} tie to the entity stays visible",
-                m.identifier.kind.as_str()
-            )
-        };
-        (
-            Verdict::Exempt,
-            Rule::ExemptProduct,
-            format!(
-                "the package names only exempt products of the entity and none it covers ({}){tie}",
-                named.join("; ")
-            ),
-        )
-    });
+        v.sort();
+        v.dedup();
+        v
+    };
+    // Exemption is decided on top of the rest, so the finding can say what it would have been.
+    let exempt = match exemptness {
+        Exemptness::Exempt { by, export_only } => {
+            let named: Vec<String> = by
+                .iter()
+                .map(|(n, p, e)| {
+                    format!(
+                        "{n}: {} are outside {} (restricts {}; {})",
+                        e.text, p.id, p.restricts, e.source
+                    )
+                })
+                .collect();
+            let export = if export_only.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} restricts only exports to the entity, not a product's use of its exempt services",
+                    export_only
+                        .iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let tie = if m.identifier.category.is_some() {
+                String::new()
+            } else {
+                format!(
+                    "; this {} tie to the entity stays visible",
+                    m.identifier.kind.as_str()
+                )
+            };
+            let mut deciders: Vec<DecidedUnder> = by
+                .iter()
+                .map(|(_, p, _)| DecidedUnder {
+                    programme: p.id.clone(),
+                    restricts: p.restricts,
+                })
+                .collect();
+            deciders.sort();
+            deciders.dedup();
+            Some((
+                Verdict::Exempt,
+                Rule::ExemptProduct,
+                format!(
+                    "the package supplies only exempt products or services of the entity and none it covers ({}){export}{tie}",
+                    named.join("; ")
+                ),
+                deciders,
+            ))
+        }
+        _ => None,
+    };
     let (verdict, rule, reason) = if m.confidence == Confidence::Mention {
         (
             Verdict::Info,
@@ -535,7 +676,17 @@ fn decide_one(
             let active: Vec<String> = dates
                 .iter()
                 .filter(|d| d.in_force)
-                .map(|d| format!("{} since {}", d.effect, d.date))
+                .map(|d| {
+                    let restricts = binding
+                        .iter()
+                        .find(|p| p.id == d.programme)
+                        .map(|p| p.restricts.as_str())
+                        .unwrap_or("unstated");
+                    format!(
+                        "{} since {} ({}, restricts {restricts})",
+                        d.effect, d.date, d.programme
+                    )
+                })
                 .collect();
             format!("in force on {}: {}", policy.as_of, active.join(", "))
         } else if !listed.notes.is_empty() {
@@ -558,15 +709,13 @@ fn decide_one(
             DepKind::Build => "a build-time dependency",
             _ => "a shipped dependency",
         };
-        let mut programmes: Vec<&str> = binding.iter().map(|p| p.id.as_str()).collect();
-        programmes.dedup();
-        let covered = if view.covered.is_empty() || view.exempt.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; no exemption: the package also names {}",
-                view.covered.iter().cloned().collect::<Vec<_>>().join(", ")
-            )
+        let programmes: Vec<String> = under(&|g| g == Gate::Fail)
+            .iter()
+            .map(|d| format!("{} (restricts {})", d.programme, d.restricts))
+            .collect();
+        let covered = match exemptness {
+            Exemptness::Covered(why) => format!("; no exemption: {}", why.join("; ")),
+            _ => String::new(),
         };
         (
             Verdict::Fail,
@@ -578,9 +727,16 @@ fn decide_one(
             ),
         )
     };
-    let (verdict, rule, reason, would_be) = match exempt {
-        Some((v, r, why)) => (v, r, why, Some(verdict)),
-        None => (verdict, rule, reason, None),
+    let (verdict, rule, reason, would_be, decided_under) = match exempt {
+        Some((v, r, why, by)) => (v, r, why, Some(verdict), by),
+        None => {
+            let by = match rule {
+                Rule::Restricted => under(&|g| g == Gate::Fail),
+                Rule::NotInForce => under(&|g| g == Gate::Warn),
+                _ => Vec::new(),
+            };
+            (verdict, rule, reason, None, by)
+        }
     };
     let mut finding = Finding {
         verdict,
@@ -590,6 +746,7 @@ fn decide_one(
         decided_by: rule,
         path,
         dates,
+        decided_under,
         waiver: None,
         would_be,
     };

@@ -395,6 +395,7 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
                 if p.context { " (context)" } else { "" }
             )?;
             writeln!(out, "    source: {src} [{}]", p.grade.as_str())?;
+            writeln!(out, "    restricts: {}", p.restricts)?;
             for d in &p.dates {
                 writeln!(
                     out,
@@ -415,8 +416,16 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
             for e in &p.exempt {
                 writeln!(
                     out,
-                    "    exempt ({}): {} [{}, {}]",
-                    e.category, e.text, e.source, e.grade
+                    "    exempt ({}): {}{} [{}, {}]",
+                    e.category,
+                    e.text,
+                    if e.executable {
+                        ""
+                    } else {
+                        " (never executable code)"
+                    },
+                    e.source,
+                    e.grade
                 )?;
             }
         }
@@ -447,7 +456,11 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
                 let st = &e.status;
                 let d = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
                 let parts: Vec<String> = [
-                    d(st.from).map(|x| format!("listed from {x}")),
+                    // An imported entry without a listing date says so: never a guessed date.
+                    Some(d(st.from).map_or_else(
+                        || "listing date unknown".to_string(),
+                        |x| format!("listed from {x}"),
+                    )),
                     d(st.until).map(|x| format!("until {x}")),
                     d(st.last_seen).map(|x| format!("last seen {x}")),
                     st.why.as_deref().map(str::to_string),
@@ -488,7 +501,7 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
             for d in &e.domain_labels {
                 writeln!(
                     out,
-                    "    domain:  {}.<any public suffix> [{}, {}]",
+                    "    domain:  {}.<country-code suffix> [{}, {}]",
                     d.label, d.source, d.grade
                 )?;
             }
@@ -528,7 +541,11 @@ pub fn write_list(out: &mut dyn Write, lists: &[EntityList], s: &Styles) -> io::
                     .as_deref()
                     .map(|u| format!(" <{u}>"))
                     .unwrap_or_default(),
-                src.read.map(|d| format!(" (read {d})")).unwrap_or_default()
+                // A source whose reading was not dated says so: never the list's own date.
+                src.read.map_or_else(
+                    || " (read: date unknown)".to_string(),
+                    |d| format!(" (read {d})")
+                )
             )?;
         }
     }

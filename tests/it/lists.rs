@@ -412,7 +412,7 @@ fn list_shows_provenance_and_diff_shows_changes() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     for needle in [
         "<https://www.govinfo.gov/content/pkg/FR-2017-09-19/html/2017-19838.htm> (read 2026-11-30)",
-        "kaspersky.<any public suffix> [domains-observed, secondary]",
+        "kaspersky.<country-code suffix> [domains-observed, secondary]",
         "dated by list.updated",
         "covered (anti-virus)",
         "exempt (consulting)",

@@ -564,8 +564,6 @@ pub(super) struct FtmEntity<'a> {
     #[serde(default)]
     pub target: bool,
     #[serde(borrow)]
-    pub first_seen: Option<Str<'a>>,
-    #[serde(borrow)]
     pub last_seen: Option<Str<'a>>,
 }
 
@@ -582,7 +580,69 @@ pub(super) struct Properties<'a> {
     pub email: Vec<Cow<'a, str>>,
     pub topics: Vec<Cow<'a, str>>,
     pub country: Vec<Cow<'a, str>>,
+    /// The dates of the entity's `sanctions` (nested `Sanction` entities, as in OpenSanctions'
+    /// `targets.nested.json`): when each listing was made, started and ended.
+    pub sanctions: Vec<SanctionDates<'a>>,
 }
+
+/// The dates one `Sanction` states (FollowTheMoney `listingDate`, `startDate`, `endDate`).
+#[derive(Default)]
+pub(super) struct SanctionDates<'a> {
+    pub listing_date: Vec<Cow<'a, str>>,
+    pub start_date: Vec<Cow<'a, str>>,
+    pub end_date: Vec<Cow<'a, str>>,
+}
+
+/// An array of nested `Sanction` entities; any other value (or item) gives none.
+#[derive(Default)]
+pub(super) struct Sanctions<'a>(pub Vec<SanctionDates<'a>>);
+
+/// One nested `Sanction` entity: only its `properties` are read.
+#[derive(Default)]
+pub(super) struct SanctionEntity<'a>(pub Option<SanctionDates<'a>>);
+
+/// A `Sanction`'s `properties` object.
+#[derive(Default)]
+pub(super) struct SanctionProps<'a>(pub SanctionDates<'a>);
+
+impl<'de> Read<'de> for Sanctions<'de> {
+    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let mut out = Vec::new();
+        while let Some(SanctionEntity(d)) = seq.next_element()? {
+            out.extend(d);
+        }
+        Ok(Sanctions(out))
+    }
+}
+
+impl<'de> Read<'de> for SanctionEntity<'de> {
+    fn map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        read_fields(map, SanctionEntity(None), |e, key, map| {
+            if key != "properties" {
+                return Ok(false);
+            }
+            e.0 = Some(map.next_value::<SanctionProps>()?.0);
+            Ok(true)
+        })
+    }
+}
+
+impl<'de> Read<'de> for SanctionProps<'de> {
+    fn map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        read_fields(map, SanctionProps::default(), |p, key, map| {
+            let slot = match key {
+                "listingDate" => &mut p.0.listing_date,
+                "startDate" => &mut p.0.start_date,
+                "endDate" => &mut p.0.end_date,
+                _ => return Ok(false),
+            };
+            *slot = map.next_value::<Strings>()?.0;
+            Ok(true)
+        })
+    }
+}
+
+deserialize_by_read!(Sanctions, SanctionEntity, SanctionProps);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Properties<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -603,6 +663,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Properties<'a> {
                         "email" => &mut p.email,
                         "topics" => &mut p.topics,
                         "country" => &mut p.country,
+                        "sanctions" => {
+                            p.sanctions = map.next_value::<Sanctions>()?.0;
+                            return Ok(true);
+                        }
                         _ => return Ok(false),
                     };
                     *slot = map.next_value::<Strings>()?.0;

@@ -42,6 +42,8 @@ fn csl_csv_rows_map_to_entities() {
     );
     let person = entity(&l, "csl-fx-005");
     assert_eq!(person.kind, EntityKind::Person);
+    // No sanction dates: the listing date is unknown, not `first_seen`.
+    assert_eq!(person.status.from, None);
     assert_eq!(
         names(&l, "fx-005"),
         ["Testperson Ivan", "Ivan Testperson", "Ivan T."]
@@ -172,12 +174,16 @@ fn opensanctions_entities() {
     domains.sort();
     assert_eq!(domains, ["wrapper.example"]);
     assert_eq!(w.country.as_deref(), Some("GB"));
-    // A sanctioned target: no cap; first/last seen kept.
+    // A sanctioned target: no cap. Listed from its sanction's listingDate (2024-06-21), not
+    // from `first_seen` (2025-03-01, when the aggregator first saw it), nor the later startDate.
     assert_eq!(w.status.gate, None);
-    assert_eq!(w.status.from.unwrap().to_string(), "2025-03-01");
+    assert_eq!(w.status.from.unwrap().to_string(), "2024-06-21");
+    assert_eq!(w.status.until, None);
     assert_eq!(w.status.last_seen.unwrap().to_string(), "2026-11-01");
     let person = entity(&l, "os-fx-os-2");
     assert_eq!(person.kind, EntityKind::Person);
+    // No sanction dates: the listing date is unknown, not `first_seen`.
+    assert_eq!(person.status.from, None);
     assert!(person.domains.is_empty(), "gmail.com is a shared service");
     let pep = entity(&l, "os-fx-os-3");
     assert_eq!(pep.domains[0].domain, "research.example.org");
