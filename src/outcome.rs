@@ -122,7 +122,77 @@ pub fn any_fails<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> bool {
     findings.into_iter().any(|f| f.verdict == Verdict::Fail)
 }
 
+/// Why a check fails the build: typed, so every view words it itself and none names one reason
+/// for another (a stale list is not "packages could not be scanned").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FailReason {
+    /// Findings fail.
+    Findings { count: usize },
+    /// Packages could not be scanned and the policy fails on that (`fail-on-unscanned`).
+    Unscanned { count: usize },
+    /// A list is older than `policy.max-list-age`.
+    StaleList {
+        list: String,
+        age_days: i64,
+        max_age_days: u32,
+    },
+}
+
+impl std::fmt::Display for FailReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FailReason::Findings { count } => write!(
+                f,
+                "the product integrates software attributed to a listed entity ({count} failing finding{})",
+                if *count == 1 { "" } else { "s" }
+            ),
+            FailReason::Unscanned { count } => write!(
+                f,
+                "{count} package{} could not be scanned and the policy fails on that",
+                if *count == 1 { "" } else { "s" }
+            ),
+            FailReason::StaleList {
+                list,
+                age_days,
+                max_age_days,
+            } => write!(
+                f,
+                "list {list} is {age_days} days old, older than policy.max-list-age ({max_age_days} days): update it"
+            ),
+        }
+    }
+}
+
 impl Outcome {
+    /// Every reason the build fails, in a stable order (empty: it passes).
+    pub fn fail_reasons(&self) -> Vec<FailReason> {
+        let mut v = Vec::new();
+        let count = self
+            .findings
+            .iter()
+            .filter(|f| f.verdict == Verdict::Fail)
+            .count();
+        if count > 0 {
+            v.push(FailReason::Findings { count });
+        }
+        if self.policy.fail_on_unscanned && !self.not_scanned.is_empty() {
+            v.push(FailReason::Unscanned {
+                count: self.not_scanned.len(),
+            });
+        }
+        for l in &self.lists {
+            if l.list.stale == Some(crate::entity::Stale::Fail) {
+                v.push(FailReason::StaleList {
+                    list: l.list.id.clone(),
+                    age_days: l.list.age_days.unwrap_or_default(),
+                    max_age_days: self.policy.max_list_age.unwrap_or_default(),
+                });
+            }
+        }
+        v
+    }
+
     /// Whether the build fails: a failing finding, or (if the policy says so) an unscanned package.
     pub fn failed(&self) -> bool {
         any_fails(&self.findings)

@@ -116,8 +116,9 @@ pub struct CertifyArgs {
     #[arg(long, value_name = "DAYS", default_value_t = cargo_entitycheck::attest::DEFAULT_VALID_DAYS,
           value_parser = clap::value_parser!(u32).range(0..=36500))]
     pub valid_for: u32,
-    /// Evaluate the policy at this date (YYYY-MM-DD) instead of today; the certificate says so,
-    /// and `verify` also evaluates it at the verification date.
+    /// Evaluate the policy at this date (YYYY-MM-DD, a day in US Eastern time, the zone of the
+    /// effective dates) instead of today there; the certificate says so, and `verify` also
+    /// evaluates it at the verification date.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Show full detail for every finding, notes included.
@@ -322,7 +323,8 @@ pub struct CheckArgs {
     /// Leave waived, exempt and ignored findings out of SARIF (by default they are `note`s).
     #[arg(long, help_heading = "CI reports")]
     pub sarif_omit_suppressed: bool,
-    /// Evaluate the policy at this date (YYYY-MM-DD) instead of today.
+    /// Evaluate the policy at this date (YYYY-MM-DD, a day in US Eastern time, the zone of the
+    /// effective dates) instead of today there.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Show full detail for every finding, notes included; `-vv` also each stage's timing.

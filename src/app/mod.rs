@@ -382,7 +382,8 @@ fn list(args: cli::ListArgs) -> Result<u8, InputError> {
     let config = config::discover(None, None)?;
     let mut lists = config::load_lists(&args.lists.overrides(), &config)?;
     // Each list's age, on today's date and with the configuration's thresholds.
-    let mut policy = cargo_entitycheck::policy::Policy::new(chrono::Local::now().date_naive());
+    let mut policy =
+        cargo_entitycheck::policy::Policy::new(cargo_entitycheck::policy::today_us_eastern());
     config::date_lists(&mut policy, &config, &mut lists);
     let styles = output::styles_for_stdout(args.color.into());
     finish(report::write_list(

@@ -256,7 +256,7 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
     let c = layer.over(file);
     let beyond = beyond(cli.beyond, &c, cli.graph.offline || cli.graph.frozen)?;
 
-    let mut policy = Policy::new(c.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()))
+    let mut policy = Policy::new(c.as_of.unwrap_or_else(crate::policy::today_us_eastern))
         .with_waivers(c.waivers.clone());
     if let Some(f) = &c.fail_on {
         policy.fail_on = f.clone();

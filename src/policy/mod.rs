@@ -99,6 +99,36 @@ impl Policy {
     }
 }
 
+/// Today's date in US Eastern time, the time zone of the determination's effective times
+/// ("12:00AM EDT" on 2024-09-29): the default as-of date. An as-of date is a whole day there.
+pub fn today_us_eastern() -> NaiveDate {
+    us_eastern_date(chrono::Utc::now())
+}
+
+/// The US Eastern calendar date of an instant: UTC-4 (EDT) from the second Sunday of March,
+/// 02:00 EST, to the first Sunday of November, 02:00 EDT; UTC-5 (EST) otherwise (the rule in
+/// force since 2007, 15 U.S.C. 260a).
+pub fn us_eastern_date(t: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    use chrono::{Datelike, Duration, NaiveDateTime, Weekday};
+    let year = t.year();
+    let nth_sunday = |month: u32, n: u8| {
+        NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, n).expect("a valid date")
+    };
+    let at = |d: NaiveDate, utc_hour: u32| -> NaiveDateTime {
+        d.and_hms_opt(utc_hour, 0, 0).expect("a valid time")
+    };
+    // 02:00 EST is 07:00 UTC; 02:00 EDT is 06:00 UTC.
+    let dst_start = at(nth_sunday(3, 2), 7);
+    let dst_end = at(nth_sunday(11, 1), 6);
+    let utc = t.naive_utc();
+    let offset = if utc >= dst_start && utc < dst_end {
+        4
+    } else {
+        5
+    };
+    (utc - Duration::hours(offset)).date()
+}
+
 /// A waiver: a finding the project has decided to accept, with who decided and until when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Waiver {
@@ -806,5 +836,36 @@ fn apply_waivers(policy: &Policy, lists: &[EntityList], f: &mut Finding) {
             f.verdict = Verdict::Waived;
         }
         return;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    /// US Eastern days around the determination's effective time and the DST changes.
+    #[test]
+    fn today_is_a_day_in_us_eastern_time() {
+        #[rustfmt::skip]
+        let cases = [
+            // 2024-09-29 00:00 EDT is 04:00 UTC: before it, still the 28th in New York.
+            ((2024, 9, 29, 3, 59), "2024-09-28"),
+            ((2024, 9, 29, 4, 0), "2024-09-29"),
+            // Winter (EST, UTC-5).
+            ((2025, 1, 15, 4, 30), "2025-01-14"),
+            ((2025, 1, 15, 5, 0), "2025-01-15"),
+            // DST starts 2025-03-09 07:00 UTC, ends 2025-11-02 06:00 UTC.
+            ((2025, 3, 9, 6, 59), "2025-03-09"),
+            ((2025, 3, 10, 3, 59), "2025-03-09"),
+            ((2025, 3, 10, 4, 0), "2025-03-10"),
+            ((2025, 11, 2, 4, 30), "2025-11-02"),
+            ((2025, 11, 3, 4, 30), "2025-11-02"),
+            ((2025, 11, 3, 5, 0), "2025-11-03"),
+        ];
+        for ((y, mo, d, h, mi), want) in cases {
+            let t = Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap();
+            assert_eq!(us_eastern_date(t).to_string(), want, "{t}");
+        }
     }
 }

@@ -146,13 +146,10 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity)
 
     writeln!(out)?;
     summary(out, o, s)?;
+    writeln!(out, "{}", super::LIMITS.style(s.dim))?;
     if o.failed() {
-        let why = if o.failed_on_findings() {
-            "the product integrates software attributed to a listed entity"
-        } else {
-            "packages could not be scanned and the policy fails on that"
-        };
-        writeln!(out, "{} {why} (exit 1)", "FAIL:".style(s.fail))
+        let why: Vec<String> = o.fail_reasons().iter().map(ToString::to_string).collect();
+        writeln!(out, "{} {} (exit 1)", "FAIL:".style(s.fail), why.join("; "))
     } else {
         writeln!(out, "{} no failing finding (exit 0)", "PASS:".style(s.ok))
     }
@@ -162,7 +159,7 @@ fn header(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
     for l in &o.lists {
         writeln!(
             out,
-            "{} {} packages against {} {} ({}, {}{}) as of {}",
+            "{} {} packages against {} {} ({}, {}{}) as of {} (US Eastern)",
             "Screened".style(s.bold),
             o.packages_screened,
             l.list.id,

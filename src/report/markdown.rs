@@ -218,9 +218,15 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
         "✅ **PASS**"
     };
     let _ = writeln!(head, "## cargo-entitycheck: {verdict}\n");
+    for why in o.fail_reasons() {
+        let _ = writeln!(head, "- fails: {}", code(&why.to_string()));
+    }
+    if o.failed() {
+        head.push('\n');
+    }
     let _ = writeln!(
         head,
-        "{} packages screened as of {}: {} failing, {} warnings, {} waived, {} ignored, {} exempt, {} informational, {} not scanned.\n",
+        "{} packages screened as of {} (a day in US Eastern time): {} failing, {} warnings, {} waived, {} ignored, {} exempt, {} informational, {} not scanned.\n",
         o.packages_screened,
         o.policy.as_of,
         sum.fail,
@@ -242,6 +248,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
         );
     }
     head.push('\n');
+    let _ = writeln!(head, "_{}_\n", super::LIMITS);
 
     // Packages in the outcome's order (worst verdict first), each once.
     let mut groups: Vec<Vec<&Finding>> = Vec::new();

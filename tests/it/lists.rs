@@ -371,7 +371,7 @@ fn opensanctions_targets_and_topics_decide() {
 #[test]
 fn staleness_warns_and_can_fail() {
     let ws = workspace(&[("clean", "")]);
-    // The built-in list is 2026-11-30: a year later it is stale.
+    // The built-in list is 2026-12-03: a year later it is stale.
     let m = ws.path().join("Cargo.toml");
     let r = run(&[
         "--manifest-path",
@@ -381,7 +381,7 @@ fn staleness_warns_and_can_fail() {
         "--color",
         "never",
         "--as-of",
-        "2027-12-01",
+        "2027-12-04",
     ]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(
@@ -393,11 +393,32 @@ fn staleness_warns_and_can_fail() {
     std::fs::write(&cfg, "[policy]\nmax-list-age = 180\n").unwrap();
     let (code, doc) = check_ws(
         &ws,
-        &["--config", cfg.to_str().unwrap(), "--as-of", "2027-12-01"],
+        &["--config", cfg.to_str().unwrap(), "--as-of", "2027-12-04"],
     );
     assert_eq!(code, 1);
     assert_eq!(doc["lists"][0]["stale"], "fail");
     assert_eq!(doc["lists"][0]["age_days"], 366);
+    // Issue 26: the reason given is the list's age, not unscanned packages.
+    let r = run(&[
+        "--manifest-path",
+        m.to_str().unwrap(),
+        "--offline",
+        "--no-cache",
+        "--color",
+        "never",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--as-of",
+        "2027-12-04",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "FAIL: list entitycheck-builtin is 366 days old, older than policy.max-list-age (180 days): update it (exit 1)"
+        ) && !r.stdout.contains("could not be scanned"),
+        "{}",
+        r.stdout
+    );
     let (code, doc) = check_ws(
         &ws,
         &["--config", cfg.to_str().unwrap(), "--as-of", "2027-01-01"],
@@ -411,7 +432,11 @@ fn list_shows_provenance_and_diff_shows_changes() {
     let r = run(&["list", "--color", "never"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for needle in [
-        "<https://www.govinfo.gov/content/pkg/FR-2017-09-19/html/2017-19838.htm> (read 2026-11-30)",
+        "<https://www.govinfo.gov/content/pkg/FR-2017-09-19/html/2017-19838.htm> (read 2026-12-03)",
+        // A source whose reading was not dated says so, never the list's date.
+        "<https://github.com/KasperskyLab> (read: date unknown)",
+        "restricts: export-to-entity",
+        "exempt (consulting): Kaspersky consulting or advisory services that are purely informational or educational in nature (never executable code)",
         "kaspersky.<country-code suffix> [domains-observed, secondary]",
         "dated by list.updated",
         "covered (anti-virus)",
@@ -427,7 +452,12 @@ fn list_shows_provenance_and_diff_shows_changes() {
     std::fs::write(
         &new,
         data.replace("  [[entity.domain]]\n  domain = \"kaspersky.ru\"\n  source = \"domains-observed\"\n  grade = \"secondary\"\n", "")
-            .replace("name = \"Kaspersky Labs Limited\"\n  source = \"summaries-2024\"\n  grade = \"secondary\"", "name = \"Kaspersky Labs Limited\"\n  source = \"fr-2024-13695\"\n  grade = \"primary\""),
+            .replace("name = \"Kaspersky Labs Limited\"\n  source = \"summaries-2024\"\n  grade = \"secondary\"", "name = \"Kaspersky Labs Limited\"\n  source = \"fr-2024-13695\"\n  grade = \"primary\"")
+            // Issue 26: programme changes change verdicts and must show: a moved effective
+            // date, a category turned from exempt to covered, a source's read date.
+            .replace("date = \"2024-09-29\"", "date = \"2024-10-29\"")
+            .replace("[[programme.exempt]]\ncategory = \"security-training\"", "[[programme.covered]]\ncategory = \"security-training\"")
+            .replace("url = \"https://www.govinfo.gov/content/pkg/FR-2024-06-24/html/2024-13695.htm\"\nread = \"2026-12-03\"", "url = \"https://www.govinfo.gov/content/pkg/FR-2024-06-24/html/2024-13695.htm\"\nread = \"2026-12-01\""),
     )
     .unwrap();
     let r = run(&[
@@ -442,7 +472,30 @@ fn list_shows_provenance_and_diff_shows_changes() {
     let d: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let changed = d["changed"].as_array().unwrap();
     let group = changed.iter().find(|c| c["id"] == "kaspersky").unwrap();
-    assert_eq!(group["removed"][0], "domain: kaspersky.ru");
+    assert!(
+        group["removed"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("domain: kaspersky.ru"),
+        "{group:#}"
+    );
+    let icts = d["programmes"]["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "icts-kaspersky")
+        .expect("the determination's changes show");
+    let text = icts.to_string();
+    for needle in [
+        "date: updates-resale-integration: 2024-09-29, gate fail",
+        "→ 2024-10-29, gate fail",
+        "\"exempt: security-training (Kaspersky Security Training",
+        "\"covered: security-training (Kaspersky Security Training",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in {icts:#}");
+    }
+    let read = d["sources"]["changed"][0].to_string();
+    assert!(read.contains("read: 2026-12-03 → 2026-12-01"), "{read}");
     let limited = changed
         .iter()
         .find(|c| c["id"] == "kaspersky-labs-limited")
@@ -460,4 +513,15 @@ fn list_shows_provenance_and_diff_shows_changes() {
         new.to_str().unwrap(),
     ]);
     assert!(r.stdout.contains("- domain: kaspersky.ru"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("changed programme icts-kaspersky"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("programmes: 0 added, 0 removed, 1 changed"),
+        "{}",
+        r.stdout
+    );
 }

@@ -444,9 +444,31 @@ fn exemption_by_product_table() {
         // Security Training and consulting are exempt categories too (data, not code).
         ("training", "description = \"Kaspersky Security Training exercises\"\nhomepage = \"https://securelist.com/training\"",
          &["exempt"], &["exempt-product"]),
+        // Consulting is exempt only when purely informational or educational: a package is
+        // executable code, never that (issue 26).
         ("advisory", "description = \"Reports from Kaspersky advisory services\"\nrepository = \"https://github.com/KasperskyLab/reports\"",
+         &["fail", "info"], &["mention", "restricted"]),
+        ("consulting-lib", "description = \"Kaspersky consulting services\"\nauthors = [\"AO Kaspersky Lab\"]",
+         &["fail", "info"], &["mention", "restricted"]),
+        // Issue 26: exemption follows what the package supplies, whichever affiliate's name
+        // matched, under each programme's reach (the Entity List restricts exports to the
+        // entity and neither exempts nor blocks).
+        ("training-by-ao", "description = \"Kaspersky Security Training exercises\"\nauthors = [\"AO Kaspersky Lab\"]",
          &["exempt"], &["exempt-product"]),
-        // Country domains: the label `kaspersky` under any public suffix.
+        ("ti-by-inc", "description = \"Client for the Kaspersky Threat Intelligence Portal\"\nauthors = [\"Kaspersky Lab, Inc.\"]",
+         &["exempt"], &["exempt-product"]),
+        ("ti-by-group-company", "description = \"Client for Kaspersky Threat Data Feeds\"\nauthors = [\"OOO Kaspersky Group\"]",
+         &["exempt"], &["exempt-product"]),
+        // A package that also bundles covered software fails.
+        ("ti-and-engine", "description = \"Kaspersky Threat Intelligence Portal client bundling Kaspersky Scan Engine\"\nauthors = [\"Kaspersky Lab, Inc.\"]",
+         &["fail", "info"], &["mention", "restricted"]),
+        // Grades combine to the strongest supported match: the primary `Kaspersky Lab` inside
+        // the unverified `Kaspersky Lab JSC` fails the build.
+        ("jsc", "authors = [\"Kaspersky Lab JSC\"]", &["fail", "warn"], &["below-fail-on", "restricted"]),
+        // Hosting platforms' customer names are nobody's country site.
+        ("netlify", "homepage = \"https://kaspersky.netlify.app/\"", &[], &[]),
+        ("rtd", "documentation = \"https://kaspersky.readthedocs.io/\"", &[], &[]),
+        // Country domains: the label `kaspersky` under a country-code suffix.
         ("fr-site", "homepage = \"https://www.kaspersky.fr/sdk\"", &["fail"], &["restricted"]),
         ("jp-mail", "authors = [\"Taro <taro@kaspersky.co.jp>\"]", &["fail"], &["restricted"]),
         ("br-site", "homepage = \"https://kaspersky.com.br/\"", &["fail"], &["restricted"]),
@@ -465,6 +487,36 @@ fn exemption_by_product_table() {
         r.dedup();
         assert_eq!((&v[..], &r[..]), (*verdicts, *rules), "{name}: {d:?}");
     }
+    // The finding names the programme that decided it, and what that programme restricts.
+    let f = |name: &str, verdict: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["package"]["name"] == name && f["verdict"] == verdict)
+            .unwrap_or_else(|| panic!("{name} {verdict}"))
+            .clone()
+    };
+    let fail = f("jsc", "fail");
+    assert_eq!(
+        fail["decided_under"],
+        serde_json::json!([{"programme": "icts-kaspersky", "restricts": "integration"}])
+    );
+    let exempt = f("training-by-ao", "exempt");
+    let why = exempt["reason"].as_str().unwrap();
+    assert!(
+        why.contains("entity-list restricts only exports to the entity"),
+        "{why}"
+    );
+    assert_eq!(exempt["would_be"], "fail");
+    let consulting = f("consulting-lib", "fail");
+    assert!(
+        consulting["reason"]
+            .as_str()
+            .unwrap()
+            .contains("a package is executable code"),
+        "{consulting:#}"
+    );
     let org = doc["findings"]
         .as_array()
         .unwrap()
@@ -528,4 +580,49 @@ fn person_identifiers_never_confirm_alone() {
             "{p}: {d:?}"
         );
     }
+}
+
+/// Issue 26: OFAC's designated persons are in the built-in list, as persons: a name repeated in
+/// the authors and the LICENSE is one signal, never two, so it never fails (even when
+/// `fail-on` takes in possible matches).
+#[test]
+fn an_ofac_person_named_twice_is_one_signal() {
+    use crate::lists::{check_ws, decided, workspace};
+    let ws = workspace(&[(
+        "person-twice",
+        "authors = [\"Anton Mikhaylovich Ivanov\"]\nlicense-file = \"LICENSE\"",
+    )]);
+    std::fs::write(
+        ws.path().join("crates/person-twice/LICENSE"),
+        "Copyright (c) 2024 Anton Mikhaylovich Ivanov\n\nPermission is hereby granted, free of charge.\n",
+    )
+    .unwrap();
+    let cfg = ws.path().join("entitycheck.toml");
+    std::fs::write(
+        &cfg,
+        "[policy]\nfail-on = [\"confirmed\", \"probable\", \"possible\"]\n",
+    )
+    .unwrap();
+    let (code, doc) = check_ws(
+        &ws,
+        &["--config", cfg.to_str().unwrap(), "--as-of", "2025-06-01"],
+    );
+    let d = decided(&doc, "person-twice");
+    assert_eq!(code, 0, "{d:?}");
+    let fields: std::collections::BTreeSet<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["package"]["name"] == "person-twice")
+        .map(|f| f["evidence"]["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.len() >= 2, "named in two fields: {fields:?}");
+    assert!(
+        !d.is_empty()
+            && d.iter().all(|x| x.0 == "ofac-anton-ivanov"
+                && x.2 == "possible"
+                && x.3 == "warn"
+                && x.4 == "person-uncorroborated"),
+        "{d:?}"
+    );
 }
