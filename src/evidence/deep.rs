@@ -374,6 +374,17 @@ impl Scanner {
             }
         };
         r.bytes = len.max(bytes.len() as u64);
+        // A certificate or report this tool wrote quotes evidence; it is never evidence itself.
+        if let Some(what) = super::own::own_output(&bytes) {
+            r.skipped.push(Skipped::new(
+                rel,
+                SkipKind::Note,
+                format!(
+                    "cargo-entitycheck's own output ({what}): never evidence about the product, not scanned"
+                ),
+            ));
+            return r;
+        }
         self.scan_bytes(&rel, &bytes, &mut r);
         r
     }

@@ -15,6 +15,7 @@ pub mod deep;
 pub mod early;
 pub mod manifest;
 pub mod needles;
+pub mod own;
 pub mod owners;
 pub mod scan;
 #[cfg(any(test, feature = "testgen"))]

@@ -552,3 +552,110 @@ fn a_certificate_verifies_in_another_checkout() {
     unique.dedup();
     assert_eq!(unique.len(), 3, "one fingerprint per finding");
 }
+
+/// Issue 26: the manual's certify-then-verify recipe, run as written (its own command lines,
+/// from the workspace root) on a product whose root is a package: the certificate it writes
+/// there is the tool's own output, never screened as the product's content, so the untouched
+/// certificate verifies.
+#[test]
+fn the_manuals_recipe_works_as_written() {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/src/vendor-self-certification.md"),
+    )
+    .unwrap();
+    let command = |start: &str| -> Vec<String> {
+        let at = doc
+            .find(start)
+            .unwrap_or_else(|| panic!("the manual runs {start:?}"));
+        let line = &doc[at..at + doc[at..].find('`').unwrap()];
+        // Words, a double-quoted one kept whole.
+        let mut words = Vec::new();
+        let mut rest = line.trim();
+        while !rest.is_empty() {
+            let (word, tail) = if let Some(q) = rest.strip_prefix('"') {
+                let end = q.find('"').unwrap();
+                (q[..end].to_string(), &q[end + 1..])
+            } else {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                (rest[..end].to_string(), &rest[end..])
+            };
+            words.push(word);
+            rest = tail.trim_start();
+        }
+        assert_eq!(words[..2], ["cargo", "entitycheck"], "{line}");
+        // `[--key FILE]` is optional: the recipe runs without it.
+        let mut optional = false;
+        let words: Vec<String> = words
+            .into_iter()
+            .filter(|w| {
+                let skip = optional || w.starts_with('[');
+                optional = skip && !w.ends_with(']');
+                !skip
+            })
+            .collect();
+        words[2..].to_vec()
+    };
+    let certify = command("cargo entitycheck certify ");
+    let verify = command("cargo entitycheck verify ");
+    assert_eq!(
+        certify.last().map(String::as_str),
+        Some("entitycheck.cert.json")
+    );
+    assert_eq!(verify, ["verify", "entitycheck.cert.json"]);
+
+    // A product whose workspace root is its package, bundling a waived listed dependency.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let dep = root.join("deps/av-engine-sys");
+    std::fs::create_dir_all(dep.join("src")).unwrap();
+    std::fs::write(
+        dep.join("Cargo.toml"),
+        "[package]\nname = \"av-engine-sys\"\nversion = \"0.3.0\"\nedition = \"2021\"\nauthors = [\"AO Kaspersky Lab\"]\ndescription = \"Bindings to the Kaspersky Anti-Virus SDK\"\n",
+    )
+    .unwrap();
+    std::fs::write(dep.join("src/lib.rs"), "").unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src/lib.rs"), "pub fn scan() {}\n").unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"product\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\n[dependencies]\nav-engine-sys = { path = \"deps/av-engine-sys\" }\n\n[workspace]\nexclude = [\"deps\"]\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("entitycheck.toml"), WAIVER).unwrap();
+    let at_root = |args: &[String]| -> Run {
+        cmd()
+            .current_dir(root)
+            .args(args)
+            .output()
+            .expect("run the binary")
+            .into()
+    };
+    // Step 1: the product passes (the waiver accepts its findings).
+    let r = at_root(&[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // Step 2: certify, as written; step 3: verify, as written.
+    let r = at_root(&certify);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(root.join("entitycheck.cert.json").exists());
+    let r = at_root(&verify);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // The certificate beside the product's code is named as not read, not screened.
+    let r = at_root(&["--format".into(), "json".into()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let from_cert: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["evidence"]["location"]["file"] == "entitycheck.cert.json")
+        .collect();
+    assert!(from_cert.is_empty(), "{from_cert:#?}");
+    // A JSON report written into the product is not evidence either.
+    std::fs::write(root.join("report.json"), &r.stdout).unwrap();
+    let again = at_root(&["--format".into(), "json".into()]);
+    let again: Value = serde_json::from_str(&again.stdout).unwrap();
+    for count in ["fail", "warn", "waived", "exempt", "info", "not_scanned"] {
+        assert_eq!(again["summary"][count], report["summary"][count], "{count}");
+    }
+    assert_eq!(again["findings"], report["findings"]);
+}
