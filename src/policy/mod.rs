@@ -842,7 +842,95 @@ fn apply_waivers(policy: &Policy, lists: &[EntityList], f: &mut Finding) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::{Evidence, Role, Shape};
     use chrono::{TimeZone, Utc};
+
+    /// Every match of one package's evidence, decided as a package: (entity id, verdict, rule).
+    fn verdicts(evidence: &[(&str, Shape, &str)], as_of: &str) -> Vec<(String, Verdict, Rule)> {
+        let lists = vec![EntityList::builtin().unwrap()];
+        let m = crate::matching::Matcher::new(&lists);
+        let mut matches = Vec::new();
+        for (field, shape, text) in evidence {
+            let role = if *field == "description" {
+                Role::Mention
+            } else {
+                Role::Attribution
+            };
+            matches.extend(m.match_evidence(&Evidence::new(*field, role, *shape, *text)));
+        }
+        let mut policy = Policy::new(as_of.parse().unwrap());
+        policy.fail_on.insert(Confidence::Possible);
+        let package = PackageRef {
+            name: "pkg".into(),
+            version: "1.0.0".into(),
+            id: "pkg 1.0.0".into(),
+            kind: DepKind::Normal,
+            source: SourceKind::Path,
+        };
+        let mut v: Vec<(String, Verdict, Rule)> =
+            decide_package(&policy, &lists, package, Vec::new(), matches)
+                .into_iter()
+                .map(|f| (f.matched.entity.id, f.verdict, f.decided_by))
+                .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Issue 26, as a table: exemption follows what the package supplies, for every affiliate,
+    /// under each programme's reach; grades combine to the strongest match; a repeated name is
+    /// one signal. `fail-on` takes in possible matches here, so only these rules hold a
+    /// finding back.
+    #[test]
+    fn verdicts_follow_the_determinations_logic() {
+        use Rule::*;
+        use Shape::*;
+        use Verdict::*;
+        const TI: (&str, Shape, &str) = (
+            "description",
+            Text,
+            "Client for the Kaspersky Threat Intelligence Portal",
+        );
+        const TRAINING: (&str, Shape, &str) =
+            ("description", Text, "Kaspersky Security Training exercises");
+        #[rustfmt::skip]
+        let cases: Vec<(&str, Vec<(&str, Shape, &str)>, &str, Vec<(&str, Verdict, Rule)>)> = vec![
+            ("training by AO Kaspersky Lab",
+             vec![("authors", Author, "AO Kaspersky Lab"), TRAINING], "2024-10-01",
+             vec![("ao-kaspersky-lab", Exempt, ExemptProduct), ("kaspersky", Exempt, ExemptProduct)]),
+            ("threat intelligence by Kaspersky Lab, Inc.",
+             vec![("authors", Author, "Kaspersky Lab, Inc."), TI], "2024-10-01",
+             vec![("kaspersky", Exempt, ExemptProduct), ("kaspersky-lab-inc", Exempt, ExemptProduct)]),
+            ("threat intelligence with the entity's notice in its vendored licence",
+             vec![("notice", Text, "Copyright (c) 2024 AO Kaspersky Lab"), TI], "2024-10-01",
+             vec![("ao-kaspersky-lab", Exempt, ExemptProduct), ("kaspersky", Exempt, ExemptProduct)]),
+            ("threat intelligence bundling a covered engine",
+             vec![("authors", Author, "Kaspersky Lab, Inc."), TI, ("description", Text, "ships the Kaspersky Scan Engine")], "2024-10-01",
+             vec![("kaspersky", Info, Mention), ("kaspersky-lab-inc", Fail, Restricted)]),
+            ("executable code described as consulting",
+             vec![("authors", Author, "AO Kaspersky Lab"), ("description", Text, "Kaspersky consulting services")], "2024-10-01",
+             vec![("ao-kaspersky-lab", Fail, Restricted), ("kaspersky", Info, Mention)]),
+            ("before the determination's failing date the Entity List only warns",
+             vec![("authors", Author, "AO Kaspersky Lab")], "2024-08-01",
+             vec![("ao-kaspersky-lab", Warn, NotInForce)]),
+            ("an unverified alias never hides the primary name inside it",
+             vec![("authors", Author, "Kaspersky Lab JSC")], "2024-10-01",
+             vec![("ao-kaspersky-lab", Fail, Restricted), ("kaspersky", Fail, Restricted)]),
+            ("an OFAC person named twice is one signal",
+             vec![("authors", Author, "Anton Mikhaylovich Ivanov"), ("notice", Text, "Copyright 2024 Anton Mikhaylovich Ivanov")], "2024-10-01",
+             vec![("ofac-anton-ivanov", Warn, PersonUncorroborated)]),
+            ("a hosting platform's customer name is no country site",
+             vec![("homepage", Url, "https://kaspersky.netlify.app/")], "2024-10-01",
+             vec![]),
+        ];
+        for (name, evidence, as_of, want) in cases {
+            let want: Vec<(String, Verdict, Rule)> = want
+                .into_iter()
+                .map(|(e, v, r)| (e.to_string(), v, r))
+                .collect();
+            assert_eq!(verdicts(&evidence, as_of), want, "{name}");
+        }
+    }
 
     /// US Eastern days around the determination's effective time and the DST changes.
     #[test]
