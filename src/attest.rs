@@ -386,7 +386,9 @@ fn predicate(
         policy: policy_record(o),
         configuration: config_record(o)?,
         as_of: o.policy.as_of,
-        as_of_requested: o.policy.as_of != made_at.date_naive(),
+        // The as-of date is a day in US Eastern time (the effective dates' zone): so is the
+        // day the certificate was made, when the two are compared.
+        as_of_requested: o.policy.as_of != crate::policy::us_eastern_date(made_at.to_utc()),
         made_at: made_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         valid_until,
         result: if o.failed() { "fail" } else { "pass" }.into(),
@@ -544,7 +546,7 @@ pub fn verify(
     let mut checks = Vec::new();
     let mut push = |ok: bool, what: String| checks.push(Check { ok, what });
     let p = &st.predicate;
-    let today = now.date_naive();
+    let today = crate::policy::us_eastern_date(now.to_utc());
 
     // 1. The files screened are the files here.
     let here: BTreeMap<String, String> = subjects(o)?
@@ -587,7 +589,7 @@ pub fn verify(
             format!("madeAt `{}` is not an RFC 3339 time", p.made_at),
         ),
         Ok(t) => {
-            let made = t.date_naive();
+            let made = crate::policy::us_eastern_date(t.to_utc());
             // A day of slack for clocks in different time zones.
             if made > today + chrono::Days::new(1) {
                 push(

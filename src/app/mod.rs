@@ -298,7 +298,7 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
         output::warning(&format_args!(
             "the certificate speaks for {} although it was made on {}: it says so, and `verify` also evaluates it at the verification date",
             statement.predicate.as_of,
-            now.date_naive()
+            cargo_entitycheck::policy::us_eastern_date(now.to_utc())
         ));
     }
     Ok(if outcome.failed() { FAIL } else { PASS })
