@@ -877,6 +877,14 @@ mod tests {
         v
     }
 
+    /// (case, the package's evidence, as-of date, expected (entity, verdict, rule)).
+    type Case = (
+        &'static str,
+        Vec<(&'static str, Shape, &'static str)>,
+        &'static str,
+        Vec<(&'static str, Verdict, Rule)>,
+    );
+
     /// Issue 26, as a table: exemption follows what the package supplies, for every affiliate,
     /// under each programme's reach; grades combine to the strongest match; a repeated name is
     /// one signal. `fail-on` takes in possible matches here, so only these rules hold a
@@ -894,7 +902,7 @@ mod tests {
         const TRAINING: (&str, Shape, &str) =
             ("description", Text, "Kaspersky Security Training exercises");
         #[rustfmt::skip]
-        let cases: Vec<(&str, Vec<(&str, Shape, &str)>, &str, Vec<(&str, Verdict, Rule)>)> = vec![
+        let cases: Vec<Case> = vec![
             ("training by AO Kaspersky Lab",
              vec![("authors", Author, "AO Kaspersky Lab"), TRAINING], "2024-10-01",
              vec![("ao-kaspersky-lab", Exempt, ExemptProduct), ("kaspersky", Exempt, ExemptProduct)]),

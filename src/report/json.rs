@@ -24,6 +24,9 @@ struct Document<'a> {
     policy: &'a Policy,
     /// `pass` or `fail`.
     verdict: &'static str,
+    /// Why it fails (absent when it passes): `findings`, `unscanned` or `stale-list`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fail_reasons: Vec<crate::outcome::FailReason>,
     summary: Summary<'a>,
     findings: Vec<FindingView<'a>>,
     not_scanned: &'a [crate::outcome::NotScanned],
@@ -88,6 +91,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         lists: o.lists.iter().map(|l| &l.list).collect(),
         policy: &o.policy,
         verdict: if o.failed() { "fail" } else { "pass" },
+        fail_reasons: o.fail_reasons(),
         summary: Summary {
             packages_screened: sum.packages_screened,
             fail: sum.fail,

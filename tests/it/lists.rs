@@ -398,6 +398,10 @@ fn staleness_warns_and_can_fail() {
     assert_eq!(code, 1);
     assert_eq!(doc["lists"][0]["stale"], "fail");
     assert_eq!(doc["lists"][0]["age_days"], 366);
+    assert_eq!(
+        doc["fail_reasons"],
+        serde_json::json!([{"kind": "stale-list", "list": "entitycheck-builtin", "age_days": 366, "max_age_days": 180}])
+    );
     // Issue 26: the reason given is the list's age, not unscanned packages.
     let r = run(&[
         "--manifest-path",

@@ -559,3 +559,39 @@ mod properties {
         }
     }
 }
+
+/// OpenSanctions listing dates come from the entity's sanctions: the earliest listingDate (else
+/// startDate); an end only when every sanction has ended; none stated: unknown.
+#[test]
+fn opensanctions_listing_dates_come_from_sanctions() {
+    let line = |sanctions: &str| {
+        format!(
+            r#"{{"id": "x", "schema": "Company", "caption": "X Ltd", "target": true, "properties": {{"name": ["X Ltd"], "topics": ["sanction"], "sanctions": {sanctions}}}, "datasets": ["d"], "first_seen": "2025-03-01T00:00:00"}}"#
+        )
+    };
+    let dates = |sanctions: &str| {
+        let l = parse(&line(sanctions), "os.jsonl", ListFormat::Opensanctions).unwrap();
+        let e = &l.entities[0];
+        (
+            e.status.from.map(|d| d.to_string()),
+            e.status.until.map(|d| d.to_string()),
+        )
+    };
+    let s = |props: &str| format!(r#"{{"schema": "Sanction", "properties": {props}}}"#);
+    #[rustfmt::skip]
+    let cases = [
+        (format!("[{}]", s(r#"{"startDate": ["2023-05-01"]}"#)), (Some("2023-05-01"), None)),
+        (format!("[{}, {}]", s(r#"{"listingDate": ["2024-06-21"], "startDate": ["2024-06-24"]}"#), s(r#"{"startDate": ["2022-01-10"]}"#)), (Some("2022-01-10"), None)),
+        (format!("[{}, {}]", s(r#"{"startDate": ["2020-01-01"], "endDate": ["2021-01-01"]}"#), s(r#"{"startDate": ["2022-01-01"]}"#)), (Some("2020-01-01"), None)),
+        (format!("[{}]", s(r#"{"startDate": ["2020-01-01"], "endDate": ["2021-01-01T00:00:00"]}"#)), (Some("2020-01-01"), Some("2021-01-01"))),
+        ("[]".to_string(), (None, None)),
+        ("\"not an array\"".to_string(), (None, None)),
+    ];
+    for (sanctions, (from, until)) in cases {
+        assert_eq!(
+            dates(&sanctions),
+            (from.map(str::to_string), until.map(str::to_string)),
+            "{sanctions}"
+        );
+    }
+}
