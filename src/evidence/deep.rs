@@ -19,6 +19,7 @@ use super::archive::{self, ArchiveLimits};
 use super::binary::{self, FileKind};
 use super::decode::{self, Decoded};
 use super::needles::{Needles, TextPrefilter, map_ascii};
+use super::recognise::{self, FileClass};
 use super::{Evidence, Role, Shape, buildscript, clip};
 
 /// Limits of the deep scan, documented in the README and settable from the command line.
@@ -54,16 +55,30 @@ const NOTICE_BEFORE: &[&str] = &[
     "licensor",
     "авторск",
     "правообладател",
+    // Japanese, Chinese (simplified and traditional) and Korean for "copyright".
+    "著作権",
+    "版权",
+    "版權",
+    "저작권",
 ];
 
 /// Notice words that attribute the name written before them (`<holder>. All rights reserved.`).
-const NOTICE_AFTER: &[&str] = &["rights reserved", "права защищены"];
+const NOTICE_AFTER: &[&str] = &[
+    "rights reserved",
+    "права защищены",
+    "版权所有",
+    "版權所有",
+    "に帰属します",
+    "권리 보유",
+];
 
 /// Most bytes between a notice word and the name it governs.
 const NOTICE_REACH: usize = 160;
 
-/// Most candidate lines examined per file; beyond it the file is listed as not fully scanned.
-const MAX_CANDIDATE_LINES: usize = 20_000;
+/// Most lines per file that hold a listed word once folded (not prefilter candidates: a Unicode
+/// table or a test corpus has thousands of those and names nothing); beyond it the file is
+/// listed as not fully scanned.
+const MAX_HIT_LINES: usize = 20_000;
 
 /// File names (upper-cased, without extension) whose every line is attribution.
 const NOTICE_FILES: &[&str] = &[
@@ -494,31 +509,43 @@ impl Scanner {
             return;
         }
         let b = text.as_bytes();
-        let mut lines = candidate_lines(&self.prefilter, b);
-        if lines.len() > MAX_CANDIDATE_LINES {
-            r.skipped.push(Skipped::new(
-                name,
-                SkipKind::Limit,
-                format!(
-                    "{} lines hold a listed word; only the first {MAX_CANDIDATE_LINES} were examined",
-                    lines.len()
-                ),
-            ));
-            lines.truncate(MAX_CANDIDATE_LINES);
+        let lines = candidate_lines(&self.prefilter, b);
+        let joined = hyphenated_lines(b);
+        if lines.is_empty() && joined.is_empty() {
+            return;
         }
         let notice_file = is_notice_file(name);
+        let class = recognise::classify(name, &text);
+        // Structured metadata first: a field that names someone says what the format defines
+        // it to say (a vendor, an author, a load dependency), whatever words stand around it.
+        let mut field_lines: std::collections::HashSet<u32> = std::collections::HashSet::new();
+        if !lines.is_empty() {
+            for f in recognise::fields(name, &text) {
+                if !self.text_hits(&f.value) {
+                    continue;
+                }
+                field_lines.insert(f.line);
+                r.evidence.push(
+                    Evidence::new(f.field_name(), f.role(), f.shape, clip(&f.value))
+                        .at(name, Some(f.line)),
+                );
+            }
+        }
         let (mut counted_to, mut line_no) = (0usize, 1usize);
         let mut skel = String::new();
         let mut at: Vec<u32> = Vec::new();
+        let mut hit_lines = 0usize;
+        let mut seen_lines: std::collections::HashSet<u32> = std::collections::HashSet::new();
         for (start, end) in lines {
-            // A percent-escaped letter (`%6Baspersky.com`) is read as the letter, as host names are.
+            // Character references (`&#75;aspersky`, `Kaspersky&nbsp;Lab`) and percent-escaped
+            // letters (`%6Baspersky.com`) are read as the characters they stand for.
             let decoded;
-            let line = match &text[start..end] {
-                l if l.contains('%') => {
-                    decoded = percent_encoding::percent_decode_str(l).decode_utf8_lossy();
-                    &*decoded
+            let line = match decode_line(&text[start..end]) {
+                Some(d) => {
+                    decoded = d;
+                    decoded.as_str()
                 }
-                l => l,
+                None => &text[start..end],
             };
             if !line.is_ascii() && !self.prefilter.may_hold(line) {
                 continue;
@@ -539,18 +566,31 @@ impl Scanner {
             if hits.is_empty() {
                 continue;
             }
+            hit_lines += 1;
+            if hit_lines > MAX_HIT_LINES {
+                r.skipped.push(Skipped::new(
+                    name,
+                    SkipKind::Limit,
+                    format!(
+                        "more than {MAX_HIT_LINES} lines name something listed; only the first {MAX_HIT_LINES} were examined"
+                    ),
+                ));
+                break;
+            }
             line_no += memchr::memchr_iter(b'\n', &b[counted_to..start]).count();
             counted_to = start;
-            let lineno = Some(u32::try_from(line_no).unwrap_or(u32::MAX));
+            let n = u32::try_from(line_no).unwrap_or(u32::MAX);
+            let lineno = Some(n);
+            seen_lines.insert(n);
+            if field_lines.contains(&n) {
+                continue;
+            }
             let prev = start
                 .checked_sub(1)
                 .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
             let govern = |h: (usize, usize)| governing_notice(line, h.0, h.1, prev);
-            let field = |attributed: bool| match (notice_file, attributed) {
-                (true, _) => ("notice file", Role::Attribution),
-                (false, true) => ("notice", Role::Attribution),
-                (false, false) => ("text", Role::Mention),
-            };
+            let trademark = recognise::is_trademark_statement(line);
+            let field = |attributed: bool| line_field(class, notice_file, attributed, trademark);
             let trimmed = line.trim();
             if trimmed.len() <= super::MAX_TEXT {
                 let (f, role) = field(hits.iter().any(|&h| govern(h).is_some()));
@@ -580,7 +620,133 @@ impl Scanner {
                 );
             }
         }
+        // A name hyphenated across a line break (`Kasper-` / ` * sky Lab`), read joined: only
+        // where neither line alone named anything.
+        for (first, line_no, joined_text) in joined {
+            if seen_lines.contains(&line_no) || seen_lines.contains(&(line_no + 1)) {
+                continue;
+            }
+            crate::text::normalize::skeleton(&joined_text, &mut skel, &mut at);
+            let hits = self.prefilter.skeleton_hits(&skel);
+            if hits.is_empty() {
+                continue;
+            }
+            let prev = first
+                .checked_sub(1)
+                .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
+            let attributed = hits.iter().any(|&(s, e)| {
+                let hs = at[s] as usize;
+                let he = (at[e - 1] as usize + 1).min(joined_text.len());
+                joined_text.is_char_boundary(he)
+                    && governing_notice(&joined_text, hs, he, prev).is_some()
+            });
+            let trademark = recognise::is_trademark_statement(&joined_text);
+            let (f, role) = line_field(class, notice_file, attributed, trademark);
+            r.evidence.push(
+                Evidence::new(f, role, Shape::Text, clip(joined_text.trim()))
+                    .at(name, Some(line_no)),
+            );
+        }
     }
+
+    /// Whether `s` holds a listed word once folded.
+    fn text_hits(&self, s: &str) -> bool {
+        let mut skel = String::new();
+        let mut at = Vec::new();
+        crate::text::normalize::skeleton(s, &mut skel, &mut at);
+        !self.prefilter.skeleton_hits(&skel).is_empty()
+    }
+}
+
+/// The evidence field and role of a line that names something: a notice (a notice word governs
+/// the name, or the file is a notice file) attributes, unless the file quotes names (a detection
+/// rule, a saved web page) or the line states who owns a trademark; anything else mentions.
+fn line_field(
+    class: FileClass,
+    notice_file: bool,
+    attributed: bool,
+    trademark: bool,
+) -> (&'static str, Role) {
+    match class {
+        FileClass::DetectionRule | FileClass::WebPage if !notice_file => {
+            return (class.field(), Role::Mention);
+        }
+        _ => {}
+    }
+    match (notice_file, attributed, trademark) {
+        (_, false, true) => ("trademark statement", Role::Mention),
+        (true, _, _) => ("notice file", Role::Attribution),
+        (false, true, _) => ("notice", Role::Attribution),
+        (false, false, false) => ("text", Role::Mention),
+    }
+}
+
+/// `line` with its character references and percent-escaped letters decoded, if it has any.
+fn decode_line(line: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    if line.contains('&') && line.contains(';') {
+        let d = html_escape::decode_html_entities(line);
+        if d != line {
+            // A non-breaking or other space from `&nbsp;` separates words as a space does.
+            out = Some(d.replace(['\u{a0}', '\u{2007}', '\u{202f}'], " "));
+        }
+    }
+    let cur = out.as_deref().unwrap_or(line);
+    if cur.contains('%') {
+        let d = percent_encoding::percent_decode_str(cur).decode_utf8_lossy();
+        if d != cur {
+            out = Some(d.into_owned());
+        }
+    }
+    out
+}
+
+/// Lines that end in a word broken by a hyphen and continue on the next line (after comment
+/// markers), joined: `(offset of the first line, its 1-based number, the joined text)`.
+fn hyphenated_lines(b: &[u8]) -> Vec<(usize, u32, String)> {
+    let mut out = Vec::new();
+    let mut line_no = 1u32;
+    let mut counted = 0usize;
+    for p in memchr::memmem::find_iter(b, b"-\n") {
+        if p == 0 || !(b[p - 1].is_ascii_alphabetic() || b[p - 1] >= 0x80) {
+            continue;
+        }
+        let ls = memchr::memrchr(b'\n', &b[..p]).map_or(0, |i| i + 1);
+        let ns = p + 2;
+        let ne = memchr::memchr(b'\n', &b[ns..]).map_or(b.len(), |i| ns + i);
+        let next = &b[ns..ne];
+        let skip = next
+            .iter()
+            .position(|c| {
+                !matches!(
+                    c,
+                    b' ' | b'\t' | b'*' | b'#' | b'/' | b';' | b'!' | b'-' | b'\'' | b'"' | b'>'
+                )
+            })
+            .unwrap_or(next.len());
+        let rest = &next[skip..];
+        if !rest
+            .first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c >= 0x80)
+        {
+            continue;
+        }
+        let (Ok(head), Ok(tail)) = (std::str::from_utf8(&b[ls..p]), std::str::from_utf8(rest))
+        else {
+            continue;
+        };
+        line_no += u32::try_from(memchr::memchr_iter(b'\n', &b[counted..ls]).count()).unwrap_or(0);
+        counted = ls;
+        out.push((
+            ls,
+            line_no,
+            format!("{head}{}", tail.trim_end_matches('\r')),
+        ));
+        if out.len() >= 4096 {
+            break;
+        }
+    }
+    out
 }
 
 /// The lines of `b` (UTF-8 text) worth folding: where the fast stage hits, every line holding a
@@ -601,6 +767,8 @@ fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)> {
         starts.push(at);
         i = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n + 1);
     }
+    // A character reference can spell any letter (`&#75;aspersky`).
+    starts.extend(memchr::memmem::find_iter(b, b"&#"));
     for at in memchr::memchr_iter(b'%', b) {
         let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
         if let (Some(h), Some(l)) = (hex(at + 1), hex(at + 2))
