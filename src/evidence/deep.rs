@@ -20,6 +20,8 @@ use super::binary::{self, FileKind};
 use super::decode::{self, Decoded};
 use super::needles::{Needles, TextPrefilter, map_ascii};
 use super::recognise::{self, FileClass};
+
+mod package;
 use super::{Evidence, Role, Shape, buildscript, clip};
 
 /// Limits of the deep scan, documented in the README and settable from the command line.
@@ -203,13 +205,16 @@ impl Scanner {
             .par_iter()
             .map(|(path, len)| self.scan_path(root, path, *len))
             .collect();
+        let mut reached: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for r in results {
             scan.files += 1;
             scan.bytes += r.bytes;
             scan.evidence.extend(r.evidence);
             scan.binaries.extend(r.binaries);
             scan.skipped.extend(r.skipped);
+            reached.extend(r.reached);
         }
+        unreachable_test_targets(root, &reached, &mut scan.skipped);
         scan.evidence.sort();
         scan.evidence.dedup();
         scan.binaries.sort();
@@ -389,6 +394,9 @@ impl Scanner {
             }
         };
         r.bytes = len.max(bytes.len() as u64);
+        if rel.ends_with(".rs") && !is_dev_target_dir(&rel) {
+            r.reached = included_dirs(&bytes, rel == "build.rs");
+        }
         self.scan_bytes(&rel, &bytes, &mut r);
         r
     }
@@ -397,6 +405,10 @@ impl Scanner {
     /// by [`Scanner::scan_entry`]); anything else is scanned as itself, and a zip appended to it
     /// (a self-extracting executable) is walked as well.
     fn scan_bytes(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        if let Some(members) = package::members(bytes) {
+            self.walk_package(name, bytes, members, r);
+            return;
+        }
         if let Some(format) = archive::sniff(bytes) {
             self.walk_archive(name, bytes, format, r);
             return;
@@ -420,13 +432,79 @@ impl Scanner {
             self.scan_entry(&entry.path, entry.bytes, r);
         };
         let stats = archive::walk_archive(name, bytes, format, &self.options.archive, &mut visit);
+        let mut raw_scanned = false;
         for s in stats.skipped {
+            // A corrupt archive kept as a package's own test data (a compression library's
+            // `tests/corrupt.gz`) holds nothing any decoder can unpack: its bytes are searched
+            // as raw data, like any unknown binary, and it is listed as a note. Encrypted
+            // members, unsupported methods and limits stay not scanned.
+            if s.kind == SkipKind::Malformed && is_test_data(name) {
+                if !raw_scanned {
+                    self.raw_strings(name, bytes, r);
+                    raw_scanned = true;
+                }
+                r.skipped.push(Skipped::new(
+                    s.path,
+                    SkipKind::Note,
+                    format!(
+                        "{}; corrupt test data: its bytes were searched as raw data",
+                        s.reason
+                    ),
+                ));
+                continue;
+            }
             r.skipped.push(Skipped::new(s.path, s.kind, s.reason));
+        }
+    }
+
+    /// A package format that is an archive by another name (`.deb`, `.rpm`, a cpio payload): its
+    /// header fields as evidence, and every member scanned as a file of its own.
+    fn walk_package(&self, name: &str, bytes: &[u8], p: package::Package<'_>, r: &mut FileResult) {
+        r.binaries.push(BinaryItem {
+            file: name.to_string(),
+            kind: p.kind.into(),
+            bytes: bytes.len() as u64,
+        });
+        for (key, value) in p.fields {
+            r.evidence.push(
+                Evidence::new(
+                    format!("{} header {key}", p.kind),
+                    Role::Attribution,
+                    if key == "URL" {
+                        Shape::Url
+                    } else {
+                        Shape::Author
+                    },
+                    clip(value.trim()),
+                )
+                .at(name, None),
+            );
+        }
+        if let Some(problem) = p.problem {
+            r.skipped
+                .push(Skipped::new(name, SkipKind::Malformed, problem));
+        }
+        // Members are scanned as files; a package nested in a package is walked again only
+        // within the archive depth limit.
+        let depth = name.matches('!').count() as u32;
+        for (member, data) in p.members {
+            let inner = format!("{name}!{member}");
+            if depth + 1 >= self.options.archive.max_depth {
+                self.scan_plain(&inner, data, r);
+            } else {
+                self.scan_bytes(&inner, data, r);
+            }
         }
     }
 
     /// One file that is not an archive (`name` may be `outer.zip!inner/path`).
     fn scan_plain(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        if name.matches('!').count() < self.options.archive.max_depth as usize
+            && let Some(members) = package::members(bytes)
+        {
+            self.walk_package(name, bytes, members, r);
+            return;
+        }
         let kind = binary::sniff(bytes);
         match kind {
             FileKind::Pe
@@ -922,8 +1000,69 @@ fn governing_notice(line: &str, hs: usize, he: usize, prev: Option<&str>) -> Opt
     (unfinished && reaches(tail)).then_some(0)
 }
 
+/// The directories cargo builds only for a package's own tests, benchmarks and examples: never
+/// when the package is a dependency.
+const DEV_TARGET_DIRS: &[&str] = &["tests", "benches", "examples"];
+
+fn is_dev_target_dir(rel: &str) -> bool {
+    rel.split('/')
+        .next()
+        .is_some_and(|top| DEV_TARGET_DIRS.contains(&top) && rel.contains('/'))
+}
+
+/// Which of [`DEV_TARGET_DIRS`] a Rust file outside them reaches: named in an `include_bytes!`,
+/// `include_str!` or `include!`, or (in the build script, which may read any file) in any string.
+fn included_dirs(bytes: &[u8], build_script: bool) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = Vec::new();
+    for dir in DEV_TARGET_DIRS {
+        let needle = format!("{dir}/");
+        let reached = text.match_indices(&needle).any(|(i, _)| {
+            if build_script {
+                return true;
+            }
+            let before = &text[..i];
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            let line = &before[line_start..];
+            // A comment (a doc example is compiled only for the crate's own doctests).
+            !line.trim_start().starts_with("//") && line.contains("include")
+        });
+        if reached {
+            out.push((*dir).to_string());
+        }
+    }
+    out
+}
+
+/// In a dependency (a copy cargo unpacked or vendored: `.cargo-ok`, `.cargo-checksum.json`),
+/// what could not be read under `tests/`, `benches/` or `examples/` is listed as a note: cargo
+/// never builds those directories for a dependent, and nothing outside them includes them, so
+/// no product can ship what they hold. A workspace member's own are screened as usual.
+fn unreachable_test_targets(
+    root: &Utf8Path,
+    reached: &std::collections::BTreeSet<String>,
+    skipped: &mut [Skipped],
+) {
+    let dependency = root.join(".cargo-ok").exists() || root.join(".cargo-checksum.json").exists();
+    if !dependency {
+        return;
+    }
+    for s in skipped.iter_mut().filter(|s| s.counts_as_unscanned()) {
+        let top = s.file.split(['/', '!']).next().unwrap_or("");
+        if is_dev_target_dir(&s.file) && !reached.contains(top) {
+            s.kind = SkipKind::Note;
+            s.reason = format!(
+                "{}; in the dependency's {top}/ directory, which cargo never builds for a dependent and nothing in the package includes",
+                s.reason
+            );
+        }
+    }
+}
+
 #[derive(Default)]
 struct FileResult {
+    /// Dev-target directories this file (a Rust source outside them) includes from.
+    reached: Vec<String>,
     bytes: u64,
     evidence: Vec<Evidence>,
     binaries: Vec<BinaryItem>,
@@ -937,6 +1076,27 @@ fn read_limited(path: &Utf8Path, limit: u64) -> std::io::Result<Vec<u8>> {
     // A file may grow between the walk and the read: never read past the limit.
     f.take(limit).read_to_end(&mut buf)?;
     Ok(buf)
+}
+
+/// Whether a file (`a/b.zip`, or `outer.tar!inner/c.gz`) lies in a directory that holds a
+/// package's own test data: a path component `test`, `tests`, `testdata`, `test_data`,
+/// `test-data`, `fixtures`, `corpus` or `testfiles` (any case).
+fn is_test_data(name: &str) -> bool {
+    let mut comps: Vec<&str> = name.split(['/', '\\', '!']).collect();
+    comps.pop();
+    comps.iter().any(|c| {
+        matches!(
+            c.to_ascii_lowercase().as_str(),
+            "test"
+                | "tests"
+                | "testdata"
+                | "test_data"
+                | "test-data"
+                | "fixtures"
+                | "corpus"
+                | "testfiles"
+        )
+    })
 }
 
 fn rel_path(root: &Utf8Path, path: &Utf8Path) -> String {
@@ -1035,6 +1195,91 @@ mod tests {
             .into_iter()
             .map(|e| (e.field, e.role, e.location.and_then(|l| l.line), e.text))
             .collect()
+    }
+
+    #[test]
+    fn dev_target_directories_of_a_dependency() {
+        assert!(is_dev_target_dir("tests/data/x.zip!#0"));
+        assert!(!is_dev_target_dir("tests"));
+        assert!(!is_dev_target_dir("src/tests/x.zip"));
+        assert_eq!(
+            included_dirs(
+                b"static D: &[u8] = include_bytes!(\"../tests/d.zip\");",
+                false
+            ),
+            ["tests"]
+        );
+        assert!(included_dirs(b"// see tests/d.zip\nfn f() {}", false).is_empty());
+        assert!(
+            included_dirs(b"/// let z = include_bytes!(\"../tests/t.zip\");", false).is_empty()
+        );
+        assert_eq!(
+            included_dirs(b"std::fs::read(\"benches/x\")", true),
+            ["benches"]
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(dir.path()).unwrap();
+        let skipped = || {
+            vec![
+                Skipped::new("tests/enc.zip!a", SkipKind::Unreadable, "encrypted"),
+                Skipped::new("src/enc.zip!a", SkipKind::Unreadable, "encrypted"),
+            ]
+        };
+        // A workspace member: nothing changes.
+        let mut s = skipped();
+        unreachable_test_targets(root, &Default::default(), &mut s);
+        assert!(s.iter().all(Skipped::counts_as_unscanned));
+        // A dependency: its tests/ directory cannot ship, unless something includes from it.
+        std::fs::write(root.join(".cargo-ok"), "").unwrap();
+        let mut s = skipped();
+        unreachable_test_targets(root, &Default::default(), &mut s);
+        assert_eq!(
+            s.iter()
+                .map(Skipped::counts_as_unscanned)
+                .collect::<Vec<_>>(),
+            [false, true]
+        );
+        let mut s = skipped();
+        unreachable_test_targets(root, &["tests".to_string()].into(), &mut s);
+        assert!(s.iter().all(Skipped::counts_as_unscanned));
+    }
+
+    #[test]
+    fn test_data_directories() {
+        assert!(is_test_data("tests/corrupt-gz-file.bin"));
+        assert!(is_test_data("src/deflate/test-data/inflate_buf_error.dat"));
+        assert!(is_test_data("tests/data/invalid/x.zip!#0"));
+        assert!(!is_test_data("vendor/sdk.zip"));
+        assert!(
+            !is_test_data("tests"),
+            "the file itself is not its directory"
+        );
+    }
+
+    #[test]
+    fn corrupt_test_archives_are_noted_and_read_raw() {
+        let mut gz = vec![0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0xff];
+        gz.extend_from_slice(b"\xff\xff garbage Copyright AO Kaspersky Lab garbage");
+        let mut r = FileResult::default();
+        scanner().scan_bytes("tests/corrupt.gz", &gz, &mut r);
+        assert!(
+            r.skipped.iter().all(|s| !s.counts_as_unscanned()),
+            "{:?}",
+            r.skipped
+        );
+        assert!(
+            r.evidence.iter().any(|e| e.role == Role::Attribution),
+            "{:?}",
+            r.evidence
+        );
+        let mut r = FileResult::default();
+        scanner().scan_bytes("vendor/corrupt.gz", &gz, &mut r);
+        assert!(
+            r.skipped.iter().any(|s| s.counts_as_unscanned()),
+            "{:?}",
+            r.skipped
+        );
     }
 
     #[test]
