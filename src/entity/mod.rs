@@ -1037,7 +1037,7 @@ mod tests {
     /// together, with the new version, when the data changes.
     const BUILTIN_VERSION: &str = "2026.12.03";
     const BUILTIN_DIGEST: &str =
-        "sha256:03aeeef7e876ca8f0cb09b4ac5d462fea3646efb71925be195a8e419b495d0ba";
+        "sha256:1a1238539f15f0ca6baa16e687620de9f784350a0062dfec486c497cc62ef4d5";
 
     #[test]
     fn builtin_data_changes_bump_the_version() {
@@ -1080,10 +1080,13 @@ mod tests {
             [
                 "fr-2024-13532",
                 "fr-2024-13695",
+                "summaries-2024",
                 "thompson-hine-2024-06",
                 "kaspersky-ru-pages",
                 "ofac-2024-06-21",
                 "bod-17-01",
+                "ndaa-2018-1634",
+                "kaspersky-github",
                 "kaspersky-jp-privacy",
                 "kaspersky-zh-help"
             ]
