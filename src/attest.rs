@@ -711,14 +711,32 @@ pub fn verify(
         policy.as_of = today;
         let policy = policy.with_waivers(o.policy.waivers.clone());
         let mut worse = Vec::new();
+        // Each package's findings are decided again together, as the screening decided them:
+        // exemption and a person's corroboration are properties of the whole package.
+        let mut by_package: BTreeMap<&str, Vec<&crate::policy::Finding>> = BTreeMap::new();
         for f in &o.findings {
-            let again = crate::policy::decide(
+            by_package.entry(f.package.id.as_str()).or_default().push(f);
+        }
+        let mut decided_again: Vec<crate::policy::Finding> = Vec::new();
+        for fs in by_package.values() {
+            decided_again.extend(crate::policy::decide_package(
                 &policy,
                 &o.lists,
-                f.package.clone(),
-                f.path.clone(),
-                f.matched.clone(),
-            );
+                fs[0].package.clone(),
+                fs[0].path.clone(),
+                fs.iter().map(|f| f.matched.clone()).collect(),
+            ));
+        }
+        for f in &o.findings {
+            let same = |g: &&crate::policy::Finding| {
+                g.package.id == f.package.id
+                    && g.matched.entity == f.matched.entity
+                    && g.matched.identifier == f.matched.identifier
+                    && g.matched.evidence == f.matched.evidence
+            };
+            let Some(again) = decided_again.iter().find(same) else {
+                continue;
+            };
             // Only what would fail the build: a waived warning that lapsed into a warning does
             // not change the result the certificate states.
             if again.verdict == Verdict::Fail && f.verdict != Verdict::Fail {

@@ -659,3 +659,33 @@ fn the_manuals_recipe_works_as_written() {
     }
     assert_eq!(again["findings"], report["findings"]);
 }
+
+/// Issue 26: at the verification date, a package's findings are decided again together, as the
+/// screening decided them: an exempt package (Security Training by AO Kaspersky Lab) stays
+/// exempt, instead of its name finding failing on its own.
+#[test]
+fn an_exempt_package_stays_exempt_at_the_verification_date() {
+    let ws = crate::lists::workspace(&[(
+        "training",
+        "authors = [\"AO Kaspersky Lab\"]\ndescription = \"Kaspersky Security Training exercises\"",
+    )]);
+    let m = ws.path().join("Cargo.toml");
+    let m = m.to_str().unwrap();
+    let cert = ws.path().join("entitycheck.cert.json");
+    let c = cert.to_str().unwrap();
+    let r = run(&[
+        "certify",
+        "--manifest-path",
+        m,
+        "--offline",
+        "--as-of",
+        "2024-10-01",
+        "-o",
+        c,
+    ]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&cert).unwrap()).unwrap();
+    assert_eq!(v["predicate"]["counts"]["exempt"], 2, "{v:#}");
+    let r = run(&["verify", c, "--manifest-path", m, "--offline"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
