@@ -212,6 +212,9 @@ pub fn scan(paths: &[Utf8PathBuf], plan: Request) -> Result<Outcome, InputError>
         member_manifests: Vec::new(),
         policy_digest,
         ignores: Vec::new(),
+        scope: Default::default(),
+        path_sources: Vec::new(),
+        target_dir: None,
     })
 }
 

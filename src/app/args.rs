@@ -120,6 +120,11 @@ pub struct CertifyArgs {
     /// and `verify` also evaluates it at the verification date.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Certify a screening narrower than a full one (--no-deep, --target, -p, --exclude,
+    /// --no-default-features, lowered limits, no built-in list), stating why: recorded in the
+    /// certificate and printed by `verify`. Without it such a certificate is refused.
+    #[arg(long, value_name = "WHY")]
+    pub narrowed_scope: Option<String>,
     /// Show full detail for every finding, notes included.
     #[arg(short, long, conflicts_with = "quiet")]
     pub verbose: bool,

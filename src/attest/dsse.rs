@@ -141,16 +141,28 @@ impl VerifyingKey {
         }
     }
 
-    /// A key id: SHA-256 of the SubjectPublicKeyInfo DER, in hex. Informational only: the
-    /// signature is checked against the key given, whatever id the envelope claims.
+    /// The key id securesystemslib and in-toto compute (`SSlibKey.from_crypto`, then
+    /// `compute_default_keyid`): SHA-256, in hex, of the canonical JSON
+    /// `{"keytype":…,"keyval":{"public":…},"scheme":…}`, where the public value is the raw key
+    /// in hex for ed25519 and the SubjectPublicKeyInfo PEM for ECDSA. Their `Envelope.verify`
+    /// picks the key by this id. Here it is informational: the signature is checked against the
+    /// key given, whatever id the envelope claims.
     pub fn keyid(&self) -> String {
-        use ed25519_dalek::pkcs8::EncodePublicKey as _;
-        let der = match self {
-            VerifyingKey::Ed25519(k) => k.to_public_key_der(),
-            VerifyingKey::P256(k) => k.to_public_key_der(),
+        let (keytype, scheme, public) = match self {
+            VerifyingKey::Ed25519(k) => ("ed25519", "ed25519", hex::encode(k.as_bytes())),
+            VerifyingKey::P256(k) => {
+                use p256::pkcs8::{EncodePublicKey as _, LineEnding};
+                let pem = k.to_public_key_pem(LineEnding::LF).unwrap_or_default();
+                ("ecdsa", "ecdsa-sha2-nistp256", pem)
+            }
         };
-        der.map(|d| hex::encode(Sha256::digest(d.as_bytes())))
-            .unwrap_or_default()
+        let json = format!(
+            "{{\"keytype\":{},\"keyval\":{{\"public\":{}}},\"scheme\":{}}}",
+            canonical_string(keytype),
+            canonical_string(&public),
+            canonical_string(scheme)
+        );
+        hex::encode(Sha256::digest(json.as_bytes()))
     }
 
     fn verify(&self, message: &[u8], sig: &[u8]) -> bool {
@@ -165,6 +177,12 @@ impl VerifyingKey {
             }
         }
     }
+}
+
+/// A string in canonical JSON (securesystemslib's `encode_canonical`): only `"` and `\\` are
+/// escaped.
+fn canonical_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Signs a serialized Statement into an envelope.

@@ -20,8 +20,11 @@ use sha2::{Digest, Sha256};
 use crate::config::Request;
 use crate::error::InputError;
 use crate::evidence::deep::{Scanner, Skipped};
+use crate::graph::SourceKind;
 use crate::matching::Matcher;
-use crate::outcome::{Explained, InventoriedBinary, NotScanned, Outcome, ScanTotals};
+use crate::outcome::{
+    DeepScope, Explained, FeatureScope, InventoriedBinary, NotScanned, Outcome, ScanTotals, Scope,
+};
 use package::{Deep, PackageResult};
 
 /// Receives what happens while a check runs. Every method defaults to nothing.
@@ -251,7 +254,17 @@ fn run(
         .map(|n| locator.lock_entry(&n.name, &n.version))
         .collect();
     drop(locator);
+    let scope = scope_of(&req, &resolved.subjects);
+    let path_sources = resolved
+        .subjects
+        .iter()
+        .filter(|s| matches!(s.source, SourceKind::Workspace | SourceKind::Path))
+        .map(|s| s.dir.clone())
+        .collect();
     let outcome = Outcome {
+        scope,
+        path_sources,
+        target_dir: Some(resolved.target_dir.clone()),
         workspace_root: resolved.root.clone(),
         source_root,
         workspace_rel,
@@ -274,6 +287,75 @@ fn run(
     };
     drop_later(resolved);
     Ok(outcome)
+}
+
+/// What a request screens, and which packages it screened.
+fn scope_of(req: &Request, subjects: &[crate::graph::Subject]) -> Scope {
+    let mut lines: Vec<String> = subjects
+        .iter()
+        .map(|s| {
+            let source = match &s.source {
+                SourceKind::Workspace => "workspace",
+                SourceKind::Path => "path",
+                SourceKind::Registry { url }
+                | SourceKind::Git { url }
+                | SourceKind::Vendored { url } => url.as_str(),
+            };
+            format!("{} {} {source}\n", s.name, s.version)
+        })
+        .collect();
+    lines.sort();
+    Scope {
+        packages_screened: subjects.len(),
+        packages_digest: format!("sha256:{}", hex::encode(Sha256::digest(lines.concat()))),
+        ..requested_scope(req)
+    }
+}
+
+/// What a request asks to screen (no package screened yet).
+pub fn requested_scope(req: &Request) -> Scope {
+    let builtin = format!(
+        "sha256:{}",
+        hex::encode(Sha256::digest(crate::entity::BUILTIN_TOML.as_bytes()))
+    );
+    let g = &req.graph;
+    Scope {
+        deep: DeepScope::of(req.deep.enabled, &req.deep.options),
+        targets: g.targets.clone(),
+        features: FeatureScope {
+            features: g.features.features.clone(),
+            all_features: g.features.all_features,
+            no_default_features: g.features.no_default_features,
+        },
+        packages: g.packages.clone(),
+        exclude: g.exclude.clone(),
+        builtin_list: req.lists.iter().any(|l| l.list.digest == builtin),
+        registry_owners: req.beyond.owners.is_some(),
+        build_outputs: req.beyond.build_outputs.is_some(),
+        packages_screened: 0,
+        packages_digest: String::new(),
+    }
+}
+
+/// Makes a request screen exactly `scope` (deep scan and its limits, platforms, features,
+/// members): `verify` re-screens with what the certificate covered.
+pub fn apply_scope(req: &mut Request, scope: &Scope) {
+    let d = &scope.deep;
+    req.deep.enabled = d.enabled;
+    let o = &mut req.deep.options;
+    o.max_file_bytes = d.max_file_size;
+    o.max_hits_per_file = d.max_hits_per_file;
+    o.archive.max_depth = d.archive_max_depth;
+    o.archive.max_total_bytes = d.archive_max_total_size;
+    o.archive.max_entries = d.archive_max_entries;
+    o.archive.max_entry_bytes = d.archive_max_entry_size;
+    let g = &mut req.graph;
+    g.targets = scope.targets.clone();
+    g.features.features = scope.features.features.clone();
+    g.features.all_features = scope.features.all_features;
+    g.features.no_default_features = scope.features.no_default_features;
+    g.packages = scope.packages.clone();
+    g.exclude = scope.exclude.clone();
 }
 
 /// Why a package counts as not scanned: the whole package, or its first unread file.

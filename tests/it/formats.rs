@@ -283,6 +283,8 @@ fn certify_then_verify_round_trip() {
         "--no-builtin-list",
         "--entities",
         empty,
+        "--narrowed-scope",
+        "the demo against an empty list",
         "--certifier",
         "Jane Doe <jane@example.org>",
         "--output",
@@ -294,7 +296,7 @@ fn certify_then_verify_round_trip() {
     assert_eq!(st["_type"], "https://in-toto.io/Statement/v1");
     assert_eq!(
         st["predicateType"],
-        "urn:cargo-entitycheck:predicate:entity-screening:v2"
+        "https://docs.rs/crate/cargo-entitycheck/latest/source/docs/src/predicate-v3.md"
     );
     let names: Vec<&str> = st["subject"]
         .as_array()
@@ -302,7 +304,31 @@ fn certify_then_verify_round_trip() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Cargo.lock", "photo-backup/Cargo.toml"]);
+    // The lockfile, the root manifest, and every file of every path package screened.
+    assert_eq!(
+        names,
+        [
+            "Cargo.lock",
+            "Cargo.toml",
+            "deps/av-engine-sys/Cargo.toml",
+            "deps/av-engine-sys/LICENSE.txt",
+            "deps/av-engine-sys/src/lib.rs",
+            "deps/kaspa-rates/Cargo.toml",
+            "deps/kaspa-rates/src/lib.rs",
+            "deps/upload-guard/Cargo.toml",
+            "deps/upload-guard/src/lib.rs",
+            "photo-backup/Cargo.toml",
+            "photo-backup/src/main.rs"
+        ]
+    );
+    assert_eq!(
+        st["predicate"]["narrowings"],
+        serde_json::json!(["the built-in entity list left out"])
+    );
+    assert_eq!(
+        st["predicate"]["narrowedBecause"],
+        "the demo against an empty list"
+    );
     assert_eq!(st["predicate"]["certifier"], "Jane Doe <jane@example.org>");
     assert_eq!(st["predicate"]["result"], "pass");
     assert!(
