@@ -321,6 +321,35 @@ mod tests {
     }
 
     #[test]
+    fn key_ids_are_the_ones_securesystemslib_computes() {
+        // Computed by securesystemslib 1.6 (`SSlibKey.from_crypto(k.public_key()).keyid`) for
+        // the same keys made with pyca/cryptography: ed25519 from 32 bytes 42, P-256 from the
+        // scalar of 32 bytes 43.
+        let ed = SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[42; 32]));
+        let ec = SigningKey::P256(p256::ecdsa::SigningKey::from_slice(&[43; 32]).unwrap());
+        assert_eq!(
+            ed.verifying_key().keyid(),
+            "c1e3566d2143da273b4904ad552a906ce4b6130510f8eceba62d908d8bac8d4e"
+        );
+        assert_eq!(
+            ec.verifying_key().keyid(),
+            "c619e92fc753d60d904c182f69a4bd1c98803e77a6317d797f8fe9e4a640777e"
+        );
+        // And the interop fixture's, which securesystemslib wrote into its envelope.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/interop");
+        let public = VerifyingKey::from_pem(
+            &std::fs::read_to_string(format!("{dir}/sslib.pub.pem")).unwrap(),
+        )
+        .unwrap();
+        let env: Envelope = serde_json::from_str(
+            &std::fs::read_to_string(format!("{dir}/sslib.dsse.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(env.signatures[0].keyid, public.keyid());
+        assert_eq!(check(&env, &public), Ok(0));
+    }
+
+    #[test]
     fn pae_is_the_spec_example() {
         // protocol.md's test vector.
         assert_eq!(
