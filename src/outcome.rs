@@ -247,10 +247,8 @@ impl Scope {
                 platforms(&certified.targets)
             ));
         }
-        if self.features.no_default_features
-            && !self.features.all_features
-            && !(certified.features.no_default_features && !certified.features.all_features)
-        {
+        let defaults_off = |f: &FeatureScope| f.no_default_features && !f.all_features;
+        if defaults_off(&self.features) && !defaults_off(&certified.features) {
             v.push("--no-default-features, but the certificate's screening had them on".into());
         }
         if certified.features.all_features && !self.features.all_features {

@@ -374,6 +374,8 @@ pub enum Format {
     Github,
     /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
     Markdown,
+    /// One self-contained HTML page for auditors (no script, nothing loaded).
+    Html,
 }
 
 impl From<Format> for config::Format {
@@ -384,6 +386,7 @@ impl From<Format> for config::Format {
             Format::Sarif => config::Format::Sarif,
             Format::Github => config::Format::Github,
             Format::Markdown => config::Format::Markdown,
+            Format::Html => config::Format::Html,
         }
     }
 }

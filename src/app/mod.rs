@@ -311,6 +311,12 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
         }
         None => finish(io::stdout().lock().write_all(&json))?,
     }
+    if !statement.predicate.narrowings.is_empty() {
+        output::warning(&format_args!(
+            "the certificate states a narrowed scope ({}), as --narrowed-scope asked: `verify` prints it",
+            statement.predicate.narrowings.join("; ")
+        ));
+    }
     if statement.predicate.as_of_requested {
         output::warning(&format_args!(
             "the certificate speaks for {} although it was made on {}: it says so, and `verify` also evaluates it at the verification date",

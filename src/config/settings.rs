@@ -34,6 +34,8 @@ pub enum Format {
     Github,
     /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
     Markdown,
+    /// One self-contained HTML page for auditors (no script, nothing loaded).
+    Html,
 }
 
 /// When to colour the human report.
