@@ -213,6 +213,7 @@ pub fn scan(paths: &[Utf8PathBuf], plan: Request) -> Result<Outcome, InputError>
         policy_digest,
         ignores: Vec::new(),
         scope: Default::default(),
+        ignored_unscanned: Vec::new(),
         path_sources: Vec::new(),
         target_dir: None,
     })

@@ -24,6 +24,17 @@ pub struct NotScanned {
     pub reason: String,
 }
 
+/// A package not fully scanned whose unread files (or the whole package) an `[[ignore]]` entry
+/// covers: listed, not counted as not scanned.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct IgnoredUnscanned {
+    pub name: String,
+    pub version: String,
+    pub reason: String,
+    /// The entry: `file:line`.
+    pub at: String,
+}
+
 /// A binary or archive found in a package (inventoried whether or not it is a finding).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct InventoriedBinary {
@@ -325,6 +336,8 @@ pub struct Outcome {
     pub policy_digest: String,
     /// The configuration's `[[ignore]]` entries (test data that does not ship).
     pub ignores: Vec<Ignore>,
+    /// Packages not fully scanned where `[[ignore]]` entries cover what went unread.
+    pub ignored_unscanned: Vec<IgnoredUnscanned>,
     /// What the screening covered.
     pub scope: Scope,
     /// The directories of the path packages screened (workspace members and path
@@ -404,7 +417,7 @@ impl Outcome {
             .filter(|i| {
                 !self.findings.iter().any(|f| {
                     f.verdict == Verdict::Ignored && f.waiver.as_ref().is_some_and(|r| r.at == i.at)
-                })
+                }) && !self.ignored_unscanned.iter().any(|u| u.at == i.at)
             })
             .collect()
     }

@@ -158,7 +158,7 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
         ));
     }
     let mut stdout_format = out.format;
-    let mut files: Vec<(Format, &Utf8PathBuf)> = Vec::new();
+    let mut files: Vec<(Format, &Utf8PathBuf, bool)> = Vec::new();
     let mut plain_file = false;
     let mut explicit_stdout = false;
     for o in outputs {
@@ -170,7 +170,7 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
             }
             Target::File(p) => {
                 plain_file |= o.format.is_none();
-                files.push((format, p));
+                files.push((format, p, o.append));
             }
         }
     }
@@ -181,10 +181,15 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
     // The complete reports, named where a view is cut short (annotations, Markdown).
     ci.full_reports = files
         .iter()
-        .filter(|(f, _)| matches!(f, Format::Sarif | Format::Json | Format::Human))
-        .map(|(_, p)| p.to_string())
+        .filter(|(f, _, _)| {
+            matches!(
+                f,
+                Format::Sarif | Format::Json | Format::Human | Format::Html
+            )
+        })
+        .map(|(_, p, _)| p.to_string())
         .collect();
-    for (format, path) in &files {
+    for (format, path, append) in &files {
         let mut buf = Vec::new();
         report::write_check(
             &mut buf,
@@ -195,7 +200,12 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
             &ci,
         )
         .map_err(|e| InputError::write(path, e))?;
-        fsio::write_output(path.as_std_path(), &buf).map_err(|e| InputError::write(path, e))?;
+        if *append {
+            fsio::append_output(path.as_std_path(), &buf)
+        } else {
+            fsio::write_output(path.as_std_path(), &buf)
+        }
+        .map_err(|e| InputError::write(path, e))?;
     }
     let stdout_styles = if stdout_format == Format::Human {
         styles

@@ -23,7 +23,8 @@ use crate::evidence::deep::{Scanner, Skipped};
 use crate::graph::SourceKind;
 use crate::matching::Matcher;
 use crate::outcome::{
-    DeepScope, Explained, FeatureScope, InventoriedBinary, NotScanned, Outcome, ScanTotals, Scope,
+    DeepScope, Explained, FeatureScope, IgnoredUnscanned, InventoriedBinary, NotScanned, Outcome,
+    ScanTotals, Scope,
 };
 use package::{Deep, PackageResult};
 
@@ -190,6 +191,7 @@ fn run(
     // collect
     let mut findings = Vec::new();
     let mut not_scanned = Vec::new();
+    let mut ignored_unscanned = Vec::new();
     let mut binaries = Vec::new();
     let mut explained: Vec<Explained> = Vec::new();
     let mut totals = ScanTotals {
@@ -210,7 +212,49 @@ fn run(
             version: subject.version.clone(),
             item,
         }));
-        if let Some(reason) = unscanned_reason(scan.not_scanned, &scan.skipped) {
+        // What an `[[ignore]]` entry covers (test data that does not ship) is listed apart.
+        let ignores: Vec<&crate::policy::ignore::Ignore> = req
+            .config
+            .ignores
+            .iter()
+            .filter(|i| i.in_force(req.policy.as_of))
+            .collect();
+        let covering = |file: &str| {
+            let file = file.split_once('!').map_or(file, |(a, _)| a);
+            ignores.iter().find(|i| i.covers(&subject.name, file))
+        };
+        let whole = ignores.iter().find(|i| i.covers_package(&subject.name));
+        let (silenced, unread): (Vec<Skipped>, Vec<Skipped>) = scan
+            .skipped
+            .into_iter()
+            .filter(|k| k.counts_as_unscanned())
+            .partition(|k| whole.is_some() || covering(&k.file).is_some());
+        let whole_reason = scan.not_scanned;
+        let (whole_reason, whole_ignored) = match (whole_reason, whole) {
+            (Some(why), Some(i)) => (None, Some((why, i.at.clone()))),
+            (why, _) => (why, None),
+        };
+        if let Some((reason, at)) = whole_ignored {
+            ignored_unscanned.push(IgnoredUnscanned {
+                name: subject.name.clone(),
+                version: subject.version.clone(),
+                reason,
+                at,
+            });
+        }
+        if let Some(reason) = unscanned_reason(None, &silenced) {
+            let at = whole
+                .or_else(|| silenced.first().and_then(|k| covering(&k.file)))
+                .map(|i| i.at.clone())
+                .unwrap_or_default();
+            ignored_unscanned.push(IgnoredUnscanned {
+                name: subject.name.clone(),
+                version: subject.version.clone(),
+                reason,
+                at,
+            });
+        }
+        if let Some(reason) = unscanned_reason(whole_reason, &unread) {
             not_scanned.push(NotScanned {
                 name: subject.name.clone(),
                 version: subject.version.clone(),
@@ -220,6 +264,20 @@ fn run(
     }
     for (i, reason) in extra_unread {
         let s = &resolved.subjects[i];
+        if let Some(entry) = req
+            .config
+            .ignores
+            .iter()
+            .find(|e| e.in_force(req.policy.as_of) && e.covers_package(&s.name))
+        {
+            ignored_unscanned.push(IgnoredUnscanned {
+                name: s.name.clone(),
+                version: s.version.clone(),
+                reason,
+                at: entry.at.clone(),
+            });
+            continue;
+        }
         not_scanned.push(NotScanned {
             name: s.name.clone(),
             version: s.version.clone(),
@@ -229,6 +287,7 @@ fn run(
     findings.sort();
     findings.dedup();
     not_scanned.sort();
+    ignored_unscanned.sort();
     binaries.sort();
     explained.sort_by(|a, b| {
         (&a.package.name, &a.package.version).cmp(&(&b.package.name, &b.package.version))
@@ -262,6 +321,7 @@ fn run(
         .map(|s| s.dir.clone())
         .collect();
     let outcome = Outcome {
+        ignored_unscanned,
         scope,
         path_sources,
         target_dir: Some(resolved.target_dir.clone()),

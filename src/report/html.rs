@@ -164,6 +164,23 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         }
         let _ = writeln!(s, "</table>");
     }
+    if !o.ignored_unscanned.is_empty() {
+        let _ = writeln!(
+            s,
+            "<p>Not scanned, but covered by <code>[[ignore]]</code> entries (not counted):</p>\n<table><tr><th>package</th><th>version</th><th>why</th><th>ignored at</th></tr>"
+        );
+        for n in &o.ignored_unscanned {
+            let _ = writeln!(
+                s,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                esc(&n.name),
+                esc(&n.version),
+                esc(&rel(&o.workspace_root, &n.reason)),
+                esc(&rel(&o.workspace_root, &n.at))
+            );
+        }
+        let _ = writeln!(s, "</table>");
+    }
     let _ = writeln!(
         s,
         "<footer>Made by {} {} (policy digest <code>{}</code>). This page loads nothing and runs no script.</footer>\n</body>\n</html>",
