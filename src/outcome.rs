@@ -336,6 +336,8 @@ pub struct Outcome {
     pub policy_digest: String,
     /// The configuration's `[[ignore]]` entries (test data that does not ship).
     pub ignores: Vec<Ignore>,
+    /// The names of the packages screened, sorted (for suggestions when a name is mistyped).
+    pub package_names: Vec<String>,
     /// Packages not fully scanned where `[[ignore]]` entries cover what went unread.
     pub ignored_unscanned: Vec<IgnoredUnscanned>,
     /// What the screening covered.

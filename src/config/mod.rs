@@ -351,6 +351,78 @@ fn key_span(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
     span
 }
 
+/// The field names a derived `Deserialize` struct knows (serde passes them to
+/// `deserialize_struct`), read by a deserializer that records them and stops: the list of
+/// valid keys can never fall behind the structs.
+fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Fields<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("fields read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
+}
+
+/// The keys valid where `key` (a dotted path such as `policy.fail-harder` or `waiver.0.bogus`)
+/// was written.
+fn valid_keys(key: &str) -> &'static [&'static str] {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        [_] => fields_of::<RawConfig>(),
+        ["policy", ..] => fields_of::<RawPolicy>(),
+        ["graph", ..] => fields_of::<RawGraph>(),
+        ["deep", ..] => fields_of::<RawDeep>(),
+        ["lists", ..] => fields_of::<RawLists>(),
+        ["registry", ..] => fields_of::<RawRegistry>(),
+        ["output", ..] => fields_of::<RawOutput>(),
+        ["waiver", ..] => fields_of::<RawWaiver>(),
+        ["ignore", ..] => fields_of::<RawIgnore>(),
+        _ => &[],
+    }
+}
+
+/// `: did you mean `x`? valid keys here: …` for an unknown key.
+fn suggest_key(key: &str) -> String {
+    let valid = valid_keys(key);
+    if valid.is_empty() {
+        return String::new();
+    }
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let table = match key.split('.').next() {
+        Some(t) if key.contains('.') => {
+            if matches!(t, "waiver" | "ignore") {
+                format!(" in [[{t}]]")
+            } else {
+                format!(" in [{t}]")
+            }
+        }
+        _ => " at the top level".to_string(),
+    };
+    let guess = crate::diag::did_you_mean(last, valid.iter().copied())
+        .map(|g| format!(": did you mean `{g}`?"))
+        .unwrap_or_else(|| ":".to_string());
+    format!("{guess} valid keys{table}: {}", valid.join(", "))
+}
+
 /// Parses an `entitycheck.toml`.
 pub fn parse(text: &str, origin: &str) -> Result<Config, InputError> {
     let (raw, unknown): (RawConfig, _) = from_str_collecting(text, origin)?;
@@ -438,7 +510,7 @@ fn validate(
         let shown = key.strip_prefix(prefix).unwrap_or(key);
         p.at(
             key_span(text, key).unwrap_or(0..0),
-            format_args!("unknown key `{shown}`"),
+            format_args!("unknown key `{shown}`{}", suggest_key(shown)),
         );
     }
     for t in &raw.graph.targets {
@@ -686,6 +758,26 @@ mod tests {
         ] {
             assert!(err.contains(needle), "missing {needle} in\n{err}");
         }
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_key_meant_and_list_the_valid_ones() {
+        let err = parse(
+            "fail-on = 1\n[deep]\nmax-fle-size = 3\n[[waiver]]\npackage = \"x\"\nreason = \"r\"\napproved_by = \"me\"\n",
+            "e.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        for needle in [
+            "e.toml:3: unknown key `deep.max-fle-size`: did you mean `max-file-size`? valid keys in [deep]: enabled, cache, max-file-size,",
+            "e.toml:7: unknown key `waiver.0.approved_by`: did you mean `approved-by`? valid keys in [[waiver]]: package,",
+            "e.toml:1: unknown key `fail-on`: valid keys at the top level: policy, graph, deep,",
+        ] {
+            assert!(err.contains(needle), "missing {needle} in\n{err}");
+        }
+        // The lists are the structs' own fields.
+        assert!(fields_of::<RawPolicy>().contains(&"dev-dependencies-fail"));
+        assert!(fields_of::<RawWaiver>().contains(&"expires"));
     }
 
     #[test]

@@ -89,8 +89,17 @@ pub fn explain(
 ) -> Result<Outcome, InputError> {
     let outcome = run(request, Some(spec), observer)?;
     if outcome.explained.is_empty() {
+        let known = outcome.package_names.iter().any(|n| *n == spec.name);
+        let hint = if known {
+            // The name is there, the version is not.
+            format!(" (`{}` is, at another version)", spec.name)
+        } else {
+            crate::diag::did_you_mean(&spec.name, outcome.package_names.iter().map(String::as_str))
+                .map(|g| format!(": did you mean `{g}`?"))
+                .unwrap_or_default()
+        };
         return Err(InputError::Usage(format!(
-            "no package `{}{}` in the screened dependency graph",
+            "no package `{}{}` in the screened dependency graph{hint}",
             spec.name,
             spec.version
                 .as_deref()
@@ -320,7 +329,11 @@ fn run(
         .filter(|s| matches!(s.source, SourceKind::Workspace | SourceKind::Path))
         .map(|s| s.dir.clone())
         .collect();
+    let mut package_names: Vec<String> = resolved.subjects.iter().map(|s| s.name.clone()).collect();
+    package_names.sort();
+    package_names.dedup();
     let outcome = Outcome {
+        package_names,
         ignored_unscanned,
         scope,
         path_sources,
