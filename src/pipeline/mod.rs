@@ -89,7 +89,7 @@ pub fn explain(
 ) -> Result<Outcome, InputError> {
     let outcome = run(request, Some(spec), observer)?;
     if outcome.explained.is_empty() {
-        let known = outcome.package_names.iter().any(|n| *n == spec.name);
+        let known = outcome.package_names.contains(&spec.name);
         let hint = if known {
             // The name is there, the version is not.
             format!(" (`{}` is, at another version)", spec.name)
