@@ -237,15 +237,21 @@ fn scope(s: &mut String, o: &Outcome) {
     row(
         s,
         "Deep scan",
-        if d.enabled || o.scan.deep {
+        if o.scan.deep {
+            let limits = if d.max_file_size > 0 {
+                format!(
+                    "; files over {} bytes, archives nested deeper than {} or holding more than {} entries or {} bytes are listed as not scanned",
+                    d.max_file_size,
+                    d.archive_max_depth,
+                    d.archive_max_entries,
+                    d.archive_max_total_size
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "on: {} files ({} bytes) read; files over {} bytes, archives nested deeper than {} or holding more than {} entries or {} bytes are listed as not scanned",
-                o.scan.files,
-                o.scan.bytes,
-                d.max_file_size,
-                d.archive_max_depth,
-                d.archive_max_entries,
-                d.archive_max_total_size
+                "on: {} files ({} bytes) read{limits}",
+                o.scan.files, o.scan.bytes
             )
         } else {
             "<strong>off</strong>: only the manifests were read".to_string()
