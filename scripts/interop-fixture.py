@@ -8,8 +8,10 @@ Run once, from the repository root, with `pip install securesystemslib cryptogra
 It
 1. generates a fresh ed25519 test key (the private key is thrown away; only the public key is
    kept, as sslib.pub.pem);
-2. has `cargo entitycheck certify` write the demo's certificate (the demo fails with the built-in
-   list, so `--record-failure`; valid for 100 years so the fixture does not expire);
+2. has `cargo entitycheck certify` write the demo's certificate against the empty test list
+   (tests/fixtures/lists/empty.toml instead of the built-in one, a narrowing it states), so the
+   fixture does not change when the built-in list or the matching rules do; valid for 100 years
+   so it does not expire;
 3. signs that Statement with securesystemslib's DSSE implementation (CryptoSigner, the key id it
    computes) into sslib.dsse.json, which `verify --key sslib.pub.pem` must accept
    (tests/it/certify.rs, `securesystemslib_envelope_verifies`);
@@ -36,8 +38,9 @@ PAYLOAD_TYPE = "application/vnd.in-toto+json"
 def certify(*extra):
     cmd = ["cargo", "run", "--locked", "-q", "--", "certify",
            "--manifest-path", str(ROOT / "examples/demo/Cargo.toml"), "--offline",
-           "--record-failure", "--valid-for", "36500", "--certifier",
-           "securesystemslib interop fixture", *extra]
+           "--no-builtin-list", "--entities", str(ROOT / "tests/fixtures/lists/empty.toml"),
+           "--narrowed-scope", "interoperability fixture: screened against an empty list",
+           "--valid-for", "36500", "--certifier", "securesystemslib interop fixture", *extra]
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True)
     if r.returncode not in (0, 1):
         sys.exit(f"certify failed: {r.stderr.decode()}")
