@@ -12,9 +12,12 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-/// The prefix of the certificate's `predicateType` (`urn:cargo-entitycheck:predicate:…`), as
-/// `attest::PREDICATE_TYPE` writes it (a test keeps the two in step).
-const PREDICATE_PREFIX: &str = "urn:cargo-entitycheck:predicate:";
+/// The prefixes of the certificate's `predicateType`: the document describing the predicate
+/// (`attest::PREDICATE_TYPE`, a test keeps the two in step), and the URN earlier versions wrote.
+const PREDICATE_PREFIXES: &[&str] = &[
+    "https://docs.rs/crate/cargo-entitycheck/",
+    "urn:cargo-entitycheck:predicate:",
+];
 /// The in-toto Statement a DSSE envelope carries.
 const IN_TOTO_PAYLOAD: &str = "application/vnd.in-toto+json";
 /// The tool's name, as its JSON and SARIF reports write it.
@@ -80,7 +83,7 @@ fn is_statement(v: &Value) -> bool {
         .is_some_and(|t| t.starts_with("https://in-toto.io/Statement/"))
         && v.get("predicateType")
             .and_then(Value::as_str)
-            .is_some_and(|t| t.starts_with(PREDICATE_PREFIX))
+            .is_some_and(|t| PREDICATE_PREFIXES.iter().any(|p| t.starts_with(p)))
 }
 
 /// A text report the tool writes: the Markdown report (its heading) or the human report (its
@@ -107,7 +110,11 @@ mod tests {
 
     #[test]
     fn the_certificate_predicate_type_is_recognised() {
-        assert!(crate::attest::PREDICATE_TYPE.starts_with(PREDICATE_PREFIX));
+        assert!(
+            PREDICATE_PREFIXES
+                .iter()
+                .any(|p| crate::attest::PREDICATE_TYPE.starts_with(p))
+        );
     }
 
     #[test]
@@ -139,6 +146,8 @@ mod tests {
             ("// cargo-entitycheck writes `## cargo-entitycheck: ` reports\nfn main() {}\n", None),
             (r#"{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[]}"#, None),
             (r#"{"_type":"https://in-toto.io/Statement/v1","predicateType":"urn:cargo-entitycheck:predicate:x""#, None),
+            // An earlier version's certificate is the tool's output too.
+            (r#"{"_type":"https://in-toto.io/Statement/v1","predicateType":"urn:cargo-entitycheck:predicate:entity-screening:v2","predicate":{}}"#, Some("certificate (in-toto Statement)")),
             ("Copyright AO Kaspersky Lab\n", None),
         ];
         for (text, want) in cases {
