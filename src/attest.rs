@@ -464,9 +464,7 @@ fn predicate(
         policy: policy_record(o),
         configuration: config_record(o)?,
         as_of: o.policy.as_of,
-        // The as-of date is a day in US Eastern time (the effective dates' zone): so is the
-        // day the certificate was made, when the two are compared.
-        as_of_requested: o.policy.as_of != crate::policy::us_eastern_date(made_at.to_utc()),
+        as_of_requested: !made_on(o.policy.as_of, &made_at),
         made_at: made_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         valid_until,
         result: if o.failed() { "fail" } else { "pass" }.into(),
@@ -638,6 +636,13 @@ pub fn check_signature(cert: &Certificate, key: Option<&dsse::VerifyingKey>) -> 
 /// At most this many differences are listed per part of the predicate; the rest are counted.
 const MAX_LISTED: usize = 20;
 
+/// Whether `as_of` is the day a certificate was made: the as-of date is a day in US Eastern time
+/// (the effective dates' zone), and certificates made before that rule took the day at the
+/// offset `madeAt` is written in; either reading is the day it was made.
+fn made_on(as_of: NaiveDate, made_at: &DateTime<FixedOffset>) -> bool {
+    as_of == made_at.date_naive() || as_of == crate::policy::us_eastern_date(made_at.to_utc())
+}
+
 /// Compares a certificate with a fresh screening of the same tree, run at the certificate's
 /// as-of date. `now` is the verification time; `max_age_days` bounds how old the certificate's
 /// lists may be.
@@ -736,14 +741,14 @@ pub fn verify(
             } else {
                 push(true, format!("made at {}", p.made_at));
             }
-            if p.as_of_requested != (p.as_of != made) {
+            if p.as_of_requested == made_on(p.as_of, t) {
                 push(
                     false,
                     format!(
                         "asOfRequested is {} but asOf {} is {} the day it was made ({made})",
                         p.as_of_requested,
                         p.as_of,
-                        if p.as_of == made { "" } else { "not" }
+                        if made_on(p.as_of, t) { "" } else { "not" }
                     ),
                 );
             } else if p.as_of_requested {
