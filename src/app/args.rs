@@ -57,6 +57,10 @@ pub enum Command {
     /// Screen shipped artefacts (files and directories: installers, dist/ folders, container
     /// layer tarballs, built binaries) with the deep scan; exit status as for the check.
     Scan(ScanArgs),
+    /// Screen a registry's `.crate` files (a directory, a mirror, cargo's cache, a list) into
+    /// an index of one JSON line per crate version, in a deterministic shard; resumable.
+    /// `sweep merge`, `sweep sign` and `sweep diff` make, sign and query the index.
+    Sweep(super::sweep::SweepArgs),
 }
 
 #[derive(Debug, Args)]
@@ -331,6 +335,9 @@ pub struct CheckArgs {
     /// Show only failing findings and the verdict.
     #[arg(short, long)]
     pub quiet: bool,
+    /// A signed sweep index to take registry packages' scans from.
+    #[command(flatten)]
+    pub index: super::sweep::IndexArgs,
 }
 
 #[derive(Debug, Args)]

@@ -359,6 +359,24 @@ impl Scanner {
         scan
     }
 
+    /// Scans one file already in memory (a member of a `.crate` the registry sweep reads),
+    /// its findings located at `name`; archives inside it are walked as on disk.
+    pub fn scan_memory(&self, name: &str, bytes: &[u8]) -> PackageScan {
+        let mut r = FileResult {
+            bytes: bytes.len() as u64,
+            ..Default::default()
+        };
+        self.scan_bytes(name, bytes, &mut r);
+        PackageScan {
+            evidence: r.evidence,
+            files: 1,
+            bytes: r.bytes,
+            binaries: r.binaries,
+            skipped: r.skipped,
+            not_scanned: None,
+        }
+    }
+
     fn scan_path(&self, root: &Utf8Path, path: &Utf8Path, len: u64) -> FileResult {
         let rel = rel_path(root, path);
         let mut r = FileResult::default();
