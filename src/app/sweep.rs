@@ -56,8 +56,9 @@ pub struct SweepRunArgs {
     #[arg(long, value_name = "I/N", default_value = "0/1")]
     pub shard: String,
     /// The JSON-lines output; versions already in it are not screened again (resumable).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Utf8PathBuf,
+    // An Option only so that `sweep merge` (which has none) can be read: required here.
+    #[arg(long, short = 'o', value_name = "FILE", required = true)]
+    pub output: Option<Utf8PathBuf>,
     /// Threads (default: every core; 1 for a task of a distributed engine that gives one core).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -219,7 +220,9 @@ fn sweep_run(a: SweepRunArgs) -> Result<u8, InputError> {
         db_dump: a.crates_io_dump,
         registry_index: a.registry_index,
         shard,
-        output: a.output,
+        output: a
+            .output
+            .ok_or_else(|| InputError::Usage("sweep: --output FILE is required".into()))?,
         deep: DeepOptions::default(),
         as_of,
     };

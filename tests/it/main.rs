@@ -17,6 +17,7 @@ mod hostile;
 mod lists;
 mod policy;
 mod sources;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
