@@ -38,7 +38,7 @@ pub enum SweepCommand {
 pub struct SweepRunArgs {
     /// `.crate` files, or directories searched for them (a mirror, cargo's
     /// ~/.cargo/registry/cache).
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "lists_of_files")]
     pub paths: Vec<Utf8PathBuf>,
     /// A file listing `.crate` paths, one a line, relative to its directory (repeatable).
     #[arg(long = "list", value_name = "FILE")]
