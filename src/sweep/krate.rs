@@ -263,7 +263,6 @@ pub fn manifest_evidence(package: &Value) -> Vec<Evidence> {
     if let Some(l) = package["license"].as_str() {
         push("license", Role::Mention, Shape::Text, l);
     }
-    drop(push);
     walk_metadata(&mut out, &package["metadata"], "metadata", 0);
     out
 }
