@@ -229,7 +229,9 @@ pub fn resume(output: &Utf8Path) -> Result<BTreeSet<(String, String)>, InputErro
                 }
                 good = end;
             }
-            None if end == bytes.len() => break, // the unfinished last line
+            // The unfinished last line of a task that died writing it (a complete line that is
+            // not a record is not ours to cut).
+            None if end == bytes.len() && !complete => break,
             None => {
                 let line_no = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
                 return Err(InputError::Usage(format!(

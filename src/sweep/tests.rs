@@ -191,10 +191,14 @@ fn sweeps_a_directory_into_sorted_records_and_resumes() {
     assert_eq!((resumed.already_done, resumed.written), (1, 2));
     assert_eq!(std::fs::read_to_string(&o.output).unwrap(), full);
 
-    // A line in the middle that is not a record is an error naming the file and line.
-    std::fs::write(&o.output, format!("garbage\n{full}")).unwrap();
-    let err = run(&o, &builtin()).unwrap_err().to_string();
-    assert!(err.contains("out.jsonl:1"), "{err}");
+    // A complete line that is not a record is an error naming the file and line, and the
+    // file is left as it was.
+    for text in [format!("garbage\n{full}"), format!("{full}garbage\n")] {
+        std::fs::write(&o.output, &text).unwrap();
+        let err = run(&o, &builtin()).unwrap_err().to_string();
+        assert!(err.contains("out.jsonl:"), "{err}");
+        assert_eq!(std::fs::read_to_string(&o.output).unwrap(), text);
+    }
 }
 
 #[test]
