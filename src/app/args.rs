@@ -348,6 +348,10 @@ pub struct ListArgs {
     /// instead of listing: `list --diff OLD NEW`.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
     pub diff: Vec<Utf8PathBuf>,
+    /// With --diff: name the crate versions of this sweep index whose verdict changes between
+    /// OLD and NEW (as `sweep diff`).
+    #[arg(long, value_name = "INDEX", requires = "diff")]
+    pub index: Option<Utf8PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ListOutput,

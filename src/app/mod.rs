@@ -373,6 +373,9 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
 }
 
 fn list(args: cli::ListArgs) -> Result<u8, InputError> {
+    if let ([old, new], Some(index)) = (args.diff.as_slice(), &args.index) {
+        return sweep::diff(index, old, new, None, args.format);
+    }
     if let [old, new] = args.diff.as_slice() {
         let format = args.lists.entities_format.map(Into::into);
         let load = |p: &camino::Utf8Path| cargo_entitycheck::entity::import::load(p, format);

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
 use clap::{Args, Subcommand};
 
 use super::args::{ListOutput, ListSelection};
@@ -186,27 +186,36 @@ pub fn run(args: SweepArgs) -> Result<u8, InputError> {
             eprintln!("signed {}: {out}", s.index);
             Ok(0)
         }
-        Some(SweepCommand::Diff(d)) => {
-            let load = |p: &camino::Utf8Path| cargo_entitycheck::entity::import::load(p, None);
-            let (old, new) = (load(&d.old)?, load(&d.new)?);
-            let records = index::read(&d.index)?;
-            let policy = cargo_entitycheck::policy::Policy::new(today_or(d.as_of.as_deref())?);
-            let diff = sweep::diff::diff(&records, d.index.as_str(), &old, &new, &policy)?;
-            let out = &mut io::stdout().lock();
-            let written = match d.format {
-                ListOutput::Json => serde_json::to_writer_pretty(&mut *out, &diff)
-                    .map_err(io::Error::from)
-                    .and_then(|()| writeln!(out)),
-                ListOutput::Human => diff.write_human(out),
-            };
-            match written {
-                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                    Err(InputError::write("standard output", e))
-                }
-                _ => Ok(0),
-            }
-        }
+        Some(SweepCommand::Diff(d)) => diff(&d.index, &d.old, &d.new, d.as_of.as_deref(), d.format),
         None => sweep_run(args.run),
+    }
+}
+
+/// `sweep diff INDEX --old OLD --new NEW` (and `list --diff OLD NEW --index INDEX`).
+pub fn diff(
+    index: &Utf8Path,
+    old: &Utf8Path,
+    new: &Utf8Path,
+    as_of: Option<&str>,
+    format: ListOutput,
+) -> Result<u8, InputError> {
+    let load = |p: &Utf8Path| cargo_entitycheck::entity::import::load(p, None);
+    let (old, new) = (load(old)?, load(new)?);
+    let records = index::read(index)?;
+    let policy = cargo_entitycheck::policy::Policy::new(today_or(as_of)?);
+    let diff = sweep::diff::diff(&records, index.as_str(), &old, &new, &policy)?;
+    let out = &mut io::stdout().lock();
+    let written = match format {
+        ListOutput::Json => serde_json::to_writer_pretty(&mut *out, &diff)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out)),
+        ListOutput::Human => diff.write_human(out),
+    };
+    match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(InputError::write("standard output", e))
+        }
+        _ => Ok(0),
     }
 }
 

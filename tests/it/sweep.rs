@@ -221,3 +221,123 @@ fn sweep_usage_errors_exit_2() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("missing-dir"), "{}", r.stderr);
 }
+
+const LIST_V1: &str = r#"[list]
+id = "corp"
+title = "t"
+version = "1"
+updated = "2026-01-01"
+
+[[source]]
+id = "s"
+title = "s"
+citation = "s"
+grade = "primary"
+
+[[entity]]
+id = "initech"
+kind = "company"
+name = "Initech Systems"
+source = "s"
+grade = "primary"
+
+  [[entity.domain]]
+  domain = "initech.example"
+  source = "s"
+  grade = "primary"
+"#;
+
+const LIST_V2_ADDS: &str = r#"
+[[entity]]
+id = "globex"
+kind = "company"
+name = "Globex Widgets"
+source = "s"
+grade = "primary"
+
+  [[entity.domain]]
+  domain = "globex.example"
+  source = "s"
+  grade = "primary"
+"#;
+
+/// The day an entity is listed: `list --diff OLD NEW --index` (and `sweep diff`) name the crate
+/// versions whose verdict the new entry changes.
+#[test]
+fn list_diff_on_an_index_names_the_versions_a_new_entry_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = |p: &str| tmp.path().join(p).to_string_lossy().into_owned();
+    std::fs::write(t("v1.toml"), LIST_V1).unwrap();
+    let v2 = format!(
+        "{}{LIST_V2_ADDS}",
+        LIST_V1.replace("version = \"1\"", "version = \"2\"")
+    );
+    std::fs::write(t("v2.toml"), v2).unwrap();
+    for (name, repo) in [
+        ("widgets", "https://git.globex.example/widgets"),
+        ("tps", "https://initech.example/tps"),
+        ("plain", "https://example.org/plain"),
+    ] {
+        let dir = tmp.path().join("crates");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(format!("{name}-1.0.0.crate"));
+        let gz = flate2::write::GzEncoder::new(
+            std::fs::File::create(&file).unwrap(),
+            flate2::Compression::fast(),
+        );
+        let mut tar = tar::Builder::new(gz);
+        let manifest =
+            format!("[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nrepository = \"{repo}\"\n");
+        let mut h = tar::Header::new_gnu();
+        h.set_size(manifest.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        tar.append_data(
+            &mut h,
+            format!("{name}-1.0.0/Cargo.toml"),
+            manifest.as_bytes(),
+        )
+        .unwrap();
+        tar.into_inner().unwrap().finish().unwrap();
+    }
+    let r = sweep(&[
+        &t("crates"),
+        "--no-builtin-list",
+        "--entities",
+        &t("v1.toml"),
+        "--entities",
+        &t("v2.toml"),
+        "--as-of",
+        AS_OF,
+        "-o",
+        &t("index.jsonl"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = cmd()
+        .args(["list", "--diff", &t("v1.toml"), &t("v2.toml")])
+        .args(["--index", &t("index.jsonl"), "--format", "json"])
+        .output()
+        .unwrap();
+    let r: Run = out.into();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["records"], 3);
+    let changes = doc["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{doc}");
+    assert_eq!(changes[0]["name"], "widgets");
+    assert_eq!(changes[0]["old"], "clear");
+    assert_eq!(changes[0]["entities"][0], "corp:globex");
+    let human = cmd()
+        .args(["sweep", "diff", &t("index.jsonl"), "--old", &t("v1.toml")])
+        .args(["--new", &t("v2.toml"), "--as-of", AS_OF])
+        .output()
+        .unwrap();
+    let r: Run = human.into();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("widgets 1.0.0: clear -> "),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("1 verdicts change"), "{}", r.stdout);
+}
