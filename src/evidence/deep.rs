@@ -379,22 +379,43 @@ impl Scanner {
         scan
     }
 
-    /// Scans one file already in memory (a member of a `.crate` the registry sweep reads),
-    /// its findings located at `name`; archives inside it are walked as on disk.
-    pub fn scan_memory(&self, name: &str, bytes: &[u8]) -> PackageScan {
-        let mut r = FileResult {
-            bytes: bytes.len() as u64,
+    /// Scans the files of a dependency already in memory (the members of a `.crate` the
+    /// registry sweep reads: path relative to the package root, bytes), as
+    /// [`Scanner::scan_files`] scans an unpacked copy: the same rule for its `tests/`,
+    /// `benches/` and `examples/` (applied to `skipped` too: what reading the archive passed
+    /// over).
+    pub fn scan_dependency_in_memory(
+        &self,
+        files: &[(String, Vec<u8>)],
+        skipped: Vec<Skipped>,
+    ) -> PackageScan {
+        let mut scan = PackageScan {
+            skipped,
             ..Default::default()
         };
-        self.scan_bytes(name, bytes, &mut r);
-        PackageScan {
-            evidence: r.evidence,
-            files: 1,
-            bytes: r.bytes,
-            binaries: r.binaries,
-            skipped: r.skipped,
-            not_scanned: None,
+        let mut reached = std::collections::BTreeSet::new();
+        for (rel, bytes) in files {
+            let mut r = FileResult {
+                bytes: bytes.len() as u64,
+                ..Default::default()
+            };
+            if rel.ends_with(".rs") && !is_dev_target_dir(rel) {
+                r.reached = included_dirs(bytes, rel == "build.rs");
+            }
+            self.scan_bytes(rel, bytes, &mut r);
+            scan.files += 1;
+            scan.bytes += r.bytes;
+            scan.evidence.extend(r.evidence);
+            scan.binaries.extend(r.binaries);
+            scan.skipped.extend(r.skipped);
+            reached.extend(r.reached);
         }
+        note_unreachable_test_targets(&reached, &mut scan.skipped);
+        scan.evidence.sort();
+        scan.evidence.dedup();
+        scan.binaries.sort();
+        scan.skipped.sort();
+        scan
     }
 
     fn scan_path(&self, root: &Utf8Path, path: &Utf8Path, len: u64) -> FileResult {
@@ -1062,9 +1083,16 @@ fn unreachable_test_targets(
     skipped: &mut [Skipped],
 ) {
     let dependency = root.join(".cargo-ok").exists() || root.join(".cargo-checksum.json").exists();
-    if !dependency {
-        return;
+    if dependency {
+        note_unreachable_test_targets(reached, skipped);
     }
+}
+
+/// The rule of [`unreachable_test_targets`] for a package known to be a dependency.
+fn note_unreachable_test_targets(
+    reached: &std::collections::BTreeSet<String>,
+    skipped: &mut [Skipped],
+) {
     for s in skipped.iter_mut().filter(|s| s.counts_as_unscanned()) {
         let top = s.file.split(['/', '!']).next().unwrap_or("");
         if is_dev_target_dir(&s.file) && !reached.contains(top) {

@@ -176,18 +176,14 @@ pub fn read(bytes: &[u8], name: &str, version: &str, scanner: &Scanner) -> Crate
             ));
         }
     }
-    for (rel, data) in &members {
-        let one = scanner.scan_memory(rel, data);
-        out.scan.files += one.files;
-        out.scan.bytes += one.bytes;
-        out.scan.evidence.extend(one.evidence);
-        out.scan.binaries.extend(one.binaries);
-        out.scan.skipped.extend(one.skipped);
-        if build_script.as_deref() == Some(rel.as_str()) {
-            out.scan
-                .evidence
-                .extend(buildscript::scan(rel, &String::from_utf8_lossy(data)));
-        }
+    let skipped = std::mem::take(&mut out.scan.skipped);
+    out.scan = scanner.scan_dependency_in_memory(&members, skipped);
+    if let Some(bs) = &build_script
+        && let Some((rel, data)) = members.iter().find(|(rel, _)| rel == bs)
+    {
+        out.scan
+            .evidence
+            .extend(buildscript::scan(rel, &String::from_utf8_lossy(data)));
     }
     out.scan.evidence.sort();
     out.scan.evidence.dedup();

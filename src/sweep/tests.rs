@@ -562,3 +562,38 @@ fn diff_names_the_versions_whose_verdict_a_new_entry_changes() {
             .contains("widgets 1.0.0: clear -> ")
     );
 }
+
+#[test]
+fn what_a_dependency_never_builds_is_a_note_as_in_a_check() {
+    let (_t, root) = tmp();
+    let big = "x".repeat(300);
+    put(&root, "in-tests", "1.0.0", &[("tests/data/big.txt", &big)]);
+    put(&root, "in-src", "1.0.0", &[("src/big.txt", &big)]);
+    // Included from outside tests/: it can ship, so it stays not scanned.
+    put(
+        &root,
+        "included",
+        "1.0.0",
+        &[
+            ("tests/data/big.txt", &big),
+            (
+                "src/data.rs",
+                "static D: &str = include_str!(\"../tests/data/big.txt\");\n",
+            ),
+        ],
+    );
+    let mut o = opts(&root, "out.jsonl");
+    o.deep.max_file_bytes = 200;
+    run(&o, &builtin()).unwrap();
+    let recs = lines(&o.output);
+    let by = |n: &str| recs.iter().find(|r| r["name"] == n).unwrap().clone();
+    assert_eq!(by("in-tests")["verdict"], "clear", "{}", by("in-tests"));
+    assert_eq!(by("in-tests")["scan"]["skipped"][0]["kind"], "note");
+    assert_eq!(by("in-src")["verdict"], "not-scanned");
+    assert_eq!(
+        by("included")["verdict"],
+        "not-scanned",
+        "{}",
+        by("included")
+    );
+}
