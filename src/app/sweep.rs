@@ -241,7 +241,7 @@ fn sweep_run(a: SweepRunArgs) -> Result<u8, InputError> {
         .map_err(|e| InputError::Usage(format!("--jobs: {e}")))?;
     let summary = pool.install(|| sweep::run(&opts, &lists))?;
     for n in &summary.notes {
-        eprintln!("note: {n}");
+        super::output::note(n);
     }
     let secs = summary.elapsed.as_secs_f64();
     eprintln!(
