@@ -315,18 +315,29 @@ fn open_index(
         file: spec.path.to_string(),
         ..Default::default()
     };
+    let locked =
+        crate::evidence::early::read_lockfile(&root.join("Cargo.lock")).unwrap_or_default();
+    let checksums = crate::evidence::early::checksums(&locked);
+    // Only the records of the packages the lockfile pins are read in full.
+    let wanted: std::collections::HashSet<(String, String, String)> = locked
+        .into_iter()
+        .filter_map(|e| Some((e.name, e.version, e.checksum?.to_ascii_lowercase())))
+        .collect();
     let loaded = if deep {
-        Trusted::load(&spec.path, &spec.key, &req.lists, &req.deep.options)
-            .map_err(|e| e.to_string())
+        Trusted::load_for(
+            &spec.path,
+            &spec.key,
+            &req.lists,
+            &req.deep.options,
+            Some(&wanted),
+        )
+        .map_err(|e| e.to_string())
     } else {
         Err("the deep scan is off (--no-deep): there is nothing to take from it".to_string())
     };
     match loaded {
         Ok(t) => {
             report.used = true;
-            let checksums = crate::evidence::early::read_lockfile(&root.join("Cargo.lock"))
-                .map(|e| crate::evidence::early::checksums(&e))
-                .unwrap_or_default();
             (Some(report), Some((t, checksums)))
         }
         Err(why) => {

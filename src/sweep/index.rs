@@ -6,7 +6,7 @@
 //! The signature covers the index file's digest; the statement also names the recogniser and
 //! the lists it was made with, so a verifier refuses a well-signed index made for other lists.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
@@ -219,6 +219,19 @@ impl Trusted {
         lists: &[EntityList],
         deep: &DeepOptions,
     ) -> Result<Trusted, Refusal> {
+        Trusted::load_for(path, key, lists, deep, None)
+    }
+
+    /// [`Trusted::load`], keeping only the records of `wanted` (name, version, lower-case
+    /// checksum): a check needs the few hundred its lockfile pins, not a registry's worth.
+    /// Every line is still checked against the signed recogniser and lists.
+    pub fn load_for(
+        path: &Utf8Path,
+        key: &dsse::VerifyingKey,
+        lists: &[EntityList],
+        deep: &DeepOptions,
+        wanted: Option<&HashSet<(String, String, String)>>,
+    ) -> Result<Trusted, Refusal> {
         let sig_path = signature_path(path);
         let sig = std::fs::read(&sig_path)
             .map_err(|e| Refusal::NoSignature(sig_path.to_string(), e.to_string()))?;
@@ -267,22 +280,41 @@ impl Trusted {
                 expected: describe(&ours),
             });
         }
-        let records = read(path).map_err(|e| Refusal::Unreadable(e.to_string()))?;
+        /// What is read of every line; the rest only for the lines wanted.
+        #[derive(Deserialize)]
+        struct Head {
+            name: String,
+            version: String,
+            checksum: String,
+            recogniser: String,
+            lists: Vec<ListRef>,
+        }
+        let unreadable = |i: usize, e: serde_json::Error| {
+            Refusal::Unreadable(format!("{path}:{}: not a sweep record: {e}", i + 1))
+        };
         let mut scans = HashMap::new();
-        for r in records {
-            // Each line must agree with the signed statement (the digest covers them, but a
-            // signer may have signed a mixed file by hand).
-            if r.recogniser != p.recogniser || r.lists != p.lists {
-                return Err(Refusal::Unreadable(format!(
-                    "{} {} was not made with the signed recogniser and lists",
-                    r.name, r.version
-                )));
-            }
-            // A version that could not be read says nothing: the check scans it itself.
-            if r.scan.not_scanned.is_some() || r.checksum.is_empty() {
+        for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if line.trim_ascii().is_empty() {
                 continue;
             }
-            scans.insert((r.name, r.version, r.checksum), r.scan);
+            let h: Head = serde_json::from_slice(line).map_err(|e| unreadable(i, e))?;
+            // Each line must agree with the signed statement (the digest covers them, but a
+            // signer may have signed a mixed file by hand).
+            if h.recogniser != p.recogniser || h.lists != p.lists {
+                return Err(Refusal::Unreadable(format!(
+                    "{} {} was not made with the signed recogniser and lists",
+                    h.name, h.version
+                )));
+            }
+            let key = (h.name, h.version, h.checksum.to_ascii_lowercase());
+            if key.2.is_empty() || wanted.is_some_and(|w| !w.contains(&key)) {
+                continue;
+            }
+            let r: Record = serde_json::from_slice(line).map_err(|e| unreadable(i, e))?;
+            // A version that could not be read says nothing: the check scans it itself.
+            if r.scan.not_scanned.is_none() {
+                scans.insert(key, r.scan);
+            }
         }
         Ok(Trusted {
             path: path.to_path_buf(),

@@ -416,6 +416,14 @@ fn a_signed_index_is_trusted_only_for_its_key_content_recogniser_and_lists() {
         .unwrap();
     assert_eq!(scan.evidence[0].location.as_ref().unwrap().file, "NOTICE");
     assert!(good.get("engine", "1.0.0", &"0".repeat(64)).is_none());
+    // A check reads in full only the records its lockfile pins.
+    let pinned: std::collections::HashSet<(String, String, String)> =
+        [("engine".into(), "1.0.0".into(), sum.clone())].into();
+    let vk = key(1).verifying_key();
+    let some = index::Trusted::load_for(&o.output, &vk, &lists, &deep, Some(&pinned)).unwrap();
+    assert_eq!(some.len(), 1);
+    let none = index::Trusted::load_for(&o.output, &vk, &lists, &deep, Some(&Default::default()));
+    assert!(none.unwrap().is_empty());
 
     // Another key.
     let e = index::Trusted::load(&o.output, &key(2).verifying_key(), &lists, &deep).unwrap_err();
