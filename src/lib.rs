@@ -23,6 +23,8 @@
 //! - [`outcome`]: the result; one summary, one failure rule, one fingerprint.
 //! - [`report`]: pure views of an outcome, written to any `io::Write`.
 //! - [`attest`]: certificates (in-toto statements) over an outcome.
+//! - [`sweep`]: a registry's `.crate` files → a signed index of one record per version, which
+//!   checks reuse (`--index`) and `sweep diff` compares across list versions.
 //!
 //! Nothing here parses a command line or prints to the terminal: the `cargo-entitycheck` binary
 //! (`src/main.rs`, `src/app/`) does that, and receives progress through [`pipeline::Observer`].
@@ -42,6 +44,7 @@ pub mod outcome;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
+pub mod sweep;
 pub mod text;
 
 pub use config::{Request, Settings};

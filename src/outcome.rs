@@ -52,6 +52,9 @@ pub struct ScanTotals {
     pub bytes: u64,
     /// Packages answered from the scan cache.
     pub cached: usize,
+    /// `--index`: the sweep index given, whether it was used and for how many packages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<crate::sweep::index::IndexUse>,
 }
 
 /// Everything known about one package, for `explain`.

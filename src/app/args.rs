@@ -57,6 +57,10 @@ pub enum Command {
     /// Screen shipped artefacts (files and directories: installers, dist/ folders, container
     /// layer tarballs, built binaries) with the deep scan; exit status as for the check.
     Scan(ScanArgs),
+    /// Screen a registry's `.crate` files (a directory, a mirror, cargo's cache, a list) into
+    /// an index of one JSON line per crate version, in a deterministic shard; resumable.
+    /// `sweep merge`, `sweep sign` and `sweep diff` make, sign and query the index.
+    Sweep(super::sweep::SweepArgs),
 }
 
 #[derive(Debug, Args)]
@@ -337,6 +341,9 @@ pub struct CheckArgs {
     /// Show only failing findings and the verdict.
     #[arg(short, long)]
     pub quiet: bool,
+    /// A signed sweep index to take registry packages' scans from.
+    #[command(flatten)]
+    pub index: super::sweep::IndexArgs,
 }
 
 #[derive(Debug, Args)]
@@ -347,6 +354,10 @@ pub struct ListArgs {
     /// instead of listing: `list --diff OLD NEW`.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
     pub diff: Vec<Utf8PathBuf>,
+    /// With --diff: name the crate versions of this sweep index whose verdict changes between
+    /// OLD and NEW (as `sweep diff`).
+    #[arg(long, value_name = "INDEX", requires = "diff")]
+    pub index: Option<Utf8PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ListOutput,

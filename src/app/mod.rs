@@ -4,6 +4,7 @@
 
 mod args;
 mod output;
+mod sweep;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -48,6 +49,7 @@ pub fn main() -> ExitCode {
         Some(Command::Certify(args)) => certify(args),
         Some(Command::Verify(args)) => verify(args),
         Some(Command::Scan(args)) => scan(args),
+        Some(Command::Sweep(args)) => sweep::run(args),
         None => check(cli.check),
     };
     match result {
@@ -62,7 +64,12 @@ pub fn main() -> ExitCode {
 /// Resolves the settings and runs the pipeline, with a progress bar unless `--quiet`.
 fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError> {
     let timings = args.verbose >= 2;
-    let Settings { request, output } = config::resolve(args.overrides())?;
+    let index = args.index.spec()?;
+    let Settings {
+        mut request,
+        output,
+    } = config::resolve(args.overrides())?;
+    request.index = index;
     let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
     Ok((pipeline::check(request, &progress)?, output))
 }
@@ -411,6 +418,9 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
 }
 
 fn list(args: cli::ListArgs) -> Result<u8, InputError> {
+    if let ([old, new], Some(index)) = (args.diff.as_slice(), &args.index) {
+        return sweep::diff(index, old, new, None, args.format);
+    }
     if let [old, new] = args.diff.as_slice() {
         let format = args.lists.entities_format.map(Into::into);
         let load = |p: &camino::Utf8Path| cargo_entitycheck::entity::import::load(p, format);

@@ -141,6 +141,12 @@ fn run(
         observer.note(n);
     }
     let target_dir = resolved.target_dir.clone();
+    // `--index`: a signed sweep index, verified against this run's lists and recogniser.
+    let (index_use, trusted) = open_index(&req, &resolved.root, scanner.is_some(), observer);
+    let hits = trusted.as_ref().map(|(t, checksums)| package::IndexHits {
+        trusted: t,
+        checksums: checksums.clone(),
+    });
     // Never entered by a package's scan: the target directory, and every screened package's
     // own directory (a package nested in another is screened as itself, not twice).
     let prune: Vec<Utf8PathBuf> = std::iter::once(target_dir.clone())
@@ -188,6 +194,7 @@ fn run(
                 head: &head,
                 target_dir: &target_dir,
                 prune: &prune,
+                index: hits.as_ref(),
             });
             let r = package::screen(subject, pending, &req, &matcher, deep, explain, extra);
             observer.screened(&subject.name);
@@ -207,11 +214,15 @@ fn run(
         deep: scanner.is_some(),
         ..Default::default()
     };
+    let mut indexed = 0;
     for (subject, r) in resolved.subjects.iter().zip(results) {
         findings.extend(r.findings);
         explained.extend(r.explained);
         if r.cached {
             totals.cached += 1;
+        }
+        if r.indexed {
+            indexed += 1;
         }
         let Some(scan) = r.scan else { continue };
         totals.files += scan.files;
@@ -293,6 +304,10 @@ fn run(
             reason,
         });
     }
+    totals.index = index_use.map(|mut u| {
+        u.packages = indexed;
+        u
+    });
     findings.sort();
     findings.dedup();
     not_scanned.sort();
@@ -360,6 +375,63 @@ fn run(
     };
     drop_later(resolved);
     Ok(outcome)
+}
+
+/// Verifies `--index` for this run: what to report about it, and (when it holds) the index
+/// with the checksums the lockfile at `root` records. A refusal is a note, never an error: the
+/// check then scans every package itself.
+#[allow(clippy::type_complexity)]
+fn open_index(
+    req: &Request,
+    root: &camino::Utf8Path,
+    deep: bool,
+    observer: &dyn Observer,
+) -> (
+    Option<crate::sweep::index::IndexUse>,
+    Option<(
+        crate::sweep::index::Trusted,
+        std::collections::HashMap<String, String>,
+    )>,
+) {
+    use crate::sweep::index::{IndexUse, Trusted};
+    let Some(spec) = &req.index else {
+        return (None, None);
+    };
+    let mut report = IndexUse {
+        file: spec.path.to_string(),
+        ..Default::default()
+    };
+    let locked =
+        crate::evidence::early::read_lockfile(&root.join("Cargo.lock")).unwrap_or_default();
+    let checksums = crate::evidence::early::checksums(&locked);
+    // Only the records of the packages the lockfile pins are read in full.
+    let wanted: std::collections::HashSet<(String, String, String)> = locked
+        .into_iter()
+        .filter_map(|e| Some((e.name, e.version, e.checksum?.to_ascii_lowercase())))
+        .collect();
+    let loaded = if deep {
+        Trusted::load_for(
+            &spec.path,
+            &spec.key,
+            &req.lists,
+            &req.deep.options,
+            Some(&wanted),
+        )
+        .map_err(|e| e.to_string())
+    } else {
+        Err("the deep scan is off (--no-deep): there is nothing to take from it".to_string())
+    };
+    match loaded {
+        Ok(t) => {
+            report.used = true;
+            (Some(report), Some((t, checksums)))
+        }
+        Err(why) => {
+            observer.note(&format!("sweep index {} not used: {why}", spec.path));
+            report.refused = Some(why);
+            (Some(report), None)
+        }
+    }
 }
 
 /// What a request screens, and which packages it screened.

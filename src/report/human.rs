@@ -245,6 +245,15 @@ fn summary(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
     } else {
         "manifest only (--no-deep)".to_string()
     };
+    // `--index`: said only when one was given, so the line stays as it was otherwise.
+    let scan = match &o.scan.index {
+        Some(i) if i.used => format!("{scan}, {} packages from the sweep index", i.packages),
+        Some(i) => format!(
+            "{scan}; sweep index not used ({})",
+            i.refused.as_deref().unwrap_or("refused")
+        ),
+        None => scan,
+    };
     writeln!(
         out,
         "{} {} packages screened; {} failing, {} warnings, {} waived, {}{} exempt, {} informational; {} not scanned; {scan}; list {}; {:.2}s",

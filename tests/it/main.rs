@@ -18,6 +18,7 @@ mod hostile;
 mod lists;
 mod policy;
 mod sources;
+mod sweep;
 
 /// Generators of test binaries and archives, shared by the modules that plant them.
 #[allow(dead_code)]
