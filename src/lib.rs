@@ -42,6 +42,7 @@ pub mod outcome;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
+pub mod sbom;
 pub mod text;
 
 pub use config::{Request, Settings};

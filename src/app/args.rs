@@ -57,6 +57,19 @@ pub enum Command {
     /// Screen shipped artefacts (files and directories: installers, dist/ folders, container
     /// layer tarballs, built binaries) with the deep scan; exit status as for the check.
     Scan(ScanArgs),
+    /// Screen bills of materials (CycloneDX 1.2–1.6 JSON or XML, SPDX 2.2–2.3 JSON or
+    /// tag-value, SPDX 3 JSON-LD) of any ecosystem: every component's supplier, manufacturer,
+    /// authors, publisher, package URL and references; exit status as for the check.
+    Sbom(SbomArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// The SBOM files to screen.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<Utf8PathBuf>,
+    #[command(flatten)]
+    pub check: CheckArgs,
 }
 
 #[derive(Debug, Args)]

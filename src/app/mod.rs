@@ -48,6 +48,7 @@ pub fn main() -> ExitCode {
         Some(Command::Certify(args)) => certify(args),
         Some(Command::Verify(args)) => verify(args),
         Some(Command::Scan(args)) => scan(args),
+        Some(Command::Sbom(args)) => sbom(args),
         None => check(cli.check),
     };
     match result {
@@ -107,6 +108,16 @@ fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.check.output)?;
     let Settings { request, output } = config::resolve(args.check.overrides())?;
     let outcome = cargo_entitycheck::artefacts::scan(&args.paths, request)?;
+    let code = emit(&outcome, &output, &outputs);
+    leave(outcome);
+    code
+}
+
+/// `sbom FILE...`: bills of materials, reported and exiting like `check`.
+fn sbom(args: cli::SbomArgs) -> Result<u8, InputError> {
+    let outputs = plan_outputs(&args.check.output)?;
+    let Settings { request, output } = config::resolve(args.check.overrides())?;
+    let outcome = cargo_entitycheck::sbom::check(&args.files, request)?;
     let code = emit(&outcome, &output, &outputs);
     leave(outcome);
     code
