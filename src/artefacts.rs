@@ -212,6 +212,8 @@ pub fn scan(paths: &[Utf8PathBuf], plan: Request) -> Result<Outcome, InputError>
         member_manifests: Vec::new(),
         policy_digest,
         ignores: Vec::new(),
+        inventory: Vec::new(),
+        edges: Vec::new(),
     })
 }
 

@@ -382,6 +382,9 @@ pub enum Format {
     Github,
     /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
     Markdown,
+    /// A CycloneDX 1.6 JSON bill of materials: every package with its purl, checksum,
+    /// authors and dependencies, the verdicts, and the findings as a VEX-style analysis.
+    Cyclonedx,
 }
 
 impl From<Format> for config::Format {
@@ -392,6 +395,7 @@ impl From<Format> for config::Format {
             Format::Sarif => config::Format::Sarif,
             Format::Github => config::Format::Github,
             Format::Markdown => config::Format::Markdown,
+            Format::Cyclonedx => config::Format::Cyclonedx,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! `human` is for people (styled as the caller asks: the default [`Styles`] is plain); `json` is
 //! a stable, documented document for machines; `sarif`, `github` and `markdown` serve CI.
 
+pub mod cyclonedx;
 pub mod escape;
 mod fmt;
 pub mod github;
@@ -62,6 +63,7 @@ pub fn write_check(
         Format::Sarif => sarif::write(out, outcome, ci),
         Format::Github => github::write(out, outcome, ci),
         Format::Markdown => markdown::write(out, outcome, ci),
+        Format::Cyclonedx => cyclonedx::write(out, outcome),
     }
 }
 
@@ -74,7 +76,7 @@ pub fn write_list(
 ) -> io::Result<()> {
     match format {
         // `list` offers human and JSON (cli::ListOutput); the CI formats are about findings.
-        Format::Human | Format::Markdown | Format::Github | Format::Sarif => {
+        Format::Human | Format::Markdown | Format::Github | Format::Sarif | Format::Cyclonedx => {
             human::write_list(out, lists, styles)
         }
         Format::Json => {

@@ -522,6 +522,8 @@ pub fn check(files: &[Utf8PathBuf], req: Request) -> Result<Outcome, InputError>
         member_manifests: Vec::new(),
         policy_digest,
         ignores: req.config.ignores,
+        inventory: Vec::new(),
+        edges: Vec::new(),
     })
 }
 

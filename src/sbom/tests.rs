@@ -29,53 +29,10 @@ fn names_with(found: &BTreeSet<(String, Verdict, String)>, v: Verdict) -> BTreeS
         .collect()
 }
 
-const CDX_JSON: &str = r#"{
-  "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
-  "metadata": {
-    "authors": [{"name": "SBOM writer", "email": "sbom@kaspersky.com"}],
-    "component": {"type": "application", "bom-ref": "root", "name": "acme-suite", "version": "1.0"},
-    "supplier": {"name": "Acme Corp", "url": ["https://acme.example"]}
-  },
-  "components": [
-    {"type": "library", "bom-ref": "ui", "name": "ui-kit", "version": "1.0.0",
-     "purl": "pkg:npm/%40kaspersky/ui-kit@1.0.0",
-     "components": [
-       {"type": "library", "bom-ref": "ui-icons", "name": "ui-icons", "version": "1.0.0",
-        "copyright": "Copyright (c) 2021 AO Kaspersky Lab"}
-     ]},
-    {"type": "library", "bom-ref": "scanner", "group": "com.kaspersky.sdk", "name": "scanner",
-     "version": "2.0", "purl": "pkg:maven/com.kaspersky.sdk/scanner@2.0"},
-    {"type": "library", "bom-ref": "pyav", "name": "pyav", "version": "0.3",
-     "purl": "pkg:pypi/pyav@0.3", "supplier": {"name": "Kaspersky Lab"}},
-    {"type": "library", "bom-ref": "netav", "name": "NetAv", "version": "4.1.0",
-     "purl": "pkg:nuget/NetAv@4.1.0",
-     "authors": [{"name": "Jane Roe", "email": "jane.roe@kaspersky.com"}]},
-    {"type": "library", "bom-ref": "libkav", "name": "libkav", "version": "8.0-1",
-     "purl": "pkg:deb/debian/libkav@8.0-1?arch=amd64&distro=debian-12",
-     "externalReferences": [{"type": "vcs", "url": "https://github.com/KasperskyLab/libkav"},
-                            {"type": "advisories", "url": "https://example.org/kaspersky.com"}]},
-    {"type": "firmware", "bom-ref": "fw", "name": "engine-blob", "version": "3",
-     "purl": "pkg:generic/engine-blob@3", "manufacturer": {"name": "AO Kaspersky Lab"}},
-    {"type": "library", "bom-ref": "cpe", "name": "avsdk", "version": "1",
-     "cpe": "cpe:2.3:a:kaspersky:anti-virus_sdk:1:*:*:*:*:*:*:*"},
-    {"type": "library", "bom-ref": "test-tool", "name": "av-test-harness", "version": "1",
-     "scope": "excluded", "publisher": "Kaspersky Lab"},
-    {"type": "library", "bom-ref": "lookalike", "name": "kasper-utils", "version": "1",
-     "purl": "pkg:npm/kasper-utils@1", "supplier": {"name": "Kasperski Consulting"},
-     "author": "Kasper Hansen <kasper@example.dk>"},
-    {"type": "library", "bom-ref": "mention", "name": "log-parser", "version": "1",
-     "purl": "pkg:npm/log-parser@1",
-     "description": "Parses Kaspersky Anti-Virus scan logs", "supplier": {"name": "Parsers Inc"}}
-  ],
-  "services": [
-    {"bom-ref": "cloud", "name": "reputation-lookup", "provider": {"name": "Kaspersky Lab"},
-     "endpoints": ["https://api.example.net/v1"]}
-  ],
-  "dependencies": [
-    {"ref": "root", "dependsOn": ["ui", "scanner", "pyav", "netav", "libkav", "fw", "cpe",
-                                  "test-tool", "lookalike", "mention", "cloud"]}
-  ]
-}"#;
+/// Planted cases across the attribution fields and ecosystems, with controls (a look-alike
+/// supplier and author, a description that only mentions, an advisory link); the integration
+/// tests screen the same file through the binary.
+const CDX_JSON: &str = include_str!("../../tests/fixtures/sbom/planted.cdx.json");
 
 #[test]
 fn cyclonedx_json_every_attribution_field_and_its_controls() {

@@ -16,6 +16,7 @@ mod formats;
 mod hostile;
 mod lists;
 mod policy;
+mod sbom;
 mod sources;
 
 use std::path::{Path, PathBuf};
