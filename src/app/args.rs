@@ -57,9 +57,10 @@ pub enum Command {
     /// Screen shipped artefacts (files and directories: installers, dist/ folders, container
     /// layer tarballs, built binaries) with the deep scan; exit status as for the check.
     Scan(ScanArgs),
-    /// Screen bills of materials (CycloneDX 1.2–1.6 JSON or XML, SPDX 2.2–2.3 JSON or
-    /// tag-value, SPDX 3 JSON-LD) of any ecosystem: every component's supplier, manufacturer,
-    /// authors, publisher, package URL and references; exit status as for the check.
+    /// Screen bills of materials (CycloneDX, SPDX); exit status as for the check.
+    ///
+    /// Reads CycloneDX 1.2–1.6 JSON or XML, SPDX 2.2–2.3 JSON or tag-value and SPDX 3 JSON-LD:
+    /// every component's supplier, manufacturer, authors, publisher, package URL and references.
     Sbom(SbomArgs),
 }
 
@@ -382,8 +383,7 @@ pub enum Format {
     Github,
     /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
     Markdown,
-    /// A CycloneDX 1.6 JSON bill of materials: every package with its purl, checksum,
-    /// authors and dependencies, the verdicts, and the findings as a VEX-style analysis.
+    /// A CycloneDX 1.6 JSON SBOM with the verdicts and a VEX-style analysis.
     Cyclonedx,
 }
 

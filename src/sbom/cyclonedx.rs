@@ -416,6 +416,10 @@ impl Reader<'_> {
         v: &Value,
         at: &str,
     ) -> Result<(), String> {
+        // XML writes an empty organisation as `<provider/>`: nothing to read.
+        if v.as_str().is_some_and(|s| s.trim().is_empty()) || v.is_null() {
+            return Ok(());
+        }
         let o = v
             .as_object()
             .ok_or_else(|| self.err(at, "expected an organisation", v))?;
@@ -478,6 +482,9 @@ impl Reader<'_> {
         at: &str,
         line: Option<u32>,
     ) -> Result<(), String> {
+        if v.as_str().is_some_and(|s| s.trim().is_empty()) || v.is_null() {
+            return Ok(());
+        }
         let o = v
             .as_object()
             .ok_or_else(|| self.err(at, "expected a contact", v))?;

@@ -436,12 +436,25 @@ fn malformed_documents_are_errors_naming_the_place() {
             "SPDX RDF/XML",
         ),
         ("name,version\n", "not a CycloneDX"),
+        (
+            "<Document><spdxVersion>SPDX-2.3</spdxVersion></Document>",
+            "SPDX XML is not read",
+        ),
     ];
     for (text, want) in cases {
         let e = parse(text, "bom.json").expect_err(text).to_string();
         assert!(e.contains(want), "{text:?}: {e}");
         assert!(e.contains("bom.json"), "{e}");
     }
+}
+
+#[test]
+fn empty_xml_organisations_are_absent_not_errors() {
+    let xml = r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><services>
+      <service bom-ref="s"><provider/><name>svc</name><endpoints/></service></services></bom>"#;
+    let doc = parse(xml, "bom.xml").unwrap();
+    assert_eq!(doc.components.len(), 1);
+    assert!(doc.components[0].evidence.iter().all(|e| e.field == "name"));
 }
 
 #[test]

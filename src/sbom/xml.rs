@@ -34,6 +34,11 @@ pub fn to_json(text: &str, file: &str) -> Result<(Value, String), String> {
     let Some(spec) = ns.strip_prefix("http://cyclonedx.org/schema/bom/") else {
         let what = if ns.contains("spdx.org") || root.tag_name().name() == "RDF" {
             " (SPDX RDF/XML is not read: convert it to SPDX JSON or tag-value)"
+        } else if root
+            .children()
+            .any(|c| c.tag_name().name() == "spdxVersion")
+        {
+            " (SPDX XML is not read: convert it to SPDX JSON or tag-value)"
         } else {
             ""
         };

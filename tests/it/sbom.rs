@@ -221,6 +221,21 @@ fn documents_nobody_here_wrote_parse_and_pass() {
     let s = sbom(&[&saas, "--format", "json"]);
     assert_eq!(s.code, 0, "{}", s.stderr);
     assert!(screened(&s) > 1);
+    // The same document with one listed supplier planted fails, on that component alone.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let planted = doc["components"][3]["name"].as_str().unwrap().to_string();
+    doc["components"][3]["supplier"] = serde_json::json!({"name": "AO Kaspersky Lab"});
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), doc.to_string()).unwrap();
+    let r = sbom(&[file.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let failing: BTreeSet<String> = verdicts(&r.stdout)
+        .into_iter()
+        .filter(|f| f.3 == "fail")
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(failing, BTreeSet::from([planted]));
 }
 
 #[test]
