@@ -23,6 +23,8 @@
 //! - [`outcome`]: the result; one summary, one failure rule, one fingerprint.
 //! - [`report`]: pure views of an outcome, written to any `io::Write`.
 //! - [`attest`]: certificates (in-toto statements) over an outcome.
+//! - [`sbom`]: CycloneDX and SPDX bills of materials → components with evidence and paths →
+//!   the same matcher and policy (`sbom FILE...`); [`report`] writes one (`cyclonedx`).
 //!
 //! Nothing here parses a command line or prints to the terminal: the `cargo-entitycheck` binary
 //! (`src/main.rs`, `src/app/`) does that, and receives progress through [`pipeline::Observer`].
