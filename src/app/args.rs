@@ -120,6 +120,10 @@ pub struct CertifyArgs {
     /// (repeatable).
     #[arg(long = "artefact", value_name = "PATH")]
     pub artefacts: Vec<Utf8PathBuf>,
+    /// Also screen this bill of materials (CycloneDX or SPDX) with the SBOM reader and certify
+    /// it by its SHA-256 (repeatable).
+    #[arg(long = "sbom", value_name = "FILE")]
+    pub sboms: Vec<Utf8PathBuf>,
     /// Write the certificate to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<Utf8PathBuf>,
@@ -160,6 +164,10 @@ pub struct VerifyArgs {
     /// screened again and compared by its SHA-256.
     #[arg(long = "artefact", value_name = "PATH")]
     pub artefacts: Vec<Utf8PathBuf>,
+    /// A bill of materials the certificate covers (as given to `certify --sbom`; repeatable):
+    /// screened again and compared by its SHA-256.
+    #[arg(long = "sbom", value_name = "FILE")]
+    pub sboms: Vec<Utf8PathBuf>,
     #[command(flatten)]
     pub screen: ScreenArgs,
 }

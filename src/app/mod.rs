@@ -73,8 +73,9 @@ fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError>
 fn screen_with_artefacts(
     check: cli::CheckArgs,
     artefacts: &[Utf8PathBuf],
+    sboms: &[Utf8PathBuf],
 ) -> Result<(Outcome, OutputSettings), InputError> {
-    if artefacts.is_empty() {
+    if artefacts.is_empty() && sboms.is_empty() {
         return screen(check);
     }
     let timings = check.verbose >= 2;
@@ -82,9 +83,12 @@ fn screen_with_artefacts(
     let matcher = cargo_entitycheck::matching::Matcher::new(&request.lists);
     let found = cargo_entitycheck::artefacts::scan_artefacts(artefacts, &request, &matcher)?;
     drop(matcher);
+    // Bills of materials (`--sbom`): read as SBOMs, decided by the same policy.
+    let listed = cargo_entitycheck::sbom::screen_files(sboms, &request.policy, &request.lists)?;
     let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
     let mut outcome = pipeline::check(request, &progress)?;
     cargo_entitycheck::artefacts::merge(&mut outcome, found);
+    cargo_entitycheck::artefacts::merge(&mut outcome, listed);
     Ok((outcome, output))
 }
 
@@ -251,7 +255,7 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     let mut check = args.screen.into_check(args.as_of);
     check.verbose = u8::from(args.verbose);
     check.quiet = args.quiet;
-    let (outcome, out) = screen_with_artefacts(check, &args.artefacts)?;
+    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, &args.sboms)?;
     let styles = output::styles_for_stdout(out.color);
     if outcome.failed() && !args.record_failure {
         finish(report::write_check(
@@ -272,6 +276,9 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     statement
         .subject
         .extend(cargo_entitycheck::artefacts::subjects(&args.artefacts)?);
+    statement
+        .subject
+        .extend(cargo_entitycheck::artefacts::subjects(&args.sboms)?);
     let mut json = serde_json::to_vec_pretty(&statement).unwrap_or_default();
     if let Some(key) = &key {
         // The payload is the compact Statement; the envelope around it is pretty-printed.
@@ -343,8 +350,9 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
         .into_check(Some(statement.predicate.as_of.to_string()));
     // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
     check.screen.graph.locked = true;
-    let (outcome, out) = screen_with_artefacts(check, &args.artefacts)?;
-    let artefacts = cargo_entitycheck::artefacts::subjects(&args.artefacts)?;
+    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, &args.sboms)?;
+    let mut artefacts = cargo_entitycheck::artefacts::subjects(&args.artefacts)?;
+    artefacts.extend(cargo_entitycheck::artefacts::subjects(&args.sboms)?);
     let styles = output::styles_for_stdout(out.color);
     let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
     let now = chrono::Local::now().fixed_offset();

@@ -527,6 +527,27 @@ pub fn check(files: &[Utf8PathBuf], req: Request) -> Result<Outcome, InputError>
     })
 }
 
+/// Screens SBOM files for a certificate (`certify --sbom`, `verify --sbom`): their findings,
+/// located in each document, to merge into the check's outcome with
+/// [`crate::artefacts::merge`].
+pub fn screen_files(
+    files: &[Utf8PathBuf],
+    policy: &Policy,
+    lists: &[EntityList],
+) -> Result<crate::artefacts::Artefacts, InputError> {
+    let docs = files
+        .iter()
+        .map(|f| read(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let matcher = Matcher::new(lists);
+    let found = screen_documents(&docs, policy, lists, &matcher);
+    Ok(crate::artefacts::Artefacts {
+        screened: found.components,
+        findings: found.findings,
+        ..Default::default()
+    })
+}
+
 /// Indexes components by key (the first of a repeated key wins) for the relationship readers.
 pub(crate) fn index(components: &[Component]) -> HashMap<&str, usize> {
     let mut m = HashMap::new();

@@ -253,3 +253,62 @@ fn a_malformed_document_is_an_input_error_naming_the_place() {
     let r = sbom(&[dir.path().join("missing.json").to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+#[test]
+fn certify_covers_sboms_as_screened_subjects() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"clean\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/lib.rs"), "").unwrap();
+    let m = root.join("Cargo.toml");
+    let m = m.to_str().unwrap();
+    let bom = root.join("ui.cdx.json");
+    std::fs::copy(
+        sbom_fixture("bom-examples/saasbom-apigateway.bom.json"),
+        &bom,
+    )
+    .unwrap();
+    let bom = bom.to_str().unwrap();
+    let cert = root.join("product.cert.json");
+    let cert = cert.to_str().unwrap();
+    let base = ["--manifest-path", m, "--offline", "--no-cache"];
+    let r = run(&[&["certify"][..], &base, &["--sbom", bom, "-o", cert]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let st: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cert).unwrap()).unwrap();
+    let subjects: Vec<&str> = st["subject"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(subjects.contains(&bom), "{subjects:?}");
+    // The SBOM's components were screened with the rest.
+    // The SBOM's components (a gateway and its services) were screened with the crate.
+    let screened = &st["predicate"]["counts"]["packagesScreened"];
+    assert!(screened.as_u64().unwrap() > 2, "{screened}");
+    let verify = |extra: &[&str]| run(&[&["verify", cert][..], &base, extra].concat());
+    let r = verify(&["--sbom", bom]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // A changed SBOM no longer verifies.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bom).unwrap()).unwrap();
+    doc["services"][0]["provider"] = serde_json::json!({"name": "AO Kaspersky Lab"});
+    std::fs::write(bom, doc.to_string()).unwrap();
+    let r = verify(&["--sbom", bom]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("changed since it was certified"),
+        "{}",
+        r.stdout
+    );
+    // And a product whose SBOM names a listed entity is not certified.
+    let r = run(&[&["certify"][..], &base, &["--sbom", bom, "-o", cert]].concat());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("no certificate written"), "{}", r.stderr);
+}
