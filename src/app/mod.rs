@@ -111,6 +111,7 @@ fn leave(outcome: Outcome) {
 fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.check.output)?;
     let Settings { request, output } = config::resolve(args.check.overrides())?;
+    no_sbom_of(&output, &outputs, "scan")?;
     let outcome = cargo_entitycheck::artefacts::scan(&args.paths, request)?;
     let code = emit(&outcome, &output, &outputs);
     leave(outcome);
@@ -121,10 +122,27 @@ fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
 fn sbom(args: cli::SbomArgs) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.check.output)?;
     let Settings { request, output } = config::resolve(args.check.overrides())?;
+    no_sbom_of(&output, &outputs, "sbom")?;
     let outcome = cargo_entitycheck::sbom::check(&args.files, request)?;
     let code = emit(&outcome, &output, &outputs);
     leave(outcome);
     code
+}
+
+/// `--format cyclonedx` lists a cargo workspace's packages: `sbom` and `scan` have none to list.
+fn no_sbom_of(
+    out: &OutputSettings,
+    outputs: &[OutputSpec],
+    command: &str,
+) -> Result<(), InputError> {
+    let asked = out.format == Format::Cyclonedx
+        || outputs.iter().any(|o| o.format == Some(Format::Cyclonedx));
+    if asked {
+        return Err(InputError::Usage(format!(
+            "the cyclonedx format describes a cargo workspace's packages: `{command}` has none (use it with the check)"
+        )));
+    }
+    Ok(())
 }
 
 /// The `--output` values, checked before anything runs: at most one report on stdout.

@@ -521,7 +521,8 @@ pub fn check(files: &[Utf8PathBuf], req: Request) -> Result<Outcome, InputError>
         package_dirs: BTreeMap::new(),
         member_manifests: Vec::new(),
         policy_digest,
-        ignores: req.config.ignores,
+        // `[[ignore]]` entries name files inside packages, which a document does not have.
+        ignores: Vec::new(),
         inventory: Vec::new(),
         edges: Vec::new(),
     })

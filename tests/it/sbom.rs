@@ -252,6 +252,11 @@ fn a_malformed_document_is_an_input_error_naming_the_place() {
     assert!(r.stderr.contains("broken.cdx.json:2:"), "{}", r.stderr);
     let r = sbom(&[dir.path().join("missing.json").to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stderr);
+    // Writing an SBOM of an SBOM's findings would list no packages: refused.
+    let planted = sbom_fixture("planted.cdx.json");
+    let r = sbom(&[&planted, "--format", "cyclonedx"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cyclonedx"), "{}", r.stderr);
 }
 
 #[test]
