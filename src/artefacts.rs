@@ -202,6 +202,7 @@ pub fn scan(paths: &[Utf8PathBuf], plan: Request) -> Result<Outcome, InputError>
             files: found.files,
             bytes: found.bytes,
             cached: 0,
+            sbom_documents: 0,
         },
         explained: Vec::new(),
         elapsed: started.elapsed(),

@@ -53,6 +53,9 @@ pub struct ScanTotals {
     pub bytes: u64,
     /// Packages answered from the scan cache.
     pub cached: usize,
+    /// Bills of materials read (`sbom`), instead of package files.
+    #[serde(skip)]
+    pub sbom_documents: usize,
 }
 
 /// Everything known about one package, for `explain`.

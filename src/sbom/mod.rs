@@ -509,9 +509,10 @@ pub fn check(files: &[Utf8PathBuf], req: Request) -> Result<Outcome, InputError>
         binaries: Vec::new(),
         scan: ScanTotals {
             deep: false,
-            files: files.len() as u64,
+            files: 0,
             bytes,
             cached: 0,
+            sbom_documents: files.len(),
         },
         explained: Vec::new(),
         elapsed: started.elapsed(),
