@@ -197,6 +197,11 @@ fn planted_document_fails_and_a_waiver_applies_as_in_a_check() {
         "{}",
         r.stdout
     );
+    assert!(
+        r.stdout.contains("; 1 bill of materials read;"),
+        "{}",
+        r.stdout
+    );
     // SARIF points at the document.
     let r = sbom(&[&planted, "--format", "sarif"]);
     assert!(r.stdout.contains("planted.cdx.json"), "{}", r.stdout);
