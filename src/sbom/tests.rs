@@ -478,3 +478,45 @@ fn purls_decode_scopes_and_qualifiers() {
     assert_eq!(reversed_domain("junit"), None);
     assert!(Purl::parse("npm/x").is_none());
 }
+
+#[test]
+fn what_ships_wins_over_build_and_dev_relationships() {
+    let doc = "SPDXVersion: SPDX-2.3
+PackageName: app
+SPDXID: SPDXRef-app
+PackageName: lib
+SPDXID: SPDXRef-lib
+PackageName: shared
+SPDXID: SPDXRef-shared
+PackageName: codegen
+SPDXID: SPDXRef-codegen
+PackageName: gen-dep
+SPDXID: SPDXRef-gen-dep
+PackageName: test-only
+SPDXID: SPDXRef-test-only
+Relationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-app
+Relationship: SPDXRef-shared DEV_DEPENDENCY_OF SPDXRef-app
+Relationship: SPDXRef-app DEPENDS_ON SPDXRef-lib
+Relationship: SPDXRef-lib DEPENDS_ON SPDXRef-shared
+Relationship: SPDXRef-codegen BUILD_DEPENDENCY_OF SPDXRef-app
+Relationship: SPDXRef-codegen DEPENDS_ON SPDXRef-gen-dep
+Relationship: SPDXRef-test-only TEST_DEPENDENCY_OF SPDXRef-app
+";
+    let doc = parse(doc, "kinds.spdx").unwrap();
+    let placed = place(&doc);
+    let kind = |name: &str| {
+        let i = doc.components.iter().position(|c| c.name == name).unwrap();
+        (
+            placed[i].kind,
+            placed[i].path.last().and_then(|s| s.edge),
+            placed[i].path.len(),
+        )
+    };
+    assert_eq!(kind("app"), (DepKind::Member, None, 1));
+    // Reached both as a dev dependency and through what ships: it ships.
+    assert_eq!(kind("shared"), (DepKind::Normal, Some(DepKind::Normal), 3));
+    assert_eq!(kind("codegen"), (DepKind::Build, Some(DepKind::Build), 2));
+    // What a build dependency needs runs at build time too.
+    assert_eq!(kind("gen-dep"), (DepKind::Build, Some(DepKind::Normal), 3));
+    assert_eq!(kind("test-only"), (DepKind::Dev, Some(DepKind::Dev), 2));
+}
