@@ -215,6 +215,11 @@ pub fn scan(paths: &[Utf8PathBuf], plan: Request) -> Result<Outcome, InputError>
         ignores: Vec::new(),
         inventory: Vec::new(),
         edges: Vec::new(),
+        scope: Default::default(),
+        ignored_unscanned: Vec::new(),
+        package_names: Vec::new(),
+        path_sources: Vec::new(),
+        target_dir: None,
     })
 }
 

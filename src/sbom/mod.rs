@@ -492,6 +492,12 @@ pub fn check(files: &[Utf8PathBuf], req: Request) -> Result<Outcome, InputError>
         format!("sha256:{}", hex::encode(Sha256::digest(json)))
     };
     let (findings, locations) = found.findings.into_iter().unzip();
+    let mut package_names: Vec<String> = docs
+        .iter()
+        .flat_map(|d| d.components.iter().map(|c| c.name.clone()))
+        .collect();
+    package_names.sort();
+    package_names.dedup();
     let bytes = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
@@ -526,6 +532,12 @@ pub fn check(files: &[Utf8PathBuf], req: Request) -> Result<Outcome, InputError>
         ignores: Vec::new(),
         inventory: Vec::new(),
         edges: Vec::new(),
+        // A document's scope is its components: no features, platforms or deep scan to state.
+        scope: Default::default(),
+        ignored_unscanned: Vec::new(),
+        package_names,
+        path_sources: Vec::new(),
+        target_dir: None,
     })
 }
 
