@@ -61,6 +61,20 @@ pub enum Command {
     /// an index of one JSON line per crate version, in a deterministic shard; resumable.
     /// `sweep merge`, `sweep sign` and `sweep diff` make, sign and query the index.
     Sweep(super::sweep::SweepArgs),
+    /// Screen bills of materials (CycloneDX, SPDX); exit status as for the check.
+    ///
+    /// Reads CycloneDX 1.2–1.6 JSON or XML, SPDX 2.2–2.3 JSON or tag-value and SPDX 3 JSON-LD:
+    /// every component's supplier, manufacturer, authors, publisher, package URL and references.
+    Sbom(SbomArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// The SBOM files to screen.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<Utf8PathBuf>,
+    #[command(flatten)]
+    pub check: CheckArgs,
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +124,10 @@ pub struct CertifyArgs {
     /// (repeatable).
     #[arg(long = "artefact", value_name = "PATH")]
     pub artefacts: Vec<Utf8PathBuf>,
+    /// Also screen this bill of materials (CycloneDX or SPDX) with the SBOM reader and certify
+    /// it by its SHA-256 (repeatable).
+    #[arg(long = "sbom", value_name = "FILE")]
+    pub sboms: Vec<Utf8PathBuf>,
     /// Write the certificate to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<Utf8PathBuf>,
@@ -155,6 +173,10 @@ pub struct VerifyArgs {
     /// screened again and compared by its SHA-256.
     #[arg(long = "artefact", value_name = "PATH")]
     pub artefacts: Vec<Utf8PathBuf>,
+    /// A bill of materials the certificate covers (as given to `certify --sbom`; repeatable):
+    /// screened again and compared by its SHA-256.
+    #[arg(long = "sbom", value_name = "FILE")]
+    pub sboms: Vec<Utf8PathBuf>,
     #[command(flatten)]
     pub screen: ScreenArgs,
 }
@@ -386,6 +408,8 @@ pub enum Format {
     Github,
     /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
     Markdown,
+    /// A CycloneDX 1.6 JSON SBOM with the verdicts and a VEX-style analysis.
+    Cyclonedx,
     /// One self-contained HTML page for auditors (no script, nothing loaded).
     Html,
 }
@@ -398,6 +422,7 @@ impl From<Format> for config::Format {
             Format::Sarif => config::Format::Sarif,
             Format::Github => config::Format::Github,
             Format::Markdown => config::Format::Markdown,
+            Format::Cyclonedx => config::Format::Cyclonedx,
             Format::Html => config::Format::Html,
         }
     }

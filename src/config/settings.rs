@@ -34,6 +34,8 @@ pub enum Format {
     Github,
     /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
     Markdown,
+    /// A CycloneDX 1.6 JSON bill of materials with the verdicts and a VEX-style analysis.
+    Cyclonedx,
     /// One self-contained HTML page for auditors (no script, nothing loaded).
     Html,
 }

@@ -23,8 +23,8 @@ use crate::evidence::deep::{Scanner, Skipped};
 use crate::graph::SourceKind;
 use crate::matching::Matcher;
 use crate::outcome::{
-    DeepScope, Explained, FeatureScope, IgnoredUnscanned, InventoriedBinary, NotScanned, Outcome,
-    ScanTotals, Scope,
+    DeepScope, Explained, FeatureScope, IgnoredUnscanned, Inventoried, InventoriedBinary,
+    NotScanned, Outcome, ScanTotals, Scope,
 };
 use package::{Deep, PackageResult};
 
@@ -180,6 +180,18 @@ fn run(
         unread: extra_unread,
         ..
     } = extra;
+    // What a bill of materials says of each package: its manifest's evidence and its owners.
+    let manifests: Vec<Vec<crate::evidence::Evidence>> =
+        pending.iter().map(|p| p.manifest().to_vec()).collect();
+    let owners: Vec<Vec<crate::evidence::Evidence>> = extra_evidence
+        .iter()
+        .map(|v| {
+            v.iter()
+                .filter(|e| e.field.starts_with("crates.io "))
+                .cloned()
+                .collect()
+        })
+        .collect();
     observer.screening(resolved.subjects.len() as u64, scanner.is_some());
     let results: Vec<PackageResult> = resolved
         .subjects
@@ -337,6 +349,28 @@ fn run(
         .map(|n| locator.lock_entry(&n.name, &n.version))
         .collect();
     drop(locator);
+    let checksums = lock_checksums(&resolved.root);
+    let inventory = resolved
+        .subjects
+        .iter()
+        .zip(manifests)
+        .zip(owners)
+        .map(|((s, mut evidence), owners)| {
+            evidence.extend(owners);
+            Inventoried {
+                package: crate::policy::PackageRef {
+                    name: s.name.clone(),
+                    version: s.version.clone(),
+                    id: s.id.clone(),
+                    kind: s.kind,
+                    source: s.source.clone(),
+                },
+                evidence,
+                checksum: checksums.get(&(s.name.clone(), s.version.clone())).cloned(),
+            }
+        })
+        .collect();
+    let edges = resolved.edges.clone();
     let scope = scope_of(&req, &resolved.subjects);
     let path_sources = resolved
         .subjects
@@ -348,6 +382,8 @@ fn run(
     package_names.sort();
     package_names.dedup();
     let outcome = Outcome {
+        inventory,
+        edges,
         package_names,
         ignored_unscanned,
         scope,
@@ -432,6 +468,34 @@ fn open_index(
             (Some(report), None)
         }
     }
+}
+
+/// The `.crate` checksums `Cargo.lock` records, by (name, version); empty when there is no
+/// readable lockfile (saved metadata).
+fn lock_checksums(root: &camino::Utf8Path) -> std::collections::HashMap<(String, String), String> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(text) = crate::fsio::read_text(
+        root.join("Cargo.lock"),
+        crate::fsio::ReadKind::Manifest,
+        false,
+    ) else {
+        return out;
+    };
+    let Ok(lock) = text.parse::<toml::Table>() else {
+        return out;
+    };
+    for p in lock
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let field = |k: &str| p.get(k).and_then(toml::Value::as_str).map(str::to_string);
+        if let (Some(n), Some(v), Some(c)) = (field("name"), field("version"), field("checksum")) {
+            out.insert((n, v), c);
+        }
+    }
+    out
 }
 
 /// What a request screens, and which packages it screened.

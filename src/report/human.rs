@@ -242,6 +242,11 @@ fn summary(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
             o.scan.cached,
             o.binaries.len()
         )
+    } else if o.scan.sbom_documents > 0 {
+        match o.scan.sbom_documents {
+            1 => "1 bill of materials read".to_string(),
+            n => format!("{n} bills of materials read"),
+        }
     } else {
         "manifest only (--no-deep)".to_string()
     };

@@ -17,6 +17,7 @@ mod formats;
 mod hostile;
 mod lists;
 mod policy;
+mod sbom;
 mod sources;
 mod sweep;
 
