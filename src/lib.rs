@@ -23,6 +23,10 @@
 //! - [`outcome`]: the result; one summary, one failure rule, one fingerprint.
 //! - [`report`]: pure views of an outcome, written to any `io::Write`.
 //! - [`attest`]: certificates (in-toto statements) over an outcome.
+//! - [`sweep`]: a registry's `.crate` files → a signed index of one record per version, which
+//!   checks reuse (`--index`) and `sweep diff` compares across list versions.
+//! - [`sbom`]: CycloneDX and SPDX bills of materials → components with evidence and paths →
+//!   the same matcher and policy (`sbom FILE...`); [`report`] writes one (`cyclonedx`).
 //!
 //! Nothing here parses a command line or prints to the terminal: the `cargo-entitycheck` binary
 //! (`src/main.rs`, `src/app/`) does that, and receives progress through [`pipeline::Observer`].
@@ -42,6 +46,8 @@ pub mod outcome;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
+pub mod sbom;
+pub mod sweep;
 pub mod text;
 
 pub use config::{Request, Settings};

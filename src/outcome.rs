@@ -44,6 +44,18 @@ pub struct InventoriedBinary {
     pub item: BinaryItem,
 }
 
+/// A screened package as a bill of materials lists it: its identity, how it reaches the
+/// product, what its manifest (and the registry's owners) say of who made it, and its
+/// `Cargo.lock` checksum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inventoried {
+    pub package: PackageRef,
+    /// Manifest evidence (authors, repository, homepage, description…) and registry owners.
+    pub evidence: Vec<Evidence>,
+    /// SHA-256 of the `.crate` file, as `Cargo.lock` records it for registry packages.
+    pub checksum: Option<String>,
+}
+
 /// Totals of the deep scan.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ScanTotals {
@@ -52,6 +64,12 @@ pub struct ScanTotals {
     pub bytes: u64,
     /// Packages answered from the scan cache.
     pub cached: usize,
+    /// `--index`: the sweep index given, whether it was used and for how many packages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<crate::sweep::index::IndexUse>,
+    /// Bills of materials read (`sbom`), instead of package files.
+    #[serde(skip)]
+    pub sbom_documents: usize,
 }
 
 /// Everything known about one package, for `explain`.
@@ -336,6 +354,11 @@ pub struct Outcome {
     pub policy_digest: String,
     /// The configuration's `[[ignore]]` entries (test data that does not ship).
     pub ignores: Vec<Ignore>,
+    /// Every screened package, for bills of materials (empty for `scan` and `sbom`).
+    pub inventory: Vec<Inventoried>,
+    /// The dependency edges between them, as indices into `inventory`: (dependent,
+    /// dependency, kind).
+    pub edges: Vec<(usize, usize, crate::graph::DepKind)>,
     /// The names of the packages screened, sorted (for suggestions when a name is mistyped).
     pub package_names: Vec<String>,
     /// Packages not fully scanned where `[[ignore]]` entries cover what went unread.

@@ -57,6 +57,24 @@ pub enum Command {
     /// Screen shipped artefacts (files and directories: installers, dist/ folders, container
     /// layer tarballs, built binaries) with the deep scan; exit status as for the check.
     Scan(ScanArgs),
+    /// Screen a registry's `.crate` files (a directory, a mirror, cargo's cache, a list) into
+    /// an index of one JSON line per crate version, in a deterministic shard; resumable.
+    /// `sweep merge`, `sweep sign` and `sweep diff` make, sign and query the index.
+    Sweep(super::sweep::SweepArgs),
+    /// Screen bills of materials (CycloneDX, SPDX); exit status as for the check.
+    ///
+    /// Reads CycloneDX 1.2–1.6 JSON or XML, SPDX 2.2–2.3 JSON or tag-value and SPDX 3 JSON-LD:
+    /// every component's supplier, manufacturer, authors, publisher, package URL and references.
+    Sbom(SbomArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// The SBOM files to screen.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<Utf8PathBuf>,
+    #[command(flatten)]
+    pub check: CheckArgs,
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +124,10 @@ pub struct CertifyArgs {
     /// (repeatable).
     #[arg(long = "artefact", value_name = "PATH")]
     pub artefacts: Vec<Utf8PathBuf>,
+    /// Also screen this bill of materials (CycloneDX or SPDX) with the SBOM reader and certify
+    /// it by its SHA-256 (repeatable).
+    #[arg(long = "sbom", value_name = "FILE")]
+    pub sboms: Vec<Utf8PathBuf>,
     /// Write the certificate to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<Utf8PathBuf>,
@@ -152,6 +174,10 @@ pub struct VerifyArgs {
     /// screened again and compared by its SHA-256.
     #[arg(long = "artefact", value_name = "PATH")]
     pub artefacts: Vec<Utf8PathBuf>,
+    /// A bill of materials the certificate covers (as given to `certify --sbom`; repeatable):
+    /// screened again and compared by its SHA-256.
+    #[arg(long = "sbom", value_name = "FILE")]
+    pub sboms: Vec<Utf8PathBuf>,
     #[command(flatten)]
     pub screen: ScreenArgs,
 }
@@ -339,6 +365,9 @@ pub struct CheckArgs {
     /// Show only failing findings and the verdict.
     #[arg(short, long)]
     pub quiet: bool,
+    /// A signed sweep index to take registry packages' scans from.
+    #[command(flatten)]
+    pub index: super::sweep::IndexArgs,
 }
 
 #[derive(Debug, Args)]
@@ -349,6 +378,10 @@ pub struct ListArgs {
     /// instead of listing: `list --diff OLD NEW`.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
     pub diff: Vec<Utf8PathBuf>,
+    /// With --diff: name the crate versions of this sweep index whose verdict changes between
+    /// OLD and NEW (as `sweep diff`).
+    #[arg(long, value_name = "INDEX", requires = "diff")]
+    pub index: Option<Utf8PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ListOutput,
@@ -377,6 +410,8 @@ pub enum Format {
     Github,
     /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
     Markdown,
+    /// A CycloneDX 1.6 JSON SBOM with the verdicts and a VEX-style analysis.
+    Cyclonedx,
     /// One self-contained HTML page for auditors (no script, nothing loaded).
     Html,
 }
@@ -389,6 +424,7 @@ impl From<Format> for config::Format {
             Format::Sarif => config::Format::Sarif,
             Format::Github => config::Format::Github,
             Format::Markdown => config::Format::Markdown,
+            Format::Cyclonedx => config::Format::Cyclonedx,
             Format::Html => config::Format::Html,
         }
     }

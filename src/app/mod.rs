@@ -4,6 +4,7 @@
 
 mod args;
 mod output;
+mod sweep;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -48,6 +49,8 @@ pub fn main() -> ExitCode {
         Some(Command::Certify(args)) => certify(args),
         Some(Command::Verify(args)) => verify(args),
         Some(Command::Scan(args)) => scan(args),
+        Some(Command::Sweep(args)) => sweep::run(args),
+        Some(Command::Sbom(args)) => sbom(args),
         None => check(cli.check),
     };
     match result {
@@ -62,7 +65,12 @@ pub fn main() -> ExitCode {
 /// Resolves the settings and runs the pipeline, with a progress bar unless `--quiet`.
 fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError> {
     let timings = args.verbose >= 2;
-    let Settings { request, output } = config::resolve(args.overrides())?;
+    let index = args.index.spec()?;
+    let Settings {
+        mut request,
+        output,
+    } = config::resolve(args.overrides())?;
+    request.index = index;
     let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
     Ok((pipeline::check(request, &progress)?, output))
 }
@@ -74,6 +82,7 @@ fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError>
 fn screen_with_artefacts(
     check: cli::CheckArgs,
     artefacts: &[Utf8PathBuf],
+    sboms: &[Utf8PathBuf],
     adjust: impl FnOnce(&mut config::Request),
 ) -> Result<(Outcome, OutputSettings), InputError> {
     let timings = check.verbose >= 2;
@@ -82,16 +91,19 @@ fn screen_with_artefacts(
         output,
     } = config::resolve(check.overrides())?;
     adjust(&mut request);
-    if artefacts.is_empty() {
+    if artefacts.is_empty() && sboms.is_empty() {
         let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
         return Ok((pipeline::check(request, &progress)?, output));
     }
     let matcher = cargo_entitycheck::matching::Matcher::new(&request.lists);
     let found = cargo_entitycheck::artefacts::scan_artefacts(artefacts, &request, &matcher)?;
     drop(matcher);
+    // Bills of materials (`--sbom`): read as SBOMs, decided by the same policy.
+    let listed = cargo_entitycheck::sbom::screen_files(sboms, &request.policy, &request.lists)?;
     let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
     let mut outcome = pipeline::check(request, &progress)?;
     cargo_entitycheck::artefacts::merge(&mut outcome, found);
+    cargo_entitycheck::artefacts::merge(&mut outcome, listed);
     Ok((outcome, output))
 }
 
@@ -114,10 +126,38 @@ fn leave(outcome: Outcome) {
 fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.check.output)?;
     let Settings { request, output } = config::resolve(args.check.overrides())?;
+    no_sbom_of(&output, &outputs, "scan")?;
     let outcome = cargo_entitycheck::artefacts::scan(&args.paths, request)?;
     let code = emit(&outcome, &output, &outputs);
     leave(outcome);
     code
+}
+
+/// `sbom FILE...`: bills of materials, reported and exiting like `check`.
+fn sbom(args: cli::SbomArgs) -> Result<u8, InputError> {
+    let outputs = plan_outputs(&args.check.output)?;
+    let Settings { request, output } = config::resolve(args.check.overrides())?;
+    no_sbom_of(&output, &outputs, "sbom")?;
+    let outcome = cargo_entitycheck::sbom::check(&args.files, request)?;
+    let code = emit(&outcome, &output, &outputs);
+    leave(outcome);
+    code
+}
+
+/// `--format cyclonedx` lists a cargo workspace's packages: `sbom` and `scan` have none to list.
+fn no_sbom_of(
+    out: &OutputSettings,
+    outputs: &[OutputSpec],
+    command: &str,
+) -> Result<(), InputError> {
+    let asked = out.format == Format::Cyclonedx
+        || outputs.iter().any(|o| o.format == Some(Format::Cyclonedx));
+    if asked {
+        return Err(InputError::Usage(format!(
+            "the cyclonedx format describes a cargo workspace's packages: `{command}` has none (use it with the check)"
+        )));
+    }
+    Ok(())
 }
 
 /// The `--output` values, checked before anything runs: at most one report on stdout.
@@ -258,7 +298,7 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     let mut check = args.screen.into_check(args.as_of);
     check.verbose = u8::from(args.verbose);
     check.quiet = args.quiet;
-    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, |_| {})?;
+    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, &args.sboms, |_| {})?;
     let styles = output::styles_for_stdout(out.color);
     let made = attest::Made {
         certifier: args.certifier,
@@ -288,6 +328,9 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     statement
         .subject
         .extend(cargo_entitycheck::artefacts::subjects(&args.artefacts)?);
+    statement
+        .subject
+        .extend(cargo_entitycheck::artefacts::subjects(&args.sboms)?);
     let mut json = serde_json::to_vec_pretty(&statement).unwrap_or_default();
     if let Some(key) = &key {
         // The payload is the compact Statement; the envelope around it is pretty-printed.
@@ -368,7 +411,7 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
     // The fresh screening covers what the certificate covered; what was asked for is kept to
     // say where it is less.
     let mut asked = None;
-    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, |req| {
+    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, &args.sboms, |req| {
         asked = Some(pipeline::requested_scope(req));
         pipeline::apply_scope(req, &statement.predicate.scope);
     })?;
@@ -376,7 +419,8 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
     let not_product: Vec<Utf8PathBuf> = std::iter::once(args.certificate.clone())
         .chain(args.key.clone())
         .collect();
-    let artefacts = cargo_entitycheck::artefacts::subjects(&args.artefacts)?;
+    let mut artefacts = cargo_entitycheck::artefacts::subjects(&args.artefacts)?;
+    artefacts.extend(cargo_entitycheck::artefacts::subjects(&args.sboms)?);
     let styles = output::styles_for_stdout(out.color);
     let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
     let now = chrono::Local::now().fixed_offset();
@@ -411,6 +455,9 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
 }
 
 fn list(args: cli::ListArgs) -> Result<u8, InputError> {
+    if let ([old, new], Some(index)) = (args.diff.as_slice(), &args.index) {
+        return sweep::diff(index, old, new, None, args.format);
+    }
     if let [old, new] = args.diff.as_slice() {
         let format = args.lists.entities_format.map(Into::into);
         let load = |p: &camino::Utf8Path| cargo_entitycheck::entity::import::load(p, format);

@@ -34,6 +34,8 @@ pub enum Format {
     Github,
     /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
     Markdown,
+    /// A CycloneDX 1.6 JSON bill of materials with the verdicts and a VEX-style analysis.
+    Cyclonedx,
     /// One self-contained HTML page for auditors (no script, nothing loaded).
     Html,
 }
@@ -77,6 +79,8 @@ pub struct Request {
     pub config: Config,
     /// `--sarif-base`: what report locations are relative to (default: the repository root).
     pub sarif_base: Option<Utf8PathBuf>,
+    /// `--index FILE --index-key KEY`: a signed sweep index whose scans registry packages take.
+    pub index: Option<crate::sweep::index::IndexSpec>,
 }
 
 /// How the outcome is to be shown; the library only carries it back to the app.
@@ -342,6 +346,7 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
             beyond,
             config: c,
             sarif_base: cli.sarif_base,
+            index: None,
         },
         output,
     })

@@ -394,6 +394,48 @@ impl Scanner {
         scan
     }
 
+    /// Scans the files of a dependency already in memory (the members of a `.crate` the
+    /// registry sweep reads: path relative to the package root, bytes), as
+    /// [`Scanner::scan_files`] scans an unpacked copy, with the same rule for what could not be
+    /// read in its test-only directories (applied to `skipped` too: what reading the archive
+    /// passed over).
+    pub fn scan_dependency_in_memory(
+        &self,
+        files: &[(String, Vec<u8>)],
+        skipped: Vec<Skipped>,
+    ) -> PackageScan {
+        let mut scan = PackageScan {
+            skipped,
+            ..Default::default()
+        };
+        for (rel, bytes) in files {
+            let mut r = FileResult {
+                bytes: bytes.len() as u64,
+                ..Default::default()
+            };
+            self.scan_bytes(rel, bytes, &mut r);
+            scan.files += 1;
+            scan.bytes += r.bytes;
+            scan.evidence.extend(r.evidence);
+            scan.binaries.extend(r.binaries);
+            scan.skipped.extend(r.skipped);
+        }
+        // A `.crate` is always a dependency (see `reach::may_relabel` for an unpacked one).
+        if scan.skipped.iter().any(Skipped::counts_as_unscanned) {
+            let rust: Vec<reach::RustFacts> = files
+                .iter()
+                .filter(|(rel, _)| rel.ends_with(".rs"))
+                .map(|(rel, bytes)| reach::facts(rel, &String::from_utf8_lossy(bytes)))
+                .collect();
+            reach::relabel(&rust, &mut scan.skipped);
+        }
+        scan.evidence.sort();
+        scan.evidence.dedup();
+        scan.binaries.sort();
+        scan.skipped.sort();
+        scan
+    }
+
     fn scan_path(&self, root: &Utf8Path, path: &Utf8Path, len: u64) -> FileResult {
         let rel = rel_path(root, path);
         let mut r = FileResult::default();

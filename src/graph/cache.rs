@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::Resolved;
 
 /// Bumped whenever the document or [`Resolved`] changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Doc<T> {
@@ -114,6 +114,7 @@ mod tests {
                 path: vec![],
                 build_script: None,
             }],
+            edges: Vec::new(),
         }
     }
 

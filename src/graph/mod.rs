@@ -368,6 +368,10 @@ pub struct Resolved {
     pub member_manifests: Vec<Utf8PathBuf>,
     /// In the order of [`Screened::packages`].
     pub subjects: Vec<Subject>,
+    /// The resolved build's dependency edges, dev edges included, as indices into `subjects`:
+    /// (dependent, dependency, kind), sorted. For bills of materials.
+    #[serde(default)]
+    pub edges: Vec<(usize, usize, DepKind)>,
 }
 
 impl Resolved {
@@ -383,6 +387,7 @@ impl Resolved {
             target_dir: workspace.target_directory().to_path_buf(),
             member_manifests,
             subjects: screened.packages.iter().map(Subject::of).collect(),
+            edges: screened.edges(),
         }
     }
 }
@@ -399,6 +404,30 @@ pub struct Screened<'g> {
 }
 
 impl<'g> Screened<'g> {
+    /// The dependency edges between screened packages, as indices into `packages`: (dependent,
+    /// dependency, kind), sorted and without repeats.
+    pub fn edges(&self) -> Vec<(usize, usize, DepKind)> {
+        let at: HashMap<&PackageId, usize> = self
+            .packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.meta.id(), i))
+            .collect();
+        let mut out: Vec<(usize, usize, DepKind)> = self
+            .parents
+            .iter()
+            .flat_map(|(child, parents)| {
+                let at = &at;
+                parents.iter().filter_map(move |(parent, _, kind)| {
+                    Some((*at.get(parent)?, *at.get(child)?, *kind))
+                })
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Every path from a workspace member down to `id` (no package twice in a path), shortest
     /// first, at most `limit`; the flag says whether there were more.
     pub fn all_paths(&self, id: &PackageId, limit: usize) -> (Vec<Vec<PathStep>>, bool) {

@@ -23,8 +23,8 @@ use crate::evidence::deep::{Scanner, Skipped};
 use crate::graph::SourceKind;
 use crate::matching::Matcher;
 use crate::outcome::{
-    DeepScope, Explained, FeatureScope, IgnoredUnscanned, InventoriedBinary, NotScanned, Outcome,
-    ScanTotals, Scope,
+    DeepScope, Explained, FeatureScope, IgnoredUnscanned, Inventoried, InventoriedBinary,
+    NotScanned, Outcome, ScanTotals, Scope,
 };
 use package::{Deep, PackageResult};
 
@@ -141,6 +141,12 @@ fn run(
         observer.note(n);
     }
     let target_dir = resolved.target_dir.clone();
+    // `--index`: a signed sweep index, verified against this run's lists and recogniser.
+    let (index_use, trusted) = open_index(&req, &resolved.root, scanner.is_some(), observer);
+    let hits = trusted.as_ref().map(|(t, checksums)| package::IndexHits {
+        trusted: t,
+        checksums: checksums.clone(),
+    });
     // Never entered by a package's scan: the target directory, and every screened package's
     // own directory (a package nested in another is screened as itself, not twice).
     let prune: Vec<Utf8PathBuf> = std::iter::once(target_dir.clone())
@@ -174,6 +180,18 @@ fn run(
         unread: extra_unread,
         ..
     } = extra;
+    // What a bill of materials says of each package: its manifest's evidence and its owners.
+    let manifests: Vec<Vec<crate::evidence::Evidence>> =
+        pending.iter().map(|p| p.manifest().to_vec()).collect();
+    let owners: Vec<Vec<crate::evidence::Evidence>> = extra_evidence
+        .iter()
+        .map(|v| {
+            v.iter()
+                .filter(|e| e.field.starts_with("crates.io "))
+                .cloned()
+                .collect()
+        })
+        .collect();
     observer.screening(resolved.subjects.len() as u64, scanner.is_some());
     let results: Vec<PackageResult> = resolved
         .subjects
@@ -188,6 +206,7 @@ fn run(
                 head: &head,
                 target_dir: &target_dir,
                 prune: &prune,
+                index: hits.as_ref(),
             });
             let r = package::screen(subject, pending, &req, &matcher, deep, explain, extra);
             observer.screened(&subject.name);
@@ -207,11 +226,15 @@ fn run(
         deep: scanner.is_some(),
         ..Default::default()
     };
+    let mut indexed = 0;
     for (subject, r) in resolved.subjects.iter().zip(results) {
         findings.extend(r.findings);
         explained.extend(r.explained);
         if r.cached {
             totals.cached += 1;
+        }
+        if r.indexed {
+            indexed += 1;
         }
         let Some(scan) = r.scan else { continue };
         totals.files += scan.files;
@@ -293,6 +316,10 @@ fn run(
             reason,
         });
     }
+    totals.index = index_use.map(|mut u| {
+        u.packages = indexed;
+        u
+    });
     findings.sort();
     findings.dedup();
     not_scanned.sort();
@@ -322,6 +349,28 @@ fn run(
         .map(|n| locator.lock_entry(&n.name, &n.version))
         .collect();
     drop(locator);
+    let checksums = lock_checksums(&resolved.root);
+    let inventory = resolved
+        .subjects
+        .iter()
+        .zip(manifests)
+        .zip(owners)
+        .map(|((s, mut evidence), owners)| {
+            evidence.extend(owners);
+            Inventoried {
+                package: crate::policy::PackageRef {
+                    name: s.name.clone(),
+                    version: s.version.clone(),
+                    id: s.id.clone(),
+                    kind: s.kind,
+                    source: s.source.clone(),
+                },
+                evidence,
+                checksum: checksums.get(&(s.name.clone(), s.version.clone())).cloned(),
+            }
+        })
+        .collect();
+    let edges = resolved.edges.clone();
     let scope = scope_of(&req, &resolved.subjects);
     let path_sources = resolved
         .subjects
@@ -333,6 +382,8 @@ fn run(
     package_names.sort();
     package_names.dedup();
     let outcome = Outcome {
+        inventory,
+        edges,
         package_names,
         ignored_unscanned,
         scope,
@@ -360,6 +411,91 @@ fn run(
     };
     drop_later(resolved);
     Ok(outcome)
+}
+
+/// Verifies `--index` for this run: what to report about it, and (when it holds) the index
+/// with the checksums the lockfile at `root` records. A refusal is a note, never an error: the
+/// check then scans every package itself.
+#[allow(clippy::type_complexity)]
+fn open_index(
+    req: &Request,
+    root: &camino::Utf8Path,
+    deep: bool,
+    observer: &dyn Observer,
+) -> (
+    Option<crate::sweep::index::IndexUse>,
+    Option<(
+        crate::sweep::index::Trusted,
+        std::collections::HashMap<String, String>,
+    )>,
+) {
+    use crate::sweep::index::{IndexUse, Trusted};
+    let Some(spec) = &req.index else {
+        return (None, None);
+    };
+    let mut report = IndexUse {
+        file: spec.path.to_string(),
+        ..Default::default()
+    };
+    let locked =
+        crate::evidence::early::read_lockfile(&root.join("Cargo.lock")).unwrap_or_default();
+    let checksums = crate::evidence::early::checksums(&locked);
+    // Only the records of the packages the lockfile pins are read in full.
+    let wanted: std::collections::HashSet<(String, String, String)> = locked
+        .into_iter()
+        .filter_map(|e| Some((e.name, e.version, e.checksum?.to_ascii_lowercase())))
+        .collect();
+    let loaded = if deep {
+        Trusted::load_for(
+            &spec.path,
+            &spec.key,
+            &req.lists,
+            &req.deep.options,
+            Some(&wanted),
+        )
+        .map_err(|e| e.to_string())
+    } else {
+        Err("the deep scan is off (--no-deep): there is nothing to take from it".to_string())
+    };
+    match loaded {
+        Ok(t) => {
+            report.used = true;
+            (Some(report), Some((t, checksums)))
+        }
+        Err(why) => {
+            observer.note(&format!("sweep index {} not used: {why}", spec.path));
+            report.refused = Some(why);
+            (Some(report), None)
+        }
+    }
+}
+
+/// The `.crate` checksums `Cargo.lock` records, by (name, version); empty when there is no
+/// readable lockfile (saved metadata).
+fn lock_checksums(root: &camino::Utf8Path) -> std::collections::HashMap<(String, String), String> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(text) = crate::fsio::read_text(
+        root.join("Cargo.lock"),
+        crate::fsio::ReadKind::Manifest,
+        false,
+    ) else {
+        return out;
+    };
+    let Ok(lock) = text.parse::<toml::Table>() else {
+        return out;
+    };
+    for p in lock
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let field = |k: &str| p.get(k).and_then(toml::Value::as_str).map(str::to_string);
+        if let (Some(n), Some(v), Some(c)) = (field("name"), field("version"), field("checksum")) {
+            out.insert((n, v), c);
+        }
+    }
+    out
 }
 
 /// What a request screens, and which packages it screened.

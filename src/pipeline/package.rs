@@ -26,11 +26,33 @@ pub(super) fn keep_matching(
     scanner.keep_matches(scan, |e| matcher.match_evidence(e))
 }
 
+/// A verified sweep index and the checksums `Cargo.lock` records, which select its records.
+pub(super) struct IndexHits<'a> {
+    pub trusted: &'a crate::sweep::index::Trusted,
+    /// [`Cache::checksum_key`] → the lockfile's checksum.
+    pub checksums: std::collections::HashMap<String, String>,
+}
+
+impl IndexHits<'_> {
+    /// The index's scan of a registry package whose lockfile checksum it holds.
+    fn take(&self, pkg: &graph::Subject) -> Option<PackageScan> {
+        let graph::SourceKind::Registry { url } = &pkg.source else {
+            return None;
+        };
+        let checksum = self
+            .checksums
+            .get(&Cache::checksum_key(&pkg.name, &pkg.version, url))?;
+        self.trusted.get(&pkg.name, &pkg.version, checksum)
+    }
+}
+
 /// What the pipeline produced for one package.
 pub(super) struct PackageResult {
     pub findings: Vec<Finding>,
     pub scan: Option<PackageScan>,
     pub cached: bool,
+    /// Its scan was taken from the sweep index.
+    pub indexed: bool,
     pub explained: Option<Explained>,
 }
 
@@ -41,6 +63,7 @@ pub(super) struct Deep<'a> {
     pub head: &'a HeadStart,
     pub target_dir: &'a Utf8Path,
     pub prune: &'a [Utf8PathBuf],
+    pub index: Option<&'a IndexHits<'a>>,
 }
 
 /// A screened package's manifest evidence, matched and looked up in the scan cache (beside
@@ -115,7 +138,15 @@ pub(super) fn screen(
         hit,
     } = prep;
     let mut cached = false;
+    let mut indexed = false;
     let scan = deep.map(|deep| {
+        // A verified sweep index answers for the exact `.crate` the lockfile pins; its scan
+        // already holds the build script's directives (read from the `.crate`).
+        if let Some(mut scan) = deep.index.and_then(|i| i.take(pkg)) {
+            indexed = true;
+            matches.extend(keep_matching(deep.scanner, &mut scan, matcher));
+            return scan;
+        }
         if let Some(hit) = hit {
             cached = true;
             for e in &hit.evidence {
@@ -192,6 +223,7 @@ pub(super) fn screen(
         findings,
         scan,
         cached,
+        indexed,
         explained,
     }
 }

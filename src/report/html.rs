@@ -15,7 +15,6 @@ use std::io::{self, Write};
 
 use super::escape;
 use crate::Outcome;
-use crate::entity::short_digest;
 use crate::policy::{Finding, Verdict};
 
 /// `s` made visible (control and invisible characters escaped) and safe as HTML text or a
@@ -183,10 +182,9 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
     }
     let _ = writeln!(
         s,
-        "<footer>Made by {} {} (policy digest <code>{}</code>). This page loads nothing and runs no script.</footer>\n</body>\n</html>",
+        "<footer>Made by {} {}. This page loads nothing and runs no script.</footer>\n</body>\n</html>",
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
-        esc(short_digest(&o.policy_digest))
     );
     out.write_all(s.as_bytes())
 }

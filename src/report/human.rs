@@ -239,8 +239,22 @@ fn summary(out: &mut dyn Write, o: &Outcome, s: &Styles) -> io::Result<()> {
             o.scan.cached,
             o.binaries.len()
         )
+    } else if o.scan.sbom_documents > 0 {
+        match o.scan.sbom_documents {
+            1 => "1 bill of materials read".to_string(),
+            n => format!("{n} bills of materials read"),
+        }
     } else {
         "manifest only (--no-deep)".to_string()
+    };
+    // `--index`: said only when one was given, so the line stays as it was otherwise.
+    let scan = match &o.scan.index {
+        Some(i) if i.used => format!("{scan}, {} packages from the sweep index", i.packages),
+        Some(i) => format!(
+            "{scan}; sweep index not used ({})",
+            i.refused.as_deref().unwrap_or("refused")
+        ),
+        None => scan,
     };
     writeln!(
         out,

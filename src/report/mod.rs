@@ -5,6 +5,7 @@
 //! a stable, documented document for machines; `sarif`, `github` and `markdown` serve CI;
 //! `html` is a self-contained page for auditors.
 
+pub mod cyclonedx;
 pub mod escape;
 mod fmt;
 pub mod github;
@@ -68,6 +69,7 @@ pub fn write_check(
         Format::Sarif => sarif::write(out, outcome, ci),
         Format::Github => github::write(out, outcome, ci),
         Format::Markdown => markdown::write(out, outcome, ci),
+        Format::Cyclonedx => cyclonedx::write(out, outcome),
         Format::Html => html::write(out, outcome),
     }
 }
@@ -81,9 +83,12 @@ pub fn write_list(
 ) -> io::Result<()> {
     match format {
         // `list` offers human and JSON (cli::ListOutput); the CI formats are about findings.
-        Format::Human | Format::Markdown | Format::Github | Format::Sarif | Format::Html => {
-            human::write_list(out, lists, styles)
-        }
+        Format::Human
+        | Format::Markdown
+        | Format::Github
+        | Format::Sarif
+        | Format::Html
+        | Format::Cyclonedx => human::write_list(out, lists, styles),
         Format::Json => {
             #[derive(Serialize)]
             struct Lists<'a> {

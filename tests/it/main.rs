@@ -17,7 +17,9 @@ mod formats;
 mod hostile;
 mod lists;
 mod policy;
+mod sbom;
 mod sources;
+mod sweep;
 
 /// Generators of test binaries and archives, shared by the modules that plant them.
 #[allow(dead_code)]

@@ -392,6 +392,11 @@ impl Recogniser for RustSource {
         for (key, p) in [("#[link(name)]", &*LINK), ("dynamic load", &*LOAD)] {
             for c in p.captures_iter(text) {
                 let m = c.get(1).expect("group");
+                // A comment quoting one (documentation) links nothing.
+                let start = text[..m.start()].rfind('\n').map_or(0, |n| n + 1);
+                if text[start..m.start()].trim_start().starts_with("//") {
+                    continue;
+                }
                 out.push(FieldHit {
                     format: "Rust source",
                     key: key.to_string(),

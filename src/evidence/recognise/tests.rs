@@ -155,6 +155,14 @@ fn xml_manifests() {
 
 #[test]
 fn code_and_build_files() {
+    assert!(
+        read(
+            "src/doc.rs",
+            "//! `#[link(name = \"kavsdk\")]` in a crate links it\n"
+        )
+        .is_empty(),
+        "a comment links nothing"
+    );
     let got = read(
         "src/ffi.rs",
         "#[link(name = \"kavsdk\", kind = \"dylib\")]\nextern \"C\" {}\nlet l = Library::new(\"libkaspersky_scan.so.2\");\n",
