@@ -5,7 +5,8 @@
 //! a local crates.io database dump (`--crates-io-dump`, read as a stream, keeping only the
 //! screened crates), else the registry API (`GET {api}/api/v1/crates/{name}/owners`), politely:
 //! a descriptive User-Agent, at most one request a second, only the screened crates, and a
-//! per-crate cache under the target directory that answers while it is fresh and, older, when
+//! per-crate cache in the per-user cache directory (never in the project, which could write
+//! "no owners" there: see `crate::cachedir`) that answers while it is fresh and, older, when
 //! the registry cannot be reached (with a note saying how old it is).
 
 use std::cell::RefCell;
@@ -198,9 +199,15 @@ fn cache_path(dir: &Utf8Path, name: &str) -> Option<Utf8PathBuf> {
     .then(|| dir.join(format!("{}.json", name.to_ascii_lowercase())))
 }
 
+/// The most one cached answer may hold (a crate has a handful of owners; a megabyte is
+/// thousands); a larger file is not read.
+const MAX_CACHE_ENTRY_BYTES: u64 = 1024 * 1024;
+
 fn read_cache(dir: Option<&Utf8Path>, name: &str, api: &str) -> Option<CacheEntry> {
     let path = cache_path(dir?, name)?;
-    let text = std::fs::read(path).ok()?;
+    // The bounded reader: a regular file only, no link followed, never past the bound.
+    let text = crate::fsio::read_regular(path, crate::fsio::ReadKind::Cache, MAX_CACHE_ENTRY_BYTES)
+        .ok()?;
     serde_json::from_slice::<CacheEntry>(&text)
         .ok()
         .filter(|e| e.api == api)
@@ -211,7 +218,7 @@ fn write_cache(dir: Option<&Utf8Path>, name: &str, entry: &CacheEntry) {
         return;
     };
     // The cache is an optimisation and a fallback: failing to write it never fails the check.
-    let _ = std::fs::create_dir_all(path.parent().unwrap_or(Utf8Path::new(".")));
+    let _ = crate::cachedir::create(path.parent().unwrap_or(Utf8Path::new(".")));
     if let Ok(json) = serde_json::to_vec_pretty(entry) {
         let _ = crate::fsio::write_atomically(&path, &json);
     }

@@ -140,7 +140,10 @@ fn run(
             &resolved.subjects,
             &target_dir,
             &req.beyond,
-            req.deep.cache,
+            req.deep
+                .cache_dir
+                .as_deref()
+                .filter(|d| !crate::cachedir::inside(d, &resolved.root)),
             scanner.as_ref(),
             &matcher,
             &req.deep.options,

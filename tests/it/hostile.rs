@@ -366,6 +366,7 @@ fn never_runs_the_projects_code_and_writes_only_its_cache() {
         .as_bytes(),
     );
     let target = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
     let before: Vec<_> = walkdir::WalkDir::new(ws.dir.path())
         .into_iter()
         .map(|e| e.unwrap().path().to_path_buf())
@@ -374,27 +375,42 @@ fn never_runs_the_projects_code_and_writes_only_its_cache() {
     let r: Run = cmd()
         .args(["--manifest-path", m.to_str().unwrap(), "--as-of", AS_OF])
         .env("CARGO_TARGET_DIR", target.path())
+        .env("CARGO_ENTITYCHECK_CACHE_DIR", cache.path())
         .output()
         .unwrap()
         .into();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!marker.exists(), "the build script must never run");
-    // The project tree is unchanged but for the Cargo.lock cargo metadata writes; the cache went
-    // to the target directory.
+    // The project tree is unchanged but for the Cargo.lock cargo metadata writes; the caches
+    // went to the per-user cache directory, none to the target directory.
     let after: Vec<_> = walkdir::WalkDir::new(ws.dir.path())
         .into_iter()
         .map(|e| e.unwrap().path().to_path_buf())
         .collect();
     let added: Vec<_> = after.iter().filter(|p| !before.contains(p)).collect();
     assert!(added.iter().all(|p| p.ends_with("Cargo.lock")), "{added:?}");
-    let mut ours: Vec<_> = walkdir::WalkDir::new(target.path().join("entitycheck"))
+    assert!(!target.path().join("entitycheck").exists());
+    let mut ours: Vec<_> = walkdir::WalkDir::new(cache.path())
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            let rel = e.path().strip_prefix(cache.path()).unwrap();
+            let dir = rel.parent().unwrap().to_string_lossy().into_owned();
+            (
+                dir,
+                e.path().extension().unwrap().to_string_lossy().into_owned(),
+            )
+        })
         .collect();
     ours.sort();
-    assert_eq!(ours, ["graph-cache.bin", "scan-cache.json"]);
+    assert_eq!(
+        ours,
+        [
+            ("".to_string(), "json".to_string()),
+            ("graph".to_string(), "bin".to_string())
+        ]
+    );
 }
 
 /// The PE files `cargo fuzz run binary` found pelite crashing or misbehaving on, shipped in a

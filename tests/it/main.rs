@@ -47,10 +47,15 @@ pub fn cmd() -> Command {
     c.env_remove("CARGO_TERM_COLOR")
         .env_remove("CLICOLOR")
         .env_remove("CI");
-    // Keep scan caches out of the fixtures (a workspace's target directory holds its cache).
+    // Keep build output out of the fixtures, and the caches out of the user's own cache
+    // directory (tests that look at a cache name their own).
     c.env(
         "CARGO_TARGET_DIR",
         std::env::temp_dir().join("cargo-entitycheck-it-target"),
+    );
+    c.env(
+        "CARGO_ENTITYCHECK_CACHE_DIR",
+        std::env::temp_dir().join("cargo-entitycheck-it-cache"),
     );
     c
 }
