@@ -533,10 +533,10 @@ fn content_digest(tree: &[Node]) -> Option<String> {
                 h.update(b"stat");
                 stat_fields(&n.meta, &mut h);
             } else if t.is_file() {
-                let meta = n.meta.clone();
-                let mut file = std::fs::File::open(&n.path).ok()?;
-                let opened = file.metadata().ok()?;
-                if !opened.is_file() || !same_file(&meta, &opened) {
+                // The one way in: never blocking, no link followed, a regular file by its
+                // handle, and the very file the walk saw.
+                let (mut file, opened) = crate::fsio::open_regular(&n.path, false).ok()?;
+                if !same_file(&n.meta, &opened) {
                     return None;
                 }
                 let mut buf = vec![0u8; 64 * 1024];

@@ -87,7 +87,13 @@ pub(super) fn load(
                 .filter(|(resolved, manifests)| resolved.subjects.len() == manifests.len());
             let loaded = match from_cache {
                 Some((resolved, manifests)) => Build::Cached(resolved, manifests),
-                None => Build::Graph(Box::new(graph::from_json(&metadata, &origin)?)),
+                None => {
+                    let g = graph::from_json(&metadata, &origin)?;
+                    if req.graph.metadata_path.is_some() {
+                        graph::check_saved_roots(&g, &origin)?;
+                    }
+                    Build::Graph(Box::new(g))
+                }
             };
             Ok((metadata, loaded))
         });

@@ -977,3 +977,82 @@ fn read_bounds_come_from_the_environment() {
         "error: ENTITYCHECK_MAX_CONFIG_SIZE=`lots` is not a size (bytes, or e.g. \"64 MiB\")"
     );
 }
+
+/// Saved metadata names packages by path: a root without its Cargo.toml (here a directory of
+/// "secrets"), or one under /proc, is an error naming the package (exit 2), never a tree to walk
+/// and quote.
+#[test]
+fn saved_metadata_cannot_point_the_scan_at_any_directory() {
+    let ws = Ws::new("");
+    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
+        .arg(ws.path("Cargo.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let real = String::from_utf8(out.stdout).unwrap();
+    let manifest = ws.path("Cargo.toml").to_str().unwrap().to_string();
+    let secrets = tempfile::tempdir().unwrap();
+    std::fs::write(
+        secrets.path().join("passwd"),
+        "root:x:0:0:Copyright (c) 2023 AO Kaspersky Lab.:/root:/bin/sh\n",
+    )
+    .unwrap();
+    for (to, says) in [
+        (
+            secrets
+                .path()
+                .join("Cargo.toml")
+                .to_str()
+                .unwrap()
+                .to_string(),
+            "has no Cargo.toml (a directory without its manifest is never walked)".to_string(),
+        ),
+        (
+            "/proc/self/Cargo.toml".to_string(),
+            "lies under /proc, which is never read".to_string(),
+        ),
+    ] {
+        let saved = ws.path("metadata.json");
+        std::fs::write(&saved, real.replace(&manifest, &to)).unwrap();
+        let r = bounded({
+            let mut c = cmd();
+            c.args(["--metadata-path", saved.to_str().unwrap(), "--no-cache"]);
+            c
+        });
+        assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("package `victim 0.1.0`") && r.stderr.contains(&says),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("Kaspersky") && !r.stderr.contains("root:x"));
+    }
+}
+
+/// A FIFO or socket in a package is never opened (the check does not hang) and is listed as
+/// not scanned.
+#[test]
+fn special_files_in_a_package_are_listed_not_opened() {
+    let ws = Ws::new("");
+    std::fs::create_dir_all(ws.path("data")).unwrap();
+    mkfifo(&ws.path("data/pipe"));
+    let r = bounded(ws.cmd(&["--format", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let reasons = not_scanned(&doc);
+    assert!(
+        reasons.len() == 1 && reasons[0].contains("data/pipe"),
+        "{reasons:?}"
+    );
+}
