@@ -87,9 +87,77 @@ pub fn create(dir: &Utf8Path) -> std::io::Result<()> {
     b.create(dir)
 }
 
+/// Keeps the files directly in `dir` within `max_bytes` together, deleting the least recently
+/// used first (by modification time, which readers renew with [`touch`]). For the caches kept
+/// as one file per item (graph caches, registry owners); errors are ignored, as everywhere in a
+/// cache.
+pub fn evict(dir: &Utf8Path, max_bytes: u64) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, u64, std::path::PathBuf)> = entries
+        .filter_map(Result::ok)
+        // Not another run's temporary file, about to be renamed into place.
+        .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
+        .filter_map(|e| {
+            let m = e.metadata().ok().filter(std::fs::Metadata::is_file)?;
+            Some((m.modified().ok()?, m.len(), e.path()))
+        })
+        .collect();
+    let mut total: u64 = files.iter().map(|f| f.1).sum();
+    if total <= max_bytes {
+        return;
+    }
+    files.sort();
+    for (_, len, path) in files {
+        if total <= max_bytes {
+            break;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            total = total.saturating_sub(len);
+        }
+    }
+}
+
+/// Marks a cache file as just used (its modification time), for [`evict`].
+pub fn touch(path: &Utf8Path) {
+    if let Ok(f) = std::fs::OpenOptions::new().write(true).open(path) {
+        let _ = f.set_modified(std::time::SystemTime::now());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eviction_drops_the_least_recently_used_files_until_they_fit() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = Utf8Path::from_path(d.path()).unwrap();
+        let t0 = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for (i, name) in ["old", "mid", "new"].iter().enumerate() {
+            let p = dir.join(name);
+            std::fs::write(&p, [0u8; 100]).unwrap();
+            let f = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+            f.set_modified(t0 + std::time::Duration::from_secs(60 * i as u64))
+                .unwrap();
+        }
+        // `old` used just now: `mid` is the least recently used.
+        touch(&dir.join("old"));
+        evict(dir, 300);
+        assert_eq!(
+            std::fs::read_dir(dir).unwrap().count(),
+            3,
+            "within the bound"
+        );
+        evict(dir, 250);
+        let mut left: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["new", "old"]);
+    }
 
     #[test]
     fn a_cache_inside_the_workspace_is_recognised_through_links_and_missing_parts() {

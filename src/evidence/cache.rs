@@ -176,8 +176,12 @@ impl Cache {
         }
         let identity = match source {
             SourceKind::Registry { url } => {
-                let checksum = self.checksums.get(&Cache::checksum_key(name, version, url));
-                format!("registry:{url}:{}", checksum.map_or("-", String::as_str))
+                match self.checksums.get(&Cache::checksum_key(name, version, url)) {
+                    Some(checksum) => format!("registry:{url}:{checksum}"),
+                    // No checksum to bind the entry to (an old lockfile, a registry that
+                    // records none): its content, as for a path package.
+                    None => format!("registry-tree:{url}:{dir}:{}", self.content_digest(dir)?),
+                }
             }
             SourceKind::Git { url } if url.contains('#') => format!("git:{url}"),
             SourceKind::Vendored { url } => {
@@ -569,8 +573,9 @@ mod tests {
     fn round_trip_and_salt() {
         let dir = tempfile::tempdir().unwrap();
         let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        let src = SourceKind::Registry {
-            url: "registry+https://example/index".into(),
+        // Pinned to a commit: keyed without reading a directory.
+        let src = SourceKind::Git {
+            url: "git+https://example/repo#0123abcd".into(),
         };
         let c = Cache::open(Some(path.clone()), "s1");
         let key = c
@@ -611,16 +616,21 @@ mod tests {
             with(Some("bb")),
             "republished: another key"
         );
-        assert_ne!(with(Some("aa")), with(None));
+        // Without a checksum, a directory that cannot be read has no key at all (nothing to
+        // bind an entry to); one that can is keyed by its content.
+        assert!(
+            Cache::open(Some("/nowhere/c.json".into()), "s")
+                .key("a", "1.0.0", &src, Utf8Path::new("/nowhere"))
+                .is_none()
+        );
         // Another package's checksum does not change this one's key.
         let c = Cache::open(Some("/nowhere/c.json".into()), "s").with_checksums(HashMap::from([(
             Cache::checksum_key("b", "1.0.0", url),
             "aa".to_string(),
         )]));
-        assert_eq!(
+        assert!(
             c.key("a", "1.0.0", &src, Utf8Path::new("/nowhere"))
-                .unwrap(),
-            with(None)
+                .is_none()
         );
     }
 
@@ -791,8 +801,9 @@ mod tests {
     fn a_used_entry_is_redated_and_survives_eviction() {
         let dir = tempfile::tempdir().unwrap();
         let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        let src = SourceKind::Registry {
-            url: "registry+https://example/index".into(),
+        // Pinned to a commit: keyed without reading a directory.
+        let src = SourceKind::Git {
+            url: "git+https://example/repo#0123abcd".into(),
         };
         let c = Cache::open(Some(path.clone()), "s");
         let ka = c.key("a", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
@@ -821,8 +832,9 @@ mod tests {
     fn an_oversized_cache_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        let src = SourceKind::Registry {
-            url: "registry+https://example/index".into(),
+        // Pinned to a commit: keyed without reading a directory.
+        let src = SourceKind::Git {
+            url: "git+https://example/repo#0123abcd".into(),
         };
         let c = Cache::open(Some(path.clone()), "s");
         let k = c.key("a", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
@@ -846,8 +858,9 @@ mod tests {
     fn concurrent_runs_merge_instead_of_overwriting_each_other() {
         let dir = tempfile::tempdir().unwrap();
         let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        let src = SourceKind::Registry {
-            url: "registry+https://example/index".into(),
+        // Pinned to a commit: keyed without reading a directory.
+        let src = SourceKind::Git {
+            url: "git+https://example/repo#0123abcd".into(),
         };
         // Both open the (missing) file, each scans another package, both save.
         let a = Cache::open(Some(path.clone()), "s");

@@ -199,6 +199,10 @@ fn cache_path(dir: &Utf8Path, name: &str) -> Option<Utf8PathBuf> {
     .then(|| dir.join(format!("{}.json", name.to_ascii_lowercase())))
 }
 
+/// The most the cached answers may hold together (some 50,000 crates' owners); past it, the
+/// least recently used are deleted.
+const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The most one cached answer may hold (a crate has a handful of owners; a megabyte is
 /// thousands); a larger file is not read.
 const MAX_CACHE_ENTRY_BYTES: u64 = 1024 * 1024;
@@ -219,8 +223,11 @@ fn write_cache(dir: Option<&Utf8Path>, name: &str, entry: &CacheEntry) {
     };
     // The cache is an optimisation and a fallback: failing to write it never fails the check.
     let _ = crate::cachedir::create(path.parent().unwrap_or(Utf8Path::new(".")));
-    if let Ok(json) = serde_json::to_vec_pretty(entry) {
-        let _ = crate::fsio::write_atomically(&path, &json);
+    if let Ok(json) = serde_json::to_vec_pretty(entry)
+        && crate::fsio::write_atomically(&path, &json).is_ok()
+        && let Some(dir) = path.parent()
+    {
+        crate::cachedir::evict(dir, MAX_CACHE_BYTES);
     }
 }
 

@@ -48,6 +48,10 @@ pub fn path(cache_dir: &Utf8Path, root: &Utf8Path) -> Utf8PathBuf {
     cache_dir.join("graph").join(format!("{name}.bin"))
 }
 
+/// The most the graph caches of every workspace may hold together; past it, the least
+/// recently used are deleted.
+pub const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// The most the graph cache file may hold (the metadata of a very large workspace and its
 /// resolved build fit many times over); a larger one is not read at all, and rebuilt.
 pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
@@ -63,6 +67,8 @@ fn read_bounded<T: DeserializeOwned>(path: &Utf8Path, max_bytes: u64) -> Option<
     let len = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
     let metadata = bytes.get(8..8usize.checked_add(len)?)?;
     let doc: Doc<T> = serde_json::from_slice(&bytes[8 + len..]).ok()?;
+    // Used: the last to be evicted.
+    crate::cachedir::touch(path);
     (doc.format == FORMAT).then(|| Stored {
         metadata: metadata.to_vec(),
         doc,
@@ -98,7 +104,11 @@ pub fn write<T: Serialize>(
     if let Some(dir) = path.parent() {
         crate::cachedir::create(dir)?;
     }
-    crate::fsio::write_atomically(path, &bytes)
+    crate::fsio::write_atomically(path, &bytes)?;
+    if let Some(dir) = path.parent() {
+        crate::cachedir::evict(dir, MAX_TOTAL_BYTES);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
