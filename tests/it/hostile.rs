@@ -1056,3 +1056,47 @@ fn special_files_in_a_package_are_listed_not_opened() {
         "{reasons:?}"
     );
 }
+
+/// Package text cannot reach a CI log as a workflow command, nor any report as a raw control
+/// or bidi character, in any format written to standard output: an author string with line
+/// breaks, `::warning` and `##[error]` in it, and a not-scanned file whose name carries ESC and
+/// U+202E.
+#[test]
+fn no_format_lets_package_text_start_a_workflow_command() {
+    let author =
+        "AO Kaspersky Lab\n::warning file=src/lib.rs::pwned\n##[error]forged \u{202e}gpj.exe";
+    let ws = Ws::new(&format!("authors = [{}]", toml_string(author)));
+    std::fs::create_dir_all(ws.path("data")).unwrap();
+    // A FIFO is listed as not scanned, by its name.
+    mkfifo(&ws.path("data/pipe\u{1b}[2K\u{202e}txt"));
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        let r = ws.bounded(&["--format", format, "--color", "never"]);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        for line in r.stdout.lines() {
+            let t = line.trim_start();
+            assert!(
+                !t.starts_with("::warning file=src/lib.rs") && !line.contains("##["),
+                "{format}: a workflow command from package text: {line:?}"
+            );
+            if format != "github" {
+                assert!(!t.starts_with("::"), "{format}: {line:?}");
+            }
+        }
+        assert!(
+            !r.stdout
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\t')
+                    || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{format}: a raw control or bidi character in {:?}",
+            r.stdout
+        );
+        // JSON still says exactly what is there, once parsed.
+        let doc = serde_json::from_str::<serde_json::Value>(&r.stdout);
+        if format == "json" {
+            let text = doc.unwrap().to_string();
+            assert!(text.contains("##[error]forged \u{202e}gpj.exe"), "{text}");
+        } else if format == "sarif" {
+            assert!(doc.is_ok(), "{}", r.stdout);
+        }
+    }
+}
