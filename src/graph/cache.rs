@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::Resolved;
 
 /// Bumped whenever the document or [`Resolved`] changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Doc<T> {
@@ -130,6 +130,7 @@ mod tests {
                 dir: "/ws".into(),
                 path: vec![],
                 build_script: None,
+                targets: vec!["/ws/src/lib.rs".into()],
             }],
         }
     }

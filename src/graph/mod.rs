@@ -388,6 +388,10 @@ pub struct Subject {
     pub path: Vec<PathStep>,
     /// The build script, as `cargo metadata` gives it (it is not always `build.rs`).
     pub build_script: Option<Utf8PathBuf>,
+    /// The root source file of every target (library, binaries, examples, tests, benches, the
+    /// build script): where the compiler starts reading.
+    #[serde(default)]
+    pub targets: Vec<Utf8PathBuf>,
 }
 
 impl Subject {
@@ -404,6 +408,11 @@ impl Subject {
                 .meta
                 .build_target(&BuildTargetId::BuildScript)
                 .map(|t| t.path().to_path_buf()),
+            targets: pkg
+                .meta
+                .build_targets()
+                .map(|t| t.path().to_path_buf())
+                .collect(),
         }
     }
 }

@@ -117,20 +117,24 @@ pub(super) fn load(
     }
     // The scan cache: the head start's if it guessed the lockfile.
     let mut late_notes = Vec::new();
-    let mut open = |target_dir: &Utf8Path, root: &Utf8Path, early: Option<Early>| {
+    let mut open = |target_dir: &Utf8Path, root: &Utf8Path, early: Option<Early>, output: bool| {
+        // No digest enters the directories the scan does not enter (else the root package
+        // would never hit), and only those (else an edit there would go unseen).
+        let prune: Vec<Utf8PathBuf> = output
+            .then(|| target_dir.to_path_buf())
+            .into_iter()
+            .collect();
         let cache_dir = cache_dir_for(req, Some(root), &mut late_notes);
         let real_cache = cache_dir.map(evidence::cache::path);
         let lockfile = root.join("Cargo.lock");
         let guessed = guess.lockfile.as_ref() == Some(&lockfile);
         let (cache, head) = match early {
             Some(Early { cache, head }) if guessed && cache.is_at(real_cache.as_deref()) => {
-                (cache.with_prune(vec![target_dir.to_path_buf()]), head)
+                (cache.with_prune(prune), head)
             }
-            Some(Early { head, .. }) => {
-                (open_cache(real_cache, &salt, &lockfile, target_dir), head)
-            }
+            Some(Early { head, .. }) => (open_cache(real_cache, &salt, &lockfile, prune), head),
             None => (
-                open_cache(real_cache, &salt, &lockfile, target_dir),
+                open_cache(real_cache, &salt, &lockfile, prune),
                 HeadStart::default(),
             ),
         };
@@ -138,17 +142,33 @@ pub(super) fn load(
     };
     let (resolved, pending, explain_paths, cache, head) = match loaded {
         Build::Cached(resolved, manifests) => {
-            let (cache, head, _) = open(&resolved.target_dir, &resolved.root, early);
+            let output = super::target_dir_is_output(
+                &resolved.target_dir,
+                resolved
+                    .subjects
+                    .iter()
+                    .map(|s| (s.dir.as_path(), s.targets.clone())),
+            );
+            let (cache, head, _) = open(&resolved.target_dir, &resolved.root, early, output);
             let explain_paths = vec![None; manifests.len()];
             let pending = manifests.into_iter().map(Pending::Manifest).collect();
             (resolved, pending, explain_paths, cache, head)
         }
         Build::Graph(graph) => {
-            let (cache, head, cache_dir) = open(
-                graph.workspace().target_directory(),
-                graph.workspace().root(),
-                early,
+            let target_dir = graph.workspace().target_directory();
+            // Over every package of the graph, not only those screened: a stricter rule, so the
+            // digests never pass over a directory the scan enters.
+            let output = super::target_dir_is_output(
+                target_dir,
+                graph.packages().map(|p| {
+                    (
+                        p.manifest_path().parent().unwrap_or(p.manifest_path()),
+                        p.build_targets().map(|t| t.path().to_path_buf()).collect(),
+                    )
+                }),
             );
+            let (cache, head, cache_dir) =
+                open(target_dir, graph.workspace().root(), early, output);
             // What needs no resolved build (manifest evidence and its matches, cached scans)
             // is prepared for every package on one core while the other resolves features
             // and paths.
@@ -298,12 +318,12 @@ fn head_start(
     Early { cache, head }
 }
 
-/// The scan cache at `path`, keyed with the checksums of `lockfile`.
+/// The scan cache at `path`, keyed with the checksums of `lockfile`, no digest entering `prune`.
 fn open_cache(
     path: Option<Utf8PathBuf>,
     salt: &str,
     lockfile: &Utf8Path,
-    target_dir: &Utf8Path,
+    prune: Vec<Utf8PathBuf>,
 ) -> Cache {
     let checksums = match path {
         Some(_) => evidence::early::read_lockfile(lockfile)
@@ -312,7 +332,7 @@ fn open_cache(
         None => Default::default(),
     };
     Cache::open(path, salt)
-        .with_prune(vec![target_dir.to_path_buf()])
+        .with_prune(prune)
         .with_checksums(checksums)
 }
 

@@ -1100,3 +1100,58 @@ fn no_format_lets_package_text_start_a_workflow_command() {
         }
     }
 }
+
+/// The project chooses no blind spot: `build.target-dir = "src"` does not make the sources go
+/// unscanned, and a file committed under `target/` that a source pulls in with `include_str!`
+/// is screened; what no source names there stays build output.
+#[test]
+fn the_target_directory_hides_nothing_a_build_reads() {
+    let listed = b"Copyright (c) 2023 AO Kaspersky Lab. All rights reserved.\n";
+    let check = |ws: &Ws| -> (i32, serde_json::Value) {
+        let m = ws.path("Cargo.toml");
+        let r: Run = cmd()
+            // The project's own target directory, as in CI.
+            .env_remove("CARGO_TARGET_DIR")
+            .args(["--manifest-path", m.to_str().unwrap(), "--no-cache"])
+            .args(["--as-of", AS_OF, "--format", "json", "--fail-on-unscanned"])
+            .output()
+            .unwrap()
+            .into();
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+        (r.code, serde_json::from_str(&r.stdout).unwrap())
+    };
+    let files = |doc: &serde_json::Value| -> Vec<String> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["verdict"] == "fail")
+            .map(|f| {
+                f["evidence"]["location"]["file"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+
+    let ws = Ws::new("");
+    ws.write(".cargo/config.toml", b"[build]\ntarget-dir = \"src\"\n");
+    ws.write("src/lib.rs", &[&listed[..], b"pub fn f() {}\n"].concat());
+    let (code, doc) = check(&ws);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(files(&doc), ["src/lib.rs"]);
+
+    let ws = Ws::new("");
+    ws.write("target/notice.txt", listed);
+    ws.write("target/debug/unrelated.txt", listed);
+    let (code, doc) = check(&ws);
+    assert_eq!(code, 0, "unreferenced build output: {doc}");
+    ws.write(
+        "src/lib.rs",
+        b"pub const NOTICE: &str = include_str!(\"../target/notice.txt\");\n",
+    );
+    let (code, doc) = check(&ws);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(files(&doc), ["target/notice.txt"]);
+}
