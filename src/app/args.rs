@@ -295,6 +295,7 @@ pub struct DeepArgs {
         long,
         value_name = "DIR",
         env = "CARGO_ENTITYCHECK_CACHE_DIR",
+        hide_env_values = true,
         help_heading = "Deep scan"
     )]
     pub cache_dir: Option<Utf8PathBuf>,
