@@ -558,7 +558,6 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
     }
     let file = object::File::parse(bytes).map_err(|e| malformed("ELF", e))?;
     sections(&file, "ELF", needles, prefix, r)
-
 }
 
 // --- Mach-O -----------------------------------------------------------------------------------
@@ -613,7 +612,6 @@ fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
     }
     let file = object::File::parse(bytes).map_err(|e| malformed("Mach-O", e))?;
     sections(&file, "Mach-O", needles, prefix, r)
-
 }
 
 fn fat(

@@ -1155,3 +1155,27 @@ fn the_target_directory_hides_nothing_a_build_reads() {
     assert_eq!(code, 1, "{doc}");
     assert_eq!(files(&doc), ["target/notice.txt"]);
 }
+
+/// A list whose one name is a short word repeated 60,000 times compiles in linear time: the
+/// check ends well within the suite's deadline.
+#[test]
+fn a_name_of_one_word_repeated_compiles_in_linear_time() {
+    let ws = Ws::new("");
+    let name = vec!["lab"; 60_000].join(" ");
+    ws.write(
+        "list.toml",
+        format!(
+            "[list]\nid = \"q\"\ntitle = \"Q\"\nversion = \"1\"\nupdated = \"2026-01-01\"\n\n[[source]]\nid = \"x\"\ntitle = \"X\"\ncitation = \"c\"\npublisher = \"p\"\nurl = \"https://example.org\"\nread = \"2026-01-01\"\ngrade = \"primary\"\n\n[[entity]]\nid = \"q\"\nkind = \"company\"\nname = \"{name}\"\ncountry = \"RU\"\nprogrammes = []\nsource = \"x\"\ngrade = \"primary\"\n"
+        )
+        .as_bytes(),
+    );
+    let list = ws.path("list.toml");
+    let started = std::time::Instant::now();
+    let r = ws.bounded(&["--no-builtin-list", "--entities", list.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+}

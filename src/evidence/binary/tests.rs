@@ -314,7 +314,8 @@ fn nested_fat_slices_are_bounded_per_file() {
     let started = std::time::Instant::now();
     let e = inspect_binary(&fat, &needles()).unwrap_err();
     assert!(
-        e.to_string().contains("more than 20000 binaries, slices and members"),
+        e.to_string()
+            .contains("more than 20000 binaries, slices and members"),
         "{e}"
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
