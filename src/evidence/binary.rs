@@ -207,6 +207,20 @@ fn push(r: &mut BinaryReport, field: String, text: &str, attribution: bool, offs
     }
 }
 
+/// A library the binary is (`SONAME`, `LC_ID_DYLIB`) or loads (`DT_NEEDED`, `LC_LOAD_DYLIB`, a PE
+/// import): recorded as the loader writes it, and matched as the product its stem names
+/// (`libkavsdk.so.8` → `kavsdk`, `KAVSDK.framework/Versions/A/KAVSDK` → `KAVSDK`). Either says
+/// the binary cannot run without that library: attribution, not a mention.
+fn push_library(r: &mut BinaryReport, field: String, name: &str) {
+    let stem = crate::evidence::recognise::library_stem(name);
+    let text = if stem.is_empty() || stem == name {
+        name.to_string()
+    } else {
+        format!("{stem} ({name})")
+    };
+    push(r, format!("{field} (integration)"), &text, true, None);
+}
+
 // --- PE ---------------------------------------------------------------------------------------
 
 /// Version-info keys, and whether each says who made the file.
@@ -283,13 +297,7 @@ fn pe(
         if let Ok(imports) = file.imports() {
             for desc in imports {
                 if let Ok(name) = desc.dll_name() {
-                    push(
-                        r,
-                        format!("{prefix}PE import"),
-                        &name.to_string(),
-                        false,
-                        None,
-                    );
+                    push_library(r, format!("{prefix}PE import"), &name.to_string());
                 }
             }
         }
@@ -546,14 +554,13 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
             _ => continue,
         };
         if let Ok(s) = dynamic.string(d) {
-            // A library name says what the binary links: attribution for SONAME (its own name).
-            push(
-                r,
-                format!("{prefix}{field}"),
-                &String::from_utf8_lossy(s),
-                field == "ELF DT_SONAME",
-                None,
-            );
+            // SONAME is the library's own name; a needed library is one it cannot load without
+            // (integration). Both are read as the product they name (`libkavsdk.so.8` → `kavsdk`).
+            let name = String::from_utf8_lossy(s);
+            match field {
+                "ELF DT_RUNPATH" => push(r, format!("{prefix}{field}"), &name, false, None),
+                _ => push_library(r, format!("{prefix}{field}"), &name),
+            }
         }
     }
     let file = object::File::parse(bytes).map_err(|e| malformed("ELF", e))?;
@@ -601,12 +608,10 @@ fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
         if let Ok(Some(d)) = cmd.dylib()
             && let Ok(name) = cmd.string(endian, d.dylib.name)
         {
-            push(
+            push_library(
                 r,
                 format!("{prefix}{field}"),
                 &String::from_utf8_lossy(name),
-                field == "Mach-O LC_ID_DYLIB",
-                None,
             );
         }
     }
@@ -712,6 +717,18 @@ fn sections(
             continue;
         }
         let name = s.name().unwrap_or("?");
+        if name == ".modinfo" {
+            // A Linux kernel module's `key=value` strings: `author=` and `vendor=` say who made
+            // it, as a package's authors do.
+            for kv in data.split(|&b| b == 0) {
+                let kv = String::from_utf8_lossy(kv);
+                if let Some((k, v)) = kv.split_once('=')
+                    && matches!(k, "author" | "vendor" | "maintainer")
+                {
+                    push(r, format!("{prefix}{kind} .modinfo {k}"), v, true, None);
+                }
+            }
+        }
         for mut bs in hit_strings(data, needles) {
             bs.field = format!("{prefix}{kind} {name} {}", bs.field);
             if r.strings.len() < MAX_STRINGS {

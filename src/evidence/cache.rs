@@ -48,7 +48,7 @@ use super::deep::PackageScan;
 use crate::graph::SourceKind;
 
 /// Bumped whenever [`PackageScan`] or the key scheme changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// The default bound on the cache file: reading stops there, writing drops the least recently
 /// used entries until the file fits.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;

@@ -17,6 +17,9 @@ use super::archive::{self, ArchiveLimits};
 use super::binary::{self, FileKind};
 use super::decode::{self, Decoded};
 use super::needles::{Needles, TextPrefilter, map_ascii};
+use super::recognise::{self, FileClass};
+
+mod package;
 use super::{Evidence, Role, Shape, buildscript, clip};
 
 /// Limits of the deep scan, documented in the README and settable from the command line.
@@ -52,16 +55,30 @@ const NOTICE_BEFORE: &[&str] = &[
     "licensor",
     "авторск",
     "правообладател",
+    // Japanese, Chinese (simplified and traditional) and Korean for "copyright".
+    "著作権",
+    "版权",
+    "版權",
+    "저작권",
 ];
 
 /// Notice words that attribute the name written before them (`<holder>. All rights reserved.`).
-const NOTICE_AFTER: &[&str] = &["rights reserved", "права защищены"];
+const NOTICE_AFTER: &[&str] = &[
+    "rights reserved",
+    "права защищены",
+    "版权所有",
+    "版權所有",
+    "に帰属します",
+    "권리 보유",
+];
 
 /// Most bytes between a notice word and the name it governs.
 const NOTICE_REACH: usize = 160;
 
-/// Most candidate lines examined per file; beyond it the file is listed as not fully scanned.
-const MAX_CANDIDATE_LINES: usize = 20_000;
+/// Most lines per file that hold a listed word once folded (not prefilter candidates: a Unicode
+/// table or a test corpus has thousands of those and names nothing); beyond it the file is
+/// listed as not fully scanned.
+const MAX_HIT_LINES: usize = 20_000;
 
 /// File names (upper-cased, without extension) whose every line is attribution.
 const NOTICE_FILES: &[&str] = &[
@@ -186,13 +203,16 @@ impl Scanner {
             .par_iter()
             .map(|(path, len)| self.scan_path(root, path, *len))
             .collect();
+        let mut reached: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for r in results {
             scan.files += 1;
             scan.bytes += r.bytes;
             scan.evidence.extend(r.evidence);
             scan.binaries.extend(r.binaries);
             scan.skipped.extend(r.skipped);
+            reached.extend(r.reached);
         }
+        unreachable_test_targets(root, &reached, &mut scan.skipped);
         scan.evidence.sort();
         scan.evidence.dedup();
         scan.binaries.sort();
@@ -390,6 +410,9 @@ impl Scanner {
             }
         };
         r.bytes = len.max(bytes.len() as u64);
+        if rel.ends_with(".rs") && !is_dev_target_dir(&rel) {
+            r.reached = included_dirs(&bytes, rel == "build.rs");
+        }
         self.scan_bytes(&rel, &bytes, &mut r);
         r
     }
@@ -398,6 +421,10 @@ impl Scanner {
     /// by [`Scanner::scan_entry`]); anything else is scanned as itself, and a zip appended to it
     /// (a self-extracting executable) is walked as well.
     fn scan_bytes(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        if let Some(members) = package::members(bytes) {
+            self.walk_package(name, bytes, members, r);
+            return;
+        }
         if let Some(format) = archive::sniff(bytes) {
             self.walk_archive(name, bytes, format, r);
             return;
@@ -421,13 +448,79 @@ impl Scanner {
             self.scan_entry(&entry.path, entry.bytes, r);
         };
         let stats = archive::walk_archive(name, bytes, format, &self.options.archive, &mut visit);
+        let mut raw_scanned = false;
         for s in stats.skipped {
+            // A corrupt archive kept as a package's own test data (a compression library's
+            // `tests/corrupt.gz`) holds nothing any decoder can unpack: its bytes are searched
+            // as raw data, like any unknown binary, and it is listed as a note. Encrypted
+            // members, unsupported methods and limits stay not scanned.
+            if s.kind == SkipKind::Malformed && is_test_data(name) {
+                if !raw_scanned {
+                    self.raw_strings(name, bytes, r);
+                    raw_scanned = true;
+                }
+                r.skipped.push(Skipped::new(
+                    s.path,
+                    SkipKind::Note,
+                    format!(
+                        "{}; corrupt test data: its bytes were searched as raw data",
+                        s.reason
+                    ),
+                ));
+                continue;
+            }
             r.skipped.push(Skipped::new(s.path, s.kind, s.reason));
+        }
+    }
+
+    /// A package format that is an archive by another name (`.deb`, `.rpm`, a cpio payload): its
+    /// header fields as evidence, and every member scanned as a file of its own.
+    fn walk_package(&self, name: &str, bytes: &[u8], p: package::Package<'_>, r: &mut FileResult) {
+        r.binaries.push(BinaryItem {
+            file: name.to_string(),
+            kind: p.kind.into(),
+            bytes: bytes.len() as u64,
+        });
+        for (key, value) in p.fields {
+            r.evidence.push(
+                Evidence::new(
+                    format!("{} header {key}", p.kind),
+                    Role::Attribution,
+                    if key == "URL" {
+                        Shape::Url
+                    } else {
+                        Shape::Author
+                    },
+                    clip(value.trim()),
+                )
+                .at(name, None),
+            );
+        }
+        if let Some(problem) = p.problem {
+            r.skipped
+                .push(Skipped::new(name, SkipKind::Malformed, problem));
+        }
+        // Members are scanned as files; a package nested in a package is walked again only
+        // within the archive depth limit.
+        let depth = name.matches('!').count() as u32;
+        for (member, data) in p.members {
+            let inner = format!("{name}!{member}");
+            if depth + 1 >= self.options.archive.max_depth {
+                self.scan_plain(&inner, data, r);
+            } else {
+                self.scan_bytes(&inner, data, r);
+            }
         }
     }
 
     /// One file that is not an archive (`name` may be `outer.zip!inner/path`).
     fn scan_plain(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        if name.matches('!').count() < self.options.archive.max_depth as usize
+            && let Some(members) = package::members(bytes)
+        {
+            self.walk_package(name, bytes, members, r);
+            return;
+        }
         let kind = binary::sniff(bytes);
         match kind {
             FileKind::Pe
@@ -510,31 +603,43 @@ impl Scanner {
             return;
         }
         let b = text.as_bytes();
-        let mut lines = candidate_lines(&self.prefilter, b);
-        if lines.len() > MAX_CANDIDATE_LINES {
-            r.skipped.push(Skipped::new(
-                name,
-                SkipKind::Limit,
-                format!(
-                    "{} lines hold a listed word; only the first {MAX_CANDIDATE_LINES} were examined",
-                    lines.len()
-                ),
-            ));
-            lines.truncate(MAX_CANDIDATE_LINES);
+        let lines = candidate_lines(&self.prefilter, b);
+        let joined = hyphenated_lines(b);
+        if lines.is_empty() && joined.is_empty() {
+            return;
         }
         let notice_file = is_notice_file(name);
+        let class = recognise::classify(name, &text);
+        // Structured metadata first: a field that names someone says what the format defines
+        // it to say (a vendor, an author, a load dependency), whatever words stand around it.
+        let mut field_lines: std::collections::HashSet<u32> = std::collections::HashSet::new();
+        if !lines.is_empty() {
+            for f in recognise::fields(name, &text) {
+                if !self.text_hits(&f.value) {
+                    continue;
+                }
+                field_lines.insert(f.line);
+                r.evidence.push(
+                    Evidence::new(f.field_name(), f.role(), f.shape, clip(&f.value))
+                        .at(name, Some(f.line)),
+                );
+            }
+        }
         let (mut counted_to, mut line_no) = (0usize, 1usize);
         let mut skel = String::new();
         let mut at: Vec<u32> = Vec::new();
+        let mut hit_lines = 0usize;
+        let mut seen_lines: std::collections::HashSet<u32> = std::collections::HashSet::new();
         for (start, end) in lines {
-            // A percent-escaped letter (`%6Baspersky.com`) is read as the letter, as host names are.
+            // Character references (`&#75;aspersky`, `Kaspersky&nbsp;Lab`) and percent-escaped
+            // letters (`%6Baspersky.com`) are read as the characters they stand for.
             let decoded;
-            let line = match &text[start..end] {
-                l if l.contains('%') => {
-                    decoded = percent_encoding::percent_decode_str(l).decode_utf8_lossy();
-                    &*decoded
+            let line = match decode_line(&text[start..end]) {
+                Some(d) => {
+                    decoded = d;
+                    decoded.as_str()
                 }
-                l => l,
+                None => &text[start..end],
             };
             if !line.is_ascii() && !self.prefilter.may_hold(line) {
                 continue;
@@ -555,18 +660,31 @@ impl Scanner {
             if hits.is_empty() {
                 continue;
             }
+            hit_lines += 1;
+            if hit_lines > MAX_HIT_LINES {
+                r.skipped.push(Skipped::new(
+                    name,
+                    SkipKind::Limit,
+                    format!(
+                        "more than {MAX_HIT_LINES} lines name something listed; only the first {MAX_HIT_LINES} were examined"
+                    ),
+                ));
+                break;
+            }
             line_no += memchr::memchr_iter(b'\n', &b[counted_to..start]).count();
             counted_to = start;
-            let lineno = Some(u32::try_from(line_no).unwrap_or(u32::MAX));
+            let n = u32::try_from(line_no).unwrap_or(u32::MAX);
+            let lineno = Some(n);
+            seen_lines.insert(n);
+            if field_lines.contains(&n) {
+                continue;
+            }
             let prev = start
                 .checked_sub(1)
                 .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
             let govern = |h: (usize, usize)| governing_notice(line, h.0, h.1, prev);
-            let field = |attributed: bool| match (notice_file, attributed) {
-                (true, _) => ("notice file", Role::Attribution),
-                (false, true) => ("notice", Role::Attribution),
-                (false, false) => ("text", Role::Mention),
-            };
+            let trademark = recognise::is_trademark_statement(line);
+            let field = |attributed: bool| line_field(class, notice_file, attributed, trademark);
             let trimmed = line.trim();
             if trimmed.len() <= super::MAX_TEXT {
                 let (f, role) = field(hits.iter().any(|&h| govern(h).is_some()));
@@ -596,7 +714,133 @@ impl Scanner {
                 );
             }
         }
+        // A name hyphenated across a line break (`Kasper-` / ` * sky Lab`), read joined: only
+        // where neither line alone named anything.
+        for (first, line_no, joined_text) in joined {
+            if seen_lines.contains(&line_no) || seen_lines.contains(&(line_no + 1)) {
+                continue;
+            }
+            crate::text::normalize::skeleton(&joined_text, &mut skel, &mut at);
+            let hits = self.prefilter.skeleton_hits(&skel);
+            if hits.is_empty() {
+                continue;
+            }
+            let prev = first
+                .checked_sub(1)
+                .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
+            let attributed = hits.iter().any(|&(s, e)| {
+                let hs = at[s] as usize;
+                let he = (at[e - 1] as usize + 1).min(joined_text.len());
+                joined_text.is_char_boundary(he)
+                    && governing_notice(&joined_text, hs, he, prev).is_some()
+            });
+            let trademark = recognise::is_trademark_statement(&joined_text);
+            let (f, role) = line_field(class, notice_file, attributed, trademark);
+            r.evidence.push(
+                Evidence::new(f, role, Shape::Text, clip(joined_text.trim()))
+                    .at(name, Some(line_no)),
+            );
+        }
     }
+
+    /// Whether `s` holds a listed word once folded.
+    fn text_hits(&self, s: &str) -> bool {
+        let mut skel = String::new();
+        let mut at = Vec::new();
+        crate::text::normalize::skeleton(s, &mut skel, &mut at);
+        !self.prefilter.skeleton_hits(&skel).is_empty()
+    }
+}
+
+/// The evidence field and role of a line that names something: a notice (a notice word governs
+/// the name, or the file is a notice file) attributes, unless the file quotes names (a detection
+/// rule, a saved web page) or the line states who owns a trademark; anything else mentions.
+fn line_field(
+    class: FileClass,
+    notice_file: bool,
+    attributed: bool,
+    trademark: bool,
+) -> (&'static str, Role) {
+    match class {
+        FileClass::DetectionRule | FileClass::WebPage if !notice_file => {
+            return (class.field(), Role::Mention);
+        }
+        _ => {}
+    }
+    match (notice_file, attributed, trademark) {
+        (_, false, true) => ("trademark statement", Role::Mention),
+        (true, _, _) => ("notice file", Role::Attribution),
+        (false, true, _) => ("notice", Role::Attribution),
+        (false, false, false) => ("text", Role::Mention),
+    }
+}
+
+/// `line` with its character references and percent-escaped letters decoded, if it has any.
+fn decode_line(line: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    if line.contains('&') && line.contains(';') {
+        let d = html_escape::decode_html_entities(line);
+        if d != line {
+            // A non-breaking or other space from `&nbsp;` separates words as a space does.
+            out = Some(d.replace(['\u{a0}', '\u{2007}', '\u{202f}'], " "));
+        }
+    }
+    let cur = out.as_deref().unwrap_or(line);
+    if cur.contains('%') {
+        let d = percent_encoding::percent_decode_str(cur).decode_utf8_lossy();
+        if d != cur {
+            out = Some(d.into_owned());
+        }
+    }
+    out
+}
+
+/// Lines that end in a word broken by a hyphen and continue on the next line (after comment
+/// markers), joined: `(offset of the first line, its 1-based number, the joined text)`.
+fn hyphenated_lines(b: &[u8]) -> Vec<(usize, u32, String)> {
+    let mut out = Vec::new();
+    let mut line_no = 1u32;
+    let mut counted = 0usize;
+    for p in memchr::memmem::find_iter(b, b"-\n") {
+        if p == 0 || !(b[p - 1].is_ascii_alphabetic() || b[p - 1] >= 0x80) {
+            continue;
+        }
+        let ls = memchr::memrchr(b'\n', &b[..p]).map_or(0, |i| i + 1);
+        let ns = p + 2;
+        let ne = memchr::memchr(b'\n', &b[ns..]).map_or(b.len(), |i| ns + i);
+        let next = &b[ns..ne];
+        let skip = next
+            .iter()
+            .position(|c| {
+                !matches!(
+                    c,
+                    b' ' | b'\t' | b'*' | b'#' | b'/' | b';' | b'!' | b'-' | b'\'' | b'"' | b'>'
+                )
+            })
+            .unwrap_or(next.len());
+        let rest = &next[skip..];
+        if !rest
+            .first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c >= 0x80)
+        {
+            continue;
+        }
+        let (Ok(head), Ok(tail)) = (std::str::from_utf8(&b[ls..p]), std::str::from_utf8(rest))
+        else {
+            continue;
+        };
+        line_no += u32::try_from(memchr::memchr_iter(b'\n', &b[counted..ls]).count()).unwrap_or(0);
+        counted = ls;
+        out.push((
+            ls,
+            line_no,
+            format!("{head}{}", tail.trim_end_matches('\r')),
+        ));
+        if out.len() >= 4096 {
+            break;
+        }
+    }
+    out
 }
 
 /// The lines of `b` (UTF-8 text) worth folding: where the fast stage hits, every line holding a
@@ -617,6 +861,8 @@ fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)> {
         starts.push(at);
         i = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n + 1);
     }
+    // A character reference can spell any letter (`&#75;aspersky`).
+    starts.extend(memchr::memmem::find_iter(b, b"&#"));
     for at in memchr::memchr_iter(b'%', b) {
         let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
         if let (Some(h), Some(l)) = (hex(at + 1), hex(at + 2))
@@ -770,8 +1016,69 @@ fn governing_notice(line: &str, hs: usize, he: usize, prev: Option<&str>) -> Opt
     (unfinished && reaches(tail)).then_some(0)
 }
 
+/// The directories cargo builds only for a package's own tests, benchmarks and examples: never
+/// when the package is a dependency.
+const DEV_TARGET_DIRS: &[&str] = &["tests", "benches", "examples"];
+
+fn is_dev_target_dir(rel: &str) -> bool {
+    rel.split('/')
+        .next()
+        .is_some_and(|top| DEV_TARGET_DIRS.contains(&top) && rel.contains('/'))
+}
+
+/// Which of [`DEV_TARGET_DIRS`] a Rust file outside them reaches: named in an `include_bytes!`,
+/// `include_str!` or `include!`, or (in the build script, which may read any file) in any string.
+fn included_dirs(bytes: &[u8], build_script: bool) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = Vec::new();
+    for dir in DEV_TARGET_DIRS {
+        let needle = format!("{dir}/");
+        let reached = text.match_indices(&needle).any(|(i, _)| {
+            if build_script {
+                return true;
+            }
+            let before = &text[..i];
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            let line = &before[line_start..];
+            // A comment (a doc example is compiled only for the crate's own doctests).
+            !line.trim_start().starts_with("//") && line.contains("include")
+        });
+        if reached {
+            out.push((*dir).to_string());
+        }
+    }
+    out
+}
+
+/// In a dependency (a copy cargo unpacked or vendored: `.cargo-ok`, `.cargo-checksum.json`),
+/// what could not be read under `tests/`, `benches/` or `examples/` is listed as a note: cargo
+/// never builds those directories for a dependent, and nothing outside them includes them, so
+/// no product can ship what they hold. A workspace member's own are screened as usual.
+fn unreachable_test_targets(
+    root: &Utf8Path,
+    reached: &std::collections::BTreeSet<String>,
+    skipped: &mut [Skipped],
+) {
+    let dependency = root.join(".cargo-ok").exists() || root.join(".cargo-checksum.json").exists();
+    if !dependency {
+        return;
+    }
+    for s in skipped.iter_mut().filter(|s| s.counts_as_unscanned()) {
+        let top = s.file.split(['/', '!']).next().unwrap_or("");
+        if is_dev_target_dir(&s.file) && !reached.contains(top) {
+            s.kind = SkipKind::Note;
+            s.reason = format!(
+                "{}; in the dependency's {top}/ directory, which cargo never builds for a dependent and nothing in the package includes",
+                s.reason
+            );
+        }
+    }
+}
+
 #[derive(Default)]
 struct FileResult {
+    /// Dev-target directories this file (a Rust source outside them) includes from.
+    reached: Vec<String>,
     bytes: u64,
     evidence: Vec<Evidence>,
     binaries: Vec<BinaryItem>,
@@ -787,6 +1094,27 @@ fn read_limited(path: &Utf8Path, limit: u64) -> Result<Vec<u8>, crate::fsio::Rea
         crate::fsio::ReadKind::PackageFile,
         limit,
     )
+}
+
+/// Whether a file (`a/b.zip`, or `outer.tar!inner/c.gz`) lies in a directory that holds a
+/// package's own test data: a path component `test`, `tests`, `testdata`, `test_data`,
+/// `test-data`, `fixtures`, `corpus` or `testfiles` (any case).
+fn is_test_data(name: &str) -> bool {
+    let mut comps: Vec<&str> = name.split(['/', '\\', '!']).collect();
+    comps.pop();
+    comps.iter().any(|c| {
+        matches!(
+            c.to_ascii_lowercase().as_str(),
+            "test"
+                | "tests"
+                | "testdata"
+                | "test_data"
+                | "test-data"
+                | "fixtures"
+                | "corpus"
+                | "testfiles"
+        )
+    })
 }
 
 fn rel_path(root: &Utf8Path, path: &Utf8Path) -> String {
@@ -885,6 +1213,91 @@ mod tests {
             .into_iter()
             .map(|e| (e.field, e.role, e.location.and_then(|l| l.line), e.text))
             .collect()
+    }
+
+    #[test]
+    fn dev_target_directories_of_a_dependency() {
+        assert!(is_dev_target_dir("tests/data/x.zip!#0"));
+        assert!(!is_dev_target_dir("tests"));
+        assert!(!is_dev_target_dir("src/tests/x.zip"));
+        assert_eq!(
+            included_dirs(
+                b"static D: &[u8] = include_bytes!(\"../tests/d.zip\");",
+                false
+            ),
+            ["tests"]
+        );
+        assert!(included_dirs(b"// see tests/d.zip\nfn f() {}", false).is_empty());
+        assert!(
+            included_dirs(b"/// let z = include_bytes!(\"../tests/t.zip\");", false).is_empty()
+        );
+        assert_eq!(
+            included_dirs(b"std::fs::read(\"benches/x\")", true),
+            ["benches"]
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(dir.path()).unwrap();
+        let skipped = || {
+            vec![
+                Skipped::new("tests/enc.zip!a", SkipKind::Unreadable, "encrypted"),
+                Skipped::new("src/enc.zip!a", SkipKind::Unreadable, "encrypted"),
+            ]
+        };
+        // A workspace member: nothing changes.
+        let mut s = skipped();
+        unreachable_test_targets(root, &Default::default(), &mut s);
+        assert!(s.iter().all(Skipped::counts_as_unscanned));
+        // A dependency: its tests/ directory cannot ship, unless something includes from it.
+        std::fs::write(root.join(".cargo-ok"), "").unwrap();
+        let mut s = skipped();
+        unreachable_test_targets(root, &Default::default(), &mut s);
+        assert_eq!(
+            s.iter()
+                .map(Skipped::counts_as_unscanned)
+                .collect::<Vec<_>>(),
+            [false, true]
+        );
+        let mut s = skipped();
+        unreachable_test_targets(root, &["tests".to_string()].into(), &mut s);
+        assert!(s.iter().all(Skipped::counts_as_unscanned));
+    }
+
+    #[test]
+    fn test_data_directories() {
+        assert!(is_test_data("tests/corrupt-gz-file.bin"));
+        assert!(is_test_data("src/deflate/test-data/inflate_buf_error.dat"));
+        assert!(is_test_data("tests/data/invalid/x.zip!#0"));
+        assert!(!is_test_data("vendor/sdk.zip"));
+        assert!(
+            !is_test_data("tests"),
+            "the file itself is not its directory"
+        );
+    }
+
+    #[test]
+    fn corrupt_test_archives_are_noted_and_read_raw() {
+        let mut gz = vec![0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0xff];
+        gz.extend_from_slice(b"\xff\xff garbage Copyright AO Kaspersky Lab garbage");
+        let mut r = FileResult::default();
+        scanner().scan_bytes("tests/corrupt.gz", &gz, &mut r);
+        assert!(
+            r.skipped.iter().all(|s| !s.counts_as_unscanned()),
+            "{:?}",
+            r.skipped
+        );
+        assert!(
+            r.evidence.iter().any(|e| e.role == Role::Attribution),
+            "{:?}",
+            r.evidence
+        );
+        let mut r = FileResult::default();
+        scanner().scan_bytes("vendor/corrupt.gz", &gz, &mut r);
+        assert!(
+            r.skipped.iter().any(|s| s.counts_as_unscanned()),
+            "{:?}",
+            r.skipped
+        );
     }
 
     #[test]

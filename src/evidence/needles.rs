@@ -124,6 +124,9 @@ pub struct TextPrefilter {
     skeleton: Option<AhoCorasick>,
     /// The ASCII letters of each folded needle, one bit per letter (see [`TextPrefilter::may_hold`]).
     letters: Vec<u32>,
+    /// The characters of needles that fold to no Latin letters (`卡巴斯基`, `カスペルスキー`): a
+    /// non-ASCII line holding one of them may hold such a needle.
+    others: Vec<char>,
     /// Fast patterns `0..words` are words; the rest are a lone middle letter (` a `).
     words: usize,
     /// The first three letters of each folded needle, for the spelled-out forms.
@@ -241,16 +244,30 @@ impl TextPrefilter {
                     .expect("needles are plain byte strings")
             })
         };
+        // A needle that is not all ASCII once folded is found through its own characters, not
+        // through Latin letters (`u32::MAX` is a mask no line's letters cover).
         let letters = folded
             .iter()
             .map(|f| {
                 if f.is_ascii() {
                     f.iter().fold(0, |m, &b| m | letter_bit(b))
                 } else {
-                    0
+                    u32::MAX
                 }
             })
             .collect();
+        let mut others: Vec<char> = folded
+            .iter()
+            .filter(|f| !f.is_ascii())
+            .flat_map(|f| {
+                String::from_utf8_lossy(f)
+                    .chars()
+                    .filter(|c| !c.is_ascii())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        others.sort_unstable();
+        others.dedup();
         TextPrefilter {
             fast: if folded.is_empty() {
                 None
@@ -259,6 +276,7 @@ impl TextPrefilter {
             },
             skeleton: build(&folded),
             letters,
+            others,
             words,
             spelled,
         }
@@ -277,7 +295,7 @@ impl TextPrefilter {
         for c in line.chars() {
             if c.is_ascii() {
                 mask |= letter_bit(c as u8);
-            } else if may_fold(c) {
+            } else if may_fold(c) || self.others.binary_search(&c).is_ok() {
                 return true;
             }
         }

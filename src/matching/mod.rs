@@ -1169,7 +1169,7 @@ impl<'l> Matcher<'l> {
                 (_, Strength::Brand) => Confidence::Probable,
                 (_, Strength::Name) => Confidence::Confirmed,
             };
-            let matched = toks[c.start..c.end].join(" ");
+            let matched = normalize::join_tokens(&toks[c.start..c.end]);
             let form_note = match c.score {
                 2 => format!(" with legal form `{}`", c.forms.join(" ")),
                 0 => format!(" (its legal form `{}` is absent)", c.forms.join(" ")),
@@ -1318,7 +1318,10 @@ fn needle_words(raw: &str) -> Vec<String> {
         .filter(|w| !NEEDLE_STOP.contains(&w.as_str()))
         .filter_map(|w| {
             let n = w.chars().count();
-            if w.is_ascii() {
+            if w.chars().any(normalize::is_unspaced) {
+                // A name in an unspaced script is searched whole: it has no endings to trim.
+                (n >= 2).then_some(w)
+            } else if w.is_ascii() {
                 (n >= 5).then_some(w)
             } else if n >= 6 {
                 Some(w.chars().take(n - 2).collect())

@@ -178,6 +178,45 @@ fn translit_word(word: &str, out: &mut String) {
     }
 }
 
+/// Adjectival endings of `-ский`/`-цкий` words in every case, gender and number, longest first.
+const ADJECTIVAL: &[&str] = &[
+    "ими", "ого", "ому", "ую", "ая", "ое", "ой", "ом", "им", "ие", "их", "ый", "ий", "ою",
+];
+
+/// Case endings of nouns in `-ия` (`Лаборатория`), longest first.
+const IYA_NOUN: &[&str] = &["иями", "иях", "иям", "ией", "иею", "ии", "ию", "ия"];
+
+/// A Russian word in any grammatical case, read as its nominative for the two declension
+/// classes the listed names are made of, so that a name matches whichever case a sentence puts
+/// it in (`Лабораторией Касперского`, `Лаборатории Касперского` are `Лаборатория Касперский`):
+/// - adjectival surnames and brands in `-ский`/`-цкий` (`Касперского`, `Касперскому`,
+///   `Касперским`, `Касперская` → `Касперский`), the stem before `ск`/`цк` at least three letters;
+/// - feminine nouns in `-ия` (`Лаборатории`, `Лабораторию`, `Лабораторией` → `Лаборатория`), the
+///   stem at least four letters.
+///
+/// Both the list's names and the text are read through it, so the rule needs no list of forms;
+/// other words are left as they are.
+fn fold_russian_case(word: &str) -> std::borrow::Cow<'_, str> {
+    for mid in ["ск", "цк"] {
+        for end in ADJECTIVAL {
+            if let Some(stem) = word.strip_suffix(end)
+                && let Some(base) = stem.strip_suffix(mid)
+                && base.chars().count() >= 3
+            {
+                return format!("{base}{mid}ий").into();
+            }
+        }
+    }
+    for end in IYA_NOUN {
+        if let Some(stem) = word.strip_suffix(end)
+            && stem.chars().count() >= 4
+        {
+            return format!("{stem}ия").into();
+        }
+    }
+    word.into()
+}
+
 /// Folds the Latin transliterations of a word-final `-ий` after `sk`/`ck` (`Kasperskiy`,
 /// `Kasperskij`, `Kasperskii`) to `y`. Deliberately narrow: only that ending, only after those
 /// consonants, so that no ordinary English word changes.
@@ -295,10 +334,13 @@ fn tokens_general(text: &str) -> Vec<String> {
             .collect()
     };
 
-    // Split into words (letters and digits; everything else separates).
+    // Split into words (letters and digits; everything else separates). Scripts written without
+    // spaces (Chinese, Japanese, Korean) have no word boundaries to find: each of their
+    // characters is a word of its own, so a name in them is found as a run of characters.
     let words: Vec<&str> = cleaned
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .flat_map(split_unspaced)
         .collect();
 
     // A run of three or more single letters is a spelled-out word, whatever separated them
@@ -309,7 +351,7 @@ fn tokens_general(text: &str) -> Vec<String> {
     // stays idempotent (its own output separates with spaces).
     let single = |w: &str| {
         let mut cs = w.chars();
-        matches!((cs.next(), cs.next()), (Some(c), None) if c.is_alphabetic() && !is_combining_mark(c))
+        matches!((cs.next(), cs.next()), (Some(c), None) if c.is_alphabetic() && !is_combining_mark(c) && !is_unspaced(c))
     };
     // Words that vanish (a lone `ъ`) separate nothing: dropped before runs are found.
     let (words, mut canon): (Vec<&str>, Vec<String>) = words
@@ -336,6 +378,60 @@ fn tokens_general(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether `c` belongs to a script written without spaces between words: Han ideographs,
+/// Hiragana, Katakana (with its prolonged-sound mark) and Hangul.
+pub fn is_unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF // Hiragana, Katakana
+        | 0x31F0..=0x31FF // Katakana phonetic extensions
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F // half-width Katakana
+        | 0x1100..=0x11FF // Hangul Jamo
+        | 0x3130..=0x318F // Hangul compatibility Jamo
+        | 0xAC00..=0xD7AF // Hangul syllables
+        | 0x20000..=0x3134F // CJK extensions B–H
+    )
+}
+
+/// Tokens joined for display: by spaces, except between two characters of an unspaced script
+/// (`卡 巴 斯 基` is shown as `卡巴斯基`).
+pub fn join_tokens(toks: &[String]) -> String {
+    let mut out = String::new();
+    for (i, t) in toks.iter().enumerate() {
+        let glued = i > 0 && t.chars().all(is_unspaced) && toks[i - 1].chars().all(is_unspaced);
+        if i > 0 && !glued {
+            out.push(' ');
+        }
+        out.push_str(t);
+    }
+    out
+}
+
+/// A word split so that each character of an unspaced script stands alone
+/// (`卡巴斯基sdk` → `卡`, `巴`, `斯`, `基`, `sdk`).
+fn split_unspaced(word: &str) -> Vec<&str> {
+    if word.is_ascii() || !word.chars().any(is_unspaced) {
+        return vec![word];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in word.char_indices() {
+        if is_unspaced(c) {
+            if start < i {
+                out.push(&word[start..i]);
+            }
+            out.push(&word[i..i + c.len_utf8()]);
+            start = i + c.len_utf8();
+        }
+    }
+    if start < word.len() {
+        out.push(&word[start..]);
+    }
+    out
+}
+
 /// One lower-case word → its canonical Latin spelling.
 fn canonical_word(w: &str) -> String {
     if w.is_ascii() {
@@ -348,7 +444,7 @@ fn canonical_word(w: &str) -> String {
     let has_greek = w.chars().any(is_greek);
     let mut s = String::with_capacity(w.len());
     if has_cyr && !has_latin && !has_greek {
-        translit_word(w, &mut s);
+        translit_word(&fold_russian_case(w), &mut s);
     } else {
         for c in w.chars() {
             if c.is_ascii() {

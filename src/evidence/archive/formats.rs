@@ -318,9 +318,25 @@ pub(super) fn lzma_alone(b: &[u8]) -> bool {
         return false;
     }
     let mem_kb = u32::try_from(MAX_DECODER_MEMORY / 1024).unwrap_or(u32::MAX);
-    // Over the memory limit: recognised all the same, and refused by the walk with the reason.
+    // Over the memory limit: recognised all the same (and refused by the walk with the reason)
+    // if it is one. Its first bytes tell: the first 64 bytes of output can only refer back to
+    // themselves, so they decode the same with a 4 KiB window, which needs no memory to speak
+    // of. Data that merely looks like the 13-byte header (no magic number) fails here and is
+    // read as data, not listed as an archive too large to open.
     let Ok(r) = lzma_rust2::LzmaReader::new_mem_limit(b, mem_kb, None) else {
-        return lzma_rust2::lzma_get_memory_usage_by_props(dict, h[0]).is_ok();
+        if lzma_rust2::lzma_get_memory_usage_by_props(dict, h[0]).is_err() {
+            return false;
+        }
+        let mut probe = b[..b.len().min(64 * 1024)].to_vec();
+        probe[1..5].copy_from_slice(&4096u32.to_le_bytes());
+        let Ok(r) = lzma_rust2::LzmaReader::new_mem_limit(&probe[..], mem_kb, None) else {
+            return false;
+        };
+        let mut out = Vec::new();
+        return match r.take(64).read_to_end(&mut out) {
+            Ok(_) => out.len() == 64 || size == out.len() as u64,
+            Err(e) => e.kind() == std::io::ErrorKind::UnexpectedEof,
+        };
     };
     let mut out = Vec::new();
     match r.take(64).read_to_end(&mut out) {

@@ -581,3 +581,18 @@ proptest! {
         prop_assert!(seen > 0 || listed, "{name}: nothing found and nothing listed");
     }
 }
+
+/// A stream whose header asks for more decoder memory than allowed is still recognised when it
+/// is one (and refused with the reason), while data that only looks like the 13-byte header
+/// (as zlib-rs's `inflate_buf_error.dat` does) is not taken for an archive.
+#[test]
+fn over_the_memory_limit_is_recognised_only_when_it_decodes() {
+    let mut real = lzma(NOTICE);
+    // 512 MiB: over the limit; the first bytes still decode with a small window.
+    real[1..5].copy_from_slice(&(512u32 << 20).to_le_bytes());
+    assert_eq!(sniff(&real), Some(Format::Lzma));
+    let mut fake = vec![0x0a, 0, 0, 0, 6, 0, 0, 0, 0, 0, 1, 0, 0];
+    fake.extend_from_slice(&[0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 16, 0, 6, 0, 0, 0]);
+    fake.extend(std::iter::repeat_n(0u8, 4096));
+    assert_eq!(sniff(&fake), None);
+}

@@ -1,0 +1,327 @@
+//! Evidence stage, package formats that are archives by another name: a Debian `.deb` (an `ar`
+//! holding `debian-binary`, `control.tar.*`, `data.tar.*`), an RPM (lead, signature, a header
+//! whose `Vendor`, `Packager`, `URL` tags say who made it, then a compressed cpio payload) and a
+//! cpio archive (`newc`/`crc`, as RPM payloads and initramfs images are written) → the header
+//! fields and the members, for the deep scan to read as files.
+//!
+//! Compressed members are handed on as they are: the archive walker decompresses them.
+
+/// What a package file holds.
+pub struct Package<'b> {
+    /// `deb`, `rpm` or `cpio`.
+    pub kind: &'static str,
+    /// Header fields that say who made it (`Vendor`, `Packager`, `URL`).
+    pub fields: Vec<(&'static str, String)>,
+    /// Member names and bytes.
+    pub members: Vec<(String, &'b [u8])>,
+    /// Where the structure stopped making sense, if it did.
+    pub problem: Option<String>,
+}
+
+/// The package `bytes` are, if they are one of the formats above.
+pub fn members(bytes: &[u8]) -> Option<Package<'_>> {
+    if bytes.starts_with(b"!<arch>\n") {
+        return deb(bytes);
+    }
+    if bytes.starts_with(&[0xed, 0xab, 0xee, 0xdb]) {
+        return rpm(bytes);
+    }
+    if bytes.starts_with(b"070701") || bytes.starts_with(b"070702") {
+        return Some(cpio(bytes));
+    }
+    None
+}
+
+fn deb(bytes: &[u8]) -> Option<Package<'_>> {
+    let ar = object::read::archive::ArchiveFile::parse(bytes).ok()?;
+    let mut members = Vec::new();
+    let mut problem = None;
+    let mut is_deb = false;
+    for m in ar.members() {
+        let m = match m {
+            Ok(m) => m,
+            Err(e) => {
+                problem = Some(format!("ar member could not be read: {e}"));
+                break;
+            }
+        };
+        let name = String::from_utf8_lossy(m.name())
+            .trim_end_matches('/')
+            .to_string();
+        is_deb |= name == "debian-binary";
+        match m.data(bytes) {
+            Ok(d) => members.push((name, d)),
+            Err(e) => problem = Some(format!("ar member {name} could not be read: {e}")),
+        }
+    }
+    // A static library is an `ar` too: it is the binary inspector's, not a package.
+    is_deb.then_some(Package {
+        kind: "deb",
+        fields: Vec::new(),
+        members,
+        problem,
+    })
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// One RPM header structure at `at`: its tags' string values and the offset after it.
+fn rpm_header(b: &[u8], at: usize) -> Option<(Vec<(u32, String)>, usize)> {
+    if b.get(at..at + 3)? != [0x8e, 0xad, 0xe8] {
+        return None;
+    }
+    let n = be32(b, at + 8)? as usize;
+    let size = be32(b, at + 12)? as usize;
+    if n > 65_536 || size > b.len() {
+        return None;
+    }
+    let index = at + 16;
+    let store = index.checked_add(n.checked_mul(16)?)?;
+    let end = store.checked_add(size)?;
+    if end > b.len() {
+        return None;
+    }
+    let mut tags = Vec::new();
+    for i in 0..n {
+        let e = index + i * 16;
+        let (tag, ty, off) = (be32(b, e)?, be32(b, e + 4)?, be32(b, e + 8)? as usize);
+        // STRING (6) and I18NSTRING (9): NUL-terminated text in the store.
+        if (ty == 6 || ty == 9) && store + off < end {
+            let s = &b[store + off..end];
+            let s = &s[..memchr::memchr(0, s).unwrap_or(s.len())];
+            tags.push((tag, String::from_utf8_lossy(s).into_owned()));
+        }
+    }
+    Some((tags, end))
+}
+
+fn rpm(bytes: &[u8]) -> Option<Package<'_>> {
+    // The 96-byte lead, the signature header (padded to 8 bytes), the main header, the payload.
+    let (_, sig_end) = rpm_header(bytes, 96)?;
+    let main = sig_end.div_ceil(8) * 8;
+    let Some((tags, end)) = rpm_header(bytes, main) else {
+        return Some(Package {
+            kind: "rpm",
+            fields: Vec::new(),
+            members: Vec::new(),
+            problem: Some("RPM header could not be read".into()),
+        });
+    };
+    let fields = tags
+        .into_iter()
+        .filter_map(|(tag, v)| {
+            let key = match tag {
+                1010 => "Distribution",
+                1011 => "Vendor",
+                1015 => "Packager",
+                1020 => "URL",
+                _ => return None,
+            };
+            Some((key, v))
+        })
+        .filter(|(_, v)| !v.trim().is_empty())
+        .collect();
+    Some(Package {
+        kind: "rpm",
+        fields,
+        members: vec![("payload".to_string(), &bytes[end..])],
+        problem: None,
+    })
+}
+
+fn hex8(b: &[u8], at: usize) -> Option<usize> {
+    let s = std::str::from_utf8(b.get(at..at + 8)?).ok()?;
+    usize::from_str_radix(s, 16).ok()
+}
+
+fn cpio(bytes: &[u8]) -> Package<'_> {
+    let mut members = Vec::new();
+    let mut problem = None;
+    let mut at = 0usize;
+    while at + 110 <= bytes.len() {
+        if !(bytes[at..].starts_with(b"070701") || bytes[at..].starts_with(b"070702")) {
+            problem = Some(format!("cpio header expected at byte {at}"));
+            break;
+        }
+        let (Some(mode), Some(size), Some(namesize)) = (
+            hex8(bytes, at + 14),
+            hex8(bytes, at + 54),
+            hex8(bytes, at + 94),
+        ) else {
+            problem = Some(format!("cpio header at byte {at} is not hexadecimal"));
+            break;
+        };
+        let name_at = at + 110;
+        let Some(name) = bytes.get(name_at..name_at + namesize.saturating_sub(1)) else {
+            problem = Some(format!("cpio name at byte {at} runs past the end"));
+            break;
+        };
+        let name = String::from_utf8_lossy(name).into_owned();
+        let data_at = (name_at + namesize).div_ceil(4) * 4;
+        if name == "TRAILER!!!" {
+            break;
+        }
+        let Some(data) = data_at
+            .checked_add(size)
+            .and_then(|e| bytes.get(data_at..e))
+        else {
+            problem = Some(format!("cpio member {name} runs past the end"));
+            break;
+        };
+        // Regular files only (mode 0o100000); links and directories carry no content.
+        if mode & 0o170000 == 0o100000 {
+            members.push((name.trim_start_matches("./").to_string(), data));
+        }
+        at = (data_at + size).div_ceil(4) * 4;
+    }
+    Package {
+        kind: "cpio",
+        fields: Vec::new(),
+        members,
+        problem,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn newc(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut add = |name: &str, data: &[u8], mode: u32| {
+            let hdr = format!(
+                "070701{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}{:08x}",
+                0,
+                mode,
+                0,
+                0,
+                1,
+                0,
+                data.len(),
+                0,
+                0,
+                0,
+                0,
+                name.len() + 1,
+                0
+            );
+            out.extend_from_slice(hdr.as_bytes());
+            out.extend_from_slice(name.as_bytes());
+            out.push(0);
+            while !out.len().is_multiple_of(4) {
+                out.push(0);
+            }
+            out.extend_from_slice(data);
+            while !out.len().is_multiple_of(4) {
+                out.push(0);
+            }
+        };
+        for (n, d) in files {
+            add(n, d, 0o100644);
+        }
+        add("TRAILER!!!", b"", 0);
+        out
+    }
+
+    #[test]
+    fn cpio_members_are_read() {
+        let c = newc(&[
+            (
+                "./usr/share/doc/kav/copyright",
+                b"Copyright AO Kaspersky Lab\n",
+            ),
+            ("./x", b""),
+        ]);
+        let p = members(&c).unwrap();
+        assert_eq!(p.kind, "cpio");
+        assert_eq!(p.members.len(), 2);
+        assert_eq!(p.members[0].0, "usr/share/doc/kav/copyright");
+        assert!(p.problem.is_none());
+        assert!(members(&c[..50]).unwrap().members.is_empty());
+    }
+
+    #[test]
+    fn a_deb_is_an_ar_with_debian_binary() {
+        let mut ar = b"!<arch>\n".to_vec();
+        for (name, data) in [
+            ("debian-binary", &b"2.0\n"[..]),
+            ("control.tar", b"Maintainer: x\n"),
+        ] {
+            ar.extend_from_slice(
+                format!(
+                    "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n",
+                    name,
+                    0,
+                    0,
+                    0,
+                    644,
+                    data.len()
+                )
+                .as_bytes(),
+            );
+            ar.extend_from_slice(data);
+            if data.len() % 2 == 1 {
+                ar.push(b'\n');
+            }
+        }
+        let p = members(&ar).unwrap();
+        assert_eq!((p.kind, p.members.len()), ("deb", 2));
+        // A static library is not a package.
+        let mut lib = b"!<arch>\n".to_vec();
+        lib.extend_from_slice(
+            format!(
+                "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n",
+                "a.o", 0, 0, 0, 644, 2
+            )
+            .as_bytes(),
+        );
+        lib.extend_from_slice(b"xx");
+        assert!(members(&lib).is_none());
+    }
+
+    #[test]
+    fn rpm_header_fields_and_payload() {
+        let mut b = vec![0u8; 96];
+        b[..4].copy_from_slice(&[0xed, 0xab, 0xee, 0xdb]);
+        let header = |tags: &[(u32, &str)]| {
+            let mut store = Vec::new();
+            let mut index = Vec::new();
+            for (tag, v) in tags {
+                index.extend_from_slice(&tag.to_be_bytes());
+                index.extend_from_slice(&6u32.to_be_bytes());
+                index.extend_from_slice(&(store.len() as u32).to_be_bytes());
+                index.extend_from_slice(&1u32.to_be_bytes());
+                store.extend_from_slice(v.as_bytes());
+                store.push(0);
+            }
+            let mut h = vec![0x8e, 0xad, 0xe8, 0x01, 0, 0, 0, 0];
+            h.extend_from_slice(&(tags.len() as u32).to_be_bytes());
+            h.extend_from_slice(&(store.len() as u32).to_be_bytes());
+            h.extend(index);
+            h.extend(store);
+            h
+        };
+        b.extend(header(&[]));
+        while !b.len().is_multiple_of(8) {
+            b.push(0);
+        }
+        b.extend(header(&[
+            (1000, "kav"),
+            (1011, "AO Kaspersky Lab"),
+            (1020, "https://kaspersky.com"),
+        ]));
+        b.extend_from_slice(b"PAYLOAD");
+        let p = members(&b).unwrap();
+        assert_eq!(p.kind, "rpm");
+        assert_eq!(
+            p.fields,
+            [
+                ("Vendor", "AO Kaspersky Lab".to_string()),
+                ("URL", "https://kaspersky.com".to_string())
+            ]
+        );
+        assert_eq!(p.members, [("payload".to_string(), &b"PAYLOAD"[..])]);
+    }
+}

@@ -1,0 +1,406 @@
+//! Recognisers of build and source files whose assignments name who made a package or what it
+//! loads: SPDX tag-value, conan `conanfile.py`, CocoaPods `.podspec`, Ruby `.gemspec`, Python
+//! `setup.py`, CMake, Go modules and imports, Java/Kotlin/Scala packages and imports, Rust
+//! `#[link(name = "…")]`.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{FieldHit, FieldKind, FileName, Recogniser, line_at};
+use crate::evidence::Shape;
+
+use FieldKind::{Attribution as A, Integration as I};
+
+fn re(p: &str) -> Regex {
+    Regex::new(p).expect("a fixed pattern")
+}
+
+/// Every match of `pattern` (group 1 the key, group 2 the value) whose key is one of `keys`.
+fn assignments(
+    format: &'static str,
+    text: &str,
+    pattern: &Regex,
+    keys: &[(&str, FieldKind, Shape)],
+    out: &mut Vec<FieldHit>,
+) {
+    for c in pattern.captures_iter(text) {
+        let (Some(k), Some(v)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        if let Some((key, kind, shape)) = keys
+            .iter()
+            .find(|(key, ..)| key.eq_ignore_ascii_case(k.as_str()))
+        {
+            out.push(FieldHit {
+                format,
+                key: (*key).to_string(),
+                kind: *kind,
+                shape: *shape,
+                value: v.as_str().to_string(),
+                line: line_at(text, v.start()),
+            });
+        }
+    }
+}
+
+pub struct SpdxTagValue;
+impl Recogniser for SpdxTagValue {
+    fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
+        (f.ext == "spdx" || f.ext == "txt") && text.starts_with("SPDXVersion:")
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        static P: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^([A-Za-z]+):[ \t]*(.+?)\s*$"));
+        assignments(
+            "SPDX document",
+            text,
+            &P,
+            &[
+                ("PackageSupplier", A, Shape::Author),
+                ("PackageOriginator", A, Shape::Author),
+                ("PackageDownloadLocation", A, Shape::Url),
+                ("PackageHomePage", A, Shape::Url),
+                ("PackageCopyrightText", A, Shape::Text),
+            ],
+            out,
+        );
+        for f in out.iter_mut() {
+            for p in ["Organization:", "Person:"] {
+                if let Some(rest) = f.value.strip_prefix(p) {
+                    f.value = rest.trim().to_string();
+                }
+            }
+        }
+        out.retain(|f| f.value != "NOASSERTION" && f.value != "NONE");
+        static EXT: LazyLock<Regex> =
+            LazyLock::new(|| re(r"(?m)^ExternalRef:\s*\S+\s+\S+\s+(\S+)"));
+        for c in EXT.captures_iter(text) {
+            let m = c.get(1).expect("group");
+            let mut found = Vec::new();
+            super::json::purl_fields("SPDX document", text, "ExternalRef", m.as_str(), &mut found);
+            out.extend(found);
+        }
+    }
+}
+
+/// `key = "value"` / `key = 'value'` assignments, as Python and Ruby write them
+/// (`author = "…"`, `s.author = '…'`, `spec.homepage = "…"`).
+static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?m)^\s*(?:[A-Za-z_]\w*\.)?([A-Za-z_]+)\s*=\s*(?:\{\s*)?["']([^"'\n]+)["']"#)
+});
+
+pub struct Conan;
+impl Recogniser for Conan {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.base == "conanfile.py"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        assignments(
+            "conan recipe",
+            text,
+            &ASSIGN,
+            &[
+                ("author", A, Shape::Author),
+                ("url", A, Shape::Url),
+                ("homepage", A, Shape::Url),
+            ],
+            out,
+        );
+    }
+}
+
+pub struct SetupPy;
+impl Recogniser for SetupPy {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.base == "setup.py" || f.base == "setup.cfg" || f.base == "pyproject.toml"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        static KW: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r#"(?m)\b(author|author_email|maintainer|maintainer_email|url|name|email)\s*[=:]\s*["']?([^"'\n,}]+)"#,
+            )
+        });
+        assignments(
+            "Python build",
+            text,
+            &KW,
+            &[
+                ("author", A, Shape::Author),
+                ("author_email", A, Shape::Author),
+                ("maintainer", A, Shape::Author),
+                ("maintainer_email", A, Shape::Author),
+                ("email", A, Shape::Author),
+                ("url", A, Shape::Url),
+            ],
+            out,
+        );
+        // pyproject.toml: `authors = [{ name = "…", email = "…" }]`.
+        static ARRAY: LazyLock<Regex> =
+            LazyLock::new(|| re(r"(?s)\b(authors|maintainers)\s*=\s*\[(.*?)\]"));
+        static ENTRY: LazyLock<Regex> =
+            LazyLock::new(|| re(r#"\b(?:name|email)\s*=\s*"([^"\n]+)""#));
+        for c in ARRAY.captures_iter(text) {
+            let (k, body) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            for e in ENTRY.captures_iter(body.as_str()) {
+                let v = e.get(1).expect("group");
+                out.push(FieldHit {
+                    format: "Python build",
+                    key: k.as_str().to_string(),
+                    kind: A,
+                    shape: Shape::Author,
+                    value: v.as_str().to_string(),
+                    line: line_at(text, body.start() + v.start()),
+                });
+            }
+        }
+    }
+}
+
+pub struct Podspec;
+impl Recogniser for Podspec {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.ext == "podspec"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        ruby_spec("CocoaPods podspec", text, out);
+    }
+}
+
+pub struct Gemspec;
+impl Recogniser for Gemspec {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.ext == "gemspec"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        ruby_spec("Ruby gemspec", text, out);
+    }
+}
+
+fn ruby_spec(format: &'static str, text: &str, out: &mut Vec<FieldHit>) {
+    // `s.author = 'X'`, `s.authors = ['X', 'Y']`, `s.authors = { 'X' => 'mail' }`,
+    // `s.homepage = '…'`, `s.source = { :git => '…' }`, `s.email = '…'`.
+    static LINE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?m)^\s*\w+\.(authors?|homepage|email|source|vendored_frameworks|vendored_libraries|frameworks|libraries)\s*=\s*(.+)$",
+        )
+    });
+    static STR: LazyLock<Regex> = LazyLock::new(|| re(r#"["']([^"'\n]+)["']"#));
+    for c in LINE.captures_iter(text) {
+        let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        let (kind, shape) = match k.as_str() {
+            "author" | "authors" | "email" => (A, Shape::Author),
+            "homepage" | "source" => (A, Shape::Url),
+            _ => (I, Shape::Text),
+        };
+        for s in STR.captures_iter(v.as_str()) {
+            let s = s.get(1).expect("group").as_str();
+            if s.starts_with(':') {
+                continue;
+            }
+            let value = if kind == I {
+                super::library_stem(s)
+            } else {
+                s.to_string()
+            };
+            out.push(FieldHit {
+                format,
+                key: k.as_str().to_string(),
+                kind,
+                shape,
+                value,
+                line: line_at(text, v.start()),
+            });
+        }
+    }
+}
+
+pub struct Cmake;
+impl Recogniser for Cmake {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.ext == "cmake" || f.base == "CMakeLists.txt"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        static SET: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r#"(?mi)set\s*\(\s*(CPACK_PACKAGE_VENDOR|CPACK_PACKAGE_CONTACT|CPACK_DEBIAN_PACKAGE_MAINTAINER|CPACK_RPM_PACKAGE_VENDOR|CPACK_PACKAGE_HOMEPAGE_URL|CPACK_NSIS_PUBLISHER)\s+"?([^")\n]+)"?"#,
+            )
+        });
+        assignments(
+            "CMake",
+            text,
+            &SET,
+            &[
+                ("CPACK_PACKAGE_VENDOR", A, Shape::Text),
+                ("CPACK_RPM_PACKAGE_VENDOR", A, Shape::Text),
+                ("CPACK_NSIS_PUBLISHER", A, Shape::Text),
+                ("CPACK_PACKAGE_CONTACT", A, Shape::Author),
+                ("CPACK_DEBIAN_PACKAGE_MAINTAINER", A, Shape::Author),
+                ("CPACK_PACKAGE_HOMEPAGE_URL", A, Shape::Url),
+            ],
+            out,
+        );
+        // What the project links and finds: `find_package(KAVSDK)`, `Kaspersky::sdk` targets,
+        // `target_link_libraries(app kavsdk)`, imported locations of a vendor's libraries.
+        static LINK: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r"(?mi)\b(find_package|target_link_libraries|find_library|add_library|IMPORTED_LOCATION\w*)\s*\(?\s*([^)\n]+)",
+            )
+        });
+        for c in LINK.captures_iter(text) {
+            let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            let words: Vec<String> = v
+                .as_str()
+                .split_whitespace()
+                .filter(|w| !w.chars().all(|c| c.is_ascii_uppercase() || c == '_') || w.len() > 3)
+                .filter(|w| {
+                    !matches!(
+                        *w,
+                        "PUBLIC"
+                            | "PRIVATE"
+                            | "INTERFACE"
+                            | "REQUIRED"
+                            | "CONFIG"
+                            | "IMPORTED"
+                            | "SHARED"
+                            | "STATIC"
+                            | "NAMES"
+                            | "GLOBAL"
+                            | "QUIET"
+                    )
+                })
+                .map(|w| {
+                    super::library_stem(w.trim_matches(['"', '$', '{', '}'])).replace("::", " ")
+                })
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
+            out.push(FieldHit {
+                format: "CMake",
+                key: k.as_str().to_string(),
+                kind: I,
+                shape: Shape::Text,
+                value: words.join(" "),
+                line: line_at(text, v.start()),
+            });
+        }
+    }
+}
+
+pub struct GoModule;
+impl Recogniser for GoModule {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.base == "go.mod" || f.base == "go.sum"
+    }
+    fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        static MODULE: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*module\s+(\S+)"));
+        static REQ: LazyLock<Regex> =
+            LazyLock::new(|| re(r"(?m)^\s*(?:require\s+)?([a-zA-Z0-9.-]+\.[a-z]{2,}/\S*)\s+v\d"));
+        if f.base == "go.mod" {
+            for c in MODULE.captures_iter(text) {
+                let m = c.get(1).expect("group");
+                out.push(go_hit("module", A, m.as_str(), text, m.start()));
+            }
+        }
+        for c in REQ.captures_iter(text) {
+            let m = c.get(1).expect("group");
+            out.push(go_hit("require", I, m.as_str(), text, m.start()));
+        }
+    }
+}
+
+fn go_hit(key: &str, kind: FieldKind, path: &str, text: &str, at: usize) -> FieldHit {
+    FieldHit {
+        format: "Go module",
+        key: key.to_string(),
+        kind,
+        // A module path starts with its host: `kaspersky.com/sdk/go`.
+        shape: Shape::Url,
+        value: format!("https://{}", path.trim_matches('"')),
+        line: line_at(text, at),
+    }
+}
+
+pub struct GoSource;
+impl Recogniser for GoSource {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.ext == "go"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        static IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+            re(r#"(?m)^\s*(?:import\s+)?(?:\w+\s+)?"([a-zA-Z0-9.-]+\.[a-z]{2,}/[^"]*)""#)
+        });
+        for c in IMPORT.captures_iter(text) {
+            let m = c.get(1).expect("group");
+            let mut h = go_hit("import", I, m.as_str(), text, m.start());
+            h.format = "Go source";
+            out.push(h);
+        }
+    }
+}
+
+pub struct JvmSource;
+impl Recogniser for JvmSource {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        matches!(
+            f.ext.as_str(),
+            "java" | "kt" | "kts" | "scala" | "groovy" | "gradle" | "aidl"
+        )
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        // `package com.kaspersky.sdk;` declares whose namespace the code is in; `import
+        // com.kaspersky.sdk.Scanner;` and a Gradle coordinate `com.kaspersky:sdk:1.0` are code
+        // it cannot run without.
+        static DECL: LazyLock<Regex> =
+            LazyLock::new(|| re(r#"(?m)^\s*(package|import(?:\s+static)?)\s+([A-Za-z_][\w.]*)"#));
+        static GRADLE: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r#"(?m)\b(implementation|api|compile|compileOnly|runtimeOnly|classpath)\s*\(?\s*["']([A-Za-z0-9_.-]+):[A-Za-z0-9_.-]+"#,
+            )
+        });
+        for c in DECL.captures_iter(text).chain(GRADLE.captures_iter(text)) {
+            let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            let Some(host) = super::reverse_domain(v.as_str()) else {
+                continue;
+            };
+            let kind = if k.as_str() == "package" { A } else { I };
+            out.push(FieldHit {
+                format: "JVM source",
+                key: format!("{} (reverse domain {})", k.as_str(), v.as_str()),
+                kind,
+                shape: Shape::Url,
+                value: host,
+                line: line_at(text, v.start()),
+            });
+        }
+    }
+}
+
+pub struct RustSource;
+impl Recogniser for RustSource {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.ext == "rs"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        // `#[link(name = "kavsdk")]`, `#[link(name = "KAVSDK", kind = "framework")]`, and
+        // `libloading::Library::new("libkavsdk.so")`.
+        static LINK: LazyLock<Regex> =
+            LazyLock::new(|| re(r#"#\s*\[\s*link\s*\([^\]]*?\bname\s*=\s*"([^"]+)""#));
+        static LOAD: LazyLock<Regex> = LazyLock::new(|| {
+            re(r#"(?:Library::new|load_library|dlopen|LoadLibrary\w*)\s*\(\s*(?:&?c?")([^"]+)""#)
+        });
+        for (key, p) in [("#[link(name)]", &*LINK), ("dynamic load", &*LOAD)] {
+            for c in p.captures_iter(text) {
+                let m = c.get(1).expect("group");
+                out.push(FieldHit {
+                    format: "Rust source",
+                    key: key.to_string(),
+                    kind: I,
+                    shape: Shape::Text,
+                    value: super::library_stem(m.as_str()),
+                    line: line_at(text, m.start()),
+                });
+            }
+        }
+    }
+}

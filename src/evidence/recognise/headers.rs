@@ -1,0 +1,260 @@
+//! Recognisers of `Key: value` header formats: Java `META-INF/MANIFEST.MF`, Python wheel
+//! `METADATA` and sdist `PKG-INFO`, Debian `control` and DEP-5 `copyright`, RPM `.spec` files.
+
+use super::{FieldHit, FieldKind, FileName, Recogniser, line_at};
+use crate::evidence::Shape;
+
+/// One header: its key, its value (continuation lines joined) and the offset of the key.
+struct Header<'t> {
+    key: &'t str,
+    value: String,
+    at: usize,
+}
+
+/// The headers of `text` up to the first blank line (or all of it when `whole`), continuation
+/// lines (starting with a space or tab) joined to the header before: by a space, or directly
+/// when `glued` (the Java manifest wraps at 72 bytes in the middle of words).
+fn headers(text: &str, glued: bool, whole: bool) -> Vec<Header<'_>> {
+    let mut out: Vec<Header<'_>> = Vec::new();
+    let mut at = 0usize;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let start = at;
+        at += raw.len();
+        if line.trim().is_empty() {
+            if whole {
+                continue;
+            }
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(h) = out.last_mut() {
+                let cont = if glued { &line[1..] } else { line.trim() };
+                if !glued {
+                    h.value.push(' ');
+                }
+                h.value.push_str(cont);
+            }
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            let k = k.trim();
+            if !k.is_empty() && !k.contains(' ') {
+                out.push(Header {
+                    key: k,
+                    value: v.trim().to_string(),
+                    at: start,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn emit(
+    format: &'static str,
+    text: &str,
+    hs: Vec<Header<'_>>,
+    keys: &[(&str, FieldKind, Shape)],
+    out: &mut Vec<FieldHit>,
+) {
+    for h in hs {
+        if let Some((_, kind, shape)) = keys.iter().find(|(k, ..)| k.eq_ignore_ascii_case(h.key)) {
+            out.push(FieldHit {
+                format,
+                key: h.key.to_string(),
+                kind: *kind,
+                shape: *shape,
+                value: h.value,
+                line: line_at(text, h.at),
+            });
+        }
+    }
+}
+
+use FieldKind::{Attribution as A, Integration as I};
+
+pub struct JavaManifest;
+impl Recogniser for JavaManifest {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.ends_with("META-INF/MANIFEST.MF")
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let hs = headers(text, true, true);
+        emit(
+            "Java manifest",
+            text,
+            hs,
+            &[
+                ("Implementation-Vendor", A, Shape::Text),
+                ("Implementation-Vendor-Id", A, Shape::Text),
+                ("Specification-Vendor", A, Shape::Text),
+                ("Bundle-Vendor", A, Shape::Text),
+                ("Bundle-Copyright", A, Shape::Text),
+                ("Bundle-ContactAddress", A, Shape::Author),
+                ("Bundle-DocURL", A, Shape::Url),
+                ("Implementation-URL", A, Shape::Url),
+                ("Built-By", A, Shape::Author),
+                ("Bundle-Developers", A, Shape::Author),
+            ],
+            out,
+        );
+        // Identifiers in the entity's reverse domain: `Bundle-SymbolicName: com.kaspersky.sdk`.
+        // Packages it imports from that domain are code it cannot run without.
+        for h in headers(text, true, true) {
+            let is = |keys: &[&str]| keys.iter().any(|k| k.eq_ignore_ascii_case(h.key));
+            let kind = if is(&["Bundle-SymbolicName", "Automatic-Module-Name", "Main-Class"]) {
+                A
+            } else if is(&["Import-Package", "Require-Bundle", "Export-Package"]) {
+                if is(&["Export-Package"]) { A } else { I }
+            } else {
+                continue;
+            };
+            for item in split_clauses(&h.value) {
+                let value = item.split(';').next().unwrap_or("").trim();
+                if let Some(host) = super::reverse_domain(value) {
+                    out.push(FieldHit {
+                        format: "Java manifest",
+                        key: format!("{} (reverse domain {value})", h.key),
+                        kind,
+                        shape: Shape::Url,
+                        value: host,
+                        line: line_at(text, h.at),
+                    });
+                }
+            }
+        }
+    }
+}
+
+pub struct PythonMetadata;
+impl Recogniser for PythonMetadata {
+    fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
+        (f.base == "PKG-INFO" || f.base == "METADATA")
+            && text
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("metadata-version")
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let hs = headers(text, false, false);
+        emit(
+            "Python metadata",
+            text,
+            hs,
+            &[
+                ("Author", A, Shape::Author),
+                ("Author-email", A, Shape::Author),
+                ("Maintainer", A, Shape::Author),
+                ("Maintainer-email", A, Shape::Author),
+                ("Home-page", A, Shape::Url),
+                ("Download-URL", A, Shape::Url),
+                ("Project-URL", A, Shape::Url),
+            ],
+            out,
+        );
+        // `Project-URL: Homepage, https://…`: the URL is after the label.
+        for f in out
+            .iter_mut()
+            .filter(|f| f.key.eq_ignore_ascii_case("Project-URL"))
+        {
+            if let Some((_, url)) = f.value.split_once(',') {
+                f.value = url.trim().to_string();
+            }
+        }
+    }
+}
+
+pub struct DebianControl;
+impl Recogniser for DebianControl {
+    fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
+        f.base == "control"
+            && (f.ends_with("debian/control")
+                || f.ends_with("DEBIAN/control")
+                || f.path == "control"
+                || f.path.ends_with("/control"))
+            && (text.starts_with("Package:") || text.starts_with("Source:"))
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        emit(
+            "Debian control",
+            text,
+            headers(text, false, true),
+            &[
+                ("Maintainer", A, Shape::Author),
+                ("Uploaders", A, Shape::Author),
+                ("Original-Maintainer", A, Shape::Author),
+                ("XSBC-Original-Maintainer", A, Shape::Author),
+                ("Homepage", A, Shape::Url),
+                ("Vcs-Git", A, Shape::Url),
+                ("Vcs-Browser", A, Shape::Url),
+            ],
+            out,
+        );
+    }
+}
+
+pub struct DebianCopyright;
+impl Recogniser for DebianCopyright {
+    fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
+        f.base == "copyright" && text.starts_with("Format:")
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        emit(
+            "Debian copyright",
+            text,
+            headers(text, false, true),
+            &[
+                ("Copyright", A, Shape::Text),
+                ("Upstream-Contact", A, Shape::Author),
+                ("Upstream-Name", A, Shape::Text),
+                ("Source", A, Shape::Url),
+            ],
+            out,
+        );
+    }
+}
+
+pub struct RpmSpec;
+impl Recogniser for RpmSpec {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.ext == "spec"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        emit(
+            "RPM spec",
+            text,
+            headers(text, false, true),
+            &[
+                ("Vendor", A, Shape::Text),
+                ("Packager", A, Shape::Author),
+                ("URL", A, Shape::Url),
+                ("Source", A, Shape::Url),
+                ("Source0", A, Shape::Url),
+            ],
+            out,
+        );
+    }
+}
+
+/// The comma-separated clauses of an OSGi header, commas inside quotes left alone
+/// (`a.b;version="[1,2)",c.d`).
+fn split_clauses(v: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, c) in v.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(&v[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&v[start..]);
+    out
+}

@@ -1,0 +1,438 @@
+//! Recognisers of JSON manifests: npm `package.json` and lockfiles, vcpkg `vcpkg.json`, Composer
+//! `composer.json`, CocoaPods `*.podspec.json`, and CycloneDX / SPDX documents shipped inside a
+//! package.
+
+use serde_json::Value;
+
+use super::{FieldHit, FieldKind, FileName, Recogniser, line_at};
+use crate::evidence::Shape;
+
+use FieldKind::{Attribution as A, Integration as I};
+
+/// The line where `value` is written in `text` (the first place its JSON spelling occurs, else
+/// where the key is), so that a finding points at the field.
+fn line_of(text: &str, key: &str, value: &str) -> u32 {
+    let spelled = serde_json::to_string(value).unwrap_or_default();
+    let at = text
+        .find(&spelled)
+        .or_else(|| text.find(value))
+        .or_else(|| text.find(&format!("\"{key}\"")))
+        .unwrap_or(0);
+    line_at(text, at)
+}
+
+struct Out<'a, 't> {
+    format: &'static str,
+    text: &'t str,
+    out: &'a mut Vec<FieldHit>,
+}
+
+impl Out<'_, '_> {
+    fn push(&mut self, key: &str, kind: FieldKind, shape: Shape, value: &str) {
+        if value.trim().is_empty() {
+            return;
+        }
+        self.out.push(FieldHit {
+            format: self.format,
+            key: key.to_string(),
+            kind,
+            shape,
+            value: value.to_string(),
+            line: line_of(self.text, key, value),
+        });
+    }
+
+    /// A person or organisation: a string (`Name <mail> (url)`), an object with `name`,
+    /// `email`, `url`, or an array of either.
+    fn party(&mut self, key: &str, v: &Value) {
+        match v {
+            Value::String(s) => self.push(key, A, Shape::Author, s),
+            Value::Array(items) => {
+                for i in items {
+                    self.party(key, i);
+                }
+            }
+            Value::Object(o) => {
+                for (sub, shape) in [
+                    ("name", Shape::Author),
+                    ("email", Shape::Author),
+                    ("url", Shape::Url),
+                    ("organization", Shape::Text),
+                ] {
+                    match o.get(sub) {
+                        Some(Value::String(s)) => self.push(&format!("{key}.{sub}"), A, shape, s),
+                        Some(Value::Array(urls)) => {
+                            for u in urls.iter().filter_map(Value::as_str) {
+                                self.push(&format!("{key}.{sub}"), A, shape, u);
+                            }
+                        }
+                        Some(Value::Object(_)) if sub == "organization" => {
+                            self.party(&format!("{key}.{sub}"), &o[sub]);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn url(&mut self, key: &str, v: &Value) {
+        match v {
+            Value::String(s) => self.push(key, A, Shape::Url, s),
+            Value::Object(o) => {
+                if let Some(Value::String(s)) = o.get("url") {
+                    self.push(&format!("{key}.url"), A, Shape::Url, s);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An npm package name's scope (`@kaspersky/sdk` → `@kaspersky`): the scope belongs to the
+    /// organisation or user that owns it on the registry, unlike the name after it.
+    fn scope(&mut self, key: &str, name: &str, kind: FieldKind) {
+        if let Some(scope) = npm_scope(name) {
+            self.push(
+                &format!("{key} (npm scope @{scope})"),
+                kind,
+                Shape::Text,
+                scope,
+            );
+        }
+    }
+}
+
+fn npm_scope(name: &str) -> Option<&str> {
+    let rest = name.rsplit("node_modules/").next().unwrap_or(name);
+    let rest = rest.strip_prefix('@')?;
+    rest.split('/').next().filter(|s| !s.is_empty())
+}
+
+fn parse(text: &str) -> Option<Value> {
+    serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()
+}
+
+pub struct PackageJson;
+impl Recogniser for PackageJson {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.base == "package.json" || f.base == "bower.json"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let Some(Value::Object(o)) = parse(text) else {
+            return;
+        };
+        let mut w = Out {
+            format: "npm package.json",
+            text,
+            out,
+        };
+        for key in [
+            "author",
+            "contributors",
+            "maintainers",
+            "publisher",
+            "authors",
+        ] {
+            if let Some(v) = o.get(key) {
+                w.party(key, v);
+            }
+        }
+        for key in ["repository", "homepage", "bugs", "funding"] {
+            if let Some(v) = o.get(key) {
+                w.url(key, v);
+            }
+        }
+        if let Some(Value::String(n)) = o.get("name") {
+            w.scope("name", n, A);
+        }
+        for deps in [
+            "dependencies",
+            "peerDependencies",
+            "optionalDependencies",
+            "bundledDependencies",
+        ] {
+            if let Some(Value::Object(d)) = o.get(deps) {
+                for (name, spec) in d {
+                    w.scope(deps, name, I);
+                    // A dependency fetched from the entity's own host: `"sdk": "https://…/sdk.tgz"`.
+                    if let Some(s) = spec
+                        .as_str()
+                        .filter(|s| s.contains("://") || s.starts_with("git+"))
+                    {
+                        w.push(&format!("{deps}.{name}"), I, Shape::Url, s);
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub struct NpmLock;
+impl Recogniser for NpmLock {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        matches!(f.base, "package-lock.json" | "npm-shrinkwrap.json")
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let Some(Value::Object(o)) = parse(text) else {
+            return;
+        };
+        let mut w = Out {
+            format: "npm lockfile",
+            text,
+            out,
+        };
+        for section in ["packages", "dependencies"] {
+            if let Some(Value::Object(p)) = o.get(section) {
+                for (name, entry) in p {
+                    w.scope(section, name, I);
+                    if let Some(Value::String(r)) = entry.get("resolved") {
+                        w.push(&format!("{section}.{name}.resolved"), I, Shape::Url, r);
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub struct VcpkgJson;
+impl Recogniser for VcpkgJson {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.base == "vcpkg.json" || f.base == "conandata.yml.json"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let Some(Value::Object(o)) = parse(text) else {
+            return;
+        };
+        let mut w = Out {
+            format: "vcpkg manifest",
+            text,
+            out,
+        };
+        if let Some(v) = o.get("maintainers") {
+            w.party("maintainers", v);
+        }
+        for key in ["homepage", "documentation"] {
+            if let Some(v) = o.get(key) {
+                w.url(key, v);
+            }
+        }
+    }
+}
+
+pub struct ComposerJson;
+impl Recogniser for ComposerJson {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.base == "composer.json" || f.base.ends_with(".podspec.json")
+    }
+    fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let Some(Value::Object(o)) = parse(text) else {
+            return;
+        };
+        let format = if f.base == "composer.json" {
+            "Composer manifest"
+        } else {
+            "CocoaPods podspec"
+        };
+        let mut w = Out { format, text, out };
+        for key in ["authors", "author", "maintainers", "support"] {
+            if let Some(v) = o.get(key) {
+                w.party(key, v);
+            }
+        }
+        if let Some(Value::Object(a)) = o.get("authors") {
+            // CocoaPods: `{"Name": "mail"}`.
+            for (name, mail) in a {
+                w.push("authors", A, Shape::Author, name);
+                if let Some(m) = mail.as_str() {
+                    w.push("authors", A, Shape::Author, m);
+                }
+            }
+        }
+        for key in ["homepage", "source"] {
+            match o.get(key) {
+                Some(Value::Object(s)) => {
+                    for (k, v) in s {
+                        if let Some(u) = v.as_str().filter(|u| u.contains("://") || u.contains('@'))
+                        {
+                            w.push(&format!("{key}.{k}"), A, Shape::Url, u);
+                        }
+                    }
+                }
+                Some(v) => w.url(key, v),
+                None => {}
+            }
+        }
+        if let Some(Value::String(n)) = o.get("name")
+            && let Some((vendor, _)) = n.split_once('/')
+            && format == "Composer manifest"
+        {
+            // Packagist names are `vendor/package`; the vendor part is the owner's namespace.
+            w.push("name (vendor)", A, Shape::Text, vendor);
+        }
+    }
+}
+
+/// CycloneDX and SPDX documents in JSON, shipped inside a package (a vendored SDK's own SBOM).
+pub struct SbomJson;
+impl Recogniser for SbomJson {
+    fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
+        f.ext == "json" && {
+            let head = &text[..text.len().min(4096)];
+            head.contains("\"bomFormat\"") || head.contains("\"spdxVersion\"")
+        }
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let Some(v) = parse(text) else {
+            return;
+        };
+        let format = if v.get("spdxVersion").is_some() {
+            "SPDX document"
+        } else {
+            "CycloneDX document"
+        };
+        let mut w = Out { format, text, out };
+        walk(&mut w, &v, 0);
+    }
+}
+
+/// Every who-made field of an SBOM, at any depth (components inside components, services).
+fn walk(w: &mut Out<'_, '_>, v: &Value, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    match v {
+        Value::Object(o) => {
+            for (k, v) in o {
+                match k.as_str() {
+                    "supplier" | "manufacturer" | "manufacture" | "provider" | "publisher"
+                    | "author" | "authors" | "originator" | "organization" => match v {
+                        // SPDX: `Organization: Name (mail)`, `Person: …`.
+                        Value::String(s) => {
+                            let s = s
+                                .strip_prefix("Organization:")
+                                .or_else(|| s.strip_prefix("Person:"))
+                                .unwrap_or(s);
+                            if s.trim() != "NOASSERTION" {
+                                w.push(k, A, Shape::Author, s.trim());
+                            }
+                        }
+                        other => w.party(k, other),
+                    },
+                    "downloadLocation" | "homepage" => {
+                        if let Some(s) = v.as_str().filter(|s| *s != "NOASSERTION" && *s != "NONE")
+                        {
+                            w.push(k, A, Shape::Url, s);
+                        }
+                    }
+                    "copyrightText" | "copyright" => {
+                        if let Some(s) = v.as_str().filter(|s| *s != "NOASSERTION") {
+                            w.push(k, A, Shape::Text, s);
+                        }
+                    }
+                    "group" => {
+                        // Maven coordinates: the group is a reverse domain (`com.kaspersky`).
+                        if let Some(s) = v.as_str() {
+                            match super::reverse_domain(s) {
+                                Some(host) => w.push(
+                                    &format!("group (reverse domain {s})"),
+                                    A,
+                                    Shape::Url,
+                                    &host,
+                                ),
+                                None => w.push(k, A, Shape::Text, s),
+                            }
+                        }
+                    }
+                    "purl" | "referenceLocator" => {
+                        if let Some(s) = v.as_str() {
+                            purl_or_cpe(w, k, s);
+                        }
+                    }
+                    "externalReferences" | "externalRefs" => {
+                        if let Value::Array(refs) = v {
+                            for r in refs {
+                                if let Some(u) = r.get("url").and_then(Value::as_str) {
+                                    w.push("externalReferences.url", A, Shape::Url, u);
+                                }
+                                if let Some(l) = r.get("referenceLocator").and_then(Value::as_str) {
+                                    purl_or_cpe(w, "externalRefs.referenceLocator", l);
+                                }
+                            }
+                        }
+                    }
+                    _ => walk(w, v, depth + 1),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for i in items {
+                walk(w, i, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A package URL's namespace (`pkg:maven/com.kaspersky/sdk@1` → `com.kaspersky`) or a CPE's
+/// vendor field (`cpe:2.3:a:kaspersky:anti-virus:…` → `kaspersky`).
+fn purl_or_cpe(w: &mut Out<'_, '_>, key: &str, s: &str) {
+    if let Some(rest) = s.strip_prefix("pkg:") {
+        let path = rest.split(['@', '?', '#']).next().unwrap_or(rest);
+        let mut parts = path.split('/');
+        let kind = parts.next().unwrap_or("");
+        let segs: Vec<&str> = parts.collect();
+        if segs.len() >= 2 {
+            let ns = percent_encoding::percent_decode_str(segs[0]).decode_utf8_lossy();
+            match super::reverse_domain(&ns) {
+                Some(host) => w.push(
+                    &format!("{key} namespace ({kind} {ns})"),
+                    A,
+                    Shape::Url,
+                    &host,
+                ),
+                None => w.push(
+                    &format!("{key} namespace ({kind})"),
+                    A,
+                    Shape::Text,
+                    ns.trim_start_matches('@'),
+                ),
+            }
+        }
+        // Qualifiers that say where it comes from: `?repository_url=…`, `download_url=…`.
+        if let Some((_, q)) = s.split_once('?') {
+            for kv in q.split('&') {
+                if let Some((k, v)) = kv.split_once('=')
+                    && matches!(k, "repository_url" | "download_url" | "vcs_url")
+                {
+                    let v = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
+                    w.push(&format!("{key} qualifier {k}"), A, Shape::Url, &v);
+                }
+            }
+        }
+    } else if let Some(rest) = s
+        .strip_prefix("cpe:2.3:")
+        .or_else(|| s.strip_prefix("cpe:/"))
+    {
+        let vendor = rest.split(':').nth(1).unwrap_or("");
+        if !vendor.is_empty() && vendor != "*" {
+            w.push(
+                &format!("{key} (CPE vendor)"),
+                A,
+                Shape::Text,
+                &vendor.replace('_', " "),
+            );
+        }
+    }
+}
+
+pub(super) fn purl_fields(
+    format: &'static str,
+    text: &str,
+    key: &str,
+    s: &str,
+    out: &mut Vec<FieldHit>,
+) {
+    let mut w = Out { format, text, out };
+    purl_or_cpe(&mut w, key, s);
+}

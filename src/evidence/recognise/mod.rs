@@ -1,0 +1,230 @@
+//! Evidence stage, recognisers: one text file's name and decoded text → the typed fields in it
+//! that say who made the thing (a Java manifest's `Implementation-Vendor`, a wheel's `Author`,
+//! an npm `author`, a NuGet `<owners>`…), and what kind of file it is when that changes how its
+//! lines read (a detection rule, a saved web page).
+//!
+//! This is the one seam for a new kind of structured metadata: add a file here with a type that
+//! implements [`Recogniser`] and one entry in [`RECOGNISERS`]. The deep scan asks the recognisers
+//! only about files that already hold a listed word (the prefilter decided), so a recogniser may
+//! parse its whole file.
+//!
+//! A field is *attribution* when the format defines it as naming the maker, supplier, vendor,
+//! owner or copyright holder, *integration* when it names something the file's code cannot run
+//! without (a load dependency, an import of another package), both of which fail a build the way
+//! a Cargo `authors` field does; everything else in such a file stays a mention.
+
+mod code;
+mod headers;
+mod json;
+mod markup;
+mod rules;
+
+use super::{Role, Shape};
+
+pub use rules::{FileClass, classify, is_trademark_statement};
+
+/// What a field says about the thing it describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FieldKind {
+    /// Names who made, supplies, owns or holds the copyright of it.
+    Attribution,
+    /// Names something it loads, links or imports to run.
+    Integration,
+}
+
+/// One field of a recognised format, with the line its value starts on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FieldHit {
+    /// The format, as users know it (`Java manifest`, `Python metadata`, `npm package.json`).
+    pub format: &'static str,
+    /// The field's own name in that format (`Implementation-Vendor`, `author`, `<owners>`).
+    pub key: String,
+    pub kind: FieldKind,
+    pub shape: Shape,
+    /// The value as written (entities and continuation lines resolved).
+    pub value: String,
+    /// 1-based line of the value (or of its key when the value spans lines).
+    pub line: u32,
+}
+
+impl FieldHit {
+    /// The evidence field name: the format and the field, and what a load dependency is.
+    pub fn field_name(&self) -> String {
+        match self.kind {
+            FieldKind::Attribution => format!("{} {}", self.format, self.key),
+            FieldKind::Integration => format!("{} {} (integration)", self.format, self.key),
+        }
+    }
+
+    /// Every kind of field fails like an attribution: a product that cannot load without a
+    /// listed product's library integrates it.
+    pub fn role(&self) -> Role {
+        Role::Attribution
+    }
+}
+
+/// A reader of one metadata format.
+pub trait Recogniser: Sync {
+    /// Whether this recogniser reads the file: by its base name (`METADATA`), path
+    /// (`META-INF/MANIFEST.MF`) or, where names vary, its first bytes.
+    fn claims(&self, file: &FileName<'_>, text: &str) -> bool;
+    /// The file's who-made and integration fields.
+    fn read(&self, file: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>);
+}
+
+/// The parts of a file's name recognisers decide on, inside archives too
+/// (`sdk.jar!META-INF/MANIFEST.MF` is `META-INF/MANIFEST.MF` inside `sdk.jar`).
+pub struct FileName<'a> {
+    /// The path inside the innermost container (`META-INF/MANIFEST.MF`).
+    pub path: &'a str,
+    /// The last component (`MANIFEST.MF`).
+    pub base: &'a str,
+    /// The extension of the base name, lower case, without the dot (`mf`), or empty.
+    pub ext: String,
+}
+
+impl<'a> FileName<'a> {
+    pub fn new(name: &'a str) -> FileName<'a> {
+        let path = name.rsplit('!').next().unwrap_or(name);
+        let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let ext = base
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        FileName { path, base, ext }
+    }
+
+    /// Whether the path ends with `suffix` (ASCII case ignored), at a component boundary.
+    pub fn ends_with(&self, suffix: &str) -> bool {
+        let p = self.path.replace('\\', "/");
+        p.len() >= suffix.len()
+            && p[p.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+            && (p.len() == suffix.len() || p.as_bytes()[p.len() - suffix.len() - 1] == b'/')
+    }
+}
+
+/// Every recogniser, in the order they are asked; the first that claims a file reads it.
+pub static RECOGNISERS: &[&dyn Recogniser] = &[
+    &headers::JavaManifest,
+    &headers::PythonMetadata,
+    &headers::DebianControl,
+    &headers::DebianCopyright,
+    &headers::RpmSpec,
+    &json::PackageJson,
+    &json::NpmLock,
+    &json::VcpkgJson,
+    &json::ComposerJson,
+    &json::SbomJson,
+    &markup::NuSpec,
+    &markup::MsBuild,
+    &markup::MavenPom,
+    &markup::InfoPlist,
+    &markup::AndroidManifest,
+    &markup::SbomXml,
+    &code::SpdxTagValue,
+    &code::Conan,
+    &code::Podspec,
+    &code::Cmake,
+    &code::GoModule,
+    &code::GoSource,
+    &code::JvmSource,
+    &code::RustSource,
+    &code::Gemspec,
+    &code::SetupPy,
+];
+
+/// The fields of `text` (a file named `name`) that the first recogniser claiming it reads,
+/// sorted by line. Empty when no recogniser claims the file.
+pub fn fields(name: &str, text: &str) -> Vec<FieldHit> {
+    let file = FileName::new(name);
+    let mut out = Vec::new();
+    if let Some(r) = RECOGNISERS.iter().find(|r| r.claims(&file, text)) {
+        r.read(&file, text, &mut out);
+    }
+    for f in &mut out {
+        f.value = f.value.trim().to_string();
+    }
+    out.retain(|f| !f.value.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// 1-based line number of byte offset `at` of `text`.
+pub(crate) fn line_at(text: &str, at: usize) -> u32 {
+    let at = at.min(text.len());
+    u32::try_from(memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() + 1)
+        .unwrap_or(u32::MAX)
+}
+
+/// The host a reverse-domain identifier names (`com.kaspersky.kavsdk.Scanner` →
+/// `scanner.kavsdk.kaspersky.com`): its first label must be a public suffix (`com`, `ru`, `uk`…),
+/// as Java packages, OSGi symbolic names, Apple bundle identifiers and Android application ids are
+/// formed. `None` for anything else (`org` alone, `java.util`, `Foo.Bar`).
+pub fn reverse_domain(id: &str) -> Option<String> {
+    let id = id.trim().trim_end_matches(['.', ';', '*']);
+    let labels: Vec<&str> = id.split(['.', '/']).filter(|l| !l.is_empty()).collect();
+    if labels.len() < 2 {
+        return None;
+    }
+    let tld = labels[0].to_ascii_lowercase();
+    if !(2..=6).contains(&tld.len()) || !tld.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    // A one-label suffix the Public Suffix List knows (ICANN section): `com`, `ru`, `io`, `uk`.
+    let known =
+        psl::suffix(tld.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == tld.as_bytes());
+    if !known {
+        return None;
+    }
+    let valid = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if !labels[1..].iter().all(|l| valid(l)) {
+        return None;
+    }
+    let mut host: Vec<String> = labels
+        .iter()
+        .take(6)
+        .map(|l| l.to_ascii_lowercase().replace('_', "-"))
+        .collect();
+    host.reverse();
+    Some(host.join("."))
+}
+
+/// A loaded library's name as its product would be named: directories, the `lib` prefix, the
+/// loader's suffixes and version numbers removed (`/usr/lib/libkavsdk.so.8.1` → `kavsdk`,
+/// `@rpath/KAVSDK.framework/Versions/A/KAVSDK` → `KAVSDK`, `kavsdk64.dll` → `kavsdk64`).
+pub fn library_stem(name: &str) -> String {
+    let name = name.trim().trim_matches('"');
+    // A framework is named by its directory.
+    if let Some(i) = name.find(".framework") {
+        let fw = &name[..i];
+        return fw.rsplit(['/', '\\']).next().unwrap_or(fw).to_string();
+    }
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let mut stem = base;
+    // `libfoo.so.1.2`: everything from `.so` on.
+    for marker in [
+        ".so.", ".dylib", ".dll", ".so", ".lib", ".a", ".tbd", ".sys", ".drv", ".exe",
+    ] {
+        if let Some(i) = stem.to_ascii_lowercase().find(marker)
+            && (marker != ".a" && marker != ".so" && marker != ".lib"
+                || i + marker.len() == stem.len())
+        {
+            stem = &stem[..i];
+            break;
+        }
+    }
+    let stem = stem
+        .strip_prefix("lib")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(stem);
+    stem.to_string()
+}
+
+#[cfg(test)]
+mod tests;

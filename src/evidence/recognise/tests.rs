@@ -1,0 +1,312 @@
+use super::*;
+
+fn read(name: &str, text: &str) -> Vec<(String, String, u32)> {
+    fields(name, text)
+        .into_iter()
+        .map(|f| (f.field_name(), f.value, f.line))
+        .collect()
+}
+
+#[test]
+fn reverse_domains_need_a_public_suffix_first() {
+    assert_eq!(
+        reverse_domain("com.kaspersky.kavsdk.Scanner").as_deref(),
+        Some("scanner.kavsdk.kaspersky.com")
+    );
+    assert_eq!(
+        reverse_domain("ru.kaspersky").as_deref(),
+        Some("kaspersky.ru")
+    );
+    assert_eq!(
+        reverse_domain("com/kaspersky/sdk/").as_deref(),
+        Some("sdk.kaspersky.com")
+    );
+    for not in [
+        "Kaspersky.Sdk",
+        "kaspersky",
+        "org",
+        "notatld.bar.baz",
+        "x.y",
+    ] {
+        assert_eq!(reverse_domain(not), None, "{not}");
+    }
+}
+
+#[test]
+fn library_names_are_read_as_the_loader_writes_them() {
+    for (name, stem) in [
+        ("libkavsdk.so.8", "kavsdk"),
+        ("/opt/kaspersky/lib/libkavsdk.so", "kavsdk"),
+        ("@rpath/KAVSDK.framework/Versions/A/KAVSDK", "KAVSDK"),
+        ("kavsdk64.dll", "kavsdk64"),
+        ("KAVSDK.DLL", "KAVSDK"),
+        ("libkaspersky_engine.dylib", "kaspersky_engine"),
+        ("libc.so.6", "c"),
+        ("libfoo.a", "foo"),
+        ("libsoap.so", "soap"),
+    ] {
+        assert_eq!(library_stem(name), stem, "{name}");
+    }
+}
+
+#[test]
+fn java_manifest_vendor_fields_and_wrapped_lines() {
+    let mf = "Manifest-Version: 1.0\r\nImplementation-Vendor: AO Kaspersky\r\n  Lab\r\nBundle-SymbolicName: com.kaspersky.sdk;singleton:=true\r\nImport-Package: org.osgi.framework,com.kaspersky.kavsdk;version=\"[1,2)\"\r\nCreated-By: Maven\r\n";
+    let got = read("sdk.jar!META-INF/MANIFEST.MF", mf);
+    assert!(
+        got.contains(&(
+            "Java manifest Implementation-Vendor".into(),
+            "AO Kaspersky Lab".into(),
+            2
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.1 == "sdk.kaspersky.com" && g.0.contains("Bundle-SymbolicName")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.1 == "kavsdk.kaspersky.com" && g.0.contains("(integration)")),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|g| g.0.contains("Created-By")));
+}
+
+#[test]
+fn python_metadata_headers_stop_at_the_body() {
+    let md = "Metadata-Version: 2.1\nName: kav\nAuthor: AO Kaspersky Lab\nAuthor-email: sdk@kaspersky.com\nProject-URL: Homepage, https://kaspersky.com/sdk\n\nAuthor: not a header in the description\n";
+    let got = read("kav-1.0.dist-info/METADATA", md);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got.contains(&(
+        "Python metadata Project-URL".into(),
+        "https://kaspersky.com/sdk".into(),
+        5
+    )));
+    assert!(
+        read("docs/METADATA", "Author: x\n").is_empty(),
+        "needs Metadata-Version"
+    );
+}
+
+#[test]
+fn npm_fields_scopes_and_lockfiles() {
+    let pj = r#"{
+  "name": "@kaspersky/scan-sdk",
+  "author": {"name": "AO Kaspersky Lab", "email": "a@kaspersky.com"},
+  "maintainers": ["Someone <x@example.com>"],
+  "repository": {"type": "git", "url": "https://github.com/KasperskyLab/sdk"},
+  "dependencies": {"@kaspersky/engine": "^1.0", "left-pad": "1"}
+}"#;
+    let got = read("node_modules/x/package.json", pj);
+    assert!(
+        got.iter().any(|g| g.0 == "npm package.json author.name"
+            && g.1 == "AO Kaspersky Lab"
+            && g.2 == 3),
+        "{got:?}"
+    );
+    assert!(got.iter().any(|g| {
+        g.0.starts_with("npm package.json name (npm scope @kaspersky)")
+    }));
+    assert!(
+        got.iter().any(|g| g
+            .0
+            .contains("dependencies (npm scope @kaspersky) (integration)")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.1 == "https://github.com/KasperskyLab/sdk")
+    );
+    let lock = r#"{"packages": {"node_modules/@kaspersky/engine": {"resolved": "https://registry.npmjs.org/@kaspersky/engine/-/engine-1.0.tgz"}}}"#;
+    assert_eq!(read("package-lock.json", lock).len(), 2);
+}
+
+#[test]
+fn xml_manifests() {
+    let nuspec = "<?xml version=\"1.0\"?>\n<package><metadata>\n<authors>AO Kaspersky Lab</authors>\n<owners>Kaspersky&#160;Lab</owners>\n<copyright>&#169; AO Kaspersky Lab</copyright>\n<repository type=\"git\" url=\"https://github.com/KasperskyLab/x\" />\n</metadata></package>";
+    let got = read("Kav.Sdk.nuspec", nuspec);
+    assert!(
+        got.contains(&(
+            "NuGet nuspec <authors>".into(),
+            "AO Kaspersky Lab".into(),
+            3
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "NuGet nuspec <owners>" && g.1 == "Kaspersky Lab"),
+        "{got:?}"
+    );
+    assert!(got.iter().any(|g| g.0 == "NuGet nuspec <repository url>"));
+    let plist = "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>\n<key>CFBundleIdentifier</key>\n<string>com.kaspersky.kavsdk</string>\n<key>NSHumanReadableCopyright</key><string>© AO Kaspersky Lab</string>\n<key>CFBundleName</key><string>Kaspersky</string></dict></plist>";
+    let got = read("KAVSDK.framework/Resources/Info.plist", plist);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got.iter()
+            .any(|g| g.1 == "kavsdk.kaspersky.com" && g.2 == 2)
+    );
+    let pom = "<project><groupId>com.kaspersky.sdk</groupId><organization><name>AO Kaspersky Lab</name></organization></project>";
+    let got = read("META-INF/maven/com.kaspersky/sdk/pom.xml", pom);
+    assert_eq!(got.len(), 2, "{got:?}");
+}
+
+#[test]
+fn code_and_build_files() {
+    let got = read(
+        "src/ffi.rs",
+        "#[link(name = \"kavsdk\", kind = \"dylib\")]\nextern \"C\" {}\nlet l = Library::new(\"libkaspersky_scan.so.2\");\n",
+    );
+    assert_eq!(
+        got,
+        [
+            (
+                "Rust source #[link(name)] (integration)".into(),
+                "kavsdk".into(),
+                1
+            ),
+            (
+                "Rust source dynamic load (integration)".into(),
+                "kaspersky_scan".into(),
+                3
+            ),
+        ]
+    );
+    let got = read(
+        "app/src/main/java/x/Scan.java",
+        "package com.example.app;\n\nimport com.kaspersky.kavsdk.Scanner;\nimport java.util.List;\n",
+    );
+    // Every import is read; the deep scan keeps the ones that name something listed.
+    assert!(
+        got.iter()
+            .any(|g| g.1 == "scanner.kavsdk.kaspersky.com" && g.0.contains("(integration)")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.1 == "app.example.com" && !g.0.contains("(integration)")),
+        "{got:?}"
+    );
+    let got = read(
+        "go.mod",
+        "module kaspersky.com/sdk/go\n\nrequire (\n\tgithub.com/pkg/errors v0.9.1\n)\n",
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "Go module module" && g.1 == "https://kaspersky.com/sdk/go"),
+        "{got:?}"
+    );
+    let got = read(
+        "KAVSDK.podspec",
+        "Pod::Spec.new do |s|\n  s.author = { 'AO Kaspersky Lab' => 'sdk@kaspersky.com' }\n  s.vendored_frameworks = 'KAVSDK.framework'\nend\n",
+    );
+    assert!(got.iter().any(|g| g.1 == "AO Kaspersky Lab"), "{got:?}");
+    assert!(
+        got.iter()
+            .any(|g| g.1 == "KAVSDK" && g.0.contains("integration")),
+        "{got:?}"
+    );
+    let got = read(
+        "conanfile.py",
+        "class K(ConanFile):\n    name = 'kavsdk'\n    author = \"AO Kaspersky Lab <sdk@kaspersky.com>\"\n",
+    );
+    assert_eq!(
+        got,
+        [(
+            "conan recipe author".into(),
+            "AO Kaspersky Lab <sdk@kaspersky.com>".into(),
+            3
+        )]
+    );
+    let got = read(
+        "cmake/KAVSDKConfig.cmake",
+        "set(CPACK_PACKAGE_VENDOR \"AO Kaspersky Lab\")\nfind_package(KAVSDK REQUIRED)\ntarget_link_libraries(app PRIVATE Kaspersky::kavsdk)\n",
+    );
+    assert!(
+        got.iter().any(|g| g.0 == "CMake CPACK_PACKAGE_VENDOR"),
+        "{got:?}"
+    );
+    assert!(
+        got.iter().any(|g| g.1.contains("Kaspersky kavsdk")),
+        "{got:?}"
+    );
+    let got = read(
+        "debian/control",
+        "Source: kav\nMaintainer: AO Kaspersky Lab <deb@kaspersky.com>\n\nPackage: kav\n",
+    );
+    assert_eq!(got.len(), 1);
+    let got = read(
+        "SPECS/kav.spec",
+        "Name: kav\nVendor: AO Kaspersky Lab\nPackager: Build <b@kaspersky.com>\n",
+    );
+    assert_eq!(got.len(), 2);
+}
+
+#[test]
+fn sboms_shipped_in_a_package() {
+    let cdx = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+      {"name": "engine", "supplier": {"name": "AO Kaspersky Lab", "url": ["https://kaspersky.com"]},
+       "purl": "pkg:maven/com.kaspersky/engine@1.0", "components": [{"name": "inner", "publisher": "Kaspersky Lab"}]}]}"#;
+    let got = read("sbom/bom.json", cdx);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "CycloneDX document supplier.name"),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.1 == "kaspersky.com" && g.0.contains("purl namespace")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter().any(|g| g.0 == "CycloneDX document publisher"),
+        "{got:?}"
+    );
+    let spdx = "SPDXVersion: SPDX-2.3\nPackageName: kav\nPackageSupplier: Organization: AO Kaspersky Lab\nPackageOriginator: NOASSERTION\nExternalRef: SECURITY cpe23Type cpe:2.3:a:kaspersky:anti-virus:21:*:*:*:*:*:*:*\n";
+    let got = read("kav.spdx", spdx);
+    assert!(
+        got.contains(&(
+            "SPDX document PackageSupplier".into(),
+            "AO Kaspersky Lab".into(),
+            3
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.1 == "kaspersky" && g.0.contains("CPE vendor")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn files_that_quote_names() {
+    let yara = "rule kav_installer {\n  meta:\n    description = \"LegalCopyright © AO Kaspersky Lab\"\n  strings:\n    $a = \"AO Kaspersky Lab\"\n  condition:\n    $a\n}\n";
+    assert_eq!(classify("rules/kav.yar", yara), FileClass::DetectionRule);
+    let sigma = "title: x\nlogsource:\n  product: windows\ndetection:\n  sel:\n    Company: 'AO Kaspersky Lab'\n";
+    assert_eq!(classify("rules/kav.yml", sigma), FileClass::DetectionRule);
+    assert_eq!(
+        classify("ci/config.yml", "jobs:\n  detection: x\n"),
+        FileClass::Plain
+    );
+    let page = "<!DOCTYPE html><html><head><title>Securelist</title></head><body><footer>© 2024 AO Kaspersky Lab</footer></body></html>";
+    assert_eq!(
+        classify("tests/fixtures/article.html", page),
+        FileClass::WebPage
+    );
+    assert_eq!(
+        classify("docs/snippet.html", "<p>© AO Kaspersky Lab</p>"),
+        FileClass::Plain
+    );
+    assert!(is_trademark_statement(
+        "Kaspersky is a registered trademark of AO Kaspersky Lab."
+    ));
+    assert!(is_trademark_statement(
+        "This project is not affiliated with Kaspersky."
+    ));
+    assert!(!is_trademark_statement(
+        "Copyright (c) 2024 AO Kaspersky Lab"
+    ));
+}
