@@ -213,6 +213,11 @@ pub fn scan(paths: &[Utf8PathBuf], plan: Request) -> Result<Outcome, InputError>
         member_manifests: Vec::new(),
         policy_digest,
         ignores: Vec::new(),
+        scope: Default::default(),
+        ignored_unscanned: Vec::new(),
+        package_names: Vec::new(),
+        path_sources: Vec::new(),
+        target_dir: None,
     })
 }
 

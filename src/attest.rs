@@ -15,7 +15,7 @@ pub mod dsse;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use camino::Utf8Path;
+use camino::{Utf8Path, Utf8PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -23,18 +23,22 @@ use sha2::{Digest, Sha256};
 use crate::Outcome;
 use crate::entity::EntityList;
 use crate::error::InputError;
+use crate::outcome::Scope;
 use crate::policy::Verdict;
 
 /// in-toto Statement v1.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
-/// This tool's predicate, documented in the README ("Vendor self-certification"). v2: the
-/// predicate binds the waivers, the configuration's content, and when it was made and expires.
-pub const PREDICATE_TYPE: &str = "urn:cargo-entitycheck:predicate:entity-screening:v2";
+/// This tool's predicate: the URI of the document describing every field, `docs/src/predicate-v3.md`
+/// in this repository, as docs.rs serves the published crate's files. v2 bound the waivers, the
+/// configuration's content, and when it was made and expires; v3 adds the scope.
+pub const PREDICATE_TYPE: &str =
+    "https://docs.rs/crate/cargo-entitycheck/latest/source/docs/src/predicate-v3.md";
 /// How long a certificate is valid unless `--valid-for` says otherwise.
 pub const DEFAULT_VALID_DAYS: u32 = 90;
 
+/// Fields a Statement has beyond these are ignored, as the in-toto specification asks of
+/// consumers; the predicate, this tool's own type, refuses them (see [`Predicate`]).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
 pub struct Statement {
     #[serde(rename = "_type")]
     pub type_: String,
@@ -76,6 +80,14 @@ pub struct Predicate {
     pub counts: Counts,
     pub findings: Vec<FindingRecord>,
     pub not_scanned: Vec<crate::outcome::NotScanned>,
+    /// What the screening covered: deep scan and limits, platforms, features, members, lists,
+    /// and the packages screened (count and digest).
+    pub scope: Scope,
+    /// How the scope falls short of a full screening (recomputed from `scope`).
+    pub narrowings: Vec<String>,
+    /// Why a narrowed scope was certified, as stated with `certify --narrowed-scope`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrowed_because: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -191,26 +203,92 @@ fn rel_at(root: &Utf8Path, at: &str) -> String {
     }
 }
 
-/// The files a certificate is about, with their digests, relative to the workspace root.
-pub fn subjects(o: &Outcome) -> Result<Vec<Subject>, InputError> {
+/// The files a certificate is about, with their digests, relative to the workspace root:
+/// `Cargo.lock`, the root `Cargo.toml` (a virtual workspace's too), and every file of every path
+/// package screened (workspace members and path dependencies: their manifests and sources), as
+/// the deep scan walks them: links not followed, the target directory, `.git` and the
+/// directories of other screened packages left out (those are subjects of their own). `exclude`
+/// names files that are not the product's: the certificate itself and its keys.
+pub fn subjects(o: &Outcome, exclude: &[Utf8PathBuf]) -> Result<Vec<Subject>, InputError> {
     let root = &o.workspace_root;
     let mut files = Vec::new();
-    let lock = root.join("Cargo.lock");
-    if lock.is_file() {
-        files.push(lock);
+    for f in [root.join("Cargo.lock"), root.join("Cargo.toml")] {
+        if f.is_file() {
+            files.push(f);
+        }
     }
     files.extend(o.member_manifests.iter().cloned());
+    let excluded: Vec<std::path::PathBuf> = exclude
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    for dir in &o.path_sources {
+        source_files(dir, o, &excluded, &mut files);
+    }
     files.sort();
     files.dedup();
     files
         .iter()
         .map(|f| {
             Ok(Subject {
-                name: rel(root, f),
+                name: rel_up(root, f),
                 digest: [("sha256".to_string(), sha256_file(f)?)].into(),
             })
         })
         .collect()
+}
+
+/// The regular files of one path package's directory (see [`subjects`]).
+fn source_files(
+    dir: &Utf8Path,
+    o: &Outcome,
+    excluded: &[std::path::PathBuf],
+    out: &mut Vec<Utf8PathBuf>,
+) {
+    let skip_dir = |p: &Utf8Path| {
+        o.target_dir.as_deref() == Some(p)
+            || o.path_sources.iter().any(|s| s != dir && s == p)
+            || p.file_name() == Some(".git")
+    };
+    let mut walk = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(Ok(entry)) = walk.next() {
+        let Some(path) = Utf8Path::from_path(entry.path()) else {
+            continue;
+        };
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            if entry.depth() > 0 && skip_dir(path) {
+                walk.skip_current_dir();
+            }
+        } else if ft.is_file()
+            && !excluded.iter().any(|x| {
+                x.file_name() == entry.path().file_name()
+                    && std::fs::canonicalize(entry.path()).is_ok_and(|c| &c == x)
+            })
+        {
+            out.push(path.to_path_buf());
+        }
+    }
+}
+
+/// `path` relative to `root`, `/`-separated, with `..` for a path dependency outside it, so a
+/// certificate verifies wherever the tree is checked out.
+fn rel_up(root: &Utf8Path, path: &Utf8Path) -> String {
+    if path.starts_with(root) {
+        return rel(root, path);
+    }
+    let a: Vec<_> = root.components().collect();
+    let b: Vec<_> = path.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return rel(root, path);
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); a.len() - common];
+    parts.extend(b[common..].iter().map(|c| c.as_str().to_string()));
+    parts.join("/")
 }
 
 /// A finding's fingerprint: the one scheme, shared with SARIF and JSON (see
@@ -363,7 +441,7 @@ fn config_record(o: &Outcome) -> Result<Option<ConfigRecord>, InputError> {
 /// The predicate a screening states, with the fields no screening can recompute given.
 fn predicate(
     o: &Outcome,
-    certifier: Option<String>,
+    made: &Made,
     made_at: DateTime<FixedOffset>,
     valid_until: NaiveDate,
 ) -> Result<Predicate, InputError> {
@@ -389,27 +467,55 @@ fn predicate(
         made_at: made_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         valid_until,
         result: if o.failed() { "fail" } else { "pass" }.into(),
-        certifier,
+        certifier: made.certifier.clone(),
         counts: counts(o),
         findings: records(o),
         not_scanned: o.not_scanned.clone(),
+        scope: o.scope.clone(),
+        narrowings: o.scope.narrowings(),
+        narrowed_because: made.narrowed_because.clone(),
     })
+}
+
+/// What the certifier states that no screening can recompute.
+#[derive(Debug, Clone, Default)]
+pub struct Made {
+    /// `--certifier`.
+    pub certifier: Option<String>,
+    /// `--narrowed-scope`: why a screening narrower than a full one is certified.
+    pub narrowed_because: Option<String>,
+}
+
+/// Why a certificate cannot be written: the screening is narrower than a full one and no one
+/// said why.
+pub fn refuse_narrowed(o: &Outcome, made: &Made) -> Option<String> {
+    let n = o.scope.narrowings();
+    if n.is_empty() || made.narrowed_because.is_some() {
+        return None;
+    }
+    Some(format!(
+        "the screening is narrower than a full one ({}): a certificate of it would read as a full pass; to certify it anyway, state why with --narrowed-scope \"WHY\" (recorded in the certificate and printed by `verify`)",
+        n.join("; ")
+    ))
 }
 
 /// Builds the certificate of a check made at `now`, valid for `valid_days` days after the day
 /// it was made.
+///
+/// `exclude`: files in the tree that are not the product (the certificate's own file, keys).
 pub fn certify(
     o: &Outcome,
-    certifier: Option<String>,
+    made: &Made,
     now: DateTime<FixedOffset>,
     valid_days: u32,
+    exclude: &[Utf8PathBuf],
 ) -> Result<Statement, InputError> {
     let valid_until = now.date_naive() + chrono::Days::new(u64::from(valid_days));
     Ok(Statement {
         type_: STATEMENT_TYPE.into(),
-        subject: subjects(o)?,
+        subject: subjects(o, exclude)?,
         predicate_type: PREDICATE_TYPE.into(),
-        predicate: predicate(o, certifier, now, valid_until)?,
+        predicate: predicate(o, made, now, valid_until)?,
     })
 }
 
@@ -532,6 +638,7 @@ const MAX_LISTED: usize = 20;
 /// Compares a certificate with a fresh screening of the same tree, run at the certificate's
 /// as-of date. `now` is the verification time; `max_age_days` bounds how old the certificate's
 /// lists may be.
+#[allow(clippy::too_many_arguments)]
 pub fn verify(
     st: &Statement,
     o: &Outcome,
@@ -539,14 +646,44 @@ pub fn verify(
     builtin: &EntityList,
     now: DateTime<FixedOffset>,
     max_age_days: Option<i64>,
+    asked: &Scope,
+    exclude: &[Utf8PathBuf],
 ) -> Result<Vec<Check>, InputError> {
     let mut checks = Vec::new();
     let mut push = |ok: bool, what: String| checks.push(Check { ok, what });
     let p = &st.predicate;
     let today = now.date_naive();
 
+    // 0. What it covers (from its scope, not from what it says of it), and whether this
+    // verification was asked to cover less.
+    let narrowings = p.scope.narrowings();
+    if narrowings.is_empty() {
+        push(
+            true,
+            "scope: a full screening (deep scan, every platform, every member, default features, the built-in list)"
+                .to_string(),
+        );
+    } else {
+        push(
+            p.narrowed_because.is_some(),
+            format!(
+                "scope NARROWED: {}; stated reason: {}",
+                narrowings.join("; "),
+                p.narrowed_because
+                    .as_deref()
+                    .unwrap_or("(none: the certificate is invalid)")
+            ),
+        );
+    }
+    for less in asked.less_than(&p.scope) {
+        push(
+            false,
+            format!("asked to verify less than the certificate covers: {less}"),
+        );
+    }
+
     // 1. The files screened are the files here.
-    let here: BTreeMap<String, String> = subjects(o)?
+    let here: BTreeMap<String, String> = subjects(o, exclude)?
         .into_iter()
         .chain(artefacts.iter().cloned())
         .map(|s| (s.name, s.digest.get("sha256").cloned().unwrap_or_default()))
@@ -673,7 +810,11 @@ pub fn verify(
 
     // 4. Screening again states the same: every field a screening determines, recomputed.
     let made_at = made_at.unwrap_or(now);
-    let fresh = predicate(o, p.certifier.clone(), made_at, p.valid_until)?;
+    let made = Made {
+        certifier: p.certifier.clone(),
+        narrowed_because: p.narrowed_because.clone(),
+    };
+    let fresh = predicate(o, &made, made_at, p.valid_until)?;
     push(
         fresh.result == p.result,
         format!(

@@ -59,3 +59,37 @@ pub fn finish<T>(d: Diagnostics<'_>, value: T) -> Result<T, InputError> {
         })
     }
 }
+
+/// The candidate closest to `word`, when one is close enough to be what was meant (a typo:
+/// Jaro-Winkler similarity of at least 0.8, as cargo and clap use for their suggestions).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod suggest_tests {
+    #[test]
+    fn typos_find_the_key_meant_and_nothing_far() {
+        let keys = [
+            "fail-on",
+            "dev-dependencies-fail",
+            "fail-on-unscanned",
+            "as-of",
+        ];
+        assert_eq!(super::did_you_mean("fail-onn", keys), Some("fail-on"));
+        assert_eq!(super::did_you_mean("fial-on", keys), Some("fail-on"));
+        assert_eq!(
+            super::did_you_mean("upload-gaurd", ["upload-guard", "av-engine-sys"]),
+            Some("upload-guard")
+        );
+        assert_eq!(super::did_you_mean("colour", keys), None);
+    }
+}

@@ -456,6 +456,15 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
 }
 
+/// Appends a report to a file, creating it if needed: for files several steps write to, such
+/// as GitHub's `$GITHUB_STEP_SUMMARY`, where replacing would erase what earlier steps wrote. One
+/// `write_all` of the whole report, so it is not interleaved with another writer's line by line.
+pub fn append_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = OpenOptions::new().append(true).create(true).open(path)?;
+    f.write_all(bytes)?;
+    f.flush()
+}
+
 /// Writes a file so that a crash never leaves half of it: a temporary file beside it, renamed
 /// over (for files the tool owns, such as its caches).
 pub fn write_atomically(path: &camino::Utf8Path, bytes: &[u8]) -> io::Result<()> {

@@ -24,6 +24,17 @@ pub struct NotScanned {
     pub reason: String,
 }
 
+/// A package not fully scanned whose unread files (or the whole package) an `[[ignore]]` entry
+/// covers: listed, not counted as not scanned.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct IgnoredUnscanned {
+    pub name: String,
+    pub version: String,
+    pub reason: String,
+    /// The entry: `file:line`.
+    pub at: String,
+}
+
 /// A binary or archive found in a package (inventoried whether or not it is a finding).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct InventoriedBinary {
@@ -84,6 +95,216 @@ pub struct Summary {
     pub binaries: usize,
 }
 
+/// What a screening covered: the settings that decide how much of the product was read, and
+/// which packages were screened. Certificates bind it; [`Scope::narrowings`] says how it falls
+/// short of a full screening.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Scope {
+    pub deep: DeepScope,
+    /// `--target` triples; empty: every platform.
+    pub targets: Vec<String>,
+    pub features: FeatureScope,
+    /// `-p`: the members screened (empty: every member).
+    pub packages: Vec<String>,
+    /// `--exclude`: members left out.
+    pub exclude: Vec<String>,
+    /// Whether the built-in entity list was screened against.
+    pub builtin_list: bool,
+    /// Registry owners read as evidence (`--owners`).
+    pub registry_owners: bool,
+    /// Build-script outputs screened (`--build-outputs`).
+    pub build_outputs: bool,
+    pub packages_screened: usize,
+    /// `sha256:` of the sorted lines `name version source` of every package screened.
+    pub packages_digest: String,
+}
+
+/// The deep scan's part of a [`Scope`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeepScope {
+    pub enabled: bool,
+    pub max_file_size: u64,
+    pub max_hits_per_file: usize,
+    pub archive_max_depth: u32,
+    pub archive_max_total_size: u64,
+    pub archive_max_entries: u64,
+    pub archive_max_entry_size: u64,
+}
+
+/// The feature selection of a [`Scope`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FeatureScope {
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+}
+
+impl DeepScope {
+    pub fn of(enabled: bool, o: &crate::evidence::deep::DeepOptions) -> DeepScope {
+        DeepScope {
+            enabled,
+            max_file_size: o.max_file_bytes,
+            max_hits_per_file: o.max_hits_per_file,
+            archive_max_depth: o.archive.max_depth,
+            archive_max_total_size: o.archive.max_total_bytes,
+            archive_max_entries: o.archive.max_entries,
+            archive_max_entry_size: o.archive.max_entry_bytes,
+        }
+    }
+
+    /// The limits lowered below `full`'s, by name.
+    fn lowered(&self, full: &DeepScope) -> Vec<String> {
+        let mut v = Vec::new();
+        let mut lower = |name: &str, a: u64, b: u64| {
+            if a < b {
+                v.push(format!("{name} {a} is below the default {b}"));
+            }
+        };
+        lower("max-file-size", self.max_file_size, full.max_file_size);
+        lower(
+            "archive-max-depth",
+            self.archive_max_depth.into(),
+            full.archive_max_depth.into(),
+        );
+        lower(
+            "archive-max-total-size",
+            self.archive_max_total_size,
+            full.archive_max_total_size,
+        );
+        lower(
+            "archive-max-entries",
+            self.archive_max_entries,
+            full.archive_max_entries,
+        );
+        lower(
+            "archive-max-entry-size",
+            self.archive_max_entry_size,
+            full.archive_max_entry_size,
+        );
+        v
+    }
+}
+
+impl Scope {
+    /// How this scope falls short of a full screening (every member, every platform, the
+    /// default features, the deep scan with its default limits, the built-in list). Empty:
+    /// it does not.
+    pub fn narrowings(&self) -> Vec<String> {
+        let full = DeepScope::of(true, &Default::default());
+        let mut v = Vec::new();
+        if !self.deep.enabled {
+            v.push("deep scan off (--no-deep): only manifests were read, no package file".into());
+        } else {
+            v.extend(self.deep.lowered(&full));
+        }
+        if !self.targets.is_empty() {
+            v.push(format!(
+                "only the platforms {} (--target), not every platform",
+                self.targets.join(", ")
+            ));
+        }
+        if self.features.no_default_features && !self.features.all_features {
+            v.push("default features off (--no-default-features)".into());
+        }
+        if !self.packages.is_empty() {
+            v.push(format!(
+                "only the members {} (-p), not the whole workspace",
+                self.packages.join(", ")
+            ));
+        }
+        if !self.exclude.is_empty() {
+            v.push(format!(
+                "members left out: {} (--exclude)",
+                self.exclude.join(", ")
+            ));
+        }
+        if !self.builtin_list {
+            v.push("the built-in entity list left out".into());
+        }
+        v
+    }
+
+    /// Where `self` (what was asked for) covers less than `certified`, by name.
+    pub fn less_than(&self, certified: &Scope) -> Vec<String> {
+        let mut v = Vec::new();
+        if certified.deep.enabled && !self.deep.enabled {
+            v.push("the deep scan is off (--no-deep) but the certificate's was on".to_string());
+        }
+        if self.deep.enabled {
+            v.extend(
+                self.deep
+                    .lowered(&certified.deep)
+                    .into_iter()
+                    .map(|l| l.replace("the default", "the certificate's")),
+            );
+        }
+        let platforms = |t: &[String]| {
+            if t.is_empty() {
+                "every platform".to_string()
+            } else {
+                t.join(", ")
+            }
+        };
+        if !self.targets.is_empty()
+            && (certified.targets.is_empty()
+                || certified.targets.iter().any(|t| !self.targets.contains(t)))
+        {
+            v.push(format!(
+                "--target {} covers less than the certificate's {}",
+                self.targets.join(", "),
+                platforms(&certified.targets)
+            ));
+        }
+        let defaults_off = |f: &FeatureScope| f.no_default_features && !f.all_features;
+        if defaults_off(&self.features) && !defaults_off(&certified.features) {
+            v.push("--no-default-features, but the certificate's screening had them on".into());
+        }
+        if certified.features.all_features && !self.features.all_features {
+            v.push("the certificate's screening enabled every feature (--all-features)".into());
+        }
+        if let Some(f) = certified
+            .features
+            .features
+            .iter()
+            .find(|f| !self.features.all_features && !self.features.features.contains(f))
+        {
+            v.push(format!(
+                "feature `{f}` was enabled in the certificate's screening"
+            ));
+        }
+        if !self.packages.is_empty()
+            && (certified.packages.is_empty()
+                || certified
+                    .packages
+                    .iter()
+                    .any(|p| !self.packages.contains(p)))
+        {
+            v.push(format!(
+                "-p {} covers fewer members than the certificate",
+                self.packages.join(", ")
+            ));
+        }
+        if let Some(e) = self.exclude.iter().find(|e| !certified.exclude.contains(e)) {
+            v.push(format!(
+                "--exclude {e} leaves out a member the certificate covers"
+            ));
+        }
+        if certified.builtin_list && !self.builtin_list {
+            v.push("the built-in list is left out but the certificate used it".into());
+        }
+        if certified.registry_owners && !self.registry_owners {
+            v.push("registry owners are not read but the certificate's screening read them".into());
+        }
+        if certified.build_outputs && !self.build_outputs {
+            v.push("build outputs are not screened but the certificate's screening did".into());
+        }
+        v
+    }
+}
+
 /// The result of a check.
 pub struct Outcome {
     pub lists: Vec<EntityList>,
@@ -115,6 +336,16 @@ pub struct Outcome {
     pub policy_digest: String,
     /// The configuration's `[[ignore]]` entries (test data that does not ship).
     pub ignores: Vec<Ignore>,
+    /// The names of the packages screened, sorted (for suggestions when a name is mistyped).
+    pub package_names: Vec<String>,
+    /// Packages not fully scanned where `[[ignore]]` entries cover what went unread.
+    pub ignored_unscanned: Vec<IgnoredUnscanned>,
+    /// What the screening covered.
+    pub scope: Scope,
+    /// The directories of the path packages screened (workspace members and path
+    /// dependencies), whose files a certificate binds, and the target directory, whose are not.
+    pub path_sources: Vec<Utf8PathBuf>,
+    pub target_dir: Option<Utf8PathBuf>,
 }
 
 /// Whether any of `findings` fails the build.
@@ -188,7 +419,7 @@ impl Outcome {
             .filter(|i| {
                 !self.findings.iter().any(|f| {
                     f.verdict == Verdict::Ignored && f.waiver.as_ref().is_some_and(|r| r.at == i.at)
-                })
+                }) && !self.ignored_unscanned.iter().any(|u| u.at == i.at)
             })
             .collect()
     }

@@ -120,6 +120,11 @@ pub struct CertifyArgs {
     /// and `verify` also evaluates it at the verification date.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Certify a screening narrower than a full one (--no-deep, --target, -p, --exclude,
+    /// --no-default-features, lowered limits, no built-in list), stating why: recorded in the
+    /// certificate and printed by `verify`. Without it such a certificate is refused.
+    #[arg(long, value_name = "WHY")]
+    pub narrowed_scope: Option<String>,
     /// Show full detail for every finding, notes included.
     #[arg(short, long, conflicts_with = "quiet")]
     pub verbose: bool,
@@ -318,8 +323,9 @@ pub struct CheckArgs {
     /// Write a report to a file, atomically (devices, FIFOs and links are written through):
     /// `FORMAT=PATH` writes that format (repeatable: every report from one screening, while
     /// stdout gets --format); a plain `PATH` gets the --format report and stdout the human one.
-    /// `-` is standard output.
-    #[arg(long, short = 'o', value_name = "[FORMAT=]PATH")]
+    /// `-` is standard output. `+PATH` appends instead, as does the file $GITHUB_STEP_SUMMARY
+    /// names (each step of a job appends its summary there).
+    #[arg(long, short = 'o', value_name = "[FORMAT=][+]PATH")]
     pub output: Vec<String>,
     /// SARIF `automationDetails.id` category [default: entitycheck/<workspace path in the
     /// repository>], so several workspaces uploaded from one workflow keep their own alerts.
@@ -379,6 +385,8 @@ pub enum Format {
     Github,
     /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
     Markdown,
+    /// One self-contained HTML page for auditors (no script, nothing loaded).
+    Html,
 }
 
 impl From<Format> for config::Format {
@@ -389,6 +397,7 @@ impl From<Format> for config::Format {
             Format::Sarif => config::Format::Sarif,
             Format::Github => config::Format::Github,
             Format::Markdown => config::Format::Markdown,
+            Format::Html => config::Format::Html,
         }
     }
 }
@@ -496,6 +505,7 @@ impl CheckArgs {
                 exclude: g.exclude,
                 // In CI the lockfile must not change under the check: --locked by default.
                 locked: g.locked || in_ci(),
+                locked_by_ci: !g.locked && !g.frozen && in_ci(),
                 offline: g.offline,
                 frozen: g.frozen,
                 allow_network: g.allow_network,
@@ -539,30 +549,43 @@ pub enum Target {
 pub struct OutputSpec {
     pub format: Option<config::Format>,
     pub target: Target,
+    /// Append instead of replacing: a path written `+PATH`, or the file `$GITHUB_STEP_SUMMARY`
+    /// names (GitHub's convention is that each step appends to it).
+    pub append: bool,
 }
 
 impl OutputSpec {
-    /// `FORMAT=PATH` when the part before `=` names a format, else a plain path.
+    /// `FORMAT=PATH` when the part before `=` names a format, else a plain path; a path
+    /// written `+PATH` is appended to.
     pub fn parse(s: &str) -> OutputSpec {
-        let target = |p: &str| {
+        let summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty());
+        let spec = |format: Option<config::Format>, p: &str| {
+            let (p, plus) = match p.strip_prefix('+') {
+                Some(rest) if !rest.is_empty() => (rest, true),
+                _ => (p, false),
+            };
             if p == "-" {
-                Target::Stdout
-            } else {
-                Target::File(Utf8PathBuf::from(p))
+                return OutputSpec {
+                    format,
+                    target: Target::Stdout,
+                    append: false,
+                };
+            }
+            let is_summary = summary
+                .as_deref()
+                .is_some_and(|s| std::path::Path::new(s) == std::path::Path::new(p));
+            OutputSpec {
+                format,
+                target: Target::File(Utf8PathBuf::from(p)),
+                append: plus || is_summary,
             }
         };
         if let Some((f, path)) = s.split_once('=')
             && let Ok(format) = Format::from_str(f, true)
         {
-            return OutputSpec {
-                format: Some(format.into()),
-                target: target(path),
-            };
+            return spec(Some(format.into()), path);
         }
-        OutputSpec {
-            format: None,
-            target: target(s),
-        }
+        spec(None, s)
     }
 }
 

@@ -69,15 +69,23 @@ fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError>
 
 /// Screens the tree and, with the same lists and policy, shipped artefacts (`--artefact` of
 /// `certify` and `verify`), as one outcome.
+///
+/// `adjust` sees the resolved request before it runs (`verify` gives it the certificate's scope).
 fn screen_with_artefacts(
     check: cli::CheckArgs,
     artefacts: &[Utf8PathBuf],
+    adjust: impl FnOnce(&mut config::Request),
 ) -> Result<(Outcome, OutputSettings), InputError> {
-    if artefacts.is_empty() {
-        return screen(check);
-    }
     let timings = check.verbose >= 2;
-    let Settings { request, output } = config::resolve(check.overrides())?;
+    let Settings {
+        mut request,
+        output,
+    } = config::resolve(check.overrides())?;
+    adjust(&mut request);
+    if artefacts.is_empty() {
+        let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
+        return Ok((pipeline::check(request, &progress)?, output));
+    }
     let matcher = cargo_entitycheck::matching::Matcher::new(&request.lists);
     let found = cargo_entitycheck::artefacts::scan_artefacts(artefacts, &request, &matcher)?;
     drop(matcher);
@@ -150,7 +158,7 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
         ));
     }
     let mut stdout_format = out.format;
-    let mut files: Vec<(Format, &Utf8PathBuf)> = Vec::new();
+    let mut files: Vec<(Format, &Utf8PathBuf, bool)> = Vec::new();
     let mut plain_file = false;
     let mut explicit_stdout = false;
     for o in outputs {
@@ -162,7 +170,7 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
             }
             Target::File(p) => {
                 plain_file |= o.format.is_none();
-                files.push((format, p));
+                files.push((format, p, o.append));
             }
         }
     }
@@ -173,10 +181,15 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
     // The complete reports, named where a view is cut short (annotations, Markdown).
     ci.full_reports = files
         .iter()
-        .filter(|(f, _)| matches!(f, Format::Sarif | Format::Json | Format::Human))
-        .map(|(_, p)| p.to_string())
+        .filter(|(f, _, _)| {
+            matches!(
+                f,
+                Format::Sarif | Format::Json | Format::Human | Format::Html
+            )
+        })
+        .map(|(_, p, _)| p.to_string())
         .collect();
-    for (format, path) in &files {
+    for (format, path, append) in &files {
         let mut buf = Vec::new();
         report::write_check(
             &mut buf,
@@ -187,7 +200,12 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
             &ci,
         )
         .map_err(|e| InputError::write(path, e))?;
-        fsio::write_output(path.as_std_path(), &buf).map_err(|e| InputError::write(path, e))?;
+        if *append {
+            fsio::append_output(path.as_std_path(), &buf)
+        } else {
+            fsio::write_output(path.as_std_path(), &buf)
+        }
+        .map_err(|e| InputError::write(path, e))?;
     }
     let stdout_styles = if stdout_format == Format::Human {
         styles
@@ -243,8 +261,15 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     // A certificate speaks for what was screened now: no cached result (scan, graph, owners)
     // it could not re-derive is taken into it.
     check.screen.deep.no_cache = true;
-    let (outcome, out) = screen_with_artefacts(check, &args.artefacts)?;
+    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, |_| {})?;
     let styles = output::styles_for_stdout(out.color);
+    let made = attest::Made {
+        certifier: args.certifier,
+        narrowed_because: args.narrowed_scope,
+    };
+    if let Some(why) = attest::refuse_narrowed(&outcome, &made) {
+        return Err(InputError::Usage(why));
+    }
     if outcome.failed() && !args.record_failure {
         finish(report::write_check(
             &mut io::stderr().lock(),
@@ -260,7 +285,9 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
         return Ok(FAIL);
     }
     let now = chrono::Local::now().fixed_offset();
-    let mut statement = attest::certify(&outcome, args.certifier, now, args.valid_for)?;
+    // Not the product: the certificate's own file and the key, wherever they are.
+    let not_product: Vec<Utf8PathBuf> = args.output.iter().chain(&args.sign).cloned().collect();
+    let mut statement = attest::certify(&outcome, &made, now, args.valid_for, &not_product)?;
     statement
         .subject
         .extend(cargo_entitycheck::artefacts::subjects(&args.artefacts)?);
@@ -296,6 +323,12 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
             ));
         }
         None => finish(io::stdout().lock().write_all(&json))?,
+    }
+    if !statement.predicate.narrowings.is_empty() {
+        output::warning(&format_args!(
+            "the certificate states a narrowed scope ({}), as --narrowed-scope asked: `verify` prints it",
+            statement.predicate.narrowings.join("; ")
+        ));
     }
     if statement.predicate.as_of_requested {
         output::warning(&format_args!(
@@ -337,7 +370,17 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
     check.screen.graph.locked = true;
     // Nor take a cached result for the tree it re-screens.
     check.screen.deep.no_cache = true;
-    let (outcome, out) = screen_with_artefacts(check, &args.artefacts)?;
+    // The fresh screening covers what the certificate covered; what was asked for is kept to
+    // say where it is less.
+    let mut asked = None;
+    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, |req| {
+        asked = Some(pipeline::requested_scope(req));
+        pipeline::apply_scope(req, &statement.predicate.scope);
+    })?;
+    let asked = asked.unwrap_or_default();
+    let not_product: Vec<Utf8PathBuf> = std::iter::once(args.certificate.clone())
+        .chain(args.key.clone())
+        .collect();
     let artefacts = cargo_entitycheck::artefacts::subjects(&args.artefacts)?;
     let styles = output::styles_for_stdout(out.color);
     let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
@@ -350,6 +393,8 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
         &builtin,
         now,
         args.max_age,
+        &asked,
+        &not_product,
     )?);
     finish(report::write_verify(
         &mut io::stdout().lock(),

@@ -141,16 +141,28 @@ impl VerifyingKey {
         }
     }
 
-    /// A key id: SHA-256 of the SubjectPublicKeyInfo DER, in hex. Informational only: the
-    /// signature is checked against the key given, whatever id the envelope claims.
+    /// The key id securesystemslib and in-toto compute (`SSlibKey.from_crypto`, then
+    /// `compute_default_keyid`): SHA-256, in hex, of the canonical JSON
+    /// `{"keytype":…,"keyval":{"public":…},"scheme":…}`, where the public value is the raw key
+    /// in hex for ed25519 and the SubjectPublicKeyInfo PEM for ECDSA. Their `Envelope.verify`
+    /// picks the key by this id. Here it is informational: the signature is checked against the
+    /// key given, whatever id the envelope claims.
     pub fn keyid(&self) -> String {
-        use ed25519_dalek::pkcs8::EncodePublicKey as _;
-        let der = match self {
-            VerifyingKey::Ed25519(k) => k.to_public_key_der(),
-            VerifyingKey::P256(k) => k.to_public_key_der(),
+        let (keytype, scheme, public) = match self {
+            VerifyingKey::Ed25519(k) => ("ed25519", "ed25519", hex::encode(k.as_bytes())),
+            VerifyingKey::P256(k) => {
+                use p256::pkcs8::{EncodePublicKey as _, LineEnding};
+                let pem = k.to_public_key_pem(LineEnding::LF).unwrap_or_default();
+                ("ecdsa", "ecdsa-sha2-nistp256", pem)
+            }
         };
-        der.map(|d| hex::encode(Sha256::digest(d.as_bytes())))
-            .unwrap_or_default()
+        let json = format!(
+            "{{\"keytype\":{},\"keyval\":{{\"public\":{}}},\"scheme\":{}}}",
+            canonical_string(keytype),
+            canonical_string(&public),
+            canonical_string(scheme)
+        );
+        hex::encode(Sha256::digest(json.as_bytes()))
     }
 
     fn verify(&self, message: &[u8], sig: &[u8]) -> bool {
@@ -165,6 +177,12 @@ impl VerifyingKey {
             }
         }
     }
+}
+
+/// A string in canonical JSON (securesystemslib's `encode_canonical`): only `"` and `\\` are
+/// escaped.
+fn canonical_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Signs a serialized Statement into an envelope.
@@ -300,6 +318,35 @@ mod tests {
             SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[7; 32])),
             SigningKey::P256(p256::ecdsa::SigningKey::from_slice(&[9; 32]).unwrap()),
         ]
+    }
+
+    #[test]
+    fn key_ids_are_the_ones_securesystemslib_computes() {
+        // Computed by securesystemslib 1.6 (`SSlibKey.from_crypto(k.public_key()).keyid`) for
+        // the same keys made with pyca/cryptography: ed25519 from 32 bytes 42, P-256 from the
+        // scalar of 32 bytes 43.
+        let ed = SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[42; 32]));
+        let ec = SigningKey::P256(p256::ecdsa::SigningKey::from_slice(&[43; 32]).unwrap());
+        assert_eq!(
+            ed.verifying_key().keyid(),
+            "c1e3566d2143da273b4904ad552a906ce4b6130510f8eceba62d908d8bac8d4e"
+        );
+        assert_eq!(
+            ec.verifying_key().keyid(),
+            "c619e92fc753d60d904c182f69a4bd1c98803e77a6317d797f8fe9e4a640777e"
+        );
+        // And the interop fixture's, which securesystemslib wrote into its envelope.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/interop");
+        let public = VerifyingKey::from_pem(
+            &std::fs::read_to_string(format!("{dir}/sslib.pub.pem")).unwrap(),
+        )
+        .unwrap();
+        let env: Envelope = serde_json::from_str(
+            &std::fs::read_to_string(format!("{dir}/sslib.dsse.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(env.signatures[0].keyid, public.keyid());
+        assert_eq!(check(&env, &public), Ok(0));
     }
 
     #[test]

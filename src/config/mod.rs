@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use crate::diag::{self, Diagnostics, line_of};
+use crate::diag::{self, Diagnostics, finish, line_of};
 use crate::error::InputError;
 use crate::matching::Confidence;
 pub use crate::policy::Waiver;
@@ -294,17 +294,86 @@ pub fn workspace_root(manifest: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
     nearest
 }
 
+/// A value of the wrong type, where and what (serde stops at the first; see [`from_str_all`]).
+type TypeError = (std::ops::Range<usize>, String);
+
+/// Deserializes `T` like [`from_str_collecting`], and goes on past values of the wrong type:
+/// each one's line is set aside (commented out, so every line keeps its number) and the rest
+/// read again, so every type error comes out with the other problems in one run. A problem
+/// that is not about a value (the TOML itself is broken) still stops at once.
+fn from_str_all<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+) -> Result<(T, Vec<String>, Vec<TypeError>), InputError> {
+    let original = text;
+    let mut text = text.to_string();
+    let mut errors: Vec<TypeError> = Vec::new();
+    loop {
+        match from_str_collecting::<T>(&text, origin) {
+            Ok((value, unknown)) => return Ok((value, unknown, errors)),
+            Err((e, first)) => {
+                let span = e.span().filter(|_| !first && errors.len() < 64);
+                let Some(span) = span else {
+                    // Before any value could be judged, or too many: report what there is.
+                    if errors.is_empty() {
+                        return Err(InputError::Toml {
+                            path: origin.to_string(),
+                            message: e.to_string(),
+                        });
+                    }
+                    let mut d = Diagnostics::new(original, origin);
+                    for (s, m) in &errors {
+                        d.at(s.clone(), m);
+                    }
+                    let last = line_of(&text, span_or_zero(e.span()).start);
+                    let at = original_line_start(original, last);
+                    d.at(at..at, e.message());
+                    return Err(finish(d, ()).err().unwrap_or_else(|| InputError::Toml {
+                        path: origin.to_string(),
+                        message: e.to_string(),
+                    }));
+                };
+                let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+                if text[start..].starts_with('#') {
+                    return Err(InputError::Toml {
+                        path: origin.to_string(),
+                        message: e.to_string(),
+                    });
+                }
+                // Lines keep their numbers: the span is given as the same line's start in the
+                // text as written.
+                let line = line_of(&text, span.start);
+                let original = original_line_start(original, line);
+                errors.push((original..original, e.message().to_string()));
+                text.insert(start, '#');
+            }
+        }
+    }
+}
+
+/// Where 1-based line `line` starts in `text`.
+fn original_line_start(text: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
+fn span_or_zero(s: Option<std::ops::Range<usize>>) -> std::ops::Range<usize> {
+    s.unwrap_or(0..0)
+}
+
 /// Deserializes `T` from `text`, collecting every key it does not know (as dotted paths) instead
-/// of stopping at the first, so they are reported with the other problems, all at once.
+/// of stopping at the first, so they are reported with the other problems, all at once. The
+/// error says whether the TOML itself is broken (`true`) or a value is of the wrong type.
 fn from_str_collecting<T: serde::de::DeserializeOwned>(
     text: &str,
     origin: &str,
-) -> Result<(T, Vec<String>), InputError> {
-    let toml_error = |message: String| InputError::Toml {
-        path: origin.to_string(),
-        message,
-    };
-    let de = toml::Deserializer::parse(text).map_err(|e| toml_error(e.to_string()))?;
+) -> Result<(T, Vec<String>), (toml::de::Error, bool)> {
+    let _ = origin;
+    let de = toml::Deserializer::parse(text).map_err(|e| (e, true))?;
     let mut unknown = Vec::new();
     // `?` segments stand for `Option`s, not keys.
     let value = serde_ignored::deserialize(de, |path| {
@@ -316,7 +385,7 @@ fn from_str_collecting<T: serde::de::DeserializeOwned>(
             .collect();
         unknown.push(key.join("."));
     })
-    .map_err(|e: toml::de::Error| toml_error(e.to_string()))?;
+    .map_err(|e: toml::de::Error| (e, false))?;
     Ok((value, unknown))
 }
 
@@ -351,15 +420,87 @@ fn key_span(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
     span
 }
 
+/// The field names a derived `Deserialize` struct knows (serde passes them to
+/// `deserialize_struct`), read by a deserializer that records them and stops: the list of
+/// valid keys can never fall behind the structs.
+fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Fields<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("fields read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
+}
+
+/// The keys valid where `key` (a dotted path such as `policy.fail-harder` or `waiver.0.bogus`)
+/// was written.
+fn valid_keys(key: &str) -> &'static [&'static str] {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        [_] => fields_of::<RawConfig>(),
+        ["policy", ..] => fields_of::<RawPolicy>(),
+        ["graph", ..] => fields_of::<RawGraph>(),
+        ["deep", ..] => fields_of::<RawDeep>(),
+        ["lists", ..] => fields_of::<RawLists>(),
+        ["registry", ..] => fields_of::<RawRegistry>(),
+        ["output", ..] => fields_of::<RawOutput>(),
+        ["waiver", ..] => fields_of::<RawWaiver>(),
+        ["ignore", ..] => fields_of::<RawIgnore>(),
+        _ => &[],
+    }
+}
+
+/// `: did you mean `x`? valid keys here: …` for an unknown key.
+fn suggest_key(key: &str) -> String {
+    let valid = valid_keys(key);
+    if valid.is_empty() {
+        return String::new();
+    }
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let table = match key.split('.').next() {
+        Some(t) if key.contains('.') => {
+            if matches!(t, "waiver" | "ignore") {
+                format!(" in [[{t}]]")
+            } else {
+                format!(" in [{t}]")
+            }
+        }
+        _ => " at the top level".to_string(),
+    };
+    let guess = crate::diag::did_you_mean(last, valid.iter().copied())
+        .map(|g| format!(": did you mean `{g}`?"))
+        .unwrap_or_else(|| ":".to_string());
+    format!("{guess} valid keys{table}: {}", valid.join(", "))
+}
+
 /// Parses an `entitycheck.toml`.
 pub fn parse(text: &str, origin: &str) -> Result<Config, InputError> {
-    let (raw, unknown): (RawConfig, _) = from_str_collecting(text, origin)?;
-    validate(raw, text, origin, &unknown, "")
+    let (raw, unknown, types): (RawConfig, _, _) = from_str_all(text, origin)?;
+    validate(raw, text, origin, &unknown, &types, "")
 }
 
 /// Parses the metadata table of a Cargo.toml (workspace first, then package).
 pub fn parse_manifest(text: &str, origin: &str) -> Result<Config, InputError> {
-    let (m, unknown): (Manifest, Vec<String>) = from_str_collecting(text, origin)?;
+    let (m, unknown, types): (Manifest, Vec<String>, _) = from_str_all(text, origin)?;
     let (raw, table, prefix) = match (
         m.workspace
             .and_then(|w| w.metadata)
@@ -385,7 +526,7 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Config, InputError> {
         .into_iter()
         .filter(|k| k.starts_with(prefix))
         .collect();
-    let mut c = validate(raw, text, origin, &unknown, prefix)?;
+    let mut c = validate(raw, text, origin, &unknown, &types, prefix)?;
     c.origin = Some(format!("{origin} {table}"));
     Ok(c)
 }
@@ -431,14 +572,18 @@ fn validate(
     text: &str,
     origin: &str,
     unknown: &[String],
+    types: &[TypeError],
     prefix: &str,
 ) -> Result<Config, InputError> {
     let mut p = Problems(Diagnostics::new(text, origin));
+    for (span, message) in types {
+        p.at(span.clone(), message);
+    }
     for key in unknown {
         let shown = key.strip_prefix(prefix).unwrap_or(key);
         p.at(
             key_span(text, key).unwrap_or(0..0),
-            format_args!("unknown key `{shown}`"),
+            format_args!("unknown key `{shown}`{}", suggest_key(shown)),
         );
     }
     for t in &raw.graph.targets {
@@ -689,11 +834,51 @@ mod tests {
     }
 
     #[test]
+    fn unknown_keys_suggest_the_key_meant_and_list_the_valid_ones() {
+        let err = parse(
+            "fail-on = 1\n[deep]\nmax-fle-size = 3\n[[waiver]]\npackage = \"x\"\nreason = \"r\"\napproved_by = \"me\"\n",
+            "e.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        for needle in [
+            "e.toml:3: unknown key `deep.max-fle-size`: did you mean `max-file-size`? valid keys in [deep]: enabled, cache, max-file-size,",
+            "e.toml:7: unknown key `waiver.0.approved_by`: did you mean `approved-by`? valid keys in [[waiver]]: package,",
+            "e.toml:1: unknown key `fail-on`: valid keys at the top level: policy, graph, deep,",
+        ] {
+            assert!(err.contains(needle), "missing {needle} in\n{err}");
+        }
+        // The lists are the structs' own fields.
+        assert!(fields_of::<RawPolicy>().contains(&"dev-dependencies-fail"));
+        assert!(fields_of::<RawWaiver>().contains(&"expires"));
+    }
+
+    #[test]
+    fn every_type_error_comes_out_with_the_other_problems() {
+        let text = "[deep]\nenabled = \"yes\"\nmax-hits-per-file = \"many\"\n[policy]\nfail-harder = 1\nas-of = \"soon\"\n[output]\nquiet = 3\n";
+        let err = parse(text, "e.toml").unwrap_err().to_string();
+        for needle in [
+            "e.toml:2: invalid type: string \"yes\", expected a boolean",
+            "e.toml:3: invalid type: string \"many\"",
+            "e.toml:5: unknown key `policy.fail-harder`",
+            "e.toml:6: policy.as-of `soon` is not a date",
+            "e.toml:8: invalid type: integer `3`, expected a boolean",
+        ] {
+            assert!(err.contains(needle), "missing {needle} in\n{err}");
+        }
+        // Broken TOML still stops at once, naming the line.
+        let err = parse("[deep\nenabled = true\n", "e.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
     fn wrong_type_names_the_line() {
         let err = parse("[deep]\nenabled = \"yes\"\n", "e.toml")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("e.toml:2: invalid type"), "{err}");
     }
 
     #[test]

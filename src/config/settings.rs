@@ -34,6 +34,8 @@ pub enum Format {
     Github,
     /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
     Markdown,
+    /// One self-contained HTML page for auditors (no script, nothing loaded).
+    Html,
 }
 
 /// When to colour the human report.
@@ -239,6 +241,22 @@ impl Config {
 /// Reads the configuration (once) and the entity lists, and layers the command line over them:
 /// everything is validated before cargo runs, so a typo costs nothing.
 pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
+    if let Some(m) = &cli.graph.manifest_path {
+        let problem = match std::fs::metadata(m) {
+            Ok(md) if md.is_dir() => Some(format!(
+                "is a directory: give the path of its Cargo.toml (`--manifest-path {}`)",
+                m.join("Cargo.toml")
+            )),
+            Ok(_) => None,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("no such file".into()),
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(problem) = problem {
+            return Err(InputError::Usage(format!(
+                "--manifest-path `{m}`: {problem}"
+            )));
+        }
+    }
     let file = discover(cli.config.as_deref(), cli.graph.manifest_path.as_deref())?;
     let mut lists = load_lists(&cli.lists, &file)?;
     let mut layer = cli.layer;

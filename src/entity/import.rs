@@ -455,6 +455,20 @@ fn csl_csv(text: &str, origin: &str) -> Result<EntityList, InputError> {
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         let get = |c: Option<usize>| c.and_then(|i| record.get(i)).unwrap_or("").trim();
         let name = record.get(cols.name).unwrap_or("").trim();
+        // A row cut short is a malformed row, not a nameless entry: say what is wrong with it.
+        if record.len() != headers.len() && (name.is_empty() || record.len() > headers.len()) {
+            let quote = if record.iter().any(|f| f.contains('\n')) {
+                " (a field spans lines: a quote left open?)"
+            } else {
+                ""
+            };
+            csl.row_problems.push(format!(
+                "{origin}:{line}: malformed CSV row: {} fields where the header has {}{quote}",
+                record.len(),
+                headers.len()
+            ));
+            continue;
+        }
         if !csl.admits(name, || format!("{origin}:{line}")) {
             continue;
         }

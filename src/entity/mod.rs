@@ -952,9 +952,9 @@ mod tests {
     /// The built-in data's version and the digest of its bytes for that version. Changing
     /// data/entities.toml without bumping `list.version` fails here: update both constants
     /// together, with the new version, when the data changes.
-    const BUILTIN_VERSION: &str = "2026.11.30";
+    const BUILTIN_VERSION: &str = "2026.12.03";
     const BUILTIN_DIGEST: &str =
-        "sha256:6ef3e9d623e988bf7b096e1e9dd733eba3a24280ec3194e1abf4051ddcf95360";
+        "sha256:c7b67d7cf63f6009dc39873f9c15fef804f89a64f7f45a435190fa822d072c1a";
 
     #[test]
     fn builtin_data_changes_bump_the_version() {

@@ -20,6 +20,7 @@ use super::needles::{Needles, TextPrefilter, map_ascii};
 use super::recognise::{self, FileClass};
 
 mod package;
+mod reach;
 use super::{Evidence, Role, Shape, buildscript, clip};
 
 /// Limits of the deep scan, documented in the README and settable from the command line.
@@ -203,16 +204,30 @@ impl Scanner {
             .par_iter()
             .map(|(path, len)| self.scan_path(root, path, *len))
             .collect();
-        let mut reached: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+
         for r in results {
             scan.files += 1;
             scan.bytes += r.bytes;
             scan.evidence.extend(r.evidence);
             scan.binaries.extend(r.binaries);
             scan.skipped.extend(r.skipped);
-            reached.extend(r.reached);
         }
-        unreachable_test_targets(root, &reached, &mut scan.skipped);
+        // Rare (a dependency with content it could not read): only then are its Rust sources
+        // read again, for what they say about which directories a dependent's build reaches.
+        if reach::may_relabel(root, &scan.skipped) {
+            let rust: Vec<reach::RustFacts> = files
+                .iter()
+                .filter(|(p, _)| p.extension() == Some("rs"))
+                .filter_map(|(p, _)| {
+                    let bytes = read_limited(p, self.options.max_file_bytes).ok()?;
+                    Some(reach::facts(
+                        &rel_path(root, p),
+                        &String::from_utf8_lossy(&bytes),
+                    ))
+                })
+                .collect();
+            reach::relabel(&rust, &mut scan.skipped);
+        }
         scan.evidence.sort();
         scan.evidence.dedup();
         scan.binaries.sort();
@@ -410,9 +425,6 @@ impl Scanner {
             }
         };
         r.bytes = len.max(bytes.len() as u64);
-        if rel.ends_with(".rs") && !is_dev_target_dir(&rel) {
-            r.reached = included_dirs(&bytes, rel == "build.rs");
-        }
         self.scan_bytes(&rel, &bytes, &mut r);
         r
     }
@@ -1016,69 +1028,8 @@ fn governing_notice(line: &str, hs: usize, he: usize, prev: Option<&str>) -> Opt
     (unfinished && reaches(tail)).then_some(0)
 }
 
-/// The directories cargo builds only for a package's own tests, benchmarks and examples: never
-/// when the package is a dependency.
-const DEV_TARGET_DIRS: &[&str] = &["tests", "benches", "examples"];
-
-fn is_dev_target_dir(rel: &str) -> bool {
-    rel.split('/')
-        .next()
-        .is_some_and(|top| DEV_TARGET_DIRS.contains(&top) && rel.contains('/'))
-}
-
-/// Which of [`DEV_TARGET_DIRS`] a Rust file outside them reaches: named in an `include_bytes!`,
-/// `include_str!` or `include!`, or (in the build script, which may read any file) in any string.
-fn included_dirs(bytes: &[u8], build_script: bool) -> Vec<String> {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = Vec::new();
-    for dir in DEV_TARGET_DIRS {
-        let needle = format!("{dir}/");
-        let reached = text.match_indices(&needle).any(|(i, _)| {
-            if build_script {
-                return true;
-            }
-            let before = &text[..i];
-            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
-            let line = &before[line_start..];
-            // A comment (a doc example is compiled only for the crate's own doctests).
-            !line.trim_start().starts_with("//") && line.contains("include")
-        });
-        if reached {
-            out.push((*dir).to_string());
-        }
-    }
-    out
-}
-
-/// In a dependency (a copy cargo unpacked or vendored: `.cargo-ok`, `.cargo-checksum.json`),
-/// what could not be read under `tests/`, `benches/` or `examples/` is listed as a note: cargo
-/// never builds those directories for a dependent, and nothing outside them includes them, so
-/// no product can ship what they hold. A workspace member's own are screened as usual.
-fn unreachable_test_targets(
-    root: &Utf8Path,
-    reached: &std::collections::BTreeSet<String>,
-    skipped: &mut [Skipped],
-) {
-    let dependency = root.join(".cargo-ok").exists() || root.join(".cargo-checksum.json").exists();
-    if !dependency {
-        return;
-    }
-    for s in skipped.iter_mut().filter(|s| s.counts_as_unscanned()) {
-        let top = s.file.split(['/', '!']).next().unwrap_or("");
-        if is_dev_target_dir(&s.file) && !reached.contains(top) {
-            s.kind = SkipKind::Note;
-            s.reason = format!(
-                "{}; in the dependency's {top}/ directory, which cargo never builds for a dependent and nothing in the package includes",
-                s.reason
-            );
-        }
-    }
-}
-
 #[derive(Default)]
 struct FileResult {
-    /// Dev-target directories this file (a Rust source outside them) includes from.
-    reached: Vec<String>,
     bytes: u64,
     evidence: Vec<Evidence>,
     binaries: Vec<BinaryItem>,
@@ -1213,54 +1164,6 @@ mod tests {
             .into_iter()
             .map(|e| (e.field, e.role, e.location.and_then(|l| l.line), e.text))
             .collect()
-    }
-
-    #[test]
-    fn dev_target_directories_of_a_dependency() {
-        assert!(is_dev_target_dir("tests/data/x.zip!#0"));
-        assert!(!is_dev_target_dir("tests"));
-        assert!(!is_dev_target_dir("src/tests/x.zip"));
-        assert_eq!(
-            included_dirs(
-                b"static D: &[u8] = include_bytes!(\"../tests/d.zip\");",
-                false
-            ),
-            ["tests"]
-        );
-        assert!(included_dirs(b"// see tests/d.zip\nfn f() {}", false).is_empty());
-        assert!(
-            included_dirs(b"/// let z = include_bytes!(\"../tests/t.zip\");", false).is_empty()
-        );
-        assert_eq!(
-            included_dirs(b"std::fs::read(\"benches/x\")", true),
-            ["benches"]
-        );
-
-        let dir = tempfile::tempdir().unwrap();
-        let root = Utf8Path::from_path(dir.path()).unwrap();
-        let skipped = || {
-            vec![
-                Skipped::new("tests/enc.zip!a", SkipKind::Unreadable, "encrypted"),
-                Skipped::new("src/enc.zip!a", SkipKind::Unreadable, "encrypted"),
-            ]
-        };
-        // A workspace member: nothing changes.
-        let mut s = skipped();
-        unreachable_test_targets(root, &Default::default(), &mut s);
-        assert!(s.iter().all(Skipped::counts_as_unscanned));
-        // A dependency: its tests/ directory cannot ship, unless something includes from it.
-        std::fs::write(root.join(".cargo-ok"), "").unwrap();
-        let mut s = skipped();
-        unreachable_test_targets(root, &Default::default(), &mut s);
-        assert_eq!(
-            s.iter()
-                .map(Skipped::counts_as_unscanned)
-                .collect::<Vec<_>>(),
-            [false, true]
-        );
-        let mut s = skipped();
-        unreachable_test_targets(root, &["tests".to_string()].into(), &mut s);
-        assert!(s.iter().all(Skipped::counts_as_unscanned));
     }
 
     #[test]

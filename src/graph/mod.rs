@@ -50,6 +50,9 @@ pub struct GraphOptions {
     /// `--target` triples; empty = every platform, since a product ships to any of them.
     pub targets: Vec<String>,
     pub locked: bool,
+    /// `locked` came from the `CI` environment variable, not from the command line (messages
+    /// say so).
+    pub locked_by_ci: bool,
     pub offline: bool,
     pub frozen: bool,
     /// Let `cargo metadata` use the network. Off by default: a check never touches the network
@@ -288,7 +291,21 @@ fn exit_status(status: &std::process::ExitStatus) -> String {
 }
 
 fn metadata_error(status: Option<String>, mut stderr: String, opts: &GraphOptions) -> InputError {
-    if !opts.allow_network && !opts.offline && !opts.frozen && stderr.contains("offline") {
+    let lock_refused = stderr.contains("--locked was passed");
+    if lock_refused && opts.locked_by_ci {
+        stderr.push_str(
+            "\n\nhint: --locked was not on the command line: cargo-entitycheck passes it by default because \
+             the CI environment variable is set, so a check in CI screens exactly the Cargo.lock \
+             that ships. Commit Cargo.lock (recommended for anything you ship), or create it in an \
+             earlier step (`cargo generate-lockfile`, which may use the network); CI=false turns \
+             the default off.",
+        );
+    } else if lock_refused {
+        stderr.push_str(
+            "\n\nhint: with --locked, Cargo.lock must exist and be up to date: commit it, or run \
+             `cargo generate-lockfile` (or `cargo update`) first",
+        );
+    } else if !opts.allow_network && !opts.offline && !opts.frozen && stderr.contains("offline") {
         stderr.push_str(
             "\n\nhint: cargo-entitycheck runs `cargo metadata` offline unless allowed to use the network: \
              run `cargo fetch` first, or pass --allow-network",

@@ -20,8 +20,12 @@ use sha2::{Digest, Sha256};
 use crate::config::Request;
 use crate::error::InputError;
 use crate::evidence::deep::{Scanner, Skipped};
+use crate::graph::SourceKind;
 use crate::matching::Matcher;
-use crate::outcome::{Explained, InventoriedBinary, NotScanned, Outcome, ScanTotals};
+use crate::outcome::{
+    DeepScope, Explained, FeatureScope, IgnoredUnscanned, InventoriedBinary, NotScanned, Outcome,
+    ScanTotals, Scope,
+};
 use package::{Deep, PackageResult};
 
 /// Receives what happens while a check runs. Every method defaults to nothing.
@@ -85,8 +89,17 @@ pub fn explain(
 ) -> Result<Outcome, InputError> {
     let outcome = run(request, Some(spec), observer)?;
     if outcome.explained.is_empty() {
+        let known = outcome.package_names.contains(&spec.name);
+        let hint = if known {
+            // The name is there, the version is not.
+            format!(" (`{}` is, at another version)", spec.name)
+        } else {
+            crate::diag::did_you_mean(&spec.name, outcome.package_names.iter().map(String::as_str))
+                .map(|g| format!(": did you mean `{g}`?"))
+                .unwrap_or_default()
+        };
         return Err(InputError::Usage(format!(
-            "no package `{}{}` in the screened dependency graph",
+            "no package `{}{}` in the screened dependency graph{hint}",
             spec.name,
             spec.version
                 .as_deref()
@@ -202,6 +215,7 @@ fn run(
     // collect
     let mut findings = Vec::new();
     let mut not_scanned = Vec::new();
+    let mut ignored_unscanned = Vec::new();
     let mut binaries = Vec::new();
     let mut explained: Vec<Explained> = Vec::new();
     let mut totals = ScanTotals {
@@ -222,7 +236,49 @@ fn run(
             version: subject.version.clone(),
             item,
         }));
-        if let Some(reason) = unscanned_reason(scan.not_scanned, &scan.skipped) {
+        // What an `[[ignore]]` entry covers (test data that does not ship) is listed apart.
+        let ignores: Vec<&crate::policy::ignore::Ignore> = req
+            .config
+            .ignores
+            .iter()
+            .filter(|i| i.in_force(req.policy.as_of))
+            .collect();
+        let covering = |file: &str| {
+            let file = file.split_once('!').map_or(file, |(a, _)| a);
+            ignores.iter().find(|i| i.covers(&subject.name, file))
+        };
+        let whole = ignores.iter().find(|i| i.covers_package(&subject.name));
+        let (silenced, unread): (Vec<Skipped>, Vec<Skipped>) = scan
+            .skipped
+            .into_iter()
+            .filter(|k| k.counts_as_unscanned())
+            .partition(|k| whole.is_some() || covering(&k.file).is_some());
+        let whole_reason = scan.not_scanned;
+        let (whole_reason, whole_ignored) = match (whole_reason, whole) {
+            (Some(why), Some(i)) => (None, Some((why, i.at.clone()))),
+            (why, _) => (why, None),
+        };
+        if let Some((reason, at)) = whole_ignored {
+            ignored_unscanned.push(IgnoredUnscanned {
+                name: subject.name.clone(),
+                version: subject.version.clone(),
+                reason,
+                at,
+            });
+        }
+        if let Some(reason) = unscanned_reason(None, &silenced) {
+            let at = whole
+                .or_else(|| silenced.first().and_then(|k| covering(&k.file)))
+                .map(|i| i.at.clone())
+                .unwrap_or_default();
+            ignored_unscanned.push(IgnoredUnscanned {
+                name: subject.name.clone(),
+                version: subject.version.clone(),
+                reason,
+                at,
+            });
+        }
+        if let Some(reason) = unscanned_reason(whole_reason, &unread) {
             not_scanned.push(NotScanned {
                 name: subject.name.clone(),
                 version: subject.version.clone(),
@@ -232,6 +288,20 @@ fn run(
     }
     for (i, reason) in extra_unread {
         let s = &resolved.subjects[i];
+        if let Some(entry) = req
+            .config
+            .ignores
+            .iter()
+            .find(|e| e.in_force(req.policy.as_of) && e.covers_package(&s.name))
+        {
+            ignored_unscanned.push(IgnoredUnscanned {
+                name: s.name.clone(),
+                version: s.version.clone(),
+                reason,
+                at: entry.at.clone(),
+            });
+            continue;
+        }
         not_scanned.push(NotScanned {
             name: s.name.clone(),
             version: s.version.clone(),
@@ -241,6 +311,7 @@ fn run(
     findings.sort();
     findings.dedup();
     not_scanned.sort();
+    ignored_unscanned.sort();
     binaries.sort();
     explained.sort_by(|a, b| {
         (&a.package.name, &a.package.version).cmp(&(&b.package.name, &b.package.version))
@@ -266,7 +337,22 @@ fn run(
         .map(|n| locator.lock_entry(&n.name, &n.version))
         .collect();
     drop(locator);
+    let scope = scope_of(&req, &resolved.subjects);
+    let path_sources = resolved
+        .subjects
+        .iter()
+        .filter(|s| matches!(s.source, SourceKind::Workspace | SourceKind::Path))
+        .map(|s| s.dir.clone())
+        .collect();
+    let mut package_names: Vec<String> = resolved.subjects.iter().map(|s| s.name.clone()).collect();
+    package_names.sort();
+    package_names.dedup();
     let outcome = Outcome {
+        package_names,
+        ignored_unscanned,
+        scope,
+        path_sources,
+        target_dir: Some(resolved.target_dir.clone()),
         workspace_root: resolved.root.clone(),
         source_root,
         workspace_rel,
@@ -289,6 +375,75 @@ fn run(
     };
     drop_later(resolved);
     Ok(outcome)
+}
+
+/// What a request screens, and which packages it screened.
+fn scope_of(req: &Request, subjects: &[crate::graph::Subject]) -> Scope {
+    let mut lines: Vec<String> = subjects
+        .iter()
+        .map(|s| {
+            let source = match &s.source {
+                SourceKind::Workspace => "workspace",
+                SourceKind::Path => "path",
+                SourceKind::Registry { url }
+                | SourceKind::Git { url }
+                | SourceKind::Vendored { url } => url.as_str(),
+            };
+            format!("{} {} {source}\n", s.name, s.version)
+        })
+        .collect();
+    lines.sort();
+    Scope {
+        packages_screened: subjects.len(),
+        packages_digest: format!("sha256:{}", hex::encode(Sha256::digest(lines.concat()))),
+        ..requested_scope(req)
+    }
+}
+
+/// What a request asks to screen (no package screened yet).
+pub fn requested_scope(req: &Request) -> Scope {
+    let builtin = format!(
+        "sha256:{}",
+        hex::encode(Sha256::digest(crate::entity::BUILTIN_TOML.as_bytes()))
+    );
+    let g = &req.graph;
+    Scope {
+        deep: DeepScope::of(req.deep.enabled, &req.deep.options),
+        targets: g.targets.clone(),
+        features: FeatureScope {
+            features: g.features.features.clone(),
+            all_features: g.features.all_features,
+            no_default_features: g.features.no_default_features,
+        },
+        packages: g.packages.clone(),
+        exclude: g.exclude.clone(),
+        builtin_list: req.lists.iter().any(|l| l.list.digest == builtin),
+        registry_owners: req.beyond.owners.is_some(),
+        build_outputs: req.beyond.build_outputs.is_some(),
+        packages_screened: 0,
+        packages_digest: String::new(),
+    }
+}
+
+/// Makes a request screen exactly `scope` (deep scan and its limits, platforms, features,
+/// members): `verify` re-screens with what the certificate covered.
+pub fn apply_scope(req: &mut Request, scope: &Scope) {
+    let d = &scope.deep;
+    req.deep.enabled = d.enabled;
+    let o = &mut req.deep.options;
+    o.max_file_bytes = d.max_file_size;
+    o.max_hits_per_file = d.max_hits_per_file;
+    o.archive.max_depth = d.archive_max_depth;
+    o.archive.max_total_bytes = d.archive_max_total_size;
+    o.archive.max_entries = d.archive_max_entries;
+    o.archive.max_entry_bytes = d.archive_max_entry_size;
+    let g = &mut req.graph;
+    g.targets = scope.targets.clone();
+    g.features.features = scope.features.features.clone();
+    g.features.all_features = scope.features.all_features;
+    g.features.no_default_features = scope.features.no_default_features;
+    g.packages = scope.packages.clone();
+    g.exclude = scope.exclude.clone();
 }
 
 /// Why a package counts as not scanned: the whole package, or its first unread file.

@@ -58,6 +58,12 @@ impl Ignore {
         self.expires.is_none_or(|d| d >= as_of)
     }
 
+    /// Whether it covers the whole of `package`: a path `**` (what silences a package that
+    /// could not be scanned at all, such as one whose files are not on disk).
+    pub fn covers_package(&self, package: &str) -> bool {
+        self.package == package && self.paths.iter().any(|p| p == "**")
+    }
+
     /// Whether it covers a file of `package` (path relative to the package directory).
     pub fn covers(&self, package: &str, file: &str) -> bool {
         self.package == package && self.set.is_match(file)

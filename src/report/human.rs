@@ -76,6 +76,24 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity)
             )?;
         }
     }
+    if !o.ignored_unscanned.is_empty() && !quiet {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            "Not scanned, covered by [[ignore]] entries (not counted):".style(s.dim)
+        )?;
+        for n in &o.ignored_unscanned {
+            writeln!(
+                out,
+                "  {} v{}: {} (ignored at {})",
+                Esc(&n.name),
+                Esc(&n.version),
+                Esc(&n.reason),
+                Esc(&n.at)
+            )?;
+        }
+    }
     let unused_ignores = o.unused_ignores();
     if !unused_ignores.is_empty() && !quiet {
         writeln!(out)?;

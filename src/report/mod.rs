@@ -2,11 +2,13 @@
 //! and decide nothing (verdicts, counts and fingerprints come from the outcome).
 //!
 //! `human` is for people (styled as the caller asks: the default [`Styles`] is plain); `json` is
-//! a stable, documented document for machines; `sarif`, `github` and `markdown` serve CI.
+//! a stable, documented document for machines; `sarif`, `github` and `markdown` serve CI;
+//! `html` is a self-contained page for auditors.
 
 pub mod escape;
 mod fmt;
 pub mod github;
+pub mod html;
 pub(crate) mod human;
 mod json;
 pub mod markdown;
@@ -63,6 +65,7 @@ pub fn write_check(
         Format::Sarif => sarif::write(&mut buf, outcome, ci),
         Format::Github => github::write(&mut buf, outcome, ci),
         Format::Markdown => markdown::write(&mut buf, outcome, ci),
+        Format::Html => html::write(&mut buf, outcome),
     }?;
     out.write_all(&defused(format, buf))
 }
@@ -79,7 +82,7 @@ fn defused(format: Format, buf: Vec<u8>) -> Vec<u8> {
     let safe = match format {
         Format::Github => std::borrow::Cow::Borrowed(text.as_str()),
         Format::Json | Format::Sarif => escape::defuse_json(&text),
-        Format::Human | Format::Markdown => escape::defuse_text(&text),
+        Format::Human | Format::Markdown | Format::Html => escape::defuse_text(&text),
     };
     safe.into_owned().into_bytes()
 }
@@ -93,7 +96,7 @@ pub fn write_list(
 ) -> io::Result<()> {
     match format {
         // `list` offers human and JSON (cli::ListOutput); the CI formats are about findings.
-        Format::Human | Format::Markdown | Format::Github | Format::Sarif => {
+        Format::Human | Format::Markdown | Format::Github | Format::Sarif | Format::Html => {
             human::write_list(out, lists, styles)
         }
         Format::Json => {

@@ -21,9 +21,26 @@ use crate::config::CiOptions;
 use crate::outcome::Loc;
 use crate::policy::{Finding, Verdict};
 
-/// A rule: id, name, short description, help, default level.
+/// Where the manual's chapters are published: docs.rs serves the published crate's files, the
+/// manual among them (`include` in Cargo.toml).
+pub const MANUAL: &str = "https://docs.rs/crate/cargo-entitycheck/latest/source/docs/src";
+
+/// `text` with every path under the repository root made relative to it: SARIF names files as
+/// the repository does, never as the machine that ran the check (a waiver's `at`, a reason
+/// quoting it).
+fn repo_relative(o: &Outcome, text: &str) -> String {
+    let root = o.source_root.as_str().trim_end_matches(['/', '\\']);
+    if root.is_empty() {
+        return text.to_string();
+    }
+    text.replace(&format!("{root}/"), "")
+        .replace(&format!("{root}\\"), "")
+}
+
+/// A rule: id, name, short description, help, the manual's chapter about it, default level.
 struct Rule {
     id: &'static str,
+    chapter: &'static str,
     name: &'static str,
     short: &'static str,
     help: &'static str,
@@ -35,6 +52,7 @@ const HELP_COMMON: &str = "Run `cargo entitycheck explain <package>` to see ever
 const RULES: &[Rule] = &[
     Rule {
         id: "entity-attribution",
+        chapter: "policy.md",
         name: "ListedEntityAttribution",
         short: "A shipped dependency is attributed to a listed entity",
         help: "The package's metadata, notices or bundled files attribute it to an entity on the screened list, with a confidence the policy fails on, and a restriction on it is in force. Remove or replace the dependency, or, if it is accepted, waive it with a reason and an approver.",
@@ -42,6 +60,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         id: "entity-attribution-warning",
+        chapter: "policy.md",
         name: "ListedEntityAttributionWarning",
         short: "Attribution to a listed entity that does not fail the build",
         help: "The attribution is weak (below the failing confidence), the package is a dev-dependency that does not ship, the entity is listed only for context, or no restriction is in force yet on the evaluation date. Review it; it does not fail the build.",
@@ -49,6 +68,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         id: "entity-exempt",
+        chapter: "policy.md",
         name: "ListedEntityExemptProduct",
         short: "A listed entity's product in a category outside the restriction",
         help: "The product category the evidence names is exempted by the programme (for example threat intelligence outside the software restriction). Recorded for the audit trail; it does not fail the build.",
@@ -56,6 +76,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         id: "entity-mention",
+        chapter: "what-it-screens.md",
         name: "ListedEntityMention",
         short: "A dependency mentions a listed entity without being attributed to it",
         help: "A mention (a compatibility note, a test string, a comparison) is not an attribution and never fails the build on its own. Recorded so a reviewer can confirm it.",
@@ -63,6 +84,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         id: "package-not-scanned",
+        chapter: "what-it-screens.md",
         name: "PackageNotScanned",
         short: "Some of a package's files could not be read",
         help: "A file was too large, unreadable or an archive beyond the scan's bounds, so the package may hide evidence. Raise the bound (`--max-file-size`, `[deep]`) or inspect the file; `--fail-on-unscanned` makes this fail the build.",
@@ -181,7 +203,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
             m.evidence.field,
             m.evidence.text,
             path,
-            f.reason
+            repo_relative(o, &f.reason)
         )
         .replace("( ", "(")
         .replace(" )", ")");
@@ -210,7 +232,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
         if let Some(w) = f.waiver.as_ref().filter(|w| !w.expired)
             && matches!(f.verdict, Verdict::Waived | Verdict::Ignored)
         {
-            let mut justification = format!("{} ({})", w.reason, w.at);
+            let mut justification = format!("{} ({})", w.reason, repo_relative(o, &w.at));
             if let Some(by) = &w.approved_by {
                 justification.push_str(&format!("; approved by {by}"));
             }
@@ -223,7 +245,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
             "ruleId": "package-not-scanned",
             "ruleIndex": rule_index("package-not-scanned"),
             "level": if o.policy.fail_on_unscanned { "error" } else { "warning" },
-            "message": { "text": format!("{} v{} was not fully scanned: {}", n.name, n.version, n.reason) },
+            "message": { "text": format!("{} v{} was not fully scanned: {}", n.name, n.version, repo_relative(o, &n.reason)) },
             "locations": [location(loc)],
             "partialFingerprints": { "entitycheckFinding/v1": unscanned_fingerprint(&n.name, &n.reason) },
         }));
@@ -242,6 +264,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
                     "text": format!("{}\n\n{HELP_COMMON}", r.help),
                     "markdown": format!("**{}**\n\n{}\n\n{HELP_COMMON}", r.short, r.help),
                 },
+                "helpUri": format!("{MANUAL}/{}", r.chapter),
                 "defaultConfiguration": { "level": r.level },
                 "properties": { "tags": ["supply-chain", "compliance"] },
             })
@@ -271,6 +294,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
                 "name": "cargo-entitycheck",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": format!("{MANUAL}/introduction.md"),
                 "rules": rules,
             }},
             "automationDetails": { "id": automation_id },

@@ -10,9 +10,7 @@ use std::sync::{Arc, Mutex};
 use crate::sources::{local_registry, registry_workspace};
 use crate::*;
 
-#[allow(dead_code)]
-#[path = "../../src/evidence/testgen.rs"]
-mod testgen;
+use crate::testgen;
 
 /// A one-thread HTTP server on 127.0.0.1 answering `GET /api/v1/crates/{name}/owners` from
 /// `owners` (name → JSON body), 404 otherwise. Serves `max` requests, then stops listening.

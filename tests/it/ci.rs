@@ -574,6 +574,31 @@ fn lockfile_is_never_rewritten_silently() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--locked"), "{}", r.stderr);
     assert_eq!(std::fs::read(&lock).unwrap(), before);
+    // The message says where --locked came from and what to do, and not --allow-network.
+    assert!(
+        r.stderr.contains("--locked was not on the command line")
+            && r.stderr.contains("CI environment variable")
+            && r.stderr.contains("Commit Cargo.lock"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("--allow-network"), "{}", r.stderr);
+    // No lockfile at all under CI: the same advice.
+    std::fs::remove_file(&lock).unwrap();
+    let r: Run = cmd()
+        .args(args(&m, &[]))
+        .env("CI", "true")
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("Commit Cargo.lock"), "{}", r.stderr);
+    assert!(!lock.exists());
+    // --locked given by the user: no word about CI.
+    let r = run(&args(&m, &["--locked"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("CI environment"), "{}", r.stderr);
+    assert!(r.stderr.contains("Cargo.lock must exist"), "{}", r.stderr);
 }
 
 #[test]
@@ -712,4 +737,109 @@ fn the_manual_is_whole_and_its_links_resolve() {
         }
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn step_summaries_are_appended_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = workspace(dir.path(), &[("app", "0.1.0", Vec::new())]);
+    let summary = dir.path().join("step_summary.md");
+    std::fs::write(&summary, "## Tests\n\nall passed\n").unwrap();
+    let out = format!("markdown={}", summary.display());
+    let r: Run = cmd()
+        .args(args(&m, &["--output", &out]))
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(text.starts_with("## Tests\n\nall passed\n"), "{text}");
+    assert!(text.contains("## cargo-entitycheck: ✅ **PASS**"), "{text}");
+    // `+PATH` appends anywhere; a plain path is replaced.
+    let other = dir.path().join("report.md");
+    std::fs::write(&other, "before\n").unwrap();
+    let plus = format!("markdown=+{}", other.display());
+    assert_eq!(run(&args(&m, &["--output", &plus])).code, 0);
+    assert_eq!(run(&args(&m, &["--output", &plus])).code, 0);
+    let text = std::fs::read_to_string(&other).unwrap();
+    assert!(text.starts_with("before\n"), "{text}");
+    assert_eq!(text.matches("## cargo-entitycheck").count(), 2, "{text}");
+    let plain = format!("markdown={}", other.display());
+    assert_eq!(run(&args(&m, &["--output", &plain])).code, 0);
+    let text = std::fs::read_to_string(&other).unwrap();
+    assert!(text.starts_with("## cargo-entitycheck"), "{text}");
+}
+
+#[test]
+fn not_scanned_files_can_be_ignored_like_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = ("tests/data/big.bin".to_string(), "x".repeat(5000));
+    let m = workspace(dir.path(), &[("app", "0.1.0", vec![big])]);
+    let (code, doc) = {
+        let r = run(&args(&m, &["--max-file-size", "1000", "--format", "json"]));
+        (
+            r.code,
+            serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap(),
+        )
+    };
+    assert_eq!(code, 0);
+    assert_eq!(doc["summary"]["not_scanned"], 1, "{doc}");
+    std::fs::write(
+        dir.path().join("entitycheck.toml"),
+        "[[ignore]]\npackage = \"app\"\npaths = [\"tests/\"]\nreason = \"test data, not shipped\"\n",
+    )
+    .unwrap();
+    let r = run(&args(&m, &["--max-file-size", "1000", "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["summary"]["not_scanned"], 0, "{doc}");
+    assert!(!r.stderr.contains("matched no finding"), "{}", r.stderr);
+    // The human report still lists it, with the entry that covers it.
+    let r = run(&args(&m, &["--max-file-size", "1000"]));
+    assert!(
+        r.stdout.contains("covered by [[ignore]] entries")
+            && r.stdout.contains("tests/data/big.bin")
+            && r.stdout.contains("entitycheck.toml:"),
+        "{}",
+        r.stdout
+    );
+    // SARIF has no package-not-scanned result for it.
+    let r = run(&args(&m, &["--max-file-size", "1000", "--format", "sarif"]));
+    assert!(
+        !r.stdout.contains("\"ruleId\": \"package-not-scanned\""),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn sarif_links_its_help_and_names_files_repository_relative() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = workspace(dir.path(), &[("app", "0.1.0", notices(1, "shipped"))]);
+    std::fs::write(
+        dir.path().join("entitycheck.toml"),
+        "[[waiver]]\npackage = \"app\"\nreason = \"accepted\"\napproved-by = \"QA\"\n",
+    )
+    .unwrap();
+    let r = run(&args(&m, &["--format", "sarif"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // Only the base the relative paths resolve against names this machine's directory.
+    let root = dir.path().to_str().unwrap();
+    let results = log["runs"][0]["results"].to_string();
+    assert!(!results.contains(root), "{results}");
+    let driver = &log["runs"][0]["tool"]["driver"];
+    let manual = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/src");
+    let chapter = |uri: &str| {
+        let name = uri.rsplit_once("/docs/src/").unwrap().1;
+        assert!(manual.join(name).is_file(), "{uri} names no chapter");
+    };
+    chapter(driver["informationUri"].as_str().unwrap());
+    for rule in driver["rules"].as_array().unwrap() {
+        chapter(rule["helpUri"].as_str().unwrap());
+    }
+    let res = &log["runs"][0]["results"][0];
+    let why = res["suppressions"][0]["justification"].as_str().unwrap();
+    assert!(why.contains("(entitycheck.toml:"), "{why}");
+    assert!(why.contains("approved by QA"), "{why}");
 }

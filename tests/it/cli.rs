@@ -59,7 +59,60 @@ fn malformed_manifest_names_file_and_line_and_exits_2() {
 fn missing_manifest_names_the_file() {
     let r = run(&["--manifest-path", "/nonexistent/Cargo.toml"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("/nonexistent/Cargo.toml"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("--manifest-path `/nonexistent/Cargo.toml`: no such file"),
+        "{}",
+        r.stderr
+    );
+    // A directory: the flag named, and the path it should have been.
+    let dir = fixture("product");
+    let r = run(&["--manifest-path", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--manifest-path") && r.stderr.contains("is a directory"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn mistyped_names_get_a_suggestion() {
+    let m = manifest("product");
+    let r = run(&[
+        "explain",
+        "upload-gaurd",
+        "--manifest-path",
+        &m,
+        "--offline",
+    ]);
+    assert_eq!(r.code, 2);
+    let names = {
+        let (_, doc) = check_json("product", &[]);
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["package"]["name"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // A name one letter off a package of the fixture is suggested.
+    let real = names
+        .first()
+        .expect("the product fixture has findings")
+        .clone();
+    let typo = format!("{real}x");
+    let r = run(&["explain", &typo, "--manifest-path", &m, "--offline"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(&format!("did you mean `{real}`?")),
+        "{}",
+        r.stderr
+    );
+    // A flag: clap's suggestion.
+    let r = run(&["--no-dep"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--no-deep"), "{}", r.stderr);
 }
 
 #[test]

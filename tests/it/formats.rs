@@ -1,6 +1,7 @@
 //! CI formats (SARIF, GitHub annotations, Markdown, JSON), `--output`, and certificates.
 
 use std::path::Path;
+use std::process::{Command, Output};
 
 use crate::*;
 
@@ -154,6 +155,7 @@ fn snapshots_of_every_format() {
     insta::assert_snapshot!("policy_sarif", redact(&report("sarif", "policy").stdout));
     insta::assert_snapshot!("deep_github", redact(&report("github", "deep").stdout));
     insta::assert_snapshot!("deep_markdown", redact(&report("markdown", "deep").stdout));
+    insta::assert_snapshot!("policy_html", redact(&report("html", "policy").stdout));
     let json = report("json", "policy").stdout;
     let mut doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     doc["summary"]["elapsed_ms"] = 0.into();
@@ -283,6 +285,8 @@ fn certify_then_verify_round_trip() {
         "--no-builtin-list",
         "--entities",
         empty,
+        "--narrowed-scope",
+        "the demo against an empty list",
         "--certifier",
         "Jane Doe <jane@example.org>",
         "--output",
@@ -294,7 +298,7 @@ fn certify_then_verify_round_trip() {
     assert_eq!(st["_type"], "https://in-toto.io/Statement/v1");
     assert_eq!(
         st["predicateType"],
-        "urn:cargo-entitycheck:predicate:entity-screening:v2"
+        "https://docs.rs/crate/cargo-entitycheck/latest/source/docs/src/predicate-v3.md"
     );
     let names: Vec<&str> = st["subject"]
         .as_array()
@@ -302,7 +306,31 @@ fn certify_then_verify_round_trip() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Cargo.lock", "photo-backup/Cargo.toml"]);
+    // The lockfile, the root manifest, and every file of every path package screened.
+    assert_eq!(
+        names,
+        [
+            "Cargo.lock",
+            "Cargo.toml",
+            "deps/av-engine-sys/Cargo.toml",
+            "deps/av-engine-sys/LICENSE.txt",
+            "deps/av-engine-sys/src/lib.rs",
+            "deps/kaspa-rates/Cargo.toml",
+            "deps/kaspa-rates/src/lib.rs",
+            "deps/upload-guard/Cargo.toml",
+            "deps/upload-guard/src/lib.rs",
+            "photo-backup/Cargo.toml",
+            "photo-backup/src/main.rs"
+        ]
+    );
+    assert_eq!(
+        st["predicate"]["narrowings"],
+        serde_json::json!(["the built-in entity list left out"])
+    );
+    assert_eq!(
+        st["predicate"]["narrowedBecause"],
+        "the demo against an empty list"
+    );
     assert_eq!(st["predicate"]["certifier"], "Jane Doe <jane@example.org>");
     assert_eq!(st["predicate"]["result"], "pass");
     assert!(
@@ -388,4 +416,149 @@ fn certify_then_verify_round_trip() {
     let r = run(&["verify", cert_s, "--manifest-path", m]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("entitycheck.cert.json"), "{}", r.stderr);
+}
+
+/// The browser the HTML report is checked in: `chromium` (Debian's package; `.ci/run` installs
+/// it), or `None` when it is not installed and `ENTITYCHECK_REQUIRE_BROWSER` does not say it
+/// must be.
+fn chromium() -> Option<&'static str> {
+    for name in ["chromium", "chromium-browser"] {
+        if Command::new(name)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            return Some(name);
+        }
+    }
+    assert!(
+        std::env::var_os("ENTITYCHECK_REQUIRE_BROWSER").is_none(),
+        "ENTITYCHECK_REQUIRE_BROWSER is set but chromium is not installed"
+    );
+    eprintln!(
+        "SKIPPED: chromium is not installed (apt-get install chromium); the HTML report was not checked in a browser"
+    );
+    None
+}
+
+/// Runs headless chromium on `page` with `what` (`--print-to-pdf=…`, `--dump-dom`…), offline.
+fn headless(browser: &str, profile: &Path, page: &Path, what: &str) -> Output {
+    Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1200,2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(what)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn html_report_is_self_contained_escaped_and_renders_in_a_browser() {
+    let dir = demo_copy();
+    // Package text that would be markup, a script and a remote image if it were not escaped.
+    let license = dir.path().join("deps/av-engine-sys/LICENSE.txt");
+    std::fs::write(
+        &license,
+        "Copyright (c) 2024 AO Kaspersky Lab <script>alert(1)</script><img src=\"https://evil.example/x.png\">\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("entitycheck.toml"),
+        "[[waiver]]\npackage = \"av-engine-sys\"\nreason = \"legacy <b>engine</b>, TICKET-7\"\napproved-by = \"Jane Doe <jane@example.org>\"\nexpires = \"2099-01-01\"\n",
+    )
+    .unwrap();
+    let m = dir.path().join("Cargo.toml");
+    let page = dir.path().join("report.html");
+    let r = run(&[
+        "--manifest-path",
+        m.to_str().unwrap(),
+        "--offline",
+        "--no-cache",
+        "--as-of",
+        AS_OF,
+        "--output",
+        &format!("html={}", page.display()),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let lower = html.to_lowercase();
+    // Nothing runs and nothing is loaded.
+    assert!(!lower.contains("<script"), "{html}");
+    // (The package's own `src="…"` is in the page as escaped text: `src=&quot;`.)
+    for attr in ["src=\"", "src='", "href=\"", "href='", "@import", "url("] {
+        assert!(!lower.contains(attr), "`{attr}` in the page");
+    }
+    assert!(html.contains("default-src 'none'"));
+    // The package's text is there, as text.
+    assert!(
+        html.contains("AO Kaspersky Lab &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=&quot;https://evil.example/x.png&quot;&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("legacy &lt;b&gt;engine&lt;/b&gt;, TICKET-7"));
+    // Verdict and scope first, then the limits of a pass, then the findings with their evidence,
+    // path, list entry, source and waiver; no absolute path of this machine.
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("no `{needle}`"));
+    assert!(at("PASS: no finding fails the policy") < at("<h2>Scope</h2>"));
+    assert!(at("<h2>Scope</h2>") < at("What a pass does not mean"));
+    assert!(at("What a pass does not mean") < at("<h2>Findings (3)</h2>"));
+    for needle in [
+        "deps/av-engine-sys/LICENSE.txt</code> line 1",
+        "photo-backup v1.4.0 → upload-guard v0.9.2 → av-engine-sys v0.3.1",
+        "<dt>List entry</dt>",
+        "<dt>Source</dt>",
+        "entitycheck.toml:2</code>: legacy",
+        "approved by Jane Doe &lt;jane@example.org&gt;; expires 2099-01-01",
+        "<th>Deep scan</th><td>on:",
+        "<th>Platforms</th><td>every platform",
+    ] {
+        assert!(html.contains(needle), "no `{needle}` in\n{html}");
+    }
+    assert!(
+        !html.contains(dir.path().to_str().unwrap()),
+        "an absolute path in\n{html}"
+    );
+
+    let Some(browser) = chromium() else { return };
+    let profile = tempfile::tempdir().unwrap();
+    // It renders: the DOM the browser built has the verdict and no script element.
+    let dom = headless(browser, profile.path(), &page, "--dump-dom");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("PASS: no finding fails the policy"), "{dom}");
+    assert!(!dom.to_lowercase().contains("<script"), "{dom}");
+    assert!(!dom.contains("<img"), "{dom}");
+    assert!(dom.contains("&lt;script&gt;alert(1)"), "{dom}");
+    // It prints.
+    let pdf = dir.path().join("report.pdf");
+    let o = headless(
+        browser,
+        profile.path(),
+        &page,
+        &format!("--print-to-pdf={}", pdf.display()),
+    );
+    let bytes = std::fs::read(&pdf)
+        .unwrap_or_else(|e| panic!("no PDF ({e}): {}", String::from_utf8_lossy(&o.stderr)));
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    assert!(bytes.len() > 10_000, "a PDF of {} bytes", bytes.len());
+    // And it draws (a screenshot, kept when ENTITYCHECK_KEEP_SCREENSHOT names a file).
+    let png = dir.path().join("report.png");
+    headless(
+        browser,
+        profile.path(),
+        &page,
+        &format!("--screenshot={}", png.display()),
+    );
+    let shot = std::fs::read(&png).unwrap();
+    assert!(shot.starts_with(b"\x89PNG"));
+    if let Some(keep) = std::env::var_os("ENTITYCHECK_KEEP_SCREENSHOT") {
+        std::fs::copy(&png, keep).unwrap();
+    }
 }

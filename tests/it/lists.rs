@@ -371,7 +371,7 @@ fn opensanctions_targets_and_topics_decide() {
 #[test]
 fn staleness_warns_and_can_fail() {
     let ws = workspace(&[("clean", "")]);
-    // The built-in list is 2026-11-30: a year later it is stale.
+    // The built-in list is 2026-12-03: a year later it is stale.
     let m = ws.path().join("Cargo.toml");
     let r = run(&[
         "--manifest-path",
@@ -381,7 +381,7 @@ fn staleness_warns_and_can_fail() {
         "--color",
         "never",
         "--as-of",
-        "2027-12-01",
+        "2027-12-04",
     ]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(
@@ -393,7 +393,7 @@ fn staleness_warns_and_can_fail() {
     std::fs::write(&cfg, "[policy]\nmax-list-age = 180\n").unwrap();
     let (code, doc) = check_ws(
         &ws,
-        &["--config", cfg.to_str().unwrap(), "--as-of", "2027-12-01"],
+        &["--config", cfg.to_str().unwrap(), "--as-of", "2027-12-04"],
     );
     assert_eq!(code, 1);
     assert_eq!(doc["lists"][0]["stale"], "fail");

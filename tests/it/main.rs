@@ -4,6 +4,7 @@
 //! repository and a local registry standing in for crates.io, both made at test time. All modules compile into this one test binary.
 
 mod archives;
+mod attribution;
 mod beyond;
 mod caches;
 mod certify;
@@ -17,6 +18,11 @@ mod hostile;
 mod lists;
 mod policy;
 mod sources;
+
+/// Generators of test binaries and archives, shared by the modules that plant them.
+#[allow(dead_code)]
+#[path = "../../src/evidence/testgen.rs"]
+mod testgen;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -265,7 +265,7 @@ fn workspace_metadata_table_is_read_and_its_errors_located() {
     let r = run(&["--manifest-path", m.to_str().unwrap(), "--offline"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("line 7") && r.stderr.contains("xml"),
+        r.stderr.contains("Cargo.toml:7:") && r.stderr.contains("xml"),
         "{}",
         r.stderr
     );

@@ -370,6 +370,22 @@ fn detection_by_content() {
 }
 
 #[test]
+fn a_malformed_csv_row_says_what_is_wrong_with_it() {
+    let err = parse(
+        "_id,name,source\nx,Ok,EL\ny\nz,\"Open quote,EL\nw,Next,EL\n",
+        "l.csv",
+        ListFormat::CslCsv,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("l.csv:3: malformed CSV row: 1 fields where the header has 3"),
+        "{err}"
+    );
+    assert!(!err.contains("entry without a name"), "{err}");
+}
+
+#[test]
 fn errors_name_the_file_and_line() {
     let err = parse("_id,name\nx,Ok\ny,\n", "l.csv", ListFormat::CslCsv)
         .unwrap_err()

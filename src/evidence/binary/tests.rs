@@ -132,11 +132,19 @@ fn elf_shared_library_notice_in_rodata() {
         "{f:?}"
     );
     assert!(
-        f.contains(&("ELF DT_NEEDED".into(), "libkavbase.so".into(), false)),
+        f.contains(&(
+            "ELF DT_NEEDED (integration)".into(),
+            "kavbase (libkavbase.so)".into(),
+            true
+        )),
         "{f:?}"
     );
     assert!(
-        f.contains(&("ELF DT_SONAME".into(), "libkavsdk.so.8".into(), true)),
+        f.contains(&(
+            "ELF DT_SONAME (integration)".into(),
+            "kavsdk (libkavsdk.so.8)".into(),
+            true
+        )),
         "{f:?}"
     );
     assert!(

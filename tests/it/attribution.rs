@@ -1,0 +1,203 @@
+//! Attribution that generalises: the corpus in `tests/fixtures/attribution/cases.toml` (other
+//! ecosystems' vendor fields, load dependencies, names in other scripts and cases, encodings, and
+//! precision controls), plus generated binaries and package files, each in a crate of its own,
+//! screened in one run. Every must-fail case fails and every control passes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::*;
+
+use crate::testgen;
+
+#[derive(serde::Deserialize)]
+struct Corpus {
+    case: Vec<Case>,
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    class: String,
+    name: String,
+    expect: String,
+    files: BTreeMap<String, String>,
+}
+
+/// A generated case: crate name, expected verdict, files as bytes.
+type Generated = (&'static str, &'static str, Vec<(&'static str, Vec<u8>)>);
+
+fn generated() -> Vec<Generated> {
+    let deb = |control: &str| {
+        let control_tar = testgen::gzip(&testgen::tar(&[("./control", control.as_bytes())]));
+        let so = testgen::elf_shared_object(b"", "GCC: 12", "libengine.so.1", &["libc.so.6"]);
+        let data_tar = testgen::gzip(&testgen::tar(&[("./usr/lib/libengine.so.1", &so)]));
+        testgen::ar(&[
+            ("debian-binary", b"2.0\n"),
+            ("control.tar.gz", &control_tar),
+            ("data.tar.gz", &data_tar),
+        ])
+    };
+    vec![
+        (
+            "elf-needed-product",
+            "fail",
+            vec![(
+                "prebuilt/libscan.so",
+                testgen::elf_shared_object(
+                    b"",
+                    "GCC: 12",
+                    "libscan.so.1",
+                    &["libc.so.6", "libkavsdk.so.8"],
+                ),
+            )],
+        ),
+        (
+            "control-elf-needed-unrelated",
+            "pass",
+            vec![(
+                "prebuilt/libscan.so",
+                testgen::elf_shared_object(
+                    b"",
+                    "GCC: 12",
+                    "libscan.so.1",
+                    &["libc.so.6", "libkasp.so.2"],
+                ),
+            )],
+        ),
+        (
+            "deb-maintainer",
+            "fail",
+            vec![(
+                "packages/engine_1.0_amd64.deb",
+                deb(
+                    "Package: engine\nVersion: 1.0\nMaintainer: AO Kaspersky Lab <deb@example.org>\n",
+                ),
+            )],
+        ),
+        (
+            "jar-manifest",
+            "fail",
+            vec![(
+                "libs/engine.jar",
+                testgen::zip(&[
+                    (
+                        "META-INF/MANIFEST.MF",
+                        b"Manifest-Version: 1.0\r\nImplementation-Vendor: AO Kaspersky Lab\r\n",
+                    ),
+                    ("com/example/Engine.class", b"\xca\xfe\xba\xbe"),
+                ]),
+            )],
+        ),
+        (
+            "control-deb-other-maintainer",
+            "pass",
+            vec![(
+                "packages/tool_1.0_amd64.deb",
+                deb(
+                    "Package: tool\nVersion: 1.0\nMaintainer: Example Org <deb@example.org>\nDescription: works alongside Kaspersky products\n",
+                ),
+            )],
+        ),
+    ]
+}
+
+/// A case's crate name and its files (path, bytes).
+type Crate = (String, Vec<(String, Vec<u8>)>);
+
+/// A workspace of one `app` with a path dependency per case, each crate holding its files.
+fn build(dir: &Path, cases: &[Crate]) -> String {
+    let mut deps = String::new();
+    for (name, files) in cases {
+        let d = dir.join("crates").join(name);
+        std::fs::create_dir_all(d.join("src")).unwrap();
+        std::fs::write(d.join("src/lib.rs"), "").unwrap();
+        std::fs::write(
+            d.join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        )
+        .unwrap();
+        for (path, bytes) in files {
+            let p = d.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+        deps.push_str(&format!("{name} = {{ path = \"crates/{name}\" }}\n"));
+    }
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "").unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"),
+    )
+    .unwrap();
+    dir.join("Cargo.toml").display().to_string()
+}
+
+#[test]
+fn every_case_fails_and_every_control_passes() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/attribution/cases.toml"),
+    )
+    .unwrap();
+    let corpus: Corpus = toml::from_str(&text).unwrap();
+    let mut expected: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut cases = Vec::new();
+    for c in corpus.case {
+        let files = c
+            .files
+            .into_iter()
+            .map(|(p, t)| (p, t.into_bytes()))
+            .collect();
+        expected.insert(c.name.clone(), (c.class, c.expect));
+        cases.push((c.name, files));
+    }
+    for (name, expect, files) in generated() {
+        expected.insert(name.into(), ("generated".into(), expect.into()));
+        cases.push((
+            name.to_string(),
+            files.into_iter().map(|(p, b)| (p.to_string(), b)).collect(),
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let m = build(dir.path(), &cases);
+    let r = run(&[
+        "--manifest-path",
+        &m,
+        "--offline",
+        "--format",
+        "json",
+        "--no-cache",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let failing = |pkg: &str| -> Vec<String> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["package"]["name"] == pkg && f["verdict"] == "fail")
+            .map(|f| {
+                format!(
+                    "{} at {}: {}",
+                    f["evidence"]["field"].as_str().unwrap_or(""),
+                    f["evidence"]["location"]["file"].as_str().unwrap_or(""),
+                    f["evidence"]["text"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    let mut wrong = Vec::new();
+    for (name, (class, expect)) in &expected {
+        let got = failing(name);
+        let fails = !got.is_empty();
+        if fails != (expect == "fail") {
+            wrong.push(format!(
+                "{class}/{name}: expected {expect}, failing findings {got:?}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(doc["summary"]["not_scanned"] == 0, "{}", doc["not_scanned"]);
+}
