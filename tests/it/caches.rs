@@ -128,7 +128,7 @@ impl Ws {
     }
 
     fn cache(&self) -> PathBuf {
-        self.cache_dir().join("scan-v3.json")
+        scan_cache_in(&self.cache_dir())
     }
 }
 
@@ -172,7 +172,7 @@ fn edits_after_a_clean_run_are_never_answered_from_the_cache() {
     let r = ws.run(Some("certify"), &["--output", cert_s]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // `certify` screened afresh and kept nothing: the first check fills the cache.
-    assert!(!ws.cache().exists());
+    assert!(!ws.cache_dir().exists());
     let (_, cold) = ws.check();
     assert_eq!(cold["summary"]["scan"]["cached"], 0);
 
@@ -306,7 +306,7 @@ fn a_hostile_lockfile_cannot_point_the_head_start_outside_the_registry() {
         r.stderr
     );
     assert!(!r.stdout.contains("zq7x"), "{}", r.stdout);
-    let cache = std::fs::read_to_string(tmp.path().join("cache/scan-v3.json")).unwrap();
+    let cache = std::fs::read_to_string(scan_cache_in(&tmp.path().join("cache"))).unwrap();
     assert!(!cache.contains("zq7x"));
     assert!(!cache.contains("outside"));
 }
@@ -335,7 +335,7 @@ fn a_cache_the_project_writes_changes_no_verdict() {
     };
     let outside = |name: &str| ws.root.with_file_name(name);
     let scan_file = |dir: &Path| -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(dir.join("scan-v3.json")).unwrap()).unwrap()
+        serde_json::from_slice(&std::fs::read(scan_cache_in(dir)).unwrap()).unwrap()
     };
     let engine = ws.root.join("engine");
     let engine_key = engine.to_str().unwrap();
@@ -373,8 +373,12 @@ fn a_cache_the_project_writes_changes_no_verdict() {
 
     // A cache directory inside the workspace: refused, said so, and the check fails as it must.
     let inside = ws.root.join(".entitycheck-cache");
-    write(&inside.join("scan-v3.json"), "");
-    std::fs::write(inside.join("scan-v3.json"), &forged).unwrap();
+    let name = scan_cache_in(&outside("cache-clean"))
+        .file_name()
+        .unwrap()
+        .to_owned();
+    write(&inside.join(&name), "");
+    std::fs::write(inside.join(&name), &forged).unwrap();
     let (r, doc) = with_cache(&inside);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(failing(&doc), ["engine"]);
@@ -398,8 +402,8 @@ fn a_cache_the_project_writes_changes_no_verdict() {
     // The same bytes where the user's cache lives are believed: the forgery is real, and only
     // where it is kept decides whether it counts.
     let users = outside("cache-user");
-    write(&users.join("scan-v3.json"), "");
-    std::fs::write(users.join("scan-v3.json"), &forged).unwrap();
+    write(&users.join(&name), "");
+    std::fs::write(users.join(&name), &forged).unwrap();
     let (r, _) = with_cache(&users);
     assert_eq!(r.code, 0, "the forged cache is effective: {}", r.stderr);
     // `certify` and `verify` never take a cached result: they fail with it in place.

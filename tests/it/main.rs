@@ -66,6 +66,26 @@ pub fn cmd() -> Command {
     c
 }
 
+/// The scan cache in a cache directory (`scan-v<format>.json`: the format is the tool's).
+pub fn scan_cache_in(dir: &Path) -> PathBuf {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("scan-v") && n.ends_with(".json"))
+        })
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "one scan cache in {}: {found:?}",
+        dir.display()
+    );
+    found.pop().unwrap()
+}
+
 pub struct Run {
     pub code: i32,
     pub stdout: String,
