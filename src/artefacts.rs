@@ -183,7 +183,7 @@ pub fn scan(paths: &[Utf8PathBuf], plan: Request) -> Result<Outcome, InputError>
     let root =
         Utf8PathBuf::from_path_buf(std::env::current_dir().unwrap_or_default()).unwrap_or_default();
     let policy_digest = {
-        let json = serde_json::to_vec(&(&plan.policy, &plan.config)).unwrap_or_default();
+        let json = serde_json::to_vec(&(&plan.policy, &plan.config.content())).unwrap_or_default();
         format!("sha256:{}", hex::encode(Sha256::digest(json)))
     };
     let (findings, locations) = found.findings.into_iter().unzip();

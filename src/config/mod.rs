@@ -92,8 +92,17 @@ pub struct Config {
 impl Config {
     /// `sha256:` of the effective configuration, recorded in certificates.
     pub fn digest(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
+        let json = serde_json::to_vec(&self.content()).unwrap_or_default();
         format!("sha256:{}", hex::encode(Sha256::digest(json)))
+    }
+
+    /// The configuration as content: where the file was read from (a checkout's absolute
+    /// path) is not part of what it says, so the same policy has the same digest in any clone.
+    pub fn content(&self) -> Config {
+        Config {
+            origin: None,
+            ..self.clone()
+        }
     }
 }
 

@@ -320,7 +320,7 @@ fn run(
     lap("cache saved");
 
     let policy_digest = {
-        let json = serde_json::to_vec(&(&req.policy, &req.config)).unwrap_or_default();
+        let json = serde_json::to_vec(&(&req.policy, &req.config.content())).unwrap_or_default();
         format!("sha256:{}", hex::encode(Sha256::digest(json)))
     };
     let package_dirs = resolved
