@@ -16,6 +16,7 @@ pub mod early;
 pub mod manifest;
 pub mod needles;
 pub mod owners;
+pub mod reach;
 pub mod recognise;
 pub mod scan;
 #[cfg(any(test, feature = "testgen"))]
