@@ -64,7 +64,8 @@ fn files_of(path: &Utf8Path) -> Result<Files, InputError> {
             )));
         }
         let name = path.file_name().unwrap_or(path.as_str()).to_string();
-        return Ok((vec![(path.to_path_buf(), name)], skipped));
+        // The link resolved here, once: the scan opens what it names without following links.
+        return Ok((vec![(crate::fsio::resolve_named(path), name)], skipped));
     }
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(path)
@@ -308,10 +309,10 @@ pub fn subjects(paths: &[Utf8PathBuf]) -> Result<Vec<crate::attest::Subject>, In
 }
 
 fn sha256_file(path: &Utf8Path) -> Result<String, InputError> {
-    let mut f = std::fs::File::open(path).map_err(|e| InputError::Io {
-        path: path.to_string(),
-        source: e,
-    })?;
+    // Opened the one way (never blocking, a regular file by its handle); a link the user named
+    // is followed, as everywhere an artefact is named.
+    let (mut f, _) = crate::fsio::open_regular(path.as_std_path(), true)
+        .map_err(|e| InputError::read(path, e))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {

@@ -178,11 +178,11 @@ pub struct WaiverRecord {
     pub at: String,
 }
 
+/// The SHA-256 of a manifest or lockfile the certificate names, read through the bounded
+/// reader (a regular file, no link followed).
 fn sha256_file(path: &Utf8Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::Io {
-        path: path.to_string(),
-        source: e,
-    })?;
+    let bytes = crate::fsio::read_bounded(path, crate::fsio::ReadKind::Manifest)
+        .map_err(|e| InputError::read(path, e))?;
     Ok(hex::encode(Sha256::digest(bytes)))
 }
 
@@ -406,10 +406,9 @@ fn config_record(o: &Outcome) -> Result<Option<ConfigRecord>, InputError> {
         .iter()
         .find_map(|(suffix, top)| origin.strip_suffix(suffix).map(|p| (p, *suffix, *top)));
     let path = Utf8Path::new(table.map_or(origin, |t| t.0));
-    let bytes = std::fs::read(path).map_err(|e| InputError::Io {
-        path: path.to_string(),
-        source: e,
-    })?;
+    // As the configuration was read: bounded, a regular file (a `--config` link followed).
+    let bytes = crate::fsio::read_named(path, crate::fsio::ReadKind::Config)
+        .map_err(|e| InputError::read(path, e))?;
     let (digest, shown) = match table {
         None => (Sha256::digest(&bytes), rel(&o.workspace_root, path)),
         Some((_, suffix, top)) => {

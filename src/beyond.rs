@@ -43,9 +43,9 @@ pub struct Extra {
     pub unread: Vec<(usize, String)>,
 }
 
-/// Where the per-crate owners cache lives.
-pub fn owners_cache_dir(target_dir: &Utf8Path) -> camino::Utf8PathBuf {
-    target_dir.join("entitycheck").join("owners")
+/// Where the per-crate owners cache lives in the cache directory `cache_dir`.
+pub fn owners_cache_dir(cache_dir: &Utf8Path) -> camino::Utf8PathBuf {
+    cache_dir.join("owners")
 }
 
 /// Collects the extra evidence of `subjects`. `scanner`: the run's deep scanner (one is made
@@ -54,7 +54,7 @@ pub fn collect(
     subjects: &[Subject],
     target_dir: &Utf8Path,
     opts: &BeyondOptions,
-    cache: bool,
+    cache_dir: Option<&Utf8Path>,
     scanner: Option<&Scanner>,
     matcher: &Matcher,
     deep: &DeepOptions,
@@ -71,8 +71,8 @@ pub fn collect(
                 .or_default()
                 .insert(s.version.clone());
         }
-        let cache_dir = cache.then(|| owners_cache_dir(target_dir));
-        let found = owners::lookup(&crates, o, cache_dir.as_deref())?;
+        let owners_dir = cache_dir.map(owners_cache_dir);
+        let found = owners::lookup(&crates, o, owners_dir.as_deref())?;
         for (i, s) in subjects.iter().enumerate() {
             if from_crates_io(&s.source)
                 && let Some(c) = found.by_crate.get(&s.name)

@@ -31,6 +31,11 @@ pub enum ReadKind {
     Metadata,
     /// A certificate read by `verify`.
     Certificate,
+    /// A file of a package read by the deep scan (bound: the scan's file-size limit, given by
+    /// the caller).
+    PackageFile,
+    /// A build script's `output` file under the target directory (`--build-outputs`).
+    BuildOutput,
 }
 
 impl ReadKind {
@@ -44,6 +49,8 @@ impl ReadKind {
             ReadKind::Cache => "cache file",
             ReadKind::Metadata => "metadata file",
             ReadKind::Certificate => "certificate",
+            ReadKind::PackageFile => "package file",
+            ReadKind::BuildOutput => "build script output",
         }
     }
 }
@@ -85,6 +92,10 @@ impl Limits {
             ReadKind::Cache => self.cache,
             ReadKind::Metadata => self.metadata,
             ReadKind::Certificate => self.certificate,
+            // Bounded by the caller (the deep scan's `--max-file-size`).
+            ReadKind::PackageFile => u64::MAX,
+            // Directives a build script printed: a few KiB in practice.
+            ReadKind::BuildOutput => 16 * MIB,
         }
     }
 }
@@ -107,15 +118,16 @@ impl Limits {
         (ReadKind::Certificate, "ENTITYCHECK_MAX_CERTIFICATE_SIZE"),
     ];
 
-    fn bound_mut(&mut self, kind: ReadKind) -> &mut u64 {
+    fn bound_mut(&mut self, kind: ReadKind) -> Option<&mut u64> {
         match kind {
-            ReadKind::BuildScript => &mut self.build_script,
-            ReadKind::Config => &mut self.config,
-            ReadKind::Manifest => &mut self.manifest,
-            ReadKind::EntityList => &mut self.entity_list,
-            ReadKind::Cache => &mut self.cache,
-            ReadKind::Metadata => &mut self.metadata,
-            ReadKind::Certificate => &mut self.certificate,
+            ReadKind::BuildScript => Some(&mut self.build_script),
+            ReadKind::Config => Some(&mut self.config),
+            ReadKind::Manifest => Some(&mut self.manifest),
+            ReadKind::EntityList => Some(&mut self.entity_list),
+            ReadKind::Cache => Some(&mut self.cache),
+            ReadKind::Metadata => Some(&mut self.metadata),
+            ReadKind::Certificate => Some(&mut self.certificate),
+            ReadKind::PackageFile | ReadKind::BuildOutput => None,
         }
     }
 
@@ -125,9 +137,11 @@ impl Limits {
     pub fn from_env() -> Result<Limits, String> {
         let mut l = Limits::DEFAULT;
         for (kind, var) in Limits::VARS {
-            if let Some(v) = std::env::var_os(var) {
+            if let Some(v) = std::env::var_os(var)
+                && let Some(bound) = l.bound_mut(kind)
+            {
                 let v = v.to_string_lossy();
-                *l.bound_mut(kind) = parse_size(&v).ok_or_else(|| {
+                *bound = parse_size(&v).ok_or_else(|| {
                     format!("{var}=`{v}` is not a size (bytes, or e.g. \"64 MiB\")")
                 })?;
             }
@@ -328,7 +342,7 @@ fn not_regular(ft: fs::FileType) -> Option<&'static str> {
 }
 
 fn read_with(path: &Path, kind: ReadKind, bound: u64, follow: bool) -> Result<Vec<u8>, ReadError> {
-    // Looked at before opening: opening a FIFO for reading blocks until a writer comes.
+    // Looked at before opening, so that a device is not even opened (opening some has effects).
     let before = if follow {
         fs::metadata(path)?
     } else {
@@ -343,22 +357,50 @@ fn read_with(path: &Path, kind: ReadKind, bound: u64, follow: bool) -> Result<Ve
     if before.len() > bound {
         return Err(ReadError::TooLarge { kind, bound });
     }
+    let (file, meta) = open_regular(path, follow)?;
+    read_handle(file, &meta, kind, bound)
+}
+
+/// Reads a file the caller has just listed as a regular file (the deep scan's walk): no second
+/// look before opening, since [`open_regular`] checks what it opened, which is what counts
+/// should the path have been swapped since the listing.
+pub fn read_listed(path: &Path, kind: ReadKind, bound: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, meta) = open_regular(path, false)?;
+    read_handle(file, &meta, kind, bound)
+}
+
+/// Opens `path` for reading, the one way every reader opens a file: without waiting
+/// (`O_NONBLOCK`: a FIFO swapped in does not block the open), without following a symbolic
+/// link at the path's end unless `follow` (`O_NOFOLLOW`), and then checks the *handle*
+/// (`fstat`) is a regular file. Whatever the path names by the time it is read, only this
+/// handle is read from.
+pub fn open_regular(path: &Path, follow: bool) -> Result<(File, fs::Metadata), ReadError> {
     let file = open_read(path, follow).map_err(|e| {
-        if is_link_refusal(&e) {
+        if !follow && is_link_refusal(&e) {
             ReadError::Link
         } else {
             ReadError::Io(e)
         }
     })?;
-    // And again on what was opened: the path may have been swapped in between.
-    let after = file.metadata()?;
-    if let Some(what) = not_regular(after.file_type()) {
+    let meta = file.metadata()?;
+    if let Some(what) = not_regular(meta.file_type()) {
         return Err(ReadError::NotRegular(what));
     }
-    if after.len() > bound {
+    Ok((file, meta))
+}
+
+/// Reads at most `bound` bytes from a file [`open_regular`] opened (`meta`: its `fstat`):
+/// more is an error, whatever the file claimed its size was when it was opened.
+pub fn read_handle(
+    file: File,
+    meta: &fs::Metadata,
+    kind: ReadKind,
+    bound: u64,
+) -> Result<Vec<u8>, ReadError> {
+    if meta.len() > bound {
         return Err(ReadError::TooLarge { kind, bound });
     }
-    let mut buf = Vec::with_capacity(usize::try_from(after.len()).unwrap_or(0).saturating_add(1));
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     // A file may grow while it is read: one byte past the bound says so, without holding more.
     file.take(bound.saturating_add(1)).read_to_end(&mut buf)?;
     if buf.len() as u64 > bound {
@@ -550,6 +592,10 @@ mod tests {
         // The open itself does not block either (O_NONBLOCK), and what it opened is refused.
         let f = open_read(&fifo, false).unwrap();
         assert!(not_regular(f.metadata().unwrap().file_type()).is_some());
+        assert!(matches!(
+            read_listed(&fifo, ReadKind::PackageFile, 10),
+            Err(ReadError::NotRegular("a FIFO"))
+        ));
     }
 
     #[cfg(unix)]
@@ -565,6 +611,19 @@ mod tests {
             Err(ReadError::Link)
         ));
         assert_eq!(read_named(&link, ReadKind::Config).unwrap(), b"a = 1");
+        // A file listed, then swapped for a link before it is opened: the link is not followed.
+        assert!(matches!(
+            read_listed(&link, ReadKind::PackageFile, 100),
+            Err(ReadError::Link)
+        ));
+        assert_eq!(
+            read_listed(&target, ReadKind::PackageFile, 100).unwrap(),
+            b"a = 1"
+        );
+        assert!(matches!(
+            read_listed(&target, ReadKind::PackageFile, 4),
+            Err(ReadError::TooLarge { bound: 4, .. })
+        ));
         // Named, the link leads to a device: still refused.
         let dev = d.path().join("dev");
         std::os::unix::fs::symlink("/dev/zero", &dev).unwrap();

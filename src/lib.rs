@@ -34,6 +34,7 @@
 pub mod artefacts;
 pub mod attest;
 pub mod beyond;
+pub mod cachedir;
 pub mod config;
 pub mod diag;
 pub mod entity;

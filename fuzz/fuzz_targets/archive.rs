@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
         max_total_bytes: 1 << 20,
         max_entries: 64,
         max_entry_bytes: 1 << 18,
+        ..Default::default()
     };
     // Recognised data as what it is; anything else forced through each decoder in turn, so
     // every format's parser sees arbitrary input.

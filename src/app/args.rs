@@ -318,9 +318,19 @@ pub struct DeepArgs {
     /// Do not inspect package files (notices, build scripts, binaries, archives): manifest only.
     #[arg(long, help_heading = "Deep scan")]
     pub no_deep: bool,
-    /// Do not read or write the scan and graph caches.
+    /// Do not read or write the caches (scan, graph, registry owners).
     #[arg(long, help_heading = "Deep scan")]
     pub no_cache: bool,
+    /// The per-user cache directory [default: $XDG_CACHE_HOME/cargo-entitycheck, or the
+    /// platform's cache directory]. Never inside the workspace.
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "CARGO_ENTITYCHECK_CACHE_DIR",
+        hide_env_values = true,
+        help_heading = "Deep scan"
+    )]
+    pub cache_dir: Option<Utf8PathBuf>,
     /// Skip (and list as not scanned) files larger than this (bytes, or e.g. "64 MiB").
     #[arg(long, value_name = "SIZE", help_heading = "Deep scan")]
     pub max_file_size: Option<String>,
@@ -543,6 +553,7 @@ impl CheckArgs {
             as_of: self.as_of,
             max_file_size: sc.deep.max_file_size,
             sarif_base: self.sarif_base,
+            cache_dir: sc.deep.cache_dir,
             ci: config::CiOptions {
                 category: self.category,
                 omit_suppressed: self.sarif_omit_suppressed,

@@ -298,6 +298,9 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     let mut check = args.screen.into_check(args.as_of);
     check.verbose = u8::from(args.verbose);
     check.quiet = args.quiet;
+    // A certificate speaks for what was screened now: no cached result (scan, graph, owners)
+    // it could not re-derive is taken into it.
+    check.screen.deep.no_cache = true;
     let (outcome, out) = screen_with_artefacts(check, &args.artefacts, &args.sboms, |_| {})?;
     let styles = output::styles_for_stdout(out.color);
     let made = attest::Made {
@@ -408,6 +411,8 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
         .into_check(Some(statement.predicate.as_of.to_string()));
     // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
     check.screen.graph.locked = true;
+    // Nor take a cached result for the tree it re-screens.
+    check.screen.deep.no_cache = true;
     // The fresh screening covers what the certificate covered; what was asked for is kept to
     // say where it is less.
     let mut asked = None;

@@ -63,7 +63,8 @@ pub enum Verbosity {
 #[derive(Debug, Clone)]
 pub struct DeepSettings {
     pub enabled: bool,
-    pub cache: bool,
+    /// Where the caches live (see [`crate::cachedir`]); `None`: nothing is cached.
+    pub cache_dir: Option<Utf8PathBuf>,
     pub options: DeepOptions,
 }
 
@@ -137,6 +138,9 @@ pub struct Overrides {
     pub beyond: BeyondOverrides,
     /// `--sarif-base DIR`.
     pub sarif_base: Option<Utf8PathBuf>,
+    /// `--cache-dir DIR` or `CARGO_ENTITYCHECK_CACHE_DIR` (else the per-user default). Only
+    /// ever from the command line or the environment: the project's files never choose it.
+    pub cache_dir: Option<Utf8PathBuf>,
     /// `--category`, `--sarif-omit-suppressed` and the reports written.
     pub ci: CiOptions,
 }
@@ -309,7 +313,17 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
     }
     let deep = DeepSettings {
         enabled: d.enabled.unwrap_or(true),
-        cache: d.cache.unwrap_or(true),
+        // The configuration may turn caching off, never point it somewhere.
+        cache_dir: d
+            .cache
+            .unwrap_or(true)
+            .then(|| {
+                cli.cache_dir
+                    .as_deref()
+                    .map(crate::cachedir::absolute)
+                    .or_else(crate::cachedir::default_dir)
+            })
+            .flatten(),
         options,
     };
     let verbosity = if c.quiet == Some(true) {

@@ -31,6 +31,10 @@ pub struct ArchiveLimits {
     pub max_entries: u64,
     /// Unpacked bytes of one entry.
     pub max_entry_bytes: u64,
+    /// What every archive walk of the run spends together (shared by the clones of these
+    /// limits, so by every package of a run).
+    #[serde(skip)]
+    pub run: RunBudget,
 }
 
 impl Default for ArchiveLimits {
@@ -40,9 +44,84 @@ impl Default for ArchiveLimits {
             max_total_bytes: 256 * 1024 * 1024,
             max_entries: 10_000,
             max_entry_bytes: 64 * 1024 * 1024,
+            run: RunBudget::default(),
         }
     }
 }
+
+/// The decoding a whole run may do, across every archive of every package: the limits above
+/// bound one archive, and a package of 2,000 small bzip2 bombs (each within them, each half a
+/// second to decode) would otherwise cost many minutes. Once the run has decoded
+/// [`RunBudget::DEFAULT_BYTES`] or spent [`RunBudget::DEFAULT_TIME`] in decoders (summed over
+/// threads), every further archive member is listed as not scanned, with the reason.
+#[derive(Clone)]
+pub struct RunBudget(std::sync::Arc<RunSpent>);
+
+struct RunSpent {
+    bytes: std::sync::atomic::AtomicU64,
+    nanos: std::sync::atomic::AtomicU64,
+    max_bytes: u64,
+    max_nanos: u64,
+}
+
+impl RunBudget {
+    pub const DEFAULT_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+    pub const DEFAULT_TIME: std::time::Duration = std::time::Duration::from_secs(120);
+
+    pub fn new(max_bytes: u64, max_time: std::time::Duration) -> RunBudget {
+        RunBudget(std::sync::Arc::new(RunSpent {
+            bytes: Default::default(),
+            nanos: Default::default(),
+            max_bytes,
+            max_nanos: u64::try_from(max_time.as_nanos()).unwrap_or(u64::MAX),
+        }))
+    }
+
+    /// Why nothing more may be decoded, once the budget is spent.
+    fn spent(&self) -> Option<String> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let s = &self.0;
+        (s.bytes.load(Relaxed) >= s.max_bytes || s.nanos.load(Relaxed) >= s.max_nanos).then(|| {
+            format!(
+                "the run's decoding budget ({} bytes unpacked or {} s in decoders, over all archives) is spent: not decoded",
+                s.max_bytes,
+                s.max_nanos / 1_000_000_000
+            )
+        })
+    }
+
+    fn charge(&self, bytes: u64, time: std::time::Duration) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.0.bytes.fetch_add(bytes, Relaxed);
+        self.0
+            .nanos
+            .fetch_add(u64::try_from(time.as_nanos()).unwrap_or(u64::MAX), Relaxed);
+    }
+}
+
+impl Default for RunBudget {
+    fn default() -> Self {
+        RunBudget::new(RunBudget::DEFAULT_BYTES, RunBudget::DEFAULT_TIME)
+    }
+}
+
+/// The bounds only (what is spent is no setting: scan-cache keys digest this).
+impl std::fmt::Debug for RunBudget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunBudget")
+            .field("max_bytes", &self.0.max_bytes)
+            .field("max_nanos", &self.0.max_nanos)
+            .finish()
+    }
+}
+
+impl PartialEq for RunBudget {
+    fn eq(&self, other: &Self) -> bool {
+        (self.0.max_bytes, self.0.max_nanos) == (other.0.max_bytes, other.0.max_nanos)
+    }
+}
+
+impl Eq for RunBudget {}
 
 /// Memory a decoder may reserve for its window or dictionary (xz, lzma, zstd, 7z): a header
 /// declaring more is refused (and listed) rather than trusted.
@@ -337,10 +416,17 @@ impl Walk<'_, '_> {
     /// Decodes one member within the per-entry and total limits; `None` (recorded) if it is
     /// over them or cannot be decoded. Never holds more than the limit plus one byte.
     fn read(&mut self, path: &str, what: &str, reader: impl Read) -> Option<Vec<u8>> {
+        if let Some(why) = self.limits.run.spent() {
+            self.stop(path, why);
+            return None;
+        }
         let left = self.limits.max_total_bytes.saturating_sub(self.stats.bytes);
         let cap = self.limits.max_entry_bytes.min(left);
         let mut buf = Vec::new();
-        if let Err(e) = reader.take(cap + 1).read_to_end(&mut buf) {
+        let started = std::time::Instant::now();
+        let read = reader.take(cap + 1).read_to_end(&mut buf);
+        self.limits.run.charge(buf.len() as u64, started.elapsed());
+        if let Err(e) = read {
             let kind = if e.kind() == std::io::ErrorKind::Unsupported {
                 SkipKind::Unreadable
             } else {

@@ -88,7 +88,31 @@ pub struct BinaryReport {
     pub strings: Vec<BinaryString>,
     /// Members of a static archive.
     pub members: usize,
+    /// The work spent on this binary so far (see [`Work`]).
+    work: Work,
 }
+
+/// The work one binary may cost, whatever its headers claim: a fat Mach-O nested four deep with
+/// 32 slices each asks for a million inspections, an ELF whose 60,000 sections each cover the
+/// whole file for 60,000 reads of it. Past either bound the inspection stops with
+/// [`InspectError::Limit`], so the file is listed as not fully scanned (and its raw strings are
+/// still read once).
+#[derive(Debug, Clone, Default)]
+struct Work {
+    /// Binaries, fat slices and archive members inspected.
+    inspected: u64,
+    /// Bytes of sections and slices examined.
+    examined: u64,
+    /// The bound on `examined`: a few times the file's size.
+    max_examined: u64,
+}
+
+/// Most binaries, slices and members inspected within one file.
+const MAX_INSPECTIONS: u64 = 20_000;
+/// How many times its own size the sections of one file may make the inspection read (legit
+/// binaries' sections cover each byte about once), plus a fixed allowance.
+const EXAMINED_PER_BYTE: u64 = 4;
+const EXAMINED_ALLOWANCE: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum InspectError {
@@ -123,6 +147,9 @@ pub fn is_notice(s: &str) -> bool {
 /// Inspects one binary.
 pub fn inspect_binary(bytes: &[u8], needles: &Needles) -> Result<BinaryReport, InspectError> {
     let mut report = BinaryReport::default();
+    report.work.max_examined = (bytes.len() as u64)
+        .saturating_mul(EXAMINED_PER_BYTE)
+        .saturating_add(EXAMINED_ALLOWANCE);
     inspect_into(bytes, needles, "", 0, &mut report)?;
     report.strings.sort();
     report
@@ -144,6 +171,12 @@ fn inspect_into(
             "binaries nested deeper than {MAX_NESTING}"
         )));
     }
+    r.work.inspected += 1;
+    if r.work.inspected > MAX_INSPECTIONS {
+        return Err(InspectError::Limit(format!(
+            "more than {MAX_INSPECTIONS} binaries, slices and members inside one file: the rest not inspected"
+        )));
+    }
     match sniff(bytes) {
         FileKind::Pe => pe(bytes, needles, prefix, r),
         FileKind::Elf => elf(bytes, needles, prefix, r),
@@ -154,7 +187,7 @@ fn inspect_into(
             // A COFF object (no magic of its own) or anything else: sections if `object`
             // understands it, raw strings otherwise.
             match object::File::parse(bytes) {
-                Ok(file) => sections(&file, "COFF", needles, prefix, r),
+                Ok(file) => sections(&file, "COFF", needles, prefix, r)?,
                 Err(_) => push_hits(bytes, needles, &format!("{prefix}string"), r),
             }
             Ok(())
@@ -531,8 +564,7 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
         }
     }
     let file = object::File::parse(bytes).map_err(|e| malformed("ELF", e))?;
-    sections(&file, "ELF", needles, prefix, r);
-    Ok(())
+    sections(&file, "ELF", needles, prefix, r)
 }
 
 // --- Mach-O -----------------------------------------------------------------------------------
@@ -584,8 +616,7 @@ fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
         }
     }
     let file = object::File::parse(bytes).map_err(|e| malformed("Mach-O", e))?;
-    sections(&file, "Mach-O", needles, prefix, r);
-    Ok(())
+    sections(&file, "Mach-O", needles, prefix, r)
 }
 
 fn fat(
@@ -653,8 +684,11 @@ fn ar(
         r.members += 1;
         let p = format!("{prefix}archive member {name}: ");
         // A corrupt member does not hide the others.
-        if let Err(e) = inspect_into(data, needles, &p, depth + 1, r) {
-            push(r, format!("{p}error"), &e.to_string(), false, None);
+        match inspect_into(data, needles, &p, depth + 1, r) {
+            // The file's budget is spent: the other members would fail the same way.
+            Err(e @ InspectError::Limit(_)) => return Err(e),
+            Err(e) => push(r, format!("{p}error"), &e.to_string(), false, None),
+            Ok(()) => {}
         }
     }
     Ok(())
@@ -669,9 +703,16 @@ fn sections(
     needles: &Needles,
     prefix: &str,
     r: &mut BinaryReport,
-) {
+) -> Result<(), InspectError> {
     for s in file.sections() {
         let Ok(data) = s.data() else { continue };
+        r.work.examined = r.work.examined.saturating_add(data.len() as u64);
+        if r.work.examined > r.work.max_examined {
+            return Err(InspectError::Limit(format!(
+                "its sections overlap: more than {} bytes to examine, {EXAMINED_PER_BYTE} times the file's size and more; the rest not inspected",
+                r.work.max_examined
+            )));
+        }
         if data.is_empty() || !needles.hit(data) {
             continue;
         }
@@ -695,6 +736,7 @@ fn sections(
             }
         }
     }
+    Ok(())
 }
 
 fn push_hits(bytes: &[u8], needles: &Needles, field: &str, r: &mut BinaryReport) {

@@ -80,10 +80,10 @@ struct Message {
 }
 
 fn from_messages(path: &Utf8Path, packages: &[BuildPackage]) -> Result<Located, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
-        path: path.to_string(),
-        source: e,
-    })?;
+    // Named by the user (`--build-messages`): a link followed, but a regular file only, and
+    // bounded like saved metadata.
+    let text = crate::fsio::read_text(path, crate::fsio::ReadKind::Metadata, true)
+        .map_err(|e| InputError::read(path, e))?;
     let ids: BTreeSet<&str> = packages.iter().map(|p| p.id.as_str()).collect();
     let mut out = Located::default();
     for (i, line) in text.lines().enumerate() {
@@ -338,16 +338,18 @@ pub fn scan_runs(
             .to_string();
         let mut printed = run.printed.clone();
         let output = run.dir.join("output");
-        match std::fs::read(&output) {
+        // In the target directory, which the project may have committed: the bounded reader
+        // (no link, no FIFO or device, at most its bound).
+        match crate::fsio::read_bounded(&output, crate::fsio::ReadKind::BuildOutput) {
             Ok(bytes) => printed.extend(parse_output(&String::from_utf8_lossy(&bytes))),
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(crate::fsio::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
                 total.skipped.push(super::deep::Skipped {
                     file: format!("{rel_dir}/output"),
                     kind: super::deep::SkipKind::Unreadable,
                     reason: format!("build script output unreadable: {e}"),
                 });
             }
-            Err(_) => {}
         }
         for (key, value) in printed {
             let mut e = directive_evidence(&key, &value);

@@ -22,10 +22,19 @@
 //! The directories the deep scan never enters (the target directory, [`Cache::with_prune`]) and
 //! the cache file itself never enter a digest; otherwise the root package would never hit.
 //!
-//! The cache is one JSON file under cargo's target directory, replaced atomically. Each entry
-//! records when it was last used; when the file would grow past its size bound
+//! The cache is one JSON file in the per-user cache directory ([`path`]; never in the project,
+//! whose files are the input under check: see `crate::cachedir`), shared by every project the
+//! user checks: a registry package screened for one project is not read again for the next.
+//! It is replaced atomically (a temporary file renamed over it), and a run merges what it
+//! learnt into the file as it is *then* on disk, so concurrent runs lose no more than an entry
+//! now and then; readers take no lock, and a torn or foreign file is simply not believed. Each
+//! entry records when it was last used; when the file would grow past its size bound
 //! ([`DEFAULT_MAX_BYTES`]) the least recently used entries are dropped. It is an optimisation:
 //! a missing, unreadable, oversized or corrupt cache is ignored and rebuilt, never an error.
+//!
+//! A key is a digest of what identifies the content, so an entry can only answer for the
+//! content it was made from: forging one that sticks means writing the user's cache directory
+//! *and* describing a package whose checksum (or content digest) is that of the real content.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
@@ -79,6 +88,12 @@ struct File {
     witnesses: BTreeMap<String, Witness>,
 }
 
+/// Where the scan cache lives in the cache directory `cache_dir` (the format in the name, so
+/// tool versions that disagree on it keep their own files instead of rebuilding each other's).
+pub fn path(cache_dir: &Utf8Path) -> Utf8PathBuf {
+    cache_dir.join(format!("scan-v{FORMAT}.json"))
+}
+
 pub struct Cache {
     path: Option<Utf8PathBuf>,
     salt: String,
@@ -107,9 +122,7 @@ impl Cache {
     pub fn open_bounded(path: Option<Utf8PathBuf>, salt: &str, max_bytes: u64) -> Cache {
         let file = path
             .as_deref()
-            .and_then(|p| read_bounded(p, max_bytes))
-            .and_then(|b| serde_json::from_slice::<File>(&b).ok())
-            .filter(|f| f.format == FORMAT)
+            .and_then(|p| read_file(p, max_bytes))
             .unwrap_or_default();
         Cache {
             path,
@@ -163,8 +176,12 @@ impl Cache {
         }
         let identity = match source {
             SourceKind::Registry { url } => {
-                let checksum = self.checksums.get(&Cache::checksum_key(name, version, url));
-                format!("registry:{url}:{}", checksum.map_or("-", String::as_str))
+                match self.checksums.get(&Cache::checksum_key(name, version, url)) {
+                    Some(checksum) => format!("registry:{url}:{checksum}"),
+                    // No checksum to bind the entry to (an old lockfile, a registry that
+                    // records none): its content, as for a path package.
+                    None => format!("registry-tree:{url}:{dir}:{}", self.content_digest(dir)?),
+                }
             }
             SourceKind::Git { url } if url.contains('#') => format!("git:{url}"),
             SourceKind::Vendored { url } => {
@@ -262,33 +279,38 @@ impl Cache {
     }
 
     /// Writes the cache if anything new was scanned or digested, or entries used need their
-    /// date renewed: to a temporary file, then renamed over the old one, so a crash never
-    /// leaves half a cache. The least recently used entries are dropped until the file fits its
-    /// bound.
+    /// date renewed: merged into the file as it is on disk now (another run may have written
+    /// it meanwhile), to a temporary file, then renamed over it, so a crash never leaves half a
+    /// cache. The least recently used entries are dropped until the file fits its bound.
     pub fn save(self) -> std::io::Result<()> {
         let Some(path) = self.path else { return Ok(()) };
         let now = self.now;
         let new = self.new.into_inner().unwrap_or_default();
         let used = self.used.into_inner().unwrap_or_default();
         let new_witnesses = self.new_witnesses.into_inner().unwrap_or_default();
-        let mut entries = self.old;
-        let mut redated = false;
-        for key in &used {
-            if let Some(e) = entries.get_mut(key)
-                && e.used + REDATE_SECS < now
-            {
-                e.used = now;
-                redated = true;
-            }
-        }
+        let stale = |key: &String| {
+            self.old
+                .get(key)
+                .is_some_and(|e| e.used + REDATE_SECS < now)
+        };
+        let redated = used.iter().any(stale);
         if new.is_empty() && new_witnesses.is_empty() && !redated {
             return Ok(());
+        }
+        // What is on disk now; what this run read when the file has gone since.
+        let (mut entries, mut witnesses) = match read_file(&path, self.max_bytes) {
+            Some(f) => (f.entries, f.witnesses),
+            None => (self.old, self.old_witnesses),
+        };
+        for key in &used {
+            if let Some(e) = entries.get_mut(key) {
+                e.used = e.used.max(now);
+            }
         }
         entries.extend(
             new.into_iter()
                 .map(|(k, scan)| (k, Entry { used: now, scan })),
         );
-        let mut witnesses = self.old_witnesses;
         witnesses.extend(new_witnesses);
         let file = fit(
             File {
@@ -299,10 +321,17 @@ impl Cache {
             self.max_bytes,
         )?;
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::cachedir::create(dir)?;
         }
-        write_new_then_rename(&path, &file)
+        crate::fsio::write_atomically(&path, &file)
     }
+}
+
+/// The cache file at `path`, if it is one this version wrote and within `max_bytes`.
+fn read_file(path: &Utf8Path, max_bytes: u64) -> Option<File> {
+    read_bounded(path, max_bytes)
+        .and_then(|b| serde_json::from_slice::<File>(&b).ok())
+        .filter(|f| f.format == FORMAT)
 }
 
 /// Drops the least recently used entries and witnesses of `file` until it serialises within
@@ -355,28 +384,6 @@ fn fit(mut file: File, max_bytes: u64) -> std::io::Result<Vec<u8>> {
         bytes = serde_json::to_vec(&file)?;
     }
     Ok(bytes)
-}
-
-/// Writes `bytes` to a temporary file beside `path` (created anew: never through a file or link
-/// already there), then renames it over `path`.
-fn write_new_then_rename(path: &Utf8Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let tmp = path.with_file_name(format!(
-        "{}.tmp{}",
-        path.file_name().unwrap_or("cache"),
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&tmp);
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(bytes));
-    written
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
 }
 
 /// Reads the regular file at `path` if it holds at most `max_bytes`: never through a symbolic
@@ -452,7 +459,7 @@ fn walk(dir: &Utf8Path, prune: &[Utf8PathBuf], cache: Option<&Utf8Path>) -> Opti
             && entry
                 .file_name()
                 .to_str()
-                .is_some_and(|n| n == cn || n.starts_with(&format!("{cn}.tmp")))
+                .is_some_and(|n| n == cn || n.starts_with(&format!(".{cn}.tmp")))
         {
             continue;
         }
@@ -530,10 +537,10 @@ fn content_digest(tree: &[Node]) -> Option<String> {
                 h.update(b"stat");
                 stat_fields(&n.meta, &mut h);
             } else if t.is_file() {
-                let meta = n.meta.clone();
-                let mut file = std::fs::File::open(&n.path).ok()?;
-                let opened = file.metadata().ok()?;
-                if !opened.is_file() || !same_file(&meta, &opened) {
+                // The one way in: never blocking, no link followed, a regular file by its
+                // handle, and the very file the walk saw.
+                let (mut file, opened) = crate::fsio::open_regular(&n.path, false).ok()?;
+                if !same_file(&n.meta, &opened) {
                     return None;
                 }
                 let mut buf = vec![0u8; 64 * 1024];
@@ -566,8 +573,9 @@ mod tests {
     fn round_trip_and_salt() {
         let dir = tempfile::tempdir().unwrap();
         let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        let src = SourceKind::Registry {
-            url: "registry+https://example/index".into(),
+        // Pinned to a commit: keyed without reading a directory.
+        let src = SourceKind::Git {
+            url: "git+https://example/repo#0123abcd".into(),
         };
         let c = Cache::open(Some(path.clone()), "s1");
         let key = c
@@ -608,16 +616,21 @@ mod tests {
             with(Some("bb")),
             "republished: another key"
         );
-        assert_ne!(with(Some("aa")), with(None));
+        // Without a checksum, a directory that cannot be read has no key at all (nothing to
+        // bind an entry to); one that can is keyed by its content.
+        assert!(
+            Cache::open(Some("/nowhere/c.json".into()), "s")
+                .key("a", "1.0.0", &src, Utf8Path::new("/nowhere"))
+                .is_none()
+        );
         // Another package's checksum does not change this one's key.
         let c = Cache::open(Some("/nowhere/c.json".into()), "s").with_checksums(HashMap::from([(
             Cache::checksum_key("b", "1.0.0", url),
             "aa".to_string(),
         )]));
-        assert_eq!(
+        assert!(
             c.key("a", "1.0.0", &src, Utf8Path::new("/nowhere"))
-                .unwrap(),
-            with(None)
+                .is_none()
         );
     }
 
@@ -788,8 +801,9 @@ mod tests {
     fn a_used_entry_is_redated_and_survives_eviction() {
         let dir = tempfile::tempdir().unwrap();
         let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        let src = SourceKind::Registry {
-            url: "registry+https://example/index".into(),
+        // Pinned to a commit: keyed without reading a directory.
+        let src = SourceKind::Git {
+            url: "git+https://example/repo#0123abcd".into(),
         };
         let c = Cache::open(Some(path.clone()), "s");
         let ka = c.key("a", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
@@ -818,8 +832,9 @@ mod tests {
     fn an_oversized_cache_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        let src = SourceKind::Registry {
-            url: "registry+https://example/index".into(),
+        // Pinned to a commit: keyed without reading a directory.
+        let src = SourceKind::Git {
+            url: "git+https://example/repo#0123abcd".into(),
         };
         let c = Cache::open(Some(path.clone()), "s");
         let k = c.key("a", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
@@ -837,6 +852,38 @@ mod tests {
                 "links are not followed"
             );
         }
+    }
+
+    #[test]
+    fn concurrent_runs_merge_instead_of_overwriting_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
+        // Pinned to a commit: keyed without reading a directory.
+        let src = SourceKind::Git {
+            url: "git+https://example/repo#0123abcd".into(),
+        };
+        // Both open the (missing) file, each scans another package, both save.
+        let a = Cache::open(Some(path.clone()), "s");
+        let b = Cache::open(Some(path.clone()), "s");
+        let ka = a.key("a", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
+        let kb = b.key("b", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
+        a.put(ka.clone(), &scan_of(1));
+        b.put(kb.clone(), &scan_of(2));
+        a.save().unwrap();
+        b.save().unwrap();
+        let c = Cache::open(Some(path.clone()), "s");
+        assert_eq!(c.get(&ka).unwrap().files, 1);
+        assert_eq!(c.get(&kb).unwrap().files, 2);
+        // No temporary file is left beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn the_file_lives_in_the_cache_directory_named_by_its_format() {
+        assert_eq!(
+            path(Utf8Path::new("/home/u/.cache/cargo-entitycheck")),
+            format!("/home/u/.cache/cargo-entitycheck/scan-v{FORMAT}.json")
+        );
     }
 
     #[test]

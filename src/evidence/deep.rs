@@ -9,8 +9,6 @@
 //! Binaries are recognised by their magic bytes, never their extension, and archives are walked
 //! in memory within limits.
 
-use std::io::Read;
-
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -321,6 +319,13 @@ impl Scanner {
                 continue;
             }
             if !ft.is_file() {
+                // A FIFO, socket or device: never opened (a FIFO blocks, a device never ends),
+                // and listed, since what it would hold is not screened.
+                skipped.push(Skipped::new(
+                    rel_path(root, path),
+                    SkipKind::Unreadable,
+                    "not a regular file (a FIFO, socket or device): not read",
+                ));
                 continue;
             }
             // The manifest and cargo's own bookkeeping at the package root say what `cargo
@@ -362,7 +367,10 @@ impl Scanner {
     /// inside archives). A file over the size limit is skipped, as in a package.
     pub fn scan_file(&self, path: &Utf8Path, name: &str) -> PackageScan {
         let mut scan = PackageScan::default();
-        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        // Opened once (no link followed, never blocking, a regular file by its handle); its
+        // size and bytes both come from that handle.
+        let opened = crate::fsio::open_regular(path.as_std_path(), false);
+        let len = opened.as_ref().map_or(0, |(_, meta)| meta.len());
         if len > self.options.max_file_bytes {
             scan.skipped.push(Skipped::new(
                 name,
@@ -375,7 +383,15 @@ impl Scanner {
             return scan;
         }
         let mut r = FileResult::default();
-        match read_limited(path, self.options.max_file_bytes) {
+        let read = opened.and_then(|(file, meta)| {
+            crate::fsio::read_handle(
+                file,
+                &meta,
+                crate::fsio::ReadKind::PackageFile,
+                self.options.max_file_bytes,
+            )
+        });
+        match read {
             Ok(bytes) => {
                 r.bytes = len.max(bytes.len() as u64);
                 self.scan_bytes(name, &bytes, &mut r);
@@ -1073,13 +1089,15 @@ struct FileResult {
     skipped: Vec<Skipped>,
 }
 
-fn read_limited(path: &Utf8Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    let f = std::fs::File::open(path)?;
-    let len = f.metadata().map(|m| m.len()).unwrap_or(0).min(limit);
-    let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
-    // A file may grow between the walk and the read: never read past the limit.
-    f.take(limit).read_to_end(&mut buf)?;
-    Ok(buf)
+/// A file the walk listed, read through the one bounded reader: opened without blocking and
+/// without following a link swapped in since the walk, checked on the handle to be a regular
+/// file, and never read past `limit` (a file that grew past it since is refused, not cut).
+fn read_limited(path: &Utf8Path, limit: u64) -> Result<Vec<u8>, crate::fsio::ReadError> {
+    crate::fsio::read_listed(
+        path.as_std_path(),
+        crate::fsio::ReadKind::PackageFile,
+        limit,
+    )
 }
 
 /// Whether a file (`a/b.zip`, or `outer.tar!inner/c.gz`) lies in a directory that holds a

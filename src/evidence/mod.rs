@@ -17,6 +17,7 @@ pub mod manifest;
 pub mod needles;
 pub mod own;
 pub mod owners;
+pub mod reach;
 pub mod recognise;
 pub mod scan;
 #[cfg(any(test, feature = "testgen"))]

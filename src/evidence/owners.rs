@@ -5,7 +5,8 @@
 //! a local crates.io database dump (`--crates-io-dump`, read as a stream, keeping only the
 //! screened crates), else the registry API (`GET {api}/api/v1/crates/{name}/owners`), politely:
 //! a descriptive User-Agent, at most one request a second, only the screened crates, and a
-//! per-crate cache under the target directory that answers while it is fresh and, older, when
+//! per-crate cache in the per-user cache directory (never in the project, which could write
+//! "no owners" there: see `crate::cachedir`) that answers while it is fresh and, older, when
 //! the registry cannot be reached (with a note saying how old it is).
 
 use std::cell::RefCell;
@@ -198,9 +199,19 @@ fn cache_path(dir: &Utf8Path, name: &str) -> Option<Utf8PathBuf> {
     .then(|| dir.join(format!("{}.json", name.to_ascii_lowercase())))
 }
 
+/// The most the cached answers may hold together (some 50,000 crates' owners); past it, the
+/// least recently used are deleted.
+const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most one cached answer may hold (a crate has a handful of owners; a megabyte is
+/// thousands); a larger file is not read.
+const MAX_CACHE_ENTRY_BYTES: u64 = 1024 * 1024;
+
 fn read_cache(dir: Option<&Utf8Path>, name: &str, api: &str) -> Option<CacheEntry> {
     let path = cache_path(dir?, name)?;
-    let text = std::fs::read(path).ok()?;
+    // The bounded reader: a regular file only, no link followed, never past the bound.
+    let text = crate::fsio::read_regular(path, crate::fsio::ReadKind::Cache, MAX_CACHE_ENTRY_BYTES)
+        .ok()?;
     serde_json::from_slice::<CacheEntry>(&text)
         .ok()
         .filter(|e| e.api == api)
@@ -211,9 +222,12 @@ fn write_cache(dir: Option<&Utf8Path>, name: &str, entry: &CacheEntry) {
         return;
     };
     // The cache is an optimisation and a fallback: failing to write it never fails the check.
-    let _ = std::fs::create_dir_all(path.parent().unwrap_or(Utf8Path::new(".")));
-    if let Ok(json) = serde_json::to_vec_pretty(entry) {
-        let _ = crate::fsio::write_atomically(&path, &json);
+    let _ = crate::cachedir::create(path.parent().unwrap_or(Utf8Path::new(".")));
+    if let Ok(json) = serde_json::to_vec_pretty(entry)
+        && crate::fsio::write_atomically(&path, &json).is_ok()
+        && let Some(dir) = path.parent()
+    {
+        crate::cachedir::evict(dir, MAX_CACHE_BYTES);
     }
 }
 

@@ -417,6 +417,77 @@ pub fn elf_object(data: &[u8]) -> Vec<u8> {
     obj.write().expect("in memory")
 }
 
+/// A fat (universal) Mach-O whose `count` architecture entries all point at the same `slice`:
+/// a few bytes that ask for `count` inspections, and `count` to the power of the depth when
+/// nested (the shape fuzzing and a hostile package use).
+pub fn fat_macho_repeated(slice: &[u8], count: u32) -> Vec<u8> {
+    let header = 8 + 20 * count as usize;
+    let offset = header.next_multiple_of(16);
+    let mut out = Vec::with_capacity(offset + slice.len());
+    out.extend(0xCAFE_BABEu32.to_be_bytes());
+    out.extend(count.to_be_bytes());
+    // x86_64, arm64, i386, arm, powerpc64, powerpc, then again.
+    const CPUS: [u32; 6] = [0x0100_0007, 0x0100_000C, 7, 12, 0x0100_0012, 18];
+    for i in 0..count {
+        out.extend(CPUS[i as usize % CPUS.len()].to_be_bytes());
+        out.extend(3u32.to_be_bytes());
+        out.extend((offset as u32).to_be_bytes());
+        out.extend((slice.len() as u32).to_be_bytes());
+        out.extend(4u32.to_be_bytes());
+    }
+    out.resize(offset, 0);
+    out.extend(slice);
+    out
+}
+
+/// A 64-bit little-endian ELF with `sections` section headers, every one of them covering the
+/// whole of `body` (and the header before it): one copy of the bytes that asks to be read
+/// `sections` times.
+pub fn elf_overlapping_sections(body: &[u8], sections: u32) -> Vec<u8> {
+    // A NUL first: the section-name table (section 1) is that one byte.
+    let body = [&[0u8][..], body].concat();
+    let covered = 64 + body.len() as u64;
+    let mut out = Vec::new();
+    out.extend([0x7f, b'E', b'L', b'F', 2, 1, 1, 0]);
+    out.extend([0u8; 8]);
+    out.extend(1u16.to_le_bytes()); // e_type: relocatable
+    out.extend(62u16.to_le_bytes()); // e_machine: x86-64
+    out.extend(1u32.to_le_bytes()); // e_version
+    out.extend(0u64.to_le_bytes()); // e_entry
+    out.extend(0u64.to_le_bytes()); // e_phoff
+    out.extend(covered.to_le_bytes()); // e_shoff
+    out.extend(0u32.to_le_bytes()); // e_flags
+    out.extend(64u16.to_le_bytes()); // e_ehsize
+    out.extend(56u16.to_le_bytes()); // e_phentsize
+    out.extend(0u16.to_le_bytes()); // e_phnum
+    out.extend(64u16.to_le_bytes()); // e_shentsize
+    out.extend(((sections + 2).min(0xfeff) as u16).to_le_bytes()); // e_shnum
+    out.extend(1u16.to_le_bytes()); // e_shstrndx
+    out.extend(&body);
+    out.extend([0u8; 64]); // the null section
+    // The section-name table: the NUL at the start of the body.
+    out.extend(0u32.to_le_bytes());
+    out.extend(3u32.to_le_bytes()); // SHT_STRTAB
+    out.extend(0u64.to_le_bytes());
+    out.extend(0u64.to_le_bytes());
+    out.extend(64u64.to_le_bytes());
+    out.extend(1u64.to_le_bytes());
+    out.extend([0u8; 24]);
+    for _ in 0..sections.min(0xfefd) {
+        out.extend(0u32.to_le_bytes()); // sh_name
+        out.extend(1u32.to_le_bytes()); // SHT_PROGBITS
+        out.extend(0u64.to_le_bytes()); // sh_flags
+        out.extend(0u64.to_le_bytes()); // sh_addr
+        out.extend(0u64.to_le_bytes()); // sh_offset
+        out.extend(covered.to_le_bytes()); // sh_size
+        out.extend(0u32.to_le_bytes()); // sh_link
+        out.extend(0u32.to_le_bytes()); // sh_info
+        out.extend(1u64.to_le_bytes()); // sh_addralign
+        out.extend(0u64.to_le_bytes()); // sh_entsize
+    }
+    out
+}
+
 /// A System V `ar` static archive.
 pub fn ar(members: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = b"!<arch>\n".to_vec();

@@ -7,8 +7,12 @@
 //! scan cache (path packages by a `stat` of each file), every piece of evidence is matched, and
 //! policy decides afresh. `explain` and `--metadata-path` never use it.
 //!
-//! The file is `<target-dir>/entitycheck/graph-cache.bin`: the length of the metadata (8 bytes,
-//! little-endian), the metadata, then a JSON document; replaced atomically. Unreadable, corrupt
+//! The file is `graph/<digest of the workspace path>.bin` in the per-user cache directory
+//! (never in the project: see `crate::cachedir`): the length of the metadata (8 bytes,
+//! little-endian), the metadata, then a JSON document; replaced atomically. What it answers is
+//! bound to its content: the stored build is used only when this run's `cargo metadata`
+//! printed exactly the bytes it was resolved from, so a forged or stale file is never believed
+//! about a build it does not describe. Unreadable, corrupt
 //! or stale, or larger than [`MAX_BYTES`] (never read past that bound), it is ignored and
 //! rewritten.
 
@@ -36,10 +40,17 @@ pub struct Stored<T> {
     doc: Doc<T>,
 }
 
-/// Where the graph cache of a target directory lives.
-pub fn path(target_dir: &Utf8Path) -> Utf8PathBuf {
-    target_dir.join("entitycheck").join("graph-cache.bin")
+/// Where the graph cache of the workspace at `root` lives in the cache directory `cache_dir`:
+/// one file per workspace, named by a digest of its path.
+pub fn path(cache_dir: &Utf8Path, root: &Utf8Path) -> Utf8PathBuf {
+    use sha2::{Digest, Sha256};
+    let name = hex::encode(&Sha256::digest(root.as_str().as_bytes())[..16]);
+    cache_dir.join("graph").join(format!("{name}.bin"))
 }
+
+/// The most the graph caches of every workspace may hold together; past it, the least
+/// recently used are deleted.
+pub const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// The most the graph cache file may hold (the metadata of a very large workspace and its
 /// resolved build fit many times over); a larger one is not read at all, and rebuilt.
@@ -56,6 +67,8 @@ fn read_bounded<T: DeserializeOwned>(path: &Utf8Path, max_bytes: u64) -> Option<
     let len = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
     let metadata = bytes.get(8..8usize.checked_add(len)?)?;
     let doc: Doc<T> = serde_json::from_slice(&bytes[8 + len..]).ok()?;
+    // Used: the last to be evicted.
+    crate::cachedir::touch(path);
     (doc.format == FORMAT).then(|| Stored {
         metadata: metadata.to_vec(),
         doc,
@@ -89,9 +102,13 @@ pub fn write<T: Serialize>(
     bytes.extend(metadata.as_bytes());
     bytes.extend(doc);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::cachedir::create(dir)?;
     }
-    crate::fsio::write_atomically(path, &bytes)
+    crate::fsio::write_atomically(path, &bytes)?;
+    if let Some(dir) = path.parent() {
+        crate::cachedir::evict(dir, MAX_TOTAL_BYTES);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -113,6 +130,7 @@ mod tests {
                 dir: "/ws".into(),
                 path: vec![],
                 build_script: None,
+                targets: vec!["/ws/src/lib.rs".into()],
             }],
             edges: Vec::new(),
         }
@@ -122,7 +140,7 @@ mod tests {
     fn answers_only_for_the_same_metadata_and_key() {
         let dir = tempfile::tempdir().unwrap();
         let target = Utf8Path::from_path(dir.path()).unwrap();
-        let p = path(target);
+        let p = path(target, Utf8Path::new("/ws"));
         write(&p, "{\"packages\":[]}", "k1", &resolved(), &vec![7u32]).unwrap();
         let got = read::<Vec<u32>>(&p)
             .unwrap()
@@ -146,6 +164,16 @@ mod tests {
     }
 
     #[test]
+    fn each_workspace_has_its_own_file_in_the_cache_directory() {
+        let c = Utf8Path::new("/cache");
+        let a = path(c, Utf8Path::new("/work/a"));
+        let b = path(c, Utf8Path::new("/work/b"));
+        assert_ne!(a, b);
+        assert!(a.starts_with("/cache/graph"));
+        assert_eq!(a, path(c, Utf8Path::new("/work/a")));
+    }
+
+    #[test]
     fn truncated_or_corrupt_files_are_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let p = Utf8PathBuf::from_path_buf(dir.path().join("g.bin")).unwrap();
@@ -165,7 +193,7 @@ mod tests {
     fn oversized_linked_or_special_files_are_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let target = Utf8Path::from_path(dir.path()).unwrap();
-        let p = path(target);
+        let p = path(target, Utf8Path::new("/ws"));
         write(&p, "{}", "k", &resolved(), &0u32).unwrap();
         let len = std::fs::metadata(&p).unwrap().len();
         assert!(read_bounded::<u32>(&p, len).is_some());

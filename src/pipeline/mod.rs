@@ -13,7 +13,7 @@ mod warm;
 
 use std::time::{Duration, Instant};
 
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -148,8 +148,20 @@ fn run(
         checksums: checksums.clone(),
     });
     // Never entered by a package's scan: the target directory, and every screened package's
-    // own directory (a package nested in another is screened as itself, not twice).
-    let prune: Vec<Utf8PathBuf> = std::iter::once(target_dir.clone())
+    // own directory (a package nested in another is screened as itself, not twice). The
+    // project names the target directory (`build.target-dir`), so it is passed over only when
+    // it holds no package and no target's source (`target-dir = "src"` is scanned as sources);
+    // even then, what the sources name inside it is screened (`evidence::reach`).
+    let target_is_output = target_dir_is_output(
+        &target_dir,
+        resolved
+            .subjects
+            .iter()
+            .map(|s| (s.dir.as_path(), s.targets.clone())),
+    );
+    let prune: Vec<Utf8PathBuf> = target_is_output
+        .then(|| target_dir.clone())
+        .into_iter()
         .chain(resolved.subjects.iter().map(|s| s.dir.clone()))
         .collect();
     // Evidence beyond the packages' files (registry owners, build outputs): one pass before
@@ -159,7 +171,10 @@ fn run(
             &resolved.subjects,
             &target_dir,
             &req.beyond,
-            req.deep.cache,
+            req.deep
+                .cache_dir
+                .as_deref()
+                .filter(|d| !crate::cachedir::inside(d, &resolved.root)),
             scanner.as_ref(),
             &matcher,
             &req.deep.options,
@@ -581,6 +596,19 @@ fn unscanned_reason(whole: Option<String>, skipped: &[Skipped]) -> Option<String
             rest.len()
         )),
     }
+}
+
+/// Whether the target directory holds build output only, so that the scan may pass over it:
+/// it holds no package (given as its directory and its targets' root sources) and no target's
+/// source. The project names the directory (`build.target-dir = "src"`), so this is decided
+/// from where the sources are, never from the name.
+pub(crate) fn target_dir_is_output<'p>(
+    target_dir: &Utf8Path,
+    packages: impl IntoIterator<Item = (&'p Utf8Path, Vec<Utf8PathBuf>)>,
+) -> bool {
+    !packages.into_iter().any(|(dir, targets)| {
+        dir.starts_with(target_dir) || targets.iter().any(|t| t.starts_with(target_dir))
+    })
 }
 
 /// Frees a large structure on another thread: a process that exits right after the report does

@@ -7,7 +7,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use crate::config::Request;
 use crate::evidence::Evidence;
 use crate::evidence::cache::Cache;
-use crate::evidence::deep::{PackageScan, Scanner};
+use crate::evidence::deep::{PackageScan, Scanner, SkipKind, Skipped};
 use crate::evidence::early::HeadStart;
 use crate::graph::{self, PathStep};
 use crate::matching::{Match, Matcher};
@@ -112,6 +112,63 @@ pub(super) fn prepare(
     }
 }
 
+/// What [`screen_reached`] needs of the deep scan.
+struct Reach<'a> {
+    scanner: &'a Scanner,
+    target_dir: &'a Utf8Path,
+    prune: &'a [Utf8PathBuf],
+}
+
+/// Screens the files inside the target directory that `pkg`'s sources name (see
+/// `evidence::reach`), when that directory lies inside the package, and notes that the rest of
+/// it is not scanned; adds them to `scan` and returns their matches.
+fn screen_reached(
+    pkg: &graph::Subject,
+    deep: &Reach<'_>,
+    matcher: &Matcher,
+    scan: &mut PackageScan,
+) -> Vec<Match> {
+    let target = deep.target_dir;
+    if !target.starts_with(&pkg.dir) || target == pkg.dir || !target.is_dir() {
+        return Vec::new();
+    }
+    let rel = |p: &Utf8Path| {
+        p.strip_prefix(&pkg.dir)
+            .unwrap_or(p)
+            .as_str()
+            .replace('\\', "/")
+    };
+    let reached = crate::evidence::reach::reached(&pkg.dir, target, &pkg.targets);
+    let mut extra = PackageScan::default();
+    for file in &reached {
+        let s = deep.scanner.scan_file(file, &rel(file));
+        extra.files += s.files;
+        extra.bytes += s.bytes;
+        extra.evidence.extend(s.evidence);
+        extra.binaries.extend(s.binaries);
+        extra.skipped.extend(s.skipped);
+    }
+    let matches = keep_matching(deep.scanner, &mut extra, matcher);
+    scan.files += extra.files;
+    scan.bytes += extra.bytes;
+    scan.evidence.extend(extra.evidence);
+    scan.binaries.extend(extra.binaries);
+    scan.skipped.extend(extra.skipped);
+    scan.skipped.push(Skipped::new(
+        format!("{}/", rel(target)),
+        SkipKind::Note,
+        format!(
+            "the target directory (cargo's build output) is not scanned; the {} files in it that the package's sources name are",
+            reached.len()
+        ),
+    ));
+    scan.evidence.sort();
+    scan.evidence.dedup();
+    scan.binaries.sort();
+    scan.skipped.sort();
+    matches
+}
+
 /// Deep-scans one package (or takes its scan from the cache or the head start), matches its
 /// evidence and decides each match. `explain`: the paths to list when it is being explained.
 pub(super) fn screen(
@@ -139,6 +196,12 @@ pub(super) fn screen(
     } = prep;
     let mut cached = false;
     let mut indexed = false;
+    let deep_for_reach = deep.as_ref().map(|d| (d.scanner, d.target_dir, d.prune));
+    let deep_for_reach = deep_for_reach.map(|(scanner, target_dir, prune)| Reach {
+        scanner,
+        target_dir,
+        prune,
+    });
     let scan = deep.map(|deep| {
         // A verified sweep index answers for the exact `.crate` the lockfile pins; its scan
         // already holds the build script's directives (read from the `.crate`).
@@ -179,6 +242,15 @@ pub(super) fn screen(
         }
         scan
     });
+    // The target directory inside this package, which the file pass does not enter: what the
+    // package's sources name there is screened (never cached: the key does not cover it).
+    let scan = match (scan, &deep_for_reach) {
+        (Some(mut scan), Some(deep)) if deep.prune.iter().any(|p| p == deep.target_dir) => {
+            matches.extend(screen_reached(pkg, deep, matcher, &mut scan));
+            Some(scan)
+        }
+        (scan, _) => scan,
+    };
     if let Some(scan) = &scan {
         evidence.extend(scan.evidence.iter().cloned());
     }

@@ -1,7 +1,11 @@
 //! Pipeline, warm start: everything that lets a run reuse work — the graph cache (the build as
-//! resolved last time), the scan cache, the guess of the lockfile and target directory made
-//! before `cargo metadata` answers, and the head start that scans locked registry packages
-//! while it runs. A wrong guess costs only idle time; a cache never decides a verdict.
+//! resolved last time), the scan cache, the guess of the lockfile made before `cargo metadata`
+//! answers, and the head start that scans locked registry packages while it runs. A wrong
+//! guess costs only idle time; a cache never decides a verdict.
+//!
+//! Every cache lives in the per-user cache directory ([`crate::cachedir`]), never in the
+//! project or its target directory, and every cached result is bound to the content it
+//! describes (see `evidence::cache`, `graph::cache`): one that does not match is recomputed.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,23 +47,33 @@ pub(super) fn load(
     lap: &dyn Fn(&str),
 ) -> Result<Loaded, InputError> {
     let salt = scan_salt(matcher, req);
+    let guess = Guess::of(req);
+    let mut notes = Vec::new();
+    // The cache directory, unless it lies inside the workspace (the project's to write).
+    let early_root = guess.lockfile.as_deref().and_then(Utf8Path::parent);
+    let early_cache_dir = cache_dir_for(req, early_root, &mut notes);
     // A warm run whose `cargo metadata` prints the same bytes skips resolving the build again
     // (see `graph::cache`); not for `explain`, which walks the graph, nor for saved metadata.
-    let graph_key = (req.deep.cache && spec.is_none() && req.graph.metadata_path.is_none())
-        .then(|| graph_cache_key(req, &salt));
+    let graph_key =
+        (early_cache_dir.is_some() && spec.is_none() && req.graph.metadata_path.is_none())
+            .then(|| graph_cache_key(req, &salt));
     // While `cargo metadata` runs, the registry packages the lockfile pins are scanned on the
     // other cores (see `evidence::early`), and the graph cache is read; a wrong guess costs only
     // that idle time.
     let cancel = AtomicBool::new(false);
-    let guess = Guess::of(req);
-    let mut notes = Vec::new();
     let (loaded, early) = std::thread::scope(|s| {
         let early = scanner
             .filter(|_| req.graph.metadata_path.is_none())
-            .map(|scanner| s.spawn(|| head_start(scanner, matcher, req, &salt, &guess, &cancel)));
-        let stored = graph_key.as_ref().and(guess.target_dir.clone()).map(|t| {
-            s.spawn(move || graph::cache::read::<Vec<Vec<Evidence>>>(&graph::cache::path(&t)))
-        });
+            .map(|scanner| {
+                s.spawn(|| head_start(scanner, matcher, &salt, &guess, early_cache_dir, &cancel))
+            });
+        let stored = graph_key
+            .as_ref()
+            .and(early_cache_dir.zip(early_root))
+            .map(|(dir, root)| {
+                let path = graph::cache::path(dir, root);
+                s.spawn(move || graph::cache::read::<Vec<Vec<Evidence>>>(&path))
+            });
         // The graph is built while the head start may still be scanning.
         let loaded = graph::metadata_json(&req.graph).and_then(|(metadata, origin, note)| {
             if let Some(n) = note {
@@ -73,7 +87,13 @@ pub(super) fn load(
                 .filter(|(resolved, manifests)| resolved.subjects.len() == manifests.len());
             let loaded = match from_cache {
                 Some((resolved, manifests)) => Build::Cached(resolved, manifests),
-                None => Build::Graph(Box::new(graph::from_json(&metadata, &origin)?)),
+                None => {
+                    let g = graph::from_json(&metadata, &origin)?;
+                    if req.graph.metadata_path.is_some() {
+                        graph::check_saved_roots(&g, &origin)?;
+                    }
+                    Build::Graph(Box::new(g))
+                }
             };
             Ok((metadata, loaded))
         });
@@ -95,37 +115,60 @@ pub(super) fn load(
             e.head.scanned
         ));
     }
-    // The scan cache: the head start's if it guessed the target directory and the lockfile.
-    let open = |target_dir: &Utf8Path, root: &Utf8Path, early: Option<Early>| {
-        let real_cache = scan_cache_path(target_dir, req);
+    // The scan cache: the head start's if it guessed the lockfile.
+    let mut late_notes = Vec::new();
+    let mut open = |target_dir: &Utf8Path, root: &Utf8Path, early: Option<Early>, output: bool| {
+        // No digest enters the directories the scan does not enter (else the root package
+        // would never hit), and only those (else an edit there would go unseen).
+        let prune: Vec<Utf8PathBuf> = output
+            .then(|| target_dir.to_path_buf())
+            .into_iter()
+            .collect();
+        let cache_dir = cache_dir_for(req, Some(root), &mut late_notes);
+        let real_cache = cache_dir.map(evidence::cache::path);
         let lockfile = root.join("Cargo.lock");
         let guessed = guess.lockfile.as_ref() == Some(&lockfile);
-        match early {
+        let (cache, head) = match early {
             Some(Early { cache, head }) if guessed && cache.is_at(real_cache.as_deref()) => {
-                (cache, head)
+                (cache.with_prune(prune), head)
             }
-            Some(Early { head, .. }) => {
-                (open_cache(real_cache, &salt, &lockfile, target_dir), head)
-            }
+            Some(Early { head, .. }) => (open_cache(real_cache, &salt, &lockfile, prune), head),
             None => (
-                open_cache(real_cache, &salt, &lockfile, target_dir),
+                open_cache(real_cache, &salt, &lockfile, prune),
                 HeadStart::default(),
             ),
-        }
+        };
+        (cache, head, cache_dir)
     };
     let (resolved, pending, explain_paths, cache, head) = match loaded {
         Build::Cached(resolved, manifests) => {
-            let (cache, head) = open(&resolved.target_dir, &resolved.root, early);
+            let output = super::target_dir_is_output(
+                &resolved.target_dir,
+                resolved
+                    .subjects
+                    .iter()
+                    .map(|s| (s.dir.as_path(), s.targets.clone())),
+            );
+            let (cache, head, _) = open(&resolved.target_dir, &resolved.root, early, output);
             let explain_paths = vec![None; manifests.len()];
             let pending = manifests.into_iter().map(Pending::Manifest).collect();
             (resolved, pending, explain_paths, cache, head)
         }
         Build::Graph(graph) => {
-            let (cache, head) = open(
-                graph.workspace().target_directory(),
-                graph.workspace().root(),
-                early,
+            let target_dir = graph.workspace().target_directory();
+            // Over every package of the graph, not only those screened: a stricter rule, so the
+            // digests never pass over a directory the scan enters.
+            let output = super::target_dir_is_output(
+                target_dir,
+                graph.packages().map(|p| {
+                    (
+                        p.manifest_path().parent().unwrap_or(p.manifest_path()),
+                        p.build_targets().map(|t| t.path().to_path_buf()).collect(),
+                    )
+                }),
             );
+            let (cache, head, cache_dir) =
+                open(target_dir, graph.workspace().root(), early, output);
             // What needs no resolved build (manifest evidence and its matches, cached scans)
             // is prepared for every package on one core while the other resolves features
             // and paths.
@@ -147,10 +190,10 @@ pub(super) fn load(
                         .map(|_| screened.all_paths(pkg.meta.id(), MAX_EXPLAIN_PATHS)),
                 );
             }
-            if let Some(key) = graph_key.as_deref().filter(|_| cache.enabled()) {
+            if let Some((key, dir)) = graph_key.as_deref().zip(cache_dir) {
                 // The caches are an optimisation: failing to write one never fails the check.
                 let manifests: Vec<&[Evidence]> = pending.iter().map(Pending::manifest).collect();
-                let path = graph::cache::path(&resolved.target_dir);
+                let path = graph::cache::path(dir, &resolved.root);
                 let _ = graph::cache::write(&path, &metadata, key, &resolved, &manifests);
             }
             drop(screened);
@@ -161,6 +204,11 @@ pub(super) fn load(
         }
     };
     super::drop_later(metadata);
+    for n in late_notes {
+        if !notes.contains(&n) {
+            notes.push(n);
+        }
+    }
     Ok(Loaded {
         resolved,
         pending,
@@ -194,11 +242,26 @@ struct Early {
     head: HeadStart,
 }
 
-/// Where the scan cache of a target directory lives (none: caching off).
-fn scan_cache_path(target_dir: &Utf8Path, req: &Request) -> Option<Utf8PathBuf> {
-    req.deep
-        .cache
-        .then(|| target_dir.join("entitycheck").join("scan-cache.json"))
+/// The cache directory of a run on the workspace at `root` (none: caching off): the one the
+/// request names, unless it lies inside the workspace, where the project could write it.
+fn cache_dir_for<'r>(
+    req: &'r Request,
+    root: Option<&Utf8Path>,
+    notes: &mut Vec<String>,
+) -> Option<&'r Utf8Path> {
+    let dir = req.deep.cache_dir.as_deref()?;
+    if let Some(root) = root
+        && crate::cachedir::inside(dir, root)
+    {
+        let n = format!(
+            "cache directory {dir} lies inside the workspace {root}: the project could write it, so nothing is cached (choose one outside with --cache-dir or CARGO_ENTITYCHECK_CACHE_DIR)"
+        );
+        if !notes.contains(&n) {
+            notes.push(n);
+        }
+        return None;
+    }
+    Some(dir)
 }
 
 /// What a resolved build depends on besides `cargo metadata`'s output: the graph options, the
@@ -211,47 +274,25 @@ fn graph_cache_key(req: &Request, salt: &str) -> String {
     format!("{options:?}\n{:?}\n{salt}", graph::cargo_home())
 }
 
-/// Where the lockfile and the target directory probably are, before `cargo metadata` says.
+/// Where the lockfile probably is, before `cargo metadata` says.
 struct Guess {
     lockfile: Option<Utf8PathBuf>,
-    target_dir: Option<Utf8PathBuf>,
 }
 
 impl Guess {
     fn of(req: &Request) -> Guess {
-        let lockfile = evidence::early::find_lockfile(req.graph.manifest_path.as_deref());
-        let target_dir = lockfile.as_deref().and_then(|l| early_target_dir(req, l));
         Guess {
-            lockfile,
-            target_dir,
+            lockfile: evidence::early::find_lockfile(req.graph.manifest_path.as_deref()),
         }
     }
-}
-
-/// Where the target directory probably is: `CARGO_TARGET_DIR`, or `target` beside the lockfile.
-fn early_target_dir(req: &Request, lockfile: &Utf8Path) -> Option<Utf8PathBuf> {
-    let target = match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(t) => {
-            let t = Utf8PathBuf::from_path_buf(t.into()).ok()?;
-            if t.is_relative() {
-                // cargo metadata runs in the manifest's directory (see `graph::metadata_json`).
-                let base = graph::start_dir(req.graph.manifest_path.as_deref())?;
-                base.join(t)
-            } else {
-                t
-            }
-        }
-        None => lockfile.parent()?.join("target"),
-    };
-    Some(target)
 }
 
 fn head_start(
     scanner: &Scanner,
     matcher: &Matcher,
-    req: &Request,
     salt: &str,
     guess: &Guess,
+    cache_dir: Option<&Utf8Path>,
     cancel: &AtomicBool,
 ) -> Early {
     let entries = guess
@@ -259,12 +300,9 @@ fn head_start(
         .as_deref()
         .and_then(evidence::early::read_lockfile)
         .unwrap_or_default();
-    let path = guess
-        .target_dir
-        .as_deref()
-        .and_then(|t| scan_cache_path(t, req));
-    let cache = Cache::open(path, salt)
-        .with_prune(guess.target_dir.iter().cloned().collect())
+    // The registry packages it scans hold no target directory (`HeadStart::take` checks), so
+    // there is nothing to prune.
+    let cache = Cache::open(cache_dir.map(evidence::cache::path), salt)
         .with_checksums(evidence::early::checksums(&entries));
     let locked = graph::cargo_home()
         .and_then(|home| evidence::early::locked_registry_packages(&entries, &home));
@@ -280,12 +318,12 @@ fn head_start(
     Early { cache, head }
 }
 
-/// The scan cache at `path`, keyed with the checksums of `lockfile`.
+/// The scan cache at `path`, keyed with the checksums of `lockfile`, no digest entering `prune`.
 fn open_cache(
     path: Option<Utf8PathBuf>,
     salt: &str,
     lockfile: &Utf8Path,
-    target_dir: &Utf8Path,
+    prune: Vec<Utf8PathBuf>,
 ) -> Cache {
     let checksums = match path {
         Some(_) => evidence::early::read_lockfile(lockfile)
@@ -294,7 +332,7 @@ fn open_cache(
         None => Default::default(),
     };
     Cache::open(path, salt)
-        .with_prune(vec![target_dir.to_path_buf()])
+        .with_prune(prune)
         .with_checksums(checksums)
 }
 

@@ -68,9 +68,89 @@ impl fmt::Display for Esc<'_> {
     }
 }
 
+/// Text output (human, Markdown) made safe for a CI log, where the runner reads any line of
+/// standard output that starts with `::` as a workflow command (GitHub Actions trims the line
+/// first) and the older `##[` form anywhere in a line. No line of these reports starts with
+/// `::` of the tool's own making, so such a line carries package text: its first colon is
+/// written `\u{3a}`, as hidden characters are; every `##[` becomes `#\u{23}[`.
+pub fn defuse_text(s: &str) -> Cow<'_, str> {
+    let starts_command = |l: &str| l.trim_start().starts_with("::");
+    if !s.contains("##[") && !s.split('\n').any(starts_command) {
+        return Cow::Borrowed(s);
+    }
+    let lines: Vec<String> = s
+        .split('\n')
+        .map(|l| {
+            let mut l = l.replace("##[", "#\\u{23}[");
+            if starts_command(&l) {
+                let at = l.len() - l.trim_start().len();
+                l.replace_range(at..at + 1, "\\u{3a}");
+            }
+            l
+        })
+        .collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+/// JSON output (JSON, SARIF) made safe for a terminal and a CI log without changing what it
+/// says: every hidden character (bidi overrides, ESC, zero-width ones) that the serialiser
+/// left raw inside a string becomes its `\uXXXX` escape, and `##[` becomes `\u0023#[`. Both
+/// can occur only inside JSON strings, where the escapes mean the very same characters.
+pub fn defuse_json(s: &str) -> Cow<'_, str> {
+    // Line breaks and tabs outside strings are the document's layout (inside a string the
+    // serialiser has escaped them already).
+    let hidden = |c: char| is_hidden(c) && !matches!(c, '\n' | '\r' | '\t');
+    if !s.contains("##[") && !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.replace("##[", "\\u0023#[").chars() {
+        if hidden(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn workflow_commands_cannot_start_from_report_text() {
+        let raw = "```text\nAO Kaspersky Lab\n  ::warning file=x::pwned\nok ##[error]y\n```";
+        let safe = defuse_text(raw);
+        assert_eq!(
+            safe,
+            "```text\nAO Kaspersky Lab\n  \\u{3a}:warning file=x::pwned\nok #\\u{23}[error]y\n```"
+        );
+        for line in safe.lines() {
+            assert!(!line.trim_start().starts_with("::") && !line.contains("##["));
+        }
+        assert!(matches!(defuse_text("a: b::c\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_without_raw_hidden_characters() {
+        let doc = serde_json::json!({
+            "file": "evil\u{202e}txt.exe",
+            "text": "\u{1b}[2K ##[warning]x \u{e0041}",
+        });
+        let out = serde_json::to_string_pretty(&doc).unwrap();
+        assert!(out.contains('\u{202e}'), "serde_json leaves it raw");
+        let safe = defuse_json(&out);
+        assert!(
+            !safe.chars().any(|c| is_hidden(c) && c != '\n') && !safe.contains("##["),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, doc);
+    }
 
     #[test]
     fn hidden_characters_become_visible_escapes() {

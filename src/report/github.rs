@@ -15,12 +15,14 @@ use crate::policy::Verdict;
 pub const MAX_PER_LEVEL: usize = 10;
 
 /// Escapes a workflow-command message (`%`, CR, LF), and every other control or invisible
-/// character as a visible `\u{…}` (the log is shown on a terminal-like page and in raw logs).
+/// character as a visible `\u{…}` (the log is shown on a terminal-like page and in raw logs);
+/// the older command form `##[` is written `#\u{23}[`, so no runner reads one inside the data.
 pub fn escape_data(s: &str) -> String {
     let s = s
         .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A");
+        .replace('\n', "%0A")
+        .replace("##[", "#\\u{23}[");
     super::escape::escape(&s).into_owned()
 }
 

@@ -63,15 +63,34 @@ pub fn write_check(
     verbosity: Verbosity,
     ci: &CiOptions,
 ) -> io::Result<()> {
+    let mut buf = Vec::new();
     match format {
-        Format::Human => human::write(out, outcome, styles, verbosity),
-        Format::Json => json::write(out, outcome),
-        Format::Sarif => sarif::write(out, outcome, ci),
-        Format::Github => github::write(out, outcome, ci),
-        Format::Markdown => markdown::write(out, outcome, ci),
-        Format::Cyclonedx => cyclonedx::write(out, outcome),
-        Format::Html => html::write(out, outcome),
-    }
+        Format::Human => human::write(&mut buf, outcome, styles, verbosity),
+        Format::Json => json::write(&mut buf, outcome),
+        Format::Sarif => sarif::write(&mut buf, outcome, ci),
+        Format::Github => github::write(&mut buf, outcome, ci),
+        Format::Markdown => markdown::write(&mut buf, outcome, ci),
+        Format::Cyclonedx => cyclonedx::write(&mut buf, outcome),
+        Format::Html => html::write(&mut buf, outcome),
+    }?;
+    out.write_all(&defused(format, buf))
+}
+
+/// A report as written, made safe for every channel it may go to (a terminal, a CI log):
+/// whatever package text it quotes cannot start a workflow command or carry a raw control or
+/// bidi character (see [`escape::defuse_text`], [`escape::defuse_json`]). The GitHub format is
+/// written as workflow commands and escapes its data itself.
+fn defused(format: Format, buf: Vec<u8>) -> Vec<u8> {
+    let text = match String::from_utf8(buf) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    let safe = match format {
+        Format::Github => std::borrow::Cow::Borrowed(text.as_str()),
+        Format::Json | Format::Sarif | Format::Cyclonedx => escape::defuse_json(&text),
+        Format::Human | Format::Markdown | Format::Html => escape::defuse_text(&text),
+    };
+    safe.into_owned().into_bytes()
 }
 
 /// Writes the entity list (`cargo entitycheck list`).
@@ -114,10 +133,17 @@ pub fn write_explain(
     format: Format,
     styles: &Styles,
 ) -> io::Result<()> {
+    let mut buf = Vec::new();
     match format {
-        Format::Json => json::write_explain(out, outcome),
-        _ => human::write_explain(out, outcome, styles),
-    }
+        Format::Json => json::write_explain(&mut buf, outcome),
+        _ => human::write_explain(&mut buf, outcome, styles),
+    }?;
+    let format = if format == Format::Json {
+        Format::Json
+    } else {
+        Format::Human
+    };
+    out.write_all(&defused(format, buf))
 }
 
 /// Writes what `verify` checked.

@@ -75,6 +75,7 @@ fn check_with(tmp: &Path, manifest: &Path, extra: &[&str]) -> (Run, serde_json::
         .args(extra)
         .env("CARGO_HOME", tmp.join("cargo-home"))
         .env("CARGO_TARGET_DIR", tmp.join("target"))
+        .env("CARGO_ENTITYCHECK_CACHE_DIR", tmp.join("cache"))
         .output()
         .unwrap();
     let r: Run = out.into();
@@ -151,7 +152,7 @@ fn owners_from_the_registry_api_then_from_its_cache() {
 
     // The server is gone. A fresh cache answers without asking; an old one is used because the
     // registry cannot be reached, with a note saying how old it is.
-    let cache = tmp.path().join("target/entitycheck/owners/av-core.json");
+    let cache = tmp.path().join("cache/owners/av-core.json");
     let mut entry: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&cache).expect("cache written")).unwrap();
     entry["fetched"] = "2026-10-01T00:00:00Z".into();

@@ -109,6 +109,7 @@ impl Ws {
             })
             .env("CARGO_TARGET_DIR", &self.target)
             .env("CARGO_HOME", self.root.parent().unwrap().join("cargo-home"))
+            .env("CARGO_ENTITYCHECK_CACHE_DIR", self.cache_dir())
             .output()
             .unwrap()
             .into()
@@ -121,8 +122,13 @@ impl Ws {
         (r, doc)
     }
 
+    /// The per-user cache directory of these runs: beside the workspace, never in it.
+    fn cache_dir(&self) -> PathBuf {
+        self.root.with_file_name("cache")
+    }
+
     fn cache(&self) -> PathBuf {
-        self.target.join("entitycheck/scan-cache.json")
+        scan_cache_in(&self.cache_dir())
     }
 }
 
@@ -165,9 +171,13 @@ fn edits_after_a_clean_run_are_never_answered_from_the_cache() {
     let cert_s = cert.to_str().unwrap();
     let r = ws.run(Some("certify"), &["--output", cert_s]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // `certify` screened afresh and kept nothing: the first check fills the cache.
+    assert!(!ws.cache_dir().exists());
+    let (_, cold) = ws.check();
+    assert_eq!(cold["summary"]["scan"]["cached"], 0);
 
     // Warm: every package from the cache, the root package too (its directory holds the
-    // target directory and the cache, which no digest enters).
+    // target directory, which no digest enters).
     let (_, warm) = ws.check();
     assert_eq!(failing(&warm), Vec::<String>::new());
     assert_eq!(warm["summary"]["packages_screened"], 3);
@@ -284,6 +294,7 @@ fn a_hostile_lockfile_cannot_point_the_head_start_outside_the_registry() {
         .env("CARGO", &slow)
         .env("CARGO_HOME", &home)
         .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_ENTITYCHECK_CACHE_DIR", tmp.path().join("cache"))
         .env("ENTITYCHECK_TIMINGS", "1")
         .output()
         .unwrap()
@@ -295,7 +306,167 @@ fn a_hostile_lockfile_cannot_point_the_head_start_outside_the_registry() {
         r.stderr
     );
     assert!(!r.stdout.contains("zq7x"), "{}", r.stdout);
-    let cache = std::fs::read_to_string(target.join("entitycheck/scan-cache.json")).unwrap();
+    let cache = std::fs::read_to_string(scan_cache_in(&tmp.path().join("cache"))).unwrap();
     assert!(!cache.contains("zq7x"));
     assert!(!cache.contains("outside"));
+}
+
+/// A cache the project supplies changes no verdict: the old in-project locations
+/// (`target/entitycheck/...`) are never read, and a cache directory named inside the workspace
+/// is refused with a note. The forged cache used here is effective: put where the user's own
+/// cache lives, it turns the failing package into a pass (the cache directory is the user's,
+/// which is why nothing the project writes can choose it).
+#[test]
+fn a_cache_the_project_writes_changes_no_verdict() {
+    let ws = Ws::new();
+    let with_cache = |dir: &Path| -> (Run, serde_json::Value) {
+        let r: Run = cmd()
+            .args(["--manifest-path", ws.manifest.to_str().unwrap()])
+            .args(["--offline", "--format", "json", "--as-of", AS_OF])
+            .env("CARGO_TARGET_DIR", &ws.target)
+            .env("CARGO_HOME", ws.root.parent().unwrap().join("cargo-home"))
+            .env("CARGO_ENTITYCHECK_CACHE_DIR", dir)
+            .output()
+            .unwrap()
+            .into();
+        assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
+        let doc = serde_json::from_str(&r.stdout).expect(&r.stderr);
+        (r, doc)
+    };
+    let outside = |name: &str| ws.root.with_file_name(name);
+    let scan_file = |dir: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(scan_cache_in(dir)).unwrap()).unwrap()
+    };
+    let engine = ws.root.join("engine");
+    let engine_key = engine.to_str().unwrap();
+
+    // Clean: its scan and the engine's content digest are remembered.
+    let (r, _) = with_cache(&outside("cache-clean"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let clean = scan_file(&outside("cache-clean"));
+    // Listed: the engine fails; its tree's stat digest is remembered too.
+    write(&engine.join("NOTICE"), LISTED);
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    let (r, _) = with_cache(&outside("cache-listed"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let listed = scan_file(&outside("cache-listed"));
+
+    // The forgery: the clean cache, with the engine's tree as it is now said to hold the clean
+    // content (the listed tree's stat digest, the clean tree's content digest).
+    let mut forged = clean.clone();
+    forged["witnesses"][engine_key]["stat"] = listed["witnesses"][engine_key]["stat"].clone();
+    assert!(forged["witnesses"][engine_key]["content"].is_string());
+    let forged = serde_json::to_vec(&forged).unwrap();
+
+    // Committed where the tool once kept its caches: never read.
+    let legacy = ws.target.join("entitycheck");
+    write(&legacy.join("scan-cache.json"), "");
+    std::fs::write(legacy.join("scan-cache.json"), &forged).unwrap();
+    write(&legacy.join("graph-cache.bin"), "\u{0}");
+    write(
+        &legacy.join("owners/zlib-vendored.json"),
+        r#"{"fetched":"2026-11-22T00:00:00Z","api":"https://crates.io","owners":{"owners":[],"publishers":[]}}"#,
+    );
+    let (r, doc) = with_cache(&outside("cache-fresh"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(failing(&doc), ["engine"]);
+
+    // A cache directory inside the workspace: refused, said so, and the check fails as it must.
+    let inside = ws.root.join(".entitycheck-cache");
+    let name = scan_cache_in(&outside("cache-clean"))
+        .file_name()
+        .unwrap()
+        .to_owned();
+    write(&inside.join(&name), "");
+    std::fs::write(inside.join(&name), &forged).unwrap();
+    let (r, doc) = with_cache(&inside);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(failing(&doc), ["engine"]);
+    assert_eq!(doc["summary"]["scan"]["cached"], 0, "{}", doc["summary"]);
+    assert!(
+        r.stderr.contains("lies inside the workspace") && r.stderr.contains("nothing is cached"),
+        "{}",
+        r.stderr
+    );
+    // Reached through a link from outside: the same.
+    #[cfg(unix)]
+    {
+        let link = outside("cache-link");
+        std::os::unix::fs::symlink(&inside, &link).unwrap();
+        let (r, doc) = with_cache(&link);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert_eq!(doc["summary"]["scan"]["cached"], 0, "{}", doc["summary"]);
+    }
+    std::fs::remove_dir_all(&inside).unwrap();
+
+    // The same bytes where the user's cache lives are believed: the forgery is real, and only
+    // where it is kept decides whether it counts.
+    let users = outside("cache-user");
+    write(&users.join(&name), "");
+    std::fs::write(users.join(&name), &forged).unwrap();
+    let (r, _) = with_cache(&users);
+    assert_eq!(r.code, 0, "the forged cache is effective: {}", r.stderr);
+    // `certify` and `verify` never take a cached result: they fail with it in place.
+    let cert = outside("cert.json");
+    let r: Run = cmd()
+        .args(["certify", "--output", cert.to_str().unwrap()])
+        .args(["--manifest-path", ws.manifest.to_str().unwrap()])
+        .args(["--offline", "--as-of", AS_OF])
+        .env("CARGO_TARGET_DIR", &ws.target)
+        .env("CARGO_HOME", ws.root.parent().unwrap().join("cargo-home"))
+        .env("CARGO_ENTITYCHECK_CACHE_DIR", &users)
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.code, 1, "certify must screen afresh: {}", r.stderr);
+    assert!(!cert.exists());
+}
+
+/// A second project using the same registry package answers for it from the per-user cache,
+/// on its very first run; the member it does not share is scanned.
+#[test]
+fn registry_scans_are_shared_across_projects() {
+    use crate::sources::{local_registry, registry_workspace};
+    let tmp = tempfile::tempdir().unwrap();
+    let registry = tmp.path().join("registry");
+    local_registry(
+        &registry,
+        "av-sdk-bundle",
+        &[(
+            "third_party/engine/NOTICE",
+            "Copyright (c) 2023 AO Kaspersky Lab. All rights reserved.\n",
+        )],
+    );
+    let deps = "[dependencies]\nav-sdk-bundle = \"1\"\n";
+    let one = registry_workspace(&tmp.path().join("one"), &registry, deps);
+    let two = registry_workspace(&tmp.path().join("two"), &registry, deps);
+    let check = |ws: &Path| -> (Run, serde_json::Value) {
+        let r: Run = cmd()
+            .args(["--manifest-path", ws.join("Cargo.toml").to_str().unwrap()])
+            .args(["--format", "json", "--as-of", AS_OF])
+            .env("CARGO_HOME", tmp.path().join("cargo-home"))
+            .env("CARGO_TARGET_DIR", ws.join("target"))
+            .env("CARGO_ENTITYCHECK_CACHE_DIR", tmp.path().join("cache"))
+            .output()
+            .unwrap()
+            .into();
+        assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
+        let doc = serde_json::from_str(&r.stdout).expect(&r.stderr);
+        (r, doc)
+    };
+    let (r, first) = check(&one);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(first["summary"]["scan"]["cached"], 0);
+    let (r, other) = check(&two);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        other["summary"]["scan"]["cached"], 1,
+        "{}",
+        other["summary"]
+    );
+    assert_eq!(other["findings"], first["findings"]);
+    // Nothing of it in either project.
+    for ws in [&one, &two] {
+        assert!(!ws.join("target/entitycheck").exists());
+    }
 }

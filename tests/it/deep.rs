@@ -215,14 +215,14 @@ fn second_run_reads_from_the_cache() {
                 "--as-of",
                 AS_OF,
             ])
-            .env("CARGO_TARGET_DIR", target.path())
+            .env("CARGO_ENTITYCHECK_CACHE_DIR", target.path())
             .output()
             .unwrap();
         serde_json::from_slice(&out.stdout).unwrap()
     };
     let first = go();
     assert_eq!(first["summary"]["scan"]["cached"], 0);
-    assert!(target.path().join("entitycheck/scan-cache.json").is_file());
+    assert!(scan_cache_in(target.path()).is_file());
     let second = go();
     assert_eq!(
         second["summary"]["scan"]["cached"],
@@ -262,7 +262,7 @@ fn cached_json(
         .args(["--manifest-path", manifest, "--offline", "--format", "json"])
         .args(["--as-of", AS_OF])
         .args(extra)
-        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_ENTITYCHECK_CACHE_DIR", target)
         .env("ENTITYCHECK_TIMINGS", "1")
         .output()
         .unwrap();
@@ -289,7 +289,15 @@ fn graph_cache_answers_only_for_the_same_metadata_and_options() {
     let (_, fresh) = cached_json(&m, target.path(), &["--no-cache"]);
     let (e1, first) = cached_json(&m, target.path(), &[]);
     assert!(!from_graph_cache(&e1), "{e1}");
-    assert!(target.path().join("entitycheck/graph-cache.bin").is_file());
+    let graph_cache = || {
+        let mut files: Vec<_> = std::fs::read_dir(target.path().join("graph"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "one file for the one workspace");
+        files.pop().unwrap()
+    };
+    assert!(graph_cache().is_file());
     let (e2, second) = cached_json(&m, target.path(), &[]);
     assert!(from_graph_cache(&e2), "{e2}");
     assert_eq!(first, fresh);
@@ -308,11 +316,7 @@ fn graph_cache_answers_only_for_the_same_metadata_and_options() {
     assert_eq!(again, fresh);
 
     // A damaged file is ignored and rewritten.
-    std::fs::write(
-        target.path().join("entitycheck/graph-cache.bin"),
-        b"\x10\0\0\0\0\0\0\0{",
-    )
-    .unwrap();
+    std::fs::write(graph_cache(), b"\x10\0\0\0\0\0\0\0{").unwrap();
     let (e5, damaged) = cached_json(&m, target.path(), &[]);
     assert!(!from_graph_cache(&e5), "{e5}");
     assert_eq!(damaged, fresh);

@@ -366,6 +366,7 @@ fn never_runs_the_projects_code_and_writes_only_its_cache() {
         .as_bytes(),
     );
     let target = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
     let before: Vec<_> = walkdir::WalkDir::new(ws.dir.path())
         .into_iter()
         .map(|e| e.unwrap().path().to_path_buf())
@@ -374,27 +375,42 @@ fn never_runs_the_projects_code_and_writes_only_its_cache() {
     let r: Run = cmd()
         .args(["--manifest-path", m.to_str().unwrap(), "--as-of", AS_OF])
         .env("CARGO_TARGET_DIR", target.path())
+        .env("CARGO_ENTITYCHECK_CACHE_DIR", cache.path())
         .output()
         .unwrap()
         .into();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!marker.exists(), "the build script must never run");
-    // The project tree is unchanged but for the Cargo.lock cargo metadata writes; the cache went
-    // to the target directory.
+    // The project tree is unchanged but for the Cargo.lock cargo metadata writes; the caches
+    // went to the per-user cache directory, none to the target directory.
     let after: Vec<_> = walkdir::WalkDir::new(ws.dir.path())
         .into_iter()
         .map(|e| e.unwrap().path().to_path_buf())
         .collect();
     let added: Vec<_> = after.iter().filter(|p| !before.contains(p)).collect();
     assert!(added.iter().all(|p| p.ends_with("Cargo.lock")), "{added:?}");
-    let mut ours: Vec<_> = walkdir::WalkDir::new(target.path().join("entitycheck"))
+    assert!(!target.path().join("entitycheck").exists());
+    let mut ours: Vec<_> = walkdir::WalkDir::new(cache.path())
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            let rel = e.path().strip_prefix(cache.path()).unwrap();
+            let dir = rel.parent().unwrap().to_string_lossy().into_owned();
+            (
+                dir,
+                e.path().extension().unwrap().to_string_lossy().into_owned(),
+            )
+        })
         .collect();
     ours.sort();
-    assert_eq!(ours, ["graph-cache.bin", "scan-cache.json"]);
+    assert_eq!(
+        ours,
+        [
+            ("".to_string(), "json".to_string()),
+            ("graph".to_string(), "bin".to_string())
+        ]
+    );
 }
 
 /// The PE files `cargo fuzz run binary` found pelite crashing or misbehaving on, shipped in a
@@ -959,5 +975,207 @@ fn read_bounds_come_from_the_environment() {
     assert_eq!(
         r.stderr.trim_end(),
         "error: ENTITYCHECK_MAX_CONFIG_SIZE=`lots` is not a size (bytes, or e.g. \"64 MiB\")"
+    );
+}
+
+/// Saved metadata names packages by path: a root without its Cargo.toml (here a directory of
+/// "secrets"), or one under /proc, is an error naming the package (exit 2), never a tree to walk
+/// and quote.
+#[test]
+fn saved_metadata_cannot_point_the_scan_at_any_directory() {
+    let ws = Ws::new("");
+    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
+        .arg(ws.path("Cargo.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let real = String::from_utf8(out.stdout).unwrap();
+    let manifest = ws.path("Cargo.toml").to_str().unwrap().to_string();
+    let secrets = tempfile::tempdir().unwrap();
+    std::fs::write(
+        secrets.path().join("passwd"),
+        "root:x:0:0:Copyright (c) 2023 AO Kaspersky Lab.:/root:/bin/sh\n",
+    )
+    .unwrap();
+    for (to, says) in [
+        (
+            secrets
+                .path()
+                .join("Cargo.toml")
+                .to_str()
+                .unwrap()
+                .to_string(),
+            "has no Cargo.toml (a directory without its manifest is never walked)".to_string(),
+        ),
+        (
+            "/proc/self/Cargo.toml".to_string(),
+            "lies under /proc, which is never read".to_string(),
+        ),
+    ] {
+        let saved = ws.path("metadata.json");
+        std::fs::write(&saved, real.replace(&manifest, &to)).unwrap();
+        let r = bounded({
+            let mut c = cmd();
+            c.args(["--metadata-path", saved.to_str().unwrap(), "--no-cache"]);
+            c
+        });
+        assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("package `victim 0.1.0`") && r.stderr.contains(&says),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("Kaspersky") && !r.stderr.contains("root:x"));
+    }
+}
+
+/// A FIFO or socket in a package is never opened (the check does not hang) and is listed as
+/// not scanned.
+#[test]
+fn special_files_in_a_package_are_listed_not_opened() {
+    let ws = Ws::new("");
+    std::fs::create_dir_all(ws.path("data")).unwrap();
+    mkfifo(&ws.path("data/pipe"));
+    let r = bounded(ws.cmd(&["--format", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let reasons = not_scanned(&doc);
+    assert!(
+        reasons.len() == 1 && reasons[0].contains("data/pipe"),
+        "{reasons:?}"
+    );
+}
+
+/// Package text cannot reach a CI log as a workflow command, nor any report as a raw control
+/// or bidi character, in any format written to standard output: an author string with line
+/// breaks, `::warning` and `##[error]` in it, and a not-scanned file whose name carries ESC and
+/// U+202E.
+#[test]
+fn no_format_lets_package_text_start_a_workflow_command() {
+    let author =
+        "AO Kaspersky Lab\n::warning file=src/lib.rs::pwned\n##[error]forged \u{202e}gpj.exe";
+    let ws = Ws::new(&format!("authors = [{}]", toml_string(author)));
+    std::fs::create_dir_all(ws.path("data")).unwrap();
+    // A FIFO is listed as not scanned, by its name.
+    mkfifo(&ws.path("data/pipe\u{1b}[2K\u{202e}txt"));
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        let r = ws.bounded(&["--format", format, "--color", "never"]);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        for line in r.stdout.lines() {
+            let t = line.trim_start();
+            assert!(
+                !t.starts_with("::warning file=src/lib.rs") && !line.contains("##["),
+                "{format}: a workflow command from package text: {line:?}"
+            );
+            if format != "github" {
+                assert!(!t.starts_with("::"), "{format}: {line:?}");
+            }
+        }
+        assert!(
+            !r.stdout
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\t')
+                    || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{format}: a raw control or bidi character in {:?}",
+            r.stdout
+        );
+        // JSON still says exactly what is there, once parsed.
+        let doc = serde_json::from_str::<serde_json::Value>(&r.stdout);
+        if format == "json" {
+            let text = doc.unwrap().to_string();
+            assert!(text.contains("##[error]forged \u{202e}gpj.exe"), "{text}");
+        } else if format == "sarif" {
+            assert!(doc.is_ok(), "{}", r.stdout);
+        }
+    }
+}
+
+/// The project chooses no blind spot: `build.target-dir = "src"` does not make the sources go
+/// unscanned, and a file committed under `target/` that a source pulls in with `include_str!`
+/// is screened; what no source names there stays build output.
+#[test]
+fn the_target_directory_hides_nothing_a_build_reads() {
+    let listed = b"Copyright (c) 2023 AO Kaspersky Lab. All rights reserved.\n";
+    let check = |ws: &Ws| -> (i32, serde_json::Value) {
+        let m = ws.path("Cargo.toml");
+        let r: Run = cmd()
+            // The project's own target directory, as in CI.
+            .env_remove("CARGO_TARGET_DIR")
+            .args(["--manifest-path", m.to_str().unwrap(), "--no-cache"])
+            .args(["--as-of", AS_OF, "--format", "json", "--fail-on-unscanned"])
+            .output()
+            .unwrap()
+            .into();
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+        (r.code, serde_json::from_str(&r.stdout).unwrap())
+    };
+    let files = |doc: &serde_json::Value| -> Vec<String> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["verdict"] == "fail")
+            .map(|f| {
+                f["evidence"]["location"]["file"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+
+    let ws = Ws::new("");
+    ws.write(".cargo/config.toml", b"[build]\ntarget-dir = \"src\"\n");
+    ws.write("src/lib.rs", &[&listed[..], b"pub fn f() {}\n"].concat());
+    let (code, doc) = check(&ws);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(files(&doc), ["src/lib.rs"]);
+
+    let ws = Ws::new("");
+    ws.write("target/notice.txt", listed);
+    ws.write("target/debug/unrelated.txt", listed);
+    let (code, doc) = check(&ws);
+    assert_eq!(code, 0, "unreferenced build output: {doc}");
+    ws.write(
+        "src/lib.rs",
+        b"pub const NOTICE: &str = include_str!(\"../target/notice.txt\");\n",
+    );
+    let (code, doc) = check(&ws);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(files(&doc), ["target/notice.txt"]);
+}
+
+/// A list whose one name is a short word repeated 60,000 times compiles in linear time: the
+/// check ends well within the suite's deadline.
+#[test]
+fn a_name_of_one_word_repeated_compiles_in_linear_time() {
+    let ws = Ws::new("");
+    let name = vec!["lab"; 60_000].join(" ");
+    ws.write(
+        "list.toml",
+        format!(
+            "[list]\nid = \"q\"\ntitle = \"Q\"\nversion = \"1\"\nupdated = \"2026-01-01\"\n\n[[source]]\nid = \"x\"\ntitle = \"X\"\ncitation = \"c\"\npublisher = \"p\"\nurl = \"https://example.org\"\nread = \"2026-01-01\"\ngrade = \"primary\"\n\n[[entity]]\nid = \"q\"\nkind = \"company\"\nname = \"{name}\"\ncountry = \"RU\"\nprogrammes = []\nsource = \"x\"\ngrade = \"primary\"\n"
+        )
+        .as_bytes(),
+    );
+    let list = ws.path("list.toml");
+    let started = std::time::Instant::now();
+    let r = ws.bounded(&["--no-builtin-list", "--entities", list.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
     );
 }

@@ -55,12 +55,37 @@ pub fn cmd() -> Command {
     c.env_remove("CARGO_TERM_COLOR")
         .env_remove("CLICOLOR")
         .env_remove("CI");
-    // Keep scan caches out of the fixtures (a workspace's target directory holds its cache).
+    // Keep build output out of the fixtures, and the caches out of the user's own cache
+    // directory (tests that look at a cache name their own).
     c.env(
         "CARGO_TARGET_DIR",
         std::env::temp_dir().join("cargo-entitycheck-it-target"),
     );
+    c.env(
+        "CARGO_ENTITYCHECK_CACHE_DIR",
+        std::env::temp_dir().join("cargo-entitycheck-it-cache"),
+    );
     c
+}
+
+/// The scan cache in a cache directory (`scan-v<format>.json`: the format is the tool's).
+pub fn scan_cache_in(dir: &Path) -> PathBuf {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("scan-v") && n.ends_with(".json"))
+        })
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "one scan cache in {}: {found:?}",
+        dir.display()
+    );
+    found.pop().unwrap()
 }
 
 pub struct Run {

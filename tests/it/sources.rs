@@ -186,6 +186,11 @@ fn registry_package_is_deep_scanned_ahead_of_the_graph() {
             .args(extra)
             .env("CARGO_HOME", tmp.path().join("cargo-home"))
             .env("CARGO_TARGET_DIR", tmp.path().join(target))
+            // A cache of its own per target name: `target-2` starts cold.
+            .env(
+                "CARGO_ENTITYCHECK_CACHE_DIR",
+                tmp.path().join(format!("cache-{target}")),
+            )
             .env("ENTITYCHECK_TIMINGS", "1")
             .output()
             .unwrap();
@@ -303,6 +308,7 @@ fn a_republished_registry_version_is_scanned_again() {
             .args(["--format", "json", "--as-of", AS_OF])
             .env("CARGO_HOME", &home)
             .env("CARGO_TARGET_DIR", tmp.path().join("target"))
+            .env("CARGO_ENTITYCHECK_CACHE_DIR", tmp.path().join("cache"))
             .output()
             .unwrap();
         let r: Run = out.into();

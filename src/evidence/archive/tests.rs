@@ -429,6 +429,43 @@ fn decompression_bombs_stop_at_the_limits() {
     );
 }
 
+/// Many small bombs, each within the per-archive limits, stop at the run's budget: once spent,
+/// every further archive is listed with the reason instead of decoded.
+#[test]
+fn many_small_bombs_stop_at_the_runs_budget() {
+    let zeros = vec![0u8; 1024 * 1024];
+    let bomb = bzip2(&zeros);
+    let limits = ArchiveLimits {
+        run: RunBudget::new(3 * 1024 * 1024, std::time::Duration::from_secs(600)),
+        ..Default::default()
+    };
+    // The budget is shared by the clones the packages of a run hold.
+    let clones: Vec<ArchiveLimits> = (0..6).map(|_| limits.clone()).collect();
+    let mut decoded = 0;
+    let mut refused = Vec::new();
+    for (i, l) in clones.iter().enumerate() {
+        let (seen, stats) = walk(&format!("b{i}.bz2"), &bomb, l);
+        decoded += seen.len();
+        refused.extend(stats.skipped.into_iter().map(|s| s.reason));
+    }
+    assert_eq!(decoded, 3, "{refused:?}");
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(
+        refused
+            .iter()
+            .all(|r| r.contains("the run's decoding budget"))
+    );
+    // A new run has a budget of its own; the bounds, not what was spent, make up its identity.
+    assert_eq!(ArchiveLimits::default(), ArchiveLimits::default());
+    assert_eq!(
+        format!("{:?}", limits.run),
+        format!(
+            "{:?}",
+            RunBudget::new(3 * 1024 * 1024, std::time::Duration::from_secs(600))
+        )
+    );
+}
+
 #[test]
 fn entry_count_and_depth_limits() {
     let many: Vec<(String, Vec<u8>)> = (0..20).map(|i| (format!("f{i}"), vec![b'x'])).collect();
