@@ -19,8 +19,8 @@ use super::decode::{self, Decoded};
 use super::needles::{Needles, TextPrefilter, map_ascii};
 use super::recognise::{self, FileClass};
 
+mod dev_only;
 mod package;
-mod reach;
 use super::{Evidence, Role, Shape, buildscript, clip};
 
 /// Limits of the deep scan, documented in the README and settable from the command line.
@@ -214,19 +214,19 @@ impl Scanner {
         }
         // Rare (a dependency with content it could not read): only then are its Rust sources
         // read again, for what they say about which directories a dependent's build reaches.
-        if reach::may_relabel(root, &scan.skipped) {
-            let rust: Vec<reach::RustFacts> = files
+        if dev_only::may_relabel(root, &scan.skipped) {
+            let rust: Vec<dev_only::RustFacts> = files
                 .iter()
                 .filter(|(p, _)| p.extension() == Some("rs"))
                 .filter_map(|(p, _)| {
                     let bytes = read_limited(p, self.options.max_file_bytes).ok()?;
-                    Some(reach::facts(
+                    Some(dev_only::facts(
                         &rel_path(root, p),
                         &String::from_utf8_lossy(&bytes),
                     ))
                 })
                 .collect();
-            reach::relabel(&rust, &mut scan.skipped);
+            dev_only::relabel(&rust, &mut scan.skipped);
         }
         scan.evidence.sort();
         scan.evidence.dedup();
@@ -436,14 +436,14 @@ impl Scanner {
             scan.binaries.extend(r.binaries);
             scan.skipped.extend(r.skipped);
         }
-        // A `.crate` is always a dependency (see `reach::may_relabel` for an unpacked one).
+        // A `.crate` is always a dependency (see `dev_only::may_relabel` for an unpacked one).
         if scan.skipped.iter().any(Skipped::counts_as_unscanned) {
-            let rust: Vec<reach::RustFacts> = files
+            let rust: Vec<dev_only::RustFacts> = files
                 .iter()
                 .filter(|(rel, _)| rel.ends_with(".rs"))
-                .map(|(rel, bytes)| reach::facts(rel, &String::from_utf8_lossy(bytes)))
+                .map(|(rel, bytes)| dev_only::facts(rel, &String::from_utf8_lossy(bytes)))
                 .collect();
-            reach::relabel(&rust, &mut scan.skipped);
+            dev_only::relabel(&rust, &mut scan.skipped);
         }
         scan.evidence.sort();
         scan.evidence.dedup();

@@ -1,4 +1,4 @@
-//! Evidence stage, reachability: a dependency's Rust sources → which of its directories no build
+//! Evidence stage, dev-only directories: a dependency's Rust sources → which of its directories no build
 //! of a dependent can reach, so that what could not be read there is a note, not a gap.
 //!
 //! Cargo builds a dependency's `tests/`, `benches/` and `examples/` only for that package's own
