@@ -310,15 +310,44 @@ pub fn walk_archive(
     limits: &ArchiveLimits,
     visit: &mut dyn FnMut(ArchiveEntry<'_>),
 ) -> ArchiveStats {
+    let mut visited = 0u64;
+    let mut counting = |e: ArchiveEntry<'_>| {
+        visited += 1;
+        visit(e)
+    };
     let mut w = Walk {
         limits,
         stats: ArchiveStats::default(),
-        visit,
+        visit: &mut counting,
         stopped: false,
     };
     w.open(name, bytes, format, 1);
-    w.stats
+    let mut stats = w.stats;
+    // Recognised as an archive, yet it yielded no member and nothing was listed: a damaged
+    // directory can say "empty" (or list only directories) of an archive that holds data. Only
+    // a container of a few bytes (an empty zip is 22) is taken at its word.
+    if visited == 0
+        && !stats
+            .skipped
+            .iter()
+            .any(|s| !matches!(s.kind, SkipKind::Note | SkipKind::Truncated))
+        && bytes.len() > EMPTY_ARCHIVE_BYTES
+    {
+        stats.skipped.push(ArchiveSkip {
+            path: name.to_string(),
+            kind: SkipKind::Malformed,
+            reason: format!(
+                "{name}: read as {} but no member could be found in its {} bytes: damaged, not scanned",
+                format.name(),
+                bytes.len()
+            ),
+        });
+    }
+    stats
 }
+
+/// The most bytes an archive that holds no member may have without being listed.
+const EMPTY_ARCHIVE_BYTES: usize = 64;
 
 /// Why a container could not be walked (to the end).
 struct Fail {
