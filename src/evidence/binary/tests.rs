@@ -323,7 +323,7 @@ fn nested_fat_slices_are_bounded_per_file() {
     let e = inspect_binary(&fat, &needles()).unwrap_err();
     assert!(
         e.to_string()
-            .contains("more than 20000 binaries, slices and members"),
+            .contains("more than 100000 binaries, slices and members"),
         "{e}"
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
