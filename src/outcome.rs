@@ -66,7 +66,7 @@ pub struct ScanTotals {
     pub cached: usize,
     /// `--index`: the sweep index given, whether it was used and for how many packages.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub index: Option<crate::sweep::index::IndexUse>,
+    pub index: Option<IndexUse>,
     /// Bills of materials read (`sbom`), instead of package files.
     #[serde(skip)]
     pub sbom_documents: usize,
@@ -559,4 +559,17 @@ pub fn fingerprint(f: &Finding) -> String {
         h.update(part.as_bytes());
     }
     hex::encode(&h.finalize()[..16])
+}
+
+/// What became of a check's index, for its report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IndexUse {
+    pub file: String,
+    /// Whether it was verified and used.
+    pub used: bool,
+    /// Why it was not used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+    /// Registry packages whose scan was taken from it instead of reading their files.
+    pub packages: usize,
 }

@@ -190,18 +190,8 @@ pub struct IndexSpec {
     pub key: dsse::VerifyingKey,
 }
 
-/// What became of a check's index, for its report.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct IndexUse {
-    pub file: String,
-    /// Whether it was verified and used.
-    pub used: bool,
-    /// Why it was not used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refused: Option<String>,
-    /// Registry packages whose scan was taken from it instead of reading their files.
-    pub packages: usize,
-}
+/// What became of a check's index: result data, so it lives with the outcome.
+pub use crate::outcome::IndexUse;
 
 /// A verified index: the file-pass scans a check may reuse, by (name, version, checksum).
 #[derive(Debug, Default)]
