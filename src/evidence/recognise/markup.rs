@@ -150,6 +150,26 @@ fn push_all(
     }
 }
 
+/// Every `<tag>` element's text as an attribution field of the shape given with it.
+fn push_elements(
+    format: &'static str,
+    text: &str,
+    tags: &[(&str, Shape)],
+    out: &mut Vec<FieldHit>,
+) {
+    for &(tag, shape) in tags {
+        push_all(
+            format,
+            text,
+            elements(text, tag),
+            &format!("<{tag}>"),
+            A,
+            shape,
+            out,
+        );
+    }
+}
+
 pub struct NuSpec;
 impl Recogniser for NuSpec {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
@@ -157,23 +177,18 @@ impl Recogniser for NuSpec {
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         let fmt = "NuGet nuspec";
-        for (tag, shape) in [
-            ("authors", Shape::Author),
-            ("owners", Shape::Author),
-            ("copyright", Shape::Text),
-            ("projectUrl", Shape::Url),
-            ("licenseUrl", Shape::Url),
-        ] {
-            push_all(
-                fmt,
-                text,
-                elements(text, tag),
-                &format!("<{tag}>"),
-                A,
-                shape,
-                out,
-            );
-        }
+        push_elements(
+            fmt,
+            text,
+            &[
+                ("authors", Shape::Author),
+                ("owners", Shape::Author),
+                ("copyright", Shape::Text),
+                ("projectUrl", Shape::Url),
+                ("licenseUrl", Shape::Url),
+            ],
+            out,
+        );
         push_all(
             fmt,
             text,
@@ -196,23 +211,18 @@ impl Recogniser for MsBuild {
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         let fmt = "MSBuild project";
-        for (tag, shape) in [
-            ("Company", Shape::Text),
-            ("Authors", Shape::Author),
-            ("Copyright", Shape::Text),
-            ("PackageProjectUrl", Shape::Url),
-            ("RepositoryUrl", Shape::Url),
-        ] {
-            push_all(
-                fmt,
-                text,
-                elements(text, tag),
-                &format!("<{tag}>"),
-                A,
-                shape,
-                out,
-            );
-        }
+        push_elements(
+            fmt,
+            text,
+            &[
+                ("Company", Shape::Text),
+                ("Authors", Shape::Author),
+                ("Copyright", Shape::Text),
+                ("PackageProjectUrl", Shape::Url),
+                ("RepositoryUrl", Shape::Url),
+            ],
+            out,
+        );
         // A library it links or references from the listed vendor.
         push_all(
             fmt,
