@@ -34,9 +34,14 @@ pub fn members(bytes: &[u8]) -> Option<Package<'_>> {
 
 fn deb(bytes: &[u8]) -> Option<Package<'_>> {
     let ar = object::read::archive::ArchiveFile::parse(bytes).ok()?;
+    // A .deb's first member is `debian-binary` (deb(5)); a static library, often of thousands
+    // of members, is the binary inspector's and is not walked here a second time.
+    let first = ar.members().next()?.ok()?;
+    if first.name() != b"debian-binary" && first.name() != b"debian-binary/" {
+        return None;
+    }
     let mut members = Vec::new();
     let mut problem = None;
-    let mut is_deb = false;
     for m in ar.members() {
         let m = match m {
             Ok(m) => m,
@@ -48,14 +53,12 @@ fn deb(bytes: &[u8]) -> Option<Package<'_>> {
         let name = String::from_utf8_lossy(m.name())
             .trim_end_matches('/')
             .to_string();
-        is_deb |= name == "debian-binary";
         match m.data(bytes) {
             Ok(d) => members.push((name, d)),
             Err(e) => problem = Some(format!("ar member {name} could not be read: {e}")),
         }
     }
-    // A static library is an `ar` too: it is the binary inspector's, not a package.
-    is_deb.then_some(Package {
+    Some(Package {
         kind: "deb",
         fields: Vec::new(),
         members,
