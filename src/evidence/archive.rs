@@ -246,8 +246,11 @@ pub fn embedded_zip(b: &[u8]) -> bool {
     }
     let tail_start = b.len().saturating_sub(22 + 0xffff);
     let tail = &b[tail_start..];
-    let finder = memchr::memmem::FinderRev::new(b"PK\x05\x06");
-    finder.rfind_iter(tail).any(|i| {
+    // Searched forwards (the vectorised direction; which record comes first does not matter),
+    // with a searcher built once.
+    static EOCD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"PK\x05\x06"));
+    EOCD.find_iter(tail).any(|i| {
         let at = tail_start + i;
         let le16 = |o: usize| {
             b.get(at + o..at + o + 2)
