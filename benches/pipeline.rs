@@ -77,7 +77,7 @@ fn scan_text_file(bencher: Bencher, lines: usize) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("lib.rs"), source_text(lines)).unwrap();
     let root = camino::Utf8PathBuf::from_path_buf(dir.path().to_path_buf()).unwrap();
-    let scanner = Scanner::new(m.needles(), DeepOptions::default());
+    let scanner = Scanner::for_matcher(&m, DeepOptions::default());
     bencher
         .counter(divan::counter::BytesCount::new(source_text(lines).len()))
         .bench_local(|| scanner.scan_package(black_box(&root), None, &[]));
@@ -86,7 +86,10 @@ fn scan_text_file(bencher: Bencher, lines: usize) {
 /// The text prefilter's fast stage alone (byte map, then the automaton) on source-like text.
 #[divan::bench(args = [20_000])]
 fn text_prefilter_fast_stage(bencher: Bencher, lines: usize) {
-    let p = TextPrefilter::new(matcher().needles());
+    let p = {
+        let m = matcher();
+        TextPrefilter::new(m.needles(), m.spelled_needles())
+    };
     let text = source_text(lines);
     let (mut mapped, mut hits) = (Vec::new(), Vec::new());
     bencher

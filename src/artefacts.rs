@@ -124,7 +124,7 @@ pub fn scan_artefacts(
     plan: &Request,
     matcher: &Matcher,
 ) -> Result<Artefacts, InputError> {
-    let scanner = Scanner::new(matcher.needles(), plan.deep.options.clone());
+    let scanner = Scanner::for_matcher(matcher, plan.deep.options.clone());
     let mut out = Artefacts::default();
     for path in paths {
         let (files, mut skipped) = files_of(path)?;

@@ -96,7 +96,7 @@ pub fn collect(
         let scanner = match scanner {
             Some(s) => s,
             None => {
-                own = Scanner::new(matcher.needles(), deep.clone());
+                own = Scanner::for_matcher(matcher, deep.clone());
                 &own
             }
         };

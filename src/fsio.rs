@@ -369,6 +369,18 @@ pub fn read_listed(path: &Path, kind: ReadKind, bound: u64) -> Result<Vec<u8>, R
     read_handle(file, &meta, kind, bound)
 }
 
+/// [`read_listed`] into `buf` (see [`read_handle_into`]).
+pub fn read_listed_into(
+    path: &Path,
+    kind: ReadKind,
+    bound: u64,
+    buf: &mut Vec<u8>,
+) -> Result<(), ReadError> {
+    buf.clear();
+    let (file, meta) = open_regular(path, false)?;
+    read_handle_into(file, &meta, kind, bound, buf)
+}
+
 /// Opens `path` for reading, the one way every reader opens a file: without waiting
 /// (`O_NONBLOCK`: a FIFO swapped in does not block the open), without following a symbolic
 /// link at the path's end unless `follow` (`O_NOFOLLOW`), and then checks the *handle*
@@ -397,16 +409,34 @@ pub fn read_handle(
     kind: ReadKind,
     bound: u64,
 ) -> Result<Vec<u8>, ReadError> {
+    let mut buf = Vec::new();
+    read_handle_into(file, meta, kind, bound, &mut buf)?;
+    Ok(buf)
+}
+
+/// [`read_handle`] into `buf` (cleared first), so that a caller reading file after file reuses
+/// one buffer's memory instead of faulting in fresh pages for each.
+pub fn read_handle_into(
+    file: File,
+    meta: &fs::Metadata,
+    kind: ReadKind,
+    bound: u64,
+    buf: &mut Vec<u8>,
+) -> Result<(), ReadError> {
+    buf.clear();
     if meta.len() > bound {
         return Err(ReadError::TooLarge { kind, bound });
     }
-    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    // Exactly the file's size (and the byte that says it grew): a buffer reused from file to
+    // file keeps its memory, where doubling would take it past what the caller keeps.
+    buf.reserve_exact(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     // A file may grow while it is read: one byte past the bound says so, without holding more.
-    file.take(bound.saturating_add(1)).read_to_end(&mut buf)?;
+    file.take(bound.saturating_add(1)).read_to_end(buf)?;
     if buf.len() as u64 > bound {
+        buf.clear();
         return Err(ReadError::TooLarge { kind, bound });
     }
-    Ok(buf)
+    Ok(())
 }
 
 #[cfg(unix)]

@@ -107,12 +107,19 @@ pub struct Scanner {
 }
 
 impl Scanner {
-    pub fn new(needle_words: &[String], options: DeepOptions) -> Scanner {
+    /// `needle_words`: what to look for; `spelled`: those of them also looked for spelled out
+    /// letter by letter (see [`crate::matching::Matcher::spelled_needles`]).
+    pub fn new(needle_words: &[String], spelled: &[String], options: DeepOptions) -> Scanner {
         Scanner {
             needles: Needles::new(needle_words),
-            prefilter: TextPrefilter::new(needle_words),
+            prefilter: TextPrefilter::new(needle_words, spelled),
             options,
         }
+    }
+
+    /// The scanner of a compiled set of lists.
+    pub fn for_matcher(matcher: &crate::matching::Matcher<'_>, options: DeepOptions) -> Scanner {
+        Scanner::new(matcher.needles(), matcher.spelled_needles(), options)
     }
 
     /// Keeps the evidence of `scan` that `judge` finds matches in, at most
@@ -202,7 +209,7 @@ impl Scanner {
         let files = self.list_files(root, prune, &mut scan.skipped);
         let results: Vec<FileResult> = files
             .par_iter()
-            .map(|(path, len)| self.scan_path(root, path, *len))
+            .map(|path| self.scan_path(root, path))
             .collect();
 
         for r in results {
@@ -217,8 +224,8 @@ impl Scanner {
         if dev_only::may_relabel(root, &scan.skipped) {
             let rust: Vec<dev_only::RustFacts> = files
                 .iter()
-                .filter(|(p, _)| p.extension() == Some("rs"))
-                .filter_map(|(p, _)| {
+                .filter(|p| p.extension() == Some("rs"))
+                .filter_map(|p| {
                     let bytes = read_limited(p, self.options.max_file_bytes).ok()?;
                     Some(dev_only::facts(
                         &rel_path(root, p),
@@ -240,7 +247,7 @@ impl Scanner {
         root: &Utf8Path,
         prune: &[Utf8PathBuf],
         skipped: &mut Vec<Skipped>,
-    ) -> Vec<(Utf8PathBuf, u64)> {
+    ) -> Vec<Utf8PathBuf> {
         let mut files = Vec::new();
         // Only the pruned directories below this root matter (a string prefix test: the list
         // holds every screened package).
@@ -346,19 +353,8 @@ impl Scanner {
             {
                 continue;
             }
-            let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            if len > self.options.max_file_bytes {
-                skipped.push(Skipped::new(
-                    rel_path(root, path),
-                    SkipKind::TooLarge,
-                    format!(
-                        "{len} bytes, over the {} byte limit",
-                        self.options.max_file_bytes
-                    ),
-                ));
-                continue;
-            }
-            files.push((path.to_path_buf(), len));
+            // Its size is read from the handle it is read through (see `scan_path`).
+            files.push(path.to_path_buf());
         }
         files
     }
@@ -452,23 +448,61 @@ impl Scanner {
         scan
     }
 
-    fn scan_path(&self, root: &Utf8Path, path: &Utf8Path, len: u64) -> FileResult {
+    fn scan_path(&self, root: &Utf8Path, path: &Utf8Path) -> FileResult {
         let rel = rel_path(root, path);
         let mut r = FileResult::default();
-        let bytes = match read_limited(path, self.options.max_file_bytes) {
-            Ok(b) => b,
+        // The thread's read buffer, taken (not borrowed: a nested parallel scan on this thread
+        // finds it empty and makes its own) and put back after the scan.
+        let mut bytes = READ_BUFFER.with(std::cell::Cell::take);
+        // Opened once (no link followed, never blocking, a regular file by its handle): its size
+        // is the handle's, so the walk needs no `stat` of its own.
+        let max = self.options.max_file_bytes;
+        let read = crate::fsio::open_regular(path.as_std_path(), false).and_then(|(file, meta)| {
+            if meta.len() > max {
+                return Ok(Some(meta.len()));
+            }
+            crate::fsio::read_handle_into(
+                file,
+                &meta,
+                crate::fsio::ReadKind::PackageFile,
+                max,
+                &mut bytes,
+            )
+            .map(|()| None)
+        });
+        match read {
+            Ok(None) => {}
+            Ok(Some(len)) => {
+                r.skipped.push(Skipped::new(
+                    rel,
+                    SkipKind::TooLarge,
+                    format!("{len} bytes, over the {max} byte limit"),
+                ));
+                READ_BUFFER.with(|b| b.set(bytes));
+                return r;
+            }
             Err(e) => {
                 r.skipped.push(Skipped::new(
                     rel,
                     SkipKind::Unreadable,
                     format!("unreadable: {e}"),
                 ));
+                READ_BUFFER.with(|b| b.set(bytes));
                 return r;
             }
-        };
-        r.bytes = len.max(bytes.len() as u64);
+        }
+        r.bytes = bytes.len() as u64;
+        self.scan_read(&rel, &bytes, &mut r);
+        // Keep the buffer's memory bounded across files.
+        if bytes.capacity() <= 16 << 20 {
+            READ_BUFFER.with(|b| b.set(bytes));
+        }
+        r
+    }
+
+    fn scan_read(&self, rel: &str, bytes: &[u8], r: &mut FileResult) {
         // A certificate or report this tool wrote quotes evidence; it is never evidence itself.
-        if let Some(what) = super::own::own_output(&bytes) {
+        if let Some(what) = super::own::own_output(bytes) {
             r.skipped.push(Skipped::new(
                 rel,
                 SkipKind::Note,
@@ -476,10 +510,9 @@ impl Scanner {
                     "cargo-entitycheck's own output ({what}): never evidence about the product, not scanned"
                 ),
             ));
-            return r;
+            return;
         }
-        self.scan_bytes(&rel, &bytes, &mut r);
-        r
+        self.scan_bytes(rel, bytes, r);
     }
 
     /// Scans one file's bytes: an archive or compressed stream is walked (its members scanned
@@ -948,6 +981,8 @@ fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)> {
 }
 
 thread_local! {
+    /// The bytes of the file being scanned, reused from file to file.
+    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
     /// The fast stage's mapped copy of the file being scanned, reused from file to file.
     static MAPPED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -1200,14 +1235,12 @@ mod tests {
     use super::*;
 
     fn scanner() -> Scanner {
-        Scanner::new(
-            &[
-                "kaspersky".to_string(),
-                "касперск".to_string(),
-                "kaspersky.com".to_string(),
-            ],
-            DeepOptions::default(),
-        )
+        let words = [
+            "kaspersky".to_string(),
+            "касперск".to_string(),
+            "kaspersky.com".to_string(),
+        ];
+        Scanner::new(&words, &words, DeepOptions::default())
     }
 
     fn text(name: &str, body: &str) -> Vec<(String, Role, Option<u32>, String)> {

@@ -16,17 +16,18 @@ pub struct Hit {
     pub utf16: bool,
 }
 
-/// The compiled needles. Patterns `0..narrow` are UTF-8, the rest UTF-16LE.
+/// The compiled needles. Patterns `0..narrow` are UTF-8, the rest UTF-16LE; all are searched
+/// under [`fold_ascii_case`], applied alike to patterns and bytes.
 pub struct Needles {
     automaton: Option<AhoCorasick>,
     narrow: usize,
+    /// The longest pattern, in bytes: how far consecutive chunks overlap.
+    longest: usize,
 }
 
 /// The spellings a word is searched in: lower case, UPPER CASE, Capitalised and Title Case
-/// (each word capitalised). The automata are case-sensitive on purpose: an ASCII
-/// case-insensitive automaton loses its SIMD prefilter and scans about four times slower, and
-/// these four spellings are how names and notices are written. (Manifest fields and binaries'
-/// vendor fields are compared case-insensitively in full, whatever their case.)
+/// (each word capitalised). Letters outside ASCII have no case fold in the byte search, so
+/// their usual spellings are searched each; ASCII letters match in any case.
 pub fn spellings(w: &str) -> Vec<String> {
     let lower = w.to_lowercase();
     let upper = w.to_uppercase();
@@ -49,28 +50,48 @@ pub fn spellings(w: &str) -> Vec<String> {
     v
 }
 
+/// `bytes` with ASCII letters lower-cased and every other byte kept (the same length, so
+/// offsets stay those of `bytes`): the needles then match ASCII text in any case, with an
+/// automaton small enough for its SIMD search (a case-insensitive automaton loses it).
+pub fn fold_ascii_case(bytes: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(
+        bytes
+            .iter()
+            .map(|&b| b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)),
+    );
+}
+
+/// Bytes folded per chunk (a reused buffer per thread, a bounded size whatever the file's).
+const CHUNK: usize = 64 * 1024;
+
+thread_local! {
+    /// The folded chunk being searched.
+    static FOLDED: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 impl Needles {
     pub fn new<I: IntoIterator<Item = S>, S: AsRef<str>>(words: I) -> Needles {
-        let mut narrow: Vec<Vec<u8>> = Vec::new();
+        let (mut narrow, mut wide) = (Vec::new(), Vec::new());
+        let mut folded = Vec::new();
         for w in words {
             let w = w.as_ref().trim();
-            if !w.is_empty() {
-                narrow.extend(spellings(w).into_iter().map(String::into_bytes));
+            if w.is_empty() {
+                continue;
+            }
+            for sp in spellings(w) {
+                fold_ascii_case(sp.as_bytes(), &mut folded);
+                narrow.push(folded.clone());
+                let units: Vec<u8> = sp.encode_utf16().flat_map(u16::to_le_bytes).collect();
+                fold_ascii_case(&units, &mut folded);
+                wide.push(folded.clone());
             }
         }
-        narrow.sort();
-        narrow.dedup();
-        let wide: Vec<Vec<u8>> = narrow
-            .iter()
-            .map(|w| {
-                String::from_utf8_lossy(w)
-                    .encode_utf16()
-                    .flat_map(u16::to_le_bytes)
-                    .collect()
-            })
-            .collect();
+        // A pattern holding another finds nothing the shorter one does not.
+        let (narrow, wide) = (minimal(narrow), minimal(wide));
         let n = narrow.len();
         let patterns: Vec<Vec<u8>> = narrow.into_iter().chain(wide).collect();
+        let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
         let automaton = (!patterns.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .kind(Some(aho_corasick::AhoCorasickKind::DFA))
@@ -81,6 +102,7 @@ impl Needles {
         Needles {
             automaton,
             narrow: n,
+            longest,
         }
     }
 
@@ -90,21 +112,59 @@ impl Needles {
 
     /// Whether any needle occurs, in either encoding.
     pub fn hit(&self, bytes: &[u8]) -> bool {
-        self.automaton.as_ref().is_some_and(|a| a.is_match(bytes))
+        let mut found = false;
+        self.search(bytes, |_| {
+            found = true;
+            false
+        });
+        found
     }
 
-    /// Every (non-overlapping) hit.
+    /// Every (non-overlapping) hit, in order.
     pub fn find_all(&self, bytes: &[u8]) -> Vec<Hit> {
+        let mut out = Vec::new();
+        self.search(bytes, |h| {
+            out.push(h);
+            true
+        });
+        out
+    }
+
+    /// Hands each non-overlapping hit to `each` in order, until it returns false. The bytes
+    /// are folded and searched a chunk at a time; chunks overlap by the longest pattern less
+    /// one byte, and a hit belongs to the chunk it starts in.
+    fn search(&self, bytes: &[u8], mut each: impl FnMut(Hit) -> bool) {
         let Some(a) = &self.automaton else {
-            return Vec::new();
+            return;
         };
-        a.find_iter(bytes)
-            .map(|m| Hit {
-                start: m.start(),
-                end: m.end(),
-                utf16: m.pattern().as_usize() >= self.narrow,
-            })
-            .collect()
+        let overlap = self.longest.saturating_sub(1);
+        let mut buf = FOLDED.with(std::cell::Cell::take);
+        let (mut base, mut free) = (0usize, 0usize);
+        'chunks: while base < bytes.len() {
+            let end = (base + CHUNK + overlap).min(bytes.len());
+            fold_ascii_case(&bytes[base..end], &mut buf);
+            let limit = base + CHUNK;
+            for m in a.find_iter(buf.as_slice()) {
+                let start = base + m.start();
+                if start >= limit {
+                    break;
+                }
+                if start < free {
+                    continue;
+                }
+                free = base + m.end();
+                let hit = Hit {
+                    start,
+                    end: free,
+                    utf16: m.pattern().as_usize() >= self.narrow,
+                };
+                if !each(hit) {
+                    break 'chunks;
+                }
+            }
+            base = limit;
+        }
+        FOLDED.with(|c| c.set(buf));
     }
 }
 
@@ -127,9 +187,9 @@ pub struct TextPrefilter {
     /// The characters of needles that fold to no Latin letters (`卡巴斯基`, `カスペルスキー`): a
     /// non-ASCII line holding one of them may hold such a needle.
     others: Vec<char>,
-    /// Fast patterns `0..words` are words; the rest are a lone middle letter (` a `).
+    /// Fast patterns `0..words` are words; the rest are two letters spelled out (`k  a `).
     words: usize,
-    /// The first three letters of each folded needle, for the spelled-out forms.
+    /// The first three letters of each folded needle looked for spelled out.
     spelled: Vec<[u8; 3]>,
 }
 
@@ -185,10 +245,33 @@ pub fn map_ascii(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 impl TextPrefilter {
-    pub fn new<I: IntoIterator<Item = S>, S: AsRef<str>>(words: I) -> TextPrefilter {
+    /// `words`: the needles; `spelled_words`: those also looked for spelled out letter by
+    /// letter (see [`crate::matching::Matcher::spelled_needles`]).
+    pub fn new<I, S, J, T>(words: I, spelled_words: J) -> TextPrefilter
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+        J: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
         let mut folded: Vec<String> = Vec::new();
         let mut fast: Vec<Vec<u8>> = Vec::new();
-        let mut spelled: Vec<[u8; 3]> = Vec::new();
+        // Spelled out: the first three letters, one to three separators apart. Searched through
+        // the first two letters and the separators between them (`k a `, `k  a `, `k   a `:
+        // three short patterns per pair of letters, rare in ordinary text), then the third
+        // letter verified (see `TextPrefilter::fast_hits`).
+        let mut spelled: Vec<[u8; 3]> = spelled_words
+            .into_iter()
+            .filter_map(|w| {
+                let f = folded_needle(w.as_ref().trim());
+                let first: Vec<u8> = f.bytes().take(3).collect();
+                (f.is_ascii()
+                    && f.chars().count() >= 4
+                    && first.len() == 3
+                    && first.iter().all(u8::is_ascii_alphabetic))
+                .then(|| [first[0], first[1], first[2]])
+            })
+            .collect();
         for w in words {
             let w = w.as_ref().trim();
             if w.is_empty() {
@@ -213,14 +296,6 @@ impl TextPrefilter {
             }
             if f.is_ascii() {
                 fast.push(f.clone().into_bytes());
-                // Spelled out: the first three letters, one to three separators apart. Searched
-                // through the middle letter standing alone (` a `), then verified around it (see
-                // `TextPrefilter::fast_hits`): one short pattern per letter instead of nine per
-                // word keeps the automaton small enough for its SIMD prefilter.
-                let first: Vec<u8> = f.bytes().take(3).collect();
-                if first.len() == 3 && first.iter().all(u8::is_ascii_alphabetic) {
-                    spelled.push([first[0], first[1], first[2]]);
-                }
             }
             folded.push(f);
         }
@@ -230,10 +305,17 @@ impl TextPrefilter {
         spelled.sort_unstable();
         spelled.dedup();
         let words = fast.len();
-        let mut middles: Vec<u8> = spelled.iter().map(|s| s[1]).collect();
-        middles.sort_unstable();
-        middles.dedup();
-        fast.extend(middles.iter().map(|&m| vec![b' ', m, b' ']));
+        let mut pairs: Vec<[u8; 2]> = spelled.iter().map(|s| [s[0], s[1]]).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        for [x, y] in pairs {
+            for gap in 1..=3 {
+                let mut p = vec![x];
+                p.resize(1 + gap, b' ');
+                p.extend([y, b' ']);
+                fast.push(p);
+            }
+        }
         let folded = minimal(folded.into_iter().map(String::into_bytes).collect());
         let build = |patterns: &[Vec<u8>]| {
             (!patterns.is_empty()).then(|| {
@@ -308,7 +390,7 @@ impl TextPrefilter {
 
     /// Start offsets of fast-stage hits in `mapped` (see [`map_ascii`]), appended to `out`: the
     /// words, and the first three letters of a needle spelled out with one to three separators
-    /// between them, found through the lone middle letter and verified on both sides.
+    /// between them, found through the first two and verified at the third.
     pub fn fast_hits(&self, mapped: &[u8], out: &mut Vec<usize>) {
         let Some(a) = &self.fast else {
             return;
@@ -323,31 +405,19 @@ impl TextPrefilter {
                 at = m.end();
                 continue;
             }
-            // ` b ` at `p`: the run of separators before `b` and after it, 1..=3 each.
-            let b = m.start() + 1;
-            let before = mapped[..b]
-                .iter()
-                .rev()
-                .take(4)
-                .take_while(|&&c| c == b' ')
-                .count();
-            let after = mapped[b + 1..]
+            // `x`, 1..=3 separators, `y`, a separator: then up to two more, and the third letter.
+            let (x, y) = (mapped[m.start()], mapped[m.end() - 2]);
+            let after = mapped[m.end() - 1..]
                 .iter()
                 .take(4)
                 .take_while(|&&c| c == b' ')
                 .count();
-            if (1..=3).contains(&before) && (1..=3).contains(&after) && b > before {
-                let (x, z) = (mapped[b - before - 1], mapped.get(b + after + 1).copied());
-                if self
-                    .spelled
-                    .iter()
-                    .any(|s| s[1] == mapped[b] && s[0] == x && Some(s[2]) == z)
-                {
-                    out.push(b - before - 1);
-                }
+            let z = mapped.get(m.end() - 1 + after).copied();
+            if after <= 3 && self.spelled.iter().any(|s| s == &[x, y, z.unwrap_or(0)]) {
+                out.push(m.start());
             }
-            // The trailing separator may open the next lone letter.
-            at = m.start() + 2;
+            // The second letter may begin another spelled-out run.
+            at = m.start() + 1;
         }
     }
 
@@ -409,8 +479,13 @@ mod tests {
         ] {
             assert!(n.hit(spelled), "{}", String::from_utf8_lossy(spelled));
         }
-        // The documented limit: other mixed-case spellings are not prefiltered.
-        assert!(!n.hit(b"KaSpErSkY"));
+        // ASCII letters in any case; the UTF-16 forms too.
+        assert!(n.hit(b"KaSpErSkY"));
+        let mixed: Vec<u8> = "KaSpErSkY"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(n.find_all(&mixed)[0].utf16);
         assert!(n.hit(&wide));
         assert!(n.find_all(&wide)[0].utf16);
         assert!(n.hit("© АО «ЛАБОРАТОРИЯ КАСПЕРСКОГО»".as_bytes()));
@@ -419,9 +494,57 @@ mod tests {
         assert!(Needles::new(Vec::<String>::new()).is_empty());
     }
 
+    /// Bytes are searched a chunk at a time: a needle across a chunk boundary is found once,
+    /// hits come in order and never overlap, whatever the file's size.
     #[test]
-    fn spelled_out_letters_are_found_through_the_middle_one() {
-        let p = TextPrefilter::new(["kaspersky"]);
+    fn hits_across_chunk_boundaries_are_found_once_in_order() {
+        let n = Needles::new(["kaspersky"]);
+        let wide: Vec<u8> = "KASPERSKY"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        for at in [CHUNK - 9, CHUNK - 4, CHUNK - 1, CHUNK, 2 * CHUNK - 3] {
+            let mut bytes = vec![b'x'; 3 * CHUNK];
+            bytes[at..at + 9].copy_from_slice(b"Kaspersky");
+            bytes[at + 2 * CHUNK / 3..at + 2 * CHUNK / 3 + wide.len()].copy_from_slice(&wide);
+            let hits = n.find_all(&bytes);
+            assert_eq!(hits.len(), 2, "at {at}: {hits:?}");
+            assert_eq!(
+                (hits[0].start, hits[0].end, hits[0].utf16),
+                (at, at + 9, false)
+            );
+            assert!(hits[1].utf16 && hits[1].start == at + 2 * CHUNK / 3);
+            assert!(n.hit(&bytes[at..]));
+        }
+        assert!(!n.hit(&vec![b'k'; 3 * CHUNK]));
+    }
+
+    /// The built-in list's needles stay within the packed SIMD search the automaton uses as its
+    /// prefilter (at most 64 patterns), UTF-16 forms included.
+    #[test]
+    fn the_built_in_needles_fit_the_packed_search() {
+        let lists = [crate::entity::EntityList::builtin().unwrap()];
+        let m = crate::matching::Matcher::new(&lists);
+        let n = Needles::new(m.needles());
+        let count = n.automaton.as_ref().map_or(0, AhoCorasick::patterns_len);
+        assert!((1..=64).contains(&count), "{count} patterns");
+    }
+
+    /// The built-in list's fast stage stays within the automaton's fastest SIMD search (Teddy
+    /// with 8 buckets takes at most 32 patterns; past that it halves its stride): one needle per
+    /// name, and spelled-out patterns only for organisations' and products' names.
+    #[test]
+    fn the_built_in_list_fits_the_fastest_search() {
+        let lists = [crate::entity::EntityList::builtin().unwrap()];
+        let m = crate::matching::Matcher::new(&lists);
+        let p = TextPrefilter::new(m.needles(), m.spelled_needles());
+        let fast = p.fast.as_ref().map_or(0, AhoCorasick::patterns_len);
+        assert!((1..=32).contains(&fast), "{fast} fast patterns");
+    }
+
+    #[test]
+    fn spelled_out_letters_are_found_through_the_first_two() {
+        let p = TextPrefilter::new(["kaspersky"], ["kaspersky"]);
         let hits = |t: &str| {
             let (mut m, mut out) = (Vec::new(), Vec::new());
             map_ascii(t.as_bytes(), &mut m);

@@ -268,7 +268,8 @@ const ORG_WORDS: &[&str] = &[
     "systems",
 ];
 
-/// Common words never used alone as prefilter needles (too frequent to narrow anything).
+/// Common words a name's prefilter needle is chosen among only when it has no other (too
+/// frequent to narrow anything).
 const NEEDLE_STOP: &[&str] = &[
     "laboratory",
     "security",
@@ -287,6 +288,15 @@ const NEEDLE_STOP: &[&str] = &[
     "data",
     "anti",
     "virus",
+    "services",
+    "consulting",
+    "advisory",
+    "solutions",
+    "software",
+    "technologies",
+    "products",
+    "company",
+    "international",
 ];
 
 /// The compiled identifiers of one or more entity lists.
@@ -318,6 +328,8 @@ pub struct Matcher<'l> {
     labels: Vec<(&'l str, At)>,
     orgs: Vec<OrgPattern<'l>>,
     needles: Vec<String>,
+    /// The needles also looked for spelled out letter by letter (a subset of `needles`).
+    spelled: Vec<String>,
     notes: Vec<String>,
     /// Texts already seen to match nothing, each with a bit per (shape, role) it was read as.
     /// Manifests repeat the same registry URL, licence, categories and authors, and notices the
@@ -370,8 +382,12 @@ struct PreparedName {
     /// [`word_hash`] of the core's words joined, when it has more than one.
     joined: Option<u64>,
     forms: Vec<u16>,
-    /// Its prefilter words (only while the list's words fit the budget).
-    needles: Vec<String>,
+    /// Its prefilter words, in groups of which one word each is a needle (only while the
+    /// list's words fit the budget).
+    needles: Vec<Vec<String>>,
+    /// Whether its needles are also looked for spelled out letter by letter (`K.a.s.p…`): a
+    /// disguise of an organisation's or a product's name, not of a natural person's.
+    spelled: bool,
 }
 
 /// One entity's names and merge keys (with their hashes).
@@ -415,12 +431,30 @@ fn prepare(e: &Entity, want_needles: bool) -> Prepared {
         }
         let mut needles = Vec::new();
         if want_needles {
-            needles = needle_words(raw);
-            // The name's words as the deep scan's prefilter should find them (`kav sdk` for
-            // `KAV SDK`, whose words are too short to be needles on their own).
-            if core.iter().map(|w| w.chars().count()).sum::<usize>() >= 4 {
-                needles.push(core.join(" "));
+            // The name as written (raw bytes of a binary hold it so: `касперск`), and, for a
+            // name not written in ASCII or whose words are all too short, its words as the
+            // normaliser reads them (`kaspersky` for `Касперский`; `kav sdk` for `KAV SDK`):
+            // each group is one needle once chosen (see `ListWords::chosen`).
+            let written = needle_words(raw);
+            let read = || -> Vec<String> {
+                let long: Vec<String> = core
+                    .iter()
+                    .filter(|w| w.is_ascii() && w.len() >= 5)
+                    .cloned()
+                    .collect();
+                if !long.is_empty() {
+                    long
+                } else if core.iter().map(|w| w.chars().count()).sum::<usize>() >= 4 {
+                    vec![core.join(" ")]
+                } else {
+                    Vec::new()
+                }
+            };
+            if written.is_empty() || !raw.is_ascii() {
+                needles.push(read());
             }
+            needles.push(written);
+            needles.retain(|g| !g.is_empty());
         }
         names.push(PreparedName {
             slot,
@@ -430,6 +464,7 @@ fn prepare(e: &Entity, want_needles: bool) -> Prepared {
             joined: (core.len() > 1).then(|| word_hash(&core.concat())),
             forms,
             needles,
+            spelled: e.kind != EntityKind::Person,
         });
     };
     let alias_toks: Vec<(Vec<String>, Vec<String>)> =
@@ -496,22 +531,102 @@ fn runs<T, K: PartialEq>(
 }
 
 /// One list's prefilter words while they fit the budget.
+///
+/// Each name brings its candidate words (a group); the prefilter needs only one of them per
+/// name, since a name matches only where all its words stand together: a line that holds the
+/// name holds any one of its words. Fewer distinct needles keep the deep scan's automaton small
+/// enough for its fastest SIMD search (see [`ListWords::chosen`]).
 struct ListWords {
-    words: std::collections::HashSet<String, WordHasher>,
+    ids: HashMap<String, u32, WordHasher>,
+    /// Per word id: in how many groups it stands.
+    counts: Vec<u32>,
+    groups: Vec<Box<[u32]>>,
+    /// Per group: whether its needle is looked for spelled out too.
+    spelled: Vec<bool>,
     budget: usize,
     over: bool,
 }
 
 impl ListWords {
-    fn add(&mut self, word: String) {
-        if self.over {
+    fn new(budget: usize) -> ListWords {
+        ListWords {
+            ids: HashMap::default(),
+            counts: Vec::new(),
+            groups: Vec::new(),
+            spelled: Vec::new(),
+            budget,
+            over: false,
+        }
+    }
+
+    /// One name's candidate words, any one of which a line naming it holds.
+    fn add_group(&mut self, group: Vec<String>, spelled: bool) {
+        if self.over || group.is_empty() {
             return;
         }
-        self.words.insert(word);
-        if self.words.len() > self.budget {
-            self.over = true;
-            self.words = Default::default();
+        let mut ids: Vec<u32> = group
+            .into_iter()
+            .map(|w| {
+                let next = self.ids.len() as u32;
+                *self.ids.entry(w).or_insert(next)
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.counts.resize(self.ids.len(), 0);
+        for &id in &ids {
+            self.counts[id as usize] += 1;
         }
+        self.groups.push(ids.into_boxed_slice());
+        self.spelled.push(spelled);
+        if self.ids.len() > self.budget {
+            self.over = true;
+            self.ids = HashMap::default();
+            self.counts = Vec::new();
+            self.groups = Vec::new();
+            self.spelled = Vec::new();
+        }
+    }
+
+    fn add(&mut self, word: String) {
+        self.add_group(vec![word], true);
+    }
+
+    /// One word per group: a word that is not a common one ([`NEEDLE_STOP`]) before one that
+    /// is, a single word before words joined by spaces (`kav sdk`, the form for names of short
+    /// words only), then the word most groups share (`kaspersky` stands for every product named after
+    /// the entity), then the longest, then the first in byte order. Sorted, distinct.
+    /// The second list holds the needles also looked for spelled out.
+    fn chosen(self) -> (Vec<String>, Vec<String>) {
+        let mut words: Vec<&str> = vec![""; self.ids.len()];
+        for (w, &id) in &self.ids {
+            words[id as usize] = w;
+        }
+        let rank = |id: u32| {
+            let w = words[id as usize];
+            (
+                !NEEDLE_STOP.contains(&w),
+                !w.contains(' '),
+                self.counts[id as usize],
+                w.chars().count(),
+                std::cmp::Reverse(w),
+            )
+        };
+        let mut all: Vec<String> = Vec::new();
+        let mut spelled: Vec<String> = Vec::new();
+        for (g, &sp) in self.groups.iter().zip(&self.spelled) {
+            if let Some(id) = g.iter().copied().max_by_key(|&id| rank(id)) {
+                all.push(words[id as usize].to_string());
+                if sp {
+                    spelled.push(words[id as usize].to_string());
+                }
+            }
+        }
+        for v in [&mut all, &mut spelled] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        (all, spelled)
     }
 }
 
@@ -531,6 +646,7 @@ impl<'l> Matcher<'l> {
             labels: Vec::new(),
             orgs: Vec::new(),
             needles: Vec::new(),
+            spelled: Vec::new(),
             notes: Vec::new(),
             misses: Mutex::new(HashMap::new()),
         };
@@ -540,11 +656,7 @@ impl<'l> Matcher<'l> {
             // keeps them out of the raw-byte prefilter (and stops collecting them); its names
             // are still matched in manifests, notices and the strings the prefilter extracts
             // for other words.
-            let mut words = ListWords {
-                words: Default::default(),
-                budget: MAX_NEEDLES.saturating_sub(m.needles.len()),
-                over: false,
-            };
+            let mut words = ListWords::new(MAX_NEEDLES.saturating_sub(m.needles.len()));
             // Chunk after chunk: while one chunk's names are added (in list order, on one
             // thread), the next chunk is normalised on the others.
             let prepare_all = |chunk: &[Entity], want_needles: bool| -> Vec<Prepared> {
@@ -573,13 +685,15 @@ impl<'l> Matcher<'l> {
                     list.list.id
                 ));
             } else {
-                let mut v: Vec<String> = words.words.into_iter().collect();
-                v.sort_unstable();
-                m.needles.append(&mut v);
+                let (mut all, mut spelled) = words.chosen();
+                m.needles.append(&mut all);
+                m.spelled.append(&mut spelled);
             }
         }
-        m.needles.sort_unstable();
-        m.needles.dedup();
+        for v in [&mut m.needles, &mut m.spelled] {
+            v.sort_unstable();
+            v.dedup();
+        }
         m.finish();
         m
     }
@@ -605,8 +719,8 @@ impl<'l> Matcher<'l> {
         }
         let start = self.names.len() as u32;
         for mut n in p.names {
-            for w in std::mem::take(&mut n.needles) {
-                words.add(w);
+            for group in std::mem::take(&mut n.needles) {
+                words.add_group(group, n.spelled);
             }
             self.add_name(
                 At {
@@ -889,6 +1003,13 @@ impl<'l> Matcher<'l> {
     /// Raw words worth looking for in bytes before normalising anything (deep-scan prefilter).
     pub fn needles(&self) -> &[String] {
         &self.needles
+    }
+
+    /// The needles the deep scan also looks for spelled out (`K.a.s.p.e.r.s.k.y`): those of
+    /// organisations and products. A natural person's name is not: it is weak evidence on its
+    /// own, and its spelled-out letters (`a`, `i`, `e` standing alone) are everywhere in prose.
+    pub fn spelled_needles(&self) -> &[String] {
+        &self.spelled
     }
 
     /// Every match of one piece of evidence, deduplicated per identifier, strongest first.
@@ -1370,7 +1491,6 @@ fn needle_words(raw: &str) -> Vec<String> {
     raw.split(|c: char| !c.is_alphanumeric())
         .map(str::to_lowercase)
         .filter(|w| !normalize::is_legal_form(&normalize::normalize(w)))
-        .filter(|w| !NEEDLE_STOP.contains(&w.as_str()))
         .filter_map(|w| {
             let n = w.chars().count();
             if w.chars().any(normalize::is_unspaced) {

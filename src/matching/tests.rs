@@ -211,6 +211,50 @@ fn needles_cover_latin_cyrillic_and_domains() {
     }
 }
 
+/// One needle per name is enough, since a name matches only where all its words stand: every
+/// name of the built-in list, written as listed, holds one of the needles (in any case), and
+/// the common words of product names (`services`, `consulting`) are not needles.
+#[test]
+fn every_listed_name_holds_a_needle_and_common_words_are_none() {
+    let m = matcher();
+    let n = m.needles();
+    for e in &builtin()[0].entities {
+        let names = std::iter::once(&e.name)
+            .chain(e.short.iter())
+            .chain(e.aliases.iter().map(|a| &a.name))
+            .chain(e.products.iter().map(|p| &p.name));
+        for name in names {
+            let lower = name.to_lowercase();
+            let spaced: String = lower
+                .chars()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                n.iter()
+                    .any(|w| lower.contains(w.as_str()) || spaced.contains(w.as_str())),
+                "{name}: no needle of {n:?}"
+            );
+        }
+    }
+    for common in [
+        "services",
+        "consulting",
+        "advisory",
+        "andrei anatolyevich efremov",
+    ] {
+        assert!(!n.iter().any(|w| w == common), "{common} in {n:?}");
+    }
+    // Spelled out (`K.a.s.p…`): the organisation's and products' needles, not natural persons'.
+    let spelled = m.spelled_needles();
+    assert!(spelled.iter().any(|w| w == "kaspersky"));
+    assert!(spelled.iter().all(|w| n.contains(w)));
+    assert!(
+        !spelled.iter().any(|w| w.contains("vich") || w == "andrei"),
+        "{spelled:?}"
+    );
+}
+
 /// The memo of texts that matched nothing is per shape and role, and never answers for a match:
 /// the same text read another way still matches, and a repeated match carries its own evidence.
 #[test]

@@ -123,7 +123,7 @@ fn run(
     let scanner = req
         .deep
         .enabled
-        .then(|| Scanner::new(matcher.needles(), req.deep.options.clone()));
+        .then(|| Scanner::for_matcher(&matcher, req.deep.options.clone()));
 
     // load
     let loaded = warm::load(&req, spec, &matcher, scanner.as_ref(), &lap)?;

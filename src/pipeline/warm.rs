@@ -367,6 +367,10 @@ fn scan_salt(matcher: &Matcher, req: &Request) -> String {
         h.update(n.as_bytes());
         h.update([0]);
     }
+    for n in matcher.spelled_needles() {
+        h.update(n.as_bytes());
+        h.update([1]);
+    }
     h.update(format!("{:?}", req.deep.options).as_bytes());
     // The scanner itself: a rebuilt binary (a development build, a patched release) rescans.
     if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
