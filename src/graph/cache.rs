@@ -21,9 +21,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::Resolved;
+use super::inputs::Inputs;
 
 /// Bumped whenever the document or [`Resolved`] changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct Doc<T> {
@@ -32,6 +33,9 @@ struct Doc<T> {
     resolved: Resolved,
     /// What the caller keeps beside each resolved build (per-package manifest evidence).
     extra: T,
+    /// What `cargo metadata`'s answer depended on, when it could be recorded.
+    #[serde(default)]
+    inputs: Option<Inputs>,
 }
 
 /// A graph cache read from disk, not yet compared with this run's metadata.
@@ -76,10 +80,35 @@ fn read_bounded<T: DeserializeOwned>(path: &Utf8Path, max_bytes: u64) -> Option<
 }
 
 impl<T> Stored<T> {
+    /// What the stored answer depended on, when it was recorded.
+    pub fn inputs(&self) -> Option<&Inputs> {
+        self.doc.inputs.as_ref()
+    }
+
     /// The stored build, if it was resolved from exactly `metadata` under exactly `key`.
     pub fn take(self, metadata: &str, key: &str) -> Option<(Resolved, T)> {
         (self.metadata == metadata.as_bytes() && self.doc.key == key)
             .then_some((self.doc.resolved, self.doc.extra))
+    }
+
+    /// The stored build and the metadata it was resolved from, without asking cargo: if it was
+    /// stored under exactly `key` and `unchanged` finds every input it recorded as it was (see
+    /// [`super::inputs`]). Otherwise the stored cache is handed back.
+    pub fn take_unchanged(
+        self,
+        key: &str,
+        unchanged: impl FnOnce(&Inputs) -> bool,
+    ) -> Result<(String, Resolved, T), Box<Self>> {
+        if self.doc.key != key || !self.doc.inputs.as_ref().is_some_and(unchanged) {
+            return Err(Box::new(self));
+        }
+        match String::from_utf8(self.metadata) {
+            Ok(metadata) => Ok((metadata, self.doc.resolved, self.doc.extra)),
+            Err(e) => Err(Box::new(Stored {
+                metadata: e.into_bytes(),
+                doc: self.doc,
+            })),
+        }
     }
 }
 
@@ -90,12 +119,14 @@ pub fn write<T: Serialize>(
     key: &str,
     resolved: &Resolved,
     extra: &T,
+    inputs: Option<&Inputs>,
 ) -> std::io::Result<()> {
     let doc = serde_json::to_vec(&Doc {
         format: FORMAT,
         key: key.to_string(),
         resolved: resolved.clone(),
         extra,
+        inputs: inputs.cloned(),
     })?;
     let mut bytes = Vec::with_capacity(8 + metadata.len() + doc.len());
     bytes.extend((metadata.len() as u64).to_le_bytes());
@@ -141,7 +172,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = Utf8Path::from_path(dir.path()).unwrap();
         let p = path(target, Utf8Path::new("/ws"));
-        write(&p, "{\"packages\":[]}", "k1", &resolved(), &vec![7u32]).unwrap();
+        write(
+            &p,
+            "{\"packages\":[]}",
+            "k1",
+            &resolved(),
+            &vec![7u32],
+            None,
+        )
+        .unwrap();
         let got = read::<Vec<u32>>(&p)
             .unwrap()
             .take("{\"packages\":[]}", "k1");
@@ -194,7 +233,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = Utf8Path::from_path(dir.path()).unwrap();
         let p = path(target, Utf8Path::new("/ws"));
-        write(&p, "{}", "k", &resolved(), &0u32).unwrap();
+        write(&p, "{}", "k", &resolved(), &0u32, None).unwrap();
         let len = std::fs::metadata(&p).unwrap().len();
         assert!(read_bounded::<u32>(&p, len).is_some());
         assert!(read_bounded::<u32>(&p, len - 1).is_none(), "over the bound");

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::InputError;
 
 pub mod cache;
+pub mod inputs;
 pub mod toolchain;
 
 /// Which features to enable on the selected workspace members (as cargo's flags do).
@@ -82,121 +83,153 @@ pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String, Option<Stri
             .map_err(|e| InputError::read(path, e))?;
         return Ok((json, path.to_string(), None));
     }
-    let mut cmd = MetadataCommand::new();
-    let mut dir = None;
-    if let Some(m) = &opts.manifest_path {
-        let m = &m.canonicalize_utf8().map_err(|e| InputError::Io {
-            path: m.to_string(),
-            source: e,
-        })?;
-        cmd.manifest_path(m);
-        // Run where the project lives, so its own `.cargo/config.toml` (source replacement for
-        // vendored sources, registries) applies as it does when the team builds it.
-        dir = m
-            .parent()
-            .filter(|d| !d.as_str().is_empty())
-            .map(|d| d.as_std_path().to_path_buf());
-    }
-    let mut extra = Vec::new();
-    let offline = opts.offline || opts.frozen || !opts.allow_network;
-    for (on, flag) in [
-        (opts.locked, "--locked"),
-        (offline, "--offline"),
-        (opts.frozen, "--frozen"),
-    ] {
-        if on {
-            extra.push(flag.to_string());
+    MetadataPlan::new(opts)?.run()
+}
+
+/// How `cargo metadata` runs for a request: where, with which programs and arguments. Worked
+/// out before it runs, so that what its answer depends on can be compared with the last run's
+/// (see [`inputs`]).
+pub struct MetadataPlan {
+    /// Where cargo runs (the manifest's directory, or the current one).
+    pub project_dir: std::path::PathBuf,
+    /// The programs it runs.
+    pub toolchain: toolchain::Toolchain,
+    dir: Option<std::path::PathBuf>,
+    args: Vec<std::ffi::OsString>,
+    opts: GraphOptions,
+}
+
+impl MetadataPlan {
+    pub fn new(opts: &GraphOptions) -> Result<MetadataPlan, InputError> {
+        let mut cmd = MetadataCommand::new();
+        let mut dir = None;
+        if let Some(m) = &opts.manifest_path {
+            let m = &m.canonicalize_utf8().map_err(|e| InputError::Io {
+                path: m.to_string(),
+                source: e,
+            })?;
+            cmd.manifest_path(m);
+            // Run where the project lives, so its own `.cargo/config.toml` (source replacement
+            // for vendored sources, registries) applies as it does when the team builds it.
+            dir = m
+                .parent()
+                .filter(|d| !d.as_str().is_empty())
+                .map(|d| d.as_std_path().to_path_buf());
         }
-    }
-    cmd.other_options(extra);
-    // The project's config could otherwise name the rustc (or a wrapper) cargo runs: pinned,
-    // see `toolchain`.
-    let project_dir = match &dir {
-        Some(d) => d.clone(),
-        None => std::env::current_dir().map_err(|e| InputError::Io {
-            path: ".".into(),
-            source: e,
-        })?,
-    };
-    let tc = toolchain::resolve(&project_dir)?;
-    // The lockfiles cargo could write (the workspace root is the project directory or above).
-    let lockfiles: Vec<(std::path::PathBuf, Option<Vec<u8>>)> = project_dir
-        .ancestors()
-        .map(|d| d.join("Cargo.lock"))
-        .map(|p| {
-            let bytes = crate::fsio::read_bounded(&p, crate::fsio::ReadKind::Manifest).ok();
-            (p, bytes)
-        })
-        .collect();
-    let args: Vec<std::ffi::OsString> = cmd
-        .cargo_command()
-        .get_args()
-        .map(|a| a.to_os_string())
-        .collect();
-    // As `cargo_metadata` runs it, keeping the text: the JSON is the line that starts with `{`.
-    let failed = |status: Option<String>, stderr: String| metadata_error(status, stderr, opts);
-    let output = toolchain::metadata_command(&tc, dir.as_deref(), &args)
-        .output()
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                InputError::CargoNotFound {
-                    detail: Some(format!("{}: {e}", tc.cargo.display())),
-                }
-            } else {
-                failed(None, format!("could not run {}: {e}", tc.cargo.display()))
+        let mut extra = Vec::new();
+        let offline = opts.offline || opts.frozen || !opts.allow_network;
+        for (on, flag) in [
+            (opts.locked, "--locked"),
+            (offline, "--offline"),
+            (opts.frozen, "--frozen"),
+        ] {
+            if on {
+                extra.push(flag.to_string());
             }
-        })?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
-        return Err(failed(
-            Some(exit_status(&output.status)),
-            if stderr.is_empty() {
-                "it printed nothing".into()
-            } else {
-                stderr
-            },
-        ));
-    }
-    let stdout = String::from_utf8(output.stdout).map_err(|_| {
-        failed(
-            None,
-            "cargo metadata printed output that is not UTF-8".into(),
-        )
-    })?;
-    let start = stdout
-        .lines()
-        .find(|l| l.starts_with('{'))
-        .map(|l| l.as_ptr() as usize - stdout.as_ptr() as usize)
-        .ok_or_else(|| failed(None, "cargo metadata printed no JSON".into()))?;
-    let mut json = stdout;
-    json.drain(..start);
-    if let Some(end) = json.find('\n') {
-        json.truncate(end);
-    }
-    let changed: Vec<String> = lockfiles
-        .into_iter()
-        .filter(|(p, before)| {
-            crate::fsio::read_bounded(p, crate::fsio::ReadKind::Manifest).ok() != *before
+        }
+        cmd.other_options(extra);
+        // The project's config could otherwise name the rustc (or a wrapper) cargo runs:
+        // pinned, see `toolchain`.
+        let project_dir = match &dir {
+            Some(d) => d.clone(),
+            None => std::env::current_dir().map_err(|e| InputError::Io {
+                path: ".".into(),
+                source: e,
+            })?,
+        };
+        let toolchain = toolchain::resolve(&project_dir)?;
+        let args: Vec<std::ffi::OsString> = cmd
+            .cargo_command()
+            .get_args()
+            .map(|a| a.to_os_string())
+            .collect();
+        Ok(MetadataPlan {
+            project_dir,
+            toolchain,
+            dir,
+            args,
+            opts: opts.clone(),
         })
-        .map(|(p, before)| {
-            format!(
-                "{} {}",
-                p.display(),
-                if before.is_none() {
-                    "was created"
+    }
+
+    /// Runs `cargo metadata` (see [`metadata_json`]).
+    pub fn run(&self) -> Result<(String, String, Option<String>), InputError> {
+        let (opts, tc, dir, args) = (&self.opts, &self.toolchain, &self.dir, &self.args);
+        // The lockfiles cargo could write (the workspace root is the project directory or above).
+        let lockfiles: Vec<(std::path::PathBuf, Option<Vec<u8>>)> = self
+            .project_dir
+            .ancestors()
+            .map(|d| d.join("Cargo.lock"))
+            .map(|p| {
+                let bytes = crate::fsio::read_bounded(&p, crate::fsio::ReadKind::Manifest).ok();
+                (p, bytes)
+            })
+            .collect();
+        // As `cargo_metadata` runs it, keeping the text: the JSON is the line that starts with `{`.
+        let failed = |status: Option<String>, stderr: String| metadata_error(status, stderr, opts);
+        let output = toolchain::metadata_command(tc, dir.as_deref(), args)
+            .output()
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    InputError::CargoNotFound {
+                        detail: Some(format!("{}: {e}", tc.cargo.display())),
+                    }
                 } else {
-                    "was changed"
+                    failed(None, format!("could not run {}: {e}", tc.cargo.display()))
                 }
+            })?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
+            return Err(failed(
+                Some(exit_status(&output.status)),
+                if stderr.is_empty() {
+                    "it printed nothing".into()
+                } else {
+                    stderr
+                },
+            ));
+        }
+        let stdout = String::from_utf8(output.stdout).map_err(|_| {
+            failed(
+                None,
+                "cargo metadata printed output that is not UTF-8".into(),
             )
-        })
-        .collect();
-    let note = (!changed.is_empty()).then(|| {
-        format!(
-            "cargo metadata updated the lockfile: {} (pass --locked to refuse that; it is the default when CI is set)",
-            changed.join(", ")
-        )
-    });
-    Ok((json, "cargo metadata".into(), note))
+        })?;
+        let start = stdout
+            .lines()
+            .find(|l| l.starts_with('{'))
+            .map(|l| l.as_ptr() as usize - stdout.as_ptr() as usize)
+            .ok_or_else(|| failed(None, "cargo metadata printed no JSON".into()))?;
+        let mut json = stdout;
+        json.drain(..start);
+        if let Some(end) = json.find('\n') {
+            json.truncate(end);
+        }
+        let changed: Vec<String> = lockfiles
+            .into_iter()
+            .filter(|(p, before)| {
+                crate::fsio::read_bounded(p, crate::fsio::ReadKind::Manifest).ok() != *before
+            })
+            .map(|(p, before)| {
+                format!(
+                    "{} {}",
+                    p.display(),
+                    if before.is_none() {
+                        "was created"
+                    } else {
+                        "was changed"
+                    }
+                )
+            })
+            .collect();
+        let note = (!changed.is_empty()).then(|| {
+            format!(
+                "cargo metadata updated the lockfile: {} (pass --locked to refuse that; it is the default when CI is set)",
+                changed.join(", ")
+            )
+        });
+        Ok((json, "cargo metadata".into(), note))
+    }
 }
 
 /// Builds a graph from saved metadata JSON (tests and `--metadata-path`).

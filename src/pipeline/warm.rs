@@ -75,13 +75,37 @@ pub(super) fn load(
                 s.spawn(move || graph::cache::read::<Vec<Vec<Evidence>>>(&path))
             });
         // The graph is built while the head start may still be scanning.
-        let loaded = graph::metadata_json(&req.graph).and_then(|(metadata, origin, note)| {
+        let loaded = (|| {
+            let plan = match req.graph.metadata_path {
+                Some(_) => None,
+                None => Some(graph::MetadataPlan::new(&req.graph)?),
+            };
+            let mut stored = stored.and_then(|h| h.join().ok()).flatten();
+            // Every input of the last run's `cargo metadata` as it was: its answer, and the
+            // build resolved from it, without asking cargo again (see `graph::inputs`).
+            if let (Some(st), Some(key), Some(plan)) = (stored.take(), graph_key.as_deref(), &plan)
+            {
+                match st.take_unchanged(key, |inputs| inputs.unchanged(plan)) {
+                    Ok((metadata, resolved, manifests))
+                        if resolved.subjects.len() == manifests.len() =>
+                    {
+                        return Ok((metadata, Build::Unchanged(resolved, manifests), None, None));
+                    }
+                    Ok(_) => {}
+                    Err(st) => stored = Some(*st),
+                }
+            }
+            let (metadata, origin, note) = match &plan {
+                Some(plan) => plan.run()?,
+                None => graph::metadata_json(&req.graph)?,
+            };
             if let Some(n) = note {
                 notes.push(n);
             }
+            // Inputs recorded last time that differ now although cargo's answer may not: taken
+            // again if it is the same answer.
+            let stale = stored.as_ref().and_then(|s| s.inputs().cloned());
             let from_cache = stored
-                .and_then(|h| h.join().ok())
-                .flatten()
                 .zip(graph_key.as_deref())
                 .and_then(|(stored, key)| stored.take(&metadata, key))
                 .filter(|(resolved, manifests)| resolved.subjects.len() == manifests.len());
@@ -95,19 +119,21 @@ pub(super) fn load(
                     Build::Graph(Box::new(g))
                 }
             };
-            Ok((metadata, loaded))
-        });
+            let stale = stale.filter(|_| matches!(loaded, Build::Cached(..)));
+            Ok((metadata, loaded, plan, stale))
+        })();
         if loaded.is_err() {
             cancel.store(true, Ordering::Relaxed);
         }
         (loaded, early.and_then(|h| h.join().ok()))
     });
-    let (metadata, loaded) = loaded?;
-    let cached_graph = matches!(loaded, Build::Cached(..));
-    lap(if cached_graph {
-        "metadata (the build as resolved last time: same metadata)"
-    } else {
-        "metadata and package graph"
+    let (metadata, loaded, plan, stale) = loaded?;
+    lap(match loaded {
+        Build::Unchanged(..) => {
+            "metadata (the build as resolved last time: every input unchanged, cargo not asked)"
+        }
+        Build::Cached(..) => "metadata (the build as resolved last time: same metadata)",
+        Build::Graph(_) => "metadata and package graph",
     });
     if let Some(e) = &early {
         lap(&format!(
@@ -141,7 +167,7 @@ pub(super) fn load(
         (cache, head, cache_dir)
     };
     let (resolved, pending, explain_paths, cache, head) = match loaded {
-        Build::Cached(resolved, manifests) => {
+        Build::Cached(resolved, manifests) | Build::Unchanged(resolved, manifests) => {
             let output = super::target_dir_is_output(
                 &resolved.target_dir,
                 resolved
@@ -149,7 +175,24 @@ pub(super) fn load(
                     .iter()
                     .map(|s| (s.dir.as_path(), s.targets.clone())),
             );
-            let (cache, head, _) = open(&resolved.target_dir, &resolved.root, early, output);
+            let (cache, head, cache_dir) =
+                open(&resolved.target_dir, &resolved.root, early, output);
+            if let (Some(old), Some(plan), Some(key), Some(dir)) =
+                (stale, plan.as_ref(), graph_key.as_deref(), cache_dir)
+            {
+                // The caches are an optimisation: failing to write one never fails the check.
+                let evidence: Vec<&[Evidence]> = manifests.iter().map(Vec::as_slice).collect();
+                let path = graph::cache::path(dir, &resolved.root);
+                let inputs = old.refreshed(plan);
+                let _ = graph::cache::write(
+                    &path,
+                    &metadata,
+                    key,
+                    &resolved,
+                    &evidence,
+                    inputs.as_ref(),
+                );
+            }
             let explain_paths = vec![None; manifests.len()];
             let pending = manifests.into_iter().map(Pending::Manifest).collect();
             (resolved, pending, explain_paths, cache, head)
@@ -194,7 +237,33 @@ pub(super) fn load(
                 // The caches are an optimisation: failing to write one never fails the check.
                 let manifests: Vec<&[Evidence]> = pending.iter().map(Pending::manifest).collect();
                 let path = graph::cache::path(dir, &resolved.root);
-                let _ = graph::cache::write(&path, &metadata, key, &resolved, &manifests);
+                // What this answer depended on: every package whose content the lockfile does
+                // not pin (members, path and vendored packages).
+                let home = graph::cargo_home();
+                let pinned = |p: &Utf8Path| {
+                    home.as_deref().is_some_and(|h| {
+                        p.starts_with(h.join("registry")) || p.starts_with(h.join("git"))
+                    })
+                };
+                let inputs = plan.as_ref().and_then(|plan| {
+                    graph::inputs::Inputs::record(
+                        plan,
+                        &resolved.root,
+                        home.as_deref(),
+                        graph
+                            .packages()
+                            .map(|p| p.manifest_path())
+                            .filter(|m| !pinned(m)),
+                    )
+                });
+                let _ = graph::cache::write(
+                    &path,
+                    &metadata,
+                    key,
+                    &resolved,
+                    &manifests,
+                    inputs.as_ref(),
+                );
             }
             drop(screened);
             // Freeing a large graph takes time a process about to exit would give back anyway.
@@ -232,6 +301,8 @@ pub(super) fn save(cache: Cache, head: HeadStart) {
 /// package graph to resolve it from.
 enum Build {
     Cached(graph::Resolved, Vec<Vec<Evidence>>),
+    /// As `Cached`, with `cargo metadata` not run at all: every input it read was unchanged.
+    Unchanged(graph::Resolved, Vec<Vec<Evidence>>),
     Graph(Box<guppy::graph::PackageGraph>),
 }
 

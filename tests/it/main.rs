@@ -20,6 +20,7 @@ mod policy;
 mod sbom;
 mod sources;
 mod sweep;
+mod unchanged;
 
 /// Generators of test binaries and archives, shared by the modules that plant them.
 #[allow(dead_code)]
