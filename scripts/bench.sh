@@ -2,10 +2,12 @@
 # Whole-tool benchmark: cargo entitycheck against cargo metadata, cargo deny and ripgrep, on a
 # large real workspace and on generated workspaces of 100, 1,000 and 5,000 path packages.
 #
-#   scripts/bench.sh [path/to/large/workspace/Cargo.toml]
+#   scripts/bench.sh [path/to/Cargo.toml ...]
 #
-# Without an argument, a real workspace is made from a fixed list of well-known crates.io crates
-# (about 300 packages once resolved) and fetched once. Prints a table of medians and ratios
+# Each argument is a real workspace to measure (the targets are stated for uv and yara-x, with
+# ripgrep as a third: `git clone` them and `cargo fetch` once). Without an argument, a real
+# workspace is made from a fixed list of well-known crates.io crates (about 300 packages once
+# resolved) and fetched once. Prints a table of medians and ratios
 # (BENCH_RUNS interleaved rounds after a warm-up round, so a warm OS file cache; ratios are the
 # median of each round's ratio) and writes it to target/bench/results.md, with every run's time
 # in target/bench/<workspace>-times.json. Installs what it needs: ripgrep (Debian package) and
@@ -30,8 +32,8 @@ cargo build --release --locked -q
 tool="$repo/target/release/cargo-entitycheck"
 
 # --- the workspaces --------------------------------------------------------------------------
-real="${1:-}"
-if [ -z "$real" ]; then
+reals=("$@")
+if [ ${#reals[@]} -eq 0 ]; then
   real_dir="$out/real"
   if [ ! -f "$real_dir/Cargo.lock" ]; then
     mkdir -p "$real_dir/src"
@@ -67,9 +69,11 @@ windows-sys = { version = "0.59", features = ["Win32_Foundation", "Win32_System_
 TOML
     (cd "$real_dir" && cargo generate-lockfile -q && cargo fetch -q)
   fi
-  real="$real_dir/Cargo.toml"
+  reals=("$real_dir/Cargo.toml")
 fi
-(cd "$(dirname "$real")" && cargo fetch -q 2>/dev/null || true)
+for real in "${reals[@]}"; do
+  (cd "$(dirname "$real")" && cargo fetch -q 2>/dev/null || true)
+done
 
 generate() { # N packages of ~6 KiB each
   local n=$1 dir="$out/gen-$1"
@@ -96,11 +100,11 @@ for n in 100 1000 5000; do generate "$n"; done
 # shared machine hits all of them and the ratios hold.
 table="$out/results.md"
 {
-  echo "| workspace | packages | cargo metadata | cargo deny bans+sources | rg floor | entitycheck deep (cold cache) | entitycheck (warm cache) | cold ÷ deny | warm ÷ metadata | peak RSS (cold) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| workspace | packages | cargo metadata | cargo deny bans+sources | rg floor | entitycheck deep (cold cache) | entitycheck (warm cache) | cold ÷ deny | cold CPU ÷ deny CPU | warm ÷ metadata | peak RSS (cold) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > "$table"
 
-for ws in "$real" "$out/gen-100/Cargo.toml" "$out/gen-1000/Cargo.toml" "$out/gen-5000/Cargo.toml"; do
+for ws in "${reals[@]}" "$out/gen-100/Cargo.toml" "$out/gen-1000/Cargo.toml" "$out/gen-5000/Cargo.toml"; do
   dir=$(dirname "$ws")
   label=$(basename "$dir")
   meta_json="$out/$label-metadata.json"
@@ -122,9 +126,9 @@ for ws in "$real" "$out/gen-100/Cargo.toml" "$out/gen-1000/Cargo.toml" "$out/gen
 import json, sys
 label, pkgs, times, rss = sys.argv[1:]
 t = json.load(open(times))
-m, r = t["median"], t["ratio"]
+m, r, c = t["median"], t["ratio"], t["cpu_ratio"]
 print(f"| {label} | {pkgs} | {m['metadata']:.3f} s | {m['deny']:.3f} s | {m['rg']:.3f} s | {m['cold']:.3f} s "
-      f"| {m['warm']:.3f} s | {r['cold/deny']:.2f}x | {r['warm/metadata']:.2f}x | {int(rss)/1024:.0f} MiB |")
+      f"| {m['warm']:.3f} s | {r['cold/deny']:.2f}x | {c['cold/deny']:.2f}x | {r['warm/metadata']:.2f}x | {int(rss)/1024:.0f} MiB |")
 PY
 done
 cat "$table"
