@@ -28,11 +28,25 @@ use crate::policy::Verdict;
 
 /// in-toto Statement v1.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
-/// This tool's predicate: the URI of the document describing every field, `docs/src/predicate-v3.md`
+/// This tool's predicate: the URI of the document describing every field, `docs/src/predicate-v4.md`
 /// in this repository, as docs.rs serves the published crate's files. v2 bound the waivers, the
-/// configuration's content, and when it was made and expires; v3 adds the scope.
+/// configuration's content, and when it was made and expires; v3 added the scope; v4 adds what a
+/// pass does not mean (`limits`) and every waiver and ignore entry that decided a verdict, with
+/// what it rests on and what it accepted (`acceptances`).
 pub const PREDICATE_TYPE: &str =
-    "https://docs.rs/crate/cargo-entitycheck/latest/source/docs/src/predicate-v3.md";
+    "https://docs.rs/crate/cargo-entitycheck/latest/source/docs/src/predicate-v4.md";
+/// The predicate's version, as its type names it.
+const PREDICATE_VERSION: &str = "v4";
+/// The predicate types earlier versions of this tool wrote, with their versions: `verify` names
+/// them rather than failing on their fields.
+const EARLIER_PREDICATE_TYPES: [(&str, &str); 3] = [
+    (
+        "https://docs.rs/crate/cargo-entitycheck/latest/source/docs/src/predicate-v3.md",
+        "v3",
+    ),
+    ("urn:cargo-entitycheck:predicate:entity-screening:v2", "v2"),
+    ("urn:cargo-entitycheck:predicate:entity-screening:v1", "v1"),
+];
 /// How long a certificate is valid unless `--valid-for` says otherwise.
 pub const DEFAULT_VALID_DAYS: u32 = 90;
 
@@ -88,6 +102,13 @@ pub struct Predicate {
     /// Why a narrowed scope was certified, as stated with `certify --narrowed-scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrowed_because: Option<String>,
+    /// What a pass means and does not mean: the statement every report a person reads carries
+    /// ([`crate::report::LIMITS`]).
+    pub limits: String,
+    /// Every waiver and `[[ignore]]` entry that decided a verdict (or took a package that could
+    /// not be scanned off the count): what it rests on, who approved it, until when, and what it
+    /// accepted.
+    pub acceptances: Vec<AcceptanceRecord>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -136,6 +157,7 @@ pub struct Counts {
     pub waived: usize,
     pub exempt: usize,
     pub info: usize,
+    pub ignored: usize,
     pub not_scanned: usize,
 }
 
@@ -170,12 +192,54 @@ pub struct WaiverRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
     pub reason: String,
+    /// What the acceptance rests on (a legal opinion, a licence, a contract clause).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<NaiveDate>,
     /// `file:line`, the file relative to the workspace root.
     pub at: String,
+    /// True when the waiver matched a finding but had expired on the as-of date, so it did not
+    /// apply (only on a finding's waiver).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expired: bool,
+}
+
+/// A waiver or an `[[ignore]]` entry that decided verdicts, and what it accepted.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AcceptanceRecord {
+    /// `waiver` or `ignore`.
+    pub kind: String,
+    /// `file:line`, the file relative to the workspace root.
+    pub at: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<NaiveDate>,
+    /// The findings it decided, sorted by package, version and fingerprint.
+    pub findings: Vec<AcceptedFinding>,
+    /// Packages not fully scanned that it took off the count (an `[[ignore]]` entry).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_scanned: Vec<crate::outcome::NotScanned>,
+}
+
+/// A finding a waiver or ignore entry decided, with the verdict it would have had without it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AcceptedFinding {
+    pub package: String,
+    pub version: String,
+    /// The finding's fingerprint, as in `findings`.
+    pub fingerprint: String,
+    pub entity: String,
+    /// `fail` (a failure turned into a pass), `warn`, `info`…
+    pub would_be: String,
 }
 
 /// The SHA-256 of a manifest or lockfile the certificate names, read through the bounded
@@ -302,10 +366,92 @@ fn waiver_record(root: &Utf8Path, w: &crate::policy::Waiver) -> WaiverRecord {
         entity: w.entity.clone(),
         evidence: w.evidence.clone(),
         reason: w.reason.clone(),
+        basis: w.basis.clone(),
         approved_by: w.approved_by.clone(),
         expires: w.expires,
         at: rel_at(root, &w.at),
+        expired: false,
     }
+}
+
+/// `text` with the workspace root's prefix taken off every path in it.
+fn strip_root(root: &Utf8Path, text: &str) -> String {
+    text.replace(&format!("{root}/"), "")
+        .replace(&format!("{root}\\"), "")
+}
+
+/// Every waiver (in the order configured), then every `[[ignore]]` entry, that decided a
+/// finding's verdict or took a package that could not be scanned off the count, each with the
+/// findings it accepted and the verdict each would have had without it. A waiver that matched
+/// only after it expired accepted nothing and is left out.
+pub fn acceptances(
+    root: &Utf8Path,
+    findings: &[crate::policy::Finding],
+    waivers: &[crate::policy::Waiver],
+    ignores: &[crate::policy::ignore::Ignore],
+    ignored_unscanned: &[crate::outcome::IgnoredUnscanned],
+) -> Vec<AcceptanceRecord> {
+    let accepted = |verdict: Verdict, at: &str| -> Vec<AcceptedFinding> {
+        let mut v: Vec<AcceptedFinding> = findings
+            .iter()
+            .filter(|f| f.verdict == verdict && f.waiver.as_ref().is_some_and(|w| w.at == at))
+            .map(|f| AcceptedFinding {
+                package: f.package.name.clone(),
+                version: f.package.version.clone(),
+                fingerprint: fingerprint(f),
+                entity: f.matched.entity.id.clone(),
+                would_be: f.would_be.unwrap_or(verdict).as_str().to_string(),
+            })
+            .collect();
+        v.sort();
+        v.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        v
+    };
+    let mut out = Vec::new();
+    for w in waivers {
+        let findings = accepted(Verdict::Waived, &w.at);
+        if findings.is_empty() {
+            continue;
+        }
+        out.push(AcceptanceRecord {
+            kind: "waiver".into(),
+            at: rel_at(root, &w.at),
+            reason: w.reason.clone(),
+            basis: w.basis.clone(),
+            approved_by: w.approved_by.clone(),
+            expires: w.expires,
+            findings,
+            not_scanned: Vec::new(),
+        });
+    }
+    for i in ignores {
+        let findings = accepted(Verdict::Ignored, &i.at);
+        let mut not_scanned: Vec<crate::outcome::NotScanned> = ignored_unscanned
+            .iter()
+            .filter(|u| u.at == i.at)
+            .map(|u| crate::outcome::NotScanned {
+                name: u.name.clone(),
+                version: u.version.clone(),
+                reason: strip_root(root, &u.reason),
+            })
+            .collect();
+        not_scanned.sort();
+        not_scanned.dedup();
+        if findings.is_empty() && not_scanned.is_empty() {
+            continue;
+        }
+        out.push(AcceptanceRecord {
+            kind: "ignore".into(),
+            at: rel_at(root, &i.at),
+            reason: i.reason.clone(),
+            basis: None,
+            approved_by: i.approved_by.clone(),
+            expires: i.expires,
+            findings,
+            not_scanned,
+        });
+    }
+    out
 }
 
 fn records(o: &Outcome) -> Vec<FindingRecord> {
@@ -326,20 +472,18 @@ fn records(o: &Outcome) -> Vec<FindingRecord> {
                 None => l.file.clone(),
             }),
             // The reason may quote where a waiver is written: relative, like every path here.
-            reason: f
-                .reason
-                .to_string()
-                .replace(&format!("{root}/"), "")
-                .replace(&format!("{root}\\"), ""),
+            reason: strip_root(root, &f.reason),
             waiver: f.waiver.as_ref().map(|w| WaiverRecord {
                 package: None,
                 version: None,
                 entity: None,
                 evidence: None,
                 reason: w.reason.clone(),
+                basis: w.basis.clone(),
                 approved_by: w.approved_by.clone(),
                 expires: w.expires,
                 at: rel_at(root, &w.at),
+                expired: w.expired,
             }),
         })
         .collect();
@@ -357,6 +501,7 @@ fn counts(o: &Outcome) -> Counts {
         waived: count(Verdict::Waived),
         exempt: count(Verdict::Exempt),
         info: count(Verdict::Info),
+        ignored: count(Verdict::Ignored),
         not_scanned: o.not_scanned.len(),
     }
 }
@@ -474,6 +619,14 @@ fn predicate(
         scope: o.scope.clone(),
         narrowings: o.scope.narrowings(),
         narrowed_because: made.narrowed_because.clone(),
+        limits: crate::report::LIMITS.to_string(),
+        acceptances: acceptances(
+            &o.workspace_root,
+            &o.findings,
+            &o.policy.waivers,
+            &o.ignores,
+            &o.ignored_unscanned,
+        ),
     })
 }
 
@@ -554,36 +707,46 @@ pub fn read(text: &str, origin: &str) -> Result<Certificate, InputError> {
     })
 }
 
-/// Parses a bare Statement.
+/// Parses a bare Statement. Its type and predicate type are checked first, so a certificate of
+/// an earlier predicate version is named as such rather than failing on a field.
 pub fn parse(text: &str, origin: &str) -> Result<Statement, InputError> {
-    let st: Statement = serde_json::from_str(text).map_err(|e| InputError::Invalid {
+    let invalid = |problems: Vec<String>| InputError::Invalid {
         path: origin.to_string(),
-        problems: vec![format!(
+        problems,
+    };
+    let not_ours = |e: serde_json::Error| {
+        invalid(vec![format!(
             "{origin}:{}: not a cargo-entitycheck certificate: {e}",
             e.line()
-        )],
-    })?;
+        )])
+    };
+    let value: serde_json::Value = serde_json::from_str(text).map_err(not_ours)?;
     let mut problems = Vec::new();
-    if st.type_ != STATEMENT_TYPE {
-        problems.push(format!(
+    match value.get("_type").and_then(serde_json::Value::as_str) {
+        Some(STATEMENT_TYPE) => {}
+        other => problems.push(format!(
             "_type is `{}`, expected `{STATEMENT_TYPE}`",
-            st.type_
-        ));
+            other.unwrap_or("(absent)")
+        )),
     }
-    if st.predicate_type != PREDICATE_TYPE {
-        problems.push(format!(
-            "predicateType is `{}`, expected `{PREDICATE_TYPE}`",
-            st.predicate_type
-        ));
+    match value.get("predicateType").and_then(serde_json::Value::as_str) {
+        Some(PREDICATE_TYPE) => {}
+        Some(t) => match EARLIER_PREDICATE_TYPES.iter().find(|(u, _)| *u == t) {
+            Some((_, v)) => problems.push(format!(
+                "a certificate of predicate {v} (`{t}`), written by an earlier version of cargo-entitycheck: certify again (this version verifies predicate {PREDICATE_VERSION} only)"
+            )),
+            None => problems.push(format!(
+                "predicateType is `{t}`, expected `{PREDICATE_TYPE}`"
+            )),
+        },
+        None => problems.push(format!(
+            "predicateType is absent, expected `{PREDICATE_TYPE}`"
+        )),
     }
-    if problems.is_empty() {
-        Ok(st)
-    } else {
-        Err(InputError::Invalid {
-            path: origin.to_string(),
-            problems,
-        })
+    if !problems.is_empty() {
+        return Err(invalid(problems));
     }
+    serde_json::from_str(text).map_err(not_ours)
 }
 
 /// One check `verify` made.
@@ -630,6 +793,50 @@ pub fn check_signature(cert: &Certificate, key: Option<&dsse::VerifyingKey>) -> 
             },
         },
     }
+}
+
+/// One line for a waiver or ignore entry a certificate records: what it accepted, on what
+/// basis, by whose approval, until when.
+fn describe_acceptance(a: &AcceptanceRecord) -> String {
+    let failing = a.findings.iter().filter(|f| f.would_be == "fail").count();
+    let mut what = Vec::new();
+    if !a.findings.is_empty() {
+        let mut packages: Vec<String> = a
+            .findings
+            .iter()
+            .map(|f| format!("{} {}", f.package, f.version))
+            .collect();
+        packages.dedup();
+        what.push(format!(
+            "{} finding{} ({failing} that would fail) in {}",
+            a.findings.len(),
+            if a.findings.len() == 1 { "" } else { "s" },
+            packages.join(", ")
+        ));
+    }
+    if !a.not_scanned.is_empty() {
+        let packages: Vec<String> = a
+            .not_scanned
+            .iter()
+            .map(|n| format!("{} {}", n.name, n.version))
+            .collect();
+        what.push(format!("not scanned: {}", packages.join(", ")));
+    }
+    format!(
+        "{} at {} accepts {}: reason \"{}\"{}, approved by {}, {}",
+        a.kind,
+        a.at,
+        what.join("; "),
+        a.reason,
+        a.basis
+            .as_deref()
+            .map(|b| format!(", basis \"{b}\""))
+            .unwrap_or_default(),
+        a.approved_by.as_deref().unwrap_or("nobody named"),
+        a.expires
+            .map(|d| format!("expires {d}"))
+            .unwrap_or_else(|| "no expiry".to_string())
+    )
 }
 
 /// At most this many differences are listed per part of the predicate; the rest are counted.
@@ -687,6 +894,11 @@ pub fn verify(
             false,
             format!("asked to verify less than the certificate covers: {less}"),
         );
+    }
+    // What was accepted rather than found clean, and on whose word (recomputed with the rest
+    // of the predicate below).
+    for a in &p.acceptances {
+        push(true, describe_acceptance(a));
     }
 
     // 1. The files screened are the files here.
@@ -1027,5 +1239,175 @@ fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<
             show(a),
             show(b)
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::EntityList;
+    use crate::evidence::{Evidence, Location, Role, Shape};
+    use crate::graph::{DepKind, SourceKind};
+    use crate::outcome::IgnoredUnscanned;
+    use crate::policy::ignore::Ignore;
+    use crate::policy::{Finding, PackageRef, Policy, Waiver, WaiverRef};
+
+    fn waiver(at: &str, basis: Option<&str>, expires: Option<&str>) -> Waiver {
+        Waiver {
+            package: "pkg".into(),
+            version: None,
+            version_req: None,
+            entity: None,
+            evidence: Some("authors".into()),
+            reason: format!("reason at {at}"),
+            basis: basis.map(Into::into),
+            approved_by: Some("Jane".into()),
+            expires: expires.map(|d| d.parse().unwrap()),
+            at: at.into(),
+        }
+    }
+
+    /// One finding of `pkg` whose evidence is `text` in `field`, decided under `waivers`.
+    fn finding(field: &str, text: &str, file: Option<&str>, waivers: Vec<Waiver>) -> Finding {
+        let lists = vec![EntityList::builtin().unwrap()];
+        let matcher = crate::matching::Matcher::new(&lists);
+        let shape = if field == "authors" {
+            Shape::Author
+        } else {
+            Shape::Text
+        };
+        let mut ev = Evidence::new(field, Role::Attribution, shape, text);
+        ev.location = file.map(|f| Location {
+            file: f.into(),
+            line: Some(1),
+        });
+        let m = matcher
+            .match_evidence(&ev)
+            .into_iter()
+            .find(|m| m.entity.id == "ao-kaspersky-lab")
+            .unwrap();
+        let policy = Policy::new("2026-01-01".parse().unwrap()).with_waivers(waivers);
+        let package = PackageRef {
+            name: "pkg".into(),
+            version: "1.0.0".into(),
+            id: "pkg 1.0.0".into(),
+            kind: DepKind::Normal,
+            source: SourceKind::Path,
+        };
+        crate::policy::decide(&policy, &lists, package, Vec::new(), m)
+    }
+
+    #[test]
+    fn acceptances_name_each_entry_that_decided_a_verdict_and_what_it_accepted() {
+        let root = Utf8Path::new("/ws");
+        let used = waiver("/ws/e.toml:1", Some("counsel LGL-88"), Some("2099-01-01"));
+        let unused = waiver("/ws/e.toml:5", None, None);
+        let lapsed = waiver("/ws/e.toml:7", None, Some("2025-01-01"));
+        let waived = finding("authors", "AO Kaspersky Lab", None, vec![used.clone()]);
+        assert_eq!(waived.verdict, Verdict::Waived);
+        let expired = finding("authors", "AO Kaspersky Lab", None, vec![lapsed.clone()]);
+        assert_eq!(expired.verdict, Verdict::Fail);
+        assert!(expired.waiver.as_ref().unwrap().expired);
+        // An ignore entry's finding, as `policy::ignore::apply` leaves it.
+        let mut ignored = finding(
+            "notice",
+            "Copyright (c) 2024 AO Kaspersky Lab",
+            Some("tests/n.txt"),
+            vec![],
+        );
+        ignored.would_be = Some(ignored.verdict);
+        ignored.verdict = Verdict::Ignored;
+        ignored.waiver = Some(WaiverRef {
+            at: "/ws/e.toml:9".into(),
+            reason: "test data".into(),
+            basis: None,
+            approved_by: Some("QA".into()),
+            expires: None,
+            expired: false,
+        });
+        let ignores = vec![
+            Ignore {
+                package: "pkg".into(),
+                reason: "test data".into(),
+                approved_by: Some("QA".into()),
+                at: "/ws/e.toml:9".into(),
+                ..Default::default()
+            },
+            Ignore {
+                package: "pkg".into(),
+                reason: "stale".into(),
+                at: "/ws/e.toml:12".into(),
+                ..Default::default()
+            },
+        ];
+        let unscanned = vec![IgnoredUnscanned {
+            name: "pkg".into(),
+            version: "1.0.0".into(),
+            reason: "/ws/pkg/tests/big.bin is larger than 1000 bytes".into(),
+            at: "/ws/e.toml:9".into(),
+        }];
+        let findings = vec![waived.clone(), expired, ignored.clone()];
+        let got = acceptances(
+            root,
+            &findings,
+            &[used, unused, lapsed],
+            &ignores,
+            &unscanned,
+        );
+        // The unused and the expired waiver, and the ignore entry that covered nothing, accepted
+        // nothing: not listed.
+        let at: Vec<&str> = got.iter().map(|a| a.at.as_str()).collect();
+        assert_eq!(at, ["e.toml:1", "e.toml:9"]);
+        let w = &got[0];
+        assert_eq!(
+            (
+                w.kind.as_str(),
+                w.basis.as_deref(),
+                w.approved_by.as_deref()
+            ),
+            ("waiver", Some("counsel LGL-88"), Some("Jane"))
+        );
+        assert_eq!(w.expires, "2099-01-01".parse().ok());
+        assert_eq!(
+            w.findings,
+            [AcceptedFinding {
+                package: "pkg".into(),
+                version: "1.0.0".into(),
+                fingerprint: fingerprint(&waived),
+                entity: "ao-kaspersky-lab".into(),
+                would_be: "fail".into(),
+            }]
+        );
+        let i = &got[1];
+        assert_eq!((i.kind.as_str(), i.basis.as_deref()), ("ignore", None));
+        assert_eq!(i.findings.len(), 1);
+        assert_eq!(i.findings[0].fingerprint, fingerprint(&ignored));
+        assert_eq!(i.findings[0].would_be, "fail");
+        assert_eq!(
+            i.not_scanned,
+            [crate::outcome::NotScanned {
+                name: "pkg".into(),
+                version: "1.0.0".into(),
+                reason: "pkg/tests/big.bin is larger than 1000 bytes".into(),
+            }]
+        );
+        assert!(describe_acceptance(w).starts_with(
+            "waiver at e.toml:1 accepts 1 finding (1 that would fail) in pkg 1.0.0: reason \"reason at /ws/e.toml:1\", basis \"counsel LGL-88\", approved by Jane, expires 2099-01-01"
+        ));
+        assert!(describe_acceptance(i).contains("; not scanned: pkg 1.0.0"));
+    }
+
+    #[test]
+    fn an_earlier_predicate_type_is_named() {
+        let text = r#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"urn:cargo-entitycheck:predicate:entity-screening:v2","predicate":{}}"#;
+        let e = parse(text, "c.json").unwrap_err().to_string();
+        assert!(
+            e.contains("a certificate of predicate v2") && e.contains("certify again"),
+            "{e}"
+        );
+        let e = parse(&text.replace("urn:cargo", "urn:other"), "c.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expected `https://docs.rs/"), "{e}");
     }
 }

@@ -163,6 +163,7 @@ pub fn write_verify(
         }
     }
     let failed = checks.iter().filter(|c| !c.ok).count();
+    writeln!(out, "{}", LIMITS.style(s.dim))?;
     if failed == 0 {
         writeln!(
             out,

@@ -146,7 +146,7 @@ fn every_field_of_the_predicate_edited_fails_verification_and_is_named() {
         write_json(&edited, &v);
         let r = demo.verify(&edited, &[]);
         let needle = match key.as_str() {
-            "fingerprint" => "not found by re-screening",
+            "fingerprint" if ptr.starts_with("/predicate/findings/") => "not found by re-screening",
             "result" => "re-screening gives",
             "validUntil" => "expired on",
             k => k,
@@ -191,6 +191,156 @@ fn every_field_of_the_predicate_edited_fails_verification_and_is_named() {
     let r = demo.verify(&edited, &[]);
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert!(r.stderr.contains("approved"), "{}", r.stderr);
+}
+
+/// Two waivers (one with a basis, one with no approver) and an ignore entry, each deciding one
+/// of the demo's three failing findings.
+const ACCEPTED: &str = "[[waiver]]\npackage = \"av-engine-sys\"\nevidence = \"repository\"\nreason = \"legacy engine, removal tracked in TICKET-7\"\nbasis = \"counsel's opinion LGL-88\"\napproved-by = \"Jane Doe <jane@example.org>\"\nexpires = \"2099-01-01\"\n\n[[waiver]]\npackage = \"av-engine-sys\"\nevidence = \"authors\"\nreason = \"same engine\"\n\n[[ignore]]\npackage = \"av-engine-sys\"\npaths = [\"LICENSE.txt\"]\nreason = \"sample notice, not shipped\"\napproved-by = \"QA <qa@example.org>\"\nexpires = \"2099-06-30\"\n";
+
+#[test]
+fn a_certificate_says_what_a_pass_does_not_mean_and_what_each_waiver_accepted() {
+    let demo = Demo::new(ACCEPTED);
+    let (cert, v) = demo.certified(&[]);
+    let p = &v["predicate"];
+    assert_eq!(p["result"], "pass");
+    assert_eq!(
+        (&p["counts"]["waived"], &p["counts"]["ignored"]),
+        (&Value::from(2), &Value::from(1))
+    );
+    // The limits are the statement the human report prints, word for word.
+    let m = demo.manifest();
+    let human = run(&[
+        "check",
+        "--manifest-path",
+        &m,
+        "--offline",
+        "--color",
+        "never",
+    ]);
+    let limits = p["limits"].as_str().unwrap();
+    assert!(
+        limits.contains("not legal advice")
+            && limits.contains("US Eastern")
+            && limits.contains("00:00 EDT")
+            && limits.contains("U.S. persons"),
+        "{limits}"
+    );
+    assert!(
+        human.stdout.lines().any(|l| l == limits),
+        "{}",
+        human.stdout
+    );
+
+    // Each waiver and the ignore entry: what it rests on, who approved it, until when, and
+    // the finding it turned from a failure into a pass.
+    let acc = p["acceptances"].as_array().unwrap();
+    assert_eq!(acc.len(), 3, "{acc:?}");
+    let waived_fp = |field: &str| -> Value {
+        p["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["evidence"].as_str().unwrap().starts_with(field))
+            .unwrap()["fingerprint"]
+            .clone()
+    };
+    assert_eq!(acc[0]["kind"], "waiver");
+    assert_eq!(acc[0]["at"], "entitycheck.toml:2");
+    assert_eq!(
+        acc[0]["reason"],
+        "legacy engine, removal tracked in TICKET-7"
+    );
+    assert_eq!(acc[0]["basis"], "counsel's opinion LGL-88");
+    assert_eq!(acc[0]["approvedBy"], "Jane Doe <jane@example.org>");
+    assert_eq!(acc[0]["expires"], "2099-01-01");
+    assert_eq!(acc[0]["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        acc[0]["findings"][0]["fingerprint"],
+        waived_fp("repository")
+    );
+    assert_eq!(acc[0]["findings"][0]["package"], "av-engine-sys");
+    assert_eq!(acc[0]["findings"][0]["wouldBe"], "fail");
+    assert_eq!(acc[1]["kind"], "waiver");
+    assert_eq!(acc[1]["findings"][0]["fingerprint"], waived_fp("authors"));
+    assert!(acc[1].get("approvedBy").is_none() && acc[1].get("basis").is_none());
+    assert_eq!(acc[2]["kind"], "ignore");
+    assert_eq!(acc[2]["reason"], "sample notice, not shipped");
+    assert_eq!(acc[2]["approvedBy"], "QA <qa@example.org>");
+    assert_eq!(acc[2]["expires"], "2099-06-30");
+    assert_eq!(acc[2]["findings"][0]["fingerprint"], waived_fp("notice"));
+    assert_eq!(acc[2]["findings"][0]["wouldBe"], "fail");
+    // The basis is on the configured waiver and on the finding it waived too.
+    assert_eq!(
+        p["policy"]["waivers"][0]["basis"],
+        "counsel's opinion LGL-88"
+    );
+    let waived = p["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fingerprint"] == waived_fp("repository"))
+        .unwrap();
+    assert_eq!(waived["waiver"]["basis"], "counsel's opinion LGL-88");
+
+    // `verify` prints each, with the statement, and re-screening reproduces them.
+    let r = demo.verify(&cert, &[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(
+            "ok   waiver at entitycheck.toml:2 accepts 1 finding (1 that would fail) in av-engine-sys 0.3.1: reason \"legacy engine, removal tracked in TICKET-7\", basis \"counsel's opinion LGL-88\", approved by Jane Doe <jane@example.org>, expires 2099-01-01"
+        ) && r.stdout.contains("approved by nobody named, no expiry")
+            && r.stdout.contains("ok   ignore at entitycheck.toml:"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.lines().any(|l| l == limits), "{}", r.stdout);
+
+    // A basis or an approver edited, or the statement dropped, is named.
+    for (ptr, new) in [
+        ("/predicate/acceptances/0/basis", Value::from("none")),
+        (
+            "/predicate/acceptances/2/approvedBy",
+            Value::from("Someone Else"),
+        ),
+        ("/predicate/limits", Value::from("")),
+    ] {
+        let mut edited = v.clone();
+        *edited.pointer_mut(ptr).unwrap() = new;
+        let path = demo.path("edited.cert.json");
+        write_json(&path, &edited);
+        let r = demo.verify(&path, &[]);
+        let key = ptr.rsplit('/').next().unwrap();
+        assert_eq!(r.code, 1, "{ptr}: {}", r.stdout);
+        assert!(
+            r.stdout
+                .lines()
+                .any(|l| l.contains("FAIL") && l.contains(key)),
+            "{ptr}: {}",
+            r.stdout
+        );
+    }
+}
+
+/// A certificate of an earlier predicate version is named as such, not failed on a field.
+#[test]
+fn an_earlier_predicate_version_is_named() {
+    let demo = Demo::new(WAIVER);
+    let (_, mut v) = demo.certified(&[]);
+    v["predicateType"] = Value::from(
+        "https://docs.rs/crate/cargo-entitycheck/latest/source/docs/src/predicate-v3.md",
+    );
+    v["predicate"].as_object_mut().unwrap().remove("limits");
+    let path = demo.path("v3.cert.json");
+    write_json(&path, &v);
+    let r = demo.verify(&path, &[]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("a certificate of predicate v3")
+            && r.stderr.contains("certify again")
+            && !r.stderr.contains("missing field"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -937,6 +1087,6 @@ fn certify_output_verifies_by_the_dsse_spec() {
         st["predicateType"]
             .as_str()
             .unwrap()
-            .ends_with("predicate-v3.md")
+            .ends_with("predicate-v4.md")
     );
 }

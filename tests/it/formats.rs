@@ -298,7 +298,7 @@ fn certify_then_verify_round_trip() {
     assert_eq!(st["_type"], "https://in-toto.io/Statement/v1");
     assert_eq!(
         st["predicateType"],
-        "https://docs.rs/crate/cargo-entitycheck/latest/source/docs/src/predicate-v3.md"
+        "https://docs.rs/crate/cargo-entitycheck/latest/source/docs/src/predicate-v4.md"
     );
     let names: Vec<&str> = st["subject"]
         .as_array()
