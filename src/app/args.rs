@@ -306,7 +306,7 @@ pub struct ListSelection {
     #[arg(long, value_name = "FILE")]
     pub entities: Vec<Utf8PathBuf>,
     /// The format of the --entities files [default: from the file name and content].
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_enum, value_name = "FORMAT", ignore_case = true)]
     pub entities_format: Option<ListFormat>,
     /// Leave the built-in list out: screen only against --entities and `[lists] extra`.
     #[arg(long)]

@@ -31,7 +31,8 @@ pub const FILE_NAME: &str = "entitycheck.toml";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ListRef {
     pub path: Utf8PathBuf,
-    pub format: Option<String>,
+    /// `None`: detected from the file name and content.
+    pub format: Option<crate::entity::import::ListFormat>,
 }
 
 /// Deep-scan settings; `None` keeps the default.
@@ -646,25 +647,32 @@ fn validate(
         build_outputs: raw.deep.build_outputs,
     };
     let base = Utf8Path::new(origin).parent().unwrap_or(Utf8Path::new(""));
-    let lists = raw
-        .lists
-        .extra
-        .into_iter()
-        .map(|r| {
-            let (path, format) = match r {
-                RawListRef::Path(path) => (path, None),
-                RawListRef::Table { path, format } => (path, format),
-            };
-            // Relative paths are relative to the configuration file, not the current directory.
-            let path = Utf8PathBuf::from(path);
-            let path = if path.is_absolute() {
-                path
-            } else {
-                base.join(path)
-            };
-            ListRef { path, format }
-        })
-        .collect();
+    let mut lists = Vec::new();
+    for (i, r) in raw.lists.extra.into_iter().enumerate() {
+        let (path, format) = match r {
+            RawListRef::Path(path) => (path, None),
+            RawListRef::Table { path, format } => (path, format),
+        };
+        let format = format.and_then(|f| {
+            f.parse::<crate::entity::import::ListFormat>()
+                .map_err(|e| {
+                    let key = format!("{prefix}lists.extra.{i}.format");
+                    p.at(
+                        key_span(text, &key).unwrap_or(0..0),
+                        format_args!("lists.extra: {e}"),
+                    );
+                })
+                .ok()
+        });
+        // Relative paths are relative to the configuration file, not the current directory.
+        let path = Utf8PathBuf::from(path);
+        let path = if path.is_absolute() {
+            path
+        } else {
+            base.join(path)
+        };
+        lists.push(ListRef { path, format });
+    }
     let mut waivers = Vec::new();
     for w in raw.waiver {
         let line = line_of(text, w.package.span().start);

@@ -5,8 +5,6 @@
 //! Every "CLI > file > default" decision is made in [`resolve`] and nowhere else; each stage gets
 //! its own settings type (`GraphOptions`, `DeepSettings`, `Policy`).
 
-use std::str::FromStr;
-
 use camino::Utf8PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -375,16 +373,7 @@ pub fn load_lists(sel: &ListOverrides, config: &Config) -> Result<Vec<EntityList
         lists.push(EntityList::builtin()?);
     }
     for l in &config.lists {
-        let format = match l.format.as_deref() {
-            None => None,
-            Some(f) => Some(ListFormat::from_str(f).map_err(|_| {
-                InputError::Usage(format!(
-                    "{}: list format `{f}` is not one of entitycheck, csl-csv, csl-json, opensanctions",
-                    config.origin.as_deref().unwrap_or("configuration")
-                ))
-            })?),
-        };
-        lists.push(import::load(&l.path, format)?);
+        lists.push(import::load(&l.path, l.format)?);
     }
     for p in &sel.entities {
         lists.push(import::load(&crate::fsio::resolve_named(p), sel.format)?);

@@ -56,21 +56,31 @@ pub enum ListFormat {
 }
 
 impl std::str::FromStr for ListFormat {
-    type Err = ();
+    type Err = String;
 
-    /// The kebab-case name (as in the configuration), case-insensitive.
-    fn from_str(s: &str) -> Result<ListFormat, ()> {
+    /// The kebab-case name (as in the configuration), case-insensitive. The error says which
+    /// names there are, and which one a misspelt name probably meant.
+    fn from_str(s: &str) -> Result<ListFormat, String> {
         match s.to_ascii_lowercase().as_str() {
             "entitycheck" => Ok(ListFormat::Entitycheck),
             "csl-csv" => Ok(ListFormat::CslCsv),
             "csl-json" => Ok(ListFormat::CslJson),
             "opensanctions" => Ok(ListFormat::Opensanctions),
-            _ => Err(()),
+            other => Err(format!(
+                "list format `{s}` is not one of {}{}",
+                ListFormat::NAMES.join(", "),
+                crate::diag::did_you_mean(other, ListFormat::NAMES)
+                    .map(|g| format!(": did you mean `{g}`?"))
+                    .unwrap_or_default()
+            )),
         }
     }
 }
 
 impl ListFormat {
+    /// Every format's name, as the configuration and `--entities-format` write it.
+    pub const NAMES: [&'static str; 4] = ["entitycheck", "csl-csv", "csl-json", "opensanctions"];
+
     /// Guesses the format from the file name, then the content: a file named `.toml`, `.csv`,
     /// `.json`, `.jsonl`/`.ndjson`/`.ftm.json` is what its name says; otherwise a first line
     /// (after any UTF-8 byte-order mark) holding a FollowTheMoney object is OpenSanctions, one

@@ -81,6 +81,80 @@ fn explicit_format_and_config_lists() {
     );
 }
 
+/// A misspelt list format gets the nearest valid name, on the command line and in the
+/// configuration (where it is reported with the file and line, among the other problems); the
+/// names are case-insensitive in both.
+#[test]
+fn a_misspelt_list_format_suggests_the_nearest() {
+    let l = list("csl.csv");
+    let m = manifest("product");
+    let r = run(&[
+        "--manifest-path",
+        &m,
+        "--offline",
+        "--entities",
+        &l,
+        "--entities-format",
+        "csl-cvs",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--entities-format") && r.stderr.contains("'csl-csv'"),
+        "{}",
+        r.stderr
+    );
+    let (code, _) = check_json(
+        "product",
+        &["--entities", &l, "--entities-format", "CSL-CSV"],
+    );
+    assert_eq!(code, 1);
+
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    let write = |format: &str| {
+        std::fs::write(
+            &cfg,
+            format!(
+                "[lists]\nextra = [\n  {{ path = {:?}, format = {format:?} }},\n]\n\n[policy]\nfail-on = [\"sure\"]\n",
+                list("opensanctions.jsonl")
+            ),
+        )
+        .unwrap();
+    };
+    write("opensanction");
+    let r = run(&[
+        "--manifest-path",
+        &m,
+        "--offline",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "{}:3: lists.extra: list format `opensanction` is not one of entitycheck, csl-csv, csl-json, opensanctions: did you mean `opensanctions`?",
+            cfg.display()
+        )) && r.stderr.contains("policy.fail-on: `sure`"),
+        "{}",
+        r.stderr
+    );
+    // Nothing close: the valid names, no guess.
+    write("xml");
+    let r = run(&[
+        "--manifest-path",
+        &m,
+        "--offline",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("`xml` is not one of") && !r.stderr.contains("did you mean"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn a_person_name_alone_does_not_fail() {
     let dir = tempfile::tempdir().unwrap();

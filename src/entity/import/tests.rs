@@ -611,3 +611,18 @@ fn opensanctions_listing_dates_come_from_sanctions() {
         );
     }
 }
+
+#[test]
+fn format_names_parse_case_insensitively_and_a_typo_gets_the_nearest() {
+    assert_eq!("CSL-Json".parse::<ListFormat>(), Ok(ListFormat::CslJson));
+    for name in ListFormat::NAMES {
+        assert!(name.parse::<ListFormat>().is_ok(), "{name}");
+    }
+    let e = "csl-jsno".parse::<ListFormat>().unwrap_err();
+    assert!(e.ends_with("did you mean `csl-json`?"), "{e}");
+    let e = "yaml".parse::<ListFormat>().unwrap_err();
+    assert_eq!(
+        e,
+        "list format `yaml` is not one of entitycheck, csl-csv, csl-json, opensanctions"
+    );
+}
