@@ -30,6 +30,9 @@ struct Document<'a> {
     summary: Summary<'a>,
     findings: Vec<FindingView<'a>>,
     not_scanned: &'a [crate::outcome::NotScanned],
+    /// Packages not fully scanned whose unread files `[[ignore]]` entries cover: not counted
+    /// in `not_scanned`, listed with the entry, as ignored findings are.
+    ignored_not_scanned: Vec<IgnoredNotScanned<'a>>,
     unused_waivers: Vec<&'a Waiver>,
     /// `[[ignore]]` entries that matched no finding.
     unused_ignores: Vec<&'a crate::policy::ignore::Ignore>,
@@ -56,6 +59,50 @@ fn findings(findings: &[Finding]) -> Vec<FindingView<'_>> {
         .collect()
 }
 
+/// A package not fully scanned that an `[[ignore]]` entry took off the count.
+#[derive(Serialize)]
+struct IgnoredNotScanned<'a> {
+    name: &'a str,
+    version: &'a str,
+    /// Why it was not fully scanned.
+    reason: &'a str,
+    /// Always `ignored`.
+    verdict: crate::policy::Verdict,
+    /// The entry that covers it, as an ignored finding's `waiver`.
+    ignore: IgnoreRef<'a>,
+}
+
+#[derive(Serialize)]
+struct IgnoreRef<'a> {
+    at: &'a str,
+    reason: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approved_by: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<chrono::NaiveDate>,
+}
+
+fn ignored_not_scanned(o: &Outcome) -> Vec<IgnoredNotScanned<'_>> {
+    o.ignored_unscanned
+        .iter()
+        .map(|n| {
+            let entry = o.ignores.iter().find(|i| i.at == n.at);
+            IgnoredNotScanned {
+                name: &n.name,
+                version: &n.version,
+                reason: &n.reason,
+                verdict: crate::policy::Verdict::Ignored,
+                ignore: IgnoreRef {
+                    at: &n.at,
+                    reason: entry.map_or("", |i| i.reason.as_str()),
+                    approved_by: entry.and_then(|i| i.approved_by.as_deref()),
+                    expires: entry.and_then(|i| i.expires),
+                },
+            }
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 struct Tool {
     name: &'static str,
@@ -72,6 +119,8 @@ struct Summary<'a> {
     info: usize,
     ignored: usize,
     not_scanned: usize,
+    /// Packages not fully scanned whose unread files `[[ignore]]` entries cover.
+    ignored_not_scanned: usize,
     unused_ignores: usize,
     unused_waivers: usize,
     binaries: usize,
@@ -101,6 +150,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
             info: sum.info,
             ignored: sum.ignored,
             not_scanned: sum.not_scanned,
+            ignored_not_scanned: o.ignored_unscanned.len(),
             unused_ignores: sum.unused_ignores,
             unused_waivers: sum.unused_waivers,
             binaries: sum.binaries,
@@ -109,6 +159,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         },
         findings: findings(&o.findings),
         not_scanned: &o.not_scanned,
+        ignored_not_scanned: ignored_not_scanned(o),
         unused_waivers: unused,
         unused_ignores: o.unused_ignores(),
         binaries: &o.binaries,

@@ -812,6 +812,53 @@ fn not_scanned_files_can_be_ignored_like_findings() {
     );
 }
 
+/// tests/fixtures/ignored-unscanned: test data an `[[ignore]]` entry covers and an asset none
+/// does, both over the size bound. The JSON report lists the ignored one apart, marked ignored
+/// with its entry, as it lists ignored findings; only the other counts as not scanned.
+#[test]
+fn json_lists_ignored_not_scanned_packages_with_their_entry() {
+    let (code, doc) = check_json("ignored-unscanned", &["--max-file-size", "1000"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["summary"]["not_scanned"], 1, "{doc}");
+    assert_eq!(doc["summary"]["ignored_not_scanned"], 1, "{doc}");
+    let unscanned = doc["not_scanned"].as_array().unwrap();
+    assert_eq!(unscanned.len(), 1);
+    assert!(
+        unscanned[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("assets/large.txt"),
+        "{doc}"
+    );
+    let ignored = doc["ignored_not_scanned"].as_array().unwrap();
+    assert_eq!(ignored.len(), 1, "{doc}");
+    let n = &ignored[0];
+    assert_eq!(
+        (&n["name"], &n["version"]),
+        (&"app".into(), &"0.1.0".into())
+    );
+    assert!(
+        n["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("tests/data/large.txt"),
+        "{n}"
+    );
+    assert_eq!(n["verdict"], "ignored");
+    assert_eq!(n["ignore"]["reason"], "test data, not shipped");
+    assert_eq!(n["ignore"]["approved_by"], "QA <qa@example.org>");
+    assert_eq!(n["ignore"]["expires"], "2099-12-31");
+    assert!(
+        n["ignore"]["at"]
+            .as_str()
+            .unwrap()
+            .ends_with("entitycheck.toml:2"),
+        "{n}"
+    );
+    // The entry covered something: it is not reported as unused.
+    assert_eq!(doc["unused_ignores"].as_array().unwrap().len(), 0, "{doc}");
+}
+
 #[test]
 fn sarif_links_its_help_and_names_files_repository_relative() {
     let dir = tempfile::tempdir().unwrap();
