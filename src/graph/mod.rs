@@ -326,12 +326,13 @@ fn exit_status(status: &std::process::ExitStatus) -> String {
 fn metadata_error(status: Option<String>, mut stderr: String, opts: &GraphOptions) -> InputError {
     let lock_refused = stderr.contains("--locked was passed");
     if lock_refused && opts.locked_by_ci {
+        // On lines of their own: a message line is clipped at `error::MAX_LINE_CHARS`.
         stderr.push_str(
-            "\n\nhint: --locked was not on the command line: cargo-entitycheck passes it by default because \
-             the CI environment variable is set, so a check in CI screens exactly the Cargo.lock \
-             that ships. Commit Cargo.lock (recommended for anything you ship), or create it in an \
-             earlier step (`cargo generate-lockfile`, which may use the network); CI=false turns \
-             the default off.",
+            "\n\nhint: --locked was not on the command line: cargo-entitycheck passes it by default\n\
+             because the CI environment variable is set, so a check in CI screens exactly the\n\
+             Cargo.lock that ships. Commit Cargo.lock (recommended for anything you ship), or create\n\
+             it in an earlier step (`cargo generate-lockfile`, which may use the network);\n\
+             CI=false turns the default off.",
         );
     } else if lock_refused {
         stderr.push_str(

@@ -592,8 +592,23 @@ fn lockfile_is_never_rewritten_silently() {
         .unwrap()
         .into();
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("Commit Cargo.lock"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--locked was not on the command line")
+            && r.stderr.contains("CI environment variable")
+            && r.stderr.contains("Commit Cargo.lock")
+            && r.stderr.contains("cargo generate-lockfile")
+            && r.stderr.contains("CI=false"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("--allow-network"), "{}", r.stderr);
     assert!(!lock.exists());
+    // The README and the manual's CI chapter say so before anyone hits it.
+    for doc in ["README.md", "docs/src/in-ci.md"] {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(doc)).unwrap();
+        assert!(text.contains("**Commit `Cargo.lock`"), "{doc}");
+    }
     // --locked given by the user: no word about CI.
     let r = run(&args(&m, &["--locked"]));
     assert_eq!(r.code, 2, "{}", r.stderr);
