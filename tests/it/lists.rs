@@ -513,6 +513,7 @@ fn list_shows_provenance_and_diff_shows_changes() {
         "<https://www.govinfo.gov/content/pkg/FR-2017-09-19/html/2017-19838.htm> (read 2026-12-03)",
         // A source whose reading was not dated says so, never the list's date.
         "<https://support.kaspersky.com/> (read: date unknown)",
+        "<https://www.kaspersky.com/> (read 2026-12-03)",
         "restricts: export-to-entity",
         "exempt (consulting): Kaspersky consulting or advisory services that are purely informational or educational in nature (never executable code)",
         "kaspersky.<country-code suffix> [domains-observed, secondary]",
