@@ -78,9 +78,10 @@ fn rel(root: &camino::Utf8Path, text: &str) -> String {
         .replace(&format!("{root}\\"), "")
 }
 
-/// The statement every pass must be read with.
+/// What the statement every pass must be read with ([`super::LIMITS`], the same words as every
+/// other report and the certificate) means in detail.
 const PASS_LIMITS: &[&str] = &[
-    "It is not legal advice and not a determination under any regulation: it reports what the screening found against the entity lists named above, as of the date above.",
+    "It is not a determination under any regulation: it reports what the screening found against the entity lists named above, as of the date above.",
     "It covers only the scope above: the packages in this dependency graph, on the platforms and with the features screened. Software fetched or installed at run time, services the product calls, and files outside the graph were not screened.",
     "It finds software only by what identifies its maker (manifests, notices, repository and e-mail addresses, signatures and version resources in binaries). Software stripped of such marks, or published under another name, is not found.",
     "It knows only the entities on the lists used. An entity missing from them, or an identifier the lists do not carry, is not matched.",
@@ -131,6 +132,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
         s,
         "<h2>What a pass does not mean</h2>\n<div class=\"notice\"><ul>"
     );
+    let _ = writeln!(s, "<li>{}</li>", esc(super::LIMITS));
     for l in PASS_LIMITS {
         let _ = writeln!(s, "<li>{}</li>", esc(l));
     }

@@ -509,6 +509,10 @@ fn html_report_is_self_contained_escaped_and_renders_in_a_browser() {
     let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("no `{needle}`"));
     assert!(at("PASS: no finding fails the policy") < at("<h2>Scope</h2>"));
     assert!(at("<h2>Scope</h2>") < at("What a pass does not mean"));
+    assert!(
+        html.contains("it is not legal advice, and white-labelled"),
+        "the limits line every report carries"
+    );
     assert!(at("What a pass does not mean") < at("<h2>Findings (3)</h2>"));
     for needle in [
         "deps/av-engine-sys/LICENSE.txt</code> line 1",
