@@ -207,9 +207,11 @@ impl Scanner {
             return scan;
         }
         let files = self.list_files(root, prune, &mut scan.skipped);
+        // The package root, opened once: every file is opened below it (see `fsio::Beneath`).
+        let beneath = crate::fsio::Beneath::open(root.as_std_path());
         let results: Vec<FileResult> = files
             .par_iter()
-            .map(|path| self.scan_path(root, path))
+            .map(|path| self.scan_path(root, &beneath, path))
             .collect();
 
         for r in results {
@@ -226,7 +228,10 @@ impl Scanner {
                 .iter()
                 .filter(|p| p.extension() == Some("rs"))
                 .filter_map(|p| {
-                    let bytes = read_limited(p, self.options.max_file_bytes).ok()?;
+                    let rel = p.strip_prefix(root).ok()?;
+                    let bytes = beneath
+                        .read(rel.as_std_path(), self.options.max_file_bytes)
+                        .ok()?;
                     Some(dev_only::facts(
                         &rel_path(root, p),
                         &String::from_utf8_lossy(&bytes),
@@ -448,16 +453,26 @@ impl Scanner {
         scan
     }
 
-    fn scan_path(&self, root: &Utf8Path, path: &Utf8Path) -> FileResult {
+    fn scan_path(
+        &self,
+        root: &Utf8Path,
+        beneath: &crate::fsio::Beneath,
+        path: &Utf8Path,
+    ) -> FileResult {
         let rel = rel_path(root, path);
         let mut r = FileResult::default();
         // The thread's read buffer, taken (not borrowed: a nested parallel scan on this thread
         // finds it empty and makes its own) and put back after the scan.
         let mut bytes = READ_BUFFER.with(std::cell::Cell::take);
-        // Opened once (no link followed, never blocking, a regular file by its handle): its size
-        // is the handle's, so the walk needs no `stat` of its own.
+        // Opened once, below the package root (no link followed on the way or at the end, never
+        // blocking, a regular file by its handle): its size is the handle's, so the walk needs no
+        // `stat` of its own.
         let max = self.options.max_file_bytes;
-        let read = crate::fsio::open_regular(path.as_std_path(), false).and_then(|(file, meta)| {
+        let opened = match path.strip_prefix(root) {
+            Ok(inside) => beneath.open_file(inside.as_std_path()),
+            Err(_) => Err(crate::fsio::ReadError::Outside),
+        };
+        let read = opened.and_then(|(file, meta)| {
             if meta.len() > max {
                 return Ok(Some(meta.len()));
             }
@@ -1124,17 +1139,6 @@ struct FileResult {
     skipped: Vec<Skipped>,
 }
 
-/// A file the walk listed, read through the one bounded reader: opened without blocking and
-/// without following a link swapped in since the walk, checked on the handle to be a regular
-/// file, and never read past `limit` (a file that grew past it since is refused, not cut).
-fn read_limited(path: &Utf8Path, limit: u64) -> Result<Vec<u8>, crate::fsio::ReadError> {
-    crate::fsio::read_listed(
-        path.as_std_path(),
-        crate::fsio::ReadKind::PackageFile,
-        limit,
-    )
-}
-
 /// Whether a file (`a/b.zip`, or `outer.tar!inner/c.gz`) lies in a directory that holds a
 /// package's own test data: a path component `test`, `tests`, `testdata`, `test_data`,
 /// `test-data`, `fixtures`, `corpus` or `testfiles` (any case).
@@ -1250,6 +1254,46 @@ mod tests {
             .into_iter()
             .map(|e| (e.field, e.role, e.location.and_then(|l| l.line), e.text))
             .collect()
+    }
+
+    /// A directory of the package swapped for a link to a directory outside it, after the walk
+    /// listed a file below it and before the file is opened: the outside file is never read.
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_swapped_for_a_link_after_the_walk_is_not_followed() {
+        let d = tempfile::tempdir().unwrap();
+        let base = Utf8Path::from_path(d.path()).unwrap();
+        let root = base.join("pkg");
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::write(root.join("docs/notes.txt"), b"nothing here\n").unwrap();
+        std::fs::create_dir_all(base.join("outside")).unwrap();
+        std::fs::write(
+            base.join("outside/notes.txt"),
+            b"Copyright (c) 2024 AO Kaspersky Lab\n",
+        )
+        .unwrap();
+
+        let s = scanner();
+        let beneath = crate::fsio::Beneath::open(root.as_std_path());
+        let listed = root.join("docs/notes.txt");
+        let before = s.scan_path(&root, &beneath, &listed);
+        assert!(before.skipped.is_empty() && before.evidence.is_empty());
+
+        std::fs::rename(root.join("docs"), base.join("docs.old")).unwrap();
+        std::os::unix::fs::symlink(base.join("outside"), root.join("docs")).unwrap();
+        if !beneath.race_free() {
+            eprintln!("openat2 is not available here: only the fallback open (no link at the end)");
+            return;
+        }
+        let after = s.scan_path(&root, &beneath, &listed);
+        assert!(after.evidence.is_empty(), "{:?}", after.evidence);
+        assert_eq!(after.skipped.len(), 1, "{:?}", after.skipped);
+        assert_eq!(after.skipped[0].file, "docs/notes.txt");
+        assert!(
+            after.skipped[0].reason.contains("symbolic link"),
+            "{:?}",
+            after.skipped
+        );
     }
 
     #[test]
