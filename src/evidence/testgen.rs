@@ -546,6 +546,34 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     e.finish().expect("in memory")
 }
 
+/// bzip2 of `data` (the fastest level).
+pub fn bzip2(data: &[u8]) -> Vec<u8> {
+    let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    e.write_all(data).expect("in memory");
+    e.finish().expect("in memory")
+}
+
+// --- hostile shapes -----------------------------------------------------------------------------
+//
+// Inputs a few KiB long that ask the recognisers for a great deal of work, each within every
+// per-file limit or nearly: the shapes hostile packages use, for the budget tests.
+
+/// A fat Mach-O `depth` levels deep, each level's `slices` entries all pointing at the level
+/// below, a Mach-O object with a notice at the bottom: `slices` to the power `depth`
+/// inspections asked for by a few KiB (32 and 4: a million, from under 64 KiB).
+pub fn nested_fat_macho(depth: u32, slices: u32) -> Vec<u8> {
+    let mut fat = macho_object(b"Copyright (c) AO Kaspersky Lab\0");
+    for _ in 0..depth {
+        fat = fat_macho_repeated(&fat, slices);
+    }
+    fat
+}
+
+/// How many inspections [`nested_fat_macho`] asks for: the file, and every slice of every level.
+pub fn nested_fat_inspections(depth: u32, slices: u32) -> u64 {
+    (0..=depth).map(|d| u64::from(slices).pow(d)).sum()
+}
+
 #[cfg(test)]
 mod fixtures {
     //! The binaries of `tests/fixtures/deep` are generated here. Run with
