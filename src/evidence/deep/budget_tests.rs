@@ -163,6 +163,32 @@ fn an_elf_of_overlapping_sections_stops_at_its_files_bound() {
     );
 }
 
+/// Every fuzzing seed (`testgen::fuzz_seeds`) stops at a bound, within the package budget the
+/// `package` fuzz target gives it, and says so.
+#[test]
+fn every_fuzz_seed_stops_at_a_bound_and_is_listed() {
+    let limits = PackageLimits {
+        max_unpacked_bytes: 16 << 20,
+        max_decode_seconds: 600,
+        max_archive_members: 512,
+        max_binaries: 4096,
+    };
+    let s = scanner_with(limits.clone());
+    for (target, name, bytes) in testgen::fuzz_seeds() {
+        let (skipped, _, spent) = scan(&s, &[(format!("{target}/{name}"), bytes)]);
+        assert!(
+            skipped.iter().any(|s| s.kind == SkipKind::Limit),
+            "{target}/{name}: {skipped:?}"
+        );
+        assert!(spent.unpacked_bytes <= limits.max_unpacked_bytes, "{name}");
+        assert!(
+            spent.archive_members <= limits.max_archive_members + 1,
+            "{name}"
+        );
+        assert!(spent.binaries <= limits.max_binaries + 1, "{name}");
+    }
+}
+
 #[test]
 fn a_normal_package_spends_a_sliver_of_its_budget() {
     let d = tempfile::tempdir().unwrap();
