@@ -5,8 +5,9 @@
 #   scripts/fuzz.sh [seconds-per-target]
 #
 # Corpora start from the project's own committed inputs (the generated PE/ELF/archive fixtures,
-# the entity lists, configs and import fixtures, the README's evasion spellings); they live in
-# fuzz/corpus/ and are not committed. cargo-fuzz needs nightly flags; on a stable toolchain
+# the entity lists, configs and import fixtures, the README's evasion spellings) and the hostile
+# shapes src/evidence/testgen.rs generates (nested fat Mach-Os, ELFs of tens of thousands of
+# overlapping sections, many small bzip2 bombs); they live in fuzz/corpus/ and are not committed. cargo-fuzz needs nightly flags; on a stable toolchain
 # RUSTC_BOOTSTRAP=1 enables them. New crashes land in fuzz/artifacts/<target>/: turn each into a
 # regression test (see tests/it/hostile.rs and the unit tests beside the code), then fix it.
 set -euo pipefail
@@ -29,6 +30,8 @@ seed archive $(find "$fixtures" -type f \( -name '*.zip' -o -name '*.tar' -o -na
 seed entity_list data/entities.toml $(find "$fixtures/lists" -name '*.toml')
 seed config src/policy/default-config.toml $(find "$fixtures" examples -name entitycheck.toml -not -path '*/target/*')
 seed import "$fixtures"/lists/*.csv "$fixtures"/lists/*.json "$fixtures"/lists/*.jsonl
+# The hostile shapes, written by the test that checks they fit each target's input length.
+ENTITYCHECK_FUZZ_SEEDS="$PWD/fuzz/corpus" cargo test --locked --lib -q fuzz_seeds_fit_their_targets
 for t in matcher normalize; do
   mkdir -p "fuzz/corpus/$t"
   i=0
@@ -44,8 +47,12 @@ done
 targets=$(cargo fuzz list)
 cargo fuzz build
 for t in $targets; do
+  # Inputs up to 64 KiB; the binary inspectors' up to 4 MiB, so that an ELF of tens of thousands
+  # of section headers fits uncompressed.
+  len=65536
+  [ "$t" = binary ] && len=4194304
   echo "== fuzz $t for ${secs}s"
-  cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 -max_len=65536
+  cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 -max_len="$len"
   echo "== minimise the $t corpus"
-  cargo fuzz cmin "$t" "fuzz/corpus/$t" -- -rss_limit_mb=2048 -max_len=65536
+  cargo fuzz cmin "$t" "fuzz/corpus/$t" -- -rss_limit_mb=2048 -max_len="$len"
 done

@@ -187,6 +187,9 @@ pub enum ReadError {
     NotRegular(&'static str),
     /// A symbolic link, not followed (it may lead anywhere on the machine).
     Link,
+    /// The file, or a directory on the way to it from the directory it must stay below, is a
+    /// symbolic link (swapped in since the walk listed it): not followed.
+    LinkOnTheWay,
     /// The path leads outside the directory it must stay in.
     Outside,
     /// Larger than the kind's bound.
@@ -201,6 +204,10 @@ impl fmt::Display for ReadError {
             ReadError::Io(e) => write!(f, "{e}"),
             ReadError::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
             ReadError::Link => write!(f, "it is a symbolic link (not followed)"),
+            ReadError::LinkOnTheWay => write!(
+                f,
+                "it, or a directory on its way from the package root, is a symbolic link (not followed)"
+            ),
             ReadError::Outside => write!(f, "it lies outside the package"),
             ReadError::TooLarge { kind, bound } => write!(
                 f,
@@ -399,6 +406,142 @@ pub fn open_regular(path: &Path, follow: bool) -> Result<(File, fs::Metadata), R
         return Err(ReadError::NotRegular(what));
     }
     Ok((file, meta))
+}
+
+/// A directory below which files are opened without a race: a package root, opened once (one
+/// `open` per package, not per file), then each of its files opened *relative to that handle*.
+///
+/// [`open_regular`] refuses a link at the last component of a path only: a directory of the
+/// package swapped for a link between the walk that listed a file and the open would still lead
+/// the read out of the package. On Linux (5.6 and later) each file is opened with `openat2`
+/// and `RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS`: the kernel resolves the
+/// whole relative path below the root's handle, refusing any link (a swapped directory
+/// included), `..` out of it and `/proc` magic links, in the same call that opens the file,
+/// without blocking and never following a link at its end either. Where `openat2` is missing
+/// (an older kernel, a sandbox that refuses the call, another system) it falls back to
+/// [`open_regular`] on the joined path, which still refuses a FIFO, a device or a link at the end.
+pub struct Beneath {
+    root: std::path::PathBuf,
+    #[cfg(target_os = "linux")]
+    dir: Option<std::os::fd::OwnedFd>,
+}
+
+impl Beneath {
+    /// Opens `root` (a directory the caller chose, followed if it is a link) for the opens below
+    /// it. A root that cannot be opened is not an error here: each open then takes the fallback
+    /// and reports its own failure.
+    pub fn open(root: &Path) -> Beneath {
+        Beneath {
+            root: root.to_path_buf(),
+            #[cfg(target_os = "linux")]
+            dir: beneath::open_root(root),
+        }
+    }
+
+    /// Whether files are opened race-free (`openat2` below the root's handle) on this machine.
+    pub fn race_free(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        {
+            self.dir.is_some() && beneath::available()
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            false
+        }
+    }
+
+    /// Opens `rel` (relative to the root, no `..`) for reading as [`open_regular`] does, and,
+    /// where the system allows, without following a link anywhere on the way (see the type).
+    pub fn open_file(&self, rel: &Path) -> Result<(File, fs::Metadata), ReadError> {
+        #[cfg(target_os = "linux")]
+        if let Some(dir) = &self.dir
+            && let Some(opened) = beneath::open_below(dir, rel)
+        {
+            let file = opened?;
+            let meta = file.metadata()?;
+            if let Some(what) = not_regular(meta.file_type()) {
+                return Err(ReadError::NotRegular(what));
+            }
+            return Ok((file, meta));
+        }
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return Err(ReadError::Outside);
+        }
+        open_regular(&self.root.join(rel), false)
+    }
+
+    /// Reads `rel` within `bound` (see [`Beneath::open_file`] and [`read_handle`]).
+    pub fn read(&self, rel: &Path, bound: u64) -> Result<Vec<u8>, ReadError> {
+        let (file, meta) = self.open_file(rel)?;
+        read_handle(file, &meta, ReadKind::PackageFile, bound)
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod beneath {
+    use std::fs::File;
+    use std::os::fd::OwnedFd;
+    use std::path::Path;
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+
+    use rustix::fs::{Mode, OFlags, ResolveFlags};
+    use rustix::io::Errno;
+
+    use super::ReadError;
+
+    /// Cleared once the kernel says it has no `openat2` (ENOSYS): every later open falls back
+    /// at once instead of asking again.
+    static AVAILABLE: AtomicBool = AtomicBool::new(true);
+
+    pub(super) fn available() -> bool {
+        AVAILABLE.load(Relaxed)
+    }
+
+    pub(super) fn open_root(root: &Path) -> Option<OwnedFd> {
+        rustix::fs::open(
+            root,
+            OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()
+    }
+
+    /// `rel` opened below `dir` with `openat2`; `None` where `openat2` cannot be used (the
+    /// caller falls back).
+    pub(super) fn open_below(dir: &OwnedFd, rel: &Path) -> Option<Result<File, ReadError>> {
+        if !available() {
+            return None;
+        }
+        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let resolve =
+            ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
+        // EAGAIN: a rename elsewhere raced with the lookup, which the kernel then refuses to
+        // trust; asked again a few times.
+        let mut tries = 0;
+        let opened = loop {
+            match rustix::fs::openat2(dir, rel, flags, Mode::empty(), resolve) {
+                Err(Errno::AGAIN) if tries < 3 => tries += 1,
+                other => break other,
+            }
+        };
+        match opened {
+            Ok(fd) => Some(Ok(File::from(fd))),
+            Err(Errno::NOSYS) => {
+                AVAILABLE.store(false, Relaxed);
+                None
+            }
+            // A seccomp filter that does not know the call (older container runtimes) answers
+            // EPERM: this open falls back, and the next one asks again.
+            Err(Errno::PERM) => None,
+            Err(Errno::LOOP) => Some(Err(ReadError::LinkOnTheWay)),
+            Err(Errno::XDEV) => Some(Err(ReadError::Outside)),
+            Err(e) => Some(Err(ReadError::Io(e.into()))),
+        }
+    }
 }
 
 /// Reads at most `bound` bytes from a file [`open_regular`] opened (`meta`: its `fstat`):
@@ -705,6 +848,62 @@ mod tests {
             read_within(&root, &root.join("build.rs"), ReadKind::BuildScript),
             Err(ReadError::Link)
         ));
+    }
+
+    /// Below a root opened once: files read; `..`, absolute paths, FIFOs and links refused; a
+    /// directory swapped for a link after the root was opened not followed.
+    #[cfg(unix)]
+    #[test]
+    fn beneath_follows_no_link_on_the_way() {
+        let d = tmp();
+        let root = d.path().join("pkg");
+        fs::create_dir_all(root.join("sub")).unwrap();
+        fs::write(root.join("sub/a.txt"), b"inside").unwrap();
+        fs::write(d.path().join("secret"), b"outside").unwrap();
+        fs::create_dir_all(d.path().join("elsewhere")).unwrap();
+        fs::write(d.path().join("elsewhere/a.txt"), b"outside").unwrap();
+        let b = Beneath::open(&root);
+        assert_eq!(b.read(Path::new("sub/a.txt"), 100).unwrap(), b"inside");
+        assert!(matches!(
+            b.read(Path::new("sub/a.txt"), 3),
+            Err(ReadError::TooLarge { bound: 3, .. })
+        ));
+        for bad in ["../secret", "sub/../../secret"] {
+            assert!(
+                matches!(b.read(Path::new(bad), 100), Err(ReadError::Outside)),
+                "{bad}"
+            );
+        }
+        let fifo = root.join("pipe");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(
+            b.read(Path::new("pipe"), 100),
+            Err(ReadError::NotRegular("a FIFO"))
+        ));
+        std::os::unix::fs::symlink(d.path().join("secret"), root.join("link")).unwrap();
+        assert!(matches!(
+            b.read(Path::new("link"), 100),
+            Err(ReadError::Link | ReadError::LinkOnTheWay)
+        ));
+        // The directory swapped for a link to one outside.
+        fs::rename(root.join("sub"), d.path().join("sub.old")).unwrap();
+        std::os::unix::fs::symlink(d.path().join("elsewhere"), root.join("sub")).unwrap();
+        let swapped = b.read(Path::new("sub/a.txt"), 100);
+        if b.race_free() {
+            assert!(
+                matches!(swapped, Err(ReadError::LinkOnTheWay)),
+                "{swapped:?}"
+            );
+            assert_eq!(
+                swapped.unwrap_err().to_string(),
+                "it, or a directory on its way from the package root, is a symbolic link (not followed)"
+            );
+        } else {
+            // The fallback refuses a link at the end only.
+            eprintln!("openat2 is not available here: the fallback followed {swapped:?}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use cargo_entitycheck::evidence::archive::{
     ArchiveEntry, ArchiveLimits, Format, embedded_zip, sniff, walk_archive,
 };
+use cargo_entitycheck::evidence::budget::{PackageBudget, PackageLimits};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -25,11 +26,20 @@ fuzz_target!(|data: &[u8]| {
             vec![ALL[i]]
         }
     };
+    // A package's budget smaller than the archive's limits, so that both stop walks.
+    let budget = PackageBudget::new(&PackageLimits {
+        max_unpacked_bytes: 512 * 1024,
+        max_decode_seconds: 10,
+        max_archive_members: 48,
+        max_binaries: 64,
+    });
     for format in formats {
         let mut total = 0u64;
         let mut visit = |e: ArchiveEntry<'_>| total += e.bytes.len() as u64;
-        let _ = walk_archive("fuzz", data, format, &limits, &mut visit);
+        let _ = walk_archive("fuzz", data, format, &limits, &budget, &mut visit);
         assert!(total <= limits.max_total_bytes);
+        let spent = budget.spent();
+        assert!(spent.unpacked_bytes <= 512 * 1024);
     }
 });
 

@@ -46,6 +46,11 @@ pub struct DeepConfig {
     pub archive_max_total_size: Option<u64>,
     pub archive_max_entries: Option<u64>,
     pub archive_max_entry_size: Option<u64>,
+    /// The per-package budgets (`package-max-*`): the configuration may lower them only.
+    pub package_max_unpacked_size: Option<u64>,
+    pub package_max_decode_seconds: Option<u64>,
+    pub package_max_archive_members: Option<u64>,
+    pub package_max_binaries: Option<u64>,
     /// `build-outputs`: screen build-script outputs in the target directory.
     pub build_outputs: Option<bool>,
 }
@@ -174,6 +179,10 @@ struct RawDeep {
     archive_max_total_size: Option<Spanned<Size>>,
     archive_max_entries: Option<u64>,
     archive_max_entry_size: Option<Spanned<Size>>,
+    package_max_unpacked_size: Option<Spanned<Size>>,
+    package_max_decode_seconds: Option<u64>,
+    package_max_archive_members: Option<u64>,
+    package_max_binaries: Option<u64>,
     build_outputs: Option<bool>,
 }
 
@@ -644,6 +653,13 @@ fn validate(
             &raw.deep.archive_max_entry_size,
             "deep.archive-max-entry-size",
         ),
+        package_max_unpacked_size: p.size(
+            &raw.deep.package_max_unpacked_size,
+            "deep.package-max-unpacked-size",
+        ),
+        package_max_decode_seconds: raw.deep.package_max_decode_seconds,
+        package_max_archive_members: raw.deep.package_max_archive_members,
+        package_max_binaries: raw.deep.package_max_binaries,
         build_outputs: raw.deep.build_outputs,
     };
     let base = Utf8Path::new(origin).parent().unwrap_or(Utf8Path::new(""));
@@ -825,6 +841,31 @@ mod tests {
         );
         assert_eq!(c.dev_dependencies_fail, Some(false));
         assert!(c.waivers.is_empty());
+    }
+
+    #[test]
+    fn package_budget_keys() {
+        let c = parse(
+            "[deep]\npackage-max-unpacked-size = \"1 GiB\"\npackage-max-decode-seconds = 5\npackage-max-archive-members = 70\npackage-max-binaries = 9\n",
+            "e.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                c.deep.package_max_unpacked_size,
+                c.deep.package_max_decode_seconds,
+                c.deep.package_max_archive_members,
+                c.deep.package_max_binaries
+            ),
+            (Some(1 << 30), Some(5), Some(70), Some(9))
+        );
+        let err = parse("[deep]\npackage-max-unpacked-size = \"lots\"\n", "e.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("e.toml:2: deep.package-max-unpacked-size `lots` is not a size"),
+            "{err}"
+        );
     }
 
     #[test]

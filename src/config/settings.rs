@@ -14,6 +14,7 @@ use crate::beyond::BeyondOptions;
 use crate::entity::EntityList;
 use crate::entity::import::{self, ListFormat};
 use crate::error::InputError;
+use crate::evidence::budget::{Budget, PackageLimits};
 use crate::evidence::deep::DeepOptions;
 use crate::graph::{FeatureSelection, GraphOptions};
 use crate::policy::Policy;
@@ -223,6 +224,22 @@ impl Config {
                     .deep
                     .archive_max_entry_size
                     .or(lower.deep.archive_max_entry_size),
+                package_max_unpacked_size: self
+                    .deep
+                    .package_max_unpacked_size
+                    .or(lower.deep.package_max_unpacked_size),
+                package_max_decode_seconds: self
+                    .deep
+                    .package_max_decode_seconds
+                    .or(lower.deep.package_max_decode_seconds),
+                package_max_archive_members: self
+                    .deep
+                    .package_max_archive_members
+                    .or(lower.deep.package_max_archive_members),
+                package_max_binaries: self
+                    .deep
+                    .package_max_binaries
+                    .or(lower.deep.package_max_binaries),
                 build_outputs: self.deep.build_outputs.or(lower.deep.build_outputs),
             },
             registry: lower.registry,
@@ -308,6 +325,23 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
     }
     if let Some(v) = d.archive_max_entry_size {
         options.archive.max_entry_bytes = v;
+    }
+    // The budgets come from the environment (the CI's); the configuration, the project's, may
+    // only lower them.
+    options.package = PackageLimits::from_env().map_err(InputError::Usage)?;
+    for (budget, v) in [
+        (Budget::Unpacked, d.package_max_unpacked_size),
+        (Budget::DecodeTime, d.package_max_decode_seconds),
+        (Budget::ArchiveMembers, d.package_max_archive_members),
+        (Budget::Binaries, d.package_max_binaries),
+    ] {
+        if let Some(v) = v {
+            let origin = c.origin.as_deref().unwrap_or("the configuration");
+            options
+                .package
+                .lower(budget, v, origin)
+                .map_err(InputError::Usage)?;
+        }
     }
     let deep = DeepSettings {
         enabled: d.enabled.unwrap_or(true),

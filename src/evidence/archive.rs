@@ -16,6 +16,7 @@ use std::io::Read;
 
 use serde::Serialize;
 
+use super::budget::PackageBudget;
 use super::scan::SkipKind;
 
 mod formats;
@@ -297,6 +298,8 @@ pub struct ArchiveStats {
 
 struct Walk<'l, 'v> {
     limits: &'l ArchiveLimits,
+    /// What the package the archive belongs to may still spend.
+    budget: &'l PackageBudget,
     stats: ArchiveStats,
     visit: &'v mut dyn FnMut(ArchiveEntry<'_>),
     /// Set once the entry or total-bytes limit is reached: nothing more is read.
@@ -305,14 +308,26 @@ struct Walk<'l, 'v> {
 
 /// Walks an archive or compressed stream of the given format, calling `visit` with every
 /// regular file (nested archives expanded). A container that cannot be opened is recorded in the
-/// returned stats under `name`.
+/// returned stats under `name`. Members and decoding are charged to `budget`, the package's: once
+/// it is spent, the rest is recorded as not read (and a spent budget opens nothing).
 pub fn walk_archive(
     name: &str,
     bytes: &[u8],
     format: Format,
     limits: &ArchiveLimits,
+    budget: &PackageBudget,
     visit: &mut dyn FnMut(ArchiveEntry<'_>),
 ) -> ArchiveStats {
+    if let Err(why) = budget.walk_left() {
+        return ArchiveStats {
+            skipped: vec![ArchiveSkip {
+                path: name.to_string(),
+                kind: SkipKind::Limit,
+                reason: format!("{why}; this {} was not opened", format.name()),
+            }],
+            ..Default::default()
+        };
+    }
     let mut visited = 0u64;
     let mut counting = |e: ArchiveEntry<'_>| {
         visited += 1;
@@ -320,6 +335,7 @@ pub fn walk_archive(
     };
     let mut w = Walk {
         limits,
+        budget,
         stats: ArchiveStats::default(),
         visit: &mut counting,
         stopped: false,
@@ -436,6 +452,13 @@ impl Walk<'_, '_> {
             );
             return false;
         }
+        if let Err(why) = self.budget.take_member() {
+            self.stop(
+                path,
+                format!("{why}; this and the remaining members were not read"),
+            );
+            return false;
+        }
         self.stats.entries += 1;
         true
     }
@@ -452,12 +475,27 @@ impl Walk<'_, '_> {
             self.stop(path, why);
             return None;
         }
+        let package_left = match self.budget.unpacked_left() {
+            Ok(left) => left,
+            Err(why) => {
+                self.stop(
+                    path,
+                    format!("{why}; this and the remaining members were not read"),
+                );
+                return None;
+            }
+        };
         let left = self.limits.max_total_bytes.saturating_sub(self.stats.bytes);
-        let cap = self.limits.max_entry_bytes.min(left);
+        let archive_cap = self.limits.max_entry_bytes.min(left);
+        let cap = archive_cap.min(package_left);
         let mut buf = Vec::new();
         let started = std::time::Instant::now();
         let read = reader.take(cap + 1).read_to_end(&mut buf);
-        self.limits.run.charge(buf.len() as u64, started.elapsed());
+        let took = started.elapsed();
+        // At most `cap` is charged: the byte past it only says the member is larger.
+        let decoded = (buf.len() as u64).min(cap);
+        self.limits.run.charge(decoded, took);
+        self.budget.charge_decoding(decoded, took);
         if let Err(e) = read {
             let kind = if e.kind() == std::io::ErrorKind::Unsupported {
                 SkipKind::Unreadable
@@ -468,7 +506,13 @@ impl Walk<'_, '_> {
             return None;
         }
         if buf.len() as u64 > cap {
-            if cap < self.limits.max_entry_bytes {
+            if cap < archive_cap {
+                let why = self.budget.unpacked_refusal();
+                self.stop(
+                    path,
+                    format!("{why}; this and the remaining members were not read"),
+                );
+            } else if cap < self.limits.max_entry_bytes {
                 self.stop(
                     path,
                     format!(

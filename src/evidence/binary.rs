@@ -13,6 +13,7 @@ use object::read::elf::{ElfFile, FileHeader, SectionHeader};
 use object::read::macho::{MachHeader, MachOFile};
 use object::{Endianness, Object, ObjectSection};
 
+use super::budget::PackageBudget;
 use super::needles::Needles;
 
 /// What a file is, by its magic bytes.
@@ -146,13 +147,18 @@ pub fn is_notice(s: &str) -> bool {
     NOTICE.iter().any(|w| l.contains(w))
 }
 
-/// Inspects one binary.
-pub fn inspect_binary(bytes: &[u8], needles: &Needles) -> Result<BinaryReport, InspectError> {
+/// Inspects one binary, charging it (and every fat slice and archive member inside it) to the
+/// package's `budget`.
+pub fn inspect_binary(
+    bytes: &[u8],
+    needles: &Needles,
+    budget: &PackageBudget,
+) -> Result<BinaryReport, InspectError> {
     let mut report = BinaryReport::default();
     report.work.max_examined = (bytes.len() as u64)
         .saturating_mul(EXAMINED_PER_BYTE)
         .saturating_add(EXAMINED_ALLOWANCE);
-    inspect_into(bytes, needles, "", 0, &mut report)?;
+    inspect_into(bytes, needles, "", 0, budget, &mut report)?;
     report.strings.sort();
     report
         .strings
@@ -166,6 +172,7 @@ fn inspect_into(
     needles: &Needles,
     prefix: &str,
     depth: u32,
+    budget: &PackageBudget,
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
     if depth > MAX_NESTING {
@@ -179,12 +186,15 @@ fn inspect_into(
             "more than {MAX_INSPECTIONS} binaries, slices and members inside one file: the rest not inspected"
         )));
     }
+    budget
+        .take_binary()
+        .map_err(|why| InspectError::Limit(format!("{why}: the rest not inspected")))?;
     match sniff(bytes) {
         FileKind::Pe => pe(bytes, needles, prefix, r),
         FileKind::Elf => elf(bytes, needles, prefix, r),
         FileKind::MachO => macho(bytes, needles, prefix, r),
-        FileKind::MachOFat => fat(bytes, needles, prefix, depth, r),
-        FileKind::StaticArchive => ar(bytes, needles, prefix, depth, r),
+        FileKind::MachOFat => fat(bytes, needles, prefix, depth, budget, r),
+        FileKind::StaticArchive => ar(bytes, needles, prefix, depth, budget, r),
         _ => {
             // A COFF object (no magic of its own) or anything else: sections if `object`
             // understands it, raw strings otherwise.
@@ -626,6 +636,7 @@ fn fat(
     needles: &Needles,
     prefix: &str,
     depth: u32,
+    budget: &PackageBudget,
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
     use object::read::macho::{FatArch, MachOFatFile32, MachOFatFile64};
@@ -648,6 +659,7 @@ fn fat(
             needles,
             &format!("{prefix}arch {arch}: "),
             depth + 1,
+            budget,
             r,
         )?;
     }
@@ -661,6 +673,7 @@ fn ar(
     needles: &Needles,
     prefix: &str,
     depth: u32,
+    budget: &PackageBudget,
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
     let archive = object::read::archive::ArchiveFile::parse(bytes)
@@ -686,7 +699,7 @@ fn ar(
         r.members += 1;
         let p = format!("{prefix}archive member {name}: ");
         // A corrupt member does not hide the others.
-        match inspect_into(data, needles, &p, depth + 1, r) {
+        match inspect_into(data, needles, &p, depth + 1, budget, r) {
             // The file's budget is spent: the other members would fail the same way.
             Err(e @ InspectError::Limit(_)) => return Err(e),
             Err(e) => push(r, format!("{p}error"), &e.to_string(), false, None),

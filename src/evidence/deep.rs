@@ -15,10 +15,13 @@ use serde::Serialize;
 
 use super::archive::{self, ArchiveLimits};
 use super::binary::{self, FileKind};
+use super::budget::{PackageBudget, PackageLimits};
 use super::decode::{self, Decoded};
 use super::needles::{Needles, TextPrefilter, map_ascii};
 use super::recognise::{self, FileClass};
 
+#[cfg(test)]
+mod budget_tests;
 mod dev_only;
 mod package;
 use super::{Evidence, Role, Shape, buildscript, clip};
@@ -33,6 +36,9 @@ pub struct DeepOptions {
     pub max_hits_per_file: usize,
     #[serde(skip)]
     pub archive: ArchiveLimits,
+    /// What all the files of one package may spend together (see [`PackageBudget`]).
+    #[serde(skip)]
+    pub package: PackageLimits,
 }
 
 impl Default for DeepOptions {
@@ -41,6 +47,7 @@ impl Default for DeepOptions {
             max_file_bytes: 64 * 1024 * 1024,
             max_hits_per_file: 64,
             archive: ArchiveLimits::default(),
+            package: PackageLimits::default(),
         }
     }
 }
@@ -207,10 +214,25 @@ impl Scanner {
             return scan;
         }
         let files = self.list_files(root, prune, &mut scan.skipped);
-        let results: Vec<FileResult> = files
+        // The package root, opened once: every file is opened below it (see `fsio::Beneath`).
+        let beneath = crate::fsio::Beneath::open(root.as_std_path());
+        let budget = PackageBudget::new(&self.options.package);
+        let mut results: Vec<FileResult> = files
             .par_iter()
-            .map(|path| self.scan_path(root, path))
+            .map(|path| self.scan_path(root, &beneath, path, &budget))
             .collect();
+        if budget.ran_out() {
+            // Which files the spent budget cut short depends on how the threads happened to
+            // run: the files that spent any of it (each an archive or a binary, so inventoried)
+            // are scanned again, one after the other in path order, against a fresh budget, so
+            // that every run lists the same ones. A hostile package pays its budget twice.
+            let again = PackageBudget::new(&self.options.package);
+            for (r, path) in results.iter_mut().zip(&files) {
+                if !r.binaries.is_empty() {
+                    *r = self.scan_path(root, &beneath, path, &again);
+                }
+            }
+        }
 
         for r in results {
             scan.files += 1;
@@ -226,7 +248,10 @@ impl Scanner {
                 .iter()
                 .filter(|p| p.extension() == Some("rs"))
                 .filter_map(|p| {
-                    let bytes = read_limited(p, self.options.max_file_bytes).ok()?;
+                    let rel = p.strip_prefix(root).ok()?;
+                    let bytes = beneath
+                        .read(rel.as_std_path(), self.options.max_file_bytes)
+                        .ok()?;
                     Some(dev_only::facts(
                         &rel_path(root, p),
                         &String::from_utf8_lossy(&bytes),
@@ -379,6 +404,7 @@ impl Scanner {
             return scan;
         }
         let mut r = FileResult::default();
+        let budget = PackageBudget::new(&self.options.package);
         let read = opened.and_then(|(file, meta)| {
             crate::fsio::read_handle(
                 file,
@@ -390,7 +416,7 @@ impl Scanner {
         match read {
             Ok(bytes) => {
                 r.bytes = len.max(bytes.len() as u64);
-                self.scan_bytes(name, &bytes, &mut r);
+                self.scan_bytes(name, &bytes, &budget, &mut r);
             }
             Err(e) => r.skipped.push(Skipped::new(
                 name,
@@ -420,12 +446,14 @@ impl Scanner {
             skipped,
             ..Default::default()
         };
+        // One file after the other: what a spent budget cuts short is the same on every run.
+        let budget = PackageBudget::new(&self.options.package);
         for (rel, bytes) in files {
             let mut r = FileResult {
                 bytes: bytes.len() as u64,
                 ..Default::default()
             };
-            self.scan_bytes(rel, bytes, &mut r);
+            self.scan_bytes(rel, bytes, &budget, &mut r);
             scan.files += 1;
             scan.bytes += r.bytes;
             scan.evidence.extend(r.evidence);
@@ -448,16 +476,27 @@ impl Scanner {
         scan
     }
 
-    fn scan_path(&self, root: &Utf8Path, path: &Utf8Path) -> FileResult {
+    fn scan_path(
+        &self,
+        root: &Utf8Path,
+        beneath: &crate::fsio::Beneath,
+        path: &Utf8Path,
+        budget: &PackageBudget,
+    ) -> FileResult {
         let rel = rel_path(root, path);
         let mut r = FileResult::default();
         // The thread's read buffer, taken (not borrowed: a nested parallel scan on this thread
         // finds it empty and makes its own) and put back after the scan.
         let mut bytes = READ_BUFFER.with(std::cell::Cell::take);
-        // Opened once (no link followed, never blocking, a regular file by its handle): its size
-        // is the handle's, so the walk needs no `stat` of its own.
+        // Opened once, below the package root (no link followed on the way or at the end, never
+        // blocking, a regular file by its handle): its size is the handle's, so the walk needs no
+        // `stat` of its own.
         let max = self.options.max_file_bytes;
-        let read = crate::fsio::open_regular(path.as_std_path(), false).and_then(|(file, meta)| {
+        let opened = match path.strip_prefix(root) {
+            Ok(inside) => beneath.open_file(inside.as_std_path()),
+            Err(_) => Err(crate::fsio::ReadError::Outside),
+        };
+        let read = opened.and_then(|(file, meta)| {
             if meta.len() > max {
                 return Ok(Some(meta.len()));
             }
@@ -492,7 +531,7 @@ impl Scanner {
             }
         }
         r.bytes = bytes.len() as u64;
-        self.scan_read(&rel, &bytes, &mut r);
+        self.scan_read(&rel, &bytes, budget, &mut r);
         // Keep the buffer's memory bounded across files.
         if bytes.capacity() <= 16 << 20 {
             READ_BUFFER.with(|b| b.set(bytes));
@@ -500,7 +539,7 @@ impl Scanner {
         r
     }
 
-    fn scan_read(&self, rel: &str, bytes: &[u8], r: &mut FileResult) {
+    fn scan_read(&self, rel: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         // A certificate or report this tool wrote quotes evidence; it is never evidence itself.
         if let Some(what) = super::own::own_output(bytes) {
             r.skipped.push(Skipped::new(
@@ -512,28 +551,35 @@ impl Scanner {
             ));
             return;
         }
-        self.scan_bytes(rel, bytes, r);
+        self.scan_bytes(rel, bytes, budget, r);
     }
 
     /// Scans one file's bytes: an archive or compressed stream is walked (its members scanned
     /// by [`Scanner::scan_entry`]); anything else is scanned as itself, and a zip appended to it
     /// (a self-extracting executable) is walked as well.
-    fn scan_bytes(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+    fn scan_bytes(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         if let Some(members) = package::members(bytes) {
-            self.walk_package(name, bytes, members, r);
+            self.walk_package(name, bytes, members, budget, r);
             return;
         }
         if let Some(format) = archive::sniff(bytes) {
-            self.walk_archive(name, bytes, format, r);
+            self.walk_archive(name, bytes, format, budget, r);
             return;
         }
-        self.scan_plain(name, bytes, r);
+        self.scan_plain(name, bytes, budget, r);
         if archive::embedded_zip(bytes) {
-            self.walk_archive(name, bytes, archive::Format::Zip, r);
+            self.walk_archive(name, bytes, archive::Format::Zip, budget, r);
         }
     }
 
-    fn walk_archive(&self, name: &str, bytes: &[u8], format: archive::Format, r: &mut FileResult) {
+    fn walk_archive(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        format: archive::Format,
+        budget: &PackageBudget,
+        r: &mut FileResult,
+    ) {
         if !r.binaries.iter().any(|b| b.file == name) {
             r.binaries.push(BinaryItem {
                 file: name.to_string(),
@@ -543,9 +589,16 @@ impl Scanner {
         }
         let mut visit = |entry: archive::ArchiveEntry<'_>| {
             // Nested archives are walked by `walk_archive` itself; here, members are files.
-            self.scan_entry(&entry.path, entry.bytes, r);
+            self.scan_entry(&entry.path, entry.bytes, budget, r);
         };
-        let stats = archive::walk_archive(name, bytes, format, &self.options.archive, &mut visit);
+        let stats = archive::walk_archive(
+            name,
+            bytes,
+            format,
+            &self.options.archive,
+            budget,
+            &mut visit,
+        );
         let mut raw_scanned = false;
         for s in stats.skipped {
             // A corrupt archive kept as a package's own test data (a compression library's
@@ -573,7 +626,14 @@ impl Scanner {
 
     /// A package format that is an archive by another name (`.deb`, `.rpm`, a cpio payload): its
     /// header fields as evidence, and every member scanned as a file of its own.
-    fn walk_package(&self, name: &str, bytes: &[u8], p: package::Package<'_>, r: &mut FileResult) {
+    fn walk_package(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        p: package::Package<'_>,
+        budget: &PackageBudget,
+        r: &mut FileResult,
+    ) {
         r.binaries.push(BinaryItem {
             file: name.to_string(),
             kind: p.kind.into(),
@@ -603,20 +663,28 @@ impl Scanner {
         let depth = name.matches('!').count() as u32;
         for (member, data) in p.members {
             let inner = format!("{name}!{member}");
+            if let Err(why) = budget.take_member() {
+                r.skipped.push(Skipped::new(
+                    inner,
+                    SkipKind::Limit,
+                    format!("{why}; this and the remaining members were not read"),
+                ));
+                break;
+            }
             if depth + 1 >= self.options.archive.max_depth {
-                self.scan_plain(&inner, data, r);
+                self.scan_plain(&inner, data, budget, r);
             } else {
-                self.scan_bytes(&inner, data, r);
+                self.scan_bytes(&inner, data, budget, r);
             }
         }
     }
 
     /// One file that is not an archive (`name` may be `outer.zip!inner/path`).
-    fn scan_plain(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+    fn scan_plain(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         if name.matches('!').count() < self.options.archive.max_depth as usize
             && let Some(members) = package::members(bytes)
         {
-            self.walk_package(name, bytes, members, r);
+            self.walk_package(name, bytes, members, budget, r);
             return;
         }
         let kind = binary::sniff(bytes);
@@ -631,7 +699,7 @@ impl Scanner {
                     kind: kind_name(kind).into(),
                     bytes: bytes.len() as u64,
                 });
-                match binary::inspect_binary(bytes, &self.needles) {
+                match binary::inspect_binary(bytes, &self.needles, budget) {
                     Ok(report) => {
                         for s in report.strings {
                             let shape = if s.field.contains("signer")
@@ -653,9 +721,15 @@ impl Scanner {
                         }
                     }
                     Err(e) => {
-                        r.skipped
-                            .push(Skipped::new(name, SkipKind::Malformed, e.to_string()));
-                        // A damaged header must not hide the strings: fall back to raw ones.
+                        // A limit (the file's or the package's) stopped the inspection, or the
+                        // file is damaged: listed either way.
+                        let kind = match e {
+                            binary::InspectError::Limit(_) => SkipKind::Limit,
+                            binary::InspectError::Malformed { .. } => SkipKind::Malformed,
+                        };
+                        r.skipped.push(Skipped::new(name, kind, e.to_string()));
+                        // Neither must hide the strings: fall back to raw ones (one pass over
+                        // bytes already read).
                         self.raw_strings(name, bytes, r);
                     }
                 }
@@ -668,8 +742,8 @@ impl Scanner {
 
     /// An archive member: binaries are inspected, everything else scanned as text (archives
     /// inside archives, and zips appended to executables, were already walked by the walker).
-    fn scan_entry(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
-        self.scan_plain(name, bytes, r);
+    fn scan_entry(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
+        self.scan_plain(name, bytes, budget, r);
     }
 
     /// The strings around needle hits in bytes of unknown (or damaged) structure. A notice
@@ -1124,17 +1198,6 @@ struct FileResult {
     skipped: Vec<Skipped>,
 }
 
-/// A file the walk listed, read through the one bounded reader: opened without blocking and
-/// without following a link swapped in since the walk, checked on the handle to be a regular
-/// file, and never read past `limit` (a file that grew past it since is refused, not cut).
-fn read_limited(path: &Utf8Path, limit: u64) -> Result<Vec<u8>, crate::fsio::ReadError> {
-    crate::fsio::read_listed(
-        path.as_std_path(),
-        crate::fsio::ReadKind::PackageFile,
-        limit,
-    )
-}
-
 /// Whether a file (`a/b.zip`, or `outer.tar!inner/c.gz`) lies in a directory that holds a
 /// package's own test data: a path component `test`, `tests`, `testdata`, `test_data`,
 /// `test-data`, `fixtures`, `corpus` or `testfiles` (any case).
@@ -1245,11 +1308,52 @@ mod tests {
 
     fn text(name: &str, body: &str) -> Vec<(String, Role, Option<u32>, String)> {
         let mut r = FileResult::default();
-        scanner().scan_bytes(name, body.as_bytes(), &mut r);
+        scanner().scan_bytes(name, body.as_bytes(), &PackageBudget::default(), &mut r);
         r.evidence
             .into_iter()
             .map(|e| (e.field, e.role, e.location.and_then(|l| l.line), e.text))
             .collect()
+    }
+
+    /// A directory of the package swapped for a link to a directory outside it, after the walk
+    /// listed a file below it and before the file is opened: the outside file is never read.
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_swapped_for_a_link_after_the_walk_is_not_followed() {
+        let d = tempfile::tempdir().unwrap();
+        let base = Utf8Path::from_path(d.path()).unwrap();
+        let root = base.join("pkg");
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::write(root.join("docs/notes.txt"), b"nothing here\n").unwrap();
+        std::fs::create_dir_all(base.join("outside")).unwrap();
+        std::fs::write(
+            base.join("outside/notes.txt"),
+            b"Copyright (c) 2024 AO Kaspersky Lab\n",
+        )
+        .unwrap();
+
+        let s = scanner();
+        let beneath = crate::fsio::Beneath::open(root.as_std_path());
+        let budget = PackageBudget::default();
+        let listed = root.join("docs/notes.txt");
+        let before = s.scan_path(&root, &beneath, &listed, &budget);
+        assert!(before.skipped.is_empty() && before.evidence.is_empty());
+
+        std::fs::rename(root.join("docs"), base.join("docs.old")).unwrap();
+        std::os::unix::fs::symlink(base.join("outside"), root.join("docs")).unwrap();
+        if !beneath.race_free() {
+            eprintln!("openat2 is not available here: only the fallback open (no link at the end)");
+            return;
+        }
+        let after = s.scan_path(&root, &beneath, &listed, &budget);
+        assert!(after.evidence.is_empty(), "{:?}", after.evidence);
+        assert_eq!(after.skipped.len(), 1, "{:?}", after.skipped);
+        assert_eq!(after.skipped[0].file, "docs/notes.txt");
+        assert!(
+            after.skipped[0].reason.contains("symbolic link"),
+            "{:?}",
+            after.skipped
+        );
     }
 
     #[test]
@@ -1269,7 +1373,7 @@ mod tests {
         let mut gz = vec![0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0xff];
         gz.extend_from_slice(b"\xff\xff garbage Copyright AO Kaspersky Lab garbage");
         let mut r = FileResult::default();
-        scanner().scan_bytes("tests/corrupt.gz", &gz, &mut r);
+        scanner().scan_bytes("tests/corrupt.gz", &gz, &PackageBudget::default(), &mut r);
         assert!(
             r.skipped.iter().all(|s| !s.counts_as_unscanned()),
             "{:?}",
@@ -1281,7 +1385,7 @@ mod tests {
             r.evidence
         );
         let mut r = FileResult::default();
-        scanner().scan_bytes("vendor/corrupt.gz", &gz, &mut r);
+        scanner().scan_bytes("vendor/corrupt.gz", &gz, &PackageBudget::default(), &mut r);
         assert!(
             r.skipped.iter().any(|s| s.counts_as_unscanned()),
             "{:?}",
@@ -1361,7 +1465,12 @@ mod tests {
         let body = "Kaspersky\n".repeat(1000);
         let s = scanner();
         let mut r = FileResult::default();
-        s.scan_bytes("table.csv", body.as_bytes(), &mut r);
+        s.scan_bytes(
+            "table.csv",
+            body.as_bytes(),
+            &PackageBudget::default(),
+            &mut r,
+        );
         assert_eq!(r.evidence.len(), 1000, "every matching line is examined");
         let mut scan = PackageScan {
             evidence: r.evidence,
@@ -1489,7 +1598,7 @@ mod tests {
                     _ => body.into_bytes(),
                 };
                 let mut r = FileResult::default();
-                scanner().scan_bytes("NOTES.txt", &bytes, &mut r);
+                scanner().scan_bytes("NOTES.txt", &bytes, &PackageBudget::default(), &mut r);
                 let line = u32::try_from(at + 1).unwrap();
                 prop_assert!(
                     r.evidence.iter().any(|e| e.role == Role::Attribution

@@ -7,6 +7,7 @@
 
 pub mod archive;
 pub mod binary;
+pub mod budget;
 pub mod build_outputs;
 pub mod buildscript;
 pub mod cache;

@@ -546,6 +546,86 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     e.finish().expect("in memory")
 }
 
+/// bzip2 of `data` (the fastest level).
+pub fn bzip2(data: &[u8]) -> Vec<u8> {
+    let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    e.write_all(data).expect("in memory");
+    e.finish().expect("in memory")
+}
+
+// --- hostile shapes -----------------------------------------------------------------------------
+//
+// Inputs a few KiB long that ask the recognisers for a great deal of work, each within every
+// per-file limit or nearly: the shapes hostile packages use, kept as generators so that the
+// budget tests and the fuzzing seeds (scripts/fuzz.sh) are the same bytes.
+
+/// A fat Mach-O `depth` levels deep, each level's `slices` entries all pointing at the level
+/// below, a Mach-O object with a notice at the bottom: `slices` to the power `depth`
+/// inspections asked for by a few KiB (32 and 4: a million, from under 64 KiB).
+pub fn nested_fat_macho(depth: u32, slices: u32) -> Vec<u8> {
+    let mut fat = macho_object(b"Copyright (c) AO Kaspersky Lab\0");
+    for _ in 0..depth {
+        fat = fat_macho_repeated(&fat, slices);
+    }
+    fat
+}
+
+/// How many inspections [`nested_fat_macho`] asks for: the file, and every slice of every level.
+pub fn nested_fat_inspections(depth: u32, slices: u32) -> u64 {
+    (0..=depth).map(|d| u64::from(slices).pow(d)).sum()
+}
+
+/// `count` bzip2 streams of `each` zero bytes, one after the other: a multi-stream file, or
+/// (see [`bzip2_members_tar`]) many small bombs.
+pub fn bzip2_streams(count: usize, each: usize) -> Vec<u8> {
+    bzip2(&vec![0u8; each]).repeat(count)
+}
+
+/// A tar of `count` members `bomb-N.bz2`, each a bzip2 stream of `each` zero bytes.
+pub fn bzip2_members_tar(count: usize, each: usize) -> Vec<u8> {
+    let bomb = bzip2(&vec![0u8; each]);
+    let names: Vec<String> = (0..count).map(|i| format!("bomb-{i}.bz2")).collect();
+    let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &bomb[..])).collect();
+    tar(&entries)
+}
+
+/// The seeds the fuzz targets start from (`fuzz target`, `file name`, bytes): the hostile shapes
+/// above, each small enough for the target's input length (64 KiB; 4 MiB for `binary`).
+pub fn fuzz_seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    let elf_body = vec![0u8; 64 * 1024];
+    vec![
+        // 32 slices, four levels: a million inspections from under 64 KiB.
+        ("binary", "fat-32x4.macho", nested_fat_macho(4, 32)),
+        // Deeper than the nesting the inspector follows.
+        ("binary", "fat-4x6.macho", nested_fat_macho(6, 4)),
+        // 60,000 section headers, each covering the whole file (about 3.9 MB).
+        (
+            "binary",
+            "elf-60000-overlapping.elf",
+            elf_overlapping_sections(&elf_body, 60_000),
+        ),
+        // The same, compressed: a package file of a few KiB.
+        (
+            "package",
+            "elf-30000-overlapping.elf.gz",
+            gzip(&elf_overlapping_sections(&elf_body, 30_000)),
+        ),
+        ("package", "fat-32x4.macho", nested_fat_macho(4, 32)),
+        // Many tiny bzip2 bombs in one compressed tar, and one after the other in one stream.
+        (
+            "package",
+            "bombs-2000.tar.bz2",
+            bzip2(&bzip2_members_tar(2000, 1 << 20)),
+        ),
+        ("archive", "streams-1000.bz2", bzip2_streams(1000, 1 << 20)),
+        (
+            "archive",
+            "bombs-2000.tar.bz2",
+            bzip2(&bzip2_members_tar(2000, 1 << 20)),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod fixtures {
     //! The binaries of `tests/fixtures/deep` are generated here. Run with
@@ -635,6 +715,38 @@ mod fixtures {
                 ]),
             ),
         ]
+    }
+
+    /// The hostile shapes are the fuzz targets' seeds: `ENTITYCHECK_FUZZ_SEEDS=DIR cargo test
+    /// --lib fuzz_seeds` writes them to `DIR/<target>/` (scripts/fuzz.sh does, into
+    /// fuzz/corpus); every run checks each fits its target's input length.
+    #[test]
+    fn fuzz_seeds_fit_their_targets() {
+        let out = std::env::var_os("ENTITYCHECK_FUZZ_SEEDS").map(std::path::PathBuf::from);
+        let seeds = fuzz_seeds();
+        for target in ["binary", "package", "archive"] {
+            assert!(
+                seeds.iter().any(|(t, ..)| *t == target),
+                "no seed for {target}"
+            );
+        }
+        for (target, name, bytes) in seeds {
+            let max = if target == "binary" {
+                4 << 20
+            } else {
+                64 << 10
+            };
+            assert!(
+                bytes.len() <= max,
+                "{target}/{name}: {} bytes, over the {max} the target reads",
+                bytes.len()
+            );
+            if let Some(dir) = &out {
+                let dir = dir.join(target);
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(dir.join(format!("seed-{name}")), &bytes).unwrap();
+            }
+        }
     }
 
     #[test]

@@ -1179,3 +1179,119 @@ fn a_name_of_one_word_repeated_compiles_in_linear_time() {
         started.elapsed()
     );
 }
+
+// --- a package's budget: thousands of pieces, each within the per-file limits -------------------
+
+const LISTED_NOTICE: &[u8] = b"Copyright (c) 2024 AO Kaspersky Lab\n";
+
+/// `count` small `.tar.gz` files under `assets/`, each a `NOTICE` and three other members.
+fn small_archives(ws: &Ws, count: usize, notice: &[u8]) {
+    for i in 0..count {
+        let mut tar = tar::Builder::new(Vec::new());
+        for (name, body) in [
+            ("NOTICE", notice),
+            ("a.txt", b"a"),
+            ("b.txt", b"b"),
+            ("c.txt", b"c"),
+        ] {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(body.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            tar.append_data(&mut h, name, body).unwrap();
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, &tar.into_inner().unwrap()).unwrap();
+        ws.write(&format!("assets/a{i:03}.tar.gz"), &gz.finish().unwrap());
+    }
+}
+
+/// A package of many small archives, each within every per-archive limit, stops at the
+/// package's budget: what is left is listed as not scanned, naming the budget and its size, and
+/// `--fail-on-unscanned` fails on it. The same package within the default budget is read whole.
+#[test]
+fn many_small_archives_stop_at_the_packages_budget() {
+    let ws = Ws::new("");
+    small_archives(&ws, 30, LISTED_NOTICE);
+    // Within the defaults: every archive read (each names the entity), nothing listed.
+    let (code, doc) = ws.json(&["--fail-on-unscanned"]);
+    assert_eq!(code, 1, "{doc}");
+    assert!(not_scanned(&doc).is_empty(), "{:?}", not_scanned(&doc));
+    let notices = |doc: &serde_json::Value| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["verdict"] == "fail")
+            .count()
+    };
+    assert_eq!(notices(&doc), 30, "{doc}");
+
+    // Five members each (the gzip stream, the tar's four): 50 members read ten of them.
+    ws.write(
+        "entitycheck.toml",
+        b"[deep]\npackage-max-archive-members = 50\n",
+    );
+    let (code, doc) = ws.json(&["--fail-on-unscanned"]);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(notices(&doc), 10, "{doc}");
+    let reasons = not_scanned(&doc);
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("assets/a010.tar.gz")
+            && reasons[0].contains(
+                "the package's budget of 50 archive members (deep.package-max-archive-members) is spent"
+            )
+            && reasons[0].ends_with("(and 19 more files)"),
+        "{reasons:?}"
+    );
+    // Not scanned fails the build on its own, with nothing found.
+    let ws = Ws::new("");
+    small_archives(&ws, 30, b"Copyright (c) 2024 Example Corp\n");
+    ws.write(
+        "entitycheck.toml",
+        b"[deep]\npackage-max-archive-members = 50\n",
+    );
+    let r = ws.run(&["--fail-on-unscanned"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let r = ws.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// The budgets come from the environment (the CI's): the project's configuration may lower
+/// them, never raise them.
+#[test]
+fn package_budgets_come_from_the_environment() {
+    let ws = Ws::new("");
+    small_archives(&ws, 6, LISTED_NOTICE);
+    let env = [("ENTITYCHECK_PACKAGE_MAX_ARCHIVE_MEMBERS", "10")];
+    let r = ws.bounded_env(&["--format", "json"], &env);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let reasons = not_scanned(&doc);
+    assert!(
+        reasons.len() == 1
+            && reasons[0].starts_with("assets/a002.tar.gz")
+            && reasons[0].contains("budget of 10 archive members"),
+        "{reasons:?}"
+    );
+    ws.write(
+        "entitycheck.toml",
+        b"[deep]\npackage-max-archive-members = 11\n",
+    );
+    let r = ws.bounded_env(&[], &env);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "deep.package-max-archive-members = 11 is above the budget in force (10): the configuration may lower a package's budget, never raise it (set ENTITYCHECK_PACKAGE_MAX_ARCHIVE_MEMBERS instead)"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = ws.bounded_env(&[], &[("ENTITYCHECK_PACKAGE_MAX_BINARIES", "many")]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "error: ENTITYCHECK_PACKAGE_MAX_BINARIES=`many` is not a whole number"
+    );
+}

@@ -19,9 +19,14 @@ fn walk(
     let format = sniff(bytes)
         .or_else(|| embedded_zip(bytes).then_some(Format::Zip))
         .unwrap_or_else(|| panic!("{name} not recognised"));
-    let stats = walk_archive(name, bytes, format, limits, &mut |e| {
-        seen.push((e.path, e.bytes.to_vec()))
-    });
+    let stats = walk_archive(
+        name,
+        bytes,
+        format,
+        limits,
+        &PackageBudget::default(),
+        &mut |e| seen.push((e.path, e.bytes.to_vec())),
+    );
     (seen, stats)
 }
 
@@ -413,6 +418,7 @@ fn corrupt_archives_of_every_format_are_listed_against_the_container() {
                 &damaged,
                 format,
                 &ArchiveLimits::default(),
+                &PackageBudget::default(),
                 &mut |e| seen.push(e.bytes.to_vec()),
             );
             // Either the member comes out whole (the damage hit slack, or a format without a
@@ -626,7 +632,7 @@ proptest! {
         let Some(format) = sniff(&bytes) else { return Ok(()) };
         let mut total = 0u64;
         let mut seen = 0usize;
-        let stats = walk_archive(name, &bytes, format, &limits, &mut |e| {
+        let stats = walk_archive(name, &bytes, format, &limits, &PackageBudget::default(), &mut |e| {
             total += e.bytes.len() as u64;
             seen += 1;
         });

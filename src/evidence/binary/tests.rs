@@ -48,7 +48,7 @@ fn pe_version_info_company_name_only() {
         b"",
         None,
     );
-    let r = inspect_binary(&dll, &needles()).unwrap();
+    let r = inspect_binary(&dll, &needles(), &PackageBudget::default()).unwrap();
     let f = fields(&r);
     assert!(
         f.contains(&(
@@ -78,7 +78,7 @@ fn pe_version_info_company_name_only() {
         .flat_map(u16::to_le_bytes)
         .collect();
     let dll = testgen::pe_dll(&[("CompanyName", "Example")], &wide, None);
-    let f = fields(&inspect_binary(&dll, &needles()).unwrap());
+    let f = fields(&inspect_binary(&dll, &needles(), &PackageBudget::default()).unwrap());
     assert!(
         f.contains(&(
             "PE string (UTF-16)".into(),
@@ -96,7 +96,7 @@ fn authenticode_signer_subject() {
         Some("CN=Example Root CA,O=Example"),
     );
     let dll = testgen::pe_dll(&[("CompanyName", "Example Corp")], b"", Some(&sd));
-    let r = inspect_binary(&dll, &needles()).unwrap();
+    let r = inspect_binary(&dll, &needles(), &PackageBudget::default()).unwrap();
     let f = fields(&r);
     let signer = f
         .iter()
@@ -121,7 +121,7 @@ fn elf_shared_library_notice_in_rodata() {
         "libkavsdk.so.8",
         &["libc.so.6", "libkavbase.so"],
     );
-    let r = inspect_binary(&so, &needles()).unwrap();
+    let r = inspect_binary(&so, &needles(), &PackageBudget::default()).unwrap();
     let f = fields(&r);
     assert!(
         f.contains(&(
@@ -164,7 +164,7 @@ fn utf16_only_string_in_elf() {
         .flat_map(u16::to_le_bytes)
         .collect();
     let so = testgen::elf_shared_object(&wide, "c", "libx.so", &[]);
-    let r = inspect_binary(&so, &needles()).unwrap();
+    let r = inspect_binary(&so, &needles(), &PackageBudget::default()).unwrap();
     assert!(
         fields(&r)
             .iter()
@@ -177,7 +177,7 @@ fn utf16_only_string_in_elf() {
 #[test]
 fn macho_and_static_archive() {
     let m = testgen::macho_object(b"\0(c) Kaspersky Lab 2024\0");
-    let r = inspect_binary(&m, &needles()).unwrap();
+    let r = inspect_binary(&m, &needles(), &PackageBudget::default()).unwrap();
     assert!(
         fields(&r)
             .iter()
@@ -190,7 +190,7 @@ fn macho_and_static_archive() {
         ("clean.o", &testgen::elf_object(b"nothing here")),
         ("kav.o", &obj),
     ]);
-    let r = inspect_binary(&a, &needles()).unwrap();
+    let r = inspect_binary(&a, &needles(), &PackageBudget::default()).unwrap();
     assert_eq!(r.members, 2);
     assert!(
         fields(&r)
@@ -215,7 +215,7 @@ fn ordinary_binaries_carry_nothing() {
         b"plain data",
         None,
     );
-    let r = inspect_binary(&dll, &needles()).unwrap();
+    let r = inspect_binary(&dll, &needles(), &PackageBudget::default()).unwrap();
     assert!(
         r.strings
             .iter()
@@ -233,15 +233,15 @@ fn truncated_and_corrupt_binaries_are_errors_not_panics() {
         for cut in [bytes.len() / 2, 70, 200] {
             let cut = cut.min(bytes.len() - 1);
             // Truncation must never panic; it is an error or a partial read.
-            let _ = inspect_binary(&bytes[..cut], &needles());
+            let _ = inspect_binary(&bytes[..cut], &needles(), &PackageBudget::default());
         }
         let _ = name;
     }
-    assert!(inspect_binary(&so[..40], &needles()).is_err());
-    assert!(inspect_binary(&dll[..300], &needles()).is_err());
+    assert!(inspect_binary(&so[..40], &needles(), &PackageBudget::default()).is_err());
+    assert!(inspect_binary(&dll[..300], &needles(), &PackageBudget::default()).is_err());
     let mut garbage = so.clone();
     garbage[0x28..0x30].copy_from_slice(&u64::MAX.to_le_bytes()); // section header offset
-    assert!(inspect_binary(&garbage, &needles()).is_err());
+    assert!(inspect_binary(&garbage, &needles(), &PackageBudget::default()).is_err());
 }
 
 /// Found by `cargo fuzz run binary` (from the generated PE fixture): a PE whose resource
@@ -259,7 +259,7 @@ fn pe_with_misaligned_resources_is_malformed_not_a_crash() {
 /// Asserts that `bytes`, a PE file, is an inspection error whose message holds `why`.
 fn malformed_pe(bytes: &[u8], why: &str) {
     assert_eq!(sniff(bytes), FileKind::Pe);
-    let err = inspect_binary(bytes, &needles()).unwrap_err();
+    let err = inspect_binary(bytes, &needles(), &PackageBudget::default()).unwrap_err();
     assert!(err.to_string().contains(why), "{err}");
 }
 
@@ -287,7 +287,7 @@ fn pe_with_overflowing_certificate_table_is_read_without_it() {
     assert_eq!(sniff(bytes), FileKind::Pe);
     let range = pe_security_range(bytes).unwrap();
     assert!(range.end > u64::from(u32::MAX), "{range:?}");
-    let r = inspect_binary(bytes, &needles());
+    let r = inspect_binary(bytes, &needles(), &PackageBudget::default());
     assert!(
         r.as_ref().map_or(true, |r| !r
             .strings
@@ -307,7 +307,7 @@ fn pe_whose_version_info_panics_pelite_is_malformed_not_a_crash() {
     );
     // And the next file is read as usual.
     let dll = testgen::pe_dll(&[("CompanyName", "AO Kaspersky Lab")], b"", None);
-    assert!(inspect_binary(&dll, &needles()).is_ok());
+    assert!(inspect_binary(&dll, &needles(), &PackageBudget::default()).is_ok());
 }
 
 /// A fat Mach-O nested four deep with 32 slices each (a million inspections from a few KiB)
@@ -320,7 +320,7 @@ fn nested_fat_slices_are_bounded_per_file() {
     }
     assert!(fat.len() < 64 * 1024, "{}", fat.len());
     let started = std::time::Instant::now();
-    let e = inspect_binary(&fat, &needles()).unwrap_err();
+    let e = inspect_binary(&fat, &needles(), &PackageBudget::default()).unwrap_err();
     assert!(
         e.to_string()
             .contains("more than 100000 binaries, slices and members"),
@@ -329,7 +329,7 @@ fn nested_fat_slices_are_bounded_per_file() {
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
     // One level of it is inspected in full: every slice.
     let one = testgen::fat_macho_repeated(&testgen::macho_object(b"AO Kaspersky Lab\0"), 3);
-    let r = inspect_binary(&one, &needles()).unwrap();
+    let r = inspect_binary(&one, &needles(), &PackageBudget::default()).unwrap();
     assert_eq!(
         r.strings
             .iter()
@@ -348,10 +348,10 @@ fn overlapping_sections_are_bounded_by_the_files_size() {
     let body = [b"AO Kaspersky Lab\0".repeat(64), vec![0u8; 256 * 1024]].concat();
     let elf = testgen::elf_overlapping_sections(&body, 60_000);
     let started = std::time::Instant::now();
-    let e = inspect_binary(&elf, &needles()).unwrap_err();
+    let e = inspect_binary(&elf, &needles(), &PackageBudget::default()).unwrap_err();
     assert!(e.to_string().contains("its sections overlap"), "{e}");
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
     // A few sections over the same bytes are fine.
     let few = testgen::elf_overlapping_sections(&body, 3);
-    assert!(inspect_binary(&few, &needles()).is_ok());
+    assert!(inspect_binary(&few, &needles(), &PackageBudget::default()).is_ok());
 }
