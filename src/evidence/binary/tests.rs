@@ -311,7 +311,8 @@ fn pe_whose_version_info_panics_pelite_is_malformed_not_a_crash() {
 }
 
 /// A fat Mach-O nested four deep with 32 slices each (a million inspections from a few KiB)
-/// stops at the per-file bound, quickly, with a reason.
+/// stops at the per-file bound with a reason (the bound is what keeps it quick; the reason says
+/// it was reached).
 #[test]
 fn nested_fat_slices_are_bounded_per_file() {
     let mut fat = testgen::macho_object(b"Copyright (c) AO Kaspersky Lab\0");
@@ -319,14 +320,12 @@ fn nested_fat_slices_are_bounded_per_file() {
         fat = testgen::fat_macho_repeated(&fat, 32);
     }
     assert!(fat.len() < 64 * 1024, "{}", fat.len());
-    let started = std::time::Instant::now();
     let e = inspect_binary(&fat, &needles(), &PackageBudget::default()).unwrap_err();
     assert!(
         e.to_string()
             .contains("more than 100000 binaries, slices and members"),
         "{e}"
     );
-    assert!(started.elapsed() < std::time::Duration::from_secs(20));
     // One level of it is inspected in full: every slice.
     let one = testgen::fat_macho_repeated(&testgen::macho_object(b"AO Kaspersky Lab\0"), 3);
     let r = inspect_binary(&one, &needles(), &PackageBudget::default()).unwrap();
@@ -347,10 +346,8 @@ fn nested_fat_slices_are_bounded_per_file() {
 fn overlapping_sections_are_bounded_by_the_files_size() {
     let body = [b"AO Kaspersky Lab\0".repeat(64), vec![0u8; 256 * 1024]].concat();
     let elf = testgen::elf_overlapping_sections(&body, 60_000);
-    let started = std::time::Instant::now();
     let e = inspect_binary(&elf, &needles(), &PackageBudget::default()).unwrap_err();
     assert!(e.to_string().contains("its sections overlap"), "{e}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(20));
     // A few sections over the same bytes are fine.
     let few = testgen::elf_overlapping_sections(&body, 3);
     assert!(inspect_binary(&few, &needles(), &PackageBudget::default()).is_ok());
