@@ -1034,7 +1034,9 @@ fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)> {
         i = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n + 1);
     }
     // A character reference can spell any letter (`&#75;aspersky`).
-    starts.extend(memchr::memmem::find_iter(b, b"&#"));
+    static CHAR_REF: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"&#"));
+    starts.extend(CHAR_REF.find_iter(b));
     for at in memchr::memchr_iter(b'%', b) {
         let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
         if let (Some(h), Some(l)) = (hex(at + 1), hex(at + 2))

@@ -26,14 +26,22 @@ const TOOL: &str = "cargo-entitycheck";
 /// What the tool's own output is, when `bytes` is one: a name for the note that says it was not
 /// read as evidence.
 pub fn own_output(bytes: &[u8]) -> Option<&'static str> {
-    let finder = |n: &str| memchr::memmem::find(bytes, n.as_bytes()).is_some();
+    // Searchers built once: this runs on every file of every package.
+    static NAMES_TOOL: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(TOOL.as_bytes()));
+    static IS_IN_TOTO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(IN_TOTO_PAYLOAD.as_bytes()));
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
-    // Cheap tests first: every format names the tool, or is an in-toto envelope, or (the human
-    // report) opens with its screening line.
-    if !finder(TOOL) && !finder(IN_TOTO_PAYLOAD) && !bytes[start..].starts_with(b"Screened ") {
+    let json = bytes[start] == b'{';
+    // Cheap tests first: every format names the tool, or is an in-toto envelope (JSON), or
+    // (the human report) opens with its screening line.
+    if !(NAMES_TOOL.find(bytes).is_some()
+        || (json && IS_IN_TOTO.find(bytes).is_some())
+        || (!json && bytes[start..].starts_with(b"Screened ")))
+    {
         return None;
     }
-    if bytes[start] == b'{' {
+    if json {
         let v: Value = serde_json::from_slice(bytes).ok()?;
         return json_kind(&v);
     }
