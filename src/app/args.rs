@@ -6,8 +6,9 @@ use camino::Utf8PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use cargo_entitycheck::config::{self, ListOverrides, Overrides};
-use cargo_entitycheck::entity::import::ListFormat as LibListFormat;
+use cargo_entitycheck::entity::import::ListFormat;
 use cargo_entitycheck::graph::GraphOptions;
+use cargo_entitycheck::named::Named;
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -306,7 +307,7 @@ pub struct ListSelection {
     #[arg(long, value_name = "FILE")]
     pub entities: Vec<Utf8PathBuf>,
     /// The format of the --entities files [default: from the file name and content].
-    #[arg(long, value_enum, value_name = "FORMAT", ignore_case = true)]
+    #[arg(long, value_name = "FORMAT", ignore_case = true, value_parser = named::<ListFormat>())]
     pub entities_format: Option<ListFormat>,
     /// Leave the built-in list out: screen only against --entities and `[lists] extra`.
     #[arg(long)]
@@ -345,8 +346,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub screen: ScreenArgs,
     /// Output format [default: human].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    #[arg(long, value_parser = named::<config::Format>())]
+    pub format: Option<config::Format>,
     /// Write a report to a file, atomically (devices, FIFOs and links are written through):
     /// `FORMAT=PATH` writes that format (repeatable: every report from one screening, while
     /// stdout gets --format); a plain `PATH` gets the --format report and stdout the human one.
@@ -407,37 +408,17 @@ pub enum ListOutput {
     Json,
 }
 
-/// `--format` (the library's [`config::Format`], with help for each value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// For people: grouped by package, coloured on a terminal.
-    Human,
-    /// One stable JSON document (schema_version 1).
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-    /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
-    Markdown,
-    /// A CycloneDX 1.6 JSON SBOM with the verdicts and a VEX-style analysis.
-    Cyclonedx,
-    /// One self-contained HTML page for auditors (no script, nothing loaded).
-    Html,
-}
-
-impl From<Format> for config::Format {
-    fn from(f: Format) -> config::Format {
-        match f {
-            Format::Human => config::Format::Human,
-            Format::Json => config::Format::Json,
-            Format::Sarif => config::Format::Sarif,
-            Format::Github => config::Format::Github,
-            Format::Markdown => config::Format::Markdown,
-            Format::Cyclonedx => config::Format::Cyclonedx,
-            Format::Html => config::Format::Html,
-        }
-    }
+/// The values of an argument that names one of the library's [`Named`] values (a list or
+/// report format): its names are the possible values, with their `--help` lines, so the
+/// command line accepts exactly the library's table (the library uses no clap).
+fn named<T: Named>() -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(
+        T::ALL
+            .iter()
+            .map(|v| PossibleValue::new(v.name()).help(v.description())),
+    )
+    .map(|name| T::from_name(&name).expect("a possible value names a value"))
 }
 
 impl From<ListOutput> for config::Format {
@@ -468,35 +449,11 @@ impl From<ColorChoice> for config::ColorChoice {
     }
 }
 
-/// `--entities-format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    /// This project's TOML (data/entities.toml).
-    Entitycheck,
-    /// Consolidated Screening List, CSV.
-    CslCsv,
-    /// Consolidated Screening List, JSON.
-    CslJson,
-    /// OpenSanctions FollowTheMoney entities, JSON lines.
-    Opensanctions,
-}
-
-impl From<ListFormat> for LibListFormat {
-    fn from(f: ListFormat) -> LibListFormat {
-        match f {
-            ListFormat::Entitycheck => LibListFormat::Entitycheck,
-            ListFormat::CslCsv => LibListFormat::CslCsv,
-            ListFormat::CslJson => LibListFormat::CslJson,
-            ListFormat::Opensanctions => LibListFormat::Opensanctions,
-        }
-    }
-}
-
 impl ListSelection {
     pub fn overrides(&self) -> ListOverrides {
         ListOverrides {
             entities: self.entities.clone(),
-            format: self.entities_format.map(Into::into),
+            format: self.entities_format,
             no_builtin: self.no_builtin_list,
         }
     }
@@ -527,7 +484,7 @@ impl CheckArgs {
                 cache: sc.deep.no_cache.then_some(false),
                 ..Default::default()
             },
-            format: self.format.map(Into::into),
+            format: self.format,
             color: sc.color.map(Into::into),
             verbose: on(self.verbose > 0),
             quiet: on(self.quiet),
@@ -619,9 +576,9 @@ impl OutputSpec {
             }
         };
         if let Some((f, path)) = s.split_once('=')
-            && let Ok(format) = Format::from_str(f, true)
+            && let Some(format) = config::Format::from_name(f)
         {
-            return spec(Some(format.into()), path);
+            return spec(Some(format), path);
         }
         spec(None, s)
     }
@@ -635,4 +592,56 @@ pub fn parse_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<
         args.remove(1);
     }
     Cli::try_parse_from(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// The possible values clap offers for `--LONG` of the default command, in order.
+    fn offered(long: &str) -> Vec<String> {
+        let cli = Cli::command();
+        let arg = cli
+            .get_arguments()
+            .find(|a| a.get_long() == Some(long))
+            .unwrap_or_else(|| panic!("no --{long}"));
+        arg.get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect()
+    }
+
+    /// `FLAG VALUE` parsed as the default command.
+    fn parse(flag: &str, value: &str) -> Result<Cli, clap::Error> {
+        parse_from(["cargo-entitycheck", flag, value].map(Into::into))
+    }
+
+    /// Adding a list format to the library's table cannot miss the command line: the flag
+    /// offers exactly the table's names, and each one parses to its format.
+    #[test]
+    fn entities_format_accepts_exactly_the_library_table() {
+        assert_eq!(offered("entities-format"), ListFormat::NAMES);
+        for &f in ListFormat::ALL {
+            let cli = parse("--entities-format", f.name()).unwrap();
+            assert_eq!(cli.check.screen.lists.entities_format, Some(f));
+            let upper = parse("--entities-format", &f.name().to_ascii_uppercase()).unwrap();
+            assert_eq!(upper.check.screen.lists.entities_format, Some(f));
+        }
+        assert!(parse("--entities-format", "yaml").is_err());
+    }
+
+    /// The same for report formats: `--format` and `--output FORMAT=PATH` read the table.
+    #[test]
+    fn format_accepts_exactly_the_library_table() {
+        assert_eq!(offered("format"), config::Format::NAMES);
+        for &f in config::Format::ALL {
+            assert_eq!(parse("--format", f.name()).unwrap().check.format, Some(f));
+            let spec = OutputSpec::parse(&format!("{}=report.out", f.name()));
+            assert_eq!(spec.format, Some(f));
+        }
+        assert!(parse("--format", "yaml").is_err());
+        assert_eq!(OutputSpec::parse("yaml=report.out").format, None);
+    }
 }
