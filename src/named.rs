@@ -62,3 +62,30 @@ macro_rules! named_enum {
     };
 }
 pub(crate) use named_enum;
+
+#[cfg(test)]
+mod tests {
+    use super::Named;
+
+    /// Every value of a table is found again by its name, in any case and through serde (the
+    /// configuration), and `NAMES` follows `ALL` with no name twice.
+    fn round_trips<T: Named + serde::Serialize + serde::de::DeserializeOwned>() {
+        assert_eq!(T::ALL.len(), T::NAMES.len());
+        for (&v, &name) in T::ALL.iter().zip(T::NAMES) {
+            assert_eq!(v.name(), name);
+            assert_eq!(T::from_name(name), Some(v));
+            assert_eq!(T::from_name(&name.to_ascii_uppercase()), Some(v));
+            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(name));
+            assert_eq!(serde_json::from_value::<T>(name.into()).unwrap(), v);
+            assert!(!v.description().is_empty(), "{name}");
+            assert_eq!(T::NAMES.iter().filter(|n| **n == name).count(), 1, "{name}");
+        }
+        assert_eq!(T::from_name("no-such-format"), None);
+    }
+
+    #[test]
+    fn every_list_and_report_format_round_trips_through_its_name() {
+        round_trips::<crate::entity::import::ListFormat>();
+        round_trips::<crate::config::Format>();
+    }
+}
