@@ -61,7 +61,7 @@ pub enum Command {
     /// Screen a registry's `.crate` files (a directory, a mirror, cargo's cache, a list) into
     /// an index of one JSON line per crate version, in a deterministic shard; resumable.
     /// `sweep merge`, `sweep sign` and `sweep diff` make, sign and query the index.
-    Sweep(super::sweep::SweepArgs),
+    Sweep(SweepArgs),
     /// Screen bills of materials (CycloneDX, SPDX); exit status as for the check.
     ///
     /// Reads CycloneDX 1.2–1.6 JSON or XML, SPDX 2.2–2.3 JSON or tag-value and SPDX 3 JSON-LD:
@@ -378,7 +378,7 @@ pub struct CheckArgs {
     pub quiet: bool,
     /// A signed sweep index to take registry packages' scans from.
     #[command(flatten)]
-    pub index: super::sweep::IndexArgs,
+    pub index: IndexArgs,
 }
 
 #[derive(Debug, Args)]
@@ -592,6 +592,124 @@ pub fn parse_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<
         args.remove(1);
     }
     Cli::try_parse_from(args)
+}
+
+// `sweep`, `sweep merge`, `sweep sign`, `sweep diff` and `check --index` (run by `super::sweep`).
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SweepArgs {
+    #[command(subcommand)]
+    pub command: Option<SweepCommand>,
+    #[command(flatten)]
+    pub run: SweepRunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SweepCommand {
+    /// Merge shard outputs into one index: sorted by name, version and checksum, deduplicated.
+    Merge(MergeArgs),
+    /// Sign an index (DSSE over an in-toto statement of its SHA-256, recogniser and lists),
+    /// written beside it as INDEX.dsse.json.
+    Sign(SignArgs),
+    /// Name the crate versions of an index whose verdict changes between two entity lists.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SweepRunArgs {
+    /// `.crate` files, or directories searched for them (a mirror, cargo's
+    /// ~/.cargo/registry/cache).
+    #[arg(value_name = "PATH", required_unless_present = "lists_of_files")]
+    pub paths: Vec<Utf8PathBuf>,
+    /// A file listing `.crate` paths, one a line, relative to its directory (repeatable).
+    #[arg(long = "list", value_name = "FILE")]
+    pub lists_of_files: Vec<Utf8PathBuf>,
+    /// A crates.io database dump (db-dump.tar.gz): owners and publishers as evidence, and each
+    /// version's checksum.
+    #[arg(long, value_name = "FILE")]
+    pub crates_io_dump: Option<Utf8PathBuf>,
+    /// A registry index (crates.io-index layout, or cargo's registry/index/<name>/ with its
+    /// .cache) whose checksums each file must have.
+    #[arg(long, value_name = "DIR")]
+    pub registry_index: Option<Utf8PathBuf>,
+    /// Sweep only shard I of N (0-based): crates whose SHA-256 of the lower-cased name, as a
+    /// big-endian u64 of its first 8 bytes, is I modulo N.
+    #[arg(long, value_name = "I/N", default_value = "0/1")]
+    pub shard: String,
+    /// The JSON-lines output; versions already in it are not screened again (resumable).
+    // An Option only so that `sweep merge` (which has none) can be read: required here.
+    #[arg(long, short = 'o', value_name = "FILE", required = true)]
+    pub output: Option<Utf8PathBuf>,
+    /// Threads (default: every core; 1 for a task of a distributed engine that gives one core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Evaluate each record's verdict at this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub lists: ListSelection,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard outputs.
+    #[arg(value_name = "FILE", required = true)]
+    pub inputs: Vec<Utf8PathBuf>,
+    /// The merged index (written atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Utf8PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The index.
+    #[arg(value_name = "INDEX")]
+    pub index: Utf8PathBuf,
+    /// The private key (PKCS#8 PEM, ed25519 or ECDSA P-256), as for `certify --sign`.
+    #[arg(long, value_name = "KEY.pem")]
+    pub key: Utf8PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The index.
+    #[arg(value_name = "INDEX")]
+    pub index: Utf8PathBuf,
+    /// The list before.
+    #[arg(long, value_name = "FILE")]
+    pub old: Utf8PathBuf,
+    /// The list after.
+    #[arg(long, value_name = "FILE")]
+    pub new: Utf8PathBuf,
+    /// Evaluate the verdicts at this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ListOutput,
+}
+
+/// `check --index FILE --index-key KEY`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct IndexArgs {
+    /// A signed sweep index: registry packages whose Cargo.lock checksum it holds take its scan
+    /// instead of being read again (its signature is read from FILE.dsse.json).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "index_key",
+        help_heading = "Sweep index"
+    )]
+    pub index: Option<Utf8PathBuf>,
+    /// The public key (SPKI PEM) the index's signature must verify with.
+    #[arg(
+        long,
+        value_name = "PUB.pem",
+        requires = "index",
+        help_heading = "Sweep index"
+    )]
+    pub index_key: Option<Utf8PathBuf>,
 }
 
 #[cfg(test)]
