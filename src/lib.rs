@@ -43,6 +43,7 @@ pub mod evidence;
 pub mod fsio;
 pub mod graph;
 pub mod matching;
+pub mod named;
 pub mod outcome;
 pub mod pipeline;
 pub mod policy;

@@ -6,8 +6,9 @@ use camino::Utf8PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use cargo_entitycheck::config::{self, ListOverrides, Overrides};
-use cargo_entitycheck::entity::import::ListFormat as LibListFormat;
+use cargo_entitycheck::entity::import::ListFormat;
 use cargo_entitycheck::graph::GraphOptions;
+use cargo_entitycheck::named::Named;
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -60,7 +61,7 @@ pub enum Command {
     /// Screen a registry's `.crate` files (a directory, a mirror, cargo's cache, a list) into
     /// an index of one JSON line per crate version, in a deterministic shard; resumable.
     /// `sweep merge`, `sweep sign` and `sweep diff` make, sign and query the index.
-    Sweep(super::sweep::SweepArgs),
+    Sweep(SweepArgs),
     /// Screen bills of materials (CycloneDX, SPDX); exit status as for the check.
     ///
     /// Reads CycloneDX 1.2–1.6 JSON or XML, SPDX 2.2–2.3 JSON or tag-value and SPDX 3 JSON-LD:
@@ -306,7 +307,7 @@ pub struct ListSelection {
     #[arg(long, value_name = "FILE")]
     pub entities: Vec<Utf8PathBuf>,
     /// The format of the --entities files [default: from the file name and content].
-    #[arg(long, value_enum, value_name = "FORMAT", ignore_case = true)]
+    #[arg(long, value_name = "FORMAT", ignore_case = true, value_parser = named::<ListFormat>())]
     pub entities_format: Option<ListFormat>,
     /// Leave the built-in list out: screen only against --entities and `[lists] extra`.
     #[arg(long)]
@@ -345,8 +346,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub screen: ScreenArgs,
     /// Output format [default: human].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    #[arg(long, value_parser = named::<config::Format>())]
+    pub format: Option<config::Format>,
     /// Write a report to a file, atomically (devices, FIFOs and links are written through):
     /// `FORMAT=PATH` writes that format (repeatable: every report from one screening, while
     /// stdout gets --format); a plain `PATH` gets the --format report and stdout the human one.
@@ -377,7 +378,7 @@ pub struct CheckArgs {
     pub quiet: bool,
     /// A signed sweep index to take registry packages' scans from.
     #[command(flatten)]
-    pub index: super::sweep::IndexArgs,
+    pub index: IndexArgs,
 }
 
 #[derive(Debug, Args)]
@@ -407,37 +408,17 @@ pub enum ListOutput {
     Json,
 }
 
-/// `--format` (the library's [`config::Format`], with help for each value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// For people: grouped by package, coloured on a terminal.
-    Human,
-    /// One stable JSON document (schema_version 1).
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-    /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
-    Markdown,
-    /// A CycloneDX 1.6 JSON SBOM with the verdicts and a VEX-style analysis.
-    Cyclonedx,
-    /// One self-contained HTML page for auditors (no script, nothing loaded).
-    Html,
-}
-
-impl From<Format> for config::Format {
-    fn from(f: Format) -> config::Format {
-        match f {
-            Format::Human => config::Format::Human,
-            Format::Json => config::Format::Json,
-            Format::Sarif => config::Format::Sarif,
-            Format::Github => config::Format::Github,
-            Format::Markdown => config::Format::Markdown,
-            Format::Cyclonedx => config::Format::Cyclonedx,
-            Format::Html => config::Format::Html,
-        }
-    }
+/// The values of an argument that names one of the library's [`Named`] values (a list or
+/// report format): its names are the possible values, with their `--help` lines, so the
+/// command line accepts exactly the library's table (the library uses no clap).
+fn named<T: Named>() -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(
+        T::ALL
+            .iter()
+            .map(|v| PossibleValue::new(v.name()).help(v.description())),
+    )
+    .map(|name| T::from_name(&name).expect("a possible value names a value"))
 }
 
 impl From<ListOutput> for config::Format {
@@ -468,35 +449,11 @@ impl From<ColorChoice> for config::ColorChoice {
     }
 }
 
-/// `--entities-format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    /// This project's TOML (data/entities.toml).
-    Entitycheck,
-    /// Consolidated Screening List, CSV.
-    CslCsv,
-    /// Consolidated Screening List, JSON.
-    CslJson,
-    /// OpenSanctions FollowTheMoney entities, JSON lines.
-    Opensanctions,
-}
-
-impl From<ListFormat> for LibListFormat {
-    fn from(f: ListFormat) -> LibListFormat {
-        match f {
-            ListFormat::Entitycheck => LibListFormat::Entitycheck,
-            ListFormat::CslCsv => LibListFormat::CslCsv,
-            ListFormat::CslJson => LibListFormat::CslJson,
-            ListFormat::Opensanctions => LibListFormat::Opensanctions,
-        }
-    }
-}
-
 impl ListSelection {
     pub fn overrides(&self) -> ListOverrides {
         ListOverrides {
             entities: self.entities.clone(),
-            format: self.entities_format.map(Into::into),
+            format: self.entities_format,
             no_builtin: self.no_builtin_list,
         }
     }
@@ -527,7 +484,7 @@ impl CheckArgs {
                 cache: sc.deep.no_cache.then_some(false),
                 ..Default::default()
             },
-            format: self.format.map(Into::into),
+            format: self.format,
             color: sc.color.map(Into::into),
             verbose: on(self.verbose > 0),
             quiet: on(self.quiet),
@@ -619,9 +576,9 @@ impl OutputSpec {
             }
         };
         if let Some((f, path)) = s.split_once('=')
-            && let Ok(format) = Format::from_str(f, true)
+            && let Some(format) = config::Format::from_name(f)
         {
-            return spec(Some(format.into()), path);
+            return spec(Some(format), path);
         }
         spec(None, s)
     }
@@ -635,4 +592,174 @@ pub fn parse_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<
         args.remove(1);
     }
     Cli::try_parse_from(args)
+}
+
+// `sweep`, `sweep merge`, `sweep sign`, `sweep diff` and `check --index` (run by `super::sweep`).
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SweepArgs {
+    #[command(subcommand)]
+    pub command: Option<SweepCommand>,
+    #[command(flatten)]
+    pub run: SweepRunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SweepCommand {
+    /// Merge shard outputs into one index: sorted by name, version and checksum, deduplicated.
+    Merge(MergeArgs),
+    /// Sign an index (DSSE over an in-toto statement of its SHA-256, recogniser and lists),
+    /// written beside it as INDEX.dsse.json.
+    Sign(SignArgs),
+    /// Name the crate versions of an index whose verdict changes between two entity lists.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SweepRunArgs {
+    /// `.crate` files, or directories searched for them (a mirror, cargo's
+    /// ~/.cargo/registry/cache).
+    #[arg(value_name = "PATH", required_unless_present = "lists_of_files")]
+    pub paths: Vec<Utf8PathBuf>,
+    /// A file listing `.crate` paths, one a line, relative to its directory (repeatable).
+    #[arg(long = "list", value_name = "FILE")]
+    pub lists_of_files: Vec<Utf8PathBuf>,
+    /// A crates.io database dump (db-dump.tar.gz): owners and publishers as evidence, and each
+    /// version's checksum.
+    #[arg(long, value_name = "FILE")]
+    pub crates_io_dump: Option<Utf8PathBuf>,
+    /// A registry index (crates.io-index layout, or cargo's registry/index/<name>/ with its
+    /// .cache) whose checksums each file must have.
+    #[arg(long, value_name = "DIR")]
+    pub registry_index: Option<Utf8PathBuf>,
+    /// Sweep only shard I of N (0-based): crates whose SHA-256 of the lower-cased name, as a
+    /// big-endian u64 of its first 8 bytes, is I modulo N.
+    #[arg(long, value_name = "I/N", default_value = "0/1")]
+    pub shard: String,
+    /// The JSON-lines output; versions already in it are not screened again (resumable).
+    // An Option only so that `sweep merge` (which has none) can be read: required here.
+    #[arg(long, short = 'o', value_name = "FILE", required = true)]
+    pub output: Option<Utf8PathBuf>,
+    /// Threads (default: every core; 1 for a task of a distributed engine that gives one core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Evaluate each record's verdict at this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub lists: ListSelection,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard outputs.
+    #[arg(value_name = "FILE", required = true)]
+    pub inputs: Vec<Utf8PathBuf>,
+    /// The merged index (written atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Utf8PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The index.
+    #[arg(value_name = "INDEX")]
+    pub index: Utf8PathBuf,
+    /// The private key (PKCS#8 PEM, ed25519 or ECDSA P-256), as for `certify --sign`.
+    #[arg(long, value_name = "KEY.pem")]
+    pub key: Utf8PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The index.
+    #[arg(value_name = "INDEX")]
+    pub index: Utf8PathBuf,
+    /// The list before.
+    #[arg(long, value_name = "FILE")]
+    pub old: Utf8PathBuf,
+    /// The list after.
+    #[arg(long, value_name = "FILE")]
+    pub new: Utf8PathBuf,
+    /// Evaluate the verdicts at this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ListOutput,
+}
+
+/// `check --index FILE --index-key KEY`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct IndexArgs {
+    /// A signed sweep index: registry packages whose Cargo.lock checksum it holds take its scan
+    /// instead of being read again (its signature is read from FILE.dsse.json).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "index_key",
+        help_heading = "Sweep index"
+    )]
+    pub index: Option<Utf8PathBuf>,
+    /// The public key (SPKI PEM) the index's signature must verify with.
+    #[arg(
+        long,
+        value_name = "PUB.pem",
+        requires = "index",
+        help_heading = "Sweep index"
+    )]
+    pub index_key: Option<Utf8PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// The possible values clap offers for `--LONG` of the default command, in order.
+    fn offered(long: &str) -> Vec<String> {
+        let cli = Cli::command();
+        let arg = cli
+            .get_arguments()
+            .find(|a| a.get_long() == Some(long))
+            .unwrap_or_else(|| panic!("no --{long}"));
+        arg.get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect()
+    }
+
+    /// `FLAG VALUE` parsed as the default command.
+    fn parse(flag: &str, value: &str) -> Result<Cli, clap::Error> {
+        parse_from(["cargo-entitycheck", flag, value].map(Into::into))
+    }
+
+    /// Adding a list format to the library's table cannot miss the command line: the flag
+    /// offers exactly the table's names, and each one parses to its format.
+    #[test]
+    fn entities_format_accepts_exactly_the_library_table() {
+        assert_eq!(offered("entities-format"), ListFormat::NAMES);
+        for &f in ListFormat::ALL {
+            let cli = parse("--entities-format", f.name()).unwrap();
+            assert_eq!(cli.check.screen.lists.entities_format, Some(f));
+            let upper = parse("--entities-format", &f.name().to_ascii_uppercase()).unwrap();
+            assert_eq!(upper.check.screen.lists.entities_format, Some(f));
+        }
+        assert!(parse("--entities-format", "yaml").is_err());
+    }
+
+    /// The same for report formats: `--format` and `--output FORMAT=PATH` read the table.
+    #[test]
+    fn format_accepts_exactly_the_library_table() {
+        assert_eq!(offered("format"), config::Format::NAMES);
+        for &f in config::Format::ALL {
+            assert_eq!(parse("--format", f.name()).unwrap().check.format, Some(f));
+            let spec = OutputSpec::parse(&format!("{}=report.out", f.name()));
+            assert_eq!(spec.format, Some(f));
+        }
+        assert!(parse("--format", "yaml").is_err());
+        assert_eq!(OutputSpec::parse("yaml=report.out").format, None);
+    }
 }

@@ -221,12 +221,7 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
     // The complete reports, named where a view is cut short (annotations, Markdown).
     ci.full_reports = files
         .iter()
-        .filter(|(f, _, _)| {
-            matches!(
-                f,
-                Format::Sarif | Format::Json | Format::Human | Format::Html
-            )
-        })
+        .filter(|(f, _, _)| f.is_complete())
         .map(|(_, p, _)| p.to_string())
         .collect();
     for (format, path, append) in &files {
@@ -464,7 +459,7 @@ fn list(args: cli::ListArgs) -> Result<u8, InputError> {
         return sweep::diff(index, old, new, None, args.format);
     }
     if let [old, new] = args.diff.as_slice() {
-        let format = args.lists.entities_format.map(Into::into);
+        let format = args.lists.entities_format;
         let load = |p: &camino::Utf8Path| cargo_entitycheck::entity::import::load(p, format);
         let d = cargo_entitycheck::entity::diff::ListDiff::new(&load(old)?, &load(new)?);
         let out = &mut io::stdout().lock();

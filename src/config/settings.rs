@@ -19,24 +19,21 @@ use crate::evidence::deep::DeepOptions;
 use crate::graph::{FeatureSelection, GraphOptions};
 use crate::policy::Policy;
 
-/// Output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// For people: grouped by package, coloured on a terminal.
-    Human,
-    /// One stable JSON document (schema_version 1).
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-    /// A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
-    Markdown,
-    /// A CycloneDX 1.6 JSON bill of materials with the verdicts and a VEX-style analysis.
-    Cyclonedx,
-    /// One self-contained HTML page for auditors (no script, nothing loaded).
-    Html,
+crate::named::named_enum! {
+    /// Output formats of `check`: the one table of their names and `--help` lines (see
+    /// [`crate::named::Named`]); what each writes, how it is made safe and whether it is a
+    /// complete report are `match`es in [`crate::report`], so a new format that is not wired
+    /// there does not compile.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Format {
+        Human = "human" => "For people: grouped by package, coloured on a terminal",
+        Json = "json" => "One stable JSON document (schema_version 1)",
+        Sarif = "sarif" => "SARIF 2.1.0, for GitHub code scanning and other SARIF consumers",
+        Github = "github" => "GitHub Actions workflow commands (annotations)",
+        Markdown = "markdown" => "A Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment",
+        Cyclonedx = "cyclonedx" => "A CycloneDX 1.6 JSON SBOM with the verdicts and a VEX-style analysis",
+        Html = "html" => "One self-contained HTML page for auditors (no script, nothing loaded)",
+    }
 }
 
 /// When to colour the human report.

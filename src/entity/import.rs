@@ -37,22 +37,21 @@ use super::{
     Shared, Source, Status, Strength, shared,
 };
 use crate::error::InputError;
+use crate::named::Named;
 use crate::text::normalize;
 
 mod json;
 
-/// The formats `--entities` and `[lists] extra` accept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ListFormat {
-    /// This project's TOML (data/entities.toml).
-    Entitycheck,
-    /// Consolidated Screening List, CSV.
-    CslCsv,
-    /// Consolidated Screening List, JSON.
-    CslJson,
-    /// OpenSanctions FollowTheMoney entities, JSON lines.
-    Opensanctions,
+crate::named::named_enum! {
+    /// The formats `--entities` and `[lists] extra` accept: the one table of their names and
+    /// descriptions (see [`Named`]); what each reads is the `match` in [`parse_dated`].
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+    pub enum ListFormat {
+        Entitycheck = "entitycheck" => "This project's TOML (data/entities.toml)",
+        CslCsv = "csl-csv" => "Consolidated Screening List, CSV",
+        CslJson = "csl-json" => "Consolidated Screening List, JSON",
+        Opensanctions = "opensanctions" => "OpenSanctions FollowTheMoney entities, JSON lines",
+    }
 }
 
 impl std::str::FromStr for ListFormat {
@@ -61,26 +60,22 @@ impl std::str::FromStr for ListFormat {
     /// The kebab-case name (as in the configuration), case-insensitive. The error says which
     /// names there are, and which one a misspelt name probably meant.
     fn from_str(s: &str) -> Result<ListFormat, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "entitycheck" => Ok(ListFormat::Entitycheck),
-            "csl-csv" => Ok(ListFormat::CslCsv),
-            "csl-json" => Ok(ListFormat::CslJson),
-            "opensanctions" => Ok(ListFormat::Opensanctions),
-            other => Err(format!(
+        ListFormat::from_name(s).ok_or_else(|| {
+            format!(
                 "list format `{s}` is not one of {}{}",
                 ListFormat::NAMES.join(", "),
-                crate::diag::did_you_mean(other, ListFormat::NAMES)
-                    .map(|g| format!(": did you mean `{g}`?"))
-                    .unwrap_or_default()
-            )),
-        }
+                crate::diag::did_you_mean(
+                    &s.to_ascii_lowercase(),
+                    ListFormat::NAMES.iter().copied()
+                )
+                .map(|g| format!(": did you mean `{g}`?"))
+                .unwrap_or_default()
+            )
+        })
     }
 }
 
 impl ListFormat {
-    /// Every format's name, as the configuration and `--entities-format` write it.
-    pub const NAMES: [&'static str; 4] = ["entitycheck", "csl-csv", "csl-json", "opensanctions"];
-
     /// Guesses the format from the file name, then the content: a file named `.toml`, `.csv`,
     /// `.json`, `.jsonl`/`.ndjson`/`.ftm.json` is what its name says; otherwise a first line
     /// (after any UTF-8 byte-order mark) holding a FollowTheMoney object is OpenSanctions, one

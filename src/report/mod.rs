@@ -3,7 +3,12 @@
 //!
 //! `human` is for people (styled as the caller asks: the default [`Styles`] is plain); `json` is
 //! a stable, documented document for machines; `sarif`, `github` and `markdown` serve CI;
-//! `html` is a self-contained page for auditors.
+//! `html` is a self-contained page for auditors; `cyclonedx` a bill of materials with the
+//! verdicts.
+//!
+//! A new format is one entry in the table of [`Format`] (its name and `--help` line), one
+//! module here, and then whatever the compiler asks for: its writer in [`write_check`], how it
+//! is made safe in `defused`, and whether it is complete ([`Format::is_complete`]).
 
 pub mod cyclonedx;
 pub mod escape;
@@ -51,6 +56,17 @@ impl Styles {
         self.bold = Style::new().bold();
         self.package = Style::new().cyan().bold();
         self.entity = Style::new().magenta();
+    }
+}
+
+impl Format {
+    /// Whether a report in this format is complete, so that the views cut short (annotations,
+    /// the Markdown summary) can point to it when it is written to a file.
+    pub fn is_complete(self) -> bool {
+        match self {
+            Format::Sarif | Format::Json | Format::Human | Format::Html => true,
+            Format::Github | Format::Markdown | Format::Cyclonedx => false,
+        }
     }
 }
 

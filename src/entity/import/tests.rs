@@ -626,3 +626,21 @@ fn format_names_parse_case_insensitively_and_a_typo_gets_the_nearest() {
         "list format `yaml` is not one of entitycheck, csl-csv, csl-json, opensanctions"
     );
 }
+
+/// The table is the one source of the names: each format is found again by its name, in the
+/// configuration (serde) as on the command line, and `NAMES` follows `ALL`.
+#[test]
+fn every_format_in_the_table_round_trips_through_its_name() {
+    assert_eq!(ListFormat::ALL.len(), ListFormat::NAMES.len());
+    for (&f, &name) in ListFormat::ALL.iter().zip(ListFormat::NAMES) {
+        assert_eq!(f.name(), name);
+        assert_eq!(name.parse::<ListFormat>(), Ok(f));
+        assert_eq!(ListFormat::from_name(&name.to_ascii_uppercase()), Some(f));
+        assert_eq!(serde_json::to_value(f).unwrap(), serde_json::json!(name));
+        assert_eq!(
+            serde_json::from_value::<ListFormat>(name.into()).unwrap(),
+            f
+        );
+        assert!(!f.description().is_empty(), "{name}");
+    }
+}
