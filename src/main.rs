@@ -8,13 +8,13 @@ mod app;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Arenas are committed as used (eager commit had taken the peak of a deep scan from ~150 to
-/// ~270 MiB on uv), and freed memory is kept for a second before it is returned. Returning it
+/// ~270 MiB on uv), and freed memory is kept for 100 ms before it is returned. Returning it
 /// after 10 ms had held the peak down while every file was read into a fresh buffer; with one
-/// reused buffer per worker, it only made the kernel zero the same pages again (647 `madvise`
-/// calls on a cold uv check): a second costs ~13 MiB of peak (117 → 130 MiB on uv) and saves
-/// about 4% of the CPU. Transparent huge pages stay on: without them
-/// (`prctl(PR_SET_THP_DISABLE)`) a cold check was no faster. `MIMALLOC_PURGE_DELAY` and
-/// `MIMALLOC_ARENA_EAGER_COMMIT` in the environment still win.
+/// reused buffer per worker it mostly made the kernel zero the same pages again (647 `madvise`
+/// calls on a cold uv check). Keeping it a whole second was no faster than 100 ms and took the
+/// peak of a cold yara-x check to 174–192 MiB (100 ms: 138–152 MiB). Transparent huge pages
+/// stay on: without them (`prctl(PR_SET_THP_DISABLE)`) a cold check was no faster.
+/// `MIMALLOC_PURGE_DELAY` and `MIMALLOC_ARENA_EAGER_COMMIT` in the environment still win.
 fn tune_allocator() {
     // `mi_option_t` of the mimalloc v3 sources that `libmimalloc-sys` 0.1.49 (pinned in
     // Cargo.lock) builds: `mi_option_arena_eager_commit` = 4, `mi_option_purge_delay` = 15.
@@ -29,7 +29,7 @@ fn tune_allocator() {
             mi_option_set(ARENA_EAGER_COMMIT, 0);
         }
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            mi_option_set(PURGE_DELAY, 1000);
+            mi_option_set(PURGE_DELAY, 100);
         }
     }
 }
