@@ -150,19 +150,28 @@ impl Limits {
     }
 }
 
-/// `512`, `64 KiB`, `64 MiB`, `2 GiB` → bytes.
-fn parse_size(s: &str) -> Option<u64> {
+/// A size as people write it → bytes: `512`, `64 KiB`, `64 MiB`, `10MB`, `1.5 GiB` (binary and
+/// decimal units, any case). The one parser of sizes: configuration, environment variables and
+/// budgets all read sizes through it.
+pub fn parse_size(s: &str) -> Option<u64> {
     let s = s.trim();
-    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let n: u64 = s[..digits].parse().ok()?;
-    let unit = match s[digits..].trim() {
-        "" | "B" => 1,
-        "KiB" => 1 << 10,
-        "MiB" => 1 << 20,
-        "GiB" => 1 << 30,
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "kib" => 1024.0,
+        "m" | "mb" => 1e6,
+        "mib" => 1024.0 * 1024.0,
+        "g" | "gb" => 1e9,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
         _ => return None,
     };
-    n.checked_mul(unit)
+    let v = n * mult;
+    (v.is_finite() && v >= 0.0 && v < u64::MAX as f64).then_some(v as u64)
 }
 
 /// The bounds in force for this process: the defaults until [`set_limits`].
