@@ -985,14 +985,7 @@ impl Validator<'_> {
     }
 }
 
-/// 1-based line number of a byte offset.
-pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
+pub(crate) use crate::diag::line_of;
 
 #[cfg(test)]
 mod tests {
