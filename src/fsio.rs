@@ -385,18 +385,6 @@ pub fn read_listed(path: &Path, kind: ReadKind, bound: u64) -> Result<Vec<u8>, R
     read_handle(file, &meta, kind, bound)
 }
 
-/// [`read_listed`] into `buf` (see [`read_handle_into`]).
-pub fn read_listed_into(
-    path: &Path,
-    kind: ReadKind,
-    bound: u64,
-    buf: &mut Vec<u8>,
-) -> Result<(), ReadError> {
-    buf.clear();
-    let (file, meta) = open_regular(path, false)?;
-    read_handle_into(file, &meta, kind, bound, buf)
-}
-
 /// Opens `path` for reading, the one way every reader opens a file: without waiting
 /// (`O_NONBLOCK`: a FIFO swapped in does not block the open), without following a symbolic
 /// link at the path's end unless `follow` (`O_NOFOLLOW`), and then checks the *handle*

@@ -510,28 +510,21 @@ impl Scanner {
             .map(|()| None)
         });
         match read {
-            Ok(None) => {}
-            Ok(Some(len)) => {
-                r.skipped.push(Skipped::new(
-                    rel,
-                    SkipKind::TooLarge,
-                    format!("{len} bytes, over the {max} byte limit"),
-                ));
-                READ_BUFFER.with(|b| b.set(bytes));
-                return r;
+            Ok(None) => {
+                r.bytes = bytes.len() as u64;
+                self.scan_read(&rel, &bytes, budget, &mut r);
             }
-            Err(e) => {
-                r.skipped.push(Skipped::new(
-                    rel,
-                    SkipKind::Unreadable,
-                    format!("unreadable: {e}"),
-                ));
-                READ_BUFFER.with(|b| b.set(bytes));
-                return r;
-            }
+            Ok(Some(len)) => r.skipped.push(Skipped::new(
+                rel,
+                SkipKind::TooLarge,
+                format!("{len} bytes, over the {max} byte limit"),
+            )),
+            Err(e) => r.skipped.push(Skipped::new(
+                rel,
+                SkipKind::Unreadable,
+                format!("unreadable: {e}"),
+            )),
         }
-        r.bytes = bytes.len() as u64;
-        self.scan_read(&rel, &bytes, budget, &mut r);
         // Keep the buffer's memory bounded across files.
         if bytes.capacity() <= 16 << 20 {
             READ_BUFFER.with(|b| b.set(bytes));
