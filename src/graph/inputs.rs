@@ -50,14 +50,13 @@ enum Kind {
 }
 
 impl Kind {
-    /// `None`: it could not be read (then nothing can be shown unchanged).
+    /// The digest of a file or directory; `None`: it could not be read (then nothing can be
+    /// shown unchanged). The other kinds are taken from the plan (see `Inputs::take`).
     fn digest(self, path: &Path) -> Option<String> {
         match self {
             Kind::File => file_digest(path),
             Kind::Dir => dir_digest(path),
-            Kind::Program => program_digest(path),
-            Kind::Env => Some(env_digest()),
-            Kind::RunsIn => Some(String::new()),
+            Kind::Program | Kind::Env | Kind::RunsIn => None,
         }
     }
 }
@@ -243,10 +242,7 @@ impl Inputs {
         let mut dirs: Vec<PathBuf> = Vec::new();
         // Configuration and toolchain files cargo and rustup look for, from where cargo runs and
         // from the workspace root (a workspace is looked for upwards too).
-        let run_dir = plan
-            .project_dir
-            .canonicalize()
-            .unwrap_or_else(|_| plan.project_dir.clone());
+        let run_dir = run_dir(plan);
         for start in [run_dir.as_path(), root] {
             for a in start.ancestors() {
                 for name in [
@@ -280,10 +276,23 @@ impl Inputs {
         if files.len() + dirs.len() > MAX_ENTRIES {
             return None;
         }
+        let paths = files
+            .into_iter()
+            .map(|p| (Kind::File, p))
+            .chain(dirs.into_iter().map(|p| (Kind::Dir, p)));
+        Inputs::take(plan, paths)
+    }
+
+    /// The record of `paths` (each read as its kind), with where `plan` runs cargo, the
+    /// environment and the programs it starts: `None` when something cannot be read.
+    fn take(
+        plan: &MetadataPlan,
+        paths: impl IntoIterator<Item = (Kind, PathBuf)>,
+    ) -> Option<Inputs> {
         let mut entries = vec![
             Entry {
                 kind: Kind::RunsIn,
-                path: run_dir,
+                path: run_dir(plan),
                 digest: String::new(),
             },
             Entry {
@@ -299,14 +308,12 @@ impl Inputs {
                 path: program.clone(),
             });
         }
-        for (kind, paths) in [(Kind::File, files), (Kind::Dir, dirs)] {
-            for path in paths {
-                entries.push(Entry {
-                    kind,
-                    digest: kind.digest(&path)?,
-                    path,
-                });
-            }
+        for (kind, path) in paths {
+            entries.push(Entry {
+                kind,
+                digest: kind.digest(&path)?,
+                path,
+            });
         }
         Some(Inputs { entries })
     }
@@ -315,56 +322,26 @@ impl Inputs {
     /// printed last time although an input changed (a comment in a manifest), the packages and
     /// so the inputs to record are the same ones, with their new digests.
     pub fn refreshed(&self, plan: &MetadataPlan) -> Option<Inputs> {
-        let run_dir = plan
-            .project_dir
-            .canonicalize()
-            .unwrap_or_else(|_| plan.project_dir.clone());
-        let mut entries: Vec<Entry> = Vec::with_capacity(self.entries.len());
-        for e in &self.entries {
-            match e.kind {
-                Kind::RunsIn => entries.push(Entry {
-                    path: run_dir.clone(),
-                    ..e.clone()
-                }),
-                Kind::Program => {}
-                kind => entries.push(Entry {
-                    kind,
-                    path: e.path.clone(),
-                    digest: kind.digest(&e.path)?,
-                }),
-            }
-        }
-        for program in [&plan.toolchain.cargo, &plan.toolchain.rustc] {
-            entries.push(Entry {
-                kind: Kind::Program,
-                digest: program_digest(program)?,
-                path: program.clone(),
-            });
-        }
-        Some(Inputs { entries })
-    }
-
-    /// Whether every input is as recorded, for a run that would start cargo as `plan` does.
-    pub fn unchanged(&self, plan: &MetadataPlan) -> bool {
-        let run_dir = plan
-            .project_dir
-            .canonicalize()
-            .unwrap_or_else(|_| plan.project_dir.clone());
-        self.entries.iter().all(|e| match e.kind {
-            Kind::RunsIn => e.path == run_dir,
-            // The programs this run would start, not only the ones recorded.
-            Kind::Program => {
-                [&plan.toolchain.cargo, &plan.toolchain.rustc].contains(&&e.path)
-                    && e.kind.digest(&e.path).as_deref() == Some(e.digest.as_str())
-            }
-            _ => e.kind.digest(&e.path).as_deref() == Some(e.digest.as_str()),
-        }) && self
+        let paths = self
             .entries
             .iter()
-            .filter(|e| e.kind == Kind::Program)
-            .count()
-            == 2
+            .filter(|e| matches!(e.kind, Kind::File | Kind::Dir))
+            .map(|e| (e.kind, e.path.clone()));
+        Inputs::take(plan, paths)
     }
+
+    /// Whether every input is as recorded, for a run that would start cargo as `plan` does
+    /// (in the same directory, with the same programs).
+    pub fn unchanged(&self, plan: &MetadataPlan) -> bool {
+        self.refreshed(plan).as_ref() == Some(self)
+    }
+}
+
+/// Where `plan` runs cargo, as a real path.
+fn run_dir(plan: &MetadataPlan) -> PathBuf {
+    plan.project_dir
+        .canonicalize()
+        .unwrap_or_else(|_| plan.project_dir.clone())
 }
 
 #[cfg(test)]
