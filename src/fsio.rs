@@ -549,9 +549,36 @@ pub fn read_handle(
     kind: ReadKind,
     bound: u64,
 ) -> Result<Vec<u8>, ReadError> {
-    let mut buf = Vec::new();
+    // Read once: exactly the file's size (and the byte that says it grew), not rounded up.
+    let mut buf = Vec::with_capacity(
+        usize::try_from(meta.len().min(bound))
+            .unwrap_or(0)
+            .saturating_add(1),
+    );
     read_handle_into(file, meta, kind, bound, &mut buf)?;
     Ok(buf)
+}
+
+/// What a buffer reused from file to file may keep between uses: [`make_room`] rounds up to it.
+pub const REUSED_BUFFER_KEEP: usize = 16 << 20;
+
+/// Empties `buf` and makes room for `len` bytes without copying what it held. A buffer reused
+/// from file to file grows in powers of two (from 64 KiB) up to [`REUSED_BUFFER_KEEP`], so it
+/// is reallocated a handful of times in a run instead of once for every larger file, and each
+/// time the old block is freed before the new one is taken: the allocator hands the same
+/// memory back instead of the kernel zeroing fresh pages. Beyond that size, exactly `len`.
+pub fn make_room(buf: &mut Vec<u8>, len: usize) {
+    buf.clear();
+    if buf.capacity() >= len {
+        return;
+    }
+    let want = if len <= REUSED_BUFFER_KEEP {
+        len.next_power_of_two().clamp(64 << 10, REUSED_BUFFER_KEEP)
+    } else {
+        len
+    };
+    *buf = Vec::new();
+    buf.reserve_exact(want);
 }
 
 /// [`read_handle`] into `buf` (cleared first), so that a caller reading file after file reuses
@@ -567,9 +594,11 @@ pub fn read_handle_into(
     if meta.len() > bound {
         return Err(ReadError::TooLarge { kind, bound });
     }
-    // Exactly the file's size (and the byte that says it grew): a buffer reused from file to
-    // file keeps its memory, where doubling would take it past what the caller keeps.
-    buf.reserve_exact(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    // The file's size and the byte that says it grew.
+    make_room(
+        buf,
+        usize::try_from(meta.len()).unwrap_or(0).saturating_add(1),
+    );
     // A file may grow while it is read: one byte past the bound says so, without holding more.
     file.take(bound.saturating_add(1)).read_to_end(buf)?;
     if buf.len() as u64 > bound {

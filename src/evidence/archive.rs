@@ -304,6 +304,9 @@ struct Walk<'l, 'v> {
     visit: &'v mut dyn FnMut(ArchiveEntry<'_>),
     /// Set once the entry or total-bytes limit is reached: nothing more is read.
     stopped: bool,
+    /// The buffer members are decoded into, reused from member to member (a member holding an
+    /// archive takes it while its own members are walked; they then decode into a new one).
+    scratch: Vec<u8>,
 }
 
 /// Walks an archive or compressed stream of the given format, calling `visit` with every
@@ -339,6 +342,7 @@ pub fn walk_archive(
         stats: ArchiveStats::default(),
         visit: &mut counting,
         stopped: false,
+        scratch: Vec::new(),
     };
     w.open(name, bytes, format, 1);
     let mut stats = w.stats;
@@ -488,7 +492,8 @@ impl Walk<'_, '_> {
         let left = self.limits.max_total_bytes.saturating_sub(self.stats.bytes);
         let archive_cap = self.limits.max_entry_bytes.min(left);
         let cap = archive_cap.min(package_left);
-        let mut buf = Vec::new();
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
         let started = std::time::Instant::now();
         let read = reader.take(cap + 1).read_to_end(&mut buf);
         let took = started.elapsed();
@@ -596,6 +601,9 @@ impl Walk<'_, '_> {
         match self.read(&path, what, reader) {
             Some(data) => {
                 self.entry(path, &data, depth);
+                if data.capacity() <= crate::fsio::REUSED_BUFFER_KEEP {
+                    self.scratch = data;
+                }
                 Flow::Go
             }
             None if self.stopped => Flow::Stop,

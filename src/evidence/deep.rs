@@ -17,7 +17,7 @@ use super::archive::{self, ArchiveLimits};
 use super::binary::{self, FileKind};
 use super::budget::{PackageBudget, PackageLimits};
 use super::decode::{self, Decoded};
-use super::needles::{Needles, TextPrefilter, map_ascii};
+use super::needles::{Needles, TextPrefilter};
 use super::recognise::{self, FileClass};
 
 #[cfg(test)]
@@ -526,7 +526,7 @@ impl Scanner {
             )),
         }
         // Keep the buffer's memory bounded across files.
-        if bytes.capacity() <= 16 << 20 {
+        if bytes.capacity() <= crate::fsio::REUSED_BUFFER_KEEP {
             READ_BUFFER.with(|b| b.set(bytes));
         }
         r
@@ -1013,13 +1013,7 @@ fn hyphenated_lines(b: &[u8]) -> Vec<(usize, u32, String)> {
 fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)> {
     let mut starts: Vec<usize> = Vec::new();
     MAPPED.with(|m| {
-        let mut mapped = m.borrow_mut();
-        map_ascii(b, &mut mapped);
-        p.fast_hits(&mapped, &mut starts);
-        // Keep the buffer's memory bounded across files.
-        if mapped.capacity() > 16 << 20 {
-            *mapped = Vec::new();
-        }
+        p.text_hits(b, &mut m.borrow_mut(), &mut starts);
     });
     let mut i = 0;
     while let Some(at) = next_non_ascii(b, i) {
@@ -1052,7 +1046,8 @@ fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)> {
 thread_local! {
     /// The bytes of the file being scanned, reused from file to file.
     static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-    /// The fast stage's mapped copy of the file being scanned, reused from file to file.
+    /// The fast stage's mapped copy of a chunk of the file being scanned, reused from chunk to
+    /// chunk and file to file.
     static MAPPED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 

@@ -189,9 +189,19 @@ pub struct TextPrefilter {
     others: Vec<char>,
     /// Fast patterns `0..words` are words; the rest are two letters spelled out (`k  a `).
     words: usize,
+    /// The longest fast pattern, in bytes.
+    longest: usize,
     /// The first three letters of each folded needle looked for spelled out.
     spelled: Vec<[u8; 3]>,
 }
+
+/// How much of a text the fast stage maps and searches at a time (see
+/// [`TextPrefilter::text_hits`]).
+pub const FAST_CHUNK: usize = 64 << 10;
+
+/// What verifying a spelled-out run reads past its pattern's end: up to three more separators
+/// and the third letter.
+const SPELLED_LOOKAHEAD: usize = 4;
 
 /// Bit of an ASCII letter (either case) in a letter mask.
 fn letter_bit(b: u8) -> u32 {
@@ -350,7 +360,9 @@ impl TextPrefilter {
             .collect();
         others.sort_unstable();
         others.dedup();
+        let longest = fast.iter().map(Vec::len).max().unwrap_or(0);
         TextPrefilter {
+            longest,
             fast: if folded.is_empty() {
                 None
             } else {
@@ -388,20 +400,47 @@ impl TextPrefilter {
         self.skeleton.is_none()
     }
 
+    /// Start offsets of fast-stage hits in `text`, appended to `out` in order. The text is mapped (see [`map_ascii`]) and searched
+    /// [`FAST_CHUNK`] bytes at a time in `mapped`, a buffer the caller reuses: each chunk runs
+    /// on past its end by the longest pattern and what verifying a spelled-out run reads after
+    /// it, so a hit that starts in a chunk is seen whole, and the mapped copy stays the size
+    /// of a cache instead of the size of the file.
+    pub fn text_hits(&self, text: &[u8], mapped: &mut Vec<u8>, out: &mut Vec<usize>) {
+        if self.fast.is_none() {
+            return;
+        }
+        let run_on = self.longest + SPELLED_LOOKAHEAD;
+        let mut from = 0;
+        while from < text.len() {
+            let end = (from + FAST_CHUNK).min(text.len());
+            map_ascii(&text[from..(end + run_on).min(text.len())], mapped);
+            self.fast_hits_before(mapped, end - from, from, out);
+            from = end;
+        }
+    }
+
     /// Start offsets of fast-stage hits in `mapped` (see [`map_ascii`]), appended to `out`: the
     /// words, and the first three letters of a needle spelled out with one to three separators
     /// between them, found through the first two and verified at the third.
     pub fn fast_hits(&self, mapped: &[u8], out: &mut Vec<usize>) {
+        self.fast_hits_before(mapped, mapped.len(), 0, out);
+    }
+
+    /// [`TextPrefilter::fast_hits`] for hits that start before `limit`, each offset by `base`.
+    fn fast_hits_before(&self, mapped: &[u8], limit: usize, base: usize, out: &mut Vec<usize>) {
         let Some(a) = &self.fast else {
             return;
         };
         let mut at = 0;
-        while at < mapped.len() {
+        while at < limit {
             let Some(m) = a.find(aho_corasick::Input::new(mapped).range(at..)) else {
                 break;
             };
+            if m.start() >= limit {
+                break;
+            }
             if m.pattern().as_usize() < self.words {
-                out.push(m.start());
+                out.push(base + m.start());
                 at = m.end();
                 continue;
             }
@@ -414,7 +453,7 @@ impl TextPrefilter {
                 .count();
             let z = mapped.get(m.end() - 1 + after).copied();
             if after <= 3 && self.spelled.iter().any(|s| s == &[x, y, z.unwrap_or(0)]) {
-                out.push(m.start());
+                out.push(base + m.start());
             }
             // The second letter may begin another spelled-out run.
             at = m.start() + 1;
@@ -547,8 +586,7 @@ mod tests {
         let p = TextPrefilter::new(["kaspersky"], ["kaspersky"]);
         let hits = |t: &str| {
             let (mut m, mut out) = (Vec::new(), Vec::new());
-            map_ascii(t.as_bytes(), &mut m);
-            p.fast_hits(&m, &mut out);
+            p.text_hits(t.as_bytes(), &mut m, &mut out);
             out
         };
         assert_eq!(hits("x K.a.S y"), vec![2]);
@@ -559,5 +597,26 @@ mod tests {
         assert!(hits("t a s, k a t").is_empty());
         // A lone letter that fails opens the search for the next one.
         assert_eq!(hits("q a k a s"), vec![4]);
+    }
+
+    #[test]
+    fn a_hit_across_a_chunk_boundary_is_found_once() {
+        let p = TextPrefilter::new(["kaspersky"], ["kaspersky"]);
+        for planted in ["Kaspersky", "K.a.s.p", "k   a   s"] {
+            for at in FAST_CHUNK - 12..FAST_CHUNK + 3 {
+                let mut text = vec![b'x'; FAST_CHUNK * 2 + 100];
+                text[at - 1] = b' ';
+                text[at..at + planted.len()].copy_from_slice(planted.as_bytes());
+                text[at + planted.len()] = b' ';
+                let (mut m, mut out) = (Vec::new(), Vec::new());
+                p.text_hits(&text, &mut m, &mut out);
+                assert_eq!(out, vec![at], "{planted:?} at {at}");
+                assert!(
+                    m.len() <= FAST_CHUNK + 64,
+                    "mapped {} bytes at once",
+                    m.len()
+                );
+            }
+        }
     }
 }
