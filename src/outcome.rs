@@ -539,6 +539,7 @@ pub fn fingerprint(f: &Finding) -> String {
         Some(l) => (l.file.as_str(), l.line.map(|n| n.to_string())),
         None => ("", None),
     };
+    let field = m.evidence.field.name();
     let mut h = Sha256::new();
     for part in [
         "entitycheck-finding-v1",
@@ -549,7 +550,7 @@ pub fn fingerprint(f: &Finding) -> String {
         m.entity.id.as_str(),
         kind.as_str(),
         m.identifier.value.as_str(),
-        m.evidence.field.as_str(),
+        &*field,
         m.evidence.text.as_str(),
         file,
         line.as_deref().unwrap_or(""),

@@ -24,7 +24,7 @@ use super::recognise::{self, FileClass};
 mod budget_tests;
 mod dev_only;
 mod package;
-use super::{Evidence, Role, Shape, buildscript, clip};
+use super::{Evidence, Field, Role, Shape, buildscript, clip};
 
 /// Limits of the deep scan, documented in the README and settable from the command line.
 #[derive(Debug, Clone, Serialize)]
@@ -635,7 +635,10 @@ impl Scanner {
         for (key, value) in p.fields {
             r.evidence.push(
                 Evidence::new(
-                    format!("{} header {key}", p.kind),
+                    Field::PackageHeader {
+                        kind: p.kind.to_string(),
+                        key: key.to_string(),
+                    },
                     Role::Attribution,
                     if key == "URL" {
                         Shape::Url
@@ -695,9 +698,7 @@ impl Scanner {
                 match binary::inspect_binary(bytes, &self.needles, budget) {
                     Ok(report) => {
                         for s in report.strings {
-                            let shape = if s.field.contains("signer")
-                                || s.field.contains("certificate subject")
-                            {
+                            let shape = if s.field.part.is_subject() {
                                 Shape::Subject
                             } else {
                                 Shape::Text
@@ -708,8 +709,13 @@ impl Scanner {
                                 Role::Mention
                             };
                             r.evidence.push(
-                                Evidence::new(s.field, role, shape, clip(s.text.trim()))
-                                    .at(name, None),
+                                Evidence::new(
+                                    Field::Binary(s.field),
+                                    role,
+                                    shape,
+                                    clip(s.text.trim()),
+                                )
+                                .at(name, None),
                             );
                         }
                     }
@@ -747,9 +753,9 @@ impl Scanner {
         }
         for s in binary::hit_strings(bytes, &self.needles) {
             let (field, role) = if s.attribution {
-                ("binary notice string", Role::Attribution)
+                (Field::RawString { notice: true }, Role::Attribution)
             } else {
-                ("binary string", Role::Mention)
+                (Field::RawString { notice: false }, Role::Mention)
             };
             r.evidence
                 .push(Evidence::new(field, role, Shape::Text, clip(s.text.trim())).at(name, None));
@@ -785,7 +791,7 @@ impl Scanner {
                 }
                 field_lines.insert(f.line);
                 r.evidence.push(
-                    Evidence::new(f.field_name(), f.role(), f.shape, clip(&f.value))
+                    Evidence::new(f.field(), f.role(), f.shape, clip(&f.value))
                         .at(name, Some(f.line)),
                 );
             }
@@ -925,7 +931,7 @@ fn line_field(
     notice_file: bool,
     attributed: bool,
     trademark: bool,
-) -> (&'static str, Role) {
+) -> (Field, Role) {
     match class {
         FileClass::DetectionRule | FileClass::WebPage if !notice_file => {
             return (class.field(), Role::Mention);
@@ -933,10 +939,10 @@ fn line_field(
         _ => {}
     }
     match (notice_file, attributed, trademark) {
-        (_, false, true) => ("trademark statement", Role::Mention),
-        (true, _, _) => ("notice file", Role::Attribution),
-        (false, true, _) => ("notice", Role::Attribution),
-        (false, false, false) => ("text", Role::Mention),
+        (_, false, true) => (Field::TrademarkStatement, Role::Mention),
+        (true, _, _) => (Field::NoticeFile, Role::Attribution),
+        (false, true, _) => (Field::Notice, Role::Attribution),
+        (false, false, false) => (Field::Text, Role::Mention),
     }
 }
 
@@ -1306,7 +1312,14 @@ mod tests {
         scanner().scan_bytes(name, body.as_bytes(), &PackageBudget::default(), &mut r);
         r.evidence
             .into_iter()
-            .map(|e| (e.field, e.role, e.location.and_then(|l| l.line), e.text))
+            .map(|e| {
+                (
+                    e.field.to_string(),
+                    e.role,
+                    e.location.and_then(|l| l.line),
+                    e.text,
+                )
+            })
             .collect()
     }
 

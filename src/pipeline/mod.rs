@@ -202,7 +202,7 @@ fn run(
         .iter()
         .map(|v| {
             v.iter()
-                .filter(|e| e.field.starts_with("crates.io "))
+                .filter(|e| e.field.registry().is_some())
                 .cloned()
                 .collect()
         })

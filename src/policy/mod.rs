@@ -802,9 +802,11 @@ fn apply_waivers(policy: &Policy, lists: &[EntityList], f: &mut Finding) {
             && w.entity
                 .as_deref()
                 .is_none_or(|e| e == f.matched.entity.id || Some(e) == group.as_deref())
+            // A waiver's `evidence` is a user-written field name (`metadata.vendor`): it is
+            // compared with the field's rendered name, the name every report shows.
             && w.evidence
                 .as_deref()
-                .is_none_or(|ev| f.matched.evidence.field.starts_with(ev));
+                .is_none_or(|ev| f.matched.evidence.field.name().starts_with(ev));
         if !covers {
             continue;
         }

@@ -366,7 +366,7 @@ fn finding(s: &mut String, o: &Outcome, i: usize, f: &Finding) {
         "Evidence",
         format!(
             "{} in {at}<pre>{}</pre>",
-            format_args!("<code>{}</code>", esc(&m.evidence.field)),
+            format_args!("<code>{}</code>", esc(&m.evidence.field.name())),
             esc(&m.evidence.text)
         ),
     );

@@ -156,7 +156,7 @@ fn package_section(findings: &[&Finding], budget: usize) -> (String, usize) {
             },
             None => String::new(),
         };
-        let _ = writeln!(s, "- evidence: {}{at}:\n", code(&m.evidence.field));
+        let _ = writeln!(s, "- evidence: {}{at}:\n", code(&m.evidence.field.name()));
         s.push_str(&code_block(&m.evidence.text));
         let _ = writeln!(
             s,
