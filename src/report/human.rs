@@ -72,7 +72,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity)
                 "  {} v{}: {}",
                 Esc(&n.name),
                 Esc(&n.version),
-                Esc(&n.reason)
+                Esc(&n.reason.to_string())
             )?;
         }
     }
@@ -89,7 +89,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity)
                 "  {} v{}: {} (ignored at {})",
                 Esc(&n.name),
                 Esc(&n.version),
-                Esc(&n.reason),
+                Esc(&n.reason.to_string()),
                 Esc(&n.at)
             )?;
         }

@@ -270,7 +270,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
                 tail,
                 "- {}: {}",
                 code(&format!("{} v{}", n.name, n.version)),
-                code(&n.reason)
+                code(&n.reason.to_string())
             );
         }
         tail.push_str("\n</details>\n\n");
