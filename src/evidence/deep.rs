@@ -16,9 +16,7 @@ use serde::Serialize;
 use super::archive::{self, ArchiveLimits};
 use super::binary::{self, FileKind};
 use super::budget::{PackageBudget, PackageLimits};
-use super::decode::{self, Decoded};
-use super::needles::{Needles, TextPrefilter, map_ascii};
-use super::recognise::{self, FileClass};
+use super::needles::{Needles, TextPrefilter};
 
 #[cfg(test)]
 mod budget_tests;

@@ -1,7 +1,12 @@
 //! Evidence stage, deep scan, text: which lines of a file name something listed, and whether a
 //! notice word governs the name (attribution) or the line only mentions it.
 
-use super::*;
+use super::super::binary;
+use super::super::decode::{self, Decoded};
+use super::super::needles::{TextPrefilter, map_ascii};
+use super::super::recognise::{self, FileClass};
+use super::super::{Evidence, Field, Role, Shape, clip};
+use super::{FileResult, MAPPED, Scanner, SkipKind, Skipped};
 
 /// Notice words that attribute the name written after them (`Copyright (c) 2024 <holder>`).
 pub(super) const NOTICE_BEFORE: &[&str] = &[
