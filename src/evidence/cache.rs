@@ -691,34 +691,6 @@ mod tests {
         assert!(c.get(&before).is_some());
     }
 
-    /// Evidence is stored under its field's rendered name; a name no field renders (a file
-    /// edited by hand, or written by another version) is not believed: the package is rescanned.
-    #[test]
-    fn an_entry_whose_field_does_not_parse_is_rescanned() {
-        let (_d, root) = tree();
-        let pkg = root.join("pkg");
-        let c = cache_in(&root);
-        let key = path_key(&c, &pkg);
-        let ev = crate::evidence::Evidence::new(
-            crate::evidence::Field::Notice,
-            crate::evidence::Role::Attribution,
-            crate::evidence::Shape::Text,
-            "Copyright Example",
-        );
-        let scan = PackageScan {
-            evidence: vec![ev.clone()],
-            ..PackageScan::default()
-        };
-        c.put(key.clone(), &scan);
-        c.save().unwrap();
-        assert_eq!(cache_in(&root).get(&key).unwrap().evidence, [ev]);
-        let file = root.join("target/entitycheck/c.json");
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.contains("\"field\":\"notice\""), "{text}");
-        std::fs::write(&file, text.replace("\"notice\"", "\"nonesuch\"")).unwrap();
-        assert!(cache_in(&root).get(&key).is_none());
-    }
-
     #[test]
     fn the_content_digest_is_reused_only_while_every_stat_field_holds() {
         let (_d, root) = tree();

@@ -794,6 +794,31 @@ mod tests {
         }
     }
 
+    /// The scan cache stores evidence under its field's rendered name; a name no field renders
+    /// (a file edited by hand, or written by another version) is not believed: rescanned.
+    #[test]
+    fn a_cached_scan_whose_field_does_not_parse_is_not_believed() {
+        use crate::evidence::cache::Cache;
+        use crate::evidence::scan::PackageScan;
+        use crate::evidence::{Evidence, Role, Shape};
+        let dir = tempfile::tempdir().unwrap();
+        let path = camino::Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
+        let open = || Cache::open(Some(path.clone()), "s");
+        let ev = Evidence::new(Field::Notice, Role::Attribution, Shape::Text, "Copyright X");
+        let scan = PackageScan {
+            evidence: vec![ev.clone()],
+            ..PackageScan::default()
+        };
+        let c = open();
+        c.put("k".into(), &scan);
+        c.save().unwrap();
+        assert_eq!(open().get("k").unwrap().evidence, [ev]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\"field\":\"notice\""), "{text}");
+        std::fs::write(&path, text.replace("\"notice\"", "\"nonesuch\"")).unwrap();
+        assert!(open().get("k").is_none());
+    }
+
     #[test]
     fn manifest_keys() {
         let key = |f: Field| f.manifest_key().into_owned();
