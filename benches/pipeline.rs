@@ -4,7 +4,7 @@
 use cargo_entitycheck::entity::EntityList;
 use cargo_entitycheck::evidence::deep::{DeepOptions, Scanner};
 use cargo_entitycheck::evidence::needles::{Needles, TextPrefilter, map_ascii};
-use cargo_entitycheck::evidence::{Evidence, Role, Shape, binary};
+use cargo_entitycheck::evidence::{Evidence, Field, Role, Shape, binary};
 use cargo_entitycheck::matching::Matcher;
 use cargo_entitycheck::text::normalize;
 use divan::{Bencher, black_box};
@@ -52,6 +52,7 @@ fn normalize_text(text: &str) -> String {
 ])]
 fn match_one_evidence(bencher: Bencher, (field, shape, text): (&str, Shape, &str)) {
     let m = matcher();
+    let field = Field::parse(field).expect("a field name");
     let ev = Evidence::new(field, Role::Attribution, shape, text);
     // Afresh: `match_evidence` would answer a repeated miss from its memo after the first call.
     bencher.bench_local(|| m.match_afresh(black_box(&ev)));
@@ -62,7 +63,7 @@ fn match_one_evidence(bencher: Bencher, (field, shape, text): (&str, Shape, &str
 fn match_remembered_miss(bencher: Bencher) {
     let m = matcher();
     let ev = Evidence::new(
-        "source",
+        Field::Source,
         Role::Attribution,
         Shape::Url,
         "registry+https://github.com/rust-lang/crates.io-index",

@@ -16,7 +16,7 @@ use crate::error::InputError;
 use crate::evidence::deep::{PackageScan, Scanner, SkipKind, Skipped};
 use crate::graph::{DepKind, SourceKind};
 use crate::matching::Matcher;
-use crate::outcome::{InventoriedBinary, Loc, NotScanned, Outcome, ScanTotals};
+use crate::outcome::{InventoriedBinary, Loc, NotScanned, Outcome, ScanTotals, Unscanned};
 use crate::policy::{self, Finding, PackageRef};
 
 /// What screening some artefacts found.
@@ -154,16 +154,11 @@ pub fn scan_artefacts(
             (f, loc)
         }));
         skipped.sort();
-        let unread: Vec<&Skipped> = skipped.iter().filter(|s| s.counts_as_unscanned()).collect();
-        if let Some(first) = unread.first() {
-            let more = match unread.len() {
-                1 => String::new(),
-                n => format!(" (and {} more files)", n - 1),
-            };
+        if let Some(reason) = Unscanned::of(None, &skipped) {
             out.not_scanned.push(NotScanned {
                 name: package.name.clone(),
                 version: package.version.clone(),
-                reason: format!("{}: {}{more}", first.file, first.reason),
+                reason,
             });
         }
         out.screened += 1;

@@ -432,7 +432,7 @@ pub fn acceptances(
             .map(|u| crate::outcome::NotScanned {
                 name: u.name.clone(),
                 version: u.version.clone(),
-                reason: strip_root(root, &u.reason),
+                reason: crate::outcome::Unscanned::Text(strip_root(root, &u.reason.to_string())),
             })
             .collect();
         not_scanned.sort();

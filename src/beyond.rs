@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::error::InputError;
 use crate::evidence::Evidence;
 use crate::evidence::build_outputs::{self, BuildOutputsOptions, BuildPackage};
-use crate::evidence::deep::{DeepOptions, Scanner};
+use crate::evidence::deep::{DeepOptions, Scanner, Skipped};
 use crate::evidence::owners::{self, OwnersOptions};
 use crate::graph::{SourceKind, Subject};
 use crate::matching::Matcher;
@@ -39,8 +39,9 @@ impl BeyondOptions {
 pub struct Extra {
     pub evidence: Vec<Vec<Evidence>>,
     pub notes: Vec<String>,
-    /// (package index, why) for build outputs that could not all be read.
-    pub unread: Vec<(usize, String)>,
+    /// (package index, the first file passed over) for build outputs that could not all be
+    /// read.
+    pub unread: Vec<(usize, Skipped)>,
 }
 
 /// Where the per-crate owners cache lives in the cache directory `cache_dir`.
@@ -100,7 +101,7 @@ pub fn collect(
                 &own
             }
         };
-        let scans: Vec<(usize, Vec<Evidence>, Option<String>)> = subjects
+        let scans: Vec<(usize, Vec<Evidence>, Option<Skipped>)> = subjects
             .par_iter()
             .enumerate()
             .filter_map(|(i, s)| {
@@ -122,7 +123,7 @@ pub fn collect(
                     .skipped
                     .iter()
                     .find(|k| k.counts_as_unscanned())
-                    .map(|k| format!("build output {}: {}", k.file, k.reason));
+                    .cloned();
                 Some((i, kept, unread))
             })
             .collect();

@@ -21,7 +21,97 @@ use crate::policy::{Finding, PackageRef, Policy, Verdict, Waiver};
 pub struct NotScanned {
     pub name: String,
     pub version: String,
-    pub reason: String,
+    pub reason: Unscanned,
+}
+
+/// Why a package was not fully scanned: typed where it is made, rendered (by `Display` and
+/// serde) to the sentence every report shows. Equality and ordering follow that sentence, so
+/// sorted lists keep their order.
+#[derive(Debug, Clone)]
+pub enum Unscanned {
+    /// The package as a whole could not be scanned (no source directory on disk, a damaged
+    /// archive): the scanner's own sentence, shown as it is.
+    Package(String),
+    /// Files passed over: the first of them (its path and why), and how many more.
+    Files { first: Skipped, more: usize },
+    /// A file of a build run's output that could not be read.
+    BuildOutput(Skipped),
+    /// Only text: as read back from a certificate, or rewritten for one (its paths made
+    /// relative). Shown as it is, never interpreted.
+    Text(String),
+}
+
+impl Unscanned {
+    /// Why a package is not fully scanned: `whole` (the package as a whole) if set, else the
+    /// files of `skipped` that leave content unread; `None` when nothing went unread.
+    pub fn of(whole: Option<String>, skipped: &[Skipped]) -> Option<Unscanned> {
+        if let Some(why) = whole {
+            return Some(Unscanned::Package(why));
+        }
+        let mut unread = skipped.iter().filter(|s| s.counts_as_unscanned());
+        let first = unread.next()?.clone();
+        Some(Unscanned::Files {
+            first,
+            more: unread.count(),
+        })
+    }
+}
+
+impl std::fmt::Display for Unscanned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unscanned::Package(why) | Unscanned::Text(why) => f.write_str(why),
+            Unscanned::Files { first, more } => {
+                write!(f, "{}: {}", first.file, first.reason)?;
+                if *more > 0 {
+                    write!(f, " (and {more} more files)")?;
+                }
+                Ok(())
+            }
+            Unscanned::BuildOutput(k) => write!(f, "build output {}: {}", k.file, k.reason),
+        }
+    }
+}
+
+impl PartialEq for Unscanned {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_string() == other.to_string()
+    }
+}
+
+impl Eq for Unscanned {}
+
+impl PartialOrd for Unscanned {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Unscanned {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.to_string().cmp(&other.to_string())
+    }
+}
+
+impl Serialize for Unscanned {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Test shorthand: a reason as text.
+#[cfg(test)]
+impl From<&str> for Unscanned {
+    fn from(s: &str) -> Unscanned {
+        Unscanned::Text(s.to_string())
+    }
+}
+
+/// A reason read back (from a certificate) is kept as written: [`Unscanned::Text`].
+impl<'de> serde::Deserialize<'de> for Unscanned {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(d).map(Unscanned::Text)
+    }
 }
 
 /// A package not fully scanned whose unread files (or the whole package) an `[[ignore]]` entry
@@ -30,7 +120,7 @@ pub struct NotScanned {
 pub struct IgnoredUnscanned {
     pub name: String,
     pub version: String,
-    pub reason: String,
+    pub reason: Unscanned,
     /// The entry: `file:line`.
     pub at: String,
 }
@@ -539,6 +629,7 @@ pub fn fingerprint(f: &Finding) -> String {
         Some(l) => (l.file.as_str(), l.line.map(|n| n.to_string())),
         None => ("", None),
     };
+    let field = m.evidence.field.name();
     let mut h = Sha256::new();
     for part in [
         "entitycheck-finding-v1",
@@ -549,7 +640,7 @@ pub fn fingerprint(f: &Finding) -> String {
         m.entity.id.as_str(),
         kind.as_str(),
         m.identifier.value.as_str(),
-        m.evidence.field.as_str(),
+        &*field,
         m.evidence.text.as_str(),
         file,
         line.as_deref().unwrap_or(""),
@@ -572,4 +663,43 @@ pub struct IndexUse {
     pub refused: Option<String>,
     /// Registry packages whose scan was taken from it instead of reading their files.
     pub packages: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::scan::SkipKind;
+
+    #[test]
+    fn unscanned_reasons_read_as_they_always_did() {
+        let skip = |file: &str, kind| Skipped {
+            file: file.into(),
+            kind,
+            reason: "larger than 10 bytes".into(),
+        };
+        let note = skip("a.txt", SkipKind::Note);
+        let big = skip("big.bin", SkipKind::TooLarge);
+        let other = skip("other.bin", SkipKind::Unreadable);
+        assert_eq!(Unscanned::of(None, std::slice::from_ref(&note)), None);
+        let one = Unscanned::of(None, &[note.clone(), big.clone()]).unwrap();
+        assert_eq!(one.to_string(), "big.bin: larger than 10 bytes");
+        let two = Unscanned::of(None, &[big.clone(), note, other]).unwrap();
+        assert_eq!(
+            two.to_string(),
+            "big.bin: larger than 10 bytes (and 1 more files)"
+        );
+        let whole = Unscanned::of(
+            Some("no source directory".into()),
+            std::slice::from_ref(&big),
+        )
+        .unwrap();
+        assert_eq!(whole.to_string(), "no source directory");
+        let built = Unscanned::BuildOutput(big);
+        assert_eq!(
+            serde_json::to_string(&built).unwrap(),
+            "\"build output big.bin: larger than 10 bytes\""
+        );
+        let back: Unscanned = serde_json::from_str("\"x: y\"").unwrap();
+        assert!(matches!(back, Unscanned::Text(ref t) if t == "x: y"));
+    }
 }

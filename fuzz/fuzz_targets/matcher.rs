@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use cargo_entitycheck::entity::EntityList;
-use cargo_entitycheck::evidence::{Evidence, Role, Shape};
+use cargo_entitycheck::evidence::{Evidence, Field, Role, Shape};
 use cargo_entitycheck::matching::Matcher;
 use libfuzzer_sys::fuzz_target;
 
@@ -18,7 +18,7 @@ fn matcher() -> &'static Matcher<'static> {
 fuzz_target!(|text: &str| {
     for shape in [Shape::Author, Shape::Url, Shape::Subject, Shape::Text] {
         for role in [Role::Attribution, Role::Mention] {
-            let _ = matcher().match_evidence(&Evidence::new("fuzz", role, shape, text));
+            let _ = matcher().match_evidence(&Evidence::new(Field::Text, role, shape, text));
         }
     }
 });

@@ -14,6 +14,7 @@ use object::read::macho::{MachHeader, MachOFile};
 use object::{Endianness, Object, ObjectSection};
 
 use super::budget::PackageBudget;
+use super::field::{BinaryField, BinaryPart, HitPlace, LibraryTable, Nesting};
 use super::needles::Needles;
 
 /// What a file is, by its magic bytes.
@@ -76,7 +77,7 @@ pub fn sniff(b: &[u8]) -> FileKind {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct BinaryString {
     /// `PE VERSIONINFO CompanyName`, `Authenticode signer subject`, `ELF .rodata string`…
-    pub field: String,
+    pub field: BinaryField,
     pub text: String,
     /// Says who made the file (vendor fields, signers, notices) rather than mentioning someone.
     pub attribution: bool,
@@ -158,7 +159,7 @@ pub fn inspect_binary(
     report.work.max_examined = (bytes.len() as u64)
         .saturating_mul(EXAMINED_PER_BYTE)
         .saturating_add(EXAMINED_ALLOWANCE);
-    inspect_into(bytes, needles, "", 0, budget, &mut report)?;
+    inspect_into(bytes, needles, &[], 0, budget, &mut report)?;
     report.strings.sort();
     report
         .strings
@@ -170,7 +171,7 @@ pub fn inspect_binary(
 fn inspect_into(
     bytes: &[u8],
     needles: &Needles,
-    prefix: &str,
+    prefix: &[Nesting],
     depth: u32,
     budget: &PackageBudget,
     r: &mut BinaryReport,
@@ -200,14 +201,20 @@ fn inspect_into(
             // understands it, raw strings otherwise.
             match object::File::parse(bytes) {
                 Ok(file) => sections(&file, "COFF", needles, prefix, r)?,
-                Err(_) => push_hits(bytes, needles, &format!("{prefix}string"), r),
+                Err(_) => push_hits(bytes, needles, prefix, None, r),
             }
             Ok(())
         }
     }
 }
 
-fn push(r: &mut BinaryReport, field: String, text: &str, attribution: bool, offset: Option<u64>) {
+fn push(
+    r: &mut BinaryReport,
+    field: BinaryField,
+    text: &str,
+    attribution: bool,
+    offset: Option<u64>,
+) {
     let text: String = text.trim().chars().take(MAX_STRING_CHARS).collect();
     if !text.is_empty() && r.strings.len() < MAX_STRINGS {
         r.strings.push(BinaryString {
@@ -223,14 +230,15 @@ fn push(r: &mut BinaryReport, field: String, text: &str, attribution: bool, offs
 /// import): recorded as the loader writes it, and matched as the product its stem names
 /// (`libkavsdk.so.8` → `kavsdk`, `KAVSDK.framework/Versions/A/KAVSDK` → `KAVSDK`). Either says
 /// the binary cannot run without that library: attribution, not a mention.
-fn push_library(r: &mut BinaryReport, field: String, name: &str) {
+fn push_library(r: &mut BinaryReport, prefix: &[Nesting], table: LibraryTable, name: &str) {
     let stem = crate::evidence::recognise::library_stem(name);
     let text = if stem.is_empty() || stem == name {
         name.to_string()
     } else {
         format!("{stem} ({name})")
     };
-    push(r, format!("{field} (integration)"), &text, true, None);
+    let field = BinaryField::new(prefix, BinaryPart::Library(table));
+    push(r, field, &text, true, None);
 }
 
 // --- PE ---------------------------------------------------------------------------------------
@@ -249,7 +257,7 @@ const VERSION_KEYS: &[(&str, bool)] = &[
 fn pe(
     bytes: &[u8],
     needles: &Needles,
-    prefix: &str,
+    prefix: &[Nesting],
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
     // pelite reads structures in place and needs 8-byte alignment: copy into aligned storage,
@@ -297,7 +305,7 @@ fn pe(
                     if let Some(v) = table.get(*key) {
                         push(
                             r,
-                            format!("{prefix}PE VERSIONINFO {key}"),
+                            BinaryField::new(prefix, BinaryPart::VersionInfo(key.to_string())),
                             v,
                             *attribution,
                             None,
@@ -309,7 +317,7 @@ fn pe(
         if let Ok(imports) = file.imports() {
             for desc in imports {
                 if let Ok(name) = desc.dll_name() {
-                    push_library(r, format!("{prefix}PE import"), &name.to_string());
+                    push_library(r, prefix, LibraryTable::PeImport, &name.to_string());
                 }
             }
         }
@@ -323,12 +331,12 @@ fn pe(
             match authenticode_subjects(sec.certificate_data()) {
                 Ok(subjects) => {
                     for (subject, signer) in subjects {
-                        let field = if signer {
-                            "Authenticode signer subject"
+                        let part = if signer {
+                            BinaryPart::SignerSubject
                         } else {
-                            "Authenticode certificate subject"
+                            BinaryPart::CertificateSubject
                         };
-                        push(r, format!("{prefix}{field}"), &subject, signer, None);
+                        push(r, BinaryField::new(prefix, part), &subject, signer, None);
                     }
                 }
                 Err(e) => return Err(malformed("Authenticode", e)),
@@ -341,7 +349,7 @@ fn pe(
     // not the version-info values again.
     let structured: BTreeSet<String> = r.strings.iter().map(|s| s.text.clone()).collect();
     let before = r.strings.len();
-    push_hits(bytes, needles, &format!("{prefix}PE string"), r);
+    push_hits(bytes, needles, prefix, Some("PE"), r);
     let mut i = before;
     while i < r.strings.len() {
         let s = &r.strings[i];
@@ -502,7 +510,7 @@ fn trim_der(b: &[u8]) -> &[u8] {
 fn elf(
     bytes: &[u8],
     needles: &Needles,
-    prefix: &str,
+    prefix: &[Nesting],
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
     match object::FileKind::parse(bytes).map_err(|e| malformed("ELF", e))? {
@@ -519,7 +527,7 @@ fn elf(
 fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
     bytes: &[u8],
     needles: &Needles,
-    prefix: &str,
+    prefix: &[Nesting],
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
     let file = ElfFile::<Elf>::parse(bytes).map_err(|e| malformed("ELF", e))?;
@@ -534,7 +542,7 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
             for s in data.split(|&b| b == 0) {
                 push(
                     r,
-                    format!("{prefix}ELF .comment"),
+                    BinaryField::new(prefix, BinaryPart::ElfComment),
                     &String::from_utf8_lossy(s),
                     true,
                     None,
@@ -550,7 +558,13 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
                         String::from_utf8_lossy(note.name()),
                         String::from_utf8_lossy(desc).trim_end_matches('\0')
                     );
-                    push(r, format!("{prefix}ELF note"), &text, false, None);
+                    push(
+                        r,
+                        BinaryField::new(prefix, BinaryPart::ElfNote),
+                        &text,
+                        false,
+                        None,
+                    );
                 }
             }
         }
@@ -559,19 +573,25 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
         .dynamic_table(endian, bytes)
         .map_err(|e| malformed("ELF", e))?;
     for d in dynamic.iter() {
-        let field = match d.tag {
-            t if t == object::elf::DT_NEEDED => "ELF DT_NEEDED",
-            t if t == object::elf::DT_SONAME => "ELF DT_SONAME",
-            t if t == object::elf::DT_RPATH || t == object::elf::DT_RUNPATH => "ELF DT_RUNPATH",
+        let table = match d.tag {
+            t if t == object::elf::DT_NEEDED => Some(LibraryTable::ElfNeeded),
+            t if t == object::elf::DT_SONAME => Some(LibraryTable::ElfSoname),
+            t if t == object::elf::DT_RPATH || t == object::elf::DT_RUNPATH => None,
             _ => continue,
         };
         if let Ok(s) = dynamic.string(d) {
             // SONAME is the library's own name; a needed library is one it cannot load without
             // (integration). Both are read as the product they name (`libkavsdk.so.8` → `kavsdk`).
             let name = String::from_utf8_lossy(s);
-            match field {
-                "ELF DT_RUNPATH" => push(r, format!("{prefix}{field}"), &name, false, None),
-                _ => push_library(r, format!("{prefix}{field}"), &name),
+            match table {
+                None => push(
+                    r,
+                    BinaryField::new(prefix, BinaryPart::RunPath),
+                    &name,
+                    false,
+                    None,
+                ),
+                Some(table) => push_library(r, prefix, table, &name),
             }
         }
     }
@@ -584,7 +604,7 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
 fn macho(
     bytes: &[u8],
     needles: &Needles,
-    prefix: &str,
+    prefix: &[Nesting],
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
     match object::FileKind::parse(bytes).map_err(|e| malformed("Mach-O", e))? {
@@ -601,7 +621,7 @@ fn macho(
 fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
     bytes: &[u8],
     needles: &Needles,
-    prefix: &str,
+    prefix: &[Nesting],
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
     let file = MachOFile::<Mach>::parse(bytes).map_err(|e| malformed("Mach-O", e))?;
@@ -610,21 +630,17 @@ fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
         .macho_load_commands()
         .map_err(|e| malformed("Mach-O", e))?;
     while let Some(cmd) = commands.next().map_err(|e| malformed("Mach-O", e))? {
-        let field = match cmd.cmd() {
-            object::macho::LC_ID_DYLIB => "Mach-O LC_ID_DYLIB",
+        let table = match cmd.cmd() {
+            object::macho::LC_ID_DYLIB => LibraryTable::MachOIdDylib,
             object::macho::LC_LOAD_DYLIB
             | object::macho::LC_LOAD_WEAK_DYLIB
-            | object::macho::LC_REEXPORT_DYLIB => "Mach-O LC_LOAD_DYLIB",
+            | object::macho::LC_REEXPORT_DYLIB => LibraryTable::MachOLoadDylib,
             _ => continue,
         };
         if let Ok(Some(d)) = cmd.dylib()
             && let Ok(name) = cmd.string(endian, d.dylib.name)
         {
-            push_library(
-                r,
-                format!("{prefix}{field}"),
-                &String::from_utf8_lossy(name),
-            );
+            push_library(r, prefix, table, &String::from_utf8_lossy(name));
         }
     }
     let file = object::File::parse(bytes).map_err(|e| malformed("Mach-O", e))?;
@@ -634,7 +650,7 @@ fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
 fn fat(
     bytes: &[u8],
     needles: &Needles,
-    prefix: &str,
+    prefix: &[Nesting],
     depth: u32,
     budget: &PackageBudget,
     r: &mut BinaryReport,
@@ -657,7 +673,7 @@ fn fat(
         inspect_into(
             data,
             needles,
-            &format!("{prefix}arch {arch}: "),
+            &[prefix, &[Nesting::Arch(arch)]].concat(),
             depth + 1,
             budget,
             r,
@@ -671,7 +687,7 @@ fn fat(
 fn ar(
     bytes: &[u8],
     needles: &Needles,
-    prefix: &str,
+    prefix: &[Nesting],
     depth: u32,
     budget: &PackageBudget,
     r: &mut BinaryReport,
@@ -697,12 +713,18 @@ fn ar(
             .trim_end_matches('/')
             .to_string();
         r.members += 1;
-        let p = format!("{prefix}archive member {name}: ");
+        let p = [prefix, &[Nesting::Member(name)]].concat();
         // A corrupt member does not hide the others.
         match inspect_into(data, needles, &p, depth + 1, budget, r) {
             // The file's budget is spent: the other members would fail the same way.
             Err(e @ InspectError::Limit(_)) => return Err(e),
-            Err(e) => push(r, format!("{p}error"), &e.to_string(), false, None),
+            Err(e) => push(
+                r,
+                BinaryField::new(&p, BinaryPart::MemberError),
+                &e.to_string(),
+                false,
+                None,
+            ),
             Ok(()) => {}
         }
     }
@@ -716,7 +738,7 @@ fn sections(
     file: &object::File<'_>,
     kind: &str,
     needles: &Needles,
-    prefix: &str,
+    prefix: &[Nesting],
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
     for s in file.sections() {
@@ -740,12 +762,21 @@ fn sections(
                 if let Some((k, v)) = kv.split_once('=')
                     && matches!(k, "author" | "vendor" | "maintainer")
                 {
-                    push(r, format!("{prefix}{kind} .modinfo {k}"), v, true, None);
+                    let part = BinaryPart::Modinfo {
+                        format: kind.to_string(),
+                        key: k.to_string(),
+                    };
+                    push(r, BinaryField::new(prefix, part), v, true, None);
                 }
             }
         }
         for mut bs in hit_strings(data, needles) {
-            bs.field = format!("{prefix}{kind} {name} {}", bs.field);
+            let place = HitPlace::Section {
+                format: kind.to_string(),
+                name: name.to_string(),
+            };
+            let utf16 = bs.field.part.is_utf16();
+            bs.field = BinaryField::new(prefix, BinaryPart::Hit { place, utf16 });
             if r.strings.len() < MAX_STRINGS {
                 r.strings.push(bs);
             }
@@ -754,16 +785,18 @@ fn sections(
     Ok(())
 }
 
-fn push_hits(bytes: &[u8], needles: &Needles, field: &str, r: &mut BinaryReport) {
+/// Needle hits anywhere in the file: `string`, or `<format> string` (`PE string`).
+fn push_hits(
+    bytes: &[u8],
+    needles: &Needles,
+    prefix: &[Nesting],
+    format: Option<&str>,
+    r: &mut BinaryReport,
+) {
     for mut bs in hit_strings(bytes, needles) {
-        bs.field = format!(
-            "{field}{}",
-            if bs.field == "UTF-16 string" {
-                " (UTF-16)"
-            } else {
-                ""
-            }
-        );
+        let place = HitPlace::Whole(format.map(str::to_string));
+        let utf16 = bs.field.part.is_utf16();
+        bs.field = BinaryField::new(prefix, BinaryPart::Hit { place, utf16 });
         if r.strings.len() < MAX_STRINGS {
             r.strings.push(bs);
         }
@@ -787,11 +820,13 @@ pub fn hit_strings(bytes: &[u8], needles: &Needles) -> Vec<BinaryString> {
         covered_until = end;
         let attribution = is_notice(&text);
         out.push(BinaryString {
-            field: if hit.utf16 {
-                "UTF-16 string".into()
-            } else {
-                "string".into()
-            },
+            field: BinaryField::new(
+                &[],
+                BinaryPart::Hit {
+                    place: HitPlace::Bare,
+                    utf16: hit.utf16,
+                },
+            ),
             text,
             attribution,
             offset: Some(start as u64),

@@ -146,6 +146,31 @@ impl PackageLimits {
     }
 }
 
+/// Why a piece of work was refused: which budget is spent, and its size. Rendered as the
+/// sentence the scan's reasons start with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub budget: Budget,
+    pub limit: u64,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.limit;
+        let size = match self.budget {
+            Budget::Unpacked => format!("{n} bytes unpacked"),
+            Budget::DecodeTime => format!("{n} s in decoders"),
+            Budget::ArchiveMembers => format!("{n} archive members"),
+            Budget::Binaries => format!("{n} binaries inspected"),
+        };
+        write!(
+            f,
+            "the package's budget of {size} (deep.{}) is spent",
+            self.budget.key()
+        )
+    }
+}
+
 /// What one package has spent of its [`PackageLimits`], shared by the threads that scan its
 /// files. Each `take_*` either admits one more piece of work or says why not.
 #[derive(Debug)]
@@ -181,21 +206,16 @@ impl PackageBudget {
     }
 
     /// The reason a piece of work is refused: budget `b` is spent.
-    fn refuse(&self, b: Budget) -> String {
+    fn refuse(&self, b: Budget) -> Refusal {
         self.ran_out.store(true, Relaxed);
-        let size = match b {
-            Budget::Unpacked => format!("{} bytes unpacked", self.limits.max_unpacked_bytes),
-            Budget::DecodeTime => format!("{} s in decoders", self.limits.max_decode_seconds),
-            Budget::ArchiveMembers => {
-                format!("{} archive members", self.limits.max_archive_members)
-            }
-            Budget::Binaries => format!("{} binaries inspected", self.limits.max_binaries),
-        };
-        format!("the package's budget of {size} (deep.{}) is spent", b.key())
+        Refusal {
+            budget: b,
+            limit: self.limits.get(b),
+        }
     }
 
     /// One more archive member (or compressed stream) to read.
-    pub fn take_member(&self) -> Result<(), String> {
+    pub fn take_member(&self) -> Result<(), Refusal> {
         if self.members.fetch_add(1, Relaxed) >= self.limits.max_archive_members {
             return Err(self.refuse(Budget::ArchiveMembers));
         }
@@ -203,7 +223,7 @@ impl PackageBudget {
     }
 
     /// One more binary, fat slice or static-archive member to inspect.
-    pub fn take_binary(&self) -> Result<(), String> {
+    pub fn take_binary(&self) -> Result<(), Refusal> {
         if self.binaries.fetch_add(1, Relaxed) >= self.limits.max_binaries {
             return Err(self.refuse(Budget::Binaries));
         }
@@ -211,7 +231,7 @@ impl PackageBudget {
     }
 
     /// How many more bytes the package may decode, or why it may decode nothing more.
-    pub fn unpacked_left(&self) -> Result<u64, String> {
+    pub fn unpacked_left(&self) -> Result<u64, Refusal> {
         self.time_left()?;
         let left = self
             .limits
@@ -224,7 +244,7 @@ impl PackageBudget {
     }
 
     /// Why no decoder may run any more, once the time budget is spent.
-    pub fn time_left(&self) -> Result<(), String> {
+    pub fn time_left(&self) -> Result<(), Refusal> {
         let max = u128::from(self.limits.max_decode_seconds) * 1_000_000_000;
         if u128::from(self.nanos.load(Relaxed)) >= max {
             return Err(self.refuse(Budget::DecodeTime));
@@ -233,7 +253,7 @@ impl PackageBudget {
     }
 
     /// Why no archive may even be opened any more: no member, byte or second is left.
-    pub fn walk_left(&self) -> Result<(), String> {
+    pub fn walk_left(&self) -> Result<(), Refusal> {
         if self.members.load(Relaxed) >= self.limits.max_archive_members {
             return Err(self.refuse(Budget::ArchiveMembers));
         }
@@ -248,7 +268,7 @@ impl PackageBudget {
     }
 
     /// The reason a member was cut short by what was left of the unpacked-size budget.
-    pub fn unpacked_refusal(&self) -> String {
+    pub fn unpacked_refusal(&self) -> Refusal {
         self.refuse(Budget::Unpacked)
     }
 
@@ -296,7 +316,12 @@ mod tests {
         }
         let e = b.take_member().unwrap_err();
         assert_eq!(
-            e,
+            e.budget,
+            Budget::ArchiveMembers,
+            "the refusal names its budget"
+        );
+        assert_eq!(
+            e.to_string(),
             "the package's budget of 3 archive members (deep.package-max-archive-members) is spent"
         );
         assert!(b.ran_out());
@@ -305,6 +330,7 @@ mod tests {
         assert!(
             b.take_binary()
                 .unwrap_err()
+                .to_string()
                 .contains("2 binaries inspected")
         );
         assert_eq!(b.unpacked_left(), Ok(100));
@@ -314,6 +340,7 @@ mod tests {
         assert!(
             b.unpacked_left()
                 .unwrap_err()
+                .to_string()
                 .contains("100 bytes unpacked (deep.package-max-unpacked-size)")
         );
         let t = PackageBudget::new(&limits);
@@ -321,6 +348,7 @@ mod tests {
         assert!(
             t.unpacked_left()
                 .unwrap_err()
+                .to_string()
                 .contains("1 s in decoders (deep.package-max-decode-seconds)")
         );
         assert_eq!(

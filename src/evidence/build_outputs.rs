@@ -15,7 +15,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::deep::{PackageScan, Scanner};
-use super::{Evidence, Location, Role, Shape, clip};
+use super::{Evidence, Field, Location, Role, Shape, clip};
 use crate::error::InputError;
 
 /// What `--build-outputs` was given.
@@ -310,7 +310,7 @@ fn directive_evidence(key: &str, value: &str) -> Evidence {
         _ => value,
     };
     Evidence::new(
-        format!("build script printed {key}"),
+        Field::BuildPrinted(key.to_string()),
         role,
         Shape::Text,
         clip(text),
@@ -325,11 +325,6 @@ pub fn scan_runs(
     target_dir: &Utf8Path,
 ) -> PackageScan {
     let mut total = PackageScan::default();
-    let prefix = if ambiguous {
-        "build output (ambiguous mapping)"
-    } else {
-        "build output"
-    };
     for run in runs {
         let rel_dir = run
             .dir
@@ -364,7 +359,10 @@ pub fn scan_runs(
             total.files += scan.files;
             total.bytes += scan.bytes;
             for mut e in scan.evidence {
-                e.field = format!("{prefix} {}", e.field);
+                e.field = Field::BuildOutput {
+                    ambiguous,
+                    inner: Box::new(e.field),
+                };
                 if let Some(l) = &mut e.location {
                     l.file = format!("OUT_DIR/{}", l.file);
                 }
@@ -421,7 +419,7 @@ mod tests {
         );
         let e = directive_evidence("rustc-link-lib", "dylib=kavsdk");
         assert_eq!(
-            (e.field.as_str(), e.text.as_str(), e.role),
+            (e.field.to_string().as_str(), e.text.as_str(), e.role),
             (
                 "build script printed rustc-link-lib",
                 "kavsdk",

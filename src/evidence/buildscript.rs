@@ -8,8 +8,9 @@
 
 use camino::Utf8Path;
 
+use super::field::ScriptItem;
 use super::scan::{PackageScan, SkipKind, Skipped};
-use super::{Evidence, Role, Shape, clip};
+use super::{Evidence, Field, Role, Shape, clip};
 use crate::fsio::{self, ReadError, ReadKind};
 
 /// Adds what the build script at `build_script` (read as text, never run) links and downloads
@@ -54,9 +55,9 @@ pub fn scan(file: &str, text: &str) -> Vec<Evidence> {
     for (i, line) in text.lines().enumerate() {
         let lineno = Some(u32::try_from(i + 1).unwrap_or(u32::MAX));
         for (directive, field) in [
-            ("rustc-link-lib=", "build-script rustc-link-lib"),
-            ("rustc-link-search=", "build-script rustc-link-search"),
-            ("rustc-link-arg=", "build-script rustc-link-arg"),
+            ("rustc-link-lib=", ScriptItem::LinkLib),
+            ("rustc-link-search=", ScriptItem::LinkSearch),
+            ("rustc-link-arg=", ScriptItem::LinkArg),
         ] {
             let mut rest = line;
             while let Some(pos) = rest.find(directive) {
@@ -74,8 +75,13 @@ pub fn scan(file: &str, text: &str) -> Vec<Evidence> {
                 let value = value.trim_matches(|c: char| c == '{' || c == '}');
                 if !value.is_empty() {
                     out.push(
-                        Evidence::new(field, Role::Attribution, Shape::Text, clip(value))
-                            .at(file, lineno),
+                        Evidence::new(
+                            Field::BuildScript(field),
+                            Role::Attribution,
+                            Shape::Text,
+                            clip(value),
+                        )
+                        .at(file, lineno),
                     );
                 }
             }
@@ -90,7 +96,7 @@ pub fn scan(file: &str, text: &str) -> Vec<Evidence> {
                 rest = &rest[pos + scheme.len()..];
                 out.push(
                     Evidence::new(
-                        "build-script URL",
+                        Field::BuildScript(ScriptItem::Url),
                         Role::Attribution,
                         Shape::Url,
                         clip(&url),
@@ -119,11 +125,11 @@ fn main() {
 }
 "#;
         let ev = scan("build.rs", src);
-        let got: Vec<(&str, &str, Option<u32>)> = ev
+        let got: Vec<(String, &str, Option<u32>)> = ev
             .iter()
             .map(|e| {
                 (
-                    e.field.as_str(),
+                    e.field.to_string(),
                     e.text.as_str(),
                     e.location.as_ref().and_then(|l| l.line),
                 )
@@ -144,6 +150,7 @@ fn main() {
                     Some(6)
                 ),
             ]
+            .map(|(f, t, l)| (f.to_string(), t, l))
         );
     }
 }

@@ -5,7 +5,7 @@
 use guppy::graph::{PackageMetadata, PackageSource};
 use serde_json::Value;
 
-use super::{Evidence, Role, Shape, clip};
+use super::{Evidence, Field, Role, Shape, clip};
 
 /// Deepest `package.metadata` nesting we walk; deeper values are ignored (they are mentions anyway).
 const MAX_METADATA_DEPTH: usize = 8;
@@ -16,27 +16,29 @@ pub fn collect(pkg: &PackageMetadata<'_>) -> Vec<Evidence> {
     for author in pkg.authors() {
         push(
             &mut out,
-            "authors",
+            Field::Authors,
             Role::Attribution,
             Shape::Author,
             author,
         );
     }
     for (field, value) in [
-        ("repository", pkg.repository()),
-        ("homepage", pkg.homepage()),
-        ("documentation", pkg.documentation()),
+        (Field::Repository, pkg.repository()),
+        (Field::Homepage, pkg.homepage()),
+        (Field::Documentation, pkg.documentation()),
     ] {
         if let Some(v) = value {
             push(&mut out, field, Role::Attribution, Shape::Url, v);
         }
     }
     match pkg.source() {
-        PackageSource::External(s) => push(&mut out, "source", Role::Attribution, Shape::Url, s),
+        PackageSource::External(s) => {
+            push(&mut out, Field::Source, Role::Attribution, Shape::Url, s)
+        }
         // A path is chosen by whoever vendored the crate: a mention, not an attribution.
         PackageSource::Path(p) => push(
             &mut out,
-            "source path",
+            Field::SourcePath,
             Role::Mention,
             Shape::Text,
             p.as_str(),
@@ -45,26 +47,44 @@ pub fn collect(pkg: &PackageMetadata<'_>) -> Vec<Evidence> {
     }
     if let Some(links) = pkg.links() {
         // `links` names the native library the crate binds: what it bundles or links.
-        push(&mut out, "links", Role::Attribution, Shape::Text, links);
+        push(
+            &mut out,
+            Field::Links,
+            Role::Attribution,
+            Shape::Text,
+            links,
+        );
     }
-    push(&mut out, "name", Role::Mention, Shape::Text, pkg.name());
+    push(
+        &mut out,
+        Field::Name,
+        Role::Mention,
+        Shape::Text,
+        pkg.name(),
+    );
     if let Some(d) = pkg.description() {
-        push(&mut out, "description", Role::Mention, Shape::Text, d);
+        push(&mut out, Field::Description, Role::Mention, Shape::Text, d);
     }
     for k in pkg.keywords() {
-        push(&mut out, "keywords", Role::Mention, Shape::Text, k);
+        push(&mut out, Field::Keywords, Role::Mention, Shape::Text, k);
     }
     for c in pkg.categories() {
-        push(&mut out, "categories", Role::Mention, Shape::Text, c);
+        push(&mut out, Field::Categories, Role::Mention, Shape::Text, c);
     }
     if let Some(license) = pkg.license() {
-        push(&mut out, "license", Role::Mention, Shape::Text, license);
+        push(
+            &mut out,
+            Field::License,
+            Role::Mention,
+            Shape::Text,
+            license,
+        );
     }
-    walk_metadata(&mut out, pkg.metadata_table(), "metadata", 0);
+    walk_metadata(&mut out, pkg.metadata_table(), None, 0);
     out
 }
 
-fn push(out: &mut Vec<Evidence>, field: &str, role: Role, shape: Shape, text: &str) {
+fn push(out: &mut Vec<Evidence>, field: Field, role: Role, shape: Shape, text: &str) {
     let text = text.trim();
     if !text.is_empty() {
         out.push(Evidence::new(field, role, shape, clip(text)));
@@ -72,12 +92,19 @@ fn push(out: &mut Vec<Evidence>, field: &str, role: Role, shape: Shape, text: &s
 }
 
 /// `package.metadata` is free-form; every string in it is a mention under its dotted path.
-fn walk_metadata(out: &mut Vec<Evidence>, v: &Value, path: &str, depth: usize) {
+/// `path`: the dotted path below `metadata` (`None`: `metadata` itself).
+fn walk_metadata(out: &mut Vec<Evidence>, v: &Value, path: Option<&str>, depth: usize) {
     if depth > MAX_METADATA_DEPTH {
         return;
     }
     match v {
-        Value::String(s) => push(out, path, Role::Mention, Shape::Text, s),
+        Value::String(s) => push(
+            out,
+            Field::Metadata(path.map(str::to_string)),
+            Role::Mention,
+            Shape::Text,
+            s,
+        ),
         Value::Array(items) => {
             for item in items {
                 walk_metadata(out, item, path, depth + 1);
@@ -85,7 +112,11 @@ fn walk_metadata(out: &mut Vec<Evidence>, v: &Value, path: &str, depth: usize) {
         }
         Value::Object(map) => {
             for (k, item) in map {
-                walk_metadata(out, item, &format!("{path}.{k}"), depth + 1);
+                let path = match path {
+                    Some(p) => format!("{p}.{k}"),
+                    None => k.clone(),
+                };
+                walk_metadata(out, item, Some(&path), depth + 1);
             }
         }
         _ => {}

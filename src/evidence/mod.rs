@@ -14,6 +14,7 @@ pub mod cache;
 pub mod decode;
 pub mod deep;
 pub mod early;
+pub mod field;
 pub mod manifest;
 pub mod needles;
 pub mod own;
@@ -25,6 +26,8 @@ pub mod scan;
 pub mod testgen;
 
 use serde::{Deserialize, Serialize};
+
+pub use field::Field;
 
 /// Whether a piece of evidence says who made the package or merely mentions someone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -61,10 +64,9 @@ pub struct Location {
 /// One signal collected from a package.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Evidence {
-    /// Stable name of the field: `authors`, `repository`, `source`, `links`, `description`,
-    /// `keywords`, `metadata.<path>`, `notice`, `build-script rustc-link-lib`,
-    /// `PE VERSIONINFO CompanyName`, `Authenticode signer subject`…
-    pub field: String,
+    /// The field it came from, typed ([`Field`]); rendered to its stable name (`authors`,
+    /// `metadata.<path>`, `notice`, `PE VERSIONINFO CompanyName`…) in every report.
+    pub field: Field,
     pub role: Role,
     pub shape: Shape,
     /// The text exactly as found (trimmed, at most a few hundred characters).
@@ -74,12 +76,7 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    pub fn new(
-        field: impl Into<String>,
-        role: Role,
-        shape: Shape,
-        text: impl Into<String>,
-    ) -> Self {
+    pub fn new(field: impl Into<Field>, role: Role, shape: Shape, text: impl Into<String>) -> Self {
         Evidence {
             field: field.into(),
             role,

@@ -17,7 +17,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Evidence, Role, Shape, clip};
+use super::field::{RegistryField, RegistryWho};
+use super::{Evidence, Field, Role, Shape, clip};
 use crate::error::InputError;
 
 /// The public crates.io API.
@@ -127,8 +128,13 @@ pub fn lookup(
 /// The evidence of one crate's owners, for the screened `version`.
 pub fn evidence(owners: &CrateOwners, version: &str) -> Vec<Evidence> {
     let mut out = Vec::new();
-    let mut push = |what: &str, o: &Owner| {
+    let mut push = |publisher: bool, o: &Owner| {
         let kind = if o.kind == "team" { "team" } else { "user" };
+        let who = match (publisher, kind) {
+            (true, _) => RegistryWho::Publisher,
+            (false, "team") => RegistryWho::OwnerTeam,
+            (false, _) => RegistryWho::OwnerUser,
+        };
         // A team's login (`github:<org>:<team>`) names its GitHub organisation; a user's login
         // is a GitHub account. Both are read as code-hosting URLs by the matcher.
         let text = if kind == "team" {
@@ -140,24 +146,13 @@ pub fn evidence(owners: &CrateOwners, version: &str) -> Vec<Evidence> {
                 .unwrap_or_else(|| format!("https://github.com/{}", o.login))
         };
         out.push(Evidence::new(
-            format!(
-                "crates.io {what}{}",
-                if what == "owner" {
-                    format!(" {kind}")
-                } else {
-                    String::new()
-                }
-            ),
+            Field::Registry(RegistryField { who, name: false }),
             Role::Attribution,
             Shape::Url,
             clip(&text),
         ));
         if let Some(name) = o.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            let field = if what == "owner" {
-                format!("crates.io owner {kind} name")
-            } else {
-                format!("crates.io {what} name")
-            };
+            let field = Field::Registry(RegistryField { who, name: true });
             // A user's display name reads like an author; a team's like a label.
             let shape = if kind == "team" {
                 Shape::Text
@@ -168,10 +163,10 @@ pub fn evidence(owners: &CrateOwners, version: &str) -> Vec<Evidence> {
         }
     };
     for o in &owners.owners {
-        push("owner", o);
+        push(false, o);
     }
     if let Some(p) = owners.publishers.get(version) {
-        push("publisher", p);
+        push(true, p);
     }
     out.sort();
     out.dedup();
@@ -676,9 +671,9 @@ mod tests {
             .into(),
         };
         let ev = evidence(&owners, "1.0.0");
-        let got: Vec<(&str, &str)> = ev
+        let got: Vec<(String, &str)> = ev
             .iter()
-            .map(|e| (e.field.as_str(), e.text.as_str()))
+            .map(|e| (e.field.to_string(), e.text.as_str()))
             .collect();
         assert_eq!(
             got,
@@ -689,6 +684,7 @@ mod tests {
                 ("crates.io owner user name", "Some One"),
                 ("crates.io publisher", "https://github.com/pub"),
             ]
+            .map(|(f, t)| (f.to_string(), t))
         );
         assert!(ev.iter().all(|e| e.role == Role::Attribution));
         // Another version has no publisher evidence.

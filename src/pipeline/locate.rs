@@ -143,7 +143,7 @@ impl<'o> Locator<'o> {
                         Loc {
                             uri: join("Cargo.toml"),
                             line: self
-                                .manifest_line(&manifest, field_key(&f.matched.evidence.field)),
+                                .manifest_line(&manifest, &f.matched.evidence.field.manifest_key()),
                         }
                     }
                 }
@@ -195,15 +195,6 @@ impl<'o> Locator<'o> {
     }
 }
 
-/// The manifest key an evidence field comes from (`metadata.x.y` → `x`; `source path` → none).
-fn field_key(field: &str) -> &str {
-    match field {
-        f if f.starts_with("metadata.") => f.split('.').nth(1).unwrap_or("metadata"),
-        "source" | "source path" => "name",
-        f => f,
-    }
-}
-
 /// `key = "value"` → `value`.
 fn quoted_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
     let rest = line
@@ -227,7 +218,5 @@ mod tests {
             Some("1.0.0")
         );
         assert_eq!(quoted_value("names = \"x\"", "name"), None);
-        assert_eq!(field_key("metadata.vendor.company"), "vendor");
-        assert_eq!(field_key("authors"), "authors");
     }
 }

@@ -24,7 +24,7 @@ use crate::graph::SourceKind;
 use crate::matching::Matcher;
 use crate::outcome::{
     DeepScope, Explained, FeatureScope, IgnoredUnscanned, Inventoried, InventoriedBinary,
-    NotScanned, Outcome, ScanTotals, Scope,
+    NotScanned, Outcome, ScanTotals, Scope, Unscanned,
 };
 use package::{Deep, PackageResult};
 
@@ -202,7 +202,7 @@ fn run(
         .iter()
         .map(|v| {
             v.iter()
-                .filter(|e| e.field.starts_with("crates.io "))
+                .filter(|e| e.field.registry().is_some())
                 .cloned()
                 .collect()
         })
@@ -285,11 +285,11 @@ fn run(
             ignored_unscanned.push(IgnoredUnscanned {
                 name: subject.name.clone(),
                 version: subject.version.clone(),
-                reason,
+                reason: Unscanned::Package(reason),
                 at,
             });
         }
-        if let Some(reason) = unscanned_reason(None, &silenced) {
+        if let Some(reason) = Unscanned::of(None, &silenced) {
             let at = whole
                 .or_else(|| silenced.first().and_then(|k| covering(&k.file)))
                 .map(|i| i.at.clone())
@@ -301,7 +301,7 @@ fn run(
                 at,
             });
         }
-        if let Some(reason) = unscanned_reason(whole_reason, &unread) {
+        if let Some(reason) = Unscanned::of(whole_reason, &unread) {
             not_scanned.push(NotScanned {
                 name: subject.name.clone(),
                 version: subject.version.clone(),
@@ -309,7 +309,8 @@ fn run(
             });
         }
     }
-    for (i, reason) in extra_unread {
+    for (i, first) in extra_unread {
+        let reason = Unscanned::BuildOutput(first);
         let s = &resolved.subjects[i];
         if let Some(entry) = req
             .config
@@ -580,22 +581,6 @@ pub fn apply_scope(req: &mut Request, scope: &Scope) {
     g.features.no_default_features = scope.features.no_default_features;
     g.packages = scope.packages.clone();
     g.exclude = scope.exclude.clone();
-}
-
-/// Why a package counts as not scanned: the whole package, or its first unread file.
-fn unscanned_reason(whole: Option<String>, skipped: &[Skipped]) -> Option<String> {
-    let unread: Vec<&Skipped> = skipped.iter().filter(|s| s.counts_as_unscanned()).collect();
-    match (whole, unread.as_slice()) {
-        (Some(why), _) => Some(why),
-        (None, []) => None,
-        (None, [one]) => Some(format!("{}: {}", one.file, one.reason)),
-        (None, [first, rest @ ..]) => Some(format!(
-            "{}: {} (and {} more files)",
-            first.file,
-            first.reason,
-            rest.len()
-        )),
-    }
 }
 
 /// Whether the target directory holds build output only, so that the scan may pass over it:

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::Outcome;
-use crate::evidence::Shape;
+use crate::evidence::{Field, Shape};
 use crate::graph::{DepKind, SourceKind};
 use crate::outcome::{Inventoried, fingerprint};
 use crate::policy::{Finding, Rule, Verdict};
@@ -112,19 +112,19 @@ fn component(
     m.insert("bom-ref".into(), bom_ref.into());
     m.insert("name".into(), p.name.clone().into());
     m.insert("version".into(), p.version.clone().into());
-    let field = |f: &'static str| c.evidence.iter().filter(move |e| e.field == f);
-    let authors: Vec<Value> = field("authors").map(|e| contact(&e.text)).collect();
+    let field = |f: Field| c.evidence.iter().filter(move |e| e.field == f);
+    let authors: Vec<Value> = field(Field::Authors).map(|e| contact(&e.text)).collect();
     // The registry's owners publish the crate: its supplier, when `--owners` read them.
     let owner_names: Vec<&str> = c
         .evidence
         .iter()
-        .filter(|e| e.field.starts_with("crates.io ") && e.field.ends_with(" name"))
+        .filter(|e| e.field.registry().is_some_and(|r| r.name))
         .map(|e| e.text.as_str())
         .collect();
     let owner_urls: Vec<&str> = c
         .evidence
         .iter()
-        .filter(|e| e.field.starts_with("crates.io ") && e.shape == Shape::Url)
+        .filter(|e| e.field.registry().is_some() && e.shape == Shape::Url)
         .map(|e| e.text.as_str())
         .collect();
     if !owner_names.is_empty() || !owner_urls.is_empty() {
@@ -145,7 +145,7 @@ fn component(
     if !authors.is_empty() {
         m.insert("authors".into(), Value::Array(authors));
     }
-    if let Some(d) = field("description").next() {
+    if let Some(d) = field(Field::Description).next() {
         m.insert("description".into(), d.text.clone().into());
     }
     if p.kind == DepKind::Dev {
@@ -156,15 +156,15 @@ fn component(
     if let Some(sum) = &c.checksum {
         m.insert("hashes".into(), json!([{"alg": "SHA-256", "content": sum}]));
     }
-    if let Some(l) = field("license").next() {
+    if let Some(l) = field(Field::License).next() {
         m.insert("licenses".into(), json!([{"expression": l.text}]));
     }
     m.insert("purl".into(), purl(p).into());
     let mut refs: Vec<Value> = Vec::new();
     for (f, ty) in [
-        ("repository", "vcs"),
-        ("homepage", "website"),
-        ("documentation", "documentation"),
+        (Field::Repository, "vcs"),
+        (Field::Homepage, "website"),
+        (Field::Documentation, "documentation"),
     ] {
         for e in field(f) {
             refs.push(json!({"type": ty, "url": e.text}));
@@ -186,7 +186,7 @@ fn component(
     // Notice lines found in the package's files are copyright evidence.
     let mut notices: Vec<&str> = findings
         .iter()
-        .filter(|f| f.matched.evidence.field == "notice")
+        .filter(|f| matches!(f.matched.evidence.field, Field::Notice))
         .map(|f| f.matched.evidence.text.as_str())
         .collect();
     notices.sort();
@@ -312,7 +312,7 @@ fn bom(o: &Outcome) -> Value {
                 prop("verdict", f.verdict.as_str()),
                 prop("justification", ours),
                 prop("fingerprint", fp),
-                prop("evidence-field", m.evidence.field.clone()),
+                prop("evidence-field", m.evidence.field.to_string()),
             ],
         }));
     }

@@ -97,7 +97,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
                 "entitycheck: {} v{} not fully scanned",
                 n.name, n.version
             )),
-            escape_data(&n.reason)
+            escape_data(&n.reason.to_string())
         )?;
     }
     if more_errors + more_warnings > 0 {

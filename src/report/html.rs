@@ -160,7 +160,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
                 "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
                 esc(&n.name),
                 esc(&n.version),
-                esc(&rel(&o.workspace_root, &n.reason))
+                esc(&rel(&o.workspace_root, &n.reason.to_string()))
             );
         }
         let _ = writeln!(s, "</table>");
@@ -176,7 +176,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome) -> io::Result<()> {
                 "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
                 esc(&n.name),
                 esc(&n.version),
-                esc(&rel(&o.workspace_root, &n.reason)),
+                esc(&rel(&o.workspace_root, &n.reason.to_string())),
                 esc(&rel(&o.workspace_root, &n.at))
             );
         }
@@ -366,7 +366,7 @@ fn finding(s: &mut String, o: &Outcome, i: usize, f: &Finding) {
         "Evidence",
         format!(
             "{} in {at}<pre>{}</pre>",
-            format_args!("<code>{}</code>", esc(&m.evidence.field)),
+            format_args!("<code>{}</code>", esc(&m.evidence.field.name())),
             esc(&m.evidence.text)
         ),
     );

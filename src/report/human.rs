@@ -72,7 +72,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity)
                 "  {} v{}: {}",
                 Esc(&n.name),
                 Esc(&n.version),
-                Esc(&n.reason)
+                Esc(&n.reason.to_string())
             )?;
         }
     }
@@ -89,7 +89,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, s: &Styles, verbosity: Verbosity)
                 "  {} v{}: {} (ignored at {})",
                 Esc(&n.name),
                 Esc(&n.version),
-                Esc(&n.reason),
+                Esc(&n.reason.to_string()),
                 Esc(&n.at)
             )?;
         }
@@ -379,7 +379,8 @@ fn finding(out: &mut dyn Write, group: &[&Finding], s: &Styles, verbose: bool) -
 fn evidence(e: &Evidence) -> String {
     // The field (`metadata.<key>`), the file and the text all come from the package.
     let text = format!("{:?}", e.text);
-    let (field, text) = (Esc(&e.field), Esc(&text));
+    let field = e.field.name();
+    let (field, text) = (Esc(&field), Esc(&text));
     match &e.location {
         Some(loc) => match loc.line {
             Some(line) => format!("{field} at {}:{line}: {text}", Esc(&loc.file)),

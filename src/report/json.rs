@@ -65,7 +65,7 @@ struct IgnoredNotScanned<'a> {
     name: &'a str,
     version: &'a str,
     /// Why it was not fully scanned.
-    reason: &'a str,
+    reason: &'a crate::outcome::Unscanned,
     /// Always `ignored`.
     verdict: crate::policy::Verdict,
     /// The entry that covers it, as an ignored finding's `waiver`.

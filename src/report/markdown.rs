@@ -156,7 +156,7 @@ fn package_section(findings: &[&Finding], budget: usize) -> (String, usize) {
             },
             None => String::new(),
         };
-        let _ = writeln!(s, "- evidence: {}{at}:\n", code(&m.evidence.field));
+        let _ = writeln!(s, "- evidence: {}{at}:\n", code(&m.evidence.field.name()));
         s.push_str(&code_block(&m.evidence.text));
         let _ = writeln!(
             s,
@@ -270,7 +270,7 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
                 tail,
                 "- {}: {}",
                 code(&format!("{} v{}", n.name, n.version)),
-                code(&n.reason)
+                code(&n.reason.to_string())
             );
         }
         tail.push_str("\n</details>\n\n");

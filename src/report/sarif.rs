@@ -248,9 +248,9 @@ pub fn write(out: &mut dyn Write, o: &Outcome, ci: &CiOptions) -> io::Result<()>
             "ruleId": "package-not-scanned",
             "ruleIndex": rule_index("package-not-scanned"),
             "level": if o.policy.fail_on_unscanned { "error" } else { "warning" },
-            "message": { "text": format!("{} v{} was not fully scanned: {}", n.name, n.version, repo_relative(o, &n.reason)) },
+            "message": { "text": format!("{} v{} was not fully scanned: {}", n.name, n.version, repo_relative(o, &n.reason.to_string())) },
             "locations": [location(loc)],
-            "partialFingerprints": { "entitycheckFinding/v1": unscanned_fingerprint(&n.name, &n.reason) },
+            "partialFingerprints": { "entitycheckFinding/v1": unscanned_fingerprint(&n.name, &n.reason.to_string()) },
         }));
     }
     let dropped = results.len().saturating_sub(MAX_RESULTS);

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::config::Request;
 use crate::entity::EntityList;
 use crate::error::InputError;
-use crate::evidence::{Evidence, Role, Shape, clip};
+use crate::evidence::{Evidence, Field, Role, Shape, clip};
 use crate::graph::{DepKind, PathStep, SourceKind};
 use crate::matching::Matcher;
 use crate::outcome::{Loc, Outcome, ScanTotals};
@@ -166,7 +166,7 @@ impl Collector<'_> {
         if t.is_empty() || is_no_assertion(t) {
             return;
         }
-        let e = Evidence::new(field, role, shape, clip(t));
+        let e = Evidence::new(Field::Sbom(field.to_string()), role, shape, clip(t));
         self.out.push(match at {
             At::Pointer(p) => e.at(format!("{}#{p}", self.file), None),
             At::Line(l) => e.at(self.file, l),

@@ -13,7 +13,13 @@ fn screen(text: &str, file: &str) -> BTreeSet<(String, Verdict, String)> {
     let s = screen_documents(&[doc], &policy, &lists, &matcher);
     s.findings
         .into_iter()
-        .map(|(f, _)| (f.package.name, f.verdict, f.matched.evidence.field))
+        .map(|(f, _)| {
+            (
+                f.package.name,
+                f.verdict,
+                f.matched.evidence.field.to_string(),
+            )
+        })
         .collect()
 }
 

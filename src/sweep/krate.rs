@@ -13,7 +13,7 @@ use std::io::Read;
 use serde_json::Value;
 
 use crate::evidence::deep::{PackageScan, Scanner, SkipKind, Skipped};
-use crate::evidence::{Evidence, Role, Shape, buildscript, clip};
+use crate::evidence::{Evidence, Field, Role, Shape, buildscript, clip};
 
 /// What one `.crate` holds.
 #[derive(Debug, Default)]
@@ -217,7 +217,7 @@ fn stays_inside(rel: &str, target: &str) -> bool {
 /// [`crate::evidence::manifest::collect`] (which reads the same values from `cargo metadata`).
 pub fn manifest_evidence(package: &Value) -> Vec<Evidence> {
     let mut out = Vec::new();
-    let mut push = |field: &str, role: Role, shape: Shape, text: &str| {
+    let mut push = |field: Field, role: Role, shape: Shape, text: &str| {
         let text = text.trim();
         if !text.is_empty() {
             out.push(Evidence::new(field, role, shape, clip(text)));
@@ -233,44 +233,53 @@ pub fn manifest_evidence(package: &Value) -> Vec<Evidence> {
             .unwrap_or_default()
     };
     for a in strings(&package["authors"]) {
-        push("authors", Role::Attribution, Shape::Author, &a);
+        push(Field::Authors, Role::Attribution, Shape::Author, &a);
     }
-    for field in ["repository", "homepage", "documentation"] {
-        if let Some(v) = package[field].as_str() {
+    for (key, field) in [
+        ("repository", Field::Repository),
+        ("homepage", Field::Homepage),
+        ("documentation", Field::Documentation),
+    ] {
+        if let Some(v) = package[key].as_str() {
             push(field, Role::Attribution, Shape::Url, v);
         }
     }
-    push("source", Role::Attribution, Shape::Url, CRATES_IO_SOURCE);
+    push(
+        Field::Source,
+        Role::Attribution,
+        Shape::Url,
+        CRATES_IO_SOURCE,
+    );
     if let Some(l) = package["links"].as_str() {
-        push("links", Role::Attribution, Shape::Text, l);
+        push(Field::Links, Role::Attribution, Shape::Text, l);
     }
     if let Some(n) = package["name"].as_str() {
-        push("name", Role::Mention, Shape::Text, n);
+        push(Field::Name, Role::Mention, Shape::Text, n);
     }
     if let Some(d) = package["description"].as_str() {
-        push("description", Role::Mention, Shape::Text, d);
+        push(Field::Description, Role::Mention, Shape::Text, d);
     }
     for k in strings(&package["keywords"]) {
-        push("keywords", Role::Mention, Shape::Text, &k);
+        push(Field::Keywords, Role::Mention, Shape::Text, &k);
     }
     for c in strings(&package["categories"]) {
-        push("categories", Role::Mention, Shape::Text, &c);
+        push(Field::Categories, Role::Mention, Shape::Text, &c);
     }
     if let Some(l) = package["license"].as_str() {
-        push("license", Role::Mention, Shape::Text, l);
+        push(Field::License, Role::Mention, Shape::Text, l);
     }
-    walk_metadata(&mut out, &package["metadata"], "metadata", 0);
+    walk_metadata(&mut out, &package["metadata"], None, 0);
     out
 }
 
 /// `package.metadata`: every string is a mention under its dotted path (as in a check).
-fn walk_metadata(out: &mut Vec<Evidence>, v: &Value, path: &str, depth: usize) {
+fn walk_metadata(out: &mut Vec<Evidence>, v: &Value, path: Option<&str>, depth: usize) {
     if depth > 8 {
         return;
     }
     match v {
         Value::String(s) if !s.trim().is_empty() => out.push(Evidence::new(
-            path,
+            Field::Metadata(path.map(str::to_string)),
             Role::Mention,
             Shape::Text,
             clip(s.trim()),
@@ -282,7 +291,8 @@ fn walk_metadata(out: &mut Vec<Evidence>, v: &Value, path: &str, depth: usize) {
         }
         Value::Object(map) => {
             for (k, item) in map {
-                walk_metadata(out, item, &format!("{path}.{k}"), depth + 1);
+                let path = path.map_or_else(|| k.clone(), |p| format!("{p}.{k}"));
+                walk_metadata(out, item, Some(&path), depth + 1);
             }
         }
         _ => {}

@@ -23,6 +23,37 @@ use super::{Role, Shape};
 
 pub use rules::{FileClass, classify, is_trademark_statement};
 
+/// The formats recognisers name, to split a stored field name (`Java manifest Implementation-Vendor`)
+/// back into format and key (see [`crate::evidence::field::Field::parse`]); a format missing here
+/// is split at its first space, which names the same field.
+pub const FORMATS: &[&str] = &[
+    "Android manifest",
+    "Apple property list",
+    "CMake",
+    "CocoaPods podspec",
+    "Composer manifest",
+    "CycloneDX document",
+    "Debian control",
+    "Debian copyright",
+    "Go module",
+    "Go source",
+    "JVM source",
+    "Java manifest",
+    "MSBuild project",
+    "Maven POM",
+    "NuGet nuspec",
+    "Python build",
+    "Python metadata",
+    "RPM spec",
+    "Ruby gemspec",
+    "Rust source",
+    "SPDX document",
+    "conan recipe",
+    "npm lockfile",
+    "npm package.json",
+    "vcpkg manifest",
+];
+
 /// What a field says about the thing it describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FieldKind {
@@ -49,10 +80,11 @@ pub struct FieldHit {
 
 impl FieldHit {
     /// The evidence field name: the format and the field, and what a load dependency is.
-    pub fn field_name(&self) -> String {
-        match self.kind {
-            FieldKind::Attribution => format!("{} {}", self.format, self.key),
-            FieldKind::Integration => format!("{} {} (integration)", self.format, self.key),
+    pub fn field(&self) -> crate::evidence::Field {
+        crate::evidence::Field::Recognised {
+            format: self.format.to_string(),
+            key: self.key.clone(),
+            integration: self.kind == FieldKind::Integration,
         }
     }
 

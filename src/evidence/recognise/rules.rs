@@ -18,11 +18,12 @@ pub enum FileClass {
 
 impl FileClass {
     /// The evidence field of a line in a file of this class, which stays a mention.
-    pub fn field(self) -> &'static str {
+    pub fn field(self) -> crate::evidence::Field {
+        use crate::evidence::Field;
         match self {
-            FileClass::Plain => "text",
-            FileClass::DetectionRule => "detection rule",
-            FileClass::WebPage => "web page",
+            FileClass::Plain => Field::Text,
+            FileClass::DetectionRule => Field::DetectionRule,
+            FileClass::WebPage => Field::WebPage,
         }
     }
 }

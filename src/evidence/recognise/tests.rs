@@ -3,7 +3,7 @@ use super::*;
 fn read(name: &str, text: &str) -> Vec<(String, String, u32)> {
     fields(name, text)
         .into_iter()
-        .map(|f| (f.field_name(), f.value, f.line))
+        .map(|f| (f.field().to_string(), f.value, f.line))
         .collect()
 }
 

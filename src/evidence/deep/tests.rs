@@ -1,0 +1,323 @@
+//! Tests of the deep scan: files, archives, binaries and text lines read as evidence.
+
+use super::text::*;
+use super::*;
+
+fn scanner() -> Scanner {
+    let words = [
+        "kaspersky".to_string(),
+        "касперск".to_string(),
+        "kaspersky.com".to_string(),
+    ];
+    Scanner::new(&words, &words, DeepOptions::default())
+}
+
+fn text(name: &str, body: &str) -> Vec<(String, Role, Option<u32>, String)> {
+    let mut r = FileResult::default();
+    scanner().scan_bytes(name, body.as_bytes(), &PackageBudget::default(), &mut r);
+    r.evidence
+        .into_iter()
+        .map(|e| {
+            (
+                e.field.to_string(),
+                e.role,
+                e.location.and_then(|l| l.line),
+                e.text,
+            )
+        })
+        .collect()
+}
+
+/// A directory of the package swapped for a link to a directory outside it, after the walk
+/// listed a file below it and before the file is opened: the outside file is never read.
+#[cfg(unix)]
+#[test]
+fn a_directory_swapped_for_a_link_after_the_walk_is_not_followed() {
+    let d = tempfile::tempdir().unwrap();
+    let base = Utf8Path::from_path(d.path()).unwrap();
+    let root = base.join("pkg");
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::write(root.join("docs/notes.txt"), b"nothing here\n").unwrap();
+    std::fs::create_dir_all(base.join("outside")).unwrap();
+    std::fs::write(
+        base.join("outside/notes.txt"),
+        b"Copyright (c) 2024 AO Kaspersky Lab\n",
+    )
+    .unwrap();
+
+    let s = scanner();
+    let beneath = crate::fsio::Beneath::open(root.as_std_path());
+    let budget = PackageBudget::default();
+    let listed = root.join("docs/notes.txt");
+    let before = s.scan_path(&root, &beneath, &listed, &budget);
+    assert!(before.skipped.is_empty() && before.evidence.is_empty());
+
+    std::fs::rename(root.join("docs"), base.join("docs.old")).unwrap();
+    std::os::unix::fs::symlink(base.join("outside"), root.join("docs")).unwrap();
+    if !beneath.race_free() {
+        eprintln!("openat2 is not available here: only the fallback open (no link at the end)");
+        return;
+    }
+    let after = s.scan_path(&root, &beneath, &listed, &budget);
+    assert!(after.evidence.is_empty(), "{:?}", after.evidence);
+    assert_eq!(after.skipped.len(), 1, "{:?}", after.skipped);
+    assert_eq!(after.skipped[0].file, "docs/notes.txt");
+    assert!(
+        after.skipped[0].reason.contains("symbolic link"),
+        "{:?}",
+        after.skipped
+    );
+}
+
+#[test]
+fn test_data_directories() {
+    assert!(is_test_data("tests/corrupt-gz-file.bin"));
+    assert!(is_test_data("src/deflate/test-data/inflate_buf_error.dat"));
+    assert!(is_test_data("tests/data/invalid/x.zip!#0"));
+    assert!(!is_test_data("vendor/sdk.zip"));
+    assert!(
+        !is_test_data("tests"),
+        "the file itself is not its directory"
+    );
+}
+
+#[test]
+fn corrupt_test_archives_are_noted_and_read_raw() {
+    let mut gz = vec![0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0xff];
+    gz.extend_from_slice(b"\xff\xff garbage Copyright AO Kaspersky Lab garbage");
+    let mut r = FileResult::default();
+    scanner().scan_bytes("tests/corrupt.gz", &gz, &PackageBudget::default(), &mut r);
+    assert!(
+        r.skipped.iter().all(|s| !s.counts_as_unscanned()),
+        "{:?}",
+        r.skipped
+    );
+    assert!(
+        r.evidence.iter().any(|e| e.role == Role::Attribution),
+        "{:?}",
+        r.evidence
+    );
+    let mut r = FileResult::default();
+    scanner().scan_bytes("vendor/corrupt.gz", &gz, &PackageBudget::default(), &mut r);
+    assert!(
+        r.skipped.iter().any(|s| s.counts_as_unscanned()),
+        "{:?}",
+        r.skipped
+    );
+}
+
+#[test]
+fn notice_lines_are_attribution_mentions_are_not() {
+    let got = text(
+        "include/kav.h",
+        "/*\n * Copyright (c) 2024 AO Kaspersky Lab\n */\n// engines: Kaspersky, ESET, Sophos\nint x;\n",
+    );
+    assert_eq!(
+        got,
+        [
+            (
+                "notice".into(),
+                Role::Attribution,
+                Some(2),
+                "* Copyright (c) 2024 AO Kaspersky Lab".into()
+            ),
+            (
+                "text".into(),
+                Role::Mention,
+                Some(4),
+                "// engines: Kaspersky, ESET, Sophos".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn cyrillic_in_any_case_and_homoglyph_notices_are_found() {
+    let got = text(
+        "NOTES.txt",
+        "© АО «ЛАБОРАТОРИЯ КАСПЕРСКОГО»\nCopyright Kаspersky Lab\n",
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().all(|g| g.1 == Role::Attribution));
+}
+
+#[test]
+fn every_line_of_a_notice_file_is_attribution() {
+    let got = text("THIRD-PARTY-NOTICES.txt", "Portions by Kaspersky Lab\n");
+    assert_eq!(got[0].0, "notice file");
+    assert!(is_notice_file("vendor/sdk.zip!LICENSE"));
+    assert!(is_notice_file("LICENSE-MIT"));
+    assert!(!is_notice_file("src/license_check.rs"));
+}
+
+#[test]
+fn code_parentheses_are_not_notices() {
+    assert!(text("src/x.rs", "let y = f(c) + g(C);\nmatch (c) { _ => {} }\n").is_empty());
+    let got = text(
+        "src/x.c",
+        "/* (c) 2019 Kaspersky Lab */\n/* (C) AO Kaspersky Lab */\n",
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().all(|g| g.1 == Role::Attribution));
+}
+
+#[test]
+fn long_lines_are_windowed_on_the_hit() {
+    let body = format!(
+        "{}Copyright Kaspersky Lab{}",
+        "x".repeat(5000),
+        "y".repeat(5000)
+    );
+    let got = text("min.js", &body);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].3.contains("Kaspersky Lab") && got[0].3.len() <= super::super::MAX_TEXT);
+}
+
+#[test]
+fn kept_matches_are_capped_and_the_rest_counted() {
+    let body = "Kaspersky\n".repeat(1000);
+    let s = scanner();
+    let mut r = FileResult::default();
+    s.scan_bytes(
+        "table.csv",
+        body.as_bytes(),
+        &PackageBudget::default(),
+        &mut r,
+    );
+    assert_eq!(r.evidence.len(), 1000, "every matching line is examined");
+    let mut scan = PackageScan {
+        evidence: r.evidence,
+        ..Default::default()
+    };
+    let kept = s.keep_matches(&mut scan, |e| vec![e.location.clone()]);
+    let max = DeepOptions::default().max_hits_per_file;
+    assert_eq!((kept.len(), scan.evidence.len()), (max, max));
+    assert_eq!(scan.skipped.len(), 1);
+    assert_eq!(scan.skipped[0].kind, SkipKind::Truncated);
+    assert!(
+        scan.skipped[0]
+            .reason
+            .starts_with(&format!("{} more matching lines not kept", 1000 - max)),
+        "{:?}",
+        scan.skipped
+    );
+}
+
+#[test]
+fn proximity_decides_attribution() {
+    let got = text(
+        "dist/ui.min.js",
+        "/*! ui | (c) 2024 Example Corp | MIT */var e=[\"Kaspersky\",\"ESET\"];",
+    );
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].1, Role::Mention);
+    let got = text(
+        "a.c",
+        "/* Copyright 2020 Google LLC and AO Kaspersky Lab */",
+    );
+    assert_eq!(got[0].1, Role::Attribution);
+    let got = text("a.c", "AO Kaspersky Lab. All rights reserved.");
+    assert_eq!(got[0].1, Role::Attribution);
+    let got = text(
+        "a.c",
+        "/*\n * Copyright (c) 2019-2024\n *   AO Kaspersky Lab\n */",
+    );
+    assert_eq!((got[0].1, got[0].2), (Role::Attribution, Some(3)));
+    let got = text(
+        "a.c",
+        "// Copyright 2024 Google LLC\n// Kaspersky engine support\n",
+    );
+    assert_eq!(
+        got[0].1,
+        Role::Mention,
+        "a finished notice does not reach the next line"
+    );
+}
+
+#[test]
+fn every_disguise_reaches_the_normaliser() {
+    for line in [
+        "KaSpErSkY",
+        "K.a.s.p.e.r.s.k.y",
+        "K a s p e r s k y",
+        "K-A-S-P-E-R-S-K-Y",
+        "K . a . s . p . e . r . s . k . y",
+        "KasperskyLab",
+        "Kas\u{200B}persky",
+        "K\u{0430}sp\u{0435}rsky",
+        "\u{FF2B}\u{FF41}\u{FF53}\u{FF50}ersky",
+        "Kåspërsky",
+        "Лаборатория Касперского",
+        "Kasperskiy",
+        "https://%6Baspersky.com/",
+    ] {
+        let got = text("x.txt", &format!("int x;\n{line}\nint y;\n"));
+        assert_eq!(got.len(), 1, "{line:?}: {got:?}");
+        assert_eq!(got[0].2, Some(2));
+    }
+    assert!(text("x.rs", "let kasper = sky;\nfn risky() {}\n").is_empty());
+}
+
+mod planted {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A disguise of `name` (ASCII letters): case, invisible characters, look-alikes and
+    /// separators, chosen per letter.
+    fn disguise(name: &str, picks: &[(u8, u8)], spelled: Option<&str>) -> String {
+        let mut out = String::new();
+        for (i, c) in name.chars().enumerate() {
+            let (case, glyph) = picks[i % picks.len()];
+            let c = match (glyph % 4, c) {
+                (1, 'a') => 'а',
+                (1, 'e') => 'е',
+                (1, 'p') => 'р',
+                (1, 'k') => 'к',
+                (1, 'y') => 'у',
+                _ if case % 2 == 1 => c.to_ascii_uppercase(),
+                _ => c,
+            };
+            out.push(c);
+            if let Some(sep) = spelled {
+                if i + 1 < name.len() {
+                    out.push_str(sep);
+                }
+            } else if glyph % 5 == 2 && i + 1 < name.len() {
+                out.push('\u{200B}');
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn a_planted_name_is_found_whatever_its_disguise(
+            picks in proptest::collection::vec((0u8..4, 0u8..10), 9),
+            spelled in proptest::option::of(prop_oneof![Just("."), Just(" "), Just("-"), Just(" . "), Just("_")]),
+            noise in proptest::collection::vec("[a-zA-Z0-9 (){};=,.]{0,80}", 0..40),
+            at in 0usize..40,
+            encoding in 0u8..4,
+        ) {
+            let name = disguise("kaspersky", &picks, spelled);
+            let mut lines: Vec<String> = noise;
+            let at = at.min(lines.len());
+            lines.insert(at, format!("Copyright (c) 2024 AO {name} Lab"));
+            let body = lines.join("\n") + "\n";
+            let bytes: Vec<u8> = match encoding {
+                1 => body.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+                2 => body.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+                3 => [0xEF, 0xBB, 0xBF].into_iter().chain(body.bytes()).collect(),
+                _ => body.into_bytes(),
+            };
+            let mut r = FileResult::default();
+            scanner().scan_bytes("NOTES.txt", &bytes, &PackageBudget::default(), &mut r);
+            let line = u32::try_from(at + 1).unwrap();
+            prop_assert!(
+                r.evidence.iter().any(|e| e.role == Role::Attribution
+                    && e.location.as_ref().and_then(|l| l.line) == Some(line)),
+                "{name:?} at line {line}: {:?}", r.evidence
+            );
+        }
+    }
+}

@@ -1,0 +1,540 @@
+//! Evidence stage, deep scan, text: which lines of a file name something listed, and whether a
+//! notice word governs the name (attribution) or the line only mentions it.
+
+use super::super::binary;
+use super::super::decode::{self, Decoded};
+use super::super::needles::TextPrefilter;
+use super::super::recognise::{self, FileClass};
+use super::super::{Evidence, Field, Role, Shape, clip};
+use super::{FileResult, MAPPED, Scanner, SkipKind, Skipped};
+
+/// Notice words that attribute the name written after them (`Copyright (c) 2024 <holder>`).
+pub(super) const NOTICE_BEFORE: &[&str] = &[
+    "copyright",
+    "(c)",
+    "©",
+    "licensed by",
+    "licensor",
+    "авторск",
+    "правообладател",
+    // Japanese, Chinese (simplified and traditional) and Korean for "copyright".
+    "著作権",
+    "版权",
+    "版權",
+    "저작권",
+];
+
+/// Notice words that attribute the name written before them (`<holder>. All rights reserved.`).
+pub(super) const NOTICE_AFTER: &[&str] = &[
+    "rights reserved",
+    "права защищены",
+    "版权所有",
+    "版權所有",
+    "に帰属します",
+    "권리 보유",
+];
+
+/// Most bytes between a notice word and the name it governs.
+pub(super) const NOTICE_REACH: usize = 160;
+
+/// Most lines per file that hold a listed word once folded (not prefilter candidates: a Unicode
+/// table or a test corpus has thousands of those and names nothing); beyond it the file is
+/// listed as not fully scanned.
+pub(super) const MAX_HIT_LINES: usize = 20_000;
+
+/// File names (upper-cased, without extension) whose every line is attribution.
+pub(super) const NOTICE_FILES: &[&str] = &[
+    "LICENSE",
+    "LICENCE",
+    "COPYING",
+    "NOTICE",
+    "COPYRIGHT",
+    "AUTHORS",
+    "CREDITS",
+    "PATENTS",
+    "THIRD-PARTY",
+    "THIRD_PARTY",
+    "THIRDPARTY",
+    "THIRD-PARTY-NOTICES",
+    "THIRDPARTYNOTICES",
+];
+
+impl Scanner {
+    /// The strings around needle hits in bytes of unknown (or damaged) structure. A notice
+    /// among them (`Copyright …`) is attribution, like a notice line in text.
+    pub(super) fn raw_strings(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        if self.needles.is_empty() || !self.needles.hit(bytes) {
+            return;
+        }
+        for s in binary::hit_strings(bytes, &self.needles) {
+            let (field, role) = if s.attribution {
+                (Field::RawString { notice: true }, Role::Attribution)
+            } else {
+                (Field::RawString { notice: false }, Role::Mention)
+            };
+            r.evidence
+                .push(Evidence::new(field, role, Shape::Text, clip(s.text.trim())).at(name, None));
+        }
+    }
+
+    /// Text (or an unrecognised binary): the lines whose skeleton holds a needle, each read as
+    /// attribution when a notice word governs one of its hits, else as a mention.
+    pub(super) fn scan_text(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        let text = match decode::decode(bytes) {
+            // An unknown binary format: only the needles, in UTF-8 and UTF-16.
+            Decoded::Binary => return self.raw_strings(name, bytes, r),
+            Decoded::Text(text, _) => text,
+        };
+        if self.prefilter.is_empty() {
+            return;
+        }
+        let b = text.as_bytes();
+        let lines = candidate_lines(&self.prefilter, b);
+        let joined = hyphenated_lines(b);
+        if lines.is_empty() && joined.is_empty() {
+            return;
+        }
+        let notice_file = is_notice_file(name);
+        let class = recognise::classify(name, &text);
+        // Structured metadata first: a field that names someone says what the format defines
+        // it to say (a vendor, an author, a load dependency), whatever words stand around it.
+        let mut field_lines: std::collections::HashSet<u32> = std::collections::HashSet::new();
+        if !lines.is_empty() {
+            for f in recognise::fields(name, &text) {
+                if !self.text_hits(&f.value) {
+                    continue;
+                }
+                field_lines.insert(f.line);
+                r.evidence.push(
+                    Evidence::new(f.field(), f.role(), f.shape, clip(&f.value))
+                        .at(name, Some(f.line)),
+                );
+            }
+        }
+        let (mut counted_to, mut line_no) = (0usize, 1usize);
+        let mut skel = String::new();
+        let mut at: Vec<u32> = Vec::new();
+        let mut hit_lines = 0usize;
+        let mut seen_lines: std::collections::HashSet<u32> = std::collections::HashSet::new();
+        for (start, end) in lines {
+            // Character references (`&#75;aspersky`, `Kaspersky&nbsp;Lab`) and percent-escaped
+            // letters (`%6Baspersky.com`) are read as the characters they stand for.
+            let decoded;
+            let line = match decode_line(&text[start..end]) {
+                Some(d) => {
+                    decoded = d;
+                    decoded.as_str()
+                }
+                None => &text[start..end],
+            };
+            if !line.is_ascii() && !self.prefilter.may_hold(line) {
+                continue;
+            }
+            crate::text::normalize::skeleton(line, &mut skel, &mut at);
+            let hits: Vec<(usize, usize)> = self
+                .prefilter
+                .skeleton_hits(&skel)
+                .into_iter()
+                .map(|(s, e)| {
+                    let mut he = (at[e - 1] as usize + 1).min(line.len());
+                    while !line.is_char_boundary(he) {
+                        he += 1;
+                    }
+                    (at[s] as usize, he)
+                })
+                .collect();
+            if hits.is_empty() {
+                continue;
+            }
+            hit_lines += 1;
+            if hit_lines > MAX_HIT_LINES {
+                r.skipped.push(Skipped::new(
+                    name,
+                    SkipKind::Limit,
+                    format!(
+                        "more than {MAX_HIT_LINES} lines name something listed; only the first {MAX_HIT_LINES} were examined"
+                    ),
+                ));
+                break;
+            }
+            line_no += memchr::memchr_iter(b'\n', &b[counted_to..start]).count();
+            counted_to = start;
+            let n = u32::try_from(line_no).unwrap_or(u32::MAX);
+            let lineno = Some(n);
+            seen_lines.insert(n);
+            if field_lines.contains(&n) {
+                continue;
+            }
+            let prev = start
+                .checked_sub(1)
+                .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
+            let govern = |h: (usize, usize)| governing_notice(line, h.0, h.1, prev);
+            let trademark = recognise::is_trademark_statement(line);
+            let field = |attributed: bool| line_field(class, notice_file, attributed, trademark);
+            let trimmed = line.trim();
+            if trimmed.len() <= crate::evidence::MAX_TEXT {
+                let (f, role) = field(hits.iter().any(|&h| govern(h).is_some()));
+                r.evidence
+                    .push(Evidence::new(f, role, Shape::Text, trimmed).at(name, lineno));
+                continue;
+            }
+            // A long line (minified code): every hit is examined, each in its own window, which
+            // starts at the notice word that governs it when one does.
+            let mut covered = 0usize;
+            for h in hits {
+                if h.0 < covered {
+                    continue;
+                }
+                let notice = govern(h);
+                let lb = line.as_bytes();
+                let w = match notice {
+                    Some(n) if h.1 - n <= crate::evidence::MAX_TEXT => window(lb, n, lb.len(), n),
+                    _ => window(lb, 0, lb.len(), h.0),
+                };
+                let w_start = w.as_ptr() as usize - lb.as_ptr() as usize;
+                covered = w_start + w.len();
+                let (f, role) = field(notice.is_some());
+                r.evidence.push(
+                    Evidence::new(f, role, Shape::Text, String::from_utf8_lossy(w).trim())
+                        .at(name, lineno),
+                );
+            }
+        }
+        // A name hyphenated across a line break (`Kasper-` / ` * sky Lab`), read joined: only
+        // where neither line alone named anything.
+        for (first, line_no, joined_text) in joined {
+            if seen_lines.contains(&line_no) || seen_lines.contains(&(line_no + 1)) {
+                continue;
+            }
+            crate::text::normalize::skeleton(&joined_text, &mut skel, &mut at);
+            let hits = self.prefilter.skeleton_hits(&skel);
+            if hits.is_empty() {
+                continue;
+            }
+            let prev = first
+                .checked_sub(1)
+                .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
+            let attributed = hits.iter().any(|&(s, e)| {
+                let hs = at[s] as usize;
+                let he = (at[e - 1] as usize + 1).min(joined_text.len());
+                joined_text.is_char_boundary(he)
+                    && governing_notice(&joined_text, hs, he, prev).is_some()
+            });
+            let trademark = recognise::is_trademark_statement(&joined_text);
+            let (f, role) = line_field(class, notice_file, attributed, trademark);
+            r.evidence.push(
+                Evidence::new(f, role, Shape::Text, clip(joined_text.trim()))
+                    .at(name, Some(line_no)),
+            );
+        }
+    }
+
+    /// Whether `s` holds a listed word once folded.
+    pub(super) fn text_hits(&self, s: &str) -> bool {
+        let mut skel = String::new();
+        let mut at = Vec::new();
+        crate::text::normalize::skeleton(s, &mut skel, &mut at);
+        !self.prefilter.skeleton_hits(&skel).is_empty()
+    }
+}
+
+/// The evidence field and role of a line that names something: a notice (a notice word governs
+/// the name, or the file is a notice file) attributes, unless the file quotes names (a detection
+/// rule, a saved web page) or the line states who owns a trademark; anything else mentions.
+pub(super) fn line_field(
+    class: FileClass,
+    notice_file: bool,
+    attributed: bool,
+    trademark: bool,
+) -> (Field, Role) {
+    match class {
+        FileClass::DetectionRule | FileClass::WebPage if !notice_file => {
+            return (class.field(), Role::Mention);
+        }
+        _ => {}
+    }
+    match (notice_file, attributed, trademark) {
+        (_, false, true) => (Field::TrademarkStatement, Role::Mention),
+        (true, _, _) => (Field::NoticeFile, Role::Attribution),
+        (false, true, _) => (Field::Notice, Role::Attribution),
+        (false, false, false) => (Field::Text, Role::Mention),
+    }
+}
+
+/// `line` with its character references and percent-escaped letters decoded, if it has any.
+pub(super) fn decode_line(line: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    if line.contains('&') && line.contains(';') {
+        let d = html_escape::decode_html_entities(line);
+        if d != line {
+            // A non-breaking or other space from `&nbsp;` separates words as a space does.
+            out = Some(d.replace(['\u{a0}', '\u{2007}', '\u{202f}'], " "));
+        }
+    }
+    let cur = out.as_deref().unwrap_or(line);
+    if cur.contains('%') {
+        let d = percent_encoding::percent_decode_str(cur).decode_utf8_lossy();
+        if d != cur {
+            out = Some(d.into_owned());
+        }
+    }
+    out
+}
+
+/// Lines that end in a word broken by a hyphen and continue on the next line (after comment
+/// markers), joined: `(offset of the first line, its 1-based number, the joined text)`.
+pub(super) fn hyphenated_lines(b: &[u8]) -> Vec<(usize, u32, String)> {
+    let mut out = Vec::new();
+    let mut line_no = 1u32;
+    let mut counted = 0usize;
+    for p in memchr::memmem::find_iter(b, b"-\n") {
+        if p == 0 || !(b[p - 1].is_ascii_alphabetic() || b[p - 1] >= 0x80) {
+            continue;
+        }
+        let ls = memchr::memrchr(b'\n', &b[..p]).map_or(0, |i| i + 1);
+        let ns = p + 2;
+        let ne = memchr::memchr(b'\n', &b[ns..]).map_or(b.len(), |i| ns + i);
+        let next = &b[ns..ne];
+        let skip = next
+            .iter()
+            .position(|c| {
+                !matches!(
+                    c,
+                    b' ' | b'\t' | b'*' | b'#' | b'/' | b';' | b'!' | b'-' | b'\'' | b'"' | b'>'
+                )
+            })
+            .unwrap_or(next.len());
+        let rest = &next[skip..];
+        if !rest
+            .first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c >= 0x80)
+        {
+            continue;
+        }
+        let (Ok(head), Ok(tail)) = (std::str::from_utf8(&b[ls..p]), std::str::from_utf8(rest))
+        else {
+            continue;
+        };
+        line_no += u32::try_from(memchr::memchr_iter(b'\n', &b[counted..ls]).count()).unwrap_or(0);
+        counted = ls;
+        out.push((
+            ls,
+            line_no,
+            format!("{head}{}", tail.trim_end_matches('\r')),
+        ));
+        if out.len() >= 4096 {
+            break;
+        }
+    }
+    out
+}
+
+/// The lines of `b` (UTF-8 text) worth folding: where the fast stage hits, every line holding a
+/// byte above 0x7f, and every line with a percent-escaped letter or digit. Sorted, distinct.
+pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)> {
+    let mut starts: Vec<usize> = Vec::new();
+    MAPPED.with(|m| {
+        p.text_hits(b, &mut m.borrow_mut(), &mut starts);
+    });
+    let mut i = 0;
+    while let Some(at) = next_non_ascii(b, i) {
+        starts.push(at);
+        i = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n + 1);
+    }
+    // A character reference can spell any letter (`&#75;aspersky`).
+    static CHAR_REF: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"&#"));
+    starts.extend(CHAR_REF.find_iter(b));
+    for at in memchr::memchr_iter(b'%', b) {
+        let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
+        if let (Some(h), Some(l)) = (hex(at + 1), hex(at + 2))
+            && ((h * 16 + l) as u8).is_ascii_alphanumeric()
+        {
+            starts.push(at);
+        }
+    }
+    starts.sort_unstable();
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    for s in starts {
+        if lines.last().is_some_and(|&(_, e)| s <= e) {
+            continue;
+        }
+        lines.push(line_bounds(b, s, s));
+    }
+    lines
+}
+
+/// The first byte above 0x7f at or after `from`, checked 64 bytes at a time.
+pub(super) fn next_non_ascii(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < b.len() {
+        let end = (i + 64).min(b.len());
+        if !b[i..end].is_ascii() {
+            return b[i..end].iter().position(|&x| x >= 0x80).map(|p| i + p);
+        }
+        i = end;
+    }
+    None
+}
+
+/// `s` with each character lower-cased where that keeps its UTF-8 length, so that byte offsets
+/// stay those of `s`.
+pub(super) fn lower_same_len(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(x), None) if x.len_utf8() == c.len_utf8() => x,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
+/// Whether the text between a notice word and a name lets the notice reach the name: no code
+/// punctuation (`;`, `=`, braces, brackets, `|`, a comment's end, a string ending in a list) and
+/// no sentence ending (`Foo Corp. Bar`) between them.
+pub(super) fn reaches(gap: &str) -> bool {
+    if gap.len() > NOTICE_REACH
+        || gap.contains([';', '{', '}', '[', ']', '=', '|', '`'])
+        || [
+            "*/",
+            "-->",
+            "\",",
+            "',",
+            "rights reserved",
+            "права защищены",
+        ]
+        .iter()
+        .any(|b| gap.contains(b))
+    {
+        return false;
+    }
+    // `Example Corp. Kaspersky…`: a full stop after a word of four letters or more, then a
+    // capital, ends the notice (`Inc. `, `Ltd. `, initials do not).
+    !gap.match_indices(". ").any(|(i, _)| {
+        let word = gap[..i]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let next = gap[i + 2..].trim_start().chars().next();
+        word.chars().count() >= 4 && next.is_some_and(char::is_uppercase)
+    })
+}
+
+/// The start of the notice word that governs the name at `hs..he` of `line`, if one does: a
+/// notice word before it on the line with nothing but holder text between (see [`reaches`]),
+/// a closing one (`All rights reserved`) right after it, or an unfinished notice at the end of
+/// the previous line (`* Copyright (c) 2024` wrapped before the holder) when only filler comes
+/// before the name on its own line.
+pub(super) fn governing_notice(
+    line: &str,
+    hs: usize,
+    he: usize,
+    prev: Option<&str>,
+) -> Option<usize> {
+    let floor = |s: &str, mut i: usize| {
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(line, hs.saturating_sub(NOTICE_REACH + 24));
+    let before = lower_same_len(&line[from..hs]);
+    let mut best: Option<usize> = None;
+    for w in NOTICE_BEFORE {
+        for (i, _) in before.match_indices(w) {
+            // `(c)` is everywhere in code (`f(c)`): a notice only when a space follows.
+            if *w == "(c)" && !before[i + 3..].starts_with([' ', '\t']) {
+                continue;
+            }
+            if reaches(&before[i + w.len()..]) && best.is_none_or(|b| i > b) {
+                best = Some(i);
+            }
+        }
+    }
+    if let Some(i) = best {
+        return Some(from + i);
+    }
+    let to = floor(line, (he + NOTICE_REACH).min(line.len()));
+    let after = lower_same_len(&line[he.min(to)..to]);
+    for w in NOTICE_AFTER {
+        if let Some(i) = after.find(w)
+            && reaches(&after[..i])
+        {
+            return Some(hs);
+        }
+    }
+    // Wrapped: only comment markers, spaces, years and legal forms before the name here, and an
+    // unfinished notice (no holder yet) at the end of the previous line.
+    let lead = &line[..hs];
+    let filler = lead.len() <= 64
+        && lead
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| {
+                w.chars().all(|c| c.is_ascii_digit())
+                    || crate::text::normalize::is_legal_form(&w.to_lowercase())
+                    || matches!(w.to_lowercase().as_str(), "and" | "by" | "the" | "c")
+            })
+        && reaches(lead);
+    let prev = prev?;
+    if !filler {
+        return None;
+    }
+    let lp = lower_same_len(prev);
+    let (i, w) = NOTICE_BEFORE
+        .iter()
+        .filter_map(|w| lp.rfind(w).map(|i| (i, *w)))
+        .max()?;
+    let tail = &lp[i + w.len()..];
+    let unfinished = tail
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            w.chars().all(|c| c.is_ascii_digit())
+                || matches!(w, "c" | "by" | "and" | "copyright" | "the")
+        });
+    (unfinished && reaches(tail)).then_some(0)
+}
+
+pub(super) fn is_notice_file(name: &str) -> bool {
+    let base = name.rsplit(['/', '!']).next().unwrap_or(name);
+    // Notice files are prose: no extension, or a text one (`LICENSE-MIT`, `NOTICE.txt`).
+    let ext = base.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if ext
+        .as_deref()
+        .is_some_and(|e| !matches!(e, "txt" | "md" | "rst" | "html" | "htm" | "text"))
+    {
+        return false;
+    }
+    let stem = base.split('.').next().unwrap_or(base).to_ascii_uppercase();
+    NOTICE_FILES
+        .iter()
+        .any(|n| stem == *n || (stem.starts_with(n) && stem[n.len()..].starts_with(['-', '_'])))
+}
+
+/// The line containing `start..end`.
+pub(super) fn line_bounds(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let s = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let e = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+    (s, e)
+}
+
+/// At most [`crate::evidence::MAX_TEXT`] bytes of a line, centred on the hit for very long lines
+/// (minified files), cut at UTF-8 boundaries.
+pub(super) fn window(bytes: &[u8], start: usize, end: usize, hit: usize) -> &[u8] {
+    let max = crate::evidence::MAX_TEXT;
+    if end - start <= max {
+        return &bytes[start..end];
+    }
+    let mut s = hit.saturating_sub(max / 2).max(start);
+    let mut e = (s + max).min(end);
+    while s < e && (bytes[s] & 0xC0) == 0x80 {
+        s += 1;
+    }
+    while e > s && e < bytes.len() && (bytes[e] & 0xC0) == 0x80 {
+        e -= 1;
+    }
+    &bytes[s..e]
+}
