@@ -20,10 +20,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::Outcome;
 use crate::entity::EntityList;
 use crate::error::InputError;
-use crate::outcome::Scope;
+use crate::outcome::{LIMITS, Outcome, Scope};
 use crate::policy::Verdict;
 
 /// in-toto Statement v1.
@@ -103,7 +102,7 @@ pub struct Predicate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrowed_because: Option<String>,
     /// What a pass means and does not mean: the statement every report a person reads carries
-    /// ([`crate::report::LIMITS`]).
+    /// ([`LIMITS`]).
     pub limits: String,
     /// Every waiver and `[[ignore]]` entry that decided a verdict (or took a package that could
     /// not be scanned off the count): what it rests on, who approved it, until when, and what it
@@ -619,7 +618,7 @@ fn predicate(
         scope: o.scope.clone(),
         narrowings: o.scope.narrowings(),
         narrowed_because: made.narrowed_because.clone(),
-        limits: crate::report::LIMITS.to_string(),
+        limits: LIMITS.to_string(),
         acceptances: acceptances(
             &o.workspace_root,
             &o.findings,
