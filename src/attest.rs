@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::entity::EntityList;
 use crate::error::InputError;
+use crate::fsio::Limits;
 use crate::outcome::{LIMITS, Outcome, Scope};
 use crate::policy::Verdict;
 
@@ -243,8 +244,8 @@ pub struct AcceptedFinding {
 
 /// The SHA-256 of a manifest or lockfile the certificate names, read through the bounded
 /// reader (a regular file, no link followed).
-fn sha256_file(path: &Utf8Path) -> Result<String, InputError> {
-    let bytes = crate::fsio::read_bounded(path, crate::fsio::ReadKind::Manifest)
+fn sha256_file(path: &Utf8Path, limits: &Limits) -> Result<String, InputError> {
+    let bytes = crate::fsio::read_bounded(path, crate::fsio::ReadKind::Manifest, limits)
         .map_err(|e| InputError::read(path, e))?;
     Ok(hex::encode(Sha256::digest(bytes)))
 }
@@ -272,7 +273,11 @@ fn rel_at(root: &Utf8Path, at: &str) -> String {
 /// the deep scan walks them: links not followed, the target directory, `.git` and the
 /// directories of other screened packages left out (those are subjects of their own). `exclude`
 /// names files that are not the product's: the certificate itself and its keys.
-pub fn subjects(o: &Outcome, exclude: &[Utf8PathBuf]) -> Result<Vec<Subject>, InputError> {
+pub fn subjects(
+    o: &Outcome,
+    exclude: &[Utf8PathBuf],
+    limits: &Limits,
+) -> Result<Vec<Subject>, InputError> {
     let root = &o.workspace_root;
     let mut files = Vec::new();
     for f in [root.join("Cargo.lock"), root.join("Cargo.toml")] {
@@ -295,7 +300,7 @@ pub fn subjects(o: &Outcome, exclude: &[Utf8PathBuf]) -> Result<Vec<Subject>, In
         .map(|f| {
             Ok(Subject {
                 name: rel_up(root, f),
-                digest: [("sha256".to_string(), sha256_file(f)?)].into(),
+                digest: [("sha256".to_string(), sha256_file(f, limits)?)].into(),
             })
         })
         .collect()
@@ -538,7 +543,7 @@ fn policy_digest(p: &PolicyRecord) -> String {
 
 /// The configuration's content digest, from where it was read (`config.origin`: a file, or
 /// `Cargo.toml [workspace.metadata.entitycheck]`).
-fn config_record(o: &Outcome) -> Result<Option<ConfigRecord>, InputError> {
+fn config_record(o: &Outcome, limits: &Limits) -> Result<Option<ConfigRecord>, InputError> {
     let Some(origin) = o.config_origin.as_deref() else {
         return Ok(None);
     };
@@ -551,7 +556,7 @@ fn config_record(o: &Outcome) -> Result<Option<ConfigRecord>, InputError> {
         .find_map(|(suffix, top)| origin.strip_suffix(suffix).map(|p| (p, *suffix, *top)));
     let path = Utf8Path::new(table.map_or(origin, |t| t.0));
     // As the configuration was read: bounded, a regular file (a `--config` link followed).
-    let bytes = crate::fsio::read_named(path, crate::fsio::ReadKind::Config)
+    let bytes = crate::fsio::read_named(path, crate::fsio::ReadKind::Config, limits)
         .map_err(|e| InputError::read(path, e))?;
     let (digest, shown) = match table {
         None => (Sha256::digest(&bytes), rel(&o.workspace_root, path)),
@@ -588,6 +593,7 @@ fn predicate(
     made: &Made,
     made_at: DateTime<FixedOffset>,
     valid_until: NaiveDate,
+    limits: &Limits,
 ) -> Result<Predicate, InputError> {
     Ok(Predicate {
         tool: ToolRecord {
@@ -605,7 +611,7 @@ fn predicate(
             })
             .collect(),
         policy: policy_record(o),
-        configuration: config_record(o)?,
+        configuration: config_record(o, limits)?,
         as_of: o.policy.as_of,
         as_of_requested: !made_on(o.policy.as_of, &made_at),
         made_at: made_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
@@ -661,13 +667,14 @@ pub fn certify(
     now: DateTime<FixedOffset>,
     valid_days: u32,
     exclude: &[Utf8PathBuf],
+    limits: &Limits,
 ) -> Result<Statement, InputError> {
     let valid_until = now.date_naive() + chrono::Days::new(u64::from(valid_days));
     Ok(Statement {
         type_: STATEMENT_TYPE.into(),
-        subject: subjects(o, exclude)?,
+        subject: subjects(o, exclude, limits)?,
         predicate_type: PREDICATE_TYPE.into(),
-        predicate: predicate(o, made, now, valid_until)?,
+        predicate: predicate(o, made, now, valid_until, limits)?,
     })
 }
 
@@ -861,6 +868,7 @@ pub fn verify(
     max_age_days: Option<i64>,
     asked: &Scope,
     exclude: &[Utf8PathBuf],
+    limits: &Limits,
 ) -> Result<Vec<Check>, InputError> {
     let mut checks = Vec::new();
     let mut push = |ok: bool, what: String| checks.push(Check { ok, what });
@@ -901,7 +909,7 @@ pub fn verify(
     }
 
     // 1. The files screened are the files here.
-    let here: BTreeMap<String, String> = subjects(o, exclude)?
+    let here: BTreeMap<String, String> = subjects(o, exclude, limits)?
         .into_iter()
         .chain(artefacts.iter().cloned())
         .map(|s| (s.name, s.digest.get("sha256").cloned().unwrap_or_default()))
@@ -1032,7 +1040,7 @@ pub fn verify(
         certifier: p.certifier.clone(),
         narrowed_because: p.narrowed_because.clone(),
     };
-    let fresh = predicate(o, &made, made_at, p.valid_until)?;
+    let fresh = predicate(o, &made, made_at, p.valid_until, limits)?;
     push(
         fresh.result == p.result,
         format!(

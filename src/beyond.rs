@@ -16,6 +16,7 @@ use crate::evidence::Evidence;
 use crate::evidence::build_outputs::{self, BuildOutputsOptions, BuildPackage};
 use crate::evidence::deep::{DeepOptions, Scanner};
 use crate::evidence::owners::{self, OwnersOptions};
+use crate::fsio::Limits;
 use crate::graph::{SourceKind, Subject};
 use crate::matching::Matcher;
 
@@ -50,6 +51,7 @@ pub fn owners_cache_dir(cache_dir: &Utf8Path) -> camino::Utf8PathBuf {
 
 /// Collects the extra evidence of `subjects`. `scanner`: the run's deep scanner (one is made
 /// for the build outputs when the deep scan is off).
+#[allow(clippy::too_many_arguments)]
 pub fn collect(
     subjects: &[Subject],
     target_dir: &Utf8Path,
@@ -58,6 +60,7 @@ pub fn collect(
     scanner: Option<&Scanner>,
     matcher: &Matcher,
     deep: &DeepOptions,
+    limits: &Limits,
 ) -> Result<Extra, InputError> {
     let mut extra = Extra {
         evidence: vec![Vec::new(); subjects.len()],
@@ -91,7 +94,7 @@ pub fn collect(
                 name: s.name.clone(),
             })
             .collect();
-        let located = build_outputs::locate(target_dir, &packages, b.messages.as_deref())?;
+        let located = build_outputs::locate(target_dir, &packages, b.messages.as_deref(), limits)?;
         let own;
         let scanner = match scanner {
             Some(s) => s,
@@ -110,6 +113,7 @@ pub fn collect(
                     located.ambiguous.contains(&s.id),
                     scanner,
                     target_dir,
+                    limits,
                 );
                 // Notices are collected generously: keep what matches an identifier, as the
                 // deep scan does.

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use cargo_entitycheck::config::{self, ListOverrides, Overrides};
 use cargo_entitycheck::entity::import::ListFormat;
+use cargo_entitycheck::fsio::Limits;
 use cargo_entitycheck::graph::GraphOptions;
 use cargo_entitycheck::named::Named;
 
@@ -462,7 +463,7 @@ impl ListSelection {
 impl CheckArgs {
     /// The command line as the library's overrides (nothing validated yet: `config::resolve`
     /// does that, with the configuration file, in one place).
-    pub fn overrides(self) -> Overrides {
+    pub fn overrides(self, limits: Limits) -> Overrides {
         let sc = self.screen;
         let g = sc.graph;
         let features: Vec<String> = g
@@ -523,6 +524,7 @@ impl CheckArgs {
                 build_outputs: sc.beyond.build_outputs,
                 build_messages: sc.beyond.build_messages,
             },
+            limits,
         }
     }
 }

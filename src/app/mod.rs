@@ -14,7 +14,7 @@ use camino::Utf8PathBuf;
 use args::{self as cli, Command, OutputSpec, Target};
 use cargo_entitycheck::config::{self, Format, OutputSettings, Settings, Verbosity};
 use cargo_entitycheck::error::InputError;
-use cargo_entitycheck::fsio;
+use cargo_entitycheck::fsio::{self, Limits};
 use cargo_entitycheck::outcome::{self, Outcome};
 use cargo_entitycheck::pipeline;
 use cargo_entitycheck::report::{self, Styles};
@@ -27,13 +27,13 @@ const INPUT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
     // The read bounds, before anything is read (`ENTITYCHECK_MAX_<KIND>_SIZE`).
-    match fsio::Limits::from_env() {
-        Ok(l) => fsio::set_limits(l),
+    let limits = match Limits::from_env() {
+        Ok(l) => l,
         Err(e) => {
             output::error(&e);
             return ExitCode::from(INPUT_ERROR);
         }
-    }
+    };
     let cli = match cli::parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {
@@ -42,16 +42,16 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::List(args)) => list(args),
-        Some(Command::Check(args)) => check(args),
-        Some(Command::Explain(args)) => explain(args),
-        Some(Command::Init(args)) => init(args),
-        Some(Command::Certify(args)) => certify(args),
-        Some(Command::Verify(args)) => verify(args),
-        Some(Command::Scan(args)) => scan(args),
-        Some(Command::Sweep(args)) => sweep::run(args),
-        Some(Command::Sbom(args)) => sbom(args),
-        None => check(cli.check),
+        Some(Command::List(args)) => list(args, &limits),
+        Some(Command::Check(args)) => check(args, limits),
+        Some(Command::Explain(args)) => explain(args, limits),
+        Some(Command::Init(args)) => init(args, &limits),
+        Some(Command::Certify(args)) => certify(args, limits),
+        Some(Command::Verify(args)) => verify(args, limits),
+        Some(Command::Scan(args)) => scan(args, limits),
+        Some(Command::Sweep(args)) => sweep::run(args, &limits),
+        Some(Command::Sbom(args)) => sbom(args, limits),
+        None => check(cli.check, limits),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -63,13 +63,13 @@ pub fn main() -> ExitCode {
 }
 
 /// Resolves the settings and runs the pipeline, with a progress bar unless `--quiet`.
-fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError> {
+fn screen(args: cli::CheckArgs, limits: Limits) -> Result<(Outcome, OutputSettings), InputError> {
     let timings = args.verbose >= 2;
     let index = args.index.spec()?;
     let Settings {
         mut request,
         output,
-    } = config::resolve(args.overrides())?;
+    } = config::resolve(args.overrides(limits))?;
     request.index = index;
     let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
     Ok((pipeline::check(request, &progress)?, output))
@@ -83,13 +83,14 @@ fn screen_with_artefacts(
     check: cli::CheckArgs,
     artefacts: &[Utf8PathBuf],
     sboms: &[Utf8PathBuf],
+    limits: Limits,
     adjust: impl FnOnce(&mut config::Request),
 ) -> Result<(Outcome, OutputSettings), InputError> {
     let timings = check.verbose >= 2;
     let Settings {
         mut request,
         output,
-    } = config::resolve(check.overrides())?;
+    } = config::resolve(check.overrides(limits))?;
     adjust(&mut request);
     if artefacts.is_empty() && sboms.is_empty() {
         let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
@@ -99,7 +100,12 @@ fn screen_with_artefacts(
     let found = cargo_entitycheck::artefacts::scan_artefacts(artefacts, &request, &matcher)?;
     drop(matcher);
     // Bills of materials (`--sbom`): read as SBOMs, decided by the same policy.
-    let listed = cargo_entitycheck::sbom::screen_files(sboms, &request.policy, &request.lists)?;
+    let listed = cargo_entitycheck::sbom::screen_files(
+        sboms,
+        &request.policy,
+        &request.lists,
+        &request.limits,
+    )?;
     let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
     let mut outcome = pipeline::check(request, &progress)?;
     cargo_entitycheck::artefacts::merge(&mut outcome, found);
@@ -107,9 +113,9 @@ fn screen_with_artefacts(
     Ok((outcome, output))
 }
 
-fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
+fn check(args: cli::CheckArgs, limits: Limits) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.output)?;
-    let (outcome, out) = screen(args)?;
+    let (outcome, out) = screen(args, limits)?;
     let code = emit(&outcome, &out, &outputs);
     leave(outcome);
     code
@@ -123,9 +129,9 @@ fn leave(outcome: Outcome) {
 }
 
 /// `scan PATH...`: shipped artefacts, reported and exiting like `check`.
-fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
+fn scan(args: cli::ScanArgs, limits: Limits) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.check.output)?;
-    let Settings { request, output } = config::resolve(args.check.overrides())?;
+    let Settings { request, output } = config::resolve(args.check.overrides(limits))?;
     no_sbom_of(&output, &outputs, "scan")?;
     let outcome = cargo_entitycheck::artefacts::scan(&args.paths, request)?;
     let code = emit(&outcome, &output, &outputs);
@@ -134,9 +140,9 @@ fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
 }
 
 /// `sbom FILE...`: bills of materials, reported and exiting like `check`.
-fn sbom(args: cli::SbomArgs) -> Result<u8, InputError> {
+fn sbom(args: cli::SbomArgs, limits: Limits) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.check.output)?;
-    let Settings { request, output } = config::resolve(args.check.overrides())?;
+    let Settings { request, output } = config::resolve(args.check.overrides(limits))?;
     no_sbom_of(&output, &outputs, "sbom")?;
     let outcome = cargo_entitycheck::sbom::check(&args.files, request)?;
     let code = emit(&outcome, &output, &outputs);
@@ -258,9 +264,9 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
     Ok(if outcome.failed() { FAIL } else { PASS })
 }
 
-fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
+fn explain(args: cli::ExplainArgs, limits: Limits) -> Result<u8, InputError> {
     let spec = pipeline::ExplainSpec::parse(&args.spec);
-    let Settings { request, output } = config::resolve(args.check.overrides())?;
+    let Settings { request, output } = config::resolve(args.check.overrides(limits))?;
     let progress = Progress::new(output.verbosity != Verbosity::Quiet, false);
     let outcome = pipeline::explain(request, &spec, &progress)?;
     let styles = output::styles_for_stdout(output.color);
@@ -276,13 +282,13 @@ fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
     Ok(if fails { FAIL } else { PASS })
 }
 
-fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
+fn certify(args: cli::CertifyArgs, limits: Limits) -> Result<u8, InputError> {
     use cargo_entitycheck::attest;
     // The key is read before the screening, so a wrong path costs nothing.
     let key = match &args.sign {
         None => None,
         Some(path) => Some(
-            attest::dsse::SigningKey::from_pem(&read_named(path)?).map_err(|e| {
+            attest::dsse::SigningKey::from_pem(&read_named(path, &limits)?).map_err(|e| {
                 InputError::Invalid {
                     path: path.to_string(),
                     problems: vec![format!("{path}: {e}")],
@@ -296,7 +302,8 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     // A certificate speaks for what was screened now: no cached result (scan, graph, owners)
     // it could not re-derive is taken into it.
     check.screen.deep.no_cache = true;
-    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, &args.sboms, |_| {})?;
+    let (outcome, out) =
+        screen_with_artefacts(check, &args.artefacts, &args.sboms, limits, |_| {})?;
     let styles = output::styles_for_stdout(out.color);
     let made = attest::Made {
         certifier: args.certifier,
@@ -322,7 +329,8 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     let now = chrono::Local::now().fixed_offset();
     // Not the product: the certificate's own file and the key, wherever they are.
     let not_product: Vec<Utf8PathBuf> = args.output.iter().chain(&args.sign).cloned().collect();
-    let mut statement = attest::certify(&outcome, &made, now, args.valid_for, &not_product)?;
+    let mut statement =
+        attest::certify(&outcome, &made, now, args.valid_for, &not_product, &limits)?;
     statement
         .subject
         .extend(cargo_entitycheck::artefacts::subjects(&args.artefacts)?);
@@ -379,18 +387,19 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
 }
 
 /// Reads a file the user named (a key, a certificate) through the bounded reader.
-fn read_named(path: &camino::Utf8Path) -> Result<String, InputError> {
-    fsio::read_text(path, fsio::ReadKind::Certificate, true).map_err(|e| InputError::read(path, e))
+fn read_named(path: &camino::Utf8Path, limits: &Limits) -> Result<String, InputError> {
+    fsio::read_text(path, fsio::ReadKind::Certificate, true, limits)
+        .map_err(|e| InputError::read(path, e))
 }
 
-fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
+fn verify(args: cli::VerifyArgs, limits: Limits) -> Result<u8, InputError> {
     use cargo_entitycheck::attest;
-    let text = read_named(&args.certificate)?;
+    let text = read_named(&args.certificate, &limits)?;
     let cert = attest::read(&text, args.certificate.as_str())?;
     let key = match &args.key {
         None => None,
         Some(path) => Some(
-            attest::dsse::VerifyingKey::from_pem(&read_named(path)?).map_err(|e| {
+            attest::dsse::VerifyingKey::from_pem(&read_named(path, &limits)?).map_err(|e| {
                 InputError::Invalid {
                     path: path.to_string(),
                     problems: vec![format!("{path}: {e}")],
@@ -411,10 +420,11 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
     // The fresh screening covers what the certificate covered; what was asked for is kept to
     // say where it is less.
     let mut asked = None;
-    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, &args.sboms, |req| {
-        asked = Some(pipeline::requested_scope(req));
-        pipeline::apply_scope(req, &statement.predicate.scope);
-    })?;
+    let (outcome, out) =
+        screen_with_artefacts(check, &args.artefacts, &args.sboms, limits, |req| {
+            asked = Some(pipeline::requested_scope(req));
+            pipeline::apply_scope(req, &statement.predicate.scope);
+        })?;
     let asked = asked.unwrap_or_default();
     let not_product: Vec<Utf8PathBuf> = std::iter::once(args.certificate.clone())
         .chain(args.key.clone())
@@ -434,6 +444,7 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
         args.max_age,
         &asked,
         &not_product,
+        &limits,
     )?);
     finish(report::write_verify(
         &mut io::stdout().lock(),
@@ -454,13 +465,14 @@ fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
     })
 }
 
-fn list(args: cli::ListArgs) -> Result<u8, InputError> {
+fn list(args: cli::ListArgs, limits: &Limits) -> Result<u8, InputError> {
     if let ([old, new], Some(index)) = (args.diff.as_slice(), &args.index) {
-        return sweep::diff(index, old, new, None, args.format);
+        return sweep::diff(index, old, new, None, args.format, limits);
     }
     if let [old, new] = args.diff.as_slice() {
         let format = args.lists.entities_format;
-        let load = |p: &camino::Utf8Path| cargo_entitycheck::entity::import::load(p, format);
+        let load =
+            |p: &camino::Utf8Path| cargo_entitycheck::entity::import::load(p, format, limits);
         let d = cargo_entitycheck::entity::diff::ListDiff::new(&load(old)?, &load(new)?);
         let out = &mut io::stdout().lock();
         finish(match args.format {
@@ -471,8 +483,8 @@ fn list(args: cli::ListArgs) -> Result<u8, InputError> {
         })?;
         return Ok(PASS);
     }
-    let config = config::discover(None, None)?;
-    let mut lists = config::load_lists(&args.lists.overrides(), &config)?;
+    let config = config::discover(None, None, limits)?;
+    let mut lists = config::load_lists(&args.lists.overrides(), &config, limits)?;
     // Each list's age, on today's date and with the configuration's thresholds.
     let mut policy =
         cargo_entitycheck::policy::Policy::new(cargo_entitycheck::policy::today_us_eastern());
@@ -487,8 +499,8 @@ fn list(args: cli::ListArgs) -> Result<u8, InputError> {
     Ok(PASS)
 }
 
-fn init(args: cli::InitArgs) -> Result<u8, InputError> {
-    let root = config::workspace_root(args.manifest_path.as_deref()).ok_or_else(|| {
+fn init(args: cli::InitArgs, limits: &Limits) -> Result<u8, InputError> {
+    let root = config::workspace_root(args.manifest_path.as_deref(), limits).ok_or_else(|| {
         InputError::Usage(
             "no Cargo.toml here or above: run in a Cargo project or pass --manifest-path".into(),
         )

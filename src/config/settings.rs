@@ -16,6 +16,7 @@ use crate::entity::import::{self, ListFormat};
 use crate::error::InputError;
 use crate::evidence::budget::{Budget, PackageLimits};
 use crate::evidence::deep::DeepOptions;
+use crate::fsio::Limits;
 use crate::graph::{FeatureSelection, GraphOptions};
 use crate::policy::Policy;
 
@@ -78,6 +79,8 @@ pub struct Request {
     pub sarif_base: Option<Utf8PathBuf>,
     /// `--index FILE --index-key KEY`: a signed sweep index whose scans registry packages take.
     pub index: Option<crate::sweep::index::IndexSpec>,
+    /// The size bound of each kind of file the run reads (from the overrides).
+    pub limits: Limits,
 }
 
 /// How the outcome is to be shown; the library only carries it back to the app.
@@ -139,6 +142,9 @@ pub struct Overrides {
     pub cache_dir: Option<Utf8PathBuf>,
     /// `--category`, `--sarif-omit-suppressed` and the reports written.
     pub ci: CiOptions,
+    /// The size bound of each kind of file read (`ENTITYCHECK_MAX_<KIND>_SIZE`: only ever from
+    /// the environment, never from the project's files).
+    pub limits: Limits,
 }
 
 /// The command line's flags for evidence beyond the packages' files.
@@ -273,8 +279,13 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
             )));
         }
     }
-    let file = discover(cli.config.as_deref(), cli.graph.manifest_path.as_deref())?;
-    let mut lists = load_lists(&cli.lists, &file)?;
+    let limits = cli.limits;
+    let file = discover(
+        cli.config.as_deref(),
+        cli.graph.manifest_path.as_deref(),
+        &limits,
+    )?;
+    let mut lists = load_lists(&cli.lists, &file, &limits)?;
     let mut layer = cli.layer;
     if let Some(s) = &cli.as_of {
         layer.as_of = Some(parse_date(s, "--as-of")?);
@@ -390,6 +401,7 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
             config: c,
             sarif_base: cli.sarif_base,
             index: None,
+            limits,
         },
         output,
     })
@@ -398,16 +410,24 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
 /// Loads the entity lists a command asked for. Lists add up: the built-in list (unless
 /// `--no-builtin-list` or `lists.builtin = false`), the configuration's extra lists, then the
 /// `--entities` files; entries that are one entity are merged when matching.
-pub fn load_lists(sel: &ListOverrides, config: &Config) -> Result<Vec<EntityList>, InputError> {
+pub fn load_lists(
+    sel: &ListOverrides,
+    config: &Config,
+    limits: &Limits,
+) -> Result<Vec<EntityList>, InputError> {
     let mut lists = Vec::new();
     if !sel.no_builtin && config.builtin_list.unwrap_or(true) {
         lists.push(EntityList::builtin()?);
     }
     for l in &config.lists {
-        lists.push(import::load(&l.path, l.format)?);
+        lists.push(import::load(&l.path, l.format, limits)?);
     }
     for p in &sel.entities {
-        lists.push(import::load(&crate::fsio::resolve_named(p), sel.format)?);
+        lists.push(import::load(
+            &crate::fsio::resolve_named(p),
+            sel.format,
+            limits,
+        )?);
     }
     if lists.is_empty() {
         return Err(InputError::Usage(format!(

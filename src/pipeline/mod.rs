@@ -178,6 +178,7 @@ fn run(
             scanner.as_ref(),
             &matcher,
             &req.deep.options,
+            &req.limits,
         )?;
         for n in &extra.notes {
             observer.note(n);
@@ -356,7 +357,7 @@ fn run(
         .map(|s| (s.id.clone(), s.dir.clone()))
         .collect();
     let source_root = locate::source_root(&resolved.root, req.sarif_base.as_deref())?;
-    let locator = locate::Locator::new(&resolved.root, &source_root, &package_dirs);
+    let locator = locate::Locator::new(&resolved.root, &source_root, &package_dirs, &req.limits);
     let workspace_rel = locator.workspace_rel().to_string();
     let locations = findings.iter().map(|f| locator.finding(f)).collect();
     let unscanned_locations = not_scanned
@@ -364,7 +365,7 @@ fn run(
         .map(|n| locator.lock_entry(&n.name, &n.version))
         .collect();
     drop(locator);
-    let checksums = lock_checksums(&resolved.root);
+    let checksums = lock_checksums(&resolved.root, &req.limits);
     let inventory = resolved
         .subjects
         .iter()
@@ -487,12 +488,16 @@ fn open_index(
 
 /// The `.crate` checksums `Cargo.lock` records, by (name, version); empty when there is no
 /// readable lockfile (saved metadata).
-fn lock_checksums(root: &camino::Utf8Path) -> std::collections::HashMap<(String, String), String> {
+fn lock_checksums(
+    root: &camino::Utf8Path,
+    limits: &crate::fsio::Limits,
+) -> std::collections::HashMap<(String, String), String> {
     let mut out = std::collections::HashMap::new();
     let Ok(text) = crate::fsio::read_text(
         root.join("Cargo.lock"),
         crate::fsio::ReadKind::Manifest,
         false,
+        limits,
     ) else {
         return out;
     };

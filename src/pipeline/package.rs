@@ -235,7 +235,12 @@ pub(super) fn screen(
                 )
             })
             .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
-        crate::evidence::buildscript::add_to_scan(&mut scan, &pkg.dir, pkg.build_script.as_deref());
+        crate::evidence::buildscript::add_to_scan(
+            &mut scan,
+            &pkg.dir,
+            pkg.build_script.as_deref(),
+            &req.limits,
+        );
         matches.extend(keep_matching(deep.scanner, &mut scan, matcher));
         if let Some(k) = key {
             deep.cache.put(k, &scan);

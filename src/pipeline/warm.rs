@@ -78,7 +78,7 @@ pub(super) fn load(
         let loaded = (|| {
             let plan = match req.graph.metadata_path {
                 Some(_) => None,
-                None => Some(graph::MetadataPlan::new(&req.graph)?),
+                None => Some(graph::MetadataPlan::new(&req.graph, &req.limits)?),
             };
             let mut stored = stored.and_then(|h| h.join().ok()).flatten();
             // Every input of the last run's `cargo metadata` as it was: its answer, and the
@@ -97,7 +97,7 @@ pub(super) fn load(
             }
             let (metadata, origin, note) = match &plan {
                 Some(plan) => plan.run()?,
-                None => graph::metadata_json(&req.graph)?,
+                None => graph::metadata_json(&req.graph, &req.limits)?,
             };
             if let Some(n) = note {
                 notes.push(n);
