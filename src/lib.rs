@@ -23,6 +23,8 @@
 //! - [`outcome`]: the result; one summary, one failure rule, one fingerprint.
 //! - [`report`]: pure views of an outcome, written to any `io::Write`.
 //! - [`attest`]: certificates (in-toto statements) over an outcome.
+//! - [`certify`]: `certify` and `verify` as operations: a screening (with shipped artefacts and
+//!   bills of materials) → a certificate, or a certificate → its checks against a fresh one.
 //! - [`sweep`]: a registry's `.crate` files → a signed index of one record per version, which
 //!   checks reuse (`--index`) and `sweep diff` compares across list versions.
 //! - [`sbom`]: CycloneDX and SPDX bills of materials → components with evidence and paths →
@@ -35,6 +37,7 @@ pub mod artefacts;
 pub mod attest;
 pub mod beyond;
 pub mod cachedir;
+pub mod certify;
 pub mod config;
 pub mod diag;
 pub mod entity;
