@@ -411,10 +411,10 @@ fn list(args: cli::ListArgs, limits: &Limits) -> Result<u8, InputError> {
         let d = cargo_entitycheck::entity::diff::ListDiff::new(&load(old)?, &load(new)?);
         let out = &mut io::stdout().lock();
         finish(match args.format {
-            cli::ListOutput::Json => serde_json::to_writer_pretty(&mut *out, &d)
+            config::ListOutput::Json => serde_json::to_writer_pretty(&mut *out, &d)
                 .map_err(io::Error::from)
                 .and_then(|()| writeln!(out)),
-            cli::ListOutput::Human => d.write_human(out),
+            config::ListOutput::Human => d.write_human(out),
         })?;
         return Ok(PASS);
     }
@@ -424,7 +424,7 @@ fn list(args: cli::ListArgs, limits: &Limits) -> Result<u8, InputError> {
     let mut policy =
         cargo_entitycheck::policy::Policy::new(cargo_entitycheck::policy::today_us_eastern());
     config::date_lists(&mut policy, &config, &mut lists);
-    let styles = output::styles_for_stdout(args.color.into());
+    let styles = output::styles_for_stdout(args.color);
     finish(report::write_list(
         &mut io::stdout().lock(),
         &lists,

@@ -6,9 +6,9 @@ use std::io::{self, Write};
 
 use camino::Utf8Path;
 
-use super::args::{IndexArgs, ListOutput, SweepArgs, SweepCommand, SweepRunArgs};
+use super::args::{IndexArgs, SweepArgs, SweepCommand, SweepRunArgs};
 use cargo_entitycheck::attest::dsse;
-use cargo_entitycheck::config;
+use cargo_entitycheck::config::{self, ListOutput};
 use cargo_entitycheck::error::InputError;
 use cargo_entitycheck::evidence::deep::DeepOptions;
 use cargo_entitycheck::fsio::Limits;

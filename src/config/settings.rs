@@ -37,14 +37,34 @@ crate::named::named_enum! {
     }
 }
 
-/// When to colour the human report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
+crate::named::named_enum! {
+    /// When to colour the human report (`--color`, `[output] color`): the one table of their
+    /// names.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+    pub enum ColorChoice {
+        #[default]
+        Auto = "auto" => "On a terminal that takes colour (NO_COLOR and CARGO_TERM_COLOR honoured)",
+        Always = "always" => "Always",
+        Never = "never" => "Never",
+    }
+}
+
+crate::named::named_enum! {
+    /// What `list` writes (and the list and sweep diffs): the one table of their names.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum ListOutput {
+        Human = "human" => "For people",
+        Json = "json" => "One JSON document",
+    }
+}
+
+impl From<ListOutput> for Format {
+    fn from(f: ListOutput) -> Format {
+        match f {
+            ListOutput::Human => Format::Human,
+            ListOutput::Json => Format::Json,
+        }
+    }
 }
 
 /// How much the human report says.

@@ -116,7 +116,7 @@ pub fn write_list(
     styles: &Styles,
 ) -> io::Result<()> {
     match format {
-        // `list` offers human and JSON (cli::ListOutput); the CI formats are about findings.
+        // `list` offers human and JSON (`config::ListOutput`); the CI formats are about findings.
         Format::Human
         | Format::Markdown
         | Format::Github
