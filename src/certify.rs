@@ -38,14 +38,14 @@ pub fn screen(screening: Screening, observer: &dyn Observer) -> Result<Outcome, 
         return pipeline::check(request, observer);
     }
     let matcher = Matcher::new(&request.lists);
-    let found = crate::artefacts::scan_artefacts(&artefacts, &request, &matcher)?;
+    let found = crate::pipeline::artefacts::scan_artefacts(&artefacts, &request, &matcher)?;
     drop(matcher);
     // Bills of materials (`--sbom`): read as SBOMs, decided by the same policy.
     let listed =
         crate::sbom::screen_files(&sboms, &request.policy, &request.lists, &request.limits)?;
     let mut outcome = pipeline::check(request, observer)?;
-    crate::artefacts::merge(&mut outcome, found);
-    crate::artefacts::merge(&mut outcome, listed);
+    crate::pipeline::artefacts::merge(&mut outcome, found);
+    crate::pipeline::artefacts::merge(&mut outcome, listed);
     Ok(outcome)
 }
 
@@ -127,10 +127,10 @@ pub fn certify(req: CertifyRequest, observer: &dyn Observer) -> Result<Certified
         attest::certify(&outcome, &made, made_at, valid_for, &not_product, &limits)?;
     statement
         .subject
-        .extend(crate::artefacts::subjects(&artefacts)?);
+        .extend(crate::pipeline::artefacts::subjects(&artefacts)?);
     statement
         .subject
-        .extend(crate::artefacts::subjects(&sboms)?);
+        .extend(crate::pipeline::artefacts::subjects(&sboms)?);
     let mut bytes = serde_json::to_vec_pretty(&statement).unwrap_or_default();
     if let Some(key) = &key {
         // The payload is the compact Statement; the envelope around it is pretty-printed.
@@ -201,8 +201,8 @@ pub fn verify(req: VerifyRequest, observer: &dyn Observer) -> Result<Verified, I
     let limits = screening.request.limits;
     let (artefact_paths, sboms) = (screening.artefacts.clone(), screening.sboms.clone());
     let outcome = screen(screening, observer)?;
-    let mut artefacts = crate::artefacts::subjects(&artefact_paths)?;
-    artefacts.extend(crate::artefacts::subjects(&sboms)?);
+    let mut artefacts = crate::pipeline::artefacts::subjects(&artefact_paths)?;
+    artefacts.extend(crate::pipeline::artefacts::subjects(&sboms)?);
     let builtin = EntityList::builtin()?;
     let now = chrono::Local::now().fixed_offset();
     let mut checks = vec![attest::check_signature(&certificate, key.as_ref())];

@@ -33,10 +33,9 @@
 //! Nothing here parses a command line or prints to the terminal: the `cargo-entitycheck` binary
 //! (`src/main.rs`, `src/app/`) does that, and receives progress through [`pipeline::Observer`].
 
-pub mod artefacts;
 pub mod attest;
 pub mod beyond;
-pub mod cachedir;
+pub mod cache;
 pub mod certify;
 pub mod config;
 pub mod diag;

@@ -95,7 +95,7 @@ fn scan(args: cli::ScanArgs, limits: Limits) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.check.output)?;
     let Settings { request, output } = config::resolve(args.check.overrides(limits))?;
     no_sbom_of(&output, &outputs, "scan")?;
-    let outcome = cargo_entitycheck::artefacts::scan(&args.paths, request)?;
+    let outcome = cargo_entitycheck::pipeline::artefacts::scan(&args.paths, request)?;
     let code = emit(&outcome, &output, &outputs);
     leave(outcome);
     code

@@ -80,7 +80,7 @@ pub enum Verbosity {
 #[derive(Debug, Clone)]
 pub struct DeepSettings {
     pub enabled: bool,
-    /// Where the caches live (see [`crate::cachedir`]); `None`: nothing is cached.
+    /// Where the caches live (see [`crate::cache::dir`]); `None`: nothing is cached.
     pub cache_dir: Option<Utf8PathBuf>,
     pub options: DeepOptions,
 }
@@ -183,14 +183,14 @@ fn beyond(
     config: &Config,
     offline: bool,
 ) -> Result<BeyondOptions, InputError> {
-    use crate::evidence::{build_outputs::BuildOutputsOptions, owners::OwnersOptions};
+    use crate::beyond::{build_outputs::BuildOutputsOptions, owners::OwnersOptions};
     let r = &config.registry;
     let api_given = cli.crates_io_api.is_some();
     let dump = cli.crates_io_dump.or_else(|| r.crates_io_dump.clone());
     let api = cli
         .crates_io_api
         .or_else(|| r.crates_io_api.clone())
-        .unwrap_or_else(|| crate::evidence::owners::CRATES_IO_API.to_string());
+        .unwrap_or_else(|| crate::beyond::owners::CRATES_IO_API.to_string());
     if !(api.starts_with("https://") || api.starts_with("http://")) {
         return Err(InputError::Usage(format!(
             "--crates-io-api `{api}` is not an http(s) URL"
@@ -380,8 +380,8 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
             .then(|| {
                 cli.cache_dir
                     .as_deref()
-                    .map(crate::cachedir::absolute)
-                    .or_else(crate::cachedir::default_dir)
+                    .map(crate::cache::dir::absolute)
+                    .or_else(crate::cache::dir::default_dir)
             })
             .flatten(),
         options,

@@ -8,16 +8,12 @@
 pub mod archive;
 pub mod binary;
 pub mod budget;
-pub mod build_outputs;
 pub mod buildscript;
-pub mod cache;
 pub mod decode;
 pub mod deep;
-pub mod early;
 pub mod manifest;
 pub mod needles;
 pub mod own;
-pub mod owners;
 pub mod reach;
 pub mod recognise;
 pub mod scan;

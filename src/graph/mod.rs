@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::InputError;
 use crate::fsio::Limits;
 
-pub mod cache;
 pub mod inputs;
 pub mod toolchain;
 

@@ -7,6 +7,7 @@
 //!
 //! Progress and timings go to an [`Observer`]; the pipeline itself prints nothing.
 
+pub mod artefacts;
 mod locate;
 mod package;
 mod warm;
@@ -174,7 +175,7 @@ fn run(
             req.deep
                 .cache_dir
                 .as_deref()
-                .filter(|d| !crate::cachedir::inside(d, &resolved.root)),
+                .filter(|d| !crate::cache::dir::inside(d, &resolved.root)),
             scanner.as_ref(),
             &matcher,
             &req.deep.options,
@@ -453,9 +454,8 @@ fn open_index(
         file: spec.path.to_string(),
         ..Default::default()
     };
-    let locked =
-        crate::evidence::early::read_lockfile(&root.join("Cargo.lock")).unwrap_or_default();
-    let checksums = crate::evidence::early::checksums(&locked);
+    let locked = crate::cache::early::read_lockfile(&root.join("Cargo.lock")).unwrap_or_default();
+    let checksums = crate::cache::early::checksums(&locked);
     // Only the records of the packages the lockfile pins are read in full.
     let wanted: std::collections::HashSet<(String, String, String)> = locked
         .into_iter()

@@ -4,11 +4,11 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 
+use crate::cache::early::HeadStart;
+use crate::cache::scan::Cache;
 use crate::config::Request;
 use crate::evidence::Evidence;
-use crate::evidence::cache::Cache;
 use crate::evidence::deep::{PackageScan, Scanner, SkipKind, Skipped};
-use crate::evidence::early::HeadStart;
 use crate::graph::{self, PathStep};
 use crate::matching::{Match, Matcher};
 use crate::outcome::Explained;

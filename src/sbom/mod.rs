@@ -544,20 +544,20 @@ pub fn check(files: &[Utf8PathBuf], req: Request) -> Result<Outcome, InputError>
 
 /// Screens SBOM files for a certificate (`certify --sbom`, `verify --sbom`): their findings,
 /// located in each document, to merge into the check's outcome with
-/// [`crate::artefacts::merge`].
+/// [`crate::pipeline::artefacts::merge`].
 pub fn screen_files(
     files: &[Utf8PathBuf],
     policy: &Policy,
     lists: &[EntityList],
     limits: &crate::fsio::Limits,
-) -> Result<crate::artefacts::Artefacts, InputError> {
+) -> Result<crate::pipeline::artefacts::Artefacts, InputError> {
     let docs = files
         .iter()
         .map(|f| read(f, limits))
         .collect::<Result<Vec<_>, _>>()?;
     let matcher = Matcher::new(lists);
     let found = screen_documents(&docs, policy, lists, &matcher);
-    Ok(crate::artefacts::Artefacts {
+    Ok(crate::pipeline::artefacts::Artefacts {
         screened: found.components,
         findings: found.findings,
         ..Default::default()

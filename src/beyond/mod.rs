@@ -5,6 +5,9 @@
 //! Runs once per check, before the packages are screened in parallel: the owners lookup is
 //! sequential by design (one request a second at most).
 
+pub mod build_outputs;
+pub mod owners;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use camino::Utf8Path;
@@ -13,12 +16,12 @@ use serde::Serialize;
 
 use crate::error::InputError;
 use crate::evidence::Evidence;
-use crate::evidence::build_outputs::{self, BuildOutputsOptions, BuildPackage};
 use crate::evidence::deep::{DeepOptions, Scanner};
-use crate::evidence::owners::{self, OwnersOptions};
 use crate::fsio::Limits;
 use crate::graph::{SourceKind, Subject};
 use crate::matching::Matcher;
+use build_outputs::{BuildOutputsOptions, BuildPackage};
+use owners::OwnersOptions;
 
 /// What to look at beyond the packages' files (both off by default).
 #[derive(Debug, Clone, Default, Serialize)]

@@ -14,9 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 
-use super::deep::{PackageScan, Scanner};
-use super::{Evidence, Location, Role, Shape, clip};
 use crate::error::InputError;
+use crate::evidence::deep::{PackageScan, Scanner};
+use crate::evidence::{Evidence, Location, Role, Shape, clip};
 
 /// What `--build-outputs` was given.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -350,9 +350,9 @@ pub fn scan_runs(
             Ok(bytes) => printed.extend(parse_output(&String::from_utf8_lossy(&bytes))),
             Err(crate::fsio::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                total.skipped.push(super::deep::Skipped {
+                total.skipped.push(crate::evidence::deep::Skipped {
                     file: format!("{rel_dir}/output"),
-                    kind: super::deep::SkipKind::Unreadable,
+                    kind: crate::evidence::deep::SkipKind::Unreadable,
                     reason: format!("build script output unreadable: {e}"),
                 });
             }
