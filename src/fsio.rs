@@ -650,29 +650,23 @@ fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp_name = format!(".{name}.tmp{}.{attempt}", std::process::id());
-        let tmp = match dir {
-            Some(d) => d.join(tmp_name),
-            None => Path::new(&tmp_name).to_path_buf(),
-        };
-        // `create_new`: never write through something planted at the temporary name.
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => attempt += 1,
-            Err(e) => return Err(e),
-        }
-    };
-    let result = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // A new file of its own (never one planted at the temporary name), named with a dot so
+    // that cache eviction leaves it alone, and created as `File::create` would (umask applied),
+    // so a report or configuration written here is as readable as one written in place.
+    let prefix = format!(".{name}.tmp");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    // Renamed over the old file; dropped (and so deleted) when that fails.
+    file.persist(path).map(drop).map_err(|e| e.error)
 }
 
 #[cfg(test)]
