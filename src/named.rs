@@ -1,8 +1,8 @@
 //! Named choices: an enum whose values have one name and one line of description each
-//! (list formats, report formats), declared once with [`named_enum!`] so that the
+//! (list formats, report formats), declared once with `named_enum!` so that the
 //! configuration, the command line, the fuzz targets and the docs all read the same table.
 
-/// An enum declared with [`named_enum!`]: every value, its name and its description.
+/// An enum declared with `named_enum!`: every value, its name and its description.
 ///
 /// The app builds its command-line arguments from [`Named::ALL`] (the library uses no clap),
 /// configuration errors suggest from [`Named::NAMES`], and fuzz targets iterate [`Named::ALL`].

@@ -4,7 +4,7 @@
 //! resolves it (features, target platforms, optional dependencies), computed twice: once without
 //! dev-dependencies (what ships) and once with them (what the workspace's tests pull in), so the
 //! policy can tell the two apart. Nothing is compiled and no build script runs. The later stages
-//! get it as owned [`Resolved`] [`Subject`]s, which [`cache`] keeps for the next run.
+//! get it as owned [`Resolved`] [`Subject`]s, which [`crate::cache::graph`] keeps for the next run.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
