@@ -13,7 +13,10 @@
 //!
 //! - [`config`]: the configuration file read once, the command line's overrides layered over it
 //!   in one place, and a [`config::Request`] for the pipeline.
-//! - [`pipeline`]: load → screen → collect ([`pipeline::check`]); caches and the head start.
+//! - [`pipeline`]: load → screen → collect ([`pipeline::check`]); shipped artefacts
+//!   ([`pipeline::artefacts`]).
+//! - [`cache`]: the warm start: cache directory, scan and graph caches, the head start.
+//! - [`beyond`]: evidence from outside the packages' files (registry owners, build outputs).
 //! - [`graph`]: resolve the dependency graph as cargo would (features, platforms, dev/build edges).
 //! - [`evidence`]: who made each package and what it bundles (manifest, files, binaries).
 //! - [`text`]: normalisation, tokens, URL / e-mail / host parsing, beneath lists and matcher.
