@@ -5,6 +5,7 @@ use cargo_entitycheck::entity::EntityList;
 use cargo_entitycheck::evidence::deep::{DeepOptions, Scanner};
 use cargo_entitycheck::evidence::needles::{Needles, TextPrefilter, map_ascii};
 use cargo_entitycheck::evidence::{Evidence, Field, Role, Shape, binary};
+use cargo_entitycheck::fsio::Limits;
 use cargo_entitycheck::matching::Matcher;
 use cargo_entitycheck::text::normalize;
 use divan::{Bencher, black_box};
@@ -81,7 +82,7 @@ fn scan_text_file(bencher: Bencher, lines: usize) {
     let scanner = Scanner::for_matcher(&m, DeepOptions::default());
     bencher
         .counter(divan::counter::BytesCount::new(source_text(lines).len()))
-        .bench_local(|| scanner.scan_package(black_box(&root), None, &[]));
+        .bench_local(|| scanner.scan_package(black_box(&root), None, &[], &Limits::DEFAULT));
 }
 
 /// The text prefilter's fast stage alone (byte map, then the automaton) on source-like text.

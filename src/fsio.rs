@@ -12,7 +12,6 @@ use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Component, Path};
-use std::sync::RwLock;
 
 /// What a file is for; each kind has its own size bound ([`Limits`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,19 +173,6 @@ pub fn parse_size(s: &str) -> Option<u64> {
     (v.is_finite() && v >= 0.0 && v < u64::MAX as f64).then_some(v as u64)
 }
 
-/// The bounds in force for this process: the defaults until [`set_limits`].
-static LIMITS: RwLock<Limits> = RwLock::new(Limits::DEFAULT);
-
-/// Installs the bounds the run uses (see [`Limits::from_env`]).
-pub fn set_limits(limits: Limits) {
-    *LIMITS.write().unwrap_or_else(|e| e.into_inner()) = limits;
-}
-
-/// The bounds in force.
-pub fn limits() -> Limits {
-    *LIMITS.read().unwrap_or_else(|e| e.into_inner())
-}
-
 /// Why a file was not read.
 #[derive(Debug)]
 pub enum ReadError {
@@ -258,9 +244,13 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// Reads a file the project supplies (or the tool found): a regular file only, no symbolic
-/// link followed, at most the kind's bound.
-pub fn read_bounded(path: impl AsRef<Path>, kind: ReadKind) -> Result<Vec<u8>, ReadError> {
-    read_with(path.as_ref(), kind, limits().bound(kind), false)
+/// link followed, at most the kind's bound in `limits`.
+pub fn read_bounded(
+    path: impl AsRef<Path>,
+    kind: ReadKind,
+    limits: &Limits,
+) -> Result<Vec<u8>, ReadError> {
+    read_with(path.as_ref(), kind, limits.bound(kind), false)
 }
 
 /// Reads a file within an explicit `bound` (a regular file, no link followed): for readers
@@ -275,13 +265,22 @@ pub fn read_regular(
 
 /// Reads a file the user named on the command line: as [`read_bounded`], but a symbolic link
 /// is followed (the user chose it).
-pub fn read_named(path: impl AsRef<Path>, kind: ReadKind) -> Result<Vec<u8>, ReadError> {
-    read_with(path.as_ref(), kind, limits().bound(kind), true)
+pub fn read_named(
+    path: impl AsRef<Path>,
+    kind: ReadKind,
+    limits: &Limits,
+) -> Result<Vec<u8>, ReadError> {
+    read_with(path.as_ref(), kind, limits.bound(kind), true)
 }
 
 /// [`read_bounded`] (or [`read_named`] when `named`), as UTF-8 text.
-pub fn read_text(path: impl AsRef<Path>, kind: ReadKind, named: bool) -> Result<String, ReadError> {
-    let bytes = read_with(path.as_ref(), kind, limits().bound(kind), named)?;
+pub fn read_text(
+    path: impl AsRef<Path>,
+    kind: ReadKind,
+    named: bool,
+    limits: &Limits,
+) -> Result<String, ReadError> {
+    let bytes = read_with(path.as_ref(), kind, limits.bound(kind), named)?;
     String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)
 }
 
@@ -298,7 +297,12 @@ pub fn resolve_named(path: &camino::Utf8Path) -> camino::Utf8PathBuf {
 /// Reads `path`, which must lie inside `root` (lexically, `..` resolved) with no symbolic link
 /// on the way from `root` to it: a package's build script, which the manifest may point
 /// anywhere (`build = "/dev/zero"`, `build = "../../secret"`) or reach through a link.
-pub fn read_within(root: &Path, path: &Path, kind: ReadKind) -> Result<Vec<u8>, ReadError> {
+pub fn read_within(
+    root: &Path,
+    path: &Path,
+    kind: ReadKind,
+    limits: &Limits,
+) -> Result<Vec<u8>, ReadError> {
     let rel = path.strip_prefix(root).map_err(|_| ReadError::Outside)?;
     let mut here = root.to_path_buf();
     let mut depth = 0usize;
@@ -327,7 +331,7 @@ pub fn read_within(root: &Path, path: &Path, kind: ReadKind) -> Result<Vec<u8>, 
     if depth == 0 {
         return Err(ReadError::NotRegular("a directory"));
     }
-    read_with(&here, kind, limits().bound(kind), false)
+    read_with(&here, kind, limits.bound(kind), false)
 }
 
 /// What a file type is called in messages, or `None` for a regular file.
@@ -675,29 +679,23 @@ fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp_name = format!(".{name}.tmp{}.{attempt}", std::process::id());
-        let tmp = match dir {
-            Some(d) => d.join(tmp_name),
-            None => Path::new(&tmp_name).to_path_buf(),
-        };
-        // `create_new`: never write through something planted at the temporary name.
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => attempt += 1,
-            Err(e) => return Err(e),
-        }
-    };
-    let result = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // A new file of its own (never one planted at the temporary name), named with a dot so
+    // that cache eviction leaves it alone, and created as `File::create` would (umask applied),
+    // so a report or configuration written here is as readable as one written in place.
+    let prefix = format!(".{name}.tmp");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    // Renamed over the old file; dropped (and so deleted) when that fails.
+    file.persist(path).map(drop).map_err(|e| e.error)
 }
 
 #[cfg(test)]
@@ -723,8 +721,14 @@ mod tests {
         let d = tmp();
         let p = d.path().join("a.toml");
         fs::write(&p, b"x = 1\n").unwrap();
-        assert_eq!(read_bounded(&p, ReadKind::Config).unwrap(), b"x = 1\n");
-        assert_eq!(read_text(&p, ReadKind::Config, false).unwrap(), "x = 1\n");
+        assert_eq!(
+            read_bounded(&p, ReadKind::Config, &Limits::DEFAULT).unwrap(),
+            b"x = 1\n"
+        );
+        assert_eq!(
+            read_text(&p, ReadKind::Config, false, &Limits::DEFAULT).unwrap(),
+            "x = 1\n"
+        );
     }
 
     #[test]
@@ -734,7 +738,7 @@ mod tests {
         // Sparse: the size is what counts, not the blocks.
         let f = File::create(&p).unwrap();
         f.set_len(5 * MIB).unwrap();
-        let e = read_bounded(&p, ReadKind::Config).unwrap_err();
+        let e = read_bounded(&p, ReadKind::Config, &Limits::DEFAULT).unwrap_err();
         assert!(
             matches!(e, ReadError::TooLarge { bound, .. } if bound == 4 * MIB),
             "{e}"
@@ -758,7 +762,7 @@ mod tests {
         let p = d.path().join("bin");
         fs::write(&p, [0xff, 0xfe, 0x00]).unwrap();
         assert!(matches!(
-            read_text(&p, ReadKind::EntityList, false),
+            read_text(&p, ReadKind::EntityList, false, &Limits::DEFAULT),
             Err(ReadError::NotUtf8)
         ));
     }
@@ -766,19 +770,19 @@ mod tests {
     #[test]
     fn directories_are_not_regular_files() {
         let d = tmp();
-        let e = read_bounded(d.path(), ReadKind::Config).unwrap_err();
+        let e = read_bounded(d.path(), ReadKind::Config, &Limits::DEFAULT).unwrap_err();
         assert_eq!(e.to_string(), "it is a directory, not a regular file");
     }
 
     #[cfg(unix)]
     #[test]
     fn devices_and_fifos_are_never_opened() {
-        let e = read_bounded("/dev/zero", ReadKind::BuildScript).unwrap_err();
+        let e = read_bounded("/dev/zero", ReadKind::BuildScript, &Limits::DEFAULT).unwrap_err();
         assert_eq!(
             e.to_string(),
             "it is a character device, not a regular file"
         );
-        let e = read_named("/dev/null", ReadKind::EntityList).unwrap_err();
+        let e = read_named("/dev/null", ReadKind::EntityList, &Limits::DEFAULT).unwrap_err();
         assert!(matches!(e, ReadError::NotRegular("a character device")));
         let d = tmp();
         let fifo = d.path().join("fifo");
@@ -786,7 +790,7 @@ mod tests {
         // SAFETY: a valid NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         // Would block forever if opened; returns at once.
-        let e = read_named(&fifo, ReadKind::EntityList).unwrap_err();
+        let e = read_named(&fifo, ReadKind::EntityList, &Limits::DEFAULT).unwrap_err();
         assert_eq!(e.to_string(), "it is a FIFO, not a regular file");
         // The open itself does not block either (O_NONBLOCK), and what it opened is refused.
         let f = open_read(&fifo, false).unwrap();
@@ -806,10 +810,13 @@ mod tests {
         let link = d.path().join("link.toml");
         std::os::unix::fs::symlink(&target, &link).unwrap();
         assert!(matches!(
-            read_bounded(&link, ReadKind::Config),
+            read_bounded(&link, ReadKind::Config, &Limits::DEFAULT),
             Err(ReadError::Link)
         ));
-        assert_eq!(read_named(&link, ReadKind::Config).unwrap(), b"a = 1");
+        assert_eq!(
+            read_named(&link, ReadKind::Config, &Limits::DEFAULT).unwrap(),
+            b"a = 1"
+        );
         // A file listed, then swapped for a link before it is opened: the link is not followed.
         assert!(matches!(
             read_listed(&link, ReadKind::PackageFile, 100),
@@ -827,7 +834,7 @@ mod tests {
         let dev = d.path().join("dev");
         std::os::unix::fs::symlink("/dev/zero", &dev).unwrap();
         assert!(matches!(
-            read_named(&dev, ReadKind::Config),
+            read_named(&dev, ReadKind::Config, &Limits::DEFAULT),
             Err(ReadError::NotRegular(_))
         ));
     }
@@ -844,7 +851,8 @@ mod tests {
             read_within(
                 &root,
                 &root.join("sub/../sub/build.rs"),
-                ReadKind::BuildScript
+                ReadKind::BuildScript,
+                &Limits::DEFAULT
             )
             .unwrap(),
             b"fn main() {}"
@@ -857,7 +865,7 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    read_within(&root, &bad, ReadKind::BuildScript),
+                    read_within(&root, &bad, ReadKind::BuildScript, &Limits::DEFAULT),
                     Err(ReadError::Outside)
                 ),
                 "{}",
@@ -866,12 +874,22 @@ mod tests {
         }
         std::os::unix::fs::symlink(d.path(), root.join("up")).unwrap();
         assert!(matches!(
-            read_within(&root, &root.join("up/secret"), ReadKind::BuildScript),
+            read_within(
+                &root,
+                &root.join("up/secret"),
+                ReadKind::BuildScript,
+                &Limits::DEFAULT
+            ),
             Err(ReadError::Link)
         ));
         std::os::unix::fs::symlink(d.path().join("secret"), root.join("build.rs")).unwrap();
         assert!(matches!(
-            read_within(&root, &root.join("build.rs"), ReadKind::BuildScript),
+            read_within(
+                &root,
+                &root.join("build.rs"),
+                ReadKind::BuildScript,
+                &Limits::DEFAULT
+            ),
             Err(ReadError::Link)
         ));
     }

@@ -13,7 +13,10 @@
 //!
 //! - [`config`]: the configuration file read once, the command line's overrides layered over it
 //!   in one place, and a [`config::Request`] for the pipeline.
-//! - [`pipeline`]: load → screen → collect ([`pipeline::check`]); caches and the head start.
+//! - [`pipeline`]: load → screen → collect ([`pipeline::check`]); shipped artefacts
+//!   ([`pipeline::artefacts`]).
+//! - [`cache`]: the warm start: cache directory, scan and graph caches, the head start.
+//! - [`beyond`]: evidence from outside the packages' files (registry owners, build outputs).
 //! - [`graph`]: resolve the dependency graph as cargo would (features, platforms, dev/build edges).
 //! - [`evidence`]: who made each package and what it bundles (manifest, files, binaries).
 //! - [`text`]: normalisation, tokens, URL / e-mail / host parsing, beneath lists and matcher.
@@ -23,6 +26,8 @@
 //! - [`outcome`]: the result; one summary, one failure rule, one fingerprint.
 //! - [`report`]: pure views of an outcome, written to any `io::Write`.
 //! - [`attest`]: certificates (in-toto statements) over an outcome.
+//! - [`certify`]: `certify` and `verify` as operations: a screening (with shipped artefacts and
+//!   bills of materials) → a certificate, or a certificate → its checks against a fresh one.
 //! - [`sweep`]: a registry's `.crate` files → a signed index of one record per version, which
 //!   checks reuse (`--index`) and `sweep diff` compares across list versions.
 //! - [`sbom`]: CycloneDX and SPDX bills of materials → components with evidence and paths →
@@ -31,10 +36,10 @@
 //! Nothing here parses a command line or prints to the terminal: the `cargo-entitycheck` binary
 //! (`src/main.rs`, `src/app/`) does that, and receives progress through [`pipeline::Observer`].
 
-pub mod artefacts;
 pub mod attest;
 pub mod beyond;
-pub mod cachedir;
+pub mod cache;
+pub mod certify;
 pub mod config;
 pub mod diag;
 pub mod entity;

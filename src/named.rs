@@ -1,8 +1,8 @@
 //! Named choices: an enum whose values have one name and one line of description each
-//! (list formats, report formats), declared once with [`named_enum!`] so that the
+//! (list formats, report formats), declared once with `named_enum!` so that the
 //! configuration, the command line, the fuzz targets and the docs all read the same table.
 
-/// An enum declared with [`named_enum!`]: every value, its name and its description.
+/// An enum declared with `named_enum!`: every value, its name and its description.
 ///
 /// The app builds its command-line arguments from [`Named::ALL`] (the library uses no clap),
 /// configuration errors suggest from [`Named::NAMES`], and fuzz targets iterate [`Named::ALL`].
@@ -27,11 +27,12 @@ pub trait Named: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
 /// Declares an enum of [`Named`] values: each variant with its name and description, which
 /// become its serde name, its doc comment and its `--help` line. Adding a variant here is the
 /// whole of naming it; the compiler then asks for what it does (every `match` on the enum).
+/// A variant may carry attributes of its own (`#[default]`).
 macro_rules! named_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $Enum:ident {
-            $( $Variant:ident = $name:literal => $description:literal, )+
+            $( $(#[$vmeta:meta])* $Variant:ident = $name:literal => $description:literal, )+
         }
     ) => {
         $(#[$meta])*
@@ -39,6 +40,7 @@ macro_rules! named_enum {
             $(
                 #[doc = $description]
                 #[serde(rename = $name)]
+                $(#[$vmeta])*
                 $Variant,
             )+
         }
@@ -87,5 +89,7 @@ mod tests {
     fn every_list_and_report_format_round_trips_through_its_name() {
         round_trips::<crate::entity::import::ListFormat>();
         round_trips::<crate::config::Format>();
+        round_trips::<crate::config::ListOutput>();
+        round_trips::<crate::config::ColorChoice>();
     }
 }

@@ -16,6 +16,10 @@ use crate::graph::PathStep;
 use crate::policy::ignore::Ignore;
 use crate::policy::{Finding, PackageRef, Policy, Verdict, Waiver};
 
+/// What a pass means and does not mean, in one line for every report a person reads and for
+/// every certificate (its `limits`); the manual's chapter "What a pass means" says it in full.
+pub const LIMITS: &str = "A pass means no evidence of a listed entity's software was found in these packages, with these lists and settings, as of a whole day in US Eastern time (the zone of the effective times, such as 2024-09-29 00:00 EDT); it is not legal advice, and white-labelled or stripped code, runtime services, components outside Cargo and whether a transaction involves U.S. persons are beyond it.";
+
 /// A package whose files could not all be read, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct NotScanned {

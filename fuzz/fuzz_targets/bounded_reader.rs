@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         Err(ReadError::TooLarge { .. }) => assert!(body.len() as u64 > bound),
         Err(e) => panic!("a regular file refused: {e}"),
     }
-    let text = fsio::read_text(&path, ReadKind::Config, false);
+    let text = fsio::read_text(&path, ReadKind::Config, false, &fsio::Limits::DEFAULT);
     let _ = std::fs::remove_file(&path);
     let Ok(text) = text else { return };
     for r in [

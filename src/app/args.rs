@@ -3,10 +3,11 @@
 //! in `config::resolve`, before cargo runs.
 
 use camino::Utf8PathBuf;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
-use cargo_entitycheck::config::{self, ListOverrides, Overrides};
+use cargo_entitycheck::config::{self, ColorChoice, ListOutput, ListOverrides, Overrides};
 use cargo_entitycheck::entity::import::ListFormat;
+use cargo_entitycheck::fsio::Limits;
 use cargo_entitycheck::graph::GraphOptions;
 use cargo_entitycheck::named::Named;
 
@@ -200,7 +201,7 @@ pub struct ScreenArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<Utf8PathBuf>,
     /// When to colour the human report (NO_COLOR is honoured under `auto`) [default: auto].
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = names::<ColorChoice>())]
     pub color: Option<ColorChoice>,
 }
 
@@ -394,18 +395,11 @@ pub struct ListArgs {
     #[arg(long, value_name = "INDEX", requires = "diff")]
     pub index: Option<Utf8PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, value_parser = names::<ListOutput>(), default_value = "human")]
     pub format: ListOutput,
     /// When to colour the output.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_parser = names::<ColorChoice>(), default_value = "auto")]
     pub color: ColorChoice,
-}
-
-/// The formats `list` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ListOutput {
-    Human,
-    Json,
 }
 
 /// The values of an argument that names one of the library's [`Named`] values (a list or
@@ -421,32 +415,12 @@ fn named<T: Named>() -> impl clap::builder::TypedValueParser<Value = T> {
     .map(|name| T::from_name(&name).expect("a possible value names a value"))
 }
 
-impl From<ListOutput> for config::Format {
-    fn from(f: ListOutput) -> config::Format {
-        match f {
-            ListOutput::Human => config::Format::Human,
-            ListOutput::Json => config::Format::Json,
-        }
-    }
-}
-
-/// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
-}
-
-impl From<ColorChoice> for config::ColorChoice {
-    fn from(c: ColorChoice) -> config::ColorChoice {
-        match c {
-            ColorChoice::Auto => config::ColorChoice::Auto,
-            ColorChoice::Always => config::ColorChoice::Always,
-            ColorChoice::Never => config::ColorChoice::Never,
-        }
-    }
+/// The same for a choice whose values need no `--help` line of their own (`--color`, the
+/// `list` formats): only `[possible values: …]`.
+fn names<T: Named>() -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(T::NAMES.iter().copied())
+        .map(|name| T::from_name(&name).expect("a possible value names a value"))
 }
 
 impl ListSelection {
@@ -462,7 +436,7 @@ impl ListSelection {
 impl CheckArgs {
     /// The command line as the library's overrides (nothing validated yet: `config::resolve`
     /// does that, with the configuration file, in one place).
-    pub fn overrides(self) -> Overrides {
+    pub fn overrides(self, limits: Limits) -> Overrides {
         let sc = self.screen;
         let g = sc.graph;
         let features: Vec<String> = g
@@ -485,7 +459,7 @@ impl CheckArgs {
                 ..Default::default()
             },
             format: self.format,
-            color: sc.color.map(Into::into),
+            color: sc.color,
             verbose: on(self.verbose > 0),
             quiet: on(self.quiet),
             ..Default::default()
@@ -523,6 +497,7 @@ impl CheckArgs {
                 build_outputs: sc.beyond.build_outputs,
                 build_messages: sc.beyond.build_messages,
             },
+            limits,
         }
     }
 }
@@ -686,7 +661,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, value_parser = names::<ListOutput>(), default_value = "human")]
     pub format: ListOutput,
 }
 
@@ -761,5 +736,18 @@ mod tests {
         }
         assert!(parse("--format", "yaml").is_err());
         assert_eq!(OutputSpec::parse("yaml=report.out").format, None);
+    }
+
+    /// `--color` reads the library's table of colour choices.
+    #[test]
+    fn color_accepts_exactly_the_library_table() {
+        assert_eq!(offered("color"), ColorChoice::NAMES);
+        for &c in ColorChoice::ALL {
+            assert_eq!(
+                parse("--color", c.name()).unwrap().check.screen.color,
+                Some(c)
+            );
+        }
+        assert!(parse("--color", "blue").is_err());
     }
 }

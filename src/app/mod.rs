@@ -14,7 +14,7 @@ use camino::Utf8PathBuf;
 use args::{self as cli, Command, OutputSpec, Target};
 use cargo_entitycheck::config::{self, Format, OutputSettings, Settings, Verbosity};
 use cargo_entitycheck::error::InputError;
-use cargo_entitycheck::fsio;
+use cargo_entitycheck::fsio::{self, Limits};
 use cargo_entitycheck::outcome::{self, Outcome};
 use cargo_entitycheck::pipeline;
 use cargo_entitycheck::report::{self, Styles};
@@ -27,13 +27,13 @@ const INPUT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
     // The read bounds, before anything is read (`ENTITYCHECK_MAX_<KIND>_SIZE`).
-    match fsio::Limits::from_env() {
-        Ok(l) => fsio::set_limits(l),
+    let limits = match Limits::from_env() {
+        Ok(l) => l,
         Err(e) => {
             output::error(&e);
             return ExitCode::from(INPUT_ERROR);
         }
-    }
+    };
     let cli = match cli::parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {
@@ -42,16 +42,16 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::List(args)) => list(args),
-        Some(Command::Check(args)) => check(args),
-        Some(Command::Explain(args)) => explain(args),
-        Some(Command::Init(args)) => init(args),
-        Some(Command::Certify(args)) => certify(args),
-        Some(Command::Verify(args)) => verify(args),
-        Some(Command::Scan(args)) => scan(args),
-        Some(Command::Sweep(args)) => sweep::run(args),
-        Some(Command::Sbom(args)) => sbom(args),
-        None => check(cli.check),
+        Some(Command::List(args)) => list(args, &limits),
+        Some(Command::Check(args)) => check(args, limits),
+        Some(Command::Explain(args)) => explain(args, limits),
+        Some(Command::Init(args)) => init(args, &limits),
+        Some(Command::Certify(args)) => certify(args, limits),
+        Some(Command::Verify(args)) => verify(args, limits),
+        Some(Command::Scan(args)) => scan(args, limits),
+        Some(Command::Sweep(args)) => sweep::run(args, &limits),
+        Some(Command::Sbom(args)) => sbom(args, limits),
+        None => check(cli.check, limits),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -63,53 +63,21 @@ pub fn main() -> ExitCode {
 }
 
 /// Resolves the settings and runs the pipeline, with a progress bar unless `--quiet`.
-fn screen(args: cli::CheckArgs) -> Result<(Outcome, OutputSettings), InputError> {
+fn screen(args: cli::CheckArgs, limits: Limits) -> Result<(Outcome, OutputSettings), InputError> {
     let timings = args.verbose >= 2;
     let index = args.index.spec()?;
     let Settings {
         mut request,
         output,
-    } = config::resolve(args.overrides())?;
+    } = config::resolve(args.overrides(limits))?;
     request.index = index;
     let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
     Ok((pipeline::check(request, &progress)?, output))
 }
 
-/// Screens the tree and, with the same lists and policy, shipped artefacts (`--artefact` of
-/// `certify` and `verify`), as one outcome.
-///
-/// `adjust` sees the resolved request before it runs (`verify` gives it the certificate's scope).
-fn screen_with_artefacts(
-    check: cli::CheckArgs,
-    artefacts: &[Utf8PathBuf],
-    sboms: &[Utf8PathBuf],
-    adjust: impl FnOnce(&mut config::Request),
-) -> Result<(Outcome, OutputSettings), InputError> {
-    let timings = check.verbose >= 2;
-    let Settings {
-        mut request,
-        output,
-    } = config::resolve(check.overrides())?;
-    adjust(&mut request);
-    if artefacts.is_empty() && sboms.is_empty() {
-        let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
-        return Ok((pipeline::check(request, &progress)?, output));
-    }
-    let matcher = cargo_entitycheck::matching::Matcher::new(&request.lists);
-    let found = cargo_entitycheck::artefacts::scan_artefacts(artefacts, &request, &matcher)?;
-    drop(matcher);
-    // Bills of materials (`--sbom`): read as SBOMs, decided by the same policy.
-    let listed = cargo_entitycheck::sbom::screen_files(sboms, &request.policy, &request.lists)?;
-    let progress = Progress::new(output.verbosity != Verbosity::Quiet, timings);
-    let mut outcome = pipeline::check(request, &progress)?;
-    cargo_entitycheck::artefacts::merge(&mut outcome, found);
-    cargo_entitycheck::artefacts::merge(&mut outcome, listed);
-    Ok((outcome, output))
-}
-
-fn check(args: cli::CheckArgs) -> Result<u8, InputError> {
+fn check(args: cli::CheckArgs, limits: Limits) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.output)?;
-    let (outcome, out) = screen(args)?;
+    let (outcome, out) = screen(args, limits)?;
     let code = emit(&outcome, &out, &outputs);
     leave(outcome);
     code
@@ -123,20 +91,20 @@ fn leave(outcome: Outcome) {
 }
 
 /// `scan PATH...`: shipped artefacts, reported and exiting like `check`.
-fn scan(args: cli::ScanArgs) -> Result<u8, InputError> {
+fn scan(args: cli::ScanArgs, limits: Limits) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.check.output)?;
-    let Settings { request, output } = config::resolve(args.check.overrides())?;
+    let Settings { request, output } = config::resolve(args.check.overrides(limits))?;
     no_sbom_of(&output, &outputs, "scan")?;
-    let outcome = cargo_entitycheck::artefacts::scan(&args.paths, request)?;
+    let outcome = cargo_entitycheck::pipeline::artefacts::scan(&args.paths, request)?;
     let code = emit(&outcome, &output, &outputs);
     leave(outcome);
     code
 }
 
 /// `sbom FILE...`: bills of materials, reported and exiting like `check`.
-fn sbom(args: cli::SbomArgs) -> Result<u8, InputError> {
+fn sbom(args: cli::SbomArgs, limits: Limits) -> Result<u8, InputError> {
     let outputs = plan_outputs(&args.check.output)?;
-    let Settings { request, output } = config::resolve(args.check.overrides())?;
+    let Settings { request, output } = config::resolve(args.check.overrides(limits))?;
     no_sbom_of(&output, &outputs, "sbom")?;
     let outcome = cargo_entitycheck::sbom::check(&args.files, request)?;
     let code = emit(&outcome, &output, &outputs);
@@ -258,9 +226,9 @@ fn emit(outcome: &Outcome, out: &OutputSettings, outputs: &[OutputSpec]) -> Resu
     Ok(if outcome.failed() { FAIL } else { PASS })
 }
 
-fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
+fn explain(args: cli::ExplainArgs, limits: Limits) -> Result<u8, InputError> {
     let spec = pipeline::ExplainSpec::parse(&args.spec);
-    let Settings { request, output } = config::resolve(args.check.overrides())?;
+    let Settings { request, output } = config::resolve(args.check.overrides(limits))?;
     let progress = Progress::new(output.verbosity != Verbosity::Quiet, false);
     let outcome = pipeline::explain(request, &spec, &progress)?;
     let styles = output::styles_for_stdout(output.color);
@@ -276,36 +244,57 @@ fn explain(args: cli::ExplainArgs) -> Result<u8, InputError> {
     Ok(if fails { FAIL } else { PASS })
 }
 
-fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
-    use cargo_entitycheck::attest;
+fn certify(args: cli::CertifyArgs, limits: Limits) -> Result<u8, InputError> {
+    use cargo_entitycheck::certify::{self as cert, Certified};
     // The key is read before the screening, so a wrong path costs nothing.
-    let key = match &args.sign {
-        None => None,
-        Some(path) => Some(
-            attest::dsse::SigningKey::from_pem(&read_named(path)?).map_err(|e| {
-                InputError::Invalid {
-                    path: path.to_string(),
-                    problems: vec![format!("{path}: {e}")],
-                }
-            })?,
-        ),
-    };
+    let key = args
+        .sign
+        .as_deref()
+        .map(|path| cert::read_signing_key(path, &limits))
+        .transpose()?;
     let mut check = args.screen.into_check(args.as_of);
     check.verbose = u8::from(args.verbose);
     check.quiet = args.quiet;
-    // A certificate speaks for what was screened now: no cached result (scan, graph, owners)
-    // it could not re-derive is taken into it.
-    check.screen.deep.no_cache = true;
-    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, &args.sboms, |_| {})?;
+    let timings = check.verbose >= 2;
+    let mut overrides = check.overrides(limits);
+    cert::certifying(&mut overrides);
+    let Settings {
+        request,
+        output: out,
+    } = config::resolve(overrides)?;
+    let progress = Progress::new(out.verbosity != Verbosity::Quiet, timings);
+    // Not the product: the certificate's own file and the key, wherever they are.
+    let not_product: Vec<Utf8PathBuf> = args.output.iter().chain(&args.sign).cloned().collect();
+    let certified = cert::certify(
+        cert::CertifyRequest {
+            screening: cert::Screening {
+                request,
+                artefacts: args.artefacts,
+                sboms: args.sboms,
+            },
+            made: cargo_entitycheck::attest::Made {
+                certifier: args.certifier,
+                narrowed_because: args.narrowed_scope,
+            },
+            valid_for: args.valid_for,
+            record_failure: args.record_failure,
+            key,
+            not_product,
+        },
+        &progress,
+    )?;
     let styles = output::styles_for_stdout(out.color);
-    let made = attest::Made {
-        certifier: args.certifier,
-        narrowed_because: args.narrowed_scope,
-    };
-    if let Some(why) = attest::refuse_narrowed(&outcome, &made) {
-        return Err(InputError::Usage(why));
-    }
-    if outcome.failed() && !args.record_failure {
+    let Certified {
+        outcome,
+        certificate,
+    } = certified;
+    let Some(cert::Made {
+        statement,
+        bytes: json,
+        signed,
+        made_at: now,
+    }) = certificate
+    else {
         finish(report::write_check(
             &mut io::stderr().lock(),
             &outcome,
@@ -318,25 +307,8 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
             &"the product fails the check: no certificate written (pass --record-failure to certify the failure)",
         );
         return Ok(FAIL);
-    }
-    let now = chrono::Local::now().fixed_offset();
-    // Not the product: the certificate's own file and the key, wherever they are.
-    let not_product: Vec<Utf8PathBuf> = args.output.iter().chain(&args.sign).cloned().collect();
-    let mut statement = attest::certify(&outcome, &made, now, args.valid_for, &not_product)?;
-    statement
-        .subject
-        .extend(cargo_entitycheck::artefacts::subjects(&args.artefacts)?);
-    statement
-        .subject
-        .extend(cargo_entitycheck::artefacts::subjects(&args.sboms)?);
-    let mut json = serde_json::to_vec_pretty(&statement).unwrap_or_default();
-    if let Some(key) = &key {
-        // The payload is the compact Statement; the envelope around it is pretty-printed.
-        let payload = serde_json::to_vec(&statement).unwrap_or_default();
-        json = serde_json::to_vec_pretty(&attest::dsse::sign(&payload, key)).unwrap_or_default();
-    }
-    json.push(b'\n');
-    let form = if key.is_some() {
+    };
+    let form = if signed {
         "signed DSSE envelope"
     } else {
         "certificate"
@@ -378,106 +350,81 @@ fn certify(args: cli::CertifyArgs) -> Result<u8, InputError> {
     Ok(if outcome.failed() { FAIL } else { PASS })
 }
 
-/// Reads a file the user named (a key, a certificate) through the bounded reader.
-fn read_named(path: &camino::Utf8Path) -> Result<String, InputError> {
-    fsio::read_text(path, fsio::ReadKind::Certificate, true).map_err(|e| InputError::read(path, e))
-}
-
-fn verify(args: cli::VerifyArgs) -> Result<u8, InputError> {
-    use cargo_entitycheck::attest;
-    let text = read_named(&args.certificate)?;
-    let cert = attest::read(&text, args.certificate.as_str())?;
-    let key = match &args.key {
-        None => None,
-        Some(path) => Some(
-            attest::dsse::VerifyingKey::from_pem(&read_named(path)?).map_err(|e| {
-                InputError::Invalid {
-                    path: path.to_string(),
-                    problems: vec![format!("{path}: {e}")],
-                }
-            })?,
-        ),
-    };
-    let statement = &cert.statement;
-    // Re-screen as of the certified date, so the comparison is about the tree, not the
-    // calendar (the verification date is evaluated separately).
-    let mut check = args
-        .screen
-        .into_check(Some(statement.predicate.as_of.to_string()));
-    // Verifying must not change what it verifies: cargo may not rewrite Cargo.lock.
-    check.screen.graph.locked = true;
-    // Nor take a cached result for the tree it re-screens.
-    check.screen.deep.no_cache = true;
-    // The fresh screening covers what the certificate covered; what was asked for is kept to
-    // say where it is less.
-    let mut asked = None;
-    let (outcome, out) = screen_with_artefacts(check, &args.artefacts, &args.sboms, |req| {
-        asked = Some(pipeline::requested_scope(req));
-        pipeline::apply_scope(req, &statement.predicate.scope);
-    })?;
-    let asked = asked.unwrap_or_default();
+fn verify(args: cli::VerifyArgs, limits: Limits) -> Result<u8, InputError> {
+    use cargo_entitycheck::certify as cert;
+    let certificate = cert::read_certificate(&args.certificate, &limits)?;
+    let key = args
+        .key
+        .as_deref()
+        .map(|path| cert::read_verifying_key(path, &limits))
+        .transpose()?;
+    let check = args.screen.into_check(None);
+    let timings = check.verbose >= 2;
+    let mut overrides = check.overrides(limits);
+    cert::verifying(&mut overrides, certificate.statement.predicate.as_of);
+    let Settings {
+        request,
+        output: out,
+    } = config::resolve(overrides)?;
+    let progress = Progress::new(out.verbosity != Verbosity::Quiet, timings);
     let not_product: Vec<Utf8PathBuf> = std::iter::once(args.certificate.clone())
         .chain(args.key.clone())
         .collect();
-    let mut artefacts = cargo_entitycheck::artefacts::subjects(&args.artefacts)?;
-    artefacts.extend(cargo_entitycheck::artefacts::subjects(&args.sboms)?);
+    let verified = cert::verify(
+        cert::VerifyRequest {
+            certificate,
+            key,
+            screening: cert::Screening {
+                request,
+                artefacts: args.artefacts,
+                sboms: args.sboms,
+            },
+            max_age: args.max_age,
+            not_product,
+        },
+        &progress,
+    )?;
     let styles = output::styles_for_stdout(out.color);
-    let builtin = cargo_entitycheck::entity::EntityList::builtin()?;
-    let now = chrono::Local::now().fixed_offset();
-    let mut checks = vec![attest::check_signature(&cert, key.as_ref())];
-    checks.extend(attest::verify(
-        statement,
-        &outcome,
-        &artefacts,
-        &builtin,
-        now,
-        args.max_age,
-        &asked,
-        &not_product,
-    )?);
     finish(report::write_verify(
         &mut io::stdout().lock(),
         args.certificate.as_str(),
-        &checks,
+        &verified.checks,
         &styles,
     ))?;
-    if cert.container.envelope().is_some() && key.is_none() {
+    if verified.signature_unchecked {
         output::warning(&format_args!(
             "{}: the signature was NOT checked (no --key): only the payload was verified",
             args.certificate
         ));
     }
-    Ok(if checks.iter().all(|c| c.ok) {
-        PASS
-    } else {
-        FAIL
-    })
+    Ok(if verified.holds() { PASS } else { FAIL })
 }
 
-fn list(args: cli::ListArgs) -> Result<u8, InputError> {
+fn list(args: cli::ListArgs, limits: &Limits) -> Result<u8, InputError> {
     if let ([old, new], Some(index)) = (args.diff.as_slice(), &args.index) {
-        return sweep::diff(index, old, new, None, args.format);
+        return sweep::diff(index, old, new, None, args.format, limits);
     }
     if let [old, new] = args.diff.as_slice() {
         let format = args.lists.entities_format;
-        let load = |p: &camino::Utf8Path| cargo_entitycheck::entity::import::load(p, format);
+        let load =
+            |p: &camino::Utf8Path| cargo_entitycheck::entity::import::load(p, format, limits);
         let d = cargo_entitycheck::entity::diff::ListDiff::new(&load(old)?, &load(new)?);
         let out = &mut io::stdout().lock();
         finish(match args.format {
-            cli::ListOutput::Json => serde_json::to_writer_pretty(&mut *out, &d)
+            config::ListOutput::Json => serde_json::to_writer_pretty(&mut *out, &d)
                 .map_err(io::Error::from)
                 .and_then(|()| writeln!(out)),
-            cli::ListOutput::Human => d.write_human(out),
+            config::ListOutput::Human => d.write_human(out),
         })?;
         return Ok(PASS);
     }
-    let config = config::discover(None, None)?;
-    let mut lists = config::load_lists(&args.lists.overrides(), &config)?;
+    let config = config::discover(None, None, limits)?;
+    let mut lists = config::load_lists(&args.lists.overrides(), &config, limits)?;
     // Each list's age, on today's date and with the configuration's thresholds.
     let mut policy =
         cargo_entitycheck::policy::Policy::new(cargo_entitycheck::policy::today_us_eastern());
     config::date_lists(&mut policy, &config, &mut lists);
-    let styles = output::styles_for_stdout(args.color.into());
+    let styles = output::styles_for_stdout(args.color);
     finish(report::write_list(
         &mut io::stdout().lock(),
         &lists,
@@ -487,8 +434,8 @@ fn list(args: cli::ListArgs) -> Result<u8, InputError> {
     Ok(PASS)
 }
 
-fn init(args: cli::InitArgs) -> Result<u8, InputError> {
-    let root = config::workspace_root(args.manifest_path.as_deref()).ok_or_else(|| {
+fn init(args: cli::InitArgs, limits: &Limits) -> Result<u8, InputError> {
+    let root = config::workspace_root(args.manifest_path.as_deref(), limits).ok_or_else(|| {
         InputError::Usage(
             "no Cargo.toml here or above: run in a Cargo project or pass --manifest-path".into(),
         )

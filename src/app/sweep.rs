@@ -6,11 +6,12 @@ use std::io::{self, Write};
 
 use camino::Utf8Path;
 
-use super::args::{IndexArgs, ListOutput, SweepArgs, SweepCommand, SweepRunArgs};
+use super::args::{IndexArgs, SweepArgs, SweepCommand, SweepRunArgs};
 use cargo_entitycheck::attest::dsse;
-use cargo_entitycheck::config;
+use cargo_entitycheck::config::{self, ListOutput};
 use cargo_entitycheck::error::InputError;
 use cargo_entitycheck::evidence::deep::DeepOptions;
+use cargo_entitycheck::fsio::Limits;
 use cargo_entitycheck::sweep::{self, Shard, SweepOptions, index};
 
 impl IndexArgs {
@@ -41,7 +42,7 @@ fn today_or(as_of: Option<&str>) -> Result<chrono::NaiveDate, InputError> {
     }
 }
 
-pub fn run(args: SweepArgs) -> Result<u8, InputError> {
+pub fn run(args: SweepArgs, limits: &Limits) -> Result<u8, InputError> {
     match args.command {
         Some(SweepCommand::Merge(m)) => {
             let n = index::merge(&m.inputs, &m.output)?;
@@ -69,8 +70,15 @@ pub fn run(args: SweepArgs) -> Result<u8, InputError> {
             eprintln!("signed {}: {out}", s.index);
             Ok(0)
         }
-        Some(SweepCommand::Diff(d)) => diff(&d.index, &d.old, &d.new, d.as_of.as_deref(), d.format),
-        None => sweep_run(args.run),
+        Some(SweepCommand::Diff(d)) => diff(
+            &d.index,
+            &d.old,
+            &d.new,
+            d.as_of.as_deref(),
+            d.format,
+            limits,
+        ),
+        None => sweep_run(args.run, limits),
     }
 }
 
@@ -81,8 +89,9 @@ pub fn diff(
     new: &Utf8Path,
     as_of: Option<&str>,
     format: ListOutput,
+    limits: &Limits,
 ) -> Result<u8, InputError> {
-    let load = |p: &Utf8Path| cargo_entitycheck::entity::import::load(p, None);
+    let load = |p: &Utf8Path| cargo_entitycheck::entity::import::load(p, None, limits);
     let (old, new) = (load(old)?, load(new)?);
     let records = index::read(index)?;
     let policy = cargo_entitycheck::policy::Policy::new(today_or(as_of)?);
@@ -102,10 +111,10 @@ pub fn diff(
     }
 }
 
-fn sweep_run(a: SweepRunArgs) -> Result<u8, InputError> {
+fn sweep_run(a: SweepRunArgs, limits: &Limits) -> Result<u8, InputError> {
     let shard = Shard::parse(&a.shard)?;
     let as_of = today_or(a.as_of.as_deref())?;
-    let lists = config::load_lists(&a.lists.overrides(), &config::Config::default())?;
+    let lists = config::load_lists(&a.lists.overrides(), &config::Config::default(), limits)?;
     let opts = SweepOptions {
         paths: a.paths,
         lists_of_files: a.lists_of_files,

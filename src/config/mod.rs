@@ -267,39 +267,44 @@ struct Metadata {
 pub fn discover(
     explicit: Option<&Utf8Path>,
     manifest: Option<&Utf8Path>,
+    limits: &crate::fsio::Limits,
 ) -> Result<Config, InputError> {
     if let Some(path) = explicit {
-        let text = read(path, true)?;
+        let text = read(path, true, limits)?;
         return parse(&text, path.as_str());
     }
-    let Some(root) = workspace_root(manifest) else {
+    let Some(root) = workspace_root(manifest, limits) else {
         return Ok(Config::default());
     };
     let file = root.join(FILE_NAME);
     if file.is_file() {
-        let text = read(&file, false)?;
+        let text = read(&file, false, limits)?;
         return parse(&text, file.as_str());
     }
     let cargo_toml = root.join("Cargo.toml");
-    let text = read(&cargo_toml, false)?;
+    let text = read(&cargo_toml, false, limits)?;
     parse_manifest(&text, cargo_toml.as_str())
 }
 
 /// A configuration file, bounded; a link is followed only when the user `named` the file.
-fn read(path: &Utf8Path, named: bool) -> Result<String, InputError> {
-    crate::fsio::read_text(path, crate::fsio::ReadKind::Config, named)
+fn read(path: &Utf8Path, named: bool, limits: &crate::fsio::Limits) -> Result<String, InputError> {
+    crate::fsio::read_text(path, crate::fsio::ReadKind::Config, named, limits)
         .map_err(|e| InputError::read(path, e))
 }
 
 /// The workspace root: the nearest ancestor of the manifest (or the current directory) whose
 /// Cargo.toml has a `[workspace]` table, else the directory of the nearest Cargo.toml.
-pub fn workspace_root(manifest: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
+pub fn workspace_root(
+    manifest: Option<&Utf8Path>,
+    limits: &crate::fsio::Limits,
+) -> Option<Utf8PathBuf> {
     let start = crate::graph::start_dir(manifest)?;
     let mut nearest = None;
     for dir in start.ancestors() {
         let toml = dir.join("Cargo.toml");
         // A probe: links followed (cargo follows them), but never a FIFO or a huge file.
-        let Ok(text) = crate::fsio::read_text(&toml, crate::fsio::ReadKind::Manifest, true) else {
+        let Ok(text) = crate::fsio::read_text(&toml, crate::fsio::ReadKind::Manifest, true, limits)
+        else {
             continue;
         };
         if nearest.is_none() {

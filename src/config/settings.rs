@@ -16,6 +16,7 @@ use crate::entity::import::{self, ListFormat};
 use crate::error::InputError;
 use crate::evidence::budget::{Budget, PackageLimits};
 use crate::evidence::deep::DeepOptions;
+use crate::fsio::Limits;
 use crate::graph::{FeatureSelection, GraphOptions};
 use crate::policy::Policy;
 
@@ -36,14 +37,34 @@ crate::named::named_enum! {
     }
 }
 
-/// When to colour the human report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
+crate::named::named_enum! {
+    /// When to colour the human report (`--color`, `[output] color`): the one table of their
+    /// names.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+    pub enum ColorChoice {
+        #[default]
+        Auto = "auto" => "On a terminal that takes colour (NO_COLOR and CARGO_TERM_COLOR honoured)",
+        Always = "always" => "Always",
+        Never = "never" => "Never",
+    }
+}
+
+crate::named::named_enum! {
+    /// What `list` writes (and the list and sweep diffs): the one table of their names.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum ListOutput {
+        Human = "human" => "For people",
+        Json = "json" => "One JSON document",
+    }
+}
+
+impl From<ListOutput> for Format {
+    fn from(f: ListOutput) -> Format {
+        match f {
+            ListOutput::Human => Format::Human,
+            ListOutput::Json => Format::Json,
+        }
+    }
 }
 
 /// How much the human report says.
@@ -59,7 +80,7 @@ pub enum Verbosity {
 #[derive(Debug, Clone)]
 pub struct DeepSettings {
     pub enabled: bool,
-    /// Where the caches live (see [`crate::cachedir`]); `None`: nothing is cached.
+    /// Where the caches live (see [`crate::cache::dir`]); `None`: nothing is cached.
     pub cache_dir: Option<Utf8PathBuf>,
     pub options: DeepOptions,
 }
@@ -78,6 +99,8 @@ pub struct Request {
     pub sarif_base: Option<Utf8PathBuf>,
     /// `--index FILE --index-key KEY`: a signed sweep index whose scans registry packages take.
     pub index: Option<crate::sweep::index::IndexSpec>,
+    /// The size bound of each kind of file the run reads (from the overrides).
+    pub limits: Limits,
 }
 
 /// How the outcome is to be shown; the library only carries it back to the app.
@@ -139,6 +162,9 @@ pub struct Overrides {
     pub cache_dir: Option<Utf8PathBuf>,
     /// `--category`, `--sarif-omit-suppressed` and the reports written.
     pub ci: CiOptions,
+    /// The size bound of each kind of file read (`ENTITYCHECK_MAX_<KIND>_SIZE`: only ever from
+    /// the environment, never from the project's files).
+    pub limits: Limits,
 }
 
 /// The command line's flags for evidence beyond the packages' files.
@@ -157,14 +183,14 @@ fn beyond(
     config: &Config,
     offline: bool,
 ) -> Result<BeyondOptions, InputError> {
-    use crate::evidence::{build_outputs::BuildOutputsOptions, owners::OwnersOptions};
+    use crate::beyond::{build_outputs::BuildOutputsOptions, owners::OwnersOptions};
     let r = &config.registry;
     let api_given = cli.crates_io_api.is_some();
     let dump = cli.crates_io_dump.or_else(|| r.crates_io_dump.clone());
     let api = cli
         .crates_io_api
         .or_else(|| r.crates_io_api.clone())
-        .unwrap_or_else(|| crate::evidence::owners::CRATES_IO_API.to_string());
+        .unwrap_or_else(|| crate::beyond::owners::CRATES_IO_API.to_string());
     if !(api.starts_with("https://") || api.starts_with("http://")) {
         return Err(InputError::Usage(format!(
             "--crates-io-api `{api}` is not an http(s) URL"
@@ -273,8 +299,13 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
             )));
         }
     }
-    let file = discover(cli.config.as_deref(), cli.graph.manifest_path.as_deref())?;
-    let mut lists = load_lists(&cli.lists, &file)?;
+    let limits = cli.limits;
+    let file = discover(
+        cli.config.as_deref(),
+        cli.graph.manifest_path.as_deref(),
+        &limits,
+    )?;
+    let mut lists = load_lists(&cli.lists, &file, &limits)?;
     let mut layer = cli.layer;
     if let Some(s) = &cli.as_of {
         layer.as_of = Some(parse_date(s, "--as-of")?);
@@ -349,8 +380,8 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
             .then(|| {
                 cli.cache_dir
                     .as_deref()
-                    .map(crate::cachedir::absolute)
-                    .or_else(crate::cachedir::default_dir)
+                    .map(crate::cache::dir::absolute)
+                    .or_else(crate::cache::dir::default_dir)
             })
             .flatten(),
         options,
@@ -390,6 +421,7 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
             config: c,
             sarif_base: cli.sarif_base,
             index: None,
+            limits,
         },
         output,
     })
@@ -398,16 +430,24 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
 /// Loads the entity lists a command asked for. Lists add up: the built-in list (unless
 /// `--no-builtin-list` or `lists.builtin = false`), the configuration's extra lists, then the
 /// `--entities` files; entries that are one entity are merged when matching.
-pub fn load_lists(sel: &ListOverrides, config: &Config) -> Result<Vec<EntityList>, InputError> {
+pub fn load_lists(
+    sel: &ListOverrides,
+    config: &Config,
+    limits: &Limits,
+) -> Result<Vec<EntityList>, InputError> {
     let mut lists = Vec::new();
     if !sel.no_builtin && config.builtin_list.unwrap_or(true) {
         lists.push(EntityList::builtin()?);
     }
     for l in &config.lists {
-        lists.push(import::load(&l.path, l.format)?);
+        lists.push(import::load(&l.path, l.format, limits)?);
     }
     for p in &sel.entities {
-        lists.push(import::load(&crate::fsio::resolve_named(p), sel.format)?);
+        lists.push(import::load(
+            &crate::fsio::resolve_named(p),
+            sel.format,
+            limits,
+        )?);
     }
     if lists.is_empty() {
         return Err(InputError::Usage(format!(

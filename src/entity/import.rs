@@ -132,9 +132,13 @@ fn is_csl_csv_header(line: &str) -> bool {
 }
 
 /// Loads a list file in any supported format (`None`: detect it).
-pub fn load(path: &Utf8Path, format: Option<ListFormat>) -> Result<EntityList, InputError> {
+pub fn load(
+    path: &Utf8Path,
+    format: Option<ListFormat>,
+    limits: &crate::fsio::Limits,
+) -> Result<EntityList, InputError> {
     // Bounded, regular files only, no link followed (a command-line path arrives resolved).
-    let text = crate::fsio::read_text(path, crate::fsio::ReadKind::EntityList, false)
+    let text = crate::fsio::read_text(path, crate::fsio::ReadKind::EntityList, false, limits)
         .map_err(|e| InputError::read(path, e))?;
     let format = format.unwrap_or_else(|| ListFormat::detect(path, &text));
     // The file's date stands for an export that carries none of its own.

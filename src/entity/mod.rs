@@ -411,8 +411,11 @@ impl EntityList {
     }
 
     /// Reads and validates a list file.
-    pub fn load(path: &camino::Utf8Path) -> Result<EntityList, InputError> {
-        let text = crate::fsio::read_text(path, crate::fsio::ReadKind::EntityList, false)
+    pub fn load(
+        path: &camino::Utf8Path,
+        limits: &crate::fsio::Limits,
+    ) -> Result<EntityList, InputError> {
+        let text = crate::fsio::read_text(path, crate::fsio::ReadKind::EntityList, false, limits)
             .map_err(|e| InputError::read(path, e))?;
         EntityList::parse(&text, path.as_str())
     }

@@ -113,7 +113,7 @@ impl PackageLimits {
             if let Some(v) = std::env::var_os(b.var()) {
                 let v = v.to_string_lossy();
                 let n = match b {
-                    Budget::Unpacked => crate::config::parse_size(&v),
+                    Budget::Unpacked => crate::fsio::parse_size(&v),
                     _ => v.trim().parse().ok(),
                 };
                 l.set(

@@ -15,7 +15,12 @@ use crate::fsio::{self, ReadError, ReadKind};
 
 /// Adds what the build script at `build_script` (read as text, never run) links and downloads
 /// to the scan of the package at `root`, or why it was not read to its skipped files.
-pub fn add_to_scan(out: &mut PackageScan, root: &Utf8Path, build_script: Option<&Utf8Path>) {
+pub fn add_to_scan(
+    out: &mut PackageScan,
+    root: &Utf8Path,
+    build_script: Option<&Utf8Path>,
+    limits: &fsio::Limits,
+) {
     let Some(bs) = build_script else { return };
     if out.not_scanned.is_some() {
         return;
@@ -24,7 +29,12 @@ pub fn add_to_scan(out: &mut PackageScan, root: &Utf8Path, build_script: Option<
         .strip_prefix(root)
         .map(|r| r.as_str().replace('\\', "/"))
         .unwrap_or_else(|_| bs.to_string());
-    match fsio::read_within(root.as_std_path(), bs.as_std_path(), ReadKind::BuildScript) {
+    match fsio::read_within(
+        root.as_std_path(),
+        bs.as_std_path(),
+        ReadKind::BuildScript,
+        limits,
+    ) {
         Ok(bytes) => out
             .evidence
             .extend(scan(&rel, &String::from_utf8_lossy(&bytes))),

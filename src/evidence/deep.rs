@@ -149,9 +149,10 @@ impl Scanner {
         root: &Utf8Path,
         build_script: Option<&Utf8Path>,
         prune: &[Utf8PathBuf],
+        limits: &crate::fsio::Limits,
     ) -> PackageScan {
         let mut scan = self.scan_files(root, prune);
-        buildscript::add_to_scan(&mut scan, root, build_script);
+        buildscript::add_to_scan(&mut scan, root, build_script, limits);
         scan
     }
 

@@ -798,7 +798,7 @@ mod tests {
     /// (a file edited by hand, or written by another version) is not believed: rescanned.
     #[test]
     fn a_cached_scan_whose_field_does_not_parse_is_not_believed() {
-        use crate::evidence::cache::Cache;
+        use crate::cache::scan::Cache;
         use crate::evidence::scan::PackageScan;
         use crate::evidence::{Evidence, Role, Shape};
         let dir = tempfile::tempdir().unwrap();

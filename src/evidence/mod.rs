@@ -8,17 +8,13 @@
 pub mod archive;
 pub mod binary;
 pub mod budget;
-pub mod build_outputs;
 pub mod buildscript;
-pub mod cache;
 pub mod decode;
 pub mod deep;
-pub mod early;
 pub mod field;
 pub mod manifest;
 pub mod needles;
 pub mod own;
-pub mod owners;
 pub mod reach;
 pub mod recognise;
 pub mod scan;

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::MetadataPlan;
+use crate::fsio::Limits;
 
 /// The most entries a record holds; a larger workspace is answered by cargo each time.
 pub const MAX_ENTRIES: usize = 50_000;
@@ -52,9 +53,9 @@ enum Kind {
 impl Kind {
     /// The digest of a file or directory; `None`: it could not be read (then nothing can be
     /// shown unchanged). The other kinds are taken from the plan (see `Inputs::take`).
-    fn digest(self, path: &Path) -> Option<String> {
+    fn digest(self, path: &Path, limits: &Limits) -> Option<String> {
         match self {
-            Kind::File => file_digest(path),
+            Kind::File => file_digest(path, limits),
             Kind::Dir => dir_digest(path),
             Kind::Program | Kind::Env | Kind::RunsIn => None,
         }
@@ -63,15 +64,15 @@ impl Kind {
 
 const ABSENT: &str = "absent";
 
-fn file_digest(path: &Path) -> Option<String> {
+fn file_digest(path: &Path, limits: &Limits) -> Option<String> {
     match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(ABSENT.into()),
         Err(_) => return None,
         Ok(_) => {}
     }
     // Followed like cargo follows it (a linked manifest is read through the link), bounded.
-    let bytes = crate::fsio::read_bounded(path, crate::fsio::ReadKind::Manifest)
-        .or_else(|_| crate::fsio::read_named(path, crate::fsio::ReadKind::Manifest))
+    let bytes = crate::fsio::read_bounded(path, crate::fsio::ReadKind::Manifest, limits)
+        .or_else(|_| crate::fsio::read_named(path, crate::fsio::ReadKind::Manifest, limits))
         .ok()?;
     Some(hex::encode(Sha256::digest(bytes)))
 }
@@ -210,8 +211,9 @@ fn glob_places(
 
 /// The workspace's member globs (`members`, `default-members`, `exclude`), from its root
 /// manifest; `None` when it cannot be read.
-fn member_globs(root_manifest: &Path) -> Option<Vec<String>> {
-    let text = crate::fsio::read_text(root_manifest, crate::fsio::ReadKind::Manifest, true).ok()?;
+fn member_globs(root_manifest: &Path, limits: &Limits) -> Option<Vec<String>> {
+    let text = crate::fsio::read_text(root_manifest, crate::fsio::ReadKind::Manifest, true, limits)
+        .ok()?;
     let doc: toml::Table = text.parse().ok()?;
     let Some(ws) = doc.get("workspace").and_then(toml::Value::as_table) else {
         return Some(Vec::new());
@@ -260,7 +262,7 @@ impl Inputs {
             files.push(home.join("config.toml").into_std_path_buf());
             files.push(home.join("config").into_std_path_buf());
         }
-        for glob in member_globs(&root.join("Cargo.toml"))? {
+        for glob in member_globs(&root.join("Cargo.toml"), &plan.limits)? {
             glob_places(root, &glob, &mut dirs, &mut files)?;
         }
         for m in manifests {
@@ -311,7 +313,7 @@ impl Inputs {
         for (kind, path) in paths {
             entries.push(Entry {
                 kind,
-                digest: kind.digest(&path)?,
+                digest: kind.digest(&path, &plan.limits)?,
                 path,
             });
         }
@@ -371,6 +373,7 @@ mod tests {
     fn digests_tell_absent_from_present_and_listings_apart() {
         let d = tempfile::tempdir().unwrap();
         let f = d.path().join("Cargo.toml");
+        let file_digest = |p: &Path| file_digest(p, &Limits::DEFAULT);
         assert_eq!(file_digest(&f).as_deref(), Some(ABSENT));
         std::fs::write(&f, "a").unwrap();
         let one = file_digest(&f).unwrap();

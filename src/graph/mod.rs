@@ -4,7 +4,7 @@
 //! resolves it (features, target platforms, optional dependencies), computed twice: once without
 //! dev-dependencies (what ships) and once with them (what the workspace's tests pull in), so the
 //! policy can tell the two apart. Nothing is compiled and no build script runs. The later stages
-//! get it as owned [`Resolved`] [`Subject`]s, which [`cache`] keeps for the next run.
+//! get it as owned [`Resolved`] [`Subject`]s, which [`crate::cache::graph`] keeps for the next run.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -22,8 +22,8 @@ use guppy::{CargoMetadata, MetadataCommand, PackageId};
 use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
+use crate::fsio::Limits;
 
-pub mod cache;
 pub mod inputs;
 pub mod toolchain;
 
@@ -76,14 +76,17 @@ pub fn start_dir(manifest_path: Option<&Utf8Path>) -> Option<Utf8PathBuf> {
 ///
 /// The lockfile is never rewritten silently: the third value is a note naming each `Cargo.lock`
 /// (of the project directory and its ancestors) whose bytes `cargo metadata` changed.
-pub fn metadata_json(opts: &GraphOptions) -> Result<(String, String, Option<String>), InputError> {
+pub fn metadata_json(
+    opts: &GraphOptions,
+    limits: &Limits,
+) -> Result<(String, String, Option<String>), InputError> {
     if let Some(path) = &opts.metadata_path {
         // Named by the user: a link is followed, but only a regular file within the bound is read.
-        let json = crate::fsio::read_text(path, crate::fsio::ReadKind::Metadata, true)
+        let json = crate::fsio::read_text(path, crate::fsio::ReadKind::Metadata, true, limits)
             .map_err(|e| InputError::read(path, e))?;
         return Ok((json, path.to_string(), None));
     }
-    MetadataPlan::new(opts)?.run()
+    MetadataPlan::new(opts, limits)?.run()
 }
 
 /// How `cargo metadata` runs for a request: where, with which programs and arguments. Worked
@@ -97,10 +100,13 @@ pub struct MetadataPlan {
     dir: Option<std::path::PathBuf>,
     args: Vec<std::ffi::OsString>,
     opts: GraphOptions,
+    /// The bounds of the files read around the run (lockfiles, manifests, cargo's
+    /// configuration).
+    limits: Limits,
 }
 
 impl MetadataPlan {
-    pub fn new(opts: &GraphOptions) -> Result<MetadataPlan, InputError> {
+    pub fn new(opts: &GraphOptions, limits: &Limits) -> Result<MetadataPlan, InputError> {
         let mut cmd = MetadataCommand::new();
         let mut dir = None;
         if let Some(m) = &opts.manifest_path {
@@ -149,25 +155,28 @@ impl MetadataPlan {
             dir,
             args,
             opts: opts.clone(),
+            limits: *limits,
         })
     }
 
     /// Runs `cargo metadata` (see [`metadata_json`]).
     pub fn run(&self) -> Result<(String, String, Option<String>), InputError> {
         let (opts, tc, dir, args) = (&self.opts, &self.toolchain, &self.dir, &self.args);
+        let limits = &self.limits;
         // The lockfiles cargo could write (the workspace root is the project directory or above).
         let lockfiles: Vec<(std::path::PathBuf, Option<Vec<u8>>)> = self
             .project_dir
             .ancestors()
             .map(|d| d.join("Cargo.lock"))
             .map(|p| {
-                let bytes = crate::fsio::read_bounded(&p, crate::fsio::ReadKind::Manifest).ok();
+                let bytes =
+                    crate::fsio::read_bounded(&p, crate::fsio::ReadKind::Manifest, limits).ok();
                 (p, bytes)
             })
             .collect();
         // As `cargo_metadata` runs it, keeping the text: the JSON is the line that starts with `{`.
         let failed = |status: Option<String>, stderr: String| metadata_error(status, stderr, opts);
-        let output = toolchain::metadata_command(tc, dir.as_deref(), args)
+        let output = toolchain::metadata_command(tc, dir.as_deref(), args, limits)
             .output()
             .map_err(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
@@ -208,7 +217,8 @@ impl MetadataPlan {
         let changed: Vec<String> = lockfiles
             .into_iter()
             .filter(|(p, before)| {
-                crate::fsio::read_bounded(p, crate::fsio::ReadKind::Manifest).ok() != *before
+                crate::fsio::read_bounded(p, crate::fsio::ReadKind::Manifest, limits).ok()
+                    != *before
             })
             .map(|(p, before)| {
                 format!(

@@ -110,10 +110,15 @@ pub fn resolve(project_dir: &Path) -> Result<Toolchain, InputError> {
 
 /// `cargo metadata` with `args`, run in `dir`, with the project's means of starting a program
 /// overridden.
-pub fn metadata_command(tc: &Toolchain, dir: Option<&Path>, args: &[OsString]) -> Command {
+pub fn metadata_command(
+    tc: &Toolchain,
+    dir: Option<&Path>,
+    args: &[OsString],
+    limits: &fsio::Limits,
+) -> Command {
     let mut cmd = Command::new(&tc.cargo);
     // `--config` values rank above every config file: they neutralise the project's `[env]`.
-    for key in env_keys(dir.unwrap_or(Path::new("."))) {
+    for key in env_keys(dir.unwrap_or(Path::new(".")), limits) {
         cmd.arg("--config").arg(key);
     }
     cmd.args(args);
@@ -228,14 +233,14 @@ fn installed_dirs() -> Vec<PathBuf> {
 /// from `dir` set: an empty value that overrides nothing already in the environment and names no
 /// path. (`[env] LD_PRELOAD = { value = "evil.so", relative = true, force = true }` would
 /// otherwise load the project's code into rustc.)
-fn env_keys(dir: &Path) -> Vec<String> {
+fn env_keys(dir: &Path, limits: &fsio::Limits) -> Vec<String> {
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let mut keys = std::collections::BTreeMap::new();
     for a in dir.ancestors() {
         for name in [".cargo/config.toml", ".cargo/config"] {
             // Bounded like every configuration file; one that cannot be read is cargo's to
             // report.
-            let Ok(text) = fsio::read_text(a.join(name), ReadKind::Config, true) else {
+            let Ok(text) = fsio::read_text(a.join(name), ReadKind::Config, true, limits) else {
                 continue;
             };
             let Ok(table) = text.parse::<toml::Table>() else {
@@ -288,7 +293,7 @@ mod tests {
             "[env]\n\"WEIRD \\\" KEY\" = \"x\"\n",
         )
         .unwrap();
-        let keys = env_keys(&sub);
+        let keys = env_keys(&sub, &fsio::Limits::DEFAULT);
         assert_eq!(
             keys,
             [

@@ -357,7 +357,12 @@ fn matcher_scale() {
         u.ru_utime.tv_sec as f64 + u.ru_utime.tv_usec as f64 / 1e6
     };
     let (c0, t0) = (cpu(), std::time::Instant::now());
-    let list = crate::entity::import::load(camino::Utf8Path::new(&path), None).unwrap();
+    let list = crate::entity::import::load(
+        camino::Utf8Path::new(&path),
+        None,
+        &crate::fsio::Limits::DEFAULT,
+    )
+    .unwrap();
     let (c1, t1) = (cpu(), std::time::Instant::now());
     let lists = vec![EntityList::builtin().unwrap(), list];
     let m = Matcher::new(&lists);

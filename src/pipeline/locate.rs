@@ -66,6 +66,7 @@ pub struct Locator<'o> {
     /// (name, version) → line of `name = "…"` in Cargo.lock.
     lock: HashMap<(String, String), u32>,
     manifests: std::cell::RefCell<HashMap<Utf8PathBuf, Option<String>>>,
+    limits: crate::fsio::Limits,
 }
 
 impl<'o> Locator<'o> {
@@ -73,6 +74,7 @@ impl<'o> Locator<'o> {
         root: &'o Utf8Path,
         base: &Utf8Path,
         package_dirs: &'o std::collections::BTreeMap<String, Utf8PathBuf>,
+        limits: &crate::fsio::Limits,
     ) -> Locator<'o> {
         let canon = root
             .canonicalize_utf8()
@@ -83,6 +85,7 @@ impl<'o> Locator<'o> {
             root.join("Cargo.lock"),
             crate::fsio::ReadKind::Manifest,
             false,
+            limits,
         ) {
             let lines: Vec<&str> = text.lines().collect();
             for (i, l) in lines.iter().enumerate() {
@@ -102,6 +105,7 @@ impl<'o> Locator<'o> {
             package_dirs,
             lock,
             manifests: Default::default(),
+            limits: *limits,
         }
     }
 
@@ -182,7 +186,13 @@ impl<'o> Locator<'o> {
     fn manifest_line(&self, manifest: &Utf8Path, key: &str) -> Option<u32> {
         let mut cache = self.manifests.borrow_mut();
         let text = cache.entry(manifest.to_path_buf()).or_insert_with(|| {
-            crate::fsio::read_text(manifest, crate::fsio::ReadKind::Manifest, false).ok()
+            crate::fsio::read_text(
+                manifest,
+                crate::fsio::ReadKind::Manifest,
+                false,
+                &self.limits,
+            )
+            .ok()
         });
         let text = text.as_deref()?;
         text.lines()

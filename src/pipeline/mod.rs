@@ -7,6 +7,7 @@
 //!
 //! Progress and timings go to an [`Observer`]; the pipeline itself prints nothing.
 
+pub mod artefacts;
 mod locate;
 mod package;
 mod warm;
@@ -174,10 +175,11 @@ fn run(
             req.deep
                 .cache_dir
                 .as_deref()
-                .filter(|d| !crate::cachedir::inside(d, &resolved.root)),
+                .filter(|d| !crate::cache::dir::inside(d, &resolved.root)),
             scanner.as_ref(),
             &matcher,
             &req.deep.options,
+            &req.limits,
         )?;
         for n in &extra.notes {
             observer.note(n);
@@ -357,7 +359,7 @@ fn run(
         .map(|s| (s.id.clone(), s.dir.clone()))
         .collect();
     let source_root = locate::source_root(&resolved.root, req.sarif_base.as_deref())?;
-    let locator = locate::Locator::new(&resolved.root, &source_root, &package_dirs);
+    let locator = locate::Locator::new(&resolved.root, &source_root, &package_dirs, &req.limits);
     let workspace_rel = locator.workspace_rel().to_string();
     let locations = findings.iter().map(|f| locator.finding(f)).collect();
     let unscanned_locations = not_scanned
@@ -365,7 +367,7 @@ fn run(
         .map(|n| locator.lock_entry(&n.name, &n.version))
         .collect();
     drop(locator);
-    let checksums = lock_checksums(&resolved.root);
+    let checksums = lock_checksums(&resolved.root, &req.limits);
     let inventory = resolved
         .subjects
         .iter()
@@ -453,9 +455,8 @@ fn open_index(
         file: spec.path.to_string(),
         ..Default::default()
     };
-    let locked =
-        crate::evidence::early::read_lockfile(&root.join("Cargo.lock")).unwrap_or_default();
-    let checksums = crate::evidence::early::checksums(&locked);
+    let locked = crate::cache::early::read_lockfile(&root.join("Cargo.lock")).unwrap_or_default();
+    let checksums = crate::cache::early::checksums(&locked);
     // Only the records of the packages the lockfile pins are read in full.
     let wanted: std::collections::HashSet<(String, String, String)> = locked
         .into_iter()
@@ -488,12 +489,16 @@ fn open_index(
 
 /// The `.crate` checksums `Cargo.lock` records, by (name, version); empty when there is no
 /// readable lockfile (saved metadata).
-fn lock_checksums(root: &camino::Utf8Path) -> std::collections::HashMap<(String, String), String> {
+fn lock_checksums(
+    root: &camino::Utf8Path,
+    limits: &crate::fsio::Limits,
+) -> std::collections::HashMap<(String, String), String> {
     let mut out = std::collections::HashMap::new();
     let Ok(text) = crate::fsio::read_text(
         root.join("Cargo.lock"),
         crate::fsio::ReadKind::Manifest,
         false,
+        limits,
     ) else {
         return out;
     };

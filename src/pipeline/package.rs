@@ -4,11 +4,11 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 
+use crate::cache::early::HeadStart;
+use crate::cache::scan::Cache;
 use crate::config::Request;
 use crate::evidence::Evidence;
-use crate::evidence::cache::Cache;
 use crate::evidence::deep::{PackageScan, Scanner, SkipKind, Skipped};
-use crate::evidence::early::HeadStart;
 use crate::graph::{self, PathStep};
 use crate::matching::{Match, Matcher};
 use crate::outcome::Explained;
@@ -235,7 +235,12 @@ pub(super) fn screen(
                 )
             })
             .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
-        crate::evidence::buildscript::add_to_scan(&mut scan, &pkg.dir, pkg.build_script.as_deref());
+        crate::evidence::buildscript::add_to_scan(
+            &mut scan,
+            &pkg.dir,
+            pkg.build_script.as_deref(),
+            &req.limits,
+        );
         matches.extend(keep_matching(deep.scanner, &mut scan, matcher));
         if let Some(k) = key {
             deep.cache.put(k, &scan);

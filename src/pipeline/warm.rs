@@ -3,9 +3,9 @@
 //! answers, and the head start that scans locked registry packages while it runs. A wrong
 //! guess costs only idle time; a cache never decides a verdict.
 //!
-//! Every cache lives in the per-user cache directory ([`crate::cachedir`]), never in the
+//! Every cache lives in the per-user cache directory ([`crate::cache::dir`]), never in the
 //! project or its target directory, and every cached result is bound to the content it
-//! describes (see `evidence::cache`, `graph::cache`): one that does not match is recomputed.
+//! describes (see `cache::scan`, `cache::graph`): one that does not match is recomputed.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,11 +16,11 @@ use sha2::{Digest, Sha256};
 
 use super::package::{Pending, Prepared, keep_matching, prepare};
 use super::{ExplainSpec, MAX_EXPLAIN_PATHS};
+use crate::cache::early::HeadStart;
+use crate::cache::scan::Cache;
 use crate::config::Request;
 use crate::error::InputError;
-use crate::evidence::cache::Cache;
 use crate::evidence::deep::Scanner;
-use crate::evidence::early::HeadStart;
 use crate::evidence::{self, Evidence};
 use crate::graph::{self, PathStep};
 use crate::matching::Matcher;
@@ -53,7 +53,7 @@ pub(super) fn load(
     let early_root = guess.lockfile.as_deref().and_then(Utf8Path::parent);
     let early_cache_dir = cache_dir_for(req, early_root, &mut notes);
     // A warm run whose `cargo metadata` prints the same bytes skips resolving the build again
-    // (see `graph::cache`); not for `explain`, which walks the graph, nor for saved metadata.
+    // (see `cache::graph`); not for `explain`, which walks the graph, nor for saved metadata.
     let graph_key =
         (early_cache_dir.is_some() && spec.is_none() && req.graph.metadata_path.is_none())
             .then(|| graph_cache_key(req, &salt));
@@ -71,14 +71,14 @@ pub(super) fn load(
             .as_ref()
             .and(early_cache_dir.zip(early_root))
             .map(|(dir, root)| {
-                let path = graph::cache::path(dir, root);
-                s.spawn(move || graph::cache::read::<Vec<Vec<Evidence>>>(&path))
+                let path = crate::cache::graph::path(dir, root);
+                s.spawn(move || crate::cache::graph::read::<Vec<Vec<Evidence>>>(&path))
             });
         // The graph is built while the head start may still be scanning.
         let loaded = (|| {
             let plan = match req.graph.metadata_path {
                 Some(_) => None,
-                None => Some(graph::MetadataPlan::new(&req.graph)?),
+                None => Some(graph::MetadataPlan::new(&req.graph, &req.limits)?),
             };
             let mut stored = stored.and_then(|h| h.join().ok()).flatten();
             // Every input of the last run's `cargo metadata` as it was: its answer, and the
@@ -97,7 +97,7 @@ pub(super) fn load(
             }
             let (metadata, origin, note) = match &plan {
                 Some(plan) => plan.run()?,
-                None => graph::metadata_json(&req.graph)?,
+                None => graph::metadata_json(&req.graph, &req.limits)?,
             };
             if let Some(n) = note {
                 notes.push(n);
@@ -151,7 +151,7 @@ pub(super) fn load(
             .into_iter()
             .collect();
         let cache_dir = cache_dir_for(req, Some(root), &mut late_notes);
-        let real_cache = cache_dir.map(evidence::cache::path);
+        let real_cache = cache_dir.map(crate::cache::scan::path);
         let lockfile = root.join("Cargo.lock");
         let guessed = guess.lockfile.as_ref() == Some(&lockfile);
         let (cache, head) = match early {
@@ -182,10 +182,10 @@ pub(super) fn load(
             {
                 // The caches are an optimisation: failing to write one never fails the check.
                 let evidence: Vec<&[Evidence]> = manifests.iter().map(Vec::as_slice).collect();
-                let path = graph::cache::path(dir, &resolved.root);
                 let inputs = old.refreshed(plan);
-                let _ = graph::cache::write(
-                    &path,
+                let _ = crate::cache::graph::save(
+                    dir,
+                    &resolved.root,
                     &metadata,
                     key,
                     &resolved,
@@ -236,7 +236,6 @@ pub(super) fn load(
             if let Some((key, dir)) = graph_key.as_deref().zip(cache_dir) {
                 // The caches are an optimisation: failing to write one never fails the check.
                 let manifests: Vec<&[Evidence]> = pending.iter().map(Pending::manifest).collect();
-                let path = graph::cache::path(dir, &resolved.root);
                 // What this answer depended on: every package whose content the lockfile does
                 // not pin (members, path and vendored packages).
                 let home = graph::cargo_home();
@@ -256,8 +255,9 @@ pub(super) fn load(
                             .filter(|m| !pinned(m)),
                     )
                 });
-                let _ = graph::cache::write(
-                    &path,
+                let _ = crate::cache::graph::save(
+                    dir,
+                    &resolved.root,
                     &metadata,
                     key,
                     &resolved,
@@ -322,7 +322,7 @@ fn cache_dir_for<'r>(
 ) -> Option<&'r Utf8Path> {
     let dir = req.deep.cache_dir.as_deref()?;
     if let Some(root) = root
-        && crate::cachedir::inside(dir, root)
+        && crate::cache::dir::inside(dir, root)
     {
         let n = format!(
             "cache directory {dir} lies inside the workspace {root}: the project could write it, so nothing is cached (choose one outside with --cache-dir or CARGO_ENTITYCHECK_CACHE_DIR)"
@@ -353,7 +353,7 @@ struct Guess {
 impl Guess {
     fn of(req: &Request) -> Guess {
         Guess {
-            lockfile: evidence::early::find_lockfile(req.graph.manifest_path.as_deref()),
+            lockfile: crate::cache::early::find_lockfile(req.graph.manifest_path.as_deref()),
         }
     }
 }
@@ -369,20 +369,20 @@ fn head_start(
     let entries = guess
         .lockfile
         .as_deref()
-        .and_then(evidence::early::read_lockfile)
+        .and_then(crate::cache::early::read_lockfile)
         .unwrap_or_default();
     // The registry packages it scans hold no target directory (`HeadStart::take` checks), so
     // there is nothing to prune.
-    let cache = Cache::open(cache_dir.map(evidence::cache::path), salt)
-        .with_checksums(evidence::early::checksums(&entries));
+    let cache = Cache::open(cache_dir.map(crate::cache::scan::path), salt)
+        .with_checksums(crate::cache::early::checksums(&entries));
     let locked = graph::cargo_home()
-        .and_then(|home| evidence::early::locked_registry_packages(&entries, &home));
+        .and_then(|home| crate::cache::early::locked_registry_packages(&entries, &home));
     let head = match locked {
         Some(locked) => {
             let keep = |scan: &mut _| {
                 keep_matching(scanner, scan, matcher);
             };
-            evidence::early::scan(locked, scanner, &keep, &cache, cancel)
+            crate::cache::early::scan(locked, scanner, &keep, &cache, cancel)
         }
         None => HeadStart::default(),
     };
@@ -397,8 +397,8 @@ fn open_cache(
     prune: Vec<Utf8PathBuf>,
 ) -> Cache {
     let checksums = match path {
-        Some(_) => evidence::early::read_lockfile(lockfile)
-            .map(|entries| evidence::early::checksums(&entries))
+        Some(_) => crate::cache::early::read_lockfile(lockfile)
+            .map(|entries| crate::cache::early::checksums(&entries))
             .unwrap_or_default(),
         None => Default::default(),
     };

@@ -31,9 +31,8 @@ use crate::entity::EntityList;
 
 pub use json::SCHEMA_VERSION;
 
-/// What a pass means and does not mean, in one line for every report a person reads and for
-/// every certificate (its `limits`); the manual's chapter "What a pass means" says it in full.
-pub const LIMITS: &str = "A pass means no evidence of a listed entity's software was found in these packages, with these lists and settings, as of a whole day in US Eastern time (the zone of the effective times, such as 2024-09-29 00:00 EDT); it is not legal advice, and white-labelled or stripped code, runtime services, components outside Cargo and whether a transaction involves U.S. persons are beyond it.";
+/// What a pass means (defined beside the outcome, which certificates read it from too).
+pub use crate::outcome::LIMITS;
 
 /// Every style the human report uses. The default is plain; [`Styles::colorize`] turns colour on.
 #[derive(Debug, Clone, Default)]
@@ -117,7 +116,7 @@ pub fn write_list(
     styles: &Styles,
 ) -> io::Result<()> {
     match format {
-        // `list` offers human and JSON (cli::ListOutput); the CI formats are about findings.
+        // `list` offers human and JSON (`config::ListOutput`); the CI formats are about findings.
         Format::Human
         | Format::Markdown
         | Format::Github

@@ -95,8 +95,8 @@ pub struct Placed {
 }
 
 /// Reads and parses one document.
-pub fn read(path: &Utf8Path) -> Result<Document, InputError> {
-    let text = crate::fsio::read_text(path, crate::fsio::ReadKind::Metadata, true)
+pub fn read(path: &Utf8Path, limits: &crate::fsio::Limits) -> Result<Document, InputError> {
+    let text = crate::fsio::read_text(path, crate::fsio::ReadKind::Metadata, true, limits)
         .map_err(|e| InputError::read(path, e))?;
     parse(&text, path.as_str())
 }
@@ -480,7 +480,7 @@ pub fn check(files: &[Utf8PathBuf], req: Request) -> Result<Outcome, InputError>
     let started = Instant::now();
     let docs = files
         .iter()
-        .map(|f| read(f))
+        .map(|f| read(f, &req.limits))
         .collect::<Result<Vec<_>, _>>()?;
     let matcher = Matcher::new(&req.lists);
     let found = screen_documents(&docs, &req.policy, &req.lists, &matcher);
@@ -544,19 +544,20 @@ pub fn check(files: &[Utf8PathBuf], req: Request) -> Result<Outcome, InputError>
 
 /// Screens SBOM files for a certificate (`certify --sbom`, `verify --sbom`): their findings,
 /// located in each document, to merge into the check's outcome with
-/// [`crate::artefacts::merge`].
+/// [`crate::pipeline::artefacts::merge`].
 pub fn screen_files(
     files: &[Utf8PathBuf],
     policy: &Policy,
     lists: &[EntityList],
-) -> Result<crate::artefacts::Artefacts, InputError> {
+    limits: &crate::fsio::Limits,
+) -> Result<crate::pipeline::artefacts::Artefacts, InputError> {
     let docs = files
         .iter()
-        .map(|f| read(f))
+        .map(|f| read(f, limits))
         .collect::<Result<Vec<_>, _>>()?;
     let matcher = Matcher::new(lists);
     let found = screen_documents(&docs, policy, lists, &matcher);
-    Ok(crate::artefacts::Artefacts {
+    Ok(crate::pipeline::artefacts::Artefacts {
         screened: found.components,
         findings: found.findings,
         ..Default::default()

@@ -25,10 +25,10 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::beyond::owners;
 use crate::entity::EntityList;
 use crate::error::InputError;
 use crate::evidence::deep::{DeepOptions, Scanner};
-use crate::evidence::owners;
 use crate::graph::{DepKind, SourceKind};
 use crate::matching::Matcher;
 use crate::policy::{self, PackageRef, Policy};

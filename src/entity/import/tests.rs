@@ -370,7 +370,7 @@ fn detection_by_content() {
     let dir = tempfile::tempdir().unwrap();
     let path = camino::Utf8PathBuf::from_path_buf(dir.path().join("consolidated.300k")).unwrap();
     std::fs::write(&path, CSV).unwrap();
-    let l = load(&path, None).unwrap();
+    let l = load(&path, None, &crate::fsio::Limits::DEFAULT).unwrap();
     assert_eq!(l.list.id, "csl");
     assert_eq!(l.entities.len(), 8);
 }
@@ -477,7 +477,7 @@ fn import_one_large_list() {
     };
     let (u0, s0) = cpu();
     let wall = std::time::Instant::now();
-    let result = load(Utf8Path::new(&path), None);
+    let result = load(Utf8Path::new(&path), None, &crate::fsio::Limits::DEFAULT);
     let wall = wall.elapsed().as_secs_f64();
     let (u1, s1) = cpu();
     let peak = peak();

@@ -5,6 +5,9 @@
 //! Runs once per check, before the packages are screened in parallel: the owners lookup is
 //! sequential by design (one request a second at most).
 
+pub mod build_outputs;
+pub mod owners;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use camino::Utf8Path;
@@ -13,11 +16,12 @@ use serde::Serialize;
 
 use crate::error::InputError;
 use crate::evidence::Evidence;
-use crate::evidence::build_outputs::{self, BuildOutputsOptions, BuildPackage};
 use crate::evidence::deep::{DeepOptions, Scanner, Skipped};
-use crate::evidence::owners::{self, OwnersOptions};
+use crate::fsio::Limits;
 use crate::graph::{SourceKind, Subject};
 use crate::matching::Matcher;
+use build_outputs::{BuildOutputsOptions, BuildPackage};
+use owners::OwnersOptions;
 
 /// What to look at beyond the packages' files (both off by default).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -51,6 +55,7 @@ pub fn owners_cache_dir(cache_dir: &Utf8Path) -> camino::Utf8PathBuf {
 
 /// Collects the extra evidence of `subjects`. `scanner`: the run's deep scanner (one is made
 /// for the build outputs when the deep scan is off).
+#[allow(clippy::too_many_arguments)]
 pub fn collect(
     subjects: &[Subject],
     target_dir: &Utf8Path,
@@ -59,6 +64,7 @@ pub fn collect(
     scanner: Option<&Scanner>,
     matcher: &Matcher,
     deep: &DeepOptions,
+    limits: &Limits,
 ) -> Result<Extra, InputError> {
     let mut extra = Extra {
         evidence: vec![Vec::new(); subjects.len()],
@@ -92,7 +98,7 @@ pub fn collect(
                 name: s.name.clone(),
             })
             .collect();
-        let located = build_outputs::locate(target_dir, &packages, b.messages.as_deref())?;
+        let located = build_outputs::locate(target_dir, &packages, b.messages.as_deref(), limits)?;
         let own;
         let scanner = match scanner {
             Some(s) => s,
@@ -111,6 +117,7 @@ pub fn collect(
                     located.ambiguous.contains(&s.id),
                     scanner,
                     target_dir,
+                    limits,
                 );
                 // Notices are collected generously: keep what matches an identifier, as the
                 // deep scan does.

@@ -8,7 +8,7 @@
 //! policy decides afresh. `explain` and `--metadata-path` never use it.
 //!
 //! The file is `graph/<digest of the workspace path>.bin` in the per-user cache directory
-//! (never in the project: see `crate::cachedir`): the length of the metadata (8 bytes,
+//! (never in the project: see `crate::cache::dir`): the length of the metadata (8 bytes,
 //! little-endian), the metadata, then a JSON document; replaced atomically. What it answers is
 //! bound to its content: the stored build is used only when this run's `cargo metadata`
 //! printed exactly the bytes it was resolved from, so a forged or stale file is never believed
@@ -20,8 +20,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::Resolved;
-use super::inputs::Inputs;
+use crate::graph::Resolved;
+use crate::graph::inputs::Inputs;
 
 /// Bumped whenever the document or [`Resolved`] changes shape.
 const FORMAT: u32 = 3;
@@ -72,7 +72,7 @@ fn read_bounded<T: DeserializeOwned>(path: &Utf8Path, max_bytes: u64) -> Option<
     let metadata = bytes.get(8..8usize.checked_add(len)?)?;
     let doc: Doc<T> = serde_json::from_slice(&bytes[8 + len..]).ok()?;
     // Used: the last to be evicted.
-    crate::cachedir::touch(path);
+    super::dir::touch(path);
     (doc.format == FORMAT).then(|| Stored {
         metadata: metadata.to_vec(),
         doc,
@@ -93,7 +93,7 @@ impl<T> Stored<T> {
 
     /// The stored build and the metadata it was resolved from, without asking cargo: if it was
     /// stored under exactly `key` and `unchanged` finds every input it recorded as it was (see
-    /// [`super::inputs`]). Otherwise the stored cache is handed back.
+    /// [`crate::graph::inputs`]). Otherwise the stored cache is handed back.
     pub fn take_unchanged(
         self,
         key: &str,
@@ -112,8 +112,29 @@ impl<T> Stored<T> {
     }
 }
 
+/// Saves the graph cache of the workspace at `root` in the cache directory `cache_dir` (at
+/// [`path`]), with what this answer of `cargo metadata` depended on (`inputs`, if recorded).
+pub fn save<T: Serialize>(
+    cache_dir: &Utf8Path,
+    root: &Utf8Path,
+    metadata: &str,
+    key: &str,
+    resolved: &Resolved,
+    extra: &T,
+    inputs: Option<&Inputs>,
+) -> std::io::Result<()> {
+    write(
+        &path(cache_dir, root),
+        metadata,
+        key,
+        resolved,
+        extra,
+        inputs,
+    )
+}
+
 /// Writes the graph cache: to a temporary file, then renamed over the old one.
-pub fn write<T: Serialize>(
+fn write<T: Serialize>(
     path: &Utf8Path,
     metadata: &str,
     key: &str,
@@ -133,11 +154,11 @@ pub fn write<T: Serialize>(
     bytes.extend(metadata.as_bytes());
     bytes.extend(doc);
     if let Some(dir) = path.parent() {
-        crate::cachedir::create(dir)?;
+        super::dir::create(dir)?;
     }
     crate::fsio::write_atomically(path, &bytes)?;
     if let Some(dir) = path.parent() {
-        crate::cachedir::evict(dir, MAX_TOTAL_BYTES);
+        super::dir::evict(dir, MAX_TOTAL_BYTES);
     }
     Ok(())
 }

@@ -21,8 +21,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::cache::Cache;
-use super::deep::{PackageScan, Scanner};
+use super::scan::Cache;
+use crate::evidence::deep::{PackageScan, Scanner};
 use crate::graph::SourceKind;
 
 /// A registry package pinned by the lockfile, with its unpacked directory.
@@ -102,7 +102,7 @@ const MAX_LOCKFILE_BYTES: u64 = 64 * 1024 * 1024;
 /// The packages `lockfile` pins. `None` if it cannot be read (not a regular file, a link, over
 /// 64 MiB) or is not a lockfile.
 pub fn read_lockfile(lockfile: &Utf8Path) -> Option<Vec<LockedEntry>> {
-    let bytes = super::cache::read_bounded(lockfile, MAX_LOCKFILE_BYTES)?;
+    let bytes = super::scan::read_bounded(lockfile, MAX_LOCKFILE_BYTES)?;
     let text = std::str::from_utf8(&bytes).ok()?;
     toml::from_str::<Lockfile>(text).ok().map(|l| l.package)
 }

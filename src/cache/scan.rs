@@ -23,7 +23,7 @@
 //! the cache file itself never enter a digest; otherwise the root package would never hit.
 //!
 //! The cache is one JSON file in the per-user cache directory ([`path`]; never in the project,
-//! whose files are the input under check: see `crate::cachedir`), shared by every project the
+//! whose files are the input under check: see `crate::cache::dir`), shared by every project the
 //! user checks: a registry package screened for one project is not read again for the next.
 //! It is replaced atomically (a temporary file renamed over it), and a run merges what it
 //! learnt into the file as it is *then* on disk, so concurrent runs lose no more than an entry
@@ -44,7 +44,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::deep::PackageScan;
+use crate::evidence::deep::PackageScan;
 use crate::graph::SourceKind;
 
 /// Bumped whenever [`PackageScan`] or the key scheme changes.
@@ -321,7 +321,7 @@ impl Cache {
             self.max_bytes,
         )?;
         if let Some(dir) = path.parent() {
-            crate::cachedir::create(dir)?;
+            crate::cache::dir::create(dir)?;
         }
         crate::fsio::write_atomically(&path, &file)
     }

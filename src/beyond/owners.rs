@@ -6,7 +6,7 @@
 //! screened crates), else the registry API (`GET {api}/api/v1/crates/{name}/owners`), politely:
 //! a descriptive User-Agent, at most one request a second, only the screened crates, and a
 //! per-crate cache in the per-user cache directory (never in the project, which could write
-//! "no owners" there: see `crate::cachedir`) that answers while it is fresh and, older, when
+//! "no owners" there: see `crate::cache::dir`) that answers while it is fresh and, older, when
 //! the registry cannot be reached (with a note saying how old it is).
 
 use std::cell::RefCell;
@@ -17,9 +17,9 @@ use camino::{Utf8Path, Utf8PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::field::{RegistryField, RegistryWho};
-use super::{Evidence, Field, Role, Shape, clip};
 use crate::error::InputError;
+use crate::evidence::field::{RegistryField, RegistryWho};
+use crate::evidence::{Evidence, Field, Role, Shape, clip};
 
 /// The public crates.io API.
 pub const CRATES_IO_API: &str = "https://crates.io";
@@ -217,12 +217,12 @@ fn write_cache(dir: Option<&Utf8Path>, name: &str, entry: &CacheEntry) {
         return;
     };
     // The cache is an optimisation and a fallback: failing to write it never fails the check.
-    let _ = crate::cachedir::create(path.parent().unwrap_or(Utf8Path::new(".")));
+    let _ = crate::cache::dir::create(path.parent().unwrap_or(Utf8Path::new(".")));
     if let Ok(json) = serde_json::to_vec_pretty(entry)
         && crate::fsio::write_atomically(&path, &json).is_ok()
         && let Some(dir) = path.parent()
     {
-        crate::cachedir::evict(dir, MAX_CACHE_BYTES);
+        crate::cache::dir::evict(dir, MAX_CACHE_BYTES);
     }
 }
 

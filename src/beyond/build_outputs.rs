@@ -14,9 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 
-use super::deep::{PackageScan, Scanner};
-use super::{Evidence, Field, Location, Role, Shape, clip};
 use crate::error::InputError;
+use crate::evidence::deep::{PackageScan, Scanner};
+use crate::evidence::{Evidence, Field, Location, Role, Shape, clip};
 
 /// What `--build-outputs` was given.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -57,9 +57,10 @@ pub fn locate(
     target_dir: &Utf8Path,
     packages: &[BuildPackage],
     messages: Option<&Utf8Path>,
+    limits: &crate::fsio::Limits,
 ) -> Result<Located, InputError> {
     match messages {
-        Some(m) => from_messages(m, packages),
+        Some(m) => from_messages(m, packages, limits),
         None => Ok(from_layout(target_dir, packages)),
     }
 }
@@ -79,10 +80,14 @@ struct Message {
     env: Vec<(String, String)>,
 }
 
-fn from_messages(path: &Utf8Path, packages: &[BuildPackage]) -> Result<Located, InputError> {
+fn from_messages(
+    path: &Utf8Path,
+    packages: &[BuildPackage],
+    limits: &crate::fsio::Limits,
+) -> Result<Located, InputError> {
     // Named by the user (`--build-messages`): a link followed, but a regular file only, and
     // bounded like saved metadata.
-    let text = crate::fsio::read_text(path, crate::fsio::ReadKind::Metadata, true)
+    let text = crate::fsio::read_text(path, crate::fsio::ReadKind::Metadata, true, limits)
         .map_err(|e| InputError::read(path, e))?;
     let ids: BTreeSet<&str> = packages.iter().map(|p| p.id.as_str()).collect();
     let mut out = Located::default();
@@ -323,6 +328,7 @@ pub fn scan_runs(
     ambiguous: bool,
     scanner: &Scanner,
     target_dir: &Utf8Path,
+    limits: &crate::fsio::Limits,
 ) -> PackageScan {
     let mut total = PackageScan::default();
     for run in runs {
@@ -335,13 +341,13 @@ pub fn scan_runs(
         let output = run.dir.join("output");
         // In the target directory, which the project may have committed: the bounded reader
         // (no link, no FIFO or device, at most its bound).
-        match crate::fsio::read_bounded(&output, crate::fsio::ReadKind::BuildOutput) {
+        match crate::fsio::read_bounded(&output, crate::fsio::ReadKind::BuildOutput, limits) {
             Ok(bytes) => printed.extend(parse_output(&String::from_utf8_lossy(&bytes))),
             Err(crate::fsio::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                total.skipped.push(super::deep::Skipped {
+                total.skipped.push(crate::evidence::deep::Skipped {
                     file: format!("{rel_dir}/output"),
-                    kind: super::deep::SkipKind::Unreadable,
+                    kind: crate::evidence::deep::SkipKind::Unreadable,
                     reason: format!("build script output unreadable: {e}"),
                 });
             }
@@ -470,7 +476,7 @@ mod tests {
                 name: "never-built".into(),
             },
         ];
-        let l = locate(t, &pkgs, None).unwrap();
+        let l = locate(t, &pkgs, None, &crate::fsio::Limits::DEFAULT).unwrap();
         assert_eq!(l.runs["kav"].len(), 1);
         assert_eq!(l.runs["win"].len(), 2);
         assert!(!l.ambiguous.contains("kav"));
@@ -497,7 +503,7 @@ mod tests {
             id: "kav".into(),
             name: "kav-sys".into(),
         }];
-        let l = locate(t, &pkgs, Some(&m)).unwrap();
+        let l = locate(t, &pkgs, Some(&m), &crate::fsio::Limits::DEFAULT).unwrap();
         let runs = &l.runs["kav"];
         assert_eq!(runs[0].out_dir, out_dir);
         assert_eq!(
@@ -508,7 +514,9 @@ mod tests {
             ]
         );
         std::fs::write(&m, "{\"reason\": 3\n").unwrap();
-        let e = locate(t, &pkgs, Some(&m)).unwrap_err().to_string();
+        let e = locate(t, &pkgs, Some(&m), &crate::fsio::Limits::DEFAULT)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("messages.json:1"), "{e}");
     }
 }
