@@ -3,3 +3,4 @@
 //! (`entity`) and the matcher (`matching`) both build on it without depending on each other.
 
 pub mod normalize;
+pub(crate) mod web;
