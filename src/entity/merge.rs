@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::{Entity, EntityKind, Strength};
+use super::model::{Entity, EntityKind, Strength};
 use crate::text::normalize;
 
 /// The kind of company a legal-form token names; spellings of one kind agree
