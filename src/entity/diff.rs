@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Entity, EntityList, Exemption, Programme, Source};
+use super::model::{Entity, EntityList, Exemption, Programme, Source};
 
 /// One identifier (or programme) of an entity, keyed `kind: value`, with what supports it.
 fn facts(e: &Entity) -> BTreeMap<String, String> {

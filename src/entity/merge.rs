@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::{Entity, EntityKind, Strength};
+use super::model::{Entity, EntityKind, Strength};
 use crate::text::normalize;
 
 /// The kind of company a legal-form token names; spellings of one kind agree
@@ -43,7 +43,8 @@ fn key(name: &str, country: &str) -> Option<String> {
     key_of_tokens(&normalize::tokens(name), country)
 }
 
-/// [`key`] of a name already split into normalised tokens ([`normalize::tokens`]).
+/// The merge key (see `key`) of a name already split into normalised tokens
+/// ([`normalize::tokens`]).
 pub fn key_of_tokens(toks: &[String], country: &str) -> Option<String> {
     key_of_parts(toks, &normalize::strip_legal_forms(toks), country)
 }

@@ -1,7 +1,10 @@
 //! Table-driven tests of the matcher against the built-in list.
 
+use super::index::runs;
+use super::lookup::miss_bit;
 use super::*;
 use crate::entity::EntityList;
+use crate::evidence::{Evidence, Role, Shape};
 
 /// The built-in list, loaded once for every test.
 fn builtin() -> &'static [EntityList] {

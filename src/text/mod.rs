@@ -2,4 +2,6 @@
 //! URLs and e-mail addresses. It knows nothing of entities or evidence, so the list model
 //! (`entity`) and the matcher (`matching`) both build on it without depending on each other.
 
+mod chars;
 pub mod normalize;
+pub(crate) mod web;

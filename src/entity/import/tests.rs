@@ -1,6 +1,12 @@
 //! The two import formats, on the fixture files under tests/fixtures/lists.
 
+use std::hash::BuildHasher;
+
+use super::common::{Ids, date_prefix};
+use super::csl::csl_gate;
+use super::opensanctions::ftm_gate;
 use super::*;
+use crate::entity::{Entity, EntityKind, Gate, Grade};
 
 const CSV: &str = include_str!("../../../tests/fixtures/lists/csl.csv");
 const JSON: &str = include_str!("../../../tests/fixtures/lists/csl.json");

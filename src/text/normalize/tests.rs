@@ -353,6 +353,7 @@ mod properties {
 
 mod host_fast_path {
     use super::super::*;
+    use crate::text::web::normalize_host_general;
     use proptest::prelude::*;
 
     proptest! {

@@ -1,0 +1,88 @@
+//! Characters that disguise text: those that render as nothing, and the look-alikes of Latin
+//! letters. Shared by the normaliser and host-name reading.
+
+/// Characters that render as nothing (or nearly) and are stripped: Unicode format characters
+/// (category Cf: zero-width space/joiners, word joiner, BOM, bidi controls, soft hyphen, tags),
+/// variation selectors, the combining grapheme joiner, Hangul fillers and Mongolian separators.
+pub(super) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{110BD}' | '\u{110CD}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E007F}'
+        | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// Cyrillic and Greek letters (lower case) that look like a Latin letter, and other Latin-looking
+/// symbols. Used inside mixed-script words, where they can only be a disguise.
+pub(super) fn homoglyph(c: char) -> Option<char> {
+    Some(match c {
+        // Cyrillic
+        'а' => 'a',
+        'в' => 'b',
+        'е' => 'e',
+        'ё' => 'e',
+        'к' => 'k',
+        'м' => 'm',
+        'н' => 'h',
+        'о' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'т' => 't',
+        'у' => 'y',
+        'х' => 'x',
+        'ѕ' => 's',
+        'і' => 'i',
+        'ї' => 'i',
+        'ј' => 'j',
+        'ԁ' => 'd',
+        'ԛ' => 'q',
+        'ԝ' => 'w',
+        'һ' => 'h',
+        'ӏ' => 'l',
+        'ɡ' => 'g',
+        'ү' => 'y',
+        'ց' => 'g',
+        'օ' => 'o',
+        'ս' => 'u',
+        // Greek
+        'α' => 'a',
+        'β' => 'b',
+        'ε' => 'e',
+        'η' => 'n',
+        'ι' => 'i',
+        'κ' => 'k',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'τ' => 't',
+        'υ' => 'u',
+        'χ' => 'x',
+        'ω' => 'w',
+        'ς' => 's',
+        'σ' => 'o',
+        'γ' => 'y',
+        'ϲ' => 'c',
+        'ϳ' => 'j',
+        'ζ' => 'z',
+        // Latin-looking letters of other blocks
+        'ı' => 'i',
+        'ȷ' => 'j',
+        'ℓ' => 'l',
+        'ſ' => 's',
+        'ɑ' => 'a',
+        'ɩ' => 'i',
+        'ʏ' => 'y',
+        'ᴋ' => 'k',
+        _ => return None,
+    })
+}
