@@ -2,7 +2,7 @@
 //! Run: `cargo bench --bench pipeline`. Whole-tool measurements: `scripts/bench.sh`.
 
 use cargo_entitycheck::entity::EntityList;
-use cargo_entitycheck::evidence::deep::{DeepOptions, Scanner};
+use cargo_entitycheck::evidence::deep::DeepOptions;
 use cargo_entitycheck::evidence::needles::{Needles, TextPrefilter, map_ascii};
 use cargo_entitycheck::evidence::{Evidence, Field, Role, Shape, binary};
 use cargo_entitycheck::fsio::Limits;
@@ -79,7 +79,7 @@ fn scan_text_file(bencher: Bencher, lines: usize) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("lib.rs"), source_text(lines)).unwrap();
     let root = camino::Utf8PathBuf::from_path_buf(dir.path().to_path_buf()).unwrap();
-    let scanner = Scanner::for_matcher(&m, DeepOptions::default());
+    let scanner = m.scanner(DeepOptions::default());
     bencher
         .counter(divan::counter::BytesCount::new(source_text(lines).len()))
         .bench_local(|| scanner.scan_package(black_box(&root), None, &[], &Limits::DEFAULT));

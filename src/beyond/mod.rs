@@ -103,7 +103,7 @@ pub fn collect(
         let scanner = match scanner {
             Some(s) => s,
             None => {
-                own = Scanner::for_matcher(matcher, deep.clone());
+                own = matcher.scanner(deep.clone());
                 &own
             }
         };

@@ -74,11 +74,6 @@ impl Scanner {
         }
     }
 
-    /// The scanner of a compiled set of lists.
-    pub fn for_matcher(matcher: &crate::matching::Matcher<'_>, options: DeepOptions) -> Scanner {
-        Scanner::new(matcher.needles(), matcher.spelled_needles(), options)
-    }
-
     /// Keeps the evidence of `scan` that `judge` finds matches in, at most
     /// [`DeepOptions::max_hits_per_file`] per file (in file and line order); the matching
     /// evidence dropped is counted per file as a [`SkipKind::Truncated`] entry. Returns the

@@ -711,6 +711,14 @@ impl<'l> Matcher<'l> {
     pub fn spelled_needles(&self) -> &[String] {
         &self.spelled
     }
+
+    /// The deep scanner of these lists: their needles, and those also looked for spelled out.
+    pub fn scanner(
+        &self,
+        options: crate::evidence::deep::DeepOptions,
+    ) -> crate::evidence::deep::Scanner {
+        crate::evidence::deep::Scanner::new(self.needles(), self.spelled_needles(), options)
+    }
 }
 
 /// The distinctive words of a name, as they may appear raw in bytes: lowercase, and for

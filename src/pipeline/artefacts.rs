@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Request;
 use crate::error::InputError;
-use crate::evidence::deep::{PackageScan, Scanner, SkipKind, Skipped};
+use crate::evidence::deep::{PackageScan, SkipKind, Skipped};
 use crate::graph::{DepKind, SourceKind};
 use crate::matching::Matcher;
 use crate::outcome::{InventoriedBinary, Loc, NotScanned, Outcome, ScanTotals, Unscanned};
@@ -124,7 +124,7 @@ pub fn scan_artefacts(
     plan: &Request,
     matcher: &Matcher,
 ) -> Result<Artefacts, InputError> {
-    let scanner = Scanner::for_matcher(matcher, plan.deep.options.clone());
+    let scanner = matcher.scanner(plan.deep.options.clone());
     let mut out = Artefacts::default();
     for path in paths {
         let (files, mut skipped) = files_of(path)?;

@@ -1,8 +1,8 @@
 //! The pipeline: a validated [`Request`] → an [`Outcome`], as load → screen → collect.
 //!
-//! - **load** ([`warm`]): `cargo metadata` and the package graph, or the build as resolved last
+//! - **load** (`warm.rs`): `cargo metadata` and the package graph, or the build as resolved last
 //!   time (graph cache); meanwhile the head start scans the registry packages the lockfile pins.
-//! - **screen** ([`package`]): every screened package, in parallel, from evidence to findings.
+//! - **screen** (`package.rs`): every screened package, in parallel, from evidence to findings.
 //! - **collect**: findings, unscanned packages and binaries gathered, sorted and totalled.
 //!
 //! Progress and timings go to an [`Observer`]; the pipeline itself prints nothing.
@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Request;
 use crate::error::InputError;
-use crate::evidence::deep::{Scanner, Skipped};
+use crate::evidence::deep::Skipped;
 use crate::graph::SourceKind;
 use crate::matching::Matcher;
 use crate::outcome::{
@@ -124,7 +124,7 @@ fn run(
     let scanner = req
         .deep
         .enabled
-        .then(|| Scanner::for_matcher(&matcher, req.deep.options.clone()));
+        .then(|| matcher.scanner(req.deep.options.clone()));
 
     // load
     let loaded = warm::load(&req, spec, &matcher, scanner.as_ref(), &lap)?;

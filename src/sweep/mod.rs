@@ -290,7 +290,7 @@ pub fn run(opts: &SweepOptions, lists: &[EntityList]) -> Result<SweepSummary, In
         _ => Default::default(),
     };
     let matcher = Matcher::new(lists);
-    let scanner = Scanner::for_matcher(&matcher, opts.deep.clone());
+    let scanner = matcher.scanner(opts.deep.clone());
     let ctx = Ctx {
         lists,
         list_refs: ListRef::of(lists),
