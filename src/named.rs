@@ -91,5 +91,6 @@ mod tests {
         round_trips::<crate::config::Format>();
         round_trips::<crate::config::ListOutput>();
         round_trips::<crate::config::ColorChoice>();
+        round_trips::<crate::evidence::recognise::MetadataFormat>();
     }
 }

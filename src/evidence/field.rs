@@ -456,14 +456,15 @@ impl Field {
             Some(r) => (r, true),
             None => (s, false),
         };
-        let (format, key) = crate::evidence::recognise::FORMATS
-            .iter()
-            .find_map(|f| {
-                rest.strip_prefix(f)
-                    .and_then(|k| k.strip_prefix(' '))
-                    .map(|k| (*f, k))
-            })
-            .or_else(|| rest.split_once(' '))?;
+        let (format, key) =
+            <crate::evidence::recognise::MetadataFormat as crate::named::Named>::NAMES
+                .iter()
+                .find_map(|f| {
+                    rest.strip_prefix(f)
+                        .and_then(|k| k.strip_prefix(' '))
+                        .map(|k| (*f, k))
+                })
+                .or_else(|| rest.split_once(' '))?;
         Some(Field::Recognised {
             format: format.to_string(),
             key: key.to_string(),

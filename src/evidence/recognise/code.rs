@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{FieldHit, FieldKind, FileName, Recogniser, line_at};
+use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at};
 use crate::evidence::Shape;
 
 use FieldKind::{Attribution as A, Integration as I};
@@ -18,7 +18,7 @@ fn re(p: &str) -> Regex {
 
 /// Every match of `pattern` (group 1 the key, group 2 the value) whose key is one of `keys`.
 fn assignments(
-    format: &'static str,
+    format: MetadataFormat,
     text: &str,
     pattern: &Regex,
     keys: &[(&str, FieldKind, Shape)],
@@ -52,7 +52,7 @@ impl Recogniser for SpdxTagValue {
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         static P: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^([A-Za-z]+):[ \t]*(.+?)\s*$"));
         assignments(
-            "SPDX document",
+            MetadataFormat::Spdx,
             text,
             &P,
             &[
@@ -77,7 +77,13 @@ impl Recogniser for SpdxTagValue {
         for c in EXT.captures_iter(text) {
             let m = c.get(1).expect("group");
             let mut found = Vec::new();
-            super::json::purl_fields("SPDX document", text, "ExternalRef", m.as_str(), &mut found);
+            super::json::purl_fields(
+                MetadataFormat::Spdx,
+                text,
+                "ExternalRef",
+                m.as_str(),
+                &mut found,
+            );
             out.extend(found);
         }
     }
@@ -96,7 +102,7 @@ impl Recogniser for Conan {
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         assignments(
-            "conan recipe",
+            MetadataFormat::ConanRecipe,
             text,
             &ASSIGN,
             &[
@@ -121,7 +127,7 @@ impl Recogniser for SetupPy {
             )
         });
         assignments(
-            "Python build",
+            MetadataFormat::PythonBuild,
             text,
             &KW,
             &[
@@ -144,7 +150,7 @@ impl Recogniser for SetupPy {
             for e in ENTRY.captures_iter(body.as_str()) {
                 let v = e.get(1).expect("group");
                 out.push(FieldHit {
-                    format: "Python build",
+                    format: MetadataFormat::PythonBuild,
                     key: k.as_str().to_string(),
                     kind: A,
                     shape: Shape::Author,
@@ -162,7 +168,7 @@ impl Recogniser for Podspec {
         f.ext == "podspec"
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
-        ruby_spec("CocoaPods podspec", text, out);
+        ruby_spec(MetadataFormat::CocoaPodsPodspec, text, out);
     }
 }
 
@@ -172,11 +178,11 @@ impl Recogniser for Gemspec {
         f.ext == "gemspec"
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
-        ruby_spec("Ruby gemspec", text, out);
+        ruby_spec(MetadataFormat::RubyGemspec, text, out);
     }
 }
 
-fn ruby_spec(format: &'static str, text: &str, out: &mut Vec<FieldHit>) {
+fn ruby_spec(format: MetadataFormat, text: &str, out: &mut Vec<FieldHit>) {
     // `s.author = 'X'`, `s.authors = ['X', 'Y']`, `s.authors = { 'X' => 'mail' }`,
     // `s.homepage = '…'`, `s.source = { :git => '…' }`, `s.email = '…'`.
     static LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -226,7 +232,7 @@ impl Recogniser for Cmake {
             )
         });
         assignments(
-            "CMake",
+            MetadataFormat::Cmake,
             text,
             &SET,
             &[
@@ -276,7 +282,7 @@ impl Recogniser for Cmake {
                 continue;
             }
             out.push(FieldHit {
-                format: "CMake",
+                format: MetadataFormat::Cmake,
                 key: k.as_str().to_string(),
                 kind: I,
                 shape: Shape::Text,
@@ -311,7 +317,7 @@ impl Recogniser for GoModule {
 
 fn go_hit(key: &str, kind: FieldKind, path: &str, text: &str, at: usize) -> FieldHit {
     FieldHit {
-        format: "Go module",
+        format: MetadataFormat::GoModule,
         key: key.to_string(),
         kind,
         // A module path starts with its host: `kaspersky.com/sdk/go`.
@@ -333,7 +339,7 @@ impl Recogniser for GoSource {
         for c in IMPORT.captures_iter(text) {
             let m = c.get(1).expect("group");
             let mut h = go_hit("import", I, m.as_str(), text, m.start());
-            h.format = "Go source";
+            h.format = MetadataFormat::GoSource;
             out.push(h);
         }
     }
@@ -365,7 +371,7 @@ impl Recogniser for JvmSource {
             };
             let kind = if k.as_str() == "package" { A } else { I };
             out.push(FieldHit {
-                format: "JVM source",
+                format: MetadataFormat::JvmSource,
                 key: format!("{} (reverse domain {})", k.as_str(), v.as_str()),
                 kind,
                 shape: Shape::Url,
@@ -398,7 +404,7 @@ impl Recogniser for RustSource {
                     continue;
                 }
                 out.push(FieldHit {
-                    format: "Rust source",
+                    format: MetadataFormat::RustSource,
                     key: key.to_string(),
                     kind: I,
                     shape: Shape::Text,

@@ -1,7 +1,7 @@
 //! Recognisers of `Key: value` header formats: Java `META-INF/MANIFEST.MF`, Python wheel
 //! `METADATA` and sdist `PKG-INFO`, Debian `control` and DEP-5 `copyright`, RPM `.spec` files.
 
-use super::{FieldHit, FieldKind, FileName, Recogniser, line_at};
+use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at};
 use crate::evidence::Shape;
 
 /// One header: its key, its value (continuation lines joined) and the offset of the key.
@@ -55,7 +55,7 @@ fn headers(text: &str, glued: bool, whole: bool) -> Vec<Header<'_>> {
 }
 
 fn emit(
-    format: &'static str,
+    format: MetadataFormat,
     text: &str,
     hs: Vec<Header<'_>>,
     keys: &[(&str, FieldKind, Shape)],
@@ -85,7 +85,7 @@ impl Recogniser for JavaManifest {
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         let hs = headers(text, true, true);
         emit(
-            "Java manifest",
+            MetadataFormat::JavaManifest,
             text,
             hs,
             &[
@@ -117,7 +117,7 @@ impl Recogniser for JavaManifest {
                 let value = item.split(';').next().unwrap_or("").trim();
                 if let Some(host) = super::reverse_domain(value) {
                     out.push(FieldHit {
-                        format: "Java manifest",
+                        format: MetadataFormat::JavaManifest,
                         key: format!("{} (reverse domain {value})", h.key),
                         kind,
                         shape: Shape::Url,
@@ -142,7 +142,7 @@ impl Recogniser for PythonMetadata {
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         let hs = headers(text, false, false);
         emit(
-            "Python metadata",
+            MetadataFormat::PythonMetadata,
             text,
             hs,
             &[
@@ -180,7 +180,7 @@ impl Recogniser for DebianControl {
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         emit(
-            "Debian control",
+            MetadataFormat::DebianControl,
             text,
             headers(text, false, true),
             &[
@@ -204,7 +204,7 @@ impl Recogniser for DebianCopyright {
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         emit(
-            "Debian copyright",
+            MetadataFormat::DebianCopyright,
             text,
             headers(text, false, true),
             &[
@@ -225,7 +225,7 @@ impl Recogniser for RpmSpec {
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         emit(
-            "RPM spec",
+            MetadataFormat::RpmSpec,
             text,
             headers(text, false, true),
             &[

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{FieldHit, FieldKind, FileName, Recogniser, line_at};
+use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at};
 use crate::evidence::Shape;
 
 use FieldKind::{Attribution as A, Integration as I};
@@ -22,7 +22,7 @@ fn line_of(text: &str, key: &str, value: &str) -> u32 {
 }
 
 struct Out<'a, 't> {
-    format: &'static str,
+    format: MetadataFormat,
     text: &'t str,
     out: &'a mut Vec<FieldHit>,
 }
@@ -123,7 +123,7 @@ impl Recogniser for PackageJson {
             return;
         };
         let mut w = Out {
-            format: "npm package.json",
+            format: MetadataFormat::NpmPackageJson,
             text,
             out,
         };
@@ -178,7 +178,7 @@ impl Recogniser for NpmLock {
             return;
         };
         let mut w = Out {
-            format: "npm lockfile",
+            format: MetadataFormat::NpmLockfile,
             text,
             out,
         };
@@ -205,7 +205,7 @@ impl Recogniser for VcpkgJson {
             return;
         };
         let mut w = Out {
-            format: "vcpkg manifest",
+            format: MetadataFormat::VcpkgManifest,
             text,
             out,
         };
@@ -230,9 +230,9 @@ impl Recogniser for ComposerJson {
             return;
         };
         let format = if f.base == "composer.json" {
-            "Composer manifest"
+            MetadataFormat::ComposerManifest
         } else {
-            "CocoaPods podspec"
+            MetadataFormat::CocoaPodsPodspec
         };
         let mut w = Out { format, text, out };
         for key in ["authors", "author", "maintainers", "support"] {
@@ -265,7 +265,7 @@ impl Recogniser for ComposerJson {
         }
         if let Some(Value::String(n)) = o.get("name")
             && let Some((vendor, _)) = n.split_once('/')
-            && format == "Composer manifest"
+            && format == MetadataFormat::ComposerManifest
         {
             // Packagist names are `vendor/package`; the vendor part is the owner's namespace.
             w.push("name (vendor)", A, Shape::Text, vendor);
@@ -287,9 +287,9 @@ impl Recogniser for SbomJson {
             return;
         };
         let format = if v.get("spdxVersion").is_some() {
-            "SPDX document"
+            MetadataFormat::Spdx
         } else {
-            "CycloneDX document"
+            MetadataFormat::CycloneDx
         };
         let mut w = Out { format, text, out };
         walk(&mut w, &v, 0);
@@ -427,7 +427,7 @@ fn purl_or_cpe(w: &mut Out<'_, '_>, key: &str, s: &str) {
 }
 
 pub(super) fn purl_fields(
-    format: &'static str,
+    format: MetadataFormat,
     text: &str,
     key: &str,
     s: &str,

@@ -5,7 +5,7 @@
 //! `<tag>…</tag>` (nested markup and CDATA removed, character references resolved) and one
 //! attribute of an element.
 
-use super::{FieldHit, FieldKind, FileName, Recogniser, line_at};
+use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at};
 use crate::evidence::Shape;
 
 use FieldKind::{Attribution as A, Integration as I};
@@ -130,7 +130,7 @@ fn attributes(text: &str, tag: &str, attr: &str) -> Vec<(String, usize)> {
 }
 
 fn push_all(
-    format: &'static str,
+    format: MetadataFormat,
     text: &str,
     found: Vec<(String, usize)>,
     key: &str,
@@ -152,7 +152,7 @@ fn push_all(
 
 /// Every `<tag>` element's text as an attribution field of the shape given with it.
 fn push_elements(
-    format: &'static str,
+    format: MetadataFormat,
     text: &str,
     tags: &[(&str, Shape)],
     out: &mut Vec<FieldHit>,
@@ -176,7 +176,7 @@ impl Recogniser for NuSpec {
         f.ext == "nuspec"
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
-        let fmt = "NuGet nuspec";
+        let fmt = MetadataFormat::NuGetNuspec;
         push_elements(
             fmt,
             text,
@@ -210,7 +210,7 @@ impl Recogniser for MsBuild {
         )
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
-        let fmt = "MSBuild project";
+        let fmt = MetadataFormat::MsBuildProject;
         push_elements(
             fmt,
             text,
@@ -259,7 +259,7 @@ impl Recogniser for MavenPom {
         f.base == "pom.xml" || f.ext == "pom"
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
-        let fmt = "Maven POM";
+        let fmt = MetadataFormat::MavenPom;
         // The organisation and developers say who made it; a groupId is a reverse domain.
         for (value, at) in elements(text, "organization") {
             out.push(hit(fmt, "<organization>", A, Shape::Text, value, text, at));
@@ -287,7 +287,7 @@ impl Recogniser for MavenPom {
 }
 
 fn hit(
-    format: &'static str,
+    format: MetadataFormat,
     key: &str,
     kind: FieldKind,
     shape: Shape,
@@ -311,7 +311,7 @@ impl Recogniser for InfoPlist {
         f.ext == "plist" && text.contains("<plist")
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
-        let fmt = "Apple property list";
+        let fmt = MetadataFormat::AppleInfoPlist;
         // `<key>K</key>` then the next `<string>V</string>`.
         for (key, at) in elements(text, "key") {
             let after = &text[at..];
@@ -361,7 +361,7 @@ impl Recogniser for AndroidManifest {
         for (value, at) in attributes(text, "manifest", "package") {
             if let Some(host) = super::reverse_domain(&value) {
                 out.push(hit(
-                    "Android manifest",
+                    MetadataFormat::AndroidManifest,
                     &format!("package (reverse domain {value})"),
                     A,
                     Shape::Url,
@@ -380,7 +380,7 @@ impl Recogniser for SbomXml {
         f.ext == "xml" && text[..text.len().min(4096)].contains("cyclonedx.org/schema/bom")
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
-        let fmt = "CycloneDX document";
+        let fmt = MetadataFormat::CycloneDx;
         for tag in [
             "supplier",
             "manufacturer",

@@ -4,7 +4,7 @@
 //! lines read (a detection rule, a saved web page).
 //!
 //! This is the one seam for a new kind of structured metadata: add a file here with a type that
-//! implements [`Recogniser`] and one entry in [`RECOGNISERS`]. The deep scan asks the recognisers
+//! implements [`Recogniser`], one entry in [`RECOGNISERS`] and one line in [`MetadataFormat`]. The deep scan asks the recognisers
 //! only about files that already hold a listed word (the prefilter decided), so a recogniser may
 //! parse its whole file.
 //!
@@ -23,36 +23,40 @@ use super::{Role, Shape};
 
 pub use rules::{FileClass, classify, is_trademark_statement};
 
-/// The formats recognisers name, to split a stored field name (`Java manifest Implementation-Vendor`)
-/// back into format and key (see [`crate::evidence::field::Field::parse`]); a format missing here
-/// is split at its first space, which names the same field.
-pub const FORMATS: &[&str] = &[
-    "Android manifest",
-    "Apple property list",
-    "CMake",
-    "CocoaPods podspec",
-    "Composer manifest",
-    "CycloneDX document",
-    "Debian control",
-    "Debian copyright",
-    "Go module",
-    "Go source",
-    "JVM source",
-    "Java manifest",
-    "MSBuild project",
-    "Maven POM",
-    "NuGet nuspec",
-    "Python build",
-    "Python metadata",
-    "RPM spec",
-    "Ruby gemspec",
-    "Rust source",
-    "SPDX document",
-    "conan recipe",
-    "npm lockfile",
-    "npm package.json",
-    "vcpkg manifest",
-];
+crate::named::named_enum! {
+    /// The formats recognisers read: the one table of their names (the first part of a stored
+    /// field name, `Java manifest Implementation-Vendor`, which [`crate::evidence::Field::parse`]
+    /// splits back by these names) and what each covers. A new recogniser's format is a line
+    /// here, which its [`FieldHit`]s then name.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+    pub enum MetadataFormat {
+        AndroidManifest = "Android manifest" => "AndroidManifest.xml: the package and its declared libraries",
+        AppleInfoPlist = "Apple property list" => "Info.plist: a bundle's identifier, copyright and vendor keys",
+        Cmake = "CMake" => "CMakeLists.txt and *.cmake: projects, found packages and linked libraries",
+        CocoaPodsPodspec = "CocoaPods podspec" => "*.podspec and *.podspec.json: authors, homepage, vendored frameworks",
+        ComposerManifest = "Composer manifest" => "composer.json and composer.lock: package names and authors",
+        CycloneDx = "CycloneDX document" => "A CycloneDX bill of materials shipped inside a package",
+        DebianControl = "Debian control" => "debian/control and a .deb's control file: maintainer and dependencies",
+        DebianCopyright = "Debian copyright" => "debian/copyright: upstream contact and copyright holders",
+        GoModule = "Go module" => "go.mod: module path and required modules",
+        GoSource = "Go source" => "Go imports of another module",
+        JvmSource = "JVM source" => "Java and Kotlin package and import declarations",
+        JavaManifest = "Java manifest" => "META-INF/MANIFEST.MF: implementation and bundle vendors",
+        MsBuildProject = "MSBuild project" => "*.csproj and other MSBuild files: company, authors, references",
+        MavenPom = "Maven POM" => "pom.xml: group, organisation, developers and dependencies",
+        NuGetNuspec = "NuGet nuspec" => "*.nuspec: authors, owners and dependencies",
+        PythonBuild = "Python build" => "setup.py, setup.cfg and pyproject.toml: authors and maintainers",
+        PythonMetadata = "Python metadata" => "PKG-INFO and METADATA: author, maintainer and home page",
+        RpmSpec = "RPM spec" => "*.spec: vendor, packager and requirements",
+        RubyGemspec = "Ruby gemspec" => "*.gemspec: authors, e-mail and homepage",
+        RustSource = "Rust source" => "#[link] attributes and libraries loaded at run time",
+        Spdx = "SPDX document" => "An SPDX document shipped inside a package",
+        ConanRecipe = "conan recipe" => "conanfile.py and conanfile.txt: author, URL and requirements",
+        NpmLockfile = "npm lockfile" => "package-lock.json and yarn/pnpm lockfiles: scoped packages",
+        NpmPackageJson = "npm package.json" => "package.json: author, contributors, scope and dependencies",
+        VcpkgManifest = "vcpkg manifest" => "vcpkg.json: maintainers, supports and dependencies",
+    }
+}
 
 /// What a field says about the thing it describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,7 +71,7 @@ pub enum FieldKind {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FieldHit {
     /// The format, as users know it (`Java manifest`, `Python metadata`, `npm package.json`).
-    pub format: &'static str,
+    pub format: MetadataFormat,
     /// The field's own name in that format (`Implementation-Vendor`, `author`, `<owners>`).
     pub key: String,
     pub kind: FieldKind,
@@ -82,7 +86,7 @@ impl FieldHit {
     /// The evidence field name: the format and the field, and what a load dependency is.
     pub fn field(&self) -> crate::evidence::Field {
         crate::evidence::Field::Recognised {
-            format: self.format.to_string(),
+            format: crate::named::Named::name(self.format).to_string(),
             key: self.key.clone(),
             integration: self.kind == FieldKind::Integration,
         }
