@@ -49,7 +49,7 @@ crate::named::named_enum! {
         PythonMetadata = "Python metadata" => "PKG-INFO and METADATA: author, maintainer and home page",
         RpmSpec = "RPM spec" => "*.spec: vendor, packager and requirements",
         RubyGemspec = "Ruby gemspec" => "*.gemspec: authors, e-mail and homepage",
-        RustSource = "Rust source" => "#[link] attributes and libraries loaded at run time",
+        RustSource = "Rust source" => "`#[link]` attributes and libraries loaded at run time",
         Spdx = "SPDX document" => "An SPDX document shipped inside a package",
         ConanRecipe = "conan recipe" => "conanfile.py and conanfile.txt: author, URL and requirements",
         NpmLockfile = "npm lockfile" => "package-lock.json and yarn/pnpm lockfiles: scoped packages",
