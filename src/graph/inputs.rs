@@ -16,7 +16,7 @@ use camino::Utf8Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::MetadataPlan;
+use super::metadata::MetadataPlan;
 use crate::fsio::Limits;
 
 /// The most entries a record holds; a larger workspace is answered by cargo each time.
