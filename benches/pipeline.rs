@@ -3,7 +3,7 @@
 
 use cargo_entitycheck::entity::EntityList;
 use cargo_entitycheck::evidence::deep::DeepOptions;
-use cargo_entitycheck::evidence::needles::{Needles, TextPrefilter, map_ascii};
+use cargo_entitycheck::evidence::needles::{Needles, TextPrefilter};
 use cargo_entitycheck::evidence::{Evidence, Field, Role, Shape, binary};
 use cargo_entitycheck::fsio::Limits;
 use cargo_entitycheck::matching::Matcher;
@@ -97,9 +97,8 @@ fn text_prefilter_fast_stage(bencher: Bencher, lines: usize) {
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
         .bench_local(|| {
-            map_ascii(black_box(text.as_bytes()), &mut mapped);
             hits.clear();
-            p.fast_hits(&mapped, &mut hits);
+            p.text_hits(black_box(text.as_bytes()), &mut mapped, &mut hits);
             hits.len()
         });
 }

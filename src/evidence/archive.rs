@@ -474,6 +474,14 @@ impl Walk<'_, '_> {
 
     /// Decodes one member within the per-entry and total limits; `None` (recorded) if it is
     /// over them or cannot be decoded. Never holds more than the limit plus one byte.
+    /// Takes back a buffer [`Walk::read`] returned, once its bytes are walked, for the next
+    /// member to decode into (unless it grew past what a reused buffer may keep).
+    fn recycle(&mut self, data: Vec<u8>) {
+        if data.capacity() <= crate::fsio::REUSED_BUFFER_KEEP {
+            self.scratch = data;
+        }
+    }
+
     fn read(&mut self, path: &str, what: &str, reader: impl Read) -> Option<Vec<u8>> {
         if let Some(why) = self.limits.run.spent() {
             self.stop(path, why);
@@ -601,9 +609,7 @@ impl Walk<'_, '_> {
         match self.read(&path, what, reader) {
             Some(data) => {
                 self.entry(path, &data, depth);
-                if data.capacity() <= crate::fsio::REUSED_BUFFER_KEEP {
-                    self.scratch = data;
-                }
+                self.recycle(data);
                 Flow::Go
             }
             None if self.stopped => Flow::Stop,

@@ -269,7 +269,7 @@ impl TextPrefilter {
         // Spelled out: the first three letters, one to three separators apart. Searched through
         // the first two letters and the separators between them (`k a `, `k  a `, `k   a `:
         // three short patterns per pair of letters, rare in ordinary text), then the third
-        // letter verified (see `TextPrefilter::fast_hits`).
+        // letter verified (see `TextPrefilter::text_hits`).
         let mut spelled: Vec<[u8; 3]> = spelled_words
             .into_iter()
             .filter_map(|w| {
@@ -400,8 +400,10 @@ impl TextPrefilter {
         self.skeleton.is_none()
     }
 
-    /// Start offsets of fast-stage hits in `text`, appended to `out` in order. The text is mapped (see [`map_ascii`]) and searched
-    /// [`FAST_CHUNK`] bytes at a time in `mapped`, a buffer the caller reuses: each chunk runs
+    /// Start offsets of fast-stage hits in `text`, appended to `out` in order: the words, and
+    /// the first three letters of a needle spelled out with one to three separators between
+    /// them, found through the first two and verified at the third. The text is mapped (see
+    /// [`map_ascii`]) and searched [`FAST_CHUNK`] bytes at a time in `mapped`, a buffer the caller reuses: each chunk runs
     /// on past its end by the longest pattern and what verifying a spelled-out run reads after
     /// it, so a hit that starts in a chunk is seen whole, and the mapped copy stays the size
     /// of a cache instead of the size of the file.
@@ -419,14 +421,8 @@ impl TextPrefilter {
         }
     }
 
-    /// Start offsets of fast-stage hits in `mapped` (see [`map_ascii`]), appended to `out`: the
-    /// words, and the first three letters of a needle spelled out with one to three separators
-    /// between them, found through the first two and verified at the third.
-    pub fn fast_hits(&self, mapped: &[u8], out: &mut Vec<usize>) {
-        self.fast_hits_before(mapped, mapped.len(), 0, out);
-    }
-
-    /// [`TextPrefilter::fast_hits`] for hits that start before `limit`, each offset by `base`.
+    /// The hits of one mapped chunk (see [`TextPrefilter::text_hits`]) that start before
+    /// `limit`, each offset by `base`.
     fn fast_hits_before(&self, mapped: &[u8], limit: usize, base: usize, out: &mut Vec<usize>) {
         let Some(a) = &self.fast else {
             return;

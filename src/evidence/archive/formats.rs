@@ -240,9 +240,10 @@ impl Walk<'_, '_> {
         if sniff(&data) == Some(Format::Tar) {
             // A .tar.gz is one archive, not two nested ones.
             self.open(name, &data, Format::Tar, depth);
-            return Ok(());
+        } else {
+            self.entry(inner, &data, depth);
         }
-        self.entry(inner, &data, depth);
+        self.recycle(data);
         Ok(())
     }
 }
