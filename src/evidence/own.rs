@@ -22,6 +22,8 @@ const PREDICATE_PREFIXES: &[&str] = &[
 const IN_TOTO_PAYLOAD: &str = "application/vnd.in-toto+json";
 /// The tool's name, as its JSON and SARIF reports write it.
 const TOOL: &str = "cargo-entitycheck";
+/// How the Markdown report begins.
+const MARKDOWN_HEAD: &str = "## cargo-entitycheck: ";
 
 /// What the tool's own output is, when `bytes` is one: a name for the note that says it was not
 /// read as evidence.
@@ -33,12 +35,16 @@ pub fn own_output(bytes: &[u8]) -> Option<&'static str> {
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(IN_TOTO_PAYLOAD.as_bytes()));
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
     let json = bytes[start] == b'{';
-    // Cheap tests first: every format names the tool, or is an in-toto envelope (JSON), or
-    // (the human report) opens with its screening line.
-    if !(NAMES_TOOL.find(bytes).is_some()
-        || (json && IS_IN_TOTO.find(bytes).is_some())
-        || (!json && bytes[start..].starts_with(b"Screened ")))
-    {
+    // Cheap tests first. A text report opens with its own first line (the human report's
+    // screening line, the Markdown report's heading): that is read before the whole file is
+    // searched, since this runs on every file. A JSON document names the tool or is an in-toto
+    // envelope.
+    if !json {
+        let head = &bytes[start..];
+        if !(head.starts_with(b"Screened ") || head.starts_with(MARKDOWN_HEAD.as_bytes())) {
+            return None;
+        }
+    } else if !(NAMES_TOOL.find(bytes).is_some() || IS_IN_TOTO.find(bytes).is_some()) {
         return None;
     }
     if json {
@@ -98,7 +104,7 @@ fn is_statement(v: &Value) -> bool {
 /// first line, its summary and its verdict line).
 fn text_kind(text: &str) -> Option<&'static str> {
     let first = text.lines().find(|l| !l.trim().is_empty())?;
-    if first.starts_with("## cargo-entitycheck: ") {
+    if first.starts_with(MARKDOWN_HEAD) {
         return Some("Markdown report");
     }
     let human_head = first
