@@ -7,9 +7,11 @@
 # Each argument is a real workspace to measure (the targets are stated for uv and yara-x, with
 # ripgrep as a third: `git clone` them and `cargo fetch` once). Without an argument, a real
 # workspace is made from a fixed list of well-known crates.io crates (about 300 packages once
-# resolved) and fetched once. Prints a table of medians and ratios
-# (BENCH_RUNS interleaved rounds after a warm-up round, so a warm OS file cache; ratios are the
-# median of each round's ratio) and writes it to target/bench/results.md, with every run's time
+# resolved) and fetched once. Each workspace is timed cold (`--no-cache`), warm (nothing changed
+# since the last check) and cross-project (a copy of it in another directory, checked for the
+# first time with a per-user cache that screened the original). Prints a table of medians and
+# ratios (BENCH_RUNS interleaved rounds after a warm-up round, so a warm OS file cache; ratios
+# are the median of each round's ratio) and writes it to target/bench/results.md, with every run's time
 # in target/bench/<workspace>-times.json. Installs what it needs: ripgrep (Debian package) and
 # cargo-deny (crates.io).
 set -euo pipefail
@@ -100,8 +102,8 @@ for n in 100 1000 5000; do generate "$n"; done
 # shared machine hits all of them and the ratios hold.
 table="$out/results.md"
 {
-  echo "| workspace | packages | cargo metadata | cargo deny bans+sources | rg floor | entitycheck deep (cold cache) | entitycheck (warm cache) | cold ÷ deny | cold CPU ÷ deny CPU | warm ÷ metadata | peak RSS (cold) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| workspace | packages | cargo metadata | cargo deny bans+sources | rg floor | entitycheck deep (cold cache) | entitycheck (warm cache) | cross-project | cold ÷ deny | cold CPU ÷ deny CPU | warm ÷ metadata | cross ÷ metadata | peak RSS (cold, largest process) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > "$table"
 
 for ws in "${reals[@]}" "$out/gen-100/Cargo.toml" "$out/gen-1000/Cargo.toml" "$out/gen-5000/Cargo.toml"; do
@@ -114,12 +116,24 @@ for ws in "${reals[@]}" "$out/gen-100/Cargo.toml" "$out/gen-1000/Cargo.toml" "$o
 
   # Fill the scan cache for the warm runs (a rebuilt binary rescans everything once).
   "$tool" entitycheck --manifest-path "$ws" -q >/dev/null 2>&1 || true
+  # Cross-project: a copy of the workspace in another directory (sources, manifests and
+  # lockfile; no history, no target directory) checked for the first time, with a cache that
+  # screened the original: its per-user scan cache is kept, every graph cache is deleted before
+  # each run, so cargo metadata runs and only what the shared cache does not hold is read.
+  copy="$out/$label-copy"
+  cross_cache="$out/$label-cross-cache"
+  rm -rf "$copy" "$cross_cache"
+  mkdir -p "$copy"
+  tar -C "$dir" --exclude=./.git --exclude=./target -cf - . | tar -C "$copy" -xf -
+  rel=${ws#"$dir"/}
+  "$tool" entitycheck --manifest-path "$ws" -q --cache-dir "$cross_cache" >/dev/null 2>&1 || true
   python3 scripts/interleave.py "$runs" "$out/$label-times.json" \
     "metadata=$dir::cargo metadata --offline --format-version 1 --all-features" \
     "deny=$dir::cargo deny --offline --log-level error check bans sources" \
     "rg=$dir::rg -c -uuu -i -e kaspersky -e copyright @$out/$label-dirs.txt" \
     "cold=$repo::$tool entitycheck --manifest-path $ws --color never -q --no-cache" \
-    "warm=$repo::$tool entitycheck --manifest-path $ws --color never -q"
+    "warm=$repo::$tool entitycheck --manifest-path $ws --color never -q" \
+    "cross=$repo::sh -c 'rm -rf $cross_cache/graph && exec $tool entitycheck --manifest-path $copy/$rel --color never -q --cache-dir $cross_cache'"
   /usr/bin/time -f '%M' -o "$out/$label-rss.txt" "$tool" entitycheck --manifest-path "$ws" -q --no-cache >/dev/null 2>&1 || true
   rss=$(tail -1 "$out/$label-rss.txt")
   python3 - "$label" "$pkgs" "$out/$label-times.json" "$rss" >> "$table" <<'PY'
@@ -128,7 +142,8 @@ label, pkgs, times, rss = sys.argv[1:]
 t = json.load(open(times))
 m, r, c = t["median"], t["ratio"], t["cpu_ratio"]
 print(f"| {label} | {pkgs} | {m['metadata']:.3f} s | {m['deny']:.3f} s | {m['rg']:.3f} s | {m['cold']:.3f} s "
-      f"| {m['warm']:.3f} s | {r['cold/deny']:.2f}x | {c['cold/deny']:.2f}x | {r['warm/metadata']:.2f}x | {int(rss)/1024:.0f} MiB |")
+      f"| {m['warm']:.3f} s | {m['cross']:.3f} s | {r['cold/deny']:.2f}x | {c['cold/deny']:.2f}x "
+      f"| {r['warm/metadata']:.2f}x | {r['cross/metadata']:.2f}x | {int(rss)/1024:.0f} MiB |")
 PY
 done
 cat "$table"
