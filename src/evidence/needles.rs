@@ -392,11 +392,16 @@ impl TextPrefilter {
         }
     }
 
-    /// Whether a line with non-ASCII characters may hold a needle once folded: it holds a
-    /// character that folds (a look-alike, an accented or full-width letter, an invisible
-    /// character…), or its ASCII letters cover some needle's. Ideographs, emoji and other
-    /// scripts alone fold to nothing a Latin needle is made of: skipping those lines keeps the
-    /// cost of folding to the lines that can hide a name.
+    /// Whether a line with non-ASCII characters may hold a needle once folded: the letters it
+    /// folds to cover some needle's, or it holds a character that may fold to something else
+    /// (a look-alike from another script, a letter without an ASCII base, a needle's own
+    /// character). An accented or full-width letter counts as the ASCII letter it folds to, an
+    /// invisible character as nothing (see [`crate::text::normalize::ascii_letters_of`]), so
+    /// that accented prose and text read from a code page that is not its own (a test table of
+    /// CJK encodings read as windows-1252 is line after line of Latin-1 letters) are not folded
+    /// for nothing. Ideographs, emoji and other scripts alone fold to nothing a Latin needle is
+    /// made of: skipping those lines keeps the cost of folding to the lines that can hide a
+    /// name.
     pub fn may_hold(&self, line: &str) -> bool {
         if self.letters.contains(&0) {
             return true;
@@ -405,8 +410,13 @@ impl TextPrefilter {
         for c in line.chars() {
             if c.is_ascii() {
                 mask |= letter_bit(c as u8);
-            } else if may_fold(c) || self.others.binary_search(&c).is_ok() {
+            } else if self.others.binary_search(&c).is_ok() {
                 return true;
+            } else if may_fold(c) {
+                match crate::text::normalize::ascii_letters_of(c) {
+                    Some(letters) => mask |= letters,
+                    None => return true,
+                }
             }
         }
         self.letters.iter().any(|&l| l & !mask == 0)
@@ -642,6 +652,81 @@ mod tests {
         both.text_hits(b"S - E - C and k / a s", &mut m, &mut out);
         assert_eq!(out, vec![0, 14]);
     }
+
+    /// Lines whose letters, folded, cannot spell a needle are skipped: accented prose, and
+    /// Latin-1 letters of a text read in a code page not its own. Accented, full-width and
+    /// look-alike spellings, and invisible characters inside a name, are not.
+    #[test]
+    fn lines_that_cannot_spell_a_needle_are_not_folded() {
+        let p = TextPrefilter::new(["kaspersky"], ["kaspersky"]);
+        for skipped in [
+            "Copyright (c) 2020 Daniel Müller",
+            "ãÂ îc ÿÁ",
+            "£³ ¶ù",
+            "“quoted” — text",
+        ] {
+            assert!(!p.may_hold(skipped), "{skipped:?}");
+        }
+        for kept in [
+            "Kåspërsky",
+            "ＫＡＳＰＥＲＳＫＹ",
+            "Kasp\u{200B}ersky",
+            "Kаspersky",
+            "Kaßpersky",
+            "© Лаборатория Касперского",
+        ] {
+            assert!(p.may_hold(kept), "{kept:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever a line is made of, a line whose skeleton holds a needle is never skipped:
+        /// `kaspersky` written letter by letter in any of its forms (ASCII in either case,
+        /// accented, full-width, styled, look-alike), with invisible characters or marks between
+        /// letters, amid noise.
+        #[test]
+        fn a_line_whose_skeleton_holds_a_needle_is_kept(
+            before in proptest::collection::vec(0usize..NOISE.len(), 0..6),
+            forms in proptest::collection::vec(0usize..64, 9),
+            between in proptest::collection::vec(0usize..BETWEEN.len(), 9),
+            after in proptest::collection::vec(0usize..NOISE.len(), 0..6),
+        ) {
+            static P: std::sync::LazyLock<TextPrefilter> = std::sync::LazyLock::new(|| {
+                TextPrefilter::new(["kaspersky", "securelist"], ["kaspersky"])
+            });
+            let mut line: String = before.iter().map(|&i| NOISE[i]).collect();
+            for (k, letter) in "kaspersky".chars().enumerate() {
+                let (_, variants) = FORMS.iter().find(|(l, _)| *l == letter).expect("a form");
+                line.push_str(variants[forms[k] % variants.len()]);
+                line.push_str(BETWEEN[between[k]]);
+            }
+            line.extend(after.iter().map(|&i| NOISE[i]));
+            let (mut skel, mut at) = (String::new(), Vec::new());
+            crate::text::normalize::skeleton(&line, &mut skel, &mut at);
+            if !P.skeleton_hits(&skel).is_empty() {
+                proptest::prop_assert!(P.may_hold(&line), "{:?} folds to {:?}", line, skel);
+            }
+        }
+    }
+
+    /// Each letter of `kaspersky` in the forms the property writes it in.
+    const FORMS: &[(char, &[&str])] = &[
+        ('k', &["k", "K", "ķ", "Ｋ", "𝐤", "к", "κ", "ⓚ"]),
+        ('a', &["a", "A", "á", "å", "ａ", "𝐚", "а", "α", "ã", "ª"]),
+        ('s', &["s", "S", "ś", "ｓ", "ѕ", "ⓢ", "š"]),
+        ('p', &["p", "P", "ṕ", "ｐ", "р", "ρ"]),
+        ('e', &["e", "E", "é", "ë", "ｅ", "е", "ε", "ê"]),
+        ('r', &["r", "R", "ŕ", "ｒ", "г", "ř"]),
+        ('y', &["y", "Y", "ý", "ÿ", "ｙ", "у", "ỳ"]),
+    ];
+    /// What the property puts between letters: mostly nothing.
+    const BETWEEN: &[&str] = &[
+        "", "", "", "", "", "\u{200B}", "\u{00AD}", "\u{2060}", "\u{0301}", "\u{FE0F}",
+    ];
+    /// Noise around the name: separators, Latin-1 letters, ideographs, digits.
+    const NOISE: &[&str] = &[
+        " ", ".", "—", "’", "ã", "Â", "³", "µ", "ﬀ", "卡", "3", "0", "ß", "ø", "©", "x",
+    ];
 
     #[test]
     fn a_hit_across_a_chunk_boundary_is_found_once() {

@@ -395,6 +395,54 @@ fn canonical_word(w: &str) -> String {
     s
 }
 
+/// Characters [`skeleton`] takes as written instead of decomposing them.
+fn taken_as_is(c: char) -> bool {
+    matches!(c,
+        '\u{0370}'..='\u{052F}'            // Greek, Cyrillic: made canonical per word
+        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' // CJK ideographs
+        | '\u{AC00}'..='\u{D7A3}'           // Hangul syllables (NFKC recomposes them)
+        | '\u{2190}'..='\u{23FF}' | '\u{2500}'..='\u{27BF}' // arrows, boxes, dingbats
+        | '\u{1F300}'..='\u{1FAFF}'         // emoji
+    )
+}
+
+/// What [`skeleton`] makes of the non-ASCII character `c`, when that is known to be ASCII
+/// letters at most: the letters, one bit each (`a` = bit 0). `Some(0)`: none (an invisible
+/// character, a separator, a digit such as `³`). `None`: it may make something else (a script
+/// taken as written, a letter without an ASCII base such as `ß`, a mark standing alone), and
+/// only the whole skeleton says. `é` gives `e`, `Ｋ` gives `k`, `ﬀ` gives `f`. The prefilter
+/// uses it to skip lines whose letters cannot spell a needle without folding them.
+pub fn ascii_letters_of(c: char) -> Option<u32> {
+    if is_invisible(c) {
+        return Some(0);
+    }
+    if c.is_ascii() || taken_as_is(c) {
+        return None;
+    }
+    // As `skeleton` pushes each piece of the decomposition: ASCII letters and digits join the
+    // word, a combining mark right after a Latin letter is dropped, anything neither
+    // alphanumeric nor a mark separates words; any other piece is not known here.
+    let (mut mask, mut known, mut after_letter) = (0u32, true, false);
+    unicode_normalization::char::decompose_compatible(c, |d| {
+        if !known || is_invisible(d) {
+            return;
+        }
+        if d.is_ascii_alphabetic() {
+            mask |= 1 << (d.to_ascii_lowercase() as u8 - b'a');
+            after_letter = true;
+        } else if d.is_ascii_digit() {
+            after_letter = false;
+        } else if is_combining_mark(d) {
+            known = after_letter;
+        } else if d.is_alphanumeric() {
+            known = false;
+        } else {
+            after_letter = false;
+        }
+    });
+    known.then_some(mask)
+}
+
 /// The skeleton of a text: its normalised words concatenated, with nothing between them
 /// (`K.a.s.p.e.r.s.k.y`, `Kaspersky Lab`, `KASPERSKYLAB`, `Kаsp\u{200B}ersky` all give a string
 /// holding `kaspersky`). It is what the deep scan's prefilter searches, so that no spelling on
@@ -499,14 +547,7 @@ pub fn skeleton(text: &str, out: &mut String, at: &mut Vec<u32>) {
                 }
             }
         };
-        let taken_as_is = matches!(c,
-            '\u{0370}'..='\u{052F}'            // Greek, Cyrillic: made canonical per word
-            | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' // CJK ideographs
-            | '\u{AC00}'..='\u{D7A3}'           // Hangul syllables (NFKC recomposes them)
-            | '\u{2190}'..='\u{23FF}' | '\u{2500}'..='\u{27BF}' // arrows, boxes, dingbats
-            | '\u{1F300}'..='\u{1FAFF}'         // emoji
-        );
-        if taken_as_is {
+        if taken_as_is(c) {
             push(
                 c,
                 &mut word,

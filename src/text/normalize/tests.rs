@@ -185,6 +185,54 @@ fn emails() {
     assert_eq!(parse_email("@kaspersky.com"), None);
 }
 
+/// For every character it claims to know, `ascii_letters_of` says exactly which letters the
+/// skeleton makes of it, alone and after a Latin letter, and the skeleton makes nothing else of
+/// it; the prefilter skips lines on its word.
+#[test]
+fn ascii_letters_of_is_what_the_skeleton_makes() {
+    let letters = |s: &str| {
+        s.bytes()
+            .filter(u8::is_ascii_lowercase)
+            .fold(0u32, |m, b| m | 1 << (b - b'a'))
+    };
+    let (mut skel, mut at) = (String::new(), Vec::new());
+    let mut known = 0;
+    let ranges = [0x80u32..=0xFFFF, 0x1_D400..=0x1_D7FF, 0x1_F100..=0x1_F1FF];
+    for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+        let Some(mask) = ascii_letters_of(c) else {
+            continue;
+        };
+        known += 1;
+        for context in ["", "k", "k "] {
+            let text = format!("{context}{c}");
+            skeleton(&text, &mut skel, &mut at);
+            let made = skel.strip_prefix(context.trim()).unwrap_or(&skel);
+            assert!(
+                made.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                "{c:?} (U+{:04X}) after {context:?}: {skel:?}",
+                c as u32
+            );
+            assert_eq!(
+                letters(made),
+                mask,
+                "{c:?} (U+{:04X}) after {context:?}",
+                c as u32
+            );
+        }
+    }
+    // Accented and full-width letters, ligatures, invisible characters and separators.
+    assert!(known > 1_000, "{known}");
+    assert_eq!(ascii_letters_of('é'), Some(1 << 4));
+    assert_eq!(ascii_letters_of('Ｋ'), Some(1 << 10));
+    assert_eq!(ascii_letters_of('\u{200B}'), Some(0));
+    assert_eq!(ascii_letters_of('©'), Some(0));
+    // Not known: a Cyrillic look-alike, a letter with no ASCII base, a mark standing alone.
+    assert_eq!(ascii_letters_of('а'), None);
+    assert_eq!(ascii_letters_of('ß'), None);
+    assert_eq!(ascii_letters_of('\u{0301}'), None);
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;
