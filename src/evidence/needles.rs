@@ -5,6 +5,7 @@
 //! of a large library through the normaliser would be slow; so bytes are searched for the words
 //! first and only the strings around a hit are extracted and matched.
 
+use crate::text::normalize::letter_bit;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// Where a needle was found.
@@ -206,16 +207,6 @@ const SPELLED_LOOKAHEAD: usize = 4;
 /// What verifying a spelled-out run with three separators reads before its pattern's start:
 /// the first letter and the first separator.
 const SPELLED_BEHIND: usize = 2;
-
-/// Bit of an ASCII letter (either case) in a letter mask.
-fn letter_bit(b: u8) -> u32 {
-    let l = b | 0x20;
-    if l.is_ascii_lowercase() {
-        1 << (l - b'a')
-    } else {
-        0
-    }
-}
 
 /// Whether a non-ASCII character may fold to a letter (or separate spelled-out letters): Latin,
 /// IPA, Greek, Cyrillic, Armenian, phonetic and Latin extensions, general punctuation, letter-like

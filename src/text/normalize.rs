@@ -406,8 +406,19 @@ fn taken_as_is(c: char) -> bool {
     )
 }
 
+/// Bit of an ASCII letter (either case) in a letter mask (`a` = bit 0); 0 for any other byte.
+/// The one definition of the masks [`ascii_letters_of`] gives and the prefilter compares.
+pub fn letter_bit(b: u8) -> u32 {
+    let l = b | 0x20;
+    if l.is_ascii_lowercase() {
+        1 << (l - b'a')
+    } else {
+        0
+    }
+}
+
 /// What [`skeleton`] makes of the non-ASCII character `c`, when that is known to be ASCII
-/// letters at most: the letters, one bit each (`a` = bit 0). `Some(0)`: none (an invisible
+/// letters at most: the letters, as a mask of [`letter_bit`]s. `Some(0)`: none (an invisible
 /// character, a separator, a digit such as `³`). `None`: it may make something else (a script
 /// taken as written, a letter without an ASCII base such as `ß`, a mark standing alone), and
 /// only the whole skeleton says. `é` gives `e`, `Ｋ` gives `k`, `ﬀ` gives `f`. The prefilter
@@ -428,7 +439,7 @@ pub fn ascii_letters_of(c: char) -> Option<u32> {
             return;
         }
         if d.is_ascii_alphabetic() {
-            mask |= 1 << (d.to_ascii_lowercase() as u8 - b'a');
+            mask |= letter_bit(d as u8);
             after_letter = true;
         } else if d.is_ascii_digit() {
             after_letter = false;
