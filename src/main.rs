@@ -33,24 +33,28 @@ fn tune_allocator() {
     unsafe extern "C" {
         fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
     }
-    // SAFETY: setting documented options of the allocator linked in, before any thread starts.
-    unsafe {
-        if std::env::var_os("MIMALLOC_ARENA_EAGER_COMMIT").is_none() {
-            mi_option_set(ARENA_EAGER_COMMIT, 0);
+    // Each option the environment does not set: the variable mimalloc reads, the option, and
+    // the value chosen here.
+    let options = [
+        ("MIMALLOC_ARENA_EAGER_COMMIT", ARENA_EAGER_COMMIT, 0),
+        ("MIMALLOC_PURGE_DELAY", PURGE_DELAY, 100),
+        ("MIMALLOC_ALLOW_THP", ALLOW_THP, 0),
+    ];
+    for (variable, option, value) in options {
+        if std::env::var_os(variable).is_none() {
+            // SAFETY: setting documented options of the allocator linked in, before any
+            // thread starts.
+            unsafe { mi_option_set(option, value) };
+            // The allocator reads `allow_thp` when it starts, before `main`, and then asks the
+            // kernel itself; here the process asks. A kernel without the call refuses it, and
+            // nothing changes but speed.
+            #[cfg(target_os = "linux")]
+            if option == ALLOW_THP {
+                // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` only sets a flag of this
+                // process.
+                let _ = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+            }
         }
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            mi_option_set(PURGE_DELAY, 100);
-        }
-    }
-    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
-        // SAFETY: setting documented options of the allocator linked in, as above.
-        unsafe { mi_option_set(ALLOW_THP, 0) };
-        // The allocator reads that option when it starts, before `main`, and then asks the
-        // kernel itself; here the process asks. A kernel without the call refuses it, and
-        // nothing changes but speed.
-        #[cfg(target_os = "linux")]
-        // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` only sets a flag of this process.
-        let _ = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
     }
 }
 
