@@ -3,5 +3,6 @@
 //! (`entity`) and the matcher (`matching`) both build on it without depending on each other.
 
 mod chars;
+pub mod escapes;
 pub mod normalize;
 pub(crate) mod web;

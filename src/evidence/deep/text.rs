@@ -80,16 +80,16 @@ impl Scanner {
     /// Text (or an unrecognised binary): the lines whose skeleton holds a needle, each read as
     /// attribution when a notice word governs one of its hits, else as a mention.
     pub(super) fn scan_text(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
-        let text = match decode::decode(bytes) {
+        let (text, ascii) = match decode::decode(bytes) {
             // An unknown binary format: only the needles, in UTF-8 and UTF-16.
             Decoded::Binary => return self.raw_strings(name, bytes, r),
-            Decoded::Text(text, _) => text,
+            Decoded::Text(text, encoding) => (text, encoding == decode::ASCII),
         };
         if self.prefilter.is_empty() {
             return;
         }
         let b = text.as_bytes();
-        let lines = candidate_lines(&self.prefilter, b);
+        let lines = candidate_lines(&self.prefilter, b, ascii);
         let joined = hyphenated_lines(b);
         if lines.is_empty() && joined.is_empty() {
             return;
@@ -117,17 +117,15 @@ impl Scanner {
         let mut hit_lines = 0usize;
         let mut seen_lines: std::collections::HashSet<u32> = std::collections::HashSet::new();
         for (start, end) in lines {
-            // Character references (`&#75;aspersky`, `Kaspersky&nbsp;Lab`) and percent-escaped
-            // letters (`%6Baspersky.com`) are read as the characters they stand for.
-            let decoded;
-            let line = match decode_line(&text[start..end]) {
-                Some(d) => {
-                    decoded = d;
-                    decoded.as_str()
-                }
-                None => &text[start..end],
-            };
-            if !line.is_ascii() && !self.prefilter.may_hold(line) {
+            // Character references (`&#75;aspersky`, `Kaspersky&nbsp;Lab`), percent-escaped
+            // letters (`%6Baspersky.com`) and string escapes (`\x4Baspersky`) are read as the
+            // characters they stand for.
+            let decoded = decode_line(&text[start..end]);
+            let line = decoded.as_deref().unwrap_or(&text[start..end]);
+            // Folded only if its letters can spell a needle: checked for every line with
+            // non-ASCII characters and every decoded one (escape tables are common, names in
+            // them rare); a plain ASCII line is here because the fast stage found a needle in it.
+            if (decoded.is_some() || !line.is_ascii()) && !self.prefilter.may_hold(line) {
                 continue;
             }
             crate::text::normalize::skeleton(line, &mut skel, &mut at);
@@ -261,7 +259,8 @@ pub(super) fn line_field(
     }
 }
 
-/// `line` with its character references and percent-escaped letters decoded, if it has any.
+/// `line` with its character references, percent-escaped letters and string-literal escapes
+/// (see [`crate::text::escapes`]) decoded, if it has any.
 pub(super) fn decode_line(line: &str) -> Option<String> {
     let mut out: Option<String> = None;
     if line.contains('&') && line.contains(';') {
@@ -277,6 +276,10 @@ pub(super) fn decode_line(line: &str) -> Option<String> {
         if d != cur {
             out = Some(d.into_owned());
         }
+    }
+    let cur = out.as_deref().unwrap_or(line);
+    if let Some(d) = crate::text::escapes::unescape(cur) {
+        out = Some(d);
     }
     out
 }
@@ -330,13 +333,15 @@ pub(super) fn hyphenated_lines(b: &[u8]) -> Vec<(usize, u32, String)> {
 }
 
 /// The lines of `b` (UTF-8 text) worth folding: where the fast stage hits, every line holding a
-/// byte above 0x7f, and every line with a percent-escaped letter or digit. Sorted, distinct.
-pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)> {
+/// byte above 0x7f, and every line with a character reference, a percent-escaped letter or digit
+/// or a string-literal escape that spells one (or a character above ASCII). Sorted, distinct.
+/// `ascii`: the caller knows every byte of `b` is ASCII (no line to look for above it).
+pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8], ascii: bool) -> Vec<(usize, usize)> {
     let mut starts: Vec<usize> = Vec::new();
     MAPPED.with(|m| {
         p.text_hits(b, &mut m.borrow_mut(), &mut starts);
     });
-    let mut i = 0;
+    let mut i = if ascii { b.len() } else { 0 };
     while let Some(at) = next_non_ascii(b, i) {
         starts.push(at);
         i = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n + 1);
@@ -345,12 +350,26 @@ pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> Vec<(usize, usize)
     static CHAR_REF: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"&#"));
     starts.extend(CHAR_REF.find_iter(b));
-    for at in memchr::memchr_iter(b'%', b) {
-        let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
-        if let (Some(h), Some(l)) = (hex(at + 1), hex(at + 2))
-            && ((h * 16 + l) as u8).is_ascii_alphanumeric()
-        {
+    // So can a percent escape (`%4B`) or an escape in a string literal (`\x4B`, `\u{41a}`): one
+    // pass for both, one start per line.
+    let (mut from, mut escaped_to) = (0usize, 0usize);
+    while let Some(at) = memchr::memchr2(b'%', b'\\', &b[from..]).map(|n| from + n) {
+        from = at + 1;
+        let spells = if b[at] == b'%' {
+            let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
+            matches!((hex(at + 1), hex(at + 2)), (Some(h), Some(l)) if ((h * 16 + l) as u8).is_ascii_alphanumeric())
+        } else if at < escaped_to {
+            // The second of an escaped backslash (`\\x41` is a backslash, then `x41`).
+            false
+        } else if b.get(at + 1) == Some(&b'\\') {
+            escaped_to = at + 2;
+            false
+        } else {
+            crate::text::escapes::spells(b, at)
+        };
+        if spells {
             starts.push(at);
+            from = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n + 1);
         }
     }
     starts.sort_unstable();
