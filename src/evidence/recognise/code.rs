@@ -383,6 +383,54 @@ impl Recogniser for JvmSource {
 }
 
 pub struct RustSource;
+/// A Windows resource script (`version.rc`): the version information the compiled binary will
+/// carry. `CompanyName`, `LegalCopyright` and `LegalTrademarks` attribute it, as they do in a
+/// built binary's VERSIONINFO; a value given through a `#define` in the same file is followed.
+pub struct ResourceScript;
+impl Recogniser for ResourceScript {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.ext == "rc" || f.ext == "rc2"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        static VALUE: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r#"(?i)\bVALUE\s+"(CompanyName|LegalCopyright|LegalTrademarks)"\s*,\s*(?:L?"([^"]*)"|([A-Za-z_]\w*))"#,
+            )
+        });
+        static DEFINE: LazyLock<Regex> =
+            LazyLock::new(|| re(r#"(?m)^\s*#\s*define\s+([A-Za-z_]\w*)\s+L?"([^"]*)""#));
+        for c in VALUE.captures_iter(text) {
+            let key = c.get(1).expect("group");
+            let value = match (c.get(2), c.get(3)) {
+                (Some(v), _) => v.as_str().to_string(),
+                (None, Some(name)) => {
+                    match DEFINE.captures_iter(text).find(|d| &d[1] == name.as_str()) {
+                        Some(d) => d[2].to_string(),
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            };
+            out.push(FieldHit {
+                format: MetadataFormat::ResourceScript,
+                key: canonical_version_key(key.as_str()).to_string(),
+                kind: A,
+                shape: Shape::Text,
+                value: value.trim_end_matches("\\0").to_string(),
+                line: line_at(text, key.start()),
+            });
+        }
+    }
+}
+
+/// A version-information key as Windows spells it (`companyname` → `CompanyName`).
+fn canonical_version_key(k: &str) -> &'static str {
+    ["CompanyName", "LegalCopyright", "LegalTrademarks"]
+        .into_iter()
+        .find(|c| c.eq_ignore_ascii_case(k))
+        .unwrap_or("CompanyName")
+}
+
 impl Recogniser for RustSource {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
         f.ext == "rs"
@@ -395,6 +443,22 @@ impl Recogniser for RustSource {
         static LOAD: LazyLock<Regex> = LazyLock::new(|| {
             re(r#"(?:Library::new|load_library|dlopen|LoadLibrary\w*)\s*\(\s*(?:&?c?")([^"]+)""#)
         });
+        // A build script writing the version information of the binary it builds (`winres`,
+        // `winresource`, `embed-resource` helpers): `res.set("CompanyName", "AO Kaspersky Lab")`.
+        static VERSION: LazyLock<Regex> = LazyLock::new(|| {
+            re(r#"\.set\(\s*"(CompanyName|LegalCopyright|LegalTrademarks)"\s*,\s*"([^"]+)""#)
+        });
+        for c in VERSION.captures_iter(text) {
+            let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            out.push(FieldHit {
+                format: MetadataFormat::RustSource,
+                key: format!("version information {}", k.as_str()),
+                kind: A,
+                shape: Shape::Text,
+                value: v.as_str().to_string(),
+                line: line_at(text, v.start()),
+            });
+        }
         for (key, p) in [("#[link(name)]", &*LINK), ("dynamic load", &*LOAD)] {
             for c in p.captures_iter(text) {
                 let m = c.get(1).expect("group");

@@ -240,6 +240,89 @@ impl Recogniser for RpmSpec {
     }
 }
 
+/// A pkg-config file (`kavsdk.pc`): what a build links when it asks pkg-config for the library.
+/// `Name` and `URL` say whose library it is, `Libs` (`-lkavsdk`) and `Requires` what it loads.
+/// Variables (`vendor=kaspersky`, then `URL: https://${vendor}.com`) are expanded first.
+pub struct PkgConfig;
+impl Recogniser for PkgConfig {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.ext == "pc"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let mut vars: Vec<(String, String)> = Vec::new();
+        let expand = |v: &str, vars: &[(String, String)]| {
+            let mut v = v.to_string();
+            // Each variable once, latest definition first: no recursion to loop on.
+            for (k, val) in vars.iter().rev() {
+                v = v.replace(&format!("${{{k}}}"), val);
+            }
+            v
+        };
+        let mut at = 0usize;
+        for raw in text.split_inclusive('\n') {
+            let start = at;
+            at += raw.len();
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            // `name=value` defines a variable, `Key: value` a field (whichever comes first).
+            let (eq, colon) = (line.find('='), line.find(':'));
+            if let Some(i) = eq.filter(|&i| colon.is_none_or(|c| i < c)) {
+                let (k, v) = (line[..i].trim(), line[i + 1..].trim());
+                if !k.is_empty()
+                    && k.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+                {
+                    let v = expand(v, &vars);
+                    vars.push((k.to_string(), v));
+                }
+                continue;
+            }
+            let Some(c) = colon else { continue };
+            let (key, value) = (line[..c].trim(), expand(line[c + 1..].trim(), &vars));
+            let line = line_at(text, start);
+            let mut push = |key: &str, kind, shape, value: String| {
+                out.push(FieldHit {
+                    format: MetadataFormat::PkgConfig,
+                    key: key.to_string(),
+                    kind,
+                    shape,
+                    value,
+                    line,
+                })
+            };
+            match key.to_ascii_lowercase().as_str() {
+                "name" => push("Name", A, Shape::Text, value),
+                "url" => push("URL", A, Shape::Url, value),
+                "libs" | "libs.private" => {
+                    for lib in value
+                        .split_whitespace()
+                        .filter_map(|w| w.strip_prefix("-l"))
+                    {
+                        push(key, I, Shape::Text, super::library_stem(lib));
+                    }
+                }
+                "requires" | "requires.private" => {
+                    // `zlib >= 1.2, kavbase`: a module, then optionally an operator and a version.
+                    let mut version_next = false;
+                    for w in value.split([',', ' ', '\t']).filter(|w| !w.is_empty()) {
+                        if std::mem::take(&mut version_next) {
+                            continue;
+                        }
+                        if matches!(w, "=" | "<" | ">" | "<=" | ">=" | "!=") {
+                            version_next = true;
+                        } else if w.chars().next().is_some_and(char::is_alphanumeric) {
+                            push(key, I, Shape::Text, w.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 /// The comma-separated clauses of an OSGi header, commas inside quotes left alone
 /// (`a.b;version="[1,2)",c.d`).
 fn split_clauses(v: &str) -> Vec<&str> {

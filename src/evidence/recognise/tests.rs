@@ -318,3 +318,67 @@ fn files_that_quote_names() {
         "Copyright (c) 2024 AO Kaspersky Lab"
     ));
 }
+
+#[test]
+fn pkg_config_names_links_and_expands_variables() {
+    let got = read(
+        "vendor/scanner.pc",
+        "# SDK\nvendor=kaspersky\nprefix=/opt/${vendor}\nName: Scanner SDK\nDescription: made by ${vendor}\nURL: https://www.${vendor}.com/sdk\nRequires: zlib >= 1.2, kavbase\nLibs: -L${prefix}/lib -lkavsdk -lm\n",
+    );
+    assert_eq!(
+        got,
+        [
+            ("pkg-config Libs (integration)".into(), "kavsdk".into(), 8),
+            ("pkg-config Libs (integration)".into(), "m".into(), 8),
+            ("pkg-config Name".into(), "Scanner SDK".into(), 4),
+            (
+                "pkg-config Requires (integration)".into(),
+                "kavbase".into(),
+                7
+            ),
+            ("pkg-config Requires (integration)".into(), "zlib".into(), 7),
+            (
+                "pkg-config URL".into(),
+                "https://www.kaspersky.com/sdk".into(),
+                6
+            ),
+        ],
+        "a description stays prose; a version bound is not a module"
+    );
+}
+
+#[test]
+fn resource_scripts_and_build_scripts_that_set_version_information() {
+    let got = read(
+        "res/app.rc",
+        "#define VER_COMPANY \"AO Kaspersky Lab\"\nBEGIN\n  VALUE \"companyname\", VER_COMPANY\n  VALUE \"LegalCopyright\", L\"(c) Example\\0\"\n  VALUE \"ProductName\", \"Kaspersky Endpoint\"\n  VALUE \"Comments\", \"works with Kaspersky\"\n  VALUE \"LegalTrademarks\", UNDEFINED_MACRO\nEND\n",
+    );
+    assert_eq!(
+        got,
+        [
+            (
+                "Windows resource script CompanyName".into(),
+                "AO Kaspersky Lab".into(),
+                3
+            ),
+            (
+                "Windows resource script LegalCopyright".into(),
+                "(c) Example".into(),
+                4
+            ),
+        ],
+        "product names and comments stay mentions; an undefined macro is no value"
+    );
+    let got = read(
+        "build.rs",
+        "let mut res = winresource::WindowsResource::new();\nres.set(\"CompanyName\", \"AO Kaspersky Lab\");\nres.set(\"ProductName\", \"Agent\");\n",
+    );
+    assert_eq!(
+        got,
+        [(
+            "Rust source version information CompanyName".into(),
+            "AO Kaspersky Lab".into(),
+            2
+        )]
+    );
+}
