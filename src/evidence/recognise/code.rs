@@ -382,7 +382,6 @@ impl Recogniser for JvmSource {
     }
 }
 
-pub struct RustSource;
 /// A Windows resource script (`version.rc`): the version information the compiled binary will
 /// carry. `CompanyName`, `LegalCopyright` and `LegalTrademarks` attribute it, as they do in a
 /// built binary's VERSIONINFO; a value given through a `#define` in the same file is followed.
@@ -431,6 +430,15 @@ fn canonical_version_key(k: &str) -> &'static str {
         .unwrap_or("CompanyName")
 }
 
+/// Whether the line holding byte `at` of `text` is a comment up to there: a `//` comment (doc
+/// comments included) or a line of a block comment that starts with `*` or `/*`.
+fn commented(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let head = text[start..at].trim_start();
+    head.starts_with("//") || head.starts_with("/*") || head.starts_with('*')
+}
+
+pub struct RustSource;
 impl Recogniser for RustSource {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
         f.ext == "rs"
@@ -450,6 +458,9 @@ impl Recogniser for RustSource {
         });
         for c in VERSION.captures_iter(text) {
             let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            if commented(text, k.start()) {
+                continue;
+            }
             out.push(FieldHit {
                 format: MetadataFormat::RustSource,
                 key: format!("version information {}", k.as_str()),
@@ -463,8 +474,7 @@ impl Recogniser for RustSource {
             for c in p.captures_iter(text) {
                 let m = c.get(1).expect("group");
                 // A comment quoting one (documentation) links nothing.
-                let start = text[..m.start()].rfind('\n').map_or(0, |n| n + 1);
-                if text[start..m.start()].trim_start().starts_with("//") {
+                if commented(text, m.start()) {
                     continue;
                 }
                 out.push(FieldHit {

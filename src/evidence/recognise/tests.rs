@@ -371,14 +371,15 @@ fn resource_scripts_and_build_scripts_that_set_version_information() {
     );
     let got = read(
         "build.rs",
-        "let mut res = winresource::WindowsResource::new();\nres.set(\"CompanyName\", \"AO Kaspersky Lab\");\nres.set(\"ProductName\", \"Agent\");\n",
+        "// e.g. `res.set(\"CompanyName\", \"AO Kaspersky Lab\")`\n/* res.set(\"LegalCopyright\", \"AO Kaspersky Lab\")\n * res.set(\"LegalTrademarks\", \"AO Kaspersky Lab\") */\nlet mut res = winresource::WindowsResource::new();\nres.set(\"CompanyName\", \"AO Kaspersky Lab\");\nres.set(\"ProductName\", \"Agent\");\n",
     );
     assert_eq!(
         got,
         [(
             "Rust source version information CompanyName".into(),
             "AO Kaspersky Lab".into(),
-            2
-        )]
+            5
+        )],
+        "comments quoting a call set nothing"
     );
 }
