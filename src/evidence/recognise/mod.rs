@@ -15,6 +15,7 @@
 
 mod code;
 mod headers;
+mod imports;
 mod json;
 mod markup;
 mod rules;
@@ -30,6 +31,13 @@ crate::named::named_enum! {
     /// here, which its [`FieldHit`]s then name.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
     pub enum MetadataFormat {
+        CFamilySource = "C/C++ source" => "C, C++ and Objective-C: included headers, module imports, namespaces declared and used",
+        CSharpSource = "C# source" => "`using` directives, namespaces declared, `[DllImport]` libraries",
+        JsSource = "JavaScript source" => "JavaScript and TypeScript modules required or imported (not relative paths)",
+        PhpSource = "PHP source" => "`use` imports and namespaces declared",
+        PythonSource = "Python source" => "imported modules (not relative ones) and libraries loaded through ctypes",
+        RubySource = "Ruby source" => "required libraries (not relative paths)",
+        SwiftSource = "Swift source" => "imported modules",
         AndroidManifest = "Android manifest" => "AndroidManifest.xml: the package and its declared libraries",
         AppleInfoPlist = "Apple property list" => "Info.plist: a bundle's identifier, copyright and vendor keys",
         Cmake = "CMake" => "CMakeLists.txt and *.cmake: projects, found packages and linked libraries",
@@ -171,6 +179,13 @@ pub static RECOGNISERS: &[&dyn Recogniser] = &[
     &code::ResourceScript,
     &code::Gemspec,
     &code::SetupPy,
+    &imports::CFamilySource,
+    &imports::CSharpSource,
+    &imports::JsSource,
+    &imports::PythonSource,
+    &imports::PhpSource,
+    &imports::RubySource,
+    &imports::SwiftSource,
 ];
 
 /// The fields of `text` (a file named `name`) that the first recogniser claiming it reads,

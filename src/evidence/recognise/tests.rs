@@ -383,3 +383,144 @@ fn resource_scripts_and_build_scripts_that_set_version_information() {
         "comments quoting a call set nothing"
     );
 }
+
+#[test]
+fn imports_and_namespaces_in_other_languages() {
+    let c = read(
+        "csrc/glue.cpp",
+        "#include <stdio.h>\n#include \"kaspersky/kav_sdk.h\"\nnamespace Kaspersky { namespace Scan {\nint f() { Kaspersky::Engine e; return 0; } // not Other::Thing\nconst char *s = \"Quoted::Name\";\nusing namespace kav;\n} }\n",
+    );
+    let has = |got: &[(String, String, u32)], field: &str, value: &str| {
+        got.iter().any(|(f, v, _)| f == field && v == value)
+    };
+    assert!(
+        has(
+            &c,
+            "C/C++ source #include (integration)",
+            "kaspersky/kav_sdk.h"
+        ),
+        "{c:?}"
+    );
+    assert!(has(&c, "C/C++ source namespace", "Kaspersky"), "{c:?}");
+    assert!(
+        has(
+            &c,
+            "C/C++ source qualified name (integration)",
+            "Kaspersky::Engine"
+        ),
+        "{c:?}"
+    );
+    assert!(
+        has(&c, "C/C++ source using namespace (integration)", "kav"),
+        "{c:?}"
+    );
+    assert!(
+        !c.iter()
+            .any(|(_, v, _)| v.contains("Other") || v.contains("Quoted")),
+        "comments and strings are not code: {c:?}"
+    );
+    let cs = read(
+        "Glue.cs",
+        "using System;\nusing Scan = Kaspersky.Sdk.Scanning;\nnamespace Vendor.KasperskyGlue\n{\n  [DllImport(\"kavsdk64.dll\")] static extern int Init();\n}\n",
+    );
+    assert!(
+        has(
+            &cs,
+            "C# source using (integration)",
+            "Kaspersky.Sdk.Scanning"
+        ),
+        "{cs:?}"
+    );
+    assert!(
+        has(
+            &cs,
+            "C# source namespace",
+            "Vendor.KasperskyGlue (Vendor.Kaspersky Glue)"
+        ),
+        "{cs:?}"
+    );
+    assert!(
+        has(&cs, "C# source DllImport (integration)", "kavsdk64"),
+        "{cs:?}"
+    );
+    let js = read(
+        "ui/app.ts",
+        "import { Engine } from \"@kaspersky/sdk\";\nimport {\n  a,\n} from 'kaspersky-ui';\nimport logo from \"./kaspersky.svg\";\nexport const name = \"kaspersky\";\nconst x = require(\"kav-engine\");\n// require(\"kaspersky-old\")\nawait import('kaspersky-lazy');\n",
+    );
+    let modules: Vec<&str> = js.iter().map(|(_, v, _)| v.as_str()).collect();
+    assert_eq!(
+        modules,
+        [
+            "@kaspersky/sdk",
+            "kaspersky-lazy",
+            "kaspersky-ui",
+            "kav-engine"
+        ],
+        "relative paths, constants and comments are not modules"
+    );
+    let py = read(
+        "py/glue.py",
+        "import os, kavsdk as k\nfrom kaspersky.sdk import Scanner\nfrom . import kaspersky_local\n# import kaspersky_old\nlib = ctypes.CDLL(\"libkavsdk.so.8\")\nNAMES = [\"kaspersky\"]\n",
+    );
+    assert!(
+        has(&py, "Python source import (integration)", "kavsdk"),
+        "{py:?}"
+    );
+    assert!(
+        has(
+            &py,
+            "Python source from … import (integration)",
+            "kaspersky.sdk"
+        ),
+        "{py:?}"
+    );
+    assert!(
+        has(&py, "Python source dynamic load (integration)", "kavsdk"),
+        "{py:?}"
+    );
+    assert!(
+        !py.iter()
+            .any(|(_, v, _)| v.contains("old") || v.contains("local")),
+        "{py:?}"
+    );
+    let php = read(
+        "src/Glue.php",
+        "<?php\nnamespace Kaspersky\\Glue;\nuse Kaspersky\\Sdk\\Scanner;\n",
+    );
+    assert!(
+        has(&php, "PHP source namespace", "Kaspersky\\Glue"),
+        "{php:?}"
+    );
+    assert!(
+        has(
+            &php,
+            "PHP source use (integration)",
+            "Kaspersky\\Sdk\\Scanner"
+        ),
+        "{php:?}"
+    );
+    let rb = read(
+        "lib/glue.rb",
+        "require 'kaspersky/engine'\nrequire_relative 'kaspersky_local'\nrequire './kaspersky_path'\n",
+    );
+    assert_eq!(
+        rb,
+        [(
+            "Ruby source require (integration)".into(),
+            "kaspersky/engine".into(),
+            1
+        )]
+    );
+    let swift = read(
+        "ios/Glue.swift",
+        "import Foundation\n@testable import KasperskyMobileSDK\n",
+    );
+    assert!(
+        has(
+            &swift,
+            "Swift source import (integration)",
+            "KasperskyMobileSDK (Kaspersky Mobile SDK)"
+        ),
+        "{swift:?}"
+    );
+}
