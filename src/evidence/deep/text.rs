@@ -98,19 +98,9 @@ impl Scanner {
         let class = recognise::classify(name, &text);
         // Structured metadata first: a field that names someone says what the format defines
         // it to say (a vendor, an author, a load dependency), whatever words stand around it.
-        let mut field_lines: std::collections::HashSet<u32> = std::collections::HashSet::new();
-        if !lines.is_empty() {
-            for f in recognise::fields(name, &text) {
-                if !self.text_hits(&f.value) {
-                    continue;
-                }
-                field_lines.insert(f.line);
-                r.evidence.push(
-                    Evidence::new(f.field(), f.role(), f.shape, clip(&f.value))
-                        .at(name, Some(f.line)),
-                );
-            }
-        }
+        // Read once a line of the file names something: where every candidate line folds to
+        // nothing (accented prose, escape tables), no field can.
+        let mut field_lines: Option<std::collections::HashSet<u32>> = None;
         let (mut counted_to, mut line_no) = (0usize, 1usize);
         let mut skel = String::new();
         let mut at: Vec<u32> = Vec::new();
@@ -128,19 +118,26 @@ impl Scanner {
             if (decoded.is_some() || !line.is_ascii()) && !self.prefilter.may_hold(line) {
                 continue;
             }
-            crate::text::normalize::skeleton(line, &mut skel, &mut at);
-            let hits: Vec<(usize, usize)> = self
-                .prefilter
-                .skeleton_hits(&skel)
-                .into_iter()
-                .map(|(s, e)| {
-                    let mut he = (at[e - 1] as usize + 1).min(line.len());
-                    while !line.is_char_boundary(he) {
-                        he += 1;
+            let mut hits = self.line_hits(line, &mut skel, &mut at);
+            // A name split across string literals (`"AO Kasp" "ersky Lab"`) is read joined: the
+            // fold sees through the split, the matcher's whole words do not.
+            let joined = if line.contains(['"', '\'', '`']) {
+                crate::text::literals::join_literals(line)
+            } else {
+                None
+            };
+            let line = match joined.as_deref() {
+                Some(j) => {
+                    let h = self.line_hits(j, &mut skel, &mut at);
+                    if h.is_empty() {
+                        line
+                    } else {
+                        hits = h;
+                        j
                     }
-                    (at[s] as usize, he)
-                })
-                .collect();
+                }
+                None => line,
+            };
             if hits.is_empty() {
                 continue;
             }
@@ -160,7 +157,10 @@ impl Scanner {
             let n = u32::try_from(line_no).unwrap_or(u32::MAX);
             let lineno = Some(n);
             seen_lines.insert(n);
-            if field_lines.contains(&n) {
+            if field_lines
+                .get_or_insert_with(|| self.field_evidence(name, &text, r))
+                .contains(&n)
+            {
                 continue;
             }
             let prev = start
@@ -209,6 +209,9 @@ impl Scanner {
             if hits.is_empty() {
                 continue;
             }
+            if field_lines.is_none() {
+                field_lines = Some(self.field_evidence(name, &text, r));
+            }
             let prev = first
                 .checked_sub(1)
                 .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
@@ -225,6 +228,44 @@ impl Scanner {
                     .at(name, Some(line_no)),
             );
         }
+    }
+
+    /// The evidence of the recognised fields of `text` (a file named `name`) that name
+    /// something listed, pushed to `r`; the lines they are on.
+    fn field_evidence(
+        &self,
+        name: &str,
+        text: &str,
+        r: &mut FileResult,
+    ) -> std::collections::HashSet<u32> {
+        let mut lines = std::collections::HashSet::new();
+        for f in recognise::fields(name, text) {
+            if !self.text_hits(&f.value) {
+                continue;
+            }
+            lines.insert(f.line);
+            r.evidence.push(
+                Evidence::new(f.field(), f.role(), f.shape, clip(&f.value)).at(name, Some(f.line)),
+            );
+        }
+        lines
+    }
+
+    /// The byte ranges of `line` whose folded form is a needle (`skel` and `at` are buffers
+    /// reused from line to line).
+    fn line_hits(&self, line: &str, skel: &mut String, at: &mut Vec<u32>) -> Vec<(usize, usize)> {
+        crate::text::normalize::skeleton(line, skel, at);
+        self.prefilter
+            .skeleton_hits(skel)
+            .into_iter()
+            .map(|(s, e)| {
+                let mut he = (at[e - 1] as usize + 1).min(line.len());
+                while !line.is_char_boundary(he) {
+                    he += 1;
+                }
+                (at[s] as usize, he)
+            })
+            .collect()
     }
 
     /// Whether `s` holds a listed word once folded.
