@@ -4,5 +4,6 @@
 
 mod chars;
 pub mod escapes;
+pub mod literals;
 pub mod normalize;
 pub(crate) mod web;

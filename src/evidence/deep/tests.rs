@@ -321,3 +321,37 @@ mod planted {
         }
     }
 }
+
+#[test]
+fn names_split_across_string_literals_are_read_joined() {
+    // A line the fast stage takes (here for its `©`) is read with its joined literals where
+    // they name something the line's words alone do not. (A plain-ASCII line split this way
+    // is not a candidate: see docs/src/what-it-screens.md.)
+    let line = "pub const C: &str = concat!(\"\u{a9} AO Kasp\", \"ersky Lab\");\n";
+    let got = text("src/lib.rs", line);
+    assert_eq!(
+        got,
+        [(
+            "notice".to_string(),
+            Role::Attribution,
+            Some(1),
+            "pub const C: &str = concat!(\"\u{a9} AO Kaspersky Lab\");".to_string()
+        )]
+    );
+    let lists = [crate::entity::EntityList::builtin().unwrap()];
+    let m = crate::matching::Matcher::new(&lists);
+    let s = Scanner::new(m.needles(), m.spelled_needles(), DeepOptions::default());
+    let mut r = FileResult::default();
+    s.scan_bytes(
+        "src/lib.rs",
+        line.as_bytes(),
+        &PackageBudget::default(),
+        &mut r,
+    );
+    assert_eq!(r.evidence.len(), 1, "{:?}", r.evidence);
+    assert!(
+        !m.match_evidence(&r.evidence[0]).is_empty(),
+        "the joined line is matched: {:?}",
+        r.evidence[0]
+    );
+}
