@@ -227,4 +227,17 @@ mod tests {
             assert!(!spells(no, 0), "{}", String::from_utf8_lossy(no));
         }
     }
+
+    proptest::proptest! {
+        /// Any line, escapes and quotes of every kind in it: decoding and joining never panic,
+        /// and a line with no backslash is never changed.
+        #[test]
+        fn any_line_decodes_and_joins(line in r#"[\\ux{}0-9a-fA-FKк'"`+.,~&| ]{0,40}"#) {
+            let d = unescape(&line);
+            if !line.contains('\\') {
+                proptest::prop_assert!(d.is_none());
+            }
+            let _ = crate::text::literals::join_literals(d.as_deref().unwrap_or(&line));
+        }
+    }
 }
