@@ -174,7 +174,7 @@ impl Recogniser for CFamilySource {
                     key: format!("#{}", k.as_str()),
                     kind: I,
                     shape: Shape::Text,
-                    value: v.as_str().to_string(),
+                    value: with_words(v.as_str()),
                     line: line_at(text, v.start()),
                 });
             }
@@ -299,7 +299,7 @@ impl Recogniser for PythonSource {
                         key: "import".into(),
                         kind: I,
                         shape: Shape::Text,
-                        value: module.to_string(),
+                        value: with_words(module),
                         line: line_at(text, v.start()),
                     });
                 }

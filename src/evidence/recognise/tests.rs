@@ -511,6 +511,15 @@ fn imports_and_namespaces_in_other_languages() {
             1
         )]
     );
+    let objc = read("ios/Glue.m", "#import <KasperskySDK/KasperskySDK.h>\n");
+    assert_eq!(
+        objc,
+        [(
+            "C/C++ source #import (integration)".into(),
+            "KasperskySDK/KasperskySDK.h (Kaspersky SDK/Kaspersky SDK.h)".into(),
+            1
+        )]
+    );
     let swift = read(
         "ios/Glue.swift",
         "import Foundation\n@testable import KasperskyMobileSDK\n",
