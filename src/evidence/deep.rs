@@ -681,7 +681,33 @@ impl Scanner {
             }
             // Recognised as archives before this match (see `scan_bytes`); a stray one is data.
             FileKind::Zip | FileKind::Tar | FileKind::Gzip => self.scan_text(name, bytes, r),
-            FileKind::Other => self.scan_text(name, bytes, r),
+            FileKind::Other => {
+                self.scan_text(name, bytes, r);
+                self.scan_embedded(name, bytes, budget, r);
+            }
+        }
+    }
+
+    /// The base64 blobs written out in a file (see [`super::embedded`]), each scanned as a
+    /// file of its own named `file!base64@line`, within the archive depth limit and the
+    /// package's budget of decoded bytes.
+    fn scan_embedded(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
+        if bytes.len() < super::embedded::MIN_BLOB
+            || name.matches('!').count() + 1 >= self.options.archive.max_depth as usize
+        {
+            return;
+        }
+        let left = match budget.unpacked_left() {
+            Ok(left) => left,
+            Err(_) => return,
+        };
+        let started = std::time::Instant::now();
+        let blobs = super::embedded::base64_blobs(bytes, left.min(self.options.max_file_bytes));
+        let decoded: u64 = blobs.iter().map(|(_, d)| d.len() as u64).sum();
+        budget.charge_decoding(decoded, started.elapsed());
+        for (at, data) in blobs {
+            let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+            self.scan_bytes(&format!("{name}!base64@{line}"), &data, budget, r);
         }
     }
 

@@ -11,6 +11,7 @@ pub mod budget;
 pub mod buildscript;
 pub mod decode;
 pub mod deep;
+pub mod embedded;
 pub mod field;
 pub mod manifest;
 pub mod needles;
