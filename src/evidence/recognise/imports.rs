@@ -289,6 +289,10 @@ impl Recogniser for PythonSource {
         });
         let f = MetadataFormat::PythonSource;
         let mut seen = HashSet::new();
+        // A docstring's usage example (`from kaspersky.sdk import Scanner` in prose) imports
+        // nothing: triple-quoted strings are blanked first, line breaks kept.
+        let blanked = blank_triple_quoted(text);
+        let text = blanked.as_str();
         for c in IMPORT.captures_iter(text) {
             let v = c.get(1).expect("group");
             for module in v.as_str().split(',') {
@@ -317,6 +321,29 @@ impl Recogniser for PythonSource {
         };
         push_all(f, text, &LOAD, 1, "dynamic load", I, lib, out, &mut seen);
     }
+}
+
+/// `text` with the insides of its triple-quoted strings (`"""…"""`, `'''…'''`) made spaces,
+/// line breaks kept, so that offsets and line numbers stay those of `text`.
+fn blank_triple_quoted(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    let mut i = 0;
+    while i + 3 <= b.len() {
+        let q = &b[i..i + 3];
+        if q != b"\"\"\"" && q != b"'''" {
+            i += 1;
+            continue;
+        }
+        let close = memchr::memmem::find(&b[i + 3..], q).map_or(b.len(), |n| i + 3 + n);
+        for c in &mut out[i + 3..close] {
+            if *c != b'\n' {
+                *c = b' ';
+            }
+        }
+        i = close + 3;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 pub struct PhpSource;

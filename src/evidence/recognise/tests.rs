@@ -533,3 +533,17 @@ fn imports_and_namespaces_in_other_languages() {
         "{swift:?}"
     );
 }
+
+#[test]
+fn a_python_docstring_example_imports_nothing() {
+    let got = read(
+        "py/client.py",
+        "\"\"\"Usage:\n\n    from kaspersky.docs import Example\n    import kaspersky_example\n\"\"\"\nimport json\nfrom kaspersky.real import Client\n",
+    );
+    let got: Vec<(&str, u32)> = got.iter().map(|(_, v, l)| (v.as_str(), *l)).collect();
+    assert_eq!(
+        got,
+        [("kaspersky.real", 7), ("json", 6)],
+        "lines stay those of the file"
+    );
+}
