@@ -7,14 +7,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at};
+use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at, re};
 use crate::evidence::Shape;
 
 use FieldKind::{Attribution as A, Integration as I};
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("a fixed pattern")
-}
 
 /// Every match of `pattern` (group 1 the key, group 2 the value) whose key is one of `keys`.
 fn assignments(

@@ -14,71 +14,81 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at};
+use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at, re};
 use crate::evidence::Shape;
 
 use FieldKind::{Attribution as A, Integration as I};
 
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("a fixed pattern")
-}
-
-/// Whether byte `at` of `text` is in a comment (`//` or, with `hash_comments`, `#` before it on
-/// its line; a line of a block comment, starting with `/*` or `*`) or inside a string on its line
-/// (an odd number of double quotes before it).
-fn quoted_or_commented(text: &str, at: usize, hash_comments: bool) -> bool {
+/// Whether byte `at` of `text` is in a comment (`//` before it on its line, or a line of a block
+/// comment, starting with `/*` or `*`) or inside a string on its line (an odd number of double
+/// quotes before it).
+fn quoted_or_commented(text: &str, at: usize) -> bool {
     let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
     let head = &text[start..at];
     let t = head.trim_start();
     head.contains("//")
         || t.starts_with("/*")
         || t.starts_with('*')
-        || (hash_comments && head.contains('#'))
         || head.matches('"').count() % 2 == 1
 }
 
-/// Pushes every capture of group `g` of `pattern` as a field of `format` named `key`, skipping
-/// comments, strings (when `strings`), relative specifiers (when `relative`) and values already
-/// pushed.
-#[allow(clippy::too_many_arguments)]
-fn push_all(
+/// The fields one file yields, each (key and value) once.
+struct Fields<'a> {
     format: MetadataFormat,
-    text: &str,
-    pattern: &Regex,
-    g: usize,
-    key: &str,
-    kind: FieldKind,
-    skip: Skip,
-    out: &mut Vec<FieldHit>,
-    seen: &mut HashSet<(String, String)>,
-) {
-    for c in pattern.captures_iter(text) {
-        let Some(v) = c.get(g) else { continue };
-        let whole = c.get(0).expect("group 0");
-        if skip.comments && quoted_or_commented(text, whole.start(), skip.hash_comments) {
-            continue;
-        }
-        let value = v.as_str().trim();
-        if value.is_empty() || (skip.relative && (value.starts_with('.') || value.starts_with('/')))
-        {
-            continue;
-        }
-        let value = if skip.library {
-            super::library_stem(value)
-        } else {
-            with_words(value)
-        };
-        if !seen.insert((key.to_string(), value.clone())) {
-            continue;
-        }
-        out.push(FieldHit {
+    text: &'a str,
+    out: &'a mut Vec<FieldHit>,
+    seen: HashSet<(String, String)>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(format: MetadataFormat, text: &'a str, out: &'a mut Vec<FieldHit>) -> Fields<'a> {
+        Fields {
             format,
+            text,
+            out,
+            seen: HashSet::new(),
+        }
+    }
+
+    /// The field `key` with `value`, which starts at byte `at` of the text, unless it was pushed
+    /// already.
+    fn push(&mut self, key: &str, kind: FieldKind, value: String, at: usize) {
+        if !self.seen.insert((key.to_string(), value.clone())) {
+            return;
+        }
+        self.out.push(FieldHit {
+            format: self.format,
             key: key.to_string(),
             kind,
             shape: Shape::Text,
             value,
-            line: line_at(text, v.start()),
+            line: line_at(self.text, at),
         });
+    }
+
+    /// Every capture of group 1 of `pattern` as the field `key`, but what `skip` leaves out.
+    fn all(&mut self, pattern: &Regex, key: &str, kind: FieldKind, skip: Skip) {
+        let text = self.text;
+        for c in pattern.captures_iter(text) {
+            let (Some(whole), Some(v)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            if skip.comments && quoted_or_commented(text, whole.start()) {
+                continue;
+            }
+            let value = v.as_str().trim();
+            if value.is_empty()
+                || (skip.relative && (value.starts_with('.') || value.starts_with('/')))
+            {
+                continue;
+            }
+            let value = if skip.library {
+                super::library_stem(value)
+            } else {
+                with_words(value)
+            };
+            self.push(key, kind, value, v.start());
+        }
     }
 }
 
@@ -109,18 +119,16 @@ fn with_words(v: &str) -> String {
     }
 }
 
-/// What [`push_all`] leaves out, and whether the value is a library file name.
-#[derive(Clone, Copy, Default)]
+/// What [`Fields::all`] leaves out, and whether the value is a library file name.
+#[derive(Clone, Copy)]
 struct Skip {
     comments: bool,
-    hash_comments: bool,
     relative: bool,
     library: bool,
 }
 
 const CODE: Skip = Skip {
     comments: true,
-    hash_comments: false,
     relative: false,
     library: false,
 };
@@ -160,49 +168,24 @@ impl Recogniser for CFamilySource {
             LazyLock::new(|| re(r"\busing[ \t]+namespace[ \t]+([A-Za-z_][\w:]*)[ \t]*;"));
         static QUALIFIED: LazyLock<Regex> =
             LazyLock::new(|| re(r"\b([A-Za-z_]\w*(?:::[A-Za-z_]\w*)+)"));
-        let f = MetadataFormat::CFamilySource;
-        let mut seen = HashSet::new();
+        let mut fields = Fields::new(MetadataFormat::CFamilySource, text, out);
+        for c in INCLUDE.captures_iter(text) {
+            let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            fields.push(
+                &format!("#{}", k.as_str()),
+                I,
+                with_words(v.as_str()),
+                v.start(),
+            );
+        }
         let include = Skip {
             comments: false,
             ..CODE
         };
-        for c in INCLUDE.captures_iter(text) {
-            let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
-            if seen.insert((k.as_str().to_string(), v.as_str().to_string())) {
-                out.push(FieldHit {
-                    format: f,
-                    key: format!("#{}", k.as_str()),
-                    kind: I,
-                    shape: Shape::Text,
-                    value: with_words(v.as_str()),
-                    line: line_at(text, v.start()),
-                });
-            }
-        }
-        push_all(f, text, &MODULE, 1, "@import", I, include, out, &mut seen);
-        push_all(f, text, &NAMESPACE, 1, "namespace", A, CODE, out, &mut seen);
-        push_all(
-            f,
-            text,
-            &USING,
-            1,
-            "using namespace",
-            I,
-            CODE,
-            out,
-            &mut seen,
-        );
-        push_all(
-            f,
-            text,
-            &QUALIFIED,
-            1,
-            "qualified name",
-            I,
-            CODE,
-            out,
-            &mut seen,
-        );
+        fields.all(&MODULE, "@import", I, include);
+        fields.all(&NAMESPACE, "namespace", A, CODE);
+        fields.all(&USING, "using namespace", I, CODE);
+        fields.all(&QUALIFIED, "qualified name", I, CODE);
     }
 }
 
@@ -221,16 +204,15 @@ impl Recogniser for CSharpSource {
             LazyLock::new(|| re(r"(?m)^[ \t]*namespace[ \t]+([A-Za-z_][\w.]*)"));
         static DLL: LazyLock<Regex> =
             LazyLock::new(|| re(r#"\[[ \t]*(?:DllImport|LibraryImport)[ \t]*\([ \t]*"([^"]+)""#));
-        let f = MetadataFormat::CSharpSource;
-        let mut seen = HashSet::new();
-        push_all(f, text, &USING, 1, "using", I, CODE, out, &mut seen);
-        push_all(f, text, &NAMESPACE, 1, "namespace", A, CODE, out, &mut seen);
+        let mut fields = Fields::new(MetadataFormat::CSharpSource, text, out);
+        fields.all(&USING, "using", I, CODE);
+        fields.all(&NAMESPACE, "namespace", A, CODE);
         let lib = Skip {
             comments: false,
             library: true,
             ..CODE
         };
-        push_all(f, text, &DLL, 1, "DllImport", I, lib, out, &mut seen);
+        fields.all(&DLL, "DllImport", I, lib);
     }
 }
 
@@ -254,18 +236,7 @@ impl Recogniser for JsSource {
             relative: true,
             ..CODE
         };
-        let mut seen = HashSet::new();
-        push_all(
-            MetadataFormat::JsSource,
-            text,
-            &SPEC,
-            1,
-            "module",
-            I,
-            skip,
-            out,
-            &mut seen,
-        );
+        Fields::new(MetadataFormat::JsSource, text, out).all(&SPEC, "module", I, skip);
     }
 }
 
@@ -287,39 +258,27 @@ impl Recogniser for PythonSource {
                 r#"\b(?:CDLL|WinDLL|OleDLL|PyDLL|LoadLibrary|load_library)[ \t]*\([ \t]*[rbu]?['"]([^'"]+)['"]"#,
             )
         });
-        let f = MetadataFormat::PythonSource;
-        let mut seen = HashSet::new();
         // A docstring's usage example (`from kaspersky.sdk import Scanner` in prose) imports
         // nothing: triple-quoted strings are blanked first, line breaks kept.
         let blanked = blank_triple_quoted(text);
         let text = blanked.as_str();
+        let mut fields = Fields::new(MetadataFormat::PythonSource, text, out);
         for c in IMPORT.captures_iter(text) {
             let v = c.get(1).expect("group");
             for module in v.as_str().split(',') {
                 let module = module.split_whitespace().next().unwrap_or("");
-                if !module.is_empty() && seen.insert(("import".to_string(), module.to_string())) {
-                    out.push(FieldHit {
-                        format: f,
-                        key: "import".into(),
-                        kind: I,
-                        shape: Shape::Text,
-                        value: with_words(module),
-                        line: line_at(text, v.start()),
-                    });
+                if !module.is_empty() {
+                    fields.push("import", I, with_words(module), v.start());
                 }
             }
         }
-        let code = Skip {
-            hash_comments: true,
-            ..CODE
-        };
-        push_all(f, text, &FROM, 1, "from … import", I, code, out, &mut seen);
+        fields.all(&FROM, "from … import", I, CODE);
         let lib = Skip {
             comments: false,
             library: true,
             ..CODE
         };
-        push_all(f, text, &LOAD, 1, "dynamic load", I, lib, out, &mut seen);
+        fields.all(&LOAD, "dynamic load", I, lib);
     }
 }
 
@@ -357,10 +316,9 @@ impl Recogniser for PhpSource {
         });
         static NAMESPACE: LazyLock<Regex> =
             LazyLock::new(|| re(r"(?m)^[ \t]*namespace[ \t]+([A-Za-z_][\w\\]*)"));
-        let f = MetadataFormat::PhpSource;
-        let mut seen = HashSet::new();
-        push_all(f, text, &USE, 1, "use", I, CODE, out, &mut seen);
-        push_all(f, text, &NAMESPACE, 1, "namespace", A, CODE, out, &mut seen);
+        let mut fields = Fields::new(MetadataFormat::PhpSource, text, out);
+        fields.all(&USE, "use", I, CODE);
+        fields.all(&NAMESPACE, "namespace", A, CODE);
     }
 }
 
@@ -377,18 +335,7 @@ impl Recogniser for RubySource {
             relative: true,
             ..CODE
         };
-        let mut seen = HashSet::new();
-        push_all(
-            MetadataFormat::RubySource,
-            text,
-            &REQUIRE,
-            1,
-            "require",
-            I,
-            skip,
-            out,
-            &mut seen,
-        );
+        Fields::new(MetadataFormat::RubySource, text, out).all(&REQUIRE, "require", I, skip);
     }
 }
 
@@ -403,18 +350,7 @@ impl Recogniser for SwiftSource {
                 r"(?m)^[ \t]*(?:@\w+(?:\([^)]*\))?[ \t]+)*import[ \t]+(?:(?:typealias|struct|class|enum|protocol|let|var|func)[ \t]+)?([A-Za-z_][\w.]*)",
             )
         });
-        let mut seen = HashSet::new();
-        push_all(
-            MetadataFormat::SwiftSource,
-            text,
-            &IMPORT,
-            1,
-            "import",
-            I,
-            CODE,
-            out,
-            &mut seen,
-        );
+        Fields::new(MetadataFormat::SwiftSource, text, out).all(&IMPORT, "import", I, CODE);
     }
 }
 

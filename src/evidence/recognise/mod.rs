@@ -205,6 +205,11 @@ pub fn fields(name: &str, text: &str) -> Vec<FieldHit> {
     out
 }
 
+/// A recogniser's fixed pattern, compiled.
+pub(super) fn re(p: &str) -> regex::Regex {
+    regex::Regex::new(p).expect("a fixed pattern")
+}
+
 /// 1-based line number of byte offset `at` of `text`.
 pub(crate) fn line_at(text: &str, at: usize) -> u32 {
     let at = at.min(text.len());
