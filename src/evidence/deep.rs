@@ -697,9 +697,8 @@ impl Scanner {
         {
             return;
         }
-        let left = match budget.unpacked_left() {
-            Ok(left) => left,
-            Err(_) => return,
+        let Ok(left) = budget.unpacked_left() else {
+            return;
         };
         let started = std::time::Instant::now();
         let blobs = super::embedded::base64_blobs(bytes, left.min(self.options.max_file_bytes));

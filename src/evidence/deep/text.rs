@@ -209,9 +209,7 @@ impl Scanner {
             if hits.is_empty() {
                 continue;
             }
-            if field_lines.is_none() {
-                field_lines = Some(self.field_evidence(name, &text, r));
-            }
+            field_lines.get_or_insert_with(|| self.field_evidence(name, &text, r));
             let prev = first
                 .checked_sub(1)
                 .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
@@ -393,17 +391,15 @@ pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8], ascii: bool) -> Vec<(
     starts.extend(CHAR_REF.find_iter(b));
     // So can a percent escape (`%4B`) or an escape in a string literal (`\x4B`, `\u{41a}`): one
     // pass for both, one start per line.
-    let (mut from, mut escaped_to) = (0usize, 0usize);
+    let mut from = 0usize;
     while let Some(at) = memchr::memchr2(b'%', b'\\', &b[from..]).map(|n| from + n) {
         from = at + 1;
         let spells = if b[at] == b'%' {
             let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
             matches!((hex(at + 1), hex(at + 2)), (Some(h), Some(l)) if ((h * 16 + l) as u8).is_ascii_alphanumeric())
-        } else if at < escaped_to {
-            // The second of an escaped backslash (`\\x41` is a backslash, then `x41`).
-            false
         } else if b.get(at + 1) == Some(&b'\\') {
-            escaped_to = at + 2;
+            // An escaped backslash (`\\x41` is a backslash, then `x41`): both passed over.
+            from = at + 2;
             false
         } else {
             crate::text::escapes::spells(b, at)
