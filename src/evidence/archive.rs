@@ -482,6 +482,24 @@ impl Walk<'_, '_> {
         }
     }
 
+    /// How many bytes one member may still unpack to: the smallest of the archive's per-member
+    /// and total limits and the package's budget (0 once any is spent).
+    fn unpack_cap(&self) -> u64 {
+        if self.limits.run.spent().is_some() {
+            return 0;
+        }
+        let package_left = self.budget.unpacked_left().unwrap_or(0);
+        let left = self.limits.max_total_bytes.saturating_sub(self.stats.bytes);
+        self.limits.max_entry_bytes.min(left).min(package_left)
+    }
+
+    /// Decoding time spent outside [`Walk::read`] (see `Walk::inflate_whole`), charged to the
+    /// run's and the package's time budgets; its bytes are charged when the member is read.
+    fn charge_time(&self, took: std::time::Duration) {
+        self.limits.run.charge(0, took);
+        self.budget.charge_decoding(0, took);
+    }
+
     fn read(&mut self, path: &str, what: &str, reader: impl Read) -> Option<Vec<u8>> {
         if let Some(why) = self.limits.run.spent() {
             self.stop(path, why);

@@ -7,6 +7,38 @@ use super::{Fail, Flow, Format, MAX_DECODER_MEMORY, Walk, sniff};
 use crate::evidence::scan::SkipKind;
 
 impl Walk<'_, '_> {
+    /// A deflated zip member decoded in one call into a buffer of its stated size, when that
+    /// size is within what the walk may still unpack: libdeflate's whole-buffer decoder takes
+    /// about half the time of a streaming inflate (yara-x's 147 zipped test samples: 65 against
+    /// 117 ms). The member's CRC-32 is checked as the streaming reader checks it. `None` (the
+    /// member is larger than the walk's limits, its stated size or checksum is wrong, its
+    /// stream is damaged) leaves it to the streaming reader, whose limits, errors and messages
+    /// then apply as before; the time spent here is charged either way.
+    fn inflate_whole(
+        &mut self,
+        z: &mut zip::ZipArchive<Cursor<&[u8]>>,
+        i: usize,
+        method: zip::CompressionMethod,
+    ) -> Option<Vec<u8>> {
+        if method != zip::CompressionMethod::Deflated {
+            return None;
+        }
+        let mut f = z.by_index_raw(i).ok()?;
+        let (size, crc) = (f.size(), f.crc32());
+        if size > self.unpack_cap() {
+            return None;
+        }
+        let started = std::time::Instant::now();
+        let mut packed = Vec::new();
+        f.read_to_end(&mut packed).ok()?;
+        let mut out = vec![0u8; usize::try_from(size).ok()?];
+        let done = libdeflater::Decompressor::new()
+            .deflate_decompress(&packed, &mut out)
+            .ok();
+        self.charge_time(started.elapsed());
+        (done == Some(out.len()) && crc32fast::hash(&out) == crc).then_some(out)
+    }
+
     pub(super) fn zip(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
         // The reader finds the end-of-central-directory record itself and works out the offset
         // of an archive behind a prefix (a self-extracting executable).
@@ -71,6 +103,8 @@ impl Walk<'_, '_> {
                         Flow::Go
                     }
                 }
+            } else if let Some(data) = self.inflate_whole(&mut z, i, method) {
+                self.member("zip member", path, &raw, Cursor::new(data), depth)
             } else {
                 match z.by_index(i) {
                     Ok(f) => self.member("zip member", path, &raw, f, depth),

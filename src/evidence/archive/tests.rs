@@ -375,6 +375,63 @@ fn zip_members_of_every_decodable_method() {
     assert_eq!(seen[0].1, NOTICE);
 }
 
+/// Deflated members are decoded whole into a buffer of their stated size; when the stated size
+/// or checksum is wrong or the stream is damaged, the streaming reader reads them as it always
+/// did: the walk yields exactly what `zip`'s own reader yields, or lists the member.
+#[test]
+fn deflated_members_with_lying_headers_read_as_the_streaming_reader_does() {
+    let data: Vec<u8> = NOTICE.iter().copied().cycle().take(40_000).collect();
+    let good = zip_with(&[("m/notice.h", &data)], zip::CompressionMethod::Deflated);
+    let central = memchr::memmem::find(&good, b"PK\x01\x02").unwrap();
+    // Header fields as (offset in the local header, offset in the central one).
+    let patch = |z: &mut Vec<u8>, (local, cent): (usize, usize), value: u32| {
+        z[local..local + 4].copy_from_slice(&value.to_le_bytes());
+        z[central + cent..central + cent + 4].copy_from_slice(&value.to_le_bytes());
+    };
+    let (crc, size) = ((14, 16), (22, 24));
+    let mut cases = vec![("good", good.clone())];
+    for (what, field, value) in [
+        ("wrong checksum", crc, 0xdead_beef),
+        ("size stated smaller", size, 100),
+        ("size stated larger", size, 50_000),
+        ("size stated zero", size, 0),
+    ] {
+        let mut z = good.clone();
+        patch(&mut z, field, value);
+        cases.push((what, z));
+    }
+    let mut damaged = good.clone();
+    damaged[60..68].fill(0xa5);
+    cases.push(("damaged stream", damaged));
+    for (what, z) in cases {
+        let streamed = zip::ZipArchive::new(std::io::Cursor::new(&z[..]))
+            .ok()
+            .and_then(|mut a| {
+                let mut out = Vec::new();
+                let mut f = a.by_index(0).ok()?;
+                f.read_to_end(&mut out).ok().map(|_| out)
+            });
+        let (seen, stats) = walk_default("m.zip", &z);
+        match streamed {
+            Some(out) => {
+                assert_eq!(seen.len(), 1, "{what}: {:?}", reasons(&stats));
+                assert!(
+                    seen[0].1 == out,
+                    "{what}: not what the streaming reader reads"
+                );
+            }
+            None => {
+                assert!(seen.is_empty(), "{what}");
+                assert!(
+                    stats.skipped.iter().any(|s| s.kind == SkipKind::Malformed),
+                    "{what}: {:?}",
+                    reasons(&stats)
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn encrypted_and_undecodable_zip_members_are_listed() {
     let enc = patched_zip("secret/notice.h", b"\x01\x02\x03 ciphertext", 0, 1);
