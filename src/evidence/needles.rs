@@ -8,6 +8,8 @@
 use crate::text::normalize::letter_bit;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+mod buckets;
+
 /// Where a needle was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hit {
@@ -185,8 +187,8 @@ pub struct TextPrefilter {
     /// The characters of needles that fold to no Latin letters (`卡巴斯基`, `カスペルスキー`): a
     /// non-ASCII line holding one of them may hold such a needle.
     others: Vec<char>,
-    /// Fast patterns `0..words` are words; the rest are two letters spelled out (`k  a `).
-    words: usize,
+    /// Per fast pattern: a word (else two letters spelled out, `k  a `).
+    word: Vec<bool>,
     /// The longest fast pattern, in bytes.
     longest: usize,
     /// The first three letters of each folded needle looked for spelled out.
@@ -355,6 +357,10 @@ impl TextPrefilter {
         }
         fast[words..].sort_unstable();
         fast.dedup();
+        // Handed to the packed search in the order that shares its buckets best.
+        let order = buckets::order(&fast);
+        let word: Vec<bool> = order.iter().map(|&i| i < words).collect();
+        let fast: Vec<Vec<u8>> = order.iter().map(|&i| fast[i].clone()).collect();
         let folded = minimal(folded.into_iter().map(String::into_bytes).collect());
         let build = |patterns: &[Vec<u8>]| {
             (!patterns.is_empty()).then(|| {
@@ -400,7 +406,7 @@ impl TextPrefilter {
             skeleton: build(&folded),
             letters,
             others,
-            words,
+            word,
             spelled,
         }
     }
@@ -471,7 +477,7 @@ impl TextPrefilter {
             let Some(m) = a.find(aho_corasick::Input::new(mapped).range(at..)) else {
                 break;
             };
-            if m.pattern().as_usize() < self.words {
+            if self.word[m.pattern().as_usize()] {
                 if m.start() >= limit {
                     break;
                 }
