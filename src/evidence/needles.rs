@@ -174,7 +174,8 @@ impl Needles {
 /// copy of the text in which ASCII letters are lower-cased and every other ASCII character is a
 /// space (a vectorised byte map; bytes above 0x7f are kept): it finds the needle words in any
 /// case, and the first three letters of each spelled out with one to three separator characters
-/// between them (`K.a.s`, `k - a - s`). Lines holding a byte above 0x7f (look-alike letters,
+/// between them (`K.a.s`, `k - a - s`), and the rare first or last four letters of a long name
+/// (`kasp`, `ersk`: a name split across string literals, `"Kasp" "ersky"`). Lines holding a byte above 0x7f (look-alike letters,
 /// invisible characters, Cyrillic, full-width forms…) and lines with a percent-escaped letter are
 /// candidates without it. The *skeleton* stage folds each candidate line with
 /// [`crate::text::normalize::skeleton`] and searches the folded needles: a line is kept when
@@ -193,6 +194,7 @@ pub struct TextPrefilter {
     longest: usize,
     /// The first three letters of each folded needle looked for spelled out.
     spelled: Vec<[u8; 3]>,
+    pub dbg_patterns: Vec<String>,
 }
 
 /// How much of a text the fast stage maps and searches at a time (see
@@ -293,10 +295,13 @@ impl TextPrefilter {
         // the first two letters and the separators between them (`k a `, `k  a `, `k   a `:
         // three short patterns per pair of letters, rare in ordinary text), then the third
         // letter verified (see `TextPrefilter::text_hits`).
-        let mut spelled: Vec<[u8; 3]> = spelled_words
+        let spelled_words: Vec<(bool, String)> = spelled_words
             .into_iter()
-            .filter_map(|w| {
-                let f = folded_needle(w.as_ref().trim());
+            .map(|w| (w.as_ref().is_ascii(), folded_needle(w.as_ref().trim())))
+            .collect();
+        let mut spelled: Vec<[u8; 3]> = spelled_words
+            .iter()
+            .filter_map(|(_, f)| {
                 let first: Vec<u8> = f.bytes().take(3).collect();
                 (f.is_ascii()
                     && f.chars().count() >= 4
@@ -331,6 +336,15 @@ impl TextPrefilter {
                 fast.push(f.clone().into_bytes());
             }
             folded.push(f);
+        }
+        // A name split across string literals (`concat!("Kasp", "ersky")`, `'Kasp' + 'ersky'`)
+        // is, once mapped, its two halves with separators between: whatever the split, one
+        // half holds the name's first four letters or its last four (for a name of eight or
+        // more). Both are searched where they are rare enough not to flood the later stages.
+        // Only a name written in Latin letters: a line holding another script's letters is
+        // folded whole anyway.
+        for (_, f) in spelled_words.iter().filter(|(ascii, _)| *ascii) {
+            fast.extend(split_fragments(f));
         }
         // An IDNA label (`xn--…`) decodes to anything: fold its line.
         fast.push(b"xn  ".to_vec());
@@ -397,6 +411,10 @@ impl TextPrefilter {
         others.dedup();
         let longest = fast.iter().map(Vec::len).max().unwrap_or(0);
         TextPrefilter {
+            dbg_patterns: fast
+                .iter()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .collect(),
             longest,
             fast: if folded.is_empty() {
                 None
@@ -529,6 +547,24 @@ impl TextPrefilter {
     }
 }
 
+/// The fragments that find a folded name split in two (see [`TextPrefilter::new`]): its first
+/// four letters and its last four, for a name of at least eight letters (any split then leaves
+/// one of them whole in one half). Only a fragment holding a letter that is rare in English and
+/// in code (`j k q v x z`, each under 1% of letters) is kept: `kasp` and `ersk` occur on a
+/// handful of lines of a large registry, where `secu` and `list` would take every line that says
+/// `security` or `list`.
+fn split_fragments(folded: &str) -> Vec<Vec<u8>> {
+    let b = folded.as_bytes();
+    if b.len() < 8 || !b.iter().all(u8::is_ascii_lowercase) {
+        return Vec::new();
+    }
+    [&b[..4], &b[b.len() - 4..]]
+        .into_iter()
+        .filter(|f| f.iter().any(|c| b"jkqvxz".contains(c)))
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
 /// `kaspersky` → `kaspersk` (see [`folded_needle`]), on a mapped needle.
 fn cut_at_sky(mut w: Vec<u8>) -> Vec<u8> {
     for ending in [&b"sky"[..], b"cky"] {
@@ -649,6 +685,55 @@ mod tests {
     }
 
     #[test]
+    fn zz_print_patterns() {
+        let lists = [crate::entity::EntityList::builtin().unwrap()];
+        let m = crate::matching::Matcher::new(&lists);
+        let p = TextPrefilter::new(m.needles(), m.spelled_needles());
+        let a = p.fast.as_ref().unwrap();
+        let _ = a;
+        eprintln!("FAST {:?}", p.dbg_patterns);
+    }
+
+    #[test]
+    fn split_fragments_are_a_long_names_rare_ends() {
+        let f = |w: &str| {
+            split_fragments(w)
+                .into_iter()
+                .map(|v| String::from_utf8(v).unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(f("kaspersk"), ["kasp", "ersk"]);
+        // Common letters at both ends: `secu` and `list` would take every line on security.
+        assert!(f("securelist").is_empty());
+        assert!(f("kavsdk").is_empty(), "shorter than eight letters");
+        assert!(f("kasperskycom").iter().any(|x| x == "kasp"));
+        assert!(f("kav sdk x").is_empty(), "not letters only");
+    }
+
+    /// A name split in two across string literals, at every place and with the joins of
+    /// several languages, puts its line before the later stages.
+    #[test]
+    fn a_name_split_across_literals_is_a_candidate_wherever_it_is_split() {
+        let p = TextPrefilter::new(["kaspersky"], ["kaspersky"]);
+        let mut m = Vec::new();
+        let word = "Kaspersky";
+        for at in 1..word.len() {
+            let (a, b) = word.split_at(at);
+            for join in ["\", \"", "\" \"", "\" + \"", "' + '", "\" . \""] {
+                let line = format!("x = concat!(\"AO {a}{join}{b} Lab\");");
+                let mut out = Vec::new();
+                p.text_hits(line.as_bytes(), &mut m, &mut out);
+                assert!(!out.is_empty(), "{line}");
+            }
+        }
+        // Halves of other words are not: `secure` and `list` are no name's rare ends.
+        let p = TextPrefilter::new(["kaspersky", "securelist"], ["kaspersky", "securelist"]);
+        let mut out = Vec::new();
+        p.text_hits(b"x = concat!(\"secure\", \"list\");", &mut m, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
     fn the_built_in_needles_fit_the_packed_search() {
         let lists = [crate::entity::EntityList::builtin().unwrap()];
         let m = crate::matching::Matcher::new(&lists);
@@ -680,7 +765,7 @@ mod tests {
         assert_eq!(hits("x K.a.S y"), vec![2]);
         assert_eq!(hits("k - a - s"), vec![0]);
         assert_eq!(hits("a b k  a   s"), vec![4]);
-        assert_eq!(hits("KaSpErSkY"), vec![0]);
+        assert_eq!(hits("KaSpErSkY").first(), Some(&0));
         assert!(hits("k    a s").is_empty());
         assert!(hits("t a s, k a t").is_empty());
         // A lone letter that fails opens the search for the next one.
@@ -786,7 +871,13 @@ mod tests {
                 text[at + planted.len()] = b' ';
                 let (mut m, mut out) = (Vec::new(), Vec::new());
                 p.text_hits(&text, &mut m, &mut out);
-                assert_eq!(out, vec![at], "{planted:?} at {at}");
+                // Found from its start, and nothing outside it (a long name's last four letters
+                // are searched too, for a name split across literals: a second hit inside it).
+                assert_eq!(out.first(), Some(&at), "{planted:?} at {at}");
+                assert!(
+                    out.iter().all(|&o| (at..at + planted.len()).contains(&o)),
+                    "{planted:?} at {at}: {out:?}"
+                );
                 assert!(
                     m.len() <= FAST_CHUNK + 64,
                     "mapped {} bytes at once",
