@@ -636,6 +636,25 @@ impl Walk<'_, '_> {
     }
 }
 
+impl Walk<'_, '_> {
+    /// A member decoded whole within the walk's limits (see `Walk::inflate_whole`): admitted,
+    /// its bytes charged as [`Walk::read`] charges them, then visited like any other.
+    fn member_whole(&mut self, path: String, raw: &str, data: Vec<u8>, depth: u32) -> Flow {
+        if !self.admit(&path) {
+            self.recycle(data);
+            return Flow::Stop;
+        }
+        self.note_traversal(&path, raw);
+        let n = data.len() as u64;
+        self.limits.run.charge(n, std::time::Duration::ZERO);
+        self.budget.charge_decoding(n, std::time::Duration::ZERO);
+        self.stats.bytes += n;
+        self.entry(path, &data, depth);
+        self.recycle(data);
+        Flow::Go
+    }
+}
+
 /// Whether an archive walk goes on after a member.
 #[derive(PartialEq, Eq)]
 enum Flow {

@@ -31,12 +31,20 @@ impl Walk<'_, '_> {
         let started = std::time::Instant::now();
         let mut packed = Vec::new();
         f.read_to_end(&mut packed).ok()?;
-        let mut out = vec![0u8; usize::try_from(size).ok()?];
+        // Into the walk's reused buffer: fresh pages for every member cost more than the zeroing.
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
+        out.resize(usize::try_from(size).ok()?, 0);
         let done = libdeflater::Decompressor::new()
             .deflate_decompress(&packed, &mut out)
             .ok();
         self.charge_time(started.elapsed());
-        (done == Some(out.len()) && crc32fast::hash(&out) == crc).then_some(out)
+        if done == Some(out.len()) && crc32fast::hash(&out) == crc {
+            Some(out)
+        } else {
+            self.recycle(out);
+            None
+        }
     }
 
     pub(super) fn zip(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
@@ -104,7 +112,7 @@ impl Walk<'_, '_> {
                     }
                 }
             } else if let Some(data) = self.inflate_whole(&mut z, i, method) {
-                self.member("zip member", path, &raw, Cursor::new(data), depth)
+                self.member_whole(path, &raw, data, depth)
             } else {
                 match z.by_index(i) {
                     Ok(f) => self.member("zip member", path, &raw, f, depth),
