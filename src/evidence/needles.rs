@@ -188,13 +188,26 @@ pub struct TextPrefilter {
     /// The characters of needles that fold to no Latin letters (`卡巴斯基`, `カスペルスキー`): a
     /// non-ASCII line holding one of them may hold such a needle.
     others: Vec<char>,
-    /// Per fast pattern: a word (else two letters spelled out, `k  a `).
-    word: Vec<bool>,
+    /// Per fast pattern: what it finds.
+    kind: Vec<Kind>,
+    /// The word patterns (a fragment hit where one of them starts is that word's hit).
+    word_patterns: Vec<Vec<u8>>,
     /// The longest fast pattern, in bytes.
     longest: usize,
     /// The first three letters of each folded needle looked for spelled out.
     spelled: Vec<[u8; 3]>,
     pub dbg_patterns: Vec<String>,
+}
+
+/// What a fast-stage pattern finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A needle word (mapped or folded).
+    Word,
+    /// A long name's rare first or last four letters: half of a name split across literals.
+    Fragment,
+    /// Two letters spelled out with separators (`k  a `).
+    Spelled,
 }
 
 /// How much of a text the fast stage maps and searches at a time (see
@@ -337,21 +350,30 @@ impl TextPrefilter {
             }
             folded.push(f);
         }
-        // A name split across string literals (`concat!("Kasp", "ersky")`, `'Kasp' + 'ersky'`)
-        // is, once mapped, its two halves with separators between: whatever the split, one
-        // half holds the name's first four letters or its last four (for a name of eight or
-        // more). Both are searched where they are rare enough not to flood the later stages.
-        // Only a name written in Latin letters: a line holding another script's letters is
-        // folded whole anyway.
-        for (_, f) in spelled_words.iter().filter(|(ascii, _)| *ascii) {
-            fast.extend(split_fragments(f));
-        }
         // An IDNA label (`xn--…`) decodes to anything: fold its line.
         fast.push(b"xn  ".to_vec());
         let mut fast = minimal(fast);
+        let word_patterns = fast.clone();
+        let words = fast.len();
+        // A name split across string literals (`concat!("Kasp", "ersky")`, `'Kasp' + 'ersky'`)
+        // is, once mapped, its two halves with separators between: whatever the split, one
+        // half holds the name's first four letters or its last four (for a name of eight or
+        // more). Both are searched where they are rare enough not to flood the later stages,
+        // and reported apart: such a line is read only through its joined literals. Only a
+        // name written in Latin letters: a line holding another script's letters is folded
+        // whole anyway.
+        let mut fragments: Vec<Vec<u8>> = spelled_words
+            .iter()
+            .filter(|(ascii, _)| *ascii)
+            .flat_map(|(_, f)| split_fragments(f))
+            .filter(|f| !fast.contains(f))
+            .collect();
+        fragments.sort_unstable();
+        fragments.dedup();
+        let fragment_count = fragments.len();
+        fast.extend(fragments);
         spelled.sort_unstable();
         spelled.dedup();
-        let words = fast.len();
         let mut pairs: Vec<[u8; 2]> = spelled.iter().map(|s| [s[0], s[1]]).collect();
         pairs.sort_unstable();
         pairs.dedup();
@@ -369,11 +391,18 @@ impl TextPrefilter {
             // `assert`) nearly as often; two and a lone letter are seven times rarer.
             fast.push(vec![b' ', b' ', y, b' ']);
         }
-        fast[words..].sort_unstable();
+        fast[words + fragment_count..].sort_unstable();
         fast.dedup();
         // Handed to the packed search in the order that shares its buckets best.
         let order = buckets::order(&fast);
-        let word: Vec<bool> = order.iter().map(|&i| i < words).collect();
+        let kind: Vec<Kind> = order
+            .iter()
+            .map(|&i| match i {
+                i if i < words => Kind::Word,
+                i if i < words + fragment_count => Kind::Fragment,
+                _ => Kind::Spelled,
+            })
+            .collect();
         let fast: Vec<Vec<u8>> = order.iter().map(|&i| fast[i].clone()).collect();
         let folded = minimal(folded.into_iter().map(String::into_bytes).collect());
         let build = |patterns: &[Vec<u8>]| {
@@ -424,7 +453,8 @@ impl TextPrefilter {
             skeleton: build(&folded),
             letters,
             others,
-            word,
+            kind,
+            word_patterns,
             spelled,
         }
     }
@@ -471,6 +501,18 @@ impl TextPrefilter {
     /// it, so a hit that starts in a chunk is seen whole, and the mapped copy stays the size
     /// of a cache instead of the size of the file.
     pub fn text_hits(&self, text: &[u8], mapped: &mut Vec<u8>, out: &mut Vec<usize>) {
+        self.text_hits_apart(text, mapped, out, None);
+    }
+
+    /// [`TextPrefilter::text_hits`], with the hits of a name's first or last four letters alone
+    /// (half of a name split across string literals) appended to `fragments` where given.
+    pub fn text_hits_apart(
+        &self,
+        text: &[u8],
+        mapped: &mut Vec<u8>,
+        out: &mut Vec<usize>,
+        mut fragments: Option<&mut Vec<usize>>,
+    ) {
         if self.fast.is_none() {
             return;
         }
@@ -479,14 +521,21 @@ impl TextPrefilter {
         while from < text.len() {
             let end = (from + FAST_CHUNK).min(text.len());
             map_ascii(&text[from..(end + run_on).min(text.len())], mapped);
-            self.fast_hits_before(mapped, end - from, from, out);
+            self.fast_hits_before(mapped, end - from, from, out, fragments.as_deref_mut());
             from = end;
         }
     }
 
     /// The hits of one mapped chunk (see [`TextPrefilter::text_hits`]) that start before
     /// `limit`, each offset by `base`.
-    fn fast_hits_before(&self, mapped: &[u8], limit: usize, base: usize, out: &mut Vec<usize>) {
+    fn fast_hits_before(
+        &self,
+        mapped: &[u8],
+        limit: usize,
+        base: usize,
+        out: &mut Vec<usize>,
+        mut fragments: Option<&mut Vec<usize>>,
+    ) {
         let Some(a) = &self.fast else {
             return;
         };
@@ -495,12 +544,21 @@ impl TextPrefilter {
             let Some(m) = a.find(aho_corasick::Input::new(mapped).range(at..)) else {
                 break;
             };
-            if self.word[m.pattern().as_usize()] {
+            let kind = self.kind[m.pattern().as_usize()];
+            if kind != Kind::Spelled {
                 if m.start() >= limit {
                     break;
                 }
-                out.push(base + m.start());
-                at = m.end();
+                // A fragment where a whole word starts (`kasp` of `kaspersky`) is that word.
+                let word = self
+                    .word_patterns
+                    .iter()
+                    .find(|w| mapped[m.start()..].starts_with(w));
+                match (kind, word, fragments.as_deref_mut()) {
+                    (Kind::Fragment, None, Some(f)) => f.push(base + m.start()),
+                    _ => out.push(base + m.start()),
+                }
+                at = m.start() + word.map_or(m.len(), Vec::len);
                 continue;
             }
             // `x`, 1..=3 separators, `y`, a separator: then up to two more, and the third letter.

@@ -258,6 +258,29 @@ fn every_disguise_reaches_the_normaliser() {
     assert!(text("x.rs", "let kasper = sky;\nfn risky() {}\n").is_empty());
 }
 
+/// A line taken only for half of a split name is read through its joined string literals,
+/// never as code: identifiers and operators between the halves name nobody.
+#[test]
+fn a_split_name_is_read_through_its_literals_only() {
+    for (body, found) in [
+        (
+            "const N: &str = concat!(\"AO Kasp\", \"ersky Lab\");\n",
+            true,
+        ),
+        ("var n = 'Kas' + 'persky Lab';\n", true),
+        ("n = (\"K\" \"aspersky Lab\")\n", true),
+        ("let kasper = sky;\n", false),
+        ("let k = kasp + ersky_total;\n", false),
+        ("call(\"kasp\"); other(\"ersky\");\n", false),
+    ] {
+        let got = text("x.rs", body);
+        assert_eq!(!got.is_empty(), found, "{body:?}: {got:?}");
+        if found {
+            assert!(got[0].3.contains("Kaspersky Lab"), "{got:?}");
+        }
+    }
+}
+
 mod planted {
     use super::*;
     use proptest::prelude::*;

@@ -106,7 +106,12 @@ impl Scanner {
         let mut at: Vec<u32> = Vec::new();
         let mut hit_lines = 0usize;
         let mut seen_lines: std::collections::HashSet<u32> = std::collections::HashSet::new();
-        for (start, end) in lines {
+        for Candidate {
+            start,
+            end,
+            literals_only,
+        } in lines
+        {
             // Character references (`&#75;aspersky`, `Kaspersky&nbsp;Lab`), percent-escaped
             // letters (`%6Baspersky.com`) and string escapes (`\x4Baspersky`) are read as the
             // characters they stand for.
@@ -118,7 +123,11 @@ impl Scanner {
             if (decoded.is_some() || !line.is_ascii()) && !self.prefilter.may_hold(line) {
                 continue;
             }
-            let mut hits = self.line_hits(line, &mut skel, &mut at);
+            let mut hits = if literals_only {
+                Vec::new()
+            } else {
+                self.line_hits(line, &mut skel, &mut at)
+            };
             // A name split across string literals (`"AO Kasp" "ersky Lab"`) is read joined: the
             // fold sees through the split, the matcher's whole words do not.
             let joined = if line.contains(['"', '\'', '`']) {
@@ -375,10 +384,11 @@ pub(super) fn hyphenated_lines(b: &[u8]) -> Vec<(usize, u32, String)> {
 /// byte above 0x7f, and every line with a character reference, a percent-escaped letter or digit
 /// or a string-literal escape that spells one (or a character above ASCII). Sorted, distinct.
 /// `ascii`: the caller knows every byte of `b` is ASCII (no line to look for above it).
-pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8], ascii: bool) -> Vec<(usize, usize)> {
+pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8], ascii: bool) -> Vec<Candidate> {
     let mut starts: Vec<usize> = Vec::new();
+    let mut fragments: Vec<usize> = Vec::new();
     MAPPED.with(|m| {
-        p.text_hits(b, &mut m.borrow_mut(), &mut starts);
+        p.text_hits_apart(b, &mut m.borrow_mut(), &mut starts, Some(&mut fragments));
     });
     let mut i = if ascii { b.len() } else { 0 };
     while let Some(at) = next_non_ascii(b, i) {
@@ -409,15 +419,37 @@ pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8], ascii: bool) -> Vec<(
             from = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n + 1);
         }
     }
-    starts.sort_unstable();
-    let mut lines: Vec<(usize, usize)> = Vec::new();
-    for s in starts {
-        if lines.last().is_some_and(|&(_, e)| s <= e) {
+    // A start whose only reason is half of a split name: `false` sorts first, so a line's
+    // first start says whether it has another reason.
+    let mut all: Vec<(usize, bool)> = starts.into_iter().map(|s| (s, false)).collect();
+    all.extend(fragments.into_iter().map(|s| (s, true)));
+    all.sort_unstable();
+    let mut lines: Vec<Candidate> = Vec::new();
+    for (s, fragment) in all {
+        if let Some(last) = lines.last_mut()
+            && s <= last.end
+        {
+            last.literals_only &= fragment;
             continue;
         }
-        lines.push(line_bounds(b, s, s));
+        let (start, end) = line_bounds(b, s, s);
+        lines.push(Candidate {
+            start,
+            end,
+            literals_only: fragment,
+        });
     }
     lines
+}
+
+/// A line worth folding (see [`candidate_lines`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Candidate {
+    pub start: usize,
+    pub end: usize,
+    /// Taken only for half of a name split across string literals: read only through its
+    /// joined literals, never as code (`let kasper = sky;` folds to a name, and says none).
+    pub literals_only: bool,
 }
 
 /// The first byte above 0x7f at or after `from`, checked 64 bytes at a time.
