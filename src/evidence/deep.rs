@@ -438,9 +438,9 @@ impl Scanner {
         // blocking, a regular file by its handle): its size is the handle's, so the walk needs no
         // `stat` of its own.
         let max = self.options.max_file_bytes;
-        let opened = match path.strip_prefix(root) {
-            Ok(inside) => beneath.open_file(inside.as_std_path()),
-            Err(_) => Err(crate::fsio::ReadError::Outside),
+        let opened = match strip_root(root, path) {
+            Some(inside) => beneath.open_file(inside.as_std_path()),
+            None => Err(crate::fsio::ReadError::Outside),
         };
         let read = opened.and_then(|(file, meta)| {
             if meta.len() > max {
@@ -755,10 +755,31 @@ fn is_test_data(name: &str) -> bool {
 }
 
 fn rel_path(root: &Utf8Path, path: &Utf8Path) -> String {
-    path.strip_prefix(root)
+    strip_root(root, path)
         .unwrap_or(path)
         .as_str()
         .replace('\\', "/")
+}
+
+/// `path` below `root`, as [`Utf8Path::strip_prefix`] gives it, told first by comparing the
+/// strings (a walk's paths are the root joined with names, and comparing component by
+/// component for every file of a large graph cost 1% of a check).
+fn strip_root<'a>(root: &Utf8Path, path: &'a Utf8Path) -> Option<&'a Utf8Path> {
+    let fast = path
+        .as_str()
+        .strip_prefix(root.as_str())
+        .and_then(|rest| rest.strip_prefix(std::path::MAIN_SEPARATOR))
+        .filter(|rest| {
+            // Only clean names: what components would drop (`.`, an empty one) goes the slow way.
+            !root.as_str().ends_with(std::path::MAIN_SEPARATOR)
+                && rest
+                    .split(std::path::MAIN_SEPARATOR)
+                    .all(|c| !c.is_empty() && c != ".")
+        });
+    match fast {
+        Some(rest) => Some(Utf8Path::new(rest)),
+        None => path.strip_prefix(root).ok(),
+    }
 }
 
 /// Whether `dir` (a `.git` directly below a package root) is a real repository's metadata:

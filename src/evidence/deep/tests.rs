@@ -378,3 +378,28 @@ fn names_split_across_string_literals_are_read_joined() {
         r.evidence[0]
     );
 }
+
+/// The string comparison that finds a path below a package root agrees with the component one.
+#[test]
+fn strip_root_agrees_with_strip_prefix() {
+    use camino::Utf8Path;
+    for (root, path) in [
+        ("/r/pkg", "/r/pkg/src/lib.rs"),
+        ("/r/pkg", "/r/pkg"),
+        ("/r/pkg", "/r/pkgx/lib.rs"),
+        ("/r/pkg", "/r/pkg//lib.rs"),
+        ("/r/pkg", "/r/pkg/./lib.rs"),
+        ("/r/pkg", "/r/pkg/a/./b"),
+        ("/r/pkg", "/r/pkg/a/"),
+        ("/r/pkg/", "/r/pkg/a"),
+        ("/r/pkg", "/other/a"),
+        ("/r/pkg", "/r/pkg/.hidden/x"),
+    ] {
+        let (root, path) = (Utf8Path::new(root), Utf8Path::new(path));
+        assert_eq!(
+            super::strip_root(root, path),
+            path.strip_prefix(root).ok(),
+            "{root} {path}"
+        );
+    }
+}
