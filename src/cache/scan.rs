@@ -22,15 +22,19 @@
 //! The directories the deep scan never enters (the target directory, [`Cache::with_prune`]) and
 //! the cache file itself never enter a digest; otherwise the root package would never hit.
 //!
-//! The cache is one JSON file in the per-user cache directory ([`path`]; never in the project,
+//! The cache is a directory in the per-user cache directory ([`path`]; never in the project,
 //! whose files are the input under check: see `crate::cache::dir`), shared by every project the
 //! user checks: a registry package screened for one project is not read again for the next.
-//! It is replaced atomically (a temporary file renamed over it), and a run merges what it
-//! learnt into the file as it is *then* on disk, so concurrent runs lose no more than an entry
-//! now and then; readers take no lock, and a torn or foreign file is simply not believed. Each
-//! entry records when it was last used; when the file would grow past its size bound
-//! ([`DEFAULT_MAX_BYTES`]) the least recently used entries are dropped. It is an optimisation:
-//! a missing, unreadable, oversized or corrupt cache is ignored and rebuilt, never an error.
+//! Each package's scan is a file of its own named by its key (and each tree's witness by a
+//! digest of its directory), read only when a run asks for that package: a run costs what its
+//! own packages cost, however many projects the cache holds (one shared file had to be parsed
+//! whole, 19 MB and 70 ms after a few large workspaces). Files are written to a temporary name
+//! and renamed, so concurrent runs never see half an entry and lose nothing but a race to write
+//! the same key with the same scan; readers take no lock, and a torn, foreign or misplaced file
+//! is simply not believed. A file's modification time is its entry's last use; when the
+//! directory grows past its size bound ([`DEFAULT_MAX_BYTES`]) the least recently used entries
+//! are deleted. It is an optimisation: a missing, unreadable, oversized or corrupt entry is
+//! ignored and rebuilt, never an error.
 //!
 //! A key is a digest of what identifies the content, so an entry can only answer for the
 //! content it was made from: forging one that sticks means writing the user's cache directory
@@ -47,13 +51,13 @@ use sha2::{Digest, Sha256};
 use crate::evidence::deep::PackageScan;
 use crate::graph::SourceKind;
 
-/// Bumped whenever [`PackageScan`] or the key scheme changes.
-const FORMAT: u32 = 4;
-/// The default bound on the cache file: reading stops there, writing drops the least recently
-/// used entries until the file fits.
+/// Bumped whenever [`PackageScan`], the key scheme or the layout on disk changes.
+const FORMAT: u32 = 5;
+/// The default bound on the cache directory's size: past it, the least recently used entries
+/// are deleted. One entry larger than the bound is not read.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
-/// An entry used again is re-dated (and the file rewritten) only when its date is older than
-/// this, so a warm run that found everything in the cache writes nothing.
+/// An entry used again is re-dated (its file's modification time set to now) only when its date
+/// is older than this, so a warm run that found everything in the cache writes nothing.
 const REDATE_SECS: u64 = 3600;
 /// Files larger than this enter a content digest by their stat (inode, size, times) instead of
 /// their bytes: the scanner lists them as too large to read without reading them, and hashing a
@@ -64,34 +68,51 @@ const HASH_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// preceded it would go unseen (git's "racily clean" files).
 const RACY_SECS: u64 = 2;
 
-#[derive(Serialize, Deserialize, Clone)]
+/// One package's scan, in a file of its own named by its key (the date it was last stored or
+/// used is the file's modification time).
+#[derive(Serialize, Deserialize)]
 struct Entry {
-    /// When the entry was last stored or used (seconds since the Unix epoch).
-    used: u64,
+    /// The key again: a file renamed or copied under another key's name is not believed.
+    key: String,
     scan: PackageScan,
 }
 
-/// The content digest of a tree, valid while its stat digest is unchanged.
+/// The content digest of a tree, valid while its stat digest is unchanged; in a file named by
+/// a digest of the directory.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
 struct Witness {
+    dir: String,
     stat: String,
     content: String,
+    /// When it was last confirmed (seconds since the Unix epoch): the file's date on disk.
+    #[serde(skip)]
     used: u64,
 }
 
-#[derive(Serialize, Deserialize, Default)]
-struct File {
-    format: u32,
-    entries: BTreeMap<String, Entry>,
-    /// By directory.
-    #[serde(default)]
-    witnesses: BTreeMap<String, Witness>,
+/// Where the scan cache lives in the cache directory `cache_dir`: a directory named by the
+/// format, so tool versions that disagree on it keep their own instead of rebuilding each
+/// other's.
+pub fn path(cache_dir: &Utf8Path) -> Utf8PathBuf {
+    cache_dir.join(format!("scan-v{FORMAT}"))
 }
 
-/// Where the scan cache lives in the cache directory `cache_dir` (the format in the name, so
-/// tool versions that disagree on it keep their own files instead of rebuilding each other's).
-pub fn path(cache_dir: &Utf8Path) -> Utf8PathBuf {
-    cache_dir.join(format!("scan-v{FORMAT}.json"))
+/// The file of the entry `key` below the cache directory `root` (256 subdirectories by the
+/// key's first two hexadecimal digits; `:` is not a character every file system allows).
+fn entry_path(root: &Utf8Path, key: &str) -> Utf8PathBuf {
+    let name = key.replace(':', "_");
+    let shard = name.get(..2).unwrap_or("__");
+    root.join("e").join(shard).join(name)
+}
+
+/// The file of the witness of directory `dir` below `root`.
+fn witness_path(root: &Utf8Path, dir: &str) -> Utf8PathBuf {
+    let name = hex::encode(Sha256::digest(dir.as_bytes()));
+    root.join("w").join(&name[..2]).join(name)
+}
+
+/// The file that keeps the directory's approximate size between sweeps.
+fn size_path(root: &Utf8Path) -> Utf8PathBuf {
+    root.join("size")
 }
 
 pub struct Cache {
@@ -103,8 +124,11 @@ pub struct Cache {
     prune: Vec<Utf8PathBuf>,
     max_bytes: u64,
     now: u64,
-    old: BTreeMap<String, Entry>,
-    old_witnesses: BTreeMap<String, Witness>,
+    /// Entries read from disk so far, by key (`None`: not there, or not believed), with their
+    /// date.
+    old: Mutex<HashMap<String, Option<(PackageScan, u64)>>>,
+    /// Witnesses read from disk so far, by directory.
+    old_witnesses: Mutex<HashMap<String, Option<Witness>>>,
     new: Mutex<BTreeMap<String, PackageScan>>,
     /// Keys of old entries used by this run.
     used: Mutex<HashSet<String>>,
@@ -118,12 +142,9 @@ impl Cache {
         Cache::open_bounded(path, salt, DEFAULT_MAX_BYTES)
     }
 
-    /// [`Cache::open`] with another bound on the file's size than [`DEFAULT_MAX_BYTES`].
+    /// [`Cache::open`] with another bound on the directory's size than [`DEFAULT_MAX_BYTES`].
+    /// Nothing is read until a package's entry is asked for: a run reads only its own.
     pub fn open_bounded(path: Option<Utf8PathBuf>, salt: &str, max_bytes: u64) -> Cache {
-        let file = path
-            .as_deref()
-            .and_then(|p| read_file(p, max_bytes))
-            .unwrap_or_default();
         Cache {
             path,
             salt: format!("{}:{FORMAT}:{salt}", env!("CARGO_PKG_VERSION")),
@@ -131,8 +152,8 @@ impl Cache {
             prune: Vec::new(),
             max_bytes,
             now: now(),
-            old: file.entries,
-            old_witnesses: file.witnesses,
+            old: Mutex::new(HashMap::new()),
+            old_witnesses: Mutex::new(HashMap::new()),
             new: Mutex::new(BTreeMap::new()),
             used: Mutex::new(HashSet::new()),
             new_witnesses: Mutex::new(BTreeMap::new()),
@@ -205,9 +226,9 @@ impl Cache {
         format!("{key}:files")
     }
 
-    /// Whether the cache read from disk holds `key`.
+    /// Whether the cache on disk holds `key`.
     pub fn contains(&self, key: &str) -> bool {
-        let found = self.old.contains_key(key);
+        let found = self.with_old(key, |e| e.is_some());
         if found {
             self.mark_used(key);
         }
@@ -220,9 +241,27 @@ impl Cache {
     }
 
     pub fn get(&self, key: &str) -> Option<PackageScan> {
-        let entry = self.old.get(key)?;
+        let scan = self.with_old(key, |e| e.map(|(scan, _)| scan.clone()))?;
         self.mark_used(key);
-        Some(entry.scan.clone())
+        Some(scan)
+    }
+
+    /// `f` of the entry `key` as on disk, read once per run.
+    fn with_old<T>(&self, key: &str, f: impl FnOnce(Option<&(PackageScan, u64)>) -> T) -> T {
+        let Some(root) = self.path.as_deref() else {
+            return f(None);
+        };
+        if let Ok(old) = self.old.lock()
+            && let Some(e) = old.get(key)
+        {
+            return f(e.as_ref());
+        }
+        // Read without the lock held: other threads look up other packages meanwhile.
+        let read = read_entry(root, key, self.max_bytes);
+        match self.old.lock() {
+            Ok(mut old) => f(old.entry(key.to_string()).or_insert(read).as_ref()),
+            Err(_) => f(read.as_ref()),
+        }
     }
 
     fn mark_used(&self, key: &str) {
@@ -237,6 +276,21 @@ impl Cache {
         }
     }
 
+    /// The witness of `dir` on disk, read once per run.
+    fn old_witness(&self, dir: &str) -> Option<Witness> {
+        let root = self.path.as_deref()?;
+        if let Ok(old) = self.old_witnesses.lock()
+            && let Some(w) = old.get(dir)
+        {
+            return w.clone();
+        }
+        let read = read_witness(root, dir, self.max_bytes);
+        if let Ok(mut old) = self.old_witnesses.lock() {
+            old.insert(dir.to_string(), read.clone());
+        }
+        read
+    }
+
     /// The content digest of the tree at `dir` (see the module documentation): the remembered
     /// one while the tree's stat digest is unchanged, else computed by reading every file.
     fn content_digest(&self, dir: &Utf8Path) -> Option<String> {
@@ -247,7 +301,7 @@ impl Cache {
             .lock()
             .ok()
             .and_then(|w| w.get(dir.as_str()).cloned())
-            .or_else(|| self.old_witnesses.get(dir.as_str()).cloned())
+            .or_else(|| self.old_witness(dir.as_str()))
             .filter(|w| w.stat == stat);
         let content = match known {
             Some(w) if w.used + REDATE_SECS >= self.now => return Some(w.content),
@@ -269,6 +323,7 @@ impl Cache {
             w.insert(
                 dir.to_string(),
                 Witness {
+                    dir: dir.to_string(),
                     stat,
                     content: content.clone(),
                     used: self.now,
@@ -278,112 +333,144 @@ impl Cache {
         Some(content)
     }
 
-    /// Writes the cache if anything new was scanned or digested, or entries used need their
-    /// date renewed: merged into the file as it is on disk now (another run may have written
-    /// it meanwhile), to a temporary file, then renamed over it, so a crash never leaves half a
-    /// cache. The least recently used entries are dropped until the file fits its bound.
+    /// Writes what this run learnt: each new entry and witness in a file of its own, written
+    /// to a temporary file and renamed over any old one (a crash never leaves half an entry;
+    /// concurrent runs each write their own files, and the last of two writing one key wins
+    /// with an equally valid scan); entries used again have their date renewed. Then, if the
+    /// directory may have grown past its bound, the least recently used entries are deleted
+    /// until it fits (see [`sweep`]).
     pub fn save(self) -> std::io::Result<()> {
-        let Some(path) = self.path else { return Ok(()) };
+        let Some(root) = self.path else { return Ok(()) };
         let now = self.now;
         let new = self.new.into_inner().unwrap_or_default();
         let used = self.used.into_inner().unwrap_or_default();
         let new_witnesses = self.new_witnesses.into_inner().unwrap_or_default();
-        let stale = |key: &String| {
-            self.old
-                .get(key)
-                .is_some_and(|e| e.used + REDATE_SECS < now)
+        let old = self.old.into_inner().unwrap_or_default();
+        let mut written = 0u64;
+        let mut write = |path: Utf8PathBuf, bytes: Vec<u8>| -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                crate::cache::dir::create(dir)?;
+            }
+            written += bytes.len() as u64;
+            crate::fsio::write_atomically(&path, &bytes)
         };
-        let redated = used.iter().any(stale);
-        if new.is_empty() && new_witnesses.is_empty() && !redated {
-            return Ok(());
+        for (key, scan) in new {
+            let entry = Entry { key, scan };
+            write(entry_path(&root, &entry.key), serde_json::to_vec(&entry)?)?;
         }
-        // What is on disk now; what this run read when the file has gone since.
-        let (mut entries, mut witnesses) = match read_file(&path, self.max_bytes) {
-            Some(f) => (f.entries, f.witnesses),
-            None => (self.old, self.old_witnesses),
-        };
+        for (dir, w) in new_witnesses {
+            write(witness_path(&root, &dir), serde_json::to_vec(&w)?)?;
+        }
         for key in &used {
-            if let Some(e) = entries.get_mut(key) {
-                e.used = e.used.max(now);
+            if let Some(Some((_, date))) = old.get(key)
+                && date + REDATE_SECS < now
+            {
+                // Re-dated in place; an entry deleted meanwhile is simply gone.
+                let _ = touch(&entry_path(&root, key), now);
             }
         }
-        entries.extend(
-            new.into_iter()
-                .map(|(k, scan)| (k, Entry { used: now, scan })),
-        );
-        witnesses.extend(new_witnesses);
-        let file = fit(
-            File {
-                format: FORMAT,
-                entries,
-                witnesses,
-            },
-            self.max_bytes,
-        )?;
-        if let Some(dir) = path.parent() {
-            crate::cache::dir::create(dir)?;
+        if written > 0 {
+            sweep_if_due(&root, self.max_bytes, written, now)?;
         }
-        crate::fsio::write_atomically(&path, &file)
+        Ok(())
     }
 }
 
-/// The cache file at `path`, if it is one this version wrote and within `max_bytes`.
-fn read_file(path: &Utf8Path, max_bytes: u64) -> Option<File> {
-    read_bounded(path, max_bytes)
-        .and_then(|b| serde_json::from_slice::<File>(&b).ok())
-        .filter(|f| f.format == FORMAT)
+/// The entry `key` below `root` with its date, if it is there, within `max_bytes`, and what it
+/// says it is.
+fn read_entry(root: &Utf8Path, key: &str, max_bytes: u64) -> Option<(PackageScan, u64)> {
+    let path = entry_path(root, key);
+    let bytes = read_bounded(&path, max_bytes)?;
+    let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+    (entry.key == key).then(|| (entry.scan, date_of(&path)))
 }
 
-/// Drops the least recently used entries and witnesses of `file` until it serialises within
-/// `max_bytes`; returns the serialised file.
-fn fit(mut file: File, max_bytes: u64) -> std::io::Result<Vec<u8>> {
-    let bytes = serde_json::to_vec(&file)?;
-    if bytes.len() as u64 <= max_bytes {
-        return Ok(bytes);
+/// The witness of `dir` below `root`, if it is there and names that directory.
+fn read_witness(root: &Utf8Path, dir: &str, max_bytes: u64) -> Option<Witness> {
+    let path = witness_path(root, dir);
+    let bytes = read_bounded(&path, max_bytes)?;
+    let mut w: Witness = serde_json::from_slice(&bytes).ok()?;
+    w.used = date_of(&path);
+    (w.dir == dir).then_some(w)
+}
+
+/// A file's modification time in seconds since the epoch (0 if unknown: the oldest).
+fn date_of(path: &Utf8Path) -> u64 {
+    std::fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Sets a cache file's date to `now` (never through a link).
+fn touch(path: &Utf8Path, now: u64) -> std::io::Result<()> {
+    let (file, _) = crate::fsio::open_regular(path.as_std_path(), false)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(now))
+}
+
+/// After a run wrote `written` bytes: sweeps the directory when its recorded size, with them,
+/// passes `max_bytes`, or when the last sweep is an hour old (concurrent runs may each have
+/// added to a size the other did not see). Listing every entry costs about as much as reading
+/// a few hundred, so it is not done on every run.
+fn sweep_if_due(root: &Utf8Path, max_bytes: u64, written: u64, now: u64) -> std::io::Result<()> {
+    let size_file = size_path(root);
+    let recorded = read_bounded(&size_file, 64)
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    let stale = date_of(&size_file) + REDATE_SECS < now;
+    let total = match recorded {
+        Some(size) if !stale && size.saturating_add(written) <= max_bytes => {
+            size.saturating_add(written)
+        }
+        _ => sweep(root, max_bytes)?,
+    };
+    crate::fsio::write_atomically(&size_file, total.to_string().as_bytes())
+}
+
+/// Deletes the least recently used entries and witnesses below `root` (oldest first; among
+/// equally old, the largest first, then by name) until what is left fits in `max_bytes`, or in
+/// seven eighths of it once any had to go (so that the next runs do not each sweep again).
+/// Returns the size left.
+fn sweep(root: &Utf8Path, max_bytes: u64) -> std::io::Result<u64> {
+    let mut files: Vec<(u64, u64, Utf8PathBuf)> = Vec::new();
+    for kind in ["e", "w"] {
+        let Ok(shards) = root.join(kind).read_dir_utf8() else {
+            continue;
+        };
+        for shard in shards.flatten() {
+            let Ok(entries) = shard.path().read_dir_utf8() else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let Ok(meta) = e.path().symlink_metadata() else {
+                    continue;
+                };
+                let date = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_secs());
+                files.push((date, meta.len(), e.into_path()));
+            }
+        }
     }
-    // What each item adds to the file: its key, its value and the punctuation around them.
-    let size = |key: &str, value: Vec<u8>| (key.len() + value.len() + 4) as u64;
-    let mut items: Vec<(u64, u64, bool, String)> = Vec::new();
-    for (k, e) in &file.entries {
-        let s = size(k, serde_json::to_vec(e)?);
-        items.push((e.used, s, true, k.clone()));
+    let mut total: u64 = files.iter().map(|f| f.1).sum();
+    if total <= max_bytes {
+        return Ok(total);
     }
-    for (k, w) in &file.witnesses {
-        let s = size(k, serde_json::to_vec(w)?);
-        items.push((w.used, s, false, k.clone()));
-    }
-    // Oldest first; among the same date, the larger first (fewer entries lost).
-    items.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.3.cmp(&b.3)));
-    let mut total = bytes.len() as u64;
-    for (_, s, is_entry, k) in items {
-        if total <= max_bytes {
+    let target = max_bytes / 8 * 7;
+    files.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    for (_, len, path) in files {
+        if total <= target {
             break;
         }
-        if is_entry {
-            file.entries.remove(&k);
-        } else {
-            file.witnesses.remove(&k);
-        }
-        total = total.saturating_sub(s);
+        // Gone already (another run swept): as good as deleted.
+        let _ = std::fs::remove_file(&path);
+        total = total.saturating_sub(len);
     }
-    let mut bytes = serde_json::to_vec(&file)?;
-    // The estimate above is exact for JSON objects but for a separator or so; make sure.
-    while bytes.len() as u64 > max_bytes {
-        let oldest = file
-            .entries
-            .iter()
-            .min_by_key(|(k, e)| (e.used, k.as_str()))
-            .map(|(k, _)| k.clone());
-        match oldest {
-            Some(k) => {
-                file.entries.remove(&k);
-            }
-            None if file.witnesses.is_empty() => break,
-            None => file.witnesses.clear(),
-        }
-        bytes = serde_json::to_vec(&file)?;
-    }
-    Ok(bytes)
+    Ok(total)
 }
 
 /// Reads the regular file at `path` if it holds at most `max_bytes`: never through a symbolic
@@ -435,11 +522,9 @@ struct Node {
 }
 
 /// Every entry below `dir` but directories, sorted by path, leaving out the directories in
-/// `prune` and the cache file (and its temporary files). Links are never followed. `None` if
-/// some part of the tree cannot be read: the package is then never answered from the cache.
+/// `prune` and the cache directory. Links are never followed. `None` if some part of the tree
+/// cannot be read: the package is then never answered from the cache.
 fn walk(dir: &Utf8Path, prune: &[Utf8PathBuf], cache: Option<&Utf8Path>) -> Option<Vec<Node>> {
-    let cache_dir = cache.and_then(Utf8Path::parent);
-    let cache_name = cache.and_then(Utf8Path::file_name);
     let mut nodes = Vec::new();
     let mut walk = walkdir::WalkDir::new(dir)
         .follow_links(false)
@@ -449,18 +534,12 @@ fn walk(dir: &Utf8Path, prune: &[Utf8PathBuf], cache: Option<&Utf8Path>) -> Opti
         let entry = entry.ok()?;
         let path = entry.path();
         if entry.file_type().is_dir() {
-            if entry.depth() > 0 && prune.iter().any(|p| p.as_std_path() == path) {
+            if entry.depth() > 0
+                && (prune.iter().any(|p| p.as_std_path() == path)
+                    || cache.is_some_and(|c| c.as_std_path() == path))
+            {
                 walk.skip_current_dir();
             }
-            continue;
-        }
-        if let (Some(cd), Some(cn)) = (cache_dir, cache_name)
-            && path.parent() == Some(cd.as_std_path())
-            && entry
-                .file_name()
-                .to_str()
-                .is_some_and(|n| n == cn || n.starts_with(&format!(".{cn}.tmp")))
-        {
             continue;
         }
         let rel = path.strip_prefix(dir).ok()?.as_os_str().as_encoded_bytes();
@@ -572,7 +651,7 @@ mod tests {
     #[test]
     fn round_trip_and_salt() {
         let dir = tempfile::tempdir().unwrap();
-        let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
+        let path = Utf8PathBuf::from_path_buf(dir.path().join("c")).unwrap();
         // Pinned to a commit: keyed without reading a directory.
         let src = SourceKind::Git {
             url: "git+https://example/repo#0123abcd".into(),
@@ -699,10 +778,10 @@ mod tests {
         let key = path_key(&c, &pkg);
         c.save().unwrap();
         // Forge the remembered content digest: a key computed from it proves no file was read.
-        let file = root.join("target/entitycheck/c.json");
+        let file = witness_path(&root.join("target/entitycheck/c.json"), pkg.as_str());
         let mut doc: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-        doc["witnesses"][pkg.as_str()]["content"] = "forged".into();
+        doc["content"] = "forged".into();
         std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
         assert_ne!(
             path_key(&cache_in(&root), &pkg),
@@ -751,7 +830,7 @@ mod tests {
         let key = path_key(&c, &root);
         c.put(key.clone(), &PackageScan::default());
         c.save().unwrap();
-        assert!(root.join("target/entitycheck/c.json").is_file());
+        assert!(root.join("target/entitycheck/c.json").is_dir());
         std::fs::write(root.join("target/build.log"), "new").unwrap();
         let c = cache_in(&root);
         assert_eq!(path_key(&c, &root), key);
@@ -772,101 +851,131 @@ mod tests {
         }
     }
 
+    /// Pinned to a commit: keyed without reading a directory.
+    fn git() -> SourceKind {
+        SourceKind::Git {
+            url: "git+https://example/repo#0123abcd".into(),
+        }
+    }
+
+    fn cache_dir() -> (tempfile::TempDir, Utf8PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Utf8PathBuf::from_path_buf(dir.path().join("c")).unwrap();
+        (dir, path)
+    }
+
+    /// Every file below the cache directory (temporary ones included), by name.
+    fn files_below(root: &Utf8Path) -> Vec<String> {
+        let mut v: Vec<String> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
     #[test]
-    fn eviction_drops_the_least_recently_used_until_the_file_fits() {
-        let entry = |used, files| Entry {
-            used,
-            scan: scan_of(files),
-        };
-        let file = || File {
-            format: FORMAT,
-            // By key order the newest comes first: eviction must not go by key.
-            entries: BTreeMap::from([
-                ("0new".to_string(), entry(300, 1)),
-                ("1old".to_string(), entry(100, 2)),
-                ("2mid".to_string(), entry(200, 3)),
-            ]),
-            witnesses: BTreeMap::new(),
-        };
-        let all = fit(file(), u64::MAX).unwrap();
-        let bound = all.len() as u64 - 1;
-        let kept: File = serde_json::from_slice(&fit(file(), bound).unwrap()).unwrap();
-        assert_eq!(kept.entries.keys().collect::<Vec<_>>(), ["0new", "2mid"]);
-        let tiny: File = serde_json::from_slice(&fit(file(), 60).unwrap()).unwrap();
-        assert!(serde_json::to_vec(&tiny).unwrap().len() <= 60);
-        assert!(tiny.entries.len() < 2);
+    fn eviction_drops_the_least_recently_used_until_the_directory_fits() {
+        let (_d, root) = cache_dir();
+        let c = Cache::open(Some(root.clone()), "s");
+        let keys: Vec<String> = ["new", "old", "mid"]
+            .iter()
+            .map(|n| c.key(n, "1.0.0", &git(), Utf8Path::new("/x")).unwrap())
+            .collect();
+        for (i, k) in keys.iter().enumerate() {
+            c.put(k.clone(), &scan_of(i as u64));
+        }
+        c.save().unwrap();
+        // Dated by their files: `old` a day ago, `mid` an hour ago, `new` now.
+        let now = now();
+        for (k, age) in keys.iter().zip([0, 86_400, 3_600]) {
+            touch(&entry_path(&root, k), now - age).unwrap();
+        }
+        let all = sweep(&root, u64::MAX).unwrap();
+        let one = std::fs::metadata(entry_path(&root, &keys[0]))
+            .unwrap()
+            .len();
+        // One entry too many: the oldest goes (and the sweep leaves an eighth free).
+        assert_eq!(sweep(&root, all - one / 2).unwrap(), all - one);
+        let c = Cache::open(Some(root.clone()), "s");
+        assert!(c.get(&keys[0]).is_some() && c.get(&keys[2]).is_some());
+        assert!(c.get(&keys[1]).is_none(), "the least recently used went");
+        // Too small for anything: everything goes.
+        assert_eq!(sweep(&root, 10).unwrap(), 0);
+        assert!(Cache::open(Some(root), "s").get(&keys[0]).is_none());
     }
 
     #[test]
     fn a_used_entry_is_redated_and_survives_eviction() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        // Pinned to a commit: keyed without reading a directory.
-        let src = SourceKind::Git {
-            url: "git+https://example/repo#0123abcd".into(),
-        };
+        let (_d, path) = cache_dir();
         let c = Cache::open(Some(path.clone()), "s");
-        let ka = c.key("a", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
-        let kb = c.key("b", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
+        let ka = c.key("a", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
+        let kb = c.key("b", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
         c.put(ka.clone(), &scan_of(1));
         c.put(kb.clone(), &scan_of(2));
         c.save().unwrap();
-        // A day later `a` is used (not `b`), then a new entry must push one out.
+        // Both written two days ago; a day later `a` is used (not `b`): its date is renewed.
+        let now = now();
+        for k in [&ka, &kb] {
+            touch(&entry_path(&path, k), now - 2 * 86_400).unwrap();
+        }
         let mut c = Cache::open(Some(path.clone()), "s");
-        c.now += 86_400;
+        c.now = now - 86_400;
         assert!(c.get(&ka).is_some());
         c.save().unwrap();
-        let size = std::fs::metadata(&path).unwrap().len();
-        let mut c = Cache::open_bounded(Some(path.clone()), "s", size + 10);
-        c.now += 2 * 86_400;
-        let kc = c.key("c", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
+        assert_eq!(date_of(&entry_path(&path, &ka)), now - 86_400);
+        assert_eq!(date_of(&entry_path(&path, &kb)), now - 2 * 86_400);
+        // Used again within the hour: not written again.
+        let mut c = Cache::open(Some(path.clone()), "s");
+        c.now = now - 86_400 + 60;
+        assert!(c.get(&ka).is_some());
+        c.save().unwrap();
+        assert_eq!(date_of(&entry_path(&path, &ka)), now - 86_400);
+        // A new entry pushes the directory past its bound: the least recently used goes.
+        let size = sweep(&path, u64::MAX).unwrap();
+        let c = Cache::open_bounded(Some(path.clone()), "s", size + size / 4);
+        let kc = c.key("c", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
         c.put(kc.clone(), &scan_of(3));
         c.save().unwrap();
         let c = Cache::open(Some(path.clone()), "s");
         assert!(c.get(&ka).is_some() && c.get(&kc).is_some());
         assert!(c.get(&kb).is_none(), "the least recently used went");
-        assert!(std::fs::metadata(&path).unwrap().len() <= size + 10);
+        assert!(sweep(&path, u64::MAX).unwrap() <= size + size / 4);
     }
 
     #[test]
-    fn an_oversized_cache_is_not_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        // Pinned to a commit: keyed without reading a directory.
-        let src = SourceKind::Git {
-            url: "git+https://example/repo#0123abcd".into(),
-        };
+    fn an_oversized_or_linked_entry_is_not_read() {
+        let (d, path) = cache_dir();
         let c = Cache::open(Some(path.clone()), "s");
-        let k = c.key("a", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
+        let k = c.key("a", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
         c.put(k.clone(), &scan_of(1));
         c.save().unwrap();
-        let size = std::fs::metadata(&path).unwrap().len();
+        let size = std::fs::metadata(entry_path(&path, &k)).unwrap().len();
         assert!(Cache::open_bounded(Some(path.clone()), "s", size).contains(&k));
         assert!(!Cache::open_bounded(Some(path.clone()), "s", size - 1).contains(&k));
         #[cfg(unix)]
         {
-            let link = Utf8PathBuf::from_path_buf(dir.path().join("l.json")).unwrap();
-            std::os::unix::fs::symlink(&path, &link).unwrap();
+            let other = Utf8PathBuf::from_path_buf(d.path().join("other")).unwrap();
+            let link = entry_path(&other, &k);
+            std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(entry_path(&path, &k), &link).unwrap();
             assert!(
-                !Cache::open(Some(link), "s").contains(&k),
+                !Cache::open(Some(other), "s").contains(&k),
                 "links are not followed"
             );
         }
     }
 
     #[test]
-    fn concurrent_runs_merge_instead_of_overwriting_each_other() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        // Pinned to a commit: keyed without reading a directory.
-        let src = SourceKind::Git {
-            url: "git+https://example/repo#0123abcd".into(),
-        };
-        // Both open the (missing) file, each scans another package, both save.
+    fn concurrent_runs_keep_each_others_entries() {
+        let (_d, path) = cache_dir();
+        // Both open the (missing) cache, each scans another package, both save.
         let a = Cache::open(Some(path.clone()), "s");
         let b = Cache::open(Some(path.clone()), "s");
-        let ka = a.key("a", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
-        let kb = b.key("b", "1.0.0", &src, Utf8Path::new("/x")).unwrap();
+        let ka = a.key("a", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
+        let kb = b.key("b", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
         a.put(ka.clone(), &scan_of(1));
         b.put(kb.clone(), &scan_of(2));
         a.save().unwrap();
@@ -874,24 +983,37 @@ mod tests {
         let c = Cache::open(Some(path.clone()), "s");
         assert_eq!(c.get(&ka).unwrap().files, 1);
         assert_eq!(c.get(&kb).unwrap().files, 2);
-        // No temporary file is left beside it.
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // No temporary file is left behind: two entries and the recorded size.
+        assert_eq!(files_below(&path).len(), 3, "{:?}", files_below(&path));
     }
 
     #[test]
-    fn the_file_lives_in_the_cache_directory_named_by_its_format() {
+    fn the_cache_lives_in_the_cache_directory_named_by_its_format() {
         assert_eq!(
             path(Utf8Path::new("/home/u/.cache/cargo-entitycheck")),
-            format!("/home/u/.cache/cargo-entitycheck/scan-v{FORMAT}.json")
+            format!("/home/u/.cache/cargo-entitycheck/scan-v{FORMAT}")
         );
     }
 
     #[test]
-    fn corrupt_cache_is_ignored() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = Utf8PathBuf::from_path_buf(dir.path().join("c.json")).unwrap();
-        std::fs::write(&path, "{not json").unwrap();
-        let c = Cache::open(Some(path), "s");
-        assert!(c.old.is_empty());
+    fn a_corrupt_or_misplaced_entry_is_not_believed() {
+        let (_d, path) = cache_dir();
+        let c = Cache::open(Some(path.clone()), "s");
+        let ka = c.key("a", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
+        let kb = c.key("b", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
+        c.put(ka.clone(), &scan_of(1));
+        c.save().unwrap();
+        // `a`'s scan copied under `b`'s name answers for neither `b` nor anything else.
+        let eb = entry_path(&path, &kb);
+        std::fs::create_dir_all(eb.parent().unwrap()).unwrap();
+        std::fs::copy(entry_path(&path, &ka), &eb).unwrap();
+        assert!(Cache::open(Some(path.clone()), "s").get(&kb).is_none());
+        std::fs::write(entry_path(&path, &ka), "{not json").unwrap();
+        assert!(Cache::open(Some(path.clone()), "s").get(&ka).is_none());
+        // And the run that rescans rewrites it.
+        let c = Cache::open(Some(path.clone()), "s");
+        c.put(ka.clone(), &scan_of(5));
+        c.save().unwrap();
+        assert_eq!(Cache::open(Some(path), "s").get(&ka).unwrap().files, 5);
     }
 }

@@ -814,9 +814,16 @@ mod tests {
         c.put("k".into(), &scan);
         c.save().unwrap();
         assert_eq!(open().get("k").unwrap().evidence, [ev]);
-        let text = std::fs::read_to_string(&path).unwrap();
+        // The entry's own file in the cache directory.
+        let file = walkdir::WalkDir::new(&path)
+            .into_iter()
+            .flatten()
+            .find(|e| e.file_name() == "k")
+            .expect("the entry's file")
+            .into_path();
+        let text = std::fs::read_to_string(&file).unwrap();
         assert!(text.contains("\"field\":\"notice\""), "{text}");
-        std::fs::write(&path, text.replace("\"notice\"", "\"nonesuch\"")).unwrap();
+        std::fs::write(&file, text.replace("\"notice\"", "\"nonesuch\"")).unwrap();
         assert!(open().get("k").is_none());
     }
 

@@ -182,11 +182,11 @@ fn edits_after_a_clean_run_are_never_answered_from_the_cache() {
     assert_eq!(failing(&warm), Vec::<String>::new());
     assert_eq!(warm["summary"]["packages_screened"], 3);
     assert_eq!(warm["summary"]["scan"]["cached"], 3, "{}", warm["summary"]);
-    // Nothing new: the cache file is not rewritten, so it does not grow run after run.
-    let stored = std::fs::read(ws.cache()).unwrap();
+    // Nothing new: no cache file is written, so the cache does not grow run after run.
+    let stored = cache_files(&ws.cache());
     let (_, again) = ws.check();
     assert_eq!(again["summary"]["scan"]["cached"], 3);
-    assert_eq!(std::fs::read(ws.cache()).unwrap(), stored);
+    assert_eq!(cache_files(&ws.cache()), stored);
 
     // A path package's file replaced in place by one of the same size and mtime.
     let notice = ws.root.join("engine/NOTICE");
@@ -306,7 +306,10 @@ fn a_hostile_lockfile_cannot_point_the_head_start_outside_the_registry() {
         r.stderr
     );
     assert!(!r.stdout.contains("zq7x"), "{}", r.stdout);
-    let cache = std::fs::read_to_string(scan_cache_in(&tmp.path().join("cache"))).unwrap();
+    let cache: String = cache_files(&scan_cache_in(&tmp.path().join("cache")))
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
     assert!(!cache.contains("zq7x"));
     assert!(!cache.contains("outside"));
 }
@@ -334,8 +337,14 @@ fn a_cache_the_project_writes_changes_no_verdict() {
         (r, doc)
     };
     let outside = |name: &str| ws.root.with_file_name(name);
-    let scan_file = |dir: &Path| -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(scan_cache_in(dir)).unwrap()).unwrap()
+    let scan_files = |dir: &Path| cache_files(&scan_cache_in(dir));
+    // The file of the witness (a tree's remembered content digest) of `dir`, and its JSON.
+    let witness = |files: &std::collections::BTreeMap<PathBuf, Vec<u8>>, dir: &str| {
+        files
+            .iter()
+            .map(|(p, b)| (p.clone(), serde_json::from_slice::<serde_json::Value>(b)))
+            .find_map(|(p, v)| v.ok().filter(|v| v["dir"] == dir).map(|v| (p, v)))
+            .expect("a witness of the directory")
     };
     let engine = ws.root.join("engine");
     let engine_key = engine.to_str().unwrap();
@@ -343,25 +352,25 @@ fn a_cache_the_project_writes_changes_no_verdict() {
     // Clean: its scan and the engine's content digest are remembered.
     let (r, _) = with_cache(&outside("cache-clean"));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let clean = scan_file(&outside("cache-clean"));
+    let clean = scan_files(&outside("cache-clean"));
     // Listed: the engine fails; its tree's stat digest is remembered too.
     write(&engine.join("NOTICE"), LISTED);
     std::thread::sleep(std::time::Duration::from_millis(3100));
     let (r, _) = with_cache(&outside("cache-listed"));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let listed = scan_file(&outside("cache-listed"));
+    let listed = scan_files(&outside("cache-listed"));
 
     // The forgery: the clean cache, with the engine's tree as it is now said to hold the clean
     // content (the listed tree's stat digest, the clean tree's content digest).
     let mut forged = clean.clone();
-    forged["witnesses"][engine_key]["stat"] = listed["witnesses"][engine_key]["stat"].clone();
-    assert!(forged["witnesses"][engine_key]["content"].is_string());
-    let forged = serde_json::to_vec(&forged).unwrap();
+    let (file, mut w) = witness(&clean, engine_key);
+    w["stat"] = witness(&listed, engine_key).1["stat"].clone();
+    assert!(w["content"].is_string());
+    forged.insert(file, serde_json::to_vec(&w).unwrap());
 
     // Committed where the tool once kept its caches: never read.
     let legacy = ws.target.join("entitycheck");
-    write(&legacy.join("scan-cache.json"), "");
-    std::fs::write(legacy.join("scan-cache.json"), &forged).unwrap();
+    write_cache_files(&legacy.join("scan-cache"), &forged);
     write(&legacy.join("graph-cache.bin"), "\u{0}");
     write(
         &legacy.join("owners/zlib-vendored.json"),
@@ -377,8 +386,7 @@ fn a_cache_the_project_writes_changes_no_verdict() {
         .file_name()
         .unwrap()
         .to_owned();
-    write(&inside.join(&name), "");
-    std::fs::write(inside.join(&name), &forged).unwrap();
+    write_cache_files(&inside.join(&name), &forged);
     let (r, doc) = with_cache(&inside);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(failing(&doc), ["engine"]);
@@ -402,8 +410,7 @@ fn a_cache_the_project_writes_changes_no_verdict() {
     // The same bytes where the user's cache lives are believed: the forgery is real, and only
     // where it is kept decides whether it counts.
     let users = outside("cache-user");
-    write(&users.join(&name), "");
-    std::fs::write(users.join(&name), &forged).unwrap();
+    write_cache_files(&users.join(&name), &forged);
     let (r, _) = with_cache(&users);
     assert_eq!(r.code, 0, "the forged cache is effective: {}", r.stderr);
     // `certify` and `verify` never take a cached result: they fail with it in place.

@@ -222,7 +222,7 @@ fn second_run_reads_from_the_cache() {
     };
     let first = go();
     assert_eq!(first["summary"]["scan"]["cached"], 0);
-    assert!(scan_cache_in(target.path()).is_file());
+    assert!(scan_cache_in(target.path()).is_dir());
     let second = go();
     assert_eq!(
         second["summary"]["scan"]["cached"],

@@ -69,15 +69,17 @@ pub fn cmd() -> Command {
     c
 }
 
-/// The scan cache in a cache directory (`scan-v<format>.json`: the format is the tool's).
+/// The scan cache in a cache directory (the directory `scan-v<format>`: the format is the
+/// tool's).
 pub fn scan_cache_in(dir: &Path) -> PathBuf {
     let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("scan-v") && n.ends_with(".json"))
+            p.is_dir()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("scan-v"))
         })
         .collect();
     assert_eq!(
@@ -87,6 +89,30 @@ pub fn scan_cache_in(dir: &Path) -> PathBuf {
         dir.display()
     );
     found.pop().unwrap()
+}
+
+/// Every file of a scan cache directory, by its path relative to it.
+pub fn cache_files(cache: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(cache)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(cache).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Writes `files` (as [`cache_files`] reads them) as a scan cache directory at `cache`.
+pub fn write_cache_files(cache: &Path, files: &std::collections::BTreeMap<PathBuf, Vec<u8>>) {
+    for (rel, bytes) in files {
+        let path = cache.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
 }
 
 pub struct Run {
