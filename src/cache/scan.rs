@@ -338,7 +338,7 @@ impl Cache {
     /// concurrent runs each write their own files, and the last of two writing one key wins
     /// with an equally valid scan); entries used again have their date renewed. Then, if the
     /// directory may have grown past its bound, the least recently used entries are deleted
-    /// until it fits (see [`sweep`]).
+    /// until it fits (see `sweep`).
     pub fn save(self) -> std::io::Result<()> {
         let Some(root) = self.path else { return Ok(()) };
         let now = self.now;

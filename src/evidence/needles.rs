@@ -252,7 +252,7 @@ pub fn folded_needle(word: &str) -> String {
 }
 
 /// Maps `bytes` for the fast stage: ASCII letters and digits lower-cased, other ASCII bytes a
-/// space, bytes above 0x7f unchanged (see [`map_bytes`]).
+/// space, bytes above 0x7f unchanged (see `map_bytes`).
 pub fn map_ascii(bytes: &[u8], out: &mut Vec<u8>) {
     map_bytes(bytes, out, |x| {
         let upper = x.wrapping_sub(b'A') < 26;
