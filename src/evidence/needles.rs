@@ -175,11 +175,12 @@ impl Needles {
 /// space (a vectorised byte map; bytes above 0x7f are kept): it finds the needle words in any
 /// case, and the first three letters of each spelled out with one to three separator characters
 /// between them (`K.a.s`, `k - a - s`), and the rare first or last four letters of a long name
-/// (`kasp`, `ersk`: a name split across string literals, `"Kasp" "ersky"`). Lines holding a byte above 0x7f (look-alike letters,
-/// invisible characters, Cyrillic, full-width forms…) and lines with a percent-escaped letter are
-/// candidates without it. The *skeleton* stage folds each candidate line with
-/// [`crate::text::normalize::skeleton`] and searches the folded needles: a line is kept when
-/// its skeleton holds one, wherever it is. The normaliser then decides.
+/// (`kasp`, `ersk`: a name split across string literals, `"Kasp" "ersky"`). Lines holding a
+/// byte above 0x7f (look-alike letters, invisible characters, Cyrillic, full-width forms…) and
+/// lines with a percent-escaped letter are candidates without it. The *skeleton* stage folds
+/// each candidate line with [`crate::text::normalize::skeleton`] and searches the folded
+/// needles: a line is kept when its skeleton holds one, wherever it is. The normaliser then
+/// decides.
 pub struct TextPrefilter {
     fast: Option<AhoCorasick>,
     skeleton: Option<AhoCorasick>,
@@ -196,7 +197,6 @@ pub struct TextPrefilter {
     longest: usize,
     /// The first three letters of each folded needle looked for spelled out.
     spelled: Vec<[u8; 3]>,
-    pub dbg_patterns: Vec<String>,
 }
 
 /// What a fast-stage pattern finds.
@@ -440,10 +440,6 @@ impl TextPrefilter {
         others.dedup();
         let longest = fast.iter().map(Vec::len).max().unwrap_or(0);
         TextPrefilter {
-            dbg_patterns: fast
-                .iter()
-                .map(|p| String::from_utf8_lossy(p).into_owned())
-                .collect(),
             longest,
             fast: if folded.is_empty() {
                 None
@@ -550,10 +546,13 @@ impl TextPrefilter {
                     break;
                 }
                 // A fragment where a whole word starts (`kasp` of `kaspersky`) is that word.
-                let word = self
-                    .word_patterns
-                    .iter()
-                    .find(|w| mapped[m.start()..].starts_with(w));
+                let word = match kind {
+                    Kind::Fragment => self
+                        .word_patterns
+                        .iter()
+                        .find(|w| mapped[m.start()..].starts_with(w)),
+                    _ => None,
+                };
                 match (kind, word, fragments.as_deref_mut()) {
                     (Kind::Fragment, None, Some(f)) => f.push(base + m.start()),
                     _ => out.push(base + m.start()),
@@ -712,8 +711,6 @@ mod tests {
         assert!(!n.hit(&vec![b'k'; 3 * CHUNK]));
     }
 
-    /// The built-in list's needles stay within the packed SIMD search the automaton uses as its
-    /// prefilter (at most 64 patterns), UTF-16 forms included.
     /// Both byte maps, vectorised (AVX2 where the processor has it), agree with their
     /// definitions for every byte at every position of inputs of every length up to past two
     /// vectors, into a buffer that shrinks and grows between calls.
@@ -740,16 +737,6 @@ mod tests {
         let every: Vec<u8> = (0..=255).collect();
         map_ascii(&every, &mut out);
         assert!(every.iter().zip(&out).all(|(&x, &y)| mapped(x) == y));
-    }
-
-    #[test]
-    fn zz_print_patterns() {
-        let lists = [crate::entity::EntityList::builtin().unwrap()];
-        let m = crate::matching::Matcher::new(&lists);
-        let p = TextPrefilter::new(m.needles(), m.spelled_needles());
-        let a = p.fast.as_ref().unwrap();
-        let _ = a;
-        eprintln!("FAST {:?}", p.dbg_patterns);
     }
 
     #[test]
@@ -791,6 +778,8 @@ mod tests {
         assert!(out.is_empty(), "{out:?}");
     }
 
+    /// The built-in list's needles stay within the packed SIMD search the automaton uses as its
+    /// prefilter (at most 64 patterns), UTF-16 forms included.
     #[test]
     fn the_built_in_needles_fit_the_packed_search() {
         let lists = [crate::entity::EntityList::builtin().unwrap()];
