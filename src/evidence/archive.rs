@@ -493,11 +493,10 @@ impl Walk<'_, '_> {
         self.limits.max_entry_bytes.min(left).min(package_left)
     }
 
-    /// Decoding time spent outside [`Walk::read`] (see `Walk::inflate_whole`), charged to the
-    /// run's and the package's time budgets; its bytes are charged when the member is read.
-    fn charge_time(&self, took: std::time::Duration) {
-        self.limits.run.charge(0, took);
-        self.budget.charge_decoding(0, took);
+    /// Bytes unpacked and time spent decoding, charged to the run's and the package's budgets.
+    fn charge(&self, bytes: u64, took: std::time::Duration) {
+        self.limits.run.charge(bytes, took);
+        self.budget.charge_decoding(bytes, took);
     }
 
     fn read(&mut self, path: &str, what: &str, reader: impl Read) -> Option<Vec<u8>> {
@@ -525,8 +524,7 @@ impl Walk<'_, '_> {
         let took = started.elapsed();
         // At most `cap` is charged: the byte past it only says the member is larger.
         let decoded = (buf.len() as u64).min(cap);
-        self.limits.run.charge(decoded, took);
-        self.budget.charge_decoding(decoded, took);
+        self.charge(decoded, took);
         if let Err(e) = read {
             let kind = if e.kind() == std::io::ErrorKind::Unsupported {
                 SkipKind::Unreadable
@@ -625,20 +623,15 @@ impl Walk<'_, '_> {
         }
         self.note_traversal(&path, raw);
         match self.read(&path, what, reader) {
-            Some(data) => {
-                self.entry(path, &data, depth);
-                self.recycle(data);
-                Flow::Go
-            }
+            Some(data) => self.visit(path, data, depth),
             None if self.stopped => Flow::Stop,
             None => Flow::Go,
         }
     }
-}
 
-impl Walk<'_, '_> {
-    /// A member decoded whole within the walk's limits (see `Walk::inflate_whole`): admitted,
-    /// its bytes charged as [`Walk::read`] charges them, then visited like any other.
+    /// A member decoded whole within the walk's limits (see `Walk::inflate_whole`, which
+    /// charged the time): admitted, its bytes charged as [`Walk::read`] charges them, then
+    /// visited like any other.
     fn member_whole(&mut self, path: String, raw: &str, data: Vec<u8>, depth: u32) -> Flow {
         if !self.admit(&path) {
             self.recycle(data);
@@ -646,9 +639,13 @@ impl Walk<'_, '_> {
         }
         self.note_traversal(&path, raw);
         let n = data.len() as u64;
-        self.limits.run.charge(n, std::time::Duration::ZERO);
-        self.budget.charge_decoding(n, std::time::Duration::ZERO);
+        self.charge(n, std::time::Duration::ZERO);
         self.stats.bytes += n;
+        self.visit(path, data, depth)
+    }
+
+    /// A member read in full handed on, its buffer kept for the next.
+    fn visit(&mut self, path: String, data: Vec<u8>, depth: u32) -> Flow {
         self.entry(path, &data, depth);
         self.recycle(data);
         Flow::Go

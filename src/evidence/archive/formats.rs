@@ -38,7 +38,7 @@ impl Walk<'_, '_> {
         let done = libdeflater::Decompressor::new()
             .deflate_decompress(&packed, &mut out)
             .ok();
-        self.charge_time(started.elapsed());
+        self.charge(0, started.elapsed());
         if done == Some(out.len()) && crc32fast::hash(&out) == crc {
             Some(out)
         } else {
