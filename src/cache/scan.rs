@@ -858,6 +858,11 @@ mod tests {
         }
     }
 
+    /// The key of package `name` 1.0.0 pinned to a commit.
+    fn git_key(c: &Cache, name: &str) -> String {
+        c.key(name, "1.0.0", &git(), Utf8Path::new("/x")).unwrap()
+    }
+
     fn cache_dir() -> (tempfile::TempDir, Utf8PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = Utf8PathBuf::from_path_buf(dir.path().join("c")).unwrap();
@@ -882,7 +887,7 @@ mod tests {
         let c = Cache::open(Some(root.clone()), "s");
         let keys: Vec<String> = ["new", "old", "mid"]
             .iter()
-            .map(|n| c.key(n, "1.0.0", &git(), Utf8Path::new("/x")).unwrap())
+            .map(|n| git_key(&c, n))
             .collect();
         for (i, k) in keys.iter().enumerate() {
             c.put(k.clone(), &scan_of(i as u64));
@@ -911,8 +916,8 @@ mod tests {
     fn a_used_entry_is_redated_and_survives_eviction() {
         let (_d, path) = cache_dir();
         let c = Cache::open(Some(path.clone()), "s");
-        let ka = c.key("a", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
-        let kb = c.key("b", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
+        let ka = git_key(&c, "a");
+        let kb = git_key(&c, "b");
         c.put(ka.clone(), &scan_of(1));
         c.put(kb.clone(), &scan_of(2));
         c.save().unwrap();
@@ -936,7 +941,7 @@ mod tests {
         // A new entry pushes the directory past its bound: the least recently used goes.
         let size = sweep(&path, u64::MAX).unwrap();
         let c = Cache::open_bounded(Some(path.clone()), "s", size + size / 4);
-        let kc = c.key("c", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
+        let kc = git_key(&c, "c");
         c.put(kc.clone(), &scan_of(3));
         c.save().unwrap();
         let c = Cache::open(Some(path.clone()), "s");
@@ -949,7 +954,7 @@ mod tests {
     fn an_oversized_or_linked_entry_is_not_read() {
         let (d, path) = cache_dir();
         let c = Cache::open(Some(path.clone()), "s");
-        let k = c.key("a", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
+        let k = git_key(&c, "a");
         c.put(k.clone(), &scan_of(1));
         c.save().unwrap();
         let size = std::fs::metadata(entry_path(&path, &k)).unwrap().len();
@@ -974,8 +979,8 @@ mod tests {
         // Both open the (missing) cache, each scans another package, both save.
         let a = Cache::open(Some(path.clone()), "s");
         let b = Cache::open(Some(path.clone()), "s");
-        let ka = a.key("a", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
-        let kb = b.key("b", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
+        let ka = git_key(&a, "a");
+        let kb = git_key(&b, "b");
         a.put(ka.clone(), &scan_of(1));
         b.put(kb.clone(), &scan_of(2));
         a.save().unwrap();
@@ -999,8 +1004,8 @@ mod tests {
     fn a_corrupt_or_misplaced_entry_is_not_believed() {
         let (_d, path) = cache_dir();
         let c = Cache::open(Some(path.clone()), "s");
-        let ka = c.key("a", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
-        let kb = c.key("b", "1.0.0", &git(), Utf8Path::new("/x")).unwrap();
+        let ka = git_key(&c, "a");
+        let kb = git_key(&c, "b");
         c.put(ka.clone(), &scan_of(1));
         c.save().unwrap();
         // `a`'s scan copied under `b`'s name answers for neither `b` nor anything else.
