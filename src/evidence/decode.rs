@@ -16,10 +16,6 @@ pub enum Decoded<'a> {
     Binary,
 }
 
-/// The encoding [`decode`] names for text whose bytes are all ASCII (without a byte-order mark):
-/// UTF-8 too, named apart so that a caller knows there is no character above ASCII in it.
-pub const ASCII: &str = "US-ASCII";
-
 /// Decodes `bytes` as text: a byte-order mark decides; else UTF-16 is recognised by its NUL
 /// bytes on every other position; else valid UTF-8 is taken as it is; else the detector names
 /// the legacy encoding.
@@ -41,15 +37,6 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             Some(le) => utf16(bytes, le),
             None => Decoded::Binary,
         };
-    }
-    // Most sources are ASCII: one pass says so, and the scan then skips its own search for
-    // non-ASCII lines (see [`ASCII`]).
-    if bytes.is_ascii() {
-        // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
-        return Decoded::Text(
-            Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) }),
-            ASCII,
-        );
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Decoded::Text(Cow::Borrowed(s), "UTF-8");
@@ -134,7 +121,7 @@ mod tests {
         let (got, enc) = text(&koi8);
         assert_eq!(got, russian, "read as {enc}");
         assert!(matches!(decode(b"\x7fELF\0\0\0\x01\x02"), Decoded::Binary));
-        assert_eq!(text(b"plain\n"), ("plain\n".to_string(), ASCII));
+        assert_eq!(text(b"plain\n"), ("plain\n".to_string(), "UTF-8"));
         assert_eq!(text("caf\u{e9}\n".as_bytes()).1, "UTF-8");
         assert_eq!(text(b"\xEF\xBB\xBFplain").1, "UTF-8");
     }

@@ -21,6 +21,7 @@ use super::needles::{Needles, TextPrefilter};
 #[cfg(test)]
 mod budget_tests;
 mod dev_only;
+mod marks;
 mod package;
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@ use super::super::decode::{self, Decoded};
 use super::super::needles::TextPrefilter;
 use super::super::recognise::{self, FileClass};
 use super::super::{Evidence, Field, Role, Shape, clip};
+use super::marks::{self, Mark};
 use super::{FileResult, MAPPED, Scanner, SkipKind, Skipped};
 
 /// Notice words that attribute the name written after them (`Copyright (c) 2024 <holder>`).
@@ -80,17 +81,17 @@ impl Scanner {
     /// Text (or an unrecognised binary): the lines whose skeleton holds a needle, each read as
     /// attribution when a notice word governs one of its hits, else as a mention.
     pub(super) fn scan_text(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
-        let (text, ascii) = match decode::decode(bytes) {
+        let text = match decode::decode(bytes) {
             // An unknown binary format: only the needles, in UTF-8 and UTF-16.
             Decoded::Binary => return self.raw_strings(name, bytes, r),
-            Decoded::Text(text, encoding) => (text, encoding == decode::ASCII),
+            Decoded::Text(text, _) => text,
         };
         if self.prefilter.is_empty() {
             return;
         }
         let b = text.as_bytes();
-        let lines = candidate_lines(&self.prefilter, b, ascii);
-        let joined = hyphenated_lines(b);
+        let (lines, breaks) = candidate_lines(&self.prefilter, b);
+        let joined = hyphenated_lines(b, &breaks);
         if lines.is_empty() && joined.is_empty() {
             return;
         }
@@ -334,11 +335,12 @@ pub(super) fn decode_line(line: &str) -> Option<String> {
 
 /// Lines that end in a word broken by a hyphen and continue on the next line (after comment
 /// markers), joined: `(offset of the first line, its 1-based number, the joined text)`.
-pub(super) fn hyphenated_lines(b: &[u8]) -> Vec<(usize, u32, String)> {
+/// `breaks`: where `-` then a newline stands in `b`, in order.
+pub(super) fn hyphenated_lines(b: &[u8], breaks: &[usize]) -> Vec<(usize, u32, String)> {
     let mut out = Vec::new();
     let mut line_no = 1u32;
     let mut counted = 0usize;
-    for p in memchr::memmem::find_iter(b, b"-\n") {
+    for &p in breaks {
         if p == 0 || !(b[p - 1].is_ascii_alphabetic() || b[p - 1] >= 0x80) {
             continue;
         }
@@ -383,42 +385,53 @@ pub(super) fn hyphenated_lines(b: &[u8]) -> Vec<(usize, u32, String)> {
 /// The lines of `b` (UTF-8 text) worth folding: where the fast stage hits, every line holding a
 /// byte above 0x7f, and every line with a character reference, a percent-escaped letter or digit
 /// or a string-literal escape that spells one (or a character above ASCII). Sorted, distinct.
-/// `ascii`: the caller knows every byte of `b` is ASCII (no line to look for above it).
-pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8], ascii: bool) -> Vec<Candidate> {
+/// With them, where a word is broken by a hyphen at a line's end (`-` then a newline), for
+/// [`hyphenated_lines`].
+pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> (Vec<Candidate>, Vec<usize>) {
     let mut starts: Vec<usize> = Vec::new();
     let mut fragments: Vec<usize> = Vec::new();
     MAPPED.with(|m| {
         p.text_hits_apart(b, &mut m.borrow_mut(), &mut starts, Some(&mut fragments));
     });
-    let mut i = if ascii { b.len() } else { 0 };
-    while let Some(at) = next_non_ascii(b, i) {
-        starts.push(at);
-        i = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n + 1);
-    }
-    // A character reference can spell any letter (`&#75;aspersky`).
-    static CHAR_REF: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"&#"));
-    starts.extend(CHAR_REF.find_iter(b));
-    // So can a percent escape (`%4B`) or an escape in a string literal (`\x4B`, `\u{41a}`): one
-    // pass for both, one start per line.
-    let mut from = 0usize;
-    while let Some(at) = memchr::memchr2(b'%', b'\\', &b[from..]).map(|n| from + n) {
-        from = at + 1;
-        let spells = if b[at] == b'%' {
-            let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
-            matches!((hex(at + 1), hex(at + 2)), (Some(h), Some(l)) if ((h * 16 + l) as u8).is_ascii_alphanumeric())
-        } else if b.get(at + 1) == Some(&b'\\') {
-            // An escaped backslash (`\\x41` is a backslash, then `x41`): both passed over.
-            from = at + 2;
-            false
-        } else {
-            crate::text::escapes::spells(b, at)
-        };
-        if spells {
-            starts.push(at);
-            from = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n + 1);
+    // The other reasons, and the hyphen breaks, in one pass (see [`marks`]). A line already
+    // taken needs no second reason: the pass resumes at its last byte, which may begin a break.
+    let mut breaks: Vec<usize> = Vec::new();
+    let mut escapes_from = 0usize;
+    let last_byte = |at: usize| {
+        memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| (at + n).saturating_sub(1).max(at + 1))
+    };
+    marks::for_each(b, |at, mark| match mark {
+        Mark::Break => {
+            breaks.push(at);
+            at + 1
         }
-    }
+        // A character above ASCII; a character reference, which can spell any letter
+        // (`&#75;aspersky`).
+        Mark::NonAscii | Mark::CharRef => {
+            starts.push(at);
+            last_byte(at)
+        }
+        // So can a percent escape (`%4B`) or an escape in a string literal (`\x4B`, `\u{41a}`).
+        Mark::Escape if at < escapes_from => at + 1,
+        Mark::Escape => {
+            let spells = if b[at] == b'%' {
+                let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
+                matches!((hex(at + 1), hex(at + 2)), (Some(h), Some(l)) if ((h * 16 + l) as u8).is_ascii_alphanumeric())
+            } else if b.get(at + 1) == Some(&b'\\') {
+                // An escaped backslash (`\\x41` is a backslash, then `x41`): both passed over.
+                escapes_from = at + 2;
+                false
+            } else {
+                crate::text::escapes::spells(b, at)
+            };
+            if spells {
+                starts.push(at);
+                last_byte(at)
+            } else {
+                at + 1
+            }
+        }
+    });
     // A start whose only reason is half of a split name: `false` sorts first, so a line's
     // first start says whether it has another reason.
     let mut all: Vec<(usize, bool)> = starts.into_iter().map(|s| (s, false)).collect();
@@ -439,7 +452,7 @@ pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8], ascii: bool) -> Vec<C
             literals_only: fragment,
         });
     }
-    lines
+    (lines, breaks)
 }
 
 /// A line worth folding (see [`candidate_lines`]).
@@ -450,19 +463,6 @@ pub(super) struct Candidate {
     /// Taken only for half of a name split across string literals: read only through its
     /// joined literals, never as code (`let kasper = sky;` folds to a name, and says none).
     pub literals_only: bool,
-}
-
-/// The first byte above 0x7f at or after `from`, checked 64 bytes at a time.
-pub(super) fn next_non_ascii(b: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    while i < b.len() {
-        let end = (i + 64).min(b.len());
-        if !b[i..end].is_ascii() {
-            return b[i..end].iter().position(|&x| x >= 0x80).map(|p| i + p);
-        }
-        i = end;
-    }
-    None
 }
 
 /// `s` with each character lower-cased where that keeps its UTF-8 length, so that byte offsets
