@@ -623,31 +623,36 @@ impl Walk<'_, '_> {
         }
         self.note_traversal(&path, raw);
         match self.read(&path, what, reader) {
-            Some(data) => self.visit(path, data, depth),
+            Some(data) => {
+                self.entry(path, &data, depth);
+                self.recycle(data);
+                Flow::Go
+            }
             None if self.stopped => Flow::Stop,
             None => Flow::Go,
         }
     }
 
     /// A member decoded whole within the walk's limits (see `Walk::inflate_whole`, which
-    /// charged the time): admitted, its bytes charged as [`Walk::read`] charges them, then
-    /// visited like any other.
-    fn member_whole(&mut self, path: String, raw: &str, data: Vec<u8>, depth: u32) -> Flow {
+    /// charged the time), its bytes the first `n` of `data`: admitted, its bytes charged as
+    /// [`Walk::read`] charges them, then walked like any other, and the buffer given back.
+    fn member_whole(
+        &mut self,
+        path: String,
+        raw: &str,
+        data: Vec<u8>,
+        n: usize,
+        depth: u32,
+    ) -> Flow {
         if !self.admit(&path) {
-            self.recycle(data);
+            formats::keep_inflated(data);
             return Flow::Stop;
         }
         self.note_traversal(&path, raw);
-        let n = data.len() as u64;
-        self.charge(n, std::time::Duration::ZERO);
-        self.stats.bytes += n;
-        self.visit(path, data, depth)
-    }
-
-    /// A member read in full handed on, its buffer kept for the next.
-    fn visit(&mut self, path: String, data: Vec<u8>, depth: u32) -> Flow {
-        self.entry(path, &data, depth);
-        self.recycle(data);
+        self.charge(n as u64, std::time::Duration::ZERO);
+        self.stats.bytes += n as u64;
+        self.entry(path, &data[..n], depth);
+        formats::keep_inflated(data);
         Flow::Go
     }
 }
