@@ -424,9 +424,32 @@ fn sweep_if_due(root: &Utf8Path, max_bytes: u64, written: u64, now: u64) -> std:
         Some(size) if !stale && size.saturating_add(written) <= max_bytes => {
             size.saturating_add(written)
         }
-        _ => sweep(root, max_bytes)?,
+        _ => {
+            remove_older_formats(root, now);
+            sweep(root, max_bytes)?
+        }
     };
     crate::fsio::write_atomically(&size_file, total.to_string().as_bytes())
+}
+
+/// How long an older format's cache may go unwritten before a sweep deletes it: a week.
+const OLDER_FORMAT_SECS: u64 = 7 * 86_400;
+
+/// Deletes, beside the cache directory `root`, the single-file caches of the formats before
+/// this one (`scan-v1.json` to `scan-v4.json`, up to 64 MiB each) once no run has written them
+/// for [`OLDER_FORMAT_SECS`]: a version still in use keeps its own (it rewrites it), one
+/// upgraded from stops leaving its file behind. Regular files only, never through a link.
+fn remove_older_formats(root: &Utf8Path, now: u64) {
+    let Some(dir) = root.parent() else { return };
+    for format in 1..=4 {
+        let path = dir.join(format!("scan-v{format}.json"));
+        let Ok(meta) = path.symlink_metadata() else {
+            continue;
+        };
+        if meta.is_file() && date_of(&path) + OLDER_FORMAT_SECS < now {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 /// Deletes the least recently used entries and witnesses below `root` (oldest first; among
@@ -910,6 +933,41 @@ mod tests {
         // Too small for anything: everything goes.
         assert_eq!(sweep(&root, 10).unwrap(), 0);
         assert!(Cache::open(Some(root), "s").get(&keys[0]).is_none());
+    }
+
+    /// An older format's file goes once unwritten for a week; a recent one (a version still in
+    /// use), a link and other files stay.
+    #[test]
+    fn a_sweep_deletes_older_formats_left_unwritten() {
+        let (d, root) = cache_dir();
+        let dir = root.parent().unwrap().to_owned();
+        std::fs::create_dir_all(&dir).unwrap();
+        let now = now();
+        for (name, age) in [
+            ("scan-v4.json", OLDER_FORMAT_SECS + 60),
+            ("scan-v3.json", 60),
+            ("notes.json", OLDER_FORMAT_SECS + 60),
+        ] {
+            std::fs::write(dir.join(name), "{}").unwrap();
+            touch(&dir.join(name), now - age).unwrap();
+        }
+        #[cfg(unix)]
+        {
+            let outside = d.path().join("outside.json");
+            std::fs::write(&outside, "{}").unwrap();
+            std::os::unix::fs::symlink(&outside, dir.join("scan-v2.json")).unwrap();
+        }
+        let c = Cache::open(Some(root.clone()), "s");
+        c.put(git_key(&c, "a"), &scan_of(1));
+        c.save().unwrap();
+        assert!(!dir.join("scan-v4.json").exists(), "unwritten for a week");
+        assert!(dir.join("scan-v3.json").exists(), "written a minute ago");
+        assert!(dir.join("notes.json").exists(), "not a cache of ours");
+        #[cfg(unix)]
+        assert!(
+            d.path().join("outside.json").exists()
+                && dir.join("scan-v2.json").symlink_metadata().is_ok()
+        );
     }
 
     #[test]
