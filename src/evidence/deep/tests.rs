@@ -403,3 +403,40 @@ fn strip_root_agrees_with_strip_prefix() {
         );
     }
 }
+
+/// A table of lines above ASCII that cannot spell a needle is passed over whole; one line that
+/// can (a name in look-alike letters, in a script of its own, or spelled by a character
+/// reference or an escape) is read, wherever it stands among them.
+#[test]
+fn a_table_above_ascii_is_read_only_where_a_line_can_name_someone() {
+    let p = scanner();
+    let table: String = (0..500)
+        .map(|i| format!("{}\n", char::from_u32(0x4e00 + i).unwrap()))
+        .collect();
+    let (lines, _) = candidate_lines(&p.prefilter, &table);
+    assert!(lines.is_empty(), "{} lines", lines.len());
+    for (name, line) in [
+        ("look-alike letters", "Кaspersky Lab"),
+        ("Cyrillic", "Лаборатория Касперского"),
+        ("a character reference", "&#75;aspersky Lab"),
+        ("an escape", "\\x4Baspersky Lab"),
+        ("a percent escape", "%4Baspersky Lab"),
+    ] {
+        for at in [0, 250, 500] {
+            let mut rows: Vec<&str> = table.lines().collect();
+            rows.insert(at, line);
+            let body = rows.join("\n") + "\n";
+            let got = text("table.txt", &body);
+            assert_eq!(got.len(), 1, "{name} at line {at}: {got:?}");
+            assert_eq!(got[0].2, Some(at as u32 + 1), "{name}");
+        }
+    }
+    // A reference among them keeps the lines of its block candidates, and only those; so
+    // does a character of a needle's own script.
+    for (at, row) in [(10, "caf&eacute;"), (300, "к")] {
+        let mut rows: Vec<&str> = table.lines().collect();
+        rows[at] = row;
+        let (lines, _) = candidate_lines(&p.prefilter, &(rows.join("\n") + "\n"));
+        assert_eq!(lines.len(), 64, "{row}");
+    }
+}

@@ -90,7 +90,7 @@ impl Scanner {
             return;
         }
         let b = text.as_bytes();
-        let (lines, breaks) = candidate_lines(&self.prefilter, b);
+        let (lines, breaks) = candidate_lines(&self.prefilter, &text);
         let joined = hyphenated_lines(b, &breaks);
         if lines.is_empty() && joined.is_empty() {
             return;
@@ -387,29 +387,38 @@ pub(super) fn hyphenated_lines(b: &[u8], breaks: &[usize]) -> Vec<(usize, u32, S
 /// or a string-literal escape that spells one (or a character above ASCII). Sorted, distinct.
 /// With them, where a word is broken by a hyphen at a line's end (`-` then a newline), for
 /// [`hyphenated_lines`].
-pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> (Vec<Candidate>, Vec<usize>) {
+pub(super) fn candidate_lines(p: &TextPrefilter, text: &str) -> (Vec<Candidate>, Vec<usize>) {
+    let b = text.as_bytes();
     let mut starts: Vec<usize> = Vec::new();
+    let mut non_ascii: Vec<usize> = Vec::new();
     let mut fragments: Vec<usize> = Vec::new();
     MAPPED.with(|m| {
         p.text_hits_apart(b, &mut m.borrow_mut(), &mut starts, Some(&mut fragments));
     });
     // The other reasons, and the hyphen breaks, in one pass (see [`marks`]). A line already
-    // taken needs no second reason: the pass resumes at its last byte, which may begin a break.
+    // taken needs no second reason: the pass resumes at its end (at its last byte if that is a
+    // hyphen, which may begin a break).
     let mut breaks: Vec<usize> = Vec::new();
     let mut escapes_from = 0usize;
-    let last_byte = |at: usize| {
-        memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| (at + n).saturating_sub(1).max(at + 1))
+    let line_end = |at: usize| match memchr::memchr(b'\n', &b[at..]) {
+        Some(n) if n > 1 && b[at + n - 1] == b'-' => at + n - 1,
+        Some(n) => at + n,
+        None => b.len(),
     };
     marks::for_each(b, |at, mark| match mark {
         Mark::Break => {
             breaks.push(at);
             at + 1
         }
-        // A character above ASCII; a character reference, which can spell any letter
-        // (`&#75;aspersky`).
-        Mark::NonAscii | Mark::CharRef => {
+        // A character above ASCII (see below).
+        Mark::NonAscii => {
+            non_ascii.push(at);
+            line_end(at)
+        }
+        // A character reference, which can spell any letter (`&#75;aspersky`).
+        Mark::CharRef => {
             starts.push(at);
-            last_byte(at)
+            line_end(at)
         }
         // So can a percent escape (`%4B`) or an escape in a string literal (`\x4B`, `\u{41a}`).
         Mark::Escape if at < escapes_from => at + 1,
@@ -426,12 +435,32 @@ pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> (Vec<Candidate>, V
             };
             if spells {
                 starts.push(at);
-                last_byte(at)
+                line_end(at)
             } else {
                 at + 1
             }
         }
     });
+    // A line taken for its characters above ASCII is read only if its letters can spell a
+    // needle once folded (see `TextPrefilter::may_hold`). A file of thousands (a test table of
+    // CJK text: encoding_rs's cost 60 ms of CPU a check, line by line) is asked a block of
+    // lines at a time first: a block's letters are a superset of each of its lines', so a
+    // block that cannot spell one has no line that can, as long as nothing in it decodes to
+    // other characters (no `&`, `%` or `\`) and no other mark was passed over for its lines
+    // (none of those is there to be).
+    if non_ascii.len() > MANY_LINES {
+        for block in non_ascii.chunks(MANY_LINES) {
+            let (start, _) = line_bounds(b, block[0], block[0]);
+            let last = block[block.len() - 1];
+            let (_, end) = line_bounds(b, last, last);
+            let span = &text[start..end];
+            if memchr::memchr3(b'&', b'%', b'\\', span.as_bytes()).is_some() || p.may_hold(span) {
+                starts.extend_from_slice(block);
+            }
+        }
+    } else {
+        starts.append(&mut non_ascii);
+    }
     // A start whose only reason is half of a split name: `false` sorts first, so a line's
     // first start says whether it has another reason.
     let mut all: Vec<(usize, bool)> = starts.into_iter().map(|s| (s, false)).collect();
@@ -454,6 +483,10 @@ pub(super) fn candidate_lines(p: &TextPrefilter, b: &[u8]) -> (Vec<Candidate>, V
     }
     (lines, breaks)
 }
+
+/// Lines above ASCII from which [`candidate_lines`] first asks blocks of this many lines
+/// whether they can hold a needle (fewer cost less to read one by one than the question).
+const MANY_LINES: usize = 64;
 
 /// A line worth folding (see [`candidate_lines`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
