@@ -294,3 +294,41 @@ fn write_output_writes_through_links_and_devices() {
         assert_eq!(e.raw_os_error(), Some(libc::ENOSPC));
     }
 }
+
+/// A file that grows or shrinks between the look at its handle and the read is read as it is
+/// then, within the bound: stated or grown past it, refused; every size around the buffer's, and a
+/// reused buffer larger than the file, give the bytes `std::fs::read` gives.
+#[test]
+fn a_file_read_after_it_changed_is_read_as_it_is() {
+    let d = tmp();
+    let p = d.path().join("f");
+    let mut reused = Vec::new();
+    for (stated, now) in [
+        (0usize, 0usize),
+        (10, 10),
+        (10, 0),
+        (10, 4),
+        (10, 11),
+        (10, 5000),
+        (9000, 9000),
+        (9000, 70_000),
+        (70_000, 9000),
+    ] {
+        let body: Vec<u8> = (0..now).map(|i| (i % 251) as u8).collect();
+        fs::write(&p, vec![b'x'; stated]).unwrap();
+        let file = File::open(&p).unwrap();
+        let meta = file.metadata().unwrap();
+        fs::write(&p, &body).unwrap();
+        let bound = 60_000u64;
+        let got = read_handle_into(file, &meta, ReadKind::PackageFile, bound, &mut reused);
+        if stated.max(now) as u64 > bound {
+            assert!(
+                matches!(got, Err(ReadError::TooLarge { .. })),
+                "{stated} → {now}"
+            );
+        } else {
+            got.unwrap();
+            assert_eq!(reused, body, "{stated} → {now}");
+        }
+    }
+}
