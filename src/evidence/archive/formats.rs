@@ -15,9 +15,13 @@ thread_local! {
     static INFLATED: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
-/// Gives a buffer back to [`INFLATED`], unless it grew past what a reused buffer may keep.
+/// The largest buffer [`INFLATED`] keeps: a quarter of what the read buffer keeps, as it is a
+/// second buffer on every thread (a larger member is decoded into a buffer of its own).
+const INFLATED_KEEP: usize = crate::fsio::REUSED_BUFFER_KEEP / 4;
+
+/// Gives a buffer back to [`INFLATED`], unless it grew past [`INFLATED_KEEP`].
 pub(super) fn keep_inflated(buf: Vec<u8>) {
-    if buf.capacity() <= crate::fsio::REUSED_BUFFER_KEEP {
+    if buf.capacity() <= INFLATED_KEEP {
         INFLATED.with(|b| b.set(buf));
     }
 }
