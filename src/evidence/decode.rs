@@ -49,7 +49,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
 /// Most bytes of a file the detector reads. It weighs the bytes above ASCII and their
 /// neighbours, and reads about 25 MB/s: a whole file of legacy text (a 100 KB test table) costs
 /// milliseconds, while a few kilobytes of its non-ASCII lines already name the encoding.
-pub const DETECTOR_SAMPLE: usize = 16 * 1024;
+const DETECTOR_SAMPLE: usize = 16 * 1024;
 
 /// The legacy encoding of `bytes` (not UTF-8), as the detector guesses it from the lines that
 /// hold a byte above ASCII, in order, up to [`DETECTOR_SAMPLE`] bytes of them: ASCII lines say
