@@ -1,5 +1,5 @@
 //! Evidence stage, archives: the bytes of an archive or compressed stream shipped inside a
-//! package (zip, tar, 7z, cab; gzip, zlib, xz, lzma, lzip, bzip2, zstd) → its members' bytes,
+//! package (zip, tar, 7z, cab, compound files such as MSI installers; gzip, zlib, xz, lzma, lzip, bzip2, zstd) → its members' bytes,
 //! walked in memory, recursively, within limits.
 //!
 //! Formats are recognised by their magic bytes, never by a name. The invariant, enforced here by
@@ -20,6 +20,7 @@ use super::budget::PackageBudget;
 use super::scan::SkipKind;
 
 mod formats;
+pub mod installer;
 
 /// Limits of one archive walk (nested archives included).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,6 +136,9 @@ pub enum Format {
     Tar,
     SevenZ,
     Cab,
+    /// A Compound File Binary (OLE structured storage): MSI, MSM and MSP installers, old Office
+    /// documents. Its members are its streams (an MSI's embedded cabinets among them).
+    Cfb,
     Gzip,
     Zlib,
     Xz,
@@ -152,6 +156,7 @@ impl Format {
             Format::Tar => "tar",
             Format::SevenZ => "7z",
             Format::Cab => "cab",
+            Format::Cfb => "compound file",
             Format::Gzip => "gzip",
             Format::Zlib => "zlib",
             Format::Xz => "xz",
@@ -166,7 +171,7 @@ impl Format {
     fn is_stream(self) -> bool {
         !matches!(
             self,
-            Format::Zip | Format::Tar | Format::SevenZ | Format::Cab
+            Format::Zip | Format::Tar | Format::SevenZ | Format::Cab | Format::Cfb
         )
     }
 }
@@ -182,6 +187,7 @@ pub fn sniff(b: &[u8]) -> Option<Format> {
         [0x1f, 0x8b, ..] => Format::Gzip,
         [b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c, ..] => Format::SevenZ,
         [b'M', b'S', b'C', b'F', 0, 0, 0, 0, ..] => Format::Cab,
+        [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ..] => Format::Cfb,
         [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Format::Xz,
         [b'L', b'Z', b'I', b'P', ..] => Format::Lzip,
         [b'B', b'Z', b'h', b'1'..=b'9', rest @ ..]
@@ -294,6 +300,8 @@ pub struct ArchiveStats {
     /// Members not read (a limit, a link, an encrypted or undecodable member, a corrupt
     /// container), and notes on path-traversal names (those are still scanned).
     pub skipped: Vec<ArchiveSkip>,
+    /// The headers of the Windows Installer files met (the outermost, or one nested).
+    pub installers: Vec<installer::Installer>,
 }
 
 struct Walk<'l, 'v> {
@@ -406,6 +414,7 @@ impl Walk<'_, '_> {
             Format::Tar => self.tar(name, bytes, depth),
             Format::SevenZ => self.sevenz(name, bytes, depth),
             Format::Cab => self.cab(name, bytes, depth),
+            Format::Cfb => self.cfb(name, bytes, depth),
             _ => self.stream(name, bytes, format, depth),
         })
         .unwrap_or_else(|| Err(Fail::malformed("its decoder failed on this input")));

@@ -539,6 +539,9 @@ impl Scanner {
             budget,
             &mut visit,
         );
+        for header in stats.installers {
+            self.installer_evidence(header, r);
+        }
         let mut raw_scanned = false;
         for s in stats.skipped {
             // A corrupt archive kept as a package's own test data (a compression library's
@@ -561,6 +564,76 @@ impl Scanner {
                 continue;
             }
             r.skipped.push(Skipped::new(s.path, s.kind, s.reason));
+        }
+    }
+
+    /// A Windows Installer file's header as evidence: who it says made it (`msi header
+    /// Manufacturer`…, attribution as a package's authors are) and who signed it (the signer's
+    /// certificate subject, as a signed executable's); its inventory entry named for its kind.
+    fn installer_evidence(&self, header: archive::installer::Installer, r: &mut FileResult) {
+        let archive::installer::Installer {
+            path,
+            kind,
+            fields,
+            signature,
+        } = header;
+        match r.binaries.iter_mut().find(|b| b.file == path) {
+            Some(item) => item.kind = kind.into(),
+            None => r.binaries.push(BinaryItem {
+                file: path.clone(),
+                kind: kind.into(),
+                bytes: 0,
+            }),
+        }
+        for (key, value) in fields {
+            let shape = if key.starts_with("ARPURL") || key == "ARPHELPLINK" {
+                Shape::Url
+            } else {
+                Shape::Author
+            };
+            r.evidence.push(
+                Evidence::new(
+                    Field::PackageHeader {
+                        kind: kind.to_string(),
+                        key: key.to_string(),
+                    },
+                    Role::Attribution,
+                    shape,
+                    clip(&value),
+                )
+                .at(&path, None),
+            );
+        }
+        let Some(der) = signature else { return };
+        match binary::authenticode_subjects(&der) {
+            Ok(subjects) => {
+                for (subject, signer) in subjects {
+                    let part = if signer {
+                        super::field::BinaryPart::SignerSubject
+                    } else {
+                        super::field::BinaryPart::CertificateSubject
+                    };
+                    let role = if signer {
+                        Role::Attribution
+                    } else {
+                        Role::Mention
+                    };
+                    r.evidence.push(
+                        Evidence::new(
+                            Field::Binary(super::field::BinaryField::new(&[], part)),
+                            role,
+                            Shape::Subject,
+                            clip(&subject),
+                        )
+                        .at(&path, None),
+                    );
+                }
+            }
+            Err(e) => r.skipped.push(Skipped::new(
+                format!("{path}!\\u{{5}}DigitalSignature"),
+                SkipKind::Malformed,
+                format!("{kind} signature could not be read: {e}"),
+            )),
         }
     }
 

@@ -68,7 +68,8 @@ pub enum Field {
         key: String,
         integration: bool,
     },
-    /// `<kind> header <key>`: a header of a package format (`deb`, `rpm`, `cpio`).
+    /// `<kind> header <key>`: a header of a package format (`deb`, `rpm`, `cpio`; a Windows
+    /// Installer's `msi`, `msp`, `mst`).
     PackageHeader { kind: String, key: String },
     /// `build-script <what>`: a link directive or URL in a build script's source.
     BuildScript(ScriptItem),
@@ -444,7 +445,7 @@ impl Field {
             return Some(Field::Binary(b));
         }
         if let Some((kind, key)) = s.split_once(" header ")
-            && matches!(kind, "deb" | "rpm" | "cpio")
+            && matches!(kind, "deb" | "rpm" | "cpio" | "msi" | "msp" | "mst")
         {
             return Some(Field::PackageHeader {
                 kind: kind.to_string(),
@@ -720,6 +721,10 @@ mod tests {
             Field::PackageHeader {
                 kind: "deb".into(),
                 key: "Maintainer".into(),
+            },
+            Field::PackageHeader {
+                kind: "msi".into(),
+                key: "Manufacturer".into(),
             },
             Field::BuildScript(ScriptItem::LinkLib),
             Field::BuildScript(ScriptItem::Url),

@@ -539,6 +539,52 @@ pub fn tar(entries: &[(&str, &[u8])]) -> Vec<u8> {
     b.into_inner().expect("in memory")
 }
 
+/// A Windows Installer package (`.msi`): its summary's author, `Property` rows, binary streams
+/// (an embedded cabinet, say) and, when given, a `\u{5}DigitalSignature` stream (a DER
+/// SignedData, as [`signed_data`] makes).
+pub fn msi(
+    author: Option<&str>,
+    properties: &[(&str, &str)],
+    streams: &[(&str, &[u8])],
+    signature: Option<&[u8]>,
+) -> Vec<u8> {
+    let cursor = std::io::Cursor::new(Vec::new());
+    let mut p = msi::Package::create(msi::PackageType::Installer, cursor).expect("in memory");
+    if let Some(a) = author {
+        p.summary_info_mut().set_author(a);
+    }
+    let columns = vec![
+        msi::Column::build("Property").primary_key().id_string(72),
+        msi::Column::build("Value").formatted_string(0),
+    ];
+    p.create_table("Property", columns).expect("in memory");
+    if !properties.is_empty() {
+        let rows = properties
+            .iter()
+            .fold(msi::Insert::into("Property"), |q, (k, v)| {
+                q.row(vec![msi::Value::from(*k), msi::Value::from(*v)])
+            });
+        p.insert_rows(rows).expect("in memory");
+    }
+    for (name, data) in streams {
+        p.write_stream(name)
+            .expect("a valid stream name")
+            .write_all(data)
+            .expect("in memory");
+    }
+    let cursor = p.into_inner().expect("in memory");
+    let Some(der) = signature else {
+        return cursor.into_inner();
+    };
+    let mut comp = cfb::CompoundFile::open(cursor).expect("in memory");
+    comp.create_stream("\u{5}DigitalSignature")
+        .expect("in memory")
+        .write_all(der)
+        .expect("in memory");
+    comp.flush().expect("in memory");
+    comp.into_inner().into_inner()
+}
+
 /// gzip of `data`.
 pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

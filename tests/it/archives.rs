@@ -176,6 +176,19 @@ fn cab(entries: &[(&str, &[u8])]) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
+/// A Windows Installer package whose files are in an embedded cabinet, as installers ship them.
+fn msi_with_cab(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    testgen::msi(
+        Some("Example Widgets Ltd."),
+        &[
+            ("Manufacturer", "Example Widgets Ltd."),
+            ("ProductName", "Widget"),
+        ],
+        &[("cab1.cab", &cab(entries))],
+        None,
+    )
+}
+
 /// An executable stub (an ELF header and some code-like bytes) with a zip appended.
 fn self_extracting(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut stub = b"\x7fELF\x02\x01\x01\0".to_vec();
@@ -199,6 +212,7 @@ fn every_format(body: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
         ("tar.zst", zstd(&tar(one, tar::EntryType::Regular))),
         ("7z", sevenz(one)),
         ("cab", cab(one)),
+        ("msi", msi_with_cab(one)),
         ("gzip-multi", [gzip(b"/* header */\n"), gzip(body)].concat()),
         ("zlib", zlib(body)),
         ("xz", xz(body)),
@@ -331,8 +345,85 @@ fn archives_holding_only_mentions_and_other_notices_stay_clean() {
         .map(|b| b["kind"].as_str().unwrap())
         .collect();
     for k in [
-        "7z", "cab", "xz", "zstd", "bzip2", "lzma", "zlib", "gzip", "tar", "zip",
+        "7z", "cab", "msi", "xz", "zstd", "bzip2", "lzma", "zlib", "gzip", "tar", "zip",
     ] {
         assert!(kinds.contains(&k), "{k}: {kinds:?}");
     }
+}
+
+// --- installers: who the package says made it, who signed it ----------------------------------
+
+#[test]
+fn an_installers_manufacturer_and_signer_are_attribution() {
+    let ws = Ws::new();
+    // Nothing inside names anyone: the header alone says who made it.
+    let made = testgen::msi(
+        Some("Product Team"),
+        &[
+            ("Manufacturer", "AO Kaspersky Lab"),
+            ("ProductName", "Endpoint Agent"),
+        ],
+        &[("cab1.cab", &cab(&[("agent.txt", b"an agent\n")]))],
+        None,
+    );
+    ws.write("installers/agent.msi", &made);
+    let (code, doc) = ws.json(&[]);
+    assert_eq!(code, 1, "{:?}", not_scanned(&doc));
+    assert_eq!(
+        fails(&doc),
+        [(
+            "ao-kaspersky-lab".to_string(),
+            "msi header Manufacturer".to_string(),
+            "installers/agent.msi".to_string()
+        )]
+    );
+    let kinds: Vec<&str> = doc["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"msi"), "{kinds:?}");
+
+    // Signed by the vendor, shipped inside a zip, its header naming someone else.
+    let der = testgen::signed_data("CN=Kaspersky Lab,O=AO Kaspersky Lab,C=RU", None);
+    let signed = testgen::msi(
+        Some("Example Widgets Ltd."),
+        &[("Manufacturer", "Example Widgets Ltd.")],
+        &[],
+        Some(&der),
+    );
+    let ws = Ws::new();
+    ws.write("dist/bundle.zip", &zip(&[("setup/product.msi", &signed)]));
+    let (code, doc) = ws.json(&[]);
+    assert_eq!(code, 1, "{}", doc["findings"]);
+    let got = fails(&doc);
+    assert!(
+        got.iter().any(|(e, field, file)| e == "ao-kaspersky-lab"
+            && field == "Authenticode signer subject"
+            && file == "dist/bundle.zip!setup/product.msi"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn an_installer_that_only_mentions_a_vendor_stays_clean() {
+    let ws = Ws::new();
+    let bytes = testgen::msi(
+        Some("Example Widgets Ltd."),
+        &[
+            ("Manufacturer", "Example Widgets Ltd."),
+            (
+                "ARPHELPLINK",
+                "https://support.example.com/kaspersky-compatibility",
+            ),
+            ("SupportedEngines", "Kaspersky, ESET, Sophos"),
+        ],
+        &[("cab1.cab", &cab(&[("readme.txt", CONTROL)]))],
+        None,
+    );
+    ws.write("installers/widget.msi", &bytes);
+    let (code, doc) = ws.json(&["--fail-on-unscanned"]);
+    assert_eq!(code, 0, "{:?} {:?}", fails(&doc), not_scanned(&doc));
+    assert!(not_scanned(&doc).is_empty(), "{:?}", not_scanned(&doc));
 }

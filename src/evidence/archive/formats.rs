@@ -265,6 +265,55 @@ impl Walk<'_, '_> {
         Ok(())
     }
 
+    /// A compound file's streams, in the order of its directory: an MSI's tables (its string
+    /// pool names files, registry values and URLs), its embedded cabinets (walked in turn) and
+    /// `Binary` streams, its summary information and signature. Storages are only folders.
+    pub(super) fn cfb(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
+        let comp = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(Fail::malformed)?;
+        // Its header first (the database's parser is another crate meeting hostile input).
+        if let Some(Some(header)) =
+            crate::evidence::binary::quietly(|| super::installer::read(name, bytes))
+        {
+            self.stats.installers.push(header);
+        }
+        let streams: Vec<std::path::PathBuf> = comp
+            .walk()
+            .filter(|e| e.is_stream())
+            .map(|e| e.path().to_path_buf())
+            .collect();
+        // Windows Installer files pack their stream names (two characters to a code point); a
+        // table's name starts with a marker. Decoded only where one is there to say so.
+        let installer = streams.iter().any(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(MSI_TABLE))
+        });
+        let mut comp = comp;
+        for stream in streams {
+            let shown = stream_name(&stream, installer);
+            let path = format!("{name}!{shown}");
+            let raw = stream
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            let flow = match comp.open_stream(&stream) {
+                Ok(s) => self.member("compound-file stream", path, &raw, s, depth),
+                Err(e) => {
+                    self.skip(
+                        &path,
+                        SkipKind::Malformed,
+                        format!("compound-file stream could not be read: {e}"),
+                    );
+                    Flow::Go
+                }
+            };
+            if flow == Flow::Stop {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// A single compressed stream: decoded (every member of a multi-member gzip, bzip2, xz,
     /// lzip or zstd stream) within limits, then sniffed again; a tar inside is walked under the
     /// stream's own name (`x.tar.gz!member`), anything else as its one member.
@@ -290,7 +339,7 @@ impl Walk<'_, '_> {
                 })?,
             ),
             Format::Zstd => Box::new(ZstdFrames::new(bytes)),
-            Format::Zip | Format::Tar | Format::SevenZ | Format::Cab => {
+            Format::Zip | Format::Tar | Format::SevenZ | Format::Cab | Format::Cfb => {
                 return Err(Fail::malformed("not a compressed stream"));
             }
         };
@@ -507,4 +556,67 @@ fn sparse_data<'a, R: std::io::Read>(bytes: &'a [u8], e: &tar::Entry<'_, R>) -> 
     }
     let len = usize::try_from(e.header().entry_size().ok()?).ok()?;
     bytes.get(at..at.checked_add(len)?)
+}
+
+/// The marker that starts the name of a Windows Installer table's stream.
+const MSI_TABLE: char = '\u{4840}';
+
+/// A compound-file stream's path as shown: storages joined with `/`, control characters
+/// escaped (`\u{5}SummaryInformation`), and in a Windows Installer file the packed names
+/// decoded (`cab1.cab`; a table as `table:_StringData`), as the installer's own tools show them.
+pub(crate) fn stream_name(path: &std::path::Path, installer: bool) -> String {
+    let mut out = String::new();
+    for part in path.components() {
+        let std::path::Component::Normal(part) = part else {
+            continue;
+        };
+        if !out.is_empty() {
+            out.push('/');
+        }
+        let part = part.to_string_lossy();
+        let decoded = if installer {
+            msi_stream_name(&part)
+        } else {
+            part.into_owned()
+        };
+        for c in decoded.chars() {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Decodes a Windows Installer stream name: each code point from U+3800 to U+47FF packs two
+/// characters of the alphabet `0-9A-Za-z._`, U+4800 to U+483F one; a leading U+4840 marks a
+/// table.
+fn msi_stream_name(name: &str) -> String {
+    fn alphabet(x: u32) -> char {
+        match x {
+            0..=9 => char::from(b'0' + x as u8),
+            10..=35 => char::from(b'A' + (x - 10) as u8),
+            36..=61 => char::from(b'a' + (x - 36) as u8),
+            62 => '.',
+            _ => '_',
+        }
+    }
+    let (mut out, rest) = match name.strip_prefix(MSI_TABLE) {
+        Some(rest) => (String::from("table:"), rest),
+        None => (String::new(), name),
+    };
+    for c in rest.chars() {
+        match u32::from(c) {
+            x @ 0x3800..=0x47ff => {
+                let x = x - 0x3800;
+                out.push(alphabet(x & 0x3f));
+                out.push(alphabet((x >> 6) & 0x3f));
+            }
+            x @ 0x4800..=0x483f => out.push(alphabet(x - 0x4800)),
+            _ => out.push(c),
+        }
+    }
+    out
 }

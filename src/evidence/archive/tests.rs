@@ -699,6 +699,48 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Truncated or bit-flipped installers (a compound file, its database and an embedded
+    /// cabinet): no panic, limits kept, and the walk yields streams or lists the file.
+    #[test]
+    fn damaged_installers_never_pass_silently(
+        cut in 1usize..65536,
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 0..6),
+    ) {
+        static MSI: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+            let cabinet = cab(&[("kavsdk/notice.h", NOTICE)], cab::CompressionType::MsZip);
+            testgen::msi(
+                Some("Example Widgets Ltd."),
+                &[("Manufacturer", "AO Kaspersky Lab")],
+                &[("cab1.cab", &cabinet)],
+                Some(&testgen::signed_data("CN=Kaspersky Lab,O=AO Kaspersky Lab,C=RU", None)),
+            )
+        });
+        let mut bytes = MSI.clone();
+        let len = bytes.len();
+        if flips.is_empty() {
+            bytes.truncate(1 + cut % (len - 1));
+        }
+        for (at, bit) in &flips {
+            let i = at.index(bytes.len());
+            bytes[i] ^= 1 << bit;
+        }
+        let limits = ArchiveLimits { max_total_bytes: 1 << 20, max_entry_bytes: 1 << 18, ..Default::default() };
+        let Some(format) = sniff(&bytes) else { return Ok(()) };
+        let mut total = 0u64;
+        let mut seen = 0usize;
+        let stats = walk_archive("p.msi", &bytes, format, &limits, &PackageBudget::default(), &mut |e| {
+            total += e.bytes.len() as u64;
+            seen += 1;
+        });
+        prop_assert!(total <= limits.max_total_bytes);
+        let listed = stats.skipped.iter().any(|s| !matches!(s.kind, SkipKind::Note | SkipKind::Truncated));
+        prop_assert!(seen > 0 || listed, "nothing found and nothing listed");
+    }
+}
+
 /// A stream whose header asks for more decoder memory than allowed is still recognised when it
 /// is one (and refused with the reason), while data that only looks like the 13-byte header
 /// (as zlib-rs's `inflate_buf_error.dat` does) is not taken for an archive.
@@ -712,4 +754,122 @@ fn over_the_memory_limit_is_recognised_only_when_it_decodes() {
     fake.extend_from_slice(&[0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 16, 0, 6, 0, 0, 0]);
     fake.extend(std::iter::repeat_n(0u8, 4096));
     assert_eq!(sniff(&fake), None);
+}
+
+// --- compound files: Windows Installer packages -------------------------------------------------
+
+#[test]
+fn an_installers_streams_are_walked_and_its_cabinet_opened() {
+    let cabinet = cab(&[("kavsdk/notice.h", NOTICE)], cab::CompressionType::MsZip);
+    let bytes = testgen::msi(
+        Some("Example Widgets Ltd."),
+        &[
+            ("Manufacturer", "AO Kaspersky Lab"),
+            ("ProductName", "Widget"),
+        ],
+        &[("cab1.cab", &cabinet), ("Binary.helper", b"helper bytes")],
+        None,
+    );
+    assert_eq!(sniff(&bytes), Some(Format::Cfb));
+    let (seen, stats) = walk_default("setup.msi", &bytes);
+    assert!(reasons(&stats).is_empty(), "{:?}", reasons(&stats));
+    let names: Vec<&str> = seen.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(
+        names.contains(&"setup.msi!cab1.cab!kavsdk/notice.h"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"setup.msi!Binary.helper"), "{names:?}");
+    assert!(names.contains(&"setup.msi!table:_StringData"), "{names:?}");
+    assert!(
+        names.contains(&"setup.msi!\\u{5}SummaryInformation"),
+        "{names:?}"
+    );
+    let member = seen.iter().find(|(p, _)| p.ends_with("notice.h")).unwrap();
+    assert_eq!(member.1, NOTICE);
+    // The string pool holds the property values, as written.
+    let pool = seen
+        .iter()
+        .find(|(p, _)| p.ends_with("_StringData"))
+        .unwrap();
+    assert!(pool.1.windows(16).any(|w| w == b"AO Kaspersky Lab"));
+    // The header, read from the database.
+    assert_eq!(stats.installers.len(), 1);
+    let h = &stats.installers[0];
+    assert_eq!((h.path.as_str(), h.kind), ("setup.msi", "msi"));
+    assert_eq!(
+        h.fields,
+        [
+            ("Author", "Example Widgets Ltd.".to_string()),
+            ("Manufacturer", "AO Kaspersky Lab".to_string())
+        ]
+    );
+    assert_eq!(h.signature, None);
+}
+
+#[test]
+fn an_installer_inside_a_zip_gives_its_header_and_signature() {
+    let der = testgen::signed_data("CN=Kaspersky Lab,O=AO Kaspersky Lab,C=RU", None);
+    let inner = testgen::msi(
+        None,
+        &[("ARPHELPLINK", "https://support.example")],
+        &[],
+        Some(&der),
+    );
+    let bytes = testgen::zip(&[("dist/product.msi", &inner)]);
+    let (_, stats) = walk_default("bundle.zip", &bytes);
+    assert!(reasons(&stats).is_empty(), "{:?}", reasons(&stats));
+    assert_eq!(stats.installers.len(), 1);
+    let h = &stats.installers[0];
+    assert_eq!(h.path, "bundle.zip!dist/product.msi");
+    assert_eq!(
+        h.fields,
+        [("ARPHELPLINK", "https://support.example".to_string())]
+    );
+    assert_eq!(h.signature.as_deref(), Some(der.as_slice()));
+}
+
+#[test]
+fn a_compound_file_that_is_no_installer_is_walked_without_a_header() {
+    let mut comp = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    comp.create_storage("/ObjectPool").unwrap();
+    comp.create_stream("/ObjectPool/WordDocument")
+        .unwrap()
+        .write_all(NOTICE)
+        .unwrap();
+    comp.flush().unwrap();
+    let bytes = comp.into_inner().into_inner();
+    let (seen, stats) = walk_default("report.doc", &bytes);
+    assert!(reasons(&stats).is_empty(), "{:?}", reasons(&stats));
+    assert_eq!(
+        seen,
+        [(
+            "report.doc!ObjectPool/WordDocument".to_string(),
+            NOTICE.to_vec()
+        )]
+    );
+    assert!(stats.installers.is_empty());
+}
+
+#[test]
+fn installer_stream_names_decode_as_the_installer_writes_them() {
+    // The names the installer library itself encodes, read back through the walk.
+    for name in ["cab1.cab", "Binary.CustomAction_1", "A.b_c9", "x"] {
+        let bytes = testgen::msi(None, &[], &[(name, b"data")], None);
+        let (seen, _) = walk_default("p.msi", &bytes);
+        let want = format!("p.msi!{name}");
+        assert!(seen.iter().any(|(p, _)| *p == want), "{name}: {:?}", seen);
+    }
+}
+
+#[test]
+fn a_truncated_compound_file_is_listed_as_malformed() {
+    let cabinet = cab(&[("kavsdk/notice.h", NOTICE)], cab::CompressionType::MsZip);
+    let bytes = testgen::msi(None, &[], &[("cab1.cab", &cabinet)], None);
+    let (_, stats) = walk_default("setup.msi", &bytes[..bytes.len() / 2]);
+    let r = reasons(&stats);
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(
+        r[0].contains("setup.msi") && r[0].contains("compound file"),
+        "{r:?}"
+    );
 }
