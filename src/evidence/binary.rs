@@ -200,7 +200,7 @@ fn inspect_into(
             // A COFF object (no magic of its own) or anything else: sections if `object`
             // understands it, raw strings otherwise.
             match object::File::parse(bytes) {
-                Ok(file) => sections(&file, "COFF", needles, prefix, r)?,
+                Ok(file) => sections(bytes, &file, "COFF", needles, prefix, r)?,
                 Err(_) => push_hits(bytes, needles, prefix, None, r),
             }
             Ok(())
@@ -572,31 +572,101 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
     let dynamic = table
         .dynamic_table(endian, bytes)
         .map_err(|e| malformed("ELF", e))?;
-    for d in dynamic.iter() {
-        let table = match d.tag {
+    let mut push_dynamic = |tag: object::elf::DynamicTag, s: &[u8]| {
+        let table = match tag {
             t if t == object::elf::DT_NEEDED => Some(LibraryTable::ElfNeeded),
             t if t == object::elf::DT_SONAME => Some(LibraryTable::ElfSoname),
             t if t == object::elf::DT_RPATH || t == object::elf::DT_RUNPATH => None,
-            _ => continue,
+            _ => return,
         };
+        // SONAME is the library's own name; a needed library is one it cannot load without
+        // (integration). Both are read as the product they name (`libkavsdk.so.8` → `kavsdk`).
+        let name = String::from_utf8_lossy(s);
+        match table {
+            None => push(
+                r,
+                BinaryField::new(prefix, BinaryPart::RunPath),
+                &name,
+                false,
+                None,
+            ),
+            Some(table) => push_library(r, prefix, table, &name),
+        }
+    };
+    if dynamic.is_empty() {
+        // No dynamic section (its headers stripped, as `sstrip` leaves a library): the loader
+        // reads the table from the program headers, and so does this.
+        for (tag, s) in segment_dynamic::<Elf>(&file, endian, bytes) {
+            push_dynamic(tag, s);
+        }
+    }
+    for d in dynamic.iter() {
         if let Ok(s) = dynamic.string(d) {
-            // SONAME is the library's own name; a needed library is one it cannot load without
-            // (integration). Both are read as the product they name (`libkavsdk.so.8` → `kavsdk`).
-            let name = String::from_utf8_lossy(s);
-            match table {
-                None => push(
-                    r,
-                    BinaryField::new(prefix, BinaryPart::RunPath),
-                    &name,
-                    false,
-                    None,
-                ),
-                Some(table) => push_library(r, prefix, table, &name),
-            }
+            push_dynamic(d.tag, s);
         }
     }
     let file = object::File::parse(bytes).map_err(|e| malformed("ELF", e))?;
-    sections(&file, "ELF", needles, prefix, r)
+    sections(bytes, &file, "ELF", needles, prefix, r)
+}
+
+/// The string entries of the dynamic table the `PT_DYNAMIC` program header points to, each
+/// resolved through `DT_STRTAB` (an address, mapped to the file by the `PT_LOAD` headers) and
+/// bounded by `DT_STRSZ` and the file. Entries that do not resolve are left out.
+fn segment_dynamic<'b, Elf: FileHeader<Endian = Endianness>>(
+    file: &ElfFile<'b, Elf>,
+    endian: Endianness,
+    bytes: &'b [u8],
+) -> Vec<(object::elf::DynamicTag, &'b [u8])> {
+    use object::read::elf::{Dyn, ProgramHeader};
+    let headers = file.elf_program_headers();
+    let Some(dyns) = headers
+        .iter()
+        .filter(|p| p.p_type(endian) == object::elf::PT_DYNAMIC)
+        .find_map(|p| p.dynamic(endian, bytes).ok().flatten())
+    else {
+        return Vec::new();
+    };
+    let value = |tag| {
+        dyns.iter()
+            .find(|d| d.d_tag(endian) == tag)
+            .map(|d| d.d_val(endian).into())
+    };
+    let (Some(strtab), strsz) = (value(object::elf::DT_STRTAB), value(object::elf::DT_STRSZ))
+    else {
+        return Vec::new();
+    };
+    // The file offset of the string table's address.
+    let Some(offset) = headers.iter().find_map(|p| {
+        let (vaddr, off, size): (u64, u64, u64) = (
+            p.p_vaddr(endian).into(),
+            p.p_offset(endian).into(),
+            p.p_filesz(endian).into(),
+        );
+        (p.p_type(endian) == object::elf::PT_LOAD && strtab >= vaddr && strtab - vaddr < size)
+            .then(|| off + (strtab - vaddr))
+    }) else {
+        return Vec::new();
+    };
+    let Some(strings) = usize::try_from(offset).ok().and_then(|o| bytes.get(o..)) else {
+        return Vec::new();
+    };
+    let strings = match strsz.and_then(|n: u64| usize::try_from(n).ok()) {
+        Some(n) if n < strings.len() => &strings[..n],
+        _ => strings,
+    };
+    let mut out = Vec::new();
+    for d in dyns {
+        let tag = d.d_tag(endian);
+        if tag == object::elf::DT_NULL {
+            break;
+        }
+        let at: u64 = d.d_val(endian).into();
+        if let Some(rest) = usize::try_from(at).ok().and_then(|a| strings.get(a..)) {
+            let end = memchr::memchr(0, rest).unwrap_or(rest.len());
+            out.push((tag, &rest[..end]));
+        }
+    }
+    out
 }
 
 // --- Mach-O -----------------------------------------------------------------------------------
@@ -644,7 +714,7 @@ fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
         }
     }
     let file = object::File::parse(bytes).map_err(|e| malformed("Mach-O", e))?;
-    sections(&file, "Mach-O", needles, prefix, r)
+    sections(bytes, &file, "Mach-O", needles, prefix, r)
 }
 
 fn fat(
@@ -733,14 +803,41 @@ fn ar(
 
 // --- strings ----------------------------------------------------------------------------------
 
-/// Needle hits inside every section with file data, the field naming the section.
+/// Needle hits inside every section with file data, the field naming the section; then in
+/// every byte no section covers (headers, segments without sections, a Mach-O's `__LINKEDIT`
+/// with its symbol names and code signature, data appended after the image, or the whole
+/// image when its section headers were stripped, as `sstrip` does), as the file's own
+/// (`ELF string`).
 fn sections(
+    bytes: &[u8],
     file: &object::File<'_>,
     kind: &str,
     needles: &Needles,
     prefix: &[Nesting],
     r: &mut BinaryReport,
 ) -> Result<(), InspectError> {
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for s in file.sections() {
+        if let Some((at, len)) = s.file_range()
+            && let (Ok(at), Ok(len)) = (usize::try_from(at), usize::try_from(len))
+            && at < bytes.len()
+        {
+            covered.push((at, at.saturating_add(len).min(bytes.len())));
+        }
+    }
+    for (start, end) in gaps(covered, bytes.len()) {
+        let gap = &bytes[start..end];
+        r.work.examined = r.work.examined.saturating_add(gap.len() as u64);
+        for mut bs in hit_strings(gap, needles) {
+            let utf16 = bs.field.part.is_utf16();
+            let place = HitPlace::Whole(Some(kind.to_string()));
+            bs.field = BinaryField::new(prefix, BinaryPart::Hit { place, utf16 });
+            bs.offset = bs.offset.map(|o| o + start as u64);
+            if r.strings.len() < MAX_STRINGS {
+                r.strings.push(bs);
+            }
+        }
+    }
     for s in file.sections() {
         let Ok(data) = s.data() else { continue };
         r.work.examined = r.work.examined.saturating_add(data.len() as u64);
@@ -783,6 +880,23 @@ fn sections(
         }
     }
     Ok(())
+}
+
+/// The ranges of `0..len` that none of `covered` does, in order.
+fn gaps(mut covered: Vec<(usize, usize)>, len: usize) -> Vec<(usize, usize)> {
+    covered.sort_unstable();
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    for (start, end) in covered {
+        if start > at {
+            out.push((at, start));
+        }
+        at = at.max(end);
+    }
+    if at < len {
+        out.push((at, len));
+    }
+    out
 }
 
 /// Needle hits anywhere in the file: `string`, or `<format> string` (`PE string`).

@@ -391,6 +391,83 @@ pub fn elf_shared_object(rodata: &[u8], comment: &str, soname: &str, needed: &[&
     out
 }
 
+/// A 64-bit little-endian ELF shared object as `sstrip` leaves one: no section headers at all,
+/// only the program headers the loader reads (a `PT_LOAD` mapping the whole file at
+/// [`SSTRIPPED_BASE`], a `PT_DYNAMIC`), `rodata` after them, and a dynamic table naming its
+/// `DT_SONAME` and `DT_NEEDED` libraries through `DT_STRTAB`/`DT_STRSZ`.
+pub fn elf_sstripped_library(rodata: &[u8], soname: &str, needed: &[&str]) -> Vec<u8> {
+    let mut dynstr = vec![0u8];
+    let mut add = |s: &str| {
+        let off = dynstr.len() as u64;
+        dynstr.extend_from_slice(s.as_bytes());
+        dynstr.push(0);
+        off
+    };
+    let so_off = add(soname);
+    let needed_offs: Vec<u64> = needed.iter().map(|n| add(n)).collect();
+    // Layout: header, two program headers, rodata, dynstr, dynamic.
+    let phoff = 64u64;
+    let mut out = vec![0u8; 64 + 2 * 56];
+    out.extend_from_slice(rodata);
+    pad(&mut out, 8);
+    let dynstr_off = out.len() as u64;
+    out.extend_from_slice(&dynstr);
+    pad(&mut out, 8);
+    let dynamic_off = out.len() as u64;
+    let mut dynamic = Vec::new();
+    let mut entry = |tag: u64, val: u64| {
+        dynamic.extend(tag.to_le_bytes());
+        dynamic.extend(val.to_le_bytes());
+    };
+    for off in &needed_offs {
+        entry(1, *off); // DT_NEEDED
+    }
+    entry(14, so_off); // DT_SONAME
+    entry(5, SSTRIPPED_BASE + dynstr_off); // DT_STRTAB (an address)
+    entry(10, dynstr.len() as u64); // DT_STRSZ
+    entry(0, 0); // DT_NULL
+    out.extend_from_slice(&dynamic);
+    let total = out.len() as u64;
+    let segment = |typ: u32, flags: u32, off: u64, size: u64, align: u64| {
+        let mut p = Vec::with_capacity(56);
+        p.extend(typ.to_le_bytes());
+        p.extend(flags.to_le_bytes());
+        p.extend(off.to_le_bytes());
+        p.extend((SSTRIPPED_BASE + off).to_le_bytes()); // vaddr
+        p.extend((SSTRIPPED_BASE + off).to_le_bytes()); // paddr
+        p.extend(size.to_le_bytes()); // filesz
+        p.extend(size.to_le_bytes()); // memsz
+        p.extend(align.to_le_bytes());
+        p
+    };
+    let load = segment(1, 5, 0, total, 0x1000); // PT_LOAD, R+X
+    let dynamic_seg = segment(2, 6, dynamic_off, dynamic.len() as u64, 8); // PT_DYNAMIC
+    out[64..120].copy_from_slice(&load);
+    out[120..176].copy_from_slice(&dynamic_seg);
+    let mut h = Vec::with_capacity(64);
+    h.extend(b"\x7fELF");
+    h.extend([2, 1, 1, 0]); // 64-bit, little endian, version 1, SysV
+    h.extend([0u8; 8]);
+    h.extend(3u16.to_le_bytes()); // ET_DYN
+    h.extend(62u16.to_le_bytes()); // EM_X86_64
+    h.extend(1u32.to_le_bytes());
+    h.extend(0u64.to_le_bytes()); // entry
+    h.extend(phoff.to_le_bytes());
+    h.extend(0u64.to_le_bytes()); // shoff: none
+    h.extend(0u32.to_le_bytes()); // flags
+    h.extend(64u16.to_le_bytes()); // ehsize
+    h.extend(56u16.to_le_bytes()); // phentsize
+    h.extend(2u16.to_le_bytes()); // phnum
+    h.extend(0u16.to_le_bytes()); // shentsize
+    h.extend(0u16.to_le_bytes()); // shnum
+    h.extend(0u16.to_le_bytes()); // shstrndx
+    out[..64].copy_from_slice(&h);
+    out
+}
+
+/// Where [`elf_sstripped_library`] maps its file.
+pub const SSTRIPPED_BASE: u64 = 0x10000;
+
 /// A 64-bit Mach-O object whose `__TEXT,__cstring` section holds `cstring`.
 pub fn macho_object(cstring: &[u8]) -> Vec<u8> {
     use object::write::{Object, StandardSection};

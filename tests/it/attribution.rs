@@ -51,6 +51,65 @@ fn generated() -> Vec<Generated> {
                 ),
             )],
         ),
+        // Section headers stripped (`sstrip`): the loader's program headers still name the
+        // library it needs, and the notice is in bytes no section covers.
+        (
+            "elf-sstripped-needed-product",
+            "fail",
+            vec![(
+                "prebuilt/libscan.so",
+                testgen::elf_sstripped_library(b"", "libscan.so.1", &["libkavsdk.so.8"]),
+            )],
+        ),
+        (
+            "elf-sstripped-notice",
+            "fail",
+            vec![(
+                "prebuilt/libengine.so",
+                testgen::elf_sstripped_library(
+                    b"\0Copyright (c) 2024 AO Kaspersky Lab. All rights reserved.\0",
+                    "libengine.so.1",
+                    &["libc.so.6"],
+                ),
+            )],
+        ),
+        (
+            "control-elf-sstripped-mention",
+            "pass",
+            vec![(
+                "prebuilt/libengine.so",
+                testgen::elf_sstripped_library(
+                    b"\0scan engines: kaspersky, eset, sophos\0",
+                    "libengine.so.1",
+                    &["libc.so.6", "libkasp.so.2"],
+                ),
+            )],
+        ),
+        // An installer: its header names who made it, its cabinet holds nothing that does.
+        (
+            "msi-manufacturer",
+            "fail",
+            vec![(
+                "installers/agent.msi",
+                testgen::msi(None, &[("Manufacturer", "AO Kaspersky Lab")], &[], None),
+            )],
+        ),
+        (
+            "control-msi-mention",
+            "pass",
+            vec![(
+                "installers/agent.msi",
+                testgen::msi(
+                    Some("Example Widgets Ltd."),
+                    &[
+                        ("Manufacturer", "Example Widgets Ltd."),
+                        ("SupportedEngines", "Kaspersky, ESET, Sophos"),
+                    ],
+                    &[],
+                    None,
+                ),
+            )],
+        ),
         (
             "control-elf-needed-unrelated",
             "pass",

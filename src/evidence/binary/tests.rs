@@ -157,6 +157,99 @@ fn elf_shared_library_notice_in_rodata() {
     );
 }
 
+/// A library whose section headers were stripped (`sstrip`): every byte is still searched, and
+/// its dynamic table is read from the program headers, as the loader reads it.
+#[test]
+fn a_library_without_section_headers_is_read_whole() {
+    let so = testgen::elf_sstripped_library(
+        b"\0junk\0Copyright (C) 2024 AO Kaspersky Lab\0more\0",
+        "libkavsdk.so.8",
+        &["libc.so.6", "libkavbase.so"],
+    );
+    assert!(
+        object::File::parse(so.as_slice())
+            .unwrap()
+            .sections()
+            .next()
+            .is_none()
+    );
+    let r = inspect_binary(&so, &needles(), &PackageBudget::default()).unwrap();
+    let f = fields(&r);
+    assert!(
+        f.contains(&(
+            "ELF string".into(),
+            "Copyright (C) 2024 AO Kaspersky Lab".into(),
+            true
+        )),
+        "{f:?}"
+    );
+    for (field, text) in [
+        ("ELF DT_NEEDED (integration)", "kavbase (libkavbase.so)"),
+        ("ELF DT_NEEDED (integration)", "c (libc.so.6)"),
+        ("ELF DT_SONAME (integration)", "kavsdk (libkavsdk.so.8)"),
+    ] {
+        assert!(
+            f.contains(&(field.into(), text.into(), true)),
+            "{field}: {f:?}"
+        );
+    }
+}
+
+/// Bytes no section covers (data appended after the image, a Mach-O's `__LINKEDIT`) are the
+/// file's own strings; what a section holds is reported once, under the section.
+#[test]
+fn bytes_outside_every_section_are_searched_once() {
+    let overlay = b"\0\0Copyright (c) AO Kaspersky Lab\0";
+    let mut so =
+        testgen::elf_shared_object(b"\0(c) Kaspersky Lab 2024\0", "GCC: 12", "libx.so", &[]);
+    so.extend_from_slice(overlay);
+    let r = inspect_binary(&so, &needles(), &PackageBudget::default()).unwrap();
+    let f = fields(&r);
+    let hits: Vec<&(String, String, bool)> = f
+        .iter()
+        .filter(|(_, t, _)| t.contains("Kaspersky"))
+        .collect();
+    assert_eq!(
+        hits,
+        [
+            &(
+                "ELF .rodata string".to_string(),
+                "(c) Kaspersky Lab 2024".to_string(),
+                true
+            ),
+            &(
+                "ELF string".to_string(),
+                "Copyright (c) AO Kaspersky Lab".to_string(),
+                true
+            ),
+        ],
+        "{f:?}"
+    );
+    let mut m = testgen::macho_object(b"\0nothing\0");
+    m.extend_from_slice(overlay);
+    let r = inspect_binary(&m, &needles(), &PackageBudget::default()).unwrap();
+    assert!(
+        fields(&r).contains(&(
+            "Mach-O string".into(),
+            "Copyright (c) AO Kaspersky Lab".into(),
+            true
+        )),
+        "{:?}",
+        fields(&r)
+    );
+}
+
+#[test]
+fn the_gaps_between_sections_are_what_no_section_covers() {
+    assert_eq!(gaps(vec![], 10), [(0, 10)]);
+    assert_eq!(gaps(vec![(0, 10)], 10), []);
+    assert_eq!(
+        gaps(vec![(6, 8), (2, 4), (3, 5)], 10),
+        [(0, 2), (5, 6), (8, 10)]
+    );
+    assert_eq!(gaps(vec![(0, 4), (0, 9)], 10), [(9, 10)]);
+}
+
 #[test]
 fn utf16_only_string_in_elf() {
     let wide: Vec<u8> = "Kaspersky Anti-Virus SDK"
