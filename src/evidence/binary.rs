@@ -14,7 +14,7 @@ use object::read::macho::{MachHeader, MachOFile};
 use object::{Endianness, Object, ObjectSection};
 
 use super::budget::PackageBudget;
-use super::field::{BinaryField, BinaryPart, HitPlace, LibraryTable, Nesting};
+use super::field::{BinaryField, BinaryPart, HitPlace, LibraryTable, Nesting, SignatureScheme};
 use super::needles::Needles;
 
 /// What a file is, by its magic bytes.
@@ -328,19 +328,13 @@ fn pe(
             .and_then(|_| file.security().ok())
             && sec.certificate_type() == pelite::image::WIN_CERT_TYPE_PKCS_SIGNED_DATA
         {
-            match authenticode_subjects(sec.certificate_data()) {
-                Ok(subjects) => {
-                    for (subject, signer) in subjects {
-                        let part = if signer {
-                            BinaryPart::SignerSubject
-                        } else {
-                            BinaryPart::CertificateSubject
-                        };
-                        push(r, BinaryField::new(prefix, part), &subject, signer, None);
-                    }
-                }
-                Err(e) => return Err(malformed("Authenticode", e)),
-            }
+            push_signature(
+                r,
+                prefix,
+                SignatureScheme::Authenticode,
+                sec.certificate_data(),
+            )
+            .map_err(|e| malformed("Authenticode", e))?;
         }
         Ok(())
     });
@@ -449,6 +443,86 @@ impl Aligned {
         // Safety: `words` owns at least `len` initialised bytes; u8 has no alignment needs.
         unsafe { std::slice::from_raw_parts(self.words.as_ptr().cast::<u8>(), self.len) }
     }
+}
+
+/// The certificate subjects of a CMS SignedData (DER), pushed as `<scheme> signer subject`
+/// (attribution: who signed it) or `<scheme> certificate subject` (another certificate it
+/// carries: a mention).
+fn push_signature(
+    r: &mut BinaryReport,
+    prefix: &[Nesting],
+    scheme: SignatureScheme,
+    der: &[u8],
+) -> Result<(), String> {
+    for (subject, signer) in authenticode_subjects(der)? {
+        let part = if signer {
+            BinaryPart::SignerSubject(scheme)
+        } else {
+            BinaryPart::CertificateSubject(scheme)
+        };
+        push(r, BinaryField::new(prefix, part), &subject, signer, None);
+    }
+    Ok(())
+}
+
+/// The DER OID of CMS `signedData` (1.2.840.113549.1.7.2), as it follows a ContentInfo's
+/// opening tag and length.
+const SIGNED_DATA_OID: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+];
+
+/// The magic of an Apple code signature's SuperBlob, and of the blob wrapping its CMS signature.
+const CS_SUPERBLOB: u32 = 0xfade_0cc0;
+const CS_BLOBWRAPPER: u32 = 0xfade_0b01;
+
+/// The CMS signature a file is, if it is one: a DER ContentInfo of type `signedData` (a JAR's
+/// `META-INF/*.RSA`, `*.DSA`, `*.EC`, a `.p7s` or `.p7b`, a Windows catalog), or an Apple code
+/// signature (a SuperBlob, as a Mach-O's `LC_CODE_SIGNATURE` points to and a bundle's
+/// `_CodeSignature/CodeSignature` holds) with its CMS blob. Cheap to ask of any file: its first
+/// bytes decide.
+pub fn detached_signature(bytes: &[u8]) -> Option<(SignatureScheme, &[u8])> {
+    if bytes.first() == Some(&0x30) {
+        // SEQUENCE, a length of one to five bytes, then the OID.
+        let len_bytes = match bytes.get(1)? {
+            l if *l < 0x80 => 0,
+            0x80 => 0,
+            l => usize::from(l & 0x7f),
+        };
+        let oid = bytes.get(2 + len_bytes..2 + len_bytes + SIGNED_DATA_OID.len())?;
+        return (oid == SIGNED_DATA_OID).then_some((SignatureScheme::Cms, bytes));
+    }
+    code_signature_cms(bytes).map(|der| (SignatureScheme::MachO, der))
+}
+
+/// The CMS blob of an Apple code signature SuperBlob (big-endian: magic, length, count, then
+/// `(type, offset)` pairs); `None` if there is none or the structure does not hold.
+fn code_signature_cms(blob: &[u8]) -> Option<&[u8]> {
+    let be32 = |at: usize| -> Option<u32> {
+        let b = blob.get(at..at.checked_add(4)?)?;
+        Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    if be32(0)? != CS_SUPERBLOB {
+        return None;
+    }
+    let length = usize::try_from(be32(4)?).ok()?.min(blob.len());
+    let count = usize::try_from(be32(8)?).ok()?;
+    for i in 0..count.min(64) {
+        let offset = usize::try_from(be32(12 + i * 8 + 4)?).ok()?;
+        if offset >= length || be32(offset)? != CS_BLOBWRAPPER {
+            continue;
+        }
+        let size = usize::try_from(be32(offset + 4)?).ok()?;
+        let end = offset.checked_add(size)?.min(length);
+        return blob.get(offset + 8..end).filter(|der| !der.is_empty());
+    }
+    None
+}
+
+/// The subjects of a detached signature (see [`detached_signature`]) as binary strings.
+pub fn signature_strings(scheme: SignatureScheme, der: &[u8]) -> Result<Vec<BinaryString>, String> {
+    let mut r = BinaryReport::default();
+    push_signature(&mut r, &[], scheme, der)?;
+    Ok(r.strings)
 }
 
 /// Certificate subjects of a PKCS#7 SignedData: (subject, is a signer's certificate).
@@ -700,6 +774,22 @@ fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
         .macho_load_commands()
         .map_err(|e| malformed("Mach-O", e))?;
     while let Some(cmd) = commands.next().map_err(|e| malformed("Mach-O", e))? {
+        if cmd.cmd() == object::macho::LC_CODE_SIGNATURE {
+            // Who signed it: the CMS blob of its code signature (an ad-hoc signature has none).
+            if let Ok(c) = cmd.data::<object::macho::LinkeditDataCommand<Endianness>>() {
+                let at = c.dataoff.get(endian) as usize;
+                let size = c.datasize.get(endian) as usize;
+                if let Some(der) = bytes
+                    .get(at..at.saturating_add(size))
+                    .and_then(code_signature_cms)
+                {
+                    // A blob the CMS reader cannot read (BER where DER is expected) leaves the
+                    // binary readable: its bytes are searched as no section's (see `sections`).
+                    let _ = push_signature(r, prefix, SignatureScheme::MachO, der);
+                }
+            }
+            continue;
+        }
         let table = match cmd.cmd() {
             object::macho::LC_ID_DYLIB => LibraryTable::MachOIdDylib,
             object::macho::LC_LOAD_DYLIB

@@ -609,9 +609,13 @@ impl Scanner {
             Ok(subjects) => {
                 for (subject, signer) in subjects {
                     let part = if signer {
-                        super::field::BinaryPart::SignerSubject
+                        super::field::BinaryPart::SignerSubject(
+                            super::field::SignatureScheme::Authenticode,
+                        )
                     } else {
-                        super::field::BinaryPart::CertificateSubject
+                        super::field::BinaryPart::CertificateSubject(
+                            super::field::SignatureScheme::Authenticode,
+                        )
                     };
                     let role = if signer {
                         Role::Attribution
@@ -756,9 +760,44 @@ impl Scanner {
             // Recognised as archives before this match (see `scan_bytes`); a stray one is data.
             FileKind::Zip | FileKind::Tar | FileKind::Gzip => self.scan_text(name, bytes, r),
             FileKind::Other => {
+                self.scan_signature(name, bytes, r);
                 self.scan_text(name, bytes, r);
                 self.scan_embedded(name, bytes, budget, r);
             }
+        }
+    }
+
+    /// A detached signature (a JAR's `META-INF/*.RSA`, a `.p7s`, a catalog, an Apple
+    /// `_CodeSignature/CodeSignature`): who signed what it sits beside, as a signed
+    /// executable's signer is (its bytes are searched as text's besides). One that does not
+    /// parse is only text.
+    fn scan_signature(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        let Some((scheme, der)) = binary::detached_signature(bytes) else {
+            return;
+        };
+        let Ok(strings) = binary::signature_strings(scheme, der) else {
+            return;
+        };
+        r.binaries.push(BinaryItem {
+            file: name.to_string(),
+            kind: "signature".into(),
+            bytes: bytes.len() as u64,
+        });
+        for s in strings {
+            let role = if s.attribution {
+                Role::Attribution
+            } else {
+                Role::Mention
+            };
+            r.evidence.push(
+                Evidence::new(
+                    Field::Binary(s.field),
+                    role,
+                    Shape::Subject,
+                    clip(s.text.trim()),
+                )
+                .at(name, None),
+            );
         }
     }
 

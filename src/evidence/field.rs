@@ -151,10 +151,11 @@ pub enum BinaryPart {
     Library(LibraryTable),
     /// `ELF DT_RUNPATH`
     RunPath,
-    /// `Authenticode signer subject`
-    SignerSubject,
-    /// `Authenticode certificate subject`
-    CertificateSubject,
+    /// `<scheme> signer subject` (`Authenticode signer subject`): the subject of a certificate
+    /// that signed the file.
+    SignerSubject(SignatureScheme),
+    /// `<scheme> certificate subject`: another certificate the signature carries (a chain's).
+    CertificateSubject(SignatureScheme),
     /// `ELF .comment`
     ElfComment,
     /// `ELF note`
@@ -174,6 +175,32 @@ impl Default for BinaryPart {
             utf16: false,
         }
     }
+}
+
+/// The signature a certificate subject was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureScheme {
+    /// A PE's certificate table, or a Windows Installer's `DigitalSignature` stream.
+    Authenticode,
+    /// A detached CMS/PKCS #7 signature file: a JAR's `META-INF/*.RSA`, `.p7s`, a catalog.
+    Cms,
+    /// A Mach-O's `LC_CODE_SIGNATURE` (its CMS blob).
+    MachO,
+}
+
+impl SignatureScheme {
+    fn name(self) -> &'static str {
+        match self {
+            SignatureScheme::Authenticode => "Authenticode",
+            SignatureScheme::Cms => "CMS signature",
+            SignatureScheme::MachO => "Mach-O code signature",
+        }
+    }
+    const ALL: [SignatureScheme; 3] = [
+        SignatureScheme::Authenticode,
+        SignatureScheme::Cms,
+        SignatureScheme::MachO,
+    ];
 }
 
 /// The table a library name was read from.
@@ -221,7 +248,7 @@ impl BinaryPart {
     pub fn is_subject(&self) -> bool {
         matches!(
             self,
-            BinaryPart::SignerSubject | BinaryPart::CertificateSubject
+            BinaryPart::SignerSubject(_) | BinaryPart::CertificateSubject(_)
         )
     }
 
@@ -255,8 +282,8 @@ impl fmt::Display for BinaryPart {
             BinaryPart::VersionInfo(k) => write!(f, "PE VERSIONINFO {k}"),
             BinaryPart::Library(t) => write!(f, "{} (integration)", t.name()),
             BinaryPart::RunPath => f.write_str("ELF DT_RUNPATH"),
-            BinaryPart::SignerSubject => f.write_str("Authenticode signer subject"),
-            BinaryPart::CertificateSubject => f.write_str("Authenticode certificate subject"),
+            BinaryPart::SignerSubject(s) => write!(f, "{} signer subject", s.name()),
+            BinaryPart::CertificateSubject(s) => write!(f, "{} certificate subject", s.name()),
             BinaryPart::ElfComment => f.write_str("ELF .comment"),
             BinaryPart::ElfNote => f.write_str("ELF note"),
             BinaryPart::Modinfo { format, key } => write!(f, "{format} .modinfo {key}"),
@@ -514,14 +541,21 @@ fn parse_binary(s: &str) -> Option<BinaryField> {
 fn parse_binary_part(s: &str) -> Option<BinaryPart> {
     let fixed = [
         BinaryPart::RunPath,
-        BinaryPart::SignerSubject,
-        BinaryPart::CertificateSubject,
         BinaryPart::ElfComment,
         BinaryPart::ElfNote,
         BinaryPart::MemberError,
     ];
     if let Some(p) = fixed.into_iter().find(|p| p.to_string() == s) {
         return Some(p);
+    }
+    for scheme in SignatureScheme::ALL {
+        if let Some(who) = s.strip_prefix(scheme.name()) {
+            match who {
+                " signer subject" => return Some(BinaryPart::SignerSubject(scheme)),
+                " certificate subject" => return Some(BinaryPart::CertificateSubject(scheme)),
+                _ => {}
+            }
+        }
     }
     if let Some(k) = s.strip_prefix("PE VERSIONINFO ") {
         return Some(BinaryPart::VersionInfo(k.to_string()));
@@ -735,12 +769,19 @@ mod tests {
             },
             Field::BuildOutput {
                 ambiguous: false,
-                inner: Box::new(bin(BinaryPart::SignerSubject)),
+                inner: Box::new(bin(BinaryPart::SignerSubject(
+                    SignatureScheme::Authenticode,
+                ))),
             },
             bin(BinaryPart::VersionInfo("CompanyName".into())),
             bin(BinaryPart::Library(LibraryTable::MachOLoadDylib)),
             bin(BinaryPart::RunPath),
-            bin(BinaryPart::CertificateSubject),
+            bin(BinaryPart::CertificateSubject(
+                SignatureScheme::Authenticode,
+            )),
+            bin(BinaryPart::SignerSubject(SignatureScheme::Cms)),
+            bin(BinaryPart::CertificateSubject(SignatureScheme::MachO)),
+            bin(BinaryPart::SignerSubject(SignatureScheme::MachO)),
             bin(BinaryPart::ElfComment),
             bin(BinaryPart::ElfNote),
             bin(BinaryPart::MemberError),
@@ -788,7 +829,9 @@ mod tests {
         }
         assert_eq!(
             Field::parse("arch X86_64: archive member kav.o: Authenticode signer subject"),
-            Some(bin(BinaryPart::SignerSubject))
+            Some(bin(BinaryPart::SignerSubject(
+                SignatureScheme::Authenticode
+            )))
         );
     }
 

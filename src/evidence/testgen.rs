@@ -468,6 +468,49 @@ pub fn elf_sstripped_library(rodata: &[u8], soname: &str, needed: &[&str]) -> Ve
 /// Where [`elf_sstripped_library`] maps its file.
 pub const SSTRIPPED_BASE: u64 = 0x10000;
 
+/// An Apple code signature SuperBlob (as `codesign` writes one) holding `cms` in its CMS blob
+/// wrapper, after an empty code directory slot.
+pub fn code_signature_superblob(cms: &[u8]) -> Vec<u8> {
+    let be = |v: u32| v.to_be_bytes();
+    // The code directory: a blob of its own magic, empty past its header.
+    let directory: Vec<u8> = [be(0xfade_0c02), be(8)].concat();
+    let wrapper: Vec<u8> = [
+        be(0xfade_0b01).to_vec(),
+        be(8 + cms.len() as u32).to_vec(),
+        cms.to_vec(),
+    ]
+    .concat();
+    let header = 12 + 2 * 8;
+    let mut out = Vec::new();
+    out.extend(be(0xfade_0cc0));
+    out.extend(be((header + directory.len() + wrapper.len()) as u32));
+    out.extend(be(2));
+    out.extend(be(0)); // CSSLOT_CODEDIRECTORY
+    out.extend(be(header as u32));
+    out.extend(be(0x10000)); // CSSLOT_SIGNATURESLOT
+    out.extend(be((header + directory.len()) as u32));
+    out.extend(directory);
+    out.extend(wrapper);
+    out
+}
+
+/// A 64-bit Mach-O dynamic library whose one load command is `LC_CODE_SIGNATURE`, pointing to
+/// a code signature holding `cms` (see [`code_signature_superblob`]).
+pub fn macho_signed_dylib(cms: &[u8]) -> Vec<u8> {
+    let blob = code_signature_superblob(cms);
+    let dataoff = 64u32;
+    let mut out = Vec::new();
+    for v in [0xfeed_facfu32, 0x0100_0007, 3, 6, 1, 16, 0, 0] {
+        out.extend(v.to_le_bytes()); // magic, x86_64, subtype, MH_DYLIB, 1 command of 16 bytes
+    }
+    for v in [0x1du32, 16, dataoff, blob.len() as u32] {
+        out.extend(v.to_le_bytes()); // LC_CODE_SIGNATURE
+    }
+    out.resize(dataoff as usize, 0);
+    out.extend(blob);
+    out
+}
+
 /// A 64-bit Mach-O object whose `__TEXT,__cstring` section holds `cstring`.
 pub fn macho_object(cstring: &[u8]) -> Vec<u8> {
     use object::write::{Object, StandardSection};

@@ -85,6 +85,49 @@ fn generated() -> Vec<Generated> {
                 ),
             )],
         ),
+        // Signed by the vendor: a JAR's detached signature, a macOS library's code signature.
+        (
+            "jar-signed-by-vendor",
+            "fail",
+            vec![(
+                "libs/engine.jar",
+                testgen::zip(&[
+                    ("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n"),
+                    (
+                        "META-INF/ENGINE.RSA",
+                        &testgen::signed_data("CN=Kaspersky Lab,O=AO Kaspersky Lab,C=RU", None),
+                    ),
+                ]),
+            )],
+        ),
+        (
+            "macho-signed-by-vendor",
+            "fail",
+            vec![(
+                "prebuilt/libengine.dylib",
+                testgen::macho_signed_dylib(&testgen::signed_data(
+                    "CN=Developer ID Application: AO Kaspersky Lab,O=AO Kaspersky Lab,C=RU",
+                    None,
+                )),
+            )],
+        ),
+        (
+            "control-jar-signed-by-another",
+            "pass",
+            vec![(
+                "libs/engine.jar",
+                testgen::zip(&[
+                    ("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n"),
+                    (
+                        "META-INF/ENGINE.RSA",
+                        &testgen::signed_data(
+                            "CN=Example Widgets Ltd,O=Example Widgets Ltd,C=GB",
+                            None,
+                        ),
+                    ),
+                ]),
+            )],
+        ),
         // An installer: its header names who made it, its cabinet holds nothing that does.
         (
             "msi-manufacturer",

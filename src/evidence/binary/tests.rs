@@ -250,6 +250,56 @@ fn the_gaps_between_sections_are_what_no_section_covers() {
     assert_eq!(gaps(vec![(0, 4), (0, 9)], 10), [(9, 10)]);
 }
 
+/// Who signed a Mach-O is read from its code signature's CMS blob, as a PE's from its
+/// Authenticode table; the same signature detached (a JAR's `META-INF/CERT.RSA`, a bundle's
+/// `_CodeSignature/CodeSignature`) is recognised by its first bytes.
+#[test]
+fn code_signatures_and_detached_signatures_name_their_signer() {
+    let der = testgen::signed_data(
+        "CN=Developer ID Application: Kaspersky Lab UK Limited,O=Kaspersky Lab UK Limited,C=GB",
+        Some("CN=Developer ID Certification Authority,O=Apple Inc.,C=US"),
+    );
+    let dylib = testgen::macho_signed_dylib(&der);
+    let r = inspect_binary(&dylib, &needles(), &PackageBudget::default()).unwrap();
+    let f = fields(&r);
+    assert!(
+        f.iter().any(
+            |(field, text, a)| field == "Mach-O code signature signer subject"
+                && text.contains("Kaspersky Lab UK Limited")
+                && *a
+        ),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(
+            |(field, text, a)| field == "Mach-O code signature certificate subject"
+                && text.contains("Apple Inc.")
+                && !*a
+        ),
+        "{f:?}"
+    );
+    let (scheme, inner) = detached_signature(&der).unwrap();
+    assert_eq!((scheme, inner), (SignatureScheme::Cms, der.as_slice()));
+    let blob = testgen::code_signature_superblob(&der);
+    let (scheme, inner) = detached_signature(&blob).unwrap();
+    assert_eq!((scheme, inner), (SignatureScheme::MachO, der.as_slice()));
+    let s = signature_strings(SignatureScheme::Cms, &der).unwrap();
+    assert!(
+        s.iter()
+            .any(|s| s.field.to_string() == "CMS signature signer subject"
+                && s.text.contains("Kaspersky"))
+    );
+    // Other files are not signatures, whatever they begin with.
+    for other in [
+        &b"0\x82\x01\x00 not a signature"[..],
+        b"\xfa\xde\x0c\xc0\0\0\0\x10\0\0\0\0",
+        b"plain text",
+        b"",
+    ] {
+        assert!(detached_signature(other).is_none(), "{other:?}");
+    }
+}
+
 #[test]
 fn utf16_only_string_in_elf() {
     let wide: Vec<u8> = "Kaspersky Anti-Virus SDK"
