@@ -17,6 +17,7 @@ mod code;
 mod headers;
 mod imports;
 mod json;
+mod manifests;
 mod markup;
 mod rules;
 
@@ -65,6 +66,7 @@ crate::named::named_enum! {
         NpmLockfile = "npm lockfile" => "package-lock.json and yarn/pnpm lockfiles: scoped packages",
         NpmPackageJson = "npm package.json" => "package.json: author, contributors, scope and dependencies",
         VcpkgManifest = "vcpkg manifest" => "vcpkg.json: maintainers, supports and dependencies",
+        PackageManifest = "package manifest" => "Other ecosystems' manifests, by their maker and source keys: pubspec.yaml, R DESCRIPTION, *.cabal, Perl META.json/Makefile.PL, mix.exs, *.nimble, *.rockspec, conda meta.yaml, PKGBUILD, *.psd1, AppX/VSIX/AppStream manifests…; and dependency manifests (Package.swift, Cartfile, Gemfile, Podfile, requirements.txt, .gitmodules, MODULE.bazel, packages.config…), whose URLs and packages are integration",
     }
 }
 
@@ -151,6 +153,9 @@ impl<'a> FileName<'a> {
 
 /// Every recogniser, in the order they are asked; the first that claims a file reads it.
 pub static RECOGNISERS: &[&dyn Recogniser] = &[
+    // First: it claims only the manifests it names (`Package.swift` is a manifest before it is
+    // Swift source), none of which another recogniser claims.
+    &manifests::Manifests,
     &headers::JavaManifest,
     &headers::PythonMetadata,
     &headers::DebianControl,

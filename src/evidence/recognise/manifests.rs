@@ -1,0 +1,626 @@
+//! Recognisers, the long tail of package manifests: the files other ecosystems describe a
+//! package or its dependencies in, whose syntax is some form of `key = value` (YAML, TOML, JSON,
+//! DCF, INI, Lua, Nim, Elixir, Perl, PowerShell and Nix assignments, Swift and Ruby call
+//! arguments, XML elements and attributes). One reader for all of them, and a table of the files
+//! it reads: a format whose keys say who made the package (`author`, `maintainers`, `vendor`,
+//! `Manufacturer`…) or where it comes from (`homepage`, `repository`, `url`) needs a line in
+//! [`MANIFESTS`], not code.
+//!
+//! Two kinds of manifest. A *package* manifest (`pubspec.yaml`, R `DESCRIPTION`, `*.cabal`,
+//! Perl `META.json`, `mix.exs`, `*.nimble`, `*.rockspec`, conda `meta.yaml`…) describes the
+//! package it sits in: its maker keys are attribution. A *dependency* manifest (`Package.swift`,
+//! `Cartfile`, `Gemfile`, `Podfile`, `requirements.txt`, `.gitmodules`, `MODULE.bazel`,
+//! `packages.config`…) declares what the package is built from: every URL in it, and every
+//! package it names, is integration.
+//!
+//! Only files named in the table are read: elsewhere `vendor: …` is as often data (a table of
+//! anti-virus products, a detection rule's metadata) as a statement of who made the file.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at, re};
+use crate::evidence::Shape;
+
+/// What a manifest declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Declares {
+    /// The package it describes: maker keys are attribution.
+    Package,
+    /// What the package is built from: URLs and named packages are integration (maker keys
+    /// still attribute).
+    Dependencies,
+}
+
+/// How a file is known: its whole base name, or the end of it (`.cabal`, `.appdata.xml`);
+/// ASCII case ignored.
+#[derive(Debug, Clone, Copy)]
+enum Named {
+    Base(&'static str),
+    Suffix(&'static str),
+}
+
+/// The manifests read, by ecosystem.
+const MANIFESTS: &[(Named, Declares)] = {
+    use Declares::{Dependencies as D, Package as P};
+    use Named::{Base as B, Suffix as S};
+    &[
+        // Dart and Flutter; R; Haskell; Perl; Elixir and Erlang; Nim; Lua; Julia; Crystal.
+        (B("pubspec.yaml"), P),
+        (B("DESCRIPTION"), P),
+        (S(".cabal"), P),
+        (B("package.yaml"), P),
+        (B("META.json"), P),
+        (B("META.yml"), P),
+        (B("MYMETA.json"), P),
+        (B("MYMETA.yml"), P),
+        (B("Makefile.PL"), P),
+        (B("Build.PL"), P),
+        (B("dist.ini"), P),
+        (B("mix.exs"), P),
+        (B("rebar.config"), P),
+        (S(".app.src"), P),
+        (S(".nimble"), P),
+        (S(".rockspec"), P),
+        (B("Project.toml"), P),
+        (B("JuliaProject.toml"), P),
+        (B("shard.yml"), P),
+        // JavaScript beyond npm; Elm; Scala, Clojure; Zig; OCaml.
+        (B("deno.json"), P),
+        (B("deno.jsonc"), P),
+        (B("jsr.json"), P),
+        (B("component.json"), P),
+        (B("elm.json"), P),
+        (B("build.sbt"), P),
+        (B("project.clj"), P),
+        (B("build.zig.zon"), P),
+        (B("dune-project"), P),
+        (S(".opam"), P),
+        (B("opam"), P),
+        // Distribution packaging: conda, Arch, Alpine, MacPorts, Nix, Helm charts, snaps, AppStream metadata.
+        (B("meta.yaml"), P),
+        (B("recipe.yaml"), P),
+        (B("PKGBUILD"), P),
+        (B(".SRCINFO"), P),
+        (B("APKBUILD"), P),
+        (B("Portfile"), P),
+        (B("flake.nix"), P),
+        (B("default.nix"), P),
+        (B("Chart.yaml"), P),
+        (B("snapcraft.yaml"), P),
+        (S(".appdata.xml"), P),
+        (S(".metainfo.xml"), P),
+        // Windows and browser packaging: MSIX/AppX, VSIX, PowerShell modules, driver INFs,
+        // WebExtensions.
+        (B("Package.appxmanifest"), P),
+        (B("AppxManifest.xml"), P),
+        (S(".vsixmanifest"), P),
+        (S(".psd1"), P),
+        (S(".inf"), P),
+        (B("manifest.json"), P),
+        // Dependency manifests.
+        (B("Package.swift"), D),
+        (B("Package.resolved"), D),
+        (B("Cartfile"), D),
+        (B("Cartfile.resolved"), D),
+        (B("Cartfile.private"), D),
+        (B("Gemfile"), D),
+        (B("Podfile"), D),
+        (B("requirements.txt"), D),
+        (S("-requirements.txt"), D),
+        (S(".requirements.txt"), D),
+        (B("Pipfile"), D),
+        (B(".gitmodules"), D),
+        (B("MODULE.bazel"), D),
+        (B("WORKSPACE"), D),
+        (B("WORKSPACE.bazel"), D),
+        (B("west.yml"), D),
+        (B("packages.config"), D),
+        (B("paket.dependencies"), D),
+    ]
+};
+
+/// Keys that say who made, supplies, maintains or owns the package (normalised: lower case,
+/// without `_`, `-`, `.`).
+const MAKER_KEYS: &[&str] = &[
+    "author",
+    "authors",
+    "authoremail",
+    "maintainer",
+    "maintainers",
+    "maintaineremail",
+    "recipemaintainers",
+    "vendor",
+    "publisher",
+    "publisherdisplayname",
+    "manufacturer",
+    "manufacturername",
+    "mfgname",
+    "company",
+    "companyname",
+    "copyright",
+    "copyrightholder",
+    "owner",
+    "owners",
+    "developer",
+    "developers",
+    "developername",
+    "creator",
+    "organization",
+    "organisation",
+    "organizationname",
+    "supplier",
+    "packager",
+    "provider",
+    "providername",
+    "contact",
+    "email",
+];
+
+/// Keys whose value says where the package comes from or lives (normalised as above).
+const SOURCE_KEYS: &[&str] = &[
+    "homepage",
+    "home",
+    "url",
+    "urls",
+    "website",
+    "repository",
+    "repo",
+    "source",
+    "sources",
+    "git",
+    "github",
+    "remote",
+    "urlbase",
+    "homeurl",
+    "projecturl",
+    "organizationhomepage",
+    "downloadurl",
+    "bugreports",
+    "bugs",
+    "issues",
+];
+
+/// Keys of a dependency manifest that name a package it uses (`<package id="…">`).
+const PACKAGE_KEYS: &[&str] = &["id", "include", "pod", "gem"];
+
+/// The most lines a value may continue on after its key (a YAML list, a JSON array).
+const MAX_CONTINUATION: usize = 32;
+
+pub struct Manifests;
+
+impl Recogniser for Manifests {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        declares(f).is_some()
+    }
+
+    fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let Some(declares) = declares(f) else { return };
+        read(declares, text, out);
+    }
+}
+
+fn declares(f: &FileName<'_>) -> Option<Declares> {
+    let base = f.base;
+    MANIFESTS.iter().find_map(|(named, d)| {
+        let hit = match named {
+            Named::Base(b) => base.eq_ignore_ascii_case(b),
+            Named::Suffix(s) => {
+                base.len() > s.len()
+                    && base.is_char_boundary(base.len() - s.len())
+                    && base[base.len() - s.len()..].eq_ignore_ascii_case(s)
+            }
+        };
+        hit.then_some(*d)
+    })
+}
+
+/// `key` without quotes, sigils, case, `_`, `-` and `.`.
+fn normalise_key(key: &str) -> String {
+    key.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
+    // `key: v`, `key = v`, `key := v`, `key => v`, `"key": v`, `:key => v`: at the start of a
+    // line (after its indentation, or a YAML list's dash) or of an argument or element (after
+    // `(`, `[`, `{`, `,`, `;`). Never after a plain space: `description: works with vendor: X`
+    // is one field, the description.
+    static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"(?:^[ \t]*(?:-[ \t]+)?|[,;({\[][ \t]*)["':@$]?([A-Za-z][A-Za-z0-9_.-]*)["']?[ \t]*(?::=|=>|:|=)[ \t]*"#,
+        )
+    });
+    // An XML attribute: `<Identity Publisher="CN=…">`.
+    static ATTRIBUTE: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"\s([A-Za-z_][\w.-]*)[ \t]*=[ \t]*"([^"\n]*)""#));
+    // `<key>value</key>` (XML elements).
+    static ELEMENT: LazyLock<Regex> =
+        LazyLock::new(|| re(r"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)(?:\s[^>]*)?>([^<\n]+)</"));
+    // A Cartfile's `github "org/repo"`, a Gemfile's `gem 'x'`, a Podfile's `pod 'X'`.
+    static CALL: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"(?m)^[ \t]*(github|git|binary|gem|pod)[ \t]+["']([^"'\n]+)["']"#));
+    static URL: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"(?:git\+)?(?:https?|ssh|git|svn\+ssh)://[^\s"'<>,;)\]}]+|git@[\w.-]+:[^\s"'<>,;)\]}]+"#,
+        )
+    });
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0usize, |at, l| {
+            let start = *at;
+            *at += l.len();
+            Some((start, l.trim_end_matches(['\n', '\r'])))
+        })
+        .collect();
+    let mut push = |key: &str, kind: FieldKind, shape: Shape, value: String, at: usize| {
+        out.push(FieldHit {
+            format: MetadataFormat::PackageManifest,
+            key: key.to_string(),
+            kind,
+            shape,
+            value,
+            line: line_at(text, at),
+        });
+    };
+    for (i, &(start, line)) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        // Comments are not fields, except the `# Maintainer: …` header of Arch and Alpine
+        // build files (read below as a key).
+        let comment = trimmed.starts_with("//") || trimmed.starts_with("--");
+        let line = match trimmed.strip_prefix('#') {
+            Some(rest)
+                if rest
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("maintainer") =>
+            {
+                rest
+            }
+            Some(_) => continue,
+            None if comment => continue,
+            None => line,
+        };
+        for c in ASSIGN.captures_iter(line) {
+            let (k, m) = (c.get(1).expect("group"), c.get(0).expect("match"));
+            let key = normalise_key(k.as_str());
+            let (kind, shape) = if MAKER_KEYS.contains(&key.as_str()) {
+                (FieldKind::Attribution, Shape::Author)
+            } else if SOURCE_KEYS.contains(&key.as_str()) {
+                let kind = match declares {
+                    Declares::Package => FieldKind::Attribution,
+                    Declares::Dependencies => FieldKind::Integration,
+                };
+                (kind, Shape::Url)
+            } else if declares == Declares::Dependencies && PACKAGE_KEYS.contains(&key.as_str()) {
+                (FieldKind::Integration, Shape::Text)
+            } else {
+                continue;
+            };
+            let rest = &line[m.end()..];
+            for value in values(rest, &lines[i + 1..], line_indent(line)) {
+                let value = if key == "github" && !value.contains("://") {
+                    format!("https://github.com/{value}")
+                } else {
+                    value
+                };
+                push(k.as_str(), kind, shape, value, start + m.end());
+            }
+        }
+        if line.contains('<') {
+            for c in ATTRIBUTE.captures_iter(line) {
+                let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+                let key = normalise_key(k.as_str());
+                let value = v.as_str().trim().to_string();
+                if MAKER_KEYS.contains(&key.as_str()) {
+                    push(
+                        k.as_str(),
+                        FieldKind::Attribution,
+                        Shape::Author,
+                        value,
+                        start,
+                    );
+                } else if declares == Declares::Dependencies && PACKAGE_KEYS.contains(&key.as_str())
+                {
+                    push(
+                        k.as_str(),
+                        FieldKind::Integration,
+                        Shape::Text,
+                        value,
+                        start,
+                    );
+                }
+            }
+        }
+        for c in ELEMENT.captures_iter(line) {
+            let (k, v) = (c.get(2).expect("group"), c.get(3).expect("group"));
+            let key = normalise_key(k.as_str());
+            if MAKER_KEYS.contains(&key.as_str()) {
+                let kind = FieldKind::Attribution;
+                push(
+                    k.as_str(),
+                    kind,
+                    Shape::Author,
+                    v.as_str().trim().to_string(),
+                    start,
+                );
+            } else if SOURCE_KEYS.contains(&key.as_str()) && declares == Declares::Package {
+                let kind = FieldKind::Attribution;
+                push(
+                    k.as_str(),
+                    kind,
+                    Shape::Url,
+                    v.as_str().trim().to_string(),
+                    start,
+                );
+            }
+        }
+    }
+    if declares == Declares::Dependencies {
+        for c in CALL.captures_iter(text) {
+            let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            let (shape, value) = match k.as_str() {
+                "github" if !v.as_str().contains("://") => {
+                    (Shape::Url, format!("https://github.com/{}", v.as_str()))
+                }
+                "github" | "git" | "binary" => (Shape::Url, v.as_str().to_string()),
+                _ => (Shape::Text, v.as_str().to_string()),
+            };
+            push(k.as_str(), FieldKind::Integration, shape, value, v.start());
+        }
+        for m in URL.find_iter(text) {
+            push(
+                "url",
+                FieldKind::Integration,
+                Shape::Url,
+                m.as_str().to_string(),
+                m.start(),
+            );
+        }
+        for (start, line) in &lines {
+            if let Some(name) = requirement(line) {
+                push(
+                    "requirement",
+                    FieldKind::Integration,
+                    Shape::Text,
+                    name,
+                    *start,
+                );
+            }
+        }
+    }
+}
+
+/// The name a pip requirement line installs (`kavsdk==1.2`, `kav-sdk[extra] @ git+…`): a
+/// word at the start of a line that is neither a comment nor an option, followed by a version
+/// specifier, an extra, a marker, a URL or nothing.
+fn requirement(line: &str) -> Option<String> {
+    static REQ: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"^([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[[^\]]*\])?[ \t]*(?:[=<>!~]=?|@|;|$)")
+    });
+    let line = line.trim();
+    REQ.captures(line)
+        .map(|c| c.get(1).expect("group").as_str().to_string())
+}
+
+fn line_indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// The values bound to a key: the quoted strings in `rest` (a list's elements, or one string),
+/// else `rest` itself up to a comment; when `rest` is empty or opens a list or block, the
+/// following lines that continue it (more indented, list items, or up to the closing bracket).
+fn values(rest: &str, following: &[(usize, &str)], indent: usize) -> Vec<String> {
+    static QUOTED: LazyLock<Regex> = LazyLock::new(|| re(r#""((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'"#));
+    let quoted = |s: &str| -> Vec<String> {
+        QUOTED
+            .captures_iter(s)
+            .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+            .map(|m| m.as_str().trim().to_string())
+            .filter(|v| !v.is_empty() && !v.starts_with(':'))
+            .collect()
+    };
+    let head = rest.trim();
+    let opens = head.is_empty() || matches!(head, "[" | "(" | "{" | "|" | ">" | "[[" | "%{");
+    if !opens {
+        let q = quoted(head);
+        if !q.is_empty() {
+            return q;
+        }
+        // Bare: up to an end-of-line comment, without a trailing separator.
+        let bare = head
+            .split(" #")
+            .next()
+            .unwrap_or(head)
+            .trim_end_matches([',', ';'])
+            .trim();
+        return if bare.is_empty() || bare.starts_with(['[', '{', '(']) {
+            Vec::new()
+        } else {
+            vec![bare.to_string()]
+        };
+    }
+    let mut out = Vec::new();
+    for (_, next) in following.iter().take(MAX_CONTINUATION) {
+        let t = next.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let closes = t.starts_with([']', ')', '}']);
+        if closes || (line_indent(next) <= indent && !t.starts_with('-')) {
+            break;
+        }
+        let item = t.trim_start_matches('-').trim();
+        let q = quoted(item);
+        if q.is_empty() {
+            let bare = item.trim_end_matches([',', ';']).trim();
+            if !bare.is_empty() {
+                out.push(bare.to_string());
+            }
+        } else {
+            out.extend(q);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(name: &str, text: &str) -> Vec<(String, FieldKind, String)> {
+        super::super::fields(name, text)
+            .into_iter()
+            .map(|f| (f.key, f.kind, f.value))
+            .collect()
+    }
+
+    fn has(v: &[(String, FieldKind, String)], kind: FieldKind, value: &str) -> bool {
+        v.iter().any(|(_, k, x)| *k == kind && x == value)
+    }
+
+    use FieldKind::{Attribution as A, Integration as I};
+
+    #[test]
+    fn package_manifests_of_other_ecosystems_name_their_makers() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "pubspec.yaml",
+                "name: scanner\nhomepage: https://example.com/scan\nauthor: Jane Roe <jr@example.com>\n",
+                &["https://example.com/scan", "Jane Roe <jr@example.com>"],
+            ),
+            (
+                "DESCRIPTION",
+                "Package: scanr\nAuthor: Example Widgets Ltd.\nMaintainer: SDK Team <sdk@example.com>\n",
+                &["Example Widgets Ltd.", "SDK Team <sdk@example.com>"],
+            ),
+            (
+                "scan.cabal",
+                "name:                scan\nauthor:              Example Widgets\nmaintainer:          sdk@example.com\n",
+                &["Example Widgets", "sdk@example.com"],
+            ),
+            (
+                "META.json",
+                "{\n   \"author\" : [\n      \"Example Widgets <sdk@example.com>\"\n   ],\n   \"name\" : \"Scan\"\n}\n",
+                &["Example Widgets <sdk@example.com>"],
+            ),
+            (
+                "mix.exs",
+                "  defp package do\n    [maintainers: [\"Example Widgets\"], links: %{\"Home\" => \"https://example.com\"}]\n",
+                &["Example Widgets", "https://example.com"],
+            ),
+            (
+                "scan.nimble",
+                "version       = \"1.0.0\"\nauthor        = \"Example Widgets\"\n",
+                &["Example Widgets"],
+            ),
+            (
+                "scan-1.0-1.rockspec",
+                "description = {\n   maintainer = \"Example Widgets <sdk@example.com>\",\n   homepage = \"https://example.com\"\n}\n",
+                &["Example Widgets <sdk@example.com>", "https://example.com"],
+            ),
+            (
+                "meta.yaml",
+                "about:\n  home: https://example.com\nextra:\n  recipe-maintainers:\n    - examplewidgets\n",
+                &["https://example.com", "examplewidgets"],
+            ),
+            (
+                "Makefile.PL",
+                "WriteMakefile(\n    AUTHOR => 'Example Widgets <sdk@example.com>',\n);\n",
+                &["Example Widgets <sdk@example.com>"],
+            ),
+            (
+                "Scan.psd1",
+                "@{\n    Author = 'Example Widgets'\n    CompanyName = 'Example Widgets Ltd.'\n}\n",
+                &["Example Widgets", "Example Widgets Ltd."],
+            ),
+            (
+                "PKGBUILD",
+                "# Maintainer: Jane Roe <jr@example.com>\npkgname=scan\nurl=\"https://example.com\"\n",
+                &["Jane Roe <jr@example.com>", "https://example.com"],
+            ),
+            (
+                "org.example.Scan.metainfo.xml",
+                "<component>\n  <developer_name>Example Widgets</developer_name>\n</component>\n",
+                &["Example Widgets"],
+            ),
+            (
+                "Package.appxmanifest",
+                "<Identity Name=\"Scan\" Publisher=\"CN=Example Widgets Ltd\" Version=\"1.0.0.0\" />\n<PublisherDisplayName>Example Widgets</PublisherDisplayName>\n",
+                &["CN=Example Widgets Ltd", "Example Widgets"],
+            ),
+        ];
+        for (name, text, want) in cases {
+            let got = fields(name, text);
+            for w in *want {
+                assert!(has(&got, A, w), "{name}: {w} not in {got:?}");
+            }
+            assert!(got.iter().all(|(_, k, _)| *k == A), "{name}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn dependency_manifests_name_what_the_package_is_built_from() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "Package.swift",
+                "let package = Package(\n    dependencies: [\n        .package(url: \"https://github.com/example/scan-swift.git\", from: \"1.0.0\"),\n    ]\n)\n",
+                &["https://github.com/example/scan-swift.git"],
+            ),
+            (
+                "Cartfile",
+                "github \"example/scan-kit\" ~> 1.0\nbinary \"https://example.com/scan.json\"\n",
+                &[
+                    "https://github.com/example/scan-kit",
+                    "https://example.com/scan.json",
+                ],
+            ),
+            (
+                "Gemfile",
+                "gem 'scan-rb', git: 'https://example.com/scan-rb.git'\ngem 'other', github: 'example/other'\n",
+                &[
+                    "scan-rb",
+                    "https://example.com/scan-rb.git",
+                    "https://github.com/example/other",
+                ],
+            ),
+            (
+                "requirements.txt",
+                "# tools\nscan-sdk==1.2\nother[extra] @ git+https://example.com/other.git\n-r base.txt\n",
+                &["scan-sdk", "other", "git+https://example.com/other.git"],
+            ),
+            (
+                ".gitmodules",
+                "[submodule \"third_party/scan\"]\n\tpath = third_party/scan\n\turl = https://example.com/scan.git\n",
+                &["https://example.com/scan.git"],
+            ),
+            (
+                "packages.config",
+                "<packages>\n  <package id=\"Example.Scan.SDK\" version=\"1.0.0\" />\n</packages>\n",
+                &["Example.Scan.SDK"],
+            ),
+        ];
+        for (name, text, want) in cases {
+            let got = fields(name, text);
+            for w in *want {
+                assert!(has(&got, I, w), "{name}: {w} not in {got:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_manifests_named_are_read_and_not_their_comments() {
+        // The same lines anywhere else are data, read line by line as text.
+        assert!(fields("engines.yaml", "vendor: Example Widgets\n").is_empty());
+        assert!(fields("notes.txt", "Author: Example Widgets\n").is_empty());
+        // Comments and other keys are not fields.
+        let got = fields(
+            "pubspec.yaml",
+            "# author: Someone Else\nname: scan\ndescription: works with the vendor: Example\n",
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+}
