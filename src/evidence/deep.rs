@@ -761,9 +761,55 @@ impl Scanner {
             FileKind::Zip | FileKind::Tar | FileKind::Gzip => self.scan_text(name, bytes, r),
             FileKind::Other => {
                 self.scan_signature(name, bytes, r);
+                self.scan_bytecode(name, bytes, r);
                 self.scan_text(name, bytes, r);
                 self.scan_embedded(name, bytes, budget, r);
             }
+        }
+    }
+
+    /// Compiled JVM code (a class file, a dex file): the packages of the classes it defines
+    /// (attribution, as a source file's `package`) and refers to (integration, as an `import`),
+    /// each package once, those that name something listed (see [`super::bytecode`]).
+    fn scan_bytecode(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        use crate::evidence::recognise::{FieldHit, FieldKind, MetadataFormat};
+        let Some(classes) = super::bytecode::class_names(bytes) else {
+            return;
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        let defined = classes.defined.iter().map(|c| (c, FieldKind::Attribution));
+        let referenced = classes
+            .referenced
+            .iter()
+            .map(|c| (c, FieldKind::Integration));
+        for (class, kind) in defined.chain(referenced) {
+            let Some(package) = super::bytecode::package(class) else {
+                continue;
+            };
+            if !seen.insert(package.clone()) {
+                continue;
+            }
+            let Some(host) = crate::evidence::recognise::reverse_domain(&package) else {
+                continue;
+            };
+            if !self.text_hits(&host) {
+                continue;
+            }
+            let what = if kind == FieldKind::Attribution {
+                "class"
+            } else {
+                "reference"
+            };
+            let hit = FieldHit {
+                format: MetadataFormat::JvmBytecode,
+                key: format!("{what} (reverse domain {package})"),
+                kind,
+                shape: Shape::Url,
+                value: host,
+                line: 0,
+            };
+            r.evidence
+                .push(Evidence::new(hit.field(), hit.role(), hit.shape, hit.value).at(name, None));
         }
     }
 

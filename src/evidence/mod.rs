@@ -9,6 +9,7 @@ pub mod archive;
 pub mod binary;
 pub mod budget;
 pub mod buildscript;
+pub mod bytecode;
 pub mod decode;
 pub mod deep;
 pub mod embedded;

@@ -511,6 +511,82 @@ pub fn macho_signed_dylib(cms: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A Java class file (major version 52) defining `this` and whose constant pool refers to
+/// the classes `refs` (JVM names, `a/b/C`), with no fields, methods or attributes.
+pub fn class_file(this: &str, refs: &[&str]) -> Vec<u8> {
+    let be16 = |v: usize| u16::try_from(v).expect("small").to_be_bytes();
+    let mut pool = Vec::new();
+    let mut index = 1usize;
+    let mut this_index = 0usize;
+    for (n, name) in std::iter::once(this)
+        .chain(refs.iter().copied())
+        .enumerate()
+    {
+        pool.push(1u8); // CONSTANT_Utf8
+        pool.extend(be16(name.len()));
+        pool.extend(name.as_bytes());
+        pool.push(7u8); // CONSTANT_Class → the Utf8 just written
+        pool.extend(be16(index));
+        if n == 0 {
+            this_index = index + 1;
+        }
+        index += 2;
+    }
+    let mut out = vec![0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52];
+    out.extend(be16(index)); // constant_pool_count
+    out.extend(pool);
+    out.extend(be16(0x21)); // ACC_PUBLIC | ACC_SUPER
+    out.extend(be16(this_index));
+    for _ in 0..5 {
+        out.extend(be16(0)); // super_class, interfaces, fields, methods, attributes
+    }
+    out
+}
+
+/// An Android dex file whose type table holds the descriptors `defined` (each with a class
+/// definition) and `referenced` (`Lcom/x/Y;`, or a primitive such as `I`).
+pub fn dex(defined: &[&str], referenced: &[&str]) -> Vec<u8> {
+    let le = |v: usize| u32::try_from(v).expect("small").to_le_bytes();
+    let all: Vec<&str> = defined.iter().chain(referenced).copied().collect();
+    let n = all.len();
+    let strings_at = 0x70;
+    let types_at = strings_at + 4 * n;
+    let defs_at = types_at + 4 * n;
+    let data_at = defs_at + 32 * defined.len();
+    let mut data = Vec::new();
+    let mut string_offsets = Vec::new();
+    for s in &all {
+        string_offsets.push(data_at + data.len());
+        data.push(u8::try_from(s.len()).expect("short")); // uleb128 length
+        data.extend(s.as_bytes());
+        data.push(0);
+    }
+    let mut out = vec![0u8; 0x70];
+    out[..8].copy_from_slice(b"dex\n035\0");
+    out[0x20..0x24].copy_from_slice(&le(data_at + data.len())); // file_size
+    out[0x24..0x28].copy_from_slice(&le(0x70)); // header_size
+    out[0x28..0x2c].copy_from_slice(&0x1234_5678u32.to_le_bytes()); // endian_tag
+    out[0x38..0x3c].copy_from_slice(&le(n));
+    out[0x3c..0x40].copy_from_slice(&le(strings_at));
+    out[0x40..0x44].copy_from_slice(&le(n));
+    out[0x44..0x48].copy_from_slice(&le(types_at));
+    out[0x60..0x64].copy_from_slice(&le(defined.len()));
+    out[0x64..0x68].copy_from_slice(&le(defs_at));
+    for o in &string_offsets {
+        out.extend(le(*o));
+    }
+    for i in 0..n {
+        out.extend(le(i)); // type i → string i
+    }
+    for i in 0..defined.len() {
+        let mut def = vec![0u8; 32];
+        def[..4].copy_from_slice(&le(i)); // class_idx
+        out.extend(def);
+    }
+    out.extend(data);
+    out
+}
+
 /// A 64-bit Mach-O object whose `__TEXT,__cstring` section holds `cstring`.
 pub fn macho_object(cstring: &[u8]) -> Vec<u8> {
     use object::write::{Object, StandardSection};

@@ -128,6 +128,52 @@ fn generated() -> Vec<Generated> {
                 ]),
             )],
         ),
+        // Compiled JVM code keeps its package names whatever its manifest says.
+        (
+            "jar-classes-in-vendor-package",
+            "fail",
+            vec![(
+                "libs/engine.jar",
+                testgen::zip(&[
+                    ("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n"),
+                    (
+                        "com/kaspersky/kavsdk/Scanner.class",
+                        &testgen::class_file("com/kaspersky/kavsdk/Scanner", &["java/lang/Object"]),
+                    ),
+                ]),
+            )],
+        ),
+        (
+            "dex-refers-to-vendor-classes",
+            "fail",
+            vec![(
+                "android/app.apk",
+                testgen::zip(&[(
+                    "classes.dex",
+                    &testgen::dex(
+                        &["Lorg/example/app/Main;"],
+                        &[
+                            "Ljava/lang/Object;",
+                            "Lcom/kaspersky/components/kavsdk/Scanner;",
+                        ],
+                    ),
+                )]),
+            )],
+        ),
+        (
+            "control-bytecode-look-alike-and-strings",
+            "pass",
+            vec![(
+                "libs/wallet.jar",
+                testgen::zip(&[(
+                    "org/kaspa/wallet/Main.class",
+                    &testgen::class_file(
+                        "org/kaspa/wallet/Main",
+                        &["java/lang/Object", "com/example/avlist/Engines"],
+                    ),
+                )]),
+            )],
+        ),
         // An installer: its header names who made it, its cabinet holds nothing that does.
         (
             "msi-manufacturer",

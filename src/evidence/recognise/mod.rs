@@ -50,6 +50,7 @@ crate::named::named_enum! {
         GoModule = "Go module" => "go.mod: module path and required modules",
         GoSource = "Go source" => "Go imports of another module",
         JvmSource = "JVM source" => "Java and Kotlin package and import declarations",
+        JvmBytecode = "JVM bytecode" => "compiled classes (*.class, in JARs too) and Android dex files: the packages of the classes defined and referred to",
         JavaManifest = "Java manifest" => "META-INF/MANIFEST.MF: implementation and bundle vendors",
         MsBuildProject = "MSBuild project" => "*.csproj and other MSBuild files: company, authors, references",
         MavenPom = "Maven POM" => "pom.xml: group, organisation, developers and dependencies",
