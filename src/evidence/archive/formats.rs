@@ -593,7 +593,7 @@ pub(crate) fn stream_name(path: &std::path::Path, installer: bool) -> String {
 /// Decodes a Windows Installer stream name: each code point from U+3800 to U+47FF packs two
 /// characters of the alphabet `0-9A-Za-z._`, U+4800 to U+483F one; a leading U+4840 marks a
 /// table.
-fn msi_stream_name(name: &str) -> String {
+pub(super) fn msi_stream_name(name: &str) -> String {
     fn alphabet(x: u32) -> char {
         match x {
             0..=9 => char::from(b'0' + x as u8),

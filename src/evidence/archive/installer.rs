@@ -35,6 +35,9 @@ const MAX_SIGNATURE: u64 = 1 << 20;
 /// can be read (`None` for any other compound file, or a damaged database: its streams are
 /// still walked, and a damaged container is listed by the walk).
 pub fn read(path: &str, bytes: &[u8]) -> Option<Installer> {
+    if !database_within_bounds(bytes) {
+        return None;
+    }
     let mut p = msi::Package::open(Cursor::new(bytes)).ok()?;
     let kind = match p.package_type() {
         msi::PackageType::Installer => "msi",
@@ -74,6 +77,32 @@ pub fn read(path: &str, bytes: &[u8]) -> Option<Installer> {
         kind,
         fields,
         signature,
+    })
+}
+
+/// The most bytes of the tables the header is read from: the database reader holds every row
+/// of a table it reads, at several times its size on disk (a hostile `Property` table of
+/// millions of rows in a 64 MiB file would take gigabytes). Real installers' are kilobytes.
+const MAX_TABLE_BYTES: &[(&str, u64)] = &[
+    ("table:Property", 1 << 20),
+    ("table:_StringPool", 4 << 20),
+    ("table:_StringData", 16 << 20),
+    ("table:_Columns", 1 << 20),
+    ("table:_Tables", 1 << 20),
+];
+
+/// Whether the tables the header is read from are within [`MAX_TABLE_BYTES`] (the streams are
+/// walked either way).
+fn database_within_bounds(bytes: &[u8]) -> bool {
+    let Ok(comp) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return false;
+    };
+    comp.walk().filter(|e| e.is_stream()).all(|e| {
+        let name = super::formats::msi_stream_name(e.name());
+        MAX_TABLE_BYTES
+            .iter()
+            .find(|(table, _)| *table == name)
+            .is_none_or(|(_, max)| e.len() <= *max)
     })
 }
 

@@ -873,3 +873,27 @@ fn a_truncated_compound_file_is_listed_as_malformed() {
         "{r:?}"
     );
 }
+
+#[test]
+fn an_installers_header_is_not_read_from_oversized_tables() {
+    // A string pool past its bound (17 MiB of string data): the streams are walked, the
+    // database's rows are not materialised.
+    let big = "x".repeat(17 << 20);
+    let bytes = testgen::msi(
+        None,
+        &[("Manufacturer", "AO Kaspersky Lab"), ("Padding", &big)],
+        &[],
+        None,
+    );
+    let limits = ArchiveLimits {
+        max_entry_bytes: 32 << 20,
+        ..Default::default()
+    };
+    let (seen, stats) = walk("big.msi", &bytes, &limits);
+    assert!(stats.installers.is_empty());
+    assert!(seen.iter().any(|(p, _)| p.ends_with("table:Property")));
+    // Within bounds, the same reader reads it.
+    let small = testgen::msi(None, &[("Manufacturer", "AO Kaspersky Lab")], &[], None);
+    let (_, stats) = walk_default("small.msi", &small);
+    assert_eq!(stats.installers.len(), 1);
+}
