@@ -135,15 +135,25 @@ fn fold_russian_case(word: &str) -> std::borrow::Cow<'_, str> {
     word.into()
 }
 
-/// Folds the Latin transliterations of a word-final `-ий` after `sk`/`ck` (`Kasperskiy`,
-/// `Kasperskij`, `Kasperskii`) to `y`. Deliberately narrow: only that ending, only after those
-/// consonants, so that no ordinary English word changes.
+/// Folds the Latin transliterations of a `-ский`/`-цкий` adjective's endings, in every case,
+/// gender and number and in the usual romanisations (BGN/PCGN, ISO 9, scholarly), to the
+/// nominative's `y`: `Kasperskiy`, `Kasperskij`, `Kasperskii`, and `Kasperskogo` (genitive, as
+/// in `Laboratoriya Kasperskogo`), `Kasperskomu`, `Kasperskim`, `Kasperskaya`, `Kasperskoye`…,
+/// as [`fold_russian_case`] does for Cyrillic words. Deliberately narrow: only those endings,
+/// only after `sk`/`ck` with three letters or more before them, so that no ordinary English
+/// word changes.
 fn fold_latin_ending(word: &mut String) {
-    for ending in ["iy", "ij", "ii"] {
-        if word.len() > 4 && word.ends_with(ending) {
-            let stem = &word[..word.len() - 2];
+    /// Longest first.
+    const ENDINGS: &[&str] = &[
+        "ikh", "ykh", "imi", "ymi", "ogo", "omu", "aya", "aja", "aia", "oye", "oje", "uyu", "uju",
+        "uiu", "iye", "ije", "iy", "ij", "ii", "yy", "yj", "yi", "im", "ym", "om", "oy", "oj",
+        "oi", "oe", "ie", "ix",
+    ];
+    for ending in ENDINGS {
+        if word.len() > ending.len() + 4 && word.ends_with(ending) {
+            let stem = &word[..word.len() - ending.len()];
             if stem.ends_with("sk") || stem.ends_with("ck") {
-                word.truncate(word.len() - 2);
+                word.truncate(word.len() - ending.len());
                 word.push('y');
                 return;
             }

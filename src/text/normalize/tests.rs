@@ -25,6 +25,14 @@ fn normalize_table() {
         ("Kasperskiy", "kaspersky"),
         ("Kasperskij", "kaspersky"),
         ("Kasperskii", "kaspersky"),
+        ("Laboratoriya Kasperskogo", "laboratoriya kaspersky"),             // genitive, romanised
+        ("AO Laboratoriya Kasperskogo", "ao laboratoriya kaspersky"),
+        ("Kasperskomu", "kaspersky"),
+        ("Kasperskoye Kasperskaya Kasperskim", "kaspersky kaspersky kaspersky"),
+        ("Dostoevskogo", "dostoevsky"),
+        ("skim milk", "skim milk"),                                         // no stem before `sk`
+        ("whiskies", "whiskies"),
+        ("brisket", "brisket"),
         ("Kasper Skyum", "kasper skyum"),
         ("KasperSkytte", "kasperskytte"),
         ("kaspa-wallet", "kaspa wallet"),
