@@ -2,6 +2,7 @@
 //! URLs and e-mail addresses. It knows nothing of entities or evidence, so the list model
 //! (`entity`) and the matcher (`matching`) both build on it without depending on each other.
 
+pub mod bidi;
 mod chars;
 pub mod escapes;
 pub mod literals;

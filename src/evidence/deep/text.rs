@@ -138,6 +138,25 @@ impl Scanner {
             } else {
                 self.line_hits(line, &mut skel, &mut at)
             };
+            // Directional overrides (`U+202E` before reversed letters) are read in the order a
+            // reader sees them.
+            let shown = if hits.is_empty() && !literals_only {
+                crate::text::bidi::displayed(line)
+            } else {
+                None
+            };
+            let line = match shown.as_deref() {
+                Some(v) => {
+                    let h = self.line_hits(v, &mut skel, &mut at);
+                    if h.is_empty() {
+                        line
+                    } else {
+                        hits = h;
+                        v
+                    }
+                }
+                None => line,
+            };
             // A name split across string literals (`"AO Kasp" "ersky Lab"`) is read joined: the
             // fold sees through the split, the matcher's whole words do not.
             let joined = if line.contains(['"', '\'', '`']) {

@@ -1,0 +1,48 @@
+//! Text as it is displayed, where directional formatting characters reorder it: a line holding
+//! `U+202E` (right-to-left override) followed by `baL yksrepsaK OA` shows `AO Kaspersky Lab`
+//! (the "Trojan Source" trick). Dropping the invisible controls leaves the letters reversed; the
+//! Unicode Bidirectional Algorithm (UAX #9, `unicode-bidi`) gives the order a reader sees.
+
+/// The explicit directional formatting characters: embeddings, overrides, isolates and their
+/// terminators (`U+202A`–`U+202E`, `U+2066`–`U+2069`).
+pub fn is_directional_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `line` in display order, when it holds a directional formatting character (`None`
+/// otherwise: without one, Latin text displays as stored). A left-to-right paragraph, as a
+/// source file or notice is shown.
+pub fn displayed(line: &str) -> Option<String> {
+    if !line.chars().any(is_directional_control) {
+        return None;
+    }
+    let info = unicode_bidi::BidiInfo::new(line, Some(unicode_bidi::Level::ltr()));
+    let mut out = String::with_capacity(line.len());
+    for para in &info.paragraphs {
+        out.push_str(&info.reorder_line(para, para.range.clone()));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_override_shows_reversed_letters_in_reading_order() {
+        let shown = displayed("/* Copyright (c) \u{202E}baL yksrepsaK OA\u{202C} */").unwrap();
+        assert!(
+            crate::text::normalize::normalize(&shown).contains("ao kaspersky lab"),
+            "{shown:?}"
+        );
+        // Inside an isolate too; an isolate alone leaves Latin letters in their order.
+        let isolate = displayed("x = \u{2067}\u{202E}yksrepsaK\u{202C}\u{2069};").unwrap();
+        assert!(isolate.contains("Kaspersky"), "{isolate:?}");
+        let plain = displayed("x = \u{2067}Kaspersky\u{2069};").unwrap();
+        assert!(plain.contains("Kaspersky"), "{plain:?}");
+        // No control: nothing to reorder.
+        assert_eq!(displayed("Copyright (c) Example Ltd"), None);
+        // Hebrew displays right to left without any control; stored order is not changed here.
+        assert_eq!(displayed("שלום Kaspersky"), None);
+    }
+}
