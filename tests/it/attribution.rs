@@ -128,6 +128,23 @@ fn generated() -> Vec<Generated> {
                 ]),
             )],
         ),
+        // A Ruby gem: its specification is the YAML `metadata` inside the `.gem` tar.
+        (
+            "gem-metadata-authors",
+            "fail",
+            vec![(
+                "vendor/scan-engine-1.0.0.gem",
+                testgen::tar(&[
+                    (
+                        "metadata.gz",
+                        &testgen::gzip(
+                            b"--- !ruby/object:Gem::Specification\nname: scan-engine\nauthors:\n- AO Kaspersky Lab\nhomepage: https://example.org/scan\n",
+                        ),
+                    ),
+                    ("data.tar.gz", &testgen::gzip(&testgen::tar(&[]))),
+                ]),
+            )],
+        ),
         // Compiled JVM code keeps its package names whatever its manifest says.
         (
             "jar-classes-in-vendor-package",

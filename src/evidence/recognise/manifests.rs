@@ -33,19 +33,26 @@ enum Declares {
     Dependencies,
 }
 
-/// How a file is known: its whole base name, or the end of it (`.cabal`, `.appdata.xml`);
-/// ASCII case ignored.
+/// How a file is known: its whole base name, the end of it (`.cabal`, `.appdata.xml`), the
+/// end of its path (`info/about.json`), ASCII case ignored; or how its text starts (a gem's
+/// `metadata`, named only by its place in the `.gem`).
 #[derive(Debug, Clone, Copy)]
 enum Named {
     Base(&'static str),
     Suffix(&'static str),
+    PathEnd(&'static str),
+    Starts(&'static str),
 }
 
 /// The manifests read, by ecosystem.
 const MANIFESTS: &[(Named, Declares)] = {
     use Declares::{Dependencies as D, Package as P};
-    use Named::{Base as B, Suffix as S};
+    use Named::{Base as B, PathEnd as E, Starts as T, Suffix as S};
     &[
+        // Inside published packages: a gem's `metadata` (YAML), a conda package's
+        // `info/about.json`.
+        (T("--- !ruby/object:Gem::Specification"), P),
+        (E("info/about.json"), P),
         // Dart and Flutter; R; Haskell; Perl; Elixir and Erlang; Nim; Lua; Julia; Crystal.
         (B("pubspec.yaml"), P),
         (B("DESCRIPTION"), P),
@@ -191,17 +198,19 @@ const MAX_CONTINUATION: usize = 32;
 pub struct Manifests;
 
 impl Recogniser for Manifests {
-    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
-        declares(f).is_some()
+    fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
+        declares(f, text).is_some()
     }
 
     fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
-        let Some(declares) = declares(f) else { return };
+        let Some(declares) = declares(f, text) else {
+            return;
+        };
         read(declares, text, out);
     }
 }
 
-fn declares(f: &FileName<'_>) -> Option<Declares> {
+fn declares(f: &FileName<'_>, text: &str) -> Option<Declares> {
     let base = f.base;
     MANIFESTS.iter().find_map(|(named, d)| {
         let hit = match named {
@@ -211,6 +220,8 @@ fn declares(f: &FileName<'_>) -> Option<Declares> {
                     && base.is_char_boundary(base.len() - s.len())
                     && base[base.len() - s.len()..].eq_ignore_ascii_case(s)
             }
+            Named::PathEnd(p) => f.ends_with(p),
+            Named::Starts(t) => text.starts_with(t),
         };
         hit.then_some(*d)
     })
@@ -560,6 +571,19 @@ mod tests {
             }
             assert!(got.iter().all(|(_, k, _)| *k == A), "{name}: {got:?}");
         }
+    }
+
+    #[test]
+    fn manifests_inside_published_packages_are_known_by_place_or_content() {
+        let gem = "--- !ruby/object:Gem::Specification\nname: scan\nauthors:\n- Example Widgets\nemail:\n- sdk@example.com\nhomepage: https://example.com\n";
+        let got = fields("scan-1.0.gem!metadata.gz!metadata", gem);
+        for w in ["Example Widgets", "sdk@example.com", "https://example.com"] {
+            assert!(has(&got, A, w), "{w} not in {got:?}");
+        }
+        let about = "{\n  \"home\": \"https://example.com/scan\",\n  \"license\": \"MIT\"\n}\n";
+        let got = fields("scan-1.0.conda!info/about.json", about);
+        assert!(has(&got, A, "https://example.com/scan"), "{got:?}");
+        assert!(fields("docs/about.json", about).is_empty());
     }
 
     #[test]
