@@ -480,6 +480,9 @@ impl TextPrefilter {
                     Some(letters) => mask |= letters,
                     None => return true,
                 }
+            } else if let Some(l) = crate::text::confusables::letter(c) {
+                // A letter of another script the confusables data reads as a Latin one.
+                mask |= letter_bit(l);
             }
         }
         self.letters.iter().any(|&l| l & !mask == 0)

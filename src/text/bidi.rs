@@ -13,7 +13,10 @@ pub fn is_directional_control(c: char) -> bool {
 /// otherwise: without one, Latin text displays as stored). A left-to-right paragraph, as a
 /// source file or notice is shown.
 pub fn displayed(line: &str) -> Option<String> {
-    if !line.chars().any(is_directional_control) {
+    // Every directional formatting character is encoded `E2 80 xx` or `E2 81 xx` in UTF-8: a
+    // line without the byte needs no character walk.
+    if memchr::memchr(0xe2, line.as_bytes()).is_none() || !line.chars().any(is_directional_control)
+    {
         return None;
     }
     let info = unicode_bidi::BidiInfo::new(line, Some(unicode_bidi::Level::ltr()));
@@ -30,16 +33,16 @@ mod tests {
 
     #[test]
     fn an_override_shows_reversed_letters_in_reading_order() {
-        let shown = displayed("/* Copyright (c) \u{202E}baL yksrepsaK OA\u{202C} */").unwrap();
+        let shown = displayed("/* Copyright (c) \u{202E}dtL stegdiW elpmaxE\u{202C} */").unwrap();
         assert!(
-            crate::text::normalize::normalize(&shown).contains("ao kaspersky lab"),
+            crate::text::normalize::normalize(&shown).contains("example widgets ltd"),
             "{shown:?}"
         );
         // Inside an isolate too; an isolate alone leaves Latin letters in their order.
-        let isolate = displayed("x = \u{2067}\u{202E}yksrepsaK\u{202C}\u{2069};").unwrap();
-        assert!(isolate.contains("Kaspersky"), "{isolate:?}");
-        let plain = displayed("x = \u{2067}Kaspersky\u{2069};").unwrap();
-        assert!(plain.contains("Kaspersky"), "{plain:?}");
+        let isolate = displayed("x = \u{2067}\u{202E}stegdiW\u{202C}\u{2069};").unwrap();
+        assert!(isolate.contains("Widgets"), "{isolate:?}");
+        let plain = displayed("x = \u{2067}Widgets\u{2069};").unwrap();
+        assert!(plain.contains("Widgets"), "{plain:?}");
         // No control: nothing to reorder.
         assert_eq!(displayed("Copyright (c) Example Ltd"), None);
         // Hebrew displays right to left without any control; stored order is not changed here.

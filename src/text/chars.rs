@@ -83,6 +83,7 @@ pub(super) fn homoglyph(c: char) -> Option<char> {
         'ɩ' => 'i',
         'ʏ' => 'y',
         'ᴋ' => 'k',
-        _ => return None,
+        // Any other character the Unicode confusables data reads as one Latin letter.
+        _ => return super::confusables::letter(c).map(char::from),
     })
 }

@@ -4,6 +4,7 @@
 
 pub mod bidi;
 mod chars;
+pub mod confusables;
 pub mod escapes;
 pub mod literals;
 pub mod normalize;

@@ -26,6 +26,17 @@ fn is_greek(c: char) -> bool {
     matches!(c, '\u{0370}'..='\u{03FF}')
 }
 
+/// The Latin letter (lower case) a letter of another script imitates, by the Unicode
+/// confusables data (Cherokee `Ꮶ`, Lisu `ꓗ`, Coptic `Ⲕ`, Runic `ᛕ` → `k`). Read before lower
+/// case is taken, which would turn `Ꮶ` into `ꮶ`, a letter nothing imitates. Latin, Cyrillic and
+/// Greek letters are not read here: they decompose, transliterate or map inside mixed words.
+fn other_script_letter(c: char) -> Option<char> {
+    if c.is_ascii() || is_latin(c) || is_cyrillic(c) || is_greek(c) {
+        return None;
+    }
+    super::confusables::letter(c).map(char::from)
+}
+
 /// Russian, Ukrainian and Belarusian letters (lower case) to Latin, one fixed scheme chosen so
 /// that the usual English spellings come out (`Касперский` → `kaspersky`, see [`translit_word`]).
 fn translit(c: char) -> &'static str {
@@ -149,6 +160,12 @@ fn fold_latin_ending(word: &mut String) {
         "uiu", "iye", "ije", "iy", "ij", "ii", "yy", "yj", "yi", "im", "ym", "om", "oy", "oj",
         "oi", "oe", "ie", "ix",
     ];
+    // Every ending is at most three letters after `sk`/`ck`: most words end without either.
+    let b = word.as_bytes();
+    let tail = &b[b.len().saturating_sub(5)..];
+    if b.len() < 7 || !tail.windows(2).any(|w| w == b"sk" || w == b"ck") {
+        return;
+    }
     for ending in ENDINGS {
         if word.len() > ending.len() + 4 && word.ends_with(ending) {
             let stem = &word[..word.len() - ending.len()];
@@ -258,7 +275,12 @@ fn tokens_general(text: &str) -> Vec<String> {
             })
             .collect::<String>()
             .nfc()
-            .flat_map(char::to_lowercase)
+            .flat_map(|c| {
+                let letter = other_script_letter(c);
+                letter
+                    .into_iter()
+                    .chain(c.to_lowercase().filter(move |_| letter.is_none()))
+            })
             .collect()
     };
 
@@ -553,6 +575,12 @@ pub fn skeleton(text: &str, out: &mut String, at: &mut Vec<u32>) {
             }
             if word.is_empty() {
                 *word_start = i;
+            }
+            if let Some(l) = other_script_letter(d) {
+                *prev_latin = true;
+                word.push(l);
+                word_at.push(i);
+                return;
             }
             *prev_latin = is_latin(d);
             for l in d.to_lowercase() {

@@ -16,8 +16,8 @@ pub(super) const NOTICE_BEFORE: &[&str] = &[
     "©",
     "licensed by",
     "licensor",
-    // Who made it, in so many words (`Developed by AO Kaspersky Lab`, `Powered by Kaspersky
-    // Anti-Virus`): the maker, or the engine the thing is built on. Not `published by`,
+    // Who made it, in so many words (`Developed by <maker>`, `Powered by <engine>`): the
+    // maker, or the engine the thing is built on. Not `published by`,
     // `written by`, `created by`: security prose cites research that way.
     "developed by",
     "made by",
