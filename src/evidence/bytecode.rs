@@ -206,6 +206,34 @@ mod tests {
         assert_eq!(n.referenced, ["java/lang/Object", "org/example/Log"]);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Hostile class and dex files (bytes flipped anywhere, tables pointing anywhere): no
+        /// panic, and never more names than the bound.
+        #[test]
+        fn hostile_class_and_dex_files_never_panic(
+            dex_file in proptest::prelude::any::<bool>(),
+            flips in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()), 1..12),
+        ) {
+            let mut b = if dex_file {
+                crate::evidence::testgen::dex(&["La/B;", "Lc/d/E;"], &["Lf/G;", "I", "[Lh/I;"])
+            } else {
+                crate::evidence::testgen::class_file("a/B", &["c/D", "[Le/F;", "g/h/I"])
+            };
+            for (at, byte) in &flips {
+                let i = at.index(b.len());
+                // Keep the magic, so the parser is the one tried.
+                if i >= 8 {
+                    b[i] = *byte;
+                }
+            }
+            if let Some(n) = class_names(&b) {
+                proptest::prop_assert!(n.defined.len() + n.referenced.len() <= MAX_NAMES);
+            }
+        }
+    }
+
     #[test]
     fn damaged_and_other_files_are_not_read() {
         let b = crate::evidence::testgen::class_file("a/B", &["c/D"]);

@@ -495,3 +495,30 @@ fn overlapping_sections_are_bounded_by_the_files_size() {
     let few = testgen::elf_overlapping_sections(&body, 3);
     assert!(inspect_binary(&few, &needles(), &PackageBudget::default()).is_ok());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Hostile signatures (a SuperBlob's counts and offsets, a Mach-O's `LC_CODE_SIGNATURE`,
+    /// a DER ContentInfo, each with bytes flipped anywhere): no panic, whatever is read.
+    #[test]
+    fn hostile_signatures_never_panic(
+        which in 0usize..3,
+        flips in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()), 1..12),
+    ) {
+        let der = testgen::signed_data("CN=Example Widgets Ltd,O=Example Widgets Ltd,C=GB", None);
+        let mut b = match which {
+            0 => testgen::code_signature_superblob(&der),
+            1 => testgen::macho_signed_dylib(&der),
+            _ => der,
+        };
+        for (at, byte) in &flips {
+            let i = at.index(b.len());
+            b[i] = *byte;
+        }
+        if let Some((scheme, inner)) = detached_signature(&b) {
+            let _ = signature_strings(scheme, inner);
+        }
+        let _ = inspect_binary(&b, &needles(), &PackageBudget::default());
+    }
+}
