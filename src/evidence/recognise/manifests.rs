@@ -267,6 +267,7 @@ fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
             Some((start, l.trim_end_matches(['\n', '\r'])))
         })
         .collect();
+    let strings = Strings::of(text);
     let mut push = |key: &str, kind: FieldKind, shape: Shape, value: String, at: usize| {
         out.push(FieldHit {
             format: MetadataFormat::PackageManifest,
@@ -316,7 +317,7 @@ fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
                 let value = if key == "github" && !value.contains("://") {
                     format!("https://github.com/{value}")
                 } else {
-                    value
+                    strings.resolve(value)
                 };
                 push(k.as_str(), kind, shape, value, start + m.end());
             }
@@ -401,6 +402,42 @@ fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
                     *start,
                 );
             }
+        }
+    }
+}
+
+/// A Windows INF file's `[Strings]` section: `Provider = %KLAB%` names its maker through
+/// `KLAB = "…"` there (keys compared without case, as Windows does).
+struct Strings(std::collections::HashMap<String, String>);
+
+impl Strings {
+    fn of(text: &str) -> Strings {
+        let mut map = std::collections::HashMap::new();
+        let mut inside = false;
+        for line in text.lines() {
+            let t = line.trim();
+            if t.starts_with('[') {
+                inside = t.eq_ignore_ascii_case("[strings]")
+                    || t.to_ascii_lowercase().starts_with("[strings.");
+                continue;
+            }
+            if inside && let Some((k, v)) = t.split_once('=') {
+                let v = v.trim().trim_matches('"').trim();
+                map.insert(k.trim().to_ascii_lowercase(), v.to_string());
+            }
+        }
+        Strings(map)
+    }
+
+    /// `value` with a whole `%name%` replaced by its string (left as written when unknown).
+    fn resolve(&self, value: String) -> String {
+        let name = value
+            .strip_prefix('%')
+            .and_then(|v| v.strip_suffix('%'))
+            .map(str::to_ascii_lowercase);
+        match name.and_then(|n| self.0.get(&n)) {
+            Some(v) => v.clone(),
+            None => value,
         }
     }
 }
@@ -556,6 +593,11 @@ mod tests {
             (
                 "org.example.Scan.metainfo.xml",
                 "<component>\n  <developer_name>Example Widgets</developer_name>\n</component>\n",
+                &["Example Widgets"],
+            ),
+            (
+                "scan.inf",
+                "[Version]\nSignature=\"$WINDOWS NT$\"\nProvider=%EXW%\n[Manufacturer]\n%MfgName%=Models\n[Strings]\nEXW = \"Example Widgets\"\nMfgName=\"Example Widgets Ltd.\"\n",
                 &["Example Widgets"],
             ),
             (
