@@ -383,14 +383,18 @@ fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
             };
             push(k.as_str(), FieldKind::Integration, shape, value, v.start());
         }
-        for m in URL.find_iter(text) {
-            push(
-                "url",
-                FieldKind::Integration,
-                Shape::Url,
-                m.as_str().to_string(),
-                m.start(),
-            );
+        // URLs in what the file declares, not in its comments (`# pinned, see https://…`).
+        for (start, line) in &lines {
+            let code = uncommented(line);
+            for m in URL.find_iter(code) {
+                push(
+                    "url",
+                    FieldKind::Integration,
+                    Shape::Url,
+                    m.as_str().to_string(),
+                    start + m.start(),
+                );
+            }
         }
         for (start, line) in &lines {
             if let Some(name) = requirement(line) {
@@ -440,6 +444,32 @@ impl Strings {
             None => value,
         }
     }
+}
+
+/// A dependency manifest's line without its comment: nothing of a line that starts one (`#`,
+/// `//`, `--`, `;`), and nothing after ` #` or ` //` outside quotes.
+fn uncommented(line: &str) -> &str {
+    let t = line.trim_start();
+    if t.starts_with('#') || t.starts_with("//") || t.starts_with("--") || t.starts_with(';') {
+        return "";
+    }
+    let b = line.as_bytes();
+    let mut quote: Option<u8> = None;
+    for i in 0..b.len() {
+        match (quote, b[i]) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, q @ (b'"' | b'\'')) => quote = Some(q),
+            (None, b'#') if i > 0 && b[i - 1].is_ascii_whitespace() => return &line[..i],
+            (None, b'/')
+                if b.get(i + 1) == Some(&b'/') && (i == 0 || b[i - 1].is_ascii_whitespace()) =>
+            {
+                return &line[..i];
+            }
+            _ => {}
+        }
+    }
+    line
 }
 
 /// The name a pip requirement line installs (`kavsdk==1.2`, `kav-sdk[extra] @ git+…`): a
@@ -675,6 +705,26 @@ mod tests {
                 assert!(has(&got, I, w), "{name}: {w} not in {got:?}");
             }
         }
+    }
+
+    #[test]
+    fn urls_in_a_dependency_manifests_comments_are_not_dependencies() {
+        let text = "# pinned; see https://example.com/why\nscan-sdk==1.2  # https://example.com/changelog\n-e git+https://example.com/real.git#egg=real\n";
+        let got = fields("requirements.txt", text);
+        let urls: Vec<&str> = got
+            .iter()
+            .filter(|(k, _, _)| k == "url")
+            .map(|(_, _, v)| v.as_str())
+            .collect();
+        assert_eq!(
+            urls,
+            ["git+https://example.com/real.git#egg=real"],
+            "{got:?}"
+        );
+        let swift = ".package(url: \"https://example.com/a.git\", from: \"1.0.0\"), // was https://example.com/b\n";
+        let got = fields("Package.swift", swift);
+        assert!(has(&got, I, "https://example.com/a.git"), "{got:?}");
+        assert!(!got.iter().any(|(_, _, v)| v.contains("/b")), "{got:?}");
     }
 
     #[test]
