@@ -605,34 +605,8 @@ impl Scanner {
             );
         }
         let Some(der) = signature else { return };
-        match binary::authenticode_subjects(&der) {
-            Ok(subjects) => {
-                for (subject, signer) in subjects {
-                    let part = if signer {
-                        super::field::BinaryPart::SignerSubject(
-                            super::field::SignatureScheme::Authenticode,
-                        )
-                    } else {
-                        super::field::BinaryPart::CertificateSubject(
-                            super::field::SignatureScheme::Authenticode,
-                        )
-                    };
-                    let role = if signer {
-                        Role::Attribution
-                    } else {
-                        Role::Mention
-                    };
-                    r.evidence.push(
-                        Evidence::new(
-                            Field::Binary(super::field::BinaryField::new(&[], part)),
-                            role,
-                            Shape::Subject,
-                            clip(&subject),
-                        )
-                        .at(&path, None),
-                    );
-                }
-            }
+        match binary::signature_strings(super::field::SignatureScheme::Authenticode, &der) {
+            Ok(strings) => push_binary_strings(&path, strings, r),
             Err(e) => r.skipped.push(Skipped::new(
                 format!("{path}!\\u{{5}}DigitalSignature"),
                 SkipKind::Malformed,
@@ -720,29 +694,7 @@ impl Scanner {
                     bytes: bytes.len() as u64,
                 });
                 match binary::inspect_binary(bytes, &self.needles, budget) {
-                    Ok(report) => {
-                        for s in report.strings {
-                            let shape = if s.field.part.is_subject() {
-                                Shape::Subject
-                            } else {
-                                Shape::Text
-                            };
-                            let role = if s.attribution {
-                                Role::Attribution
-                            } else {
-                                Role::Mention
-                            };
-                            r.evidence.push(
-                                Evidence::new(
-                                    Field::Binary(s.field),
-                                    role,
-                                    shape,
-                                    clip(s.text.trim()),
-                                )
-                                .at(name, None),
-                            );
-                        }
-                    }
+                    Ok(report) => push_binary_strings(name, report.strings, r),
                     Err(e) => {
                         // A limit (the file's or the package's) stopped the inspection, or the
                         // file is damaged: listed either way.
@@ -829,22 +781,7 @@ impl Scanner {
             kind: "signature".into(),
             bytes: bytes.len() as u64,
         });
-        for s in strings {
-            let role = if s.attribution {
-                Role::Attribution
-            } else {
-                Role::Mention
-            };
-            r.evidence.push(
-                Evidence::new(
-                    Field::Binary(s.field),
-                    role,
-                    Shape::Subject,
-                    clip(s.text.trim()),
-                )
-                .at(name, None),
-            );
-        }
+        push_binary_strings(name, strings, r);
     }
 
     /// The base64 blobs written out in a file (see [`super::embedded`]), each scanned as a
@@ -873,6 +810,27 @@ impl Scanner {
     /// inside archives, and zips appended to executables, were already walked by the walker).
     fn scan_entry(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         self.scan_plain(name, bytes, budget, r);
+    }
+}
+
+/// A binary's strings (its inspection's, or a signature's subjects) as evidence at `name`: a
+/// certificate subject is read as one, anything else as text; a string that says who made
+/// the file attributes, any other mentions.
+fn push_binary_strings(name: &str, strings: Vec<binary::BinaryString>, r: &mut FileResult) {
+    for s in strings {
+        let shape = if s.field.part.is_subject() {
+            Shape::Subject
+        } else {
+            Shape::Text
+        };
+        let role = if s.attribution {
+            Role::Attribution
+        } else {
+            Role::Mention
+        };
+        r.evidence.push(
+            Evidence::new(Field::Binary(s.field), role, shape, clip(s.text.trim())).at(name, None),
+        );
     }
 }
 
