@@ -145,18 +145,7 @@ impl Scanner {
             } else {
                 None
             };
-            let line = match shown.as_deref() {
-                Some(v) => {
-                    let h = self.line_hits(v, &mut skel, &mut at);
-                    if h.is_empty() {
-                        line
-                    } else {
-                        hits = h;
-                        v
-                    }
-                }
-                None => line,
-            };
+            let line = self.read_as(line, shown.as_deref(), &mut hits, &mut skel, &mut at);
             // A name split across string literals (`"AO Kasp" "ersky Lab"`) is read joined: the
             // fold sees through the split, the matcher's whole words do not.
             let joined = if line.contains(['"', '\'', '`']) {
@@ -164,18 +153,7 @@ impl Scanner {
             } else {
                 None
             };
-            let line = match joined.as_deref() {
-                Some(j) => {
-                    let h = self.line_hits(j, &mut skel, &mut at);
-                    if h.is_empty() {
-                        line
-                    } else {
-                        hits = h;
-                        j
-                    }
-                }
-                None => line,
-            };
+            let line = self.read_as(line, joined.as_deref(), &mut hits, &mut skel, &mut at);
             if hits.is_empty() {
                 continue;
             }
@@ -285,6 +263,25 @@ impl Scanner {
             );
         }
         lines
+    }
+
+    /// `other`, another reading of `line` (in display order, its literals joined), when it
+    /// names something: its hits replace `hits`. Otherwise `line`, and `hits` as they were.
+    fn read_as<'l>(
+        &self,
+        line: &'l str,
+        other: Option<&'l str>,
+        hits: &mut Vec<(usize, usize)>,
+        skel: &mut String,
+        at: &mut Vec<u32>,
+    ) -> &'l str {
+        let Some(other) = other else { return line };
+        let h = self.line_hits(other, skel, at);
+        if h.is_empty() {
+            return line;
+        }
+        *hits = h;
+        other
     }
 
     /// The byte ranges of `line` whose folded form is a needle (`skel` and `at` are buffers
