@@ -251,19 +251,59 @@ pub fn signed_data(subject: &str, extra_cert_subject: Option<&str>) -> Vec<u8> {
     ci.to_der().expect("encode")
 }
 
+/// Appends `s` and a NUL to the string table `t`; the offset it starts at.
+fn add_string(t: &mut Vec<u8>, s: &str) -> u64 {
+    let off = t.len() as u64;
+    t.extend_from_slice(s.as_bytes());
+    t.push(0);
+    off
+}
+
+/// A shared library's dynamic string table: its `soname` and `needed` libraries, with their
+/// offsets in it.
+fn dynamic_strings(soname: &str, needed: &[&str]) -> (Vec<u8>, u64, Vec<u64>) {
+    let mut dynstr = vec![0u8];
+    let so_off = add_string(&mut dynstr, soname);
+    let needed_offs = needed.iter().map(|n| add_string(&mut dynstr, n)).collect();
+    (dynstr, so_off, needed_offs)
+}
+
+/// The 64-byte header of a 64-bit little-endian x86-64 shared object (`ET_DYN`): its program
+/// header table (`phnum` entries at `phoff`) and section header table (`shnum` entries of
+/// `shentsize` bytes at `shoff`, names in section `shstrndx`).
+fn elf64_dyn_header(
+    phoff: u64,
+    phnum: u16,
+    shoff: u64,
+    shentsize: u16,
+    shnum: u16,
+    shstrndx: u16,
+) -> Vec<u8> {
+    let mut h = Vec::with_capacity(64);
+    h.extend(b"\x7fELF");
+    h.extend([2, 1, 1, 0]); // 64-bit, little endian, version 1, SysV
+    h.extend([0u8; 8]);
+    h.extend(3u16.to_le_bytes()); // ET_DYN
+    h.extend(62u16.to_le_bytes()); // EM_X86_64
+    h.extend(1u32.to_le_bytes());
+    h.extend(0u64.to_le_bytes()); // entry
+    h.extend(phoff.to_le_bytes());
+    h.extend(shoff.to_le_bytes());
+    h.extend(0u32.to_le_bytes()); // flags
+    h.extend(64u16.to_le_bytes()); // ehsize
+    h.extend(56u16.to_le_bytes()); // phentsize
+    h.extend(phnum.to_le_bytes());
+    h.extend(shentsize.to_le_bytes());
+    h.extend(shnum.to_le_bytes());
+    h.extend(shstrndx.to_le_bytes());
+    h
+}
+
 /// A 64-bit little-endian ELF shared object (`ET_DYN`) with `.rodata`, `.comment`, and a
 /// `.dynamic` section naming its `DT_SONAME` and `DT_NEEDED` libraries.
 pub fn elf_shared_object(rodata: &[u8], comment: &str, soname: &str, needed: &[&str]) -> Vec<u8> {
     // String tables.
-    let mut dynstr = vec![0u8];
-    let add = |s: &str, t: &mut Vec<u8>| {
-        let off = t.len() as u64;
-        t.extend_from_slice(s.as_bytes());
-        t.push(0);
-        off
-    };
-    let so_off = add(soname, &mut dynstr);
-    let needed_offs: Vec<u64> = needed.iter().map(|n| add(n, &mut dynstr)).collect();
+    let (dynstr, so_off, needed_offs) = dynamic_strings(soname, needed);
     let mut dynamic = Vec::new();
     let mut dyn_entry = |tag: u64, val: u64| {
         dynamic.extend(tag.to_le_bytes());
@@ -279,7 +319,7 @@ pub fn elf_shared_object(rodata: &[u8], comment: &str, soname: &str, needed: &[&
     let mut shstrtab = vec![0u8];
     let names: Vec<u32> = [".rodata", ".comment", ".dynstr", ".dynamic", ".shstrtab"]
         .iter()
-        .map(|n| add(n, &mut shstrtab) as u32)
+        .map(|n| add_string(&mut shstrtab, n) as u32)
         .collect();
 
     // Layout: header, then each section's data (8-aligned), then the section header table.
@@ -369,25 +409,8 @@ pub fn elf_shared_object(rodata: &[u8], comment: &str, soname: &str, needed: &[&
         1,
         0,
     ));
-    // ELF header.
-    let mut h = Vec::with_capacity(64);
-    h.extend(b"\x7fELF");
-    h.extend([2, 1, 1, 0]); // 64-bit, little endian, version 1, SysV
-    h.extend([0u8; 8]);
-    h.extend(3u16.to_le_bytes()); // ET_DYN
-    h.extend(62u16.to_le_bytes()); // EM_X86_64
-    h.extend(1u32.to_le_bytes());
-    h.extend(0u64.to_le_bytes()); // entry
-    h.extend(0u64.to_le_bytes()); // phoff
-    h.extend(shoff.to_le_bytes());
-    h.extend(0u32.to_le_bytes()); // flags
-    h.extend(64u16.to_le_bytes()); // ehsize
-    h.extend(56u16.to_le_bytes()); // phentsize
-    h.extend(0u16.to_le_bytes()); // phnum
-    h.extend(64u16.to_le_bytes()); // shentsize
-    h.extend(6u16.to_le_bytes()); // shnum
-    h.extend(5u16.to_le_bytes()); // shstrndx
-    out[..64].copy_from_slice(&h);
+    // No program headers; six section headers, names in the last.
+    out[..64].copy_from_slice(&elf64_dyn_header(0, 0, shoff, 64, 6, 5));
     out
 }
 
@@ -396,15 +419,7 @@ pub fn elf_shared_object(rodata: &[u8], comment: &str, soname: &str, needed: &[&
 /// [`SSTRIPPED_BASE`], a `PT_DYNAMIC`), `rodata` after them, and a dynamic table naming its
 /// `DT_SONAME` and `DT_NEEDED` libraries through `DT_STRTAB`/`DT_STRSZ`.
 pub fn elf_sstripped_library(rodata: &[u8], soname: &str, needed: &[&str]) -> Vec<u8> {
-    let mut dynstr = vec![0u8];
-    let mut add = |s: &str| {
-        let off = dynstr.len() as u64;
-        dynstr.extend_from_slice(s.as_bytes());
-        dynstr.push(0);
-        off
-    };
-    let so_off = add(soname);
-    let needed_offs: Vec<u64> = needed.iter().map(|n| add(n)).collect();
+    let (dynstr, so_off, needed_offs) = dynamic_strings(soname, needed);
     // Layout: header, two program headers, rodata, dynstr, dynamic.
     let phoff = 64u64;
     let mut out = vec![0u8; 64 + 2 * 56];
@@ -444,24 +459,8 @@ pub fn elf_sstripped_library(rodata: &[u8], soname: &str, needed: &[&str]) -> Ve
     let dynamic_seg = segment(2, 6, dynamic_off, dynamic.len() as u64, 8); // PT_DYNAMIC
     out[64..120].copy_from_slice(&load);
     out[120..176].copy_from_slice(&dynamic_seg);
-    let mut h = Vec::with_capacity(64);
-    h.extend(b"\x7fELF");
-    h.extend([2, 1, 1, 0]); // 64-bit, little endian, version 1, SysV
-    h.extend([0u8; 8]);
-    h.extend(3u16.to_le_bytes()); // ET_DYN
-    h.extend(62u16.to_le_bytes()); // EM_X86_64
-    h.extend(1u32.to_le_bytes());
-    h.extend(0u64.to_le_bytes()); // entry
-    h.extend(phoff.to_le_bytes());
-    h.extend(0u64.to_le_bytes()); // shoff: none
-    h.extend(0u32.to_le_bytes()); // flags
-    h.extend(64u16.to_le_bytes()); // ehsize
-    h.extend(56u16.to_le_bytes()); // phentsize
-    h.extend(2u16.to_le_bytes()); // phnum
-    h.extend(0u16.to_le_bytes()); // shentsize
-    h.extend(0u16.to_le_bytes()); // shnum
-    h.extend(0u16.to_le_bytes()); // shstrndx
-    out[..64].copy_from_slice(&h);
+    // Two program headers; no section headers at all.
+    out[..64].copy_from_slice(&elf64_dyn_header(phoff, 2, 0, 0, 0, 0));
     out
 }
 
