@@ -79,6 +79,16 @@ fn fails(doc: &serde_json::Value) -> Vec<(String, String, String)> {
     v
 }
 
+/// The kinds of the inventoried binaries and archives.
+fn kinds(doc: &serde_json::Value) -> Vec<&str> {
+    doc["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap())
+        .collect()
+}
+
 fn not_scanned(doc: &serde_json::Value) -> Vec<String> {
     doc["not_scanned"]
         .as_array()
@@ -338,12 +348,7 @@ fn archives_holding_only_mentions_and_other_notices_stay_clean() {
     assert!(fails(&doc).is_empty());
     assert!(not_scanned(&doc).is_empty(), "{:?}", not_scanned(&doc));
     // …but the archives are inventoried, as what they are.
-    let kinds: Vec<&str> = doc["binaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["kind"].as_str().unwrap())
-        .collect();
+    let kinds = kinds(&doc);
     for k in [
         "7z", "cab", "msi", "xz", "zstd", "bzip2", "lzma", "zlib", "gzip", "tar", "zip",
     ] {
@@ -377,12 +382,7 @@ fn an_installers_manufacturer_and_signer_are_attribution() {
             "installers/agent.msi".to_string()
         )]
     );
-    let kinds: Vec<&str> = doc["binaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["kind"].as_str().unwrap())
-        .collect();
+    let kinds = kinds(&doc);
     assert!(kinds.contains(&"msi"), "{kinds:?}");
 
     // Signed by the vendor, shipped inside a zip, its header naming someone else.

@@ -676,26 +676,8 @@ proptest! {
         flips in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 0..4),
     ) {
         let all = every_format();
-        let (name, mut bytes) = all[which].clone();
-        let len = bytes.len();
-        if flips.is_empty() {
-            bytes.truncate(1 + cut % (len - 1));
-        }
-        for (at, bit) in &flips {
-            let i = at.index(bytes.len());
-            bytes[i] ^= 1 << bit;
-        }
-        let limits = ArchiveLimits { max_total_bytes: 1 << 20, max_entry_bytes: 1 << 18, ..Default::default() };
-        let Some(format) = sniff(&bytes) else { return Ok(()) };
-        let mut total = 0u64;
-        let mut seen = 0usize;
-        let stats = walk_archive(name, &bytes, format, &limits, &PackageBudget::default(), &mut |e| {
-            total += e.bytes.len() as u64;
-            seen += 1;
-        });
-        prop_assert!(total <= limits.max_total_bytes);
-        let listed = stats.skipped.iter().any(|s| !matches!(s.kind, SkipKind::Note | SkipKind::Truncated));
-        prop_assert!(seen > 0 || listed, "{name}: nothing found and nothing listed");
+        let (name, bytes) = all[which].clone();
+        walk_damaged(name, bytes, cut, &flips)?;
     }
 }
 
@@ -718,27 +700,51 @@ proptest! {
                 Some(&testgen::signed_data("CN=Kaspersky Lab,O=AO Kaspersky Lab,C=RU", None)),
             )
         });
-        let mut bytes = MSI.clone();
-        let len = bytes.len();
-        if flips.is_empty() {
-            bytes.truncate(1 + cut % (len - 1));
-        }
-        for (at, bit) in &flips {
-            let i = at.index(bytes.len());
-            bytes[i] ^= 1 << bit;
-        }
-        let limits = ArchiveLimits { max_total_bytes: 1 << 20, max_entry_bytes: 1 << 18, ..Default::default() };
-        let Some(format) = sniff(&bytes) else { return Ok(()) };
-        let mut total = 0u64;
-        let mut seen = 0usize;
-        let stats = walk_archive("p.msi", &bytes, format, &limits, &PackageBudget::default(), &mut |e| {
-            total += e.bytes.len() as u64;
-            seen += 1;
-        });
-        prop_assert!(total <= limits.max_total_bytes);
-        let listed = stats.skipped.iter().any(|s| !matches!(s.kind, SkipKind::Note | SkipKind::Truncated));
-        prop_assert!(seen > 0 || listed, "nothing found and nothing listed");
+        walk_damaged("p.msi", MSI.clone(), cut, &flips)?;
     }
+}
+
+/// `bytes` cut short at `cut` (without flips) or with bits flipped, walked: limits kept, and
+/// the walk yields members or lists something as not scanned (never a silent nothing).
+fn walk_damaged(
+    name: &str,
+    mut bytes: Vec<u8>,
+    cut: usize,
+    flips: &[(prop::sample::Index, u8)],
+) -> Result<(), TestCaseError> {
+    let len = bytes.len();
+    if flips.is_empty() {
+        bytes.truncate(1 + cut % (len - 1));
+    }
+    for (at, bit) in flips {
+        let i = at.index(bytes.len());
+        bytes[i] ^= 1 << bit;
+    }
+    let limits = ArchiveLimits {
+        max_total_bytes: 1 << 20,
+        max_entry_bytes: 1 << 18,
+        ..Default::default()
+    };
+    let Some(format) = sniff(&bytes) else {
+        return Ok(());
+    };
+    let mut total = 0u64;
+    let mut seen = 0usize;
+    let budget = PackageBudget::default();
+    let stats = walk_archive(name, &bytes, format, &limits, &budget, &mut |e| {
+        total += e.bytes.len() as u64;
+        seen += 1;
+    });
+    prop_assert!(total <= limits.max_total_bytes);
+    let listed = stats
+        .skipped
+        .iter()
+        .any(|s| !matches!(s.kind, SkipKind::Note | SkipKind::Truncated));
+    prop_assert!(
+        seen > 0 || listed,
+        "{name}: nothing found and nothing listed"
+    );
+    Ok(())
 }
 
 /// A stream whose header asks for more decoder memory than allowed is still recognised when it
