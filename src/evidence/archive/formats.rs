@@ -269,10 +269,10 @@ impl Walk<'_, '_> {
     /// pool names files, registry values and URLs), its embedded cabinets (walked in turn) and
     /// `Binary` streams, its summary information and signature. Storages are only folders.
     pub(super) fn cfb(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
-        let comp = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(Fail::malformed)?;
+        let mut comp = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(Fail::malformed)?;
         // Its header first (the database's parser is another crate meeting hostile input).
         if let Some(Some(header)) =
-            crate::evidence::binary::quietly(|| super::installer::read(name, bytes))
+            crate::evidence::binary::quietly(|| super::installer::read(name, bytes, &mut comp))
         {
             self.stats.installers.push(header);
         }
@@ -286,9 +286,8 @@ impl Walk<'_, '_> {
         let installer = streams.iter().any(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(MSI_TABLE))
+                .is_some_and(|n| n.starts_with(super::installer::MSI_TABLE))
         });
-        let mut comp = comp;
         for stream in streams {
             let shown = stream_name(&stream, installer);
             let path = format!("{name}!{shown}");
@@ -558,9 +557,6 @@ fn sparse_data<'a, R: std::io::Read>(bytes: &'a [u8], e: &tar::Entry<'_, R>) -> 
     bytes.get(at..at.checked_add(len)?)
 }
 
-/// The marker that starts the name of a Windows Installer table's stream.
-const MSI_TABLE: char = '\u{4840}';
-
 /// A compound-file stream's path as shown: storages joined with `/`, control characters
 /// escaped (`\u{5}SummaryInformation`), and in a Windows Installer file the packed names
 /// decoded (`cab1.cab`; a table as `table:_StringData`), as the installer's own tools show them.
@@ -575,7 +571,7 @@ pub(crate) fn stream_name(path: &std::path::Path, installer: bool) -> String {
         }
         let part = part.to_string_lossy();
         let decoded = if installer {
-            msi_stream_name(&part)
+            super::installer::stream_name(&part)
         } else {
             part.into_owned()
         };
@@ -585,37 +581,6 @@ pub(crate) fn stream_name(path: &std::path::Path, installer: bool) -> String {
             } else {
                 out.push(c);
             }
-        }
-    }
-    out
-}
-
-/// Decodes a Windows Installer stream name: each code point from U+3800 to U+47FF packs two
-/// characters of the alphabet `0-9A-Za-z._`, U+4800 to U+483F one; a leading U+4840 marks a
-/// table.
-pub(super) fn msi_stream_name(name: &str) -> String {
-    fn alphabet(x: u32) -> char {
-        match x {
-            0..=9 => char::from(b'0' + x as u8),
-            10..=35 => char::from(b'A' + (x - 10) as u8),
-            36..=61 => char::from(b'a' + (x - 36) as u8),
-            62 => '.',
-            _ => '_',
-        }
-    }
-    let (mut out, rest) = match name.strip_prefix(MSI_TABLE) {
-        Some(rest) => (String::from("table:"), rest),
-        None => (String::new(), name),
-    };
-    for c in rest.chars() {
-        match u32::from(c) {
-            x @ 0x3800..=0x47ff => {
-                let x = x - 0x3800;
-                out.push(alphabet(x & 0x3f));
-                out.push(alphabet((x >> 6) & 0x3f));
-            }
-            x @ 0x4800..=0x483f => out.push(alphabet(x - 0x4800)),
-            _ => out.push(c),
         }
     }
     out

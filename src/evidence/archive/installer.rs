@@ -5,6 +5,9 @@
 
 use std::io::{Cursor, Read};
 
+/// A compound file read from memory, as the walk opened it.
+pub type CompoundFile<'b> = cfb::CompoundFile<Cursor<&'b [u8]>>;
+
 /// The header of one installer file inside a walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Installer {
@@ -31,11 +34,11 @@ const PROPERTIES: &[&str] = &[
 /// The most bytes of a signature stream read (an Authenticode signature is a few KiB).
 const MAX_SIGNATURE: u64 = 1 << 20;
 
-/// The installer header of a compound file, if it is a Windows Installer file whose database
+/// The installer header of a compound file (`bytes`, which the walk opened as `comp`), if it is a Windows Installer file whose database
 /// can be read (`None` for any other compound file, or a damaged database: its streams are
 /// still walked, and a damaged container is listed by the walk).
-pub fn read(path: &str, bytes: &[u8]) -> Option<Installer> {
-    if !database_within_bounds(bytes) {
+pub fn read(path: &str, bytes: &[u8], comp: &mut CompoundFile<'_>) -> Option<Installer> {
+    if !database_within_bounds(comp) {
         return None;
     }
     let mut p = msi::Package::open(Cursor::new(bytes)).ok()?;
@@ -68,10 +71,7 @@ pub fn read(path: &str, bytes: &[u8]) -> Option<Installer> {
         found.sort();
         fields.extend(found.into_iter().map(|(at, v)| (PROPERTIES[at], v)));
     }
-    let signature = p
-        .has_digital_signature()
-        .then(|| signature(bytes))
-        .flatten();
+    let signature = p.has_digital_signature().then(|| signature(comp)).flatten();
     Some(Installer {
         path: path.to_string(),
         kind,
@@ -93,12 +93,9 @@ const MAX_TABLE_BYTES: &[(&str, u64)] = &[
 
 /// Whether the tables the header is read from are within [`MAX_TABLE_BYTES`] (the streams are
 /// walked either way).
-fn database_within_bounds(bytes: &[u8]) -> bool {
-    let Ok(comp) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return false;
-    };
+fn database_within_bounds(comp: &CompoundFile<'_>) -> bool {
     comp.walk().filter(|e| e.is_stream()).all(|e| {
-        let name = super::formats::msi_stream_name(e.name());
+        let name = stream_name(e.name());
         MAX_TABLE_BYTES
             .iter()
             .find(|(table, _)| *table == name)
@@ -106,11 +103,43 @@ fn database_within_bounds(bytes: &[u8]) -> bool {
     })
 }
 
-fn signature(bytes: &[u8]) -> Option<Vec<u8>> {
-    let comp = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-    let mut comp = comp;
+fn signature(comp: &mut CompoundFile<'_>) -> Option<Vec<u8>> {
     let stream = comp.open_stream("/\u{5}DigitalSignature").ok()?;
     let mut der = Vec::new();
     stream.take(MAX_SIGNATURE).read_to_end(&mut der).ok()?;
     Some(der)
+}
+
+/// The marker that starts the name of a Windows Installer table's stream.
+pub(super) const MSI_TABLE: char = '\u{4840}';
+
+/// Decodes a Windows Installer stream name: each code point from U+3800 to U+47FF packs two
+/// characters of the alphabet `0-9A-Za-z._`, U+4800 to U+483F one; a leading U+4840 marks a
+/// table.
+pub(super) fn stream_name(name: &str) -> String {
+    fn alphabet(x: u32) -> char {
+        match x {
+            0..=9 => char::from(b'0' + x as u8),
+            10..=35 => char::from(b'A' + (x - 10) as u8),
+            36..=61 => char::from(b'a' + (x - 36) as u8),
+            62 => '.',
+            _ => '_',
+        }
+    }
+    let (mut out, rest) = match name.strip_prefix(MSI_TABLE) {
+        Some(rest) => (String::from("table:"), rest),
+        None => (String::new(), name),
+    };
+    for c in rest.chars() {
+        match u32::from(c) {
+            x @ 0x3800..=0x47ff => {
+                let x = x - 0x3800;
+                out.push(alphabet(x & 0x3f));
+                out.push(alphabet((x >> 6) & 0x3f));
+            }
+            x @ 0x4800..=0x483f => out.push(alphabet(x - 0x4800)),
+            _ => out.push(c),
+        }
+    }
+    out
 }
