@@ -21,6 +21,7 @@ use super::scan::SkipKind;
 
 mod formats;
 pub mod installer;
+mod squashfs;
 
 /// Limits of one archive walk (nested archives included).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -139,6 +140,9 @@ pub enum Format {
     /// A Compound File Binary (OLE structured storage): MSI, MSM and MSP installers, old Office
     /// documents. Its members are its streams (an MSI's embedded cabinets among them).
     Cfb,
+    /// A SquashFS 4 image (a snap, an AppImage's payload, a root filesystem): its members are
+    /// its regular files.
+    Squashfs,
     Gzip,
     Zlib,
     Xz,
@@ -157,6 +161,7 @@ impl Format {
             Format::SevenZ => "7z",
             Format::Cab => "cab",
             Format::Cfb => "compound file",
+            Format::Squashfs => "squashfs",
             Format::Gzip => "gzip",
             Format::Zlib => "zlib",
             Format::Xz => "xz",
@@ -171,7 +176,12 @@ impl Format {
     fn is_stream(self) -> bool {
         !matches!(
             self,
-            Format::Zip | Format::Tar | Format::SevenZ | Format::Cab | Format::Cfb
+            Format::Zip
+                | Format::Tar
+                | Format::SevenZ
+                | Format::Cab
+                | Format::Cfb
+                | Format::Squashfs
         )
     }
 }
@@ -189,6 +199,7 @@ pub fn sniff(b: &[u8]) -> Option<Format> {
         [b'M', b'S', b'C', b'F', 0, 0, 0, 0, ..] => Format::Cab,
         [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ..] => Format::Cfb,
         [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Format::Xz,
+        [b'h', b's', b'q', b's', ..] if squashfs::is_squashfs(b) => Format::Squashfs,
         [b'L', b'Z', b'I', b'P', ..] => Format::Lzip,
         [b'B', b'Z', b'h', b'1'..=b'9', rest @ ..]
             if rest.starts_with(&[0x31, 0x41, 0x59, 0x26, 0x53, 0x59])
@@ -274,6 +285,52 @@ pub fn embedded_zip(b: &[u8]) -> bool {
         at + 22 + usize::from(comment) == b.len()
             && (cd_offset == u32::MAX || u64::from(cd_size) <= at as u64)
     })
+}
+
+/// An archive appended to a file that does not begin with one, and where it starts: a zip at
+/// its end (a self-extracting executable, see [`embedded_zip`]; its reader finds it from the
+/// end), or a SquashFS image right after an ELF executable's image (an AppImage: its runtime
+/// finds its payload where the section header table ends, or where the last segment does).
+pub fn appended(b: &[u8]) -> Option<(usize, Format)> {
+    if embedded_zip(b) {
+        return Some((0, Format::Zip));
+    }
+    elf_ends(b)?
+        .into_iter()
+        .find(|&at| b.get(at..).is_some_and(squashfs::is_squashfs))
+        .map(|at| (at, Format::Squashfs))
+}
+
+/// Where an ELF file's image may end: past its section header table, and past its last
+/// segment's bytes (a file whose section headers were stripped).
+fn elf_ends(b: &[u8]) -> Option<[usize; 2]> {
+    use object::read::elf::{FileHeader, ProgramHeader};
+    fn ends<H: FileHeader<Endian = object::Endianness>>(b: &[u8]) -> Option<[usize; 2]> {
+        let h = H::parse(b).ok()?;
+        let e = h.endian().ok()?;
+        let shoff: u64 = h.e_shoff(e).into();
+        let sections =
+            shoff.checked_add(u64::from(h.e_shnum(e)).checked_mul(u64::from(h.e_shentsize(e)))?)?;
+        let segments = h
+            .program_headers(e, b)
+            .ok()?
+            .iter()
+            .filter_map(|p| {
+                let (at, size): (u64, u64) = (p.p_offset(e).into(), p.p_filesz(e).into());
+                at.checked_add(size)
+            })
+            .max()
+            .unwrap_or(0);
+        Some([
+            usize::try_from(sections).ok()?,
+            usize::try_from(segments).ok()?,
+        ])
+    }
+    match b.get(..5)? {
+        [0x7f, b'E', b'L', b'F', 1] => ends::<object::elf::FileHeader32<object::Endianness>>(b),
+        [0x7f, b'E', b'L', b'F', 2] => ends::<object::elf::FileHeader64<object::Endianness>>(b),
+        _ => None,
+    }
 }
 
 /// One regular file inside an archive.
@@ -415,6 +472,7 @@ impl Walk<'_, '_> {
             Format::SevenZ => self.sevenz(name, bytes, depth),
             Format::Cab => self.cab(name, bytes, depth),
             Format::Cfb => self.cfb(name, bytes, depth),
+            Format::Squashfs => self.squashfs(name, bytes, depth),
             _ => self.stream(name, bytes, format, depth),
         })
         .unwrap_or_else(|| Err(Fail::malformed("its decoder failed on this input")));
@@ -578,15 +636,23 @@ impl Walk<'_, '_> {
     /// A member read in full: an archive is opened (one level deeper), anything else visited.
     fn entry(&mut self, path: String, bytes: &[u8], depth: u32) {
         let format = sniff(bytes);
-        let appended_zip = format.is_none() && embedded_zip(bytes);
-        if format.is_some() || appended_zip {
+        let after = if format.is_none() {
+            appended(bytes)
+        } else {
+            None
+        };
+        if format.is_some() || after.is_some() {
             if depth >= self.limits.max_depth {
+                let what = match (format, after) {
+                    (Some(f), _) => f.name().to_string(),
+                    (None, Some((_, f))) => format!("{} (after a prefix)", f.name()),
+                    (None, None) => unreachable!("one of them is some"),
+                };
                 self.skip(
                     &path,
                     SkipKind::Limit,
                     format!(
-                        "{} nested deeper than {} levels: not opened",
-                        format.map_or("zip (after a prefix)", Format::name),
+                        "{what} nested deeper than {} levels: not opened",
                         self.limits.max_depth
                     ),
                 );
@@ -596,11 +662,12 @@ impl Walk<'_, '_> {
             } else if let Some(f) = format {
                 self.open(&path, bytes, f, depth + 1);
                 return;
-            } else {
-                self.open(&path, bytes, Format::Zip, depth + 1);
+            } else if let Some((at, f)) = after {
+                self.open(&path, &bytes[at..], f, depth + 1);
             }
         }
-        // Not an archive, or an executable with a zip appended: its own bytes are scanned too.
+        // Not an archive, or an executable with an archive appended: its own bytes are scanned
+        // too.
         (self.visit)(ArchiveEntry { path, bytes });
     }
 

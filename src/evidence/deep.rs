@@ -495,8 +495,8 @@ impl Scanner {
     }
 
     /// Scans one file's bytes: an archive or compressed stream is walked (its members scanned
-    /// by [`Scanner::scan_entry`]); anything else is scanned as itself, and a zip appended to it
-    /// (a self-extracting executable) is walked as well.
+    /// by [`Scanner::scan_entry`]); anything else is scanned as itself, and an archive appended
+    /// to it (a self-extracting executable's zip, an AppImage's SquashFS image) is walked as well.
     fn scan_bytes(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         if let Some(members) = package::members(bytes) {
             self.walk_package(name, bytes, members, budget, r);
@@ -507,8 +507,8 @@ impl Scanner {
             return;
         }
         self.scan_plain(name, bytes, budget, r);
-        if archive::embedded_zip(bytes) {
-            self.walk_archive(name, bytes, archive::Format::Zip, budget, r);
+        if let Some((at, format)) = archive::appended(bytes) {
+            self.walk_archive(name, &bytes[at..], format, budget, r);
         }
     }
 

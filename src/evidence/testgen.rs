@@ -867,6 +867,82 @@ pub fn fuzz_seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     ]
 }
 
+/// A SquashFS 4 image holding `files` (`path`, bytes; directories made as needed), its blocks
+/// zlib-compressed (`mksquashfs -comp gzip`), written by backhand.
+pub fn squashfs(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use backhand::compression::{CompressionAction, Compressor};
+    use backhand::{BackhandError, FilesystemCompressor, NodeHeader, SuperBlock};
+
+    struct Zlib;
+    impl CompressionAction for Zlib {
+        type Error = BackhandError;
+        type Compressor = Compressor;
+        type FilesystemCompressor = FilesystemCompressor;
+        type SuperBlock = SuperBlock;
+        fn decompress(
+            &self,
+            bytes: &[u8],
+            out: &mut Vec<u8>,
+            _: Compressor,
+        ) -> Result<(), BackhandError> {
+            use std::io::Read;
+            flate2::read::ZlibDecoder::new(bytes).read_to_end(out)?;
+            Ok(())
+        }
+        fn compress(
+            &self,
+            bytes: &[u8],
+            _: FilesystemCompressor,
+            _: u32,
+        ) -> Result<Vec<u8>, BackhandError> {
+            let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+            e.write_all(bytes)?;
+            Ok(e.finish()?)
+        }
+    }
+    static ZLIB: Zlib = Zlib;
+
+    let mut fs = backhand::FilesystemWriter::default();
+    fs.set_kind(backhand::kind::Kind::new_v4(&ZLIB));
+    fs.set_compressor(FilesystemCompressor::new(Compressor::Gzip, None).expect("no options"));
+    let header = NodeHeader {
+        permissions: 0o644,
+        ..NodeHeader::default()
+    };
+    for (path, bytes) in files {
+        if let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            fs.push_dir_all(
+                dir,
+                NodeHeader {
+                    permissions: 0o755,
+                    ..header
+                },
+            )
+            .expect("a directory");
+        }
+        fs.push_file(std::io::Cursor::new(bytes.to_vec()), path, header)
+            .expect("a file");
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    fs.write(&mut out).expect("an image");
+    out.into_inner()
+}
+
+/// An AppImage: an ELF executable (its runtime) with a SquashFS image of `files` appended.
+pub fn appimage(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = elf_shared_object(
+        b"AppImage runtime: mounts the image appended to it",
+        "GCC: (GNU) 13.2.0",
+        "runtime",
+        &["libc.so.6"],
+    );
+    b.extend(squashfs(files));
+    b
+}
+
 #[cfg(test)]
 mod fixtures {
     //! The binaries of `tests/fixtures/deep` are generated here. Run with

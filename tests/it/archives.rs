@@ -223,6 +223,8 @@ fn every_format(body: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
         ("7z", sevenz(one)),
         ("cab", cab(one)),
         ("msi", msi_with_cab(one)),
+        ("squashfs", testgen::squashfs(one)),
+        ("appimage", testgen::appimage(one)),
         ("gzip-multi", [gzip(b"/* header */\n"), gzip(body)].concat()),
         ("zlib", zlib(body)),
         ("xz", xz(body)),
@@ -277,6 +279,41 @@ fn nested_tar_xz_inside_a_zip_inside_a_multi_member_gzip() {
     );
 }
 
+/// A vendor SDK shipped the way Linux applications are: a snap (a SquashFS image) or an
+/// AppImage (its runtime with the image appended). Its blocks are compressed, so the notice is
+/// nowhere in the file's own bytes: only reading the image finds it.
+#[test]
+fn a_vendor_sdk_inside_a_snap_or_an_appimage_fails_the_build() {
+    let mut readme = b"Engine SDK: scanning API reference.\n".repeat(200);
+    readme.extend(NOTICE);
+    readme.extend(b"Scanning API, continued.\n".repeat(200));
+    let files: &[(&str, &[u8])] = &[("opt/sdk/README", &readme)];
+    for (name, bytes) in [
+        ("vendor/sdk.snap", testgen::squashfs(files)),
+        ("vendor/Sdk-x86_64.AppImage", testgen::appimage(files)),
+    ] {
+        assert!(
+            !bytes
+                .windows(9)
+                .any(|w| w.eq_ignore_ascii_case(b"kaspersky")),
+            "{name}: compressed"
+        );
+        let ws = Ws::new();
+        ws.write(name, &bytes);
+        let (code, doc) = ws.json(&[]);
+        assert_eq!(code, 1, "{name}: {:?}", not_scanned(&doc));
+        assert_eq!(
+            fails(&doc),
+            [(
+                "ao-kaspersky-lab".to_string(),
+                "notice".to_string(),
+                format!("{name}!opt/sdk/README")
+            )],
+            "{name}"
+        );
+    }
+}
+
 // --- what cannot be opened is listed, never passed -------------------------------------------
 
 #[test]
@@ -295,6 +332,12 @@ fn a_corrupt_file_of_every_format_is_not_scanned() {
             bad = bytes.clone();
             let at = bad.windows(4).position(|w| w == b"PK\x03\x04").unwrap();
             bad[at + 42..at + 52].fill(0);
+        }
+        if label == "squashfs" || label == "appimage" {
+            // An image is padded to 4 KiB: halve what its superblock says it uses.
+            let at = bytes.windows(4).position(|w| w == b"hsqs").unwrap();
+            let used = u64::from_le_bytes(bytes[at + 40..at + 48].try_into().unwrap());
+            bad = bytes[..at + usize::try_from(used).unwrap() / 2].to_vec();
         }
         let ws = Ws::new();
         ws.write(&format!("assets/{label}.dat"), &bad);
@@ -350,7 +393,7 @@ fn archives_holding_only_mentions_and_other_notices_stay_clean() {
     // …but the archives are inventoried, as what they are.
     let kinds = kinds(&doc);
     for k in [
-        "7z", "cab", "msi", "xz", "zstd", "bzip2", "lzma", "zlib", "gzip", "tar", "zip",
+        "7z", "cab", "msi", "squashfs", "xz", "zstd", "bzip2", "lzma", "zlib", "gzip", "tar", "zip",
     ] {
         assert!(kinds.contains(&k), "{k}: {kinds:?}");
     }

@@ -338,7 +338,12 @@ impl Walk<'_, '_> {
                 })?,
             ),
             Format::Zstd => Box::new(ZstdFrames::new(bytes)),
-            Format::Zip | Format::Tar | Format::SevenZ | Format::Cab | Format::Cfb => {
+            Format::Zip
+            | Format::Tar
+            | Format::SevenZ
+            | Format::Cab
+            | Format::Cfb
+            | Format::Squashfs => {
                 return Err(Fail::malformed("not a compressed stream"));
             }
         };

@@ -903,3 +903,82 @@ fn an_installers_header_is_not_read_from_oversized_tables() {
     let (_, stats) = walk_default("small.msi", &small);
     assert_eq!(stats.installers.len(), 1);
 }
+
+// --- SquashFS images and AppImages --------------------------------------------------------------
+
+/// Files of an SDK as a snap or an AppImage would carry them.
+const SDK_FILES: &[(&str, &[u8])] = &[
+    ("usr/share/doc/sdk/NOTICE", NOTICE),
+    ("usr/lib/libsdk.so", b"\x7fELF not really a library\n"),
+    ("README", b"a readme\n"),
+];
+
+fn sorted(mut seen: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    seen.sort();
+    seen
+}
+
+#[test]
+fn a_squashfs_image_yields_its_regular_files() {
+    let image = testgen::squashfs(SDK_FILES);
+    assert_eq!(sniff(&image), Some(Format::Squashfs));
+    let (seen, stats) = walk_default("sdk.snap", &image);
+    assert!(reasons(&stats).is_empty(), "{:?}", reasons(&stats));
+    let want: Vec<(String, Vec<u8>)> = SDK_FILES
+        .iter()
+        .map(|(p, b)| (format!("sdk.snap!{p}"), b.to_vec()))
+        .collect();
+    assert_eq!(sorted(seen), sorted(want));
+}
+
+#[test]
+fn an_appimages_payload_is_found_after_its_runtime() {
+    let app = testgen::appimage(SDK_FILES);
+    assert_eq!(sniff(&app), None, "an ELF executable first");
+    let (at, format) = appended(&app).expect("an image after the runtime");
+    assert_eq!(format, Format::Squashfs);
+    let (seen, stats) = walk_default("sdk.AppImage", &app[at..]);
+    assert!(reasons(&stats).is_empty(), "{:?}", reasons(&stats));
+    assert_eq!(seen.len(), SDK_FILES.len());
+    // An executable with nothing appended, or something else appended, has no payload.
+    let runtime = &app[..at];
+    assert_eq!(appended(runtime), None);
+    assert_eq!(
+        appended(&[runtime, b"hsqs and then some text".repeat(8).as_slice()].concat()),
+        None
+    );
+}
+
+#[test]
+fn an_image_in_a_compression_not_read_is_listed() {
+    let mut image = testgen::squashfs(SDK_FILES);
+    // The superblock's compressor id: 3 is LZO.
+    image[20..22].copy_from_slice(&3u16.to_le_bytes());
+    let (seen, stats) = walk_default("sdk.snap", &image);
+    assert!(seen.is_empty());
+    let listed = &stats.skipped;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].kind, SkipKind::Unreadable);
+    assert!(listed[0].reason.contains("LZO"), "{listed:?}");
+}
+
+#[test]
+fn text_that_begins_like_an_image_is_text() {
+    assert_eq!(sniff(&b"hsqs: a word, then prose ".repeat(8)), None);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Truncated or bit-flipped SquashFS images: no panic, limits kept, and the walk yields
+    /// files or lists the image.
+    #[test]
+    fn damaged_squashfs_images_never_pass_silently(
+        cut in 1usize..4096,
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 0..6),
+    ) {
+        static IMAGE: std::sync::LazyLock<Vec<u8>> =
+            std::sync::LazyLock::new(|| testgen::squashfs(SDK_FILES));
+        walk_damaged("sdk.snap", IMAGE.clone(), cut, &flips)?;
+    }
+}
