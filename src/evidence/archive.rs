@@ -21,6 +21,7 @@ use super::scan::SkipKind;
 
 mod formats;
 pub mod installer;
+mod pdf;
 mod squashfs;
 
 /// Limits of one archive walk (nested archives included).
@@ -143,6 +144,10 @@ pub enum Format {
     /// A SquashFS 4 image (a snap, an AppImage's payload, a root filesystem): its members are
     /// its regular files.
     Squashfs,
+    /// A PDF document: its members are its deflated streams (page text, metadata, object
+    /// streams, attachments). Found by [`appended`], since the document's own bytes are read
+    /// as well.
+    Pdf,
     Gzip,
     Zlib,
     Xz,
@@ -162,6 +167,7 @@ impl Format {
             Format::Cab => "cab",
             Format::Cfb => "compound file",
             Format::Squashfs => "squashfs",
+            Format::Pdf => "pdf",
             Format::Gzip => "gzip",
             Format::Zlib => "zlib",
             Format::Xz => "xz",
@@ -182,6 +188,7 @@ impl Format {
                 | Format::Cab
                 | Format::Cfb
                 | Format::Squashfs
+                | Format::Pdf
         )
     }
 }
@@ -289,11 +296,14 @@ pub fn embedded_zip(b: &[u8]) -> bool {
 
 /// An archive appended to a file that does not begin with one, and where it starts: a zip at
 /// its end (a self-extracting executable, see [`embedded_zip`]; its reader finds it from the
-/// end), or a SquashFS image right after an ELF executable's image (an AppImage: its runtime
+/// end), a PDF's deflated streams (the document is read as itself too), or a SquashFS image right after an ELF executable's image (an AppImage: its runtime
 /// finds its payload where the section header table ends, or where the last segment does).
 pub fn appended(b: &[u8]) -> Option<(usize, Format)> {
     if embedded_zip(b) {
         return Some((0, Format::Zip));
+    }
+    if pdf::is_pdf(b) {
+        return Some((0, Format::Pdf));
     }
     elf_ends(b)?
         .into_iter()
@@ -415,6 +425,7 @@ pub fn walk_archive(
     // directory can say "empty" (or list only directories) of an archive that holds data. Only
     // a container of a few bytes (an empty zip is 22) is taken at its word.
     if visited == 0
+        && format != Format::Pdf
         && !stats
             .skipped
             .iter()
@@ -473,6 +484,7 @@ impl Walk<'_, '_> {
             Format::Cab => self.cab(name, bytes, depth),
             Format::Cfb => self.cfb(name, bytes, depth),
             Format::Squashfs => self.squashfs(name, bytes, depth),
+            Format::Pdf => self.pdf(name, bytes, depth),
             _ => self.stream(name, bytes, format, depth),
         })
         .unwrap_or_else(|| Err(Fail::malformed("its decoder failed on this input")));

@@ -943,6 +943,114 @@ pub fn appimage(files: &[(&str, &[u8])]) -> Vec<u8> {
     b
 }
 
+/// A one-page PDF document as a PDF writer lays one out: its page's content stream (`text`,
+/// one line of the page each, drawn with `Tj`) deflated, each of `attachments` (`name`, bytes)
+/// an embedded file stream, deflated, and the catalog and document information (`author`)
+/// packed into a deflated object stream, so nothing of them is in the file's own bytes.
+pub fn pdf(text: &[&str], author: &str, attachments: &[(&str, &[u8])]) -> Vec<u8> {
+    fn deflate(b: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(b).expect("in memory");
+        e.finish().expect("in memory")
+    }
+    let escape = |s: &str| {
+        s.replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)")
+    };
+    let mut content = String::from("BT\n/F1 11 Tf\n72 720 Td\n14 TL\n");
+    for line in text {
+        content.push_str(&format!("({}) Tj T*\n", escape(line)));
+    }
+    content.push_str("ET\n");
+    // Objects 1-2 (catalog, information) go into object stream 3; 4 is the page tree, 5 the
+    // page, 6 its content, 7 the font, 8.. the attachments.
+    let files: Vec<String> = attachments
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            format!(
+                "({}) << /Type /Filespec /F ({}) /EF << /F {} 0 R >> >>",
+                escape(name),
+                escape(name),
+                8 + i
+            )
+        })
+        .collect();
+    let catalog = format!(
+        "<< /Type /Catalog /Pages 4 0 R /Names << /EmbeddedFiles << /Names [{}] >> >> >>",
+        files.join(" ")
+    );
+    let info = format!(
+        "<< /Title (Engine SDK Manual) /Author ({}) >>",
+        escape(author)
+    );
+    let offsets = format!("1 0 2 {}", catalog.len() + 1);
+    let packed = format!("{offsets}\n{catalog}\n{info}\n");
+    let first = offsets.len() + 1;
+    let mut objects: Vec<(usize, Vec<u8>)> = Vec::new();
+    let stream = |dict: String, data: Vec<u8>| {
+        let mut b = format!(
+            "<< {dict} /Length {} /Filter /FlateDecode >>\nstream\n",
+            data.len()
+        )
+        .into_bytes();
+        b.extend(data);
+        b.extend(b"\nendstream");
+        b
+    };
+    objects.push((
+        3,
+        stream(
+            format!("/Type /ObjStm /N 2 /First {first}"),
+            deflate(packed.as_bytes()),
+        ),
+    ));
+    objects.push((4, b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>".to_vec()));
+    objects.push((
+        5,
+        b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 612 792] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> >>".to_vec(),
+    ));
+    objects.push((6, stream(String::new(), deflate(content.as_bytes()))));
+    objects.push((
+        7,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ));
+    for (i, (_, bytes)) in attachments.iter().enumerate() {
+        objects.push((8 + i, stream("/Type /EmbeddedFile".into(), deflate(bytes))));
+    }
+    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut xref = Vec::new();
+    for (n, body) in &objects {
+        xref.push((*n, out.len()));
+        out.extend(format!("{n} 0 obj\n").into_bytes());
+        out.extend(body);
+        out.extend(b"\nendobj\n");
+    }
+    // The cross-reference stream: the objects written out (type 1: their offsets) and the two
+    // packed into object stream 3 (type 2: the stream and their index in it).
+    let xref_object = 8 + attachments.len();
+    let mut rows = vec![[0u8, 0, 0, 0, 0xff, 0xff, 0]; xref_object + 1];
+    rows[1] = [2, 0, 0, 0, 3, 0, 0];
+    rows[2] = [2, 0, 0, 0, 3, 0, 1];
+    let start = out.len();
+    for (n, at) in xref.iter().chain([(xref_object, start)].iter()) {
+        let at = u32::try_from(*at).expect("a small file").to_be_bytes();
+        rows[*n] = [1, at[0], at[1], at[2], at[3], 0, 0];
+    }
+    let table: Vec<u8> = rows.concat();
+    out.extend(format!("{xref_object} 0 obj\n").into_bytes());
+    out.extend(stream(
+        format!(
+            "/Type /XRef /Size {} /W [1 4 2] /Root 1 0 R /Info 2 0 R",
+            xref_object + 1
+        ),
+        deflate(&table),
+    ));
+    out.extend(format!("\nendobj\nstartxref\n{start}\n%%EOF\n").into_bytes());
+    out
+}
+
 #[cfg(test)]
 mod fixtures {
     //! The binaries of `tests/fixtures/deep` are generated here. Run with

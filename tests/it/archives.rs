@@ -314,6 +314,64 @@ fn a_vendor_sdk_inside_a_snap_or_an_appimage_fails_the_build() {
     }
 }
 
+/// A vendor's manual as PDF writers write one: the page text, the document information and the
+/// attachments deflated, so the file's own bytes name no one. The notice on the page fails the
+/// build, as does an SDK attached to the document; a manual that only mentions the name, by
+/// another author, stays clean and is not listed as unread.
+#[test]
+fn a_notice_or_an_sdk_inside_a_pdf_fails_the_build() {
+    let notice = testgen::pdf(
+        &[
+            "Engine SDK Manual",
+            "Copyright (c) 2024 AO Kaspersky Lab. All rights reserved.",
+        ],
+        "Technical Writing",
+        &[],
+    );
+    let attached = testgen::pdf(
+        &["Engine SDK Manual", "The SDK is attached to this document."],
+        "Technical Writing",
+        &[("sdk.zip", &zip(&[("kavsdk/notice.h", NOTICE)]))],
+    );
+    let control = testgen::pdf(
+        &[
+            "Supported engines: Kaspersky, ESET, Sophos.",
+            "Copyright (c) 2023 Example Widgets Ltd.",
+        ],
+        "Example Widgets Ltd.",
+        &[("engines.txt", CONTROL)],
+    );
+    for (bytes, want) in [
+        (&notice, Some("docs/manual.pdf!object 6")),
+        (&attached, Some("docs/manual.pdf!object 8!kavsdk/notice.h")),
+        (&control, None),
+    ] {
+        assert!(
+            !bytes
+                .windows(9)
+                .any(|w| w.eq_ignore_ascii_case(b"kaspersky"))
+        );
+        let ws = Ws::new();
+        ws.write("docs/manual.pdf", bytes);
+        let (code, doc) = ws.json(&["--fail-on-unscanned"]);
+        assert!(not_scanned(&doc).is_empty(), "{:?}", not_scanned(&doc));
+        match want {
+            Some(path) => {
+                assert_eq!(code, 1, "{path}");
+                assert_eq!(
+                    fails(&doc),
+                    [(
+                        "ao-kaspersky-lab".to_string(),
+                        "notice".to_string(),
+                        path.to_string()
+                    )]
+                );
+            }
+            None => assert_eq!(code, 0, "{:?}", fails(&doc)),
+        }
+    }
+}
+
 // --- what cannot be opened is listed, never passed -------------------------------------------
 
 #[test]

@@ -343,7 +343,8 @@ impl Walk<'_, '_> {
             | Format::SevenZ
             | Format::Cab
             | Format::Cfb
-            | Format::Squashfs => {
+            | Format::Squashfs
+            | Format::Pdf => {
                 return Err(Fail::malformed("not a compressed stream"));
             }
         };

@@ -982,3 +982,150 @@ proptest! {
         walk_damaged("sdk.snap", IMAGE.clone(), cut, &flips)?;
     }
 }
+
+// --- PDF documents -----------------------------------------------------------------------------
+
+fn walk_pdf(name: &str, bytes: &[u8]) -> (Vec<(String, Vec<u8>)>, ArchiveStats) {
+    assert_eq!(sniff(bytes), None, "a PDF is read as itself too");
+    let (at, format) = appended(bytes).expect("a PDF");
+    assert_eq!((at, format), (0, Format::Pdf));
+    let mut seen = Vec::new();
+    let stats = walk_archive(
+        name,
+        bytes,
+        format,
+        &ArchiveLimits::default(),
+        &PackageBudget::default(),
+        &mut |e| seen.push((e.path, e.bytes.to_vec())),
+    );
+    (seen, stats)
+}
+
+#[test]
+fn a_pdfs_deflated_streams_are_its_members() {
+    let zipped = zip_with(
+        &[("kavsdk/notice.h", NOTICE)],
+        zip::CompressionMethod::Deflated,
+    );
+    let doc = testgen::pdf(
+        &["Engine SDK", "Copyright (c) 2024 AO Kaspersky Lab."],
+        "AO Kaspersky Lab",
+        &[("sdk.zip", &zipped)],
+    );
+    assert!(!doc.windows(9).any(|w| w.eq_ignore_ascii_case(b"kaspersky")));
+    let (seen, stats) = walk_pdf("manual.pdf", &doc);
+    assert!(reasons(&stats).is_empty(), "{:?}", reasons(&stats));
+    let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
+    // The object stream (catalog and document information), the page's text, the attachment
+    // walked as the zip it is; the cross-reference stream's binary rows too.
+    assert_eq!(
+        names,
+        [
+            "manual.pdf!object 3",
+            "manual.pdf!object 6",
+            "manual.pdf!object 8!kavsdk/notice.h",
+            "manual.pdf!object 9",
+        ]
+    );
+    let text = |i: usize| String::from_utf8_lossy(&seen[i].1).into_owned();
+    assert!(
+        text(0).contains("/Author (AO Kaspersky Lab)"),
+        "{}",
+        text(0)
+    );
+    assert!(
+        text(1).contains("(Copyright \\(c\\) 2024 AO Kaspersky Lab.) Tj"),
+        "{}",
+        text(1)
+    );
+    assert_eq!(seen[2].1, NOTICE);
+}
+
+#[test]
+fn pdf_streams_are_found_by_their_keywords_and_filters() {
+    let deflated = |b: &[u8]| {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(b).unwrap();
+        e.finish().unwrap()
+    };
+    let text = deflated(b"(AO Kaspersky Lab) Tj");
+    let mut doc =
+        b"%PDF-1.4\n1 0 obj\n<< /Length 5 >>\nstream\nplain\nendstream\nendobj\n".to_vec();
+    // Prose that says `upstream`, an image (another filter), a predictor (cross-reference rows).
+    doc.extend(b"% the upstream stream of objects\n");
+    for (n, dict) in [
+        (2, "/Filter /FlateDecode"),
+        (3, "/Filter [/FlateDecode]"),
+        (4, "/Filter /DCTDecode"),
+        (5, "/Filter [/ASCII85Decode /FlateDecode]"),
+        (
+            6,
+            "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 5 >>",
+        ),
+    ] {
+        doc.extend(
+            format!(
+                "{n} 0 obj\r\n<< {dict} /Length {} >>\r\nstream\r\n",
+                text.len()
+            )
+            .into_bytes(),
+        );
+        doc.extend(&text);
+        doc.extend(b"\r\nendstream\r\nendobj\r\n");
+    }
+    // A stream whose checksum is wrong and whose data ends in stray bytes: read as far as its
+    // deflate data goes, as PDF readers read it.
+    doc.extend(b"7 0 obj << /Filter /FlateDecode >> stream\n");
+    doc.extend(&text[..text.len() - 4]);
+    doc.extend(b"garbage\nendstream endobj\n%%EOF\n");
+    let (seen, stats) = walk_pdf("doc.pdf", &doc);
+    let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["doc.pdf!object 2", "doc.pdf!object 3", "doc.pdf!object 7"]
+    );
+    assert!(
+        seen.iter()
+            .all(|(_, b)| b.starts_with(b"(AO Kaspersky Lab)")),
+        "{seen:?}"
+    );
+    assert!(stats.skipped.is_empty(), "{:?}", stats.skipped);
+    // A PDF without a deflated stream is a document, not a damaged archive.
+    let plain =
+        b"%PDF-1.4\n1 0 obj\n<< /Length 5 >>\nstream\nplain\nendstream\nendobj\n%%EOF\n".repeat(4);
+    let (seen, stats) = walk_pdf("plain.pdf", &plain);
+    assert!(
+        seen.is_empty() && stats.skipped.is_empty(),
+        "{:?}",
+        stats.skipped
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Truncated or bit-flipped PDFs: no panic, limits kept.
+    #[test]
+    fn damaged_pdfs_are_read_without_panic(
+        cut in 1usize..4096,
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 0..6),
+    ) {
+        static DOC: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+            testgen::pdf(&["Copyright (c) AO Kaspersky Lab"], "AO Kaspersky Lab", &[("a.txt", NOTICE)])
+        });
+        let mut bytes = DOC.clone();
+        if flips.is_empty() {
+            bytes.truncate(1 + cut % (bytes.len() - 1));
+        }
+        for (at, bit) in &flips {
+            let i = at.index(bytes.len());
+            bytes[i] ^= 1 << bit;
+        }
+        let limits = ArchiveLimits { max_total_bytes: 1 << 20, max_entry_bytes: 1 << 18, ..Default::default() };
+        let mut total = 0u64;
+        walk_archive("p.pdf", &bytes, Format::Pdf, &limits, &PackageBudget::default(), &mut |e| {
+            total += e.bytes.len() as u64;
+        });
+        prop_assert!(total <= limits.max_total_bytes);
+    }
+}
