@@ -369,6 +369,9 @@ pub struct ArchiveStats {
     pub skipped: Vec<ArchiveSkip>,
     /// The headers of the Windows Installer files met (the outermost, or one nested).
     pub installers: Vec<installer::Installer>,
+    /// The signers of the zips with an APK Signing Block met (each zip's path, and its
+    /// certificates' subjects or why they could not be read).
+    pub apk_signers: Vec<(String, crate::evidence::apk::Subjects)>,
 }
 
 struct Walk<'l, 'v> {

@@ -454,7 +454,28 @@ fn push_signature(
     scheme: SignatureScheme,
     der: &[u8],
 ) -> Result<(), String> {
-    for (subject, signer) in authenticode_subjects(der)? {
+    push_subjects(r, prefix, scheme, authenticode_subjects(der)?);
+    Ok(())
+}
+
+/// Certificate subjects as evidence strings: a signer's is attribution, another certificate's
+/// (a chain's, a countersigner's) a mention.
+pub fn subject_strings(
+    scheme: SignatureScheme,
+    subjects: Vec<(String, bool)>,
+) -> Vec<BinaryString> {
+    let mut r = BinaryReport::default();
+    push_subjects(&mut r, &[], scheme, subjects);
+    r.strings
+}
+
+fn push_subjects(
+    r: &mut BinaryReport,
+    prefix: &[Nesting],
+    scheme: SignatureScheme,
+    subjects: Vec<(String, bool)>,
+) {
+    for (subject, signer) in subjects {
         let part = if signer {
             BinaryPart::SignerSubject(scheme)
         } else {
@@ -462,7 +483,6 @@ fn push_signature(
         };
         push(r, BinaryField::new(prefix, part), &subject, signer, None);
     }
-    Ok(())
 }
 
 /// The DER OID of CMS `signedData` (1.2.840.113549.1.7.2), as it follows a ContentInfo's

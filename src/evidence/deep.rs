@@ -542,6 +542,20 @@ impl Scanner {
         for header in stats.installers {
             self.installer_evidence(header, r);
         }
+        for (path, signers) in stats.apk_signers {
+            match signers {
+                Ok(subjects) => push_binary_strings(
+                    &path,
+                    binary::subject_strings(super::field::SignatureScheme::Apk, subjects),
+                    r,
+                ),
+                Err(e) => r.skipped.push(Skipped::new(
+                    path,
+                    SkipKind::Malformed,
+                    format!("APK signing block could not be read: {e}"),
+                )),
+            }
+        }
         let mut raw_scanned = false;
         for s in stats.skipped {
             // A corrupt archive kept as a package's own test data (a compression library's

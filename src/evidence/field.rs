@@ -186,6 +186,8 @@ pub enum SignatureScheme {
     Cms,
     /// A Mach-O's `LC_CODE_SIGNATURE` (its CMS blob).
     MachO,
+    /// An Android APK Signing Block (signature schemes v2, v3 and v3.1).
+    Apk,
 }
 
 impl SignatureScheme {
@@ -194,12 +196,14 @@ impl SignatureScheme {
             SignatureScheme::Authenticode => "Authenticode",
             SignatureScheme::Cms => "CMS signature",
             SignatureScheme::MachO => "Mach-O code signature",
+            SignatureScheme::Apk => "APK signature",
         }
     }
-    const ALL: [SignatureScheme; 3] = [
+    const ALL: [SignatureScheme; 4] = [
         SignatureScheme::Authenticode,
         SignatureScheme::Cms,
         SignatureScheme::MachO,
+        SignatureScheme::Apk,
     ];
 }
 

@@ -1051,6 +1051,78 @@ pub fn pdf(text: &[&str], author: &str, attachments: &[(&str, &[u8])]) -> Vec<u8
     out
 }
 
+/// A self-issued X.509 certificate (DER) for `subject` (see [`signed_data`]).
+pub fn certificate(subject: &str) -> Vec<u8> {
+    use der::{Decode, Encode};
+    let info = cms::content_info::ContentInfo::from_der(&signed_data(subject, None)).expect("ours");
+    let signed: cms::signed_data::SignedData = info.content.decode_as().expect("ours");
+    let certs = signed.certificates.expect("one certificate");
+    let cms::cert::CertificateChoices::Certificate(cert) = certs.0.get(0).expect("one") else {
+        unreachable!("a plain certificate")
+    };
+    cert.to_der().expect("encodes")
+}
+
+/// An Android app: a zip of `entries` with an APK Signing Block before its central directory
+/// holding a v2 signature-scheme signer with `chain` (its own certificate's subject first, as
+/// `apksigner` writes it). The digests, signatures and key are dummies.
+pub fn apk_v2_signed(entries: &[(&str, &[u8])], chain: &[&str]) -> Vec<u8> {
+    fn prefixed(items: &[Vec<u8>]) -> Vec<u8> {
+        let body: Vec<u8> = items
+            .iter()
+            .flat_map(|i| {
+                let mut b = u32::try_from(i.len())
+                    .expect("small")
+                    .to_le_bytes()
+                    .to_vec();
+                b.extend(i);
+                b
+            })
+            .collect();
+        let mut out = u32::try_from(body.len())
+            .expect("small")
+            .to_le_bytes()
+            .to_vec();
+        out.extend(body);
+        out
+    }
+    let certificates: Vec<Vec<u8>> = chain.iter().map(|s| certificate(s)).collect();
+    let digests = prefixed(&[[
+        0x0103u32.to_le_bytes().to_vec(),
+        prefixed(&[vec![0xd1; 32]])[4..].to_vec(),
+    ]
+    .concat()]);
+    let signed_data = [digests, prefixed(&certificates), prefixed(&[])].concat();
+    let signatures = prefixed(&[[
+        0x0103u32.to_le_bytes().to_vec(),
+        prefixed(&[vec![0x5a; 64]])[4..].to_vec(),
+    ]
+    .concat()]);
+    let signer = [
+        prefixed(&[signed_data])[4..].to_vec(),
+        signatures,
+        prefixed(&[vec![0x30; 32]])[4..].to_vec(),
+    ]
+    .concat();
+    let value = prefixed(&[signer]);
+    let mut pairs = (value.len() as u64 + 4).to_le_bytes().to_vec();
+    pairs.extend(0x7109_871au32.to_le_bytes());
+    pairs.extend(&value);
+    let size = (pairs.len() + 24) as u64;
+    let mut block = size.to_le_bytes().to_vec();
+    block.extend(&pairs);
+    block.extend(size.to_le_bytes());
+    block.extend(b"APK Sig Block 42");
+    // Spliced in before the central directory, whose offset in the end record moves past it.
+    let mut z = zip(entries);
+    let end = z.len() - 22;
+    let cd = u32::from_le_bytes(z[end + 16..end + 20].try_into().expect("4 bytes")) as usize;
+    let moved = u32::try_from(cd + block.len()).expect("small");
+    z[end + 16..end + 20].copy_from_slice(&moved.to_le_bytes());
+    z.splice(cd..cd, block);
+    z
+}
+
 #[cfg(test)]
 mod fixtures {
     //! The binaries of `tests/fixtures/deep` are generated here. Run with

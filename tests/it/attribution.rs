@@ -128,6 +128,34 @@ fn generated() -> Vec<Generated> {
                 ]),
             )],
         ),
+        // An Android app signed with the v2 scheme only: its signer is in the APK Signing Block,
+        // which no member holds (no `META-INF/*.RSA`).
+        (
+            "apk-v2-signed-by-vendor",
+            "fail",
+            vec![(
+                "android/engine.apk",
+                testgen::apk_v2_signed(
+                    &[("AndroidManifest.xml", b"\x03\x00\x08\x00binary xml")],
+                    &["CN=Kaspersky Lab,O=AO Kaspersky Lab,C=RU"],
+                ),
+            )],
+        ),
+        // Signed by another party whose chain names the vendor's CA: a mention, not the signer.
+        (
+            "control-apk-signed-by-another",
+            "pass",
+            vec![(
+                "android/engine.apk",
+                testgen::apk_v2_signed(
+                    &[("AndroidManifest.xml", b"\x03\x00\x08\x00binary xml")],
+                    &[
+                        "CN=Example Widgets Ltd,O=Example Widgets Ltd,C=GB",
+                        "CN=Kaspersky Lab Code Signing CA,O=AO Kaspersky Lab,C=RU",
+                    ],
+                ),
+            )],
+        ),
         // A Ruby gem: its specification is the YAML `metadata` inside the `.gem` tar.
         (
             "gem-metadata-authors",

@@ -70,6 +70,10 @@ impl Walk<'_, '_> {
     }
 
     pub(super) fn zip(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
+        // An Android app's signers are in a block no member holds.
+        if let Some(signers) = crate::evidence::apk::signers(bytes) {
+            self.stats.apk_signers.push((name.to_string(), signers));
+        }
         // The reader finds the end-of-central-directory record itself and works out the offset
         // of an archive behind a prefix (a self-extracting executable).
         let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(Fail::malformed)?;
