@@ -26,6 +26,15 @@ struct Case {
 /// A generated case: crate name, expected verdict, files as bytes.
 type Generated = (&'static str, &'static str, Vec<(&'static str, Vec<u8>)>);
 
+/// A zip of one source file whose archive comment is `comment`.
+fn zip_with_comment(comment: &str) -> Vec<u8> {
+    let mut z = testgen::zip(&[("engine/scan.c", b"int scan(void);\n")]);
+    let n = z.len();
+    z[n - 2..].copy_from_slice(&u16::try_from(comment.len()).unwrap().to_le_bytes());
+    z.extend(comment.as_bytes());
+    z
+}
+
 fn generated() -> Vec<Generated> {
     let deb = |control: &str| {
         let control_tar = testgen::gzip(&testgen::tar(&[("./control", control.as_bytes())]));
@@ -154,6 +163,23 @@ fn generated() -> Vec<Generated> {
                         "CN=Kaspersky Lab Code Signing CA,O=AO Kaspersky Lab,C=RU",
                     ],
                 ),
+            )],
+        ),
+        // A notice in a zip's comment, which no member holds.
+        (
+            "zip-comment-notice",
+            "fail",
+            vec![(
+                "third_party/engine-sdk.zip",
+                zip_with_comment("Engine SDK 12. Copyright (c) 2024 AO Kaspersky Lab."),
+            )],
+        ),
+        (
+            "control-zip-comment-mention",
+            "pass",
+            vec![(
+                "third_party/engines.zip",
+                zip_with_comment("Signatures for: Kaspersky, ESET, Sophos (test data)."),
             )],
         ),
         // A Ruby gem: its specification is the YAML `metadata` inside the `.gem` tar.

@@ -77,18 +77,33 @@ impl Walk<'_, '_> {
         // The reader finds the end-of-central-directory record itself and works out the offset
         // of an archive behind a prefix (a self-extracting executable).
         let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(Fail::malformed)?;
+        // What no member's data holds: the archive's and the members' comments, and bytes
+        // between members or before the central directory (an Android signing block, or
+        // anything hidden there). Read as members of their own after the real ones.
+        let mut comments = Outside::default();
+        comments.add(b"", z.comment());
+        let mut covered: Vec<(u64, u64)> = Vec::new();
         for i in 0..z.len() {
             let (raw, is_dir, is_link, encrypted, method, stored) = match z.by_index_raw(i) {
-                Ok(f) => (
-                    f.name()
-                        .map(|n| n.into_owned())
-                        .unwrap_or_else(|_| String::from_utf8_lossy(f.name_raw()).into_owned()),
-                    f.is_dir(),
-                    f.is_symlink(),
-                    f.encrypted(),
-                    f.compression(),
-                    f.compressed_size() > 0 || f.size() > 0,
-                ),
+                Ok(f) => {
+                    comments.add(f.name_raw(), f.comment_raw());
+                    let start = f.header_start();
+                    let end = f
+                        .data_start()
+                        .unwrap_or(start)
+                        .saturating_add(f.compressed_size());
+                    covered.push((start, end));
+                    (
+                        f.name()
+                            .map(|n| n.into_owned())
+                            .unwrap_or_else(|_| String::from_utf8_lossy(f.name_raw()).into_owned()),
+                        f.is_dir(),
+                        f.is_symlink(),
+                        f.encrypted(),
+                        f.compression(),
+                        f.compressed_size() > 0 || f.size() > 0,
+                    )
+                }
                 Err(e) => {
                     self.skip(
                         &format!("{name}!#{i}"),
@@ -153,7 +168,18 @@ impl Walk<'_, '_> {
                 }
             };
             if flow == Flow::Stop {
-                break;
+                return Ok(());
+            }
+        }
+        if !comments.text.is_empty() {
+            self.entry(format!("{name}!(zip comments)"), &comments.text, depth);
+        }
+        // Only where the archive starts the file: a self-extracting executable's prefix is
+        // that file's own bytes, scanned as such.
+        if z.offset() == 0 {
+            let gaps = between(&covered, z.central_directory_start(), bytes);
+            if !gaps.is_empty() {
+                self.entry(format!("{name}!(bytes outside members)"), &gaps, depth);
             }
         }
         Ok(())
@@ -592,6 +618,56 @@ pub(crate) fn stream_name(path: &std::path::Path, installer: bool) -> String {
                 out.push(c);
             }
         }
+    }
+    out
+}
+
+/// A zip's comments, each on a line of its own (`member: comment`), up to
+/// [`Outside::MAX_BYTES`].
+#[derive(Default)]
+struct Outside {
+    text: Vec<u8>,
+}
+
+impl Outside {
+    /// The most comment bytes read from one archive (a comment is at most 64 KiB, and an
+    /// archive may have one per member).
+    const MAX_BYTES: usize = 1 << 20;
+
+    fn add(&mut self, member: &[u8], comment: &[u8]) {
+        if comment.is_empty() || self.text.len() >= Self::MAX_BYTES {
+            return;
+        }
+        if !member.is_empty() {
+            self.text.extend(member);
+            self.text.extend(b": ");
+        }
+        self.text.extend(comment);
+        self.text.push(b'\n');
+    }
+}
+
+/// The smallest gap between members worth reading: a data descriptor (up to 24 bytes) follows
+/// a member written in one pass, and holds only sizes and a checksum.
+const MIN_GAP: u64 = 25;
+
+/// The bytes of `zip` that no member's header and data cover, from the first member to the
+/// central directory at `directory` (gaps of [`MIN_GAP`] bytes or more), one after another.
+fn between(covered: &[(u64, u64)], directory: u64, zip: &[u8]) -> Vec<u8> {
+    let mut ranges = covered.to_vec();
+    ranges.sort_unstable();
+    let mut out = Vec::new();
+    let Some(&(mut at, _)) = ranges.first() else {
+        return out;
+    };
+    for &(start, end) in ranges.iter().chain([(directory, directory)].iter()) {
+        if start >= at.saturating_add(MIN_GAP)
+            && let (Ok(from), Ok(to)) = (usize::try_from(at), usize::try_from(start))
+            && let Some(gap) = zip.get(from..to.min(zip.len()))
+        {
+            out.extend(gap);
+        }
+        at = at.max(end);
     }
     out
 }

@@ -1129,3 +1129,41 @@ proptest! {
         prop_assert!(total <= limits.max_total_bytes);
     }
 }
+
+// --- what a zip holds outside its members -------------------------------------------------------
+
+#[test]
+fn a_zips_comments_and_the_bytes_between_its_members_are_read() {
+    use zip::write::SimpleFileOptions;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    w.start_file("a.c", opts).unwrap();
+    w.write_all(b"int a;\n").unwrap();
+    w.set_comment("Engine SDK. Copyright (c) AO Kaspersky Lab.")
+        .unwrap();
+    let plain = w.finish().unwrap().into_inner();
+    let (seen, _) = walk_default("sdk.zip", &plain);
+    let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["sdk.zip!a.c", "sdk.zip!(zip comments)"]);
+    assert_eq!(seen[1].1, b"Engine SDK. Copyright (c) AO Kaspersky Lab.\n");
+
+    // A payload hidden between the last member and the central directory, as an Android
+    // signing block sits there.
+    let apk = testgen::apk_v2_signed(&[("a.c", b"int a;\n")], &["CN=Example,O=Example,C=GB"]);
+    let (seen, _) = walk_default("app.apk", &apk);
+    let outside: Vec<&(String, Vec<u8>)> = seen
+        .iter()
+        .filter(|(n, _)| n == "app.apk!(bytes outside members)")
+        .collect();
+    assert_eq!(outside.len(), 1, "{seen:?}");
+    assert!(outside[0].1.ends_with(b"APK Sig Block 42"));
+
+    // An ordinary zip, members written with data descriptors: nothing outside them.
+    let (seen, _) = walk_default("x.zip", &testgen::zip(&[("a", NOTICE), ("b", NOTICE)]));
+    assert_eq!(
+        seen.len(),
+        2,
+        "{:?}",
+        seen.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+}
