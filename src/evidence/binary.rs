@@ -314,6 +314,17 @@ fn pe(
                 }
             }
         }
+        // A .NET assembly's namespaces and the assemblies it references, where the vendor's
+        // name leads them (`Example.Sdk.Scanning`): its code, or code it loads.
+        for name in dotnet_names(file, needles) {
+            push(
+                r,
+                BinaryField::new(prefix, BinaryPart::DotNetName),
+                &name,
+                true,
+                None,
+            );
+        }
         if let Ok(imports) = file.imports() {
             for desc in imports {
                 if let Ok(name) = desc.dll_name() {
@@ -379,6 +390,62 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     QUIET.with(|q| q.set(was));
     result.ok()
+}
+
+/// The most names read from one assembly's string heap.
+const MAX_DOTNET_NAMES: usize = 64;
+
+/// The dotted names in a .NET assembly's `#Strings` heap whose first part holds a needle: its
+/// namespaces and the names of the assemblies it references (`Example.Sdk`, `Example.Sdk.Scan`),
+/// which by .NET's convention begin with the company's name. A name the vendor's name only ends
+/// (`MultiScan.Engines.Example`: another product's adapter for it) is not one. Read from the CLI
+/// header's metadata root (ECMA-335 II.24.2): its stream headers, then the heap.
+fn dotnet_names(file: pelite::PeFile<'_>, needles: &Needles) -> Vec<String> {
+    let heap = || -> Option<&[u8]> {
+        let dir = file
+            .data_directory()
+            .get(pelite::image::IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
+            .filter(|d| d.VirtualAddress != 0)?;
+        let cor = file.slice_bytes(dir.VirtualAddress).ok()?;
+        let (md_rva, md_size) = (le_u32(cor, 8)?, le_u32(cor, 12)? as usize);
+        let md = file.slice_bytes(md_rva).ok()?;
+        let md = md.get(..md_size.min(md.len()))?;
+        if le_u32(md, 0)? != 0x424a_5342 {
+            return None;
+        }
+        // The version string's length is stored rounded up to four.
+        let mut at = 16usize.checked_add(le_u32(md, 12)? as usize)?;
+        let streams = le_u16(md, at.checked_add(2)?)?;
+        at += 4;
+        for _ in 0..streams.min(16) {
+            let (offset, size) = (le_u32(md, at)? as usize, le_u32(md, at + 4)? as usize);
+            let name_at = at + 8;
+            let name_len = md.get(name_at..)?.iter().take(32).position(|&b| b == 0)?;
+            let name = &md[name_at..name_at + name_len];
+            if name == b"#Strings" {
+                return md.get(offset..offset.checked_add(size)?);
+            }
+            at = name_at + (name_len + 4) / 4 * 4;
+        }
+        None
+    };
+    let Some(heap) = heap() else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = heap
+        .split(|&b| b == 0)
+        .filter_map(|s| std::str::from_utf8(s).ok())
+        .filter(|s| {
+            s.split_once('.')
+                .is_some_and(|(first, rest)| !first.is_empty() && !rest.is_empty())
+                && needles.hit(s.split('.').next().unwrap_or_default().as_bytes())
+        })
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out.truncate(MAX_DOTNET_NAMES);
+    out
 }
 
 /// Whether the NT headers start 8-aligned (as the PE format asks) and the section table

@@ -156,6 +156,9 @@ pub enum BinaryPart {
     SignerSubject(SignatureScheme),
     /// `<scheme> certificate subject`: another certificate the signature carries (a chain's).
     CertificateSubject(SignatureScheme),
+    /// `.NET metadata name`: a namespace or a referenced assembly's name that the vendor's name
+    /// leads.
+    DotNetName,
     /// `ELF .comment`
     ElfComment,
     /// `ELF note`
@@ -288,6 +291,7 @@ impl fmt::Display for BinaryPart {
             BinaryPart::RunPath => f.write_str("ELF DT_RUNPATH"),
             BinaryPart::SignerSubject(s) => write!(f, "{} signer subject", s.name()),
             BinaryPart::CertificateSubject(s) => write!(f, "{} certificate subject", s.name()),
+            BinaryPart::DotNetName => f.write_str(".NET metadata name"),
             BinaryPart::ElfComment => f.write_str("ELF .comment"),
             BinaryPart::ElfNote => f.write_str("ELF note"),
             BinaryPart::Modinfo { format, key } => write!(f, "{format} .modinfo {key}"),
@@ -545,6 +549,7 @@ fn parse_binary(s: &str) -> Option<BinaryField> {
 fn parse_binary_part(s: &str) -> Option<BinaryPart> {
     let fixed = [
         BinaryPart::RunPath,
+        BinaryPart::DotNetName,
         BinaryPart::ElfComment,
         BinaryPart::ElfNote,
         BinaryPart::MemberError,
@@ -786,6 +791,7 @@ mod tests {
             bin(BinaryPart::SignerSubject(SignatureScheme::Cms)),
             bin(BinaryPart::CertificateSubject(SignatureScheme::MachO)),
             bin(BinaryPart::SignerSubject(SignatureScheme::MachO)),
+            bin(BinaryPart::DotNetName),
             bin(BinaryPart::ElfComment),
             bin(BinaryPart::ElfNote),
             bin(BinaryPart::MemberError),

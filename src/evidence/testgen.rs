@@ -1123,6 +1123,100 @@ pub fn apk_v2_signed(entries: &[(&str, &[u8])], chain: &[&str]) -> Vec<u8> {
     z
 }
 
+/// A .NET assembly (a 64-bit PE DLL with no version-info resource) whose metadata's `#Strings`
+/// heap holds `names` (namespaces, type and assembly names), laid out as ECMA-335 II.24
+/// describes: a CLI header in `.text` pointing at a metadata root with a `#~` table stream
+/// (no rows) and the `#Strings` heap.
+pub fn dotnet_dll(names: &[&str]) -> Vec<u8> {
+    let mut strings = vec![0u8];
+    for n in names {
+        strings.extend(n.as_bytes());
+        strings.push(0);
+    }
+    pad(&mut strings, 4);
+    // `#~`: reserved, version 2.0, heap sizes, reserved, no table present, none sorted.
+    let mut tables = vec![0u8; 4];
+    tables.extend([2, 0, 0, 1]);
+    tables.extend([0u8; 16]);
+    let version = b"v4.0.30319\0\0";
+    let headers_len = 16 + version.len() + 4 + (8 + 4) + (8 + 12);
+    let mut md = Vec::new();
+    md.extend(b"BSJB");
+    md.extend(1u16.to_le_bytes());
+    md.extend(1u16.to_le_bytes());
+    md.extend(0u32.to_le_bytes());
+    md.extend(u32::try_from(version.len()).expect("small").to_le_bytes());
+    md.extend(version);
+    md.extend(0u16.to_le_bytes());
+    md.extend(2u16.to_le_bytes());
+    let stream = |md: &mut Vec<u8>, offset: usize, size: usize, name: &[u8]| {
+        md.extend(u32::try_from(offset).expect("small").to_le_bytes());
+        md.extend(u32::try_from(size).expect("small").to_le_bytes());
+        md.extend(name);
+    };
+    stream(&mut md, headers_len, tables.len(), b"#~\0\0");
+    stream(
+        &mut md,
+        headers_len + tables.len(),
+        strings.len(),
+        b"#Strings\0\0\0\0",
+    );
+    assert_eq!(md.len(), headers_len);
+    md.extend(&tables);
+    md.extend(&strings);
+
+    let text_len = 72 + md.len();
+    let mut buf = Vec::new();
+    let mut w = object::write::pe::Writer::new(true, 0x1000, 0x200, &mut buf);
+    w.reserve_dos_header_and_stub();
+    w.reserve_nt_headers(pe::IMAGE_NUMBEROF_DIRECTORY_ENTRIES);
+    w.reserve_section_headers(1);
+    let text = w.reserve_text_section(u32::try_from(text_len).expect("small"));
+    w.set_data_directory(
+        pe::IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR,
+        text.virtual_address,
+        72,
+    );
+    let mut cli = Vec::new();
+    cli.extend(72u32.to_le_bytes());
+    cli.extend(2u16.to_le_bytes());
+    cli.extend(5u16.to_le_bytes());
+    cli.extend((text.virtual_address + 72).to_le_bytes());
+    cli.extend(u32::try_from(md.len()).expect("small").to_le_bytes());
+    cli.extend(1u32.to_le_bytes()); // COMIMAGE_FLAGS_ILONLY
+    cli.extend([0u8; 4 + 6 * 8]);
+    cli.extend(&md);
+    w.write_dos_header_and_stub().expect("in memory");
+    w.write_nt_headers(object::write::pe::NtHeaders {
+        machine: pe::IMAGE_FILE_MACHINE_AMD64,
+        time_date_stamp: 0,
+        characteristics: pe::FileFlags(
+            pe::IMAGE_FILE_EXECUTABLE_IMAGE.0
+                | pe::IMAGE_FILE_DLL.0
+                | pe::IMAGE_FILE_LARGE_ADDRESS_AWARE.0,
+        ),
+        major_linker_version: 48,
+        minor_linker_version: 0,
+        address_of_entry_point: 0,
+        image_base: 0x1_8000_0000,
+        major_operating_system_version: 4,
+        minor_operating_system_version: 0,
+        major_image_version: 0,
+        minor_image_version: 0,
+        major_subsystem_version: 4,
+        minor_subsystem_version: 0,
+        subsystem: pe::IMAGE_SUBSYSTEM_WINDOWS_CUI,
+        dll_characteristics: pe::DllFlags(0),
+        size_of_stack_reserve: 0x40_0000,
+        size_of_stack_commit: 0x4000,
+        size_of_heap_reserve: 0x10_0000,
+        size_of_heap_commit: 0x2000,
+    });
+    w.write_section_headers();
+    w.write_section(text.file_offset, &cli);
+    buf
+}
+
 #[cfg(test)]
 mod fixtures {
     //! The binaries of `tests/fixtures/deep` are generated here. Run with

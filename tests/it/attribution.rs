@@ -165,6 +165,24 @@ fn generated() -> Vec<Generated> {
                 ),
             )],
         ),
+        // A .NET assembly with its version information stripped: its namespaces, led by the
+        // vendor's name, are its code. An adapter named for the engine it drives is not.
+        (
+            "dotnet-vendor-namespace",
+            "fail",
+            vec![(
+                "runtimes/win-x64/Engine.dll",
+                testgen::dotnet_dll(&["<Module>", "Kaspersky.Antivirus.Sdk", "ScanEngine", "mscorlib"]),
+            )],
+        ),
+        (
+            "control-dotnet-adapter",
+            "pass",
+            vec![(
+                "runtimes/win-x64/Adapters.dll",
+                testgen::dotnet_dll(&["<Module>", "MultiScan.Engines.Kaspersky", "ScanWithKaspersky", "mscorlib"]),
+            )],
+        ),
         // A notice in a zip's comment, which no member holds.
         (
             "zip-comment-notice",

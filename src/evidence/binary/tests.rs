@@ -522,3 +522,38 @@ proptest::proptest! {
         let _ = inspect_binary(&b, &needles(), &PackageBudget::default());
     }
 }
+
+#[test]
+fn a_dotnet_assemblys_names_led_by_the_vendor_are_attribution() {
+    let dll = testgen::dotnet_dll(&[
+        "<Module>",
+        "Kaspersky.Sdk.dll",
+        "Kaspersky.Sdk.Scanning",
+        "MultiScan.Engines.Kaspersky",
+        "ScanWithKaspersky",
+        "System.Runtime",
+        "mscorlib",
+    ]);
+    let r = inspect_binary(&dll, &needles(), &PackageBudget::default()).unwrap();
+    let names: Vec<(&str, bool)> = r
+        .strings
+        .iter()
+        .filter(|s| s.field.part == BinaryPart::DotNetName)
+        .map(|s| (s.text.as_str(), s.attribution))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Kaspersky.Sdk.Scanning", true),
+            ("Kaspersky.Sdk.dll", true)
+        ]
+    );
+    // The other names are still found, as the strings they are.
+    assert!(
+        r.strings
+            .iter()
+            .any(|s| s.text.contains("ScanWithKaspersky") && !s.attribution),
+        "{:?}",
+        r.strings
+    );
+}
