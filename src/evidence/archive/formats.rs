@@ -174,13 +174,11 @@ impl Walk<'_, '_> {
         if !comments.text.is_empty() {
             self.entry(format!("{name}!(zip comments)"), &comments.text, depth);
         }
-        // Only where the archive starts the file: a self-extracting executable's prefix is
-        // that file's own bytes, scanned as such.
-        if z.offset() == 0 {
-            let gaps = between(&covered, z.central_directory_start(), bytes);
-            if !gaps.is_empty() {
-                self.entry(format!("{name}!(bytes outside members)"), &gaps, depth);
-            }
+        // From the first member on (the reader's offsets are the file's): a self-extracting
+        // executable's prefix is that file's own bytes, scanned as such.
+        let gaps = between(&covered, z.central_directory_start(), bytes);
+        if !gaps.is_empty() {
+            self.entry(format!("{name}!(bytes outside members)"), &gaps, depth);
         }
         Ok(())
     }

@@ -1157,6 +1157,20 @@ fn a_zips_comments_and_the_bytes_between_its_members_are_read() {
         .collect();
     assert_eq!(outside.len(), 1, "{seen:?}");
     assert!(outside[0].1.ends_with(b"APK Sig Block 42"));
+    // Behind an executable prefix (the reader's offsets are the file's): the same gap, and not
+    // the prefix, which is the file's own bytes.
+    let sfx = [
+        b"\x7fELF stub: unpacks the payload below\n".repeat(20),
+        apk.clone(),
+    ]
+    .concat();
+    let (seen, _) = walk_default("app.run", &sfx);
+    let gap: Vec<&Vec<u8>> = seen
+        .iter()
+        .filter(|(n, _)| n == "app.run!(bytes outside members)")
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(gap, [&outside[0].1]);
 
     // An ordinary zip, members written with data descriptors: nothing outside them.
     let (seen, _) = walk_default("x.zip", &testgen::zip(&[("a", NOTICE), ("b", NOTICE)]));
