@@ -6,7 +6,7 @@
 //! directory: no member holds them, so the walk of its members never sees them, and an app
 //! signed only with those schemes (every app whose minimum SDK is 24 or later may be) has no
 //! `META-INF/*.RSA` either. The block is read as the Android source describes it: the central
-//! directory's offset from the end record, the block's magic and sizes before it, its
+//! directory's offset (as the zip reader found it), the block's magic and sizes before it, its
 //! ID-value pairs, and in each signature scheme's pair the signers, each with its signed data
 //! and, within it, its certificates (DER). A signer's first certificate is its own; the rest
 //! are its chain. Nothing is verified: a subject naming a listed entity is evidence either way.
@@ -63,24 +63,13 @@ fn first(b: &[u8]) -> Result<(&[u8], &[u8]), String> {
     Ok((item, &b[4 + len..]))
 }
 
-/// Where the central directory of the zip `b` starts, from its end record (the last one whose
-/// comment length accounts for the bytes after it).
-fn central_directory(b: &[u8]) -> Option<usize> {
-    let tail_start = b.len().saturating_sub(22 + 0xffff);
-    let tail = &b[tail_start..];
-    let at = memchr::memmem::rfind_iter(tail, b"PK\x05\x06").find(|&i| {
-        tail.get(i + 20..i + 22)
-            .map(|c| usize::from(u16::from_le_bytes([c[0], c[1]])))
-            .is_some_and(|comment| tail_start + i + 22 + comment == b.len())
-    })?;
-    let offset = le_u32(tail, at + 16)? as usize;
-    (offset < tail_start + at).then_some(offset)
-}
-
-/// The subjects of the certificates in the APK Signing Block of the zip `b`, each with
-/// whether it is a signer's own: `None` where there is no block.
-pub fn signers(b: &[u8]) -> Option<Subjects> {
-    let cd = central_directory(b)?;
+/// The subjects of the certificates in the APK Signing Block of the zip `b` whose central
+/// directory starts at `directory` (as the zip reader found it), each with whether it is a
+/// signer's own: `None` where there is no block.
+pub fn signers(b: &[u8], directory: u64) -> Option<Subjects> {
+    let cd = usize::try_from(directory)
+        .ok()
+        .filter(|&cd| cd <= b.len())?;
     if cd < 32 || b.get(cd - 16..cd)? != MAGIC {
         return None;
     }
@@ -133,13 +122,19 @@ mod tests {
     use crate::evidence::testgen;
     use proptest::prelude::*;
 
+    /// [`signers`] of `b`, its central directory found by the zip reader as the walk finds it.
+    fn read(b: &[u8]) -> Option<Subjects> {
+        let z = zip::ZipArchive::new(std::io::Cursor::new(b)).ok()?;
+        signers(b, z.central_directory_start())
+    }
+
     const VENDOR: &str = "CN=Kaspersky Lab,O=AO Kaspersky Lab,C=RU";
     const CA: &str = "CN=Example Code Signing CA,O=Example Trust,C=GB";
 
     #[test]
     fn a_v2_signers_certificates_are_read_from_the_block() {
         let apk = testgen::apk_v2_signed(&[("classes.dex", b"dex\n035\0")], &[VENDOR, CA]);
-        let got = signers(&apk).expect("a block").expect("readable");
+        let got = read(&apk).expect("a block").expect("readable");
         assert_eq!(got, [(CA.to_string(), false), (VENDOR.to_string(), true)]);
         // The zip is still a zip: its member is where it was.
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(&apk)).unwrap();
@@ -148,8 +143,8 @@ mod tests {
 
     #[test]
     fn a_zip_without_a_block_has_no_signers() {
-        assert!(signers(&testgen::zip(&[("a.txt", b"a")])).is_none());
-        assert!(signers(b"PK\x05\x06 not a zip").is_none());
+        assert!(read(&testgen::zip(&[("a.txt", b"a")])).is_none());
+        assert!(read(b"PK\x05\x06 not a zip").is_none());
     }
 
     #[test]
@@ -157,7 +152,7 @@ mod tests {
         let mut apk = testgen::apk_v2_signed(&[("a.txt", b"a")], &[VENDOR]);
         let at = memchr::memmem::find(&apk, b"APK Sig Block 42").unwrap();
         apk[at - 8] ^= 1;
-        assert!(signers(&apk).expect("a block").is_err());
+        assert!(read(&apk).expect("a block").is_err());
     }
 
     proptest! {
@@ -176,7 +171,7 @@ mod tests {
                 let i = at.index(b.len());
                 b[i] ^= 1 << bit;
             }
-            let _ = signers(&b);
+            let _ = read(&b);
         }
     }
 }

@@ -296,8 +296,9 @@ pub fn embedded_zip(b: &[u8]) -> bool {
 
 /// An archive appended to a file that does not begin with one, and where it starts: a zip at
 /// its end (a self-extracting executable, see [`embedded_zip`]; its reader finds it from the
-/// end), a PDF's deflated streams (the document is read as itself too), or a SquashFS image right after an ELF executable's image (an AppImage: its runtime
-/// finds its payload where the section header table ends, or where the last segment does).
+/// end), a PDF's deflated streams (the document is read as itself too), or a SquashFS image
+/// right after an ELF executable's image (an AppImage: its runtime finds its payload where the
+/// section header table ends, or where the last segment does).
 pub fn appended(b: &[u8]) -> Option<(usize, Format)> {
     if embedded_zip(b) {
         return Some((0, Format::Zip));
@@ -650,18 +651,17 @@ impl Walk<'_, '_> {
 
     /// A member read in full: an archive is opened (one level deeper), anything else visited.
     fn entry(&mut self, path: String, bytes: &[u8], depth: u32) {
-        let format = sniff(bytes);
-        let after = if format.is_none() {
-            appended(bytes)
-        } else {
-            None
+        // An archive, or one appended to bytes that are scanned as themselves too.
+        let found = match sniff(bytes) {
+            Some(f) => Some((0, f, false)),
+            None => appended(bytes).map(|(at, f)| (at, f, true)),
         };
-        if format.is_some() || after.is_some() {
+        if let Some((at, f, behind)) = found {
             if depth >= self.limits.max_depth {
-                let what = match (format, after) {
-                    (Some(f), _) => f.name().to_string(),
-                    (None, Some((_, f))) => format!("{} (after a prefix)", f.name()),
-                    (None, None) => unreachable!("one of them is some"),
+                let what = if behind {
+                    format!("{} (after a prefix)", f.name())
+                } else {
+                    f.name().to_string()
                 };
                 self.skip(
                     &path,
@@ -671,14 +671,11 @@ impl Walk<'_, '_> {
                         self.limits.max_depth
                     ),
                 );
-                if format.is_some() {
-                    return;
-                }
-            } else if let Some(f) = format {
-                self.open(&path, bytes, f, depth + 1);
-                return;
-            } else if let Some((at, f)) = after {
+            } else {
                 self.open(&path, &bytes[at..], f, depth + 1);
+            }
+            if !behind {
+                return;
             }
         }
         // Not an archive, or an executable with an archive appended: its own bytes are scanned

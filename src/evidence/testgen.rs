@@ -87,6 +87,35 @@ fn rsrc_section(rva: u32, version: &[u8]) -> Vec<u8> {
     b
 }
 
+/// The NT headers of the 64-bit DLLs made here.
+fn dll_nt_headers() -> object::write::pe::NtHeaders {
+    object::write::pe::NtHeaders {
+        machine: pe::IMAGE_FILE_MACHINE_AMD64,
+        time_date_stamp: 0,
+        characteristics: pe::FileFlags(
+            pe::IMAGE_FILE_EXECUTABLE_IMAGE.0
+                | pe::IMAGE_FILE_DLL.0
+                | pe::IMAGE_FILE_LARGE_ADDRESS_AWARE.0,
+        ),
+        major_linker_version: 14,
+        minor_linker_version: 0,
+        address_of_entry_point: 0,
+        image_base: 0x1_8000_0000,
+        major_operating_system_version: 6,
+        minor_operating_system_version: 0,
+        major_image_version: 0,
+        minor_image_version: 0,
+        major_subsystem_version: 6,
+        minor_subsystem_version: 0,
+        subsystem: pe::IMAGE_SUBSYSTEM_WINDOWS_GUI,
+        dll_characteristics: pe::DllFlags(0),
+        size_of_stack_reserve: 0x10_0000,
+        size_of_stack_commit: 0x1000,
+        size_of_heap_reserve: 0x10_0000,
+        size_of_heap_commit: 0x1000,
+    }
+}
+
 /// A 64-bit PE DLL with a version-info resource, optionally an `.rdata` section with `rdata`,
 /// and optionally a certificate table holding `pkcs7` (a DER SignedData) as WIN_CERTIFICATE.
 pub fn pe_dll(strings: &[(&str, &str)], rdata: &[u8], pkcs7: Option<&[u8]>) -> Vec<u8> {
@@ -113,31 +142,7 @@ pub fn pe_dll(strings: &[(&str, &str)], rdata: &[u8], pkcs7: Option<&[u8]>) -> V
         w.reserve_certificate_table(u32::try_from(c.len()).expect("small"));
     }
     w.write_dos_header_and_stub().expect("in memory");
-    w.write_nt_headers(object::write::pe::NtHeaders {
-        machine: pe::IMAGE_FILE_MACHINE_AMD64,
-        time_date_stamp: 0,
-        characteristics: pe::FileFlags(
-            pe::IMAGE_FILE_EXECUTABLE_IMAGE.0
-                | pe::IMAGE_FILE_DLL.0
-                | pe::IMAGE_FILE_LARGE_ADDRESS_AWARE.0,
-        ),
-        major_linker_version: 14,
-        minor_linker_version: 0,
-        address_of_entry_point: 0,
-        image_base: 0x1_8000_0000,
-        major_operating_system_version: 6,
-        minor_operating_system_version: 0,
-        major_image_version: 0,
-        minor_image_version: 0,
-        major_subsystem_version: 6,
-        minor_subsystem_version: 0,
-        subsystem: pe::IMAGE_SUBSYSTEM_WINDOWS_GUI,
-        dll_characteristics: pe::DllFlags(0),
-        size_of_stack_reserve: 0x10_0000,
-        size_of_stack_commit: 0x1000,
-        size_of_heap_reserve: 0x10_0000,
-        size_of_heap_commit: 0x1000,
-    });
+    w.write_nt_headers(dll_nt_headers());
     w.write_section_headers();
     if let Some(r) = rdata_range {
         w.write_section(r.file_offset, rdata);
@@ -1187,31 +1192,7 @@ pub fn dotnet_dll(names: &[&str]) -> Vec<u8> {
     cli.extend([0u8; 4 + 6 * 8]);
     cli.extend(&md);
     w.write_dos_header_and_stub().expect("in memory");
-    w.write_nt_headers(object::write::pe::NtHeaders {
-        machine: pe::IMAGE_FILE_MACHINE_AMD64,
-        time_date_stamp: 0,
-        characteristics: pe::FileFlags(
-            pe::IMAGE_FILE_EXECUTABLE_IMAGE.0
-                | pe::IMAGE_FILE_DLL.0
-                | pe::IMAGE_FILE_LARGE_ADDRESS_AWARE.0,
-        ),
-        major_linker_version: 48,
-        minor_linker_version: 0,
-        address_of_entry_point: 0,
-        image_base: 0x1_8000_0000,
-        major_operating_system_version: 4,
-        minor_operating_system_version: 0,
-        major_image_version: 0,
-        minor_image_version: 0,
-        major_subsystem_version: 4,
-        minor_subsystem_version: 0,
-        subsystem: pe::IMAGE_SUBSYSTEM_WINDOWS_CUI,
-        dll_characteristics: pe::DllFlags(0),
-        size_of_stack_reserve: 0x40_0000,
-        size_of_stack_commit: 0x4000,
-        size_of_heap_reserve: 0x10_0000,
-        size_of_heap_commit: 0x2000,
-    });
+    w.write_nt_headers(dll_nt_headers());
     w.write_section_headers();
     w.write_section(text.file_offset, &cli);
     buf

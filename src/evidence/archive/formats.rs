@@ -70,17 +70,17 @@ impl Walk<'_, '_> {
     }
 
     pub(super) fn zip(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), Fail> {
-        // An Android app's signers are in a block no member holds.
-        if let Some(signers) = crate::evidence::apk::signers(bytes) {
-            self.stats.apk_signers.push((name.to_string(), signers));
-        }
         // The reader finds the end-of-central-directory record itself and works out the offset
         // of an archive behind a prefix (a self-extracting executable).
         let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(Fail::malformed)?;
+        // An Android app's signers are in a block no member holds, just before the directory.
+        if let Some(signers) = crate::evidence::apk::signers(bytes, z.central_directory_start()) {
+            self.stats.apk_signers.push((name.to_string(), signers));
+        }
         // What no member's data holds: the archive's and the members' comments, and bytes
         // between members or before the central directory (an Android signing block, or
         // anything hidden there). Read as members of their own after the real ones.
-        let mut comments = Outside::default();
+        let mut comments = Comments::default();
         comments.add(b"", z.comment());
         let mut covered: Vec<(u64, u64)> = Vec::new();
         for i in 0..z.len() {
@@ -621,13 +621,13 @@ pub(crate) fn stream_name(path: &std::path::Path, installer: bool) -> String {
 }
 
 /// A zip's comments, each on a line of its own (`member: comment`), up to
-/// [`Outside::MAX_BYTES`].
+/// [`Comments::MAX_BYTES`].
 #[derive(Default)]
-struct Outside {
+struct Comments {
     text: Vec<u8>,
 }
 
-impl Outside {
+impl Comments {
     /// The most comment bytes read from one archive (a comment is at most 64 KiB, and an
     /// archive may have one per member).
     const MAX_BYTES: usize = 1 << 20;

@@ -704,14 +704,8 @@ proptest! {
     }
 }
 
-/// `bytes` cut short at `cut` (without flips) or with bits flipped, walked: limits kept, and
-/// the walk yields members or lists something as not scanned (never a silent nothing).
-fn walk_damaged(
-    name: &str,
-    mut bytes: Vec<u8>,
-    cut: usize,
-    flips: &[(prop::sample::Index, u8)],
-) -> Result<(), TestCaseError> {
+/// `bytes` cut short at `cut` (without flips) or with bits flipped.
+fn damage(mut bytes: Vec<u8>, cut: usize, flips: &[(prop::sample::Index, u8)]) -> Vec<u8> {
     let len = bytes.len();
     if flips.is_empty() {
         bytes.truncate(1 + cut % (len - 1));
@@ -720,11 +714,28 @@ fn walk_damaged(
         let i = at.index(bytes.len());
         bytes[i] ^= 1 << bit;
     }
-    let limits = ArchiveLimits {
+    bytes
+}
+
+/// The small limits damaged archives are walked within.
+fn damaged_limits() -> ArchiveLimits {
+    ArchiveLimits {
         max_total_bytes: 1 << 20,
         max_entry_bytes: 1 << 18,
         ..Default::default()
-    };
+    }
+}
+
+/// `bytes` cut short at `cut` (without flips) or with bits flipped, walked: limits kept, and
+/// the walk yields members or lists something as not scanned (never a silent nothing).
+fn walk_damaged(
+    name: &str,
+    bytes: Vec<u8>,
+    cut: usize,
+    flips: &[(prop::sample::Index, u8)],
+) -> Result<(), TestCaseError> {
+    let bytes = damage(bytes, cut, flips);
+    let limits = damaged_limits();
     let Some(format) = sniff(&bytes) else {
         return Ok(());
     };
@@ -1113,15 +1124,8 @@ proptest! {
         static DOC: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
             testgen::pdf(&["Copyright (c) AO Kaspersky Lab"], "AO Kaspersky Lab", &[("a.txt", NOTICE)])
         });
-        let mut bytes = DOC.clone();
-        if flips.is_empty() {
-            bytes.truncate(1 + cut % (bytes.len() - 1));
-        }
-        for (at, bit) in &flips {
-            let i = at.index(bytes.len());
-            bytes[i] ^= 1 << bit;
-        }
-        let limits = ArchiveLimits { max_total_bytes: 1 << 20, max_entry_bytes: 1 << 18, ..Default::default() };
+        let bytes = damage(DOC.clone(), cut, &flips);
+        let limits = damaged_limits();
         let mut total = 0u64;
         walk_archive("p.pdf", &bytes, Format::Pdf, &limits, &PackageBudget::default(), &mut |e| {
             total += e.bytes.len() as u64;
