@@ -9,6 +9,7 @@ use crate::text::normalize::letter_bit;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 mod buckets;
+mod classes;
 
 /// Where a needle was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -197,6 +198,8 @@ pub struct TextPrefilter {
     longest: usize,
     /// The first three letters of each folded needle looked for spelled out.
     spelled: Vec<[u8; 3]>,
+    /// What each character above ASCII counts as in [`TextPrefilter::may_hold`].
+    classes: classes::Classes,
 }
 
 /// What a fast-stage pattern finds.
@@ -452,40 +455,61 @@ impl TextPrefilter {
             kind,
             word_patterns,
             spelled,
+            classes: classes::Classes::new(),
         }
     }
 
     /// Whether a line with non-ASCII characters may hold a needle once folded: the letters it
-    /// folds to cover some needle's, or it holds a character that may fold to something else
-    /// (a look-alike from another script, a letter without an ASCII base, a needle's own
-    /// character). An accented or full-width letter counts as the ASCII letter it folds to, an
-    /// invisible character as nothing (see [`crate::text::normalize::ascii_letters_of`]), so
-    /// that accented prose and text read from a code page that is not its own (a test table of
-    /// CJK encodings read as windows-1252 is line after line of Latin-1 letters) are not folded
-    /// for nothing. Ideographs, emoji and other scripts alone fold to nothing a Latin needle is
+    /// may fold to cover some needle's, or it holds a character that may leave one of a
+    /// needle's own characters. An accented or full-width letter counts as the ASCII letter it
+    /// folds to, an invisible character as nothing (see
+    /// [`crate::text::normalize::ascii_letters_of`]), and a character without such an exact
+    /// answer (a letter without an ASCII base such as `æ` or `ß`, a Cyrillic or Greek letter, a
+    /// mark standing alone) as every letter it may become wherever it stands (see
+    /// [`crate::text::normalize::letters_anywhere`]). So accented prose and text read from a
+    /// code page that is not its own (a test table of CJK encodings read as windows-1252 is
+    /// line after line of Latin-1 letters) are not folded for nothing. Ideographs, emoji and other scripts alone fold to nothing a Latin needle is
     /// made of: skipping those lines keeps the cost of folding to the lines that can hide a
     /// name.
     pub fn may_hold(&self, line: &str) -> bool {
         if self.letters.contains(&0) {
             return true;
         }
-        let mut mask = 0u32;
+        // A `y` may come of an ending folded after `sk` (`-skij` reads `-sky`), whatever the
+        // line holds.
+        let mut mask = letter_bit(b'y');
         for c in line.chars() {
             if c.is_ascii() {
                 mask |= letter_bit(c as u8);
-            } else if self.others.binary_search(&c).is_ok() {
-                return true;
-            } else if may_fold(c) {
-                match crate::text::normalize::ascii_letters_of(c) {
-                    Some(letters) => mask |= letters,
-                    None => return true,
-                }
-            } else if let Some(l) = crate::text::confusables::letter(c) {
-                // A letter of another script the confusables data reads as a Latin one.
-                mask |= letter_bit(l);
+                continue;
+            }
+            match self.classes.get(c, |c| self.class_of(c)) {
+                classes::ANY => return true,
+                letters => mask |= letters,
             }
         }
         self.letters.iter().any(|&l| l & !mask == 0)
+    }
+
+    /// What the character `c` above ASCII counts as in [`TextPrefilter::may_hold`] (kept per
+    /// character by [`classes::Classes`]): [`classes::ANY`] where it may fold to something
+    /// other than ASCII letters, else the mask of the letters it folds to.
+    fn class_of(&self, c: char) -> u32 {
+        if self.others.binary_search(&c).is_ok() {
+            classes::ANY
+        } else if may_fold(c) {
+            crate::text::normalize::ascii_letters_of(c).unwrap_or_else(|| {
+                // No exact answer: every letter it may become, wherever it stands.
+                let mut own = false;
+                let letters = crate::text::normalize::letters_anywhere(c, |left| {
+                    own |= self.others.binary_search(&left).is_ok();
+                });
+                if own { classes::ANY } else { letters }
+            })
+        } else {
+            // A letter of another script the confusables data reads as a Latin one.
+            crate::text::confusables::letter(c).map_or(0, letter_bit)
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -846,6 +870,10 @@ mod tests {
             "ãÂ îc ÿÁ",
             "£³ ¶ù",
             "“quoted” — text",
+            // Letters without an ASCII base, spacing accents, marks standing alone, and a
+            // Cyrillic word whose letters cannot spell it either.
+            "Ærø ðþ ß µ ƒ œ ¨´¸ \u{0308}",
+            "Жюля",
         ] {
             assert!(!p.may_hold(skipped), "{skipped:?}");
         }

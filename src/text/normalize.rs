@@ -486,6 +486,60 @@ pub fn ascii_letters_of(c: char) -> Option<u32> {
     known.then_some(mask)
 }
 
+/// Every ASCII letter [`skeleton`] may make of the non-ASCII character `c`, wherever it stands,
+/// as a mask of [`letter_bit`]s; each character above ASCII it may leave in its place is handed
+/// to `leaves`. A bound where [`ascii_letters_of`] has no exact answer: whatever its neighbours,
+/// `c` becomes its decomposition's ASCII letters, a letter of another script the confusables
+/// data reads as Latin, or, once lower-cased, a look-alike or a transliteration; or it stays
+/// as written. A Cyrillic letter also counts the letters of the nominative endings a Russian
+/// word is read in (`-ий`, `-ия`: `i`, `y`, `a`). So a line whose letters with these cannot
+/// spell a needle, and which leaves none of a needle's own characters, has no needle in its
+/// skeleton (`æ`, `ß`, `ð`, `µ`, a spacing accent: the Latin-1 letters of a text read in a code
+/// page not its own).
+pub fn letters_anywhere(c: char, mut leaves: impl FnMut(char)) -> u32 {
+    let mut mask = 0u32;
+    let mut letters = |s: &str| {
+        for b in s.bytes() {
+            mask |= letter_bit(b);
+        }
+    };
+    let mut piece = |d: char| {
+        if is_invisible(d) {
+            return;
+        }
+        if d.is_ascii() {
+            letters(d.encode_utf8(&mut [0; 4]));
+            return;
+        }
+        leaves(d);
+        if let Some(l) = other_script_letter(d) {
+            letters(l.encode_utf8(&mut [0; 4]));
+        }
+        for l in d.to_lowercase() {
+            if l.is_ascii() {
+                letters(l.encode_utf8(&mut [0; 4]));
+                continue;
+            }
+            leaves(l);
+            match homoglyph(l) {
+                Some(h) if h.is_ascii() => letters(h.encode_utf8(&mut [0; 4])),
+                Some(h) => leaves(h),
+                None => {}
+            }
+            letters(translit(l));
+            if is_cyrillic(l) {
+                letters("iya");
+            }
+        }
+    };
+    if taken_as_is(c) {
+        piece(c);
+    } else {
+        unicode_normalization::char::decompose_compatible(c, piece);
+    }
+    mask
+}
+
 /// The skeleton of a text: its normalised words concatenated, with nothing between them
 /// (`K.a.s.p.e.r.s.k.y`, `Kaspersky Lab`, `KASPERSKYLAB`, `Kаsp\u{200B}ersky` all give a string
 /// holding `kaspersky`). It is what the deep scan's prefilter searches, so that no spelling on

@@ -472,3 +472,89 @@ fn unspaced_scripts_are_one_token_per_character() {
     );
     assert_eq!(join_tokens(&tokens("卡巴斯基 sdk")), "卡巴斯基 sdk");
 }
+
+/// Where `ascii_letters_of` has no answer, `letters_anywhere` bounds what the skeleton makes:
+/// for every such character of the ranges the prefilter asks about, alone, doubled, between
+/// Latin, Cyrillic and Greek letters, inside a Russian word whose ending is folded and before a
+/// Latin ending that is, every ASCII letter of the skeleton is one its characters may become
+/// (or the `y` of a folded ending), and every other character one they may leave.
+#[test]
+fn letters_anywhere_bounds_what_the_skeleton_makes() {
+    let (mut skel, mut at) = (String::new(), Vec::new());
+    let bound = |text: &str| {
+        let (mut mask, mut left) = (letter_bit(b'y'), std::collections::BTreeSet::new());
+        for c in text.chars() {
+            if c.is_ascii() {
+                mask |= letter_bit(c as u8);
+            } else {
+                mask |= ascii_letters_of(c).unwrap_or_else(|| {
+                    letters_anywhere(c, |l| {
+                        left.insert(l);
+                    })
+                });
+                // An exactly known character leaves nothing above ASCII (see the test above).
+            }
+        }
+        (mask, left)
+    };
+    let contexts = [
+        ("", ""),
+        ("k", ""),
+        ("", "k"),
+        ("ab ", " cd"),
+        ("к", "к"),
+        // Folded endings bring letters the word does not hold: `ого` → `ий`, `ии` → `ия`.
+        ("каспер", "ского"),
+        ("горизонт", "ии"),
+        ("α", "β"),
+        ("kasper", "skij"),
+        ("x", "x"),
+    ];
+    let ranges = [
+        0x80u32..=0xFFFF,
+        0x1_D400..=0x1_D7FF,
+        0x1_F100..=0x1_F1FF,
+        0xE_0000..=0xE_01EF,
+    ];
+    let mut asked = 0;
+    for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+        if ascii_letters_of(c).is_some() {
+            continue;
+        }
+        asked += 1;
+        for (before, after) in contexts {
+            for text in [
+                format!("{before}{c}{after}"),
+                format!("{before}{c}{c}{after}"),
+            ] {
+                skeleton(&text, &mut skel, &mut at);
+                let (mask, left) = bound(&text);
+                for o in skel.chars() {
+                    if o.is_ascii() {
+                        assert!(
+                            letter_bit(o as u8) & !mask == 0,
+                            "{c:?} (U+{:04X}) in {text:?} makes {o:?}: {skel:?}",
+                            c as u32
+                        );
+                    } else {
+                        assert!(
+                            left.contains(&o),
+                            "{c:?} (U+{:04X}) in {text:?} leaves {o:?}: {skel:?}",
+                            c as u32
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(asked > 1_000, "{asked}");
+    // The Latin-1 letters of a text read in a code page not its own make nothing a Latin name
+    // is spelled with but themselves.
+    for c in ['æ', 'ß', 'ð', 'ø', '¨', '\u{0308}'] {
+        let mut left = Vec::new();
+        let mask = letters_anywhere(c, |l| left.push(l));
+        assert_eq!(mask & !letter_bit(b'y'), mask, "{c:?}");
+        assert!(mask.count_ones() <= 2, "{c:?}: {mask:b}");
+    }
+    assert_ne!(letters_anywhere('к', |_| {}) & letter_bit(b'k'), 0);
+}
