@@ -37,28 +37,35 @@ impl Walk<'_, '_> {
     fn inflate_whole(
         &mut self,
         z: &mut zip::ZipArchive<Cursor<&[u8]>>,
+        bytes: &[u8],
         i: usize,
         method: zip::CompressionMethod,
     ) -> Option<(Vec<u8>, usize)> {
         if method != zip::CompressionMethod::Deflated {
             return None;
         }
-        let mut f = z.by_index_raw(i).ok()?;
+        let f = z.by_index_raw(i).ok()?;
         let (size, crc) = (f.size(), f.crc32());
         if size > self.unpack_cap() {
             return None;
         }
         let started = std::time::Instant::now();
-        let mut packed = Vec::new();
-        f.read_to_end(&mut packed).ok()?;
+        // The member's deflated bytes where they lie in the archive (the reader's offsets are
+        // the file's), not a copy.
+        let from = usize::try_from(f.data_start()?).ok()?;
+        let packed =
+            bytes.get(from..from.checked_add(usize::try_from(f.compressed_size()).ok()?)?)?;
         let size = usize::try_from(size).ok()?;
-        // Into the thread's reused buffer (see [`INFLATED`]): only its growth is zeroed.
+        // Into the thread's reused buffer (see [`INFLATED`]). One too small is replaced, not
+        // grown: what it held need not be copied, and a zeroed allocation of fresh pages is
+        // not written twice. It grows in powers of two up to what it may keep, so a run of
+        // ever larger members replaces it a few times, not once per member.
         let mut out = INFLATED.with(std::cell::Cell::take);
         if out.len() < size {
-            out.resize(size, 0);
+            out = vec![0; size.next_power_of_two().min(INFLATED_KEEP).max(size)];
         }
         let done = libdeflater::Decompressor::new()
-            .deflate_decompress(&packed, &mut out[..size])
+            .deflate_decompress(packed, &mut out[..size])
             .ok();
         self.charge(0, started.elapsed());
         if done == Some(size) && crc32fast::hash(&out[..size]) == crc {
@@ -152,7 +159,7 @@ impl Walk<'_, '_> {
                         Flow::Go
                     }
                 }
-            } else if let Some((data, n)) = self.inflate_whole(&mut z, i, method) {
+            } else if let Some((data, n)) = self.inflate_whole(&mut z, bytes, i, method) {
                 self.member_whole(path, &raw, data, n, depth)
             } else {
                 match z.by_index(i) {
