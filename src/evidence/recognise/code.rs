@@ -40,6 +40,29 @@ fn assignments(
     }
 }
 
+/// An integration field of `format`: a package or URL the file says it is built from.
+fn integration(
+    format: MetadataFormat,
+    text: &str,
+    key: &str,
+    shape: Shape,
+    value: &str,
+    at: usize,
+    out: &mut Vec<FieldHit>,
+) {
+    out.push(FieldHit {
+        format,
+        key: key.to_string(),
+        kind: I,
+        shape,
+        value: match shape {
+            Shape::Text => super::imports::with_words(value),
+            _ => value.to_string(),
+        },
+        line: line_at(text, at),
+    });
+}
+
 pub struct SpdxTagValue;
 impl Recogniser for SpdxTagValue {
     fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
@@ -94,9 +117,54 @@ static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
 pub struct Conan;
 impl Recogniser for Conan {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
-        f.base == "conanfile.py"
+        f.base == "conanfile.py" || f.base == "conanfile.txt"
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        // What it requires: a reference `name/version[@user/channel]` quoted in a recipe
+        // (`requires = "kavsdk/1.0"`, `self.requires("kavsdk/1.0")`, tool and build requires
+        // alike) or on its own line under `[requires]` in a conanfile.txt.
+        static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
+            re(r#"["']([A-Za-z0-9][\w.+-]*)/[\w.+*\[\]<>=~^ ,-]+(?:@[\w./-]+)?["']"#)
+        });
+        static LISTED: LazyLock<Regex> = LazyLock::new(|| {
+            re(r"(?m)^[ \t]*([A-Za-z0-9][\w.+-]*)/[\w.+*\[\]<>=~^,-]+(?:@[\w./-]+)?[ \t]*(?:#.*)?$")
+        });
+        let mut section_requires = false;
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let t = line.trim();
+            if t.starts_with('[') {
+                section_requires = t.ends_with("requires]");
+            } else if section_requires && let Some(c) = LISTED.captures(line) {
+                let v = c.get(1).expect("group");
+                integration(
+                    MetadataFormat::ConanRecipe,
+                    text,
+                    "requires",
+                    Shape::Text,
+                    v.as_str(),
+                    at + v.start(),
+                    out,
+                );
+            }
+            at += line.len();
+        }
+        for c in QUOTED.captures_iter(text) {
+            let v = c.get(1).expect("group");
+            let line_start = text[..v.start()].rfind('\n').map_or(0, |n| n + 1);
+            if text[line_start..v.start()].trim_start().starts_with('#') {
+                continue;
+            }
+            integration(
+                MetadataFormat::ConanRecipe,
+                text,
+                "requires",
+                Shape::Text,
+                v.as_str(),
+                v.start(),
+                out,
+            );
+        }
         assignments(
             MetadataFormat::ConanRecipe,
             text,
@@ -153,6 +221,99 @@ impl Recogniser for SetupPy {
                     value: v.as_str().to_string(),
                     line: line_at(text, body.start() + v.start()),
                 });
+            }
+        }
+        // What it installs: the requirement strings of `dependencies`, `install_requires`,
+        // `requires` (build system), `extras_require` and optional-dependency lists, and the
+        // keys of Poetry's and PDM's dependency tables; `setup.cfg`'s indented lists too.
+        static LIST: LazyLock<Regex> = LazyLock::new(|| re(r"\b([\w-]+)\s*[=:]\s*[\[{]"));
+        static REQ: LazyLock<Regex> = LazyLock::new(|| {
+            re(r#"["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[=<>!~;@]|["'])"#)
+        });
+        for c in LIST.captures_iter(text) {
+            let (k, open) = (c.get(1).expect("group"), c.get(0).expect("match"));
+            let body_start = open.end();
+            let body = &text[body_start..bracketed_end(text, open.end() - 1)];
+            let key = k.as_str();
+            let listed = matches!(
+                key,
+                "dependencies"
+                    | "install_requires"
+                    | "requires"
+                    | "setup_requires"
+                    | "tests_require"
+                    | "extras_require"
+                    | "optional-dependencies"
+                    | "dev-dependencies"
+                    | "dependency-groups"
+            ) || in_section(
+                text,
+                k.start(),
+                &[
+                    "project.optional-dependencies",
+                    "dependency-groups",
+                    "tool.pdm.dev-dependencies",
+                ],
+            );
+            if !listed {
+                continue;
+            }
+            for r in REQ.captures_iter(body) {
+                let v = r.get(1).expect("group");
+                integration(
+                    MetadataFormat::PythonBuild,
+                    text,
+                    key,
+                    Shape::Text,
+                    v.as_str(),
+                    body_start + v.start(),
+                    out,
+                );
+            }
+        }
+        // `[tool.poetry.dependencies]`, `[tool.poetry.group.*.dependencies]`: one key per package.
+        static KEY: LazyLock<Regex> =
+            LazyLock::new(|| re(r#"(?m)^([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*["'{]"#));
+        for c in KEY.captures_iter(text) {
+            let v = c.get(1).expect("group");
+            if v.as_str() != "python"
+                && in_section_where(text, v.start(), |s| {
+                    s.starts_with("tool.poetry") && s.ends_with("dependencies")
+                })
+            {
+                integration(
+                    MetadataFormat::PythonBuild,
+                    text,
+                    "dependencies",
+                    Shape::Text,
+                    v.as_str(),
+                    v.start(),
+                    out,
+                );
+            }
+        }
+        // setup.cfg: `install_requires =` then one requirement per indented line.
+        static CFG: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r"(?m)^(install_requires|setup_requires|tests_require)\s*=[ \t]*\n((?:[ \t]+\S.*\n?)+)",
+            )
+        });
+        for c in CFG.captures_iter(text) {
+            let (k, body) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            let mut at = body.start();
+            for line in body.as_str().split_inclusive('\n') {
+                if let Some(name) = super::manifests::requirement(line) {
+                    integration(
+                        MetadataFormat::PythonBuild,
+                        text,
+                        k.as_str(),
+                        Shape::Text,
+                        &name,
+                        at,
+                        out,
+                    );
+                }
+                at += line.len();
             }
         }
     }
@@ -241,6 +402,58 @@ impl Recogniser for Cmake {
             ],
             out,
         );
+        // What it downloads and builds in: `FetchContent_Declare`/`ExternalProject_Add`
+        // (`GIT_REPOSITORY`, `URL`), CPM (`GITHUB_REPOSITORY org/repo`, `"gh:org/repo@1.0"`)
+        // and `file(DOWNLOAD …)`.
+        static FETCH: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r#"(?i)\b(GIT_REPOSITORY|URL|GITHUB_REPOSITORY|GITLAB_REPOSITORY|DOWNLOAD)\s+"?([^\s")]+)"#,
+            )
+        });
+        static CPM: LazyLock<Regex> =
+            LazyLock::new(|| re(r#"(?i)\bCPMAddPackage\s*\(\s*"(gh|gl|bb):([\w.-]+/[\w.-]+)"#));
+        for c in FETCH.captures_iter(text) {
+            let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            let line_start = text[..k.start()].rfind('\n').map_or(0, |n| n + 1);
+            if text[line_start..k.start()].contains('#') {
+                continue;
+            }
+            let value = match k.as_str().to_ascii_uppercase().as_str() {
+                "GITHUB_REPOSITORY" => format!("https://github.com/{}", v.as_str()),
+                "GITLAB_REPOSITORY" => format!("https://gitlab.com/{}", v.as_str()),
+                _ if v.as_str().contains("://") || v.as_str().starts_with("git@") => {
+                    v.as_str().to_string()
+                }
+                _ => continue,
+            };
+            integration(
+                MetadataFormat::Cmake,
+                text,
+                k.as_str(),
+                Shape::Url,
+                &value,
+                v.start(),
+                out,
+            );
+        }
+        for c in CPM.captures_iter(text) {
+            let (host, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            let host = match host.as_str().to_ascii_lowercase().as_str() {
+                "gh" => "github.com",
+                "gl" => "gitlab.com",
+                _ => "bitbucket.org",
+            };
+            let value = format!("https://{host}/{}", v.as_str());
+            integration(
+                MetadataFormat::Cmake,
+                text,
+                "CPMAddPackage",
+                Shape::Url,
+                &value,
+                v.start(),
+                out,
+            );
+        }
         // What the project links and finds: `find_package(KAVSDK)`, `Kaspersky::sdk` targets,
         // `target_link_libraries(app kavsdk)`, imported locations of a vendor's libraries.
         static LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -484,4 +697,47 @@ impl Recogniser for RustSource {
             }
         }
     }
+}
+
+/// The TOML table (`[a.b]`, without brackets) byte `at` of `text` lies in, if any.
+fn section_at(text: &str, at: usize) -> Option<&str> {
+    text[..at]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|l| l.trim_matches(['[', ']']).trim())
+}
+
+/// Whether byte `at` of `text` lies in one of the TOML tables `sections`.
+fn in_section(text: &str, at: usize, sections: &[&str]) -> bool {
+    section_at(text, at).is_some_and(|s| sections.contains(&s))
+}
+
+/// Whether byte `at` of `text` lies in a TOML table `which` accepts.
+fn in_section_where(text: &str, at: usize, which: impl Fn(&str) -> bool) -> bool {
+    section_at(text, at).is_some_and(which)
+}
+
+/// Where the bracket opened at byte `open` of `text` closes (its byte, or the text's end): the
+/// brackets inside quoted strings (`"sdk[extra]>=1"`) do not count.
+fn bracketed_end(text: &str, open: usize) -> usize {
+    let b = text.as_bytes();
+    let (mut depth, mut quote) = (0usize, None::<u8>);
+    for (i, &c) in b.iter().enumerate().skip(open) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'[' | b'{' | b'(') => depth += 1,
+            (None, b']' | b'}' | b')') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    b.len()
 }

@@ -217,6 +217,15 @@ impl Recogniser for VcpkgJson {
                 w.url(key, v);
             }
         }
+        // The ports it installs: names, or objects with a `name`.
+        if let Some(Value::Array(deps)) = o.get("dependencies") {
+            for d in deps {
+                let name = d.as_str().or_else(|| d.get("name").and_then(Value::as_str));
+                if let Some(n) = name {
+                    w.push("dependencies", I, Shape::Text, n);
+                }
+            }
+        }
     }
 }
 
@@ -269,6 +278,24 @@ impl Recogniser for ComposerJson {
         {
             // Packagist names are `vendor/package`; the vendor part is the owner's namespace.
             w.push("name (vendor)", A, Shape::Text, vendor);
+        }
+        if format == MetadataFormat::ComposerManifest {
+            // What it installs (`"kaspersky/scan-engine": "^2.0"`), and the repositories it
+            // installs from.
+            for key in ["require", "require-dev"] {
+                if let Some(Value::Object(r)) = o.get(key) {
+                    for name in r.keys() {
+                        w.push(key, I, Shape::Text, name);
+                    }
+                }
+            }
+            if let Some(Value::Array(repos)) = o.get("repositories") {
+                for r in repos {
+                    if let Some(Value::String(u)) = r.get("url") {
+                        w.push("repositories.url", I, Shape::Url, u);
+                    }
+                }
+            }
         }
     }
 }

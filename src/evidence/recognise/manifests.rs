@@ -13,7 +13,13 @@
 //! `packages.config`…) declares what the package is built from: every URL in it, and every
 //! package it names, is integration.
 //!
-//! Only files named in the table are read: elsewhere `vendor: …` is as often data (a table of
+//! Lockfiles and dependency lists (`yarn.lock`, `pnpm-lock.yaml`, `Gemfile.lock`,
+//! `poetry.lock`, `packages.lock.json`, `gradle.lockfile`…) name their packages where no key says
+//! so (an entry's header, a key of a packages table, `name =` in a `[[package]]`): [`LOCKFILES`]
+//! says where, per format, as a pattern or a JSON path, and they declare dependencies like the
+//! manifests above.
+//!
+//! Only files named in the tables are read: elsewhere `vendor: …` is as often data (a table of
 //! anti-virus products, a detection rule's metadata) as a statement of who made the file.
 
 use std::sync::LazyLock;
@@ -128,6 +134,114 @@ const MANIFESTS: &[(Named, Declares)] = {
     ]
 };
 
+/// Where a lockfile or dependency list names a package it pulls in, when not as a field
+/// [`PACKAGE_KEYS`] names.
+#[derive(Debug, Clone, Copy)]
+enum Names {
+    /// Every match of the pattern (one line at a time unless it says otherwise): its first
+    /// group is a package's name.
+    Pattern(&'static str),
+    /// The keys of the JSON objects at the end of a path (`*`: every member at that step).
+    JsonKeys(&'static [&'static str]),
+}
+
+/// Lockfiles and dependency lists, by ecosystem, and where each names its packages. They
+/// declare what the package is built from: every package named, and every URL (a `resolved`
+/// tarball, a git `remote`, a `source` repository), is integration. A lockfile names what is
+/// installed whoever asked for it, so a vendor's package pinned only as a dependency of a
+/// dependency is there as well.
+const LOCKFILES: &[(Named, &[Names])] = {
+    use Named::{Base as B, Suffix as S};
+    use Names::{JsonKeys as K, Pattern as P};
+    &[
+        // JavaScript: Yarn (classic and Berry) entry headers, pnpm's package keys, Bun, Deno.
+        (
+            B("yarn.lock"),
+            &[P(r#"(?m)^"?((?:@[^@\s"/]+/)?[^@\s",/][^@\s",]*)@"#)],
+        ),
+        (
+            B("pnpm-lock.yaml"),
+            &[P(
+                r#"(?m)^[ \t]+['"]?/?((?:@[\w.-]+/)?[\w.-]+)(?:@[^'":\s]*)?['"]?:[ \t]*(?:$|\S)"#,
+            )],
+        ),
+        (
+            B("bun.lock"),
+            &[P(r#"(?m)^[ \t]*"((?:@[^"/\s]+/)?[^"@\s]+)":[ \t]*\["#)],
+        ),
+        (
+            B("deno.lock"),
+            &[P(r#""(?:npm|jsr):/?((?:@[^@"/]+/)?[^@"/]+)@"#)],
+        ),
+        // Ruby, CocoaPods, Dart, Elixir, .NET (Paket and NuGet), R, Julia, Nix.
+        (
+            B("Gemfile.lock"),
+            &[P(
+                r"(?m)^[ \t]{2,6}([A-Za-z0-9][\w.-]*)(?:[ \t]+\([^)]*\))?!?[ \t]*$",
+            )],
+        ),
+        (
+            B("Podfile.lock"),
+            &[P(
+                r#"(?m)^[ \t]*-[ \t]+"?([A-Za-z0-9][\w.+-]*)(?:/[\w.+-]+)*(?:[ \t]+\([^)]*\))?"?:?[ \t]*$"#,
+            )],
+        ),
+        (B("pubspec.lock"), &[P(r"(?m)^  ([A-Za-z0-9_]+):[ \t]*$")]),
+        (B("mix.lock"), &[P(r#"(?m)^[ \t]*"([\w.-]+)":[ \t]*\{:"#)]),
+        (
+            B("paket.lock"),
+            &[P(r"(?m)^[ \t]{4}([A-Za-z0-9][\w.-]*)[ \t]+\(")],
+        ),
+        (B("packages.lock.json"), &[K(&["dependencies", "*"])]),
+        (B("renv.lock"), &[K(&["Packages"])]),
+        (B("Manifest.toml"), &[P(r"(?m)^\[\[deps\.([^\]]+)\]\]")]),
+        (B("flake.lock"), &[P(r#""owner":[ \t]*"([^"]+)""#)]),
+        // Python: Poetry, uv, PDM and Pipenv lockfiles, Pipfile, conda environments.
+        (B("poetry.lock"), &[P(r#"(?m)^name[ \t]*=[ \t]*"([^"]+)""#)]),
+        (B("uv.lock"), &[P(r#"(?m)^name[ \t]*=[ \t]*"([^"]+)""#)]),
+        (B("pdm.lock"), &[P(r#"(?m)^name[ \t]*=[ \t]*"([^"]+)""#)]),
+        (B("pylock.toml"), &[P(r#"(?m)^name[ \t]*=[ \t]*"([^"]+)""#)]),
+        (B("Pipfile.lock"), &[K(&["default"]), K(&["develop"])]),
+        (
+            B("environment.yml"),
+            &[P(
+                r"(?m)^[ \t]*-[ \t]+([A-Za-z0-9][\w.-]*)[ \t]*(?:[=<>!~]|$)",
+            )],
+        ),
+        (
+            B("environment.yaml"),
+            &[P(
+                r"(?m)^[ \t]*-[ \t]+([A-Za-z0-9][\w.-]*)[ \t]*(?:[=<>!~]|$)",
+            )],
+        ),
+        // A Rust project vendored inside a package (the package's own lockfile is cargo's).
+        (B("Cargo.lock"), &[P(r#"(?m)^name[ \t]*=[ \t]*"([^"]+)""#)]),
+        // JVM: Gradle's lockfile and version catalogue.
+        (
+            B("gradle.lockfile"),
+            &[P(r"(?m)^([\w.-]+:[\w.-]+):[^=\s]+=")],
+        ),
+        (
+            S(".versions.toml"),
+            &[
+                P(r#"(?:module|group)[ \t]*=[ \t]*"([^"]+)""#),
+                P(r#"(?m)^[\w.-]+[ \t]*=[ \t]*"([\w.-]+:[\w.-]+)(?::[^"]*)?""#),
+            ],
+        ),
+        // Pipenv's list of what to install (`name = "version"` under `[packages]`).
+        (
+            B("Pipfile"),
+            &[P(r#"(?m)^([A-Za-z0-9][\w.-]*)[ \t]*=[ \t]*["'{*]"#)],
+        ),
+        // Swift Package Manager's resolved pins, PHP's Composer lockfile.
+        (
+            B("Package.resolved"),
+            &[P(r#""(?:identity|package)"[ \t]*:[ \t]*"([^"]+)""#)],
+        ),
+        (B("composer.lock"), &[P(r#""name"[ \t]*:[ \t]*"([^"]+)""#)]),
+    ]
+};
+
 /// Keys that say who made, supplies, maintains or owns the package (normalised: lower case,
 /// without `_`, `-`, `.`).
 const MAKER_KEYS: &[&str] = &[
@@ -207,13 +321,96 @@ impl Recogniser for Manifests {
             return;
         };
         read(declares, text, out);
+        read_names(names_of(f, text), text, out);
     }
 }
 
+/// The packages a lockfile or dependency list names where `names` says (see [`LOCKFILES`]),
+/// each written with its words where it runs them together (`KasperskyMobileSDK`).
+fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
+    let mut push = |value: &str, at: usize| {
+        out.push(FieldHit {
+            format: MetadataFormat::PackageManifest,
+            key: "package".to_string(),
+            kind: FieldKind::Integration,
+            shape: Shape::Text,
+            value: super::imports::with_words(value.trim()),
+            line: line_at(text, at),
+        });
+    };
+    for n in names {
+        match n {
+            Names::Pattern(p) => {
+                let pattern = compiled(p);
+                for c in pattern.captures_iter(text) {
+                    let v = c.get(1).expect("group");
+                    push(v.as_str(), v.start());
+                }
+            }
+            Names::JsonKeys(path) => {
+                let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+                    continue;
+                };
+                let mut at: Vec<&serde_json::Value> = vec![&value];
+                for step in *path {
+                    at = at
+                        .into_iter()
+                        .filter_map(serde_json::Value::as_object)
+                        .flat_map(|o| match *step {
+                            "*" => o.values().collect::<Vec<_>>(),
+                            key => o.get(key).into_iter().collect(),
+                        })
+                        .collect();
+                }
+                for key in at
+                    .into_iter()
+                    .filter_map(serde_json::Value::as_object)
+                    .flat_map(|o| o.keys())
+                {
+                    // The line of its first appearance as a key.
+                    let quoted = format!("\"{key}\"");
+                    push(key, text.find(&quoted).unwrap_or(0));
+                }
+            }
+        }
+    }
+}
+
+/// The compiled form of one of [`LOCKFILES`]' patterns, compiled once.
+fn compiled(pattern: &'static str) -> &'static Regex {
+    static COMPILED: LazyLock<std::collections::HashMap<&'static str, Regex>> =
+        LazyLock::new(|| {
+            LOCKFILES
+                .iter()
+                .flat_map(|(_, names)| names.iter())
+                .filter_map(|n| match n {
+                    Names::Pattern(p) => Some((*p, re(p))),
+                    Names::JsonKeys(_) => None,
+                })
+                .collect()
+        });
+    &COMPILED[pattern]
+}
+
 fn declares(f: &FileName<'_>, text: &str) -> Option<Declares> {
-    let base = f.base;
-    MANIFESTS.iter().find_map(|(named, d)| {
-        let hit = match named {
+    MANIFESTS
+        .iter()
+        .find_map(|(named, d)| named.fits(f, text).then_some(*d))
+        .or_else(|| (!names_of(f, text).is_empty()).then_some(Declares::Dependencies))
+}
+
+/// Where the lockfile or dependency list `f` names its packages (nothing for other files).
+fn names_of(f: &FileName<'_>, text: &str) -> &'static [Names] {
+    LOCKFILES
+        .iter()
+        .find_map(|(named, names)| named.fits(f, text).then_some(*names))
+        .unwrap_or(&[])
+}
+
+impl Named {
+    fn fits(&self, f: &FileName<'_>, text: &str) -> bool {
+        let base = f.base;
+        match self {
             Named::Base(b) => base.eq_ignore_ascii_case(b),
             Named::Suffix(s) => {
                 base.len() > s.len()
@@ -222,9 +419,8 @@ fn declares(f: &FileName<'_>, text: &str) -> Option<Declares> {
             }
             Named::PathEnd(p) => f.ends_with(p),
             Named::Starts(t) => text.starts_with(t),
-        };
-        hit.then_some(*d)
-    })
+        }
+    }
 }
 
 /// `key` without quotes, sigils, case, `_`, `-` and `.`.
@@ -379,7 +575,7 @@ fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
                     (Shape::Url, format!("https://github.com/{}", v.as_str()))
                 }
                 "github" | "git" | "binary" => (Shape::Url, v.as_str().to_string()),
-                _ => (Shape::Text, v.as_str().to_string()),
+                _ => (Shape::Text, super::imports::with_words(v.as_str())),
             };
             push(k.as_str(), FieldKind::Integration, shape, value, v.start());
         }
@@ -402,7 +598,7 @@ fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
                     "requirement",
                     FieldKind::Integration,
                     Shape::Text,
-                    name,
+                    super::imports::with_words(&name),
                     *start,
                 );
             }
@@ -475,7 +671,7 @@ fn uncommented(line: &str) -> &str {
 /// The name a pip requirement line installs (`kavsdk==1.2`, `kav-sdk[extra] @ git+…`): a
 /// word at the start of a line that is neither a comment nor an option, followed by a version
 /// specifier, an extra, a marker, a URL or nothing.
-fn requirement(line: &str) -> Option<String> {
+pub(super) fn requirement(line: &str) -> Option<String> {
     static REQ: LazyLock<Regex> = LazyLock::new(|| {
         re(r"^([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[[^\]]*\])?[ \t]*(?:[=<>!~]=?|@|;|$)")
     });

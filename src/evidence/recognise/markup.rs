@@ -250,6 +250,24 @@ impl Recogniser for MsBuild {
                 .collect::<Vec<_>>()
                 .join(" ");
         }
+        // The NuGet packages it installs (`<PackageReference Include="Kaspersky.ScanEngine">`,
+        // central versions in `Directory.Packages.props`): package ids, not file names.
+        for tag in ["PackageReference", "PackageVersion", "PackageDownload"] {
+            let mut found = Vec::new();
+            push_all(
+                fmt,
+                text,
+                attributes(text, tag, "Include"),
+                &format!("<{tag} Include>"),
+                I,
+                Shape::Text,
+                &mut found,
+            );
+            for f in &mut found {
+                f.value = super::imports::with_words(&f.value);
+            }
+            out.extend(found);
+        }
     }
 }
 

@@ -547,3 +547,143 @@ fn a_python_docstring_example_imports_nothing() {
         "lines stay those of the file"
     );
 }
+
+/// Lockfiles and dependency lists name their packages where their format puts them, each on
+/// its line, written with its words; what else they say (a description, a comment) is not a
+/// package.
+#[test]
+fn lockfiles_name_their_packages() {
+    let names = |file: &str, text: &str| -> Vec<(String, u32)> {
+        fields(file, text)
+            .into_iter()
+            .filter(|f| f.key == "package" && f.kind == FieldKind::Integration)
+            .map(|f| (f.value, f.line))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let yarn = "# yarn lockfile v1\n# kav-ui was dropped\n\n\"@kaspersky/hexa-ui@^1.2.0\", \"@kaspersky/hexa-ui@^1.1\":\n  version \"1.2.0\"\n\nleft-pad@^1.3.0:\n  version \"1.3.0\"\n";
+    assert_eq!(
+        names("yarn.lock", yarn),
+        [
+            ("@kaspersky/hexa-ui".to_string(), 4),
+            ("left-pad".to_string(), 7)
+        ]
+    );
+    let poetry = "[[package]]\nname = \"threatparse\"\ndescription = \"Reads Kaspersky reports\"\n\n[[package]]\nname = \"kaspersky-sdk\"\n";
+    assert_eq!(
+        names("poetry.lock", poetry),
+        [
+            ("kaspersky-sdk".to_string(), 6),
+            ("threatparse".to_string(), 2)
+        ]
+    );
+    // JSON paths: every target framework's packages, at the line they are keys on.
+    let nuget = "{\n  \"dependencies\": {\n    \"net8.0\": {\n      \"Kaspersky.ScanEngine\": {\"resolved\": \"2.0.0\"}\n    },\n    \"net6.0\": {\"Zlib\": {}}\n  }\n}\n";
+    let got = names("packages.lock.json", nuget);
+    assert_eq!(
+        got,
+        [
+            (
+                "Kaspersky.ScanEngine (Kaspersky.Scan Engine)".to_string(),
+                4
+            ),
+            ("Zlib".to_string(), 6)
+        ]
+    );
+    assert!(names("packages.lock.json", "{not json").is_empty());
+    // A name run together is also read as its words.
+    assert_eq!(
+        names(
+            "Podfile.lock",
+            "PODS:\n  - KasperskyMobileSDK (3.1.0)\n  - Firebase/Core (10.0)\n"
+        ),
+        [
+            ("Firebase".to_string(), 3),
+            ("KasperskyMobileSDK (Kaspersky Mobile SDK)".to_string(), 2)
+        ]
+    );
+    // A lockfile's URLs are integration too (the dependency manifests' rule).
+    let gemlock = "GEM\n  remote: https://gems.example.org/\n  specs:\n    scan-client (1.0.0)\n";
+    let got = fields("Gemfile.lock", gemlock);
+    assert!(
+        got.iter()
+            .any(|f| f.shape == Shape::Url && f.value == "https://gems.example.org/"),
+        "{got:?}"
+    );
+    assert!(got.iter().any(|f| f.value == "scan-client"), "{got:?}");
+    // Only the files named: the same lines elsewhere name nothing.
+    assert!(names("notes.txt", yarn).is_empty());
+}
+
+/// Manifests other recognisers read also say what they install: Composer's `require`,
+/// vcpkg's dependencies, conan references, CMake's fetches, Python's requirement lists and
+/// MSBuild's package references; a commented-out one is not read.
+#[test]
+fn manifests_name_what_they_install() {
+    let installs = |file: &str, text: &str| -> Vec<String> {
+        fields(file, text)
+            .into_iter()
+            .filter(|f| f.kind == FieldKind::Integration)
+            .map(|f| f.value)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(
+        installs(
+            "composer.json",
+            "{\"require\": {\"php\": \">=8\", \"kaspersky/scan-engine\": \"^2\"}}"
+        ),
+        ["kaspersky/scan-engine", "php"]
+    );
+    assert_eq!(
+        installs(
+            "vcpkg.json",
+            "{\"dependencies\": [\"zlib\", {\"name\": \"kav-sdk\"}]}"
+        ),
+        ["kav-sdk", "zlib"]
+    );
+    assert_eq!(
+        installs(
+            "conanfile.txt",
+            "[requires]\nkav-sdk/1.0@vendor/stable\n\n[generators]\nCMakeDeps\n"
+        ),
+        ["kav-sdk"]
+    );
+    assert_eq!(
+        installs(
+            "conanfile.py",
+            "class A(ConanFile):\n    # requires = \"old-sdk/1.0\"\n    def requirements(self):\n        self.requires(\"kav-sdk/[>=1.0]\")\n"
+        ),
+        ["kav-sdk"]
+    );
+    let cmake = "# GIT_REPOSITORY https://example.org/old.git\nFetchContent_Declare(kav\n  GIT_REPOSITORY https://github.com/KasperskyLab/kav-sdk.git)\nCPMAddPackage(\"gh:KasperskyLab/agent@1.0\")\n";
+    assert_eq!(
+        installs("CMakeLists.txt", cmake),
+        [
+            "https://github.com/KasperskyLab/agent",
+            "https://github.com/KasperskyLab/kav-sdk.git"
+        ]
+    );
+    let pyproject = "[project]\nname = \"app\"\ndescription = \"Reads Kaspersky reports\"\ndependencies = [\"requests>=2\", \"kav-sdk[fast]>=1\"]\n\n[project.optional-dependencies]\ngui = [\"PyQt6\"]\n\n[tool.poetry.dependencies]\npython = \"^3.10\"\nscan-client = \"^1\"\n";
+    let got = installs("pyproject.toml", pyproject);
+    assert_eq!(
+        got,
+        ["PyQt6 (Py Qt6)", "kav-sdk", "requests", "scan-client"]
+    );
+    assert_eq!(
+        installs(
+            "setup.cfg",
+            "[options]\ninstall_requires =\n    requests>=2\n    kav-sdk\n"
+        ),
+        ["kav-sdk", "requests"]
+    );
+    assert_eq!(
+        installs(
+            "App.csproj",
+            "<Project>\n  <ItemGroup>\n    <PackageReference Include=\"KasperskyScanEngine\" Version=\"2\" />\n  </ItemGroup>\n</Project>\n"
+        ),
+        ["KasperskyScanEngine (Kaspersky Scan Engine)"]
+    );
+}
