@@ -505,7 +505,7 @@ impl Recogniser for Cmake {
 pub struct GoModule;
 impl Recogniser for GoModule {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
-        f.base == "go.mod" || f.base == "go.sum"
+        f.base == "go.mod" || f.base == "go.sum" || f.base == "go.work"
     }
     fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         static MODULE: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*module\s+(\S+)"));
@@ -520,6 +520,13 @@ impl Recogniser for GoModule {
         for c in REQ.captures_iter(text) {
             let m = c.get(1).expect("group");
             out.push(go_hit("require", I, m.as_str(), text, m.start()));
+        }
+        // `replace example.org/x => kaspersky.com/x v1.0`: what is built in its place.
+        static REPLACE: LazyLock<Regex> =
+            LazyLock::new(|| re(r"=>\s*([a-zA-Z0-9.-]+\.[a-z]{2,}/\S*)"));
+        for c in REPLACE.captures_iter(text) {
+            let m = c.get(1).expect("group");
+            out.push(go_hit("replace", I, m.as_str(), text, m.start()));
         }
     }
 }

@@ -165,6 +165,29 @@ impl Recogniser for PythonMetadata {
                 f.value = url.trim().to_string();
             }
         }
+        // What it requires to run: `Requires-Dist: kav-sdk (>=1.0); extra == "x"`, and the
+        // older `Requires` and `Requires-External`.
+        let mut requires = Vec::new();
+        emit(
+            MetadataFormat::PythonMetadata,
+            text,
+            headers(text, false, false),
+            &[
+                ("Requires-Dist", I, Shape::Text),
+                ("Requires", I, Shape::Text),
+                ("Requires-External", I, Shape::Text),
+            ],
+            &mut requires,
+        );
+        for mut f in requires {
+            // The distribution's name: what comes before its version, extras or marker.
+            let end = f
+                .value
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+                .unwrap_or(f.value.len());
+            f.value = super::imports::with_words(&f.value[..end]);
+            out.push(f);
+        }
     }
 }
 

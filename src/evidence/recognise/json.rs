@@ -171,7 +171,11 @@ impl Recogniser for PackageJson {
 pub struct NpmLock;
 impl Recogniser for NpmLock {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
-        matches!(f.base, "package-lock.json" | "npm-shrinkwrap.json")
+        // `node_modules/.package-lock.json`: npm's record of what it installed there.
+        matches!(
+            f.base,
+            "package-lock.json" | "npm-shrinkwrap.json" | ".package-lock.json"
+        )
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         let Some(Value::Object(o)) = parse(text) else {

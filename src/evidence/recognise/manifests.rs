@@ -14,7 +14,8 @@
 //! package it names, is integration.
 //!
 //! Lockfiles and dependency lists (`yarn.lock`, `pnpm-lock.yaml`, `Gemfile.lock`,
-//! `poetry.lock`, `packages.lock.json`, `gradle.lockfile`…) name their packages where no key says
+//! `poetry.lock`, `packages.lock.json`, `gradle.lockfile`…), the dependency sections of package
+//! manifests and the images a `Dockerfile` or Compose file builds on name their packages where no key says
 //! so (an entry's header, a key of a packages table, `name =` in a `[[package]]`): [`LOCKFILES`]
 //! says where, per format, as a pattern or a JSON path, and they declare dependencies like the
 //! manifests above.
@@ -123,6 +124,8 @@ const MANIFESTS: &[(Named, Declares)] = {
         (B("requirements.txt"), D),
         (S("-requirements.txt"), D),
         (S(".requirements.txt"), D),
+        // An egg's `*.egg-info/requires.txt`: the requirements it was built with.
+        (B("requires.txt"), D),
         (B("Pipfile"), D),
         (B(".gitmodules"), D),
         (B("MODULE.bazel"), D),
@@ -134,6 +137,10 @@ const MANIFESTS: &[(Named, Declares)] = {
     ]
 };
 
+/// A package a source map's `sources` come from: after `node_modules/`, or the namespace of a
+/// `webpack://` URL.
+const SOURCE_MAP_PACKAGE: &str = r#"(?:node_modules/|webpack://)((?:@[^/"\s]+/)?[^/"\s.][^/"\s]*)"#;
+
 /// Where a lockfile or dependency list names a package it pulls in, when not as a field
 /// [`PACKAGE_KEYS`] names.
 #[derive(Debug, Clone, Copy)]
@@ -143,6 +150,10 @@ enum Names {
     Pattern(&'static str),
     /// The keys of the JSON objects at the end of a path (`*`: every member at that step).
     JsonKeys(&'static [&'static str]),
+    /// Every match of the pattern: its first group is a list of requirements, separated by
+    /// commas or line breaks, each a package's name and maybe a version or constraint
+    /// (`httr (>= 1.0),\n    kavR`, `base >=4, kav-sdk`).
+    List(&'static str),
 }
 
 /// Lockfiles and dependency lists, by ecosystem, and where each names its packages. They
@@ -151,8 +162,8 @@ enum Names {
 /// installed whoever asked for it, so a vendor's package pinned only as a dependency of a
 /// dependency is there as well.
 const LOCKFILES: &[(Named, &[Names])] = {
-    use Named::{Base as B, Suffix as S};
-    use Names::{JsonKeys as K, Pattern as P};
+    use Named::{Base as B, PathEnd as E, Suffix as S};
+    use Names::{JsonKeys as K, List as L, Pattern as P};
     &[
         // JavaScript: Yarn (classic and Berry) entry headers, pnpm's package keys, Bun, Deno.
         (
@@ -232,6 +243,91 @@ const LOCKFILES: &[(Named, &[Names])] = {
         (
             B("Pipfile"),
             &[P(r#"(?m)^([A-Za-z0-9][\w.-]*)[ \t]*=[ \t]*["'{*]"#)],
+        ),
+        // The dependencies of package manifests the table above reads for their makers: Dart,
+        // Elixir, R, Haskell, Julia, Nim, sbt, Helm, Bazel modules; Perl's cpanfile; Go's
+        // vendored module list; a Rust project's manifest inside a package (a screened
+        // package's own is cargo's, read by the manifest stage).
+        (B("pubspec.yaml"), &[P(r"(?m)^  ([a-z0-9_]+):")]),
+        (B("mix.exs"), &[P(r"\{:([a-z0-9_]+),")]),
+        (
+            B("DESCRIPTION"),
+            &[L(
+                r"(?m)^(?:Depends|Imports|LinkingTo|Suggests|Enhances):((?:[^\n]*)(?:\n[ \t]+[^\n]*)*)",
+            )],
+        ),
+        (
+            S(".cabal"),
+            &[L(
+                r"(?mi)^[ \t]*build-depends:((?:[^\n]*)(?:\n[ \t]+[,A-Za-z][^\n:]*(?:\n|$))*)",
+            )],
+        ),
+        (
+            B("Project.toml"),
+            &[P(r#"(?m)^([A-Za-z][\w]*)[ \t]*=[ \t]*"[0-9a-fA-F]{8}-"#)],
+        ),
+        (S(".nimble"), &[L(r"(?m)^[ \t]*requires[ \t(]+(.+)$")]),
+        (
+            B("build.sbt"),
+            &[P(r#""([\w.-]+)"[ \t]*%%?[ \t]*"[\w.-]+""#)],
+        ),
+        (
+            B("Chart.yaml"),
+            &[P(r#"(?m)^[ \t]*-[ \t]+name:[ \t]*["']?([^\s"'#]+)"#)],
+        ),
+        (
+            B("MODULE.bazel"),
+            &[P(r#"bazel_dep\(\s*name\s*=\s*"([^"]+)""#)],
+        ),
+        (
+            B("cpanfile"),
+            &[P(
+                r#"(?m)^[ \t]*(?:requires|recommends|suggests|test_requires|build_requires|configure_requires)[ \t]+['"]([^'"]+)['"]"#,
+            )],
+        ),
+        (E("vendor/modules.txt"), &[P(r"(?m)^# (\S+) ")]),
+        (
+            B("Cargo.toml"),
+            &[
+                P(r#"(?m)^([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:"|\{)"#),
+                P(r"(?m)^\[(?:[\w.-]+\.)?(?:dev-|build-)?dependencies\.([A-Za-z0-9_-]+)\]"),
+            ],
+        ),
+        // Source maps: the packages a bundle was built from (`webpack://@scope/pkg/…`,
+        // `…/node_modules/pkg/…` in `sources`), whose code the bundle holds.
+        (S(".js.map"), &[P(SOURCE_MAP_PACKAGE)]),
+        (S(".mjs.map"), &[P(SOURCE_MAP_PACKAGE)]),
+        (S(".cjs.map"), &[P(SOURCE_MAP_PACKAGE)]),
+        (S(".css.map"), &[P(SOURCE_MAP_PACKAGE)]),
+        // Container images a vendored build starts from or runs: a Dockerfile's `FROM`, a
+        // Compose file's `image:`.
+        (
+            B("Dockerfile"),
+            &[P(r"(?mi)^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)")],
+        ),
+        (
+            S(".dockerfile"),
+            &[P(r"(?mi)^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)")],
+        ),
+        (
+            B("Containerfile"),
+            &[P(r"(?mi)^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)")],
+        ),
+        (
+            B("docker-compose.yml"),
+            &[P(r#"(?m)^[ \t]*image:[ \t]*["']?([^\s"'#]+)"#)],
+        ),
+        (
+            B("docker-compose.yaml"),
+            &[P(r#"(?m)^[ \t]*image:[ \t]*["']?([^\s"'#]+)"#)],
+        ),
+        (
+            B("compose.yml"),
+            &[P(r#"(?m)^[ \t]*image:[ \t]*["']?([^\s"'#]+)"#)],
+        ),
+        (
+            B("compose.yaml"),
+            &[P(r#"(?m)^[ \t]*image:[ \t]*["']?([^\s"'#]+)"#)],
         ),
         // Swift Package Manager's resolved pins, PHP's Composer lockfile.
         (
@@ -347,6 +443,20 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
                     push(v.as_str(), v.start());
                 }
             }
+            Names::List(p) => {
+                static ITEM: LazyLock<Regex> =
+                    LazyLock::new(|| re(r#"^[\s"'(]*([A-Za-z0-9][\w.:+-]*)"#));
+                for c in compiled(p).captures_iter(text) {
+                    let list = c.get(1).expect("group");
+                    let mut at = list.start();
+                    for item in list.as_str().split_inclusive([',', '\n']) {
+                        if let Some(name) = ITEM.captures(item).and_then(|i| i.get(1)) {
+                            push(name.as_str(), at + name.start());
+                        }
+                        at += item.len();
+                    }
+                }
+            }
             Names::JsonKeys(path) => {
                 let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
                     continue;
@@ -384,7 +494,7 @@ fn compiled(pattern: &'static str) -> &'static Regex {
                 .iter()
                 .flat_map(|(_, names)| names.iter())
                 .filter_map(|n| match n {
-                    Names::Pattern(p) => Some((*p, re(p))),
+                    Names::Pattern(p) | Names::List(p) => Some((*p, re(p))),
                     Names::JsonKeys(_) => None,
                 })
                 .collect()

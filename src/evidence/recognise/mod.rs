@@ -67,7 +67,7 @@ crate::named::named_enum! {
         NpmLockfile = "npm lockfile" => "package-lock.json and npm-shrinkwrap.json: scoped packages and resolved URLs (yarn, pnpm and bun lockfiles: see package manifest)",
         NpmPackageJson = "npm package.json" => "package.json: author, contributors, scope and dependencies",
         VcpkgManifest = "vcpkg manifest" => "vcpkg.json: maintainers, home page and dependencies",
-        PackageManifest = "package manifest" => "Other ecosystems' manifests, by their maker and source keys: pubspec.yaml, R DESCRIPTION, *.cabal, Perl META.json/Makefile.PL, mix.exs, *.nimble, *.rockspec, conda meta.yaml, PKGBUILD, *.psd1, AppX/VSIX/AppStream manifests…; and dependency manifests and lockfiles (Package.swift, Cartfile, Gemfile, Podfile, requirements.txt, .gitmodules, MODULE.bazel, packages.config, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, uv.lock, packages.lock.json, gradle.lockfile…), whose URLs and packages are integration",
+        PackageManifest = "package manifest" => "Other ecosystems' manifests, by their maker and source keys: pubspec.yaml, R DESCRIPTION, *.cabal, Perl META.json/Makefile.PL, mix.exs, *.nimble, *.rockspec, conda meta.yaml, PKGBUILD, *.psd1, AppX/VSIX/AppStream manifests…; and dependency manifests and lockfiles (Package.swift, Cartfile, Gemfile, Podfile, requirements.txt, .gitmodules, MODULE.bazel, packages.config, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, uv.lock, packages.lock.json, gradle.lockfile, cpanfile, a vendored Cargo.toml…) and container images (Dockerfile FROM, Compose image), whose URLs and packages are integration",
     }
 }
 

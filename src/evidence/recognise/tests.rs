@@ -612,8 +612,65 @@ fn lockfiles_name_their_packages() {
         "{got:?}"
     );
     assert!(got.iter().any(|f| f.value == "scan-client"), "{got:?}");
+    // Lists of requirements, over continuation lines, each name on its own line.
+    let description = "Package: scanner\nTitle: Reads Kaspersky reports\nImports:\n    httr (>= 1.4),\n    kavR\nLicense: MIT\n";
+    assert_eq!(
+        names("DESCRIPTION", description),
+        [("httr".to_string(), 4), ("kavR (kav R)".to_string(), 5)]
+    );
+    let cabal = "name: scanner\nlibrary\n  build-depends: base >=4.14,\n                 kav-sdk >=1.0\n  exposed-modules: Scanner\n";
+    assert_eq!(
+        names("scanner.cabal", cabal),
+        [("base".to_string(), 3), ("kav-sdk".to_string(), 4)]
+    );
+    // A container image, not a commented-out one; a nested Rust manifest's dependencies.
+    assert_eq!(
+        names(
+            "Dockerfile",
+            "# FROM old/image\nFROM --platform=linux/amd64 kav/engine:2 AS av\n"
+        ),
+        [("kav/engine:2".to_string(), 2)]
+    );
+    let cargo = "[package]\nname = \"agent\"\ndescription = \"Reads Kaspersky reports\"\n\n[dependencies]\nkav-sdk = \"1\"\n\n[dependencies.scan-client]\nversion = \"2\"\n";
+    let got: Vec<String> = names("tools/agent/Cargo.toml", cargo)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(got.contains(&"kav-sdk".to_string()) && got.contains(&"scan-client".to_string()));
+    assert!(!got.iter().any(|n| n.contains("Kaspersky")), "{got:?}");
+    // A source map's packages, not its own sources or their content.
+    let map = r#"{"sources":["webpack:///./node_modules/@kav/ui/dist/x.js","webpack:///./src/app.ts"],"sourcesContent":["// not node_modules/other"]}"#;
+    let got: Vec<String> = names("app.js.map", map)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(got.contains(&"@kav/ui".to_string()), "{got:?}");
+    assert!(!got.iter().any(|n| n.starts_with("src")), "{got:?}");
     // Only the files named: the same lines elsewhere name nothing.
     assert!(names("notes.txt", yarn).is_empty());
+}
+
+/// Python metadata's requirements and Go's replacements are what the package runs with.
+#[test]
+fn requirements_and_replacements_are_integration() {
+    let meta = "Metadata-Version: 2.1\nName: scanner\nSummary: Reads Kaspersky reports\nRequires-Dist: kav-sdk (>=1.0) ; extra == \"av\"\n";
+    let got = fields("METADATA", meta);
+    assert!(
+        got.iter()
+            .any(|f| f.kind == FieldKind::Integration && f.value == "kav-sdk" && f.line == 4),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter().any(|f| f.value.contains("Kaspersky")),
+        "{got:?}"
+    );
+    let work = "go 1.21\nuse ./app\nreplace example.com/x => kav.example/x v1.0.0\n";
+    let got = fields("go.work", work);
+    assert!(
+        got.iter()
+            .any(|f| f.key == "replace" && f.value == "https://kav.example/x"),
+        "{got:?}"
+    );
 }
 
 /// Manifests other recognisers read also say what they install: Composer's `require`,
