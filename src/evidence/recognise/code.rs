@@ -375,6 +375,25 @@ fn ruby_spec(format: MetadataFormat, text: &str, out: &mut Vec<FieldHit>) {
             });
         }
     }
+    // What it depends on: a gem's `add_dependency`, `add_runtime_dependency`,
+    // `add_development_dependency`, a pod's `dependency` (`s.dependency 'KasperskyMobileSDK'`).
+    static DEPENDENCY: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"(?m)^[ \t]*\w+\.(add_dependency|add_runtime_dependency|add_development_dependency|dependency)[ \t(]+["']([^"'\n]+)["']"#,
+        )
+    });
+    for c in DEPENDENCY.captures_iter(text) {
+        let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        integration(
+            format,
+            text,
+            k.as_str(),
+            Shape::Text,
+            v.as_str(),
+            v.start(),
+            out,
+        );
+    }
 }
 
 pub struct Cmake;

@@ -162,7 +162,7 @@ enum Names {
 /// installed whoever asked for it, so a vendor's package pinned only as a dependency of a
 /// dependency is there as well.
 const LOCKFILES: &[(Named, &[Names])] = {
-    use Named::{Base as B, PathEnd as E, Suffix as S};
+    use Named::{Base as B, PathEnd as E, Starts as T, Suffix as S};
     use Names::{JsonKeys as K, List as L, Pattern as P};
     &[
         // JavaScript: Yarn (classic and Berry) entry headers, pnpm's package keys, Bun, Deno.
@@ -299,6 +299,23 @@ const LOCKFILES: &[(Named, &[Names])] = {
         (S(".mjs.map"), &[P(SOURCE_MAP_PACKAGE)]),
         (S(".cjs.map"), &[P(SOURCE_MAP_PACKAGE)]),
         (S(".css.map"), &[P(SOURCE_MAP_PACKAGE)]),
+        // The frameworks and libraries an Xcode project links, the products a Swift package
+        // uses.
+        (
+            B("project.pbxproj"),
+            &[P(
+                r#"path = "?([^;"\n]+?\.(?:framework|xcframework|a|dylib|tbd))"?;"#,
+            )],
+        ),
+        (
+            B("Package.swift"),
+            &[P(r#"\.product\(\s*name:\s*"([^"]+)""#)],
+        ),
+        // Kubernetes manifests: the images their containers run.
+        (
+            T("apiVersion:"),
+            &[P(r#"(?m)^[ \t]*-?[ \t]*image:[ \t]*["']?([^\s"'#]+)"#)],
+        ),
         // Container images a vendored build starts from or runs: a Dockerfile's `FROM`, a
         // Compose file's `image:`.
         (
