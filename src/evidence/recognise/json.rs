@@ -308,22 +308,85 @@ impl Recogniser for ComposerJson {
 pub struct SbomJson;
 impl Recogniser for SbomJson {
     fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
-        f.ext == "json" && {
-            let head = &text[..text.len().min(4096)];
-            head.contains("\"bomFormat\"") || head.contains("\"spdxVersion\"")
+        (f.ext == "json" || f.ext == "jsonld") && {
+            let head = &text[..text.floor_char_boundary(4096)];
+            head.contains("\"bomFormat\"")
+                || head.contains("\"spdxVersion\"")
+                || head.contains("spdx.org/rdf/3")
         }
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         let Some(v) = parse(text) else {
             return;
         };
-        let format = if v.get("spdxVersion").is_some() {
+        let format = if v.get("spdxVersion").is_some() || v.get("@graph").is_some() {
             MetadataFormat::Spdx
         } else {
             MetadataFormat::CycloneDx
         };
         let mut w = Out { format, text, out };
         walk(&mut w, &v, 0);
+        spdx3(&mut w, &v);
+    }
+}
+
+/// An SPDX 3 document (JSON-LD): its elements in `@graph`, who supplied or made a package
+/// given by reference to an agent element (`"suppliedBy": "urn:…:org-1"` →
+/// `{"type": "Organization", "spdxId": "urn:…:org-1", "name": "…"}`), and its `software_`
+/// locations and copyright.
+fn spdx3(w: &mut Out<'_, '_>, v: &Value) {
+    let Some(Value::Array(graph)) = v.get("@graph") else {
+        return;
+    };
+    let agents: std::collections::HashMap<&str, &str> = graph
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.get("type").and_then(Value::as_str),
+                Some("Organization" | "Person" | "Agent" | "SoftwareAgent")
+            )
+        })
+        .filter_map(|e| {
+            Some((
+                e.get("spdxId").and_then(Value::as_str)?,
+                e.get("name").and_then(Value::as_str)?,
+            ))
+        })
+        .collect();
+    let mut element = |e: &Value| {
+        for key in ["suppliedBy", "originatedBy", "createdBy"] {
+            let ids: Vec<&str> = match e.get(key) {
+                Some(Value::String(id)) => vec![id.as_str()],
+                Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_str).collect(),
+                _ => continue,
+            };
+            for id in ids {
+                // An agent not described in the document is known only by its identifier.
+                w.push(key, A, Shape::Author, agents.get(id).copied().unwrap_or(id));
+            }
+        }
+        for key in ["software_downloadLocation", "software_homePage"] {
+            if let Some(u) = e.get(key).and_then(Value::as_str) {
+                w.push(key, A, Shape::Url, u);
+            }
+        }
+        if let Some(c) = e.get("software_copyrightText").and_then(Value::as_str) {
+            w.push("software_copyrightText", A, Shape::Text, c);
+        }
+        if let Some(Value::Array(ids)) = e.get("externalIdentifier") {
+            for i in ids {
+                if let Some(s) = i.get("identifier").and_then(Value::as_str) {
+                    purl_or_cpe(w, "externalIdentifier", s);
+                }
+            }
+        }
+    };
+    for e in graph {
+        element(e);
+        // A creation information nested in an element says who created the document.
+        if let Some(ci) = e.get("creationInfo").filter(|c| c.is_object()) {
+            element(ci);
+        }
     }
 }
 

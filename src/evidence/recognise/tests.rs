@@ -744,3 +744,37 @@ fn manifests_name_what_they_install() {
         ["KasperskyScanEngine (Kaspersky Scan Engine)"]
     );
 }
+
+/// An SPDX 3 document names who supplied a package through a reference to an agent element:
+/// the agent's name is read, not the reference; a summary is not.
+#[test]
+fn spdx3_agents_are_resolved() {
+    let doc = r#"{
+  "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+  "@graph": [
+    {"type": "Organization", "spdxId": "urn:x:org-1", "name": "Kav Labs"},
+    {"type": "software_Package", "spdxId": "urn:x:pkg-1", "summary": "about Kaspersky",
+     "suppliedBy": ["urn:x:org-1", "urn:x:org-unknown"],
+     "externalIdentifier": [{"type": "ExternalIdentifier", "identifier": "pkg:npm/%40kav/ui@1.0"}]}
+  ]
+}"#;
+    let got = fields("bom.spdx3.json", doc);
+    let suppliers: Vec<&str> = got
+        .iter()
+        .filter(|f| f.key == "suppliedBy")
+        .map(|f| f.value.as_str())
+        .collect();
+    assert_eq!(suppliers, ["Kav Labs", "urn:x:org-unknown"], "{got:?}");
+    assert!(
+        got.iter().all(|f| f.format == MetadataFormat::Spdx),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter().any(|f| f.value.contains("Kaspersky")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter().any(|f| f.key.starts_with("externalIdentifier")),
+        "{got:?}"
+    );
+}
