@@ -551,7 +551,7 @@ fn walk(dir: &Utf8Path, prune: &[Utf8PathBuf], cache: Option<&Utf8Path>) -> Opti
     let mut nodes = Vec::new();
     let mut walk = walkdir::WalkDir::new(dir)
         .follow_links(false)
-        .sort_by_file_name()
+        .sort_by(crate::fsio::by_name)
         .into_iter();
     while let Some(entry) = walk.next() {
         let entry = entry.ok()?;

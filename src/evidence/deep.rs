@@ -234,7 +234,7 @@ impl Scanner {
             .collect();
         let mut walk = walkdir::WalkDir::new(root)
             .follow_links(false)
-            .sort_by_file_name()
+            .sort_by(crate::fsio::by_name)
             .into_iter();
         while let Some(entry) = walk.next() {
             let entry = match entry {

@@ -433,6 +433,14 @@ pub fn read_handle(
     Ok(buf)
 }
 
+/// The order a walk lists a directory's entries in: by name, byte by byte, as walkdir's
+/// `sort_by_file_name` orders them. Entries of one directory share their parent's path, so
+/// their whole paths compare as their names do, without finding each name in its path (which
+/// walkdir's own comparison does on every comparison: 1.4% of a cold check of yara-x).
+pub fn by_name(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    a.path().as_os_str().cmp(b.path().as_os_str())
+}
+
 /// What a buffer reused from file to file may keep between uses: [`make_room`] rounds up to it.
 pub const REUSED_BUFFER_KEEP: usize = 16 << 20;
 

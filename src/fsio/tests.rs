@@ -332,3 +332,33 @@ fn a_file_read_after_it_changed_is_read_as_it_is() {
         }
     }
 }
+
+/// The walk's order is walkdir's by-name order, whatever the names (prefixes of each other,
+/// punctuation that sorts before and after `/`, bytes above ASCII).
+#[test]
+fn by_name_orders_a_directory_as_walkdir_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let names = [
+        "a", "a.b", "a-b", "a_b", "ab", "a0", "B", "b", "é", "z", ".hidden", "a b", "a~", "a!",
+    ];
+    for (i, n) in names.iter().enumerate() {
+        let p = tmp.path().join(n);
+        if i % 2 == 0 {
+            std::fs::create_dir_all(p.join("inner")).unwrap();
+            std::fs::write(p.join("inner/x"), "").unwrap();
+        } else {
+            std::fs::write(p, "").unwrap();
+        }
+    }
+    let walk = |w: walkdir::WalkDir| -> Vec<std::path::PathBuf> {
+        w.into_iter().map(|e| e.unwrap().into_path()).collect()
+    };
+    let ours = walk(walkdir::WalkDir::new(tmp.path()).sort_by(super::by_name));
+    let theirs = walk(walkdir::WalkDir::new(tmp.path()).sort_by_file_name());
+    // The root, and per name a file, or a directory with a directory and a file below it.
+    assert_eq!(
+        ours.len(),
+        1 + names.len().div_ceil(2) * 3 + names.len() / 2
+    );
+    assert_eq!(ours, theirs);
+}

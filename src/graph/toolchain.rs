@@ -26,8 +26,9 @@ pub struct Toolchain {
 /// Finds `cargo` and `rustc` for a project in `project_dir` (where cargo will run).
 ///
 /// - cargo: `$CARGO` (cargo sets it when it runs `cargo entitycheck`), else the one rustup
-///   selects for the project (`rustup which cargo`: its `rust-toolchain.toml` picks the
-///   version, as when the team builds), else the first on `PATH`.
+///   selects for the project (the cargo beside `rustup which rustc`, else `rustup which
+///   cargo`: its `rust-toolchain.toml` picks the version, as when the team builds), else the
+///   first on `PATH`.
 /// - rustc: `$RUSTC`, else rustup's for the project, else the one beside cargo, else `PATH`.
 ///
 /// Only absolute `PATH` entries are searched (a relative one, `.`, would be the project). A
@@ -36,25 +37,27 @@ pub struct Toolchain {
 pub fn resolve(project_dir: &Path) -> Result<Toolchain, InputError> {
     let rustup = path_lookup("rustup");
     let (cargo_env, rustc_env) = (env_program("CARGO"), env_program("RUSTC"));
-    // rustup's answers for the programs the environment does not name, asked side by side
-    // (each a rustup start, under 5 ms of CPU when measured, before `cargo metadata` can start).
-    let ask = |needed: bool, tool: &str| {
-        needed
-            .then(|| {
-                rustup
-                    .as_deref()
-                    .and_then(|r| rustup_which(r, tool, project_dir))
-            })
-            .flatten()
+    // rustup's answers for the programs the environment does not name (each a rustup start,
+    // under 5 ms of CPU when measured, before `cargo metadata` can start). A toolchain rustup
+    // installed holds cargo beside rustc, so one question answers both; rustup is asked for
+    // cargo only when the toolchain it picked has none there (a linked toolchain of rustc
+    // alone, for which rustup names another toolchain's cargo).
+    let ask = |tool: &str| {
+        rustup
+            .as_deref()
+            .and_then(|r| rustup_which(r, tool, project_dir))
     };
-    let (rustup_cargo, rustup_rustc) = std::thread::scope(|s| {
-        let cargo = s.spawn(|| ask(cargo_env.is_none(), "cargo"));
-        let rustc = ask(rustc_env.is_none(), "rustc");
-        let cargo = cargo
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (cargo, rustc)
-    });
+    let rustup_rustc = rustc_env.is_none().then(|| ask("rustc")).flatten();
+    let rustup_cargo = cargo_env
+        .is_none()
+        .then(|| {
+            rustup_rustc
+                .as_deref()
+                .map(|rustc| rustc.with_file_name(exe("cargo")))
+                .filter(|beside| beside.is_file())
+                .or_else(|| ask("cargo"))
+        })
+        .flatten();
     let cargo = match cargo_env {
         Some(c) => c.ok_or_else(|| InputError::CargoNotFound {
             detail: Some(format!(
