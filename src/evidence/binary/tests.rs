@@ -557,3 +557,30 @@ fn a_dotnet_assemblys_names_led_by_the_vendor_are_attribution() {
         r.strings
     );
 }
+
+/// An archive with no needle in its bytes is not walked: nothing in it can match (its members
+/// are stored as they are), so even a truncated one yields nothing and no error. One with a
+/// needle is walked member by member, and a truncated one says so.
+#[test]
+fn a_static_archive_without_a_needle_is_not_walked() {
+    let clean = testgen::ar(&[
+        ("a.o", &testgen::elf_object(b"nothing here")),
+        ("b.o", &testgen::elf_object(b"nor here")),
+    ]);
+    let r = inspect_binary(&clean, &needles(), &PackageBudget::default()).unwrap();
+    assert_eq!((r.members, r.strings.len()), (0, 0));
+    let cut = &clean[..clean.len() - 7];
+    let r = inspect_binary(cut, &needles(), &PackageBudget::default()).unwrap();
+    assert_eq!((r.members, r.strings.len()), (0, 0));
+    let kav = testgen::ar(&[
+        ("a.o", &testgen::elf_object(b"nothing here")),
+        (
+            "kav.o",
+            &testgen::elf_object(b"\0Copyright Kaspersky Lab\0"),
+        ),
+    ]);
+    let r = inspect_binary(&kav, &needles(), &PackageBudget::default()).unwrap();
+    assert_eq!(r.members, 2);
+    let cut = &kav[..kav.len() - 7];
+    assert!(inspect_binary(cut, &needles(), &PackageBudget::default()).is_err());
+}
