@@ -40,13 +40,15 @@ enum Declares {
     Dependencies,
 }
 
-/// How a file is known: its whole base name, the end of it (`.cabal`, `.appdata.xml`), the
-/// end of its path (`info/about.json`), ASCII case ignored; or how its text starts (a gem's
-/// `metadata`, named only by its place in the `.gem`).
+/// How a file is known: its whole base name, the end of it (`.cabal`, `.appdata.xml`), its
+/// beginning and end (`values` … `.yaml`: `values-prod.yaml`), the end of its path
+/// (`info/about.json`), ASCII case ignored; or how its text starts (a gem's `metadata`, named
+/// only by its place in the `.gem`).
 #[derive(Debug, Clone, Copy)]
 enum Named {
     Base(&'static str),
     Suffix(&'static str),
+    Around(&'static str, &'static str),
     PathEnd(&'static str),
     Starts(&'static str),
 }
@@ -147,6 +149,11 @@ const MANIFESTS: &[(Named, Declares)] = {
 /// `webpack://` URL.
 const SOURCE_MAP_PACKAGE: &str = r#"(?:node_modules/|webpack://)((?:@[^/"\s]+/)?[^/"\s.][^/"\s]*)"#;
 
+/// The image a Helm values file names: `image: repo/name:tag` on one line, or the
+/// `repository:` of an `image:` map. (A key that only holds a map, `image:` then a line break,
+/// names nothing.)
+const HELM_VALUES_IMAGE: &str = r#"(?m)^[ \t]*-?[ \t]*(?:image|repository):[ \t]*["']?([^\s"'#]+)"#;
+
 /// Where a lockfile or dependency list names a package it pulls in, when not as a field
 /// [`PACKAGE_KEYS`] names.
 #[derive(Debug, Clone, Copy)]
@@ -168,7 +175,7 @@ enum Names {
 /// installed whoever asked for it, so a vendor's package pinned only as a dependency of a
 /// dependency is there as well.
 const LOCKFILES: &[(Named, &[Names])] = {
-    use Named::{Base as B, PathEnd as E, Starts as T, Suffix as S};
+    use Named::{Around as A, Base as B, PathEnd as E, Starts as T, Suffix as S};
     use Names::{JsonKeys as K, List as L, Pattern as P};
     &[
         // JavaScript: Yarn (classic and Berry) entry headers, pnpm's package keys, Bun, Deno.
@@ -322,6 +329,10 @@ const LOCKFILES: &[(Named, &[Names])] = {
             T("apiVersion:"),
             &[P(r#"(?m)^[ \t]*-?[ \t]*image:[ \t]*["']?([^\s"'#]+)"#)],
         ),
+        // A Helm chart's values (`values.yaml`, `values-prod.yaml`): the images its templates
+        // run, as `image: repo/name:tag` or as an `image:` map's `repository:`.
+        (A("values", ".yaml"), &[P(HELM_VALUES_IMAGE)]),
+        (A("values", ".yml"), &[P(HELM_VALUES_IMAGE)]),
         // Container images a vendored build starts from or runs: a Dockerfile's `FROM`, a
         // Compose file's `image:`.
         (
@@ -548,15 +559,24 @@ impl Named {
         let base = f.base;
         match self {
             Named::Base(b) => base.eq_ignore_ascii_case(b),
-            Named::Suffix(s) => {
-                base.len() > s.len()
-                    && base.is_char_boundary(base.len() - s.len())
-                    && base[base.len() - s.len()..].eq_ignore_ascii_case(s)
+            Named::Suffix(s) => ends_with_ignoring_case(base, s) && base.len() > s.len(),
+            Named::Around(p, s) => {
+                base.len() >= p.len() + s.len()
+                    && base.is_char_boundary(p.len())
+                    && base[..p.len()].eq_ignore_ascii_case(p)
+                    && ends_with_ignoring_case(base, s)
             }
             Named::PathEnd(p) => f.ends_with(p),
             Named::Starts(t) => text.starts_with(t),
         }
     }
+}
+
+/// Whether `s` ends with `end`, ASCII case ignored.
+fn ends_with_ignoring_case(s: &str, end: &str) -> bool {
+    s.len() >= end.len()
+        && s.is_char_boundary(s.len() - end.len())
+        && s[s.len() - end.len()..].eq_ignore_ascii_case(end)
 }
 
 /// `key` without quotes, sigils, case, `_`, `-` and `.`.

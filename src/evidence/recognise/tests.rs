@@ -631,6 +631,21 @@ fn lockfiles_name_their_packages() {
         ),
         [("kav/engine:2".to_string(), 2)]
     );
+    // A Helm chart's values: an image on one line, an `image:` map's `repository:`, in
+    // `values.yaml` and in an environment's `values-prod.yml`; a map header names nothing.
+    let values = "# image: old/engine\nengine:\n  image: \"kav/engine:2\"\nscanner:\n  image:\n    repository: kav/scanner\n    tag: \"1.0\"\n";
+    for file in ["chart/values.yaml", "chart/values-prod.yml"] {
+        assert_eq!(
+            names(file, values),
+            [
+                ("kav/engine:2".to_string(), 3),
+                ("kav/scanner".to_string(), 6)
+            ],
+            "{file}"
+        );
+    }
+    assert!(names("chart/myvalues.yaml", values).is_empty());
+    assert!(names("chart/values.yaml.orig", values).is_empty());
     let cargo = "[package]\nname = \"agent\"\ndescription = \"Reads Kaspersky reports\"\n\n[dependencies]\nkav-sdk = \"1\"\n\n[dependencies.scan-client]\nversion = \"2\"\n";
     let got: Vec<String> = names("tools/agent/Cargo.toml", cargo)
         .into_iter()
