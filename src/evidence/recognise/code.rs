@@ -396,6 +396,53 @@ fn ruby_spec(format: MetadataFormat, text: &str, out: &mut Vec<FieldHit>) {
     }
 }
 
+/// An argument of a CMake command that is a keyword, a variable, a version or a path, not a
+/// package's or a library's name.
+fn cmake_keyword(token: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "REQUIRED",
+        "QUIET",
+        "CONFIG",
+        "MODULE",
+        "NO_MODULE",
+        "COMPONENTS",
+        "OPTIONAL_COMPONENTS",
+        "EXACT",
+        "GLOBAL",
+        "IMPORTED_TARGET",
+        "NO_CMAKE_PATH",
+        "NO_DEFAULT_PATH",
+        "NAMES",
+        "NAMES_PER_DIR",
+        "HINTS",
+        "PATHS",
+        "PATH_SUFFIXES",
+        "DOC",
+        "PRIVATE",
+        "PUBLIC",
+        "INTERFACE",
+        "LINK_PRIVATE",
+        "LINK_PUBLIC",
+        "LINK_INTERFACE_LIBRARIES",
+        "debug",
+        "optimized",
+        "general",
+        "SHARED",
+        "STATIC",
+        "OBJECT",
+        "IMPORTED",
+        "ALIAS",
+        "UNKNOWN",
+        "EXCLUDE_FROM_ALL",
+    ];
+    token.is_empty()
+        || token.starts_with('$')
+        || token.starts_with('-')
+        || token.starts_with('/')
+        || token.starts_with(|c: char| c.is_ascii_digit())
+        || KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(token))
+}
+
 pub struct Cmake;
 impl Recogniser for Cmake {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
@@ -431,6 +478,62 @@ impl Recogniser for Cmake {
         });
         static CPM: LazyLock<Regex> =
             LazyLock::new(|| re(r#"(?i)\bCPMAddPackage\s*\(\s*"(gh|gl|bb):([\w.-]+/[\w.-]+)"#));
+        // What it builds against: the packages `find_package` and `pkg_check_modules` look for,
+        // the libraries `find_library`, `target_link_libraries` and `link_libraries` link
+        // (`Vendor::sdk`, `libkavsdk.so`), an imported library's name. Argument by argument,
+        // past keywords and variables; the first argument of some is the caller's own
+        // variable or target.
+        static LINKS: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r"(?i)\b(find_package|pkg_check_modules|pkg_search_module|find_library|target_link_libraries|link_libraries|add_library)\s*\(([^)]*)\)",
+            )
+        });
+        for c in LINKS.captures_iter(text) {
+            let (k, args) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            let line_start = text[..k.start()].rfind('\n').map_or(0, |n| n + 1);
+            if text[line_start..k.start()].contains('#') {
+                continue;
+            }
+            let command = k.as_str().to_ascii_lowercase();
+            let skip_first = matches!(
+                command.as_str(),
+                "pkg_check_modules"
+                    | "pkg_search_module"
+                    | "find_library"
+                    | "target_link_libraries"
+            );
+            let mut rest = args.as_str();
+            let mut offset = args.start();
+            let mut first = true;
+            while let Some(i) = rest.find(|c: char| !c.is_whitespace()) {
+                let token_len = rest[i..]
+                    .find(char::is_whitespace)
+                    .unwrap_or(rest.len() - i);
+                let token = rest[i..i + token_len].trim_matches('"');
+                let at = offset + i;
+                offset += i + token_len;
+                rest = &rest[i + token_len..];
+                if std::mem::take(&mut first) && skip_first {
+                    continue;
+                }
+                if cmake_keyword(token) {
+                    continue;
+                }
+                // `kaspersky-sdk>=2.0` (a pkg-config module with its version), `libx.so`.
+                let name = token.split(['<', '>', '=']).next().unwrap_or(token);
+                // `Vendor::sdk`: the namespace and the target, as words.
+                let name = super::library_stem(name).replace("::", " ");
+                integration(
+                    MetadataFormat::Cmake,
+                    text,
+                    k.as_str(),
+                    Shape::Text,
+                    &name,
+                    at,
+                    out,
+                );
+            }
+        }
         for c in FETCH.captures_iter(text) {
             let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
             let line_start = text[..k.start()].rfind('\n').map_or(0, |n| n + 1);
@@ -473,50 +576,25 @@ impl Recogniser for Cmake {
                 out,
             );
         }
-        // What the project links and finds: `find_package(KAVSDK)`, `Kaspersky::sdk` targets,
-        // `target_link_libraries(app kavsdk)`, imported locations of a vendor's libraries.
-        static LINK: LazyLock<Regex> = LazyLock::new(|| {
-            re(
-                r"(?mi)\b(find_package|target_link_libraries|find_library|add_library|IMPORTED_LOCATION\w*)\s*\(?\s*([^)\n]+)",
-            )
-        });
-        for c in LINK.captures_iter(text) {
+        // Where a vendor's library is imported from (`IMPORTED_LOCATION …/libkavsdk.so`).
+        static IMPORTED: LazyLock<Regex> =
+            LazyLock::new(|| re(r#"(?i)\b(IMPORTED_LOCATION\w*)\s+"?([^\s")]+)"#));
+        for c in IMPORTED.captures_iter(text) {
             let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
-            let words: Vec<String> = v
-                .as_str()
-                .split_whitespace()
-                .filter(|w| !w.chars().all(|c| c.is_ascii_uppercase() || c == '_') || w.len() > 3)
-                .filter(|w| {
-                    !matches!(
-                        *w,
-                        "PUBLIC"
-                            | "PRIVATE"
-                            | "INTERFACE"
-                            | "REQUIRED"
-                            | "CONFIG"
-                            | "IMPORTED"
-                            | "SHARED"
-                            | "STATIC"
-                            | "NAMES"
-                            | "GLOBAL"
-                            | "QUIET"
-                    )
-                })
-                .map(|w| {
-                    super::library_stem(w.trim_matches(['"', '$', '{', '}'])).replace("::", " ")
-                })
-                .collect();
-            if words.is_empty() {
+            let line_start = text[..k.start()].rfind('\n').map_or(0, |n| n + 1);
+            if text[line_start..k.start()].contains('#') {
                 continue;
             }
-            out.push(FieldHit {
-                format: MetadataFormat::Cmake,
-                key: k.as_str().to_string(),
-                kind: I,
-                shape: Shape::Text,
-                value: words.join(" "),
-                line: line_at(text, v.start()),
-            });
+            let stem = super::library_stem(v.as_str());
+            integration(
+                MetadataFormat::Cmake,
+                text,
+                k.as_str(),
+                Shape::Text,
+                &stem,
+                v.start(),
+                out,
+            );
         }
     }
 }

@@ -269,7 +269,8 @@ impl Recogniser for RpmSpec {
 pub struct PkgConfig;
 impl Recogniser for PkgConfig {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
-        f.ext == "pc"
+        // A source tree ships the template the build fills in (`scanner.pc.in`, `@prefix@`).
+        f.ext == "pc" || (f.ext == "in" && f.base.to_ascii_lowercase().ends_with(".pc.in"))
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         let mut vars: Vec<(String, String)> = Vec::new();

@@ -154,6 +154,19 @@ const SOURCE_MAP_PACKAGE: &str = r#"(?:node_modules/|webpack://)((?:@[^/"\s]+/)?
 /// names nothing.)
 const HELM_VALUES_IMAGE: &str = r#"(?m)^[ \t]*-?[ \t]*(?:image|repository):[ \t]*["']?([^\s"'#]+)"#;
 
+/// What a Gradle build names: libraries linked as the project's files and dependencies'
+/// coordinates, in Groovy and Kotlin syntax.
+const GRADLE: &[Names] = &[
+    Names::Pattern(r#"(?m)^[ \t]*\w+[ \t]*\(?[ \t]*files[ \t]*\([ \t]*['"]([^'"]+)['"]"#),
+    Names::Pattern(
+        r#"(?m)^[ \t]*(?:implementation|api|compile|compileOnly|runtimeOnly|embed|classpath|kapt|ksp|annotationProcessor|testImplementation|androidTestImplementation|debugImplementation|releaseImplementation)[ \t]*\(?[ \t]*['"]([^'"$]+)['"]"#,
+    ),
+];
+
+/// What a makefile links and where from: `-l`, `-L` and `-I` arguments on lines that are not
+/// comments.
+const MAKE: &[Names] = &[Names::Uncommented(r"(?:^|[ \t=])-[lLI][ \t]*([^\s$()]+)")];
+
 /// Where a lockfile or dependency list names a package it pulls in, when not as a field
 /// [`PACKAGE_KEYS`] names.
 #[derive(Debug, Clone, Copy)]
@@ -161,6 +174,9 @@ enum Names {
     /// Every match of the pattern (one line at a time unless it says otherwise): its first
     /// group is a package's name.
     Pattern(&'static str),
+    /// Every match of the pattern in each line with its `#` comment cut off: its first group is
+    /// a package's name.
+    Uncommented(&'static str),
     /// The keys of the JSON objects at the end of a path (`*`: every member at that step).
     JsonKeys(&'static [&'static str]),
     /// Every match of the pattern: its first group is a list of requirements, separated by
@@ -176,7 +192,7 @@ enum Names {
 /// dependency is there as well.
 const LOCKFILES: &[(Named, &[Names])] = {
     use Named::{Around as A, Base as B, PathEnd as E, Starts as T, Suffix as S};
-    use Names::{JsonKeys as K, List as L, Pattern as P};
+    use Names::{JsonKeys as K, List as L, Pattern as P, Uncommented as U};
     &[
         // JavaScript: Yarn (classic and Berry) entry headers, pnpm's package keys, Bun, Deno.
         (
@@ -324,6 +340,25 @@ const LOCKFILES: &[(Named, &[Names])] = {
             B("Package.swift"),
             &[P(r#"\.product\(\s*name:\s*"([^"]+)""#)],
         ),
+        // Meson: the dependencies a build looks up and the libraries it finds.
+        (
+            B("meson.build"),
+            &[U(
+                r#"\b(?:dependency|find_library)\s*\(\s*['"]([^'"]+)['"]"#,
+            )],
+        ),
+        // Gradle: a library linked as a file of the project (`files('libs/sdk.aar')`) and a
+        // dependency's coordinates (`implementation 'group:artifact:1.0'`).
+        (S(".gradle"), GRADLE),
+        (S(".gradle.kts"), GRADLE),
+        // Make: the libraries a build links (`-lkavsdk`), and where it finds them and their
+        // headers (`-L/opt/vendor/lib`, `-I/opt/vendor/include`), outside comments.
+        (B("Makefile"), MAKE),
+        (B("makefile"), MAKE),
+        (B("GNUmakefile"), MAKE),
+        (B("Makefile.am"), MAKE),
+        (B("Makefile.in"), MAKE),
+        (S(".mk"), MAKE),
         // Kubernetes manifests: the images their containers run.
         (
             T("apiVersion:"),
@@ -480,6 +515,18 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
                     push(v.as_str(), v.start());
                 }
             }
+            Names::Uncommented(p) => {
+                let pattern = compiled(p);
+                let mut at = 0usize;
+                for line in text.split_inclusive('\n') {
+                    let code = line.split('#').next().unwrap_or(line);
+                    for c in pattern.captures_iter(code) {
+                        let v = c.get(1).expect("group");
+                        push(v.as_str(), at + v.start());
+                    }
+                    at += line.len();
+                }
+            }
             Names::List(p) => {
                 static ITEM: LazyLock<Regex> =
                     LazyLock::new(|| re(r#"^[\s"'(]*([A-Za-z0-9][\w.:+-]*)"#));
@@ -531,7 +578,7 @@ fn compiled(pattern: &'static str) -> &'static Regex {
                 .iter()
                 .flat_map(|(_, names)| names.iter())
                 .filter_map(|n| match n {
-                    Names::Pattern(p) | Names::List(p) => Some((*p, re(p))),
+                    Names::Pattern(p) | Names::List(p) | Names::Uncommented(p) => Some((*p, re(p))),
                     Names::JsonKeys(_) => None,
                 })
                 .collect()

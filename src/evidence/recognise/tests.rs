@@ -645,6 +645,34 @@ fn lockfiles_name_their_packages() {
         );
     }
     assert!(names("chart/myvalues.yaml", values).is_empty());
+    // Build files: Meson's lookups, Gradle's file libraries and coordinates, a makefile's link
+    // flags (every one on a line), none of them in comments.
+    let meson = "# old = dependency('kav-old')\nkav = dependency('kav-sdk', version: '>=2')\nm = cc.find_library(\"m\")\n";
+    assert_eq!(
+        names("meson.build", meson),
+        [("kav-sdk".to_string(), 2), ("m".to_string(), 3)]
+    );
+    let gradle = "dependencies {\n    // implementation files('libs/old.aar')\n    implementation files('libs/kav-sdk.aar')\n    api(\"com.kav:engine:2.0\")\n    implementation \"org.x:y:$ver\"\n}\n";
+    for file in ["app/build.gradle", "app/build.gradle.kts"] {
+        assert_eq!(
+            names(file, gradle),
+            [
+                ("com.kav:engine:2.0".to_string(), 4),
+                ("libs/kav-sdk.aar".to_string(), 3)
+            ],
+            "{file}"
+        );
+    }
+    let make = "# -lold\nCFLAGS += -I/opt/kav/include -O2\nLDLIBS = -L /opt/kav/lib -lkavsdk -lm # -lgone\n";
+    assert_eq!(
+        names("Makefile", make),
+        [
+            ("/opt/kav/include".to_string(), 2),
+            ("/opt/kav/lib".to_string(), 3),
+            ("kavsdk".to_string(), 3),
+            ("m".to_string(), 3)
+        ]
+    );
     assert!(names("chart/values.yaml.orig", values).is_empty());
     let cargo = "[package]\nname = \"agent\"\ndescription = \"Reads Kaspersky reports\"\n\n[dependencies]\nkav-sdk = \"1\"\n\n[dependencies.scan-client]\nversion = \"2\"\n";
     let got: Vec<String> = names("tools/agent/Cargo.toml", cargo)
@@ -792,4 +820,36 @@ fn spdx3_agents_are_resolved() {
         got.iter().any(|f| f.key.starts_with("externalIdentifier")),
         "{got:?}"
     );
+}
+
+/// CMake's package lookups and links, past keywords, variables and the caller's own target;
+/// a pkg-config template's required modules.
+#[test]
+fn cmake_and_pkg_config_templates_name_what_they_link() {
+    let links = |file: &str, text: &str| -> Vec<String> {
+        fields(file, text)
+            .into_iter()
+            .filter(|f| f.kind == FieldKind::Integration)
+            .map(|f| f.value)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let cmake = "# find_package(Gone)\nfind_package(KavSDK 2.0 REQUIRED COMPONENTS scan)\npkg_check_modules(KAV REQUIRED IMPORTED_TARGET kav-engine>=2.0)\nfind_library(KAV_LIB NAMES kavsdk PATHS /opt/kav/lib)\ntarget_link_libraries(app PRIVATE KavSDK::scan ${KAV_LIB} m)\n";
+    let got = links("CMakeLists.txt", cmake);
+    assert_eq!(
+        got,
+        [
+            "KavSDK (Kav SDK)",
+            "KavSDK scan (Kav SDK scan)",
+            "kav-engine",
+            "kavsdk",
+            "m",
+            "scan"
+        ],
+        "{got:?}"
+    );
+    let pc = "prefix=@prefix@\nName: scanner\nDescription: reads reports\nRequires: kav-engine >= 2.0, zlib\n";
+    let got = links("scanner.pc.in", pc);
+    assert!(got.iter().any(|v| v.starts_with("kav-engine")), "{got:?}");
 }
