@@ -3,7 +3,8 @@
 plain case-insensitive grep for the entity's names (`rg -i`), with the confusion matrix of each.
 
 Usage: scripts/attribution-corpus.py [PATH-TO-cargo-entitycheck]   (default: target/release, else
-target/debug). Needs rg on PATH. Writes nothing outside a temporary directory.
+target/debug). Needs rg on PATH. Writes nothing outside a temporary directory. The tool's
+misses and failed controls are named on standard error.
 
 The grep baseline fails a case when any of its files holds one of the built-in list's names in
 any case (Latin, Cyrillic stem, Japanese, Chinese); the tool fails it when its check has a
@@ -71,6 +72,8 @@ def main():
             for who, got in (("tool", c["name"] in tool_fails), ("rg -i", grep_fails)):
                 r = rows.setdefault((c["class"], who), [0, 0, 0, 0])
                 r[0 if must and got else 1 if must else 2 if got else 3] += 1
+                if who == "tool" and must != got:
+                    print(f"tool {'missed' if must else 'failed control'}: {c['name']}", file=sys.stderr)
         print("| class | screener | must fail: caught | must fail: missed | controls: failed (false) | controls: passed |")
         print("|---|---|---:|---:|---:|---:|")
         total = {}

@@ -165,7 +165,43 @@ const GRADLE: &[Names] = &[
 
 /// What a makefile links and where from: `-l`, `-L` and `-I` arguments on lines that are not
 /// comments.
-const MAKE: &[Names] = &[Names::Uncommented(r"(?:^|[ \t=])-[lLI][ \t]*([^\s$()]+)")];
+const MAKE: &[Names] = &[Names::Uncommented(
+    &["#"],
+    r"(?:^|[ \t=])-[lLI][ \t]*([^\s$()]+)",
+)];
+
+/// What an Autoconf script checks for: `PKG_CHECK_MODULES([KAV], [vendor-sdk >= 2])`'s first
+/// module, `AC_CHECK_LIB([vendorsdk], …)`'s library, outside comments.
+const AUTOCONF: &[Names] = &[
+    Names::Uncommented(
+        &["#", "dnl"],
+        r"\bPKG_CHECK_MODULES\(\s*\[?\w+\]?\s*,\s*\[?\s*([A-Za-z][\w+.-]*)",
+    ),
+    Names::Uncommented(
+        &["#", "dnl"],
+        r"\bAC_CHECK_LIB\(\s*\[?\s*([A-Za-z][\w+.-]*)",
+    ),
+];
+
+/// What a Bazel package links: the prebuilt files a `cc_import` wraps, `-l` link options.
+const BAZEL_BUILD: &[Names] = &[
+    // The library's name: `vendor/libvendor_sdk.so.2` → `vendor_sdk`.
+    Names::Uncommented(
+        &["#"],
+        r#"\b(?:shared_library|static_library|interface_library)\s*=\s*"(?:[^"]*/)?(?:lib)?([^"/]+?)(?:\.(?:so|a|lib|dll|dylib|tbd)(?:\.[\d.]+)?)?""#,
+    ),
+    Names::Uncommented(&["#"], r#"["']-l([\w+.-]+)["']"#),
+];
+
+/// What an SCons environment links (`LIBS=['vendorsdk']`) and where from (`LIBPATH`,
+/// `CPPPATH`: their first directory).
+const SCONS: &[Names] = &[
+    Names::List(r"\bLIBS\s*=\s*\[([^\]]*)\]"),
+    Names::Uncommented(
+        &["#"],
+        r#"\b(?:LIBPATH|CPPPATH)\s*=\s*\[\s*['"]([^'"]+)['"]"#,
+    ),
+];
 
 /// Where a lockfile or dependency list names a package it pulls in, when not as a field
 /// [`PACKAGE_KEYS`] names.
@@ -174,9 +210,10 @@ enum Names {
     /// Every match of the pattern (one line at a time unless it says otherwise): its first
     /// group is a package's name.
     Pattern(&'static str),
-    /// Every match of the pattern in each line with its `#` comment cut off: its first group is
-    /// a package's name.
-    Uncommented(&'static str),
+    /// Every match of the pattern in each line with its comment cut off (from the first of the
+    /// markers, a word marker such as m4's `dnl` only as a word): its first group is a
+    /// package's name.
+    Uncommented(&'static [&'static str], &'static str),
     /// The keys of the JSON objects at the end of a path (`*`: every member at that step).
     JsonKeys(&'static [&'static str]),
     /// Every match of the pattern: its first group is a list of requirements, separated by
@@ -344,6 +381,7 @@ const LOCKFILES: &[(Named, &[Names])] = {
         (
             B("meson.build"),
             &[U(
+                &["#"],
                 r#"\b(?:dependency|find_library)\s*\(\s*['"]([^'"]+)['"]"#,
             )],
         ),
@@ -359,6 +397,18 @@ const LOCKFILES: &[(Named, &[Names])] = {
         (B("Makefile.am"), MAKE),
         (B("Makefile.in"), MAKE),
         (S(".mk"), MAKE),
+        // Autoconf: the pkg-config modules and libraries a configure script checks for.
+        (B("configure.ac"), AUTOCONF),
+        (B("configure.in"), AUTOCONF),
+        // qmake: the libraries a Qt project links (`LIBS += -L… -lvendor`).
+        (S(".pro"), MAKE),
+        (S(".pri"), MAKE),
+        // Bazel: a prebuilt library a `cc_import` wraps, and link options.
+        (B("BUILD"), BAZEL_BUILD),
+        (B("BUILD.bazel"), BAZEL_BUILD),
+        // SCons: the libraries an environment links and where it finds them.
+        (B("SConstruct"), SCONS),
+        (B("SConscript"), SCONS),
         // Kubernetes manifests: the images their containers run.
         (
             T("apiVersion:"),
@@ -515,11 +565,11 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
                     push(v.as_str(), v.start());
                 }
             }
-            Names::Uncommented(p) => {
+            Names::Uncommented(markers, p) => {
                 let pattern = compiled(p);
                 let mut at = 0usize;
                 for line in text.split_inclusive('\n') {
-                    let code = line.split('#').next().unwrap_or(line);
+                    let code = &line[..comment_start(line, markers)];
                     for c in pattern.captures_iter(code) {
                         let v = c.get(1).expect("group");
                         push(v.as_str(), at + v.start());
@@ -578,7 +628,9 @@ fn compiled(pattern: &'static str) -> &'static Regex {
                 .iter()
                 .flat_map(|(_, names)| names.iter())
                 .filter_map(|n| match n {
-                    Names::Pattern(p) | Names::List(p) | Names::Uncommented(p) => Some((*p, re(p))),
+                    Names::Pattern(p) | Names::List(p) | Names::Uncommented(_, p) => {
+                        Some((*p, re(p)))
+                    }
                     Names::JsonKeys(_) => None,
                 })
                 .collect()
@@ -617,6 +669,29 @@ impl Named {
             Named::Starts(t) => text.starts_with(t),
         }
     }
+}
+
+/// Where `line`'s comment starts (its length if it has none): the first of `markers`; one
+/// made of letters (`dnl`) only where it stands as a word.
+fn comment_start(line: &str, markers: &[&str]) -> usize {
+    markers
+        .iter()
+        .filter_map(|m| {
+            let word = m.bytes().all(|b| b.is_ascii_alphabetic());
+            line.match_indices(m).map(|(i, _)| i).find(|&i| {
+                !word
+                    || (line[..i]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric())
+                        && line[i + m.len()..]
+                            .chars()
+                            .next()
+                            .is_none_or(|c| !c.is_alphanumeric()))
+            })
+        })
+        .min()
+        .unwrap_or(line.len())
 }
 
 /// Whether `s` ends with `end`, ASCII case ignored.

@@ -663,6 +663,41 @@ fn lockfiles_name_their_packages() {
             "{file}"
         );
     }
+    // Autoconf (an m4 `dnl` comment is a comment, `dnl` inside a word is not), qmake, Bazel's
+    // prebuilt libraries and link options, SCons' libraries.
+    let autoconf = "dnl PKG_CHECK_MODULES([OLD], [old-sdk])\nPKG_CHECK_MODULES([KAV], [kav-engine >= 2])\nAC_CHECK_LIB([kavsdk], [init]) # AC_CHECK_LIB([gone])\nAC_CHECK_LIB([dnlx], [f])\n";
+    assert_eq!(
+        names("configure.ac", autoconf),
+        [
+            ("dnlx".to_string(), 4),
+            ("kav-engine".to_string(), 2),
+            ("kavsdk".to_string(), 3)
+        ]
+    );
+    assert_eq!(
+        names("app.pro", "# LIBS += -lold\nLIBS += -L$$PWD/lib -lKavSDK\n"),
+        [("KavSDK (Kav SDK)".to_string(), 2)]
+    );
+    let build = "cc_import(\n    name = \"kav\",\n    shared_library = \"lib/libkav_sdk.so.2\",\n    static_library = \"kav.a\",\n)\ncc_binary(name = \"x\", linkopts = [\"-lkavcore\"])\n";
+    assert_eq!(
+        names("third_party/BUILD.bazel", build),
+        [
+            ("kav".to_string(), 4),
+            ("kav_sdk".to_string(), 3),
+            ("kavcore".to_string(), 6)
+        ]
+    );
+    assert_eq!(
+        names(
+            "SConstruct",
+            "env.Append(LIBS=['m', 'kavsdk'], CPPPATH=['/opt/kav/include'])\n"
+        ),
+        [
+            ("/opt/kav/include".to_string(), 1),
+            ("kavsdk".to_string(), 1),
+            ("m".to_string(), 1)
+        ]
+    );
     let make = "# -lold\nCFLAGS += -I/opt/kav/include -O2\nLDLIBS = -L /opt/kav/lib -lkavsdk -lm # -lgone\n";
     assert_eq!(
         names("Makefile", make),
