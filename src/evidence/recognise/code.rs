@@ -396,6 +396,13 @@ fn ruby_spec(format: MetadataFormat, text: &str, out: &mut Vec<FieldHit>) {
     }
 }
 
+/// Whether a `#` comes before byte `at` of `text` on its line: the command there is in a CMake
+/// comment.
+fn after_hash(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    text[start..at].contains('#')
+}
+
 /// An argument of a CMake command that is a keyword, a variable, a version or a path, not a
 /// package's or a library's name.
 fn cmake_keyword(token: &str) -> bool {
@@ -490,8 +497,7 @@ impl Recogniser for Cmake {
         });
         for c in LINKS.captures_iter(text) {
             let (k, args) = (c.get(1).expect("group"), c.get(2).expect("group"));
-            let line_start = text[..k.start()].rfind('\n').map_or(0, |n| n + 1);
-            if text[line_start..k.start()].contains('#') {
+            if after_hash(text, k.start()) {
                 continue;
             }
             let command = k.as_str().to_ascii_lowercase();
@@ -502,23 +508,13 @@ impl Recogniser for Cmake {
                     | "find_library"
                     | "target_link_libraries"
             );
-            let mut rest = args.as_str();
-            let mut offset = args.start();
-            let mut first = true;
-            while let Some(i) = rest.find(|c: char| !c.is_whitespace()) {
-                let token_len = rest[i..]
-                    .find(char::is_whitespace)
-                    .unwrap_or(rest.len() - i);
-                let token = rest[i..i + token_len].trim_matches('"');
-                let at = offset + i;
-                offset += i + token_len;
-                rest = &rest[i + token_len..];
-                if std::mem::take(&mut first) && skip_first {
+            static ARGUMENT: LazyLock<Regex> = LazyLock::new(|| re(r"\S+"));
+            for (n, arg) in ARGUMENT.find_iter(args.as_str()).enumerate() {
+                let token = arg.as_str().trim_matches('"');
+                if (n == 0 && skip_first) || cmake_keyword(token) {
                     continue;
                 }
-                if cmake_keyword(token) {
-                    continue;
-                }
+                let at = args.start() + arg.start();
                 // `kaspersky-sdk>=2.0` (a pkg-config module with its version), `libx.so`.
                 let name = token.split(['<', '>', '=']).next().unwrap_or(token);
                 // `Vendor::sdk`: the namespace and the target, as words.
@@ -536,8 +532,7 @@ impl Recogniser for Cmake {
         }
         for c in FETCH.captures_iter(text) {
             let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
-            let line_start = text[..k.start()].rfind('\n').map_or(0, |n| n + 1);
-            if text[line_start..k.start()].contains('#') {
+            if after_hash(text, k.start()) {
                 continue;
             }
             let value = match k.as_str().to_ascii_uppercase().as_str() {
@@ -581,8 +576,7 @@ impl Recogniser for Cmake {
             LazyLock::new(|| re(r#"(?i)\b(IMPORTED_LOCATION\w*)\s+"?([^\s")]+)"#));
         for c in IMPORTED.captures_iter(text) {
             let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
-            let line_start = text[..k.start()].rfind('\n').map_or(0, |n| n + 1);
-            if text[line_start..k.start()].contains('#') {
+            if after_hash(text, k.start()) {
                 continue;
             }
             let stem = super::library_stem(v.as_str());
