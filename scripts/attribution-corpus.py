@@ -13,6 +13,7 @@ are not in this file (a grep does not open archives or read load commands).
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,15 @@ def tool_path():
     sys.exit("build the tool first (cargo build)")
 
 
+def file_bytes(case, path, text):
+    """A file's bytes: its text in the case's `encoding` for it (UTF-8 else), and with
+    `raw = true` every `\\xHH` made the byte HH (see cases.toml)."""
+    data = text.encode(case.get("encoding", {}).get(path, "utf-8"))
+    if case.get("raw"):
+        data = re.sub(rb"\\x([0-9a-fA-F]{2})", lambda m: bytes([int(m.group(1), 16)]), data)
+    return data
+
+
 def main():
     with open(os.path.join(ROOT, "tests/fixtures/attribution/cases.toml"), "rb") as f:
         cases = tomllib.load(f)["case"]
@@ -45,8 +55,8 @@ def main():
             for path, text in c["files"].items():
                 p = os.path.join(crate, path)
                 os.makedirs(os.path.dirname(p), exist_ok=True)
-                with open(p, "w", encoding="utf-8") as f:
-                    f.write(text)
+                with open(p, "wb") as f:
+                    f.write(file_bytes(c, path, text))
             deps.append(f'{c["name"]} = {{ path = "crates/{c["name"]}" }}')
         os.makedirs(os.path.join(d, "src"))
         open(os.path.join(d, "src/lib.rs"), "w").close()

@@ -18,7 +18,9 @@ pub enum Decoded<'a> {
 
 /// Decodes `bytes` as text: a byte-order mark decides; else UTF-16 is recognised by its NUL
 /// bytes on every other position; else valid UTF-8 is taken as it is; else the detector names
-/// the legacy encoding.
+/// the legacy encoding, in which the lines that are not valid UTF-8 are read (see
+/// [`legacy`]). NUL bytes alone do not make a file binary: with no other control byte, it is
+/// text (see [`binary_controls`]).
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF")
         && let Ok(s) = std::str::from_utf8(rest)
@@ -33,18 +35,54 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
     let head = &bytes[..bytes.len().min(8192)];
     if memchr::memchr(0, head).is_some() {
-        return match utf16_order(head) {
-            Some(le) => utf16(bytes, le),
-            None => Decoded::Binary,
-        };
+        if let Some(le) = utf16_order(head) {
+            return utf16(bytes, le);
+        }
+        // A notice with a NUL byte put in front of it is still a notice (and UTF-32 text of
+        // ASCII letters is UTF-8 with NULs between them): binary only where other control
+        // bytes say so too. Checked from the start, so a binary file, which has them within
+        // its first bytes, costs next to nothing.
+        if binary_controls(bytes) {
+            return Decoded::Binary;
+        }
     }
     // Validated 32 bytes at a time (simdutf8; std's validation was 2.4% of a cold check of uv).
     if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
         return Decoded::Text(Cow::Borrowed(s), "UTF-8");
     }
     let enc = guess(bytes);
-    let (text, _) = enc.decode_without_bom_handling(bytes);
-    Decoded::Text(Cow::Owned(text.into_owned()), enc.name())
+    Decoded::Text(Cow::Owned(legacy(bytes, enc)), enc.name())
+}
+
+/// Whether `bytes` hold a control byte that text does not (any below a space but NUL, tab,
+/// line and page breaks and ESC), which every executable, image or archive holds within its
+/// first bytes.
+fn binary_controls(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .any(|&b| matches!(b, 0x01..=0x08 | 0x0e..=0x1a | 0x1c..=0x1f))
+}
+
+/// `bytes` (not valid UTF-8) read in `enc`, except the lines that are valid UTF-8 with a
+/// character above ASCII, which are read as UTF-8. A line of legacy text with a byte above
+/// ASCII is almost never valid UTF-8 (a Cyrillic or accented letter in a single-byte code page
+/// is a lead byte followed by ASCII, or a continuation byte alone), while one invalid byte
+/// anywhere made the whole file legacy text, and a name written in UTF-8 then read as
+/// mojibake (`Kаspersky` with a Cyrillic `а` as `KÐ°spersky`). Files with no such line are
+/// decoded whole.
+fn legacy(bytes: &[u8], enc: &'static encoding_rs::Encoding) -> String {
+    let utf8_line = |line: &[u8]| !line.is_ascii() && std::str::from_utf8(line).is_ok();
+    if !bytes.split(|&b| b == b'\n').any(utf8_line) {
+        return enc.decode_without_bom_handling(bytes).0.into_owned();
+    }
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 2);
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        match std::str::from_utf8(line) {
+            Ok(s) => out.push_str(s),
+            Err(_) => out.push_str(&enc.decode_without_bom_handling(line).0),
+        }
+    }
+    out
 }
 
 /// Most bytes of a file the detector reads. It weighs the bytes above ASCII and their
@@ -72,6 +110,12 @@ fn guess(bytes: &[u8]) -> &'static encoding_rs::Encoding {
     {
         let start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |n| from + n + 1);
         let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n + 1);
+        // A line that is valid UTF-8 is read as UTF-8 (see [`legacy`]): it says nothing of
+        // the code page of the others.
+        if std::str::from_utf8(&bytes[start..end]).is_ok() {
+            from = end;
+            continue;
+        }
         let room = DETECTOR_SAMPLE - fed;
         if end - start > room {
             let part = &bytes[start..start + room];
@@ -176,6 +220,50 @@ mod tests {
         assert_eq!(text(b"plain\n"), ("plain\n".to_string(), "UTF-8"));
         assert_eq!(text("caf\u{e9}\n".as_bytes()).1, "UTF-8");
         assert_eq!(text(b"\xEF\xBB\xBFplain").1, "UTF-8");
+    }
+
+    /// A NUL byte alone makes no text binary: a notice with one in front, UTF-32 text of ASCII
+    /// letters, a code-page notice with one. NULs with other control bytes do (every
+    /// executable, image and archive has them).
+    #[test]
+    fn nul_bytes_alone_do_not_make_a_file_binary() {
+        let notice = "\0\nCopyright (c) AO K\u{430}spersky Lab.\n";
+        assert_eq!(text(notice.as_bytes()), (notice.to_string(), "UTF-8"));
+        let utf32: Vec<u8> = "Kaspersky Lab\n"
+            .chars()
+            .flat_map(|c| u32::from(c).to_le_bytes())
+            .collect();
+        assert_eq!(text(&utf32).0.replace('\0', ""), "Kaspersky Lab\n");
+        let russian =
+            "\0\nАвторские права принадлежат АО Лаборатория Касперского. Все права защищены.\n";
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(russian);
+        assert_eq!(text(&cp1251), (russian.to_string(), "windows-1251"));
+        for binary in [
+            &b"\x7fELF\x02\x01\x01\0\0\0"[..],
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            b"\x1f\x8b\x08\0\0\0\0\0\0\x03\xcb\x48",
+        ] {
+            assert!(matches!(decode(binary), Decoded::Binary), "{binary:?}");
+        }
+    }
+
+    /// In a file that is not UTF-8, the lines that are valid UTF-8 (with a character above
+    /// ASCII) are read as UTF-8, the others in the code page the detector names: one stray
+    /// byte does not turn a UTF-8 name into mojibake.
+    #[test]
+    fn lines_that_are_utf8_stay_utf8_in_a_legacy_file() {
+        let mut b = b"\xff stray byte\n".to_vec();
+        b.extend("Copyright AO K\u{430}spersky Lab\n".as_bytes());
+        let (got, _) = text(&b);
+        assert!(got.ends_with("Copyright AO K\u{430}spersky Lab\n"), "{got}");
+        let (b, _, _) = encoding_rs::WINDOWS_1251.encode("// Привет, как дела у всех сегодня?\n");
+        let mut b = b.into_owned();
+        b.extend("// © АО «Лаборатория Касперского»\n".as_bytes());
+        let (got, enc) = text(&b);
+        assert_eq!(
+            got, "// Привет, как дела у всех сегодня?\n// © АО «Лаборатория Касперского»\n",
+            "read as {enc}"
+        );
     }
 
     /// The detector reads the lines above ASCII, however much ASCII comes first, and only a

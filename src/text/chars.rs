@@ -1,12 +1,19 @@
 //! Characters that disguise text: those that render as nothing, and the look-alikes of Latin
 //! letters. Shared by the normaliser and host-name reading.
 
-/// Characters that render as nothing (or nearly) and are stripped: Unicode format characters
-/// (category Cf: zero-width space/joiners, word joiner, BOM, bidi controls, soft hyphen, tags),
-/// variation selectors, the combining grapheme joiner, Hangul fillers and Mongolian separators.
+/// Characters that render as nothing (or nearly) and are stripped: control characters other
+/// than the white space that breaks a line or a word (tab, line and page breaks), so a NUL, an
+/// ESC or a C1 control inside `Kas\x01persky` (which `cat` shows as `Kaspersky`) joins the
+/// word; Unicode format characters (category Cf: zero-width space/joiners, word joiner, BOM,
+/// bidi controls, soft hyphen, tags), variation selectors, the combining grapheme joiner,
+/// Hangul fillers and Mongolian separators.
 pub(super) fn is_invisible(c: char) -> bool {
+    if c.is_ascii() {
+        return is_hidden_ascii(c as u8);
+    }
     matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        '\u{0080}'..='\u{009F}'
+        | '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
         | '\u{180B}'..='\u{180F}'
         | '\u{200B}'..='\u{200F}'
         | '\u{202A}'..='\u{202E}'
@@ -20,6 +27,13 @@ pub(super) fn is_invisible(c: char) -> bool {
         | '\u{E0000}'..='\u{E007F}'
         | '\u{E0100}'..='\u{E01EF}'
     )
+}
+
+/// The ASCII bytes [`is_invisible`] strips: the control characters but tab, line feed,
+/// vertical tab, form feed and carriage return.
+#[inline]
+pub fn is_hidden_ascii(b: u8) -> bool {
+    matches!(b, 0x00..=0x08 | 0x0e..=0x1f | 0x7f)
 }
 
 /// Cyrillic and Greek letters (lower case) that look like a Latin letter, and other Latin-looking

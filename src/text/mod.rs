@@ -8,4 +8,6 @@ pub mod confusables;
 pub mod escapes;
 pub mod literals;
 pub mod normalize;
+
+pub use chars::is_hidden_ascii;
 pub(crate) mod web;

@@ -187,6 +187,7 @@ fn fold_latin_ending(word: &mut String) {
 /// of three or more single letters is joined into one word (`K.a.s.p.e.r.s.k.y`,
 /// `K a s p e r s k y` → `kaspersky`; two initials stay apart).
 pub fn normalize(text: &str) -> String {
+    let text = &*without_controls(text);
     if text.is_ascii() {
         let mut out = String::with_capacity(text.len());
         ascii_tokens(text, |t| {
@@ -202,12 +203,29 @@ pub fn normalize(text: &str) -> String {
 
 /// [`normalize`], as tokens.
 pub fn tokens(text: &str) -> Vec<String> {
+    let text = &*without_controls(text);
     if text.is_ascii() {
         let mut out = Vec::new();
         ascii_tokens(text, |t| out.push(t.to_string()));
         return out;
     }
     tokens_general(text)
+}
+
+/// `text` without its ASCII control characters that render as nothing (see
+/// [`super::chars::is_invisible`]; borrowed when it has none, the common case): `Kas\x01persky`
+/// is the word `kaspersky`, as [`skeleton`] reads it. [`tokens_general`] drops them with the
+/// other invisible characters; the ASCII path needs them gone first.
+fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    use super::chars::is_hidden_ascii;
+    if !text.bytes().any(is_hidden_ascii) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .filter(|&c| !(c.is_ascii() && is_hidden_ascii(c as u8)))
+            .collect(),
+    )
 }
 
 /// [`tokens`] of plain ASCII text, each token handed to `emit` in order, in one pass and
@@ -259,7 +277,7 @@ fn ascii_tokens(text: &str, mut emit: impl FnMut(&str)) {
 fn tokens_general(text: &str) -> Vec<String> {
     // Plain ASCII needs no Unicode work (the reference that `ascii_tokens` is tested against).
     let cleaned: String = if text.is_ascii() {
-        text.to_ascii_lowercase()
+        without_controls(text).to_ascii_lowercase()
     } else {
         let nfkc: String = text.nfkc().filter(|c| !is_invisible(*c)).collect();
         // Strip diacritics from Latin letters only (`å` → `a`); Cyrillic `й` must stay `й`.
@@ -587,6 +605,10 @@ pub fn skeleton(text: &str, out: &mut String, at: &mut Vec<u32>) {
     for (i, c) in text.char_indices() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         if c.is_ascii() {
+            // A control character renders as nothing: the word goes on across it.
+            if super::chars::is_hidden_ascii(c as u8) {
+                continue;
+            }
             if c.is_ascii_alphanumeric() {
                 if word.is_empty() {
                     word_start = i;

@@ -21,6 +21,53 @@ struct Case {
     name: String,
     expect: String,
     files: BTreeMap<String, String>,
+    /// Per file, the WHATWG encoding it is written in (UTF-8 where none is named).
+    #[serde(default)]
+    encoding: BTreeMap<String, String>,
+    /// Whether `\xHH` in the files is the byte HH (written after the encoding).
+    #[serde(default)]
+    raw: bool,
+}
+
+impl Case {
+    /// A file's bytes, as `cases.toml` describes them.
+    fn bytes(&self, path: &str, text: &str) -> Vec<u8> {
+        let mut b = match self.encoding.get(path).map(String::as_str) {
+            None => text.as_bytes().to_vec(),
+            // encoding_rs decodes UTF-32 nowhere (nor does the web): written by hand.
+            Some("UTF-32LE") => text
+                .chars()
+                .flat_map(|c| u32::from(c).to_le_bytes())
+                .collect(),
+            Some(label) => {
+                let enc = encoding_rs::Encoding::for_label(label.as_bytes()).unwrap();
+                let (b, _, unmappable) = enc.encode(text);
+                assert!(!unmappable, "{}: {path} is not all {label}", self.name);
+                b.into_owned()
+            }
+        };
+        if self.raw {
+            let mut out = Vec::with_capacity(b.len());
+            let mut i = 0;
+            while i < b.len() {
+                let hex = b
+                    .get(i + 2..i + 4)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(byte) if b[i..].starts_with(b"\\x") => {
+                        out.push(byte);
+                        i += 4;
+                    }
+                    _ => {
+                        out.push(b[i]);
+                        i += 1;
+                    }
+                }
+            }
+            b = out;
+        }
+        b
+    }
 }
 
 /// A generated case: crate name, expected verdict, files as bytes.
@@ -382,8 +429,8 @@ fn every_case_fails_and_every_control_passes() {
     for c in corpus.case {
         let files = c
             .files
-            .into_iter()
-            .map(|(p, t)| (p, t.into_bytes()))
+            .iter()
+            .map(|(p, t)| (p.clone(), c.bytes(p, t)))
             .collect();
         expected.insert(c.name.clone(), (c.class, c.expect));
         cases.push((c.name, files));

@@ -93,7 +93,16 @@ impl Scanner {
         let text = match decode::decode(bytes) {
             // An unknown binary format: only the needles, in UTF-8 and UTF-16.
             Decoded::Binary => return self.raw_strings(name, bytes, r),
-            Decoded::Text(text, _) => text,
+            Decoded::Text(text, encoding) => {
+                // Text with NUL bytes but no other control byte (see `decode`): read as text,
+                // and for the strings a binary holds too (UTF-16 among NULs).
+                if !encoding.starts_with("UTF-16")
+                    && memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+                {
+                    self.raw_strings(name, bytes, r);
+                }
+                text
+            }
         };
         if self.prefilter.is_empty() {
             return;
@@ -130,7 +139,9 @@ impl Scanner {
             // Folded only if its letters can spell a needle: checked for every line with
             // non-ASCII characters and every decoded one (escape tables are common, names in
             // them rare); a plain ASCII line is here because the fast stage found a needle in it.
-            if (decoded.is_some() || !line.is_ascii()) && !self.prefilter.may_hold(line) {
+            if (decoded.is_some() || !line.is_ascii() || has_hidden_control(line))
+                && !self.prefilter.may_hold(line)
+            {
                 continue;
             }
             let mut hits = if literals_only {
@@ -435,8 +446,9 @@ pub(super) fn candidate_lines(p: &TextPrefilter, text: &str) -> (Vec<Candidate>,
             breaks.push(at);
             at + 1
         }
-        // A character above ASCII (see below).
-        Mark::NonAscii => {
+        // A character above ASCII (see below), or a control character that hides inside a
+        // word (`Kas\x01persky`): read as one above ASCII is.
+        Mark::NonAscii | Mark::Hidden => {
             non_ascii.push(at);
             line_end(at)
         }
@@ -507,6 +519,11 @@ pub(super) fn candidate_lines(p: &TextPrefilter, text: &str) -> (Vec<Candidate>,
         });
     }
     (lines, breaks)
+}
+
+/// Whether `line` holds a control character that renders as nothing (see [`marks::Mark::Hidden`]).
+fn has_hidden_control(line: &str) -> bool {
+    line.bytes().any(crate::text::is_hidden_ascii)
 }
 
 /// Lines above ASCII from which [`candidate_lines`] first asks blocks of this many lines

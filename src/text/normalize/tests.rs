@@ -10,6 +10,10 @@ fn normalize_table() {
         ("AO Kaspersky Lab", "ao kaspersky lab"),
         ("Ｋａｓｐｅｒｓｋｙ　Ｌａｂ", "kaspersky lab"),                     // full-width
         ("Kas\u{200B}per\u{00AD}sky\u{2060} Lab", "kaspersky lab"),        // zero-width, soft hyphen, word joiner
+        ("Kas\u{1}per\u{0}sky\u{7f} Lab", "kaspersky lab"),                 // control characters
+        ("K\u{1b}aspersky Lab", "kaspersky lab"),                            // ESC
+        ("Kas\u{85}persky Lab", "kaspersky lab"),                            // a C1 control (NEL)
+        ("Kas\tpersky\u{c}Lab", "kas persky lab"),                           // tab and page break still separate
         ("\u{202E}Kaspersky\u{202C} Lab", "kaspersky lab"),                 // bidi controls
         ("K\u{0430}sp\u{0435}rsky", "kaspersky"),                           // Cyrillic а, е inside a Latin word
         ("Κaspersky", "kaspersky"),                                         // Greek capital kappa
