@@ -54,6 +54,31 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     Decoded::Text(Cow::Owned(legacy(bytes, enc)), enc.name())
 }
 
+/// The lines of `bytes` that are valid UTF-8 with no NUL (but those they start with) and a
+/// letter, each in its place
+/// (the others left empty, so line numbers hold), or `None` when there are none: what a file
+/// read as UTF-16 also says in UTF-8 (see `Scanner::scan_text`).
+pub fn utf8_lines(bytes: &[u8]) -> Option<String> {
+    let bytes = bytes
+        .strip_prefix(b"\xFF\xFE")
+        .or_else(|| bytes.strip_prefix(b"\xFE\xFF"))
+        .unwrap_or(bytes);
+    let mut out = String::new();
+    let mut any = false;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        // The NUL of a UTF-16 line feed before it is not the line's.
+        let from = line.iter().position(|&b| b != 0).unwrap_or(line.len());
+        match std::str::from_utf8(&line[from..]) {
+            Ok(s) if !s.contains('\0') && s.chars().any(char::is_alphabetic) => {
+                out.push_str(s);
+                any = true;
+            }
+            _ => out.extend(line.ends_with(b"\n").then_some('\n')),
+        }
+    }
+    any.then_some(out)
+}
+
 /// Whether `bytes` hold a control byte that text does not (any below a space but NUL, tab,
 /// line and page breaks and ESC), which every executable, image or archive holds within its
 /// first bytes.
@@ -286,6 +311,24 @@ mod tests {
             got, "// Привет, как дела у всех сегодня?\n// © АО «Лаборатория Касперского»\n",
             "read as {enc}"
         );
+    }
+
+    /// What a file read as UTF-16 also says in UTF-8: its lines that are UTF-8 with a letter
+    /// and no NUL, in their places; nothing for real UTF-16 text.
+    #[test]
+    fn utf8_lines_of_a_file_read_as_utf16() {
+        let mut b = b"\xFF\xFE".to_vec();
+        b.extend(b"x\0x\0\n\0Copyright AO Kaspersky Lab\n");
+        assert_eq!(
+            utf8_lines(&b).as_deref(),
+            Some("\nCopyright AO Kaspersky Lab\n")
+        );
+        let real: Vec<u8> = "\u{feff}Copyright AO Kaspersky Lab\nline two\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(matches!(decode(&real), Decoded::Text(_, "UTF-16LE")));
+        assert_eq!(utf8_lines(&real), None);
     }
 
     /// The detector reads the lines above ASCII, however much ASCII comes first, and only a

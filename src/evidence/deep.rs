@@ -556,7 +556,29 @@ impl Scanner {
                 )),
             }
         }
-        let mut raw_scanned = false;
+        // An archive that is damaged (it cannot be opened, or its stream or one of its own
+        // members cannot be decoded) is read as a plain file too: as text, or for the strings
+        // of an unknown binary. Its first bytes said "archive", and that is all that is known
+        // of them: a notice behind a zip, gzip, xz, zstd, 7-Zip or compound-file signature was
+        // otherwise never read (it is listed as malformed either way).
+        let own = |path: &str| {
+            path == name
+                || path
+                    .strip_prefix(name)
+                    .and_then(|rest| rest.strip_prefix('!'))
+                    .is_some_and(|member| !member.contains('!'))
+        };
+        // The container itself also when it is refused as unsupported (a 7-Zip signature
+        // with a version no reader knows).
+        let damaged = |s: &archive::ArchiveSkip| {
+            (s.kind == SkipKind::Malformed && own(&s.path))
+                || (s.kind == SkipKind::Unreadable && s.path == name)
+        };
+        let unopened = stats.skipped.iter().any(damaged);
+        if unopened {
+            self.scan_plain(name, bytes, budget, r);
+        }
+        let mut raw_scanned = unopened;
         for s in stats.skipped {
             // A corrupt archive kept as a package's own test data (a compression library's
             // `tests/corrupt.gz`) holds nothing any decoder can unpack: its bytes are searched
@@ -577,7 +599,12 @@ impl Scanner {
                 ));
                 continue;
             }
-            r.skipped.push(Skipped::new(s.path, s.kind, s.reason));
+            let reason = if damaged(&s) {
+                format!("{}; its bytes were read as a plain file", s.reason)
+            } else {
+                s.reason
+            };
+            r.skipped.push(Skipped::new(s.path, s.kind, reason));
         }
     }
 

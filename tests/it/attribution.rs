@@ -483,5 +483,18 @@ fn every_case_fails_and_every_control_passes() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    assert!(doc["summary"]["not_scanned"] == 0, "{}", doc["not_scanned"]);
+    // Nothing is left unread but the signature cases' damaged "archives", which are listed as
+    // malformed and whose bytes were read as plain files.
+    let unread: Vec<&serde_json::Value> = doc["not_scanned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| {
+            !n["reason"]
+                .as_str()
+                .unwrap()
+                .ends_with("its bytes were read as a plain file")
+        })
+        .collect();
+    assert!(unread.is_empty(), "{unread:?}");
 }

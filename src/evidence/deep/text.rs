@@ -94,27 +94,38 @@ impl Scanner {
             // An unknown binary format: only the needles, in UTF-8 and UTF-16.
             Decoded::Binary => return self.raw_strings(name, bytes, r),
             Decoded::Text(text, encoding) => {
-                // Text with NUL bytes but no other control byte (see `decode`): read as text,
-                // and for the strings a binary holds too (UTF-16 among NULs).
-                if !encoding.starts_with("UTF-16")
-                    && memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
-                {
+                if encoding.starts_with("UTF-16") {
+                    // A byte-order mark, or NULs on one side, decided UTF-16: lines of the
+                    // bytes that are UTF-8 without a NUL (a notice after the mark, or after a
+                    // run of UTF-16-looking bytes) are read as UTF-8 as well. Real UTF-16 text
+                    // has a NUL or a byte above ASCII in every line.
+                    if let Some(utf8) = decode::utf8_lines(bytes) {
+                        self.scan_decoded(name, &utf8, r);
+                    }
+                } else if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+                    // Text with NUL bytes but no other control byte (see `decode`): read as
+                    // text, and for the strings a binary holds too (UTF-16 among NULs).
                     self.raw_strings(name, bytes, r);
                 }
                 text
             }
         };
+        self.scan_decoded(name, &text, r);
+    }
+
+    /// [`Scanner::scan_text`] of text already decoded.
+    fn scan_decoded(&self, name: &str, text: &str, r: &mut FileResult) {
         if self.prefilter.is_empty() {
             return;
         }
         let b = text.as_bytes();
-        let (lines, breaks) = candidate_lines(&self.prefilter, &text);
+        let (lines, breaks) = candidate_lines(&self.prefilter, text);
         let joined = hyphenated_lines(b, &breaks);
         if lines.is_empty() && joined.is_empty() {
             return;
         }
         let notice_file = is_notice_file(name);
-        let class = recognise::classify(name, &text);
+        let class = recognise::classify(name, text);
         // Structured metadata first: a field that names someone says what the format defines
         // it to say (a vendor, an author, a load dependency), whatever words stand around it.
         // Read once a line of the file names something: where every candidate line folds to
@@ -185,7 +196,7 @@ impl Scanner {
             let lineno = Some(n);
             seen_lines.insert(n);
             if field_lines
-                .get_or_insert_with(|| self.field_evidence(name, &text, r))
+                .get_or_insert_with(|| self.field_evidence(name, text, r))
                 .contains(&n)
             {
                 continue;
@@ -236,7 +247,7 @@ impl Scanner {
             if hits.is_empty() {
                 continue;
             }
-            field_lines.get_or_insert_with(|| self.field_evidence(name, &text, r));
+            field_lines.get_or_insert_with(|| self.field_evidence(name, text, r));
             let prev = first
                 .checked_sub(1)
                 .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
