@@ -739,14 +739,27 @@ impl Scanner {
                     Err(e) => {
                         // A limit (the file's or the package's) stopped the inspection, or the
                         // file is damaged: listed either way.
-                        let kind = match e {
-                            binary::InspectError::Limit(_) => SkipKind::Limit,
-                            binary::InspectError::Malformed { .. } => SkipKind::Malformed,
+                        let limit = matches!(e, binary::InspectError::Limit(_));
+                        let kind = if limit {
+                            SkipKind::Limit
+                        } else {
+                            SkipKind::Malformed
                         };
-                        r.skipped.push(Skipped::new(name, kind, e.to_string()));
+                        let reason = if limit {
+                            e.to_string()
+                        } else {
+                            format!("{e}; its bytes were read as a plain file")
+                        };
+                        r.skipped.push(Skipped::new(name, kind, reason));
                         // Neither must hide the strings: fall back to raw ones (one pass over
-                        // bytes already read).
-                        self.raw_strings(name, bytes, r);
+                        // bytes already read). A damaged "binary" is read as text where it is
+                        // text (see `decode`): an ELF, Mach-O or `ar` signature in front of a
+                        // notice does not keep its look-alike letters from being folded.
+                        if limit {
+                            self.raw_strings(name, bytes, r);
+                        } else {
+                            self.scan_text(name, bytes, r);
+                        }
                     }
                 }
             }
