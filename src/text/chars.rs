@@ -36,6 +36,37 @@ pub fn is_hidden_ascii(b: u8) -> bool {
     matches!(b, 0x00..=0x08 | 0x0e..=0x1f | 0x7f)
 }
 
+/// How many bytes of `b`, which starts with ESC, a terminal shows as nothing: a whole control
+/// sequence (`ESC [`, parameter bytes `0`-`?`, intermediate bytes ` `-`/`, a final byte `@`-`~`,
+/// as colours are written: `Kas\x1b[0mpersky` shows `Kaspersky`), else the ESC alone.
+pub fn escape_len(b: &[u8]) -> usize {
+    if b.get(1) != Some(&b'[') {
+        return 1;
+    }
+    let mut i = 2;
+    while i < b.len().min(32) && (0x30..=0x3f).contains(&b[i]) {
+        i += 1;
+    }
+    while i < b.len().min(32) && (0x20..=0x2f).contains(&b[i]) {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(0x40..=0x7e) => i + 1,
+        _ => 1,
+    }
+}
+
+/// The length of the run at the start of `b` that renders as nothing: control bytes
+/// ([`is_hidden_ascii`]) and whole control sequences ([`escape_len`]); 0 if `b` does not start
+/// with one.
+pub fn hidden_run(b: &[u8]) -> usize {
+    let mut i = 0;
+    while i < b.len() && is_hidden_ascii(b[i]) {
+        i += if b[i] == 0x1b { escape_len(&b[i..]) } else { 1 };
+    }
+    i
+}
+
 /// Cyrillic and Greek letters (lower case) that look like a Latin letter, and other Latin-looking
 /// symbols. Used inside mixed-script words, where they can only be a disguise.
 pub(super) fn homoglyph(c: char) -> Option<char> {

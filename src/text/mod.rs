@@ -9,5 +9,5 @@ pub mod escapes;
 pub mod literals;
 pub mod normalize;
 
-pub use chars::is_hidden_ascii;
+pub use chars::{hidden_run, is_hidden_ascii};
 pub(crate) mod web;

@@ -213,19 +213,30 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 /// `text` without its ASCII control characters that render as nothing (see
-/// [`super::chars::is_invisible`]; borrowed when it has none, the common case): `Kas\x01persky`
-/// is the word `kaspersky`, as [`skeleton`] reads it. [`tokens_general`] drops them with the
+/// [`super::chars::is_invisible`]) and the control sequences a terminal shows as nothing
+/// ([`super::chars::escape_len`]); borrowed when it has none, the common case. `Kas\x01persky`
+/// and `Kas\x1b[0mpersky` are the word `kaspersky`, as [`skeleton`] reads them. [`tokens_general`] drops them with the
 /// other invisible characters; the ASCII path needs them gone first.
 fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    use super::chars::is_hidden_ascii;
+    use super::chars::{hidden_run, is_hidden_ascii};
     if !text.bytes().any(is_hidden_ascii) {
         return std::borrow::Cow::Borrowed(text);
     }
-    std::borrow::Cow::Owned(
-        text.chars()
-            .filter(|&c| !(c.is_ascii() && is_hidden_ascii(c as u8)))
-            .collect(),
-    )
+    // What is dropped is ASCII, so every cut falls between characters.
+    let b = text.as_bytes();
+    let (mut out, mut kept, mut i) = (String::with_capacity(text.len()), 0, 0);
+    while i < b.len() {
+        let n = hidden_run(&b[i..]);
+        if n == 0 {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[kept..i]);
+        i += n;
+        kept = i;
+    }
+    out.push_str(&text[kept..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// [`tokens`] of plain ASCII text, each token handed to `emit` in order, in one pass and
@@ -275,9 +286,10 @@ fn ascii_tokens(text: &str, mut emit: impl FnMut(&str)) {
 /// [`tokens`] of any text (the path of all non-ASCII text; ASCII text takes [`ascii_tokens`],
 /// which gives the same tokens).
 fn tokens_general(text: &str) -> Vec<String> {
+    let text = &*without_controls(text);
     // Plain ASCII needs no Unicode work (the reference that `ascii_tokens` is tested against).
     let cleaned: String = if text.is_ascii() {
-        without_controls(text).to_ascii_lowercase()
+        text.to_ascii_lowercase()
     } else {
         let nfkc: String = text.nfkc().filter(|c| !is_invisible(*c)).collect();
         // Strip diacritics from Latin letters only (`å` → `a`); Cyrillic `й` must stay `й`.
@@ -602,11 +614,18 @@ pub fn skeleton(text: &str, out: &mut String, at: &mut Vec<u32>) {
         *word_ascii = true;
     };
     let mut prev_latin = false;
+    // The end of the run of hidden bytes (controls, control sequences) being passed over.
+    let mut hidden_to = 0usize;
     for (i, c) in text.char_indices() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
+        if (i as usize) < hidden_to {
+            continue;
+        }
         if c.is_ascii() {
-            // A control character renders as nothing: the word goes on across it.
+            // A control character, or a control sequence, renders as nothing: the word goes
+            // on across it.
             if super::chars::is_hidden_ascii(c as u8) {
+                hidden_to = i as usize + super::chars::hidden_run(&text.as_bytes()[i as usize..]);
                 continue;
             }
             if c.is_ascii_alphanumeric() {

@@ -20,9 +20,10 @@ pub(super) enum Mark {
     /// `-` followed by `\n`.
     Break,
     /// A control character that renders as nothing (any below a space but tab, line and page
-    /// breaks; DEL) inside a word, between a letter or digit and another: `Kas\x01persky`
-    /// reads `Kaspersky`, so the line is folded, which drops it. One that starts an escape
-    /// sequence (ESC then `[` or `$`, as colours in a log or ISO-2022-JP text have) is not.
+    /// breaks; DEL) inside a word, between a letter or digit and another (after the control
+    /// sequence an ESC starts, if it starts one): `Kas\x01persky` and `Kas\x1b[0mpersky` read
+    /// `Kaspersky`, so the line is folded, which drops them. A colour between words, or
+    /// ISO-2022-JP's `ESC $ B`, is not.
     Hidden,
 }
 
@@ -41,17 +42,13 @@ impl Mark {
 }
 
 /// Whether the control byte at `i` stands inside a word: a letter or digit before it, and
-/// one after it and the control bytes that follow it (a few at most are looked at).
+/// one after it and the hidden bytes that follow it (see [`crate::text::hidden_run`]).
 #[cold]
 #[inline(never)]
 fn inside_word(b: &[u8], i: usize) -> bool {
-    let hidden = |c: &&u8| crate::text::is_hidden_ascii(**c);
     i.checked_sub(1)
         .is_some_and(|p| b[p].is_ascii_alphanumeric())
-        && b[i..]
-            .iter()
-            .take(16)
-            .find(|c| !hidden(c))
+        && b.get(i + crate::text::hidden_run(&b[i..(i + 64).min(b.len())]))
             .is_some_and(u8::is_ascii_alphanumeric)
 }
 
@@ -241,6 +238,9 @@ mod tests {
         ));
         assert!(hidden(
             b"Copyright AO Kas\x00\x7f\x1fpersky Lab, and more text to fill a block"
+        ));
+        assert!(hidden(
+            b"Copyright AO Kas\x1b[1;31mpersky Lab, and more text to fill a block"
         ));
         assert!(!hidden(
             b"\x1b[31merror\x1b[0m: and a tab\there, CR\r\n, more text to fill it"

@@ -12,6 +12,8 @@ fn normalize_table() {
         ("Kas\u{200B}per\u{00AD}sky\u{2060} Lab", "kaspersky lab"),        // zero-width, soft hyphen, word joiner
         ("Kas\u{1}per\u{0}sky\u{7f} Lab", "kaspersky lab"),                 // control characters
         ("K\u{1b}aspersky Lab", "kaspersky lab"),                            // ESC
+        ("Kas\u{1b}[1;31mper\u{1b}[0msky Lab", "kaspersky lab"),              // colour sequences
+        ("\u{1b}[31mKaspersky\u{1b}[0m Lab", "kaspersky lab"),
         ("Kas\u{85}persky Lab", "kaspersky lab"),                            // a C1 control (NEL)
         ("Kas\tpersky\u{c}Lab", "kas persky lab"),                           // tab and page break still separate
         ("\u{202E}Kaspersky\u{202C} Lab", "kaspersky lab"),                 // bidi controls
