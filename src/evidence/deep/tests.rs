@@ -150,6 +150,31 @@ fn every_line_of_a_notice_file_is_attribution() {
     assert!(!is_notice_file("src/license_check.rs"));
 }
 
+/// A backslash that ends a line inside a word splices it with the next one, as the C
+/// preprocessor does: the name is read joined, and only where both sides are a word's letters
+/// (a macro's continuations, or one followed by an indented line, are not).
+#[test]
+fn a_line_splice_inside_a_name_is_read_joined() {
+    for eol in ["\n", "\r\n"] {
+        let body = format!("const char *n = \"Copyright (c) AO Kasper\\{eol}sky Lab\";{eol}");
+        let got = text("include/engine.h", &body);
+        assert!(
+            got.iter()
+                .any(|(_, role, line, t)| t.contains("AO Kaspersky Lab")
+                    && *role == Role::Attribution
+                    && *line == Some(1)),
+            "{got:?}"
+        );
+    }
+    assert!(
+        text(
+            "include/util.h",
+            "#define S(x) \\\n  scan(x)\nchar *s = \"kasper\\\n sky\";\n"
+        )
+        .is_empty()
+    );
+}
+
 #[test]
 fn code_parentheses_are_not_notices() {
     assert!(text("src/x.rs", "let y = f(c) + g(C);\nmatch (c) { _ => {} }\n").is_empty());

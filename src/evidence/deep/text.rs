@@ -381,8 +381,9 @@ pub(super) fn decode_line(line: &str) -> Option<String> {
 }
 
 /// Lines that end in a word broken by a hyphen and continue on the next line (after comment
-/// markers), joined: `(offset of the first line, its 1-based number, the joined text)`.
-/// `breaks`: where `-` then a newline stands in `b`, in order.
+/// markers), or in a word continued by a backslash (on the next line as it is), joined:
+/// `(offset of the first line, its 1-based number, the joined text)`. `breaks`: where `-` or
+/// `\` then a newline stands in `b`, in order.
 pub(super) fn hyphenated_lines(b: &[u8], breaks: &[usize]) -> Vec<(usize, u32, String)> {
     let mut out = Vec::new();
     let mut line_no = 1u32;
@@ -391,17 +392,28 @@ pub(super) fn hyphenated_lines(b: &[u8], breaks: &[usize]) -> Vec<(usize, u32, S
         if p == 0 || !(b[p - 1].is_ascii_alphabetic() || b[p - 1] >= 0x80) {
             continue;
         }
+        let spliced = b[p] == b'\\';
         let ls = memchr::memrchr(b'\n', &b[..p]).map_or(0, |i| i + 1);
-        let ns = p + 2;
+        let ns = p + memchr::memchr(b'\n', &b[p..]).map_or(b.len() - p, |i| i + 1);
         let ne = memchr::memchr(b'\n', &b[ns..]).map_or(b.len(), |i| ns + i);
         let next = &b[ns..ne];
         let skip = next
             .iter()
             .position(|c| {
-                !matches!(
-                    c,
-                    b' ' | b'\t' | b'*' | b'#' | b'/' | b';' | b'!' | b'-' | b'\'' | b'"' | b'>'
-                )
+                spliced
+                    || !matches!(
+                        c,
+                        b' ' | b'\t'
+                            | b'*'
+                            | b'#'
+                            | b'/'
+                            | b';'
+                            | b'!'
+                            | b'-'
+                            | b'\''
+                            | b'"'
+                            | b'>'
+                    )
             })
             .unwrap_or(next.len());
         let rest = &next[skip..];
@@ -470,6 +482,18 @@ pub(super) fn candidate_lines(p: &TextPrefilter, text: &str) -> (Vec<Candidate>,
         }
         // So can a percent escape (`%4B`) or an escape in a string literal (`\x4B`, `\u{41a}`).
         Mark::Escape if at < escapes_from => at + 1,
+        // A backslash that ends a line inside a word continues it (C and C++ splice the lines
+        // before anything else, so `"Kasper\` / `sky"` is one string; shells, Python and
+        // makefiles join them too): read joined, as a hyphenated word is.
+        Mark::Escape
+            if b[at] == b'\\'
+                && at > 0
+                && b[at - 1].is_ascii_alphanumeric()
+                && matches!(b.get(at + 1..), Some([b'\n', c, ..] | [b'\r', b'\n', c, ..]) if c.is_ascii_alphanumeric()) =>
+        {
+            breaks.push(at);
+            at + 1
+        }
         Mark::Escape => {
             let spells = if b[at] == b'%' {
                 let hex = |i: usize| b.get(i).and_then(|c| (*c as char).to_digit(16));
