@@ -175,6 +175,32 @@ fn a_line_splice_inside_a_name_is_read_joined() {
     );
 }
 
+/// A markup file is also read as it renders: markup inside a word renders nothing.
+#[test]
+fn markup_is_read_as_it_renders() {
+    let html = "<p>\n<b>Kas</b><i>per</i>sky &amp; <!-- x -->Lab</p>\nplain\n";
+    assert_eq!(
+        rendered("x.html", html).as_deref(),
+        Some("\nKaspersky & Lab ")
+    );
+    assert_eq!(rendered("x.rs", html), None);
+    assert_eq!(rendered("x.html", "plain\n"), None);
+    assert_eq!(
+        rendered("README.md", "a `b` c\nKas**per**sky and snake_case\n").as_deref(),
+        Some("\nKaspersky and snake_case")
+    );
+    // CommonMark reads no emphasis in `snake_case` or `a<b>c` generics, and neither is taken.
+    assert_eq!(
+        rendered("x.md", "snake_case and Vec<T> and a &amp; b\n"),
+        None
+    );
+    assert!(
+        text("docs/NOTICE.md", "Copyright (c) AO Kas`per`sky Lab.\n")
+            .iter()
+            .any(|(_, role, _, t)| *role == Role::Attribution && t.contains("Kaspersky"))
+    );
+}
+
 #[test]
 fn code_parentheses_are_not_notices() {
     assert!(text("src/x.rs", "let y = f(c) + g(C);\nmatch (c) { _ => {} }\n").is_empty());

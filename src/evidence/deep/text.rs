@@ -100,7 +100,7 @@ impl Scanner {
                     // run of UTF-16-looking bytes) are read as UTF-8 as well. Real UTF-16 text
                     // has a NUL or a byte above ASCII in every line.
                     if let Some(utf8) = decode::utf8_lines(bytes) {
-                        self.scan_decoded(name, &utf8, r);
+                        self.scan_decoded(name, &utf8, &utf8, r);
                     }
                 } else if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
                     // Text with NUL bytes but no other control byte (see `decode`): read as
@@ -110,11 +110,36 @@ impl Scanner {
                 text
             }
         };
-        self.scan_decoded(name, &text, r);
+        self.scan_decoded(name, &text, &text, r);
+        // A markup file is also read as it renders, where that differs from its source: a
+        // file of the kind its source is (a saved web page stays one).
+        // Lines the source reading already took are not read again.
+        if let Some(shown) = rendered(name, &text) {
+            let taken: std::collections::HashSet<u32> = r
+                .evidence
+                .iter()
+                .filter_map(|e| e.location.as_ref())
+                .filter(|l| l.file == name)
+                .filter_map(|l| l.line)
+                .collect();
+            let shown: String = shown
+                .split_inclusive('\n')
+                .zip(1u32..)
+                .map(|(line, n)| {
+                    if taken.contains(&n) {
+                        if line.ends_with('\n') { "\n" } else { "" }
+                    } else {
+                        line
+                    }
+                })
+                .collect();
+            self.scan_decoded(name, &shown, &text, r);
+        }
     }
 
-    /// [`Scanner::scan_text`] of text already decoded.
-    fn scan_decoded(&self, name: &str, text: &str, r: &mut FileResult) {
+    /// [`Scanner::scan_text`] of text already decoded; `source`: the text whose kind the file
+    /// is (see [`recognise::classify`]), `text` itself or the source it renders from.
+    fn scan_decoded(&self, name: &str, text: &str, source: &str, r: &mut FileResult) {
         if self.prefilter.is_empty() {
             return;
         }
@@ -125,7 +150,7 @@ impl Scanner {
             return;
         }
         let notice_file = is_notice_file(name);
-        let class = recognise::classify(name, text);
+        let class = recognise::classify(name, source);
         // Structured metadata first: a field that names someone says what the format defines
         // it to say (a vendor, an author, a load dependency), whatever words stand around it.
         // Read once a line of the file names something: where every candidate line folds to
@@ -196,7 +221,7 @@ impl Scanner {
             let lineno = Some(n);
             seen_lines.insert(n);
             if field_lines
-                .get_or_insert_with(|| self.field_evidence(name, text, r))
+                .get_or_insert_with(|| self.fields_of(name, text, source, r))
                 .contains(&n)
             {
                 continue;
@@ -247,7 +272,7 @@ impl Scanner {
             if hits.is_empty() {
                 continue;
             }
-            field_lines.get_or_insert_with(|| self.field_evidence(name, text, r));
+            field_lines.get_or_insert_with(|| self.fields_of(name, text, source, r));
             let prev = first
                 .checked_sub(1)
                 .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
@@ -263,6 +288,22 @@ impl Scanner {
                 Evidence::new(f, role, Shape::Text, clip(joined_text.trim()))
                     .at(name, Some(line_no)),
             );
+        }
+    }
+
+    /// [`Scanner::field_evidence`] of `text`, unless it is a rendering of `source` (whose
+    /// fields the reading of the source took).
+    fn fields_of(
+        &self,
+        name: &str,
+        text: &str,
+        source: &str,
+        r: &mut FileResult,
+    ) -> std::collections::HashSet<u32> {
+        if std::ptr::eq(text, source) {
+            self.field_evidence(name, text, r)
+        } else {
+            std::collections::HashSet::new()
         }
     }
 
@@ -554,6 +595,177 @@ pub(super) fn candidate_lines(p: &TextPrefilter, text: &str) -> (Vec<Candidate>,
         });
     }
     (lines, breaks)
+}
+
+/// Inline HTML elements: a tag of one of them between two letters renders nothing between them.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
+    "time", "tt", "u", "var", "wbr",
+];
+
+/// The text of a markup file (HTML, Markdown) as it renders, line by line, where a line renders
+/// differently from its source (the other lines left empty, so line numbers hold), or `None`
+/// for any other file or where nothing differs. A name split by markup
+/// renders whole: `Kas<span>per</span>sky`, `Kas<!-- -->persky`, `Kas&shy;persky`,
+/// `Kas**per**sky`. Comments and inline elements' tags render as nothing, other tags as a
+/// space, character references as their characters, and in Markdown, emphasis, strike-through
+/// and code marks between letters as nothing. Only lines where such markup stands inside a
+/// word are taken: elsewhere the source reading already separates the words as they render.
+pub(super) fn rendered(name: &str, text: &str) -> Option<String> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    let markdown = matches!(ext.as_str(), "md" | "markdown" | "mdx");
+    if !markdown && !matches!(ext.as_str(), "html" | "htm" | "xhtml") {
+        return None;
+    }
+    // Only the lines where a `<`, `&` or Markdown mark follows a letter are looked at (found by
+    // a search of the whole text, not line by line); the rendering is built from the first
+    // line that renders differently, with every other line left empty.
+    let b = text.as_bytes();
+    let after_word = |i: usize| i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80);
+    let mut hits: Vec<usize> = memchr::memchr2_iter(b'<', b'&', b)
+        .filter(|&i| after_word(i))
+        .collect();
+    if markdown {
+        hits.extend(memchr::memchr3_iter(b'*', b'`', b'~', b).filter(|&i| after_word(i)));
+        hits.sort_unstable();
+    }
+    let mut out: Option<String> = None;
+    let (mut copied, mut line_end) = (0usize, 0usize);
+    for at in hits {
+        if at < line_end {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &b[..at]).map_or(0, |n| n + 1);
+        line_end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |n| at + n);
+        let line = &text[start..line_end];
+        let Some(shown) = render_line(line, markdown).filter(|shown| shown != line) else {
+            continue;
+        };
+        let out = out.get_or_insert_with(|| String::with_capacity(text.len() / 4));
+        out.extend(std::iter::repeat_n(
+            '\n',
+            memchr::memchr_iter(b'\n', &b[copied..start]).count(),
+        ));
+        out.push_str(&shown);
+        copied = line_end;
+    }
+    out
+}
+
+/// Whether a Markdown mark that renders as nothing inside a word (`*`, `~`, `` ` ``; not `_`,
+/// which CommonMark leaves as written there) stands between two letters or digits.
+fn marks_inside_words(b: &[u8]) -> bool {
+    let mark = |c: u8| matches!(c, b'*' | b'`' | b'~');
+    memchr::memchr3_iter(b'*', b'`', b'~', b).any(|i| {
+        i > 0
+            && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80)
+            && b[i..]
+                .iter()
+                .find(|&&d| !mark(d))
+                .is_some_and(|&d| d.is_ascii_alphanumeric() || d >= 0x80)
+    })
+}
+
+/// Whether a letter or digit ends `s`.
+fn ends_in_word(s: &str) -> bool {
+    s.chars().next_back().is_some_and(char::is_alphanumeric)
+}
+
+/// Whether `s` starts with a letter or digit, or with more markup (`<`, `&`).
+fn starts_word(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '<' || c == '&')
+}
+
+/// `line` as it renders (see [`rendered`]), or `None` where no markup inside a word renders as
+/// nothing (a tag or comment between words reads as the separator it already is).
+fn render_line(line: &str, markdown: bool) -> Option<String> {
+    let b = line.as_bytes();
+    let md = markdown && marks_inside_words(b);
+    if !md && memchr::memchr2(b'<', b'&', b).is_none() {
+        return None;
+    }
+    let mut joined = md;
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find(['<', '&']) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if let Some(after) = tail.strip_prefix('&') {
+            // A character reference inside a word (`Kas&shy;persky`): decoded below.
+            let entity = after
+                .find(';')
+                .filter(|&n| (1..=32).contains(&n))
+                .filter(|&n| {
+                    after[..n]
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || c == b'#')
+                });
+            if let Some(n) = entity {
+                joined |= ends_in_word(&out) && starts_word(&after[n + 1..]);
+            }
+            out.push('&');
+            rest = after;
+            continue;
+        }
+        if let Some(body) = tail.strip_prefix("<!--") {
+            rest = body.find("-->").map_or("", |end| &body[end + 3..]);
+            joined |= ends_in_word(&out) && starts_word(rest);
+            continue;
+        }
+        let close = usize::from(tail[1..].starts_with('/'));
+        let name_len = tail[1 + close..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tail.len() - 1 - close);
+        let tag = tail[1 + close..1 + close + name_len].to_ascii_lowercase();
+        match tail.find('>') {
+            Some(end) if tag.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                rest = &tail[end + 1..];
+                if INLINE_TAGS.contains(&tag.as_str()) {
+                    joined |= ends_in_word(&out) && starts_word(rest);
+                } else {
+                    out.push(' ');
+                }
+            }
+            _ => {
+                out.push('<');
+                rest = &tail[1..];
+            }
+        }
+    }
+    if !joined {
+        return None;
+    }
+    out.push_str(rest);
+    if out.contains('&') {
+        out = html_escape::decode_html_entities(&out).into_owned();
+    }
+    if md {
+        // Emphasis, strike-through and code marks standing between two letters.
+        let chars: Vec<char> = out.chars().collect();
+        let mut kept = String::with_capacity(out.len());
+        let mut i = 0;
+        while i < chars.len() {
+            if matches!(chars[i], '*' | '`' | '~') {
+                let mut j = i;
+                while j < chars.len() && matches!(chars[j], '*' | '`' | '~') {
+                    j += 1;
+                }
+                let letter = |k: Option<&char>| k.is_some_and(|c| c.is_alphanumeric());
+                if !(i > 0 && letter(chars.get(i - 1)) && letter(chars.get(j))) {
+                    kept.extend(&chars[i..j]);
+                }
+                i = j;
+                continue;
+            }
+            kept.push(chars[i]);
+            i += 1;
+        }
+        out = kept;
+    }
+    Some(out)
 }
 
 /// Whether `line` holds a control character that renders as nothing (see [`marks::Mark::Hidden`]).
