@@ -18,9 +18,9 @@ pub enum Decoded<'a> {
 
 /// Decodes `bytes` as text: a byte-order mark decides; else UTF-16 is recognised by its NUL
 /// bytes on every other position; else valid UTF-8 is taken as it is; else the detector names
-/// the legacy encoding, in which the lines that are not valid UTF-8 are read (see
-/// [`legacy`]). NUL bytes alone do not make a file binary: with no other control byte, it is
-/// text (see [`binary_controls`]).
+/// the legacy encoding, in which the lines that are not valid UTF-8 are read (see `legacy`).
+/// NUL bytes alone do not make a file binary: with no other control byte, it is text (see
+/// `binary_controls`).
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF")
         && let Ok(s) = std::str::from_utf8(rest)
@@ -55,9 +55,8 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
 }
 
 /// The lines of `bytes` that are valid UTF-8 with no NUL (but those they start with) and a
-/// letter, each in its place
-/// (the others left empty, so line numbers hold), or `None` when there are none: what a file
-/// read as UTF-16 also says in UTF-8 (see `Scanner::scan_text`).
+/// letter, each in its place (the others left empty, so line numbers hold), or `None` when
+/// there are none: what a file read as UTF-16 also says in UTF-8 (see `Scanner::scan_text`).
 pub fn utf8_lines(bytes: &[u8]) -> Option<String> {
     let bytes = bytes
         .strip_prefix(b"\xFF\xFE")

@@ -64,6 +64,10 @@ pub struct Scanner {
     pub options: DeepOptions,
 }
 
+/// What a damaged archive's or binary's listing adds once its bytes were read as a plain file
+/// (the container or the format could not be read, so it is still listed).
+const READ_AS_PLAIN: &str = "its bytes were read as a plain file";
+
 impl Scanner {
     /// `needle_words`: what to look for; `spelled`: those of them also looked for spelled out
     /// letter by letter (see [`crate::matching::Matcher::spelled_needles`]).
@@ -600,7 +604,7 @@ impl Scanner {
                 continue;
             }
             let reason = if damaged(&s) {
-                format!("{}; its bytes were read as a plain file", s.reason)
+                format!("{}; {READ_AS_PLAIN}", s.reason)
             } else {
                 s.reason
             };
@@ -740,15 +744,10 @@ impl Scanner {
                         // A limit (the file's or the package's) stopped the inspection, or the
                         // file is damaged: listed either way.
                         let limit = matches!(e, binary::InspectError::Limit(_));
-                        let kind = if limit {
-                            SkipKind::Limit
+                        let (kind, reason) = if limit {
+                            (SkipKind::Limit, e.to_string())
                         } else {
-                            SkipKind::Malformed
-                        };
-                        let reason = if limit {
-                            e.to_string()
-                        } else {
-                            format!("{e}; its bytes were read as a plain file")
+                            (SkipKind::Malformed, format!("{e}; {READ_AS_PLAIN}"))
                         };
                         r.skipped.push(Skipped::new(name, kind, reason));
                         // Neither must hide the strings: fall back to raw ones (one pass over

@@ -29,7 +29,7 @@ pub(super) fn is_invisible(c: char) -> bool {
     )
 }
 
-/// The ASCII bytes [`is_invisible`] strips: the control characters but tab, line feed,
+/// The ASCII bytes `is_invisible` strips: the control characters but tab, line feed,
 /// vertical tab, form feed and carriage return.
 #[inline]
 pub fn is_hidden_ascii(b: u8) -> bool {
@@ -39,7 +39,7 @@ pub fn is_hidden_ascii(b: u8) -> bool {
 /// How many bytes of `b`, which starts with ESC, a terminal shows as nothing: a whole control
 /// sequence (`ESC [`, parameter bytes `0`-`?`, intermediate bytes ` `-`/`, a final byte `@`-`~`,
 /// as colours are written: `Kas\x1b[0mpersky` shows `Kaspersky`), else the ESC alone.
-pub fn escape_len(b: &[u8]) -> usize {
+fn escape_len(b: &[u8]) -> usize {
     if b.get(1) != Some(&b'[') {
         return 1;
     }
@@ -57,8 +57,8 @@ pub fn escape_len(b: &[u8]) -> usize {
 }
 
 /// The length of the run at the start of `b` that renders as nothing: control bytes
-/// ([`is_hidden_ascii`]) and whole control sequences ([`escape_len`]); 0 if `b` does not start
-/// with one.
+/// ([`is_hidden_ascii`]) and whole control sequences (`ESC [` … a final byte, as colours are
+/// written); 0 if `b` does not start with one.
 pub fn hidden_run(b: &[u8]) -> usize {
     let mut i = 0;
     while i < b.len() && is_hidden_ascii(b[i]) {

@@ -212,11 +212,10 @@ pub fn tokens(text: &str) -> Vec<String> {
     tokens_general(text)
 }
 
-/// `text` without its ASCII control characters that render as nothing (see
-/// [`super::chars::is_invisible`]) and the control sequences a terminal shows as nothing
-/// ([`super::chars::escape_len`]); borrowed when it has none, the common case. `Kas\x01persky`
-/// and `Kas\x1b[0mpersky` are the word `kaspersky`, as [`skeleton`] reads them. [`tokens_general`] drops them with the
-/// other invisible characters; the ASCII path needs them gone first.
+/// `text` without its ASCII control characters that render as nothing and the control
+/// sequences a terminal shows as nothing (see [`super::chars::hidden_run`]); borrowed when it
+/// has none, the common case. `Kas\x01persky` and `Kas\x1b[0mpersky` are the word `kaspersky`,
+/// as [`skeleton`] reads them.
 fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
     use super::chars::{hidden_run, is_hidden_ascii};
     if !text.bytes().any(is_hidden_ascii) {

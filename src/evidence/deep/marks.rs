@@ -32,7 +32,7 @@ impl Mark {
     fn of(b: &[u8], i: usize) -> Option<Mark> {
         match b[i] {
             0x80.. => Some(Mark::NonAscii),
-            0x00..=0x08 | 0x0e..=0x1f | 0x7f if inside_word(b, i) => Some(Mark::Hidden),
+            c if crate::text::is_hidden_ascii(c) && inside_word(b, i) => Some(Mark::Hidden),
             b'%' | b'\\' => Some(Mark::Escape),
             b'&' if b.get(i + 1) == Some(&b'#') => Some(Mark::CharRef),
             b'-' if b.get(i + 1) == Some(&b'\n') => Some(Mark::Break),

@@ -438,11 +438,13 @@ pub(super) fn hyphenated_lines(b: &[u8], breaks: &[usize]) -> Vec<(usize, u32, S
         let ns = p + memchr::memchr(b'\n', &b[p..]).map_or(b.len() - p, |i| i + 1);
         let ne = memchr::memchr(b'\n', &b[ns..]).map_or(b.len(), |i| ns + i);
         let next = &b[ns..ne];
-        let skip = next
-            .iter()
-            .position(|c| {
-                spliced
-                    || !matches!(
+        // A spliced line goes on as it is; a hyphenated word after the comment markers.
+        let skip = if spliced {
+            0
+        } else {
+            next.iter()
+                .position(|c| {
+                    !matches!(
                         c,
                         b' ' | b'\t'
                             | b'*'
@@ -455,8 +457,9 @@ pub(super) fn hyphenated_lines(b: &[u8], breaks: &[usize]) -> Vec<(usize, u32, S
                             | b'"'
                             | b'>'
                     )
-            })
-            .unwrap_or(next.len());
+                })
+                .unwrap_or(next.len())
+        };
         let rest = &next[skip..];
         if !rest
             .first()
@@ -653,17 +656,23 @@ pub(super) fn rendered(name: &str, text: &str) -> Option<String> {
     out
 }
 
-/// Whether a Markdown mark that renders as nothing inside a word (`*`, `~`, `` ` ``; not `_`,
-/// which CommonMark leaves as written there) stands between two letters or digits.
-fn marks_inside_words(b: &[u8]) -> bool {
+/// The runs of Markdown marks that render as nothing inside a word (`*`, `~`, `` ` ``; not `_`,
+/// which CommonMark leaves as written there) standing between two letters or digits of `s`,
+/// as byte ranges, in order.
+fn marks_inside_words(s: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let b = s.as_bytes();
     let mark = |c: u8| matches!(c, b'*' | b'`' | b'~');
-    memchr::memchr3_iter(b'*', b'`', b'~', b).any(|i| {
-        i > 0
-            && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80)
-            && b[i..]
-                .iter()
-                .find(|&&d| !mark(d))
-                .is_some_and(|&d| d.is_ascii_alphanumeric() || d >= 0x80)
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(n) = memchr::memchr3(b'*', b'`', b'~', &b[from..]) {
+            let i = from + n;
+            let j = i + b[i..].iter().take_while(|&&c| mark(c)).count();
+            from = j;
+            if ends_in_word(&s[..i]) && s[j..].chars().next().is_some_and(char::is_alphanumeric) {
+                return Some(i..j);
+            }
+        }
+        None
     })
 }
 
@@ -682,9 +691,8 @@ fn starts_word(s: &str) -> bool {
 /// `line` as it renders (see [`rendered`]), or `None` where no markup inside a word renders as
 /// nothing (a tag or comment between words reads as the separator it already is).
 fn render_line(line: &str, markdown: bool) -> Option<String> {
-    let b = line.as_bytes();
-    let md = markdown && marks_inside_words(b);
-    if !md && memchr::memchr2(b'<', b'&', b).is_none() {
+    let md = markdown && marks_inside_words(line).next().is_some();
+    if !md && memchr::memchr2(b'<', b'&', line.as_bytes()).is_none() {
         return None;
     }
     let mut joined = md;
@@ -744,25 +752,13 @@ fn render_line(line: &str, markdown: bool) -> Option<String> {
     }
     if md {
         // Emphasis, strike-through and code marks standing between two letters.
-        let chars: Vec<char> = out.chars().collect();
         let mut kept = String::with_capacity(out.len());
-        let mut i = 0;
-        while i < chars.len() {
-            if matches!(chars[i], '*' | '`' | '~') {
-                let mut j = i;
-                while j < chars.len() && matches!(chars[j], '*' | '`' | '~') {
-                    j += 1;
-                }
-                let letter = |k: Option<&char>| k.is_some_and(|c| c.is_alphanumeric());
-                if !(i > 0 && letter(chars.get(i - 1)) && letter(chars.get(j))) {
-                    kept.extend(&chars[i..j]);
-                }
-                i = j;
-                continue;
-            }
-            kept.push(chars[i]);
-            i += 1;
+        let mut copied = 0;
+        for run in marks_inside_words(&out) {
+            kept.push_str(&out[copied..run.start]);
+            copied = run.end;
         }
+        kept.push_str(&out[copied..]);
         out = kept;
     }
     Some(out)
