@@ -140,8 +140,25 @@ const MAX_STRING_CHARS: usize = 512;
 /// Depth of archives and fat binaries inside each other.
 const MAX_NESTING: u32 = 4;
 
-/// Words that make a string a notice (attribution) rather than a mention.
-const NOTICE: &[&str] = &["copyright", "(c)", "©", "all rights reserved"];
+/// Words that make a string a notice (attribution) rather than a mention: "copyright" and "all
+/// rights reserved" in the languages of the names a list holds in other scripts, as the text
+/// scan reads them (a Japanese program's `…の著作権は…に帰属します` was a mention in its
+/// strings and a notice in a text file).
+const NOTICE: &[&str] = &[
+    "copyright",
+    "(c)",
+    "©",
+    "all rights reserved",
+    "авторск",
+    "правообладател",
+    "права защищены",
+    "著作権",
+    "に帰属します",
+    "版权",
+    "版權",
+    "저작권",
+    "권리 보유",
+];
 
 pub fn is_notice(s: &str) -> bool {
     let l = s.to_lowercase();
@@ -1105,7 +1122,7 @@ pub fn hit_strings(bytes: &[u8], needles: &Needles) -> Vec<BinaryString> {
         let (start, end, text) = if hit.utf16 {
             wide_run(bytes, hit.start, hit.end)
         } else {
-            narrow_run(bytes, hit.start, hit.end)
+            narrow_run(bytes, hit.start, hit.end, hit.legacy)
         };
         covered_until = end;
         let attribution = is_notice(&text);
@@ -1132,7 +1149,14 @@ fn printable_narrow(b: u8) -> bool {
     (0x20..0x7f).contains(&b) || b == b'\t' || b >= 0x80
 }
 
-fn narrow_run(bytes: &[u8], s: usize, e: usize) -> (usize, usize, String) {
+/// The printable bytes around a narrow hit, read as UTF-8 (what is not UTF-8 dropped), or in
+/// the legacy encoding the hit was found in.
+fn narrow_run(
+    bytes: &[u8],
+    s: usize,
+    e: usize,
+    legacy: Option<&'static encoding_rs::Encoding>,
+) -> (usize, usize, String) {
     let limit = MAX_STRING_CHARS * 2;
     let mut start = s;
     while start > 0 && s - start < limit && printable_narrow(bytes[start - 1]) {
@@ -1142,8 +1166,12 @@ fn narrow_run(bytes: &[u8], s: usize, e: usize) -> (usize, usize, String) {
     while end < bytes.len() && end - e < limit && printable_narrow(bytes[end]) {
         end += 1;
     }
-    let text = String::from_utf8_lossy(&bytes[start..end]).replace('\u{FFFD}', "");
-    (start, end, text)
+    let run = &bytes[start..end];
+    let text = match legacy {
+        Some(enc) => enc.decode_without_bom_handling(run).0,
+        None => String::from_utf8_lossy(run),
+    };
+    (start, end, text.replace('\u{FFFD}', ""))
 }
 
 fn wide_run(bytes: &[u8], s: usize, e: usize) -> (usize, usize, String) {

@@ -13,21 +13,28 @@ mod buckets;
 mod classes;
 
 /// Where a needle was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
     pub start: usize,
     pub end: usize,
     /// Found in its UTF-16LE form.
     pub utf16: bool,
+    /// Found in this legacy encoding (see [`LEGACY`]).
+    pub legacy: Option<&'static encoding_rs::Encoding>,
 }
 
-/// The compiled needles. Patterns `0..narrow` are UTF-8, the rest UTF-16LE; all are searched
-/// under [`fold_ascii_case`], applied alike to patterns and bytes.
+/// The compiled needles, in UTF-8, UTF-16LE and the legacy encodings a word outside ASCII is
+/// also written in; all are searched under [`fold_ascii_case`], applied alike to patterns and
+/// bytes.
 pub struct Needles {
     finder: Option<Finder>,
-    /// The folded patterns.
+    /// The folded patterns: UTF-8 (`..narrow`), UTF-16LE (`narrow..wide`), then the words with
+    /// letters outside ASCII in the legacy encodings of [`LEGACY`] (`wide..`).
     patterns: Vec<Vec<u8>>,
     narrow: usize,
+    wide: usize,
+    /// The encoding of each legacy pattern.
+    encodings: Vec<&'static encoding_rs::Encoding>,
     /// The longest pattern, in bytes: how far consecutive chunks overlap.
     longest: usize,
 }
@@ -63,6 +70,37 @@ type Owners = Vec<(usize, usize)>;
 /// it verifies, so a longer one would not find fewer candidates (a list with a shorter pattern
 /// gets shorter ones).
 const FINGERPRINT: usize = 4;
+
+/// The legacy encodings a needle with letters outside ASCII is also searched in, each for the
+/// script it writes: `Касперский` among a Windows program's ANSI strings is one byte a letter
+/// in windows-1251, in none of UTF-8's or UTF-16's forms, and the same holds for a Chinese
+/// program's GBK or Big5 strings and a Japanese one's Shift_JIS. (KOI8-R, IBM866 and EUC-JP
+/// would need more fingerprints than the fast search takes; see the built-in list's test.)
+pub const LEGACY: [(&encoding_rs::Encoding, Script); 4] = [
+    (encoding_rs::WINDOWS_1251, Script::Cyrillic),
+    (encoding_rs::GBK, Script::Han),
+    (encoding_rs::BIG5, Script::Han),
+    (encoding_rs::SHIFT_JIS, Script::Kana),
+];
+
+/// The script a legacy encoding is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Cyrillic,
+    Han,
+    Kana,
+}
+
+impl Script {
+    /// Whether every character of `word` outside ASCII is of this script.
+    fn writes(self, word: &str) -> bool {
+        word.chars().filter(|c| !c.is_ascii()).all(|c| match self {
+            Script::Cyrillic => ('\u{0400}'..='\u{04FF}').contains(&c),
+            Script::Han => ('\u{4E00}'..='\u{9FFF}').contains(&c),
+            Script::Kana => ('\u{3040}'..='\u{30FF}').contains(&c),
+        })
+    }
+}
 
 /// The most fingerprints the packed search takes.
 const MAX_PRINTS: usize = 64;
@@ -249,6 +287,7 @@ thread_local! {
 impl Needles {
     pub fn new<I: IntoIterator<Item = S>, S: AsRef<str>>(words: I) -> Needles {
         let (mut narrow, mut wide) = (Vec::new(), Vec::new());
+        let mut legacy: Vec<Vec<Vec<u8>>> = vec![Vec::new(); LEGACY.len()];
         let mut folded = Vec::new();
         for w in words {
             let w = w.as_ref().trim();
@@ -261,17 +300,40 @@ impl Needles {
                 let units: Vec<u8> = sp.encode_utf16().flat_map(u16::to_le_bytes).collect();
                 fold_ascii_case(&units, &mut folded);
                 wide.push(folded.clone());
+                if sp.is_ascii() {
+                    continue;
+                }
+                for ((enc, script), out) in LEGACY.iter().zip(&mut legacy) {
+                    let (bytes, _, unmappable) = enc.encode(&sp);
+                    if script.writes(&sp) && !unmappable {
+                        fold_ascii_case(&bytes, &mut folded);
+                        out.push(folded.clone());
+                    }
+                }
             }
         }
         // A pattern holding another finds nothing the shorter one does not.
         let (narrow, wide) = (minimal(narrow), minimal(wide));
-        let n = narrow.len();
-        let patterns: Vec<Vec<u8>> = narrow.into_iter().chain(wide).collect();
+        let (n, w) = (narrow.len(), narrow.len() + wide.len());
+        let mut patterns: Vec<Vec<u8>> = narrow.into_iter().chain(wide).collect();
+        // A legacy spelling the same as one before it (Big5 and GBK share some ideographs'
+        // bytes) is read as the first.
+        let mut encodings = Vec::new();
+        for ((enc, _), out) in LEGACY.iter().zip(legacy) {
+            for p in minimal(out) {
+                if !patterns.contains(&p) {
+                    patterns.push(p);
+                    encodings.push(*enc);
+                }
+            }
+        }
         let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
         Needles {
             finder: Finder::new(&patterns),
             patterns,
             narrow: n,
+            wide: w,
+            encodings,
             longest,
         }
     }
@@ -331,7 +393,8 @@ impl Needles {
                 let hit = Hit {
                     start,
                     end: free,
-                    utf16: p >= self.narrow,
+                    utf16: (self.narrow..self.wide).contains(&p),
+                    legacy: p.checked_sub(self.wide).map(|i| self.encodings[i]),
                 };
                 if !each(hit) {
                     break 'chunks;
@@ -889,6 +952,32 @@ mod tests {
 
     /// Bytes are searched a chunk at a time: a needle across a chunk boundary is found once,
     /// hits come in order and never overlap, whatever the file's size.
+    /// A word outside ASCII is also found in the legacy code pages of its script, each spelling
+    /// of it; not in another script's, and an ASCII word has no legacy forms.
+    #[test]
+    fn legacy_code_pages_of_a_words_script() {
+        let n = Needles::new(["kaspersky", "касперск", "卡巴斯基", "カスペルスキー"]);
+        let ascii = Needles::new(["kaspersky"]);
+        assert!(ascii.encodings.is_empty());
+        for (enc, text) in [
+            (encoding_rs::WINDOWS_1251, "Лаборатория Касперского"),
+            (encoding_rs::WINDOWS_1251, "ЛАБОРАТОРИЯ КАСПЕРСКОГО"),
+            (encoding_rs::GBK, "卡巴斯基实验室"),
+            (encoding_rs::BIG5, "卡巴斯基實驗室"),
+            (encoding_rs::SHIFT_JIS, "株式会社カスペルスキー"),
+        ] {
+            let bytes = [&b"\0\x01"[..], &enc.encode(text).0, b"\0"].concat();
+            let hits = n.find_all(&bytes);
+            assert_eq!(hits.len(), 1, "{text}: {hits:?}");
+            assert_eq!(hits[0].legacy, Some(enc), "{text}");
+            assert_eq!(n.find_all(&bytes), reference(&n, &bytes), "{text}");
+        }
+        // Cyrillic is not searched in a Chinese code page, nor Han in a Cyrillic one.
+        assert!(n.encodings.iter().all(|e| *e != encoding_rs::KOI8_R));
+        let gbk_cyrillic = encoding_rs::GBK.encode("Касперского").0.into_owned();
+        assert!(n.find_all(&gbk_cyrillic).is_empty());
+    }
+
     #[test]
     fn hits_across_chunk_boundaries_are_found_once_in_order() {
         let n = Needles::new(["kaspersky"]);
@@ -1138,10 +1227,14 @@ mod tests {
         let mut folded = Vec::new();
         fold_ascii_case(bytes, &mut folded);
         a.find_iter(&folded)
-            .map(|m| Hit {
-                start: m.start(),
-                end: m.end(),
-                utf16: m.pattern().as_usize() >= n.narrow,
+            .map(|m| {
+                let p = m.pattern().as_usize();
+                Hit {
+                    start: m.start(),
+                    end: m.end(),
+                    utf16: (n.narrow..n.wide).contains(&p),
+                    legacy: p.checked_sub(n.wide).map(|i| n.encodings[i]),
+                }
             })
             .collect()
     }

@@ -584,3 +584,54 @@ fn a_static_archive_without_a_needle_is_not_walked() {
     let cut = &kav[..kav.len() - 7];
     assert!(inspect_binary(cut, &needles(), &PackageBudget::default()).is_err());
 }
+
+/// A Windows program's ANSI strings in a Russian, Chinese or Japanese code page: the name is
+/// found in that encoding, the string read in it, and a notice in the language of the name
+/// (not only `©`) is a notice. A string of another vendor in the same code page is nothing.
+#[test]
+fn notices_in_legacy_code_pages_are_read_in_them() {
+    let needles = Needles::new(["kaspersky", "касперск", "卡巴斯基", "カスペルスキー"]);
+    let encode = |enc: &'static encoding_rs::Encoding, s: &str| enc.encode(s).0.into_owned();
+    let mut rdata = b"\0".to_vec();
+    let strings = [
+        (
+            encoding_rs::WINDOWS_1251,
+            "АО «Лаборатория Касперского». Все права защищены",
+        ),
+        (encoding_rs::GBK, "卡巴斯基实验室 版权所有"),
+        (encoding_rs::BIG5, "卡巴斯基實驗室 版權所有"),
+        (
+            encoding_rs::SHIFT_JIS,
+            "本ソフトウェアの著作権はカスペルスキーに帰属します。",
+        ),
+        (
+            encoding_rs::WINDOWS_1251,
+            "ООО «Ромашка». Все права защищены",
+        ),
+    ];
+    for (enc, s) in strings {
+        rdata.extend(encode(enc, s));
+        rdata.extend(b"\0\x01\0");
+    }
+    let dll = testgen::pe_dll(&[], &rdata, None);
+    let r = inspect_binary(&dll, &needles, &PackageBudget::default()).unwrap();
+    let f = fields(&r);
+    for (_, s) in &strings[..4] {
+        assert!(
+            f.iter().any(|(_, text, notice)| text == s && *notice),
+            "{s}: {f:?}"
+        );
+    }
+    assert!(
+        !f.iter().any(|(_, text, _)| text.contains("Ромашка")),
+        "{f:?}"
+    );
+    // The same strings as UTF-8 are found as before, and nothing else is read as legacy text.
+    let utf8: Vec<u8> = strings
+        .iter()
+        .flat_map(|(_, s)| [s.as_bytes(), b"\0"].concat())
+        .collect();
+    let hits = needles.find_all(&utf8);
+    assert_eq!(hits.len(), 4, "{hits:?}");
+    assert!(hits.iter().all(|h| h.legacy.is_none() && !h.utf16));
+}
