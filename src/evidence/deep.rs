@@ -23,6 +23,7 @@ mod budget_tests;
 mod dev_only;
 mod marks;
 mod package;
+mod rtf;
 #[cfg(test)]
 mod tests;
 mod text;

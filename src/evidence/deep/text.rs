@@ -135,6 +135,23 @@ impl Scanner {
                 .collect();
             self.scan_decoded(name, &shown, &text, r);
         }
+        // An RTF document is also read as it renders (escapes decoded in their code pages,
+        // formatting inside words dropped; see `rtf`), each finding placed on the source line
+        // its paragraph starts on. What the source reading found already is not added again.
+        if let Some(shown) = super::rtf::render(bytes) {
+            let before = r.evidence.len();
+            self.scan_decoded(name, &shown.text, &text, r);
+            let mut found = r.evidence.split_off(before);
+            for e in &mut found {
+                if let Some(l) = e.location.as_mut().filter(|l| l.file == name) {
+                    l.line = l
+                        .line
+                        .and_then(|n| shown.lines.get((n as usize).checked_sub(1)?).copied());
+                }
+            }
+            found.retain(|e| !r.evidence.contains(e));
+            r.evidence.append(&mut found);
+        }
     }
 
     /// [`Scanner::scan_text`] of text already decoded; `source`: the text whose kind the file
