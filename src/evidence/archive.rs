@@ -22,6 +22,7 @@ use super::scan::SkipKind;
 mod formats;
 pub mod installer;
 mod pdf;
+mod pdf_text;
 mod squashfs;
 
 /// Limits of one archive walk (nested archives included).

@@ -965,7 +965,12 @@ pub fn pdf(text: &[&str], author: &str, attachments: &[(&str, &[u8])]) -> Vec<u8
     };
     let mut content = String::from("BT\n/F1 11 Tf\n72 720 Td\n14 TL\n");
     for line in text {
-        content.push_str(&format!("({}) Tj T*\n", escape(line)));
+        // A line written as an array is shown as one, kerning and all (`[(Kasp)-30(ersky)]`).
+        if line.starts_with('[') {
+            content.push_str(&format!("{line} TJ T*\n"));
+        } else {
+            content.push_str(&format!("({}) Tj T*\n", escape(line)));
+        }
     }
     content.push_str("ET\n");
     // Objects 1-2 (catalog, information) go into object stream 3; 4 is the page tree, 5 the

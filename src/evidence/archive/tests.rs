@@ -1044,12 +1044,43 @@ fn a_pdfs_deflated_streams_are_its_members() {
         "{}",
         text(0)
     );
-    assert!(
-        text(1).contains("(Copyright \\(c\\) 2024 AO Kaspersky Lab.) Tj"),
+    // The page's content stream, as the text it shows.
+    assert_eq!(
+        text(1),
+        "Engine SDK\nCopyright (c) 2024 AO Kaspersky Lab.\n",
         "{}",
         text(1)
     );
     assert_eq!(seen[2].1, NOTICE);
+}
+
+/// A page's text kerned into pieces (`[(Kasp)-30(ersky Lab.)] TJ`, as nearly every PDF writer
+/// sets proportional type), or written with escapes, reads as it shows, deflated or not.
+#[test]
+fn a_pdf_pages_text_reads_as_it_shows() {
+    let kerned = "[(Copyright \\(c\\) 2024 AO Kasp)-30(ersky)-250(Lab.)]";
+    let escaped = "[(AO \\113as)20(p)-10(ersky L)15(ab)]";
+    let doc = testgen::pdf(&[kerned, escaped], "Example", &[]);
+    assert!(!doc.windows(9).any(|w| w.eq_ignore_ascii_case(b"kaspersky")));
+    let (seen, _) = walk_pdf("eula.pdf", &doc);
+    let page = seen
+        .iter()
+        .find(|(n, _)| n == "eula.pdf!object 6")
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap();
+    assert_eq!(
+        page,
+        "Copyright (c) 2024 AO Kaspersky Lab.\nAO Kaspersky Lab\n"
+    );
+    // Stored as it is (no filter): the file's bytes hold the pieces, the member the text.
+    let plain = "%PDF-1.4\n1 0 obj\n<< /Length 60 >>\nstream\nBT [(AO Kasp)-30(ersky Lab)] TJ ET\nendstream\nendobj\n%%EOF\n";
+    let (seen, _) = walk_pdf("plain.pdf", plain.as_bytes());
+    assert_eq!(
+        seen.iter()
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .collect::<Vec<_>>(),
+        ["AO Kaspersky Lab\n"]
+    );
 }
 
 #[test]

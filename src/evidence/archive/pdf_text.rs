@@ -1,0 +1,386 @@
+//! Evidence stage, archives: a PDF page's text as it shows.
+//!
+//! A page's content stream draws text with operators whose strings are not the words a reader
+//! sees: a `TJ` array puts kerning between the pieces of a word (`[(Kasp)-30(ersky Lab)] TJ`),
+//! as nearly every PDF writer does for proportional type, and letters may be octal or
+//! character escapes (`\050c\051`). Read as bytes, such a notice names nobody. The text here is
+//! what the operators show: each `TJ` array's strings joined, a space where the kerning is as
+//! wide as a space (a thousandth of an em each: over 200 back), a line where a text object
+//! ends or the text moves to another line (`T*`, `'`, `"`, or `Td`/`TD`/`Tm` moving it half
+//! the font size or more up or down: a `©` TeX raises a little stays on its line).
+//!
+//! Strings are read one byte a character in Windows-1252 (`/WinAnsiEncoding`, the encoding of
+//! nearly every simple font's text); a composite font's two-byte glyph numbers cannot be read
+//! without its `/ToUnicode` map, which is not looked up.
+
+/// The text `content` shows, if it is a content stream that shows text (a stream of text
+/// operators, without the NUL bytes of a font program or an image); `None` otherwise.
+pub(super) fn shown(content: &[u8]) -> Option<String> {
+    if memchr::memmem::find(content, b"BT").is_none() || memchr::memchr(0, content).is_some() {
+        return None;
+    }
+    let mut t = Reader {
+        b: content,
+        i: 0,
+        out: String::new(),
+        operands: Vec::new(),
+        shows: 0,
+        baseline: None,
+        size: 0.0,
+        raised: 0.0,
+    };
+    while let Some(token) = t.next() {
+        t.operator(token);
+    }
+    (t.shows > 0 && t.out.chars().any(char::is_alphabetic)).then_some(t.out)
+}
+
+/// An operand or operator of a content stream.
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Number(f64),
+    Text(Vec<u8>),
+    /// A `[` … `]` array of strings and numbers.
+    Array(Vec<Token>),
+    Operator(String),
+    /// Anything else (names, dictionaries): kept in place, never shown.
+    Other,
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    i: usize,
+    out: String,
+    operands: Vec<Token>,
+    /// How many strings were shown.
+    shows: usize,
+    /// The baseline of the last text matrix (`Tm`).
+    baseline: Option<f64>,
+    /// The font size (`Tf`).
+    size: f64,
+    /// How far `Td`/`TD` moved the text up or down since the line began.
+    raised: f64,
+}
+
+fn is_delimiter(c: u8) -> bool {
+    matches!(
+        c,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
+}
+
+impl Reader<'_> {
+    fn next(&mut self) -> Option<Token> {
+        loop {
+            let c = *self.b.get(self.i)?;
+            match c {
+                c if c.is_ascii_whitespace() || c == 0 => self.i += 1,
+                b'%' => {
+                    self.i = memchr::memchr2(b'\n', b'\r', &self.b[self.i..])
+                        .map_or(self.b.len(), |n| self.i + n);
+                }
+                b'(' => return Some(Token::Text(self.literal())),
+                b'<' if self.b.get(self.i + 1) == Some(&b'<') => {
+                    self.i += 2;
+                    return Some(Token::Other);
+                }
+                b'<' => return Some(Token::Text(self.hex())),
+                b'[' => {
+                    self.i += 1;
+                    let mut items = Vec::new();
+                    while let Some(&c) = self.b.get(self.i) {
+                        if c == b']' {
+                            self.i += 1;
+                            break;
+                        }
+                        match self.next() {
+                            Some(Token::Operator(_)) | None => break,
+                            Some(t) => items.push(t),
+                        }
+                    }
+                    return Some(Token::Array(items));
+                }
+                b'/' => {
+                    self.i += 1;
+                    self.word();
+                    return Some(Token::Other);
+                }
+                _ if is_delimiter(c) => {
+                    self.i += 1;
+                    return Some(Token::Other);
+                }
+                _ => {
+                    let w = self.word();
+                    let s = String::from_utf8_lossy(w);
+                    return Some(match s.parse::<f64>() {
+                        Ok(n) => Token::Number(n),
+                        Err(_) => Token::Operator(s.into_owned()),
+                    });
+                }
+            }
+        }
+    }
+
+    fn word(&mut self) -> &[u8] {
+        let start = self.i;
+        while let Some(&c) = self.b.get(self.i) {
+            if c.is_ascii_whitespace() || is_delimiter(c) || c == 0 {
+                break;
+            }
+            self.i += 1;
+        }
+        if self.i == start {
+            self.i += 1;
+        }
+        &self.b[start..self.i]
+    }
+
+    /// A `( … )` string: balanced parentheses, backslash escapes (PDF 32000-1, 7.3.4.2).
+    fn literal(&mut self) -> Vec<u8> {
+        self.i += 1;
+        let (mut out, mut depth) = (Vec::new(), 1usize);
+        while let Some(&c) = self.b.get(self.i) {
+            self.i += 1;
+            match c {
+                b'(' => {
+                    depth += 1;
+                    out.push(c);
+                }
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                    out.push(c);
+                }
+                b'\\' => {
+                    let Some(&e) = self.b.get(self.i) else { break };
+                    self.i += 1;
+                    match e {
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'b' | b'f' => {}
+                        b'0'..=b'7' => {
+                            let mut v = u32::from(e - b'0');
+                            for _ in 0..2 {
+                                match self.b.get(self.i) {
+                                    Some(&d @ b'0'..=b'7') => {
+                                        v = v * 8 + u32::from(d - b'0');
+                                        self.i += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push((v & 0xff) as u8);
+                        }
+                        // A backslash before a line break continues the string.
+                        b'\r' => {
+                            if self.b.get(self.i) == Some(&b'\n') {
+                                self.i += 1;
+                            }
+                        }
+                        b'\n' => {}
+                        _ => out.push(e),
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// A `< … >` string of hex digits (a missing last digit is 0).
+    fn hex(&mut self) -> Vec<u8> {
+        self.i += 1;
+        let end = memchr::memchr(b'>', &self.b[self.i..]).map_or(self.b.len(), |n| self.i + n);
+        let digits: Vec<u8> = self.b[self.i..end]
+            .iter()
+            .filter_map(|&c| (c as char).to_digit(16).map(|d| d as u8))
+            .collect();
+        self.i = (end + 1).min(self.b.len());
+        digits
+            .chunks(2)
+            .map(|p| p[0] << 4 | p.get(1).copied().unwrap_or(0))
+            .collect()
+    }
+
+    fn show(&mut self, bytes: &[u8]) {
+        self.shows += 1;
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+        self.out
+            .extend(text.chars().filter(|c| !c.is_control() || *c == '\t'));
+    }
+
+    /// Whether a move `dy` up or down (in text space, or scaled by `scale`) is to another line:
+    /// half the font size or more (a raised `©` or a superscript is not). Without a size, any
+    /// move is.
+    fn another_line(&self, dy: f64, scale: f64) -> bool {
+        dy.abs() >= 0.5 * self.size * scale && dy != 0.0
+    }
+
+    fn newline(&mut self) {
+        self.raised = 0.0;
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.out.push('\n');
+        }
+    }
+
+    fn number(&self, back: usize) -> Option<f64> {
+        match self
+            .operands
+            .len()
+            .checked_sub(back)
+            .map(|i| &self.operands[i])
+        {
+            Some(Token::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn operator(&mut self, token: Token) {
+        let Token::Operator(op) = token else {
+            self.operands.push(token);
+            return;
+        };
+        let last_text = match self.operands.last() {
+            Some(Token::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        match op.as_str() {
+            "Tj" => {
+                if let Some(t) = last_text {
+                    self.show(&t);
+                }
+            }
+            "'" | "\"" => {
+                self.newline();
+                if let Some(t) = last_text {
+                    self.show(&t);
+                }
+            }
+            "TJ" => {
+                if let Some(Token::Array(items)) = self.operands.last().cloned() {
+                    for item in &items {
+                        match item {
+                            Token::Text(t) => self.show(t),
+                            Token::Number(n) if *n < -200.0 && !self.out.ends_with([' ', '\n']) => {
+                                self.out.push(' ');
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            "T*" | "ET" => self.newline(),
+            // Marked content's replacement text (`/Span <</ActualText (…)>> BDC`): what a reader
+            // copies for the glyphs it marks.
+            "BDC" | "DP" => {
+                let texts: Vec<Vec<u8>> = self
+                    .operands
+                    .iter()
+                    .filter_map(|t| match t {
+                        Token::Text(t) => Some(t.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                for t in texts {
+                    self.show(&t);
+                    self.out.push(' ');
+                }
+            }
+            "Tf" => self.size = self.number(1).map_or(0.0, f64::abs),
+            "Td" | "TD" => {
+                self.raised += self.number(1).unwrap_or(0.0);
+                if self.another_line(self.raised, 1.0) {
+                    self.newline();
+                }
+            }
+            "Tm" => {
+                let (d, f) = (self.number(3).unwrap_or(1.0), self.number(1));
+                let moved = match (self.baseline, f) {
+                    (Some(b), Some(f)) => self.another_line(f - b, d.abs()),
+                    _ => true,
+                };
+                if moved {
+                    self.newline();
+                }
+                self.baseline = f;
+            }
+            _ => {}
+        }
+        self.operands.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kerned_pieces_join_and_wide_gaps_are_spaces() {
+        let c =
+            b"BT /F1 12 Tf 72 712 Td [(Copyright \\(c\\) 2024 AO Kasp)-30(ersky)-250(Lab.)] TJ ET";
+        assert_eq!(
+            shown(c).as_deref(),
+            Some("Copyright (c) 2024 AO Kaspersky Lab.\n")
+        );
+        let letters = b"BT [(K)20(a)-15(s)10(p)20(e)-5(r)10(s)15(k)10(y)] TJ ET";
+        assert_eq!(shown(letters).as_deref(), Some("Kaspersky\n"));
+    }
+
+    /// A `©` set in another font and raised a little (as TeX sets it) stays on its line; a move
+    /// of a line's height does not.
+    #[test]
+    fn a_raised_sign_stays_on_its_line() {
+        let c = b"BT /F8 9.96 Tf 91.9 759.9 Td [(Cop)28(yrigh)28(t)]TJ /F12 9.96 Tf 39.2 0 Td [(c)]TJ \
+            /F8 9.96 Tf 9.9 0 Td [(2024)-333(AO)-333(Kasp)-28(ersky)]TJ -50 -11.955 Td [(Lab)]TJ ET";
+        assert_eq!(
+            shown(c).as_deref(),
+            Some("Copyrightc2024 AO Kaspersky\nLab\n")
+        );
+        let raised = b"BT /F1 10 Tf (Copyright) Tj 0 2 Td (c) Tj 0 -2 Td ( AO Kaspersky Lab) Tj ET";
+        assert_eq!(
+            shown(raised).as_deref(),
+            Some("Copyrightc AO Kaspersky Lab\n")
+        );
+    }
+
+    #[test]
+    fn escapes_hex_strings_and_lines() {
+        let c = b"BT (AO \\113aspersky) Tj T* <4c6162> Tj 0 -14 Td (next) Tj 5 0 Td (same) Tj ET";
+        assert_eq!(shown(c).as_deref(), Some("AO Kaspersky\nLab\nnextsame\n"));
+        let tm = b"BT 1 0 0 1 72 700 Tm (Kasp) Tj 1 0 0 1 110 700 Tm (ersky) Tj 1 0 0 1 72 680 Tm (Lab) Tj ET";
+        assert_eq!(shown(tm).as_deref(), Some("Kaspersky\nLab\n"));
+    }
+
+    #[test]
+    fn only_streams_that_show_text_are_rendered() {
+        assert_eq!(
+            shown(b"BT (Copyright AO Kaspersky Lab) Tj ET").as_deref(),
+            Some("Copyright AO Kaspersky Lab\n")
+        );
+        assert_eq!(
+            shown(b"<x:xmpmeta><dc:creator>AO Kaspersky Lab</dc:creator>"),
+            None
+        );
+        assert_eq!(shown(b"q 1 0 0 1 0 0 cm /Im0 Do Q"), None);
+        assert_eq!(shown(b"\0\x01BT glyf (Kasp) Tj"), None);
+        let marked = b"BT /Span <</ActualText (Kaspersky)>> BDC [(K)(a)] TJ EMC ET";
+        assert_eq!(shown(marked).as_deref(), Some("Kaspersky Ka\n"));
+    }
+
+    #[test]
+    fn damaged_streams_end_where_they_end() {
+        for c in [
+            &b"BT [(Kasp"[..],
+            b"BT (a\\",
+            b"BT <4b61",
+            b"BT [[[[",
+            b"BT ((((",
+            b"BT ]]) Tj",
+        ] {
+            let _ = shown(c);
+        }
+    }
+}
