@@ -22,6 +22,7 @@ use super::needles::{Needles, TextPrefilter};
 mod budget_tests;
 mod dev_only;
 mod marks;
+mod office;
 mod package;
 mod rtf;
 #[cfg(test)]

@@ -135,23 +135,35 @@ impl Scanner {
                 .collect();
             self.scan_decoded(name, &shown, &text, r);
         }
-        // An RTF document is also read as it renders (escapes decoded in their code pages,
-        // formatting inside words dropped; see `rtf`), each finding placed on the source line
-        // its paragraph starts on. What the source reading found already is not added again.
-        if let Some(shown) = super::rtf::render(bytes) {
-            let before = r.evidence.len();
-            self.scan_decoded(name, &shown.text, &text, r);
-            let mut found = r.evidence.split_off(before);
-            for e in &mut found {
-                if let Some(l) = e.location.as_mut().filter(|l| l.file == name) {
-                    l.line = l
-                        .line
-                        .and_then(|n| shown.lines.get((n as usize).checked_sub(1)?).copied());
-                }
-            }
-            found.retain(|e| !r.evidence.contains(e));
-            r.evidence.append(&mut found);
+        // An RTF document, or an office document's XML part, is also read as it renders
+        // (escapes decoded in their code pages, formatting and runs inside words dropped; see
+        // `rtf` and `office`).
+        if let Some(shown) = super::rtf::render(bytes).or_else(|| super::office::render(&text)) {
+            self.scan_rendered(name, &shown, &text, r);
         }
+    }
+
+    /// Reads a document as it renders, each finding placed on the source line its paragraph's
+    /// text starts on; what the source reading found already is not added again.
+    fn scan_rendered(
+        &self,
+        name: &str,
+        shown: &super::rtf::Rendered,
+        source: &str,
+        r: &mut FileResult,
+    ) {
+        let before = r.evidence.len();
+        self.scan_decoded(name, &shown.text, source, r);
+        let mut found = r.evidence.split_off(before);
+        for e in &mut found {
+            if let Some(l) = e.location.as_mut().filter(|l| l.file == name) {
+                l.line = l
+                    .line
+                    .and_then(|n| shown.lines.get((n as usize).checked_sub(1)?).copied());
+            }
+        }
+        found.retain(|e| !r.evidence.contains(e));
+        r.evidence.append(&mut found);
     }
 
     /// [`Scanner::scan_text`] of text already decoded; `source`: the text whose kind the file
