@@ -25,6 +25,7 @@ pub(super) fn shown(content: &[u8]) -> Option<String> {
         out: String::new(),
         operands: Vec::new(),
         shows: 0,
+        in_array: false,
         baseline: None,
         size: 0.0,
         raised: 0.0,
@@ -54,6 +55,8 @@ struct Reader<'a> {
     operands: Vec<Token>,
     /// How many strings were shown.
     shows: usize,
+    /// An array is being read.
+    in_array: bool,
     /// The baseline of the last text matrix (`Tm`).
     baseline: Option<f64>,
     /// The font size (`Tf`).
@@ -85,8 +88,15 @@ impl Reader<'_> {
                     return Some(Token::Other);
                 }
                 b'<' => return Some(Token::Text(self.hex())),
+                // Arrays in a content stream are flat (a `TJ` array's strings and numbers); one
+                // inside another is passed over, so that no stream nests them deeper than that.
+                b'[' if self.in_array => {
+                    self.i += 1;
+                    return Some(Token::Other);
+                }
                 b'[' => {
                     self.i += 1;
+                    self.in_array = true;
                     let mut items = Vec::new();
                     while let Some(&c) = self.b.get(self.i) {
                         if c == b']' {
@@ -98,6 +108,7 @@ impl Reader<'_> {
                             Some(t) => items.push(t),
                         }
                     }
+                    self.in_array = false;
                     return Some(Token::Array(items));
                 }
                 b'/' => {
@@ -382,5 +393,16 @@ mod tests {
         ] {
             let _ = shown(c);
         }
+        // Arrays nested a million deep: read without recursion (the inner ones are passed over,
+        // and the first `]` ends the outer one).
+        let deep = [
+            &b"BT "[..],
+            &b"[".repeat(1 << 20),
+            b"(Kasp)(ersky)",
+            &b"]".repeat(1 << 20),
+            b" TJ ET",
+        ]
+        .concat();
+        let _ = shown(&deep);
     }
 }
