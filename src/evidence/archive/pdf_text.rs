@@ -140,7 +140,8 @@ impl Reader<'_> {
             }
             self.i += 1;
         }
-        if self.i == start {
+        // A byte that is neither (a stray delimiter) is a word of its own; at the end, none.
+        if self.i == start && start < self.b.len() {
             self.i += 1;
         }
         &self.b[start..self.i]
@@ -404,5 +405,20 @@ mod tests {
         ]
         .concat();
         let _ = shown(&deep);
+    }
+
+    proptest::proptest! {
+        /// Any bytes after `BT` are read without a panic.
+        #[test]
+        fn any_stream_is_read(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+                              ops in proptest::collection::vec(0usize..10, 0..40)) {
+            const OPS: [&str; 10] = ["(", ")", "[", "]", "<", ">", " TJ ", " Tj ", " 0 -12 Td ", "\\"];
+            let mut c = b"BT ".to_vec();
+            for (o, b) in ops.iter().zip(body.chunks(5)) {
+                c.extend_from_slice(OPS[*o].as_bytes());
+                c.extend(b.iter().filter(|&&b| b != 0));
+            }
+            let _ = shown(&c);
+        }
     }
 }

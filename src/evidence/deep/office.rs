@@ -165,4 +165,19 @@ mod tests {
         let cut = format!("{W}<w:p><w:r><w:t>AO Kasp</w:t><w:t>ersky");
         assert_eq!(render(&cut).unwrap().text, "AO Kaspersky");
     }
+
+    proptest::proptest! {
+        /// Any text after a WordprocessingML root renders without a panic.
+        #[test]
+        fn any_part_renders(body in ".{0,400}", tags in proptest::collection::vec(0usize..8, 0..30)) {
+            const TAGS: [&str; 8] = ["<w:p>", "</w:p>", "<w:t>", "</w:t>", "<w:tab/>", "<!--", "<", "&#x4b;"];
+            let mut part = W.to_string();
+            for (t, c) in tags.iter().zip(body.chars().collect::<Vec<_>>().chunks(9)) {
+                part.push_str(TAGS[*t]);
+                part.extend(c);
+            }
+            let r = render(&part).unwrap();
+            proptest::prop_assert!(r.lines.len() <= r.text.matches('\n').count() + 1);
+        }
+    }
 }

@@ -464,4 +464,24 @@ mod tests {
             let _ = render(doc.as_bytes()).unwrap();
         }
     }
+
+    proptest::proptest! {
+        /// Whatever follows the `{\\rtf` start, rendering ends without a panic, and each
+        /// rendered line says a source line within the document.
+        #[test]
+        fn any_document_renders(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+                                words in proptest::collection::vec(0usize..12, 0..40)) {
+            const PIECES: [&str; 12] = ["{", "}", "\\'", "\\u-", "\\uc2 ", "\\bin5 ", "\\par\n",
+                "\\fonttbl", "\\f1", "\\fcharset204 ", "\\*", "\\ansicpg932 "];
+            let mut doc = b"{\\rtf1 ".to_vec();
+            for (w, b) in words.iter().zip(body.chunks(7)) {
+                doc.extend_from_slice(PIECES[*w].as_bytes());
+                doc.extend_from_slice(b);
+            }
+            let lines = 1 + doc.iter().filter(|&&b| b == b'\n').count() as u32;
+            let r = render(&doc).unwrap();
+            proptest::prop_assert!(r.lines.iter().all(|&l| (1..=lines).contains(&l)));
+            proptest::prop_assert_eq!(r.lines.len(), r.text.matches('\n').count() + 1);
+        }
+    }
 }
