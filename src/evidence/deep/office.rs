@@ -9,7 +9,7 @@
 //! its elements joined, a paragraph per line, a tab or a line break where the document has one,
 //! entities decoded.
 
-use super::rtf::Rendered;
+use super::text::Rendered;
 
 /// The namespaces of the parts whose text renders: WordprocessingML, DrawingML (PowerPoint
 /// slides, charts, text boxes), SpreadsheetML (shared strings) and OpenDocument text.
@@ -28,22 +28,19 @@ const PARAGRAPHS: &[&str] = &["p", "h", "si", "tr", "tc"];
 
 /// `text` rendered, if it is an office document's XML part.
 pub(super) fn render(text: &str) -> Option<Rendered> {
-    let head = &text[..floor_char_boundary(text, ROOT_WITHIN)];
+    let head = &text[..text.floor_char_boundary(ROOT_WITHIN)];
     if !head.trim_start().starts_with('<') || !NAMESPACES.iter().any(|n| head.contains(n)) {
         return None;
     }
-    let mut out = Rendered {
-        text: String::new(),
-        lines: vec![1],
-    };
-    let (mut line, mut fresh) = (1u32, true);
+    let mut out = Rendered::new();
+    let mut line = 1u32;
     let mut rest = text;
     while !rest.is_empty() {
         let Some(open) = rest.find('<') else {
-            push_text(rest, &mut out, line, &mut fresh);
+            push_text(rest, &mut out, line);
             break;
         };
-        push_text(&rest[..open], &mut out, line, &mut fresh);
+        push_text(&rest[..open], &mut out, line);
         line += count_lines(&rest[..open]);
         let tag_end = rest[open..].find('>').map_or(rest.len(), |n| open + n + 1);
         let tag = &rest[open..tag_end];
@@ -58,28 +55,24 @@ pub(super) fn render(text: &str) -> Option<Rendered> {
                 .unwrap_or("");
             let local = name.rsplit(':').next().unwrap_or(name);
             let empty = tag.ends_with("/>");
-            let mut shown = |s: &str, out: &mut Rendered| {
-                if fresh {
-                    fresh = false;
-                    if let Some(l) = out.lines.last_mut() {
-                        *l = line;
-                    }
-                }
+            let mut shown = |s: &str| {
+                out.starts(line);
                 out.text.push_str(s);
             };
             match local {
-                "tab" if !closing => shown("\t", &mut out),
+                "tab" if !closing => shown("\t"),
                 // OpenDocument's run of spaces.
-                "s" if !closing && name.starts_with("text:") => shown(" ", &mut out),
-                "br" | "cr" | "line-break" if !closing => shown("\n", &mut out),
+                "s" if !closing && name.starts_with("text:") => shown(" "),
+                "br" | "cr" | "line-break" if !closing => {
+                    out.starts(line);
+                    out.end_line(line);
+                }
                 l if PARAGRAPHS.contains(&l)
                     && (closing || empty)
                     && !out.text.is_empty()
                     && !out.text.ends_with('\n') =>
                 {
-                    out.text.push('\n');
-                    out.lines.push(line);
-                    fresh = true;
+                    out.end_line(line)
                 }
                 _ => {}
             }
@@ -93,26 +86,13 @@ fn count_lines(s: &str) -> u32 {
     memchr::memchr_iter(b'\n', s.as_bytes()).count() as u32
 }
 
-fn floor_char_boundary(s: &str, at: usize) -> usize {
-    let mut i = at.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// Character data between tags, its entities decoded, its line breaks (not the document's: the
 /// writer's) as spaces.
-fn push_text(raw: &str, out: &mut Rendered, line: u32, fresh: &mut bool) {
+fn push_text(raw: &str, out: &mut Rendered, line: u32) {
     if raw.trim().is_empty() {
         return;
     }
-    if *fresh {
-        *fresh = false;
-        if let Some(l) = out.lines.last_mut() {
-            *l = line + count_lines(&raw[..raw.len() - raw.trim_start().len()]);
-        }
-    }
+    out.starts(line + count_lines(&raw[..raw.len() - raw.trim_start().len()]));
     let decoded = html_escape::decode_html_entities(raw);
     out.text.extend(
         decoded
@@ -141,6 +121,18 @@ mod tests {
         assert_eq!(r.lines, vec![2, 3, 3]);
     }
 
+    /// A line break inside a paragraph is a rendered line of its own, and the lines after it
+    /// still say their source lines.
+    #[test]
+    fn a_line_break_is_a_line() {
+        let doc = format!(
+            "{W}<w:p><w:r><w:t>a</w:t><w:br/><w:t>b</w:t></w:r></w:p>\n<w:p><w:r><w:t>c</w:t></w:r></w:p>"
+        );
+        let r = render(&doc).unwrap();
+        assert_eq!(r.text, "a\nb\nc\n");
+        assert_eq!(r.lines, vec![2, 2, 3, 3]);
+    }
+
     #[test]
     fn slides_shared_strings_and_opendocument() {
         let slide = r#"<p:sld xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:p><a:r><a:t>AO Kas</a:t></a:r><a:r><a:t>persky</a:t></a:r></a:p></p:sld>"#;
@@ -167,17 +159,19 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Any text after a WordprocessingML root renders without a panic.
+        /// Any text after a WordprocessingML root renders without a panic, with a source line for
+        /// each rendered line.
         #[test]
         fn any_part_renders(body in ".{0,400}", tags in proptest::collection::vec(0usize..8, 0..30)) {
-            const TAGS: [&str; 8] = ["<w:p>", "</w:p>", "<w:t>", "</w:t>", "<w:tab/>", "<!--", "<", "&#x4b;"];
+            const TAGS: [&str; 9] = ["<w:p>", "</w:p>", "<w:t>", "</w:t>", "<w:tab/>", "<!--", "<", "&#x4b;", "<w:br/>"];
             let mut part = W.to_string();
             for (t, c) in tags.iter().zip(body.chars().collect::<Vec<_>>().chunks(9)) {
                 part.push_str(TAGS[*t]);
                 part.extend(c);
             }
             let r = render(&part).unwrap();
-            proptest::prop_assert!(r.lines.len() <= r.text.matches('\n').count() + 1);
+            // Every rendered line says its source line.
+            proptest::prop_assert_eq!(r.lines.len(), r.text.matches('\n').count() + 1);
         }
     }
 }

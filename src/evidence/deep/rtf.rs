@@ -17,13 +17,7 @@ use std::collections::HashMap;
 
 use encoding_rs::Encoding;
 
-/// An RTF document as it renders: its paragraphs one per line, and for each line the source
-/// line its first character is on (1-based), so evidence points at the source.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(super) struct Rendered {
-    pub text: String,
-    pub lines: Vec<u32>,
-}
+use super::text::Rendered;
 
 /// The groups that hold no text a reader sees (RTF 1.9.1 destinations), when they open a group.
 const SKIPPED: &[&str] = &[
@@ -95,7 +89,7 @@ struct Group {
     fonts: bool,
 }
 
-/// `bytes` rendered, if they are an RTF document (`{\rtf`).
+/// `bytes` rendered, if they are an RTF document (`{\rtf`): its paragraphs one per line.
 pub(super) fn render(bytes: &[u8]) -> Option<Rendered> {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
     let bytes = bytes[start..]
@@ -105,13 +99,9 @@ pub(super) fn render(bytes: &[u8]) -> Option<Rendered> {
         return None;
     }
     let mut r = Reader {
-        out: Rendered {
-            text: String::new(),
-            lines: vec![1],
-        },
+        out: Rendered::new(),
         pending: Vec::new(),
         lead: false,
-        fresh: true,
         line: 1,
         skip: 0,
         doc_cp: encoding_rs::WINDOWS_1252,
@@ -229,8 +219,6 @@ struct Reader {
     pending: Vec<u8>,
     /// The last pending byte begins a double-byte character.
     lead: bool,
-    /// Nothing of the current rendered line is shown yet.
-    fresh: bool,
     /// The source line being read.
     line: u32,
     /// Characters still to pass over after a `\uN`.
@@ -247,16 +235,6 @@ impl Reader {
         !g.hidden && !g.fonts
     }
 
-    /// The current rendered line shows something from the source line being read.
-    fn starts(&mut self) {
-        if self.fresh {
-            self.fresh = false;
-            if let Some(l) = self.out.lines.last_mut() {
-                *l = self.line;
-            }
-        }
-    }
-
     /// A byte of text: ASCII, or one of the current code page's.
     fn byte(&mut self, b: u8, g: &Group) {
         if !Self::shown(g) {
@@ -266,7 +244,7 @@ impl Reader {
             self.skip -= 1;
             return;
         }
-        self.starts();
+        self.out.starts(self.line);
         // A double-byte code page's character whose second byte is ASCII may be written as an
         // escape and a plain character (`\'83J` is Shift_JIS `カ`).
         if b.is_ascii() && !self.lead {
@@ -289,7 +267,7 @@ impl Reader {
 
     fn push(&mut self, c: char, g: &Group) {
         if Self::shown(g) {
-            self.starts();
+            self.out.starts(self.line);
             self.flush(g);
             self.out.text.push(c);
         }
@@ -298,9 +276,7 @@ impl Reader {
     fn par(&mut self, g: &Group) {
         if Self::shown(g) {
             self.flush(g);
-            self.out.text.push('\n');
-            self.out.lines.push(self.line);
-            self.fresh = true;
+            self.out.end_line(self.line);
         }
     }
 
