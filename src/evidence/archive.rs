@@ -707,13 +707,30 @@ impl Walk<'_, '_> {
         reader: impl Read,
         depth: u32,
     ) -> Flow {
+        self.member_shown(what, path, raw, reader, depth, |_| None)
+    }
+
+    /// [`Walk::member`], whose bytes are handed on as `shown` reads them where it reads them
+    /// (a PDF page's content stream as the text it shows), else as they are.
+    fn member_shown(
+        &mut self,
+        what: &str,
+        path: String,
+        raw: &str,
+        reader: impl Read,
+        depth: u32,
+        shown: impl FnOnce(&[u8]) -> Option<String>,
+    ) -> Flow {
         if !self.admit(&path) {
             return Flow::Stop;
         }
         self.note_traversal(&path, raw);
         match self.read(&path, what, reader) {
             Some(data) => {
-                self.entry(path, &data, depth);
+                match shown(&data) {
+                    Some(text) => self.entry(path, text.as_bytes(), depth),
+                    None => self.entry(path, &data, depth),
+                }
                 self.recycle(data);
                 Flow::Go
             }

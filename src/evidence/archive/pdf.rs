@@ -13,7 +13,7 @@
 //! stream whose only filter is `/FlateDecode` is decoded; one with another filter (images,
 //! fonts in other encodings) holds no text worth reading and is passed over.
 
-use super::Walk;
+use super::{Flow, Walk};
 
 /// Where a PDF header may start: the format allows up to 1 KiB of anything before it.
 const HEADER_WITHIN: usize = 1024;
@@ -155,13 +155,14 @@ impl Walk<'_, '_> {
     /// is walked in turn).
     pub(super) fn pdf(&mut self, name: &str, bytes: &[u8], depth: u32) -> Result<(), super::Fail> {
         for s in streams(bytes) {
-            let path = format!("{name}!{}", s.label);
+            let path = || format!("{name}!{}", s.label);
             if !deflated(s.dictionary) {
                 // A page's content stream stored as it is: its bytes are read with the file's,
                 // and what it shows as a member of its own (see `pdf_text`).
                 if memchr::memmem::find(s.dictionary, b"/Filter").is_none()
                     && let Some(text) = super::pdf_text::shown(trim_eol(s.data))
                 {
+                    let path = path();
                     if !self.admit(&path) {
                         break;
                     }
@@ -170,24 +171,14 @@ impl Walk<'_, '_> {
                 }
                 continue;
             }
+            // A page's content stream is read as the text it shows: its strings joined where
+            // kerning split them, its escapes decoded (see `pdf_text`). Any other stream is
+            // read as its bytes.
             let reader = flate2::read::DeflateDecoder::new(deflate_data(s.data));
-            if !self.admit(&path) {
+            let shown = super::pdf_text::shown;
+            if self.member_shown("pdf stream", path(), &s.label, reader, depth, shown) == Flow::Stop
+            {
                 break;
-            }
-            self.note_traversal(&path, &s.label);
-            match self.read(&path, "pdf stream", reader) {
-                // A page's content stream is read as the text it shows: its strings joined
-                // where kerning split them, its escapes decoded (see `pdf_text`). Any other
-                // stream is read as its bytes.
-                Some(data) => {
-                    match super::pdf_text::shown(&data) {
-                        Some(text) => self.entry(path, text.as_bytes(), depth),
-                        None => self.entry(path, &data, depth),
-                    }
-                    self.recycle(data);
-                }
-                None if self.stopped => break,
-                None => {}
             }
         }
         Ok(())

@@ -238,78 +238,56 @@ impl Reader<'_> {
         }
     }
 
-    fn number(&self, back: usize) -> Option<f64> {
-        match self
-            .operands
-            .len()
-            .checked_sub(back)
-            .map(|i| &self.operands[i])
-        {
-            Some(Token::Number(n)) => Some(*n),
-            _ => None,
-        }
-    }
-
     fn operator(&mut self, token: Token) {
         let Token::Operator(op) = token else {
             self.operands.push(token);
             return;
         };
-        let last_text = match self.operands.last() {
-            Some(Token::Text(t)) => Some(t.clone()),
+        // The operands are this operator's; their storage is kept for the next one's.
+        let mut operands = std::mem::take(&mut self.operands);
+        let number = |back: usize| match operands.len().checked_sub(back).map(|i| &operands[i]) {
+            Some(Token::Number(n)) => Some(*n),
             _ => None,
         };
-        match op.as_str() {
-            "Tj" => {
-                if let Some(t) = last_text {
-                    self.show(&t);
-                }
-            }
-            "'" | "\"" => {
+        match (op.as_str(), operands.last()) {
+            ("Tj", Some(Token::Text(t))) => self.show(t),
+            ("'" | "\"", last) => {
                 self.newline();
-                if let Some(t) = last_text {
-                    self.show(&t);
+                if let Some(Token::Text(t)) = last {
+                    self.show(t);
                 }
             }
-            "TJ" => {
-                if let Some(Token::Array(items)) = self.operands.last().cloned() {
-                    for item in &items {
-                        match item {
-                            Token::Text(t) => self.show(t),
-                            Token::Number(n) if *n < -200.0 && !self.out.ends_with([' ', '\n']) => {
-                                self.out.push(' ');
-                            }
-                            _ => {}
+            ("TJ", Some(Token::Array(items))) => {
+                for item in items {
+                    match item {
+                        Token::Text(t) => self.show(t),
+                        Token::Number(n) if *n < -200.0 && !self.out.ends_with([' ', '\n']) => {
+                            self.out.push(' ');
                         }
+                        _ => {}
                     }
                 }
             }
-            "T*" | "ET" => self.newline(),
+            ("T*" | "ET", _) => self.newline(),
             // Marked content's replacement text (`/Span <</ActualText (…)>> BDC`): what a reader
             // copies for the glyphs it marks.
-            "BDC" | "DP" => {
-                let texts: Vec<Vec<u8>> = self
-                    .operands
-                    .iter()
-                    .filter_map(|t| match t {
-                        Token::Text(t) => Some(t.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                for t in texts {
-                    self.show(&t);
-                    self.out.push(' ');
+            ("BDC" | "DP", _) => {
+                for t in &operands {
+                    if let Token::Text(t) = t {
+                        self.show(t);
+                        self.out.push(' ');
+                    }
                 }
             }
-            "Tf" => self.size = self.number(1).map_or(0.0, f64::abs),
-            "Td" | "TD" => {
-                self.raised += self.number(1).unwrap_or(0.0);
+            ("Tf", _) => self.size = number(1).map_or(0.0, f64::abs),
+            ("Td" | "TD", _) => {
+                self.raised += number(1).unwrap_or(0.0);
                 if self.another_line(self.raised, 1.0) {
                     self.newline();
                 }
             }
-            "Tm" => {
-                let (d, f) = (self.number(3).unwrap_or(1.0), self.number(1));
+            ("Tm", _) => {
+                let (d, f) = (number(3).unwrap_or(1.0), number(1));
                 let moved = match (self.baseline, f) {
                     (Some(b), Some(f)) => self.another_line(f - b, d.abs()),
                     _ => true,
@@ -321,7 +299,8 @@ impl Reader<'_> {
             }
             _ => {}
         }
-        self.operands.clear();
+        operands.clear();
+        self.operands = operands;
     }
 }
 
