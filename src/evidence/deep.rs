@@ -748,6 +748,14 @@ impl Scanner {
                         let limit = matches!(e, binary::InspectError::Limit(_));
                         let (kind, reason) = if limit {
                             (SkipKind::Limit, e.to_string())
+                        } else if super::embedded::Form::of_name(name).is_some() {
+                            // A blob written out in a source file is as often a fragment (a
+                            // parser's test header) as a whole binary: all its bytes are read
+                            // either way, so a damaged one is a note, not a file unscanned.
+                            (
+                                SkipKind::Note,
+                                format!("{e}; written out in text: {READ_AS_PLAIN}"),
+                            )
                         } else {
                             (SkipKind::Malformed, format!("{e}; {READ_AS_PLAIN}"))
                         };
@@ -839,9 +847,10 @@ impl Scanner {
         push_binary_strings(name, strings, r);
     }
 
-    /// The base64 blobs written out in a file (see [`super::embedded`]), each scanned as a
-    /// file of its own named `file!base64@line`, within the archive depth limit and the
-    /// package's budget of decoded bytes.
+    /// The blobs written out in a file (base64, hex digits, byte arrays: see
+    /// [`super::embedded`]), each scanned as a file of its own named `file!base64@line`,
+    /// `file!hex@line` or `file!array@line`, within the archive depth limit and the package's
+    /// budget of decoded bytes.
     fn scan_embedded(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         if bytes.len() < super::embedded::MIN_BLOB
             || name.matches('!').count() + 1 >= self.options.archive.max_depth as usize
@@ -852,12 +861,13 @@ impl Scanner {
             return;
         };
         let started = std::time::Instant::now();
-        let blobs = super::embedded::base64_blobs(bytes, left.min(self.options.max_file_bytes));
-        let decoded: u64 = blobs.iter().map(|(_, d)| d.len() as u64).sum();
+        let blobs = super::embedded::blobs(bytes, left.min(self.options.max_file_bytes));
+        let decoded: u64 = blobs.iter().map(|b| b.bytes.len() as u64).sum();
         budget.charge_decoding(decoded, started.elapsed());
-        for (at, data) in blobs {
-            let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
-            self.scan_bytes(&format!("{name}!base64@{line}"), &data, budget, r);
+        for blob in blobs {
+            let line = memchr::memchr_iter(b'\n', &bytes[..blob.at]).count() + 1;
+            let form = blob.form.name();
+            self.scan_bytes(&format!("{name}!{form}@{line}"), &blob.bytes, budget, r);
         }
     }
 

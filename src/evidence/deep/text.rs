@@ -130,6 +130,14 @@ impl Scanner {
     /// Text (or an unrecognised binary): the lines whose skeleton holds a needle, each read as
     /// attribution when a notice word governs one of its hits, else as a mention.
     pub(super) fn scan_text(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        // Bytes written out in a text file (see `embedded`) that are not UTF-8 are data (a table,
+        // a binary's fragment): their needles are searched, in the legacy code pages too, and no
+        // code page is guessed for them.
+        if crate::evidence::embedded::Form::of_name(name).is_some()
+            && simdutf8::basic::from_utf8(bytes).is_err()
+        {
+            return self.raw_strings(name, bytes, r);
+        }
         let text = match decode::decode(bytes) {
             // An unknown binary format: only the needles, in UTF-8 and UTF-16.
             Decoded::Binary => return self.raw_strings(name, bytes, r),
