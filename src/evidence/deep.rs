@@ -741,7 +741,16 @@ impl Scanner {
                     bytes: bytes.len() as u64,
                 });
                 match binary::inspect_binary(bytes, &self.needles, budget) {
-                    Ok(report) => push_binary_strings(name, report.strings, r),
+                    Ok(report) => {
+                        let go = report
+                            .strings
+                            .iter()
+                            .any(|s| super::gobuild::looks_like_record(&s.text));
+                        push_binary_strings(name, report.strings, r);
+                        if go {
+                            self.scan_go_build(name, bytes, r);
+                        }
+                    }
                     Err(e) => {
                         // A limit (the file's or the package's) stopped the inspection, or the
                         // file is damaged: listed either way.
@@ -780,6 +789,36 @@ impl Scanner {
                 self.scan_text(name, bytes, r);
                 self.scan_embedded(name, bytes, budget, r);
             }
+        }
+    }
+
+    /// A Go binary's module records (see [`super::gobuild`]): its main module (attribution, as
+    /// a `go.mod`'s `module`) and the modules compiled in or replacing one (integration, as a
+    /// `require`), each once, those that name something listed.
+    fn scan_go_build(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
+        use super::gobuild::Record;
+        use crate::evidence::recognise::{FieldHit, FieldKind, MetadataFormat};
+        let mut seen = std::collections::BTreeSet::new();
+        for m in super::gobuild::modules(bytes) {
+            let value = format!("https://{}", m.path);
+            if !seen.insert((m.record.key(), m.path)) || !self.text_hits(&value) {
+                continue;
+            }
+            let kind = if m.record == Record::Main {
+                FieldKind::Attribution
+            } else {
+                FieldKind::Integration
+            };
+            let hit = FieldHit {
+                format: MetadataFormat::GoBuildInfo,
+                key: m.record.key().to_string(),
+                kind,
+                shape: Shape::Url,
+                value,
+                line: 0,
+            };
+            r.evidence
+                .push(Evidence::new(hit.field(), hit.role(), hit.shape, hit.value).at(name, None));
         }
     }
 

@@ -1203,6 +1203,20 @@ pub fn dotnet_dll(names: &[&str]) -> Vec<u8> {
     buf
 }
 
+/// A Go binary's module records as its linker writes them (what `go version -m` reads), between
+/// Go's two sentinels: `main` the main module's path, `deps` each dependency's path and version.
+pub fn go_build_records(main: &str, deps: &[(&str, &str)]) -> Vec<u8> {
+    let mut text = format!("path\t{main}/cmd/agent\nmod\t{main}\t(devel)\t\n");
+    for (path, version) in deps {
+        text.push_str(&format!("dep\t{path}\t{version}\th1:AAAA=\n"));
+    }
+    text.push_str("build\t-compiler=gc\nbuild\tGOOS=linux\n");
+    let mut out = b"0w\xaf\x0c\x92t\x08\x02A\xe1\xc1\x07\xe6\xd6\x18\xe6".to_vec();
+    out.extend(text.as_bytes());
+    out.extend(b"\xf92C1\x86\x18 r\x00\x82B\x10A\x16\xd8\xf2");
+    out
+}
+
 #[cfg(test)]
 mod fixtures {
     //! The binaries of `tests/fixtures/deep` are generated here. Run with

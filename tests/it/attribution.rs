@@ -212,6 +212,35 @@ fn generated() -> Vec<Generated> {
                 ),
             )],
         ),
+        // A Go binary's module records (`go version -m`): the module it was built with is named
+        // by its path, whatever the symbols were stripped of. A module of another organisation
+        // named for the engine it drives is not the vendor's.
+        (
+            "go-binary-module-dependency",
+            "fail",
+            vec![(
+                "bin/agent",
+                testgen::elf_shared_object(
+                    &testgen::go_build_records("example.com/agent", &[("github.com/KasperskyLab/ksc-go", "v1.2.0")]),
+                    "Go",
+                    "agent",
+                    &["libc.so.6"],
+                ),
+            )],
+        ),
+        (
+            "control-go-binary-adapter",
+            "pass",
+            vec![(
+                "bin/tool",
+                testgen::elf_shared_object(
+                    &testgen::go_build_records("example.com/tool", &[("github.com/acme/kaspersky-adapter", "v0.1.0")]),
+                    "Go",
+                    "tool",
+                    &["libc.so.6"],
+                ),
+            )],
+        ),
         // A .NET assembly with its version information stripped: its namespaces, led by the
         // vendor's name, are its code. An adapter named for the engine it drives is not.
         (

@@ -49,6 +49,7 @@ crate::named::named_enum! {
         DebianCopyright = "Debian copyright" => "debian/copyright: upstream contact and copyright holders",
         GoModule = "Go module" => "go.mod: module path and required modules",
         GoSource = "Go source" => "Go imports of another module",
+        GoBuildInfo = "Go build info" => "the module records every Go binary carries (`go version -m`): its main module, and each module compiled in or replacing one",
         JvmSource = "JVM source" => "Java and Kotlin package and import declarations",
         JvmBytecode = "JVM bytecode" => "compiled classes (*.class, in JARs too) and Android dex files: the packages of the classes defined and referred to",
         JavaManifest = "Java manifest" => "META-INF/MANIFEST.MF: implementation and bundle vendors",
