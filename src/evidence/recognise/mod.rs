@@ -55,7 +55,7 @@ crate::named::named_enum! {
         JavaManifest = "Java manifest" => "META-INF/MANIFEST.MF: implementation and bundle vendors",
         MsBuildProject = "MSBuild project" => "*.csproj and other MSBuild files: company, authors, references and NuGet package references",
         MavenPom = "Maven POM" => "pom.xml: group, organisation, developers and dependencies",
-        NuGetNuspec = "NuGet nuspec" => "*.nuspec: authors, owners and dependencies",
+        NuGetNuspec = "NuGet nuspec" => "*.nuspec: authors, owners, the company an id starts with, and dependencies",
         PkgConfig = "pkg-config" => "*.pc and *.pc.in: the library's name, home page, linked libraries and required modules",
         PythonBuild = "Python build" => "setup.py, setup.cfg and pyproject.toml: authors, maintainers and required packages",
         PythonMetadata = "Python metadata" => "PKG-INFO and METADATA: author, maintainer and home page",

@@ -141,6 +141,26 @@ fn xml_manifests() {
         "{got:?}"
     );
     assert!(got.iter().any(|g| g.0 == "NuGet nuspec <repository url>"));
+    // An id's company prefix, not the product after it; dependencies by id.
+    let ids = "<package><metadata><id>KasperskyLab.ScanEngine</id><authors>build</authors>\n<dependencies><dependency id=\"Kaspersky.Core\" version=\"1.0\" /></dependencies></metadata></package>";
+    let got = read("x.nuspec", ids);
+    assert!(
+        got.contains(&("NuGet nuspec <id> prefix".into(), "KasperskyLab".into(), 1)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            "NuGet nuspec <dependency id> (integration)".into(),
+            "Kaspersky.Core".into(),
+            2
+        )),
+        "{got:?}"
+    );
+    let single = read(
+        "x.nuspec",
+        "<package><metadata><id>Kaspersky</id></metadata></package>",
+    );
+    assert!(single.is_empty(), "{single:?}");
     let plist = "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>\n<key>CFBundleIdentifier</key>\n<string>com.kaspersky.kavsdk</string>\n<key>NSHumanReadableCopyright</key><string>© AO Kaspersky Lab</string>\n<key>CFBundleName</key><string>Kaspersky</string></dict></plist>";
     let got = read("KAVSDK.framework/Resources/Info.plist", plist);
     assert_eq!(got.len(), 2, "{got:?}");
