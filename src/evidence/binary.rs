@@ -349,6 +349,12 @@ fn pe(
                 }
             }
         }
+        // The DLL's own name, as the linker wrote it into the export directory: a renamed file
+        // with its version information stripped still says what library it is (as an ELF's
+        // `SONAME` does).
+        if let Ok(name) = file.exports().and_then(|e| e.dll_name()) {
+            push_library(r, prefix, LibraryTable::PeExport, &name.to_string());
+        }
         // pelite adds the table's offset and size in 32 bits unchecked: only a table that fits.
         if let Some(sec) = cert_range
             .as_ref()

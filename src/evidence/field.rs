@@ -214,6 +214,8 @@ impl SignatureScheme {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LibraryTable {
     PeImport,
+    /// The DLL's own name in its export directory, fixed when it was linked.
+    PeExport,
     ElfNeeded,
     ElfSoname,
     MachOIdDylib,
@@ -224,14 +226,16 @@ impl LibraryTable {
     fn name(self) -> &'static str {
         match self {
             LibraryTable::PeImport => "PE import",
+            LibraryTable::PeExport => "PE export name",
             LibraryTable::ElfNeeded => "ELF DT_NEEDED",
             LibraryTable::ElfSoname => "ELF DT_SONAME",
             LibraryTable::MachOIdDylib => "Mach-O LC_ID_DYLIB",
             LibraryTable::MachOLoadDylib => "Mach-O LC_LOAD_DYLIB",
         }
     }
-    const ALL: [LibraryTable; 5] = [
+    const ALL: [LibraryTable; 6] = [
         LibraryTable::PeImport,
+        LibraryTable::PeExport,
         LibraryTable::ElfNeeded,
         LibraryTable::ElfSoname,
         LibraryTable::MachOIdDylib,

@@ -157,6 +157,41 @@ pub fn pe_dll(strings: &[(&str, &str)], rdata: &[u8], pkcs7: Option<&[u8]>) -> V
     buf
 }
 
+/// A 64-bit PE DLL with no version information whose export directory names it `dll_name` (and
+/// exports nothing): what a stripped, renamed vendor library still says of itself.
+pub fn pe_dll_named(dll_name: &str) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut w = object::write::pe::Writer::new(true, 0x1000, 0x200, &mut buf);
+    w.reserve_dos_header_and_stub();
+    w.reserve_nt_headers(pe::IMAGE_NUMBEROF_DIRECTORY_ENTRIES);
+    w.reserve_section_headers(1);
+    let size = 40 + u32::try_from(dll_name.len()).expect("small") + 1;
+    let edata = w.reserve_section(
+        *b".edata\0\0",
+        pe::IMAGE_SCN_CNT_INITIALIZED_DATA | pe::IMAGE_SCN_MEM_READ,
+        size,
+        size,
+    );
+    w.set_data_directory(
+        pe::IMAGE_DIRECTORY_ENTRY_EXPORT,
+        edata.virtual_address,
+        size,
+    );
+    // IMAGE_EXPORT_DIRECTORY: the name right after it, no functions, no names.
+    let mut dir = Vec::new();
+    dir.extend([0u8; 12]); // Characteristics, TimeDateStamp, Major/MinorVersion
+    dir.extend((edata.virtual_address + 40).to_le_bytes()); // Name
+    dir.extend(1u32.to_le_bytes()); // Base
+    dir.extend([0u8; 20]); // NumberOfFunctions, NumberOfNames, the three tables
+    dir.extend(dll_name.as_bytes());
+    dir.push(0);
+    w.write_dos_header_and_stub().expect("in memory");
+    w.write_nt_headers(dll_nt_headers());
+    w.write_section_headers();
+    w.write_section(edata.file_offset, &dir);
+    buf
+}
+
 /// A DER CMS SignedData with one self-made certificate (`subject`, self-issued, serial 1) and a
 /// signer info pointing at it. The signature bytes are dummies: nothing here is verified.
 pub fn signed_data(subject: &str, extra_cert_subject: Option<&str>) -> Vec<u8> {

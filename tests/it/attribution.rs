@@ -212,6 +212,18 @@ fn generated() -> Vec<Generated> {
                 ),
             )],
         ),
+        // A DLL renamed and stripped of its version information: its export directory keeps
+        // the name it was linked as.
+        (
+            "pe-export-name-product",
+            "fail",
+            vec![("runtimes/win-x64/native/engine.dll", testgen::pe_dll_named("kavsdk.dll"))],
+        ),
+        (
+            "control-pe-export-name-other",
+            "pass",
+            vec![("runtimes/win-x64/native/engine.dll", testgen::pe_dll_named("acmescan.dll"))],
+        ),
         // A Go binary's module records (`go version -m`): the module it was built with is named
         // by its path, whatever the symbols were stripped of. A module of another organisation
         // named for the engine it drives is not the vendor's.

@@ -90,6 +90,24 @@ fn pe_version_info_company_name_only() {
 }
 
 #[test]
+fn a_dlls_export_name_is_the_library_it_is() {
+    let r = inspect_binary(
+        &testgen::pe_dll_named("kavsdk.dll"),
+        &needles(),
+        &PackageBudget::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        fields(&r),
+        [(
+            "PE export name (integration)".into(),
+            "kavsdk (kavsdk.dll)".into(),
+            true
+        )]
+    );
+}
+
+#[test]
 fn authenticode_signer_subject() {
     let sd = testgen::signed_data(
         "CN=Kaspersky Lab,O=AO Kaspersky Lab,C=RU",
