@@ -23,6 +23,7 @@ mod formats;
 pub mod installer;
 mod pdf;
 mod pdf_text;
+mod png;
 mod squashfs;
 
 /// Limits of one archive walk (nested archives included).
@@ -149,6 +150,9 @@ pub enum Format {
     /// streams, attachments). Found by [`appended`], since the document's own bytes are read
     /// as well.
     Pdf,
+    /// A PNG image with text chunks: its members are those chunks (`Copyright: …`), deflated
+    /// or not. Found by [`appended`], since the image's own bytes are read as well.
+    Png,
     Gzip,
     Zlib,
     Xz,
@@ -169,6 +173,7 @@ impl Format {
             Format::Cfb => "compound file",
             Format::Squashfs => "squashfs",
             Format::Pdf => "pdf",
+            Format::Png => "png",
             Format::Gzip => "gzip",
             Format::Zlib => "zlib",
             Format::Xz => "xz",
@@ -190,6 +195,7 @@ impl Format {
                 | Format::Cfb
                 | Format::Squashfs
                 | Format::Pdf
+                | Format::Png
         )
     }
 }
@@ -297,7 +303,8 @@ pub fn embedded_zip(b: &[u8]) -> bool {
 
 /// An archive appended to a file that does not begin with one, and where it starts: a zip at
 /// its end (a self-extracting executable, see [`embedded_zip`]; its reader finds it from the
-/// end), a PDF's deflated streams (the document is read as itself too), or a SquashFS image
+/// end), a PDF's deflated streams (the document is read as itself too), a PNG's text chunks
+/// (so is the image), or a SquashFS image
 /// right after an ELF executable's image (an AppImage: its runtime finds its payload where the
 /// section header table ends, or where the last segment does).
 pub fn appended(b: &[u8]) -> Option<(usize, Format)> {
@@ -306,6 +313,9 @@ pub fn appended(b: &[u8]) -> Option<(usize, Format)> {
     }
     if pdf::is_pdf(b) {
         return Some((0, Format::Pdf));
+    }
+    if png::has_text(b) {
+        return Some((0, Format::Png));
     }
     elf_ends(b)?
         .into_iter()
@@ -431,6 +441,7 @@ pub fn walk_archive(
     // a container of a few bytes (an empty zip is 22) is taken at its word.
     if visited == 0
         && format != Format::Pdf
+        && format != Format::Png
         && !stats
             .skipped
             .iter()
@@ -490,6 +501,7 @@ impl Walk<'_, '_> {
             Format::Cfb => self.cfb(name, bytes, depth),
             Format::Squashfs => self.squashfs(name, bytes, depth),
             Format::Pdf => self.pdf(name, bytes, depth),
+            Format::Png => self.png(name, bytes, depth),
             _ => self.stream(name, bytes, format, depth),
         })
         .unwrap_or_else(|| Err(Fail::malformed("its decoder failed on this input")));

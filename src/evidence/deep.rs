@@ -526,7 +526,8 @@ impl Scanner {
         budget: &PackageBudget,
         r: &mut FileResult,
     ) {
-        if !r.binaries.iter().any(|b| b.file == name) {
+        // An image with text chunks is no binary of the inventory's.
+        if format != archive::Format::Png && !r.binaries.iter().any(|b| b.file == name) {
             r.binaries.push(BinaryItem {
                 file: name.to_string(),
                 kind: format.name().into(),

@@ -1252,6 +1252,46 @@ pub fn go_build_records(main: &str, deps: &[(&str, &str)]) -> Vec<u8> {
     out
 }
 
+/// A 1x1 PNG image with text chunks: each `(kind, keyword, text)`, `kind` one of `tEXt`, `zTXt`
+/// (deflated) and `iTXt` (deflated, UTF-8).
+pub fn png_with_text(chunks: &[(&str, &str, &str)]) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend(u32::try_from(data.len()).expect("small").to_be_bytes());
+        out.extend(kind);
+        out.extend(data);
+        let mut h = crc32fast::Hasher::new();
+        h.update(kind);
+        h.update(data);
+        out.extend(h.finalize().to_be_bytes());
+    }
+    let deflate = |b: &[u8]| {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(b).expect("in memory");
+        e.finish().expect("in memory")
+    };
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut out, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    for (kind, keyword, text) in chunks {
+        let mut data = keyword.as_bytes().to_vec();
+        data.push(0);
+        match *kind {
+            "zTXt" => {
+                data.push(0);
+                data.extend(deflate(text.as_bytes()));
+            }
+            "iTXt" => {
+                data.extend([1, 0, 0, 0]);
+                data.extend(deflate(text.as_bytes()));
+            }
+            _ => data.extend(text.as_bytes()),
+        }
+        chunk(&mut out, kind.as_bytes(), &data);
+    }
+    chunk(&mut out, b"IDAT", &deflate(&[0, 0]));
+    chunk(&mut out, b"IEND", b"");
+    out
+}
+
 #[cfg(test)]
 mod fixtures {
     //! The binaries of `tests/fixtures/deep` are generated here. Run with

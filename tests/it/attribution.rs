@@ -212,6 +212,37 @@ fn generated() -> Vec<Generated> {
                 ),
             )],
         ),
+        // An image's metadata in deflated text chunks, which no byte search reads.
+        (
+            "png-compressed-copyright",
+            "fail",
+            vec![(
+                "docs/images/logo.png",
+                testgen::png_with_text(&[
+                    ("tEXt", "Software", "ImageMagick"),
+                    ("zTXt", "Copyright", "(c) 2023 AO Kaspersky Lab. All rights reserved."),
+                ]),
+            )],
+        ),
+        (
+            "png-international-copyright",
+            "fail",
+            vec![(
+                "docs/images/scan.png",
+                testgen::png_with_text(&[("iTXt", "Copyright", "© АО «Лаборатория Касперского»")]),
+            )],
+        ),
+        (
+            "control-png-other-vendor",
+            "pass",
+            vec![(
+                "docs/images/logo.png",
+                testgen::png_with_text(&[
+                    ("zTXt", "Copyright", "(c) 2023 Example Engines Ltd."),
+                    ("iTXt", "Description", "Compared with Kaspersky and others"),
+                ]),
+            )],
+        ),
         // A DLL renamed and stripped of its version information: its export directory keeps
         // the name it was linked as.
         (

@@ -379,7 +379,8 @@ impl Walk<'_, '_> {
             | Format::Cab
             | Format::Cfb
             | Format::Squashfs
-            | Format::Pdf => {
+            | Format::Pdf
+            | Format::Png => {
                 return Err(Fail::malformed("not a compressed stream"));
             }
         };
