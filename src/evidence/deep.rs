@@ -24,6 +24,7 @@ mod dev_only;
 mod marks;
 mod office;
 mod package;
+mod rendered;
 mod rtf;
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,7 @@
 //! its elements joined, a paragraph per line, a tab or a line break where the document has one,
 //! entities decoded.
 
-use super::text::Rendered;
+use super::rendered::Rendered;
 
 /// The namespaces of the parts whose text renders: WordprocessingML, DrawingML (PowerPoint
 /// slides, charts, text boxes), SpreadsheetML (shared strings) and OpenDocument text.

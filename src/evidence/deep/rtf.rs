@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use encoding_rs::Encoding;
 
-use super::text::Rendered;
+use super::rendered::Rendered;
 
 /// The groups that hold no text a reader sees (RTF 1.9.1 destinations), when they open a group.
 const SKIPPED: &[&str] = &[

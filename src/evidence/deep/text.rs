@@ -7,47 +7,8 @@ use super::super::needles::TextPrefilter;
 use super::super::recognise::{self, FileClass};
 use super::super::{Evidence, Field, Role, Shape, clip};
 use super::marks::{self, Mark};
+use super::rendered::Rendered;
 use super::{FileResult, MAPPED, Scanner, SkipKind, Skipped};
-
-/// A document as it renders (see `rtf` and `office`): one line of `text` per rendered line, and
-/// for each the source line (1-based) its first shown character came from, so that evidence
-/// points at the source.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) struct Rendered {
-    pub text: String,
-    pub lines: Vec<u32>,
-    /// Nothing of the current rendered line is shown yet.
-    fresh: bool,
-}
-
-impl Rendered {
-    pub fn new() -> Rendered {
-        Rendered {
-            text: String::new(),
-            lines: vec![1],
-            fresh: true,
-        }
-    }
-
-    /// The current rendered line shows something from source line `line`: the first such
-    /// says where the line comes from.
-    pub fn starts(&mut self, line: u32) {
-        if self.fresh {
-            self.fresh = false;
-            if let Some(l) = self.lines.last_mut() {
-                *l = line;
-            }
-        }
-    }
-
-    /// Ends the current rendered line; the next one comes from `line` unless something shown
-    /// on it says otherwise.
-    pub fn end_line(&mut self, line: u32) {
-        self.text.push('\n');
-        self.lines.push(line);
-        self.fresh = true;
-    }
-}
 
 /// Notice words that attribute the name written after them (`Copyright (c) 2024 <holder>`).
 pub(super) const NOTICE_BEFORE: &[&str] = &[
