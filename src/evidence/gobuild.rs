@@ -59,7 +59,7 @@ pub fn looks_like_record(s: &str) -> bool {
 }
 
 /// The module records in `bytes`, in order (a block without its end sentinel is read to
-/// [`MAX_BLOCK`] bytes). Paths are those of modules (a host, a `/`), not the local directories a
+/// `MAX_BLOCK` bytes). Paths are those of modules (a host, a `/`), not the local directories a
 /// replacement may name.
 pub fn modules(bytes: &[u8]) -> Vec<Module> {
     let mut out = Vec::new();
