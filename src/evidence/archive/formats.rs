@@ -466,6 +466,17 @@ pub(super) fn zlib_decodes(b: &[u8]) -> bool {
     }
 }
 
+/// Whether the first bytes an LZMA-alone header's stream decoded to (at most 64) fit its stated
+/// size: 64 of them, or exactly a stated size below that in a file no longer than such a stream
+/// can be (`total` bytes: the header, the size and a little more). Not a stated size of nothing:
+/// a table of mostly zeros (`0, 0, 0x40, 0, …` reads as a 16 KiB dictionary and no bytes, `0, 0,
+/// 0, 0, 1, 2, 0, …` as 16 MiB and two zero bytes) decodes like that, and an empty stream holds
+/// nothing to read.
+fn decoded_as_stated(decoded: usize, size: u64, total: usize) -> bool {
+    decoded == 64
+        || (size > 0 && size == decoded as u64 && total as u64 <= 13 + size + size / 64 + 64)
+}
+
 /// A `.lzma` (LZMA-alone) header, which has no magic number: a valid properties byte, a
 /// dictionary size an encoder writes (2^n or 2^n + 2^(n-1)), a plausible unpacked size, the
 /// range coder's leading zero byte, and first bytes that decode.
@@ -500,13 +511,13 @@ pub(super) fn lzma_alone(b: &[u8]) -> bool {
         };
         let mut out = Vec::new();
         return match r.take(64).read_to_end(&mut out) {
-            Ok(_) => out.len() == 64 || size == out.len() as u64,
+            Ok(_) => decoded_as_stated(out.len(), size, b.len()),
             Err(e) => e.kind() == std::io::ErrorKind::UnexpectedEof,
         };
     };
     let mut out = Vec::new();
     match r.take(64).read_to_end(&mut out) {
-        Ok(_) => out.len() == 64 || size == out.len() as u64,
+        Ok(_) => decoded_as_stated(out.len(), size, b.len()),
         // A truncated stream is still one (and the walk lists it).
         Err(e) => e.kind() == std::io::ErrorKind::UnexpectedEof,
     }

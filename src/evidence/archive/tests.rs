@@ -771,6 +771,17 @@ fn over_the_memory_limit_is_recognised_only_when_it_decodes() {
     fake.extend_from_slice(&[0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 16, 0, 6, 0, 0, 0]);
     fake.extend(std::iter::repeat_n(0u8, 4096));
     assert_eq!(sniff(&fake), None);
+    // A zeroed table: properties 0, a 16 KiB dictionary, a stated size of nothing, and bytes
+    // that "decode" to nothing (icu_collections' `planes.rs`, written out as an array).
+    let mut table = vec![0u8, 0, 0x40, 0, 0];
+    table.extend(std::iter::repeat_n(0u8, 2000));
+    assert_eq!(sniff(&table), None);
+    // Two zero bytes stated, in a table of a thousand (pest's `script.rs`).
+    let mut table = vec![0u8, 0, 0, 0, 1, 2];
+    table.extend(std::iter::repeat_n(0u8, 1000));
+    assert_eq!(sniff(&table), None);
+    // A real stream of a few bytes is one.
+    assert_eq!(sniff(&lzma(b"ab")), Some(Format::Lzma));
 }
 
 // --- compound files: Windows Installer packages -------------------------------------------------
