@@ -126,6 +126,11 @@ fn in_array(c: u8) -> bool {
     CLASSES[c as usize] & IN_ARRAY != 0
 }
 
+/// What separates an array's elements: white space and commas.
+fn separator(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b',')
+}
+
 /// Whether a window of text looks like the inside of a base64 or hex blob.
 fn base64_window(w: &[u8]) -> bool {
     w.iter().all(|&c| in_blob(c))
@@ -243,12 +248,13 @@ const BRACKET_REACH: usize = 64 << 10;
 /// between them), from the stretch's first element.
 fn array_run(b: &[u8], p: usize, floor: usize, max_bytes: u64) -> (Option<Blob>, usize) {
     let first = memchr::memchr(b',', &b[p..p + WINDOW]).map_or(p, |i| p + i + 1);
-    let (probe, probe_end) = read_array(b, first, max_bytes);
-    let stopped_at = b[probe_end..]
-        .iter()
-        .find(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b','));
-    if probe.len() < MIN_ARRAY && stopped_at.is_some_and(|c| c.is_ascii_digit() || *c == b'-') {
-        return (None, probe_end.max(p + WINDOW));
+    // Only whether fewer than MIN_ARRAY elements stop at a wider number matters here: the
+    // probe reads no more than that, and the array is read whole below.
+    let probe = read_array(b, first, MIN_ARRAY as u64);
+    let stopped_at = b[probe.end..].iter().find(|&&c| !separator(c));
+    if probe.bytes.len() < MIN_ARRAY && stopped_at.is_some_and(|c| c.is_ascii_digit() || *c == b'-')
+    {
+        return (None, probe.end.max(p + WINDOW));
     }
     let mut start = p;
     while start > floor && in_array(b[start - 1]) {
@@ -256,29 +262,30 @@ fn array_run(b: &[u8], p: usize, floor: usize, max_bytes: u64) -> (Option<Blob>,
     }
     let reach = start.saturating_sub(BRACKET_REACH).max(floor);
     let opened = memchr::memrchr3(b'{', b'[', b'(', &b[reach..start]).map(|i| reach + i + 1);
-    let mut from = opened.unwrap_or(start);
-    let (mut bytes, mut end) = read_array(b, from, max_bytes);
-    if end <= p && from != start {
-        from = start;
-        (bytes, end) = read_array(b, start, max_bytes);
+    let from = opened.unwrap_or(start);
+    let mut read = read_array(b, from, max_bytes);
+    if read.end <= p && from != start {
+        read = read_array(b, start, max_bytes);
     }
-    let end = end.max(p + WINDOW);
-    if bytes.len() < MIN_ARRAY || bytes.len() as u64 > max_bytes {
+    let end = read.end.max(p + WINDOW);
+    if read.bytes.len() < MIN_ARRAY || read.bytes.len() as u64 > max_bytes {
         return (None, end);
     }
-    let at = from
-        + b[from..]
-            .iter()
-            .take_while(|c| !c.is_ascii_digit() && **c != b'-')
-            .count();
     (
         Some(Blob {
-            at,
+            at: read.first,
             form: Form::Array,
-            bytes,
+            bytes: read.bytes,
         }),
         end,
     )
+}
+
+/// What [`read_array`] read: the bytes, where the first element starts and where the last ends.
+struct ArrayRead {
+    bytes: Vec<u8>,
+    first: usize,
+    end: usize,
 }
 
 /// The bytes an array's elements from `from` on spell, and where the elements end: numbers of
@@ -286,15 +293,15 @@ fn array_run(b: &[u8], p: usize, floor: usize, max_bytes: u64) -> (Option<Blob>,
 /// Java `(byte)` cast), separated by commas or white space, with comments between them. Reading
 /// stops at anything else (the closing bracket) or at a number that is not one byte (a table of
 /// wider numbers is not an array of bytes), and past `max_bytes` + 1 bytes.
-fn read_array(b: &[u8], from: usize, max_bytes: u64) -> (Vec<u8>, usize) {
+fn read_array(b: &[u8], from: usize, max_bytes: u64) -> ArrayRead {
     let cap = usize::try_from(max_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(1);
     let mut out = Vec::new();
     let mut i = from;
-    let mut end = from;
+    let (mut first, mut end) = (from, from);
     while out.len() < cap {
-        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n' | b',') {
+        while i < b.len() && separator(b[i]) {
             i += 1;
         }
         let rest = &b[i..];
@@ -335,11 +342,18 @@ fn read_array(b: &[u8], from: usize, max_bytes: u64) -> (Vec<u8>, usize) {
             (true, 1..=128) => (256 - value) as u8,
             _ => break,
         };
+        if out.is_empty() {
+            first = i;
+        }
         out.push(byte);
         i = next;
         end = next;
     }
-    (out, end)
+    ArrayRead {
+        bytes: out,
+        first,
+        end,
+    }
 }
 
 /// A number at the start of `b`: `0x` and one or two hex digits, or one to three decimal
