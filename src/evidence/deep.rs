@@ -799,7 +799,7 @@ impl Scanner {
     /// `require`), each once, those that name something listed.
     fn scan_go_build(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
         use super::gobuild::Record;
-        use crate::evidence::recognise::{FieldHit, FieldKind, MetadataFormat};
+        use crate::evidence::recognise::{FieldKind, MetadataFormat};
         let mut seen = std::collections::BTreeSet::new();
         for m in super::gobuild::modules(bytes) {
             let value = format!("https://{}", m.path);
@@ -811,16 +811,8 @@ impl Scanner {
             } else {
                 FieldKind::Integration
             };
-            let hit = FieldHit {
-                format: MetadataFormat::GoBuildInfo,
-                key: m.record.key().to_string(),
-                kind,
-                shape: Shape::Url,
-                value,
-                line: 0,
-            };
-            r.evidence
-                .push(Evidence::new(hit.field(), hit.role(), hit.shape, hit.value).at(name, None));
+            let key = m.record.key().to_string();
+            push_compiled_name(name, MetadataFormat::GoBuildInfo, key, kind, value, r);
         }
     }
 
@@ -828,7 +820,7 @@ impl Scanner {
     /// (attribution, as a source file's `package`) and refers to (integration, as an `import`),
     /// each package once, those that name something listed (see [`super::bytecode`]).
     fn scan_bytecode(&self, name: &str, bytes: &[u8], r: &mut FileResult) {
-        use crate::evidence::recognise::{FieldHit, FieldKind, MetadataFormat};
+        use crate::evidence::recognise::{FieldKind, MetadataFormat};
         let Some(classes) = super::bytecode::class_names(bytes) else {
             return;
         };
@@ -856,16 +848,8 @@ impl Scanner {
             } else {
                 "reference"
             };
-            let hit = FieldHit {
-                format: MetadataFormat::JvmBytecode,
-                key: format!("{what} (reverse domain {package})"),
-                kind,
-                shape: Shape::Url,
-                value: host,
-                line: 0,
-            };
-            r.evidence
-                .push(Evidence::new(hit.field(), hit.role(), hit.shape, hit.value).at(name, None));
+            let key = format!("{what} (reverse domain {package})");
+            push_compiled_name(name, MetadataFormat::JvmBytecode, key, kind, host, r);
         }
     }
 
@@ -917,6 +901,28 @@ impl Scanner {
     fn scan_entry(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         self.scan_plain(name, bytes, budget, r);
     }
+}
+
+/// A name compiled into a binary (a JVM class's package, a Go module's path), read as the
+/// metadata field it stands for: a host, attributing or integrating as `kind` says.
+fn push_compiled_name(
+    name: &str,
+    format: crate::evidence::recognise::MetadataFormat,
+    key: String,
+    kind: crate::evidence::recognise::FieldKind,
+    value: String,
+    r: &mut FileResult,
+) {
+    let hit = crate::evidence::recognise::FieldHit {
+        format,
+        key,
+        kind,
+        shape: Shape::Url,
+        value,
+        line: 0,
+    };
+    r.evidence
+        .push(Evidence::new(hit.field(), hit.role(), hit.shape, hit.value).at(name, None));
 }
 
 /// A binary's strings (its inspection's, or a signature's subjects) as evidence at `name`: a
