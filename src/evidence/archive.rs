@@ -384,6 +384,9 @@ pub struct ArchiveStats {
     /// The signers of the zips with an APK Signing Block met (each zip's path, and its
     /// certificates' subjects or why they could not be read).
     pub apk_signers: Vec<(String, crate::evidence::apk::Subjects)>,
+    /// The members that are archives themselves (opened, or left at the depth limit): they are
+    /// not visited as files, but their names are evidence as any member's.
+    pub nested: Vec<String>,
 }
 
 struct Walk<'l, 'v> {
@@ -670,6 +673,9 @@ impl Walk<'_, '_> {
             None => appended(bytes).map(|(at, f)| (at, f, true)),
         };
         if let Some((at, f, behind)) = found {
+            if !behind {
+                self.stats.nested.push(path.clone());
+            }
             if depth >= self.limits.max_depth {
                 let what = if behind {
                     format!("{} (after a prefix)", f.name())

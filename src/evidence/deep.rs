@@ -22,6 +22,7 @@ use super::needles::{Needles, TextPrefilter};
 mod budget_tests;
 mod dev_only;
 mod marks;
+mod names;
 mod office;
 mod package;
 mod rendered;
@@ -171,9 +172,16 @@ impl Scanner {
         // The package root, opened once: every file is opened below it (see `fsio::Beneath`).
         let beneath = crate::fsio::Beneath::open(root.as_std_path());
         let budget = PackageBudget::new(&self.options.package);
+        // Which files' paths may name something listed (see `names`), told for all at once.
+        let named = self.names_may_hold(
+            files
+                .iter()
+                .map(|p| strip_root(root, p).map_or(p.as_str(), Utf8Path::as_str)),
+        );
         let mut results: Vec<FileResult> = files
             .par_iter()
-            .map(|path| self.scan_path(root, &beneath, path, &budget))
+            .zip(&named)
+            .map(|(path, &named)| self.scan_path(root, &beneath, path, named, &budget))
             .collect();
         if budget.ran_out() {
             // Which files the spent budget cut short depends on how the threads happened to
@@ -181,9 +189,9 @@ impl Scanner {
             // are scanned again, one after the other in path order, against a fresh budget, so
             // that every run lists the same ones. A hostile package pays its budget twice.
             let again = PackageBudget::new(&self.options.package);
-            for (r, path) in results.iter_mut().zip(&files) {
+            for ((r, path), &named) in results.iter_mut().zip(&files).zip(&named) {
                 if !r.binaries.is_empty() {
-                    *r = self.scan_path(root, &beneath, path, &again);
+                    *r = self.scan_path(root, &beneath, path, named, &again);
                 }
             }
         }
@@ -378,6 +386,13 @@ impl Scanner {
                 format!("unreadable: {e}"),
             )),
         }
+        // The file's own name, not the directories it was found in (they are the user's).
+        self.name_evidence(
+            name,
+            name.rfind(['/', '\\']).map_or(0, |i| i + 1),
+            false,
+            &mut r,
+        );
         scan.files = 1;
         scan.bytes = r.bytes;
         scan.evidence = r.evidence;
@@ -408,6 +423,7 @@ impl Scanner {
                 ..Default::default()
             };
             self.scan_bytes(rel, bytes, &budget, &mut r);
+            self.name_evidence(rel, 0, false, &mut r);
             scan.files += 1;
             scan.bytes += r.bytes;
             scan.evidence.extend(r.evidence);
@@ -435,6 +451,7 @@ impl Scanner {
         root: &Utf8Path,
         beneath: &crate::fsio::Beneath,
         path: &Utf8Path,
+        named: bool,
         budget: &PackageBudget,
     ) -> FileResult {
         let rel = rel_path(root, path);
@@ -469,15 +486,18 @@ impl Scanner {
                 self.scan_read(&rel, &bytes, budget, &mut r);
             }
             Ok(Some(len)) => r.skipped.push(Skipped::new(
-                rel,
+                rel.clone(),
                 SkipKind::TooLarge,
                 format!("{len} bytes, over the {max} byte limit"),
             )),
             Err(e) => r.skipped.push(Skipped::new(
-                rel,
+                rel.clone(),
                 SkipKind::Unreadable,
                 format!("unreadable: {e}"),
             )),
+        }
+        if named {
+            self.named_evidence(&rel, 0, false, &mut r);
         }
         // Keep the buffer's memory bounded across files.
         if bytes.capacity() <= crate::fsio::REUSED_BUFFER_KEEP {
@@ -547,6 +567,9 @@ impl Scanner {
             budget,
             &mut visit,
         );
+        for path in &stats.nested {
+            self.member_name_evidence(path, true, r);
+        }
         for header in stats.installers {
             self.installer_evidence(header, r);
         }
@@ -719,6 +742,7 @@ impl Scanner {
             } else {
                 self.scan_bytes(&inner, data, budget, r);
             }
+            self.member_name_evidence(&inner, false, r);
         }
     }
 
@@ -900,6 +924,12 @@ impl Scanner {
     /// inside archives, and zips appended to executables, were already walked by the walker).
     fn scan_entry(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         self.scan_plain(name, bytes, budget, r);
+        self.member_name_evidence(name, false, r);
+    }
+
+    /// [`Scanner::name_evidence`] of an archive member `outer!path`: its path in the archive.
+    fn member_name_evidence(&self, name: &str, archive: bool, r: &mut FileResult) {
+        self.name_evidence(name, name.rfind('!').map_or(0, |i| i + 1), archive, r);
     }
 }
 

@@ -59,6 +59,10 @@ pub enum Field {
     DetectionRule,
     /// `web page`: a line of a saved web page.
     WebPage,
+    /// `file name`: the name of a file (see `evidence::deep::names`).
+    FileName,
+    /// `directory name`: the name of a directory that holds shipped code.
+    DirectoryName,
     /// `binary string` / `binary notice string`: raw strings of bytes of unknown structure.
     RawString { notice: bool },
     /// `<format> <key>`, `<format> <key> (integration)`: a recognised metadata field
@@ -365,6 +369,8 @@ impl Field {
             Field::Text => "text",
             Field::DetectionRule => "detection rule",
             Field::WebPage => "web page",
+            Field::FileName => "file name",
+            Field::DirectoryName => "directory name",
             Field::RawString { notice: false } => "binary string",
             Field::RawString { notice: true } => "binary notice string",
             _ => return None,
@@ -372,7 +378,7 @@ impl Field {
     }
 
     /// Every field without a variable part, for [`Field::parse`].
-    const FIXED: [Field; 21] = [
+    const FIXED: [Field; 23] = [
         Field::Authors,
         Field::Repository,
         Field::Homepage,
@@ -392,6 +398,8 @@ impl Field {
         Field::Text,
         Field::DetectionRule,
         Field::WebPage,
+        Field::FileName,
+        Field::DirectoryName,
         Field::RawString { notice: false },
         Field::RawString { notice: true },
     ];

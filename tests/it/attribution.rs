@@ -255,6 +255,48 @@ fn generated() -> Vec<Generated> {
             "pass",
             vec![("runtimes/win-x64/native/engine.dll", testgen::pe_dll_named("acmescan.dll"))],
         ),
+        // File and directory names inside archives: a packed library keeps the name it ships
+        // under, in a zip, in a nested archive's name, in a package's directory tree.
+        (
+            "zip-member-file-name",
+            "fail",
+            vec![(
+                "dist/bundle.zip",
+                testgen::zip(&[
+                    ("README.txt", b"Scanner bundle.\n"),
+                    ("lib/KasperskyScanEngine.dll", &[0x8f, 0x13, 0x77, 0xa0, 0x00, 0x5c, 0xe1, 0x09]),
+                ]),
+            )],
+        ),
+        (
+            "nested-archive-name",
+            "fail",
+            vec![(
+                "vendor/deps.tar",
+                testgen::tar(&[(
+                    "third_party/kaspersky-sdk-8.1.zip",
+                    &testgen::zip(&[("readme.txt", b"engine\n")]),
+                )]),
+            )],
+        ),
+        (
+            "deb-directory-name",
+            "fail",
+            vec![("packages/agent.deb", {
+                let control_tar = testgen::gzip(&testgen::tar(&[("./control", b"Package: agent\nMaintainer: Example <ops@example.com>\n")]));
+                let so = testgen::elf_shared_object(b"", "GCC: 12", "libengine.so.1", &["libc.so.6"]);
+                let data_tar = testgen::gzip(&testgen::tar(&[("./opt/kaspersky/lib/libengine.so.1", &so)]));
+                testgen::ar(&[("debian-binary", b"2.0\n"), ("control.tar.gz", &control_tar), ("data.tar.gz", &data_tar)])
+            })],
+        ),
+        (
+            "control-zip-member-adapter",
+            "pass",
+            vec![(
+                "dist/plugins.zip",
+                testgen::zip(&[("plugins/MultiScan.Engines.Kaspersky.dll", &[0x8f, 0x13, 0x77, 0xa0, 0x00, 0x5c])]),
+            )],
+        ),
         // A Go binary's module records (`go version -m`): the module it was built with is named
         // by its path, whatever the symbols were stripped of. A module of another organisation
         // named for the engine it drives is not the vendor's.
