@@ -217,6 +217,19 @@ impl Collector<'_> {
                 _ => {}
             }
         }
+        // A NuGet id has no namespace: its company prefix is the publisher.
+        if p.namespace.is_none()
+            && p.kind.eq_ignore_ascii_case("nuget")
+            && let Some(company) = crate::evidence::recognise::nuget_company(&p.name)
+        {
+            self.add(
+                &format!("{field} name prefix (nuget)"),
+                Role::Attribution,
+                Shape::Text,
+                company,
+                at,
+            );
+        }
         for (k, v) in &p.qualifiers {
             let where_from = matches!(
                 k.as_str(),

@@ -464,6 +464,29 @@ fn empty_xml_organisations_are_absent_not_errors() {
 }
 
 #[test]
+fn a_nuget_purl_names_its_company_by_its_id_prefix() {
+    let bom = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+      {"name": "engine", "purl": "pkg:nuget/KasperskyLab.ScanEngine@8.0.0"},
+      {"name": "adapter", "purl": "pkg:nuget/MultiScan.Engines.Kaspersky@1.0.0"},
+      {"name": "single", "purl": "pkg:nuget/Kaspersky@1.0.0"}]}"#;
+    let doc = parse(bom, "bom.json").unwrap();
+    let prefixes: Vec<(String, &str)> = doc
+        .components
+        .iter()
+        .flat_map(|c| c.evidence.iter())
+        .map(|e| (e.field.to_string(), e.text.as_str()))
+        .filter(|(f, _)| f.ends_with("name prefix (nuget)"))
+        .collect();
+    assert_eq!(
+        prefixes,
+        [
+            ("purl name prefix (nuget)".to_string(), "KasperskyLab"),
+            ("purl name prefix (nuget)".to_string(), "MultiScan")
+        ]
+    );
+}
+
+#[test]
 fn purls_decode_scopes_and_qualifiers() {
     let p = Purl::parse("pkg:npm/%40kaspersky/ui-kit@1.0.0?repository_url=https://npm.example")
         .unwrap();

@@ -476,6 +476,18 @@ fn purl_or_cpe(w: &mut Out<'_, '_>, key: &str, s: &str) {
         let mut parts = path.split('/');
         let kind = parts.next().unwrap_or("");
         let segs: Vec<&str> = parts.collect();
+        // A NuGet id has no namespace: its company prefix is the publisher (`nuget_company`).
+        if kind.eq_ignore_ascii_case("nuget")
+            && let [id] = segs.as_slice()
+            && let Some(company) = super::nuget_company(id)
+        {
+            w.push(
+                &format!("{key} name prefix ({kind})"),
+                A,
+                Shape::Text,
+                company,
+            );
+        }
         if segs.len() >= 2 {
             let ns = percent_encoding::percent_decode_str(segs[0]).decode_utf8_lossy();
             match super::reverse_domain(&ns) {

@@ -198,15 +198,11 @@ impl Recogniser for NuSpec {
             Shape::Url,
             out,
         );
-        // The package's own id, where it is `Company.Product` (NuGet reserves an id prefix for
-        // its owner): the company, as a .NET namespace led by the vendor's name is its code. The
-        // rest names the product (`MultiScan.Engines.Kaspersky` is an adapter's, not the vendor's).
+        // The package's own id, where it is `Company.Product`: the company (see
+        // `nuget_company`).
         let prefixes = elements(text, "id")
             .into_iter()
-            .filter_map(|(id, at)| {
-                let (first, rest) = id.split_once('.')?;
-                (!first.is_empty() && !rest.is_empty()).then(|| (first.to_string(), at))
-            })
+            .filter_map(|(id, at)| Some((super::nuget_company(&id)?.to_string(), at)))
             .collect();
         push_all(fmt, text, prefixes, "<id> prefix", A, Shape::Text, out);
         // The packages it depends on, as an MSBuild project's package references.

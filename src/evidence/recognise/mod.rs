@@ -262,6 +262,16 @@ pub fn reverse_domain(id: &str) -> Option<String> {
     Some(host.join("."))
 }
 
+/// The company prefix of a NuGet package id (`KasperskyLab.ScanEngine` → `KasperskyLab`): NuGet
+/// reserves an id prefix for its owner, so the first dotted segment is the company, as a .NET
+/// namespace led by the vendor's name is its code. The rest names the product
+/// (`MultiScan.Engines.Kaspersky` is an adapter's, not the vendor's). `None` for an id of one
+/// segment.
+pub fn nuget_company(id: &str) -> Option<&str> {
+    let (first, rest) = id.split_once('.')?;
+    (!first.is_empty() && !rest.is_empty()).then_some(first)
+}
+
 /// A loaded library's name as its product would be named: directories, the `lib` prefix, the
 /// loader's suffixes and version numbers removed (`/usr/lib/libkavsdk.so.8.1` → `kavsdk`,
 /// `@rpath/KAVSDK.framework/Versions/A/KAVSDK` → `KAVSDK`, `kavsdk64.dll` → `kavsdk64`).

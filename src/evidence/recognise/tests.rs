@@ -273,6 +273,31 @@ fn code_and_build_files() {
 }
 
 #[test]
+fn a_shipped_sboms_nuget_purl_names_its_company_by_its_id_prefix() {
+    let cdx = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+      {"name": "engine", "purl": "pkg:nuget/KasperskyLab.ScanEngine@8.0.0"},
+      {"name": "adapter", "purl": "pkg:nuget/MultiScan.Engines.Kaspersky@1.0.0"}]}"#;
+    let got: Vec<(String, String)> = read("sbom/bom.json", cdx)
+        .into_iter()
+        .filter(|g| g.0.contains("name prefix"))
+        .map(|g| (g.0, g.1))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "CycloneDX document purl name prefix (nuget)".to_string(),
+                "KasperskyLab".to_string()
+            ),
+            (
+                "CycloneDX document purl name prefix (nuget)".to_string(),
+                "MultiScan".to_string()
+            )
+        ]
+    );
+}
+
+#[test]
 fn sboms_shipped_in_a_package() {
     let cdx = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
       {"name": "engine", "supplier": {"name": "AO Kaspersky Lab", "url": ["https://kaspersky.com"]},
