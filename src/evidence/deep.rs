@@ -285,13 +285,19 @@ impl Scanner {
                     && is_git_metadata(root, path)
                 {
                     // The repository a path or git package is checked out of: its history, not
-                    // the package's content. Listed, never passed over silently.
+                    // the package's content. Listed, never passed over silently. Its `config`
+                    // is read: the remotes say where the checkout comes from (a clone of a
+                    // vendor's repository), as a package's `repository` does.
                     skipped.push(Skipped::new(
                         rel_path(root, path),
                         SkipKind::Note,
-                        "git metadata of the package's checkout (HEAD, objects/, refs/): not scanned",
+                        "git metadata of the package's checkout (HEAD, objects/, refs/): not scanned but for its config's remote URLs",
                     ));
                     walk.skip_current_dir();
+                    let config = path.join("config");
+                    if std::fs::symlink_metadata(&config).is_ok_and(|m| m.is_file()) {
+                        files.push(config);
+                    }
                 }
                 continue;
             }

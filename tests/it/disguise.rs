@@ -167,6 +167,54 @@ fn a_plain_git_directory_is_scanned() {
     fails_on(&ws, ".git/NOTICE");
 }
 
+/// A package that is a clone of the vendor's repository: its history is not scanned, but its
+/// remote says where the checkout comes from; a token written into the URL is never reported.
+#[test]
+fn a_checkouts_remote_is_read_though_its_history_is_not() {
+    let ws = Ws::new();
+    ws.write(".git/HEAD", b"ref: refs/heads/main\n");
+    ws.write(
+        ".git/refs/heads/main",
+        b"0123456789abcdef0123456789abcdef01234567\n",
+    );
+    ws.write(".git/objects/info/packs", b"");
+    // In the history: not read.
+    ws.write(
+        ".git/objects/ab/NOTICE",
+        b"Copyright (c) 2024 AO Kaspersky Lab\n",
+    );
+    ws.write(
+        ".git/config",
+        b"[core]\n\tbare = false\n[remote \"origin\"]\n\turl = https://ci:ghp_token@github.com/KasperskyLab/scan-sdk.git\n",
+    );
+    let (code, doc) = ws.json();
+    assert_eq!(code, 1);
+    assert_eq!(
+        failing(&doc),
+        [(".git/config".into(), "git config remote.origin.url".into())]
+    );
+    let text = doc.to_string();
+    assert!(!text.contains("ghp_token"), "{text}");
+    // Another organisation's clone passes.
+    ws.write(
+        ".git/config",
+        b"[remote \"origin\"]\n\turl = https://github.com/acme/scanner.git\n",
+    );
+    clean(&ws);
+}
+
+/// A vendor SDK copied in with its repository: the nested checkout's remote attributes it.
+#[test]
+fn a_vendored_checkouts_remote_attributes_it() {
+    let ws = Ws::new();
+    ws.write("vendor/engine/src/scan.c", b"int scan(void);\n");
+    ws.write(
+        "vendor/engine/.git/config",
+        b"[remote \"origin\"]\n\turl = git@github.com:KasperskyLab/scan-sdk.git\n",
+    );
+    fails_on(&ws, "vendor/engine/.git/config");
+}
+
 #[test]
 fn control_nested_av_product_table_is_a_mention() {
     let ws = Ws::new();

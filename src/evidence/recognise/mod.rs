@@ -14,6 +14,7 @@
 //! a Cargo `authors` field does; everything else in such a file stays a mention.
 
 mod code;
+mod gitconfig;
 mod headers;
 mod imports;
 mod json;
@@ -49,6 +50,7 @@ crate::named::named_enum! {
         DebianCopyright = "Debian copyright" => "debian/copyright: upstream contact and copyright holders",
         GoModule = "Go module" => "go.mod: module path and required modules",
         GoSource = "Go source" => "Go imports of another module",
+        GitConfig = "git config" => "a checkout's .git/config: the URLs of its remotes and submodules, where its code comes from (credentials removed)",
         GoBuildInfo = "Go build info" => "the module records every Go binary carries (`go version -m`): its main module, and each module compiled in or replacing one",
         JvmSource = "JVM source" => "Java and Kotlin package and import declarations",
         JvmBytecode = "JVM bytecode" => "compiled classes (*.class, in JARs too) and Android dex files: the packages of the classes defined and referred to",
@@ -158,6 +160,7 @@ pub static RECOGNISERS: &[&dyn Recogniser] = &[
     // First: it claims only the manifests it names (`Package.swift` is a manifest before it is
     // Swift source), none of which another recogniser claims.
     &manifests::Manifests,
+    &gitconfig::GitConfig,
     &headers::JavaManifest,
     &headers::PythonMetadata,
     &headers::DebianControl,
