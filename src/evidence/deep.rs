@@ -819,6 +819,7 @@ impl Scanner {
                 self.scan_signature(name, bytes, r);
                 self.scan_bytecode(name, bytes, r);
                 self.scan_text(name, bytes, r);
+                self.scan_firmware(name, bytes, budget, r);
                 self.scan_embedded(name, bytes, budget, r);
             }
         }
@@ -924,6 +925,59 @@ impl Scanner {
             let form = blob.form.name();
             self.scan_bytes(&format!("{name}!{form}@{line}"), &blob.bytes, budget, r);
         }
+    }
+
+    /// A firmware image written as text (see [`super::firmware`]): the bytes its records load,
+    /// scanned as a file named `file!ihex@1` (or `!srec@1`), within the package's budget. Lines
+    /// that are not records are a note: they were read as the file's text, not as the image. An
+    /// image in a test-data directory (see [`is_test_data`]) is a note and is not decoded.
+    fn scan_firmware(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
+        if !matches!(
+            bytes.iter().find(|b| !b.is_ascii_whitespace()),
+            Some(b':' | b'S' | b's' | 0xef)
+        ) || name.matches('!').count() + 1 >= self.options.archive.max_depth as usize
+        {
+            return;
+        }
+        let Some(format) = super::firmware::sniff(bytes) else {
+            return;
+        };
+        if is_test_data(name) {
+            // A package's own test inputs (yara-x keeps every sample it parses as Intel HEX):
+            // never a dependent's build input, and decoding them cost a quarter of a check of
+            // such a workspace. Listed, so that nothing is passed over silently.
+            r.skipped.push(Skipped::new(
+                name,
+                SkipKind::Note,
+                format!(
+                    "{} image in a test-data directory: its text was scanned, its records not decoded",
+                    super::embedded::Form::Firmware(format).name()
+                ),
+            ));
+            return;
+        }
+        let Ok(left) = budget.unpacked_left() else {
+            return;
+        };
+        let started = std::time::Instant::now();
+        let Some(image) = super::firmware::decode(bytes, left.min(self.options.max_file_bytes))
+        else {
+            return;
+        };
+        budget.charge_decoding(image.bytes.len() as u64, started.elapsed());
+        let form = super::embedded::Form::Firmware(image.format).name();
+        let inner = format!("{name}!{form}@1");
+        if image.bad_lines > 0 {
+            r.skipped.push(Skipped::new(
+                &inner,
+                SkipKind::Note,
+                format!(
+                    "{} lines are not {form} records: read as the file's text, not as the image",
+                    image.bad_lines
+                ),
+            ));
+        }
+        self.scan_bytes(&inner, &image.bytes, budget, r);
     }
 
     /// An archive member: binaries are inspected, everything else scanned as text (archives

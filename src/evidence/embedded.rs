@@ -37,10 +37,18 @@ pub enum Form {
     Hex,
     /// Numbers separated by commas or spaces, each one byte (`0x4d`, `77`, `-112`).
     Array,
+    /// A firmware image's records, the whole file (see [`super::firmware`]).
+    Firmware(super::firmware::Format),
 }
 
 impl Form {
-    const ALL: [Form; 3] = [Form::Base64, Form::Hex, Form::Array];
+    const ALL: [Form; 5] = [
+        Form::Base64,
+        Form::Hex,
+        Form::Array,
+        Form::Firmware(super::firmware::Format::IntelHex),
+        Form::Firmware(super::firmware::Format::SRecord),
+    ];
 
     /// How the blob is named after its file (`file!array@line`).
     pub fn name(self) -> &'static str {
@@ -48,6 +56,8 @@ impl Form {
             Form::Base64 => "base64",
             Form::Hex => "hex",
             Form::Array => "array",
+            Form::Firmware(super::firmware::Format::IntelHex) => "ihex",
+            Form::Firmware(super::firmware::Format::SRecord) => "srec",
         }
     }
 

@@ -15,6 +15,7 @@ pub mod decode;
 pub mod deep;
 pub mod embedded;
 pub mod field;
+pub mod firmware;
 pub mod gobuild;
 pub mod manifest;
 pub mod needles;

@@ -1252,6 +1252,35 @@ pub fn go_build_records(main: &str, deps: &[(&str, &str)]) -> Vec<u8> {
     out
 }
 
+/// `data` as an Intel HEX file (32 bytes a record, extended linear address records past 64 KiB),
+/// as `objcopy -O ihex` writes a firmware image.
+pub fn intel_hex(data: &[u8]) -> Vec<u8> {
+    fn record(out: &mut String, kind: u8, address: u16, payload: &[u8]) {
+        let mut bytes = vec![u8::try_from(payload.len()).expect("short")];
+        bytes.extend(address.to_be_bytes());
+        bytes.push(kind);
+        bytes.extend(payload);
+        let sum = bytes.iter().fold(0u8, |s, &b| s.wrapping_add(b));
+        bytes.push(sum.wrapping_neg());
+        out.push(':');
+        for b in bytes {
+            out.push_str(&format!("{b:02X}"));
+        }
+        out.push('\n');
+    }
+    let mut out = String::new();
+    for (i, chunk) in data.chunks(32).enumerate() {
+        let at = i * 32;
+        if at % 0x1_0000 == 0 && at > 0 {
+            let upper = u16::try_from(at >> 16).expect("under 4 GiB");
+            record(&mut out, 4, 0, &upper.to_be_bytes());
+        }
+        record(&mut out, 0, (at & 0xffff) as u16, chunk);
+    }
+    record(&mut out, 1, 0, &[]);
+    out.into_bytes()
+}
+
 /// A 1x1 PNG image with text chunks: each `(kind, keyword, text)`, `kind` one of `tEXt`, `zTXt`
 /// (deflated) and `iTXt` (deflated, UTF-8).
 pub fn png_with_text(chunks: &[(&str, &str, &str)]) -> Vec<u8> {

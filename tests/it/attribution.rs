@@ -243,6 +243,32 @@ fn generated() -> Vec<Generated> {
                 ]),
             )],
         ),
+        // A DLL written out as an Intel HEX image (as firmware is, and as yara-x keeps its
+        // samples): its version information, two hex digits to a byte across records.
+        (
+            "intel-hex-dll-version-info",
+            "fail",
+            vec![(
+                "firmware/coprocessor.hex",
+                testgen::intel_hex(&testgen::pe_dll(
+                    &[("CompanyName", "AO Kaspersky Lab"), ("ProductName", "Scan Engine")],
+                    b"",
+                    None,
+                )),
+            )],
+        ),
+        (
+            "control-intel-hex-dll-other-vendor",
+            "pass",
+            vec![(
+                "firmware/coprocessor.hex",
+                testgen::intel_hex(&testgen::pe_dll(
+                    &[("CompanyName", "Example Radio Ltd"), ("ProductName", "Kaspersky-compatible scanner")],
+                    b"",
+                    None,
+                )),
+            )],
+        ),
         // A DLL renamed and stripped of its version information: its export directory keeps
         // the name it was linked as.
         (
