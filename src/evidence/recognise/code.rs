@@ -643,12 +643,38 @@ impl Recogniser for GoSource {
         static IMPORT: LazyLock<Regex> = LazyLock::new(|| {
             re(r#"(?m)^\s*(?:import\s+)?(?:\w+\s+)?"([a-zA-Z0-9.-]+\.[a-z]{2,}/[^"]*)""#)
         });
+        // cgo's link flags, in the comment above `import "C"`: `#cgo LDFLAGS: -lkavsdk`, or a
+        // library's path.
+        static CGO: LazyLock<Regex> =
+            LazyLock::new(|| re(r"(?m)^[ \t]*//[ \t]*#cgo\b[^:\n]*\bLDFLAGS:([^\n]*)"));
         for c in IMPORT.captures_iter(text) {
             let m = c.get(1).expect("group");
             let mut h = go_hit("import", I, m.as_str(), text, m.start());
             h.format = MetadataFormat::GoSource;
             out.push(h);
         }
+        for c in CGO.captures_iter(text) {
+            let flags = c.get(1).expect("group");
+            for flag in flags.as_str().split_whitespace() {
+                let lib = match flag.strip_prefix("-l") {
+                    Some(name) => name.to_string(),
+                    None if !flag.starts_with('-') => super::library_stem(flag),
+                    None => continue,
+                };
+                if lib.is_empty() || lib.starts_with('$') {
+                    continue;
+                }
+                out.push(FieldHit {
+                    format: MetadataFormat::GoSource,
+                    key: "#cgo LDFLAGS".into(),
+                    kind: I,
+                    shape: Shape::Text,
+                    value: lib,
+                    line: line_at(text, flags.start()),
+                });
+            }
+        }
+        super::imports::dynamic_loads(MetadataFormat::GoSource, text, false, out);
     }
 }
 
@@ -686,6 +712,7 @@ impl Recogniser for JvmSource {
                 line: line_at(text, v.start()),
             });
         }
+        super::imports::dynamic_loads(MetadataFormat::JvmSource, text, false, out);
     }
 }
 

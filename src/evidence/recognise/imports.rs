@@ -1,7 +1,7 @@
 //! Recognisers of what source code in other languages declares and imports: C and C++ headers,
 //! namespaces and qualified names, C# `using` and `[DllImport]`, JavaScript and TypeScript module
-//! specifiers, Python imports and `ctypes` loads, PHP `use`, Ruby `require`, Swift and
-//! Objective-C module imports.
+//! specifiers, Python imports, PHP `use`, Ruby `require`, Swift and Objective-C module imports;
+//! and, in all of them, Java and Go (see [`dynamic_loads`]), libraries loaded at run time.
 //!
 //! Code declared in a vendor's namespace (`namespace Kaspersky {`, `namespace Kaspersky.Sdk;`)
 //! is attributed to it, as a Java `package` is; code that includes, imports or loads a vendor's
@@ -119,6 +119,57 @@ pub(super) fn with_words(v: &str) -> String {
     }
 }
 
+/// The libraries a source file loads at run time, in any of the languages read here: the
+/// loader's own call (`dlopen`, `LoadLibrary(Ex)(A|W)`), each language's binding to it (Java's
+/// `System.loadLibrary`/`System.load`, JNA's `Native.load`, .NET's `NativeLibrary.Load`,
+/// Python's `ctypes`/`cffi`, Node's `ffi.Library`/`koffi.load`/`process.dlopen`, Ruby's
+/// `Fiddle.dlopen`/`ffi_lib`, PHP's `FFI::cdef`, Go's `syscall`/`x/sys/windows` `LoadDLL`/
+/// `NewLazyDLL` and `purego.Dlopen`, Lua's `ffi.load`): a library named in a string argument
+/// (its first, or the one after a leading non-string argument such as `dlmopen`'s namespace or
+/// `FFI::cdef`'s declarations). Each is read as the product its file name stands for (see
+/// [`super::library_stem`]), integration as a binary's `DT_NEEDED` is: a program that loads a
+/// listed product's library at run time cannot work without it. A line that is a comment in
+/// the language (`//`, `/*`, `*`, and `#` where `hash_comments`) loads nothing.
+pub(super) fn dynamic_loads(
+    format: MetadataFormat,
+    text: &str,
+    hash_comments: bool,
+    out: &mut Vec<FieldHit>,
+) {
+    static LOAD: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r#"\b(?:dl[mo]?open|LoadLibrary(?:Ex)?[AW]?|LoadPackagedLibrary|load_library"#,
+            r#"|CDLL|WinDLL|OleDLL|PyDLL|System\.load(?:Library)?|Runtime\.getRuntime\(\)\.load(?:Library)?"#,
+            r#"|Native\.load(?:Library)?|NativeLibrary\.(?:Try)?Load|NativeLibrary\.getInstance"#,
+            r#"|ffi\.(?:dlopen|load|Library)|koffi\.load|process\.dlopen|Fiddle\.dlopen|Fiddle::Handle\.new"#,
+            r#"|ffi_lib|FFI::cdef|(?:Must)?LoadDLL|NewLazy(?:System)?DLL|purego\.Dlopen|Dlopen)"#,
+            // A leading argument that is not a string (`dlmopen(LM_ID_BASE, …)`, `FFI::cdef("…",
+            // …)` declarations on the same line), then the library as a string literal.
+            r#"[ \t]*\(?[ \t]*(?:(?:[^'"`()\n]*|"[^"\n]*")[ \t]*,[ \t]*)?[@rbuLR]?['"`]([^'"`\n]+)['"`]"#,
+        ))
+    });
+    let mut fields = Fields::new(format, text, out);
+    for c in LOAD.captures_iter(text) {
+        let (Some(whole), Some(v)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let start = text[..whole.start()].rfind('\n').map_or(0, |n| n + 1);
+        let head = &text[start..whole.start()];
+        let t = head.trim_start();
+        if head.contains("//")
+            || t.starts_with("/*")
+            || t.starts_with('*')
+            || (hash_comments && head.contains('#'))
+        {
+            continue;
+        }
+        let stem = super::library_stem(v.as_str());
+        if !stem.is_empty() {
+            fields.push("dynamic load", I, stem, v.start());
+        }
+    }
+}
+
 /// What [`Fields::all`] leaves out, and whether the value is a library file name.
 #[derive(Clone, Copy)]
 struct Skip {
@@ -186,6 +237,7 @@ impl Recogniser for CFamilySource {
         fields.all(&NAMESPACE, "namespace", A, CODE);
         fields.all(&USING, "using namespace", I, CODE);
         fields.all(&QUALIFIED, "qualified name", I, CODE);
+        dynamic_loads(MetadataFormat::CFamilySource, text, false, out);
     }
 }
 
@@ -213,6 +265,7 @@ impl Recogniser for CSharpSource {
             ..CODE
         };
         fields.all(&DLL, "DllImport", I, lib);
+        dynamic_loads(MetadataFormat::CSharpSource, text, false, out);
     }
 }
 
@@ -237,6 +290,7 @@ impl Recogniser for JsSource {
             ..CODE
         };
         Fields::new(MetadataFormat::JsSource, text, out).all(&SPEC, "module", I, skip);
+        dynamic_loads(MetadataFormat::JsSource, text, false, out);
     }
 }
 
@@ -253,11 +307,6 @@ impl Recogniser for PythonSource {
         });
         static FROM: LazyLock<Regex> =
             LazyLock::new(|| re(r"(?m)^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b"));
-        static LOAD: LazyLock<Regex> = LazyLock::new(|| {
-            re(
-                r#"\b(?:CDLL|WinDLL|OleDLL|PyDLL|LoadLibrary|load_library)[ \t]*\([ \t]*[rbu]?['"]([^'"]+)['"]"#,
-            )
-        });
         // A docstring's usage example (`from kaspersky.sdk import Scanner` in prose) imports
         // nothing: triple-quoted strings are blanked first, line breaks kept.
         let blanked = blank_triple_quoted(text);
@@ -273,12 +322,7 @@ impl Recogniser for PythonSource {
             }
         }
         fields.all(&FROM, "from … import", I, CODE);
-        let lib = Skip {
-            comments: false,
-            library: true,
-            ..CODE
-        };
-        fields.all(&LOAD, "dynamic load", I, lib);
+        dynamic_loads(MetadataFormat::PythonSource, text, true, out);
     }
 }
 
@@ -319,6 +363,7 @@ impl Recogniser for PhpSource {
         let mut fields = Fields::new(MetadataFormat::PhpSource, text, out);
         fields.all(&USE, "use", I, CODE);
         fields.all(&NAMESPACE, "namespace", A, CODE);
+        dynamic_loads(MetadataFormat::PhpSource, text, true, out);
     }
 }
 
@@ -336,6 +381,7 @@ impl Recogniser for RubySource {
             ..CODE
         };
         Fields::new(MetadataFormat::RubySource, text, out).all(&REQUIRE, "require", I, skip);
+        dynamic_loads(MetadataFormat::RubySource, text, true, out);
     }
 }
 
@@ -351,6 +397,7 @@ impl Recogniser for SwiftSource {
             )
         });
         Fields::new(MetadataFormat::SwiftSource, text, out).all(&IMPORT, "import", I, CODE);
+        dynamic_loads(MetadataFormat::SwiftSource, text, false, out);
     }
 }
 

@@ -933,3 +933,107 @@ fn cmake_and_pkg_config_templates_name_what_they_link() {
     let got = links("scanner.pc.in", pc);
     assert!(got.iter().any(|v| v.starts_with("kav-engine")), "{got:?}");
 }
+
+#[test]
+fn libraries_loaded_at_run_time_are_integration_in_every_language() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "native/loader.c",
+            "void *h = dlopen(\"libkavsdk.so.8\", RTLD_NOW);\n",
+        ),
+        (
+            "native/ns.c",
+            "void *h = dlmopen(LM_ID_NEWLM, \"/opt/kav/lib/libkavsdk.so\", RTLD_NOW);\n",
+        ),
+        (
+            "win/load.cpp",
+            "HMODULE m = LoadLibraryExW(L\"kavsdk.dll\", NULL, 0);\n",
+        ),
+        (
+            "Scan.java",
+            "class S { static { System.loadLibrary(\"kavsdk\"); } }\n",
+        ),
+        (
+            "Jna.kt",
+            "val lib = Native.load(\"kavsdk\", Engine::class.java)\n",
+        ),
+        ("Interop.cs", "var h = NativeLibrary.Load(\"kavsdk\");\n"),
+        (
+            "engine.js",
+            "const e = ffi.Library('libkavsdk', { scan: ['int', ['string']] });\n",
+        ),
+        ("engine.ts", "const lib = koffi.load(\"libkavsdk.so\");\n"),
+        ("engine.py", "lib = ffi.dlopen(\"libkavsdk.so\")\n"),
+        (
+            "engine.rb",
+            "module Engine\n  extend FFI::Library\n  ffi_lib 'kavsdk'\nend\n",
+        ),
+        (
+            "engine.php",
+            "<?php\n$ffi = FFI::cdef(\"int scan(const char *p);\", \"libkavsdk.so\");\n",
+        ),
+        (
+            "engine.go",
+            "package e\n\nvar dll = windows.NewLazySystemDLL(\"kavsdk.dll\")\n",
+        ),
+        (
+            "Loader.swift",
+            "let h = dlopen(\"libkavsdk.dylib\", RTLD_NOW)\n",
+        ),
+    ];
+    for (name, text) in cases {
+        let got = read(name, text);
+        assert!(
+            got.iter()
+                .any(|g| g.0.ends_with("dynamic load (integration)") && g.1 == "kavsdk"),
+            "{name}: {got:?}"
+        );
+    }
+    // A comment loads nothing.
+    for (name, text) in [
+        (
+            "native/loader.c",
+            "// dlopen(\"libkavsdk.so\", RTLD_NOW) was the old engine\n",
+        ),
+        (
+            "native/loader.c",
+            "/* dlopen(\"libkavsdk.so\")\n * LoadLibrary(\"kavsdk.dll\") */\n",
+        ),
+        ("engine.py", "# lib = CDLL(\"libkavsdk.so\")\n"),
+        ("engine.rb", "# ffi_lib 'kavsdk'\n"),
+    ] {
+        let got = read(name, text);
+        assert!(
+            !got.iter().any(|g| g.0.contains("dynamic load")),
+            "{name}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn cgo_link_flags_are_integration() {
+    let text = "package scan\n\n// #cgo linux LDFLAGS: -L${SRCDIR}/lib -lkavsdk ${SRCDIR}/lib/libklengine.a\n// #include \"engine.h\"\nimport \"C\"\n";
+    let got: Vec<(String, String)> = read("scan/scan.go", text)
+        .into_iter()
+        .map(|g| (g.0, g.1))
+        .collect();
+    assert!(
+        got.contains(&(
+            "Go source #cgo LDFLAGS (integration)".into(),
+            "kavsdk".into()
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            "Go source #cgo LDFLAGS (integration)".into(),
+            "klengine".into()
+        )),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter()
+            .any(|g| g.1.starts_with('$') || g.1.starts_with('-')),
+        "{got:?}"
+    );
+}
