@@ -79,9 +79,37 @@ pub fn collect(pkg: &PackageMetadata<'_>) -> Vec<Evidence> {
             Shape::Text,
             license,
         );
+        // An SPDX licence reference (`LicenseRef-<vendor>-EULA`, `DocumentRef-x:LicenseRef-…`)
+        // names terms of the licensor's own: it attributes, as `licensed by` in a notice does.
+        for id in license_refs(license) {
+            push(
+                &mut out,
+                Field::License,
+                Role::Attribution,
+                Shape::Text,
+                &id,
+            );
+        }
     }
     walk_metadata(&mut out, pkg.metadata_table(), None, 0);
     out
+}
+
+/// The custom licences an SPDX expression refers to, as words (`MIT OR LicenseRef-Acme-EULA` →
+/// `Acme EULA`), each with the reference as written.
+fn license_refs(expression: &str) -> Vec<String> {
+    expression
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter_map(|id| {
+            let id = id.rsplit(':').next().unwrap_or(id);
+            let rest = id
+                .get(..11)
+                .filter(|p| p.eq_ignore_ascii_case("LicenseRef-"))
+                .map(|_| &id[11..])?;
+            let words = rest.replace(['-', '.', '_'], " ");
+            (!words.trim().is_empty()).then(|| format!("{} ({id})", words.trim()))
+        })
+        .collect()
 }
 
 fn push(out: &mut Vec<Evidence>, field: Field, role: Role, shape: Shape, text: &str) {
@@ -120,5 +148,25 @@ fn walk_metadata(out: &mut Vec<Evidence>, v: &Value, path: Option<&str>, depth: 
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::license_refs;
+
+    #[test]
+    fn licence_references_are_read_as_words() {
+        assert_eq!(
+            license_refs("MIT OR (Apache-2.0 AND LicenseRef-Acme-EULA)"),
+            ["Acme EULA (LicenseRef-Acme-EULA)"]
+        );
+        assert_eq!(
+            license_refs("DocumentRef-spdx-tool:licenseref-AcmeLabs.SDK"),
+            ["AcmeLabs SDK (licenseref-AcmeLabs.SDK)"]
+        );
+        assert!(license_refs("MIT OR Apache-2.0").is_empty());
+        assert!(license_refs("LicenseRef-").is_empty());
+        assert!(license_refs("LicenseRé").is_empty());
     }
 }

@@ -203,6 +203,29 @@ fn a_checkouts_remote_is_read_though_its_history_is_not() {
     clean(&ws);
 }
 
+/// A package distributed under a vendor's own terms says so in its SPDX expression.
+#[test]
+fn a_licence_reference_in_the_manifest_names_its_licensor() {
+    let ws = Ws::new();
+    ws.write(
+        "Cargo.toml",
+        b"[package]\nname = \"victim\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR LicenseRef-Kaspersky-EULA\"\n",
+    );
+    let (code, doc) = ws.json();
+    assert_eq!(code, 1);
+    assert!(
+        failing(&doc).iter().any(|(_, field)| field == "license"),
+        "{:?}",
+        failing(&doc)
+    );
+    // Another licensor's terms pass.
+    ws.write(
+        "Cargo.toml",
+        b"[package]\nname = \"victim\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"LicenseRef-Acme-Proprietary\"\n",
+    );
+    clean(&ws);
+}
+
 /// A vendor SDK copied in with its repository: the nested checkout's remote attributes it.
 #[test]
 fn a_vendored_checkouts_remote_attributes_it() {

@@ -132,6 +132,27 @@ fn notice_lines_are_attribution_mentions_are_not() {
 }
 
 #[test]
+fn a_licence_reference_names_its_licensor() {
+    let got = text(
+        "ui/package.json",
+        "{\n  \"name\": \"scan-ui\",\n  \"license\": \"LicenseRef-Kaspersky-EULA\",\n  \"description\": \"works with Kaspersky\"\n}\n",
+    );
+    assert!(
+        got.contains(&(
+            "notice".into(),
+            Role::Attribution,
+            Some(3),
+            "\"license\": \"LicenseRef-Kaspersky-EULA\",".into()
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.iter().any(|g| g.1 == Role::Mention && g.2 == Some(4)),
+        "{got:?}"
+    );
+}
+
+#[test]
 fn cyrillic_in_any_case_and_homoglyph_notices_are_found() {
     let got = text(
         "NOTES.txt",

@@ -17,6 +17,9 @@ pub(super) const NOTICE_BEFORE: &[&str] = &[
     "©",
     "licensed by",
     "licensor",
+    // An SPDX licence reference a package is distributed under (`LicenseRef-<vendor>-EULA`):
+    // the terms are the licensor's own, named by it.
+    "licenseref-",
     // Who made it, in so many words (`Developed by <maker>`, `Powered by <engine>`): the
     // maker, or the engine the thing is built on. Not `published by`,
     // `written by`, `created by`: security prose cites research that way.
