@@ -168,7 +168,8 @@ impl Scanner {
             scan.not_scanned = Some(format!("no source directory on disk at {root}"));
             return scan;
         }
-        let files = self.list_files(root, prune, &mut scan.skipped);
+        let mut links = Vec::new();
+        let files = self.list_files(root, prune, &mut scan.skipped, &mut links);
         // The package root, opened once: every file is opened below it (see `fsio::Beneath`).
         let beneath = crate::fsio::Beneath::open(root.as_std_path());
         let budget = PackageBudget::new(&self.options.package);
@@ -203,6 +204,19 @@ impl Scanner {
             scan.binaries.extend(r.binaries);
             scan.skipped.extend(r.skipped);
         }
+        // A link's name is a name the package ships (`libkavsdk.so -> libengine.so.8`, as an
+        // SDK's tarball lays out its libraries), whatever its target is called.
+        if !links.is_empty() {
+            let rels: Vec<String> = links.iter().map(|p| rel_path(root, p)).collect();
+            let named = self.names_may_hold(rels.iter().map(String::as_str));
+            let mut r = FileResult::default();
+            for (rel, named) in rels.iter().zip(named) {
+                if named {
+                    self.named_evidence(rel, 0, false, &mut r);
+                }
+            }
+            scan.evidence.extend(r.evidence);
+        }
         // Rare (a dependency with content it could not read): only then are its Rust sources
         // read again, for what they say about which directories a dependent's build reaches.
         if dev_only::may_relabel(root, &scan.skipped) {
@@ -229,11 +243,14 @@ impl Scanner {
         scan
     }
 
+    /// The regular files below `root` to scan, in path order; the symbolic links that stay
+    /// inside the package are added to `links` (never followed: their names are read).
     fn list_files(
         &self,
         root: &Utf8Path,
         prune: &[Utf8PathBuf],
         skipped: &mut Vec<Skipped>,
+        links: &mut Vec<Utf8PathBuf>,
     ) -> Vec<Utf8PathBuf> {
         let mut files = Vec::new();
         // Only the pruned directories below this root matter (a string prefix test: the list
@@ -309,7 +326,9 @@ impl Scanner {
                     .ok()
                     .zip(root.canonicalize_utf8().ok())
                     .is_some_and(|(t, r)| t.starts_with(r));
-                if !inside {
+                if inside {
+                    links.push(path.to_path_buf());
+                } else {
                     skipped.push(Skipped::new(
                         rel_path(root, path),
                         SkipKind::Link,
@@ -616,6 +635,13 @@ impl Scanner {
             self.scan_plain(name, bytes, budget, r);
         }
         let mut raw_scanned = unopened;
+        // A member that was not read (encrypted, over a limit, a link) still has the name the
+        // archive lists it under: `sdk.zip!lib/kavsdk.dll` behind a password is still named so.
+        for s in &stats.skipped {
+            if s.path != name && s.path.contains('!') {
+                self.member_name_evidence(&s.path, false, r);
+            }
+        }
         for s in stats.skipped {
             // A corrupt archive kept as a package's own test data (a compression library's
             // `tests/corrupt.gz`) holds nothing any decoder can unpack: its bytes are searched

@@ -306,6 +306,49 @@ mod tests {
     }
 
     #[test]
+    fn an_encrypted_members_name_is_still_read() {
+        let mut z = crate::evidence::testgen::zip(&[("lib/kavsdk.dll", &[0x8f, 0x13, 0x77])]);
+        // The "encrypted" flag, in the local header and in the central directory's entry.
+        z[6] |= 1;
+        let cd = memchr::memmem::find(&z, b"PK\x01\x02").unwrap();
+        z[cd + 8] |= 1;
+        let got = names(&[("dist/sdk.zip", &z)]);
+        assert_eq!(
+            got,
+            [(
+                "file name".to_string(),
+                Role::Attribution,
+                "dist/sdk.zip!lib/kavsdk.dll".to_string(),
+                "Kavsdk (kavsdk.dll)".to_string()
+            )]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_inside_the_package_is_a_name_it_ships() {
+        let d = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(d.path()).unwrap();
+        std::fs::create_dir_all(root.join("lib")).unwrap();
+        std::fs::write(root.join("lib/libengine.so.8"), [0x8f, 0x13, 0x77]).unwrap();
+        std::os::unix::fs::symlink("libengine.so.8", root.join("lib/libkavsdk.so")).unwrap();
+        let got: Vec<(String, Role, String)> = scanner()
+            .scan_files(root, &[])
+            .evidence
+            .into_iter()
+            .map(|e| (e.field.to_string(), e.role, e.location.unwrap().file))
+            .collect();
+        assert_eq!(
+            got,
+            [(
+                "file name".to_string(),
+                Role::Attribution,
+                "lib/libkavsdk.so".to_string()
+            )]
+        );
+    }
+
+    #[test]
     fn a_vendor_directory_attributes_the_shipped_code_below_it_once() {
         let junk: &[u8] = &[0x8f, 0x13, 0x77, 0xa0, 0x00, 0x5c];
         let got = names(&[
