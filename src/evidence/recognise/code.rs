@@ -246,6 +246,9 @@ impl Recogniser for SetupPy {
                     | "optional-dependencies"
                     | "dev-dependencies"
                     | "dependency-groups"
+                    // An extension module's native libraries (`Extension(…, libraries=["x"])`,
+                    // `[[tool.setuptools.ext-modules]]`): what it links.
+                    | "libraries"
             ) || in_section(
                 text,
                 k.start(),

@@ -170,6 +170,27 @@ const MAKE: &[Names] = &[Names::Uncommented(
     r"(?:^|[ \t=])-[lLI][ \t]*([^\s$()]+)",
 )];
 
+/// What an Android NDK makefile (`Android.mk`) links: a makefile's `-l` flags, and the
+/// prebuilt or imported modules named in `LOCAL_SHARED_LIBRARIES`, `LOCAL_STATIC_LIBRARIES` and
+/// `LOCAL_WHOLE_STATIC_LIBRARIES` (the list as one value: its words are matched).
+const ANDROID_MK: &[Names] = &[
+    MAKE[0],
+    Names::Uncommented(
+        &["#"],
+        r"\bLOCAL_(?:SHARED|STATIC|WHOLE_STATIC)_LIBRARIES[ \t]*[:+]?=[ \t]*([^\\\n]+)",
+    ),
+];
+
+/// What a node-gyp build (`binding.gyp`, `*.gypi`) links: `-l` flags and library files in its
+/// `libraries` and `link_settings` (the library's name: `lib/libvendor.so.2` → `vendor`).
+const GYP: &[Names] = &[
+    Names::Uncommented(&["#"], r#"["']-l([\w+.-]+)["']"#),
+    Names::Uncommented(
+        &["#"],
+        r#"["'](?:[^"'\n]*/)?(?:lib)?([^"'/\n]+?)\.(?:so|a|lib|dll|dylib|tbd)(?:\.[\d.]+)?["']"#,
+    ),
+];
+
 /// What an Autoconf script checks for: `PKG_CHECK_MODULES([KAV], [vendor-sdk >= 2])`'s first
 /// module, `AC_CHECK_LIB([vendorsdk], …)`'s library, outside comments.
 const AUTOCONF: &[Names] = &[
@@ -396,7 +417,11 @@ const LOCKFILES: &[(Named, &[Names])] = {
         (B("GNUmakefile"), MAKE),
         (B("Makefile.am"), MAKE),
         (B("Makefile.in"), MAKE),
+        (B("Android.mk"), ANDROID_MK),
         (S(".mk"), MAKE),
+        // node-gyp: the libraries a native addon links.
+        (B("binding.gyp"), GYP),
+        (S(".gypi"), GYP),
         // Autoconf: the pkg-config modules and libraries a configure script checks for.
         (B("configure.ac"), AUTOCONF),
         (B("configure.in"), AUTOCONF),
@@ -1172,6 +1197,16 @@ mod tests {
                 "<packages>\n  <package id=\"Example.Scan.SDK\" version=\"1.0.0\" />\n</packages>\n",
                 &["Example.Scan.SDK"],
             ),
+            (
+                "native/binding.gyp",
+                "{ 'targets': [ { 'target_name': 'addon',\n  'libraries': [ '-lscansdk', '<(module_root_dir)/lib/libvendorengine.so.2' ] } ] }\n",
+                &["scansdk", "vendorengine"],
+            ),
+            (
+                "jni/Android.mk",
+                "LOCAL_MODULE := app\n# LOCAL_STATIC_LIBRARIES := old_engine\nLOCAL_SHARED_LIBRARIES := scan_engine liblog\nLOCAL_LDLIBS := -lvendorsdk\n",
+                &["scan_engine liblog", "vendorsdk"],
+            ),
         ];
         for (name, text, want) in cases {
             let got = fields(name, text);
@@ -1179,6 +1214,11 @@ mod tests {
                 assert!(has(&got, I, w), "{name}: {w} not in {got:?}");
             }
         }
+        let got = fields(
+            "jni/Android.mk",
+            "# LOCAL_STATIC_LIBRARIES := old_engine\nLOCAL_MODULE := app\n",
+        );
+        assert!(!has(&got, I, "old_engine"), "{got:?}");
     }
 
     #[test]

@@ -59,7 +59,7 @@ crate::named::named_enum! {
         MavenPom = "Maven POM" => "pom.xml: group, organisation, developers and dependencies",
         NuGetNuspec = "NuGet nuspec" => "*.nuspec: authors, owners, the company an id starts with, and dependencies",
         PkgConfig = "pkg-config" => "*.pc and *.pc.in: the library's name, home page, linked libraries and required modules",
-        PythonBuild = "Python build" => "setup.py, setup.cfg and pyproject.toml: authors, maintainers and required packages",
+        PythonBuild = "Python build" => "setup.py, setup.cfg and pyproject.toml: authors, maintainers, required packages and extension modules' native libraries",
         PythonMetadata = "Python metadata" => "PKG-INFO and METADATA: author, maintainer and home page",
         ResourceScript = "Windows resource script" => "*.rc: the version information (company, copyright, trademarks) of the binary built from it",
         RpmSpec = "RPM spec" => "*.spec: vendor, packager and requirements",
@@ -70,7 +70,7 @@ crate::named::named_enum! {
         NpmLockfile = "npm lockfile" => "package-lock.json and npm-shrinkwrap.json: scoped packages and resolved URLs (yarn, pnpm and bun lockfiles: see package manifest)",
         NpmPackageJson = "npm package.json" => "package.json: author, contributors, scope and dependencies",
         VcpkgManifest = "vcpkg manifest" => "vcpkg.json: maintainers, home page and dependencies",
-        PackageManifest = "package manifest" => "Other ecosystems' manifests, by their maker and source keys: pubspec.yaml, R DESCRIPTION, *.cabal, Perl META.json/Makefile.PL, mix.exs, *.nimble, *.rockspec, conda meta.yaml, PKGBUILD, *.psd1, AppX/VSIX/AppStream manifests…; and dependency manifests and lockfiles (Package.swift, Cartfile, Gemfile, Podfile, requirements.txt, .gitmodules, MODULE.bazel, packages.config, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, uv.lock, packages.lock.json, gradle.lockfile, cpanfile, a vendored Cargo.toml, meson.build, build.gradle(.kts), makefiles' and qmake's link flags, configure.ac, Bazel BUILD, SConstruct…) and container images (Dockerfile FROM, Compose, Kubernetes and Helm values images), whose URLs and packages are integration",
+        PackageManifest = "package manifest" => "Other ecosystems' manifests, by their maker and source keys: pubspec.yaml, R DESCRIPTION, *.cabal, Perl META.json/Makefile.PL, mix.exs, *.nimble, *.rockspec, conda meta.yaml, PKGBUILD, *.psd1, AppX/VSIX/AppStream manifests…; and dependency manifests and lockfiles (Package.swift, Cartfile, Gemfile, Podfile, requirements.txt, .gitmodules, MODULE.bazel, packages.config, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, uv.lock, packages.lock.json, gradle.lockfile, cpanfile, a vendored Cargo.toml, meson.build, build.gradle(.kts), makefiles' and qmake's link flags, Android.mk's module lists, node-gyp's binding.gyp libraries, configure.ac, Bazel BUILD, SConstruct…) and container images (Dockerfile FROM, Compose, Kubernetes and Helm values images), whose URLs and packages are integration",
     }
 }
 

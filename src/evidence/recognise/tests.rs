@@ -1037,3 +1037,21 @@ fn cgo_link_flags_are_integration() {
         "{got:?}"
     );
 }
+
+#[test]
+fn an_extension_modules_libraries_are_integration() {
+    let setup = "from setuptools import setup, Extension\nsetup(name=\"scanner\", ext_modules=[Extension(\"scanner._engine\", [\"src/engine.c\"], libraries=[\"vendorsdk\", \"m\"])])\n";
+    let got = read("py/setup.py", setup);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "Python build libraries (integration)" && g.1 == "vendorsdk"),
+        "{got:?}"
+    );
+    let pyproject = "[project]\nname = \"scanner\"\n\n[[tool.setuptools.ext-modules]]\nname = \"scanner._engine\"\nsources = [\"src/engine.c\"]\nlibraries = [\"vendorsdk\"]\n";
+    let got = read("pyproject.toml", pyproject);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "Python build libraries (integration)" && g.1 == "vendorsdk"),
+        "{got:?}"
+    );
+}
