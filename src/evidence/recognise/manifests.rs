@@ -161,6 +161,10 @@ const GRADLE: &[Names] = &[
     Names::Pattern(
         r#"(?m)^[ \t]*(?:implementation|api|compile|compileOnly|runtimeOnly|embed|classpath|kapt|ksp|annotationProcessor|testImplementation|androidTestImplementation|debugImplementation|releaseImplementation)[ \t]*\(?[ \t]*['"]([^'"$]+)['"]"#,
     ),
+    // A library from a flat directory, by its file's name: `implementation(name: 'sdk', ext: 'aar')`.
+    Names::Pattern(
+        r#"(?m)^[ \t]*(?:implementation|api|compile|compileOnly|runtimeOnly|embed)[ \t]*\(?[ \t]*name[ \t]*:[ \t]*['"]([^'"$]+)['"]"#,
+    ),
 ];
 
 /// What a makefile links and where from: `-l`, `-L` and `-I` arguments on lines that are not
@@ -396,7 +400,11 @@ const LOCKFILES: &[(Named, &[Names])] = {
         ),
         (
             B("Package.swift"),
-            &[P(r#"\.product\(\s*name:\s*"([^"]+)""#)],
+            &[
+                P(r#"\.product\(\s*name:\s*"([^"]+)""#),
+                // A prebuilt framework a target wraps: its file, or where it is downloaded.
+                P(r#"\.binaryTarget\([^)]*?\b(?:path|url):\s*"([^"]+)""#),
+            ],
         ),
         // Meson: the dependencies a build looks up and the libraries it finds.
         (

@@ -259,6 +259,45 @@ impl Recogniser for MsBuild {
             Shape::Text,
             out,
         );
+        // A prebuilt library it links or copies beside its output: `<NativeLibrary Include>`, a
+        // reference's `<HintPath>`, and a `<None>`/`<Content>` item that is a library file
+        // (`runtimes/linux-x64/native/libvendor.so`).
+        push_all(
+            fmt,
+            text,
+            attributes(text, "NativeLibrary", "Include"),
+            "<NativeLibrary Include>",
+            I,
+            Shape::Text,
+            out,
+        );
+        push_all(
+            fmt,
+            text,
+            elements(text, "HintPath"),
+            "<HintPath>",
+            I,
+            Shape::Text,
+            out,
+        );
+        for item in ["None", "Content"] {
+            let libraries = attributes(text, item, "Include")
+                .into_iter()
+                .filter(|(path, _)| {
+                    let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
+                    crate::evidence::recognise::library_stem(base) != base
+                })
+                .collect();
+            push_all(
+                fmt,
+                text,
+                libraries,
+                &format!("<{item} Include>"),
+                I,
+                Shape::Text,
+                out,
+            );
+        }
         for f in out.iter_mut().filter(|f| f.kind == I) {
             f.value = f
                 .value
@@ -304,6 +343,12 @@ impl Recogniser for MavenPom {
         }
         for (value, at) in elements(text, "url") {
             out.push(hit(fmt, "<url>", A, Shape::Url, value, text, at));
+        }
+        // A dependency taken from a file of the project (`<scope>system</scope>`): the jar.
+        for (value, at) in elements(text, "systemPath") {
+            let stem = super::library_stem(value.rsplit(['/', '\\']).next().unwrap_or(&value));
+            let stem = stem.strip_suffix(".jar").unwrap_or(&stem).to_string();
+            out.push(hit(fmt, "<systemPath>", I, Shape::Text, stem, text, at));
         }
         for (value, at) in elements(text, "groupId") {
             if let Some(host) = super::reverse_domain(&value) {

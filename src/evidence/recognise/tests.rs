@@ -1055,3 +1055,59 @@ fn an_extension_modules_libraries_are_integration() {
         "{got:?}"
     );
 }
+
+#[test]
+fn prebuilt_libraries_a_build_takes_from_files_are_integration() {
+    let has = |name: &str, text: &str, key: &str, value: &str| {
+        let got = read(name, text);
+        assert!(
+            got.iter().any(|g| g.0 == key && g.1 == value),
+            "{name}: {key} = {value} not in {got:?}"
+        );
+    };
+    has(
+        "dotnet/Scanner.csproj",
+        "<Project>\n  <ItemGroup>\n    <None Include=\"runtimes/linux-x64/native/libvendorsdk.so\" />\n    <None Include=\"docs/vendorsdk.md\" />\n    <NativeLibrary Include=\"lib/vendorengine.lib\" />\n    <Reference Include=\"Engine\"><HintPath>lib\\VendorScan.dll</HintPath></Reference>\n  </ItemGroup>\n</Project>\n",
+        "MSBuild project <None Include> (integration)",
+        "vendorsdk",
+    );
+    has(
+        "dotnet/Scanner.csproj",
+        "<Project><ItemGroup><NativeLibrary Include=\"lib/vendorengine.lib\" /></ItemGroup></Project>\n",
+        "MSBuild project <NativeLibrary Include> (integration)",
+        "vendorengine",
+    );
+    has(
+        "dotnet/Scanner.csproj",
+        "<Project><ItemGroup><Reference Include=\"Engine\"><HintPath>lib\\VendorScan.dll</HintPath></Reference></ItemGroup></Project>\n",
+        "MSBuild project <HintPath> (integration)",
+        "VendorScan",
+    );
+    // A document copied beside the output is no library.
+    let got = read(
+        "dotnet/Scanner.csproj",
+        "<Project><ItemGroup><None Include=\"docs/vendorsdk.md\" /></ItemGroup></Project>\n",
+    );
+    assert!(
+        !got.iter().any(|g| g.0.contains("<None Include>")),
+        "{got:?}"
+    );
+    has(
+        "java/pom.xml",
+        "<project><dependencies><dependency><scope>system</scope><systemPath>${project.basedir}/lib/vendorsdk.jar</systemPath></dependency></dependencies></project>\n",
+        "Maven POM <systemPath> (integration)",
+        "vendorsdk",
+    );
+    has(
+        "ios/Package.swift",
+        "let package = Package(name: \"S\", targets: [\n  .binaryTarget(name: \"Engine\", path: \"Frameworks/VendorSDK.xcframework\"),\n])\n",
+        "package manifest package (integration)",
+        "Frameworks/VendorSDK.xcframework (Frameworks/Vendor SDK.xcframework)",
+    );
+    has(
+        "android/app/build.gradle",
+        "dependencies {\n    implementation(name: 'vendorsdk-release', ext: 'aar')\n}\n",
+        "package manifest package (integration)",
+        "vendorsdk-release",
+    );
+}
