@@ -21,6 +21,7 @@ mod json;
 mod manifests;
 mod markup;
 mod rules;
+mod script;
 
 use super::{Role, Shape};
 
@@ -64,6 +65,7 @@ crate::named::named_enum! {
         ResourceScript = "Windows resource script" => "*.rc: the version information (company, copyright, trademarks) of the binary built from it",
         RpmSpec = "RPM spec" => "*.spec: vendor, packager and requirements",
         RubyGemspec = "Ruby gemspec" => "*.gemspec: authors, e-mail and homepage",
+        Script = "shell script" => "shell, PowerShell and batch scripts: the URLs a download command fetches (curl, wget, Invoke-WebRequest, bitsadmin…)",
         RustSource = "Rust source" => "`#[link]` attributes, libraries loaded at run time, version information a build script sets",
         Spdx = "SPDX document" => "An SPDX document shipped inside a package",
         ConanRecipe = "conan recipe" => "conanfile.py and conanfile.txt: author, URL and required references",
@@ -196,6 +198,7 @@ pub static RECOGNISERS: &[&dyn Recogniser] = &[
     &imports::PhpSource,
     &imports::RubySource,
     &imports::SwiftSource,
+    &script::Script,
 ];
 
 /// The fields of `text` (a file named `name`) that the first recogniser claiming it reads,
