@@ -195,6 +195,14 @@ const GYP: &[Names] = &[
     ),
 ];
 
+/// What a container image is built from: its `FROM` images, and images it copies files out of
+/// (`COPY --from=vendor/engine:8.1 /opt/engine …`; a build stage's name names nothing listed).
+/// The packages its `RUN` lines install are read too (see `script::installs`).
+const DOCKERFILE: &[Names] = &[
+    Names::Pattern(r"(?mi)^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)"),
+    Names::Pattern(r"(?mi)^[ \t]*COPY[ \t]+(?:--\S+[ \t]+)*?--from=(\S+)"),
+];
+
 /// What an Autoconf script checks for: `PKG_CHECK_MODULES([KAV], [vendor-sdk >= 2])`'s first
 /// module, `AC_CHECK_LIB([vendorsdk], …)`'s library, outside comments.
 const AUTOCONF: &[Names] = &[
@@ -453,18 +461,9 @@ const LOCKFILES: &[(Named, &[Names])] = {
         (A("values", ".yml"), &[P(HELM_VALUES_IMAGE)]),
         // Container images a vendored build starts from or runs: a Dockerfile's `FROM`, a
         // Compose file's `image:`.
-        (
-            B("Dockerfile"),
-            &[P(r"(?mi)^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)")],
-        ),
-        (
-            S(".dockerfile"),
-            &[P(r"(?mi)^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)")],
-        ),
-        (
-            B("Containerfile"),
-            &[P(r"(?mi)^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)")],
-        ),
+        (B("Dockerfile"), DOCKERFILE),
+        (S(".dockerfile"), DOCKERFILE),
+        (B("Containerfile"), DOCKERFILE),
         (
             B("docker-compose.yml"),
             &[P(r#"(?m)^[ \t]*image:[ \t]*["']?([^\s"'#]+)"#)],
@@ -573,6 +572,9 @@ impl Recogniser for Manifests {
         };
         read(declares, text, out);
         read_names(names_of(f, text), text, out);
+        if f.base == "Dockerfile" || f.base == "Containerfile" || f.ext == "dockerfile" {
+            super::script::installs(MetadataFormat::PackageManifest, text, out);
+        }
     }
 }
 

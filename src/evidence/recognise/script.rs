@@ -1,4 +1,5 @@
-//! Shell, PowerShell and batch scripts: what a download command fetches. A script that pulls a
+//! Shell, PowerShell and batch scripts: what a download command fetches, and what a package
+//! manager's install command installs (see [`installs`]; a Dockerfile's `RUN` lines too). A script that pulls a
 //! vendor's SDK into the build (`curl -fsSLO https://<vendor>/sdk/engine-8.1.tar.gz`, PowerShell's
 //! `Invoke-WebRequest`, `bitsadmin /transfer`) integrates what it downloads, as a build script's
 //! download URL or CMake's `file(DOWNLOAD …)` does. Only URLs on a line whose command downloads
@@ -53,7 +54,165 @@ impl Recogniser for Script {
                 });
             }
         }
+        installs(MetadataFormat::Script, text, out);
     }
+}
+
+/// The packages a package manager's install command names, on a script's lines or a
+/// Dockerfile's `RUN` lines (`pip install kaspersky-sdk==2.1`, `npm install @vendor/sdk@4`,
+/// `apt-get install -y vendor-engine`, `dotnet add package Vendor.Sdk`, `Install-Package`…), each
+/// integration: what the image or the build is made with. Lines continued with `\` are read
+/// joined; a command chain (`&&`, `;`, `|`) is read command by command; options (`-y`,
+/// `--no-cache-dir`) are not packages, and a version written on a package (`==2.1`, `@4.2.0`,
+/// `=1.0-1`) is cut off.
+pub(super) fn installs(format: MetadataFormat, text: &str, out: &mut Vec<FieldHit>) {
+    // The command words that install, and the words after them that lead to the packages.
+    const VERBS: &[&[&str]] = &[
+        &["pip", "install"],
+        &["pip3", "install"],
+        &["pipx", "install"],
+        &["python", "-m", "pip", "install"],
+        &["python3", "-m", "pip", "install"],
+        &["uv", "pip", "install"],
+        &["uv", "add"],
+        &["poetry", "add"],
+        &["npm", "install"],
+        &["npm", "i"],
+        &["npm", "add"],
+        &["yarn", "add"],
+        &["pnpm", "add"],
+        &["pnpm", "install"],
+        &["bun", "add"],
+        &["apt-get", "install"],
+        &["apt", "install"],
+        &["yum", "install"],
+        &["dnf", "install"],
+        &["zypper", "install"],
+        &["apk", "add"],
+        &["brew", "install"],
+        &["choco", "install"],
+        &["winget", "install"],
+        &["conda", "install"],
+        &["gem", "install"],
+        &["cargo", "install"],
+        &["go", "install"],
+        &["go", "get"],
+        &["dotnet", "add", "package"],
+        &["nuget", "install"],
+        &["Install-Package"],
+        &["Install-Module"],
+    ];
+    let mut line_no = 0u32;
+    let mut joined = String::new();
+    let mut first = 0u32;
+    for line in text.lines() {
+        line_no += 1;
+        if joined.is_empty() {
+            first = line_no;
+        }
+        let trimmed = line.trim_end();
+        if let Some(head) = trimmed.strip_suffix('\\') {
+            joined.push_str(head);
+            joined.push(' ');
+            continue;
+        }
+        joined.push_str(trimmed);
+        let logical = std::mem::take(&mut joined);
+        let code = logical.trim_start();
+        if code.starts_with('#') || code.starts_with("::") {
+            continue;
+        }
+        for command in code.split(['&', ';', '|']) {
+            let words: Vec<&str> = command
+                .split_whitespace()
+                .map(|w| w.trim_matches(['"', '\'']))
+                .skip_while(|w| {
+                    // Leading words that only run the command: `RUN`, `sudo`, an assignment.
+                    w.eq_ignore_ascii_case("run") || *w == "sudo" || *w == "env" || w.contains('=')
+                })
+                .collect();
+            let Some(verb) = VERBS.iter().find(|v| {
+                words.len() > v.len()
+                    && v.iter().zip(&words).all(|(a, b)| a.eq_ignore_ascii_case(b))
+            }) else {
+                continue;
+            };
+            // Options that take the next word as their value (`--version 1.0`, `-r reqs.txt`).
+            const VALUED: &[&str] = &[
+                "--version",
+                "-v",
+                "-r",
+                "--requirement",
+                "-c",
+                "--constraint",
+                "-i",
+                "--index-url",
+                "--extra-index-url",
+                "-f",
+                "--find-links",
+                "--trusted-host",
+                "-t",
+                "--target",
+                "--prefix",
+                "--root",
+                "--registry",
+                "-s",
+                "--source",
+                "--channel",
+                "--framework",
+                "-o",
+                "--output",
+                "--cache-dir",
+                "--tag",
+                "--package-directory",
+                "-requiredversion",
+                "-minimumversion",
+                "-version",
+                "-source",
+                "-scope",
+                "-repository",
+            ];
+            let mut value_next = false;
+            for arg in &words[verb.len()..] {
+                if std::mem::take(&mut value_next) {
+                    continue;
+                }
+                if arg.starts_with('-') {
+                    value_next =
+                        !arg.contains('=') && VALUED.contains(&arg.to_ascii_lowercase().as_str());
+                    continue;
+                }
+                // A version or a path, not a package name.
+                if arg.is_empty() || arg.starts_with(|c: char| c.is_ascii_digit()) {
+                    continue;
+                }
+                let name = package_name(arg);
+                if !name.is_empty() {
+                    out.push(FieldHit {
+                        format,
+                        key: "install".into(),
+                        kind: FieldKind::Integration,
+                        shape: Shape::Text,
+                        value: super::imports::with_words(name),
+                        line: first,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A package argument without the version written on it: `sdk==2.1`, `sdk>=2`, `sdk[extra]`,
+/// `@scope/sdk@4.2.0`, `sdk@latest`, `engine=1.0-1`, `Module@v1.2`.
+fn package_name(arg: &str) -> &str {
+    let (scope, rest) = match arg.strip_prefix('@') {
+        Some(rest) => (1, rest),
+        None => (0, arg),
+    };
+    let end = rest
+        .find(['=', '<', '>', '!', '~', ';', '[', '@', ','])
+        .unwrap_or(rest.len());
+    &arg[..scope + end]
 }
 
 #[cfg(test)]
@@ -64,6 +223,37 @@ mod tests {
             .filter(|f| f.key == "download")
             .map(|f| f.value)
             .collect()
+    }
+
+    fn installed(name: &str, text: &str) -> Vec<String> {
+        crate::evidence::recognise::fields(name, text)
+            .into_iter()
+            .filter(|f| f.key == "install")
+            .map(|f| f.value)
+            .collect()
+    }
+
+    #[test]
+    fn install_commands_name_their_packages() {
+        let sh = "#!/bin/sh\n# pip install old-engine\npip install --no-cache-dir vendor-sdk==2.1.0 'other[extra]>=1'\nnpm install --save @vendor/engine@4.2.0 && echo done\nsudo apt-get install -y \\\n  vendor-agent=1.0-1 \\\n  curl\ndotnet add package Vendor.Scan --version 1.0\n";
+        assert_eq!(
+            installed("scripts/setup.sh", sh),
+            [
+                "@vendor/engine",
+                "Vendor.Scan",
+                "curl",
+                "other",
+                "vendor-agent",
+                "vendor-sdk"
+            ]
+        );
+        let docker = "FROM python:3.12-slim\nRUN pip install vendor-sdk==2.1 \\\n && go install example.com/vendor/cli@v1.2.0\nCOPY --from=vendor/engine:8.1 /opt/engine /opt/engine\n";
+        let got = crate::evidence::recognise::fields("docker/Dockerfile", docker);
+        let values: Vec<&str> = got.iter().map(|f| f.value.as_str()).collect();
+        assert!(values.contains(&"vendor-sdk"), "{values:?}");
+        assert!(values.contains(&"example.com/vendor/cli"), "{values:?}");
+        assert!(values.contains(&"vendor/engine:8.1"), "{values:?}");
+        assert!(values.contains(&"python:3.12-slim"), "{values:?}");
     }
 
     #[test]
