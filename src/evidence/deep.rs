@@ -958,13 +958,10 @@ impl Scanner {
     /// that are not records are a note: they were read as the file's text, not as the image. An
     /// image in a test-data directory (see [`is_test_data`]) is a note and is not decoded.
     fn scan_firmware(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
-        if !matches!(
-            bytes.iter().find(|b| !b.is_ascii_whitespace()),
-            Some(b':' | b'S' | b's' | 0xef)
-        ) || name.matches('!').count() + 1 >= self.options.archive.max_depth as usize
-        {
+        if name.matches('!').count() + 1 >= self.options.archive.max_depth as usize {
             return;
         }
+        // Its first byte (after a byte-order mark and white space) alone rules most files out.
         let Some(format) = super::firmware::sniff(bytes) else {
             return;
         };

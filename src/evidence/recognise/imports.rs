@@ -23,13 +23,21 @@ use FieldKind::{Attribution as A, Integration as I};
 /// comment, starting with `/*` or `*`) or inside a string on its line (an odd number of double
 /// quotes before it).
 fn quoted_or_commented(text: &str, at: usize) -> bool {
+    let head = line_before(text, at);
+    commented(head) || head.matches('"').count() % 2 == 1
+}
+
+/// The part of `at`'s line of `text` before it.
+fn line_before(text: &str, at: usize) -> &str {
     let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-    let head = &text[start..at];
+    &text[start..at]
+}
+
+/// Whether what follows `head` (the start of its line) is in a `//` comment or a line of a block
+/// comment (starting with `/*` or `*`).
+fn commented(head: &str) -> bool {
     let t = head.trim_start();
-    head.contains("//")
-        || t.starts_with("/*")
-        || t.starts_with('*')
-        || head.matches('"').count() % 2 == 1
+    head.contains("//") || t.starts_with("/*") || t.starts_with('*')
 }
 
 /// The fields one file yields, each (key and value) once.
@@ -153,14 +161,8 @@ pub(super) fn dynamic_loads(
         let (Some(whole), Some(v)) = (c.get(0), c.get(1)) else {
             continue;
         };
-        let start = text[..whole.start()].rfind('\n').map_or(0, |n| n + 1);
-        let head = &text[start..whole.start()];
-        let t = head.trim_start();
-        if head.contains("//")
-            || t.starts_with("/*")
-            || t.starts_with('*')
-            || (hash_comments && head.contains('#'))
-        {
+        let head = line_before(text, whole.start());
+        if commented(head) || (hash_comments && head.contains('#')) {
             continue;
         }
         let stem = super::library_stem(v.as_str());

@@ -346,7 +346,7 @@ impl Recogniser for MavenPom {
         }
         // A dependency taken from a file of the project (`<scope>system</scope>`): the jar.
         for (value, at) in elements(text, "systemPath") {
-            let stem = super::library_stem(value.rsplit(['/', '\\']).next().unwrap_or(&value));
+            let stem = super::library_stem(&value);
             let stem = stem.strip_suffix(".jar").unwrap_or(&stem).to_string();
             out.push(hit(fmt, "<systemPath>", I, Shape::Text, stem, text, at));
         }
