@@ -34,13 +34,7 @@ impl Recogniser for Script {
             LazyLock::new(|| re(r#"(?i)\b(?:https?|ftp)://[^\s"'<>`)]+"#));
         for (i, line) in text.lines().enumerate() {
             let code = line.trim_start();
-            let lower = code.to_ascii_lowercase();
-            if code.starts_with('#')
-                || code.starts_with("::")
-                || lower.starts_with("rem ")
-                || lower == "rem"
-                || !DOWNLOAD.is_match(code)
-            {
+            if comment_line(code) || !DOWNLOAD.is_match(code) {
                 continue;
             }
             for url in URL.find_iter(code) {
@@ -119,7 +113,7 @@ pub(super) fn installs(format: MetadataFormat, text: &str, out: &mut Vec<FieldHi
         joined.push_str(trimmed);
         let logical = std::mem::take(&mut joined);
         let code = logical.trim_start();
-        if code.starts_with('#') || code.starts_with("::") {
+        if comment_line(code) {
             continue;
         }
         for command in code.split(['&', ';', '|']) {
@@ -202,6 +196,15 @@ pub(super) fn installs(format: MetadataFormat, text: &str, out: &mut Vec<FieldHi
     }
 }
 
+/// Whether a line (its leading blanks trimmed) is a comment in a shell, PowerShell or batch
+/// script, or a Dockerfile: `#`, batch's `::` and `REM`.
+fn comment_line(code: &str) -> bool {
+    let rem = code.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("rem"));
+    code.starts_with('#')
+        || code.starts_with("::")
+        || (rem && code[3..].chars().next().is_none_or(char::is_whitespace))
+}
+
 /// A package argument without the version written on it: `sdk==2.1`, `sdk>=2`, `sdk[extra]`,
 /// `@scope/sdk@4.2.0`, `sdk@latest`, `engine=1.0-1`, `Module@v1.2`.
 fn package_name(arg: &str) -> &str {
@@ -217,20 +220,21 @@ fn package_name(arg: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    fn downloads(name: &str, text: &str) -> Vec<String> {
+    /// The values of the fields named `key` that `text` (a file named `name`) yields.
+    fn values(key: &str, name: &str, text: &str) -> Vec<String> {
         crate::evidence::recognise::fields(name, text)
             .into_iter()
-            .filter(|f| f.key == "download")
+            .filter(|f| f.key == key)
             .map(|f| f.value)
             .collect()
     }
 
+    fn downloads(name: &str, text: &str) -> Vec<String> {
+        values("download", name, text)
+    }
+
     fn installed(name: &str, text: &str) -> Vec<String> {
-        crate::evidence::recognise::fields(name, text)
-            .into_iter()
-            .filter(|f| f.key == "install")
-            .map(|f| f.value)
-            .collect()
+        values("install", name, text)
     }
 
     #[test]
@@ -247,6 +251,8 @@ mod tests {
                 "vendor-sdk"
             ]
         );
+        assert!(installed("fetch.bat", "REM pip install old-engine\nrem\n").is_empty());
+        assert_eq!(installed("fetch.bat", "remove-me\npip install x\n"), ["x"]);
         let docker = "FROM python:3.12-slim\nRUN pip install vendor-sdk==2.1 \\\n && go install example.com/vendor/cli@v1.2.0\nCOPY --from=vendor/engine:8.1 /opt/engine /opt/engine\n";
         let got = crate::evidence::recognise::fields("docker/Dockerfile", docker);
         let values: Vec<&str> = got.iter().map(|f| f.value.as_str()).collect();
