@@ -197,10 +197,11 @@ const GYP: &[Names] = &[
 
 /// What a container image is built from: its `FROM` images, and images it copies files out of
 /// (`COPY --from=vendor/engine:8.1 /opt/engine …`; a build stage's name names nothing listed).
-/// The packages its `RUN` lines install are read too (see `script::installs`).
+/// The packages its `RUN` lines install are read too.
 const DOCKERFILE: &[Names] = &[
     Names::Pattern(r"(?mi)^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)"),
     Names::Pattern(r"(?mi)^[ \t]*COPY[ \t]+(?:--\S+[ \t]+)*?--from=(\S+)"),
+    Names::Installs,
 ];
 
 /// What an Autoconf script checks for: `PKG_CHECK_MODULES([KAV], [vendor-sdk >= 2])`'s first
@@ -253,6 +254,9 @@ enum Names {
     /// commas or line breaks, each a package's name and maybe a version or constraint
     /// (`httr (>= 1.0),\n    kavR`, `base >=4, kav-sdk`).
     List(&'static str),
+    /// The packages the file's package-manager install commands name (see
+    /// `script::installs`): a Dockerfile's `RUN pip install …`.
+    Installs,
 }
 
 /// Lockfiles and dependency lists, by ecosystem, and where each names its packages. They
@@ -572,15 +576,13 @@ impl Recogniser for Manifests {
         };
         read(declares, text, out);
         read_names(names_of(f, text), text, out);
-        if f.base == "Dockerfile" || f.base == "Containerfile" || f.ext == "dockerfile" {
-            super::script::installs(MetadataFormat::PackageManifest, text, out);
-        }
     }
 }
 
 /// The packages a lockfile or dependency list names where `names` says (see [`LOCKFILES`]),
 /// each written with its words where it runs them together (`KasperskyMobileSDK`).
 fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
+    let mut installed = Vec::new();
     let mut push = |value: &str, at: usize| {
         out.push(FieldHit {
             format: MetadataFormat::PackageManifest,
@@ -651,8 +653,12 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
                     push(key, text.find(&quoted).unwrap_or(0));
                 }
             }
+            Names::Installs => {
+                super::script::installs(MetadataFormat::PackageManifest, text, &mut installed)
+            }
         }
     }
+    out.extend(installed);
 }
 
 /// The compiled form of one of [`LOCKFILES`]' patterns, compiled once.
@@ -666,7 +672,7 @@ fn compiled(pattern: &'static str) -> &'static Regex {
                     Names::Pattern(p) | Names::List(p) | Names::Uncommented(_, p) => {
                         Some((*p, re(p)))
                     }
-                    Names::JsonKeys(_) => None,
+                    Names::JsonKeys(_) | Names::Installs => None,
                 })
                 .collect()
         });

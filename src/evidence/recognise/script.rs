@@ -260,6 +260,15 @@ mod tests {
         assert!(values.contains(&"example.com/vendor/cli"), "{values:?}");
         assert!(values.contains(&"vendor/engine:8.1"), "{values:?}");
         assert!(values.contains(&"python:3.12-slim"), "{values:?}");
+        // Wherever the table knows a Dockerfile by its name, whatever its case.
+        assert_eq!(
+            installed("ci/build.Dockerfile", "RUN pip install vendor-sdk\n"),
+            ["vendor-sdk"]
+        );
+        assert_eq!(
+            installed("dockerfile", "RUN pip install vendor-sdk\n"),
+            ["vendor-sdk"]
+        );
     }
 
     #[test]
