@@ -786,7 +786,12 @@ impl Recogniser for RustSource {
         static LINK: LazyLock<Regex> =
             LazyLock::new(|| re(r#"#\s*\[\s*link\s*\([^\]]*?\bname\s*=\s*"([^"]+)""#));
         static LOAD: LazyLock<Regex> = LazyLock::new(|| {
-            re(r#"(?:Library::new|load_library|dlopen|LoadLibrary\w*)\s*\(\s*(?:&?c?")([^"]+)""#)
+            re(
+                r#"(?:Library::new|load_library|library_filename|dlopen|LoadLibrary\w*)\s*\(\s*(?:&?c?")([^"]+)""#,
+            )
+        });
+        static CALL: LazyLock<Regex> = LazyLock::new(|| {
+            re(r"(?:\bLibrary::new|\bload_library|\blibrary_filename|\bdlopen|\bLoadLibrary\w*)\b")
         });
         // A build script writing the version information of the binary it builds (`winres`,
         // `winresource`, `embed-resource` helpers): `res.set("CompanyName", "AO Kaspersky Lab")`.
@@ -824,6 +829,10 @@ impl Recogniser for RustSource {
                 });
             }
         }
+        // Through a constant (`const LIB: &str = "libkavsdk.so"; Library::new(LIB)`) or a path
+        // built around the file name (`Library::new(dir.join("libkavsdk.so"))`).
+        let mut fields = super::imports::Fields::new(MetadataFormat::RustSource, text, out);
+        super::imports::indirect_loads(&mut fields, "dynamic load", &CALL, false);
     }
 }
 

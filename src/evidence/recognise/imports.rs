@@ -41,7 +41,7 @@ fn commented(head: &str) -> bool {
 }
 
 /// The fields one file yields, each (key and value) once.
-struct Fields<'a> {
+pub(super) struct Fields<'a> {
     format: MetadataFormat,
     text: &'a str,
     out: &'a mut Vec<FieldHit>,
@@ -49,7 +49,11 @@ struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    fn new(format: MetadataFormat, text: &'a str, out: &'a mut Vec<FieldHit>) -> Fields<'a> {
+    pub(super) fn new(
+        format: MetadataFormat,
+        text: &'a str,
+        out: &'a mut Vec<FieldHit>,
+    ) -> Fields<'a> {
         Fields {
             format,
             text,
@@ -147,7 +151,7 @@ pub(super) fn dynamic_loads(
     static LOAD: LazyLock<Regex> = LazyLock::new(|| {
         re(concat!(
             r#"\b(?:dl[mo]?open|LoadLibrary(?:Ex)?[AW]?|LoadPackagedLibrary|load_library"#,
-            r#"|CDLL|WinDLL|OleDLL|PyDLL|System\.load(?:Library)?|Runtime\.getRuntime\(\)\.load(?:Library)?"#,
+            r#"|CDLL|WinDLL|OleDLL|PyDLL|find_library|System\.load(?:Library)?|Runtime\.getRuntime\(\)\.load(?:Library)?"#,
             r#"|Native\.load(?:Library)?|NativeLibrary\.(?:Try)?Load|NativeLibrary\.getInstance"#,
             r#"|ffi\.(?:dlopen|load|Library)|koffi\.load|process\.dlopen|Fiddle\.dlopen|Fiddle::Handle\.new"#,
             r#"|ffi_lib|FFI::cdef|(?:Must)?LoadDLL|NewLazy(?:System)?DLL|purego\.Dlopen|Dlopen)"#,
@@ -156,6 +160,19 @@ pub(super) fn dynamic_loads(
             r#"[ \t]*\(?[ \t]*(?:(?:[^'"`()\n]*|"[^"\n]*")[ \t]*,[ \t]*)?[@rbuLR]?['"`]([^'"`\n]+)['"`]"#,
         ))
     });
+    // The calls alone, for the libraries they name through a constant or inside an expression.
+    static CALL: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r#"\b(?:dl[mo]?open|LoadLibrary(?:Ex)?[AW]?|LoadPackagedLibrary|load_library"#,
+            r#"|CDLL|WinDLL|OleDLL|PyDLL|find_library|System\.load(?:Library)?|Runtime\.getRuntime\(\)\.load(?:Library)?"#,
+            r#"|Native\.load(?:Library)?|NativeLibrary\.(?:Try)?Load|NativeLibrary\.getInstance"#,
+            r#"|ffi\.(?:dlopen|load|Library)|koffi\.load|process\.dlopen|Fiddle\.dlopen|Fiddle::Handle\.new"#,
+            r#"|ffi_lib|FFI::cdef|(?:Must)?LoadDLL|NewLazy(?:System)?DLL|purego\.Dlopen|Dlopen)\b"#,
+        ))
+    });
+    // ctypes' loaders by attribute: `ctypes.windll.kavsdk` loads `kavsdk.dll`.
+    static ATTRIBUTE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\b(?:cdll|windll|oledll|pydll)\.([A-Za-z_]\w*)\b"));
     let mut fields = Fields::new(format, text, out);
     for c in LOAD.captures_iter(text) {
         let (Some(whole), Some(v)) = (c.get(0), c.get(1)) else {
@@ -170,6 +187,227 @@ pub(super) fn dynamic_loads(
             fields.push("dynamic load", I, stem, v.start());
         }
     }
+    if format == MetadataFormat::PythonSource {
+        for c in ATTRIBUTE.captures_iter(text) {
+            let v = c.get(1).expect("group");
+            let head = line_before(text, v.start());
+            if !head.contains('#') && v.as_str() != "LoadLibrary" {
+                fields.push("dynamic load", I, v.as_str().to_string(), v.start());
+            }
+        }
+    }
+    indirect_loads(&mut fields, "dynamic load", &CALL, hash_comments);
+}
+
+/// The libraries load calls (each a match of `call`, the call's name) name other than as their
+/// first argument written out: through a name bound in the same file (`dlopen(SDK_LIB, …)` after
+/// `#define SDK_LIB "libkavsdk.so.8"`, `System.loadLibrary(LIB)` after `static final String LIB =
+/// "kavsdk";`, `[DllImport(Lib)]`, `Library::new(LIB)`), or as a library's file name inside an
+/// expression (`CDLL(os.path.join(here, "libkavsdk.so"))`). A name's value is its binding's
+/// string (every binding of it in the file: `#ifdef` branches give one each), and any library
+/// file named on the binding's line (`path = os.path.join(d, "kavsdk.dll")`). A value that is
+/// not a library's file name counts only where the name is the call's whole first argument, as
+/// a string there would.
+pub(super) fn indirect_loads(
+    fields: &mut Fields<'_>,
+    key: &str,
+    call: &Regex,
+    hash_comments: bool,
+) {
+    let text = fields.text;
+    let mut bound: std::collections::HashMap<&str, Vec<(String, bool)>> =
+        std::collections::HashMap::new();
+    for m in call.find_iter(text) {
+        let head = line_before(text, m.start());
+        if commented(head) || (hash_comments && head.contains('#')) {
+            continue;
+        }
+        let line_end = text[m.end()..]
+            .find('\n')
+            .map_or(text.len(), |n| m.end() + n);
+        let rest = text[m.end()..line_end].trim_start();
+        for token in arguments(rest.strip_prefix('(').unwrap_or(rest)) {
+            match token {
+                Token::Literal { value, whole_first } => {
+                    if !whole_first && library_file(value) {
+                        fields.push(key, I, super::library_stem(value), m.start());
+                    }
+                }
+                Token::Name { name, whole_first } => {
+                    let values = bound
+                        .entry(name)
+                        .or_insert_with(|| bindings(text, name, hash_comments));
+                    for (value, direct) in values.iter() {
+                        if library_file(value) || (*direct && whole_first) {
+                            let stem = super::library_stem(value);
+                            if !stem.is_empty() {
+                                fields.push(key, I, stem, m.start());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether `v` is a native library's file name or path (`libkavsdk.so.8`, `kavsdk.dll`,
+/// `lib/libkavsdk.dylib`, `KAVSDK.framework/KAVSDK`).
+pub(super) fn library_file(v: &str) -> bool {
+    let base = v
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(v)
+        .to_ascii_lowercase();
+    let stem_len = base.find('.').unwrap_or(base.len());
+    stem_len > 0
+        && (base.ends_with(".dll")
+            || base.ends_with(".so")
+            || base.contains(".so.")
+            || base.ends_with(".dylib")
+            || v.contains(".framework/"))
+}
+
+/// A string or a name in a call's arguments.
+enum Token<'a> {
+    /// A string literal's contents; `whole_first` when it is the whole first argument.
+    Literal { value: &'a str, whole_first: bool },
+    /// A name's last segment (`Config.LIB` → `LIB`), not a function called; `whole_first` as
+    /// for a literal.
+    Name { name: &'a str, whole_first: bool },
+}
+
+/// The strings and names in `args` (a call's arguments after its opening parenthesis, to the
+/// end of the line), up to the parenthesis that closes the call.
+fn arguments(args: &str) -> Vec<Token<'_>> {
+    const PREFIXES: &[&str] = &[
+        "L", "r", "R", "b", "u", "u8", "U", "c", "br", "rb", "f", "@",
+    ];
+    let b = args.as_bytes();
+    let first_end = {
+        let (mut depth, mut i, mut quote) = (0i32, 0, None::<u8>);
+        while i < b.len() {
+            match (quote, b[i]) {
+                (Some(_), b'\\') => i += 1,
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, c @ (b'"' | b'\'' | b'`')) => quote = Some(c),
+                (None, b'(' | b'[' | b'{') => depth += 1,
+                (None, b')' | b']' | b'}') if depth == 0 => break,
+                (None, b')' | b']' | b'}') => depth -= 1,
+                (None, b',') if depth == 0 => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        i
+    };
+    let first = args[..first_end].trim();
+    let mut tokens = Vec::new();
+    let (mut i, mut depth) = (0usize, 0i32);
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'"' | b'\'' | b'`' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && b[j] != c {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                let end = j.min(b.len());
+                let literal = &args[i..(end + 1).min(b.len())];
+                let whole_first = i < first_end
+                    && PREFIXES
+                        .iter()
+                        .copied()
+                        .chain([""])
+                        .any(|p| first.strip_prefix(p) == Some(literal));
+                tokens.push(Token::Literal {
+                    value: &args[start..end],
+                    whole_first,
+                });
+                i = end + 1;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric()
+                        || b[i] == b'_'
+                        || b[i] == b'.'
+                        || (b[i] == b':' && b.get(i + 1) == Some(&b':')))
+                {
+                    i += if b[i] == b':' { 2 } else { 1 };
+                }
+                let word = &args[start..i];
+                let called = args[i..].trim_start().starts_with('(');
+                let prefix = matches!(b.get(i), Some(b'"' | b'\'')) && PREFIXES.contains(&word);
+                if !called && !prefix {
+                    let name = word.rsplit(['.', ':']).next().unwrap_or(word);
+                    if !name.is_empty() {
+                        tokens.push(Token::Name {
+                            name,
+                            whole_first: start < first_end && first == word,
+                        });
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    tokens
+}
+
+/// The values `name` is bound to in `text` outside comments: `#define NAME "v"`, `NAME = "v"`
+/// with whatever declares it (`const char *NAME =`, `static final String NAME =`, `const NAME:
+/// &str =`, `NAME :=`, `$NAME =`), each the string that starts the value (`true`) and any library
+/// file named later on its line (`false`).
+fn bindings(text: &str, name: &str, hash_comments: bool) -> Vec<(String, bool)> {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Vec::new();
+    }
+    let Ok(binding) = regex::Regex::new(&format!(
+        r"(?m)(?:^[ \t]*#[ \t]*define[ \t]+{name}[ \t]+|\b{name}\b[^=!<>+\-*/\n(){{}};,]{{0,40}}?:?=[ \t]*)([^=\n][^\n]*)"
+    )) else {
+        return Vec::new();
+    };
+    static LITERAL: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"^(?:[LrRbuUc@]|u8|br|rb)?["'`]([^"'`\n]*)["'`]"#));
+    static ANY_LITERAL: LazyLock<Regex> = LazyLock::new(|| re(r#"["'`]([^"'`\n]+)["'`]"#));
+    let mut values = Vec::new();
+    for c in binding.captures_iter(text) {
+        let rest = c.get(1).expect("group");
+        let head = line_before(text, c.get(0).expect("match").start());
+        let define = c
+            .get(0)
+            .expect("match")
+            .as_str()
+            .trim_start()
+            .starts_with('#');
+        if commented(head) || (hash_comments && !define && head.contains('#')) {
+            continue;
+        }
+        let rest = rest.as_str();
+        if let Some(l) = LITERAL.captures(rest.trim_start()) {
+            values.push((l[1].to_string(), true));
+        }
+        for l in ANY_LITERAL.captures_iter(rest) {
+            if library_file(&l[1]) {
+                values.push((l[1].to_string(), false));
+            }
+        }
+    }
+    values
 }
 
 /// What [`Fields::all`] leaves out, and whether the value is a library file name.
@@ -267,6 +505,9 @@ impl Recogniser for CSharpSource {
             ..CODE
         };
         fields.all(&DLL, "DllImport", I, lib);
+        static DLL_CALL: LazyLock<Regex> =
+            LazyLock::new(|| re(r"\[[ \t]*(?:DllImport|LibraryImport)\b"));
+        indirect_loads(&mut fields, "DllImport", &DLL_CALL, false);
         dynamic_loads(MetadataFormat::CSharpSource, text, false, out);
     }
 }

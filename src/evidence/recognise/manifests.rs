@@ -653,9 +653,11 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
                     push(key, text.find(&quoted).unwrap_or(0));
                 }
             }
-            Names::Installs => {
-                super::script::installs(MetadataFormat::PackageManifest, text, &mut installed)
-            }
+            Names::Installs => super::script::installs(
+                MetadataFormat::PackageManifest,
+                &super::script::expanded(text),
+                &mut installed,
+            ),
         }
     }
     out.extend(installed);

@@ -24,6 +24,7 @@ impl Recogniser for Script {
     }
 
     fn read(&self, _file: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let text = &*expanded(text);
         static DOWNLOAD: LazyLock<Regex> = LazyLock::new(|| {
             re(concat!(
                 r"(?i)(?:^|[\s;&|(`$])(?:curl|wget|aria2c|fetch|Invoke-WebRequest|iwr|Invoke-RestMethod",
@@ -117,12 +118,33 @@ pub(super) fn installs(format: MetadataFormat, text: &str, out: &mut Vec<FieldHi
             continue;
         }
         for command in code.split(['&', ';', '|']) {
+            // A Dockerfile's exec form (`RUN ["pip", "install", "sdk"]`) is read as its words.
             let words: Vec<&str> = command
                 .split_whitespace()
-                .map(|w| w.trim_matches(['"', '\'']))
+                .map(|w| w.trim_matches(['"', '\'', '[', ']', ',']))
                 .skip_while(|w| {
-                    // Leading words that only run the command: `RUN`, `sudo`, an assignment.
-                    w.eq_ignore_ascii_case("run") || *w == "sudo" || *w == "env" || w.contains('=')
+                    // Leading words that only run the command: `RUN`, `sudo`, an assignment, a
+                    // shell asked to run it (`sh -c "pip install …"`).
+                    const RUNNERS: &[&str] = &[
+                        "run",
+                        "sudo",
+                        "env",
+                        "sh",
+                        "bash",
+                        "/bin/sh",
+                        "/bin/bash",
+                        "-c",
+                        "-lc",
+                        "-ec",
+                        "cmd",
+                        "/c",
+                        "powershell",
+                        "pwsh",
+                        "-command",
+                    ];
+                    w.is_empty()
+                        || RUNNERS.iter().any(|r| w.eq_ignore_ascii_case(r))
+                        || w.contains('=')
                 })
                 .collect();
             let Some(verb) = VERBS.iter().find(|v| {
@@ -194,6 +216,93 @@ pub(super) fn installs(format: MetadataFormat, text: &str, out: &mut Vec<FieldHi
             }
         }
     }
+}
+
+/// `text` with the variables a script or a Dockerfile sets (`SDK_URL=https://…`, `export SDK=…`,
+/// PowerShell's `$Url = "…"` and `$env:Url = "…"`, batch's `set URL=…`, a Dockerfile's `ARG`
+/// and `ENV`) put in place of their later uses (`$SDK_URL`, `${SDK_URL}`, `%URL%`,
+/// `$env:Url`), line by line in the file's order, so that `curl -fsSLO "$SDK_URL"` and
+/// `pip install $SDK` are read as what they fetch and install. A use of a variable the file does
+/// not set stays as written; lines keep their numbers; a comment line sets nothing.
+pub(super) fn expanded(text: &str) -> std::borrow::Cow<'_, str> {
+    static SET: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r#"(?i)^(?:(?:export|local|readonly|typeset|declare(?:[ \t]+-\w+)*)[ \t]+"#,
+            r#"|\$(?:env:)?|set[ \t]+"?|(?:ARG|ENV)[ \t]+)?([A-Za-z_]\w*)(?:[ \t]*=[ \t]*|[ \t]+)(.*)$"#,
+        ))
+    });
+    static USE: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r"\$\{([A-Za-z_]\w*)(?::?[-=]([^}]*)|:?[+?][^}]*)?\}",
+            r"|\$env:([A-Za-z_]\w*)|\$([A-Za-z_]\w*)|%([A-Za-z_]\w*)%",
+        ))
+    });
+    if !text.contains(['$', '%']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut vars: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        // An unset variable's default (`${MIRROR:-https://…}`) stands for it.
+        let line = USE.replace_all(line, |c: &regex::Captures<'_>| {
+            let name = [1, 3, 4, 5]
+                .into_iter()
+                .find_map(|i| c.get(i))
+                .expect("a group");
+            vars.get(&name.as_str().to_ascii_lowercase())
+                .map(String::as_str)
+                .or_else(|| c.get(2).map(|d| d.as_str()))
+                .unwrap_or(&c[0])
+                .to_string()
+        });
+        let code = line.trim();
+        if !comment_line(code)
+            && let Some(c) = SET.captures(code)
+        {
+            // `ENV A=1 B=2` and `ENV A 1` both; a shell assignment is one word (`A=1 cmd` runs
+            // `cmd` with it), its value unquoted or in quotes; anything else (`local x`,
+            // `echo hi`) sets nothing.
+            let keyword = code.split_whitespace().next().unwrap_or("");
+            let (name, rest) = (&c[1], c[2].trim());
+            let assigned = code[..code.len() - c[2].len()].trim_end().ends_with('=');
+            let docker = ["arg", "env"].contains(&keyword.to_ascii_lowercase().as_str());
+            if assigned || docker {
+                let value = first_value(rest, !assigned);
+                if !value.is_empty() {
+                    vars.insert(name.to_ascii_lowercase(), value.to_string());
+                }
+                if docker && assigned {
+                    for pair in rest.split_whitespace().skip(1) {
+                        if let Some((k, v)) = pair.split_once('=')
+                            && !k.is_empty()
+                            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        {
+                            let v = first_value(v, false);
+                            vars.insert(k.to_ascii_lowercase(), v.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        out.push_str(&line);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The value that starts `rest`: a quoted string's contents, else its first word (all of it
+/// where `whole`, as `ENV NAME value words`).
+fn first_value(rest: &str, whole: bool) -> &str {
+    for q in ['"', '\''] {
+        if let Some(inner) = rest.strip_prefix(q) {
+            return inner.find(q).map_or(inner, |end| &inner[..end]);
+        }
+    }
+    if whole {
+        return rest;
+    }
+    rest.split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|'))
+        .next()
+        .unwrap_or("")
 }
 
 /// Whether a line (its leading blanks trimmed) is a comment in a shell, PowerShell or batch
@@ -268,6 +377,43 @@ mod tests {
         assert_eq!(
             installed("dockerfile", "RUN pip install vendor-sdk\n"),
             ["vendor-sdk"]
+        );
+    }
+
+    #[test]
+    fn variables_a_script_sets_are_read_where_they_are_used() {
+        let sh = "#!/bin/sh\nBASE=https://downloads.example.com/sdk\nexport VERSION='8.1'\nURL=\"$BASE/engine-${VERSION}.tar.gz\"\ncurl -fsSLO \"$URL\"\nwget \"${MIRROR:-https://mirror.example.org/engine.zip}\"\nPKG=vendor-sdk\npip install \"$PKG==2.1\" $UNSET\n";
+        assert_eq!(
+            downloads("scripts/fetch.sh", sh),
+            [
+                "https://downloads.example.com/sdk/engine-8.1.tar.gz",
+                "https://mirror.example.org/engine.zip"
+            ]
+        );
+        assert_eq!(installed("scripts/fetch.sh", sh), ["$UNSET", "vendor-sdk"]);
+        let ps = "$Base = \"https://downloads.example.com\"\n$env:SDK = 'engine.zip'\nInvoke-WebRequest -Uri \"$Base/$env:SDK\" -OutFile sdk.zip\n";
+        assert_eq!(
+            downloads("fetch.ps1", ps),
+            ["https://downloads.example.com/engine.zip"]
+        );
+        let bat = "set \"URL=https://downloads.example.com/sdk.zip\"\nREM set URL=https://old.example.com/a.zip\nbitsadmin /transfer sdk %URL% sdk.zip\n";
+        assert_eq!(
+            downloads("fetch.bat", bat),
+            ["https://downloads.example.com/sdk.zip"]
+        );
+        // A comment sets nothing; a variable printed is not fetched.
+        let sh = "#!/bin/sh\n# URL=https://old.example.com/a.zip\nDOCS=https://docs.example.com/\necho \"$DOCS\"\ncurl -O \"$URL\"\n";
+        assert!(downloads("x.sh", sh).is_empty());
+        let docker = "FROM python:3.12\nARG SDK=vendor-sdk\nENV EXTRA=vendor-extra OTHER=vendor-other\nRUN pip install \"${SDK}==2.1\" $EXTRA \\\n && pip install $OTHER\nRUN [\"pip\", \"install\", \"vendor-cli\"]\nRUN [\"/bin/sh\", \"-c\", \"npm install @vendor/engine\"]\n";
+        assert_eq!(
+            installed("Dockerfile", docker),
+            [
+                "@vendor/engine",
+                "vendor-cli",
+                "vendor-extra",
+                "vendor-other",
+                "vendor-sdk"
+            ]
         );
     }
 

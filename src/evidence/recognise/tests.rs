@@ -1011,6 +1011,115 @@ fn libraries_loaded_at_run_time_are_integration_in_every_language() {
 }
 
 #[test]
+fn libraries_named_through_a_constant_or_inside_a_path_are_loads() {
+    let loads = |name: &str, text: &str| -> Vec<String> {
+        let mut got: Vec<String> = read(name, text)
+            .into_iter()
+            .filter(|g| g.0.ends_with("dynamic load (integration)") || g.0.contains("DllImport"))
+            .map(|g| g.1)
+            .collect();
+        got.sort();
+        got.dedup();
+        got
+    };
+    for (name, text) in [
+        (
+            "native/loader.c",
+            "#ifdef _WIN32\n#define ENGINE \"kavsdk.dll\"\n#else\n#define ENGINE \"libkavsdk.so.8\"\n#endif\nvoid *h = dlopen(ENGINE, RTLD_NOW);\n",
+        ),
+        (
+            "native/loader.cpp",
+            "static const char kEngine[] = \"libkavsdk.so\";\nauto h = ::dlopen(kEngine, RTLD_LAZY);\n",
+        ),
+        (
+            "Engine.java",
+            "class E {\n  private static final String LIB = \"kavsdk\";\n  static { System.loadLibrary(Config.LIB); }\n}\n",
+        ),
+        (
+            "Engine.kt",
+            "const val LIB = \"kavsdk\"\nfun load() = System.loadLibrary(LIB)\n",
+        ),
+        (
+            "Native.cs",
+            "const string Lib = \"kavsdk\";\n[DllImport(Lib, EntryPoint = \"scan\")]\nstatic extern int Scan(string p);\n",
+        ),
+        (
+            "engine.py",
+            "LIB = r\"kavsdk.dll\"\nh = ctypes.WinDLL(LIB)\n",
+        ),
+        (
+            "engine.py",
+            "path = os.path.join(os.path.dirname(__file__), \"libkavsdk.so\")\nh = ctypes.cdll.LoadLibrary(path)\n",
+        ),
+        (
+            "engine.py",
+            "h = ctypes.CDLL(str(Path(__file__).with_name(\"libkavsdk.so.8\")))\n",
+        ),
+        ("engine.py", "ctypes.windll.kavsdk.Scan(0)\n"),
+        (
+            "engine.py",
+            "h = CDLL(ctypes.util.find_library(\"kavsdk\"))\n",
+        ),
+        (
+            "engine.ts",
+            "const LIB: string = 'libkavsdk.so';\nconst e = koffi.load(LIB);\n",
+        ),
+        (
+            "engine.go",
+            "const dll = \"kavsdk.dll\"\nvar d = syscall.NewLazyDLL(dll)\n",
+        ),
+        (
+            "engine.go",
+            "name := \"kavsdk.dll\"\nd := windows.MustLoadDLL(name)\n",
+        ),
+        (
+            "engine.php",
+            "<?php\n$lib = 'libkavsdk.so';\n$ffi = FFI::cdef($decls, $lib);\n",
+        ),
+        (
+            "src/engine.rs",
+            "const ENGINE: &str = \"libkavsdk.so.8\";\nfn f() { unsafe { Library::new(ENGINE) }; }\n",
+        ),
+        (
+            "src/engine.rs",
+            "fn f(d: &Path) { unsafe { Library::new(d.join(\"libkavsdk.so\")) }; }\n",
+        ),
+        (
+            "src/engine.rs",
+            "fn f() { unsafe { Library::new(libloading::library_filename(\"kavsdk\")) }; }\n",
+        ),
+    ] {
+        assert_eq!(loads(name, text), ["kavsdk"], "{name}: {text}");
+    }
+    // A constant that names no library, a load whose name is bound only in a comment, a name
+    // compared rather than bound, a library that is not the listed one: nothing, or only that.
+    for (name, text, want) in [
+        (
+            "loader.c",
+            "// #define ENGINE \"libkavsdk.so\"\nvoid *h = dlopen(ENGINE, 0);\n",
+            &[][..],
+        ),
+        (
+            "engine.py",
+            "VENDOR = \"kaspersky\"\nh = ctypes.CDLL(os.path.join(d, VENDOR + \".txt\"))\n",
+            &[],
+        ),
+        (
+            "engine.py",
+            "# LIB = \"kavsdk.dll\"\nLIB = \"clamav.dll\"\nh = ctypes.CDLL(LIB)\n",
+            &["clamav"],
+        ),
+        (
+            "Engine.java",
+            "if (LIB == \"kavsdk\") {}\nSystem.loadLibrary(LIB);\n",
+            &[],
+        ),
+    ] {
+        assert_eq!(loads(name, text), want, "{name}: {text}");
+    }
+}
+
+#[test]
 fn cgo_link_flags_are_integration() {
     let text = "package scan\n\n// #cgo linux LDFLAGS: -L${SRCDIR}/lib -lkavsdk ${SRCDIR}/lib/libklengine.a\n// #include \"engine.h\"\nimport \"C\"\n";
     let got: Vec<(String, String)> = read("scan/scan.go", text)
