@@ -428,6 +428,8 @@ impl<'l> Matcher<'l> {
             start: usize,
             end: usize,
             score: u8,
+            /// Found at the start of a longer word (see [`glued_rest`]), not as the whole word.
+            glued: bool,
         }
         let mut cands: Vec<Cand<'_>> = Vec::new();
         for (i, h) in hashes.iter().enumerate() {
@@ -465,7 +467,50 @@ impl<'l> Matcher<'l> {
                     start: i,
                     end,
                     score,
+                    glued: false,
                 });
+            }
+        }
+        // A one-word name glued to the words of a software product's name (`kasperskysdk`,
+        // `kasperskyscanengine`): only in what names code (an identifier, a package, a file, a
+        // library), never in prose, an author or a hosting account (`KasperSkytte` is a person),
+        // and only where the rest is made of such words, so `kasperskytte` stays no match.
+        if ctx == Ctx::Text && role != Role::Mention {
+            for (i, tok) in toks.iter().enumerate() {
+                if tok.len() <= GLUED_MIN
+                    || !tok.bytes().all(|b| b.is_ascii_alphanumeric())
+                    || cands.iter().any(|c| c.start <= i && i < c.end)
+                {
+                    continue;
+                }
+                for len in (GLUED_MIN..tok.len()).rev() {
+                    let (head, rest) = tok.split_at(len);
+                    if !glued_rest(rest) {
+                        continue;
+                    }
+                    let Some(&(start, n)) = self.first.get(&word_hash(head)) else {
+                        continue;
+                    };
+                    let before = cands.len();
+                    for p in &self.names[start as usize..(start + n) as usize] {
+                        if p.core.len != 1 || p.signer_only || self.core_words(p) != [head] {
+                            continue;
+                        }
+                        let forms = self.forms(p);
+                        let score = u8::from(forms.is_empty());
+                        cands.push(Cand {
+                            p,
+                            forms,
+                            start: i,
+                            end: i + 1,
+                            score,
+                            glued: true,
+                        });
+                    }
+                    if cands.len() > before {
+                        break;
+                    }
+                }
             }
         }
         // Keep only the most specific readings: a longer name beats a shorter one inside it,
@@ -510,7 +555,11 @@ impl<'l> Matcher<'l> {
                 (_, Strength::Brand) => Confidence::Probable,
                 (_, Strength::Name) => Confidence::Confirmed,
             };
-            let matched = normalize::join_tokens(&toks[c.start..c.end]);
+            let matched = if c.glued {
+                self.core_words(p).concat()
+            } else {
+                normalize::join_tokens(&toks[c.start..c.end])
+            };
             let form_note = match c.score {
                 2 => format!(" with legal form `{}`", c.forms.join(" ")),
                 0 => format!(" (its legal form `{}` is absent)", c.forms.join(" ")),
@@ -528,7 +577,19 @@ impl<'l> Matcher<'l> {
                 } else {
                     ""
                 };
-            let mut rule = format!("{what} `{matched}` found as whole words{form_note}{person}");
+            let mut rule = if c.glued {
+                format!(
+                    "{what} `{matched}` found at the start of the word `{}`, glued to words of a product's name{form_note}; probable at most",
+                    toks[c.start]
+                )
+            } else {
+                format!("{what} `{matched}` found as whole words{form_note}{person}")
+            };
+            let wanted = if c.glued {
+                wanted.max(Confidence::Probable)
+            } else {
+                wanted
+            };
             // `Kaspersky Group` is not `OOO Kaspersky Group` unless a source says so: a name
             // whose legal form is absent is weak.
             let wanted = if c.score == 0 && role == Role::Attribution {
@@ -549,6 +610,159 @@ impl<'l> Matcher<'l> {
             });
         }
     }
+}
+
+/// The shortest one-word name read glued to other words (see [`glued_rest`]): shorter ones
+/// (`kav`, `ksn`) begin too many unrelated words.
+const GLUED_MIN: usize = 7;
+
+/// The words a software product's name is made of after its maker's (`sdk`, `scan`, `engine`…),
+/// which a name glued to them in one lower-case word is read with: `kasperskysdk`,
+/// `kasperskyscanengine2`. A name followed by anything else (`kasperskytte`, a person's handle)
+/// is not read in a longer word.
+const PRODUCT_WORDS: &[&str] = &[
+    "sdk",
+    "scan",
+    "scanner",
+    "scanning",
+    "engine",
+    "engines",
+    "av",
+    "anti",
+    "antivirus",
+    "virus",
+    "malware",
+    "lab",
+    "labs",
+    "os",
+    "security",
+    "secure",
+    "endpoint",
+    "api",
+    "apis",
+    "lib",
+    "libs",
+    "core",
+    "client",
+    "agent",
+    "net",
+    "cloud",
+    "mobile",
+    "plugin",
+    "plugins",
+    "module",
+    "modules",
+    "bridge",
+    "wrapper",
+    "binding",
+    "bindings",
+    "native",
+    "kit",
+    "tool",
+    "tools",
+    "service",
+    "services",
+    "update",
+    "updater",
+    "updates",
+    "util",
+    "utils",
+    "internet",
+    "total",
+    "free",
+    "suite",
+    "protect",
+    "protection",
+    "runtime",
+    "rt",
+    "helper",
+    "connector",
+    "adapter",
+    "interface",
+    "ffi",
+    "jni",
+    "sys",
+    "dll",
+    "win",
+    "windows",
+    "linux",
+    "mac",
+    "macos",
+    "android",
+    "ios",
+    "x64",
+    "x86",
+    "arm",
+    "arm64",
+    "amd64",
+    "js",
+    "py",
+    "python",
+    "node",
+    "go",
+    "java",
+    "dotnet",
+    "sharp",
+    "cpp",
+    "c",
+    "ext",
+    "embedded",
+    "system",
+    "systems",
+    "server",
+    "gateway",
+    "mail",
+    "web",
+    "file",
+    "files",
+    "check",
+    "checker",
+    "detect",
+    "detection",
+    "ksn",
+    "kav",
+    "kes",
+    "kis",
+    "data",
+    "feed",
+    "feeds",
+    "signatures",
+    "bases",
+    "db",
+    "daemon",
+    "svc",
+    "app",
+    "sandbox",
+    "shield",
+    "guard",
+    "firewall",
+    "vpn",
+    "safe",
+    "dev",
+    "devel",
+    "pro",
+    "plus",
+];
+
+/// Whether `rest` (what follows a name in one word) is made of [`PRODUCT_WORDS`] and digits.
+fn glued_rest(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    let mut reach = vec![false; b.len() + 1];
+    reach[0] = true;
+    for i in 0..b.len() {
+        if !reach[i] {
+            continue;
+        }
+        if b[i].is_ascii_digit() {
+            reach[i + 1] = true;
+        }
+        for w in PRODUCT_WORDS {
+            if b[i..].starts_with(w.as_bytes()) {
+                reach[i + w.len()] = true;
+            }
+        }
+    }
+    reach[b.len()]
 }
 
 /// The context a name is read in.

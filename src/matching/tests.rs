@@ -387,3 +387,56 @@ fn runs_are_the_ranges_of_equal_keys() {
     assert_eq!(got, vec![(1, (0, 2)), (4, (2, 1)), (7, (3, 3))]);
     assert_eq!(runs(&[] as &[(u8, u8)], |x| x.0).count(), 0);
 }
+
+/// A one-word name glued to words of a product's name is read in identifiers, not in prose, an
+/// author or a hosting account, and not glued to anything else.
+#[test]
+fn names_glued_to_product_words_match_in_identifiers() {
+    let m = matcher();
+    let cases: &[Case] = &[
+        (
+            Attribution,
+            Text,
+            "kasperskysdk",
+            Some(("kaspersky", Probable)),
+        ),
+        (
+            Attribution,
+            Text,
+            "kasperskyscanengine2",
+            Some(("kaspersky", Probable)),
+        ),
+        (
+            Attribution,
+            Text,
+            "Kasperskyscan (kasperskyscan.dll)",
+            Some(("kaspersky", Probable)),
+        ),
+        (
+            Attribution,
+            Text,
+            "kasperskyav x64",
+            Some(("kaspersky", Probable)),
+        ),
+        // Not glued to product words: a person's handle, a longer word.
+        (Attribution, Text, "kasperskytte", None),
+        (Attribution, Text, "kasperskyx", None),
+        (Attribution, Author, "Kasperskyscan", None),
+        (Attribution, Url, "https://github.com/kasperskyscan/x", None),
+        // Prose mentions no glued name.
+        (M, Text, "the kasperskysdk bindings", None),
+        // A name too short to be read glued.
+        (Attribution, Text, "kavsdkscan", None),
+    ];
+    for (role, shape, text, want) in cases {
+        let got = best(&m, *role, *shape, text);
+        assert_eq!(
+            got,
+            want.map(|(id, c)| (id.to_string(), c)),
+            "{role:?} {shape:?} {text}"
+        );
+    }
+    let ev = Evidence::new("test", Attribution, Text, "kasperskysdk");
+    let rule = &m.match_evidence(&ev)[0].rule;
+    assert!(rule.contains("start of the word `kasperskysdk`"), "{rule}");
+}
