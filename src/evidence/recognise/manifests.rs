@@ -217,6 +217,39 @@ const AUTOCONF: &[Names] = &[
     ),
 ];
 
+/// What a premake project links (`links { "kavsdk", "pthread" }`, `links "kavsdk"`), outside
+/// Lua comments.
+const PREMAKE: &[Names] = &[
+    Names::UncommentedList(&["--"], r"\blinks\s*\(?\s*\{([^}]*)\}"),
+    Names::Uncommented(&["--"], r#"\blinks\s*\(?\s*["']([^"'\n]+)["']"#),
+];
+
+/// What an xmake target links and which packages it requires (`add_links("kavsdk")`,
+/// `add_syslinks(…)`, `add_requires("kavsdk 8.1")`, `add_packages(…)`), outside Lua comments.
+const XMAKE: &[Names] = &[Names::UncommentedList(
+    &["--"],
+    r"\badd_(?:links|syslinks|requires|packages)\s*\(([^)]*)\)",
+)];
+
+/// What a Zig build links: `linkSystemLibrary("kavsdk")`, and a prebuilt library file it adds
+/// (`addObjectFile(b.path("vendor/libkavsdk.a"))`), outside comments.
+const ZIG_BUILD: &[Names] = &[
+    Names::Uncommented(&["//"], r#"\blinkSystemLibrary2?\s*\(\s*"([^"]+)""#),
+    Names::Uncommented(
+        &["//"],
+        r#"\baddObjectFile\s*\([^)\n]*?"(?:[^"\n]*/)?(?:lib)?([^"/\n]+?)\.(?:so|a|lib|dll|dylib|tbd|o|obj)(?:\.[\d.]+)?""#,
+    ),
+];
+
+/// What a Buck or Buck2 package links: a `prebuilt_cxx_library`'s files and `-l` options.
+const BUCK: &[Names] = &[
+    Names::Uncommented(
+        &["#"],
+        r#"\b(?:shared_lib|static_lib|static_pic_lib|import_lib)\s*=\s*"(?:[^"]*/)?(?:lib)?([^"/]+?)(?:\.(?:so|a|lib|dll|dylib|tbd)(?:\.[\d.]+)?)?""#,
+    ),
+    Names::Uncommented(&["#"], r#"["']-l([\w+.-]+)["']"#),
+];
+
 /// What a Bazel package links: the prebuilt files a `cc_import` wraps, `-l` link options.
 const BAZEL_BUILD: &[Names] = &[
     // The library's name: `vendor/libvendor_sdk.so.2` → `vendor_sdk`.
@@ -254,6 +287,9 @@ enum Names {
     /// commas or line breaks, each a package's name and maybe a version or constraint
     /// (`httr (>= 1.0),\n    kavR`, `base >=4, kav-sdk`).
     List(&'static str),
+    /// [`Names::List`] over the text with each line's comment (from the first of the markers,
+    /// as in [`Names::Uncommented`]) blanked out.
+    UncommentedList(&'static [&'static str], &'static str),
     /// The packages the file's package-manager install commands name (see
     /// `script::installs`): a Dockerfile's `RUN pip install …`.
     Installs,
@@ -451,6 +487,15 @@ const LOCKFILES: &[(Named, &[Names])] = {
         // Bazel: a prebuilt library a `cc_import` wraps, and link options.
         (B("BUILD"), BAZEL_BUILD),
         (B("BUILD.bazel"), BAZEL_BUILD),
+        // premake, xmake, Zig and Buck: the libraries a build links.
+        (B("premake5.lua"), PREMAKE),
+        (B("premake4.lua"), PREMAKE),
+        (B("premake.lua"), PREMAKE),
+        (B("xmake.lua"), XMAKE),
+        (B("build.zig"), ZIG_BUILD),
+        (B("BUCK"), BUCK),
+        (B("BUCK.v2"), BUCK),
+        (B("TARGETS"), BUCK),
         // SCons: the libraries an environment links and where it finds them.
         (B("SConstruct"), SCONS),
         (B("SConscript"), SCONS),
@@ -614,9 +659,17 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
                     at += line.len();
                 }
             }
-            Names::List(p) => {
+            Names::List(p) | Names::UncommentedList(_, p) => {
                 static ITEM: LazyLock<Regex> =
                     LazyLock::new(|| re(r#"^[\s"'(]*([A-Za-z0-9][\w.:+-]*)"#));
+                let blanked;
+                let text = match n {
+                    Names::UncommentedList(markers, _) => {
+                        blanked = without_comments(text, markers);
+                        blanked.as_str()
+                    }
+                    _ => text,
+                };
                 for c in compiled(p).captures_iter(text) {
                     let list = c.get(1).expect("group");
                     let mut at = list.start();
@@ -671,9 +724,10 @@ fn compiled(pattern: &'static str) -> &'static Regex {
                 .iter()
                 .flat_map(|(_, names)| names.iter())
                 .filter_map(|n| match n {
-                    Names::Pattern(p) | Names::List(p) | Names::Uncommented(_, p) => {
-                        Some((*p, re(p)))
-                    }
+                    Names::Pattern(p)
+                    | Names::List(p)
+                    | Names::Uncommented(_, p)
+                    | Names::UncommentedList(_, p) => Some((*p, re(p))),
                     Names::JsonKeys(_) | Names::Installs => None,
                 })
                 .collect()
@@ -735,6 +789,24 @@ fn comment_start(line: &str, markers: &[&str]) -> usize {
         })
         .min()
         .unwrap_or(line.len())
+}
+
+/// `text` with each line's comment (see [`comment_start`]) made spaces, offsets kept.
+fn without_comments(text: &str, markers: &[&str]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let code = comment_start(line, markers);
+        out.push_str(&line[..code]);
+        // One space per byte of the comment, so that offsets stay those of `text`.
+        for c in line[code..].chars() {
+            if c == '\n' {
+                out.push(c);
+            } else {
+                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
+        }
+    }
+    out
 }
 
 /// Whether `s` ends with `end`, ASCII case ignored.
@@ -1225,6 +1297,26 @@ mod tests {
                 "LOCAL_MODULE := app\n# LOCAL_STATIC_LIBRARIES := old_engine\nLOCAL_SHARED_LIBRARIES := scan_engine liblog\nLOCAL_LDLIBS := -lvendorsdk\n",
                 &["scan_engine liblog", "vendorsdk"],
             ),
+            (
+                "premake5.lua",
+                "project \"app\"\n  links { \"vendorsdk\", \"pthread\" } -- not old_engine\n  links \"scan_engine\"\n",
+                &["vendorsdk", "pthread", "scan_engine"],
+            ),
+            (
+                "xmake.lua",
+                "add_requires(\"vendor-scan 8.1\", {configs = {shared = true}})\ntarget(\"app\")\n    add_links(\"vendorsdk\", \"z\")\n",
+                &["vendor-scan", "vendorsdk", "z"],
+            ),
+            (
+                "build.zig",
+                "exe.linkSystemLibrary(\"vendorsdk\");\nexe.addObjectFile(b.path(\"vendor/lib/libscanengine.a\"));\n",
+                &["vendorsdk", "scanengine"],
+            ),
+            (
+                "BUCK",
+                "prebuilt_cxx_library(\n  name = \"engine\",\n  shared_lib = \"vendor/libscanengine.so.2\",\n  exported_linker_flags = [\"-lvendorsdk\"],\n)\n",
+                &["scanengine", "vendorsdk"],
+            ),
         ];
         for (name, text, want) in cases {
             let got = fields(name, text);
@@ -1237,6 +1329,19 @@ mod tests {
             "# LOCAL_STATIC_LIBRARIES := old_engine\nLOCAL_MODULE := app\n",
         );
         assert!(!has(&got, I, "old_engine"), "{got:?}");
+        // Lua and Zig comments link nothing.
+        for (name, text) in [
+            (
+                "premake5.lua",
+                "-- links { \"old_engine\" }\nlinks { \"z\" } -- old_engine\n",
+            ),
+            ("xmake.lua", "-- add_links(\"old_engine\")\n"),
+            ("build.zig", "// exe.linkSystemLibrary(\"old_engine\");\n"),
+            ("BUCK", "# shared_lib = \"libold_engine.so\",\n"),
+        ] {
+            let got = fields(name, text);
+            assert!(!has(&got, I, "old_engine"), "{name}: {got:?}");
+        }
     }
 
     #[test]
