@@ -46,7 +46,7 @@ pub struct ArchiveLimits {
 impl Default for ArchiveLimits {
     fn default() -> Self {
         ArchiveLimits {
-            max_depth: 3,
+            max_depth: 5,
             max_total_bytes: 256 * 1024 * 1024,
             max_entries: 10_000,
             max_entry_bytes: 64 * 1024 * 1024,
@@ -160,6 +160,8 @@ pub enum Format {
     Lzip,
     Bzip2,
     Zstd,
+    /// Apple's pbzx: a macOS installer package's payload, in xz chunks.
+    Pbzx,
 }
 
 impl Format {
@@ -181,6 +183,7 @@ impl Format {
             Format::Lzip => "lzip",
             Format::Bzip2 => "bzip2",
             Format::Zstd => "zstd",
+            Format::Pbzx => "pbzx",
         }
     }
 
@@ -222,6 +225,25 @@ pub fn sniff(b: &[u8]) -> Option<Format> {
             Format::Bzip2
         }
         [0x28, 0xb5, 0x2f, 0xfd, ..] => Format::Zstd,
+        [
+            b'p',
+            b'b',
+            b'z',
+            b'x',
+            _,
+            _,
+            _,
+            _,
+            _,
+            _,
+            _,
+            _,
+            _,
+            _,
+            _,
+            _,
+            ..,
+        ] => Format::Pbzx,
         // Skippable zstd frames (0x184D2A50..5F) before the first real one.
         [0x50..=0x5f, 0x2a, 0x4d, 0x18, ..] => Format::Zstd,
         [cmf, flg, ..] if formats::zlib_header(*cmf, *flg) && formats::zlib_decodes(b) => {

@@ -756,6 +756,10 @@ impl Scanner {
             r.skipped
                 .push(Skipped::new(name, SkipKind::Malformed, problem));
         }
+        if !p.signers.is_empty() {
+            let strings = binary::subject_strings(super::field::SignatureScheme::Xar, p.signers);
+            push_binary_strings(name, strings, r);
+        }
         // Members are scanned as files; a package nested in a package is walked again only
         // within the archive depth limit.
         let depth = name.matches('!').count() as u32;

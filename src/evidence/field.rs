@@ -195,6 +195,9 @@ pub enum SignatureScheme {
     MachO,
     /// An Android APK Signing Block (signature schemes v2, v3 and v3.1).
     Apk,
+    /// A xar archive's signature (a macOS installer package): its table of contents'
+    /// certificates, or its CMS signature.
+    Xar,
 }
 
 impl SignatureScheme {
@@ -204,13 +207,15 @@ impl SignatureScheme {
             SignatureScheme::Cms => "CMS signature",
             SignatureScheme::MachO => "Mach-O code signature",
             SignatureScheme::Apk => "APK signature",
+            SignatureScheme::Xar => "installer package signature",
         }
     }
-    const ALL: [SignatureScheme; 4] = [
+    const ALL: [SignatureScheme; 5] = [
         SignatureScheme::Authenticode,
         SignatureScheme::Cms,
         SignatureScheme::MachO,
         SignatureScheme::Apk,
+        SignatureScheme::Xar,
     ];
 }
 

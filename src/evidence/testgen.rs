@@ -1321,6 +1321,118 @@ pub fn png_with_text(chunks: &[(&str, &str, &str)]) -> Vec<u8> {
     out
 }
 
+/// A portable (odc, `070707`) cpio archive of regular files, as macOS installer payloads are.
+pub fn odc_cpio(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut add = |name: &str, data: &[u8], mode: u32| {
+        out.extend(
+            format!(
+                "070707{:06o}{:06o}{:06o}{:06o}{:06o}{:06o}{:06o}{:011o}{:06o}{:011o}",
+                0,
+                1,
+                mode,
+                0,
+                0,
+                1,
+                0,
+                0,
+                name.len() + 1,
+                data.len()
+            )
+            .into_bytes(),
+        );
+        out.extend(name.as_bytes());
+        out.push(0);
+        out.extend(data);
+    };
+    for (name, data) in files {
+        add(name, data, 0o100644);
+    }
+    add("TRAILER!!!", &[], 0);
+    out
+}
+
+/// Apple's pbzx framing of `data` in one stored chunk (what pbzx writes when xz would not
+/// shrink a chunk).
+pub fn pbzx_stored(data: &[u8]) -> Vec<u8> {
+    let mut out = b"pbzx".to_vec();
+    out.extend((1u64 << 24).to_be_bytes());
+    out.extend(0u64.to_be_bytes());
+    out.extend((data.len() as u64).to_be_bytes());
+    out.extend(data);
+    out
+}
+
+/// A xar archive (a macOS flat installer package) of `files` (paths with `/` become nested
+/// `<file>` elements), each zlib-compressed as `application/x-gzip`, its table of contents
+/// signed with a self-made certificate for `signer` (the signature bytes are dummies).
+pub fn xar(files: &[(&str, &[u8])], signer: Option<&str>) -> Vec<u8> {
+    use base64::Engine;
+    let zlib = |data: &[u8]| {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).expect("in memory");
+        e.finish().expect("in memory")
+    };
+    let mut heap = vec![0u8; 20]; // the table of contents' checksum
+    let mut toc = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xar>\n <toc>\n  <checksum style=\"sha1\"><offset>0</offset><size>20</size></checksum>\n",
+    );
+    if let Some(subject) = signer {
+        let cert = base64::engine::general_purpose::STANDARD.encode(certificate(subject));
+        toc.push_str(&format!(
+            "  <signature style=\"RSA\"><offset>{}</offset><size>256</size><KeyInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><X509Data><X509Certificate>{cert}</X509Certificate></X509Data></KeyInfo></signature>\n",
+            heap.len()
+        ));
+        heap.extend([0u8; 256]);
+    }
+    let mut id = 0;
+    let mut open: Vec<String> = Vec::new();
+    for (path, data) in files {
+        let parts: Vec<&str> = path.split('/').collect();
+        let (dirs, name) = parts.split_at(parts.len() - 1);
+        let shared = open
+            .iter()
+            .zip(dirs)
+            .take_while(|(a, b)| a.as_str() == **b)
+            .count();
+        for _ in shared..open.len() {
+            toc.push_str("  </file>\n");
+        }
+        open.truncate(shared);
+        for d in &dirs[shared..] {
+            id += 1;
+            toc.push_str(&format!(
+                "  <file id=\"{id}\"><name>{d}</name><type>directory</type>\n"
+            ));
+            open.push((*d).to_string());
+        }
+        let packed = zlib(data);
+        id += 1;
+        toc.push_str(&format!(
+            "  <file id=\"{id}\"><name>{}</name><type>file</type><data><length>{}</length><offset>{}</offset><size>{}</size><encoding style=\"application/x-gzip\"/></data></file>\n",
+            name[0],
+            packed.len(),
+            heap.len(),
+            data.len()
+        ));
+        heap.extend(packed);
+    }
+    for _ in &open {
+        toc.push_str("  </file>\n");
+    }
+    toc.push_str(" </toc>\n</xar>\n");
+    let packed = zlib(toc.as_bytes());
+    let mut out = b"xar!".to_vec();
+    out.extend(28u16.to_be_bytes());
+    out.extend(1u16.to_be_bytes());
+    out.extend((packed.len() as u64).to_be_bytes());
+    out.extend((toc.len() as u64).to_be_bytes());
+    out.extend(1u32.to_be_bytes());
+    out.extend(packed);
+    out.extend(heap);
+    out
+}
+
 #[cfg(test)]
 mod fixtures {
     //! The binaries of `tests/fixtures/deep` are generated here. Run with

@@ -269,6 +269,73 @@ fn generated() -> Vec<Generated> {
                 )),
             )],
         ),
+        // macOS flat installer packages (xar): the signer of the package, and what its payload
+        // (pbzx or gzip over a portable cpio) installs.
+        (
+            "macos-pkg-signed-installer",
+            "fail",
+            vec![(
+                "installers/mac/Agent.pkg",
+                testgen::xar(
+                    &[
+                        ("Distribution", b"<installer-gui-script minSpecVersion=\"2\"/>"),
+                        ("agent.pkg/PackageInfo", b"<pkg-info identifier=\"org.acme.agent\"/>"),
+                    ],
+                    Some("CN=Developer ID Installer: AO Kaspersky Lab (TEAMID0000),OU=TEAMID0000,O=AO Kaspersky Lab,C=RU"),
+                ),
+            )],
+        ),
+        (
+            "macos-pkg-pbzx-payload",
+            "fail",
+            vec![(
+                "installers/mac/Agent.pkg",
+                testgen::xar(
+                    &[(
+                        "agent.pkg/Payload",
+                        &testgen::pbzx_stored(&testgen::odc_cpio(&[(
+                            "./Library/Application Support/Agent/engine.dll",
+                            &testgen::pe_dll(&[("CompanyName", "AO Kaspersky Lab")], b"", None),
+                        )])),
+                    )],
+                    None,
+                ),
+            )],
+        ),
+        (
+            "macos-pkg-gzip-payload",
+            "fail",
+            vec![(
+                "installers/mac/Agent.pkg",
+                testgen::xar(
+                    &[(
+                        "agent.pkg/Payload",
+                        &testgen::gzip(&testgen::odc_cpio(&[(
+                            "./usr/local/lib/libengine.so",
+                            &testgen::elf_shared_object(b"", "GCC: 12", "libengine.so", &["libkavsdk.so.8"]),
+                        )])),
+                    )],
+                    None,
+                ),
+            )],
+        ),
+        (
+            "control-macos-pkg-other-vendor",
+            "pass",
+            vec![(
+                "installers/mac/Agent.pkg",
+                testgen::xar(
+                    &[(
+                        "agent.pkg/Payload",
+                        &testgen::pbzx_stored(&testgen::odc_cpio(&[(
+                            "./Library/Agent/engine.dll",
+                            &testgen::pe_dll(&[("CompanyName", "Example Widgets Ltd"), ("Comments", "replaces the Kaspersky engine")], b"", None),
+                        )])),
+                    )],
+                    Some("CN=Developer ID Installer: Example Widgets Ltd (TEAMID0001),O=Example Widgets Ltd,C=GB"),
+                ),
+            )],
+        ),
         // A DLL renamed and stripped of its version information: its export directory keeps
         // the name it was linked as.
         (

@@ -373,6 +373,7 @@ impl Walk<'_, '_> {
                 })?,
             ),
             Format::Zstd => Box::new(ZstdFrames::new(bytes)),
+            Format::Pbzx => Box::new(Pbzx::new(bytes, mem_kb)),
             Format::Zip
             | Format::Tar
             | Format::SevenZ
@@ -399,6 +400,71 @@ impl Walk<'_, '_> {
         }
         self.recycle(data);
         Ok(())
+    }
+}
+
+/// Apple's pbzx stream (a macOS installer package's `Payload`): `pbzx` and a flags word, then
+/// chunks of (flags, length, bytes), each an xz stream or, where xz would not shrink it, the
+/// bytes as they are; bit 24 of a flags word says another chunk follows.
+struct Pbzx<'b> {
+    rest: &'b [u8],
+    current: Option<Box<dyn Read + 'b>>,
+    more: bool,
+    mem_kb: u32,
+}
+
+impl<'b> Pbzx<'b> {
+    fn new(bytes: &'b [u8], mem_kb: u32) -> Pbzx<'b> {
+        let flags = bytes
+            .get(4..12)
+            .map_or(0, |f| u64::from_be_bytes(f.try_into().unwrap_or_default()));
+        Pbzx {
+            rest: bytes.get(12..).unwrap_or_default(),
+            current: None,
+            more: flags & (1 << 24) != 0,
+            mem_kb,
+        }
+    }
+}
+
+impl Read for Pbzx<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if let Some(r) = &mut self.current {
+                let n = r.read(buf)?;
+                if n > 0 || buf.is_empty() {
+                    return Ok(n);
+                }
+                self.current = None;
+            }
+            if !self.more || self.rest.len() < 16 {
+                return Ok(0);
+            }
+            let word = |at: usize| {
+                u64::from_be_bytes(self.rest[at..at + 8].try_into().unwrap_or_default())
+            };
+            let (flags, len) = (word(0), word(8));
+            self.more = flags & (1 << 24) != 0;
+            let chunk = usize::try_from(len)
+                .ok()
+                .and_then(|l| self.rest.get(16..16usize.checked_add(l)?))
+                .ok_or_else(|| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "pbzx chunk runs past the end",
+                    )
+                })?;
+            self.rest = &self.rest[16 + chunk.len()..];
+            self.current = Some(if chunk.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+                Box::new(lzma_rust2::XzReader::new_mem_limit(
+                    chunk,
+                    true,
+                    self.mem_kb,
+                ))
+            } else {
+                Box::new(chunk)
+            });
+        }
     }
 }
 

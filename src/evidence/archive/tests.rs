@@ -1227,3 +1227,29 @@ fn a_zips_comments_and_the_bytes_between_its_members_are_read() {
         seen.iter().map(|(n, _)| n).collect::<Vec<_>>()
     );
 }
+
+/// Apple's pbzx: chunks of xz or stored bytes, read as one stream whatever their mix.
+#[test]
+fn pbzx_chunks_are_read_as_one_stream() {
+    let first = b"first chunk, compressed; ".repeat(50);
+    let second = b"second chunk, stored".to_vec();
+    let mut xz =
+        lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(1)).unwrap();
+    std::io::Write::write_all(&mut xz, &first).unwrap();
+    let xz = xz.finish().unwrap();
+    let mut b = b"pbzx".to_vec();
+    b.extend((1u64 << 24).to_be_bytes());
+    b.extend((1u64 << 24).to_be_bytes());
+    b.extend((xz.len() as u64).to_be_bytes());
+    b.extend(&xz);
+    b.extend(0u64.to_be_bytes());
+    b.extend((second.len() as u64).to_be_bytes());
+    b.extend(&second);
+    assert_eq!(sniff(&b), Some(Format::Pbzx));
+    let (got, _) = walk_default("Payload", &b);
+    let bytes: Vec<Vec<u8>> = got.into_iter().map(|(_, b)| b).collect();
+    assert_eq!(bytes, [[first.as_slice(), second.as_slice()].concat()]);
+    // A chunk that runs past the end is a malformed stream, not a silent pass.
+    let (_, stats) = walk_default("Payload", &b[..b.len() - 4]);
+    assert!(!stats.skipped.is_empty(), "{:?}", reasons(&stats));
+}

@@ -16,6 +16,9 @@ pub struct Package<'b> {
     pub members: Vec<(String, &'b [u8])>,
     /// Where the structure stopped making sense, if it did.
     pub problem: Option<String>,
+    /// The subjects of the certificates it is signed with (a signed xar: a macOS installer
+    /// package), each with whether it is the signer's own.
+    pub signers: Vec<(String, bool)>,
 }
 
 /// The package `bytes` are, if they are one of the formats above.
@@ -28,6 +31,12 @@ pub fn members(bytes: &[u8]) -> Option<Package<'_>> {
     }
     if bytes.starts_with(b"070701") || bytes.starts_with(b"070702") {
         return Some(cpio(bytes));
+    }
+    if bytes.starts_with(b"070707") {
+        return Some(odc(bytes));
+    }
+    if bytes.starts_with(b"xar!") {
+        return Some(xar(bytes));
     }
     None
 }
@@ -63,6 +72,7 @@ fn deb(bytes: &[u8]) -> Option<Package<'_>> {
         fields: Vec::new(),
         members,
         problem,
+        signers: Vec::new(),
     })
 }
 
@@ -110,6 +120,7 @@ fn rpm(bytes: &[u8]) -> Option<Package<'_>> {
             fields: Vec::new(),
             members: Vec::new(),
             problem: Some("RPM header could not be read".into()),
+            signers: Vec::new(),
         });
     };
     let fields = tags
@@ -131,6 +142,7 @@ fn rpm(bytes: &[u8]) -> Option<Package<'_>> {
         fields,
         members: vec![("payload".to_string(), &bytes[end..])],
         problem: None,
+        signers: Vec::new(),
     })
 }
 
@@ -184,7 +196,214 @@ fn cpio(bytes: &[u8]) -> Package<'_> {
         fields: Vec::new(),
         members,
         problem,
+        signers: Vec::new(),
     }
+}
+
+fn octal(b: &[u8], at: usize, len: usize) -> Option<usize> {
+    let s = std::str::from_utf8(b.get(at..at + len)?).ok()?;
+    usize::from_str_radix(s, 8).ok()
+}
+
+/// A portable (odc, `070707`) cpio archive, as macOS installer payloads are written: 76-byte
+/// octal headers, no padding.
+fn odc(bytes: &[u8]) -> Package<'_> {
+    let mut members = Vec::new();
+    let mut problem = None;
+    let mut at = 0usize;
+    while at + 76 <= bytes.len() {
+        if !bytes[at..].starts_with(b"070707") {
+            problem = Some(format!("cpio header expected at byte {at}"));
+            break;
+        }
+        let (Some(mode), Some(namesize), Some(size)) = (
+            octal(bytes, at + 18, 6),
+            octal(bytes, at + 59, 6),
+            octal(bytes, at + 65, 11),
+        ) else {
+            problem = Some(format!("cpio header at byte {at} is not octal"));
+            break;
+        };
+        let name_at = at + 76;
+        let Some(name) = bytes.get(name_at..name_at + namesize.saturating_sub(1)) else {
+            problem = Some(format!("cpio name at byte {at} runs past the end"));
+            break;
+        };
+        let name = String::from_utf8_lossy(name).into_owned();
+        if name == "TRAILER!!!" {
+            break;
+        }
+        let data_at = name_at + namesize;
+        let Some(data) = data_at
+            .checked_add(size)
+            .and_then(|e| bytes.get(data_at..e))
+        else {
+            problem = Some(format!("cpio member {name} runs past the end"));
+            break;
+        };
+        if mode & 0o170000 == 0o100000 {
+            members.push((name.trim_start_matches("./").to_string(), data));
+        }
+        at = data_at + size;
+    }
+    Package {
+        kind: "cpio",
+        fields: Vec::new(),
+        members,
+        problem,
+        signers: Vec::new(),
+    }
+}
+
+/// The most bytes a xar's table of contents may inflate to (a real installer's is tens of KiB).
+const MAX_XAR_TOC: u64 = 16 << 20;
+
+/// A xar archive (a macOS flat installer package `.pkg`, a `.xip`): a header, a zlib-compressed
+/// XML table of contents, then the heap its files' data lie in (each compressed as its
+/// `encoding` says; the archive walker decompresses them). A signed package's certificates are
+/// in the table of contents (`<signature>`'s `X509Certificate`s, the first the signer's) or, as
+/// a CMS signature, in the heap (`<x-signature>`).
+fn xar(bytes: &[u8]) -> Package<'_> {
+    let mut p = Package {
+        kind: "xar",
+        fields: Vec::new(),
+        members: Vec::new(),
+        problem: None,
+        signers: Vec::new(),
+    };
+    let be64 = |at: usize| -> Option<u64> {
+        Some(u64::from_be_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+    };
+    let header = bytes
+        .get(4..6)
+        .map(|h| usize::from(u16::from_be_bytes([h[0], h[1]])));
+    let (Some(header), Some(toc_len), Some(toc_size)) = (header, be64(8), be64(16)) else {
+        p.problem = Some("xar header is cut short".into());
+        return p;
+    };
+    let toc_end = usize::try_from(toc_len)
+        .ok()
+        .and_then(|l| header.checked_add(l))
+        .filter(|&e| header >= 28 && e <= bytes.len());
+    let Some(toc_end) = toc_end else {
+        p.problem = Some("xar table of contents runs past the end".into());
+        return p;
+    };
+    if toc_size > MAX_XAR_TOC {
+        p.problem = Some(format!(
+            "xar table of contents declares {toc_size} bytes, more than the {MAX_XAR_TOC} read"
+        ));
+        return p;
+    }
+    let mut toc = String::new();
+    let read = std::io::Read::read_to_string(
+        &mut std::io::Read::take(
+            flate2::read::ZlibDecoder::new(&bytes[header..toc_end]),
+            MAX_XAR_TOC,
+        ),
+        &mut toc,
+    );
+    if let Err(e) = read {
+        p.problem = Some(format!("xar table of contents could not be inflated: {e}"));
+        return p;
+    }
+    let doc = match roxmltree::Document::parse(&toc) {
+        Ok(d) => d,
+        Err(e) => {
+            p.problem = Some(format!("xar table of contents is not XML: {e}"));
+            return p;
+        }
+    };
+    let heap = &bytes[toc_end..];
+    fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, tag: &str) -> Option<roxmltree::Node<'a, 'i>> {
+        n.children().find(|c| c.has_tag_name(tag))
+    }
+    fn number(n: Option<roxmltree::Node<'_, '_>>) -> Option<usize> {
+        n?.text()?.trim().parse().ok()
+    }
+    let slice = |data: roxmltree::Node<'_, '_>| -> Option<&[u8]> {
+        let offset = number(child(data, "offset"))?;
+        let length = number(child(data, "length")).or_else(|| number(child(data, "size")))?;
+        heap.get(offset..offset.checked_add(length)?)
+    };
+    let Some(toc_node) = doc
+        .root_element()
+        .children()
+        .find(|c| c.has_tag_name("toc"))
+    else {
+        p.problem = Some("xar table of contents has no <toc>".into());
+        return p;
+    };
+    // Files, depth first, each named by its path.
+    let mut stack: Vec<(roxmltree::Node<'_, '_>, String)> = toc_node
+        .children()
+        .filter(|c| c.has_tag_name("file"))
+        .map(|c| (c, String::new()))
+        .rev()
+        .collect();
+    while let Some((file, parent)) = stack.pop() {
+        let name = child(file, "name")
+            .and_then(|n| n.text())
+            .unwrap_or("")
+            .trim_start_matches('/');
+        let path = if parent.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent}/{name}")
+        };
+        if let Some(data) = child(file, "data") {
+            match slice(data) {
+                Some(d) => p.members.push((path.clone(), d)),
+                None => {
+                    p.problem = Some(format!("xar member {path}: its data lies past the end"));
+                }
+            }
+        }
+        for c in file
+            .children()
+            .filter(|c| c.has_tag_name("file"))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            stack.push((c, path.clone()));
+        }
+    }
+    // The certificates the package is signed with.
+    for sig in toc_node.children().filter(|c| c.is_element()) {
+        match sig.tag_name().name() {
+            "signature" => {
+                let certs = sig
+                    .descendants()
+                    .filter(|d| d.has_tag_name("X509Certificate"))
+                    .filter_map(|d| d.text());
+                for (i, b64) in certs.enumerate() {
+                    let der = base64::Engine::decode(
+                        &base64::engine::general_purpose::STANDARD,
+                        b64.split_whitespace().collect::<String>(),
+                    );
+                    let subject = der.ok().and_then(|der| {
+                        use der::Decode;
+                        x509_cert::Certificate::from_der(&der)
+                            .ok()
+                            .map(|c| c.tbs_certificate.subject.to_string())
+                    });
+                    match subject {
+                        Some(s) => p.signers.push((s, i == 0)),
+                        None => {
+                            p.problem = Some("xar signature certificate could not be read".into())
+                        }
+                    }
+                }
+            }
+            "x-signature" => match slice(sig).map(crate::evidence::binary::authenticode_subjects) {
+                Some(Ok(subjects)) => p.signers.extend(subjects),
+                _ => p.problem = Some("xar CMS signature could not be read".into()),
+            },
+            _ => {}
+        }
+    }
+    p
 }
 
 #[cfg(test)]
@@ -282,6 +501,72 @@ mod tests {
         );
         lib.extend_from_slice(b"xx");
         assert!(members(&lib).is_none());
+    }
+
+    #[test]
+    fn portable_cpio_members_are_read() {
+        let b = crate::evidence::testgen::odc_cpio(&[("./a/engine.dll", b"MZ..."), ("b.txt", b"")]);
+        let p = members(&b).expect("a cpio");
+        assert_eq!(p.kind, "cpio");
+        assert_eq!(p.problem, None);
+        let got: Vec<(&str, &[u8])> = p.members.iter().map(|(n, d)| (n.as_str(), *d)).collect();
+        assert_eq!(got, [("a/engine.dll", &b"MZ..."[..]), ("b.txt", &b""[..])]);
+        // Cut short: what was read stays, the rest is a problem.
+        let p = members(&b[..90]).expect("a cpio");
+        assert!(p.problem.is_some());
+    }
+
+    #[test]
+    fn xar_members_and_signers_are_read() {
+        use std::io::Read;
+        let b = crate::evidence::testgen::xar(
+            &[
+                ("Distribution", b"<installer-gui-script/>"),
+                (
+                    "engine.pkg/PackageInfo",
+                    b"<pkg-info identifier=\"org.example.engine\"/>",
+                ),
+                ("engine.pkg/Scripts", b"#!/bin/sh\n"),
+                ("Resources/en.lproj/License.txt", b"licence"),
+            ],
+            Some(
+                "CN=Developer ID Installer: Example Widgets Ltd (TEAM000001),O=Example Widgets Ltd,C=GB",
+            ),
+        );
+        let p = members(&b).expect("a xar");
+        assert_eq!((p.kind, p.problem.as_deref()), ("xar", None));
+        let names: Vec<&str> = p.members.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Distribution",
+                "engine.pkg/PackageInfo",
+                "engine.pkg/Scripts",
+                "Resources/en.lproj/License.txt"
+            ]
+        );
+        // Members are handed on as stored (zlib here), for the archive walker to decode.
+        let mut info = String::new();
+        flate2::read::ZlibDecoder::new(p.members[1].1)
+            .read_to_string(&mut info)
+            .unwrap();
+        assert_eq!(info, "<pkg-info identifier=\"org.example.engine\"/>");
+        assert_eq!(p.signers.len(), 1);
+        assert!(
+            p.signers[0].0.contains("Example Widgets Ltd"),
+            "{:?}",
+            p.signers
+        );
+        assert!(p.signers[0].1);
+        // A table of contents that does not inflate, or claims too much, is a problem.
+        let mut bad = b.clone();
+        bad[30] ^= 0xff;
+        assert!(members(&bad).expect("a xar").problem.is_some());
+        let mut huge = b.clone();
+        huge[16..24].copy_from_slice(&(1u64 << 40).to_be_bytes());
+        let p = members(&huge).expect("a xar");
+        assert!(p.problem.unwrap().contains("declares"));
+        assert!(p.members.is_empty());
     }
 
     #[test]

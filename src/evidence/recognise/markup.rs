@@ -385,6 +385,43 @@ fn hit(
     }
 }
 
+/// A macOS flat installer package's `PackageInfo` (`<pkg-info identifier="com.vendor.agent">`)
+/// and `Distribution` (`<pkg-ref id="com.vendor.agent">`, `<product id=…>`): the identifiers of
+/// the packages it installs, reverse domains read as the hosts they name, as a bundle's
+/// `CFBundleIdentifier` is.
+pub struct MacInstaller;
+impl Recogniser for MacInstaller {
+    fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
+        (f.base == "PackageInfo" && text.contains("<pkg-info"))
+            || (f.base == "Distribution" && text.contains("<installer-"))
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        static ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            super::re(
+                r#"<(pkg-info|pkg-ref|product)\b[^>]*?\s(?:identifier|id)\s*=\s*["']([^"']+)["']"#,
+            )
+        });
+        let mut seen = std::collections::HashSet::new();
+        for c in ID.captures_iter(text) {
+            let (tag, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+            let Some(host) = super::reverse_domain(v.as_str()) else {
+                continue;
+            };
+            if seen.insert(host.clone()) {
+                out.push(hit(
+                    MetadataFormat::MacInstaller,
+                    &format!("<{}> (reverse domain {})", tag.as_str(), v.as_str()),
+                    A,
+                    Shape::Url,
+                    host,
+                    text,
+                    v.start(),
+                ));
+            }
+        }
+    }
+}
+
 pub struct InfoPlist;
 impl Recogniser for InfoPlist {
     fn claims(&self, f: &FileName<'_>, text: &str) -> bool {

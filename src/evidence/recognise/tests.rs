@@ -1220,3 +1220,21 @@ fn prebuilt_libraries_a_build_takes_from_files_are_integration() {
         "vendorsdk-release",
     );
 }
+
+#[test]
+fn macos_installer_package_identifiers_are_reverse_domains() {
+    let info = "<?xml version=\"1.0\"?>\n<pkg-info format-version=\"2\" identifier=\"com.kaspersky.kes.agent\" version=\"12.0\"/>\n";
+    let got = read("Agent.pkg!agent.pkg/PackageInfo", info);
+    assert!(
+        got.iter()
+            .any(|g| g.0.starts_with("macOS installer package <pkg-info>")
+                && g.1 == "agent.kes.kaspersky.com"),
+        "{got:?}"
+    );
+    let dist = "<?xml version=\"1.0\"?>\n<installer-gui-script minSpecVersion=\"2\">\n<title>Agent</title>\n<pkg-ref id=\"com.kaspersky.kes.agent\"/>\n<pkg-ref id=\"com.kaspersky.kes.agent\" version=\"12\">#agent.pkg</pkg-ref>\n</installer-gui-script>\n";
+    let got = read("Distribution", dist);
+    assert_eq!(got.len(), 1, "{got:?}");
+    // Another file of the same name, and an identifier that is no reverse domain.
+    assert!(read("docs/PackageInfo", "identifier=\"com.kaspersky.x\"\n").is_empty());
+    assert!(read("PackageInfo", "<pkg-info identifier=\"agent\"/>\n").is_empty());
+}
