@@ -459,6 +459,8 @@ impl Recogniser for Cmake {
         f.ext == "cmake" || f.base == "CMakeLists.txt"
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        // `set(ENGINE_LIB kavsdk)` then `target_link_libraries(app ${ENGINE_LIB})`.
+        let text = &*super::vars::cmake_expanded(text);
         static SET: LazyLock<Regex> = LazyLock::new(|| {
             re(
                 r#"(?mi)set\s*\(\s*(CPACK_PACKAGE_VENDOR|CPACK_PACKAGE_CONTACT|CPACK_DEBIAN_PACKAGE_MAINTAINER|CPACK_RPM_PACKAGE_VENDOR|CPACK_PACKAGE_HOMEPAGE_URL|CPACK_NSIS_PUBLISHER)\s+"?([^")\n]+)"?"#,

@@ -169,16 +169,17 @@ const GRADLE: &[Names] = &[
 
 /// What a makefile links and where from: `-l`, `-L` and `-I` arguments on lines that are not
 /// comments.
-const MAKE: &[Names] = &[Names::Uncommented(
-    &["#"],
-    r"(?:^|[ \t=])-[lLI][ \t]*([^\s$()]+)",
-)];
+const MAKE: &[Names] = &[
+    Names::MakeVariables,
+    Names::Uncommented(&["#"], r"(?:^|[ \t=])-[lLI][ \t]*([^\s$()]+)"),
+];
 
 /// What an Android NDK makefile (`Android.mk`) links: a makefile's `-l` flags, and the
 /// prebuilt or imported modules named in `LOCAL_SHARED_LIBRARIES`, `LOCAL_STATIC_LIBRARIES` and
 /// `LOCAL_WHOLE_STATIC_LIBRARIES` (the list as one value: its words are matched).
 const ANDROID_MK: &[Names] = &[
     MAKE[0],
+    MAKE[1],
     Names::Uncommented(
         &["#"],
         r"\bLOCAL_(?:SHARED|STATIC|WHOLE_STATIC)_LIBRARIES[ \t]*[:+]?=[ \t]*([^\\\n]+)",
@@ -293,6 +294,9 @@ enum Names {
     /// The packages the file's package-manager install commands name (see
     /// `script::installs`): a Dockerfile's `RUN pip install …`.
     Installs,
+    /// Not a place of names: the file's make variables are put in place of their uses before
+    /// the other entries read it (see `vars::make_expanded`).
+    MakeVariables,
 }
 
 /// Lockfiles and dependency lists, by ecosystem, and where each names its packages. They
@@ -627,6 +631,13 @@ impl Recogniser for Manifests {
 /// The packages a lockfile or dependency list names where `names` says (see [`LOCKFILES`]),
 /// each written with its words where it runs them together (`KasperskyMobileSDK`).
 fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
+    let expanded;
+    let text = if names.iter().any(|n| matches!(n, Names::MakeVariables)) {
+        expanded = super::vars::make_expanded(text);
+        &*expanded
+    } else {
+        text
+    };
     let mut installed = Vec::new();
     let mut push = |value: &str, at: usize| {
         out.push(FieldHit {
@@ -706,6 +717,7 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
                     push(key, text.find(&quoted).unwrap_or(0));
                 }
             }
+            Names::MakeVariables => {}
             Names::Installs => super::script::installs(
                 MetadataFormat::PackageManifest,
                 &super::script::expanded(text),
@@ -728,7 +740,7 @@ fn compiled(pattern: &'static str) -> &'static Regex {
                     | Names::List(p)
                     | Names::Uncommented(_, p)
                     | Names::UncommentedList(_, p) => Some((*p, re(p))),
-                    Names::JsonKeys(_) | Names::Installs => None,
+                    Names::JsonKeys(_) | Names::Installs | Names::MakeVariables => None,
                 })
                 .collect()
         });

@@ -22,6 +22,7 @@ mod manifests;
 mod markup;
 mod rules;
 mod script;
+mod vars;
 
 use super::{Role, Shape};
 
