@@ -229,7 +229,7 @@ pub(super) fn indirect_loads(
         for token in arguments(rest.strip_prefix('(').unwrap_or(rest)) {
             match token {
                 Token::Literal { value, whole_first } => {
-                    if !whole_first && library_file(value) {
+                    if !whole_first && super::library_file(value) {
                         fields.push(key, I, super::library_stem(value), m.start());
                     }
                 }
@@ -238,7 +238,7 @@ pub(super) fn indirect_loads(
                         .entry(name)
                         .or_insert_with(|| bindings(text, name, hash_comments));
                     for (value, direct) in values.iter() {
-                        if library_file(value) || (*direct && whole_first) {
+                        if super::library_file(value) || (*direct && whole_first) {
                             let stem = super::library_stem(value);
                             if !stem.is_empty() {
                                 fields.push(key, I, stem, m.start());
@@ -249,23 +249,6 @@ pub(super) fn indirect_loads(
             }
         }
     }
-}
-
-/// Whether `v` is a native library's file name or path (`libkavsdk.so.8`, `kavsdk.dll`,
-/// `lib/libkavsdk.dylib`, `KAVSDK.framework/KAVSDK`).
-pub(super) fn library_file(v: &str) -> bool {
-    let base = v
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(v)
-        .to_ascii_lowercase();
-    let stem_len = base.find('.').unwrap_or(base.len());
-    stem_len > 0
-        && (base.ends_with(".dll")
-            || base.ends_with(".so")
-            || base.contains(".so.")
-            || base.ends_with(".dylib")
-            || v.contains(".framework/"))
 }
 
 /// A string or a name in a call's arguments.
@@ -402,7 +385,7 @@ fn bindings(text: &str, name: &str, hash_comments: bool) -> Vec<(String, bool)> 
             values.push((l[1].to_string(), true));
         }
         for l in ANY_LITERAL.captures_iter(rest) {
-            if library_file(&l[1]) {
+            if super::library_file(&l[1]) {
                 values.push((l[1].to_string(), false));
             }
         }

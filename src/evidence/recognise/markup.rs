@@ -283,10 +283,7 @@ impl Recogniser for MsBuild {
         for item in ["None", "Content"] {
             let libraries = attributes(text, item, "Include")
                 .into_iter()
-                .filter(|(path, _)| {
-                    let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
-                    crate::evidence::recognise::library_stem(base) != base
-                })
+                .filter(|(path, _)| super::library_file(path))
                 .collect();
             push_all(
                 fmt,

@@ -281,6 +281,26 @@ pub fn nuget_company(id: &str) -> Option<&str> {
     (!first.is_empty() && !rest.is_empty()).then_some(first)
 }
 
+/// Whether `name` (a file name or a path) is a native library's or program's file, by the
+/// loader's suffix [`library_stem`] takes off: `libkavsdk.so.8`, `kavsdk.dll`, `libkavsdk.a`,
+/// `KAVSDK.framework/KAVSDK`; not `libnotes.md`, whose `lib` prefix alone says nothing.
+pub fn library_file(name: &str) -> bool {
+    let base = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .to_ascii_lowercase();
+    let stem_len = base.find('.').unwrap_or(base.len());
+    name.contains(".framework/")
+        || (stem_len > 0
+            && (base.contains(".so.")
+                || [
+                    ".dll", ".so", ".dylib", ".a", ".lib", ".tbd", ".sys", ".drv", ".exe",
+                ]
+                .iter()
+                .any(|s| base.ends_with(s))))
+}
+
 /// A loaded library's name as its product would be named: directories, the `lib` prefix, the
 /// loader's suffixes and version numbers removed (`/usr/lib/libkavsdk.so.8.1` → `kavsdk`,
 /// `@rpath/KAVSDK.framework/Versions/A/KAVSDK` → `KAVSDK`, `kavsdk64.dll` → `kavsdk64`).

@@ -1238,3 +1238,36 @@ fn macos_installer_package_identifiers_are_reverse_domains() {
     assert!(read("docs/PackageInfo", "identifier=\"com.kaspersky.x\"\n").is_empty());
     assert!(read("PackageInfo", "<pkg-info identifier=\"agent\"/>\n").is_empty());
 }
+
+#[test]
+fn library_files_are_known_by_their_loader_suffix() {
+    for yes in [
+        "libkavsdk.so.8",
+        "lib/x64/kavsdk.dll",
+        "KAVSDK.framework/KAVSDK",
+        "libkavsdk.a",
+        "kavsdk.LIB",
+        "runtimes\\win-x64\\native\\kavsdk.dll",
+    ] {
+        assert!(library_file(yes), "{yes}");
+    }
+    for no in [
+        "libnotes.md",
+        "kavsdk",
+        ".so",
+        "notes.solution",
+        "kavsdk.dll.md",
+        "lib",
+    ] {
+        assert!(!library_file(no), "{no}");
+    }
+    // MSBuild: a document copied beside the output is no library, whatever its prefix.
+    let proj = "<Project><ItemGroup><None Include=\"docs\\libnotes.md\" CopyToOutputDirectory=\"Always\" /><None Include=\"native\\kavsdk.dll\" CopyToOutputDirectory=\"Always\" /></ItemGroup></Project>\n";
+    let got = read("Scanner.csproj", proj);
+    let values: Vec<&str> = got
+        .iter()
+        .filter(|g| g.0.contains("<None Include>"))
+        .map(|g| g.1.as_str())
+        .collect();
+    assert_eq!(values, ["kavsdk"], "{got:?}");
+}
