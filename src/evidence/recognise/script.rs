@@ -242,9 +242,9 @@ pub(super) fn expanded(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut vars: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
+    for raw in text.split_inclusive('\n') {
         // An unset variable's default (`${MIRROR:-https://…}`) stands for it.
-        let line = USE.replace_all(line, |c: &regex::Captures<'_>| {
+        let line = USE.replace_all(raw, |c: &regex::Captures<'_>| {
             let name = [1, 3, 4, 5]
                 .into_iter()
                 .find_map(|i| c.get(i))
@@ -255,6 +255,12 @@ pub(super) fn expanded(text: &str) -> std::borrow::Cow<'_, str> {
                 .unwrap_or(&c[0])
                 .to_string()
         });
+        // A line that uses a value many times is read as written, not grown without bound.
+        let line = if line.len() > super::vars::MAX_LINE {
+            std::borrow::Cow::Borrowed(raw)
+        } else {
+            line
+        };
         let code = line.trim();
         if !comment_line(code)
             && let Some(c) = SET.captures(code)
@@ -269,7 +275,7 @@ pub(super) fn expanded(text: &str) -> std::borrow::Cow<'_, str> {
             if assigned || docker {
                 let value = first_value(rest, !assigned);
                 if !value.is_empty() {
-                    vars.insert(name.to_ascii_lowercase(), value.to_string());
+                    vars.insert(name.to_ascii_lowercase(), super::vars::capped(value));
                 }
                 if docker && assigned {
                     for pair in rest.split_whitespace().skip(1) {
@@ -278,7 +284,7 @@ pub(super) fn expanded(text: &str) -> std::borrow::Cow<'_, str> {
                             && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                         {
                             let v = first_value(v, false);
-                            vars.insert(k.to_ascii_lowercase(), v.to_string());
+                            vars.insert(k.to_ascii_lowercase(), super::vars::capped(v));
                         }
                     }
                 }
@@ -414,6 +420,26 @@ mod tests {
                 "vendor-other",
                 "vendor-sdk"
             ]
+        );
+    }
+
+    #[test]
+    fn a_value_that_doubles_stays_bounded() {
+        let mut sh = String::from("#!/bin/sh\nX=abcdefgh\n");
+        for _ in 0..64 {
+            sh.push_str("X=\"$X$X\"\n");
+        }
+        sh.push_str("curl -O https://downloads.example.com/a.zip $X\n");
+        let got = super::expanded(&sh);
+        // Each line holds two values of at most `MAX_VALUE` bytes: linear, not doubling.
+        let longest = got.lines().map(str::len).max().unwrap_or(0);
+        assert!(
+            longest <= 2 * super::super::vars::MAX_VALUE + 8,
+            "{longest}"
+        );
+        assert_eq!(
+            downloads("x.sh", &sh),
+            ["https://downloads.example.com/a.zip"]
         );
     }
 

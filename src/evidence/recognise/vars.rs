@@ -76,12 +76,32 @@ pub(super) fn cmake_expanded(text: &str) -> Cow<'_, str> {
     substitute(text, &vars, &USE)
 }
 
+/// The most bytes a variable's value keeps: values that use themselves (`X=$X$X`, line after
+/// line) would otherwise double without bound.
+pub(super) const MAX_VALUE: usize = 4096;
+
+/// The most bytes a line may grow to once its uses are replaced; past it the line is read as
+/// written.
+pub(super) const MAX_LINE: usize = 64 * 1024;
+
+/// `value`, cut to [`MAX_VALUE`] bytes (at a character boundary).
+pub(super) fn capped(value: &str) -> String {
+    let mut end = value.len().min(MAX_VALUE);
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    value[..end].to_string()
+}
+
 fn bind<'t>(vars: &mut HashMap<&'t str, String>, name: &'t str, value: &str) {
     let v = vars.entry(name).or_default();
+    if v.len() >= MAX_VALUE {
+        return;
+    }
     if !v.is_empty() {
         v.push(' ');
     }
-    v.push_str(value);
+    v.push_str(&capped(value));
 }
 
 /// `text` with each use `uses` finds (its first group that took part is the name) replaced by
@@ -102,14 +122,13 @@ fn substitute<'t>(text: &'t str, vars: &HashMap<&str, String>, uses: &Regex) -> 
     for _ in 0..3 {
         let before = resolved.clone();
         for v in resolved.values_mut() {
-            *v = uses
-                .replace_all(v, |c: &Captures<'_>| {
-                    before
-                        .get(name_of(c).as_str())
-                        .cloned()
-                        .unwrap_or_else(|| c[0].to_string())
-                })
-                .into_owned();
+            let grown = uses.replace_all(v, |c: &Captures<'_>| {
+                before
+                    .get(name_of(c).as_str())
+                    .cloned()
+                    .unwrap_or_else(|| c[0].to_string())
+            });
+            *v = capped(&grown);
         }
     }
     let mut out = String::with_capacity(text.len());
@@ -121,7 +140,12 @@ fn substitute<'t>(text: &'t str, vars: &HashMap<&str, String>, uses: &Regex) -> 
                 .map(|v| v.replace('\n', " "))
                 .unwrap_or_else(|| c[0].to_string())
         });
-        out.push_str(&replaced);
+        // A line that uses a value many times is read as written, not grown without bound.
+        out.push_str(if replaced.len() > MAX_LINE {
+            line
+        } else {
+            &replaced
+        });
     }
     Cow::Owned(out)
 }
@@ -145,8 +169,15 @@ mod tests {
             make_expanded(pro).lines().nth(1),
             Some("LIBS += -lscanengine -lscanengine")
         );
-        // A variable that uses itself does not loop.
+        // A variable that uses itself does not loop, and values that double stay bounded.
         assert!(make_expanded("A = $(A) x\nB = $(A)\n").contains("B = "));
+        let doubling: String = (0..60)
+            .map(|i| format!("X{} = $(X{i})$(X{i})\n", i + 1))
+            .collect();
+        let text = format!("X0 = abcdefgh\n{doubling}all:\n\tcc $(X60) $(X60) -lz\n");
+        let got = make_expanded(&text);
+        assert!(got.len() < text.len() + 64 * MAX_VALUE, "{}", got.len());
+        assert!(got.ends_with("-lz\n"));
     }
 
     #[test]
