@@ -234,6 +234,11 @@ pub(super) fn indirect_loads(
                     }
                 }
                 Token::Name { name, whole_first } => {
+                    // Each name is looked up with one search of the file: a file of thousands of
+                    // calls through distinct names costs a bounded number of searches.
+                    if bound.len() >= MAX_NAMES && !bound.contains_key(name) {
+                        continue;
+                    }
                     let values = bound
                         .entry(name)
                         .or_insert_with(|| bindings(text, name, hash_comments));
@@ -250,6 +255,9 @@ pub(super) fn indirect_loads(
         }
     }
 }
+
+/// The most distinct names one file's load calls have looked up (see [`indirect_loads`]).
+const MAX_NAMES: usize = 64;
 
 /// A string or a name in a call's arguments.
 enum Token<'a> {

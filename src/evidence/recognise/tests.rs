@@ -1271,3 +1271,17 @@ fn library_files_are_known_by_their_loader_suffix() {
         .collect();
     assert_eq!(values, ["kavsdk"], "{got:?}");
 }
+
+#[test]
+fn load_calls_through_many_names_are_bounded() {
+    let mut c = String::from("#define ENGINE \"libkavsdk.so\"\nvoid *e = dlopen(ENGINE, 0);\n");
+    for i in 0..2000 {
+        c.push_str(&format!("void *h{i} = dlopen(NAME{i}, 0);\n"));
+    }
+    let got = read("loader.c", &c);
+    assert!(
+        got.iter()
+            .any(|g| g.0.ends_with("dynamic load (integration)") && g.1 == "kavsdk"),
+        "{got:?}"
+    );
+}
