@@ -140,29 +140,25 @@ const MAX_STRING_CHARS: usize = 512;
 /// Depth of archives and fat binaries inside each other.
 const MAX_NESTING: u32 = 4;
 
-/// Words that make a string a notice (attribution) rather than a mention: "copyright" and "all
-/// rights reserved" in the languages of the names a list holds in other scripts, as the text
-/// scan reads them (a Japanese program's `…の著作権は…に帰属します` was a mention in its
-/// strings and a notice in a text file).
+/// Words that make a string a notice (attribution) rather than a mention: the text scan's
+/// notice words ([`super::deep::NOTICE_BEFORE`]: `copyright`, `licensed by`, `LicenseRef-`,
+/// `developed by`, `powered by`… in the languages of the names a list holds in other scripts),
+/// and these, which follow the holder's name (`… All rights reserved`). One list for both
+/// scans, so a string reads the same in a binary and in a text file (a Japanese program's
+/// `…の著作権は…に帰属します`, a `Developed by …` string, were mentions in binaries).
 const NOTICE: &[&str] = &[
-    "copyright",
-    "(c)",
-    "©",
     "all rights reserved",
-    "авторск",
-    "правообладател",
     "права защищены",
-    "著作権",
     "に帰属します",
-    "版权",
-    "版權",
-    "저작권",
     "권리 보유",
 ];
 
 pub fn is_notice(s: &str) -> bool {
     let l = s.to_lowercase();
-    NOTICE.iter().any(|w| l.contains(w))
+    NOTICE
+        .iter()
+        .chain(super::deep::NOTICE_BEFORE)
+        .any(|w| l.contains(w))
 }
 
 /// Inspects one binary, charging it (and every fat slice and archive member inside it) to the

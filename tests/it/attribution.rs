@@ -269,6 +269,32 @@ fn generated() -> Vec<Generated> {
                 )),
             )],
         ),
+        // A binary's strings read with the text scan's notice words: `Developed by …` and an
+        // SPDX licence reference attribute in a DLL as in a text file.
+        (
+            "binary-string-developed-by",
+            "fail",
+            vec![(
+                "vendor/bin/engine.dll",
+                testgen::pe_dll(&[], b"\0Scan engine developed by AO Kaspersky Lab\0", None),
+            )],
+        ),
+        (
+            "binary-string-licence-reference",
+            "fail",
+            vec![(
+                "vendor/bin/engine.dll",
+                testgen::pe_dll(&[], b"\0SPDX-License-Identifier: LicenseRef-Kaspersky-SDK-EULA\0", None),
+            )],
+        ),
+        (
+            "control-binary-string-mention",
+            "pass",
+            vec![(
+                "vendor/bin/engine.dll",
+                testgen::pe_dll(&[], b"\0Detects what Kaspersky Lab and others detect\0", None),
+            )],
+        ),
         // macOS flat installer packages (xar): the signer of the package, and what its payload
         // (pbzx or gzip over a portable cpio) installs.
         (

@@ -11,7 +11,7 @@ use super::rendered::Rendered;
 use super::{FileResult, MAPPED, Scanner, SkipKind, Skipped};
 
 /// Notice words that attribute the name written after them (`Copyright (c) 2024 <holder>`).
-pub(super) const NOTICE_BEFORE: &[&str] = &[
+pub(crate) const NOTICE_BEFORE: &[&str] = &[
     "copyright",
     "(c)",
     "©",
