@@ -177,11 +177,22 @@ pub(super) fn render(bytes: &[u8]) -> Option<Rendered> {
                     i += 1;
                     match c {
                         b'\'' => {
-                            let hex = bytes.get(i..i + 2).and_then(|h| {
-                                u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
-                            });
+                            // Two hex digits (`from_str_radix` alone takes `+a` for 0x0a).
+                            let hex = bytes
+                                .get(i..i + 2)
+                                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+                                .and_then(|h| {
+                                    u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+                                });
                             if let Some(byte) = hex {
                                 i += 2;
+                                // An escaped line break is a space of the text: lines are the
+                                // document's own, each rendered line saying its source line.
+                                let byte = if byte == b'\n' || byte == b'\r' {
+                                    b' '
+                                } else {
+                                    byte
+                                };
                                 r.byte(byte, &g);
                             }
                         }
@@ -438,6 +449,22 @@ mod tests {
             "{\\rtf1 \\bin99 x",
         ] {
             let _ = render(doc.as_bytes()).unwrap();
+        }
+    }
+
+    #[test]
+    fn escaped_line_breaks_and_false_hex_keep_lines_in_step() {
+        for doc in [
+            "{\\rtf1 a\\'0ab\\'0dc}",
+            "{\\rtf1 {{\\'+a}",
+            "{\\rtf1 \\'-1 x}",
+        ] {
+            let r = render(doc.as_bytes()).unwrap();
+            assert_eq!(
+                r.lines.len(),
+                r.text.matches('\n').count() + 1,
+                "{doc}: {r:?}"
+            );
         }
     }
 
