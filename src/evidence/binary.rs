@@ -141,7 +141,7 @@ const MAX_STRING_CHARS: usize = 512;
 const MAX_NESTING: u32 = 4;
 
 /// Words that make a string a notice (attribution) rather than a mention: the text scan's
-/// notice words ([`super::deep::NOTICE_BEFORE`]: `copyright`, `licensed by`, `LicenseRef-`,
+/// notice words ([`super::notice::NOTICE_BEFORE`]: `copyright`, `licensed by`, `LicenseRef-`,
 /// `developed by`, `powered by`… in the languages of the names a list holds in other scripts),
 /// and these, which follow the holder's name (`… All rights reserved`). One list for both
 /// scans, so a string reads the same in a binary and in a text file (a Japanese program's
@@ -157,7 +157,7 @@ pub fn is_notice(s: &str) -> bool {
     let l = s.to_lowercase();
     NOTICE
         .iter()
-        .chain(super::deep::NOTICE_BEFORE)
+        .chain(super::notice::NOTICE_BEFORE)
         .any(|w| l.contains(w))
 }
 

@@ -31,7 +31,6 @@ mod rtf;
 mod tests;
 mod text;
 use super::{Evidence, Field, Role, Shape, buildscript, clip};
-pub(crate) use text::NOTICE_BEFORE;
 
 /// Limits of the deep scan, documented in the README and settable from the command line.
 #[derive(Debug, Clone, Serialize)]

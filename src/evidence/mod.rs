@@ -19,6 +19,7 @@ pub mod firmware;
 pub mod gobuild;
 pub mod manifest;
 pub mod needles;
+pub mod notice;
 pub mod own;
 pub mod reach;
 pub mod recognise;

@@ -9,34 +9,7 @@ use super::super::{Evidence, Field, Role, Shape, clip};
 use super::marks::{self, Mark};
 use super::rendered::Rendered;
 use super::{FileResult, MAPPED, Scanner, SkipKind, Skipped};
-
-/// Notice words that attribute the name written after them (`Copyright (c) 2024 <holder>`).
-pub(crate) const NOTICE_BEFORE: &[&str] = &[
-    "copyright",
-    "(c)",
-    "©",
-    "licensed by",
-    "licensor",
-    // An SPDX licence reference a package is distributed under (`LicenseRef-<vendor>-EULA`):
-    // the terms are the licensor's own, named by it.
-    "licenseref-",
-    // Who made it, in so many words (`Developed by <maker>`, `Powered by <engine>`): the
-    // maker, or the engine the thing is built on. Not `published by`,
-    // `written by`, `created by`: security prose cites research that way.
-    "developed by",
-    "made by",
-    "manufactured by",
-    "powered by",
-    "built by",
-    "разработ",
-    "авторск",
-    "правообладател",
-    // Japanese, Chinese (simplified and traditional) and Korean for "copyright".
-    "著作権",
-    "版权",
-    "版權",
-    "저작권",
-];
+use crate::evidence::notice::NOTICE_BEFORE;
 
 /// Notice words that attribute the name written before them (`<holder>. All rights reserved.`).
 pub(super) const NOTICE_AFTER: &[&str] = &[
