@@ -30,10 +30,10 @@ pub fn members(bytes: &[u8]) -> Option<Package<'_>> {
         return rpm(bytes);
     }
     if bytes.starts_with(b"070701") || bytes.starts_with(b"070702") {
-        return Some(cpio(bytes));
+        return Some(cpio(bytes, &NEWC));
     }
     if bytes.starts_with(b"070707") {
-        return Some(odc(bytes));
+        return Some(cpio(bytes, &ODC));
     }
     if bytes.starts_with(b"xar!") {
         return Some(xar(bytes));
@@ -146,38 +146,78 @@ fn rpm(bytes: &[u8]) -> Option<Package<'_>> {
     })
 }
 
-fn hex8(b: &[u8], at: usize) -> Option<usize> {
-    let s = std::str::from_utf8(b.get(at..at + 8)?).ok()?;
-    usize::from_str_radix(s, 16).ok()
+/// Where a cpio header of one format holds what is read: its magic numbers, its length, the base
+/// of its numbers, each field's (offset, width), and the alignment of names' and data's ends.
+struct CpioLayout {
+    magics: &'static [&'static [u8]],
+    header: usize,
+    radix: u32,
+    radix_name: &'static str,
+    mode: (usize, usize),
+    filesize: (usize, usize),
+    namesize: (usize, usize),
+    align: usize,
 }
 
-fn cpio(bytes: &[u8]) -> Package<'_> {
+/// `newc`/`crc` (`070701`/`070702`): hexadecimal fields, names and data 4-byte aligned.
+const NEWC: CpioLayout = CpioLayout {
+    magics: &[b"070701", b"070702"],
+    header: 110,
+    radix: 16,
+    radix_name: "hexadecimal",
+    mode: (14, 8),
+    filesize: (54, 8),
+    namesize: (94, 8),
+    align: 4,
+};
+
+/// Portable (odc, `070707`), as macOS installer payloads are written: octal fields, no padding.
+const ODC: CpioLayout = CpioLayout {
+    magics: &[b"070707"],
+    header: 76,
+    radix: 8,
+    radix_name: "octal",
+    mode: (18, 6),
+    filesize: (65, 11),
+    namesize: (59, 6),
+    align: 1,
+};
+
+/// The number in `b` at (offset, width) `field` from `at`, in base `radix`.
+fn number(b: &[u8], at: usize, field: (usize, usize), radix: u32) -> Option<usize> {
+    let start = at + field.0;
+    let s = std::str::from_utf8(b.get(start..start + field.1)?).ok()?;
+    usize::from_str_radix(s, radix).ok()
+}
+
+fn cpio<'b>(bytes: &'b [u8], l: &CpioLayout) -> Package<'b> {
     let mut members = Vec::new();
     let mut problem = None;
     let mut at = 0usize;
-    while at + 110 <= bytes.len() {
-        if !(bytes[at..].starts_with(b"070701") || bytes[at..].starts_with(b"070702")) {
+    let aligned = |n: usize| n.div_ceil(l.align) * l.align;
+    while at + l.header <= bytes.len() {
+        if !l.magics.iter().any(|m| bytes[at..].starts_with(m)) {
             problem = Some(format!("cpio header expected at byte {at}"));
             break;
         }
         let (Some(mode), Some(size), Some(namesize)) = (
-            hex8(bytes, at + 14),
-            hex8(bytes, at + 54),
-            hex8(bytes, at + 94),
+            number(bytes, at, l.mode, l.radix),
+            number(bytes, at, l.filesize, l.radix),
+            number(bytes, at, l.namesize, l.radix),
         ) else {
-            problem = Some(format!("cpio header at byte {at} is not hexadecimal"));
+            problem = Some(format!("cpio header at byte {at} is not {}", l.radix_name));
             break;
         };
-        let name_at = at + 110;
+        let name_at = at + l.header;
         let Some(name) = bytes.get(name_at..name_at + namesize.saturating_sub(1)) else {
             problem = Some(format!("cpio name at byte {at} runs past the end"));
             break;
         };
         let name = String::from_utf8_lossy(name).into_owned();
-        let data_at = (name_at + namesize).div_ceil(4) * 4;
         if name == "TRAILER!!!" {
             break;
         }
+        let data_at = aligned(name_at + namesize);
         let Some(data) = data_at
             .checked_add(size)
             .and_then(|e| bytes.get(data_at..e))
@@ -189,62 +229,7 @@ fn cpio(bytes: &[u8]) -> Package<'_> {
         if mode & 0o170000 == 0o100000 {
             members.push((name.trim_start_matches("./").to_string(), data));
         }
-        at = (data_at + size).div_ceil(4) * 4;
-    }
-    Package {
-        kind: "cpio",
-        fields: Vec::new(),
-        members,
-        problem,
-        signers: Vec::new(),
-    }
-}
-
-fn octal(b: &[u8], at: usize, len: usize) -> Option<usize> {
-    let s = std::str::from_utf8(b.get(at..at + len)?).ok()?;
-    usize::from_str_radix(s, 8).ok()
-}
-
-/// A portable (odc, `070707`) cpio archive, as macOS installer payloads are written: 76-byte
-/// octal headers, no padding.
-fn odc(bytes: &[u8]) -> Package<'_> {
-    let mut members = Vec::new();
-    let mut problem = None;
-    let mut at = 0usize;
-    while at + 76 <= bytes.len() {
-        if !bytes[at..].starts_with(b"070707") {
-            problem = Some(format!("cpio header expected at byte {at}"));
-            break;
-        }
-        let (Some(mode), Some(namesize), Some(size)) = (
-            octal(bytes, at + 18, 6),
-            octal(bytes, at + 59, 6),
-            octal(bytes, at + 65, 11),
-        ) else {
-            problem = Some(format!("cpio header at byte {at} is not octal"));
-            break;
-        };
-        let name_at = at + 76;
-        let Some(name) = bytes.get(name_at..name_at + namesize.saturating_sub(1)) else {
-            problem = Some(format!("cpio name at byte {at} runs past the end"));
-            break;
-        };
-        let name = String::from_utf8_lossy(name).into_owned();
-        if name == "TRAILER!!!" {
-            break;
-        }
-        let data_at = name_at + namesize;
-        let Some(data) = data_at
-            .checked_add(size)
-            .and_then(|e| bytes.get(data_at..e))
-        else {
-            problem = Some(format!("cpio member {name} runs past the end"));
-            break;
-        };
-        if mode & 0o170000 == 0o100000 {
-            members.push((name.trim_start_matches("./").to_string(), data));
-        }
-        at = data_at + size;
+        at = aligned(data_at + size);
     }
     Package {
         kind: "cpio",

@@ -787,14 +787,11 @@ impl Recogniser for RustSource {
         // `libloading::Library::new("libkavsdk.so")`.
         static LINK: LazyLock<Regex> =
             LazyLock::new(|| re(r#"#\s*\[\s*link\s*\([^\]]*?\bname\s*=\s*"([^"]+)""#));
-        static LOAD: LazyLock<Regex> = LazyLock::new(|| {
-            re(
-                r#"(?:Library::new|load_library|library_filename|dlopen|LoadLibrary\w*)\s*\(\s*(?:&?c?")([^"]+)""#,
-            )
-        });
-        static CALL: LazyLock<Regex> = LazyLock::new(|| {
-            re(r"(?:\bLibrary::new|\bload_library|\blibrary_filename|\bdlopen|\bLoadLibrary\w*)\b")
-        });
+        const LOADERS: &str =
+            r"(?:Library::new|load_library|library_filename|dlopen|LoadLibrary\w*)";
+        static LOAD: LazyLock<Regex> =
+            LazyLock::new(|| re(&format!(r#"{LOADERS}\s*\(\s*(?:&?c?")([^"]+)""#)));
+        static CALL: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"\b{LOADERS}\b")));
         // A build script writing the version information of the binary it builds (`winres`,
         // `winresource`, `embed-resource` helpers): `res.set("CompanyName", "AO Kaspersky Lab")`.
         static VERSION: LazyLock<Regex> = LazyLock::new(|| {

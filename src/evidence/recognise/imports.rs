@@ -148,28 +148,23 @@ pub(super) fn dynamic_loads(
     hash_comments: bool,
     out: &mut Vec<FieldHit>,
 ) {
+    // The loader calls, one list for both readings below.
+    const LOADERS: &str = concat!(
+        r#"\b(?:dl[mo]?open|LoadLibrary(?:Ex)?[AW]?|LoadPackagedLibrary|load_library"#,
+        r#"|CDLL|WinDLL|OleDLL|PyDLL|find_library|System\.load(?:Library)?|Runtime\.getRuntime\(\)\.load(?:Library)?"#,
+        r#"|Native\.load(?:Library)?|NativeLibrary\.(?:Try)?Load|NativeLibrary\.getInstance"#,
+        r#"|ffi\.(?:dlopen|load|Library)|koffi\.load|process\.dlopen|Fiddle\.dlopen|Fiddle::Handle\.new"#,
+        r#"|ffi_lib|FFI::cdef|(?:Must)?LoadDLL|NewLazy(?:System)?DLL|purego\.Dlopen|Dlopen)"#,
+    );
     static LOAD: LazyLock<Regex> = LazyLock::new(|| {
-        re(concat!(
-            r#"\b(?:dl[mo]?open|LoadLibrary(?:Ex)?[AW]?|LoadPackagedLibrary|load_library"#,
-            r#"|CDLL|WinDLL|OleDLL|PyDLL|find_library|System\.load(?:Library)?|Runtime\.getRuntime\(\)\.load(?:Library)?"#,
-            r#"|Native\.load(?:Library)?|NativeLibrary\.(?:Try)?Load|NativeLibrary\.getInstance"#,
-            r#"|ffi\.(?:dlopen|load|Library)|koffi\.load|process\.dlopen|Fiddle\.dlopen|Fiddle::Handle\.new"#,
-            r#"|ffi_lib|FFI::cdef|(?:Must)?LoadDLL|NewLazy(?:System)?DLL|purego\.Dlopen|Dlopen)"#,
+        re(&format!(
             // A leading argument that is not a string (`dlmopen(LM_ID_BASE, …)`, `FFI::cdef("…",
             // …)` declarations on the same line), then the library as a string literal.
-            r#"[ \t]*\(?[ \t]*(?:(?:[^'"`()\n]*|"[^"\n]*")[ \t]*,[ \t]*)?[@rbuLR]?['"`]([^'"`\n]+)['"`]"#,
+            r#"{LOADERS}[ \t]*\(?[ \t]*(?:(?:[^'"`()\n]*|"[^"\n]*")[ \t]*,[ \t]*)?[@rbuLR]?['"`]([^'"`\n]+)['"`]"#,
         ))
     });
     // The calls alone, for the libraries they name through a constant or inside an expression.
-    static CALL: LazyLock<Regex> = LazyLock::new(|| {
-        re(concat!(
-            r#"\b(?:dl[mo]?open|LoadLibrary(?:Ex)?[AW]?|LoadPackagedLibrary|load_library"#,
-            r#"|CDLL|WinDLL|OleDLL|PyDLL|find_library|System\.load(?:Library)?|Runtime\.getRuntime\(\)\.load(?:Library)?"#,
-            r#"|Native\.load(?:Library)?|NativeLibrary\.(?:Try)?Load|NativeLibrary\.getInstance"#,
-            r#"|ffi\.(?:dlopen|load|Library)|koffi\.load|process\.dlopen|Fiddle\.dlopen|Fiddle::Handle\.new"#,
-            r#"|ffi_lib|FFI::cdef|(?:Must)?LoadDLL|NewLazy(?:System)?DLL|purego\.Dlopen|Dlopen)\b"#,
-        ))
-    });
+    static CALL: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"{LOADERS}\b")));
     // ctypes' loaders by attribute: `ctypes.windll.kavsdk` loads `kavsdk.dll`.
     static ATTRIBUTE: LazyLock<Regex> =
         LazyLock::new(|| re(r"\b(?:cdll|windll|oledll|pydll)\.([A-Za-z_]\w*)\b"));
