@@ -89,6 +89,32 @@ impl Out<'_, '_> {
         }
     }
 
+    /// The commands a manifest's `scripts` hold (a string, or a list of them): what each
+    /// downloads and installs, read as a script's lines (see `script::commands`), at the line
+    /// of the command.
+    fn commands(&mut self, key: &str, v: &Value) {
+        match v {
+            Value::String(command) => {
+                let mut hits = Vec::new();
+                super::script::commands(self.format, command, &mut hits);
+                let line = line_of(self.text, key, command);
+                for h in hits {
+                    self.out.push(FieldHit {
+                        key: format!("{key} {}", h.key),
+                        line,
+                        ..h
+                    });
+                }
+            }
+            Value::Array(items) => {
+                for i in items {
+                    self.commands(key, i);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// An npm package name's scope (`@kaspersky/sdk` → `@kaspersky`): the scope belongs to the
     /// organisation or user that owns it on the registry, unlike the name after it.
     fn scope(&mut self, key: &str, name: &str, kind: FieldKind) {
@@ -145,6 +171,13 @@ impl Recogniser for PackageJson {
         }
         if let Some(Value::String(n)) = o.get("name") {
             w.scope("name", n, A);
+        }
+        // What its lifecycle scripts fetch and install (`"postinstall": "curl -fsSL https://…
+        // | tar xz"`): npm runs them when the package is installed or built.
+        if let Some(Value::Object(scripts)) = o.get("scripts") {
+            for (name, command) in scripts {
+                w.commands(&format!("scripts.{name}"), command);
+            }
         }
         for deps in [
             "dependencies",
@@ -291,6 +324,12 @@ impl Recogniser for ComposerJson {
                     for name in r.keys() {
                         w.push(key, I, Shape::Text, name);
                     }
+                }
+            }
+            // Its scripts' commands (`"post-install-cmd": ["curl -O https://…"]`).
+            if let Some(Value::Object(scripts)) = o.get("scripts") {
+                for (name, command) in scripts {
+                    w.commands(&format!("scripts.{name}"), command);
                 }
             }
             if let Some(Value::Array(repos)) = o.get("repositories") {

@@ -172,6 +172,8 @@ const GRADLE: &[Names] = &[
 const MAKE: &[Names] = &[
     Names::MakeVariables,
     Names::Uncommented(&["#"], r"(?:^|[ \t=])-[lLI][ \t]*([^\s$()]+)"),
+    // A recipe's install commands (`\tpip install kavsdk`).
+    Names::Installs,
 ];
 
 /// What an Android NDK makefile (`Android.mk`) links: a makefile's `-l` flags, and the

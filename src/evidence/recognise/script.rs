@@ -1,10 +1,17 @@
-//! Shell, PowerShell and batch scripts: what a download command fetches, and what a package
-//! manager's install command installs (see [`installs`]; a Dockerfile's `RUN` lines too). A script that pulls a
-//! vendor's SDK into the build (`curl -fsSLO https://<vendor>/sdk/engine-8.1.tar.gz`, PowerShell's
+//! Shell, PowerShell and batch scripts, and the commands other files carry: what a download
+//! command fetches, and what a package manager's install command installs (see [`installs`]; a
+//! Dockerfile's `RUN` lines and a makefile's recipes too). A script that pulls a vendor's SDK
+//! into the build (`curl -fsSLO https://<vendor>/sdk/engine-8.1.tar.gz`, PowerShell's
 //! `Invoke-WebRequest`, `bitsadmin /transfer`) integrates what it downloads, as a build script's
 //! download URL or CMake's `file(DOWNLOAD …)` does. Only URLs on a line whose command downloads
 //! are read (an `echo` of a URL, a comment, a documentation link are not), and a comment line
 //! fetches nothing.
+//!
+//! The same commands written into a CI pipeline (`run:` steps of a workflow, GitLab's `script:`,
+//! a Jenkinsfile's `sh '…'`) or a task runner's file (justfile, Taskfile, Earthfile, cargo-make,
+//! tox, a dev container's `postCreateCommand`) are read the same way (see [`carrier`]): the
+//! build that ships the product is what runs them. An npm or Composer manifest's `scripts` are
+//! read by their recognisers through [`commands`].
 
 use std::sync::LazyLock;
 
@@ -20,36 +27,159 @@ impl Recogniser for Script {
         matches!(
             file.ext.as_str(),
             "sh" | "bash" | "zsh" | "ksh" | "ps1" | "psm1" | "bat" | "cmd"
-        )
+        ) || carrier(file)
     }
 
-    fn read(&self, _file: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
-        let text = &*expanded(text);
-        static DOWNLOAD: LazyLock<Regex> = LazyLock::new(|| {
-            re(concat!(
-                r"(?i)(?:^|[\s;&|(`$])(?:curl|wget|aria2c|fetch|Invoke-WebRequest|iwr|Invoke-RestMethod",
-                r"|irm|Start-BitsTransfer|bitsadmin|certutil)(?:\.exe)?\b|\.Download(?:File|String|Data)\b",
-            ))
-        });
-        static URL: LazyLock<Regex> =
-            LazyLock::new(|| re(r#"(?i)\b(?:https?|ftp)://[^\s"'<>`)]+"#));
-        for (i, line) in text.lines().enumerate() {
-            let code = line.trim_start();
-            if comment_line(code) || !DOWNLOAD.is_match(code) {
-                continue;
-            }
-            for url in URL.find_iter(code) {
-                out.push(FieldHit {
-                    format: MetadataFormat::Script,
-                    key: "download".into(),
-                    kind: FieldKind::Integration,
-                    shape: Shape::Url,
-                    value: url.as_str().trim_end_matches([',', ';', '.']).to_string(),
-                    line: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                });
-            }
+    fn read(&self, file: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        if carrier(file) {
+            commands(MetadataFormat::CiConfig, &unwrapped(text), out);
+        } else {
+            commands(MetadataFormat::Script, text, out);
         }
-        installs(MetadataFormat::Script, text, out);
+    }
+}
+
+/// Whether `file` is one whose lines are commands a build runs, written inside another syntax:
+/// a CI pipeline's configuration or a task runner's file, known by its name or directory.
+pub(super) fn carrier(file: &FileName<'_>) -> bool {
+    const BASES: &[&str] = &[
+        ".gitlab-ci.yml",
+        ".gitlab-ci.yaml",
+        "azure-pipelines.yml",
+        "azure-pipelines.yaml",
+        ".travis.yml",
+        "bitbucket-pipelines.yml",
+        ".drone.yml",
+        "appveyor.yml",
+        ".appveyor.yml",
+        "cloudbuild.yaml",
+        "cloudbuild.yml",
+        "buildspec.yml",
+        "buildspec.yaml",
+        ".cirrus.yml",
+        "codemagic.yaml",
+        ".woodpecker.yml",
+        ".woodpecker.yaml",
+        ".gitpod.yml",
+        "action.yml",
+        "action.yaml",
+        "jenkinsfile",
+        "justfile",
+        ".justfile",
+        "taskfile.yml",
+        "taskfile.yaml",
+        "taskfile.dist.yml",
+        "earthfile",
+        "vagrantfile",
+        "makefile.toml",
+        "tox.ini",
+        "devcontainer.json",
+        ".devcontainer.json",
+        "deno.json",
+        "deno.jsonc",
+    ];
+    // Directories whose YAML files are all pipelines.
+    const DIRS: &[&str] = &[
+        ".github/workflows/",
+        ".gitea/workflows/",
+        ".forgejo/workflows/",
+        ".circleci/",
+        ".buildkite/",
+        ".woodpecker/",
+        ".semaphore/",
+        ".gitlab/ci/",
+        ".azure-pipelines/",
+        ".tekton/",
+    ];
+    let base = file.base.to_ascii_lowercase();
+    if BASES.contains(&base.as_str())
+        || base.starts_with("jenkinsfile.")
+        || matches!(file.ext.as_str(), "jenkinsfile" | "just")
+    {
+        return true;
+    }
+    let path = file.path.replace('\\', "/").to_ascii_lowercase();
+    matches!(file.ext.as_str(), "yml" | "yaml")
+        && DIRS
+            .iter()
+            .any(|d| path.starts_with(d) || path.contains(&format!("/{d}")))
+}
+
+/// A carrier's lines as the commands they hold, line for line: a YAML list item's `- `, a key
+/// that holds a command (`run:`, `script:`, `"postCreateCommand":`, tox's `commands =`) and a
+/// Jenkinsfile's `sh '…'`/`bat "…"` wrapper are taken off, so that what is left starts with the
+/// command. A key in capitals (`SDK_URL: https://…`, a workflow's `env:` entries) becomes a
+/// shell assignment (`SDK_URL=https://…`) for [`expanded`] to bind, and a workflow's
+/// `${{ env.SDK_URL }}` becomes `${SDK_URL}`.
+fn unwrapped(text: &str) -> String {
+    static LINE: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r#"^([ \t]*)(?:-[ \t]+)?(?:["']?([A-Za-z_][\w.-]*)["']?[ \t]*[:=](?:[ \t]+|$))?"#,
+            r#"(?:(?:sh|bat|powershell|pwsh)\b[ \t]*\(?[ \t]*(?:script[ \t]*:[ \t]*)?)?"#,
+        ))
+    });
+    static ACTIONS_ENV: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\$\{\{\s*env\.([A-Za-z_]\w*)\s*\}\}"));
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let line = ACTIONS_ENV.replace_all(line, "$${$1}");
+        let Some(c) = LINE.captures(&line) else {
+            out.push_str(&line);
+            continue;
+        };
+        let whole = c.get(0).expect("the match");
+        let rest = &line[whole.end()..];
+        out.push_str(&c[1]);
+        // An environment entry (a workflow's `env:`, a Jenkinsfile's `environment { }`): bound
+        // as a shell assignment. Any other key is taken off.
+        if let Some(key) = c.get(2)
+            && !rest.trim().is_empty()
+            && key
+                .as_str()
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        {
+            out.push_str(key.as_str());
+            out.push('=');
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// The downloads and installs of `text` read as a script's lines (after the variables it sets
+/// are put in place of their uses): what a shell script, a carrier's commands, or one command a
+/// manifest holds (an npm `postinstall`) fetches and installs.
+pub(super) fn commands(format: MetadataFormat, text: &str, out: &mut Vec<FieldHit>) {
+    let text = &*expanded(text);
+    downloads(format, text, out);
+    installs(format, text, out);
+}
+
+/// The URLs on `text`'s lines whose command downloads (see the module).
+fn downloads(format: MetadataFormat, text: &str, out: &mut Vec<FieldHit>) {
+    static DOWNLOAD: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r#"(?i)(?:^|[\s;&|(`$"'])(?:curl|wget|aria2c|fetch|Invoke-WebRequest|iwr|Invoke-RestMethod"#,
+            r"|irm|Start-BitsTransfer|bitsadmin|certutil)(?:\.exe)?\b|\.Download(?:File|String|Data)\b",
+        ))
+    });
+    static URL: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)\b(?:https?|ftp)://[^\s"'<>`)]+"#));
+    for (i, line) in text.lines().enumerate() {
+        let code = line.trim_start();
+        if comment_line(code) || !DOWNLOAD.is_match(code) {
+            continue;
+        }
+        for url in URL.find_iter(code) {
+            out.push(FieldHit {
+                format,
+                key: "download".into(),
+                kind: FieldKind::Integration,
+                shape: Shape::Url,
+                value: url.as_str().trim_end_matches([',', ';', '.']).to_string(),
+                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            });
+        }
     }
 }
 
@@ -440,6 +570,82 @@ mod tests {
         assert_eq!(
             downloads("x.sh", &sh),
             ["https://downloads.example.com/a.zip"]
+        );
+    }
+
+    #[test]
+    fn commands_inside_ci_and_task_files_are_read_as_a_scripts() {
+        let workflow = "on: push\nenv:\n  SDK_URL: https://downloads.example.com/sdk/engine.tgz\njobs:\n  b:\n    env:\n      ENGINE: vendor-engine\n    steps:\n      - name: Fetch the engine with curl\n        run: curl -fsSLO \"${{ env.SDK_URL }}\"\n      # - run: wget https://old.example.com/a.zip\n      - run: echo \"see https://docs.example.com/\"\n      - run: |\n          python -m pip install --upgrade pip\n          pip install \"$ENGINE==8.1\"\n";
+        let name = ".github/workflows/release.yml";
+        assert_eq!(
+            downloads(name, workflow),
+            ["https://downloads.example.com/sdk/engine.tgz"]
+        );
+        assert_eq!(installed(name, workflow), ["pip", "vendor-engine"]);
+        let got = crate::evidence::recognise::fields(name, workflow);
+        assert!(
+            got.iter()
+                .all(|f| f.format == super::MetadataFormat::CiConfig)
+        );
+        // The same file outside a workflow directory is no pipeline.
+        assert!(downloads("docs/release.yml", workflow).is_empty());
+        let gitlab = "build:\n  before_script:\n    - apt-get install -y vendor-agent\n  script:\n    - wget https://downloads.example.com/a.zip\n";
+        assert_eq!(installed(".gitlab-ci.yml", gitlab), ["vendor-agent"]);
+        assert_eq!(
+            downloads(".gitlab-ci.yml", gitlab),
+            ["https://downloads.example.com/a.zip"]
+        );
+        let jenkins = "pipeline {\n  environment {\n    SDK = 'https://downloads.example.com/sdk.tgz'\n  }\n  stages { stage('s') { steps {\n    sh 'curl -fsSLO \"$SDK\"'\n    bat \"pip install vendor-sdk\"\n  } } }\n}\n";
+        assert_eq!(
+            downloads("Jenkinsfile", jenkins),
+            ["https://downloads.example.com/sdk.tgz"]
+        );
+        assert_eq!(installed("Jenkinsfile", jenkins), ["vendor-sdk"]);
+        let devcontainer = "{\n  // comments are allowed here\n  \"postCreateCommand\": \"pip install vendor-sdk && cargo build\"\n}\n";
+        assert_eq!(
+            installed(".devcontainer/devcontainer.json", devcontainer),
+            ["vendor-sdk"]
+        );
+        let tox = "[testenv]\ncommands_pre =\n    pip install vendor-sdk\ncommands = pytest\n";
+        assert_eq!(installed("tox.ini", tox), ["vendor-sdk"]);
+        let just = "sdk:\n    curl -fsSLO https://downloads.example.com/sdk.tgz\n";
+        assert_eq!(
+            downloads("justfile", just),
+            ["https://downloads.example.com/sdk.tgz"]
+        );
+        // A makefile's recipes install too.
+        assert_eq!(
+            installed("Makefile", "deps:\n\tpip install vendor-sdk==2.1\n"),
+            ["vendor-sdk"]
+        );
+    }
+
+    #[test]
+    fn manifests_scripts_are_read_as_commands() {
+        let npm = "{\"name\": \"app\", \"scripts\": {\"postinstall\": \"curl -fsSL https://downloads.example.com/sdk.tgz | tar xz\", \"test\": \"echo https://docs.example.com/\", \"setup\": \"npm install @vendor/engine\"}}";
+        let got = crate::evidence::recognise::fields("package.json", npm);
+        let keys: Vec<(&str, &str)> = got
+            .iter()
+            .map(|f| (f.key.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                (
+                    "scripts.postinstall download",
+                    "https://downloads.example.com/sdk.tgz"
+                ),
+                ("scripts.setup install", "@vendor/engine"),
+            ]
+        );
+        let composer = "{\"name\": \"acme/app\", \"scripts\": {\"post-install-cmd\": [\"@php -r 'echo 1;'\", \"wget https://downloads.example.com/sdk.tgz\"]}}";
+        assert_eq!(
+            values(
+                "scripts.post-install-cmd download",
+                "composer.json",
+                composer
+            ),
+            ["https://downloads.example.com/sdk.tgz"]
         );
     }
 
