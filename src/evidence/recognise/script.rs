@@ -156,31 +156,115 @@ pub(super) fn commands(format: MetadataFormat, text: &str, out: &mut Vec<FieldHi
     installs(format, text, out);
 }
 
-/// The URLs on `text`'s lines whose command downloads (see the module).
+/// The URLs on `text`'s lines whose command downloads (see the module): a download tool's
+/// (`curl`, `wget`, `Invoke-WebRequest`…), a version-control checkout's (`git clone`, `git
+/// submodule add`, `svn checkout`, `hg clone`, `gh release download -R owner/repo`), a copy's
+/// from another machine (`scp`, `rsync`), an installer's run from a URL (`msiexec /i https://…`,
+/// `rpm -i https://…`, `kubectl apply -f https://…`, `helm repo add`), an artefact registry's
+/// (`oras pull`). A URL that only queries a service (see [`service_call`]) is not a download:
+/// a script asking a vendor's threat-intelligence API for a verdict ships none of its software.
 fn downloads(format: MetadataFormat, text: &str, out: &mut Vec<FieldHit>) {
     static DOWNLOAD: LazyLock<Regex> = LazyLock::new(|| {
         re(concat!(
-            r#"(?i)(?:^|[\s;&|(`$"'])(?:curl|wget|aria2c|fetch|Invoke-WebRequest|iwr|Invoke-RestMethod"#,
-            r"|irm|Start-BitsTransfer|bitsadmin|certutil)(?:\.exe)?\b|\.Download(?:File|String|Data)\b",
+            r#"(?i)(?:^|[\s;&|(`$"'])(?:(?:curl|wget|aria2c|fetch|Invoke-WebRequest|iwr|Invoke-RestMethod"#,
+            r"|irm|Start-BitsTransfer|bitsadmin|certutil|scp|rsync|msiexec)(?:\.exe)?\b",
+            r"|git(?:\.exe)?\s+(?:clone|fetch|pull|submodule\s+add|remote\s+add)\b",
+            r"|(?:svn\s+(?:checkout|co|export)|hg\s+clone|oras\s+pull|rpm\s+-\w*[iU]\w*|dpkg\s+-i",
+            r"|helm\s+(?:repo\s+add|install|upgrade|pull)|kubectl\s+(?:apply|create))\b",
+            r"|gh\s+(?:release\s+download|repo\s+clone)\b)|\.Download(?:File|String|Data)\b",
         ))
     });
-    static URL: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)\b(?:https?|ftp)://[^\s"'<>`)]+"#));
+    // URLs, git's `user@host:path` form and scp's `user@host:/path`.
+    static URL: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r#"(?i)\b(?:https?|ftp|git|ssh|rsync|oci)://[^\s"'<>`)]+"#,
+            r#"|\b[\w.-]+@[a-z0-9][\w-]*(?:\.[\w-]+)+:[^\s"'<>`)/][^\s"'<>`)]*"#,
+            r#"|\b[\w.-]+@[a-z0-9][\w-]*(?:\.[\w-]+)+:/[^\s"'<>`)]+"#,
+        ))
+    });
+    // `gh`'s `owner/repo`, which names a GitHub repository.
+    static GH_REPO: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"(?i)\bgh\s+(?:release\s+download\b.*?(?:-R|--repo)[\s=]+|repo\s+clone\s+)["']?([\w.-]+/[\w.-]+)"#,
+        )
+    });
     for (i, line) in text.lines().enumerate() {
         let code = line.trim_start();
         if comment_line(code) || !DOWNLOAD.is_match(code) {
             continue;
         }
-        for url in URL.find_iter(code) {
+        let mut push = |value: String| {
             out.push(FieldHit {
                 format,
                 key: "download".into(),
                 kind: FieldKind::Integration,
                 shape: Shape::Url,
-                value: url.as_str().trim_end_matches([',', ';', '.']).to_string(),
+                value,
                 line: u32::try_from(i + 1).unwrap_or(u32::MAX),
             });
+        };
+        for url in URL.find_iter(code) {
+            let url = url.as_str().trim_end_matches([',', ';', '.']);
+            if service_call(url, code) {
+                continue;
+            }
+            match scp_form(url) {
+                Some(ssh) => push(ssh),
+                None => push(url.to_string()),
+            }
+        }
+        if let Some(c) = GH_REPO.captures(code) {
+            push(format!("https://github.com/{}", &c[1]));
         }
     }
+}
+
+/// scp's `user@host:/path` as the URL it means (`ssh://user@host/path`); git's
+/// `git@host:org/repo.git` is left as written (the matcher reads that form itself).
+fn scp_form(url: &str) -> Option<String> {
+    if url.contains("://") {
+        return None;
+    }
+    let (user_host, path) = url.split_once(":/")?;
+    Some(format!("ssh://{user_host}/{path}"))
+}
+
+/// Whether `url`, on the command line `line`, only queries a service rather than fetching a
+/// file: an API path (a segment `api`, `graphql`, `rest`, `v1`-style versions after one) or a
+/// query string, with no artefact named (an archive, a package, a library or an installer, in
+/// the URL's path or as the file the command writes), and nothing piped into a shell or an
+/// unpacker. `curl -H "x-api-key: …" https://<vendor>/api/v1/search/hash?request=…` asks for a
+/// verdict; `curl -o sdk.tgz "https://<vendor>/download?id=8"` fetches a file.
+fn service_call(url: &str, line: &str) -> bool {
+    static ARTEFACT: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r"(?i)\.(?:t?gz|tar|tgz|tbz2?|txz|tzst|zip|7z|rar|xz|bz2|zst|whl|egg|jar|aar|war|nupkg",
+            r"|gem|deb|rpm|apk|msi|msix|appx|exe|dll|so|dylib|a|lib|pkg|dmg|crate|run|bin|sh|ps1",
+            r"|iso|img|cab|vsix)(?:\.\d+)*(?:$|[?#])",
+        ))
+    });
+    static PIPED: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\|\s*(?:sudo\s+)?(?:sh|bash|zsh|iex|Invoke-Expression|tar|unzip|bsdtar|gunzip|xz|python3?|node)\b",
+        )
+    });
+    let (path, query) = match url.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (url, None),
+    };
+    let api = path.split('/').skip(3).any(|seg| {
+        matches!(
+            seg.to_ascii_lowercase().as_str(),
+            "api" | "graphql" | "rest"
+        )
+    });
+    if !(api || query.is_some()) {
+        return false;
+    }
+    let written = line
+        .split_whitespace()
+        .any(|w| ARTEFACT.is_match(w.trim_matches(['"', '\''])) && !w.contains("://"));
+    !ARTEFACT.is_match(path) && !written && !PIPED.is_match(line)
 }
 
 /// The packages a package manager's install command names, on a script's lines or a
@@ -191,7 +275,9 @@ fn downloads(format: MetadataFormat, text: &str, out: &mut Vec<FieldHit>) {
 /// `--no-cache-dir`) are not packages, and a version written on a package (`==2.1`, `@4.2.0`,
 /// `=1.0-1`) is cut off.
 pub(super) fn installs(format: MetadataFormat, text: &str, out: &mut Vec<FieldHit>) {
-    // The command words that install, and the words after them that lead to the packages.
+    // The command words that install, and the words after them that lead to the packages
+    // (every word that is not an option), and commands that run one image or package, whose
+    // first word after the options is the one installed (`docker run --name x image cmd…`).
     const VERBS: &[&[&str]] = &[
         &["pip", "install"],
         &["pip3", "install"],
@@ -226,6 +312,32 @@ pub(super) fn installs(format: MetadataFormat, text: &str, out: &mut Vec<FieldHi
         &["nuget", "install"],
         &["Install-Package"],
         &["Install-Module"],
+        &["snap", "install"],
+        &["flatpak", "install"],
+        &["dpkg", "-i"],
+        &["dpkg", "--install"],
+        &["rpm", "-i"],
+        &["rpm", "-ivh"],
+        &["rpm", "-Uvh"],
+        &["rpm", "-U"],
+        &["rpm", "--install"],
+        &["msiexec", "/i"],
+        &["msiexec", "/package"],
+        &["msiexec.exe", "/i"],
+        &["msiexec.exe", "/package"],
+        &["helm", "install"],
+        &["helm", "upgrade"],
+        &["helm", "pull"],
+    ];
+    const RUNS_ONE: &[&[&str]] = &[
+        &["docker", "pull"],
+        &["docker", "run"],
+        &["docker", "create"],
+        &["podman", "pull"],
+        &["podman", "run"],
+        &["nerdctl", "pull"],
+        &["nerdctl", "run"],
+        &["oras", "pull"],
     ];
     let mut line_no = 0u32;
     let mut joined = String::new();
@@ -277,11 +389,16 @@ pub(super) fn installs(format: MetadataFormat, text: &str, out: &mut Vec<FieldHi
                         || w.contains('=')
                 })
                 .collect();
-            let Some(verb) = VERBS.iter().find(|v| {
+            let starts = |v: &&&[&str]| {
                 words.len() > v.len()
                     && v.iter().zip(&words).all(|(a, b)| a.eq_ignore_ascii_case(b))
-            }) else {
-                continue;
+            };
+            let (verb, one) = match VERBS.iter().find(starts) {
+                Some(v) => (v, false),
+                None => match RUNS_ONE.iter().find(starts) {
+                    Some(v) => (v, true),
+                    None => continue,
+                },
             };
             // Options that take the next word as their value (`--version 1.0`, `-r reqs.txt`).
             const VALUED: &[&str] = &[
@@ -317,6 +434,35 @@ pub(super) fn installs(format: MetadataFormat, text: &str, out: &mut Vec<FieldHi
                 "-source",
                 "-scope",
                 "-repository",
+                "--namespace",
+                "--values",
+            ];
+            // A container's settings (`docker run --name engine -e K=V image`), options that
+            // take a value there only.
+            const CONTAINER_VALUED: &[&str] = &[
+                "--name",
+                "-e",
+                "--env",
+                "--env-file",
+                "-p",
+                "--publish",
+                "--network",
+                "--entrypoint",
+                "-w",
+                "--workdir",
+                "--mount",
+                "--platform",
+                "-u",
+                "--user",
+                "-l",
+                "--label",
+                "-h",
+                "--hostname",
+                "--restart",
+                "-m",
+                "--memory",
+                "--volumes-from",
+                "--add-host",
             ];
             let mut value_next = false;
             for arg in &words[verb.len()..] {
@@ -324,24 +470,41 @@ pub(super) fn installs(format: MetadataFormat, text: &str, out: &mut Vec<FieldHi
                     continue;
                 }
                 if arg.starts_with('-') {
-                    value_next =
-                        !arg.contains('=') && VALUED.contains(&arg.to_ascii_lowercase().as_str());
+                    let option = arg.to_ascii_lowercase();
+                    value_next = !arg.contains('=')
+                        && (VALUED.contains(&option.as_str())
+                            || (one && CONTAINER_VALUED.contains(arg)));
                     continue;
                 }
-                // A version or a path, not a package name.
-                if arg.is_empty() || arg.starts_with(|c: char| c.is_ascii_digit()) {
+                // A version or a path, not a package name; nor a Windows switch (`/qn`).
+                let switch = arg.len() > 1
+                    && arg.starts_with('/')
+                    && arg[1..]
+                        .chars()
+                        .all(|c| c.is_ascii_alphabetic() || matches!(c, '*' | '!' | '+' | '-'));
+                if arg.is_empty() || switch || arg.starts_with(|c: char| c.is_ascii_digit()) {
                     continue;
                 }
-                let name = package_name(arg);
-                if !name.is_empty() {
+                // A package installed from a URL (`pip install git+https://…`, `msiexec /i
+                // https://…/agent.msi`) is matched as the URL it is.
+                let (shape, value) = if arg.contains("://") {
+                    (Shape::Url, arg.to_string())
+                } else {
+                    (Shape::Text, super::imports::with_words(package_name(arg)))
+                };
+                if !value.is_empty() {
                     out.push(FieldHit {
                         format,
                         key: "install".into(),
                         kind: FieldKind::Integration,
-                        shape: Shape::Text,
-                        value: super::imports::with_words(name),
+                        shape,
+                        value,
                         line: first,
                     });
+                }
+                // The image a container runs; what follows is its command.
+                if one {
+                    break;
                 }
             }
         }
@@ -646,6 +809,66 @@ mod tests {
                 composer
             ),
             ["https://downloads.example.com/sdk.tgz"]
+        );
+    }
+
+    #[test]
+    fn checkouts_copies_and_installers_fetch_what_they_name() {
+        let sh = "#!/bin/sh\ngit clone --depth 1 https://github.com/vendor/sdk vendor/sdk\ngit clone git@github.com:vendor/engine.git vendor/engine\ngit submodule add https://git.example.com/vendor/agent third_party/agent\ngh release download v8.1 -R vendor/sdk -p '*.tgz'\nscp build@dl.example.com:/sdk/sdk-8.1.tgz vendor/\nrsync -a rsync://mirror.example.com/sdk/ vendor/sdk/\nkubectl apply -f https://raw.example.com/vendor/deploy.yaml\nhelm repo add v https://charts.example.com/vendor\ngit commit -m 'see https://docs.example.com/'\n";
+        assert_eq!(
+            downloads("scripts/fetch.sh", sh),
+            [
+                "git@github.com:vendor/engine.git",
+                "https://charts.example.com/vendor",
+                "https://git.example.com/vendor/agent",
+                "https://github.com/vendor/sdk",
+                "https://github.com/vendor/sdk",
+                "https://raw.example.com/vendor/deploy.yaml",
+                "rsync://mirror.example.com/sdk/",
+                "ssh://build@dl.example.com/sdk/sdk-8.1.tgz",
+            ]
+        );
+        let sh = "#!/bin/sh\ndocker pull registry.example.com/vendor/engine:8.1\ndocker run -d --name engine -e MODE=scan -p 8080:80 vendor/agent:2 scan --all kasp\noras pull registry.example.com/vendor/sdk:8.1 -o vendor/\nsnap install vendor-engine\nflatpak install -y flathub com.example.Agent\ndpkg -i vendor/agent_1.0_amd64.deb\nrpm -ivh vendor/engine-8.1.x86_64.rpm\nhelm install engine v/engine-chart\n";
+        assert_eq!(
+            installed("scripts/setup.sh", sh),
+            [
+                "com.example.Agent",
+                "engine",
+                "flathub",
+                "registry.example.com/vendor/engine:8.1",
+                "registry.example.com/vendor/sdk:8.1",
+                "v/engine-chart",
+                "vendor-engine",
+                "vendor/agent:2",
+                "vendor/agent_1.0_amd64.deb",
+                "vendor/engine-8.1.x86_64.rpm",
+            ]
+        );
+        // An installer run from a URL is the URL, matched as one.
+        let bat = "msiexec /i https://dl.example.com/agent_x64.msi /qn\n";
+        assert_eq!(
+            downloads("a.cmd", bat),
+            ["https://dl.example.com/agent_x64.msi"]
+        );
+        let got = crate::evidence::recognise::fields("a.cmd", bat);
+        assert!(
+            got.iter()
+                .filter(|f| f.key == "install")
+                .all(|f| f.shape == crate::evidence::Shape::Url),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_service_queried_is_not_a_download() {
+        let sh = "#!/bin/sh\ncurl -s -H \"x-api-key: $KEY\" \"https://tip.example.com/api/v1/search/hash?request=$1\"\ncurl -s https://tip.example.com/graphql -d @query.json\ncurl -fsSL -o sdk.tgz \"https://dl.example.com/download?product=sdk&v=8.1\"\ncurl -fsSL \"https://dl.example.com/api/v2/sdk/latest?os=linux\" | tar xz -C vendor\ncurl -fsSLO \"https://dl.example.com/api/files/sdk-8.1.tar.gz\"\n";
+        assert_eq!(
+            downloads("scripts/lookup.sh", sh),
+            [
+                "https://dl.example.com/api/files/sdk-8.1.tar.gz",
+                "https://dl.example.com/api/v2/sdk/latest?os=linux",
+                "https://dl.example.com/download?product=sdk&v=8.1",
+            ]
         );
     }
 
