@@ -21,6 +21,24 @@ pub const NOTICE_BEFORE: &[&str] = &[
     "manufactured by",
     "powered by",
     "built by",
+    // Proprietary-code headers (`This software is the confidential and proprietary
+    // information of <holder>`, `Property of <holder>`), documentation's and code's own author
+    // fields (`@author`, Python's `__author__ = "…"`), and the AUTHOR section of a Perl POD or
+    // a manual page, whose holder is on the line after.
+    "proprietary information of",
+    "confidential information of",
+    "property of",
+    "@author",
+    "@copyright",
+    "__author__ =",
+    "__author__=",
+    "__maintainer__ =",
+    "__maintainer__=",
+    "__copyright__ =",
+    "__copyright__=",
+    "=head1 author",
+    ".sh author",
+    "ⓒ",
     "разработ",
     "авторск",
     "правообладател",

@@ -132,6 +132,93 @@ fn notice_lines_are_attribution_mentions_are_not() {
 }
 
 #[test]
+fn proprietary_headers_author_fields_and_author_sections_are_notices() {
+    for (name, content, line) in [
+        (
+            "include/engine.h",
+            "/*\n * This software is the confidential and proprietary information of\n * AO Kaspersky Lab (\"Confidential Information\").\n */\n",
+            3,
+        ),
+        (
+            "include/engine.h",
+            "/* Property of AO Kaspersky Lab. */\n",
+            1,
+        ),
+        (
+            "include/engine.h",
+            "/**\n * @author AO Kaspersky Lab\n */\n",
+            2,
+        ),
+        ("kav/__init__.py", "__author__ = \"AO Kaspersky Lab\"\n", 1),
+        (
+            "lib/Engine.pm",
+            "=head1 AUTHOR\n\nAO Kaspersky Lab\n\n=cut\n",
+            3,
+        ),
+        (
+            "man/kavscan.1",
+            ".TH KAVSCAN 1\n.SH AUTHOR\nAO Kaspersky Lab\n",
+            3,
+        ),
+        (
+            "include/engine.h",
+            "/* \u{24b8} 2024 AO Kaspersky Lab */\n",
+            1,
+        ),
+    ] {
+        let got = text(name, content);
+        assert_eq!(got.len(), 1, "{name}: {got:?}");
+        assert_eq!(
+            (got[0].1, got[0].2),
+            (Role::Attribution, Some(line)),
+            "{content:?}: {got:?}"
+        );
+    }
+    // An author section's heading two blank lines up governs nothing.
+    let got = text("lib/Engine.pm", "=head1 AUTHOR\n\n\nSee also: Kaspersky\n");
+    assert_eq!(got[0].1, Role::Mention, "{got:?}");
+}
+
+#[test]
+fn statements_of_absence_thanks_and_tests_quoting_notices_mention() {
+    for (name, content) in [
+        (
+            "THIRD-PARTY-NOTICES.txt",
+            "This product no longer contains software developed by AO Kaspersky Lab.\n",
+        ),
+        (
+            "CHANGELOG.md",
+            "- Removed the bundled scan engine (Copyright (c) AO Kaspersky Lab).\n",
+        ),
+        (
+            "NOTICE",
+            "Build with --features kaspersky for the adapter (not included).\n",
+        ),
+        (
+            "CREDITS.md",
+            "- Jane Roe (Kaspersky Lab) for reporting CVE-2024-0001\n",
+        ),
+        (
+            "src/detect.rs",
+            "    assert!(is_notice(\"Copyright (c) 2024 AO Kaspersky Lab\"));\n",
+        ),
+        (
+            "tests/detect.test.js",
+            "  expect(isNotice('Developed by AO Kaspersky Lab')).toBe(true);\n",
+        ),
+    ] {
+        let got = text(name, content);
+        assert!(got.iter().all(|g| g.1 == Role::Mention), "{name}: {got:?}");
+    }
+    // A notice that merely sits near a test word is still one.
+    let got = text(
+        "include/kav.h",
+        "/* Copyright (c) 2024 AO Kaspersky Lab; see assert.h */\n",
+    );
+    assert_eq!(got[0].1, Role::Attribution, "{got:?}");
+}
+
+#[test]
 fn a_licence_reference_names_its_licensor() {
     let got = text(
         "ui/package.json",

@@ -234,12 +234,15 @@ impl Scanner {
             {
                 continue;
             }
-            let prev = start
-                .checked_sub(1)
-                .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
-            let govern = |h: (usize, usize)| governing_notice(line, h.0, h.1, prev);
+            let prev = previous_line(text, start);
+            let quoted = recognise::is_asserted_literal(&text[start..end]);
+            let govern =
+                |h: (usize, usize)| governing_notice(line, h.0, h.1, prev).filter(|_| !quoted);
             let trademark = recognise::is_trademark_statement(line);
-            let field = |attributed: bool| line_field(class, notice_file, attributed, trademark);
+            let disclaimer = recognise::is_disclaimer(line);
+            let field = |attributed: bool| {
+                line_field(class, notice_file, attributed, trademark, disclaimer)
+            };
             let trimmed = line.trim();
             if trimmed.len() <= crate::evidence::MAX_TEXT {
                 let (f, role) = field(hits.iter().any(|&h| govern(h).is_some()));
@@ -281,9 +284,7 @@ impl Scanner {
                 continue;
             }
             field_lines.get_or_insert_with(|| self.fields_of(name, text, source, r));
-            let prev = first
-                .checked_sub(1)
-                .map(|nl| &text[line_bounds(b, nl, nl).0..nl]);
+            let prev = previous_line(text, first);
             let attributed = hits.iter().any(|&(s, e)| {
                 let hs = at[s] as usize;
                 let he = (at[e - 1] as usize + 1).min(joined_text.len());
@@ -291,7 +292,8 @@ impl Scanner {
                     && governing_notice(&joined_text, hs, he, prev).is_some()
             });
             let trademark = recognise::is_trademark_statement(&joined_text);
-            let (f, role) = line_field(class, notice_file, attributed, trademark);
+            let disclaimer = recognise::is_disclaimer(&joined_text);
+            let (f, role) = line_field(class, notice_file, attributed, trademark, disclaimer);
             r.evidence.push(
                 Evidence::new(f, role, Shape::Text, clip(joined_text.trim()))
                     .at(name, Some(line_no)),
@@ -389,12 +391,17 @@ pub(super) fn line_field(
     notice_file: bool,
     attributed: bool,
     trademark: bool,
+    disclaimer: bool,
 ) -> (Field, Role) {
     match class {
         FileClass::DetectionRule | FileClass::WebPage if !notice_file => {
             return (class.field(), Role::Mention);
         }
         _ => {}
+    }
+    // A line saying the thing is not there, or thanking someone, mentions wherever it is.
+    if disclaimer {
+        return (Field::Text, Role::Mention);
     }
     match (notice_file, attributed, trademark) {
         (_, false, true) => (Field::TrademarkStatement, Role::Mention),
@@ -862,6 +869,19 @@ pub(super) fn governing_notice(
             if *w == "(c)" && !before[i + 3..].starts_with([' ', '\t']) {
                 continue;
             }
+            // `Property of <holder>`, `is the property of`, `intellectual property of`; not
+            // prose's `a property of <product>'s heuristics`.
+            if *w == "property of" {
+                let lead = before[..i].trim_end();
+                let word = lead
+                    .rsplit(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or("");
+                let ends_in_word = lead.ends_with(|c: char| c.is_alphanumeric());
+                if ends_in_word && !matches!(word, "the" | "intellectual" | "exclusive" | "sole") {
+                    continue;
+                }
+            }
             if reaches(&before[i + w.len()..]) && best.is_none_or(|b| i > b) {
                 best = Some(i);
             }
@@ -910,6 +930,22 @@ pub(super) fn governing_notice(
                 || matches!(w, "c" | "by" | "and" | "copyright" | "the")
         });
     (unfinished && reaches(tail)).then_some(0)
+}
+
+/// The line before the one starting at `start`, passing over one blank line (a POD
+/// `=head1 AUTHOR`, a blank line, then the holder).
+fn previous_line(text: &str, start: usize) -> Option<&str> {
+    let b = text.as_bytes();
+    let mut end = start.checked_sub(1)?;
+    for _ in 0..2 {
+        let s = line_bounds(b, end, end).0;
+        let line = &text[s..end];
+        if !line.trim().is_empty() || s == 0 {
+            return Some(line);
+        }
+        end = s.checked_sub(1)?;
+    }
+    Some(&text[line_bounds(b, end, end).0..end])
 }
 
 pub(super) fn is_notice_file(name: &str) -> bool {

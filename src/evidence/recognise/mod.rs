@@ -26,7 +26,7 @@ mod vars;
 
 use super::{Role, Shape};
 
-pub use rules::{FileClass, classify, is_trademark_statement};
+pub use rules::{FileClass, classify, is_asserted_literal, is_disclaimer, is_trademark_statement};
 
 crate::named::named_enum! {
     /// The formats recognisers read: the one table of their names (the first part of a stored

@@ -85,6 +85,55 @@ pub fn is_trademark_statement(line: &str) -> bool {
     .any(|p| l.contains(p))
 }
 
+/// Whether `line` says the thing it names is *not* there, or thanks someone rather than
+/// crediting a maker: a compliance statement (`this product no longer contains software
+/// developed by <maker>`, `Removed the bundled engine (Copyright (c) <maker>)`, `(not
+/// included)`) or an acknowledgement (`Jane Roe (<maker>) for reporting CVE-…`). Such a line
+/// mentions, even in a notice file or with a notice word in it.
+pub fn is_disclaimer(line: &str) -> bool {
+    let l = line.to_lowercase();
+    [
+        "no longer contain",
+        "no longer include",
+        "no longer ship",
+        "no longer bundle",
+        "no longer use",
+        "does not contain",
+        "do not contain",
+        "doesn't contain",
+        "does not include",
+        "doesn't include",
+        "does not ship",
+        "not included",
+        "removed the",
+        "was removed",
+        "were removed",
+        "been removed",
+        "for reporting",
+        "reported",
+        "thanks to",
+        "больше не содержит",
+    ]
+    .iter()
+    .any(|p| l.contains(p))
+}
+
+/// Whether `line` is a test's assertion whose string literal holds a notice word
+/// (`assert!(is_notice("Copyright (c) 2024 <maker>"))`, `expect(f("Developed by <maker>"))`):
+/// a test's input, quoted, not a notice of the file it is in.
+pub fn is_asserted_literal(line: &str) -> bool {
+    let l = line.to_lowercase();
+    let Some(quote) = l.find(['"', '\'', '`']) else {
+        return false;
+    };
+    ["assert", "expect(", ".should", "check_eq", "require."]
+        .iter()
+        .any(|t| l[..quote].contains(t))
+        && crate::evidence::notice::NOTICE_BEFORE
+            .iter()
+            .any(|w| l[quote..].contains(w))
+}
+
 fn floor(s: &str, mut i: usize) -> usize {
     if i >= s.len() {
         return s.len();

@@ -362,6 +362,18 @@ fn files_that_quote_names() {
     assert!(!is_trademark_statement(
         "Copyright (c) 2024 AO Kaspersky Lab"
     ));
+    assert!(super::is_disclaimer(
+        "This product no longer contains software developed by AO Kaspersky Lab."
+    ));
+    assert!(!super::is_disclaimer(
+        "This notice may not be removed. Copyright (c) 2024 AO Kaspersky Lab"
+    ));
+    assert!(super::is_asserted_literal(
+        "assert_eq!(holder(\"Copyright 2024 AO Kaspersky Lab\"), \"x\");"
+    ));
+    assert!(!super::is_asserted_literal(
+        "/* Copyright (c) 2024 AO Kaspersky Lab; see assert.h */"
+    ));
 }
 
 #[test]
