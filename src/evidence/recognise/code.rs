@@ -235,29 +235,28 @@ impl Recogniser for SetupPy {
             let body_start = open.end();
             let body = &text[body_start..bracketed_end(text, open.end() - 1)];
             let key = k.as_str();
+            // Not what only the project's own tests and development use, which no installed
+            // package carries (`tests_require`, PDM's and uv's `dev-dependencies`, PEP 735's
+            // `[dependency-groups]`), as npm's `devDependencies` and Cargo's dev-dependencies.
             let listed = matches!(
                 key,
                 "dependencies"
                     | "install_requires"
                     | "requires"
                     | "setup_requires"
-                    | "tests_require"
                     | "extras_require"
                     | "optional-dependencies"
-                    | "dev-dependencies"
-                    | "dependency-groups"
                     // An extension module's native libraries (`Extension(…, libraries=["x"])`,
                     // `[[tool.setuptools.ext-modules]]`): what it links.
                     | "libraries"
-            ) || in_section(
+            ) || in_section(text, k.start(), &["project.optional-dependencies"]);
+            if in_section(
                 text,
                 k.start(),
-                &[
-                    "project.optional-dependencies",
-                    "dependency-groups",
-                    "tool.pdm.dev-dependencies",
-                ],
-            );
+                &["dependency-groups", "tool.pdm.dev-dependencies", "tool.uv"],
+            ) {
+                continue;
+            }
             if !listed {
                 continue;
             }
@@ -281,7 +280,10 @@ impl Recogniser for SetupPy {
             let v = c.get(1).expect("group");
             if v.as_str() != "python"
                 && in_section_where(text, v.start(), |s| {
-                    s.starts_with("tool.poetry") && s.ends_with("dependencies")
+                    // The main group; `[tool.poetry.group.<g>.dependencies]` are development
+                    // groups, not in the package's metadata.
+                    s == "tool.poetry.dependencies"
+                        || (s.starts_with("tool.poetry.group.main") && s.ends_with("dependencies"))
                 })
             {
                 integration(
@@ -642,7 +644,8 @@ fn go_hit(key: &str, kind: FieldKind, path: &str, text: &str, at: usize) -> Fiel
 pub struct GoSource;
 impl Recogniser for GoSource {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
-        f.ext == "go"
+        // A `_test.go` file is compiled only into the package's own tests.
+        f.ext == "go" && !f.base.ends_with("_test.go")
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         static IMPORT: LazyLock<Regex> = LazyLock::new(|| {

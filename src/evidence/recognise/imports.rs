@@ -491,6 +491,27 @@ impl Recogniser for CSharpSource {
             ..CODE
         };
         fields.all(&DLL, "DllImport", I, lib);
+        // The assembly's own version information (`[assembly: AssemblyCompany("…")]` in
+        // `Properties/AssemblyInfo.cs`): the company, copyright and trademarks a built DLL's
+        // version resource states, as a `.rc` file's `CompanyName` does.
+        static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r#"\[[ \t]*assembly[ \t]*:[ \t]*(?:System\.Reflection\.)?AssemblyCompany(?:Attribute)?[ \t]*\([ \t]*@?"([^"]+)""#,
+            )
+        });
+        static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r#"\[[ \t]*assembly[ \t]*:[ \t]*(?:System\.Reflection\.)?AssemblyCopyright(?:Attribute)?[ \t]*\([ \t]*@?"([^"]+)""#,
+            )
+        });
+        static TRADEMARK: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r#"\[[ \t]*assembly[ \t]*:[ \t]*(?:System\.Reflection\.)?AssemblyTrademark(?:Attribute)?[ \t]*\([ \t]*@?"([^"]+)""#,
+            )
+        });
+        fields.all(&COMPANY, "AssemblyCompany", A, CODE);
+        fields.all(&COPYRIGHT, "AssemblyCopyright", A, CODE);
+        fields.all(&TRADEMARK, "AssemblyTrademark", A, CODE);
         static DLL_CALL: LazyLock<Regex> =
             LazyLock::new(|| re(r"\[[ \t]*(?:DllImport|LibraryImport)\b"));
         indirect_loads(&mut fields, "DllImport", &DLL_CALL, false);

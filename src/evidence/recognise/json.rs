@@ -115,6 +115,49 @@ impl Out<'_, '_> {
         }
     }
 
+    /// What a dependency's version specifier says it is installed from, beyond its name: a URL
+    /// (`"sdk": "https://…/sdk.tgz"`, `git+ssh://…`), a hosting shorthand (`github:Owner/repo`,
+    /// `gitlab:…`, `bitbucket:…`, and `Owner/repo#tag`, which npm and Bower read as GitHub's), or
+    /// another package under an alias (`npm:@scope/engine@^4`, `jsr:@scope/engine`),
+    /// whose scope then counts as the dependency's own.
+    fn spec(&mut self, key: &str, spec: &str) {
+        let spec = spec.trim();
+        if spec.contains("://") || spec.starts_with("git+") {
+            self.push(key, I, Shape::Url, spec);
+            return;
+        }
+        if let Some(aliased) = spec
+            .strip_prefix("npm:")
+            .or_else(|| spec.strip_prefix("jsr:"))
+        {
+            self.scope(
+                &format!("{key} (alias)"),
+                aliased.trim_start_matches('/'),
+                I,
+            );
+            return;
+        }
+        let (host, path) = match spec.split_once(':') {
+            Some(("github", p)) => ("github.com", p),
+            Some(("gitlab", p)) => ("gitlab.com", p),
+            Some(("bitbucket", p)) => ("bitbucket.org", p),
+            Some(_) => return,
+            None => ("github.com", spec),
+        };
+        let repo = path.split('#').next().unwrap_or(path);
+        let shorthand = repo.split('/').count() == 2
+            && !repo.starts_with(['@', '.', '/', '~'])
+            && repo.split('/').all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            });
+        if shorthand {
+            self.push(key, I, Shape::Url, &format!("https://{host}/{repo}"));
+        }
+    }
+
     /// An npm package name's scope (`@kaspersky/sdk` → `@kaspersky`): the scope belongs to the
     /// organisation or user that owns it on the registry, unlike the name after it.
     fn scope(&mut self, key: &str, name: &str, kind: FieldKind) {
@@ -188,12 +231,8 @@ impl Recogniser for PackageJson {
             if let Some(Value::Object(d)) = o.get(deps) {
                 for (name, spec) in d {
                     w.scope(deps, name, I);
-                    // A dependency fetched from the entity's own host: `"sdk": "https://…/sdk.tgz"`.
-                    if let Some(s) = spec
-                        .as_str()
-                        .filter(|s| s.contains("://") || s.starts_with("git+"))
-                    {
-                        w.push(&format!("{deps}.{name}"), I, Shape::Url, s);
+                    if let Some(spec) = spec.as_str() {
+                        w.spec(&format!("{deps}.{name}"), spec);
                     }
                 }
             }

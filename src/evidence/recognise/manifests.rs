@@ -159,7 +159,7 @@ const HELM_VALUES_IMAGE: &str = r#"(?m)^[ \t]*-?[ \t]*(?:image|repository):[ \t]
 const GRADLE: &[Names] = &[
     Names::Pattern(r#"(?m)^[ \t]*\w+[ \t]*\(?[ \t]*files[ \t]*\([ \t]*['"]([^'"]+)['"]"#),
     Names::Pattern(
-        r#"(?m)^[ \t]*(?:implementation|api|compile|compileOnly|runtimeOnly|embed|classpath|kapt|ksp|annotationProcessor|testImplementation|androidTestImplementation|debugImplementation|releaseImplementation)[ \t]*\(?[ \t]*['"]([^'"$]+)['"]"#,
+        r#"(?m)^[ \t]*(?:implementation|api|compile|compileOnly|runtimeOnly|embed|classpath|kapt|ksp|annotationProcessor|debugImplementation|releaseImplementation)[ \t]*\(?[ \t]*['"]([^'"$]+)['"]"#,
     ),
     // A library from a flat directory, by its file's name: `implementation(name: 'sdk', ext: 'aar')`.
     Names::Pattern(
@@ -328,6 +328,16 @@ const LOCKFILES: &[(Named, &[Names])] = {
         (
             B("deno.lock"),
             &[P(r#""(?:npm|jsr):/?((?:@[^@"/]+/)?[^@"/]+)@"#)],
+        ),
+        // A Deno configuration's import map: the npm and JSR packages its specifiers resolve
+        // to (`"scan": "jsr:@scope/engine@^1.2"`), whatever alias they are imported under.
+        (
+            B("deno.json"),
+            &[P(r#""(?:npm|jsr):/?((?:@[^@"/\s]+/)?[^@"/\s]+)"#)],
+        ),
+        (
+            B("deno.jsonc"),
+            &[P(r#""(?:npm|jsr):/?((?:@[^@"/\s]+/)?[^@"/\s]+)"#)],
         ),
         // Ruby, CocoaPods, Dart, Elixir, .NET (Paket and NuGet), R, Julia, Nix.
         (

@@ -5,6 +5,10 @@
 //! `<tag>…</tag>` (nested markup and CDATA removed, character references resolved) and one
 //! attribute of an element.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at};
 use crate::evidence::Shape;
 
@@ -347,7 +351,27 @@ impl Recogniser for MavenPom {
             let stem = stem.strip_suffix(".jar").unwrap_or(&stem).to_string();
             out.push(hit(fmt, "<systemPath>", I, Shape::Text, stem, text, at));
         }
+        // Not what a build leaves out (`<exclusions>`) or uses only for the project's own tests
+        // (`<scope>test</scope>`): neither ships.
+        static EXCLUSION: LazyLock<Regex> =
+            LazyLock::new(|| super::re(r"(?s)<exclusion\b.*?</exclusion\s*>"));
+        static DEPENDENCY: LazyLock<Regex> =
+            LazyLock::new(|| super::re(r"(?s)<dependency\b.*?</dependency\s*>"));
+        static TEST_SCOPE: LazyLock<Regex> =
+            LazyLock::new(|| super::re(r"<scope>\s*test\s*</scope>"));
+        let unshipped: Vec<std::ops::Range<usize>> = EXCLUSION
+            .find_iter(text)
+            .chain(
+                DEPENDENCY
+                    .find_iter(text)
+                    .filter(|d| TEST_SCOPE.is_match(d.as_str())),
+            )
+            .map(|m| m.range())
+            .collect();
         for (value, at) in elements(text, "groupId") {
+            if unshipped.iter().any(|r| r.contains(&at)) {
+                continue;
+            }
             if let Some(host) = super::reverse_domain(&value) {
                 out.push(hit(
                     fmt,

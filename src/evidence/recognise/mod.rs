@@ -67,7 +67,7 @@ crate::named::named_enum! {
         ResourceScript = "Windows resource script" => "*.rc: the version information (company, copyright, trademarks) of the binary built from it",
         RpmSpec = "RPM spec" => "*.spec: vendor, packager and requirements",
         RubyGemspec = "Ruby gemspec" => "*.gemspec: authors, e-mail and homepage",
-        CiConfig = "CI or task file" => "CI pipelines (GitHub Actions and other forges' workflows, GitLab CI, Azure Pipelines, CircleCI, Travis, Bitbucket, Drone, AppVeyor, Buildkite, Cloud Build, CodeBuild, Jenkinsfile…) and task runners' files (justfile, Taskfile, Earthfile, Vagrantfile, cargo-make, tox, dev containers, Deno tasks): the URLs their commands download and the packages they install, read as a script's",
+        CiConfig = "CI or task file" => "CI pipelines (GitHub Actions and other forges' workflows, GitLab CI, Azure Pipelines, CircleCI, Travis, Bitbucket, Drone, AppVeyor, Buildkite, Cloud Build, CodeBuild, Jenkinsfile…) and task runners' files (justfile, Taskfile, Earthfile, Vagrantfile, cargo-make, tox, dev containers): the URLs their commands download and the packages they install, read as a script's",
         Script = "shell script" => "shell, PowerShell and batch scripts: the URLs a download command fetches (curl, wget, Invoke-WebRequest, bitsadmin…) and the packages an install command installs (pip, npm, apt-get, dotnet add package…; a Dockerfile's RUN lines too)",
         RustSource = "Rust source" => "`#[link]` attributes, libraries loaded at run time, version information a build script sets",
         Spdx = "SPDX document" => "An SPDX document shipped inside a package",

@@ -75,8 +75,6 @@ pub(super) fn carrier(file: &FileName<'_>) -> bool {
         "tox.ini",
         "devcontainer.json",
         ".devcontainer.json",
-        "deno.json",
-        "deno.jsonc",
     ];
     // Directories whose YAML files are all pipelines.
     const DIRS: &[&str] = &[

@@ -1297,3 +1297,66 @@ fn load_calls_through_many_names_are_bounded() {
         "{got:?}"
     );
 }
+
+#[test]
+fn what_only_tests_use_or_a_build_leaves_out_is_not_read() {
+    let pom = "<project>\n  <dependencies>\n    <dependency>\n      <groupId>org.example</groupId>\n      <artifactId>bundle</artifactId>\n      <exclusions>\n        <exclusion>\n          <groupId>com.vendor.sdk</groupId>\n        </exclusion>\n      </exclusions>\n    </dependency>\n    <dependency>\n      <groupId>com.vendor.vectors</groupId>\n      <scope> test </scope>\n    </dependency>\n    <dependency>\n      <groupId>com.vendor.engine</groupId>\n      <scope>runtime</scope>\n    </dependency>\n  </dependencies>\n</project>\n";
+    let hosts: Vec<String> = read("pom.xml", pom).into_iter().map(|r| r.1).collect();
+    assert_eq!(hosts, ["engine.vendor.com", "example.org"]);
+    let gradle = "dependencies {\n    testImplementation \"com.vendor:vectors:1.0\"\n    androidTestImplementation 'com.vendor:ui-test:1.0'\n    implementation 'com.vendor:engine:8.1'\n}\n";
+    let got: Vec<String> = read("build.gradle", gradle)
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    assert_eq!(got, ["com.vendor:engine:8.1"]);
+    let pyproject = "[project]\nname = \"agent\"\ndependencies = [\"vendor-engine>=8\"]\n\n[project.optional-dependencies]\nscan = [\"vendor-extra\"]\n\n[dependency-groups]\ntest = [\"vendor-vectors>=1.0\"]\n\n[tool.poetry.group.dev.dependencies]\nvendor-lint = \"^1\"\n\n[tool.uv]\ndev-dependencies = [\"vendor-dev\"]\n";
+    let got: Vec<String> = read("pyproject.toml", pyproject)
+        .into_iter()
+        .filter(|r| r.0.contains("integration"))
+        .map(|r| r.1)
+        .collect();
+    assert_eq!(got, ["vendor-engine", "vendor-extra"]);
+    let go = "package engine_test\n\nimport kav \"github.com/vendor/sdk-go\"\n";
+    assert!(read("engine/compat_test.go", go).is_empty());
+    assert!(!read("engine/compat.go", go).is_empty());
+}
+
+#[test]
+fn an_assemblys_own_version_information_attributes() {
+    let cs = "using System.Reflection;\n[assembly: AssemblyCompany(\"Vendor Labs\")]\n[assembly: System.Reflection.AssemblyCopyrightAttribute(@\"Copyright 2024 Vendor Labs\")]\n[assembly: AssemblyTrademark(\"Vendor\")]\n[assembly: AssemblyProduct(\"Scan Engine\")]\n// [assembly: AssemblyCompany(\"Old Vendor\")]\n";
+    let got: Vec<(String, String)> = read("Properties/AssemblyInfo.cs", cs)
+        .into_iter()
+        .filter(|r| r.0.contains("Assembly"))
+        .map(|r| (r.0, r.1))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("C# source AssemblyCompany".into(), "Vendor Labs".into()),
+            (
+                "C# source AssemblyCopyright".into(),
+                "Copyright 2024 Vendor Labs".into()
+            ),
+            ("C# source AssemblyTrademark".into(), "Vendor".into()),
+        ]
+    );
+}
+
+#[test]
+fn npm_dependencies_from_an_alias_or_a_hosting_shorthand() {
+    let npm = "{\"name\": \"ui\", \"dependencies\": {\"engine\": \"npm:@vendor/engine@^4.2.0\", \"js\": \"github:VendorLab/engine-js#v4\", \"short\": \"VendorLab/short-js#^1\", \"gl\": \"gitlab:vendor/x\", \"local\": \"file:../x\", \"range\": \"^1.2.3\", \"tag\": \"latest\"}}";
+    let mut got: Vec<String> = read("package.json", npm).into_iter().map(|r| r.1).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "https://github.com/VendorLab/engine-js",
+            "https://github.com/VendorLab/short-js",
+            "https://gitlab.com/vendor/x",
+            "vendor",
+        ]
+    );
+    let deno = "{\n  \"imports\": {\n    \"scan\": \"jsr:@vendor/engine@^1.2.0\",\n    \"std/\": \"https://deno.land/std@0.208.0/\"\n  }\n}\n";
+    let got: Vec<String> = read("deno.json", deno).into_iter().map(|r| r.1).collect();
+    assert!(got.contains(&"@vendor/engine".to_string()), "{got:?}");
+}
