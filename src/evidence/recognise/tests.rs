@@ -202,6 +202,23 @@ fn code_and_build_files() {
             ),
         ]
     );
+    // Linked under a condition: each `link` a `cfg_attr` carries, nested or beside others; not
+    // one for another library, nor a feature merely named `link`, nor a commented one.
+    let got = read(
+        "src/ffi.rs",
+        "#[cfg_attr(target_os = \"linux\", link(name = \"kavsdk\", kind = \"dylib\"))]\nextern \"C\" {}\n#[cfg_attr(all(windows, not(feature = \"link\")), link(name = \"zlib\"), link(name = \"KasperskyScanEngine\"))]\n#[cfg_attr(unix, cfg_attr(feature = \"kav\", link(name = \"kavsdk64\")))]\nextern \"C\" {}\n// #[cfg_attr(windows, link(name = \"kavsdk_old\"))]\n#[cfg_attr(feature = \"link\", derive(Debug))]\nstruct S;\n",
+    );
+    let names: Vec<(&str, u32)> = got.iter().map(|g| (g.1.as_str(), g.2)).collect();
+    assert_eq!(
+        names,
+        [
+            ("KasperskyScanEngine", 3),
+            ("kavsdk", 1),
+            ("kavsdk64", 4),
+            ("zlib", 3)
+        ],
+        "{got:?}"
+    );
     let got = read(
         "app/src/main/java/x/Scan.java",
         "package com.example.app;\n\nimport com.kaspersky.kavsdk.Scanner;\nimport java.util.List;\n",
