@@ -1302,3 +1302,51 @@ fn load_calls_through_many_names_are_bounded() {
         "{got:?}"
     );
 }
+
+#[test]
+fn linker_and_rustc_arguments_name_the_libraries_they_link() {
+    assert_eq!(
+        linker_libraries([
+            "-lkavsdk",
+            "-l kavsdk2",
+            "--library=kavsdk3",
+            "-l:libkavsdk4.so.8",
+            "-Wl,--no-as-needed,-lkavsdk5",
+            "-Xlinker -lkavsdk6",
+            "-framework KAVSDK",
+            "/DEFAULTLIB:kavsdk7.lib",
+            "/opt/x/libkavsdk8.so.8",
+            "kavsdk9.lib",
+            // What a linker writes or searches links nothing.
+            "-o kavsdk.exe",
+            "-Wl,-soname,libkavsdk.so.1",
+            "-Wl,-rpath,/opt/kaspersky/lib/libdir.so",
+            "-L/opt/kaspersky/lib",
+            "/OUT:kavsdk.dll",
+            "--as-needed",
+            "-lkavsdk",
+        ]),
+        [
+            "kavsdk", "kavsdk2", "kavsdk3", "kavsdk4", "kavsdk5", "kavsdk6", "KAVSDK", "kavsdk7",
+            "kavsdk8", "kavsdk9"
+        ]
+    );
+    // A `-l` name is the library's own, not a file name whose `lib` prefix is taken off.
+    assert_eq!(linker_libraries(["-llibrary"]), ["library"]);
+    assert_eq!(rustc_library("static:+whole-archive=kavsdk:kav"), "kavsdk");
+    assert_eq!(rustc_library("kavsdk"), "kavsdk");
+    let (libs, dirs) = rustc_links([
+        "-L",
+        "native=/opt/vendor/lib",
+        "-l",
+        "dylib=kavsdk",
+        "-lstatic=kavsdk2",
+        "-C",
+        "link-arg=-lkavsdk3",
+        "-Clink-args=-Wl,--as-needed -lkavsdk4",
+        "-C opt-level=3",
+        "--cfg kavsdk_feature",
+    ]);
+    assert_eq!(libs, ["kavsdk", "kavsdk2", "kavsdk3", "kavsdk4"]);
+    assert_eq!(dirs, ["/opt/vendor/lib"]);
+}
