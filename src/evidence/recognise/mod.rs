@@ -13,6 +13,7 @@
 //! without (a load dependency, an import of another package), both of which fail a build the way
 //! a Cargo `authors` field does; everything else in such a file stays a mention.
 
+mod cargoconfig;
 mod code;
 mod gitconfig;
 mod headers;
@@ -54,6 +55,7 @@ crate::named::named_enum! {
         DebianCopyright = "Debian copyright" => "debian/copyright: upstream contact and copyright holders",
         GoModule = "Go module" => "go.mod: module path and required modules",
         GoSource = "Go source" => "Go imports of another module, cgo link flags, DLLs and libraries loaded at run time (`NewLazyDLL`, `purego.Dlopen`)",
+        CargoConfig = "cargo config" => "`.cargo/config.toml` and `.cargo/config`: the libraries `rustflags` link (`-l`, `-C link-arg=`) and the directories they search, and `links` overrides (`[target.<triple>.<links>]`: `rustc-link-lib`, `rustc-link-search`, `rustc-flags`)",
         GitConfig = "git config" => "a checkout's .git/config: the URLs of its remotes and submodules, where its code comes from (credentials removed)",
         GoBuildInfo = "Go build info" => "the module records every Go binary carries (`go version -m`): its main module, and each module compiled in or replacing one",
         JvmSource = "JVM source" => "Java and Kotlin package and import declarations, native libraries loaded (`System.loadLibrary`, JNA `Native.load`)",
@@ -167,6 +169,7 @@ pub static RECOGNISERS: &[&dyn Recogniser] = &[
     // Swift source), none of which another recogniser claims.
     &manifests::Manifests,
     &gitconfig::GitConfig,
+    &cargoconfig::CargoConfig,
     &headers::JavaManifest,
     &headers::PythonMetadata,
     &headers::DebianControl,

@@ -1350,3 +1350,55 @@ fn linker_and_rustc_arguments_name_the_libraries_they_link() {
     assert_eq!(libs, ["kavsdk", "kavsdk2", "kavsdk3", "kavsdk4"]);
     assert_eq!(dirs, ["/opt/vendor/lib"]);
 }
+
+#[test]
+fn cargo_config_links_through_rustflags_and_links_overrides() {
+    let config = r#"[build]
+rustflags = ["-C", "link-arg=-lkavsdk"]
+
+[host]
+rustflags = "-l kavsdk_host"
+
+[target.x86_64-unknown-linux-gnu]
+rustflags = [
+    "-L", "/opt/vendor/lib",
+    "-l", "dylib=kavsdk_dylib",
+]
+runner = "kavsdk-runner"
+
+[target.'cfg(windows)']
+rustflags = ["-Clink-args=/DEFAULTLIB:kavsdk_win.lib"]
+
+[target.x86_64-unknown-linux-gnu.scanengine]
+rustc-link-lib = ["static=kavsdk_static"]
+rustc-link-search = ["native=/opt/vendor/lib64"]
+rustc-flags = "-l kavsdk_flags"
+
+[alias]
+# rustflags = ["-lkavsdk_commented"]
+kav = "run --bin kavsdk"
+"#;
+    let got = read(".cargo/config.toml", config);
+    let want: Vec<(String, String, u32)> = [
+        ("links override", "scanengine", 17),
+        ("rustc-flags", "kavsdk_flags", 20),
+        ("rustc-link-lib", "kavsdk_static", 18),
+        ("rustc-link-search", "/opt/vendor/lib64", 19),
+        ("rustflags", "kavsdk", 2),
+        ("rustflags", "kavsdk_dylib", 10),
+        ("rustflags", "kavsdk_host", 5),
+        ("rustflags", "kavsdk_win", 15),
+        ("rustflags -L", "/opt/vendor/lib", 9),
+    ]
+    .into_iter()
+    .map(|(k, v, l)| (format!("cargo config {k} (integration)"), v.into(), l))
+    .collect();
+    assert_eq!(got, want);
+    // The legacy name is read too; another file named config is not.
+    assert_eq!(
+        read("ws/.cargo/config", "[build]\nrustflags = [\"-lkavsdk\"]\n").len(),
+        1
+    );
+    assert!(read("conf/config.toml", "[build]\nrustflags = [\"-lkavsdk\"]\n").is_empty());
+    assert!(read(".cargo/config.toml", "not [toml").is_empty());
+}
