@@ -145,7 +145,7 @@ pub fn scan(file: &str, text: &str) -> Vec<Evidence> {
                     Evidence::new(
                         Field::BuildScript(ScriptItem::Url),
                         Role::Attribution,
-                        Shape::Text,
+                        Shape::Url,
                         clip(&url),
                     )
                     .at(file, Some(u32::try_from(i + 1).unwrap_or(u32::MAX))),
@@ -335,6 +335,11 @@ fn main() {
 }
 "#;
         let ev = scan("build.rs", src);
+        // A URL is matched as one (its host), every other value as text.
+        assert!(
+            ev.iter().all(|e| (e.shape == Shape::Url)
+                == matches!(e.field, Field::BuildScript(ScriptItem::Url)))
+        );
         let got: Vec<(String, &str, Option<u32>)> = ev
             .iter()
             .map(|e| {
