@@ -101,7 +101,26 @@ pub enum ScriptItem {
     LinkLib,
     LinkSearch,
     LinkArg,
+    /// A library a pkg-config or vcpkg probe finds (and links).
+    Probe,
+    /// An object or archive a `cc` build links in.
+    Object,
+    /// The header `bindgen` generates bindings to.
+    Header,
     Url,
+}
+
+impl ScriptItem {
+    /// Every item, for [`Field::parse`].
+    const ALL: [ScriptItem; 7] = [
+        ScriptItem::LinkLib,
+        ScriptItem::LinkSearch,
+        ScriptItem::LinkArg,
+        ScriptItem::Probe,
+        ScriptItem::Object,
+        ScriptItem::Header,
+        ScriptItem::Url,
+    ];
 }
 
 impl ScriptItem {
@@ -110,6 +129,9 @@ impl ScriptItem {
             ScriptItem::LinkLib => "rustc-link-lib",
             ScriptItem::LinkSearch => "rustc-link-search",
             ScriptItem::LinkArg => "rustc-link-arg",
+            ScriptItem::Probe => "library probe",
+            ScriptItem::Object => "linked object",
+            ScriptItem::Header => "bindgen header",
             ScriptItem::Url => "URL",
         }
     }
@@ -483,15 +505,10 @@ impl Field {
             return Some(Field::BuildPrinted(key.to_string()));
         }
         if let Some(what) = s.strip_prefix("build-script ") {
-            return [
-                ScriptItem::LinkLib,
-                ScriptItem::LinkSearch,
-                ScriptItem::LinkArg,
-                ScriptItem::Url,
-            ]
-            .into_iter()
-            .find(|i| i.name() == what)
-            .map(Field::BuildScript);
+            return ScriptItem::ALL
+                .into_iter()
+                .find(|i| i.name() == what)
+                .map(Field::BuildScript);
         }
         if let Some(b) = parse_binary(s) {
             return Some(Field::Binary(b));
@@ -786,8 +803,9 @@ mod tests {
                 kind: "msi".into(),
                 key: "Manufacturer".into(),
             },
-            Field::BuildScript(ScriptItem::LinkLib),
-            Field::BuildScript(ScriptItem::Url),
+        ]);
+        fields.extend(ScriptItem::ALL.map(Field::BuildScript));
+        fields.extend([
             Field::BuildPrinted("rustc-link-lib".into()),
             Field::BuildOutput {
                 ambiguous: true,

@@ -268,35 +268,8 @@ pub fn manifest_evidence(package: &Value) -> Vec<Evidence> {
     if let Some(l) = package["license"].as_str() {
         push(Field::License, Role::Mention, Shape::Text, l);
     }
-    walk_metadata(&mut out, &package["metadata"], None, 0);
+    crate::evidence::manifest::walk_metadata(&mut out, &package["metadata"], None, 0);
     out
-}
-
-/// `package.metadata`: every string is a mention under its dotted path (as in a check).
-fn walk_metadata(out: &mut Vec<Evidence>, v: &Value, path: Option<&str>, depth: usize) {
-    if depth > 8 {
-        return;
-    }
-    match v {
-        Value::String(s) if !s.trim().is_empty() => out.push(Evidence::new(
-            Field::Metadata(path.map(str::to_string)),
-            Role::Mention,
-            Shape::Text,
-            clip(s.trim()),
-        )),
-        Value::Array(items) => {
-            for item in items {
-                walk_metadata(out, item, path, depth + 1);
-            }
-        }
-        Value::Object(map) => {
-            for (k, item) in map {
-                let path = path.map_or_else(|| k.clone(), |p| format!("{p}.{k}"));
-                walk_metadata(out, item, Some(&path), depth + 1);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -786,10 +786,13 @@ impl Recogniser for RustSource {
         f.ext == "rs"
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
-        // `#[link(name = "kavsdk")]`, `#[link(name = "KAVSDK", kind = "framework")]`, and
-        // `libloading::Library::new("libkavsdk.so")`.
+        // `#[link(name = "kavsdk")]`, `#[link(name = "KAVSDK", kind = "framework")]`, the same
+        // under a condition (`#[cfg_attr(target_os = "linux", link(name = "kavsdk"))]`, nested
+        // or beside other attributes), and `libloading::Library::new("libkavsdk.so")`.
+        static ATTRIBUTE: LazyLock<Regex> =
+            LazyLock::new(|| re(r"#\s*!?\s*(\[)\s*(?:link|cfg_attr)\s*\("));
         static LINK: LazyLock<Regex> =
-            LazyLock::new(|| re(r#"#\s*\[\s*link\s*\([^\]]*?\bname\s*=\s*"([^"]+)""#));
+            LazyLock::new(|| re(r#"[\[(,]\s*link\s*\([^)]*?\bname\s*=\s*"([^"]+)""#));
         const LOADERS: &str =
             r"(?:Library::new|load_library|library_filename|dlopen|LoadLibrary\w*)";
         static LOAD: LazyLock<Regex> =
@@ -814,11 +817,25 @@ impl Recogniser for RustSource {
                 line: line_at(text, v.start()),
             });
         }
-        for (key, p) in [("#[link(name)]", &*LINK), ("dynamic load", &*LOAD)] {
-            for c in p.captures_iter(text) {
-                let m = c.get(1).expect("group");
+        // A `link` attribute's libraries: the attribute read to its closing bracket, each
+        // `link(…)` in it (a `cfg_attr` may carry several).
+        let links = ATTRIBUTE.captures_iter(text).flat_map(|c| {
+            let open = c.get(1).expect("group").start();
+            let span = &text[open..bracketed_end(text, open)];
+            LINK.captures_iter(span)
+                .map(move |l| (open + l.get(1).expect("group").start(), l[1].to_string()))
+        });
+        let loads = LOAD.captures_iter(text).map(|c| {
+            let m = c.get(1).expect("group");
+            (m.start(), m.as_str().to_string())
+        });
+        for (key, found) in [
+            ("#[link(name)]", links.collect::<Vec<_>>()),
+            ("dynamic load", loads.collect()),
+        ] {
+            for (at, name) in found {
                 // A comment quoting one (documentation) links nothing.
-                if commented(text, m.start()) {
+                if commented(text, at) {
                     continue;
                 }
                 out.push(FieldHit {
@@ -826,8 +843,8 @@ impl Recogniser for RustSource {
                     key: key.to_string(),
                     kind: I,
                     shape: Shape::Text,
-                    value: super::library_stem(m.as_str()),
-                    line: line_at(text, m.start()),
+                    value: super::library_stem(&name),
+                    line: line_at(text, at),
                 });
             }
         }

@@ -354,6 +354,16 @@ fn arguments(args: &str) -> Vec<Token<'_>> {
     tokens
 }
 
+/// The strings `name` is bound to in `text` (C-family, Rust, Java, Go… source) outside `//` and
+/// `/*` comments, as [`bindings`] reads them: `const ENGINE: &str = "kavsdk";`, `let lib =
+/// "kavsdk";`, `#define LIB "libkavsdk.so"`.
+pub(crate) fn bound_strings(text: &str, name: &str) -> Vec<String> {
+    bindings(text, name, false)
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect()
+}
+
 /// The values `name` is bound to in `text` outside comments: `#define NAME "v"`, `NAME = "v"`
 /// with whatever declares it (`const char *NAME =`, `static final String NAME =`, `const NAME:
 /// &str =`, `NAME :=`, `$NAME =`), each the string that starts the value (`true`) and any library

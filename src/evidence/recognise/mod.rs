@@ -13,6 +13,7 @@
 //! without (a load dependency, an import of another package), both of which fail a build the way
 //! a Cargo `authors` field does; everything else in such a file stays a mention.
 
+mod cargoconfig;
 mod code;
 mod gitconfig;
 mod headers;
@@ -26,6 +27,7 @@ mod vars;
 
 use super::{Role, Shape};
 
+pub(crate) use imports::bound_strings;
 pub use rules::{FileClass, classify, is_asserted_literal, is_disclaimer, is_trademark_statement};
 
 crate::named::named_enum! {
@@ -53,6 +55,7 @@ crate::named::named_enum! {
         DebianCopyright = "Debian copyright" => "debian/copyright: upstream contact and copyright holders",
         GoModule = "Go module" => "go.mod: module path and required modules",
         GoSource = "Go source" => "Go imports of another module, cgo link flags, DLLs and libraries loaded at run time (`NewLazyDLL`, `purego.Dlopen`)",
+        CargoConfig = "cargo config" => "`.cargo/config.toml` and `.cargo/config`: the libraries `rustflags` link (`-l`, `-C link-arg=`) and the directories they search, and `links` overrides (`[target.<triple>.<links>]`: `rustc-link-lib`, `rustc-link-search`, `rustc-flags`)",
         GitConfig = "git config" => "a checkout's .git/config: the URLs of its remotes and submodules, where its code comes from (credentials removed)",
         GoBuildInfo = "Go build info" => "the module records every Go binary carries (`go version -m`): its main module, and each module compiled in or replacing one",
         JvmSource = "JVM source" => "Java and Kotlin package and import declarations, native libraries loaded (`System.loadLibrary`, JNA `Native.load`)",
@@ -166,6 +169,7 @@ pub static RECOGNISERS: &[&dyn Recogniser] = &[
     // Swift source), none of which another recogniser claims.
     &manifests::Manifests,
     &gitconfig::GitConfig,
+    &cargoconfig::CargoConfig,
     &headers::JavaManifest,
     &headers::PythonMetadata,
     &headers::DebianControl,
@@ -331,6 +335,157 @@ pub fn library_stem(name: &str) -> String {
         .filter(|s| !s.is_empty())
         .unwrap_or(stem);
     stem.to_string()
+}
+
+/// The libraries a linker's arguments link, each named as its product would be: `-lkavsdk`,
+/// `-l kavsdk`, `--library=kavsdk`, `-l:libkavsdk.so.8`, the arguments a compiler passes on
+/// (`-Wl,--no-as-needed,-lkavsdk`, `-Xlinker -lkavsdk`), `-framework KAVSDK`,
+/// `/DEFAULTLIB:kavsdk.lib`, and a library's file given as an argument (`/opt/x/libkavsdk.so.8`,
+/// `kavsdk.lib`, by [`library_file`] and [`library_stem`]). An argument may hold several,
+/// separated by spaces (`-l kavsdk`). What a linker writes (`-o`, `-soname`, `/OUT:`) and what
+/// it searches (`-L`, `-rpath`) name no library linked.
+pub fn linker_libraries<'a>(args: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out = Vec::new();
+    let tokens = args
+        .into_iter()
+        .flat_map(str::split_whitespace)
+        // A compiler's `-Wl,a,b` passes `a` and `b` to the linker.
+        .flat_map(|t| match t.strip_prefix("-Wl,") {
+            Some(rest) => rest.split(',').collect::<Vec<_>>(),
+            None => vec![t],
+        })
+        .map(|t| t.trim_matches(['"', '\'']));
+    // What the argument before said the next one is.
+    #[derive(PartialEq)]
+    enum Next {
+        Any,
+        Library,
+        Written,
+    }
+    let mut next = Next::Any;
+    for t in tokens {
+        if t.is_empty() || t == "-Xlinker" {
+            continue;
+        }
+        let want = std::mem::replace(&mut next, Next::Any);
+        if want == Next::Written {
+            continue;
+        }
+        if want == Next::Library {
+            push_library(&mut out, t);
+            continue;
+        }
+        let lower = t.to_ascii_lowercase();
+        if matches!(
+            t,
+            "-l" | "--library" | "-framework" | "-weak_framework" | "-needed_framework"
+        ) {
+            next = Next::Library;
+        } else if matches!(
+            t,
+            "-o" | "-soname" | "-h" | "-install_name" | "--out-implib" | "-rpath" | "-L"
+        ) {
+            next = Next::Written;
+        } else if let Some(name) = t
+            .strip_prefix("--library=")
+            .or_else(|| t.strip_prefix("-l").filter(|n| !n.starts_with('-')))
+        {
+            push_library(&mut out, name);
+        } else if let Some(name) = ["/defaultlib:", "-defaultlib:"]
+            .iter()
+            .find_map(|p| lower.starts_with(p).then(|| &t[p.len()..]))
+        {
+            push_library(&mut out, name);
+        } else if !t.starts_with('-') && !is_option(t) && library_file(t) {
+            push_library(&mut out, t);
+        }
+    }
+    out
+}
+
+/// Whether `t` is a Windows tool's option (`/OUT:x.dll`, `/LIBPATH:dir`), not a path.
+fn is_option(t: &str) -> bool {
+    t.strip_prefix('/').is_some_and(|rest| {
+        rest.split_once(':')
+            .is_some_and(|(o, _)| !o.is_empty() && o.bytes().all(|b| b.is_ascii_alphabetic()))
+    })
+}
+
+/// Adds the library `name` names (`kavsdk`, `:libkavsdk.so.8`, `kavsdk.lib`) to `out`.
+fn push_library(out: &mut Vec<String>, name: &str) {
+    let name = name.strip_prefix(':').unwrap_or(name);
+    let stem = if library_file(name) {
+        library_stem(name)
+    } else {
+        name.to_string()
+    };
+    if !stem.is_empty() && !out.contains(&stem) {
+        out.push(stem);
+    }
+}
+
+/// The library a rustc `-l` value (or a build script's `rustc-link-lib`) names:
+/// `[KIND[:MODIFIERS]=]NAME[:RENAME]` → `NAME` (`dylib=kavsdk`, `static:+whole-archive=kavsdk`,
+/// `kavsdk:kav`).
+pub fn rustc_library(value: &str) -> &str {
+    let name = value.rsplit_once('=').map_or(value, |(_, n)| n);
+    name.split_once(':').map_or(name, |(n, _)| n).trim()
+}
+
+/// What rustc's flags link and where they search (`RUSTFLAGS`, cargo's `rustflags`, a build
+/// script's `rustc-flags`): the libraries of `-l [KIND=]NAME` and `-lNAME` (by
+/// [`rustc_library`]), and of the linker arguments `-C link-arg=…` and `-C link-args=…` pass on
+/// (by [`linker_libraries`]); the directories of `-L [KIND=]PATH`. An argument may hold several,
+/// separated by spaces (`-l kavsdk -L /opt/x`).
+pub fn rustc_links<'a>(args: impl IntoIterator<Item = &'a str>) -> (Vec<String>, Vec<String>) {
+    let (mut libs, mut dirs) = (Vec::new(), Vec::new());
+    let mut pending: Option<&str> = None;
+    for t in args.into_iter().flat_map(str::split_whitespace) {
+        let (flag, value) = match pending.take() {
+            Some(flag) => (flag, t),
+            None => match t {
+                "-l" | "-L" | "-C" | "--codegen" => {
+                    pending = Some(t);
+                    continue;
+                }
+                _ => match ["-l", "-L", "-C", "--codegen="]
+                    .into_iter()
+                    .find_map(|f| t.strip_prefix(f).map(|v| (f, v)))
+                {
+                    Some((f, v)) => (f.trim_end_matches('='), v),
+                    None => continue,
+                },
+            },
+        };
+        match flag {
+            "-l" => {
+                let lib = rustc_library(value);
+                if !lib.is_empty() && !libs.iter().any(|l| l == lib) {
+                    libs.push(lib.to_string());
+                }
+            }
+            "-L" => {
+                let dir = value.rsplit_once('=').map_or(value, |(_, d)| d);
+                if !dir.is_empty() {
+                    dirs.push(dir.to_string());
+                }
+            }
+            _ => {
+                // A codegen option: the linker arguments it passes on.
+                if let Some(arg) = value
+                    .strip_prefix("link-arg=")
+                    .or_else(|| value.strip_prefix("link-args="))
+                {
+                    for lib in linker_libraries([arg]) {
+                        if !libs.contains(&lib) {
+                            libs.push(lib);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (libs, dirs)
 }
 
 #[cfg(test)]

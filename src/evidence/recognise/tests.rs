@@ -202,6 +202,23 @@ fn code_and_build_files() {
             ),
         ]
     );
+    // Linked under a condition: each `link` a `cfg_attr` carries, nested or beside others; not
+    // one for another library, nor a feature merely named `link`, nor a commented one.
+    let got = read(
+        "src/ffi.rs",
+        "#[cfg_attr(target_os = \"linux\", link(name = \"kavsdk\", kind = \"dylib\"))]\nextern \"C\" {}\n#[cfg_attr(all(windows, not(feature = \"link\")), link(name = \"zlib\"), link(name = \"KasperskyScanEngine\"))]\n#[cfg_attr(unix, cfg_attr(feature = \"kav\", link(name = \"kavsdk64\")))]\nextern \"C\" {}\n// #[cfg_attr(windows, link(name = \"kavsdk_old\"))]\n#[cfg_attr(feature = \"link\", derive(Debug))]\nstruct S;\n",
+    );
+    let names: Vec<(&str, u32)> = got.iter().map(|g| (g.1.as_str(), g.2)).collect();
+    assert_eq!(
+        names,
+        [
+            ("KasperskyScanEngine", 3),
+            ("kavsdk", 1),
+            ("kavsdk64", 4),
+            ("zlib", 3)
+        ],
+        "{got:?}"
+    );
     let got = read(
         "app/src/main/java/x/Scan.java",
         "package com.example.app;\n\nimport com.kaspersky.kavsdk.Scanner;\nimport java.util.List;\n",
@@ -1359,4 +1376,104 @@ fn npm_dependencies_from_an_alias_or_a_hosting_shorthand() {
     let deno = "{\n  \"imports\": {\n    \"scan\": \"jsr:@vendor/engine@^1.2.0\",\n    \"std/\": \"https://deno.land/std@0.208.0/\"\n  }\n}\n";
     let got: Vec<String> = read("deno.json", deno).into_iter().map(|r| r.1).collect();
     assert!(got.contains(&"@vendor/engine".to_string()), "{got:?}");
+}
+
+#[test]
+fn linker_and_rustc_arguments_name_the_libraries_they_link() {
+    assert_eq!(
+        linker_libraries([
+            "-lkavsdk",
+            "-l kavsdk2",
+            "--library=kavsdk3",
+            "-l:libkavsdk4.so.8",
+            "-Wl,--no-as-needed,-lkavsdk5",
+            "-Xlinker -lkavsdk6",
+            "-framework KAVSDK",
+            "/DEFAULTLIB:kavsdk7.lib",
+            "/opt/x/libkavsdk8.so.8",
+            "kavsdk9.lib",
+            // What a linker writes or searches links nothing.
+            "-o kavsdk.exe",
+            "-Wl,-soname,libkavsdk.so.1",
+            "-Wl,-rpath,/opt/kaspersky/lib/libdir.so",
+            "-L/opt/kaspersky/lib",
+            "/OUT:kavsdk.dll",
+            "--as-needed",
+            "-lkavsdk",
+        ]),
+        [
+            "kavsdk", "kavsdk2", "kavsdk3", "kavsdk4", "kavsdk5", "kavsdk6", "KAVSDK", "kavsdk7",
+            "kavsdk8", "kavsdk9"
+        ]
+    );
+    // A `-l` name is the library's own, not a file name whose `lib` prefix is taken off.
+    assert_eq!(linker_libraries(["-llibrary"]), ["library"]);
+    assert_eq!(rustc_library("static:+whole-archive=kavsdk:kav"), "kavsdk");
+    assert_eq!(rustc_library("kavsdk"), "kavsdk");
+    let (libs, dirs) = rustc_links([
+        "-L",
+        "native=/opt/vendor/lib",
+        "-l",
+        "dylib=kavsdk",
+        "-lstatic=kavsdk2",
+        "-C",
+        "link-arg=-lkavsdk3",
+        "-Clink-args=-Wl,--as-needed -lkavsdk4",
+        "-C opt-level=3",
+        "--cfg kavsdk_feature",
+    ]);
+    assert_eq!(libs, ["kavsdk", "kavsdk2", "kavsdk3", "kavsdk4"]);
+    assert_eq!(dirs, ["/opt/vendor/lib"]);
+}
+
+#[test]
+fn cargo_config_links_through_rustflags_and_links_overrides() {
+    let config = r#"[build]
+rustflags = ["-C", "link-arg=-lkavsdk"]
+
+[host]
+rustflags = "-l kavsdk_host"
+
+[target.x86_64-unknown-linux-gnu]
+rustflags = [
+    "-L", "/opt/vendor/lib",
+    "-l", "dylib=kavsdk_dylib",
+]
+runner = "kavsdk-runner"
+
+[target.'cfg(windows)']
+rustflags = ["-Clink-args=/DEFAULTLIB:kavsdk_win.lib"]
+
+[target.x86_64-unknown-linux-gnu.scanengine]
+rustc-link-lib = ["static=kavsdk_static"]
+rustc-link-search = ["native=/opt/vendor/lib64"]
+rustc-flags = "-l kavsdk_flags"
+
+[alias]
+# rustflags = ["-lkavsdk_commented"]
+kav = "run --bin kavsdk"
+"#;
+    let got = read(".cargo/config.toml", config);
+    let want: Vec<(String, String, u32)> = [
+        ("links override", "scanengine", 17),
+        ("rustc-flags", "kavsdk_flags", 20),
+        ("rustc-link-lib", "kavsdk_static", 18),
+        ("rustc-link-search", "/opt/vendor/lib64", 19),
+        ("rustflags", "kavsdk", 2),
+        ("rustflags", "kavsdk_dylib", 10),
+        ("rustflags", "kavsdk_host", 5),
+        ("rustflags", "kavsdk_win", 15),
+        ("rustflags -L", "/opt/vendor/lib", 9),
+    ]
+    .into_iter()
+    .map(|(k, v, l)| (format!("cargo config {k} (integration)"), v.into(), l))
+    .collect();
+    assert_eq!(got, want);
+    // The legacy name is read too; another file named config is not.
+    assert_eq!(
+        read("ws/.cargo/config", "[build]\nrustflags = [\"-lkavsdk\"]\n").len(),
+        1
+    );
+    assert!(read("conf/config.toml", "[build]\nrustflags = [\"-lkavsdk\"]\n").is_empty());
+    assert!(read(".cargo/config.toml", "not [toml").is_empty());
 }
