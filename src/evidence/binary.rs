@@ -345,6 +345,9 @@ fn pe(
                 }
             }
         }
+        for name in delay_imports(file) {
+            push_library(r, prefix, LibraryTable::PeDelayImport, &name);
+        }
         // The DLL's own name, as the linker wrote it into the export directory: a renamed file
         // with its version information stripped still says what library it is (as an ELF's
         // `SONAME` does).
@@ -409,6 +412,49 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     QUIET.with(|q| q.set(was));
     result.ok()
+}
+
+/// The most descriptors read from one delay-load import directory.
+const MAX_DELAY_IMPORTS: usize = 1024;
+
+/// The DLLs a PE loads on first call (`/DELAYLOAD:x.dll`): the names its delay-load import
+/// directory lists (`IMAGE_DELAYLOAD_DESCRIPTOR`s of 32 bytes, up to an all-zero one; the name
+/// is the second word). pelite reads only the ordinary import directory. A descriptor whose
+/// attributes lack bit 0 is of the old form (Visual C++ 6), whose addresses are virtual
+/// addresses rather than RVAs.
+fn delay_imports(file: pelite::PeFile<'_>) -> Vec<String> {
+    let Some(table) = file
+        .data_directory()
+        .get(pelite::image::IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT)
+        .filter(|d| d.VirtualAddress != 0)
+        .and_then(|d| file.slice_bytes(d.VirtualAddress).ok())
+    else {
+        return Vec::new();
+    };
+    let image_base = match file.optional_header() {
+        pelite::Wrap::T32(h) => u64::from(h.ImageBase),
+        pelite::Wrap::T64(h) => h.ImageBase,
+    };
+    let mut out = Vec::new();
+    for d in table.chunks_exact(32).take(MAX_DELAY_IMPORTS) {
+        let (Some(attributes), Some(name)) = (le_u32(d, 0), le_u32(d, 4)) else {
+            break;
+        };
+        if name == 0 {
+            break;
+        }
+        let rva = if attributes & 1 == 1 {
+            Some(name)
+        } else {
+            u64::from(name)
+                .checked_sub(image_base)
+                .and_then(|r| u32::try_from(r).ok())
+        };
+        if let Some(s) = rva.and_then(|rva| file.derva_c_str(rva).ok()) {
+            out.push(s.to_string());
+        }
+    }
+    out
 }
 
 /// The most names read from one assembly's string heap.
@@ -896,14 +942,20 @@ fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
             }
             continue;
         }
+        // Every form of a dylib load command names a library the binary loads: weakly (it runs
+        // without it, and uses it where present), re-exported, lazily, or upward.
         let table = match cmd.cmd() {
             object::macho::LC_ID_DYLIB => LibraryTable::MachOIdDylib,
             object::macho::LC_LOAD_DYLIB
             | object::macho::LC_LOAD_WEAK_DYLIB
-            | object::macho::LC_REEXPORT_DYLIB => LibraryTable::MachOLoadDylib,
+            | object::macho::LC_REEXPORT_DYLIB
+            | object::macho::LC_LAZY_LOAD_DYLIB
+            | object::macho::LC_LOAD_UPWARD_DYLIB => LibraryTable::MachOLoadDylib,
             _ => continue,
         };
-        if let Ok(Some(d)) = cmd.dylib()
+        // All of them, `LC_ID_DYLIB` too, are a `dylib_command` (`cmd.dylib()` leaves the
+        // library's own name out).
+        if let Ok(d) = cmd.data::<object::macho::DylibCommand<Endianness>>()
             && let Ok(name) = cmd.string(endian, d.dylib.name)
         {
             push_library(r, prefix, table, &String::from_utf8_lossy(name));

@@ -223,6 +223,9 @@ impl SignatureScheme {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LibraryTable {
     PeImport,
+    /// A DLL the linker was told to load on first call (`/DELAYLOAD`): its delay-load import
+    /// directory, read as the ordinary import directory is.
+    PeDelayImport,
     /// The DLL's own name in its export directory, fixed when it was linked.
     PeExport,
     ElfNeeded,
@@ -235,6 +238,7 @@ impl LibraryTable {
     fn name(self) -> &'static str {
         match self {
             LibraryTable::PeImport => "PE import",
+            LibraryTable::PeDelayImport => "PE delay-load import",
             LibraryTable::PeExport => "PE export name",
             LibraryTable::ElfNeeded => "ELF DT_NEEDED",
             LibraryTable::ElfSoname => "ELF DT_SONAME",
@@ -242,8 +246,9 @@ impl LibraryTable {
             LibraryTable::MachOLoadDylib => "Mach-O LC_LOAD_DYLIB",
         }
     }
-    const ALL: [LibraryTable; 6] = [
+    const ALL: [LibraryTable; 7] = [
         LibraryTable::PeImport,
+        LibraryTable::PeDelayImport,
         LibraryTable::PeExport,
         LibraryTable::ElfNeeded,
         LibraryTable::ElfSoname,

@@ -192,6 +192,45 @@ pub fn pe_dll_named(dll_name: &str) -> Vec<u8> {
     buf
 }
 
+/// A 64-bit PE DLL whose delay-load import directory (data directory 13, as `/DELAYLOAD`
+/// writes it) names `dll` (RVA form: attributes bit 0 set), and whose ordinary import
+/// directory is empty.
+pub fn pe_dll_delay_importing(dll: &str) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut w = object::write::pe::Writer::new(true, 0x1000, 0x200, &mut buf);
+    w.reserve_dos_header_and_stub();
+    w.reserve_nt_headers(pe::IMAGE_NUMBEROF_DIRECTORY_ENTRIES);
+    w.reserve_section_headers(1);
+    // Two descriptors (the second all zero), the module handle, the name.
+    let size = 2 * 32 + 8 + u32::try_from(dll.len()).expect("small") + 1;
+    let didat = w.reserve_section(
+        *b".didat\0\0",
+        pe::IMAGE_SCN_CNT_INITIALIZED_DATA | pe::IMAGE_SCN_MEM_READ | pe::IMAGE_SCN_MEM_WRITE,
+        size,
+        size,
+    );
+    w.set_data_directory(
+        pe::IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT,
+        didat.virtual_address,
+        64,
+    );
+    let at = didat.virtual_address;
+    let mut table = Vec::new();
+    table.extend(1u32.to_le_bytes()); // Attributes: RVAs
+    table.extend((at + 72).to_le_bytes()); // DllNameRVA
+    table.extend((at + 64).to_le_bytes()); // ModuleHandleRVA
+    table.extend([0u8; 20]); // IAT, INT, bound IAT, unload table, time stamp
+    table.extend([0u8; 32]);
+    table.extend([0u8; 8]);
+    table.extend(dll.as_bytes());
+    table.push(0);
+    w.write_dos_header_and_stub().expect("in memory");
+    w.write_nt_headers(dll_nt_headers());
+    w.write_section_headers();
+    w.write_section(didat.file_offset, &table);
+    buf
+}
+
 /// A DER CMS SignedData with one self-made certificate (`subject`, self-issued, serial 1) and a
 /// signer info pointing at it. The signature bytes are dummies: nothing here is verified.
 pub fn signed_data(subject: &str, extra_cert_subject: Option<&str>) -> Vec<u8> {
@@ -547,6 +586,40 @@ pub fn macho_signed_dylib(cms: &[u8]) -> Vec<u8> {
     }
     out.resize(dataoff as usize, 0);
     out.extend(blob);
+    out
+}
+
+/// A 64-bit Mach-O dynamic library whose load commands are `dylib_command`s: `(cmd, name)`,
+/// `cmd` one of `LC_ID_DYLIB`, `LC_LOAD_DYLIB`, `LC_LOAD_WEAK_DYLIB`, `LC_REEXPORT_DYLIB`,
+/// `LC_LAZY_LOAD_DYLIB`, `LC_LOAD_UPWARD_DYLIB`.
+pub fn macho_dylib(commands: &[(object::macho::LoadCommandType, &str)]) -> Vec<u8> {
+    let mut cmds = Vec::new();
+    for (cmd, name) in commands {
+        // cmd, cmdsize, name offset, timestamp, current and compatibility versions, the name.
+        let size = (24 + name.len() + 1).next_multiple_of(8);
+        let mut c = Vec::new();
+        for v in [cmd.0, size as u32, 24, 2, 0x1_0000, 0x1_0000] {
+            c.extend(v.to_le_bytes());
+        }
+        c.extend(name.as_bytes());
+        c.resize(size, 0);
+        cmds.extend(c);
+    }
+    let mut out = Vec::new();
+    // magic, x86_64, subtype, MH_DYLIB, commands and their size, flags, reserved.
+    for v in [
+        0xfeed_facfu32,
+        0x0100_0007,
+        3,
+        6,
+        commands.len() as u32,
+        cmds.len() as u32,
+        0,
+        0,
+    ] {
+        out.extend(v.to_le_bytes());
+    }
+    out.extend(cmds);
     out
 }
 

@@ -374,6 +374,49 @@ fn generated() -> Vec<Generated> {
             "pass",
             vec![("runtimes/win-x64/native/engine.dll", testgen::pe_dll_named("acmescan.dll"))],
         ),
+        // A DLL loaded on first call (`/DELAYLOAD`) is as much a load dependency as an import.
+        (
+            "pe-delay-load-import-product",
+            "fail",
+            vec![("bin/scanner.dll", testgen::pe_dll_delay_importing("kavsdk.dll"))],
+        ),
+        (
+            "control-pe-delay-load-import-other",
+            "pass",
+            vec![("bin/scanner.dll", testgen::pe_dll_delay_importing("acmescan.dll"))],
+        ),
+        // Every form of a Mach-O dylib command: the library's own install name, and a library
+        // loaded lazily or upward as one loaded outright.
+        (
+            "macho-id-dylib-product",
+            "fail",
+            vec![(
+                "bin/libscan.dylib",
+                testgen::macho_dylib(&[(object::macho::LC_ID_DYLIB, "@rpath/libkavsdk.8.dylib")]),
+            )],
+        ),
+        (
+            "macho-lazy-load-dylib-product",
+            "fail",
+            vec![(
+                "bin/libscan.dylib",
+                testgen::macho_dylib(&[
+                    (object::macho::LC_ID_DYLIB, "@rpath/libscan.dylib"),
+                    (object::macho::LC_LAZY_LOAD_DYLIB, "@rpath/libkavsdk.8.dylib"),
+                ]),
+            )],
+        ),
+        (
+            "control-macho-lazy-load-dylib-other",
+            "pass",
+            vec![(
+                "bin/libscan.dylib",
+                testgen::macho_dylib(&[
+                    (object::macho::LC_ID_DYLIB, "@rpath/libscan.dylib"),
+                    (object::macho::LC_LAZY_LOAD_DYLIB, "@rpath/libacmescan.dylib"),
+                ]),
+            )],
+        ),
         // File and directory names inside archives: a packed library keeps the name it ships
         // under, in a zip, in a nested archive's name, in a package's directory tree.
         (

@@ -107,6 +107,82 @@ fn a_dlls_export_name_is_the_library_it_is() {
     );
 }
 
+/// A DLL loaded on first call (`/DELAYLOAD:kavsdk.dll`) is a load dependency as an ordinary
+/// import is: read from the delay-load import directory, not only as a string.
+#[test]
+fn a_delay_loaded_dll_is_an_import() {
+    let r = inspect_binary(
+        &testgen::pe_dll_delay_importing("kavsdk.dll"),
+        &needles(),
+        &PackageBudget::default(),
+    )
+    .unwrap();
+    assert!(
+        fields(&r).contains(&(
+            "PE delay-load import (integration)".into(),
+            "kavsdk (kavsdk.dll)".into(),
+            true
+        )),
+        "{:?}",
+        fields(&r)
+    );
+    let r = inspect_binary(
+        &testgen::pe_dll_delay_importing("user32.dll"),
+        &needles(),
+        &PackageBudget::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        fields(&r),
+        [(
+            "PE delay-load import (integration)".into(),
+            "user32 (user32.dll)".into(),
+            true
+        )]
+    );
+}
+
+/// A dylib's own install name, and every form of the command that loads one (weak, re-exported,
+/// lazy, upward), is a library it is or loads.
+#[test]
+fn every_dylib_command_names_a_library() {
+    use object::macho::*;
+    let loads = [
+        (LC_LOAD_DYLIB, "@rpath/libkavsdk.8.dylib"),
+        (LC_LOAD_WEAK_DYLIB, "@rpath/libkavweak.dylib"),
+        (LC_REEXPORT_DYLIB, "@rpath/libkavre.dylib"),
+        (LC_LAZY_LOAD_DYLIB, "@rpath/libkavlazy.dylib"),
+        (LC_LOAD_UPWARD_DYLIB, "@rpath/libkavup.dylib"),
+    ];
+    let commands = [&[(LC_ID_DYLIB, "@rpath/libkavscan.dylib")][..], &loads].concat();
+    let r = inspect_binary(
+        &testgen::macho_dylib(&commands),
+        &needles(),
+        &PackageBudget::default(),
+    )
+    .unwrap();
+    let f = fields(&r);
+    assert!(
+        f.contains(&(
+            "Mach-O LC_ID_DYLIB (integration)".into(),
+            "kavscan (@rpath/libkavscan.dylib)".into(),
+            true
+        )),
+        "{f:?}"
+    );
+    for (_, name) in loads {
+        let stem = crate::evidence::recognise::library_stem(name);
+        assert!(
+            f.contains(&(
+                "Mach-O LC_LOAD_DYLIB (integration)".into(),
+                format!("{stem} ({name})"),
+                true
+            )),
+            "{name}: {f:?}"
+        );
+    }
+}
+
 #[test]
 fn authenticode_signer_subject() {
     let sd = testgen::signed_data(
