@@ -348,6 +348,13 @@ fn pe(
         for name in delay_imports(file) {
             push_library(r, prefix, LibraryTable::PeDelayImport, &name);
         }
+        if let Some(note) = file
+            .section_headers()
+            .by_name(".pkgnote")
+            .and_then(|s| file.get_section_bytes(s).ok())
+        {
+            push_package_note(r, prefix, "PE", note, needles);
+        }
         // The DLL's own name, as the linker wrote it into the export directory: a renamed file
         // with its version information stripped still says what library it is (as an ELF's
         // `SONAME` does).
@@ -731,6 +738,66 @@ fn trim_der(b: &[u8]) -> &[u8] {
     }
 }
 
+// --- package notes ----------------------------------------------------------------------------
+
+/// The ELF note type of package metadata (`FDO_PACKAGING_METADATA`, owner `FDO`).
+const NT_FDO_PACKAGING_METADATA: u32 = 0xcafe_1a7e;
+
+/// The keys of a package note that say who made or distributes the package, as an RPM's
+/// `Vendor` and `Packager` or a Debian `Maintainer` do (compared without case). The format
+/// leaves its names open; the others it lists (`type`, `name`, `version`, `architecture`, `os`,
+/// `osVersion`, `osCpe`, `debugInfoUrl`) identify the package or the system it was built for.
+const PACKAGE_NOTE_WHO: &[&str] = &[
+    "maintainer",
+    "vendor",
+    "packager",
+    "author",
+    "publisher",
+    "supplier",
+    "manufacturer",
+    "copyright",
+];
+
+/// Most fields read from one package note.
+const MAX_PACKAGE_NOTE_FIELDS: usize = 64;
+
+/// The package metadata a build stamped into a binary (systemd's "package metadata for
+/// executable files": a JSON object, in an ELF note `FDO`/`0xcafe1a7e`, section
+/// `.note.package`, or a PE `.pkgnote` section), where a needle occurs in it: each string field
+/// as `<format> package note <key>`, attribution for the fields that say who made it (see
+/// [`PACKAGE_NOTE_WHO`]), a mention for the others. Whether it was read so (a note without a
+/// needle, or not a JSON object, is left to be read as any other note).
+fn push_package_note(
+    r: &mut BinaryReport,
+    prefix: &[Nesting],
+    format: &str,
+    json: &[u8],
+    needles: &Needles,
+) -> bool {
+    let json = match json.iter().rposition(|&b| b != 0) {
+        Some(end) => &json[..=end],
+        None => return false,
+    };
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(json) else {
+        return false;
+    };
+    if !needles.hit(json) {
+        return false;
+    }
+    for (key, value) in fields.iter().take(MAX_PACKAGE_NOTE_FIELDS) {
+        let Some(value) = value.as_str() else {
+            continue;
+        };
+        let who = PACKAGE_NOTE_WHO.iter().any(|w| key.eq_ignore_ascii_case(w));
+        let part = BinaryPart::PackageNote {
+            format: format.to_string(),
+            key: key.clone(),
+        };
+        push(r, BinaryField::new(prefix, part), value, who, None);
+    }
+    true
+}
+
 // --- ELF --------------------------------------------------------------------------------------
 
 fn elf(
@@ -778,6 +845,12 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
         if let Ok(Some(mut notes)) = section.notes(endian, bytes) {
             while let Ok(Some(note)) = notes.next() {
                 let desc = note.desc();
+                if note.name() == b"FDO"
+                    && note.n_type(endian).0 == NT_FDO_PACKAGING_METADATA
+                    && push_package_note(r, prefix, "ELF", desc, needles)
+                {
+                    continue;
+                }
                 if desc.len() >= 4 && desc.iter().all(|&b| b == 0 || (0x20..0x7f).contains(&b)) {
                     let text = format!(
                         "{}: {}",

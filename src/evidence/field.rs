@@ -169,6 +169,9 @@ pub enum BinaryPart {
     ElfNote,
     /// `<format> .modinfo <key>`
     Modinfo { format: String, key: String },
+    /// `<format> package note <key>`: a field of the package metadata a build stamped into the
+    /// binary (an ELF `.note.package`, a PE `.pkgnote` section).
+    PackageNote { format: String, key: String },
     /// `error`: an archive member that could not be inspected.
     MemberError,
     /// A needle hit among printable bytes (see [`HitPlace`]).
@@ -313,6 +316,7 @@ impl fmt::Display for BinaryPart {
             BinaryPart::ElfComment => f.write_str("ELF .comment"),
             BinaryPart::ElfNote => f.write_str("ELF note"),
             BinaryPart::Modinfo { format, key } => write!(f, "{format} .modinfo {key}"),
+            BinaryPart::PackageNote { format, key } => write!(f, "{format} package note {key}"),
             BinaryPart::MemberError => f.write_str("error"),
             BinaryPart::Hit { place, utf16 } => match place {
                 HitPlace::Bare if *utf16 => f.write_str("UTF-16 string"),
@@ -620,6 +624,12 @@ fn parse_binary_part(s: &str) -> Option<BinaryPart> {
             key: key.to_string(),
         });
     }
+    if let Some(key) = rest.strip_prefix("package note ") {
+        return Some(BinaryPart::PackageNote {
+            format,
+            key: key.to_string(),
+        });
+    }
     if let Some(name) = rest.strip_suffix(" UTF-16 string") {
         let name = name.to_string();
         return hit(HitPlace::Section { format, name }, true);
@@ -820,6 +830,10 @@ mod tests {
             bin(BinaryPart::Modinfo {
                 format: "ELF".into(),
                 key: "author".into(),
+            }),
+            bin(BinaryPart::PackageNote {
+                format: "PE".into(),
+                key: "maintainer".into(),
             }),
             bin(BinaryPart::Hit {
                 place: HitPlace::Whole(None),

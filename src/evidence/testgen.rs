@@ -725,6 +725,58 @@ pub fn elf_object(data: &[u8]) -> Vec<u8> {
     obj.write().expect("in memory")
 }
 
+/// A 64-bit ELF relocatable object whose `.note.package` section (`SHT_NOTE`) holds one note
+/// of owner `name` and type `n_type` describing `desc`: package metadata as a build stamps it
+/// (owner `FDO`, type `0xcafe1a7e`, a JSON object ending in NUL).
+pub fn elf_object_with_note(name: &str, n_type: u32, desc: &[u8]) -> Vec<u8> {
+    use object::write::Object;
+    let mut obj = Object::new(
+        object::BinaryFormat::Elf,
+        object::Architecture::X86_64,
+        object::Endianness::Little,
+    );
+    let mut note = Vec::new();
+    note.extend(u32::try_from(name.len() + 1).expect("small").to_le_bytes());
+    note.extend(u32::try_from(desc.len()).expect("small").to_le_bytes());
+    note.extend(n_type.to_le_bytes());
+    note.extend(name.as_bytes());
+    note.push(0);
+    pad(&mut note, 4);
+    note.extend(desc);
+    pad(&mut note, 4);
+    let id = obj.add_section(
+        Vec::new(),
+        b".note.package".to_vec(),
+        object::SectionKind::Note,
+    );
+    obj.append_section_data(id, &note, 4);
+    obj.write().expect("in memory")
+}
+
+/// A 64-bit PE DLL with one more section, `name` (at most 8 bytes), holding `data`: a
+/// `.pkgnote` of package metadata, say.
+pub fn pe_dll_with_section(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut w = object::write::pe::Writer::new(true, 0x1000, 0x200, &mut buf);
+    w.reserve_dos_header_and_stub();
+    w.reserve_nt_headers(pe::IMAGE_NUMBEROF_DIRECTORY_ENTRIES);
+    w.reserve_section_headers(1);
+    let mut n = [0u8; 8];
+    n[..name.len()].copy_from_slice(name.as_bytes());
+    let size = u32::try_from(data.len()).expect("small");
+    let sec = w.reserve_section(
+        n,
+        pe::IMAGE_SCN_CNT_INITIALIZED_DATA | pe::IMAGE_SCN_MEM_READ,
+        size,
+        size,
+    );
+    w.write_dos_header_and_stub().expect("in memory");
+    w.write_nt_headers(dll_nt_headers());
+    w.write_section_headers();
+    w.write_section(sec.file_offset, data);
+    buf
+}
+
 /// A fat (universal) Mach-O whose `count` architecture entries all point at the same `slice`:
 /// a few bytes that ask for `count` inspections, and `count` to the power of the depth when
 /// nested (the shape fuzzing and a hostile package use).

@@ -417,6 +417,43 @@ fn generated() -> Vec<Generated> {
                 ]),
             )],
         ),
+        // The package metadata a distribution's build stamps into each binary: who maintains
+        // the package says who made it, as an RPM's `Vendor` does.
+        (
+            "elf-package-note-maintainer",
+            "fail",
+            vec![(
+                "prebuilt/libengine.so",
+                testgen::elf_object_with_note(
+                    "FDO",
+                    0xcafe_1a7e,
+                    br#"{"type":"rpm","name":"scan-engine","version":"8.1.0","architecture":"x86_64","maintainer":"AO Kaspersky Lab"}"#,
+                ),
+            )],
+        ),
+        (
+            "pe-package-note-maintainer",
+            "fail",
+            vec![(
+                "bin/engine.dll",
+                testgen::pe_dll_with_section(
+                    ".pkgnote",
+                    b"{\"type\":\"msi\",\"name\":\"scan-engine\",\"maintainer\":\"AO Kaspersky Lab\"}\0",
+                ),
+            )],
+        ),
+        (
+            "control-elf-package-note-other-maintainer",
+            "pass",
+            vec![(
+                "prebuilt/libbridge.so",
+                testgen::elf_object_with_note(
+                    "FDO",
+                    0xcafe_1a7e,
+                    br#"{"type":"deb","name":"scan-bridge","maintainer":"Example Org","description":"drives Kaspersky engines"}"#,
+                ),
+            )],
+        ),
         // File and directory names inside archives: a packed library keeps the name it ships
         // under, in a zip, in a nested archive's name, in a package's directory tree.
         (

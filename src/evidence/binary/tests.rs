@@ -183,6 +183,59 @@ fn every_dylib_command_names_a_library() {
     }
 }
 
+/// The package metadata a build stamps into a binary (an ELF `.note.package`, a PE `.pkgnote`)
+/// is read field by field: who maintains or made the package is attribution, as an RPM's
+/// `Vendor` is; its name, version and system are only read as what they are.
+#[test]
+fn package_notes_say_who_made_the_package() {
+    let json = br#"{"type":"rpm","name":"kav-scan-engine","version":"8.1.0","architecture":"x86_64","osCpe":"cpe:/o:fedoraproject:fedora:39","maintainer":"AO Kaspersky Lab","debugInfoUrl":"https://debuginfod.example.org/"}"#;
+    let desc = [&json[..], b"\0"].concat();
+    let elf = testgen::elf_object_with_note("FDO", 0xcafe_1a7e, &desc);
+    let pe = testgen::pe_dll_with_section(".pkgnote", &desc);
+    for (format, bin) in [("ELF", elf), ("PE", pe)] {
+        let r = inspect_binary(&bin, &needles(), &PackageBudget::default()).unwrap();
+        let f = fields(&r);
+        let field = |k: &str| format!("{format} package note {k}");
+        assert!(
+            f.contains(&(field("maintainer"), "AO Kaspersky Lab".into(), true)),
+            "{format}: {f:?}"
+        );
+        for (k, v) in [
+            ("type", "rpm"),
+            ("name", "kav-scan-engine"),
+            ("version", "8.1.0"),
+            ("osCpe", "cpe:/o:fedoraproject:fedora:39"),
+            ("debugInfoUrl", "https://debuginfod.example.org/"),
+        ] {
+            assert!(
+                f.contains(&(field(k), v.into(), false)),
+                "{format} {k}: {f:?}"
+            );
+        }
+        // The note is read as its fields, not again as one string.
+        assert!(!f.iter().any(|(k, ..)| k == "ELF note"), "{f:?}");
+    }
+    // Another maintainer's note naming the vendor elsewhere attributes nothing to it.
+    let other = br#"{"type":"deb","name":"scan-bridge","maintainer":"Example Org","description":"talks to Kaspersky engines"}"#;
+    let elf = testgen::elf_object_with_note("FDO", 0xcafe_1a7e, other);
+    let r = inspect_binary(&elf, &needles(), &PackageBudget::default()).unwrap();
+    assert!(
+        r.strings
+            .iter()
+            .all(|s| !s.attribution || !s.text.contains("Kaspersky")),
+        "{:?}",
+        fields(&r)
+    );
+    // A note of another type, or not JSON, is read as any note.
+    let elf = testgen::elf_object_with_note("FDO", 1, &desc);
+    let r = inspect_binary(&elf, &needles(), &PackageBudget::default()).unwrap();
+    assert!(
+        fields(&r).iter().any(|(k, ..)| k == "ELF note"),
+        "{:?}",
+        fields(&r)
+    );
+}
+
 #[test]
 fn authenticode_signer_subject() {
     let sd = testgen::signed_data(
