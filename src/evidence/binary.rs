@@ -90,6 +90,10 @@ pub struct BinaryReport {
     pub strings: Vec<BinaryString>,
     /// Members of a static archive walked (one in which a needle occurs).
     pub members: usize,
+    /// The names of those members, each once (`kavsdk_engine.o`; a member of a member as
+    /// `inner.a!x.o`), and whether it is an object file (code linked in, as a shipped file is):
+    /// their names are read as the names of a zip's members are.
+    pub member_names: Vec<(String, bool)>,
     /// The work spent on this binary so far (see [`Work`]).
     work: Work,
 }
@@ -178,6 +182,11 @@ pub fn inspect_binary(
         .strings
         .dedup_by(|a, b| a.field == b.field && a.text == b.text);
     report.strings.truncate(MAX_STRINGS);
+    // Each name once, an object member's first.
+    report
+        .member_names
+        .sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    report.member_names.dedup_by(|a, b| a.0 == b.0);
     Ok(report)
 }
 
@@ -1103,6 +1112,18 @@ fn ar(
             .trim_end_matches('/')
             .to_string();
         r.members += 1;
+        if r.member_names.len() < MAX_STRINGS {
+            let mut path: Vec<&str> = prefix
+                .iter()
+                .filter_map(|n| match n {
+                    Nesting::Member(m) => Some(m.as_str()),
+                    Nesting::Arch(_) => None,
+                })
+                .collect();
+            path.push(&name);
+            let object = object::FileKind::parse(data).is_ok();
+            r.member_names.push((path.join("!"), object));
+        }
         let p = [prefix, &[Nesting::Member(name)]].concat();
         // A corrupt member does not hide the others.
         match inspect_into(data, needles, &p, depth + 1, budget, r) {

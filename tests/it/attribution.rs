@@ -454,6 +454,26 @@ fn generated() -> Vec<Generated> {
                 ),
             )],
         ),
+        // A static library's object members keep the names they were compiled under.
+        (
+            "ar-member-file-name",
+            "fail",
+            vec![(
+                "prebuilt/libengine.a",
+                testgen::ar(&[("kavsdk_engine.o", &testgen::elf_object(b"int scan;"))]),
+            )],
+        ),
+        (
+            "control-ar-member-other-name",
+            "pass",
+            vec![(
+                "prebuilt/libengine.a",
+                testgen::ar(&[(
+                    "acme_engine.o",
+                    &testgen::elf_object(b"\0also reads Kaspersky quarantine files\0"),
+                )]),
+            )],
+        ),
         // File and directory names inside archives: a packed library keeps the name it ships
         // under, in a zip, in a nested archive's name, in a package's directory tree.
         (
