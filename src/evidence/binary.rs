@@ -90,6 +90,10 @@ pub struct BinaryReport {
     pub strings: Vec<BinaryString>,
     /// Members of a static archive walked (one in which a needle occurs).
     pub members: usize,
+    /// The names of those members, each once (`kavsdk_engine.o`; a member of a member as
+    /// `inner.a!x.o`), and whether it is an object file (code linked in, as a shipped file is):
+    /// their names are read as the names of a zip's members are.
+    pub member_names: Vec<(String, bool)>,
     /// The work spent on this binary so far (see [`Work`]).
     work: Work,
 }
@@ -178,6 +182,11 @@ pub fn inspect_binary(
         .strings
         .dedup_by(|a, b| a.field == b.field && a.text == b.text);
     report.strings.truncate(MAX_STRINGS);
+    // Each name once, an object member's first.
+    report
+        .member_names
+        .sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    report.member_names.dedup_by(|a, b| a.0 == b.0);
     Ok(report)
 }
 
@@ -345,6 +354,16 @@ fn pe(
                 }
             }
         }
+        for name in delay_imports(file) {
+            push_library(r, prefix, LibraryTable::PeDelayImport, &name);
+        }
+        if let Some(note) = file
+            .section_headers()
+            .by_name(".pkgnote")
+            .and_then(|s| file.get_section_bytes(s).ok())
+        {
+            push_package_note(r, prefix, "PE", note, needles);
+        }
         // The DLL's own name, as the linker wrote it into the export directory: a renamed file
         // with its version information stripped still says what library it is (as an ELF's
         // `SONAME` does).
@@ -409,6 +428,49 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     QUIET.with(|q| q.set(was));
     result.ok()
+}
+
+/// The most descriptors read from one delay-load import directory.
+const MAX_DELAY_IMPORTS: usize = 1024;
+
+/// The DLLs a PE loads on first call (`/DELAYLOAD:x.dll`): the names its delay-load import
+/// directory lists (`IMAGE_DELAYLOAD_DESCRIPTOR`s of 32 bytes, up to an all-zero one; the name
+/// is the second word). pelite reads only the ordinary import directory. A descriptor whose
+/// attributes lack bit 0 is of the old form (Visual C++ 6), whose addresses are virtual
+/// addresses rather than RVAs.
+fn delay_imports(file: pelite::PeFile<'_>) -> Vec<String> {
+    let Some(table) = file
+        .data_directory()
+        .get(pelite::image::IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT)
+        .filter(|d| d.VirtualAddress != 0)
+        .and_then(|d| file.slice_bytes(d.VirtualAddress).ok())
+    else {
+        return Vec::new();
+    };
+    let image_base = match file.optional_header() {
+        pelite::Wrap::T32(h) => u64::from(h.ImageBase),
+        pelite::Wrap::T64(h) => h.ImageBase,
+    };
+    let mut out = Vec::new();
+    for d in table.chunks_exact(32).take(MAX_DELAY_IMPORTS) {
+        let (Some(attributes), Some(name)) = (le_u32(d, 0), le_u32(d, 4)) else {
+            break;
+        };
+        if name == 0 {
+            break;
+        }
+        let rva = if attributes & 1 == 1 {
+            Some(name)
+        } else {
+            u64::from(name)
+                .checked_sub(image_base)
+                .and_then(|r| u32::try_from(r).ok())
+        };
+        if let Some(s) = rva.and_then(|rva| file.derva_c_str(rva).ok()) {
+            out.push(s.to_string());
+        }
+    }
+    out
 }
 
 /// The most names read from one assembly's string heap.
@@ -685,6 +747,66 @@ fn trim_der(b: &[u8]) -> &[u8] {
     }
 }
 
+// --- package notes ----------------------------------------------------------------------------
+
+/// The ELF note type of package metadata (`FDO_PACKAGING_METADATA`, owner `FDO`).
+const NT_FDO_PACKAGING_METADATA: u32 = 0xcafe_1a7e;
+
+/// The keys of a package note that say who made or distributes the package, as an RPM's
+/// `Vendor` and `Packager` or a Debian `Maintainer` do (compared without case). The format
+/// leaves its names open; the others it lists (`type`, `name`, `version`, `architecture`, `os`,
+/// `osVersion`, `osCpe`, `debugInfoUrl`) identify the package or the system it was built for.
+const PACKAGE_NOTE_WHO: &[&str] = &[
+    "maintainer",
+    "vendor",
+    "packager",
+    "author",
+    "publisher",
+    "supplier",
+    "manufacturer",
+    "copyright",
+];
+
+/// Most fields read from one package note.
+const MAX_PACKAGE_NOTE_FIELDS: usize = 64;
+
+/// The package metadata a build stamped into a binary (systemd's "package metadata for
+/// executable files": a JSON object, in an ELF note `FDO`/`0xcafe1a7e`, section
+/// `.note.package`, or a PE `.pkgnote` section), where a needle occurs in it: each string field
+/// as `<format> package note <key>`, attribution for the fields that say who made it (see
+/// [`PACKAGE_NOTE_WHO`]), a mention for the others. Whether it was read so (a note without a
+/// needle, or not a JSON object, is left to be read as any other note).
+fn push_package_note(
+    r: &mut BinaryReport,
+    prefix: &[Nesting],
+    format: &str,
+    json: &[u8],
+    needles: &Needles,
+) -> bool {
+    let json = match json.iter().rposition(|&b| b != 0) {
+        Some(end) => &json[..=end],
+        None => return false,
+    };
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(json) else {
+        return false;
+    };
+    if !needles.hit(json) {
+        return false;
+    }
+    for (key, value) in fields.iter().take(MAX_PACKAGE_NOTE_FIELDS) {
+        let Some(value) = value.as_str() else {
+            continue;
+        };
+        let who = PACKAGE_NOTE_WHO.iter().any(|w| key.eq_ignore_ascii_case(w));
+        let part = BinaryPart::PackageNote {
+            format: format.to_string(),
+            key: key.clone(),
+        };
+        push(r, BinaryField::new(prefix, part), value, who, None);
+    }
+    true
+}
+
 // --- ELF --------------------------------------------------------------------------------------
 
 fn elf(
@@ -732,6 +854,12 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
         if let Ok(Some(mut notes)) = section.notes(endian, bytes) {
             while let Ok(Some(note)) = notes.next() {
                 let desc = note.desc();
+                if note.name() == b"FDO"
+                    && note.n_type(endian).0 == NT_FDO_PACKAGING_METADATA
+                    && push_package_note(r, prefix, "ELF", desc, needles)
+                {
+                    continue;
+                }
                 if desc.len() >= 4 && desc.iter().all(|&b| b == 0 || (0x20..0x7f).contains(&b)) {
                     let text = format!(
                         "{}: {}",
@@ -896,14 +1024,20 @@ fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
             }
             continue;
         }
+        // Every form of a dylib load command names a library the binary loads: weakly (it runs
+        // without it, and uses it where present), re-exported, lazily, or upward.
         let table = match cmd.cmd() {
             object::macho::LC_ID_DYLIB => LibraryTable::MachOIdDylib,
             object::macho::LC_LOAD_DYLIB
             | object::macho::LC_LOAD_WEAK_DYLIB
-            | object::macho::LC_REEXPORT_DYLIB => LibraryTable::MachOLoadDylib,
+            | object::macho::LC_REEXPORT_DYLIB
+            | object::macho::LC_LAZY_LOAD_DYLIB
+            | object::macho::LC_LOAD_UPWARD_DYLIB => LibraryTable::MachOLoadDylib,
             _ => continue,
         };
-        if let Ok(Some(d)) = cmd.dylib()
+        // All of them, `LC_ID_DYLIB` too, are a `dylib_command` (`cmd.dylib()` leaves the
+        // library's own name out).
+        if let Ok(d) = cmd.data::<object::macho::DylibCommand<Endianness>>()
             && let Ok(name) = cmd.string(endian, d.dylib.name)
         {
             push_library(r, prefix, table, &String::from_utf8_lossy(name));
@@ -978,6 +1112,18 @@ fn ar(
             .trim_end_matches('/')
             .to_string();
         r.members += 1;
+        if r.member_names.len() < MAX_STRINGS {
+            let mut path: Vec<&str> = prefix
+                .iter()
+                .filter_map(|n| match n {
+                    Nesting::Member(m) => Some(m.as_str()),
+                    Nesting::Arch(_) => None,
+                })
+                .collect();
+            path.push(&name);
+            let object = object::FileKind::parse(data).is_ok();
+            r.member_names.push((path.join("!"), object));
+        }
         let p = [prefix, &[Nesting::Member(name)]].concat();
         // A corrupt member does not hide the others.
         match inspect_into(data, needles, &p, depth + 1, budget, r) {

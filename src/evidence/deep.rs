@@ -809,6 +809,7 @@ impl Scanner {
                             .iter()
                             .any(|s| super::gobuild::looks_like_record(&s.text));
                         push_binary_strings(name, report.strings, r);
+                        self.static_member_names(name, &report.member_names, r);
                         if go {
                             self.scan_go_build(name, bytes, r);
                         }
@@ -1012,6 +1013,23 @@ impl Scanner {
     fn scan_entry(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         self.scan_plain(name, bytes, budget, r);
         self.member_name_evidence(name, false, r);
+    }
+
+    /// The names of a static archive's members (see [`binary::BinaryReport::member_names`]),
+    /// read as a zip's members' are (`libengine.a!kavsdk_engine.o`): an object file is shipped
+    /// code whatever its name, as a member archive is. One pass of the fast stage over them all.
+    fn static_member_names(&self, name: &str, members: &[(String, bool)], r: &mut FileResult) {
+        if members.is_empty() {
+            return;
+        }
+        let may = self.names_may_hold(members.iter().map(|(m, _)| m.as_str()));
+        for ((member, object), may) in members.iter().zip(may) {
+            if may {
+                let inner = format!("{name}!{member}");
+                let from = inner.rfind('!').map_or(0, |i| i + 1);
+                self.named_evidence(&inner, from, *object, r);
+            }
+        }
     }
 
     /// [`Scanner::name_evidence`] of an archive member `outer!path`: its path in the archive.

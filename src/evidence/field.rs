@@ -191,6 +191,9 @@ pub enum BinaryPart {
     ElfNote,
     /// `<format> .modinfo <key>`
     Modinfo { format: String, key: String },
+    /// `<format> package note <key>`: a field of the package metadata a build stamped into the
+    /// binary (an ELF `.note.package`, a PE `.pkgnote` section).
+    PackageNote { format: String, key: String },
     /// `error`: an archive member that could not be inspected.
     MemberError,
     /// A needle hit among printable bytes (see [`HitPlace`]).
@@ -245,6 +248,9 @@ impl SignatureScheme {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LibraryTable {
     PeImport,
+    /// A DLL the linker was told to load on first call (`/DELAYLOAD`): its delay-load import
+    /// directory, read as the ordinary import directory is.
+    PeDelayImport,
     /// The DLL's own name in its export directory, fixed when it was linked.
     PeExport,
     ElfNeeded,
@@ -257,6 +263,7 @@ impl LibraryTable {
     fn name(self) -> &'static str {
         match self {
             LibraryTable::PeImport => "PE import",
+            LibraryTable::PeDelayImport => "PE delay-load import",
             LibraryTable::PeExport => "PE export name",
             LibraryTable::ElfNeeded => "ELF DT_NEEDED",
             LibraryTable::ElfSoname => "ELF DT_SONAME",
@@ -264,8 +271,9 @@ impl LibraryTable {
             LibraryTable::MachOLoadDylib => "Mach-O LC_LOAD_DYLIB",
         }
     }
-    const ALL: [LibraryTable; 6] = [
+    const ALL: [LibraryTable; 7] = [
         LibraryTable::PeImport,
+        LibraryTable::PeDelayImport,
         LibraryTable::PeExport,
         LibraryTable::ElfNeeded,
         LibraryTable::ElfSoname,
@@ -330,6 +338,7 @@ impl fmt::Display for BinaryPart {
             BinaryPart::ElfComment => f.write_str("ELF .comment"),
             BinaryPart::ElfNote => f.write_str("ELF note"),
             BinaryPart::Modinfo { format, key } => write!(f, "{format} .modinfo {key}"),
+            BinaryPart::PackageNote { format, key } => write!(f, "{format} package note {key}"),
             BinaryPart::MemberError => f.write_str("error"),
             BinaryPart::Hit { place, utf16 } => match place {
                 HitPlace::Bare if *utf16 => f.write_str("UTF-16 string"),
@@ -632,6 +641,12 @@ fn parse_binary_part(s: &str) -> Option<BinaryPart> {
             key: key.to_string(),
         });
     }
+    if let Some(key) = rest.strip_prefix("package note ") {
+        return Some(BinaryPart::PackageNote {
+            format,
+            key: key.to_string(),
+        });
+    }
     if let Some(name) = rest.strip_suffix(" UTF-16 string") {
         let name = name.to_string();
         return hit(HitPlace::Section { format, name }, true);
@@ -833,6 +848,10 @@ mod tests {
             bin(BinaryPart::Modinfo {
                 format: "ELF".into(),
                 key: "author".into(),
+            }),
+            bin(BinaryPart::PackageNote {
+                format: "PE".into(),
+                key: "maintainer".into(),
             }),
             bin(BinaryPart::Hit {
                 place: HitPlace::Whole(None),

@@ -192,6 +192,45 @@ pub fn pe_dll_named(dll_name: &str) -> Vec<u8> {
     buf
 }
 
+/// A 64-bit PE DLL whose delay-load import directory (data directory 13, as `/DELAYLOAD`
+/// writes it) names `dll` (RVA form: attributes bit 0 set), and whose ordinary import
+/// directory is empty.
+pub fn pe_dll_delay_importing(dll: &str) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut w = object::write::pe::Writer::new(true, 0x1000, 0x200, &mut buf);
+    w.reserve_dos_header_and_stub();
+    w.reserve_nt_headers(pe::IMAGE_NUMBEROF_DIRECTORY_ENTRIES);
+    w.reserve_section_headers(1);
+    // Two descriptors (the second all zero), the module handle, the name.
+    let size = 2 * 32 + 8 + u32::try_from(dll.len()).expect("small") + 1;
+    let didat = w.reserve_section(
+        *b".didat\0\0",
+        pe::IMAGE_SCN_CNT_INITIALIZED_DATA | pe::IMAGE_SCN_MEM_READ | pe::IMAGE_SCN_MEM_WRITE,
+        size,
+        size,
+    );
+    w.set_data_directory(
+        pe::IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT,
+        didat.virtual_address,
+        64,
+    );
+    let at = didat.virtual_address;
+    let mut table = Vec::new();
+    table.extend(1u32.to_le_bytes()); // Attributes: RVAs
+    table.extend((at + 72).to_le_bytes()); // DllNameRVA
+    table.extend((at + 64).to_le_bytes()); // ModuleHandleRVA
+    table.extend([0u8; 20]); // IAT, INT, bound IAT, unload table, time stamp
+    table.extend([0u8; 32]);
+    table.extend([0u8; 8]);
+    table.extend(dll.as_bytes());
+    table.push(0);
+    w.write_dos_header_and_stub().expect("in memory");
+    w.write_nt_headers(dll_nt_headers());
+    w.write_section_headers();
+    w.write_section(didat.file_offset, &table);
+    buf
+}
+
 /// A DER CMS SignedData with one self-made certificate (`subject`, self-issued, serial 1) and a
 /// signer info pointing at it. The signature bytes are dummies: nothing here is verified.
 pub fn signed_data(subject: &str, extra_cert_subject: Option<&str>) -> Vec<u8> {
@@ -550,6 +589,40 @@ pub fn macho_signed_dylib(cms: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A 64-bit Mach-O dynamic library whose load commands are `dylib_command`s: `(cmd, name)`,
+/// `cmd` one of `LC_ID_DYLIB`, `LC_LOAD_DYLIB`, `LC_LOAD_WEAK_DYLIB`, `LC_REEXPORT_DYLIB`,
+/// `LC_LAZY_LOAD_DYLIB`, `LC_LOAD_UPWARD_DYLIB`.
+pub fn macho_dylib(commands: &[(object::macho::LoadCommandType, &str)]) -> Vec<u8> {
+    let mut cmds = Vec::new();
+    for (cmd, name) in commands {
+        // cmd, cmdsize, name offset, timestamp, current and compatibility versions, the name.
+        let size = (24 + name.len() + 1).next_multiple_of(8);
+        let mut c = Vec::new();
+        for v in [cmd.0, size as u32, 24, 2, 0x1_0000, 0x1_0000] {
+            c.extend(v.to_le_bytes());
+        }
+        c.extend(name.as_bytes());
+        c.resize(size, 0);
+        cmds.extend(c);
+    }
+    let mut out = Vec::new();
+    // magic, x86_64, subtype, MH_DYLIB, commands and their size, flags, reserved.
+    for v in [
+        0xfeed_facfu32,
+        0x0100_0007,
+        3,
+        6,
+        commands.len() as u32,
+        cmds.len() as u32,
+        0,
+        0,
+    ] {
+        out.extend(v.to_le_bytes());
+    }
+    out.extend(cmds);
+    out
+}
+
 /// A Java class file (major version 52) defining `this` and whose constant pool refers to
 /// the classes `refs` (JVM names, `a/b/C`), with no fields, methods or attributes.
 pub fn class_file(this: &str, refs: &[&str]) -> Vec<u8> {
@@ -650,6 +723,58 @@ pub fn elf_object(data: &[u8]) -> Vec<u8> {
     let id = obj.section_id(StandardSection::ReadOnlyData);
     obj.append_section_data(id, data, 1);
     obj.write().expect("in memory")
+}
+
+/// A 64-bit ELF relocatable object whose `.note.package` section (`SHT_NOTE`) holds one note
+/// of owner `name` and type `n_type` describing `desc`: package metadata as a build stamps it
+/// (owner `FDO`, type `0xcafe1a7e`, a JSON object ending in NUL).
+pub fn elf_object_with_note(name: &str, n_type: u32, desc: &[u8]) -> Vec<u8> {
+    use object::write::Object;
+    let mut obj = Object::new(
+        object::BinaryFormat::Elf,
+        object::Architecture::X86_64,
+        object::Endianness::Little,
+    );
+    let mut note = Vec::new();
+    note.extend(u32::try_from(name.len() + 1).expect("small").to_le_bytes());
+    note.extend(u32::try_from(desc.len()).expect("small").to_le_bytes());
+    note.extend(n_type.to_le_bytes());
+    note.extend(name.as_bytes());
+    note.push(0);
+    pad(&mut note, 4);
+    note.extend(desc);
+    pad(&mut note, 4);
+    let id = obj.add_section(
+        Vec::new(),
+        b".note.package".to_vec(),
+        object::SectionKind::Note,
+    );
+    obj.append_section_data(id, &note, 4);
+    obj.write().expect("in memory")
+}
+
+/// A 64-bit PE DLL with one more section, `name` (at most 8 bytes), holding `data`: a
+/// `.pkgnote` of package metadata, say.
+pub fn pe_dll_with_section(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut w = object::write::pe::Writer::new(true, 0x1000, 0x200, &mut buf);
+    w.reserve_dos_header_and_stub();
+    w.reserve_nt_headers(pe::IMAGE_NUMBEROF_DIRECTORY_ENTRIES);
+    w.reserve_section_headers(1);
+    let mut n = [0u8; 8];
+    n[..name.len()].copy_from_slice(name.as_bytes());
+    let size = u32::try_from(data.len()).expect("small");
+    let sec = w.reserve_section(
+        n,
+        pe::IMAGE_SCN_CNT_INITIALIZED_DATA | pe::IMAGE_SCN_MEM_READ,
+        size,
+        size,
+    );
+    w.write_dos_header_and_stub().expect("in memory");
+    w.write_nt_headers(dll_nt_headers());
+    w.write_section_headers();
+    w.write_section(sec.file_offset, data);
+    buf
 }
 
 /// A fat (universal) Mach-O whose `count` architecture entries all point at the same `slice`:

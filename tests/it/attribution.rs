@@ -374,6 +374,106 @@ fn generated() -> Vec<Generated> {
             "pass",
             vec![("runtimes/win-x64/native/engine.dll", testgen::pe_dll_named("acmescan.dll"))],
         ),
+        // A DLL loaded on first call (`/DELAYLOAD`) is as much a load dependency as an import.
+        (
+            "pe-delay-load-import-product",
+            "fail",
+            vec![("bin/scanner.dll", testgen::pe_dll_delay_importing("kavsdk.dll"))],
+        ),
+        (
+            "control-pe-delay-load-import-other",
+            "pass",
+            vec![("bin/scanner.dll", testgen::pe_dll_delay_importing("acmescan.dll"))],
+        ),
+        // Every form of a Mach-O dylib command: the library's own install name, and a library
+        // loaded lazily or upward as one loaded outright.
+        (
+            "macho-id-dylib-product",
+            "fail",
+            vec![(
+                "bin/libscan.dylib",
+                testgen::macho_dylib(&[(object::macho::LC_ID_DYLIB, "@rpath/libkavsdk.8.dylib")]),
+            )],
+        ),
+        (
+            "macho-lazy-load-dylib-product",
+            "fail",
+            vec![(
+                "bin/libscan.dylib",
+                testgen::macho_dylib(&[
+                    (object::macho::LC_ID_DYLIB, "@rpath/libscan.dylib"),
+                    (object::macho::LC_LAZY_LOAD_DYLIB, "@rpath/libkavsdk.8.dylib"),
+                ]),
+            )],
+        ),
+        (
+            "control-macho-lazy-load-dylib-other",
+            "pass",
+            vec![(
+                "bin/libscan.dylib",
+                testgen::macho_dylib(&[
+                    (object::macho::LC_ID_DYLIB, "@rpath/libscan.dylib"),
+                    (object::macho::LC_LAZY_LOAD_DYLIB, "@rpath/libacmescan.dylib"),
+                ]),
+            )],
+        ),
+        // The package metadata a distribution's build stamps into each binary: who maintains
+        // the package says who made it, as an RPM's `Vendor` does.
+        (
+            "elf-package-note-maintainer",
+            "fail",
+            vec![(
+                "prebuilt/libengine.so",
+                testgen::elf_object_with_note(
+                    "FDO",
+                    0xcafe_1a7e,
+                    br#"{"type":"rpm","name":"scan-engine","version":"8.1.0","architecture":"x86_64","maintainer":"AO Kaspersky Lab"}"#,
+                ),
+            )],
+        ),
+        (
+            "pe-package-note-maintainer",
+            "fail",
+            vec![(
+                "bin/engine.dll",
+                testgen::pe_dll_with_section(
+                    ".pkgnote",
+                    b"{\"type\":\"msi\",\"name\":\"scan-engine\",\"maintainer\":\"AO Kaspersky Lab\"}\0",
+                ),
+            )],
+        ),
+        (
+            "control-elf-package-note-other-maintainer",
+            "pass",
+            vec![(
+                "prebuilt/libbridge.so",
+                testgen::elf_object_with_note(
+                    "FDO",
+                    0xcafe_1a7e,
+                    br#"{"type":"deb","name":"scan-bridge","maintainer":"Example Org","description":"drives Kaspersky engines"}"#,
+                ),
+            )],
+        ),
+        // A static library's object members keep the names they were compiled under.
+        (
+            "ar-member-file-name",
+            "fail",
+            vec![(
+                "prebuilt/libengine.a",
+                testgen::ar(&[("kavsdk_engine.o", &testgen::elf_object(b"int scan;"))]),
+            )],
+        ),
+        (
+            "control-ar-member-other-name",
+            "pass",
+            vec![(
+                "prebuilt/libengine.a",
+                testgen::ar(&[(
+                    "acme_engine.o",
+                    &testgen::elf_object(b"\0also reads Kaspersky quarantine files\0"),
+                )]),
+            )],
+        ),
         // File and directory names inside archives: a packed library keeps the name it ships
         // under, in a zip, in a nested archive's name, in a package's directory tree.
         (

@@ -107,6 +107,135 @@ fn a_dlls_export_name_is_the_library_it_is() {
     );
 }
 
+/// A DLL loaded on first call (`/DELAYLOAD:kavsdk.dll`) is a load dependency as an ordinary
+/// import is: read from the delay-load import directory, not only as a string.
+#[test]
+fn a_delay_loaded_dll_is_an_import() {
+    let r = inspect_binary(
+        &testgen::pe_dll_delay_importing("kavsdk.dll"),
+        &needles(),
+        &PackageBudget::default(),
+    )
+    .unwrap();
+    assert!(
+        fields(&r).contains(&(
+            "PE delay-load import (integration)".into(),
+            "kavsdk (kavsdk.dll)".into(),
+            true
+        )),
+        "{:?}",
+        fields(&r)
+    );
+    let r = inspect_binary(
+        &testgen::pe_dll_delay_importing("user32.dll"),
+        &needles(),
+        &PackageBudget::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        fields(&r),
+        [(
+            "PE delay-load import (integration)".into(),
+            "user32 (user32.dll)".into(),
+            true
+        )]
+    );
+}
+
+/// A dylib's own install name, and every form of the command that loads one (weak, re-exported,
+/// lazy, upward), is a library it is or loads.
+#[test]
+fn every_dylib_command_names_a_library() {
+    use object::macho::*;
+    let loads = [
+        (LC_LOAD_DYLIB, "@rpath/libkavsdk.8.dylib"),
+        (LC_LOAD_WEAK_DYLIB, "@rpath/libkavweak.dylib"),
+        (LC_REEXPORT_DYLIB, "@rpath/libkavre.dylib"),
+        (LC_LAZY_LOAD_DYLIB, "@rpath/libkavlazy.dylib"),
+        (LC_LOAD_UPWARD_DYLIB, "@rpath/libkavup.dylib"),
+    ];
+    let commands = [&[(LC_ID_DYLIB, "@rpath/libkavscan.dylib")][..], &loads].concat();
+    let r = inspect_binary(
+        &testgen::macho_dylib(&commands),
+        &needles(),
+        &PackageBudget::default(),
+    )
+    .unwrap();
+    let f = fields(&r);
+    assert!(
+        f.contains(&(
+            "Mach-O LC_ID_DYLIB (integration)".into(),
+            "kavscan (@rpath/libkavscan.dylib)".into(),
+            true
+        )),
+        "{f:?}"
+    );
+    for (_, name) in loads {
+        let stem = crate::evidence::recognise::library_stem(name);
+        assert!(
+            f.contains(&(
+                "Mach-O LC_LOAD_DYLIB (integration)".into(),
+                format!("{stem} ({name})"),
+                true
+            )),
+            "{name}: {f:?}"
+        );
+    }
+}
+
+/// The package metadata a build stamps into a binary (an ELF `.note.package`, a PE `.pkgnote`)
+/// is read field by field: who maintains or made the package is attribution, as an RPM's
+/// `Vendor` is; its name, version and system are only read as what they are.
+#[test]
+fn package_notes_say_who_made_the_package() {
+    let json = br#"{"type":"rpm","name":"kav-scan-engine","version":"8.1.0","architecture":"x86_64","osCpe":"cpe:/o:fedoraproject:fedora:39","maintainer":"AO Kaspersky Lab","debugInfoUrl":"https://debuginfod.example.org/"}"#;
+    let desc = [&json[..], b"\0"].concat();
+    let elf = testgen::elf_object_with_note("FDO", 0xcafe_1a7e, &desc);
+    let pe = testgen::pe_dll_with_section(".pkgnote", &desc);
+    for (format, bin) in [("ELF", elf), ("PE", pe)] {
+        let r = inspect_binary(&bin, &needles(), &PackageBudget::default()).unwrap();
+        let f = fields(&r);
+        let field = |k: &str| format!("{format} package note {k}");
+        assert!(
+            f.contains(&(field("maintainer"), "AO Kaspersky Lab".into(), true)),
+            "{format}: {f:?}"
+        );
+        for (k, v) in [
+            ("type", "rpm"),
+            ("name", "kav-scan-engine"),
+            ("version", "8.1.0"),
+            ("osCpe", "cpe:/o:fedoraproject:fedora:39"),
+            ("debugInfoUrl", "https://debuginfod.example.org/"),
+        ] {
+            assert!(
+                f.contains(&(field(k), v.into(), false)),
+                "{format} {k}: {f:?}"
+            );
+        }
+        // The note is read as its fields, not again as one string.
+        assert!(!f.iter().any(|(k, ..)| k == "ELF note"), "{f:?}");
+    }
+    // Another maintainer's note naming the vendor elsewhere attributes nothing to it.
+    let other = br#"{"type":"deb","name":"scan-bridge","maintainer":"Example Org","description":"talks to Kaspersky engines"}"#;
+    let elf = testgen::elf_object_with_note("FDO", 0xcafe_1a7e, other);
+    let r = inspect_binary(&elf, &needles(), &PackageBudget::default()).unwrap();
+    assert!(
+        r.strings
+            .iter()
+            .all(|s| !s.attribution || !s.text.contains("Kaspersky")),
+        "{:?}",
+        fields(&r)
+    );
+    // A note of another type, or not JSON, is read as any note.
+    let elf = testgen::elf_object_with_note("FDO", 1, &desc);
+    let r = inspect_binary(&elf, &needles(), &PackageBudget::default()).unwrap();
+    assert!(
+        fields(&r).iter().any(|(k, ..)| k == "ELF note"),
+        "{:?}",
+        fields(&r)
+    );
+}
+
 #[test]
 fn authenticode_signer_subject() {
     let sd = testgen::signed_data(

@@ -139,7 +139,8 @@ impl Scanner {
     /// The evidence of a file's path `name` (as reported: `dir/file`, `outer.zip!dir/file`),
     /// read from byte `from` on (an archive member's own path; the rest was read as the outer
     /// file's). Called once the file was scanned, so `r` knows whether it is an inventoried
-    /// binary; `archive` says it is one that is not inventoried (a member archive).
+    /// binary; `archive` says it is shipped code that is not inventoried (a member archive, an
+    /// object file inside a static library).
     pub(super) fn name_evidence(&self, name: &str, from: usize, archive: bool, r: &mut FileResult) {
         let own = &name[from..];
         if !own.is_empty() && self.names_may_hold([own])[0] {
@@ -322,6 +323,45 @@ mod tests {
                 "Kavsdk (kavsdk.dll)".to_string()
             )]
         );
+    }
+
+    /// A static library's members are named as a zip's are: an object file is shipped code
+    /// whatever its name says, another member only by its extension.
+    #[test]
+    fn a_static_librarys_member_names_are_read() {
+        use crate::evidence::testgen;
+        let obj = testgen::elf_object(b"int scan;");
+        let a = testgen::ar(&[
+            ("kavsdk_engine.o", &obj),
+            ("KasperskyScan", &obj),
+            ("kaspersky.txt", b"notes\n"),
+            ("scan.o", &obj),
+        ]);
+        let got = names(&[("prebuilt/libengine.a", &a)]);
+        let row = |r: Role, at: &str, t: &str| ("file name".to_string(), r, at.into(), t.into());
+        assert_eq!(
+            got,
+            [
+                row(
+                    Role::Attribution,
+                    "prebuilt/libengine.a!KasperskyScan",
+                    "Kaspersky Scan (KasperskyScan)"
+                ),
+                row(
+                    Role::Attribution,
+                    "prebuilt/libengine.a!kavsdk_engine.o",
+                    "Kavsdk Engine (kavsdk_engine.o)"
+                ),
+                row(
+                    Role::Mention,
+                    "prebuilt/libengine.a!kaspersky.txt",
+                    "Kaspersky (kaspersky.txt)"
+                ),
+            ]
+        );
+        // One named for nobody says nothing.
+        let a = testgen::ar(&[("scan.o", &obj), ("engine.o", &obj)]);
+        assert!(names(&[("prebuilt/libengine.a", &a)]).is_empty());
     }
 
     #[cfg(unix)]
