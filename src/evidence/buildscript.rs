@@ -73,7 +73,8 @@ pub fn add_to_scan(
 ///   (`pkg_config::Config::new().probe("kavsdk")`, `vcpkg::find_package("kavsdk")`), an object
 ///   or archive a `cc` build links in (`.object("lib/libkavsdk.a")`), the linker arguments of a
 ///   `cc` flag (`.flag("-lkavsdk")`), and the header `bindgen` generates bindings to.
-/// - Every `http(s)://` or `ftp://` URL literal.
+/// - Every `http(s)://` or `ftp://` URL literal, but one that only queries a service (see
+///   `recognise::service_call`).
 ///
 /// A line or the part of one that is a `//` comment says none of it.
 pub fn scan(file: &str, text: &str) -> Vec<Evidence> {
@@ -141,6 +142,11 @@ pub fn scan(file: &str, text: &str) -> Vec<Evidence> {
                     .take_while(|c| !matches!(c, '"' | '\'' | ')' | '`' | '>' | ' ' | '\t'))
                     .collect();
                 rest = &rest[pos + scheme.len()..];
+                // A service asked for an answer (a threat-intelligence API's verdict) is no
+                // download: the line is still read as text.
+                if recognise::service_call(&url, line) {
+                    continue;
+                }
                 out.push(
                     Evidence::new(
                         Field::BuildScript(ScriptItem::Url),
@@ -322,6 +328,23 @@ fn commented(line: &str, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_service_a_build_script_asks_is_no_download() {
+        let src = "fn main() {\n    println!(\"cargo:rustc-env=TIP=https://tip.example.com/api/v1/search/hash\");\n    let rel = \"https://api.github.com/repos/vendor/sdk/releases/latest\";\n    let dl = \"https://dl.example.com/sdk/download?v=8.1&os=linux\";\n}\n";
+        let urls: Vec<String> = scan("build.rs", src)
+            .into_iter()
+            .filter(|e| e.field == Field::BuildScript(ScriptItem::Url))
+            .map(|e| e.text)
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "https://api.github.com/repos/vendor/sdk/releases/latest",
+                "https://dl.example.com/sdk/download?v=8.1&os=linux"
+            ]
+        );
+    }
 
     #[test]
     fn link_directives_and_urls() {

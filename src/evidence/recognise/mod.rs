@@ -29,6 +29,7 @@ use super::{Role, Shape};
 
 pub(crate) use imports::bound_strings;
 pub use rules::{FileClass, classify, is_asserted_literal, is_disclaimer, is_trademark_statement};
+pub(crate) use script::service_call;
 
 crate::named::named_enum! {
     /// The formats recognisers read: the one table of their names (the first part of a stored

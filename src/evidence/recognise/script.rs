@@ -227,13 +227,13 @@ fn scp_form(url: &str) -> Option<String> {
     Some(format!("ssh://{user_host}/{path}"))
 }
 
-/// Whether `url`, on the command line `line`, only queries a service rather than fetching a
-/// file: an API path (a segment `api`, `graphql`, `rest`, `v1`-style versions after one) or a
-/// query string, with no artefact named (an archive, a package, a library or an installer, in
+/// Whether `url`, on the line `line` (a command, or a build script's literal), only queries a
+/// service rather than fetching a file: an API path (a segment `api`, `graphql`, `rest`) or a
+/// query that asks something (`request=`, `q=`, `hash=`, an API key), with no artefact named (an archive, a package, a library or an installer, in
 /// the URL's path or as the file the command writes), and nothing piped into a shell or an
 /// unpacker. `curl -H "x-api-key: …" https://<vendor>/api/v1/search/hash?request=…` asks for a
 /// verdict; `curl -o sdk.tgz "https://<vendor>/download?id=8"` fetches a file.
-fn service_call(url: &str, line: &str) -> bool {
+pub(crate) fn service_call(url: &str, line: &str) -> bool {
     static ARTEFACT: LazyLock<Regex> = LazyLock::new(|| {
         re(concat!(
             r"(?i)\.(?:t?gz|tar|tgz|tbz2?|txz|tzst|zip|7z|rar|xz|bz2|zst|whl|egg|jar|aar|war|nupkg",
@@ -250,13 +250,46 @@ fn service_call(url: &str, line: &str) -> bool {
         Some((p, q)) => (p, Some(q)),
         None => (url, None),
     };
+    // A code-hosting site's API names a repository (`api.github.com/repos/<org>/<repo>/…`,
+    // `gitlab.com/api/v4/projects/…`): what it answers is where code comes from.
+    let host = path
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if matches!(
+        host.as_str(),
+        "api.github.com" | "gitlab.com" | "api.bitbucket.org" | "codeload.github.com"
+    ) {
+        return false;
+    }
     let api = path.split('/').skip(3).any(|seg| {
         matches!(
             seg.to_ascii_lowercase().as_str(),
             "api" | "graphql" | "rest"
         )
     });
-    if !(api || query.is_some()) {
+    // A query that asks something (`?request=<hash>`, `?q=…`, an API key), not a download
+    // link's version or platform (`?v=8.1&os=linux`).
+    let asks = query.is_some_and(|q| {
+        q.split('&').any(|pair| {
+            let key = pair.split('=').next().unwrap_or("").to_ascii_lowercase();
+            matches!(
+                key.as_str(),
+                "request"
+                    | "query"
+                    | "q"
+                    | "search"
+                    | "hash"
+                    | "apikey"
+                    | "api_key"
+                    | "key"
+                    | "token"
+            )
+        })
+    });
+    if !(api || asks) {
         return false;
     }
     let written = line
@@ -859,13 +892,15 @@ mod tests {
 
     #[test]
     fn a_service_queried_is_not_a_download() {
-        let sh = "#!/bin/sh\ncurl -s -H \"x-api-key: $KEY\" \"https://tip.example.com/api/v1/search/hash?request=$1\"\ncurl -s https://tip.example.com/graphql -d @query.json\ncurl -fsSL -o sdk.tgz \"https://dl.example.com/download?product=sdk&v=8.1\"\ncurl -fsSL \"https://dl.example.com/api/v2/sdk/latest?os=linux\" | tar xz -C vendor\ncurl -fsSLO \"https://dl.example.com/api/files/sdk-8.1.tar.gz\"\n";
+        let sh = "#!/bin/sh\ncurl -s -H \"x-api-key: $KEY\" \"https://tip.example.com/api/v1/search/hash?request=$1\"\ncurl -s https://tip.example.com/graphql -d @query.json\ncurl -fsSL -o sdk.tgz \"https://dl.example.com/download?product=sdk&v=8.1\"\ncurl -fsSL \"https://dl.example.com/api/v2/sdk/latest?os=linux\" | tar xz -C vendor\ncurl -fsSLO \"https://dl.example.com/api/files/sdk-8.1.tar.gz\"\ncurl -fsSLO \"https://dl.example.com/sdk/download?v=8.1&os=linux\"\ncurl -s https://api.github.com/repos/vendor/sdk/releases/latest\n";
         assert_eq!(
             downloads("scripts/lookup.sh", sh),
             [
+                "https://api.github.com/repos/vendor/sdk/releases/latest",
                 "https://dl.example.com/api/files/sdk-8.1.tar.gz",
                 "https://dl.example.com/api/v2/sdk/latest?os=linux",
                 "https://dl.example.com/download?product=sdk&v=8.1",
+                "https://dl.example.com/sdk/download?v=8.1&os=linux",
             ]
         );
     }
