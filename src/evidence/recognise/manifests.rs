@@ -154,6 +154,12 @@ const SOURCE_MAP_PACKAGE: &str = r#"(?:node_modules/|webpack://)((?:@[^/"\s]+/)?
 /// names nothing.)
 const HELM_VALUES_IMAGE: &str = r#"(?m)^[ \t]*-?[ \t]*(?:image|repository):[ \t]*["']?([^\s"'#]+)"#;
 
+/// A .NET dependency file's library key: `"Vendor.Engine/3.2.1":`.
+const DOTNET_LIBRARY_KEY: &str = r#""([A-Za-z_][\w.-]*)/[0-9][\w.+-]*"\s*:"#;
+
+/// An assembly a .NET configuration or a side-by-side manifest names.
+const DOTNET_ASSEMBLY_IDENTITY: &str = r#"<assemblyIdentity\b[^>]*?\bname\s*=\s*["']([^"']+)["']"#;
+
 /// What a Gradle build names: libraries linked as the project's files and dependencies'
 /// coordinates, in Groovy and Kotlin syntax.
 const GRADLE: &[Names] = &[
@@ -359,6 +365,16 @@ const LOCKFILES: &[(Named, &[Names])] = {
             &[P(r"(?m)^[ \t]{4}([A-Za-z0-9][\w.-]*)[ \t]+\(")],
         ),
         (B("packages.lock.json"), &[K(&["dependencies", "*"])]),
+        // What a .NET application loads (`App.deps.json`, shipped beside it) and what a restore
+        // resolved (`obj/project.assets.json`): `"Vendor.Engine/3.2.1": {…}` keys of its targets
+        // and libraries.
+        (S(".deps.json"), &[P(DOTNET_LIBRARY_KEY)]),
+        (B("project.assets.json"), &[P(DOTNET_LIBRARY_KEY)]),
+        // The assemblies an application configuration binds (`App.config`, `web.config`,
+        // `app.exe.config`) or a Windows side-by-side manifest depends on: `<assemblyIdentity
+        // name="Vendor.Engine" …/>`.
+        (S(".config"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
+        (S(".manifest"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
         (B("renv.lock"), &[K(&["Packages"])]),
         (B("Manifest.toml"), &[P(r"(?m)^\[\[deps\.([^\]]+)\]\]")]),
         (B("flake.lock"), &[P(r#""owner":[ \t]*"([^"]+)""#)]),

@@ -1477,3 +1477,30 @@ kav = "run --bin kavsdk"
     assert!(read("conf/config.toml", "[build]\nrustflags = [\"-lkavsdk\"]\n").is_empty());
     assert!(read(".cargo/config.toml", "not [toml").is_empty());
 }
+
+#[test]
+fn what_a_dotnet_application_loads_and_binds() {
+    let deps = "{\n  \"targets\": {\n    \".NETCoreApp,Version=v8.0\": {\n      \"App/1.0.0\": { \"dependencies\": { \"Vendor.Engine\": \"3.2.1\" } },\n      \"Vendor.Engine/3.2.1\": { \"runtime\": { \"lib/net8.0/Vendor.Engine.dll\": {} } }\n    }\n  },\n  \"libraries\": { \"Vendor.Engine/3.2.1\": { \"type\": \"package\" } }\n}\n";
+    let mut got: Vec<String> = read("bin/App.deps.json", deps)
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    got.dedup();
+    assert_eq!(got, ["App", "Vendor.Engine"]);
+    let assets = "{\"libraries\": {\"Vendor.Engine/3.2.1\": {\"type\": \"package\"}}}";
+    assert_eq!(
+        read("obj/project.assets.json", assets)
+            .into_iter()
+            .map(|r| r.1)
+            .collect::<Vec<_>>(),
+        ["Vendor.Engine"]
+    );
+    let config = "<configuration>\n  <!-- <assemblyIdentity name=\"Old.Engine\" /> -->\n  <runtime><assemblyBinding>\n    <dependentAssembly>\n      <assemblyIdentity name=\"Vendor.Engine\" publicKeyToken=\"0123456789abcdef\" />\n    </dependentAssembly>\n  </assemblyBinding></runtime>\n</configuration>\n";
+    assert_eq!(
+        read("App.config", config)
+            .into_iter()
+            .map(|r| r.1)
+            .collect::<Vec<_>>(),
+        ["Vendor.Engine"]
+    );
+}
