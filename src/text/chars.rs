@@ -6,7 +6,8 @@
 /// ESC or a C1 control inside `Kas\x01persky` (which `cat` shows as `Kaspersky`) joins the
 /// word; Unicode format characters (category Cf: zero-width space/joiners, word joiner, BOM,
 /// bidi controls, soft hyphen, tags), variation selectors, the combining grapheme joiner,
-/// Hangul fillers and Mongolian separators.
+/// Hangul fillers and Mongolian separators; and the Unicode line and paragraph separators, which
+/// `grep`, `git diff` and most editors show as nothing inside one line.
 pub(super) fn is_invisible(c: char) -> bool {
     if c.is_ascii() {
         return is_hidden_ascii(c as u8);
@@ -17,6 +18,7 @@ pub(super) fn is_invisible(c: char) -> bool {
         | '\u{180B}'..='\u{180F}'
         | '\u{200B}'..='\u{200F}'
         | '\u{202A}'..='\u{202E}'
+        | '\u{2028}' | '\u{2029}'
         | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{206F}'
         | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'

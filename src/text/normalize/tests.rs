@@ -11,6 +11,7 @@ fn normalize_table() {
         ("Ｋａｓｐｅｒｓｋｙ　Ｌａｂ", "kaspersky lab"),                     // full-width
         ("Kas\u{200B}per\u{00AD}sky\u{2060} Lab", "kaspersky lab"),        // zero-width, soft hyphen, word joiner
         ("Kas\u{1}per\u{0}sky\u{7f} Lab", "kaspersky lab"),                 // control characters
+        ("Kasp\u{2028}ersky La\u{2029}b", "kaspersky lab"),                 // line and paragraph separators
         ("K\u{1b}aspersky Lab", "kaspersky lab"),                            // ESC
         ("Kas\u{1b}[1;31mper\u{1b}[0msky Lab", "kaspersky lab"),              // colour sequences
         ("\u{1b}[31mKaspersky\u{1b}[0m Lab", "kaspersky lab"),
