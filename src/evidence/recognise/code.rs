@@ -696,10 +696,14 @@ impl Recogniser for JvmSource {
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         // `package com.kaspersky.sdk;` declares whose namespace the code is in; `import
-        // com.kaspersky.sdk.Scanner;` and a Gradle coordinate `com.kaspersky:sdk:1.0` are code
-        // it cannot run without.
-        static DECL: LazyLock<Regex> =
-            LazyLock::new(|| re(r#"(?m)^\s*(package|import(?:\s+static)?)\s+([A-Za-z_][\w.]*)"#));
+        // com.kaspersky.sdk.Scanner;`, a module's `requires com.kaspersky.sdk;` and a Gradle
+        // coordinate `com.kaspersky:sdk:1.0` are code it cannot run without.
+        static DECL: LazyLock<Regex> = LazyLock::new(|| {
+            // A module declaration's `requires` (`module-info.java`) is an import too.
+            re(
+                r#"(?m)^\s*(package|import(?:\s+static)?|requires(?:\s+(?:transitive|static))*)\s+([A-Za-z_][\w.]*)"#,
+            )
+        });
         static GRADLE: LazyLock<Regex> = LazyLock::new(|| {
             re(
                 r#"(?m)\b(implementation|api|compile|compileOnly|runtimeOnly|classpath)\s*\(?\s*["']([A-Za-z0-9_.-]+):[A-Za-z0-9_.-]+"#,

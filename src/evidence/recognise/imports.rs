@@ -136,7 +136,9 @@ pub(super) fn with_words(v: &str) -> String {
 /// `System.loadLibrary`/`System.load`, JNA's `Native.load`, .NET's `NativeLibrary.Load`,
 /// Python's `ctypes`/`cffi`, Node's `ffi.Library`/`koffi.load`/`process.dlopen`, Ruby's
 /// `Fiddle.dlopen`/`ffi_lib`, PHP's `FFI::cdef`, Go's `syscall`/`x/sys/windows` `LoadDLL`/
-/// `NewLazyDLL` and `purego.Dlopen`, Lua's `ffi.load`): a library named in a string argument
+/// `NewLazyDLL` and `purego.Dlopen`, Lua's `ffi.load`, Dart's `DynamicLibrary.open`, Julia's
+/// `ccall((:symbol, "lib"), …)`, Nim's `{.dynlib: "lib".}`, PowerShell's `Add-Type -Path`,
+/// Python's `importlib.import_module`/`__import__`): a library named in a string argument
 /// (its first, or the one after a leading non-string argument such as `dlmopen`'s namespace or
 /// `FFI::cdef`'s declarations). Each is read as the product its file name stands for (see
 /// [`super::library_stem`]), integration as a binary's `DT_NEEDED` is: a program that loads a
@@ -154,7 +156,9 @@ pub(super) fn dynamic_loads(
         r#"|CDLL|WinDLL|OleDLL|PyDLL|find_library|System\.load(?:Library)?|Runtime\.getRuntime\(\)\.load(?:Library)?"#,
         r#"|Native\.load(?:Library)?|NativeLibrary\.(?:Try)?Load|NativeLibrary\.getInstance"#,
         r#"|ffi\.(?:dlopen|load|Library)|koffi\.load|process\.dlopen|Fiddle\.dlopen|Fiddle::Handle\.new"#,
-        r#"|ffi_lib|FFI::cdef|(?:Must)?LoadDLL|NewLazy(?:System)?DLL|purego\.Dlopen|Dlopen)"#,
+        r#"|ffi_lib|FFI::cdef|(?:Must)?LoadDLL|NewLazy(?:System)?DLL|purego\.Dlopen|Dlopen"#,
+        r#"|DynamicLibrary\.open|ccall[ \t]*\([ \t]*\(|dynlib[ \t]*:|Add-Type[ \t]+-(?:Literal)?Path"#,
+        r#"|importlib\.import_module|__import__)"#,
     );
     static LOAD: LazyLock<Regex> = LazyLock::new(|| {
         re(&format!(
@@ -526,6 +530,30 @@ impl Recogniser for CSharpSource {
             LazyLock::new(|| re(r"\[[ \t]*(?:DllImport|LibraryImport)\b"));
         indirect_loads(&mut fields, "DllImport", &DLL_CALL, false);
         dynamic_loads(MetadataFormat::CSharpSource, text, false, out);
+    }
+}
+
+/// Lua, Dart, Julia and Nim sources: the libraries they load at run time (see
+/// [`dynamic_loads`]). No other field of theirs is read.
+pub struct OtherSource;
+impl Recogniser for OtherSource {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        matches!(f.ext.as_str(), "lua" | "dart" | "jl" | "nim" | "nims")
+    }
+    fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        // Comments: Lua's `--`, Julia's and Nim's `#`, Dart's `//`.
+        let hash = matches!(f.ext.as_str(), "jl" | "nim" | "nims");
+        let mut hits = Vec::new();
+        dynamic_loads(MetadataFormat::OtherSource, text, hash, &mut hits);
+        hits.retain(|h| {
+            let start = text
+                .lines()
+                .nth(h.line.saturating_sub(1) as usize)
+                .unwrap_or("")
+                .trim_start();
+            !start.starts_with("--")
+        });
+        out.extend(hits);
     }
 }
 

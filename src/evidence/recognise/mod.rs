@@ -45,6 +45,7 @@ crate::named::named_enum! {
         PythonSource = "Python source" => "imported modules (not relative ones) and libraries loaded through ctypes or cffi",
         RubySource = "Ruby source" => "required libraries (not relative paths), native libraries loaded (`Fiddle.dlopen`, `ffi_lib`)",
         SwiftSource = "Swift source" => "imported modules, libraries loaded with `dlopen`",
+        OtherSource = "other source" => "Lua, Dart, Julia and Nim sources: libraries loaded at run time (`ffi.load`, `DynamicLibrary.open`, `ccall`, `{.dynlib.}`)",
         AndroidManifest = "Android manifest" => "AndroidManifest.xml: the package and its declared libraries",
         AppleInfoPlist = "Apple property list" => "Info.plist: a bundle's identifier, copyright and vendor keys",
         MacInstaller = "macOS installer package" => "a flat installer package's PackageInfo and Distribution: the identifiers of the packages it installs (reverse domains)",
@@ -207,6 +208,7 @@ pub static RECOGNISERS: &[&dyn Recogniser] = &[
     &imports::PhpSource,
     &imports::RubySource,
     &imports::SwiftSource,
+    &imports::OtherSource,
     &script::Script,
 ];
 

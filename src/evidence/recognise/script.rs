@@ -35,6 +35,10 @@ impl Recogniser for Script {
             commands(MetadataFormat::CiConfig, &unwrapped(text), out);
         } else {
             commands(MetadataFormat::Script, text, out);
+            // PowerShell loads assemblies and libraries (`Add-Type -Path …\Vendor.Engine.dll`).
+            if matches!(file.ext.as_str(), "ps1" | "psm1") {
+                super::imports::dynamic_loads(MetadataFormat::Script, text, true, out);
+            }
         }
     }
 }

@@ -1504,3 +1504,60 @@ fn what_a_dotnet_application_loads_and_binds() {
         ["Vendor.Engine"]
     );
 }
+
+#[test]
+fn run_time_loads_in_more_languages() {
+    for (name, text, want) in [
+        (
+            "app/main.py",
+            "import importlib\nengine = importlib.import_module(\"vendorsdk\")\n",
+            "vendorsdk",
+        ),
+        (
+            "app/main.py",
+            "engine = __import__(\"vendor_engine\")\n",
+            "vendor_engine",
+        ),
+        (
+            "lua/kav.lua",
+            "local ffi = require('ffi')\nlocal kav = ffi.load('vendorsdk')\n",
+            "vendorsdk",
+        ),
+        (
+            "lib/kav.dart",
+            "import 'dart:ffi';\nfinal lib = DynamicLibrary.open('libvendorsdk.so');\n",
+            "vendorsdk",
+        ),
+        (
+            "src/Kav.jl",
+            "scan(p) = ccall((:scan_file, \"libvendorsdk\"), Cint, (Cstring,), p)\n",
+            "vendorsdk",
+        ),
+        (
+            "src/kav.nim",
+            "proc scan(p: cstring): cint {.importc: \"scan_file\", dynlib: \"libvendorsdk.so\".}\n",
+            "vendorsdk",
+        ),
+        (
+            "scripts/a.ps1",
+            "Add-Type -Path \"$PSScriptRoot\\lib\\Vendor.Engine.dll\"\n",
+            "Vendor.Engine",
+        ),
+    ] {
+        let got: Vec<String> = read(name, text)
+            .into_iter()
+            .filter(|r| r.0.contains("dynamic load"))
+            .map(|r| r.1)
+            .collect();
+        assert_eq!(got, [want], "{name}: {text}");
+    }
+    // Comments load nothing.
+    assert!(read("lua/kav.lua", "-- local kav = ffi.load('vendorsdk')\n").is_empty());
+    assert!(read("src/Kav.jl", "# ccall((:f, \"libvendorsdk\"), Cint, ())\n").is_empty());
+    let module = "module org.example.agent {\n    requires transitive com.vendor.sdk.scan;\n    requires java.base;\n}\n";
+    let got: Vec<String> = read("java/module-info.java", module)
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    assert!(got.contains(&"scan.sdk.vendor.com".to_string()), "{got:?}");
+}
