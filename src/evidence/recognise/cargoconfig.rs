@@ -7,8 +7,10 @@
 //! string: `-l kavsdk`, `-lkavsdk`, `-C link-arg=-lkavsdk` name the library, by
 //! [`super::rustc_links`]; `-L` its directory), and each `links` override
 //! (`[target.<triple>.<links>]`: its name, `rustc-link-lib`, `rustc-link-search`, `rustc-flags`
-//! and the link arguments). Every one is integration. Anything else (aliases, registries, `[env]`)
-//! is not read.
+//! and the link arguments). Every one is integration, and so is every package source it
+//! configures: a registry's index (`[registries.<name>] index`, `[registry] index`) and a
+//! source replacement's `registry` or `git` (`[source.<name>]`), where the build downloads
+//! crates from. Anything else (aliases, `[env]`) is not read.
 
 use super::{FieldHit, FieldKind, FileName, MetadataFormat, Recogniser, line_at};
 use crate::evidence::Shape;
@@ -24,6 +26,49 @@ impl Recogniser for CargoConfig {
         let Ok(doc) = text.parse::<toml::Table>() else {
             return;
         };
+        // Where crates come from: `[registries.<name>]`, `[registry]`, `[source.<name>]`.
+        let mut sources: Vec<(&str, &str)> = Vec::new();
+        let tables = |key: &str| {
+            doc.get(key)
+                .and_then(toml::Value::as_table)
+                .into_iter()
+                .flat_map(|t| t.values().filter_map(toml::Value::as_table))
+        };
+        for r in tables("registries") {
+            sources.extend(
+                r.get("index")
+                    .and_then(toml::Value::as_str)
+                    .map(|v| ("registries index", v)),
+            );
+        }
+        if let Some(r) = doc.get("registry").and_then(toml::Value::as_table) {
+            sources.extend(
+                r.get("index")
+                    .and_then(toml::Value::as_str)
+                    .map(|v| ("registry index", v)),
+            );
+        }
+        for r in tables("source") {
+            for key in ["registry", "git"] {
+                sources.extend(r.get(key).and_then(toml::Value::as_str).map(|v| (key, v)));
+            }
+        }
+        for (key, raw) in sources {
+            // cargo's protocol prefixes (`sparse+https://…`) are not part of the URL.
+            let url = raw
+                .strip_prefix("sparse+")
+                .or_else(|| raw.strip_prefix("registry+"))
+                .or_else(|| raw.strip_prefix("git+"))
+                .unwrap_or(raw);
+            out.push(FieldHit {
+                format: MetadataFormat::CargoConfig,
+                key: key.to_string(),
+                kind: FieldKind::Integration,
+                shape: Shape::Url,
+                value: url.to_string(),
+                line: line_of(text, &[raw], raw),
+            });
+        }
         let mut hit = |key: &str, value: &str, raw: &[&str]| {
             out.push(FieldHit {
                 format: MetadataFormat::CargoConfig,

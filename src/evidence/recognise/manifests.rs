@@ -38,12 +38,18 @@ enum Declares {
     /// What the package is built from: URLs and named packages are integration (maker keys
     /// still attribute).
     Dependencies,
+    /// Where a package manager installs from (an apt `.list`, a yum `.repo`, `pip.conf`,
+    /// `.npmrc`): its URLs are integration, as a dependency manifest's, except those of a
+    /// section or paragraph it disables (`enabled=0`, `Enabled: no`) and of XML comments.
+    Sources,
 }
 
 /// How a file is known: its whole base name, the end of it (`.cabal`, `.appdata.xml`), its
 /// beginning and end (`values` … `.yaml`: `values-prod.yaml`), the end of its path
 /// (`info/about.json`), ASCII case ignored; or how its text starts (a gem's `metadata`, named
-/// only by its place in the `.gem`).
+/// only by its place in the `.gem`); or the end of its name and a pattern its text matches,
+/// where the name alone says nothing (a winget manifest is a `.yaml` with a
+/// `PackageIdentifier:`, a Homebrew formula a `.rb` with a `class … < Formula`).
 #[derive(Debug, Clone, Copy)]
 enum Named {
     Base(&'static str),
@@ -51,12 +57,35 @@ enum Named {
     Around(&'static str, &'static str),
     PathEnd(&'static str),
     Starts(&'static str),
+    Holds(&'static str, &'static str),
 }
+
+/// A winget manifest: its package identifier (`Publisher.Package`) at the start of a line.
+const WINGET: &str = r"(?m)^PackageIdentifier:[ \t]*\S";
+
+/// A Homebrew formula (`class Engine < Formula`) or cask (`cask "engine" do`).
+const HOMEBREW: &str = r#"(?m)^[ \t]*(?:class[ \t]+\w+[ \t]*<[ \t]*Formula\b|cask[ \t]+["':])"#;
+
+/// A Flatpak manifest: a `runtime` and, after it, the `modules` built into the application.
+const FLATPAK: &str = r#"(?m)^[ \t]*"?runtime"?[ \t]*:[\s\S]*^[ \t]*"?modules"?[ \t]*:"#;
+
+/// An OCI or Docker image manifest or index (`mediaType` of the image spec).
+const OCI_MANIFEST: &str =
+    r#""mediaType"[ \t]*:[ \t]*"application/vnd\.(?:oci\.image|docker\.distribution)\."#;
+
+/// An apt one-line source list: a `deb` or `deb-src` line.
+const APT_LIST: &str = r"(?m)^[ \t]*deb(?:-src)?[ \t]+\S";
+
+/// An apt deb822 source file: a `URIs:` field.
+const APT_SOURCES: &str = r"(?m)^URIs:";
+
+/// A yum or dnf repository file: a `baseurl`, `mirrorlist` or `metalink`.
+const YUM_REPO: &str = r"(?mi)^[ \t]*(?:baseurl|mirrorlist|metalink)[ \t]*=";
 
 /// The manifests read, by ecosystem.
 const MANIFESTS: &[(Named, Declares)] = {
-    use Declares::{Dependencies as D, Package as P};
-    use Named::{Base as B, PathEnd as E, Starts as T, Suffix as S};
+    use Declares::{Dependencies as D, Package as P, Sources as R};
+    use Named::{Base as B, Holds as H, PathEnd as E, Starts as T, Suffix as S};
     &[
         // Inside published packages: a gem's `metadata` (YAML), a conda package's
         // `info/about.json`.
@@ -90,7 +119,6 @@ const MANIFESTS: &[(Named, Declares)] = {
         (B("elm.json"), P),
         (B("build.sbt"), P),
         (B("project.clj"), P),
-        (B("build.zig.zon"), P),
         (B("dune-project"), P),
         (S(".opam"), P),
         (B("opam"), P),
@@ -101,8 +129,9 @@ const MANIFESTS: &[(Named, Declares)] = {
         (B(".SRCINFO"), P),
         (B("APKBUILD"), P),
         (B("Portfile"), P),
-        (B("flake.nix"), P),
-        (B("default.nix"), P),
+        // Any Nix expression (`default.nix`, `flake.nix`, an overlay's `pkgs/engine.nix`): a
+        // fetcher's `owner` and `url`.
+        (S(".nix"), P),
         (B("Chart.yaml"), P),
         (B("snapcraft.yaml"), P),
         (S(".appdata.xml"), P),
@@ -115,6 +144,12 @@ const MANIFESTS: &[(Named, Declares)] = {
         (S(".psd1"), P),
         (S(".inf"), P),
         (B("manifest.json"), P),
+        // Windows Package Manager manifests: `Publisher`, `PublisherUrl`, `InstallerUrl`.
+        (H(".yaml", WINGET), P),
+        (H(".yml", WINGET), P),
+        // Container image manifests and indexes: their annotations
+        // (`org.opencontainers.image.vendor`, `….source`).
+        (H(".json", OCI_MANIFEST), P),
         // SPDX documents in YAML and RDF/XML (JSON and tag-value have readers of their own).
         (S(".spdx.yaml"), P),
         (S(".spdx.yml"), P),
@@ -142,6 +177,29 @@ const MANIFESTS: &[(Named, Declares)] = {
         (B("west.yml"), D),
         (B("packages.config"), D),
         (B("paket.dependencies"), D),
+        // Packaging recipes that download what they package: Homebrew formulae and casks,
+        // Flatpak manifests, Yocto/OpenEmbedded recipes (`SRC_URI`), Zig packages (`.url`),
+        // vcpkg registries (`repository`, `location`).
+        (H(".rb", HOMEBREW), D),
+        (H(".json", FLATPAK), D),
+        (H(".yaml", FLATPAK), D),
+        (H(".yml", FLATPAK), D),
+        (S(".bb"), D),
+        (S(".bbappend"), D),
+        (B("build.zig.zon"), D),
+        (B("vcpkg-configuration.json"), D),
+        // Package sources a package manager installs from: apt, yum/dnf, pip, npm/yarn, conda,
+        // NuGet.
+        (H(".list", APT_LIST), R),
+        (H(".sources", APT_SOURCES), R),
+        (H(".repo", YUM_REPO), R),
+        (B("pip.conf"), R),
+        (B("pip.ini"), R),
+        (B(".npmrc"), R),
+        (B(".yarnrc"), R),
+        (B(".yarnrc.yml"), R),
+        (B(".condarc"), R),
+        (B("nuget.config"), R),
     ]
 };
 
@@ -212,6 +270,11 @@ const DOCKERFILE: &[Names] = &[
     Names::Pattern(r"(?mi)^[ \t]*COPY[ \t]+(?:--\S+[ \t]+)*?--from=(\S+)"),
     Names::Installs,
 ];
+
+/// What a kustomization runs: the images of its `images:` list, by their `newName:`.
+const KUSTOMIZE: &[Names] = &[Names::Pattern(
+    r#"(?m)^[ \t]*-?[ \t]*newName:[ \t]*["']?([^\s"'#]+)"#,
+)];
 
 /// What an Autoconf script checks for: `PKG_CHECK_MODULES([KAV], [vendor-sdk >= 2])`'s first
 /// module, `AC_CHECK_LIB([vendorsdk], …)`'s library, outside comments.
@@ -313,7 +376,7 @@ enum Names {
 /// installed whoever asked for it, so a vendor's package pinned only as a dependency of a
 /// dependency is there as well.
 const LOCKFILES: &[(Named, &[Names])] = {
-    use Named::{Around as A, Base as B, PathEnd as E, Starts as T, Suffix as S};
+    use Named::{Around as A, Base as B, Holds as H, PathEnd as E, Starts as T, Suffix as S};
     use Names::{JsonKeys as K, List as L, Pattern as P, Uncommented as U};
     &[
         // JavaScript: Yarn (classic and Berry) entry headers, pnpm's package keys, Bun, Deno.
@@ -373,8 +436,13 @@ const LOCKFILES: &[(Named, &[Names])] = {
         // The assemblies an application configuration binds (`App.config`, `web.config`,
         // `app.exe.config`) or a Windows side-by-side manifest depends on: `<assemblyIdentity
         // name="Vendor.Engine" …/>`.
-        (S(".config"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
-        (S(".manifest"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
+        (B("app.config"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
+        (B("web.config"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
+        (S(".exe.config"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
+        (S(".dll.config"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
+        (B("app.manifest"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
+        (S(".exe.manifest"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
+        (S(".dll.manifest"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
         (B("renv.lock"), &[K(&["Packages"])]),
         (B("Manifest.toml"), &[P(r"(?m)^\[\[deps\.([^\]]+)\]\]")]),
         (B("flake.lock"), &[P(r#""owner":[ \t]*"([^"]+)""#)]),
@@ -531,6 +599,11 @@ const LOCKFILES: &[(Named, &[Names])] = {
         // SCons: the libraries an environment links and where it finds them.
         (B("SConstruct"), SCONS),
         (B("SConscript"), SCONS),
+        // kustomize: the images it puts in place of its resources' (`newName:`), and (as a
+        // dependency list) its remote resources' URLs.
+        (B("kustomization.yaml"), KUSTOMIZE),
+        (B("kustomization.yml"), KUSTOMIZE),
+        (B("Kustomization"), KUSTOMIZE),
         // Kubernetes manifests: the images their containers run.
         (
             T("apiVersion:"),
@@ -567,6 +640,58 @@ const LOCKFILES: &[(Named, &[Names])] = {
             &[P(r#""(?:identity|package)"[ \t]*:[ \t]*"([^"]+)""#)],
         ),
         (B("composer.lock"), &[P(r#""name"[ \t]*:[ \t]*"([^"]+)""#)]),
+        // Conan lockfiles (2: `requires`, `build_requires`, `python_requires`; 1: a node's
+        // `ref`): the name of each reference `name/version[@user/channel][#rev%time]`.
+        (
+            B("conan.lock"),
+            &[P(
+                r#""([A-Za-z0-9][\w.+-]*)/[\w.+\[\]-]+(?:@[\w./-]+)?(?:#[^"\s]*)?""#,
+            )],
+        ),
+        // Chocolatey's install script: the packages it installs, and (as a dependency list)
+        // the URLs it downloads (`url64bit = '…'` for `Install-ChocolateyPackage`).
+        (B("chocolateyinstall.ps1"), &[Names::Installs]),
+        // A winget manifest's identifier names its publisher first (`Publisher.Package`).
+        (
+            H(".yaml", WINGET),
+            &[P(r"(?m)^PackageIdentifier:[ \t]*([^.\s]+)\.")],
+        ),
+        (
+            H(".yml", WINGET),
+            &[P(r"(?m)^PackageIdentifier:[ \t]*([^.\s]+)\.")],
+        ),
+        // Clojure's deps.edn: a library coordinate keyed to its Maven, git or local source
+        // (`com.vendor/sdk {:mvn/version "1.0"}`), not in `;` comments.
+        (
+            B("deps.edn"),
+            &[U(
+                &[";"],
+                r"([A-Za-z][\w.-]*/[\w.*+!?-]+)[ \t]*\{[ \t]*:(?:mvn|git|local|sha|tag)\b",
+            )],
+        ),
+        // pixi: the conda and PyPI packages of its dependency tables (`name = "…"` or
+        // `name = { … }`), the channels' URLs as a dependency list's.
+        (
+            B("pixi.toml"),
+            &[U(&["#"], r#"^([A-Za-z0-9][\w.-]*)[ \t]*=[ \t]*["'{*]"#)],
+        ),
+        // A vcpkg registry's `packages`: the ports it provides.
+        (
+            B("vcpkg-configuration.json"),
+            &[L(r#""packages"[ \t]*:[ \t]*\[([^\]]*)\]"#)],
+        ),
+        // docker buildx bake: the images a target's named contexts pull.
+        (
+            A("docker-bake", ".hcl"),
+            // One a line, not on a `#` or `//` comment line (`//` is also the URL's).
+            &[P(
+                r#"(?m)^[ \t]*(?:[^/#\s][^#\n]*?)?"docker-image://([^"'\s]+)""#,
+            )],
+        ),
+        (
+            A("docker-bake", ".json"),
+            &[P(r#"docker-image://([^"'\s]+)"#)],
+        ),
     ]
 };
 
@@ -628,6 +753,9 @@ const SOURCE_KEYS: &[&str] = &[
     "projecturl",
     "organizationhomepage",
     "downloadurl",
+    "installerurl",
+    "publisherurl",
+    "vcsurl",
     "downloadlocation",
     "bugreports",
     "bugs",
@@ -651,6 +779,12 @@ impl Recogniser for Manifests {
         let Some(declares) = declares(f, text) else {
             return;
         };
+        if declares == Declares::Sources {
+            // Offsets kept: what is disabled is blanked, not cut out.
+            let enabled = without_disabled(text);
+            read(declares, &enabled, out);
+            return;
+        }
         read(declares, text, out);
         read_names(names_of(f, text), text, out);
     }
@@ -804,8 +938,67 @@ impl Named {
             }
             Named::PathEnd(p) => f.ends_with(p),
             Named::Starts(t) => text.starts_with(t),
+            Named::Holds(s, p) => {
+                ends_with_ignoring_case(base, s) && base.len() > s.len() && held(p).is_match(text)
+            }
         }
     }
+}
+
+/// The compiled form of a [`Named::Holds`] pattern, compiled once.
+fn held(pattern: &'static str) -> &'static Regex {
+    static COMPILED: LazyLock<std::collections::HashMap<&'static str, Regex>> =
+        LazyLock::new(|| {
+            MANIFESTS
+                .iter()
+                .map(|(n, _)| n)
+                .chain(LOCKFILES.iter().map(|(n, _)| n))
+                .filter_map(|n| match n {
+                    Named::Holds(_, p) => Some((*p, re(p))),
+                    _ => None,
+                })
+                .collect()
+        });
+    &COMPILED[pattern]
+}
+
+/// `text` with what a package source file disables blanked out (offsets kept): an INI section
+/// (`[name]` up to the next) or a deb822 paragraph (up to a blank line) with `enabled=0`,
+/// `enabled = false` or `Enabled: no`, and XML comments (`<!-- <add value="…"/> -->`).
+fn without_disabled(text: &str) -> String {
+    static DISABLED: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?i)^[ \t]*enabled[ \t]*[=:][ \t]*(?:0|no|false|off)[ \t]*\r?$"));
+    static XML_COMMENT: LazyLock<Regex> = LazyLock::new(|| re(r"(?s)<!--.*?-->"));
+    // One space per byte of what is blanked, line breaks kept.
+    let blank_bytes = |s: &str| -> String {
+        s.chars()
+            .flat_map(|c| {
+                let n = if c == '\n' { 1 } else { c.len_utf8() };
+                std::iter::repeat_n(if c == '\n' { '\n' } else { ' ' }, n)
+            })
+            .collect()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut block = String::new();
+    let flush = |block: &mut String, out: &mut String| {
+        if block.lines().any(|l| DISABLED.is_match(l)) {
+            out.push_str(&blank_bytes(block));
+        } else {
+            out.push_str(block);
+        }
+        block.clear();
+    };
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with('[') || t.is_empty() {
+            flush(&mut block, &mut out);
+        }
+        block.push_str(line);
+    }
+    flush(&mut block, &mut out);
+    XML_COMMENT
+        .replace_all(&out, |c: &regex::Captures<'_>| blank_bytes(&c[0]))
+        .into_owned()
 }
 
 /// Where `line`'s comment starts (its length if it has none): the first of `markers`; one
@@ -856,6 +1049,18 @@ fn ends_with_ignoring_case(s: &str, end: &str) -> bool {
         && s[s.len() - end.len()..].eq_ignore_ascii_case(end)
 }
 
+/// The key an image label or annotation is in its namespace's terms
+/// (`org.opencontainers.image.vendor` → `vendor`, `org.label-schema.vcs-url` → `vcs-url`):
+/// the OCI and Label Schema keys name the image's maker and source as a manifest's do.
+fn annotated(key: &str) -> &str {
+    ["org.opencontainers.image.", "org.label-schema."]
+        .iter()
+        .find_map(|p| {
+            (key.len() > p.len() && key[..p.len()].eq_ignore_ascii_case(p)).then(|| &key[p.len()..])
+        })
+        .unwrap_or(key)
+}
+
 /// `key` without quotes, sigils, case, `_`, `-` and `.`.
 fn normalise_key(key: &str) -> String {
     key.chars()
@@ -865,13 +1070,14 @@ fn normalise_key(key: &str) -> String {
 }
 
 fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
+    let dependencies = declares != Declares::Package;
     // `key: v`, `key = v`, `key := v`, `key => v`, `"key": v`, `:key => v`: at the start of a
     // line (after its indentation, or a YAML list's dash) or of an argument or element (after
     // `(`, `[`, `{`, `,`, `;`). Never after a plain space: `description: works with vendor: X`
     // is one field, the description.
     static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r#"(?:^[ \t]*(?:-[ \t]+)?|[,;({\[][ \t]*)["':@$]?([A-Za-z][A-Za-z0-9_.-]*)["']?[ \t]*(?::=|=>|:|=)[ \t]*"#,
+            r#"(?:^[ \t]*(?:-[ \t]+|(?i:LABEL)[ \t]+)?|[,;({\[][ \t]*)["':@$]?([A-Za-z][A-Za-z0-9_.-]*)["']?[ \t]*(?::=|=>|:|=)[ \t]*"#,
         )
     });
     // An XML attribute: `<Identity Publisher="CN=…">`.
@@ -927,16 +1133,16 @@ fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
         };
         for c in ASSIGN.captures_iter(line) {
             let (k, m) = (c.get(1).expect("group"), c.get(0).expect("match"));
-            let key = normalise_key(k.as_str());
+            let key = normalise_key(annotated(k.as_str()));
             let (kind, shape) = if MAKER_KEYS.contains(&key.as_str()) {
                 (FieldKind::Attribution, Shape::Author)
             } else if SOURCE_KEYS.contains(&key.as_str()) {
                 let kind = match declares {
                     Declares::Package => FieldKind::Attribution,
-                    Declares::Dependencies => FieldKind::Integration,
+                    Declares::Dependencies | Declares::Sources => FieldKind::Integration,
                 };
                 (kind, Shape::Url)
-            } else if declares == Declares::Dependencies && PACKAGE_KEYS.contains(&key.as_str()) {
+            } else if dependencies && PACKAGE_KEYS.contains(&key.as_str()) {
                 (FieldKind::Integration, Shape::Text)
             } else {
                 continue;
@@ -964,8 +1170,7 @@ fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
                         value,
                         start,
                     );
-                } else if declares == Declares::Dependencies && PACKAGE_KEYS.contains(&key.as_str())
-                {
+                } else if dependencies && PACKAGE_KEYS.contains(&key.as_str()) {
                     push(
                         k.as_str(),
                         FieldKind::Integration,
@@ -1000,7 +1205,7 @@ fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
             }
         }
     }
-    if declares == Declares::Dependencies {
+    if dependencies {
         for c in CALL.captures_iter(text) {
             let (k, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
             let (shape, value) = match k.as_str() {
@@ -1025,7 +1230,8 @@ fn read(declares: Declares, text: &str, out: &mut Vec<FieldHit>) {
                 );
             }
         }
-        for (start, line) in &lines {
+        // A package source file's settings (`enabled=1`) are not requirements.
+        for (start, line) in lines.iter().filter(|_| declares == Declares::Dependencies) {
             if let Some(name) = requirement(line) {
                 push(
                     "requirement",
@@ -1079,7 +1285,15 @@ impl Strings {
 /// `//`, `--`, `;`), and nothing after ` #` or ` //` outside quotes.
 fn uncommented(line: &str) -> &str {
     let t = line.trim_start();
-    if t.starts_with('#') || t.starts_with("//") || t.starts_with("--") || t.starts_with(';') {
+    // `--extra-index-url …` is a requirements file's option; `-- …` a Lua or SQL comment.
+    let option = t
+        .strip_prefix("--")
+        .is_some_and(|o| o.starts_with(|c: char| c.is_ascii_alphabetic()));
+    if t.starts_with('#')
+        || t.starts_with("//")
+        || (t.starts_with("--") && !option)
+        || t.starts_with(';')
+    {
         return "";
     }
     let b = line.as_bytes();

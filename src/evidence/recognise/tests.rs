@@ -1561,3 +1561,240 @@ fn run_time_loads_in_more_languages() {
         .collect();
     assert!(got.contains(&"scan.sdk.vendor.com".to_string()), "{got:?}");
 }
+
+/// The values of `kind` that `fields` reads from a file, but for the first words of its lines
+/// a dependency list reads as requirements (`end`, `name=…`: they name nothing listed).
+fn values_of(name: &str, text: &str, kind: FieldKind) -> Vec<String> {
+    fields(name, text)
+        .into_iter()
+        .filter(|f| f.kind == kind && f.key != "requirement")
+        .map(|f| f.value)
+        .collect()
+}
+
+#[test]
+fn a_conan_lockfile_names_each_references_package() {
+    let lock = "{\n \"version\": \"0.5\",\n \"requires\": [\n  \"kavsdk/8.1.0#6f1d2e3b%1700000000.0\",\n  \"zlib/1.3@user/stable#f52e%1708593606.497\"\n ],\n \"build_requires\": [\"kaspersky-sdk/8.1\"],\n \"python_requires\": []\n}\n";
+    let got = read("conan.lock", lock);
+    for (name, line) in [("kavsdk", 4), ("zlib", 5), ("kaspersky-sdk", 7)] {
+        assert!(
+            got.contains(&(
+                "package manifest package (integration)".into(),
+                name.into(),
+                line
+            )),
+            "{name}: {got:?}"
+        );
+    }
+    // The version strings name nothing; the revision's timestamp is not part of a name.
+    assert!(
+        !got.iter().any(|(_, v, _)| v.contains('%') || v == "0.5"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn packaging_recipes_name_what_they_download_and_who_publishes_it() {
+    let winget = "# Created with WingetCreate\nPackageIdentifier: Kaspersky.ScanAgent\nPublisher: AO Kaspersky Lab\nShortDescription: Works with Example Widgets\nInstallers:\n- InstallerUrl: https://products.s.kaspersky-labs.com/agent.msi\n";
+    let a = values_of(
+        "Kaspersky.ScanAgent.installer.yaml",
+        winget,
+        FieldKind::Attribution,
+    );
+    assert!(a.contains(&"AO Kaspersky Lab".to_string()), "{a:?}");
+    assert!(a.iter().any(|v| v.ends_with("agent.msi")), "{a:?}");
+    assert!(!a.iter().any(|v| v.contains("Widgets")), "{a:?}");
+    let i = values_of(
+        "Kaspersky.ScanAgent.installer.yaml",
+        winget,
+        FieldKind::Integration,
+    );
+    assert_eq!(i, ["Kaspersky"]);
+    // Any other YAML is not a winget manifest.
+    assert!(fields("config.yaml", "Publisher: AO Kaspersky Lab\n").is_empty());
+
+    let choco = "# see https://support.kaspersky.com/kb\n$packageArgs = @{\n  url64bit = 'https://products.s.kaspersky-labs.com/agent.msi'\n}\nInstall-ChocolateyPackage @packageArgs\n";
+    let i = values_of("tools/chocolateyInstall.ps1", choco, FieldKind::Integration);
+    assert!(
+        i.contains(&"https://products.s.kaspersky-labs.com/agent.msi".to_string()),
+        "{i:?}"
+    );
+    assert!(!i.iter().any(|v| v.contains("support.")), "{i:?}");
+
+    let formula = "class ScanEngine < Formula\n  desc \"Replaces https://kaspersky.com/x\"\n  # url \"https://old.kaspersky.com/a.tgz\"\n  url \"https://download.kaspersky.com/sdk/a.tar.gz\"\nend\n";
+    let i = values_of("Formula/scan-engine.rb", formula, FieldKind::Integration);
+    assert!(
+        i.contains(&"https://download.kaspersky.com/sdk/a.tar.gz".to_string()),
+        "{i:?}"
+    );
+    assert!(!i.iter().any(|v| v.contains("old.")), "{i:?}");
+    let cask = "cask \"agent\" do\n  url \"https://download.kaspersky.com/a.dmg\"\nend\n";
+    assert_eq!(
+        values_of("Casks/agent.rb", cask, FieldKind::Integration),
+        ["https://download.kaspersky.com/a.dmg"]
+    );
+    // A Ruby file that is not a formula is Ruby source.
+    assert!(
+        values_of(
+            "lib/x.rb",
+            "URL = \"https://download.kaspersky.com/a\"\n",
+            FieldKind::Integration
+        )
+        .is_empty()
+    );
+
+    let flatpak = "app-id: org.example.Agent\nruntime: org.freedesktop.Platform\nmodules:\n  - name: engine\n    sources:\n      - type: git\n        url: https://github.com/KasperskyLab/engine.git\n";
+    let i = values_of("org.example.Agent.yml", flatpak, FieldKind::Integration);
+    assert!(
+        i.contains(&"https://github.com/KasperskyLab/engine.git".to_string()),
+        "{i:?}"
+    );
+    // Not a Flatpak manifest without its runtime and modules.
+    assert!(
+        fields(
+            "org.example.Agent.yml",
+            "url: https://x.example.org
+"
+        )
+        .is_empty()
+    );
+    let bb = "SUMMARY = \"Engine\"\n# SRC_URI = \"git://old.example.org/x.git\"\nSRC_URI = \"git://github.com/KasperskyLab/engine.git;protocol=https\"\n";
+    assert_eq!(
+        values_of("engine_8.1.bb", bb, FieldKind::Integration),
+        ["git://github.com/KasperskyLab/engine.git"]
+    );
+    let nix = "{ fetchFromGitHub }:\n{\n  src = fetchFromGitHub {\n    owner = \"KasperskyLab\";\n    repo = \"engine\";\n  };\n}\n";
+    assert_eq!(
+        values_of("nix/engine.nix", nix, FieldKind::Attribution),
+        ["KasperskyLab", "engine"]
+    );
+}
+
+#[test]
+fn more_dependency_manifests_name_their_packages_and_sources() {
+    let edn = ";; com.old/engine {:mvn/version \"1\"}\n{:deps {org.clojure/clojure {:mvn/version \"1.11.1\"}\n        com.kaspersky.sdk/scan-engine {:mvn/version \"8.1.0\"}\n        io.github.x/kav {:git/url \"https://github.com/KasperskyLab/kav\" :git/sha \"01\"}}}\n";
+    let i = values_of("deps.edn", edn, FieldKind::Integration);
+    for want in [
+        "org.clojure/clojure",
+        "com.kaspersky.sdk/scan-engine",
+        "io.github.x/kav",
+        "https://github.com/KasperskyLab/kav",
+    ] {
+        assert!(i.contains(&want.to_string()), "{want}: {i:?}");
+    }
+    assert!(!i.iter().any(|v| v.contains("com.old")), "{i:?}");
+    let zon = ".{\n    // https://example.org/old\n    .dependencies = .{\n        .kavsdk = .{\n            .url = \"https://github.com/KasperskyLab/kav-zig/archive/v8.tar.gz\",\n        },\n    },\n}\n";
+    assert_eq!(
+        values_of("build.zig.zon", zon, FieldKind::Integration),
+        ["https://github.com/KasperskyLab/kav-zig/archive/v8.tar.gz"]
+    );
+    let pixi = "[workspace]\nchannels = [\"conda-forge\", \"https://conda.kaspersky.com/sdk\"]\n\n[dependencies]\n# old-engine = \"*\"\nkav-scan-engine = \">=8.1\"\n";
+    let i = values_of("pixi.toml", pixi, FieldKind::Integration);
+    assert!(
+        i.contains(&"https://conda.kaspersky.com/sdk".to_string()),
+        "{i:?}"
+    );
+    assert!(i.contains(&"kav-scan-engine".to_string()), "{i:?}");
+    assert!(!i.iter().any(|v| v.contains("old-engine")), "{i:?}");
+    let vcpkg = "{\n  \"registries\": [\n    { \"kind\": \"git\", \"repository\": \"https://github.com/KasperskyLab/vcpkg-registry\", \"packages\": [\"kav-sdk\", \"kav-ui\"] }\n  ]\n}\n";
+    let i = values_of("vcpkg-configuration.json", vcpkg, FieldKind::Integration);
+    for want in [
+        "https://github.com/KasperskyLab/vcpkg-registry",
+        "kav-sdk",
+        "kav-ui",
+    ] {
+        assert!(i.contains(&want.to_string()), "{want}: {i:?}");
+    }
+}
+
+#[test]
+fn container_metadata_names_the_images_vendor_and_what_it_pulls() {
+    let dockerfile = "FROM debian:bookworm-slim\n# LABEL org.opencontainers.image.vendor=\"Old Vendor\"\nLABEL org.opencontainers.image.vendor=\"AO Kaspersky Lab\" \\\n      org.opencontainers.image.description=\"Compares with Example Widgets\"\nLABEL maintainer=\"Ops <ops@example.org>\"\n";
+    let mut a = values_of("engine/Dockerfile", dockerfile, FieldKind::Attribution);
+    a.sort();
+    assert_eq!(a, ["AO Kaspersky Lab", "Ops <ops@example.org>"]);
+    let oci = "{\n  \"schemaVersion\": 2,\n  \"mediaType\": \"application/vnd.oci.image.index.v1+json\",\n  \"annotations\": {\n    \"org.opencontainers.image.vendor\": \"AO Kaspersky Lab\",\n    \"org.opencontainers.image.description\": \"Example Widgets\"\n  }\n}\n";
+    assert_eq!(
+        values_of("index.json", oci, FieldKind::Attribution),
+        ["AO Kaspersky Lab"]
+    );
+    // Another index.json is data.
+    assert!(fields("index.json", "{\n  \"vendor\": \"AO Kaspersky Lab\"\n}\n").is_empty());
+    let kustomize = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n# newName: old.example.org/engine\nimages:\n  - name: engine\n    newName: registry.kaspersky.com/sdk/engine\n";
+    assert_eq!(
+        values_of("kustomization.yaml", kustomize, FieldKind::Integration),
+        ["registry.kaspersky.com/sdk/engine"]
+    );
+    let bake = "target \"app\" {\n  // old = \"docker-image://old.example.org/engine\"\n  contexts = {\n    engine = \"docker-image://ghcr.io/kasperskylab/engine:8.1\"\n  }\n}\n";
+    assert_eq!(
+        values_of("docker-bake.hcl", bake, FieldKind::Integration),
+        ["ghcr.io/kasperskylab/engine:8.1"]
+    );
+}
+
+#[test]
+fn package_sources_are_integration_unless_disabled_or_commented_out() {
+    let urls = |name: &str, text: &str| values_of(name, text, FieldKind::Integration);
+    assert_eq!(
+        urls(
+            "ks.list",
+            "# deb https://old.example.org/apt stable main\ndeb [signed-by=/k.gpg] https://repo.kaspersky.com/apt stable main\n"
+        ),
+        ["https://repo.kaspersky.com/apt"]
+    );
+    // A list of other things is not an apt source list.
+    assert!(fields("urls.list", "https://repo.kaspersky.com/apt\n").is_empty());
+    let deb822 = "Types: deb\nURIs: https://repo.kaspersky.com/apt\nSuites: stable\n\nTypes: deb\nURIs: https://old.example.org/apt\nEnabled: no\n";
+    assert_eq!(
+        urls("ks.sources", deb822),
+        ["https://repo.kaspersky.com/apt"]
+    );
+    let repo = "[old]\nbaseurl=https://old.example.org/rpm\nenabled = 0\n\n[engine]\nname=Engine\nbaseurl=https://repo.kaspersky.com/rpm/$basearch\nenabled=1\n";
+    assert_eq!(
+        urls("ks.repo", repo),
+        ["https://repo.kaspersky.com/rpm/$basearch"]
+    );
+    assert_eq!(
+        urls(
+            "pip.conf",
+            "[global]\n; index-url = https://old.example.org/simple\nindex-url = https://pypi.kaspersky-labs.com/simple\n"
+        ),
+        ["https://pypi.kaspersky-labs.com/simple"]
+    );
+    assert_eq!(
+        urls(".npmrc", "@ksdk:registry=https://npm.kaspersky.com/\n"),
+        ["https://npm.kaspersky.com/"]
+    );
+    let nuget = "<configuration><packageSources>\n<!-- <add key=\"old\" value=\"https://old.example.org/v3\" /> -->\n<add key=\"ks\" value=\"https://nuget.kaspersky.com/v3/index.json\" />\n</packageSources></configuration>\n";
+    assert_eq!(
+        urls("NuGet.Config", nuget),
+        ["https://nuget.kaspersky.com/v3/index.json"]
+    );
+    // A requirements file's index options are not comments; its comments are.
+    let req = "--extra-index-url https://pypi.kaspersky.com/simple\n# --index-url https://old.example.org/simple\nrequests==2.31\n";
+    let i = urls("requirements.txt", req);
+    assert!(
+        i.contains(&"https://pypi.kaspersky.com/simple".to_string()),
+        "{i:?}"
+    );
+    assert!(!i.iter().any(|v| v.contains("old.")), "{i:?}");
+    // cargo's registries and source replacements, without the protocol prefix.
+    let config = "[registries.ksdk]\nindex = \"sparse+https://crates.kaspersky.com/index/\"\n\n[source.mirror]\nregistry = \"https://git.example.org/index\"\n";
+    let got = read(".cargo/config.toml", config);
+    assert!(
+        got.contains(&(
+            "cargo config registries index (integration)".into(),
+            "https://crates.kaspersky.com/index/".into(),
+            2
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            "cargo config registry (integration)".into(),
+            "https://git.example.org/index".into(),
+            5
+        )),
+        "{got:?}"
+    );
+}
