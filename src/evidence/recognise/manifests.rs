@@ -441,8 +441,14 @@ const LOCKFILES: &[(Named, &[Names])] = {
         (S(".exe.config"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
         (S(".dll.config"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
         (B("app.manifest"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
-        (S(".exe.manifest"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
-        (S(".dll.manifest"), &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)]),
+        (
+            S(".exe.manifest"),
+            &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)],
+        ),
+        (
+            S(".dll.manifest"),
+            &[U(&["<!--"], DOTNET_ASSEMBLY_IDENTITY)],
+        ),
         (B("renv.lock"), &[K(&["Packages"])]),
         (B("Manifest.toml"), &[P(r"(?m)^\[\[deps\.([^\]]+)\]\]")]),
         (B("flake.lock"), &[P(r#""owner":[ \t]*"([^"]+)""#)]),
