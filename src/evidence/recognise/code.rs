@@ -682,7 +682,7 @@ impl Recogniser for GoSource {
                 });
             }
         }
-        super::imports::dynamic_loads(MetadataFormat::GoSource, text, false, out);
+        super::imports::dynamic_loads(MetadataFormat::GoSource, text, None, out);
     }
 }
 
@@ -724,7 +724,7 @@ impl Recogniser for JvmSource {
                 line: line_at(text, v.start()),
             });
         }
-        super::imports::dynamic_loads(MetadataFormat::JvmSource, text, false, out);
+        super::imports::dynamic_loads(MetadataFormat::JvmSource, text, None, out);
     }
 }
 
@@ -855,7 +855,7 @@ impl Recogniser for RustSource {
         // Through a constant (`const LIB: &str = "libkavsdk.so"; Library::new(LIB)`) or a path
         // built around the file name (`Library::new(dir.join("libkavsdk.so"))`).
         let mut fields = super::imports::Fields::new(MetadataFormat::RustSource, text, out);
-        super::imports::indirect_loads(&mut fields, "dynamic load", &CALL, false);
+        super::imports::indirect_loads(&mut fields, "dynamic load", &CALL, None);
     }
 }
 

@@ -40,6 +40,15 @@ fn commented(head: &str) -> bool {
     head.contains("//") || t.starts_with("/*") || t.starts_with('*')
 }
 
+/// A language's own line comment beyond `//` and block comments: Python's, Ruby's, PHP's, shell's
+/// and Julia's `#`, Lua's `--`; `None` where `//` is the only one.
+pub(super) type LineComment = Option<&'static str>;
+
+/// [`commented`], or in a `line_comment` comment.
+fn commented_in(head: &str, line_comment: LineComment) -> bool {
+    commented(head) || line_comment.is_some_and(|m| head.contains(m))
+}
+
 /// The fields one file yields, each (key and value) once.
 pub(super) struct Fields<'a> {
     format: MetadataFormat,
@@ -143,11 +152,11 @@ pub(super) fn with_words(v: &str) -> String {
 /// `FFI::cdef`'s declarations). Each is read as the product its file name stands for (see
 /// [`super::library_stem`]), integration as a binary's `DT_NEEDED` is: a program that loads a
 /// listed product's library at run time cannot work without it. A line that is a comment in
-/// the language (`//`, `/*`, `*`, and `#` where `hash_comments`) loads nothing.
+/// the language (`//`, `/*`, `*`, and its `line_comment`: `#`, Lua's `--`) loads nothing.
 pub(super) fn dynamic_loads(
     format: MetadataFormat,
     text: &str,
-    hash_comments: bool,
+    line_comment: LineComment,
     out: &mut Vec<FieldHit>,
 ) {
     // The loader calls, one list for both readings below.
@@ -178,7 +187,7 @@ pub(super) fn dynamic_loads(
             continue;
         };
         let head = line_before(text, whole.start());
-        if commented(head) || (hash_comments && head.contains('#')) {
+        if commented_in(head, line_comment) {
             continue;
         }
         let stem = super::library_stem(v.as_str());
@@ -195,7 +204,7 @@ pub(super) fn dynamic_loads(
             }
         }
     }
-    indirect_loads(&mut fields, "dynamic load", &CALL, hash_comments);
+    indirect_loads(&mut fields, "dynamic load", &CALL, line_comment);
 }
 
 /// The libraries load calls (each a match of `call`, the call's name) name other than as their
@@ -211,14 +220,14 @@ pub(super) fn indirect_loads(
     fields: &mut Fields<'_>,
     key: &str,
     call: &Regex,
-    hash_comments: bool,
+    line_comment: LineComment,
 ) {
     let text = fields.text;
     let mut bound: std::collections::HashMap<&str, Vec<(String, bool)>> =
         std::collections::HashMap::new();
     for m in call.find_iter(text) {
         let head = line_before(text, m.start());
-        if commented(head) || (hash_comments && head.contains('#')) {
+        if commented_in(head, line_comment) {
             continue;
         }
         let line_end = text[m.end()..]
@@ -240,7 +249,7 @@ pub(super) fn indirect_loads(
                     }
                     let values = bound
                         .entry(name)
-                        .or_insert_with(|| bindings(text, name, hash_comments));
+                        .or_insert_with(|| bindings(text, name, line_comment));
                     for (value, direct) in values.iter() {
                         if super::library_file(value) || (*direct && whole_first) {
                             let stem = super::library_stem(value);
@@ -362,7 +371,7 @@ fn arguments(args: &str) -> Vec<Token<'_>> {
 /// `/*` comments, as [`bindings`] reads them: `const ENGINE: &str = "kavsdk";`, `let lib =
 /// "kavsdk";`, `#define LIB "libkavsdk.so"`.
 pub(crate) fn bound_strings(text: &str, name: &str) -> Vec<String> {
-    bindings(text, name, false)
+    bindings(text, name, None)
         .into_iter()
         .map(|(v, _)| v)
         .collect()
@@ -372,7 +381,7 @@ pub(crate) fn bound_strings(text: &str, name: &str) -> Vec<String> {
 /// with whatever declares it (`const char *NAME =`, `static final String NAME =`, `const NAME:
 /// &str =`, `NAME :=`, `$NAME =`), each the string that starts the value (`true`) and any library
 /// file named later on its line (`false`).
-fn bindings(text: &str, name: &str, hash_comments: bool) -> Vec<(String, bool)> {
+fn bindings(text: &str, name: &str, line_comment: LineComment) -> Vec<(String, bool)> {
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Vec::new();
     }
@@ -394,7 +403,8 @@ fn bindings(text: &str, name: &str, hash_comments: bool) -> Vec<(String, bool)> 
             .as_str()
             .trim_start()
             .starts_with('#');
-        if commented(head) || (hash_comments && !define && head.contains('#')) {
+        // A C `#define` is no comment.
+        if commented(head) || (!define && line_comment.is_some_and(|m| head.contains(m))) {
             continue;
         }
         let rest = rest.as_str();
@@ -477,7 +487,7 @@ impl Recogniser for CFamilySource {
         fields.all(&NAMESPACE, "namespace", A, CODE);
         fields.all(&USING, "using namespace", I, CODE);
         fields.all(&QUALIFIED, "qualified name", I, CODE);
-        dynamic_loads(MetadataFormat::CFamilySource, text, false, out);
+        dynamic_loads(MetadataFormat::CFamilySource, text, None, out);
     }
 }
 
@@ -508,28 +518,24 @@ impl Recogniser for CSharpSource {
         // The assembly's own version information (`[assembly: AssemblyCompany("…")]` in
         // `Properties/AssemblyInfo.cs`): the company, copyright and trademarks a built DLL's
         // version resource states, as a `.rc` file's `CompanyName` does.
-        static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
-            re(
-                r#"\[[ \t]*assembly[ \t]*:[ \t]*(?:System\.Reflection\.)?AssemblyCompany(?:Attribute)?[ \t]*\([ \t]*@?"([^"]+)""#,
-            )
+        static ASSEMBLY: LazyLock<Vec<(&str, Regex)>> = LazyLock::new(|| {
+            ["AssemblyCompany", "AssemblyCopyright", "AssemblyTrademark"]
+                .into_iter()
+                .map(|attribute| {
+                    let p = format!(
+                        r#"\[[ \t]*assembly[ \t]*:[ \t]*(?:System\.Reflection\.)?{attribute}(?:Attribute)?[ \t]*\([ \t]*@?"([^"]+)""#
+                    );
+                    (attribute, re(&p))
+                })
+                .collect()
         });
-        static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
-            re(
-                r#"\[[ \t]*assembly[ \t]*:[ \t]*(?:System\.Reflection\.)?AssemblyCopyright(?:Attribute)?[ \t]*\([ \t]*@?"([^"]+)""#,
-            )
-        });
-        static TRADEMARK: LazyLock<Regex> = LazyLock::new(|| {
-            re(
-                r#"\[[ \t]*assembly[ \t]*:[ \t]*(?:System\.Reflection\.)?AssemblyTrademark(?:Attribute)?[ \t]*\([ \t]*@?"([^"]+)""#,
-            )
-        });
-        fields.all(&COMPANY, "AssemblyCompany", A, CODE);
-        fields.all(&COPYRIGHT, "AssemblyCopyright", A, CODE);
-        fields.all(&TRADEMARK, "AssemblyTrademark", A, CODE);
+        for (attribute, pattern) in ASSEMBLY.iter() {
+            fields.all(pattern, attribute, A, CODE);
+        }
         static DLL_CALL: LazyLock<Regex> =
             LazyLock::new(|| re(r"\[[ \t]*(?:DllImport|LibraryImport)\b"));
-        indirect_loads(&mut fields, "DllImport", &DLL_CALL, false);
-        dynamic_loads(MetadataFormat::CSharpSource, text, false, out);
+        indirect_loads(&mut fields, "DllImport", &DLL_CALL, None);
+        dynamic_loads(MetadataFormat::CSharpSource, text, None, out);
     }
 }
 
@@ -542,18 +548,12 @@ impl Recogniser for OtherSource {
     }
     fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         // Comments: Lua's `--`, Julia's and Nim's `#`, Dart's `//`.
-        let hash = matches!(f.ext.as_str(), "jl" | "nim" | "nims");
-        let mut hits = Vec::new();
-        dynamic_loads(MetadataFormat::OtherSource, text, hash, &mut hits);
-        hits.retain(|h| {
-            let start = text
-                .lines()
-                .nth(h.line.saturating_sub(1) as usize)
-                .unwrap_or("")
-                .trim_start();
-            !start.starts_with("--")
-        });
-        out.extend(hits);
+        let line_comment = match f.ext.as_str() {
+            "lua" => Some("--"),
+            "jl" | "nim" | "nims" => Some("#"),
+            _ => None,
+        };
+        dynamic_loads(MetadataFormat::OtherSource, text, line_comment, out);
     }
 }
 
@@ -578,7 +578,7 @@ impl Recogniser for JsSource {
             ..CODE
         };
         Fields::new(MetadataFormat::JsSource, text, out).all(&SPEC, "module", I, skip);
-        dynamic_loads(MetadataFormat::JsSource, text, false, out);
+        dynamic_loads(MetadataFormat::JsSource, text, None, out);
     }
 }
 
@@ -610,7 +610,7 @@ impl Recogniser for PythonSource {
             }
         }
         fields.all(&FROM, "from … import", I, CODE);
-        dynamic_loads(MetadataFormat::PythonSource, text, true, out);
+        dynamic_loads(MetadataFormat::PythonSource, text, Some("#"), out);
     }
 }
 
@@ -651,7 +651,7 @@ impl Recogniser for PhpSource {
         let mut fields = Fields::new(MetadataFormat::PhpSource, text, out);
         fields.all(&USE, "use", I, CODE);
         fields.all(&NAMESPACE, "namespace", A, CODE);
-        dynamic_loads(MetadataFormat::PhpSource, text, true, out);
+        dynamic_loads(MetadataFormat::PhpSource, text, Some("#"), out);
     }
 }
 
@@ -669,7 +669,7 @@ impl Recogniser for RubySource {
             ..CODE
         };
         Fields::new(MetadataFormat::RubySource, text, out).all(&REQUIRE, "require", I, skip);
-        dynamic_loads(MetadataFormat::RubySource, text, true, out);
+        dynamic_loads(MetadataFormat::RubySource, text, Some("#"), out);
     }
 }
 
@@ -685,7 +685,7 @@ impl Recogniser for SwiftSource {
             )
         });
         Fields::new(MetadataFormat::SwiftSource, text, out).all(&IMPORT, "import", I, CODE);
-        dynamic_loads(MetadataFormat::SwiftSource, text, false, out);
+        dynamic_loads(MetadataFormat::SwiftSource, text, None, out);
     }
 }
 

@@ -37,7 +37,7 @@ impl Recogniser for Script {
             commands(MetadataFormat::Script, text, out);
             // PowerShell loads assemblies and libraries (`Add-Type -Path …\Vendor.Engine.dll`).
             if matches!(file.ext.as_str(), "ps1" | "psm1") {
-                super::imports::dynamic_loads(MetadataFormat::Script, text, true, out);
+                super::imports::dynamic_loads(MetadataFormat::Script, text, Some("#"), out);
             }
         }
     }

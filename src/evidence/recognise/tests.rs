@@ -1553,6 +1553,7 @@ fn run_time_loads_in_more_languages() {
     }
     // Comments load nothing.
     assert!(read("lua/kav.lua", "-- local kav = ffi.load('vendorsdk')\n").is_empty());
+    assert!(read("lua/kav.lua", "local x = 1 -- ffi.load('vendorsdk')\n").is_empty());
     assert!(read("src/Kav.jl", "# ccall((:f, \"libvendorsdk\"), Cint, ())\n").is_empty());
     let module = "module org.example.agent {\n    requires transitive com.vendor.sdk.scan;\n    requires java.base;\n}\n";
     let got: Vec<String> = read("java/module-info.java", module)
