@@ -39,9 +39,16 @@ pub fn add_to_scan(
         ReadKind::BuildScript,
         limits,
     ) {
-        Ok(bytes) => out
-            .evidence
-            .extend(scan(&rel, &String::from_utf8_lossy(&bytes))),
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            out.evidence.extend(scan(&rel, &text));
+            // What it decodes when it runs (`STANDARD.decode("aHR0cHM6…")`, a reversed URL),
+            // whatever the script is named,
+            // is read as if written out.
+            if let Some(run) = recognise::as_run("build.rs", &text) {
+                out.evidence.extend(scan(&rel, &run));
+            }
+        }
         Err(e) => {
             let kind = match e {
                 ReadError::Link | ReadError::Outside => SkipKind::Link,
@@ -135,27 +142,31 @@ pub fn scan(file: &str, text: &str) -> Vec<Evidence> {
             }
         }
         for scheme in ["https://", "http://", "ftp://"] {
-            let mut rest = line;
-            while let Some(pos) = rest.find(scheme) {
-                let url: String = rest[pos..]
+            let mut from = 0;
+            while let Some(pos) = line[from..].find(scheme).map(|p| from + p) {
+                let url: String = line[pos..]
                     .chars()
                     .take_while(|c| !matches!(c, '"' | '\'' | ')' | '`' | '>' | ' ' | '\t'))
                     .collect();
-                rest = &rest[pos + scheme.len()..];
-                // A service asked for an answer (a threat-intelligence API's verdict) is no
-                // download: the line is still read as text.
-                if recognise::service_call(&url, line) {
-                    continue;
+                from = pos + scheme.len();
+                // A URL formatted from names (`format!("https://{host}/sdk.tgz")`) is each URL
+                // their strings in the file make, as a link instruction's value is.
+                for url in formatted(text, line, pos, &url) {
+                    // A service asked for an answer (a threat-intelligence API's verdict) is no
+                    // download: the line is still read as text.
+                    if recognise::service_call(&url, line) {
+                        continue;
+                    }
+                    out.push(
+                        Evidence::new(
+                            Field::BuildScript(ScriptItem::Url),
+                            Role::Attribution,
+                            Shape::Url,
+                            clip(&url),
+                        )
+                        .at(file, Some(u32::try_from(i + 1).unwrap_or(u32::MAX))),
+                    );
                 }
-                out.push(
-                    Evidence::new(
-                        Field::BuildScript(ScriptItem::Url),
-                        Role::Attribution,
-                        Shape::Url,
-                        clip(&url),
-                    )
-                    .at(file, Some(u32::try_from(i + 1).unwrap_or(u32::MAX))),
-                );
             }
         }
     }

@@ -120,6 +120,17 @@ impl Scanner {
                 .collect();
             self.scan_decoded(name, &shown, &text, r);
         }
+        // Build-time code is also read as it runs, where it decodes a literal (a base64 URL, a
+        // reversed host; see `recognise::as_run`): what the same lines already gave is not
+        // added again.
+        if let Some(run) = recognise::as_run(name, &text) {
+            let before = r.evidence.len();
+            // Its own source: the recognisers read what it runs.
+            self.scan_decoded(name, &run, &run, r);
+            let mut found = r.evidence.split_off(before);
+            found.retain(|e| !r.evidence.contains(e));
+            r.evidence.append(&mut found);
+        }
         // An RTF document, or an office document's XML part, is also read as it renders
         // (escapes decoded in their code pages, formatting and runs inside words dropped; see
         // `rtf` and `office`).

@@ -15,6 +15,7 @@
 
 mod cargoconfig;
 mod code;
+mod decoded;
 mod gitconfig;
 mod headers;
 mod imports;
@@ -27,6 +28,7 @@ mod vars;
 
 use super::{Role, Shape};
 
+pub use decoded::as_run;
 pub(crate) use imports::bound_strings;
 pub use rules::{FileClass, classify, is_asserted_literal, is_disclaimer, is_trademark_statement};
 pub(crate) use script::service_call;
