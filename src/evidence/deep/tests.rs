@@ -258,6 +258,34 @@ fn every_line_of_a_notice_file_is_attribution() {
     assert!(!is_notice_file("src/license_check.rs"));
 }
 
+/// A statement of absence or thanks is read as one only in prose: appended to a copyright
+/// line in code, it changes nothing.
+#[test]
+fn disclaimers_count_in_prose_only() {
+    for name in [
+        "CHANGELOG.md",
+        "NEWS",
+        "docs/notes.rst",
+        "NOTICE",
+        "sdk.zip!README",
+        "AUTHORS",
+    ] {
+        assert!(is_prose_file(name), "{name}");
+    }
+    for name in [
+        "src/lib.rs",
+        "include/api.h",
+        "engine.py",
+        "configure",
+        "lib/x.so",
+    ] {
+        assert!(!is_prose_file(name), "{name}");
+    }
+    let line = "Copyright (c) 2024 AO Kaspersky Lab. This product no longer contains it.";
+    assert_eq!(text("include/api.h", line)[0].1, Role::Attribution);
+    assert_eq!(text("CHANGELOG.md", line)[0].1, Role::Mention);
+}
+
 /// A backslash that ends a line inside a word splices it with the next one, as the C
 /// preprocessor does: the name is read joined, and only where both sides are a word's letters
 /// (a macro's continuations, or one followed by an indented line, are not).

@@ -169,6 +169,9 @@ impl Scanner {
             return;
         }
         let notice_file = is_notice_file(name);
+        // A statement of absence or thanks is read as one in prose only: in source code, a
+        // script or a binary's strings, a copyright line stays one whatever is appended to it.
+        let prose = is_prose_file(name);
         let class = recognise::classify(name, source);
         // Structured metadata first: a field that names someone says what the format defines
         // it to say (a vendor, an author, a load dependency), whatever words stand around it.
@@ -250,7 +253,7 @@ impl Scanner {
             let govern =
                 |h: (usize, usize)| governing_notice(line, h.0, h.1, prev).filter(|_| !quoted);
             let trademark = recognise::is_trademark_statement(line);
-            let disclaimer = recognise::is_disclaimer(line);
+            let disclaimer = prose && recognise::is_disclaimer(line);
             let field = |attributed: bool| {
                 line_field(class, notice_file, attributed, trademark, disclaimer)
             };
@@ -303,7 +306,7 @@ impl Scanner {
                     && governing_notice(&joined_text, hs, he, prev).is_some()
             });
             let trademark = recognise::is_trademark_statement(&joined_text);
-            let disclaimer = recognise::is_disclaimer(&joined_text);
+            let disclaimer = prose && recognise::is_disclaimer(&joined_text);
             let (f, role) = line_field(class, notice_file, attributed, trademark, disclaimer);
             r.evidence.push(
                 Evidence::new(f, role, Shape::Text, clip(joined_text.trim()))
@@ -973,6 +976,45 @@ pub(super) fn is_notice_file(name: &str) -> bool {
     NOTICE_FILES
         .iter()
         .any(|n| stem == *n || (stem.starts_with(n) && stem[n.len()..].starts_with(['-', '_'])))
+}
+
+/// Whether the file named `name` is prose a person reads (documentation, a changelog, a notice
+/// or credits file), where a line can state that something is absent or thank someone (see
+/// [`recognise::is_disclaimer`]): a text or markup extension, or none with a documentation
+/// name (`NOTICE`, `AUTHORS`, `CHANGELOG`, `NEWS`…).
+pub(super) fn is_prose_file(name: &str) -> bool {
+    const DOCS: &[&str] = &[
+        "CHANGELOG",
+        "CHANGES",
+        "HISTORY",
+        "NEWS",
+        "README",
+        "THANKS",
+        "CONTRIBUTORS",
+        "ACKNOWLEDGEMENTS",
+        "ACKNOWLEDGMENTS",
+        "RELEASE-NOTES",
+        "RELEASE_NOTES",
+    ];
+    let base = name.rsplit(['/', '\\', '!']).next().unwrap_or(name);
+    match base.rsplit_once('.') {
+        Some((_, ext)) => [
+            "txt", "md", "markdown", "mdx", "rst", "adoc", "asciidoc", "org", "text", "html",
+            "htm", "xhtml",
+        ]
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e)),
+        None => {
+            is_notice_file(name)
+                || DOCS.iter().any(|d| {
+                    base.get(..d.len())
+                        .is_some_and(|b| b.eq_ignore_ascii_case(d))
+                        && base[d.len()..]
+                            .chars()
+                            .all(|c| matches!(c, '-' | '_') || c.is_ascii_alphanumeric())
+                })
+        }
+    }
 }
 
 /// The line containing `start..end`.
