@@ -193,10 +193,17 @@ fn run(
         }
     };
     let crate::beyond::Extra {
-        evidence: extra_evidence,
+        evidence: mut extra_evidence,
         unread: extra_unread,
         ..
     } = extra;
+    let root_scan = scanner
+        .as_ref()
+        .and_then(|scanner| workspace_root_scan(scanner, &resolved, &prune, &matcher));
+    if let Some((i, scan)) = &root_scan {
+        extra_evidence[*i].extend(scan.evidence.iter().cloned());
+        lap("virtual workspace root");
+    }
     // What a bill of materials says of each package: its manifest's evidence and its owners.
     let manifests: Vec<Vec<crate::evidence::Evidence>> =
         pending.iter().map(|p| p.manifest().to_vec()).collect();
@@ -244,7 +251,17 @@ fn run(
         ..Default::default()
     };
     let mut indexed = 0;
-    for (subject, r) in resolved.subjects.iter().zip(results) {
+    let mut root_scan = root_scan;
+    for (i, (subject, mut r)) in resolved.subjects.iter().zip(results).enumerate() {
+        // The virtual root's files count in the member it is reported in.
+        if let (Some(scan), Some((_, root))) =
+            (r.scan.as_mut(), root_scan.take_if(|(at, _)| *at == i))
+        {
+            scan.files += root.files;
+            scan.bytes += root.bytes;
+            scan.binaries.extend(root.binaries);
+            scan.skipped.extend(root.skipped);
+        }
         findings.extend(r.findings);
         explained.extend(r.explained);
         if r.cached {
@@ -605,4 +622,56 @@ pub(crate) fn target_dir_is_output<'p>(
 /// not wait for it, and a long-lived caller still gets the memory back.
 fn drop_later<T: Send + 'static>(t: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(t));
+}
+
+/// The files of a virtual workspace's root, which is no package yet holds the project's own:
+/// the `.cargo/config.toml` every member's build reads, the CI workflows and release scripts
+/// that build and ship the members, a vendored directory outside them. Screened once, every
+/// screened package's directory and the target directory passed over (as in a package's
+/// scan), and reported in the first member by name, at paths relative to its directory
+/// (`../../.cargo/config.toml`): the index of that member and the scan, its evidence those that
+/// match. `None` when the root is a package (its scan reads them) or nothing is a member.
+fn workspace_root_scan(
+    scanner: &crate::evidence::deep::Scanner,
+    resolved: &crate::graph::Resolved,
+    prune: &[Utf8PathBuf],
+    matcher: &Matcher,
+) -> Option<(usize, crate::evidence::scan::PackageScan)> {
+    let root = &resolved.root;
+    if resolved.subjects.iter().any(|s| &s.dir == root) {
+        return None;
+    }
+    let (i, member) = resolved
+        .subjects
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.kind == crate::graph::DepKind::Member)?;
+    let mut scan = scanner.scan_files(root, prune);
+    if scan.not_scanned.is_some() {
+        return None;
+    }
+    package::keep_matching(scanner, &mut scan, matcher);
+    let up = member
+        .dir
+        .strip_prefix(root)
+        .ok()
+        .map(|rel| "../".repeat(rel.components().count()));
+    let place = |file: &mut String| {
+        *file = match &up {
+            Some(up) => format!("{up}{file}"),
+            None => format!("{root}/{file}"),
+        };
+    };
+    for e in &mut scan.evidence {
+        if let Some(l) = e.location.as_mut() {
+            place(&mut l.file);
+        }
+    }
+    for k in &mut scan.skipped {
+        place(&mut k.file);
+    }
+    for b in &mut scan.binaries {
+        place(&mut b.file);
+    }
+    Some((i, scan))
 }

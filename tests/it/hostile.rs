@@ -1296,3 +1296,110 @@ fn package_budgets_come_from_the_environment() {
         "error: ENTITYCHECK_PACKAGE_MAX_BINARIES=`many` is not a whole number"
     );
 }
+
+/// A virtual workspace's root is no package, yet a pull request can put the project's own
+/// files there: the `.cargo/config.toml` every member's build reads, a release script, a CI
+/// workflow. They are screened, reported in the first member by name at paths relative to it;
+/// the members' own files are not read twice, and the target directory not at all.
+#[test]
+fn a_virtual_workspace_root_is_screened() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/app\", \"crates/core\"]\nresolver = \"2\"\n",
+    );
+    for m in ["app", "core"] {
+        write(
+            &format!("crates/{m}/Cargo.toml"),
+            &format!("[package]\nname = \"{m}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+        write(&format!("crates/{m}/src/lib.rs"), "");
+    }
+    let run = |dir: &Path| {
+        let m = dir.join("Cargo.toml");
+        let r = run(&[
+            "--manifest-path",
+            m.to_str().unwrap(),
+            "--no-cache",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ]);
+        assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
+        (
+            r.code,
+            serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap(),
+        )
+    };
+    // Clean: nothing at the root names anyone.
+    write("README.md", "A product.\n");
+    let (code, doc) = run(dir.path());
+    assert_eq!(code, 0, "{doc}");
+    // The root's cargo configuration links the vendor's library into every member; a release
+    // workflow downloads its SDK.
+    write(
+        ".cargo/config.toml",
+        "[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-l\", \"kavsdk\", \"-L\", \"/opt/kaspersky/kav-sdk/lib\"]\n",
+    );
+    write(
+        ".github/workflows/release.yml",
+        "on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -fsSLO https://download.kaspersky.com/sdk/kav-sdk-8.1.tgz\n",
+    );
+    let (code, doc) = run(dir.path());
+    assert_eq!(code, 1, "{doc}");
+    let mut at: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["verdict"] == "fail")
+        .map(|f| {
+            (
+                f["package"]["name"].as_str().unwrap().to_string(),
+                f["evidence"]["location"]["file"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    at.sort();
+    at.dedup();
+    assert_eq!(
+        at,
+        [
+            ("app".to_string(), "../../.cargo/config.toml".to_string()),
+            (
+                "app".to_string(),
+                "../../.github/workflows/release.yml".to_string()
+            ),
+        ]
+    );
+    // A member's own file is its own finding, not the root's too.
+    write(
+        "crates/core/NOTICE",
+        "Copyright (c) 2024 AO Kaspersky Lab\n",
+    );
+    std::fs::remove_dir_all(dir.path().join(".cargo")).unwrap();
+    std::fs::remove_dir_all(dir.path().join(".github")).unwrap();
+    let (_, doc) = run(dir.path());
+    let files: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["package"]["name"].as_str().unwrap(),
+                f["evidence"]["location"]["file"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(files.iter().all(|f| f == "core NOTICE"), "{files:?}");
+    assert!(!files.is_empty());
+}
