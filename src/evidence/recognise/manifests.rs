@@ -791,9 +791,23 @@ impl Recogniser for Manifests {
             read(declares, &enabled, out);
             return;
         }
-        read(declares, text, out);
-        read_names(names_of(f, text), text, out);
+        let names = names_of(f, text);
+        // A Dockerfile's deprecated `MAINTAINER name` instruction is the label it stands for
+        // (`LABEL maintainer="name"`), which names the image's maker.
+        let labelled = std::ptr::eq(names, DOCKERFILE).then(|| maintainer_as_label(text));
+        read(declares, labelled.as_deref().unwrap_or(text), out);
+        read_names(names, text, out);
     }
+}
+
+/// `text` (a Dockerfile) with each `MAINTAINER …` instruction written as the `LABEL
+/// maintainer="…"` it is deprecated for; lines keep their numbers.
+fn maintainer_as_label(text: &str) -> String {
+    static MAINTAINER: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"(?mi)^([ \t]*)MAINTAINER[ \t]+([^\n"]*?)[ \t]*$"#));
+    MAINTAINER
+        .replace_all(text, r#"${1}LABEL maintainer="${2}""#)
+        .into_owned()
 }
 
 /// The packages a lockfile or dependency list names where `names` says (see [`LOCKFILES`]),

@@ -1714,6 +1714,15 @@ fn container_metadata_names_the_images_vendor_and_what_it_pulls() {
     let mut a = values_of("engine/Dockerfile", dockerfile, FieldKind::Attribution);
     a.sort();
     assert_eq!(a, ["AO Kaspersky Lab", "Ops <ops@example.org>"]);
+    // The deprecated `MAINTAINER` instruction is the label it stands for; not in a comment.
+    let maintainer = "FROM debian\n# MAINTAINER Old Vendor\n  maintainer AO Kaspersky Lab <sdk@kaspersky.com>  \n";
+    let f = fields("Dockerfile", maintainer);
+    let a: Vec<(&str, u32)> = f
+        .iter()
+        .filter(|f| f.kind == FieldKind::Attribution)
+        .map(|f| (f.value.as_str(), f.line))
+        .collect();
+    assert_eq!(a, [("AO Kaspersky Lab <sdk@kaspersky.com>", 3)]);
     let oci = "{\n  \"schemaVersion\": 2,\n  \"mediaType\": \"application/vnd.oci.image.index.v1+json\",\n  \"annotations\": {\n    \"org.opencontainers.image.vendor\": \"AO Kaspersky Lab\",\n    \"org.opencontainers.image.description\": \"Example Widgets\"\n  }\n}\n";
     assert_eq!(
         values_of("index.json", oci, FieldKind::Attribution),
