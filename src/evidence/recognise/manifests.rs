@@ -984,7 +984,8 @@ fn held(pattern: &'static str) -> &'static Regex {
 
 /// `text` with what a package source file disables blanked out (offsets kept): an INI section
 /// (`[name]` up to the next) or a deb822 paragraph (up to a blank line) with `enabled=0`,
-/// `enabled = false` or `Enabled: no`, and XML comments (`<!-- <add value="…"/> -->`).
+/// `enabled = false` or `Enabled: no`, XML comments (`<!-- <add value="…"/> -->`), and a NuGet
+/// source its `<disabledPackageSources>` disables (`<add key="ks" value="true" />`).
 fn without_disabled(text: &str) -> String {
     static DISABLED: LazyLock<Regex> =
         LazyLock::new(|| re(r"(?i)^[ \t]*enabled[ \t]*[=:][ \t]*(?:0|no|false|off)[ \t]*\r?$"));
@@ -1016,9 +1017,35 @@ fn without_disabled(text: &str) -> String {
         block.push_str(line);
     }
     flush(&mut block, &mut out);
-    XML_COMMENT
+    let out = XML_COMMENT
         .replace_all(&out, |c: &regex::Captures<'_>| blank_bytes(&c[0]))
-        .into_owned()
+        .into_owned();
+    // NuGet: a source whose key `<disabledPackageSources>` sets to `true` is not used.
+    static DISABLED_SOURCES: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?is)<disabledPackageSources\b[^>]*>(.*?)</disabledPackageSources\s*>")
+    });
+    static ADD: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"(?i)<add\s+key\s*=\s*"([^"]*)"\s+value\s*=\s*"([^"]*)"[^>]*>"#));
+    let disabled: Vec<String> = DISABLED_SOURCES
+        .captures_iter(&out)
+        .flat_map(|c| {
+            ADD.captures_iter(c.get(1).expect("group").as_str())
+                .filter(|a| a[2].trim().eq_ignore_ascii_case("true"))
+                .map(|a| a[1].to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if disabled.is_empty() {
+        return out;
+    }
+    ADD.replace_all(&out, |c: &regex::Captures<'_>| {
+        if disabled.contains(&c[1].to_ascii_lowercase()) && !c[2].eq_ignore_ascii_case("true") {
+            blank_bytes(&c[0])
+        } else {
+            c[0].to_string()
+        }
+    })
+    .into_owned()
 }
 
 /// Where `line`'s comment starts (its length if it has none): the first of `markers`; one
