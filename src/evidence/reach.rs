@@ -6,9 +6,12 @@
 //! does not walk it. But the project chooses what is in it (a committed `target/`) and the
 //! compiler reads from it whatever a source names: `include_str!("../target/notice.txt")`,
 //! `include!`, `#[path = "…"]`, a `mod` whose file lies there. This pass reads the package's
-//! `.rs` files (and the target roots `cargo metadata` lists), takes every string literal and
-//! every `mod name;` as a path the compiler might open, and returns those that lead to a regular
-//! file inside the skipped directory; a reached `.rs` file is read the same way in turn. A
+//! `.rs` files (and the target roots `cargo metadata` lists, and its cargo configuration), takes
+//! every string literal (and the value of a `key=value` or `-L` one) and every `mod name;` as a
+//! path the compiler or linker might open, and returns those that lead to a regular file inside
+//! the skipped directory, or every file below a directory there (a build script's
+//! `rustc-link-search=vendor/lib`), but cargo's own output; a reached `.rs` file is read the
+//! same way in turn. A
 //! literal that is not a path costs one lexical comparison; a false hit costs one scanned file.
 
 use std::collections::{BTreeSet, VecDeque};
@@ -57,7 +60,16 @@ pub fn reached(
             queue.push_back(p.to_path_buf());
         }
     }
+    // The package's cargo configuration: its `rustflags` (`"-L", "vendor/lib"`) name where the
+    // linker looks, as a build script's directives do.
+    for config in [".cargo/config.toml", ".cargo/config"] {
+        let c = pkg_dir.join(config);
+        if is_file(&c) {
+            queue.push_back(c);
+        }
+    }
     let mut read = BTreeSet::new();
+    let mut dirs = BTreeSet::new();
     while let Some(src) = queue.pop_front() {
         if read.len() >= MAX_SOURCES {
             break;
@@ -75,16 +87,61 @@ pub fn reached(
         let text = String::from_utf8_lossy(&bytes);
         for candidate in candidates(pkg_dir, &src, &text) {
             let c = normalize(&candidate);
-            if c.starts_with(skipped)
-                && is_file(&c)
-                && found.insert(c.clone())
-                && c.extension() == Some("rs")
-            {
-                queue.push_back(c);
+            if !c.starts_with(skipped) {
+                continue;
+            }
+            if is_file(&c) {
+                if found.insert(c.clone()) && c.extension() == Some("rs") {
+                    queue.push_back(c);
+                }
+            } else if is_dir(&c) && dirs.insert(c.clone()) {
+                // A directory a source names (a build script's `rustc-link-search=vendor/lib`,
+                // where the linker finds libraries): every file below it, but cargo's own
+                // output, is read.
+                files_below(&c, &mut found);
             }
         }
     }
     found.into_iter().collect()
+}
+
+/// The most files taken from the directories sources name inside the skipped one.
+const MAX_DIR_FILES: usize = 10_000;
+
+/// Adds the regular files below `dir` to `found` (links not followed), passing over the
+/// directories of cargo's own output: a profile's (`debug/`, `release/`, a custom one's), known
+/// by its `.fingerprint/`, and `doc/`, `tmp/` and `package/` beside them.
+fn files_below(dir: &Utf8Path, found: &mut BTreeSet<Utf8PathBuf>) {
+    let output = |p: &std::path::Path| {
+        p.join(".fingerprint").is_dir()
+            || (p
+                .parent()
+                .is_some_and(|parent| parent.join("CACHEDIR.TAG").is_file())
+                && p.file_name()
+                    .is_some_and(|n| n == "doc" || n == "tmp" || n == "package"))
+    };
+    let mut walk = walkdir::WalkDir::new(dir).follow_links(false).into_iter();
+    let mut taken = 0usize;
+    while let Some(Ok(entry)) = walk.next() {
+        if entry.file_type().is_dir() && output(entry.path()) {
+            walk.skip_current_dir();
+            continue;
+        }
+        if entry.file_type().is_file()
+            && let Some(p) = Utf8Path::from_path(entry.path())
+        {
+            found.insert(p.to_path_buf());
+            taken += 1;
+            if taken >= MAX_DIR_FILES {
+                break;
+            }
+        }
+    }
+}
+
+/// Whether `p` is a directory (a link is not).
+fn is_dir(p: &Utf8Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
 }
 
 /// Whether `p` is a regular file (a link is not: the deep scan never follows one).
@@ -102,13 +159,24 @@ fn candidates(pkg_dir: &Utf8Path, src: &Utf8Path, text: &str) -> Vec<Utf8PathBuf
         if lit.is_empty() || lit.len() > 4096 || lit.contains('\0') || lit.contains('\n') {
             continue;
         }
-        let p = Utf8Path::new(&lit);
-        if p.is_absolute() {
-            out.push(p.to_path_buf());
-            out.push(pkg_dir.join(lit.trim_start_matches('/')));
+        // The literal, and the value of a `key=value` it holds (`cargo:rustc-link-search=
+        // native=vendor/lib`, `-Lnative=vendor/lib`) or of a `-L` flag.
+        let value = lit.rsplit('=').next().unwrap_or(&lit);
+        let value = value.strip_prefix("-L").unwrap_or(value);
+        let forms: &[&str] = if value.len() < lit.len() {
+            &[&lit, value]
         } else {
-            out.push(dir.join(p));
-            out.push(pkg_dir.join(p));
+            &[&lit]
+        };
+        for lit in forms.iter().filter(|l| !l.is_empty()) {
+            let p = Utf8Path::new(lit);
+            if p.is_absolute() {
+                out.push(p.to_path_buf());
+                out.push(pkg_dir.join(lit.trim_start_matches('/')));
+            } else {
+                out.push(dir.join(p));
+                out.push(pkg_dir.join(p));
+            }
         }
     }
     let stem = src.file_stem().unwrap_or("");

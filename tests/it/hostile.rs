@@ -1403,3 +1403,78 @@ fn a_virtual_workspace_root_is_screened() {
     assert!(files.iter().all(|f| f == "core NOTICE"), "{files:?}");
     assert!(!files.is_empty());
 }
+
+/// A pull request can make any directory the target directory (`build.target-dir` in the
+/// project's `.cargo/config.toml`), which the deep scan does not walk. What the sources name in
+/// it is read, a directory too: the libraries below a build script's link search path are, but
+/// cargo's own output there (a profile's directory) is not.
+#[test]
+fn a_directory_made_the_target_directory_is_read_where_the_build_looks() {
+    let ws = Ws::new("build = \"build.rs\"");
+    ws.write(".cargo/config.toml", b"[build]\ntarget-dir = \"vendor\"\n")
+        .write(
+            "build.rs",
+            b"fn main() {\n    println!(\"cargo:rustc-link-search=native=vendor/lib\");\n    println!(\"cargo:rustc-link-lib=dylib=engine\");\n}\n",
+        )
+        .write(
+            "vendor/lib/NOTICE",
+            b"Copyright (c) 2024 AO Kaspersky Lab. All rights reserved.\n",
+        );
+    // Cargo's own output in the same directory is never read.
+    ws.write("vendor/debug/.fingerprint/x/y", b"").write(
+        "vendor/debug/build/NOTICE",
+        b"Copyright (c) 2024 AO Kaspersky Lab\n",
+    );
+    let (code, doc) = target_dir_json(&ws);
+    assert_eq!(code, 1, "{doc}");
+    let files: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["verdict"] == "fail")
+        .map(|f| f["evidence"]["location"]["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["vendor/lib/NOTICE"], "{doc}");
+    // The project's cargo configuration names it just as well.
+    ws.write("build.rs", b"fn main() {}\n").write(
+        ".cargo/config.toml",
+        b"[build]\ntarget-dir = \"vendor\"\nrustflags = [\"-L\", \"vendor/lib\", \"-l\", \"engine\"]\n",
+    );
+    let (code, doc) = target_dir_json(&ws);
+    assert_eq!(code, 1, "{doc}");
+    // The configuration that moves the target directory into the sources names it: what is
+    // in it but cargo's output is read.
+    ws.write(".cargo/config.toml", b"[build]\ntarget-dir = \"vendor\"\n");
+    let (code, doc) = target_dir_json(&ws);
+    assert_eq!(code, 1, "{doc}");
+    // The default target directory, named by nothing, stays unread: the build does not look
+    // there.
+    std::fs::remove_dir_all(ws.path(".cargo")).unwrap();
+    std::fs::rename(ws.path("vendor"), ws.path("target")).unwrap();
+    let (code, doc) = target_dir_json(&ws);
+    assert_eq!(code, 0, "{doc}");
+}
+
+/// `check --format json` of `ws` with cargo choosing the target directory from the project's
+/// own configuration (the tests' `CARGO_TARGET_DIR` removed).
+fn target_dir_json(ws: &Ws) -> (i32, serde_json::Value) {
+    let m = ws.path("Cargo.toml");
+    let out = cmd()
+        .env_remove("CARGO_TARGET_DIR")
+        .args([
+            "--manifest-path",
+            m.to_str().unwrap(),
+            "--no-cache",
+            "--offline",
+        ])
+        .args(["--as-of", AS_OF, "--format", "json"])
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    assert!(
+        code == 0 || code == 1,
+        "exit {code}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (code, serde_json::from_slice(&out.stdout).unwrap())
+}
