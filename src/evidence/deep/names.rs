@@ -27,6 +27,8 @@
 
 use heck::ToTitleCase;
 
+use super::super::binary::BinaryString;
+use super::super::field::BinaryPart;
 use super::super::{Evidence, Field, Role, Shape, clip};
 use super::{FileResult, MAPPED, Scanner};
 
@@ -198,6 +200,34 @@ impl Scanner {
             }
             at = end + 1;
         }
+    }
+
+    /// A binary's strings with its run paths judged (see [`binary::BinaryString`]): a
+    /// directory the loader searches for the libraries the binary loads is read as the
+    /// directory of a shipped file is, one component at a time. Where a listed word leads a
+    /// component (`/opt/kaspersky/lib`, `$ORIGIN/../kavsdk/lib`,
+    /// `@loader_path/../Frameworks/KAVSDK.framework`), the binary loads code from the vendor's
+    /// directory: integration, its text that component's words and the path. One a listed word
+    /// only appears in (`/opt/multiscan-kaspersky/lib`, an adapter's directory) stays a mention.
+    pub(super) fn run_paths(&self, mut strings: Vec<BinaryString>) -> Vec<BinaryString> {
+        for s in &mut strings {
+            let BinaryPart::RunPath { table, .. } = s.field.part else {
+                continue;
+            };
+            if let Some(comp) = s
+                .text
+                .split(['/', '\\'])
+                .find(|c| !c.is_empty() && self.leading_hit(c) == Some(true))
+            {
+                s.text = format!("{} ({})", comp.to_title_case(), s.text);
+                s.attribution = true;
+                s.field.part = BinaryPart::RunPath {
+                    table,
+                    integration: true,
+                };
+            }
+        }
+        strings
     }
 
     /// Whether a listed word begins `s` once folded (`Kaspersky.Engine`, `kav_sdk`, `Kаspersky`
@@ -416,6 +446,80 @@ mod tests {
                     "vendor/K\u{430}spersky",
                     Role::Attribution,
                     "K\u{430}spersky"
+                ),
+            ]
+        );
+    }
+
+    /// A run path is read as a shipped file's directory: integration where a listed word leads
+    /// one of its directories, a mention where one only appears in it, nothing where none does.
+    #[test]
+    fn a_run_path_led_by_a_listed_word_is_integration() {
+        use crate::evidence::testgen;
+        use object::macho::{LC_ID_DYLIB, LC_RPATH};
+        let so = testgen::elf_shared_object_with(
+            b"x",
+            "GCC",
+            "libscan.so",
+            &[],
+            &[
+                (
+                    29,
+                    "$ORIGIN/../lib:/usr/lib:/opt/kaspersky/kav-sdk/lib:/opt/multiscan-kaspersky/lib",
+                ),
+                (15, "$ORIGIN/../kavsdk/lib"),
+            ],
+        );
+        let dylib = testgen::macho_dylib(&[
+            (LC_ID_DYLIB, "@rpath/libscan.dylib"),
+            (LC_RPATH, "@loader_path/../Frameworks/KAVSDK.framework"),
+            (LC_RPATH, "@loader_path/../lib"),
+            (LC_RPATH, "/opt/acme-av-compare/notes-on-kaspersky"),
+        ]);
+        let d = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(d.path()).unwrap();
+        std::fs::create_dir_all(root.join("prebuilt")).unwrap();
+        std::fs::write(root.join("prebuilt/libscan.so"), so).unwrap();
+        std::fs::write(root.join("prebuilt/libscan.dylib"), dylib).unwrap();
+        let mut got: Vec<(String, Role, String)> = scanner()
+            .scan_files(root, &[])
+            .evidence
+            .into_iter()
+            // Those naming nobody (`$ORIGIN/../lib`) are mentions the matcher finds nothing in.
+            .filter(|e| {
+                e.field.to_string().contains("PATH") && e.text.to_lowercase().contains("ka")
+            })
+            .map(|e| (e.field.to_string(), e.role, e.text))
+            .collect();
+        got.sort();
+        let row = |f: &str, r: Role, t: &str| (f.to_string(), r, t.to_string());
+        assert_eq!(
+            got,
+            [
+                row(
+                    "ELF DT_RPATH (integration)",
+                    Role::Attribution,
+                    "Kavsdk ($ORIGIN/../kavsdk/lib)"
+                ),
+                row(
+                    "ELF DT_RUNPATH",
+                    Role::Mention,
+                    "/opt/multiscan-kaspersky/lib"
+                ),
+                row(
+                    "ELF DT_RUNPATH (integration)",
+                    Role::Attribution,
+                    "Kaspersky (/opt/kaspersky/kav-sdk/lib)"
+                ),
+                row(
+                    "Mach-O LC_RPATH",
+                    Role::Mention,
+                    "/opt/acme-av-compare/notes-on-kaspersky"
+                ),
+                row(
+                    "Mach-O LC_RPATH (integration)",
+                    Role::Attribution,
+                    "Kavsdk Framework (@loader_path/../Frameworks/KAVSDK.framework)"
                 ),
             ]
         );
