@@ -230,6 +230,28 @@ impl Scanner {
         strings
     }
 
+    /// The path of a file a source compiles into itself (`include_bytes!`), judged by the rules
+    /// of the names of a file the package ships: where the file is code by its extension
+    /// (`libkavsdk.so`, `engine.dll`, `scan.wasm`) and a listed word leads its name
+    /// (`vendor/bin/libkavsdk.so`), the words of the name; else where one leads a directory
+    /// above it (`third_party/kaspersky-sdk/lib/engine.so`), that directory's words and the
+    /// path. `None` for any other file (`assets/logo.png`, `docs/kaspersky.txt`) or a name a
+    /// listed word only appears in (`MultiScan.Engines.Kaspersky.dll`).
+    pub(super) fn embedded_name(&self, path: &str) -> Option<String> {
+        let path = path.trim().replace('\\', "/");
+        let (dirs, base) = path.rsplit_once('/').unwrap_or(("", &path));
+        if !shipped_extension(base) {
+            return None;
+        }
+        let stem = file_stem(base);
+        if self.leading_hit(&stem) == Some(true) {
+            return Some(words_of(base, &stem));
+        }
+        dirs.split('/')
+            .find(|c| !c.is_empty() && self.leading_hit(c) == Some(true))
+            .map(|c| format!("{} ({path})", c.to_title_case()))
+    }
+
     /// Whether a listed word begins `s` once folded (`Kaspersky.Engine`, `kav_sdk`, `Kаspersky`
     /// with a Cyrillic `а`) rather than only appearing in it (`MultiScan.Engines.Kaspersky`, an
     /// adapter named for the engine it drives, as a NuGet id's later segment is); `None` where
@@ -523,6 +545,64 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// A file compiled in (`include_bytes!`) is judged by its name as a shipped file is: code
+    /// named for a listed vendor, or below a directory a listed word leads, is integration; a
+    /// name a listed word only appears in, or a file that is not code, leaves the line a mention.
+    #[test]
+    fn an_embedded_file_is_judged_by_its_name() {
+        let src = concat!(
+            "static A: &[u8] = include_bytes!(\"../vendor/bin/libkavsdk.so\");\n",
+            "static B: &[u8] = include_bytes!(\"../third_party/kaspersky-sdk/engine.dll\");\n",
+            "static C: &[u8] = include_bytes!(\"../plugins/MultiScan.Engines.Kaspersky.dll\");\n",
+            "static D: &str = include_str!(\"../docs/kaspersky.txt\");\n",
+            "static E: &[u8] = include_bytes!(\"../assets/logo.png\");\n",
+        );
+        let d = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(d.path()).unwrap();
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/embed.rs"), src).unwrap();
+        let got: Vec<(String, Role, Option<u32>, String)> = scanner()
+            .scan_files(root, &[])
+            .evidence
+            .into_iter()
+            .map(|e| {
+                (
+                    e.field.to_string(),
+                    e.role,
+                    e.location.unwrap().line,
+                    e.text,
+                )
+            })
+            .collect();
+        let inc = "Rust source include_bytes! (integration)".to_string();
+        assert!(
+            got.contains(&(
+                inc.clone(),
+                Role::Attribution,
+                Some(1),
+                "Kavsdk (libkavsdk.so)".into()
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(
+                inc,
+                Role::Attribution,
+                Some(2),
+                "Kaspersky Sdk (../third_party/kaspersky-sdk/engine.dll)".into()
+            )),
+            "{got:?}"
+        );
+        for line in [3, 4] {
+            assert!(
+                got.iter()
+                    .any(|g| g.2 == Some(line) && g.0 == "text" && g.1 == Role::Mention),
+                "{line}: {got:?}"
+            );
+        }
+        assert_eq!(got.len(), 4, "{got:?}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Recognisers of build and source files whose assignments name who made a package or what it
 //! loads: SPDX tag-value, conan `conanfile.py`, CocoaPods `.podspec`, Ruby `.gemspec`, Python
 //! `setup.py`, CMake, Go modules and imports, Java/Kotlin/Scala packages and imports, Rust
-//! `#[link(name = "…")]`.
+//! `#[link(name = "…")]`, wasm-bindgen modules and embedded files.
 
 use std::sync::LazyLock;
 
@@ -852,10 +852,76 @@ impl Recogniser for RustSource {
                 });
             }
         }
+        wasm_bindgen_modules(text, out);
+        embedded_files(text, out);
         // Through a constant (`const LIB: &str = "libkavsdk.so"; Library::new(LIB)`) or a path
         // built around the file name (`Library::new(dir.join("libkavsdk.so"))`).
         let mut fields = super::imports::Fields::new(MetadataFormat::RustSource, text, out);
         super::imports::indirect_loads(&mut fields, "dynamic load", &CALL, None);
+    }
+}
+
+/// The JavaScript modules a crate built with wasm-bindgen imports at run time:
+/// `#[wasm_bindgen(module = "…")]` and `#[wasm_bindgen(raw_module = "…")]` on an `extern`
+/// block, also under a condition (`#[cfg_attr(target_arch = "wasm32", wasm_bindgen(…))]`) or
+/// by its path (`#[wasm_bindgen::prelude::wasm_bindgen(…)]`). The generated glue imports the
+/// module, and the crate cannot run without it: integration, as a JavaScript import is. A
+/// package (`@scope/engine`, `engine`) is read as a JavaScript import of it, a URL as one; a
+/// path (`/js/local.js`, `./glue.js`) is the crate's own file, as a relative import is, and a
+/// comment imports nothing.
+fn wasm_bindgen_modules(text: &str, out: &mut Vec<FieldHit>) {
+    static MODULE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r#"\bwasm_bindgen\s*\([^()]*?\b(raw_module|module)\s*=\s*"([^"\n]+)""#)
+    });
+    for c in MODULE.captures_iter(text) {
+        let (which, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        let value = v.as_str().trim();
+        if commented(text, which.start()) || value.is_empty() || value.starts_with(['/', '.']) {
+            continue;
+        }
+        let shape = if value.contains("://") {
+            Shape::Url
+        } else {
+            Shape::Text
+        };
+        let key = format!("#[wasm_bindgen({})]", which.as_str());
+        integration(
+            MetadataFormat::RustSource,
+            text,
+            &key,
+            shape,
+            value,
+            v.start(),
+            out,
+        );
+    }
+}
+
+/// The files a crate compiles into itself: `include_bytes!("…")` and `include_str!("…")`, the
+/// path as written (of a `concat!(env!("OUT_DIR"), "/…")`, its last literal, which ends with
+/// the file's name). The value is the path; whether its name says it is a listed vendor's code
+/// is the deep scan's to judge, as a shipped file's name is (see [`FieldHit::embeds_file`]).
+fn embedded_files(text: &str, out: &mut Vec<FieldHit>) {
+    static INCLUDE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\b(include_bytes|include_str)\s*!\s*(\()"));
+    static LITERAL: LazyLock<Regex> = LazyLock::new(|| re(r#""([^"\n]+)""#));
+    for c in INCLUDE.captures_iter(text) {
+        let (which, open) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        if commented(text, which.start()) {
+            continue;
+        }
+        let span = &text[open.start()..bracketed_end(text, open.start())];
+        let Some(path) = LITERAL.captures_iter(span).last().and_then(|l| l.get(1)) else {
+            continue;
+        };
+        out.push(FieldHit {
+            format: MetadataFormat::RustSource,
+            key: format!("{}!", which.as_str()),
+            kind: I,
+            shape: Shape::Text,
+            value: path.as_str().to_string(),
+            line: line_at(text, open.start() + path.start()),
+        });
     }
 }
 

@@ -74,7 +74,7 @@ crate::named::named_enum! {
         RubyGemspec = "Ruby gemspec" => "*.gemspec: authors, e-mail and homepage",
         CiConfig = "CI or task file" => "CI pipelines (GitHub Actions and other forges' workflows, GitLab CI, Azure Pipelines, CircleCI, Travis, Bitbucket, Drone, AppVeyor, Buildkite, Cloud Build, CodeBuild, Jenkinsfile…) and task runners' files (justfile, Taskfile, Earthfile, Vagrantfile, cargo-make, tox, dev containers): the URLs their commands download and the packages they install, read as a script's",
         Script = "shell script" => "shell, PowerShell and batch scripts: the URLs a download command fetches (curl, wget, Invoke-WebRequest, bitsadmin…) and the packages an install command installs (pip, npm, apt-get, dotnet add package…; a Dockerfile's RUN lines too)",
-        RustSource = "Rust source" => "`#[link]` attributes, libraries loaded at run time, version information a build script sets",
+        RustSource = "Rust source" => "`#[link]` attributes, libraries loaded at run time, JavaScript modules wasm-bindgen imports (`#[wasm_bindgen(module)]`, `raw_module`), files compiled in (`include_bytes!`, `include_str!`: judged by their names, as shipped files are), version information a build script sets",
         Spdx = "SPDX document" => "An SPDX document shipped inside a package",
         ConanRecipe = "conan recipe" => "conanfile.py and conanfile.txt: author, URL and required references",
         NpmLockfile = "npm lockfile" => "package-lock.json and npm-shrinkwrap.json: scoped packages and resolved URLs (yarn, pnpm and bun lockfiles: see package manifest)",
@@ -116,6 +116,15 @@ impl FieldHit {
             key: self.key.clone(),
             integration: self.kind == FieldKind::Integration,
         }
+    }
+
+    /// Whether the value is the path of a file the source compiles into itself (Rust's
+    /// `include_bytes!` and `include_str!`): the deep scan judges its names as those of a file
+    /// the package ships (see `evidence::deep::names`), which only it can, knowing the listed
+    /// words that lead a name; it keeps the field only where they say the file is a listed
+    /// vendor's code.
+    pub fn embeds_file(&self) -> bool {
+        self.format == MetadataFormat::RustSource && self.key.starts_with("include_")
     }
 
     /// Every kind of field fails like an attribution: a product that cannot load without a
