@@ -497,6 +497,8 @@ mod tests {
             (LC_RPATH, "@loader_path/../Frameworks/KAVSDK.framework"),
             (LC_RPATH, "@loader_path/../lib"),
             (LC_RPATH, "/opt/acme-av-compare/notes-on-kaspersky"),
+            // Led by the name, whatever follows: as `third_party/kaspersky-sdk` is.
+            (LC_RPATH, "/opt/acme-av-compare/kaspersky-notes"),
         ]);
         let d = tempfile::tempdir().unwrap();
         let root = Utf8Path::from_path(d.path()).unwrap();
@@ -537,6 +539,11 @@ mod tests {
                     "Mach-O LC_RPATH",
                     Role::Mention,
                     "/opt/acme-av-compare/notes-on-kaspersky"
+                ),
+                row(
+                    "Mach-O LC_RPATH (integration)",
+                    Role::Attribution,
+                    "Kaspersky Notes (/opt/acme-av-compare/kaspersky-notes)"
                 ),
                 row(
                     "Mach-O LC_RPATH (integration)",
