@@ -1122,7 +1122,9 @@ fn fat(
 /// Only the import sections are read: its strings (custom sections, data) are the text scan's.
 /// A core module is read no further than its import section.
 fn wasm(bytes: &[u8], prefix: &[Nesting], r: &mut BinaryReport) -> Result<(), InspectError> {
-    use wasmparser::{ComponentImport, Encoding, Imports, Parser, Payload};
+    use wasmparser::{
+        ComponentImport, Dylink0Subsection, Encoding, Imports, KnownCustom, Parser, Payload,
+    };
     let mut modules: BTreeSet<&str> = BTreeSet::new();
     // The outermost binary's encoding: a module or a component (which nests modules).
     let mut outer = None;
@@ -1143,6 +1145,34 @@ fn wasm(bytes: &[u8], prefix: &[Nesting], r: &mut BinaryReport) -> Result<(), In
                     break;
                 }
             }
+            // A dynamically linked module's (Emscripten's side modules, `-sMAIN_MODULE`)
+            // libraries: a `dylink.0` section lists those it needs, as `DT_NEEDED` does, and
+            // the directories to find them in, as `DT_RUNPATH` does. It comes first, before the
+            // import section. A damaged one is left to the strings.
+            Payload::CustomSection(section) => {
+                if let KnownCustom::Dylink0(subsections) = section.as_known() {
+                    for sub in subsections.into_iter().map_while(Result::ok) {
+                        match sub {
+                            Dylink0Subsection::Needed(libraries) => {
+                                for library in libraries {
+                                    push_library(
+                                        r,
+                                        prefix,
+                                        LibraryTable::WasmDylinkNeeded,
+                                        library,
+                                    );
+                                }
+                            }
+                            Dylink0Subsection::RuntimePath(dirs) => {
+                                for dir in dirs {
+                                    push_run_path(r, prefix, RunPathTable::WasmDylink, dir);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
             Payload::ComponentImportSection(section) => {
                 for import in section {
                     let ComponentImport { name, .. } =
@@ -1160,16 +1190,16 @@ fn wasm(bytes: &[u8], prefix: &[Nesting], r: &mut BinaryReport) -> Result<(), In
 }
 
 /// An import module of a WebAssembly binary, read as what it names: a URL as itself (its host
-/// and path are the matcher's), a JavaScript package (`@kaspersky/scan-engine`, `kavsdk`) as a
-/// JavaScript import of it is, whole; a path (`./engine_bg.js`, `/js/local.js`) names the
-/// project's own file, as a relative JavaScript import does, and is left to the strings.
+/// and path are the matcher's; one without its scheme, `//cdn.example.com/x.mjs`, as `https:`),
+/// a JavaScript package (`@kaspersky/scan-engine`, `kavsdk`) as a JavaScript import of it is,
+/// whole; a path (`./engine_bg.js`, `/js/local.js`) names the project's own file, as a relative
+/// JavaScript import does, and is left to the strings.
 fn push_wasm_import(r: &mut BinaryReport, prefix: &[Nesting], module: &str) {
-    let module = module.trim();
-    if module.is_empty() || module.starts_with(['.', '/']) {
+    let Some(module) = crate::evidence::recognise::js_module(module) else {
         return;
-    }
+    };
     let field = BinaryField::new(prefix, BinaryPart::Library(LibraryTable::WasmImport));
-    push(r, field, module, true, None);
+    push(r, field, &module, true, None);
 }
 
 // --- static archives --------------------------------------------------------------------------

@@ -859,8 +859,9 @@ impl Scanner {
         }
     }
 
-    /// A WebAssembly binary: the modules it imports, as a binary's libraries (see
-    /// [`binary::inspect_binary`]); its bytes are then read as any other file's (its custom
+    /// A WebAssembly binary: the modules it imports and the libraries it needs, as a binary's
+    /// libraries, and its run path (see [`binary::inspect_binary`]); its bytes are then read as
+    /// any other file's (its custom
     /// sections' text, its data), which is all a damaged one gets, with a note.
     fn scan_wasm(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         r.binaries.push(BinaryItem {
@@ -869,7 +870,7 @@ impl Scanner {
             bytes: bytes.len() as u64,
         });
         match binary::inspect_binary(bytes, &self.needles, budget) {
-            Ok(report) => push_binary_strings(name, report.strings, r),
+            Ok(report) => push_binary_strings(name, self.run_paths(report.strings), r),
             Err(e) => {
                 let kind = if matches!(e, binary::InspectError::Limit(_)) {
                     SkipKind::Limit

@@ -265,6 +265,8 @@ pub enum LibraryTable {
     /// A module a WebAssembly binary imports from (its import section), which the host must
     /// supply to instantiate it.
     WasmImport,
+    /// A library a dynamically linked WebAssembly module needs (its `dylink.0` section).
+    WasmDylinkNeeded,
 }
 
 impl LibraryTable {
@@ -278,9 +280,10 @@ impl LibraryTable {
             LibraryTable::MachOIdDylib => "Mach-O LC_ID_DYLIB",
             LibraryTable::MachOLoadDylib => "Mach-O LC_LOAD_DYLIB",
             LibraryTable::WasmImport => "WebAssembly import module",
+            LibraryTable::WasmDylinkNeeded => "WebAssembly dylink.0 needed",
         }
     }
-    const ALL: [LibraryTable; 8] = [
+    const ALL: [LibraryTable; 9] = [
         LibraryTable::PeImport,
         LibraryTable::PeDelayImport,
         LibraryTable::PeExport,
@@ -289,6 +292,7 @@ impl LibraryTable {
         LibraryTable::MachOIdDylib,
         LibraryTable::MachOLoadDylib,
         LibraryTable::WasmImport,
+        LibraryTable::WasmDylinkNeeded,
     ];
 }
 
@@ -298,6 +302,8 @@ pub enum RunPathTable {
     ElfRpath,
     ElfRunpath,
     MachORpath,
+    /// A dynamically linked WebAssembly module's `dylink.0` runtime path.
+    WasmDylink,
 }
 
 impl RunPathTable {
@@ -306,12 +312,14 @@ impl RunPathTable {
             RunPathTable::ElfRpath => "ELF DT_RPATH",
             RunPathTable::ElfRunpath => "ELF DT_RUNPATH",
             RunPathTable::MachORpath => "Mach-O LC_RPATH",
+            RunPathTable::WasmDylink => "WebAssembly dylink.0 runtime path",
         }
     }
-    const ALL: [RunPathTable; 3] = [
+    const ALL: [RunPathTable; 4] = [
         RunPathTable::ElfRpath,
         RunPathTable::ElfRunpath,
         RunPathTable::MachORpath,
+        RunPathTable::WasmDylink,
     ];
 }
 
@@ -886,6 +894,11 @@ mod tests {
             bin(BinaryPart::VersionInfo("CompanyName".into())),
             bin(BinaryPart::Library(LibraryTable::MachOLoadDylib)),
             bin(BinaryPart::Library(LibraryTable::WasmImport)),
+            bin(BinaryPart::Library(LibraryTable::WasmDylinkNeeded)),
+            bin(BinaryPart::RunPath {
+                table: RunPathTable::WasmDylink,
+                integration: true,
+            }),
             bin(BinaryPart::RunPath {
                 table: RunPathTable::ElfRunpath,
                 integration: false,

@@ -697,6 +697,36 @@ pub fn wasm_module(imports: &[(&str, &str)], custom: &[(&str, &[u8])]) -> Vec<u8
     out
 }
 
+/// A dynamically linked WebAssembly module (an Emscripten side module): a first `dylink.0`
+/// section listing the libraries it needs and its runtime path, then [`wasm_module`]'s
+/// sections with `imports`.
+pub fn wasm_side_module(
+    needed: &[&str],
+    runtime_path: &[&str],
+    imports: &[(&str, &str)],
+) -> Vec<u8> {
+    let list = |names: &[&str]| -> Vec<u8> {
+        let mut b = leb128(names.len());
+        for n in names {
+            b.extend(wasm_name(n));
+        }
+        b
+    };
+    let mut dylink = wasm_name("dylink.0");
+    // WASM_DYLINK_MEM_INFO (sizes and alignments, all zero), NEEDED, RUNTIME_PATH.
+    for (id, body) in [
+        (1u8, vec![0, 0, 0, 0]),
+        (2, list(needed)),
+        (5, list(runtime_path)),
+    ] {
+        dylink.push(id);
+        dylink.extend(leb128(body.len()));
+        dylink.extend(body);
+    }
+    let module = wasm_module(imports, &[]);
+    [&module[..8], &wasm_section(0, &dylink), &module[8..]].concat()
+}
+
 /// A WebAssembly component whose import section imports an instance under each of `imports`
 /// (`kaspersky:scan/engine@1.0.0`), then the core module `inner` nested in it.
 pub fn wasm_component(imports: &[&str], inner: &[u8]) -> Vec<u8> {

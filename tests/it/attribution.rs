@@ -482,6 +482,48 @@ fn generated() -> Vec<Generated> {
                 )]),
             )],
         ),
+        // Emscripten's dynamic linking: a side module's `dylink.0` section lists the libraries
+        // it needs and where to find them, as an ELF's `DT_NEEDED` and `DT_RUNPATH` do.
+        (
+            "wasm-dylink-needed-product",
+            "fail",
+            vec![(
+                "web/scanner.wasm",
+                testgen::wasm_side_module(&["libc.so", "libkavsdk.so"], &[], &[("env", "memory")]),
+            )],
+        ),
+        (
+            "wasm-dylink-runtime-path-vendor-directory",
+            "fail",
+            vec![(
+                "web/scanner.wasm",
+                testgen::wasm_side_module(
+                    &["libengine.so"],
+                    &["$ORIGIN/lib", "/opt/kaspersky/wasm/lib"],
+                    &[("env", "memory")],
+                ),
+            )],
+        ),
+        (
+            "wasm-import-module-schemeless-url",
+            "fail",
+            vec![(
+                "static/app.wasm",
+                testgen::wasm_module(&[("//cdn.kaspersky.com/sdk/scan.mjs", "scan")], &[]),
+            )],
+        ),
+        (
+            "control-wasm-dylink-other",
+            "pass",
+            vec![(
+                "web/scanner.wasm",
+                testgen::wasm_side_module(
+                    &["libc.so", "libacmescan.so"],
+                    &["$ORIGIN/lib", "/opt/multiscan-kaspersky/lib"],
+                    &[("env", "memory")],
+                ),
+            )],
+        ),
         (
             "control-wasm-imports-other",
             "pass",

@@ -933,3 +933,39 @@ fn run_paths_are_read_one_directory_each() {
         );
     }
 }
+
+/// A dynamically linked module's `dylink.0` section: the libraries it needs, as `DT_NEEDED`, and
+/// its runtime path, as `DT_RUNPATH`.
+#[test]
+fn wasm_dylink_needed_libraries_and_runtime_path() {
+    let m = testgen::wasm_side_module(
+        &["libkavsdk.so", "libc.so"],
+        &["$ORIGIN/kaspersky/lib"],
+        &[("env", "memory")],
+    );
+    let r = inspect_binary(&m, &needles(), &PackageBudget::default()).unwrap();
+    let f = fields(&r);
+    for want in [
+        (
+            "WebAssembly dylink.0 needed (integration)",
+            "kavsdk (libkavsdk.so)",
+            true,
+        ),
+        (
+            "WebAssembly dylink.0 needed (integration)",
+            "c (libc.so)",
+            true,
+        ),
+        (
+            "WebAssembly dylink.0 runtime path",
+            "$ORIGIN/kaspersky/lib",
+            false,
+        ),
+        ("WebAssembly import module (integration)", "env", true),
+    ] {
+        assert!(
+            f.contains(&(want.0.into(), want.1.into(), want.2)),
+            "{want:?}: {f:?}"
+        );
+    }
+}

@@ -797,6 +797,8 @@ impl Recogniser for RustSource {
             LazyLock::new(|| re(r"#\s*!?\s*(\[)\s*(?:link|cfg_attr)\s*\("));
         static LINK: LazyLock<Regex> =
             LazyLock::new(|| re(r#"[\[(,]\s*link\s*\([^)]*?\bname\s*=\s*"([^"]+)""#));
+        static WASM_LINK: LazyLock<Regex> =
+            LazyLock::new(|| re(r#"[\[(,]\s*link\s*\([^)]*?\bwasm_import_module\s*=\s*"([^"]+)""#));
         const LOADERS: &str =
             r"(?:Library::new|load_library|library_filename|dlopen|LoadLibrary\w*)";
         static LOAD: LazyLock<Regex> =
@@ -852,6 +854,41 @@ impl Recogniser for RustSource {
                 });
             }
         }
+        // `#[link(wasm_import_module = "kavsdk")]`: the module a WebAssembly build of the
+        // `extern` block imports its functions from, read as the module itself is in a built
+        // `.wasm` (see `binary::push_wasm_import`).
+        let wasm_imports: Vec<(usize, String)> = ATTRIBUTE
+            .captures_iter(text)
+            .flat_map(|c| {
+                let open = c.get(1).expect("group").start();
+                let span = &text[open..bracketed_end(text, open)];
+                WASM_LINK
+                    .captures_iter(span)
+                    .map(move |l| (open + l.get(1).expect("group").start(), l[1].to_string()))
+            })
+            .collect();
+        for (at, module) in wasm_imports {
+            if commented(text, at) {
+                continue;
+            }
+            if let Some(module) = super::js_module(&module) {
+                let shape = if module.contains("://") {
+                    Shape::Url
+                } else {
+                    Shape::Text
+                };
+                let key = "#[link(wasm_import_module)]";
+                integration(
+                    MetadataFormat::RustSource,
+                    text,
+                    key,
+                    shape,
+                    &module,
+                    at,
+                    out,
+                );
+            }
+        }
         wasm_bindgen_modules(text, out);
         embedded_files(text, out);
         // Through a constant (`const LIB: &str = "libkavsdk.so"; Library::new(LIB)`) or a path
@@ -871,14 +908,17 @@ impl Recogniser for RustSource {
 /// comment imports nothing.
 fn wasm_bindgen_modules(text: &str, out: &mut Vec<FieldHit>) {
     static MODULE: LazyLock<Regex> = LazyLock::new(|| {
-        re(r#"\bwasm_bindgen\s*\([^()]*?\b(raw_module|module)\s*=\s*"([^"\n]+)""#)
+        re(r##"\bwasm_bindgen\s*\([^()]*?\b(raw_module|module)\s*=\s*r?#?"([^"\n]+)""##)
     });
     for c in MODULE.captures_iter(text) {
         let (which, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
-        let value = v.as_str().trim();
-        if commented(text, which.start()) || value.is_empty() || value.starts_with(['/', '.']) {
+        if commented(text, which.start()) {
             continue;
         }
+        let Some(value) = super::js_module(v.as_str()) else {
+            continue;
+        };
+        let value = value.as_str();
         let shape = if value.contains("://") {
             Shape::Url
         } else {

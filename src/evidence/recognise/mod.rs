@@ -74,7 +74,7 @@ crate::named::named_enum! {
         RubyGemspec = "Ruby gemspec" => "*.gemspec: authors, e-mail and homepage",
         CiConfig = "CI or task file" => "CI pipelines (GitHub Actions and other forges' workflows, GitLab CI, Azure Pipelines, CircleCI, Travis, Bitbucket, Drone, AppVeyor, Buildkite, Cloud Build, CodeBuild, Jenkinsfile…) and task runners' files (justfile, Taskfile, Earthfile, Vagrantfile, cargo-make, tox, dev containers): the URLs their commands download and the packages they install, read as a script's",
         Script = "shell script" => "shell, PowerShell and batch scripts: the URLs a download command fetches (curl, wget, Invoke-WebRequest, bitsadmin…) and the packages an install command installs (pip, npm, apt-get, dotnet add package…; a Dockerfile's RUN lines too)",
-        RustSource = "Rust source" => "`#[link]` attributes, libraries loaded at run time, JavaScript modules wasm-bindgen imports (`#[wasm_bindgen(module)]`, `raw_module`), files compiled in (`include_bytes!`, `include_str!`: judged by their names, as shipped files are), version information a build script sets",
+        RustSource = "Rust source" => "`#[link]` attributes, libraries loaded at run time, WebAssembly import modules (`#[link(wasm_import_module)]`) and JavaScript modules wasm-bindgen imports (`#[wasm_bindgen(module)]`, `raw_module`), files compiled in (`include_bytes!`, `include_str!`: judged by their names, as shipped files are), version information a build script sets",
         Spdx = "SPDX document" => "An SPDX document shipped inside a package",
         ConanRecipe = "conan recipe" => "conanfile.py and conanfile.txt: author, URL and required references",
         NpmLockfile = "npm lockfile" => "package-lock.json and npm-shrinkwrap.json: scoped packages and resolved URLs (yarn, pnpm and bun lockfiles: see package manifest)",
@@ -296,6 +296,19 @@ pub fn reverse_domain(id: &str) -> Option<String> {
 pub fn nuget_company(id: &str) -> Option<&str> {
     let (first, rest) = id.split_once('.')?;
     (!first.is_empty() && !rest.is_empty()).then_some(first)
+}
+
+/// A JavaScript module specifier that names something other than the project's own files (a
+/// WebAssembly import module, a wasm-bindgen `module`), as it is to be matched: a package
+/// (`@kaspersky/scan-engine`, `kavsdk`, `npm:…`) or a URL as written, a URL without its scheme
+/// (`//cdn.example.com/sdk.mjs`) with `https:`; `None` for a path (`./glue.js`, `/js/local.js`,
+/// `../x.mjs`) or nothing.
+pub fn js_module(spec: &str) -> Option<String> {
+    let spec = spec.trim();
+    if let Some(rest) = spec.strip_prefix("//") {
+        return (!rest.is_empty()).then(|| format!("https://{rest}"));
+    }
+    (!spec.is_empty() && !spec.starts_with(['.', '/', '\\'])).then(|| spec.to_string())
 }
 
 /// Whether `name` (a file name or a path) is a native library's or program's file, by the

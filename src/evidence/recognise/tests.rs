@@ -1820,6 +1820,13 @@ fn wasm_bindgen_modules_are_imports() {
         "extern \"C\" { fn glue(); }\n",
         "// #[wasm_bindgen(module = \"@kaspersky/old-engine\")]\n",
         "/// `#[wasm_bindgen(module = \"@kaspersky/doc\")]` imports it\n",
+        "#[link(wasm_import_module = \"kavsdk_wasm\")]\n",
+        "extern \"C\" { fn kav_scan(); }\n",
+        "#[cfg_attr(target_family = \"wasm\", link(wasm_import_module = \"//cdn.kaspersky.com/x.mjs\"))]\n",
+        "extern \"C\" { fn x(); }\n",
+        "#[wasm_bindgen(module = r\"@kaspersky/raw-string\")]\n",
+        "extern \"C\" { fn r(); }\n",
+        "// #[link(wasm_import_module = \"kavsdk_old\")]\n",
     );
     let got: Vec<(String, Shape, String, u32)> = fields("src/lib.rs", text)
         .into_iter()
@@ -1833,9 +1840,20 @@ fn wasm_bindgen_modules_are_imports() {
             l,
         )
     };
+    let link = |s: Shape, v: &str, l: u32| {
+        (
+            "Rust source #[link(wasm_import_module)] (integration)".to_string(),
+            s,
+            v.to_string(),
+            l,
+        )
+    };
     assert_eq!(
         got,
         [
+            link(Shape::Url, "https://cdn.kaspersky.com/x.mjs", 18),
+            link(Shape::Text, "kavsdk_wasm", 16),
+            row("module", Shape::Text, "@kaspersky/raw-string", 20),
             row("module", Shape::Text, "@kaspersky/scan-engine", 2),
             row(
                 "module",
