@@ -1191,15 +1191,30 @@ fn wasm(bytes: &[u8], prefix: &[Nesting], r: &mut BinaryReport) -> Result<(), In
 
 /// An import module of a WebAssembly binary, read as what it names: a URL as itself (its host
 /// and path are the matcher's; one without its scheme, `//cdn.example.com/x.mjs`, as `https:`),
-/// a JavaScript package (`@kaspersky/scan-engine`, `kavsdk`) as a JavaScript import of it is,
-/// whole; a path (`./engine_bg.js`, `/js/local.js`) names the project's own file, as a relative
-/// JavaScript import does, and is left to the strings.
+/// a library's file (`libkavsdk.so`) as a loaded library is, anything else, a JavaScript package
+/// (`@kaspersky/scan-engine`, `KasperskyEngine`) among them, as a JavaScript import of it is,
+/// whole and with its words; a path (`./engine_bg.js`, `/js/local.js`) names the project's own
+/// file, as a relative JavaScript import does, and is left to the strings.
 fn push_wasm_import(r: &mut BinaryReport, prefix: &[Nesting], module: &str) {
-    let Some(module) = crate::evidence::recognise::js_module(module) else {
+    use crate::evidence::recognise::{js_module, library_file, with_words};
+    let Some(module) = js_module(module) else {
         return;
     };
-    let field = BinaryField::new(prefix, BinaryPart::Library(LibraryTable::WasmImport));
-    push(r, field, &module, true, None);
+    let table = LibraryTable::WasmImport;
+    if module.contains("://") {
+        push(
+            r,
+            BinaryField::new(prefix, BinaryPart::Library(table)),
+            &module,
+            true,
+            None,
+        );
+    } else if library_file(&module) {
+        push_library(r, prefix, table, &module);
+    } else {
+        let field = BinaryField::new(prefix, BinaryPart::Library(table));
+        push(r, field, &with_words(&module), true, None);
+    }
 }
 
 // --- static archives --------------------------------------------------------------------------

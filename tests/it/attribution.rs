@@ -505,6 +505,14 @@ fn generated() -> Vec<Generated> {
             )],
         ),
         (
+            "wasm-import-module-library-file",
+            "fail",
+            vec![(
+                "web/app.wasm",
+                testgen::wasm_module(&[("env", "memory"), ("libkavsdk.so", "kav_scan_file")], &[]),
+            )],
+        ),
+        (
             "wasm-import-module-schemeless-url",
             "fail",
             vec![(

@@ -799,6 +799,8 @@ fn wasm_import_modules_are_libraries_it_loads() {
             ("https://cdn.kaspersky.com/sdk/scan.mjs", "scan"),
             ("./engine_bg.js", "__wbg_log"),
             ("/js/local.js", "helper"),
+            ("libkavscan.so", "scan"),
+            ("KasperskyEngine", "init"),
         ],
         &[("producers", b"\x01\x0cprocessed-by\x01\x06kavsdk\x018")],
     );
@@ -814,8 +816,10 @@ fn wasm_import_modules_are_libraries_it_loads() {
         fields(&r),
         [
             lib("@kaspersky/scan-engine"),
+            lib("KasperskyEngine (Kaspersky Engine)"),
             lib("env"),
             lib("https://cdn.kaspersky.com/sdk/scan.mjs"),
+            lib("kavscan (libkavscan.so)"),
             lib("kavsdk"),
             lib("wasi_snapshot_preview1"),
         ]

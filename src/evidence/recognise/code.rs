@@ -871,7 +871,10 @@ impl Recogniser for RustSource {
             if commented(text, at) {
                 continue;
             }
-            if let Some(module) = super::js_module(&module) {
+            if let Some(mut module) = super::js_module(&module) {
+                if super::library_file(&module) {
+                    module = super::library_stem(&module);
+                }
                 let shape = if module.contains("://") {
                     Shape::Url
                 } else {
@@ -890,6 +893,7 @@ impl Recogniser for RustSource {
             }
         }
         wasm_bindgen_modules(text, out);
+        wasm_bindgen_inline_js(text, out);
         embedded_files(text, out);
         // Through a constant (`const LIB: &str = "libkavsdk.so"; Library::new(LIB)`) or a path
         // built around the file name (`Library::new(dir.join("libkavsdk.so"))`).
@@ -935,6 +939,67 @@ fn wasm_bindgen_modules(text: &str, out: &mut Vec<FieldHit>) {
             out,
         );
     }
+}
+
+/// The modules the JavaScript of a wasm-bindgen `inline_js` snippet imports
+/// (`#[wasm_bindgen(inline_js = "import { scan } from '@scope/engine'; …")]`): the snippet is
+/// written out beside the glue and runs with it, so what it imports the crate imports. Its
+/// text (a string or raw string literal, escapes resolved) is read as JavaScript source is.
+fn wasm_bindgen_inline_js(text: &str, out: &mut Vec<FieldHit>) {
+    use super::Recogniser;
+    static INLINE: LazyLock<Regex> = LazyLock::new(|| re(r#"\binline_js\s*=\s*(?:r(#*))?""#));
+    for c in INLINE.captures_iter(text) {
+        let whole = c.get(0).expect("whole");
+        if commented(text, whole.start()) {
+            continue;
+        }
+        let rest = &text[whole.end()..];
+        let js = match c.get(1) {
+            Some(hashes) => {
+                let close = format!("\"{}", hashes.as_str());
+                rest.find(&close).map(|end| rest[..end].to_string())
+            }
+            None => unescaped_string(rest),
+        };
+        let Some(js) = js else { continue };
+        let mut found = Vec::new();
+        super::imports::JsSource.read(&FileName::new("inline.js"), &js, &mut found);
+        let line = line_at(text, whole.end());
+        for f in found {
+            out.push(FieldHit {
+                format: MetadataFormat::RustSource,
+                key: format!("#[wasm_bindgen(inline_js)] {}", f.key),
+                line: line + f.line.saturating_sub(1),
+                ..f
+            });
+        }
+    }
+}
+
+/// The contents of a Rust string literal whose opening quote came just before `rest`, its
+/// escapes resolved (`\n`, `\t`, `\"`, `\\`, `\'`, a line continuation); `None` when it does
+/// not close.
+fn unescaped_string(rest: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'r' => {}
+                '\n' => {
+                    while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                        chars.next();
+                    }
+                }
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
 }
 
 /// The files a crate compiles into itself: `include_bytes!("…")` and `include_str!("…")`, the

@@ -27,7 +27,7 @@ mod vars;
 
 use super::{Role, Shape};
 
-pub(crate) use imports::bound_strings;
+pub(crate) use imports::{bound_strings, with_words};
 pub use rules::{FileClass, classify, is_asserted_literal, is_disclaimer, is_trademark_statement};
 pub(crate) use script::service_call;
 
@@ -74,7 +74,7 @@ crate::named::named_enum! {
         RubyGemspec = "Ruby gemspec" => "*.gemspec: authors, e-mail and homepage",
         CiConfig = "CI or task file" => "CI pipelines (GitHub Actions and other forges' workflows, GitLab CI, Azure Pipelines, CircleCI, Travis, Bitbucket, Drone, AppVeyor, Buildkite, Cloud Build, CodeBuild, Jenkinsfile…) and task runners' files (justfile, Taskfile, Earthfile, Vagrantfile, cargo-make, tox, dev containers): the URLs their commands download and the packages they install, read as a script's",
         Script = "shell script" => "shell, PowerShell and batch scripts: the URLs a download command fetches (curl, wget, Invoke-WebRequest, bitsadmin…) and the packages an install command installs (pip, npm, apt-get, dotnet add package…; a Dockerfile's RUN lines too)",
-        RustSource = "Rust source" => "`#[link]` attributes, libraries loaded at run time, WebAssembly import modules (`#[link(wasm_import_module)]`) and JavaScript modules wasm-bindgen imports (`#[wasm_bindgen(module)]`, `raw_module`), files compiled in (`include_bytes!`, `include_str!`: judged by their names, as shipped files are), version information a build script sets",
+        RustSource = "Rust source" => "`#[link]` attributes, libraries loaded at run time, WebAssembly import modules (`#[link(wasm_import_module)]`) and JavaScript modules wasm-bindgen imports (`#[wasm_bindgen(module)]`, `raw_module`, an `inline_js` snippet's imports), files compiled in (`include_bytes!`, `include_str!`: judged by their names, as shipped files are), version information a build script sets",
         Spdx = "SPDX document" => "An SPDX document shipped inside a package",
         ConanRecipe = "conan recipe" => "conanfile.py and conanfile.txt: author, URL and required references",
         NpmLockfile = "npm lockfile" => "package-lock.json and npm-shrinkwrap.json: scoped packages and resolved URLs (yarn, pnpm and bun lockfiles: see package manifest)",

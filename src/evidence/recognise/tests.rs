@@ -1912,3 +1912,36 @@ fn embedded_files_are_paths() {
         ]
     );
 }
+
+/// The JavaScript of a wasm-bindgen `inline_js` snippet runs with the crate: what it imports,
+/// the crate imports. Relative imports and a commented-out attribute import nothing.
+#[test]
+fn wasm_bindgen_inline_js_imports_are_read() {
+    let text = concat!(
+        "#[wasm_bindgen(inline_js = \"import { scan } from '@kaspersky/scan-engine';\\nexport function f() {}\")]\n",
+        "extern \"C\" { fn f(); }\n",
+        "#[wasm_bindgen(inline_js = r#\"\n",
+        "import init from \"https://cdn.kaspersky.com/sdk/init.mjs\";\n",
+        "import { local } from \"./kaspersky-local.js\";\n",
+        "export function g() { return init(); }\n",
+        "\"#)]\n",
+        "extern \"C\" { fn g(); }\n",
+        "// #[wasm_bindgen(inline_js = \"import x from 'kavsdk';\")]\n",
+    );
+    let got: Vec<(String, String, u32)> = read("src/lib.rs", text);
+    assert_eq!(
+        got,
+        [
+            (
+                "Rust source #[wasm_bindgen(inline_js)] module (integration)".into(),
+                "@kaspersky/scan-engine".into(),
+                1
+            ),
+            (
+                "Rust source #[wasm_bindgen(inline_js)] module (integration)".into(),
+                "https://cdn.kaspersky.com/sdk/init.mjs".into(),
+                4
+            ),
+        ]
+    );
+}
