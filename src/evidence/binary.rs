@@ -1118,9 +1118,10 @@ fn fat(
 /// imports comes from (`(import "kavsdk" "scan" …)`, a wasm-bindgen build's
 /// `@kaspersky/scan-engine`), and the host must supply each before the module can be
 /// instantiated, as a loader must find each `DT_NEEDED` library. A component's imports
-/// (`kaspersky:scan/engine@1.0.0`) are read too, and those of the core modules nested in it.
-/// Only the import sections are read: its strings (custom sections, data) are the text scan's.
-/// A core module is read no further than its import section.
+/// (`kaspersky:scan/engine@1.0.0`) are read too, and those of the core modules nested in it,
+/// and a dynamically linked module's `dylink.0` section. Nothing else is: its strings (custom
+/// sections, data) are the text scan's. A core module is read no further than its import
+/// section, so bytes after it cannot hide what it imports.
 fn wasm(bytes: &[u8], prefix: &[Nesting], r: &mut BinaryReport) -> Result<(), InspectError> {
     use wasmparser::{
         ComponentImport, Dylink0Subsection, Encoding, Imports, KnownCustom, Parser, Payload,
@@ -1201,20 +1202,21 @@ fn push_wasm_import(r: &mut BinaryReport, prefix: &[Nesting], module: &str) {
         return;
     };
     let table = LibraryTable::WasmImport;
-    if module.contains("://") {
-        push(
-            r,
-            BinaryField::new(prefix, BinaryPart::Library(table)),
-            &module,
-            true,
-            None,
-        );
-    } else if library_file(&module) {
-        push_library(r, prefix, table, &module);
-    } else {
-        let field = BinaryField::new(prefix, BinaryPart::Library(table));
-        push(r, field, &with_words(&module), true, None);
+    if !module.contains("://") && library_file(&module) {
+        return push_library(r, prefix, table, &module);
     }
+    let text = if module.contains("://") {
+        module
+    } else {
+        with_words(&module)
+    };
+    push(
+        r,
+        BinaryField::new(prefix, BinaryPart::Library(table)),
+        &text,
+        true,
+        None,
+    );
 }
 
 // --- static archives --------------------------------------------------------------------------

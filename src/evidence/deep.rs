@@ -861,8 +861,8 @@ impl Scanner {
 
     /// A WebAssembly binary: the modules it imports and the libraries it needs, as a binary's
     /// libraries, and its run path (see [`binary::inspect_binary`]); its bytes are then read as
-    /// any other file's (its custom
-    /// sections' text, its data), which is all a damaged one gets, with a note.
+    /// any other file's (its custom sections' text, its data), which is all a damaged one
+    /// gets, with a note.
     fn scan_wasm(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         r.binaries.push(BinaryItem {
             file: name.to_string(),

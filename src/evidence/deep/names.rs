@@ -16,6 +16,10 @@
 //!   (the directory a vendor SDK is unpacked into, `#include "kaspersky/…"`'s counterpart on
 //!   disk); over other files it says nothing their contents do not.
 //!
+//! The same rules judge paths a package names rather than ships: a binary's run paths (the
+//! directories its loader searches, [`Scanner::run_paths`]) and the files a Rust source
+//! compiles in ([`Scanner::embedded_name`]).
+//!
 //! Names are read as words: separators and camel case split (`KasperskyScanEngine` reads
 //! `Kaspersky Scan Engine`), a library's `lib` prefix and version suffix dropped, so the matcher
 //! compares whole words as everywhere else (`kasperskytte.dll` names nobody). A directory's
@@ -202,7 +206,7 @@ impl Scanner {
         }
     }
 
-    /// A binary's strings with its run paths judged (see [`binary::BinaryString`]): a
+    /// A binary's strings (see [`BinaryString`]) with its run paths judged: a
     /// directory the loader searches for the libraries the binary loads is read as the
     /// directory of a shipped file is, one component at a time. Where a listed word leads a
     /// component (`/opt/kaspersky/lib`, `$ORIGIN/../kavsdk/lib`,
