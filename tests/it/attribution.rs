@@ -504,6 +504,24 @@ fn generated() -> Vec<Generated> {
                 ),
             )],
         ),
+        // A module written out in a source file as a byte array (`include!`d, or a `static`),
+        // decoded and read as the file it is.
+        (
+            "wasm-module-as-rust-byte-array",
+            "fail",
+            vec![(
+                "src/engine_wasm.rs",
+                {
+                    let padding: Vec<u8> = (0..=255u8).cycle().take(600).collect();
+                    let m = testgen::wasm_module(
+                        &[("env", "memory"), ("kavsdk", "kav_scan_file")],
+                        &[("padding", &padding)],
+                    );
+                    let bytes: Vec<String> = m.iter().map(|b| format!("0x{b:02x}")).collect();
+                    format!("pub static ENGINE: &[u8] = &[{}];\n", bytes.join(", ")).into_bytes()
+                },
+            )],
+        ),
         (
             "wasm-import-module-library-file",
             "fail",
