@@ -225,7 +225,10 @@ fn inspect_into(
         FileKind::MachO => macho(bytes, needles, prefix, r),
         FileKind::MachOFat => fat(bytes, needles, prefix, depth, budget, r),
         FileKind::StaticArchive => ar(bytes, needles, prefix, depth, budget, r),
-        FileKind::Wasm => wasm(bytes, prefix, r),
+        // wasmparser is fuzzed upstream; a panic in it on hostile input would still only make
+        // the file malformed, as pelite's do.
+        FileKind::Wasm => quietly(|| wasm(bytes, prefix, r))
+            .unwrap_or_else(|| Err(malformed("WebAssembly", "its sections could not be parsed"))),
         _ => {
             // A COFF object (no magic of its own) or anything else: sections if `object`
             // understands it, raw strings otherwise.
