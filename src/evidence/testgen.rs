@@ -1136,26 +1136,6 @@ pub fn fuzz_seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             gzip(&elf_overlapping_sections(&elf_body, 30_000)),
         ),
         ("package", "fat-32x4.macho", nested_fat_macho(4, 32)),
-        // WebAssembly: a module's imports and a side module's `dylink.0`, and a component
-        // nesting one, for the import-section reader to be mutated from.
-        (
-            "binary",
-            "imports.wasm",
-            wasm_module(&[("env", "memory"), ("@scope/engine", "scan")], &[]),
-        ),
-        (
-            "binary",
-            "side-module.wasm",
-            wasm_side_module(&["libengine.so"], &["$ORIGIN/lib"], &[("env", "memory")]),
-        ),
-        (
-            "binary",
-            "component.wasm",
-            wasm_component(
-                &["wasi:cli/stdout@0.2.0"],
-                &wasm_module(&[("env", "abort")], &[]),
-            ),
-        ),
         // Many tiny bzip2 bombs in one compressed tar, and one after the other in one stream.
         (
             "package",
