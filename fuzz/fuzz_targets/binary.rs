@@ -1,6 +1,6 @@
-//! Fuzz the binary inspectors (PE, ELF, Mach-O, fat, ar) and the raw-string extractor. The
-//! corpus starts from the generated fixtures and the hostile shapes of `testgen::fuzz_seeds`
-//! (nested fat Mach-Os, ELFs whose sections all cover the whole file).
+//! Fuzz the binary inspectors (PE, ELF, Mach-O, fat, ar, WebAssembly) and the raw-string
+//! extractor. The corpus starts from the generated fixtures and the hostile shapes of
+//! `testgen::fuzz_seeds` (nested fat Mach-Os, ELFs whose sections all cover the whole file).
 #![no_main]
 use std::sync::OnceLock;
 

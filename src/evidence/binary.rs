@@ -14,7 +14,9 @@ use object::read::macho::{MachHeader, MachOFile};
 use object::{Endianness, Object, ObjectSection};
 
 use super::budget::PackageBudget;
-use super::field::{BinaryField, BinaryPart, HitPlace, LibraryTable, Nesting, SignatureScheme};
+use super::field::{
+    BinaryField, BinaryPart, HitPlace, LibraryTable, Nesting, RunPathTable, SignatureScheme,
+};
 use super::needles::Needles;
 
 /// What a file is, by its magic bytes.
@@ -26,6 +28,8 @@ pub enum FileKind {
     MachOFat,
     /// `!<arch>` static archive (`.a`, `.lib`).
     StaticArchive,
+    /// `\0asm`: a WebAssembly module or component.
+    Wasm,
     Zip,
     Tar,
     Gzip,
@@ -60,6 +64,9 @@ pub fn sniff(b: &[u8]) -> FileKind {
     }
     if b.starts_with(b"!<arch>\n") {
         return FileKind::StaticArchive;
+    }
+    if b.starts_with(b"\0asm") {
+        return FileKind::Wasm;
     }
     if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") {
         return FileKind::Zip;
@@ -218,6 +225,10 @@ fn inspect_into(
         FileKind::MachO => macho(bytes, needles, prefix, r),
         FileKind::MachOFat => fat(bytes, needles, prefix, depth, budget, r),
         FileKind::StaticArchive => ar(bytes, needles, prefix, depth, budget, r),
+        // wasmparser is fuzzed upstream; a panic in it on hostile input would still only make
+        // the file malformed, as pelite's do.
+        FileKind::Wasm => quietly(|| wasm(bytes, prefix, r))
+            .unwrap_or_else(|| Err(malformed("WebAssembly", "its sections could not be parsed"))),
         _ => {
             // A COFF object (no magic of its own) or anything else: sections if `object`
             // understands it, raw strings otherwise.
@@ -261,6 +272,18 @@ fn push_library(r: &mut BinaryReport, prefix: &[Nesting], table: LibraryTable, n
     };
     let field = BinaryField::new(prefix, BinaryPart::Library(table));
     push(r, field, &text, true, None);
+}
+
+/// A directory the loader searches for the libraries the binary loads (an ELF `DT_RUNPATH` or
+/// `DT_RPATH` entry, a Mach-O `LC_RPATH`), as written (`$ORIGIN/../lib`, `@loader_path/../lib`):
+/// a mention here. The deep scan reads its directories' names as a shipped file's directories
+/// are read, and makes it integration where a listed word leads one (`/opt/kaspersky/lib`).
+fn push_run_path(r: &mut BinaryReport, prefix: &[Nesting], table: RunPathTable, dir: &str) {
+    let part = BinaryPart::RunPath {
+        table,
+        integration: false,
+    };
+    push(r, BinaryField::new(prefix, part), dir, false, None);
 }
 
 // --- PE ---------------------------------------------------------------------------------------
@@ -882,23 +905,23 @@ fn elf_typed<Elf: FileHeader<Endian = Endianness>>(
         .map_err(|e| malformed("ELF", e))?;
     let mut push_dynamic = |tag: object::elf::DynamicTag, s: &[u8]| {
         let table = match tag {
-            t if t == object::elf::DT_NEEDED => Some(LibraryTable::ElfNeeded),
-            t if t == object::elf::DT_SONAME => Some(LibraryTable::ElfSoname),
-            t if t == object::elf::DT_RPATH || t == object::elf::DT_RUNPATH => None,
+            t if t == object::elf::DT_NEEDED => Ok(LibraryTable::ElfNeeded),
+            t if t == object::elf::DT_SONAME => Ok(LibraryTable::ElfSoname),
+            t if t == object::elf::DT_RPATH => Err(RunPathTable::ElfRpath),
+            t if t == object::elf::DT_RUNPATH => Err(RunPathTable::ElfRunpath),
             _ => return,
         };
         // SONAME is the library's own name; a needed library is one it cannot load without
         // (integration). Both are read as the product they name (`libkavsdk.so.8` → `kavsdk`).
+        // A run path lists the directories its libraries are looked for in, separated by colons.
         let name = String::from_utf8_lossy(s);
         match table {
-            None => push(
-                r,
-                BinaryField::new(prefix, BinaryPart::RunPath),
-                &name,
-                false,
-                None,
-            ),
-            Some(table) => push_library(r, prefix, table, &name),
+            Err(table) => {
+                for dir in name.split(':') {
+                    push_run_path(r, prefix, table, dir);
+                }
+            }
+            Ok(table) => push_library(r, prefix, table, &name),
         }
     };
     if dynamic.is_empty() {
@@ -1008,6 +1031,15 @@ fn macho_typed<Mach: MachHeader<Endian = Endianness>>(
         .macho_load_commands()
         .map_err(|e| malformed("Mach-O", e))?;
     while let Some(cmd) = commands.next().map_err(|e| malformed("Mach-O", e))? {
+        if cmd.cmd() == object::macho::LC_RPATH {
+            if let Ok(c) = cmd.data::<object::macho::RpathCommand<Endianness>>()
+                && let Ok(path) = cmd.string(endian, c.path)
+            {
+                let path = String::from_utf8_lossy(path);
+                push_run_path(r, prefix, RunPathTable::MachORpath, &path);
+            }
+            continue;
+        }
         if cmd.cmd() == object::macho::LC_CODE_SIGNATURE {
             // Who signed it: the CMS blob of its code signature (an ad-hoc signature has none).
             if let Ok(c) = cmd.data::<object::macho::LinkeditDataCommand<Endianness>>() {
@@ -1080,6 +1112,114 @@ fn fat(
         )?;
     }
     Ok(())
+}
+
+// --- WebAssembly -----------------------------------------------------------------------------
+
+/// The modules a WebAssembly binary imports, each as a library it loads (see [`push_library`]):
+/// a core module's import section names the module every function, table, memory or global it
+/// imports comes from (`(import "kavsdk" "scan" …)`, a wasm-bindgen build's
+/// `@kaspersky/scan-engine`), and the host must supply each before the module can be
+/// instantiated, as a loader must find each `DT_NEEDED` library. A component's imports
+/// (`kaspersky:scan/engine@1.0.0`) are read too, and those of the core modules nested in it,
+/// and a dynamically linked module's `dylink.0` section. Nothing else is: its strings (custom
+/// sections, data) are the text scan's. A core module is read no further than its import
+/// section, so bytes after it cannot hide what it imports.
+fn wasm(bytes: &[u8], prefix: &[Nesting], r: &mut BinaryReport) -> Result<(), InspectError> {
+    use wasmparser::{
+        ComponentImport, Dylink0Subsection, Encoding, Imports, KnownCustom, Parser, Payload,
+    };
+    let mut modules: BTreeSet<&str> = BTreeSet::new();
+    // The outermost binary's encoding: a module or a component (which nests modules).
+    let mut outer = None;
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload.map_err(|e| malformed("WebAssembly", e))? {
+            Payload::Version { encoding, .. } if outer.is_none() => outer = Some(encoding),
+            Payload::ImportSection(section) => {
+                for group in section {
+                    let module = match group.map_err(|e| malformed("WebAssembly", e))? {
+                        Imports::Single(_, import) => import.module,
+                        Imports::Compact1 { module, .. } | Imports::Compact2 { module, .. } => {
+                            module
+                        }
+                    };
+                    modules.insert(module);
+                }
+                if outer != Some(Encoding::Component) {
+                    break;
+                }
+            }
+            // A dynamically linked module's (Emscripten's side modules, `-sMAIN_MODULE`)
+            // libraries: a `dylink.0` section lists those it needs, as `DT_NEEDED` does, and
+            // the directories to find them in, as `DT_RUNPATH` does. It comes first, before the
+            // import section. A damaged one is left to the strings.
+            Payload::CustomSection(section) => {
+                if let KnownCustom::Dylink0(subsections) = section.as_known() {
+                    for sub in subsections.into_iter().map_while(Result::ok) {
+                        match sub {
+                            Dylink0Subsection::Needed(libraries) => {
+                                for library in libraries {
+                                    push_library(
+                                        r,
+                                        prefix,
+                                        LibraryTable::WasmDylinkNeeded,
+                                        library,
+                                    );
+                                }
+                            }
+                            Dylink0Subsection::RuntimePath(dirs) => {
+                                for dir in dirs {
+                                    push_run_path(r, prefix, RunPathTable::WasmDylink, dir);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Payload::ComponentImportSection(section) => {
+                for import in section {
+                    let ComponentImport { name, .. } =
+                        import.map_err(|e| malformed("WebAssembly", e))?;
+                    modules.insert(name.0);
+                }
+            }
+            _ => {}
+        }
+    }
+    for module in modules {
+        push_wasm_import(r, prefix, module);
+    }
+    Ok(())
+}
+
+/// An import module of a WebAssembly binary, read as what it names: a URL as itself (its host
+/// and path are the matcher's; one without its scheme, `//cdn.example.com/x.mjs`, as `https:`),
+/// a library's file (`libkavsdk.so`) as a loaded library is, anything else, a JavaScript package
+/// (`@kaspersky/scan-engine`, `KasperskyEngine`) among them, as a JavaScript import of it is,
+/// whole and with its words; a path (`./engine_bg.js`, `/js/local.js`) names the project's own
+/// file, as a relative JavaScript import does, and is left to the strings.
+fn push_wasm_import(r: &mut BinaryReport, prefix: &[Nesting], module: &str) {
+    use crate::evidence::recognise::{js_module, library_file, with_words};
+    let Some(module) = js_module(module) else {
+        return;
+    };
+    let table = LibraryTable::WasmImport;
+    if !module.contains("://") && library_file(&module) {
+        return push_library(r, prefix, table, &module);
+    }
+    let text = if module.contains("://") {
+        module
+    } else {
+        with_words(&module)
+    };
+    push(
+        r,
+        BinaryField::new(prefix, BinaryPart::Library(table)),
+        &text,
+        true,
+        None,
+    );
 }
 
 // --- static archives --------------------------------------------------------------------------

@@ -808,7 +808,7 @@ impl Scanner {
                             .strings
                             .iter()
                             .any(|s| super::gobuild::looks_like_record(&s.text));
-                        push_binary_strings(name, report.strings, r);
+                        push_binary_strings(name, self.run_paths(report.strings), r);
                         self.static_member_names(name, &report.member_names, r);
                         if go {
                             self.scan_go_build(name, bytes, r);
@@ -846,12 +846,42 @@ impl Scanner {
             }
             // Recognised as archives before this match (see `scan_bytes`); a stray one is data.
             FileKind::Zip | FileKind::Tar | FileKind::Gzip => self.scan_text(name, bytes, r),
-            FileKind::Other => {
+            FileKind::Other | FileKind::Wasm => {
+                if kind == FileKind::Wasm {
+                    self.scan_wasm(name, bytes, budget, r);
+                }
                 self.scan_signature(name, bytes, r);
                 self.scan_bytecode(name, bytes, r);
                 self.scan_text(name, bytes, r);
                 self.scan_firmware(name, bytes, budget, r);
                 self.scan_embedded(name, bytes, budget, r);
+            }
+        }
+    }
+
+    /// A WebAssembly binary: the modules it imports and the libraries it needs, as a binary's
+    /// libraries, and its run path (see [`binary::inspect_binary`]); its bytes are then read as
+    /// any other file's (its custom sections' text, its data), which is all a damaged one
+    /// gets, with a note.
+    fn scan_wasm(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
+        r.binaries.push(BinaryItem {
+            file: name.to_string(),
+            kind: kind_name(FileKind::Wasm).into(),
+            bytes: bytes.len() as u64,
+        });
+        match binary::inspect_binary(bytes, &self.needles, budget) {
+            Ok(report) => push_binary_strings(name, self.run_paths(report.strings), r),
+            Err(e) => {
+                let kind = if matches!(e, binary::InspectError::Limit(_)) {
+                    SkipKind::Limit
+                } else {
+                    SkipKind::Note
+                };
+                r.skipped.push(Skipped::new(
+                    name,
+                    kind,
+                    format!("{e}; its imports were not read, {READ_AS_PLAIN}"),
+                ));
             }
         }
     }
@@ -1067,6 +1097,8 @@ fn push_binary_strings(name: &str, strings: Vec<binary::BinaryString>, r: &mut F
     for s in strings {
         let shape = if s.field.part.is_subject() {
             Shape::Subject
+        } else if s.field.part.holds_url(&s.text) {
+            Shape::Url
         } else {
             Shape::Text
         };
@@ -1165,6 +1197,7 @@ fn kind_name(k: FileKind) -> &'static str {
         FileKind::MachO => "mach-o",
         FileKind::MachOFat => "mach-o-fat",
         FileKind::StaticArchive => "static-archive",
+        FileKind::Wasm => "wasm",
         FileKind::Zip => "zip",
         FileKind::Tar => "tar",
         FileKind::Gzip => "gzip",

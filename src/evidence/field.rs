@@ -175,8 +175,13 @@ pub enum BinaryPart {
     VersionInfo(String),
     /// `<table> (integration)`: a library the binary is or loads.
     Library(LibraryTable),
-    /// `ELF DT_RUNPATH`
-    RunPath,
+    /// `ELF DT_RUNPATH`, `ELF DT_RPATH`, `Mach-O LC_RPATH`: one directory the loader searches
+    /// for the libraries the binary loads; `… (integration)` where a listed word leads one of
+    /// its directories (see `evidence::deep::names`).
+    RunPath {
+        table: RunPathTable,
+        integration: bool,
+    },
     /// `<scheme> signer subject` (`Authenticode signer subject`): the subject of a certificate
     /// that signed the file.
     SignerSubject(SignatureScheme),
@@ -257,6 +262,11 @@ pub enum LibraryTable {
     ElfSoname,
     MachOIdDylib,
     MachOLoadDylib,
+    /// A module a WebAssembly binary imports from (its import section), which the host must
+    /// supply to instantiate it.
+    WasmImport,
+    /// A library a dynamically linked WebAssembly module needs (its `dylink.0` section).
+    WasmDylinkNeeded,
 }
 
 impl LibraryTable {
@@ -269,9 +279,11 @@ impl LibraryTable {
             LibraryTable::ElfSoname => "ELF DT_SONAME",
             LibraryTable::MachOIdDylib => "Mach-O LC_ID_DYLIB",
             LibraryTable::MachOLoadDylib => "Mach-O LC_LOAD_DYLIB",
+            LibraryTable::WasmImport => "WebAssembly import module",
+            LibraryTable::WasmDylinkNeeded => "WebAssembly dylink.0 needed",
         }
     }
-    const ALL: [LibraryTable; 7] = [
+    const ALL: [LibraryTable; 9] = [
         LibraryTable::PeImport,
         LibraryTable::PeDelayImport,
         LibraryTable::PeExport,
@@ -279,6 +291,35 @@ impl LibraryTable {
         LibraryTable::ElfSoname,
         LibraryTable::MachOIdDylib,
         LibraryTable::MachOLoadDylib,
+        LibraryTable::WasmImport,
+        LibraryTable::WasmDylinkNeeded,
+    ];
+}
+
+/// The load command or dynamic entry a run path was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunPathTable {
+    ElfRpath,
+    ElfRunpath,
+    MachORpath,
+    /// A dynamically linked WebAssembly module's `dylink.0` runtime path.
+    WasmDylink,
+}
+
+impl RunPathTable {
+    fn name(self) -> &'static str {
+        match self {
+            RunPathTable::ElfRpath => "ELF DT_RPATH",
+            RunPathTable::ElfRunpath => "ELF DT_RUNPATH",
+            RunPathTable::MachORpath => "Mach-O LC_RPATH",
+            RunPathTable::WasmDylink => "WebAssembly dylink.0 runtime path",
+        }
+    }
+    const ALL: [RunPathTable; 4] = [
+        RunPathTable::ElfRpath,
+        RunPathTable::ElfRunpath,
+        RunPathTable::MachORpath,
+        RunPathTable::WasmDylink,
     ];
 }
 
@@ -300,6 +341,12 @@ impl BinaryPart {
             self,
             BinaryPart::SignerSubject(_) | BinaryPart::CertificateSubject(_)
         )
+    }
+
+    /// Whether `text`, read from this part, is a URL to read as one: a WebAssembly import
+    /// module that is one (`https://cdn.example.com/sdk/scan.mjs`), whose host says whose it is.
+    pub fn holds_url(&self, text: &str) -> bool {
+        matches!(self, BinaryPart::Library(LibraryTable::WasmImport)) && text.contains("://")
     }
 
     /// A needle hit found as UTF-16.
@@ -331,7 +378,13 @@ impl fmt::Display for BinaryPart {
         match self {
             BinaryPart::VersionInfo(k) => write!(f, "PE VERSIONINFO {k}"),
             BinaryPart::Library(t) => write!(f, "{} (integration)", t.name()),
-            BinaryPart::RunPath => f.write_str("ELF DT_RUNPATH"),
+            BinaryPart::RunPath { table, integration } => {
+                f.write_str(table.name())?;
+                if *integration {
+                    f.write_str(" (integration)")?;
+                }
+                Ok(())
+            }
             BinaryPart::SignerSubject(s) => write!(f, "{} signer subject", s.name()),
             BinaryPart::CertificateSubject(s) => write!(f, "{} certificate subject", s.name()),
             BinaryPart::DotNetName => f.write_str(".NET metadata name"),
@@ -590,14 +643,20 @@ fn parse_binary(s: &str) -> Option<BinaryField> {
 }
 
 fn parse_binary_part(s: &str) -> Option<BinaryPart> {
+    let run_paths = RunPathTable::ALL.into_iter().flat_map(|table| {
+        [false, true].map(|integration| BinaryPart::RunPath { table, integration })
+    });
     let fixed = [
-        BinaryPart::RunPath,
         BinaryPart::DotNetName,
         BinaryPart::ElfComment,
         BinaryPart::ElfNote,
         BinaryPart::MemberError,
     ];
-    if let Some(p) = fixed.into_iter().find(|p| p.to_string() == s) {
+    if let Some(p) = fixed
+        .into_iter()
+        .chain(run_paths)
+        .find(|p| p.to_string() == s)
+    {
         return Some(p);
     }
     for scheme in SignatureScheme::ALL {
@@ -834,7 +893,24 @@ mod tests {
             },
             bin(BinaryPart::VersionInfo("CompanyName".into())),
             bin(BinaryPart::Library(LibraryTable::MachOLoadDylib)),
-            bin(BinaryPart::RunPath),
+            bin(BinaryPart::Library(LibraryTable::WasmImport)),
+            bin(BinaryPart::Library(LibraryTable::WasmDylinkNeeded)),
+            bin(BinaryPart::RunPath {
+                table: RunPathTable::WasmDylink,
+                integration: true,
+            }),
+            bin(BinaryPart::RunPath {
+                table: RunPathTable::ElfRunpath,
+                integration: false,
+            }),
+            bin(BinaryPart::RunPath {
+                table: RunPathTable::ElfRpath,
+                integration: true,
+            }),
+            bin(BinaryPart::RunPath {
+                table: RunPathTable::MachORpath,
+                integration: true,
+            }),
             bin(BinaryPart::CertificateSubject(
                 SignatureScheme::Authenticode,
             )),

@@ -381,8 +381,24 @@ fn elf64_dyn_header(
 /// A 64-bit little-endian ELF shared object (`ET_DYN`) with `.rodata`, `.comment`, and a
 /// `.dynamic` section naming its `DT_SONAME` and `DT_NEEDED` libraries.
 pub fn elf_shared_object(rodata: &[u8], comment: &str, soname: &str, needed: &[&str]) -> Vec<u8> {
+    elf_shared_object_with(rodata, comment, soname, needed, &[])
+}
+
+/// [`elf_shared_object`] whose dynamic table also holds the string entries `more`: `(tag,
+/// value)`, such as `DT_RPATH` (15) or `DT_RUNPATH` (29) with its colon-separated directories.
+pub fn elf_shared_object_with(
+    rodata: &[u8],
+    comment: &str,
+    soname: &str,
+    needed: &[&str],
+    more: &[(u64, &str)],
+) -> Vec<u8> {
     // String tables.
-    let (dynstr, so_off, needed_offs) = dynamic_strings(soname, needed);
+    let (mut dynstr, so_off, needed_offs) = dynamic_strings(soname, needed);
+    let more: Vec<(u64, u64)> = more
+        .iter()
+        .map(|(tag, v)| (*tag, add_string(&mut dynstr, v)))
+        .collect();
     let mut dynamic = Vec::new();
     let mut dyn_entry = |tag: u64, val: u64| {
         dynamic.extend(tag.to_le_bytes());
@@ -390,6 +406,9 @@ pub fn elf_shared_object(rodata: &[u8], comment: &str, soname: &str, needed: &[&
     };
     for off in &needed_offs {
         dyn_entry(1, *off); // DT_NEEDED
+    }
+    for (tag, off) in more {
+        dyn_entry(tag, off);
     }
     dyn_entry(14, so_off); // DT_SONAME
     dyn_entry(0, 0); // DT_NULL
@@ -591,14 +610,20 @@ pub fn macho_signed_dylib(cms: &[u8]) -> Vec<u8> {
 
 /// A 64-bit Mach-O dynamic library whose load commands are `dylib_command`s: `(cmd, name)`,
 /// `cmd` one of `LC_ID_DYLIB`, `LC_LOAD_DYLIB`, `LC_LOAD_WEAK_DYLIB`, `LC_REEXPORT_DYLIB`,
-/// `LC_LAZY_LOAD_DYLIB`, `LC_LOAD_UPWARD_DYLIB`.
+/// `LC_LAZY_LOAD_DYLIB`, `LC_LOAD_UPWARD_DYLIB`; or an `rpath_command` (`LC_RPATH`, a run path).
 pub fn macho_dylib(commands: &[(object::macho::LoadCommandType, &str)]) -> Vec<u8> {
     let mut cmds = Vec::new();
     for (cmd, name) in commands {
-        // cmd, cmdsize, name offset, timestamp, current and compatibility versions, the name.
-        let size = (24 + name.len() + 1).next_multiple_of(8);
+        // cmd, cmdsize, name offset, timestamp, current and compatibility versions, the name;
+        // a run path's command holds only the first three.
+        let words: &[u32] = if *cmd == object::macho::LC_RPATH {
+            &[12]
+        } else {
+            &[24, 2, 0x1_0000, 0x1_0000]
+        };
+        let size = (8 + 4 * words.len() + name.len() + 1).next_multiple_of(8);
         let mut c = Vec::new();
-        for v in [cmd.0, size as u32, 24, 2, 0x1_0000, 0x1_0000] {
+        for v in [&[cmd.0, size as u32][..], words].concat() {
             c.extend(v.to_le_bytes());
         }
         c.extend(name.as_bytes());
@@ -620,6 +645,100 @@ pub fn macho_dylib(commands: &[(object::macho::LoadCommandType, &str)]) -> Vec<u
         out.extend(v.to_le_bytes());
     }
     out.extend(cmds);
+    out
+}
+
+/// The LEB128 encoding of `n`, as WebAssembly writes sizes and counts.
+fn leb128(mut n: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let b = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(b);
+            return out;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// A WebAssembly name: its length, then its bytes.
+fn wasm_name(s: &str) -> Vec<u8> {
+    [leb128(s.len()), s.as_bytes().to_vec()].concat()
+}
+
+/// A WebAssembly section: its id, its size, its body.
+fn wasm_section(id: u8, body: &[u8]) -> Vec<u8> {
+    [vec![id], leb128(body.len()), body.to_vec()].concat()
+}
+
+/// A WebAssembly core module (version 1) with one function type, an import section importing a
+/// function of it from each `(module, name)` of `imports` (none if empty), then the custom
+/// sections `custom` (`(name, contents)`: a `producers` section, a notice).
+pub fn wasm_module(imports: &[(&str, &str)], custom: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = b"\0asm\x01\0\0\0".to_vec();
+    // One type: (func (param i32) (result i32)).
+    out.extend(wasm_section(1, &[1, 0x60, 1, 0x7f, 1, 0x7f]));
+    if !imports.is_empty() {
+        let mut body = leb128(imports.len());
+        for (module, name) in imports {
+            body.extend(wasm_name(module));
+            body.extend(wasm_name(name));
+            body.extend([0x00, 0x00]); // a function of type 0
+        }
+        out.extend(wasm_section(2, &body));
+    }
+    for (name, contents) in custom {
+        out.extend(wasm_section(
+            0,
+            &[wasm_name(name), contents.to_vec()].concat(),
+        ));
+    }
+    out
+}
+
+/// A dynamically linked WebAssembly module (an Emscripten side module): a first `dylink.0`
+/// section listing the libraries it needs and its runtime path, then [`wasm_module`]'s
+/// sections with `imports`.
+pub fn wasm_side_module(
+    needed: &[&str],
+    runtime_path: &[&str],
+    imports: &[(&str, &str)],
+) -> Vec<u8> {
+    let list = |names: &[&str]| -> Vec<u8> {
+        let mut b = leb128(names.len());
+        for n in names {
+            b.extend(wasm_name(n));
+        }
+        b
+    };
+    let mut dylink = wasm_name("dylink.0");
+    // WASM_DYLINK_MEM_INFO (sizes and alignments, all zero), NEEDED, RUNTIME_PATH.
+    for (id, body) in [
+        (1u8, vec![0, 0, 0, 0]),
+        (2, list(needed)),
+        (5, list(runtime_path)),
+    ] {
+        dylink.push(id);
+        dylink.extend(leb128(body.len()));
+        dylink.extend(body);
+    }
+    let module = wasm_module(imports, &[]);
+    [&module[..8], &wasm_section(0, &dylink), &module[8..]].concat()
+}
+
+/// A WebAssembly component whose import section imports an instance under each of `imports`
+/// (`kaspersky:scan/engine@1.0.0`), then the core module `inner` nested in it.
+pub fn wasm_component(imports: &[&str], inner: &[u8]) -> Vec<u8> {
+    let mut out = b"\0asm\x0d\0\x01\0".to_vec();
+    let mut body = leb128(imports.len());
+    for name in imports {
+        body.push(0x00);
+        body.extend(wasm_name(name));
+        body.extend([0x05, 0x00]); // an instance of type 0
+    }
+    out.extend(wasm_section(10, &body));
+    out.extend(wasm_section(1, inner));
     out
 }
 

@@ -417,6 +417,252 @@ fn generated() -> Vec<Generated> {
                 ]),
             )],
         ),
+        // A WebAssembly module's import section names the modules the host must supply to run
+        // it, as an ELF's `DT_NEEDED` does: one of them a listed product's is integration,
+        // whatever else it imports.
+        (
+            "wasm-import-module-product",
+            "fail",
+            vec![(
+                "assets/engine.wasm",
+                testgen::wasm_module(
+                    &[
+                        ("env", "memory"),
+                        ("kavsdk", "kav_scan_file"),
+                        ("wasi_snapshot_preview1", "fd_write"),
+                    ],
+                    &[],
+                ),
+            )],
+        ),
+        (
+            "wasm-import-module-npm-scope",
+            "fail",
+            vec![(
+                "pkg/scanner_bg.wasm",
+                testgen::wasm_module(
+                    &[
+                        ("./scanner_bg.js", "__wbg_log"),
+                        ("@kaspersky/scan-engine", "scan"),
+                    ],
+                    &[],
+                ),
+            )],
+        ),
+        (
+            "wasm-import-module-url",
+            "fail",
+            vec![(
+                "static/scan.wasm",
+                testgen::wasm_module(
+                    &[("https://cdn.kaspersky.com/sdk/js/v3/scan.mjs", "scan")],
+                    &[],
+                ),
+            )],
+        ),
+        (
+            "wasm-component-import",
+            "fail",
+            vec![(
+                "plugins/scan.wasm",
+                testgen::wasm_component(
+                    &["wasi:cli/stdout@0.2.0", "kaspersky:scan-engine/scanner@1.0.0"],
+                    &testgen::wasm_module(&[("env", "abort")], &[]),
+                ),
+            )],
+        ),
+        (
+            "wasm-import-module-in-zip",
+            "fail",
+            vec![(
+                "dist/web.zip",
+                testgen::zip(&[(
+                    "web/engine.wasm",
+                    &testgen::wasm_module(&[("KasperskyScanEngine", "scan")], &[]),
+                )]),
+            )],
+        ),
+        // Emscripten's dynamic linking: a side module's `dylink.0` section lists the libraries
+        // it needs and where to find them, as an ELF's `DT_NEEDED` and `DT_RUNPATH` do.
+        (
+            "wasm-dylink-needed-product",
+            "fail",
+            vec![(
+                "web/scanner.wasm",
+                testgen::wasm_side_module(&["libc.so", "libkavsdk.so"], &[], &[("env", "memory")]),
+            )],
+        ),
+        (
+            "wasm-dylink-runtime-path-vendor-directory",
+            "fail",
+            vec![(
+                "web/scanner.wasm",
+                testgen::wasm_side_module(
+                    &["libengine.so"],
+                    &["$ORIGIN/lib", "/opt/kaspersky/wasm/lib"],
+                    &[("env", "memory")],
+                ),
+            )],
+        ),
+        // A module written out in a source file as a byte array (`include!`d, or a `static`),
+        // decoded and read as the file it is.
+        (
+            "wasm-module-as-rust-byte-array",
+            "fail",
+            vec![(
+                "src/engine_wasm.rs",
+                {
+                    let padding: Vec<u8> = (0..=255u8).cycle().take(600).collect();
+                    let m = testgen::wasm_module(
+                        &[("env", "memory"), ("kavsdk", "kav_scan_file")],
+                        &[("padding", &padding)],
+                    );
+                    let bytes: Vec<String> = m.iter().map(|b| format!("0x{b:02x}")).collect();
+                    format!("pub static ENGINE: &[u8] = &[{}];\n", bytes.join(", ")).into_bytes()
+                },
+            )],
+        ),
+        (
+            "wasm-import-module-library-file",
+            "fail",
+            vec![(
+                "web/app.wasm",
+                testgen::wasm_module(&[("env", "memory"), ("libkavsdk.so", "kav_scan_file")], &[]),
+            )],
+        ),
+        (
+            "wasm-import-module-schemeless-url",
+            "fail",
+            vec![(
+                "static/app.wasm",
+                testgen::wasm_module(&[("//cdn.kaspersky.com/sdk/scan.mjs", "scan")], &[]),
+            )],
+        ),
+        (
+            "control-wasm-dylink-other",
+            "pass",
+            vec![(
+                "web/scanner.wasm",
+                testgen::wasm_side_module(
+                    &["libc.so", "libacmescan.so"],
+                    &["$ORIGIN/lib", "/opt/multiscan-kaspersky/lib"],
+                    &[("env", "memory")],
+                ),
+            )],
+        ),
+        (
+            "control-wasm-imports-other",
+            "pass",
+            vec![
+                (
+                    "assets/engine.wasm",
+                    testgen::wasm_module(
+                        &[
+                            ("env", "memory"),
+                            ("./kaspersky_compat_bg.js", "log"),
+                            ("wasi_snapshot_preview1", "fd_write"),
+                        ],
+                        &[(
+                            "producers",
+                            b"\x01\x0cprocessed-by\x01\x0ckav-sdk-wasm\x038.1",
+                        )],
+                    ),
+                ),
+                // Damaged: a note, its strings read as text (a mention).
+                (
+                    "assets/broken.wasm",
+                    b"\0asm\x01\0\0\0\x02\xff\xff\xff\xff\x0f kavsdk".to_vec(),
+                ),
+            ],
+        ),
+        // A run path is where the loader looks for the libraries the binary loads: a directory
+        // in it that a listed name or product leads is the vendor's, as a shipped file's
+        // directory is; one the name only appears in is a mention.
+        (
+            "elf-runpath-vendor-directory",
+            "fail",
+            vec![(
+                "prebuilt/libscan.so",
+                testgen::elf_shared_object_with(
+                    b"",
+                    "GCC: 12",
+                    "libscan.so.1",
+                    &["libc.so.6", "libengine.so.8"],
+                    &[(29, "$ORIGIN/../lib:/opt/kaspersky/kav-sdk/lib:/usr/lib")],
+                ),
+            )],
+        ),
+        (
+            "elf-rpath-origin-product-directory",
+            "fail",
+            vec![(
+                "prebuilt/libscan.so",
+                testgen::elf_shared_object_with(
+                    b"",
+                    "GCC: 12",
+                    "libscan.so.1",
+                    &["libengine.so.8"],
+                    &[(15, "$ORIGIN/../kavsdk/lib")],
+                ),
+            )],
+        ),
+        (
+            "macho-rpath-vendor-directory",
+            "fail",
+            vec![(
+                "bin/libscan.dylib",
+                testgen::macho_dylib(&[
+                    (object::macho::LC_ID_DYLIB, "@rpath/libscan.dylib"),
+                    (object::macho::LC_LOAD_DYLIB, "@rpath/libengine.dylib"),
+                    (object::macho::LC_RPATH, "@loader_path/../lib"),
+                    (
+                        object::macho::LC_RPATH,
+                        "/Library/Application Support/Kaspersky Lab/SDK/lib",
+                    ),
+                ]),
+            )],
+        ),
+        (
+            "macho-rpath-framework",
+            "fail",
+            vec![(
+                "bin/libscan.dylib",
+                testgen::macho_dylib(&[
+                    (object::macho::LC_ID_DYLIB, "@rpath/libscan.dylib"),
+                    (
+                        object::macho::LC_RPATH,
+                        "@loader_path/../Frameworks/KAVSDK.framework",
+                    ),
+                ]),
+            )],
+        ),
+        (
+            "control-run-paths-other",
+            "pass",
+            vec![
+                (
+                    "prebuilt/libscan.so",
+                    testgen::elf_shared_object_with(
+                        b"",
+                        "GCC: 12",
+                        "libscan.so.1",
+                        &["libc.so.6"],
+                        &[(29, "$ORIGIN/../lib:/usr/lib:/opt/multiscan-kaspersky/lib")],
+                    ),
+                ),
+                (
+                    "bin/libscan.dylib",
+                    testgen::macho_dylib(&[
+                        (object::macho::LC_ID_DYLIB, "@rpath/libscan.dylib"),
+                        (object::macho::LC_RPATH, "@loader_path/../lib"),
+                        (
+                            object::macho::LC_RPATH,
+                            "/opt/acme-av-compare/notes-on-kaspersky",
+                        ),
+                    ]),
+                ),
+            ],
+        ),
         // The package metadata a distribution's build stamps into each binary: who maintains
         // the package says who made it, as an RPM's `Vendor` does.
         (

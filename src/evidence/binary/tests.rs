@@ -29,6 +29,8 @@ fn sniff_by_magic_not_extension() {
     assert_eq!(sniff(&testgen::zip(&[("a", b"x")])), FileKind::Zip);
     assert_eq!(sniff(&testgen::tar(&[("a", b"x")])), FileKind::Tar);
     assert_eq!(sniff(&testgen::gzip(b"x")), FileKind::Gzip);
+    assert_eq!(sniff(&testgen::wasm_module(&[], &[])), FileKind::Wasm);
+    assert_eq!(sniff(&testgen::wasm_component(&[], &[])), FileKind::Wasm);
     assert_eq!(sniff(b"MZ but not a PE"), FileKind::Other);
     // A Java class file starts with CAFEBABE too, followed by a large version number.
     assert_eq!(
@@ -781,4 +783,193 @@ fn notices_in_legacy_code_pages_are_read_in_them() {
     let hits = needles.find_all(&utf8);
     assert_eq!(hits.len(), 4, "{hits:?}");
     assert!(hits.iter().all(|h| h.legacy.is_none() && !h.utf16));
+}
+
+/// A WebAssembly module's import modules are the libraries it loads, each once, whatever else
+/// it imports from them; a path names the project's own JavaScript and is left to the strings.
+#[test]
+fn wasm_import_modules_are_libraries_it_loads() {
+    let module = testgen::wasm_module(
+        &[
+            ("env", "memory_grow"),
+            ("kavsdk", "kav_scan_file"),
+            ("kavsdk", "kav_init"),
+            ("@kaspersky/scan-engine", "scan"),
+            ("wasi_snapshot_preview1", "fd_write"),
+            ("https://cdn.kaspersky.com/sdk/scan.mjs", "scan"),
+            ("./engine_bg.js", "__wbg_log"),
+            ("/js/local.js", "helper"),
+            ("libkavscan.so", "scan"),
+            ("KasperskyEngine", "init"),
+        ],
+        &[("producers", b"\x01\x0cprocessed-by\x01\x06kavsdk\x018")],
+    );
+    let r = inspect_binary(&module, &needles(), &PackageBudget::default()).unwrap();
+    let lib = |t: &str| {
+        (
+            "WebAssembly import module (integration)".to_string(),
+            t.to_string(),
+            true,
+        )
+    };
+    assert_eq!(
+        fields(&r),
+        [
+            lib("@kaspersky/scan-engine"),
+            lib("KasperskyEngine (Kaspersky Engine)"),
+            lib("env"),
+            lib("https://cdn.kaspersky.com/sdk/scan.mjs"),
+            lib("kavscan (libkavscan.so)"),
+            lib("kavsdk"),
+            lib("wasi_snapshot_preview1"),
+        ]
+    );
+    // A URL is read as one; a module name as text.
+    let part = BinaryPart::Library(LibraryTable::WasmImport);
+    assert!(part.holds_url("https://cdn.kaspersky.com/sdk/scan.mjs"));
+    assert!(!part.holds_url("@kaspersky/scan-engine"));
+    assert!(!BinaryPart::Library(LibraryTable::ElfNeeded).holds_url("https://x/y.so"));
+}
+
+/// A component's imports (`namespace:package/interface`), and those of the core module nested
+/// in it.
+#[test]
+fn wasm_component_imports_are_read() {
+    let inner = testgen::wasm_module(&[("kavsdk", "scan")], &[]);
+    let component = testgen::wasm_component(
+        &["kaspersky:scan/engine@1.0.0", "wasi:cli/stdout@0.2.0"],
+        &inner,
+    );
+    let r = inspect_binary(&component, &needles(), &PackageBudget::default()).unwrap();
+    let texts: Vec<String> = r.strings.iter().map(|s| s.text.clone()).collect();
+    assert_eq!(
+        texts,
+        [
+            "kaspersky:scan/engine@1.0.0",
+            "kavsdk",
+            "wasi:cli/stdout@0.2.0"
+        ]
+    );
+}
+
+/// Damaged WebAssembly is an error (the deep scan notes it and reads its bytes as text), never a
+/// panic; a module is read no further than its import section, so what follows it cannot hide
+/// an import.
+#[test]
+fn malformed_wasm_is_an_error_not_a_panic() {
+    let good = testgen::wasm_module(&[("kavsdk", "scan")], &[]);
+    for bad in [
+        &b"\0asm"[..],
+        b"\0asm\x01\0\0\0\x02\xff\xff\xff\xff\x0f",
+        b"\0asm\x01\0\0\0\x02\x05\x03\x06kav",
+        b"\0asm\x63\0\0\0",
+        &good[..good.len() - 3],
+    ] {
+        assert!(
+            matches!(
+                inspect_binary(bad, &needles(), &PackageBudget::default()),
+                Err(InspectError::Malformed { .. })
+            ),
+            "{bad:?}"
+        );
+    }
+    let mut trailing = good.clone();
+    trailing.extend(b"\x0b\xff\xff\xff\xff\xff garbage");
+    let r = inspect_binary(&trailing, &needles(), &PackageBudget::default()).unwrap();
+    assert_eq!(r.strings.len(), 1, "{:?}", fields(&r));
+    // Every prefix of a module, and every byte of it changed, reads or fails cleanly.
+    let module = testgen::wasm_module(&[("kavsdk", "scan"), ("@kaspersky/x", "y")], &[]);
+    for n in 0..module.len() {
+        let _ = inspect_binary(&module[..n], &needles(), &PackageBudget::default());
+        for b in [0x00, 0x7f, 0x80, 0xff] {
+            let mut m = module.clone();
+            m[n] = b;
+            let _ = inspect_binary(&m, &needles(), &PackageBudget::default());
+        }
+    }
+}
+
+/// An ELF's run paths (`DT_RUNPATH`, `DT_RPATH`), one string per directory, and a Mach-O's
+/// `LC_RPATH`s: mentions here (the deep scan judges their directories' names).
+#[test]
+fn run_paths_are_read_one_directory_each() {
+    let so = testgen::elf_shared_object_with(
+        b"x",
+        "GCC",
+        "libscan.so",
+        &["libc.so.6"],
+        &[
+            (29, "$ORIGIN/../lib:/opt/kaspersky/kav-sdk/lib:/usr/lib"),
+            (15, "/opt/rpath/old"),
+        ],
+    );
+    let r = inspect_binary(&so, &needles(), &PackageBudget::default()).unwrap();
+    let f = fields(&r);
+    for (table, dir) in [
+        ("ELF DT_RUNPATH", "$ORIGIN/../lib"),
+        ("ELF DT_RUNPATH", "/opt/kaspersky/kav-sdk/lib"),
+        ("ELF DT_RUNPATH", "/usr/lib"),
+        ("ELF DT_RPATH", "/opt/rpath/old"),
+    ] {
+        assert!(
+            f.contains(&(table.into(), dir.into(), false)),
+            "{table} {dir}: {f:?}"
+        );
+    }
+    use object::macho::*;
+    let dylib = testgen::macho_dylib(&[
+        (LC_ID_DYLIB, "@rpath/libscan.dylib"),
+        (LC_RPATH, "@loader_path/../Frameworks/KAVSDK.framework"),
+        (
+            LC_RPATH,
+            "/Library/Application Support/Kaspersky Lab/SDK/lib",
+        ),
+    ]);
+    let r = inspect_binary(&dylib, &needles(), &PackageBudget::default()).unwrap();
+    let f = fields(&r);
+    for dir in [
+        "@loader_path/../Frameworks/KAVSDK.framework",
+        "/Library/Application Support/Kaspersky Lab/SDK/lib",
+    ] {
+        assert!(
+            f.contains(&("Mach-O LC_RPATH".into(), dir.into(), false)),
+            "{dir}: {f:?}"
+        );
+    }
+}
+
+/// A dynamically linked module's `dylink.0` section: the libraries it needs, as `DT_NEEDED`, and
+/// its runtime path, as `DT_RUNPATH`.
+#[test]
+fn wasm_dylink_needed_libraries_and_runtime_path() {
+    let m = testgen::wasm_side_module(
+        &["libkavsdk.so", "libc.so"],
+        &["$ORIGIN/kaspersky/lib"],
+        &[("env", "memory")],
+    );
+    let r = inspect_binary(&m, &needles(), &PackageBudget::default()).unwrap();
+    let f = fields(&r);
+    for want in [
+        (
+            "WebAssembly dylink.0 needed (integration)",
+            "kavsdk (libkavsdk.so)",
+            true,
+        ),
+        (
+            "WebAssembly dylink.0 needed (integration)",
+            "c (libc.so)",
+            true,
+        ),
+        (
+            "WebAssembly dylink.0 runtime path",
+            "$ORIGIN/kaspersky/lib",
+            false,
+        ),
+        ("WebAssembly import module (integration)", "env", true),
+    ] {
+        assert!(
+            f.contains(&(want.0.into(), want.1.into(), want.2)),
+            "{want:?}: {f:?}"
+        );
+    }
 }

@@ -16,6 +16,10 @@
 //!   (the directory a vendor SDK is unpacked into, `#include "kaspersky/…"`'s counterpart on
 //!   disk); over other files it says nothing their contents do not.
 //!
+//! The same rules judge paths a package names rather than ships: a binary's run paths (the
+//! directories its loader searches, [`Scanner::run_paths`]) and the files a Rust source
+//! compiles in ([`Scanner::embedded_name`]).
+//!
 //! Names are read as words: separators and camel case split (`KasperskyScanEngine` reads
 //! `Kaspersky Scan Engine`), a library's `lib` prefix and version suffix dropped, so the matcher
 //! compares whole words as everywhere else (`kasperskytte.dll` names nobody). A directory's
@@ -27,6 +31,8 @@
 
 use heck::ToTitleCase;
 
+use super::super::binary::BinaryString;
+use super::super::field::BinaryPart;
 use super::super::{Evidence, Field, Role, Shape, clip};
 use super::{FileResult, MAPPED, Scanner};
 
@@ -198,6 +204,56 @@ impl Scanner {
             }
             at = end + 1;
         }
+    }
+
+    /// A binary's strings (see [`BinaryString`]) with its run paths judged: a
+    /// directory the loader searches for the libraries the binary loads is read as the
+    /// directory of a shipped file is, one component at a time. Where a listed word leads a
+    /// component (`/opt/kaspersky/lib`, `$ORIGIN/../kavsdk/lib`,
+    /// `@loader_path/../Frameworks/KAVSDK.framework`), the binary loads code from the vendor's
+    /// directory: integration, its text that component's words and the path. One a listed word
+    /// only appears in (`/opt/multiscan-kaspersky/lib`, an adapter's directory) stays a mention.
+    pub(super) fn run_paths(&self, mut strings: Vec<BinaryString>) -> Vec<BinaryString> {
+        for s in &mut strings {
+            let BinaryPart::RunPath { table, .. } = s.field.part else {
+                continue;
+            };
+            if let Some(comp) = s
+                .text
+                .split(['/', '\\'])
+                .find(|c| !c.is_empty() && self.leading_hit(c) == Some(true))
+            {
+                s.text = format!("{} ({})", comp.to_title_case(), s.text);
+                s.attribution = true;
+                s.field.part = BinaryPart::RunPath {
+                    table,
+                    integration: true,
+                };
+            }
+        }
+        strings
+    }
+
+    /// The path of a file a source compiles into itself (`include_bytes!`), judged by the rules
+    /// of the names of a file the package ships: where the file is code by its extension
+    /// (`libkavsdk.so`, `engine.dll`, `scan.wasm`) and a listed word leads its name
+    /// (`vendor/bin/libkavsdk.so`), the words of the name; else where one leads a directory
+    /// above it (`third_party/kaspersky-sdk/lib/engine.so`), that directory's words and the
+    /// path. `None` for any other file (`assets/logo.png`, `docs/kaspersky.txt`) or a name a
+    /// listed word only appears in (`MultiScan.Engines.Kaspersky.dll`).
+    pub(super) fn embedded_name(&self, path: &str) -> Option<String> {
+        let path = path.trim().replace('\\', "/");
+        let (dirs, base) = path.rsplit_once('/').unwrap_or(("", &path));
+        if !shipped_extension(base) {
+            return None;
+        }
+        let stem = file_stem(base);
+        if self.leading_hit(&stem) == Some(true) {
+            return Some(words_of(base, &stem));
+        }
+        dirs.split('/')
+            .find(|c| !c.is_empty() && self.leading_hit(c) == Some(true))
+            .map(|c| format!("{} ({path})", c.to_title_case()))
     }
 
     /// Whether a listed word begins `s` once folded (`Kaspersky.Engine`, `kav_sdk`, `Kаspersky`
@@ -419,6 +475,145 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// A run path is read as a shipped file's directory: integration where a listed word leads
+    /// one of its directories, a mention where one only appears in it, nothing where none does.
+    #[test]
+    fn a_run_path_led_by_a_listed_word_is_integration() {
+        use crate::evidence::testgen;
+        use object::macho::{LC_ID_DYLIB, LC_RPATH};
+        let so = testgen::elf_shared_object_with(
+            b"x",
+            "GCC",
+            "libscan.so",
+            &[],
+            &[
+                (
+                    29,
+                    "$ORIGIN/../lib:/usr/lib:/opt/kaspersky/kav-sdk/lib:/opt/multiscan-kaspersky/lib",
+                ),
+                (15, "$ORIGIN/../kavsdk/lib"),
+            ],
+        );
+        let dylib = testgen::macho_dylib(&[
+            (LC_ID_DYLIB, "@rpath/libscan.dylib"),
+            (LC_RPATH, "@loader_path/../Frameworks/KAVSDK.framework"),
+            (LC_RPATH, "@loader_path/../lib"),
+            (LC_RPATH, "/opt/acme-av-compare/notes-on-kaspersky"),
+            // Led by the name, whatever follows: as `third_party/kaspersky-sdk` is.
+            (LC_RPATH, "/opt/acme-av-compare/kaspersky-notes"),
+        ]);
+        let d = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(d.path()).unwrap();
+        std::fs::create_dir_all(root.join("prebuilt")).unwrap();
+        std::fs::write(root.join("prebuilt/libscan.so"), so).unwrap();
+        std::fs::write(root.join("prebuilt/libscan.dylib"), dylib).unwrap();
+        let mut got: Vec<(String, Role, String)> = scanner()
+            .scan_files(root, &[])
+            .evidence
+            .into_iter()
+            // Those naming nobody (`$ORIGIN/../lib`) are mentions the matcher finds nothing in.
+            .filter(|e| {
+                e.field.to_string().contains("PATH") && e.text.to_lowercase().contains("ka")
+            })
+            .map(|e| (e.field.to_string(), e.role, e.text))
+            .collect();
+        got.sort();
+        let row = |f: &str, r: Role, t: &str| (f.to_string(), r, t.to_string());
+        assert_eq!(
+            got,
+            [
+                row(
+                    "ELF DT_RPATH (integration)",
+                    Role::Attribution,
+                    "Kavsdk ($ORIGIN/../kavsdk/lib)"
+                ),
+                row(
+                    "ELF DT_RUNPATH",
+                    Role::Mention,
+                    "/opt/multiscan-kaspersky/lib"
+                ),
+                row(
+                    "ELF DT_RUNPATH (integration)",
+                    Role::Attribution,
+                    "Kaspersky (/opt/kaspersky/kav-sdk/lib)"
+                ),
+                row(
+                    "Mach-O LC_RPATH",
+                    Role::Mention,
+                    "/opt/acme-av-compare/notes-on-kaspersky"
+                ),
+                row(
+                    "Mach-O LC_RPATH (integration)",
+                    Role::Attribution,
+                    "Kaspersky Notes (/opt/acme-av-compare/kaspersky-notes)"
+                ),
+                row(
+                    "Mach-O LC_RPATH (integration)",
+                    Role::Attribution,
+                    "Kavsdk Framework (@loader_path/../Frameworks/KAVSDK.framework)"
+                ),
+            ]
+        );
+    }
+
+    /// A file compiled in (`include_bytes!`) is judged by its name as a shipped file is: code
+    /// named for a listed vendor, or below a directory a listed word leads, is integration; a
+    /// name a listed word only appears in, or a file that is not code, leaves the line a mention.
+    #[test]
+    fn an_embedded_file_is_judged_by_its_name() {
+        let src = concat!(
+            "static A: &[u8] = include_bytes!(\"../vendor/bin/libkavsdk.so\");\n",
+            "static B: &[u8] = include_bytes!(\"../third_party/kaspersky-sdk/engine.dll\");\n",
+            "static C: &[u8] = include_bytes!(\"../plugins/MultiScan.Engines.Kaspersky.dll\");\n",
+            "static D: &str = include_str!(\"../docs/kaspersky.txt\");\n",
+            "static E: &[u8] = include_bytes!(\"../assets/logo.png\");\n",
+        );
+        let d = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(d.path()).unwrap();
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/embed.rs"), src).unwrap();
+        let got: Vec<(String, Role, Option<u32>, String)> = scanner()
+            .scan_files(root, &[])
+            .evidence
+            .into_iter()
+            .map(|e| {
+                (
+                    e.field.to_string(),
+                    e.role,
+                    e.location.unwrap().line,
+                    e.text,
+                )
+            })
+            .collect();
+        let inc = "Rust source include_bytes! (integration)".to_string();
+        assert!(
+            got.contains(&(
+                inc.clone(),
+                Role::Attribution,
+                Some(1),
+                "Kavsdk (libkavsdk.so)".into()
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(
+                inc,
+                Role::Attribution,
+                Some(2),
+                "Kaspersky Sdk (../third_party/kaspersky-sdk/engine.dll)".into()
+            )),
+            "{got:?}"
+        );
+        for line in [3, 4] {
+            assert!(
+                got.iter()
+                    .any(|g| g.2 == Some(line) && g.0 == "text" && g.1 == Role::Mention),
+                "{line}: {got:?}"
+            );
+        }
+        assert_eq!(got.len(), 4, "{got:?}");
     }
 
     #[test]

@@ -630,3 +630,53 @@ fn a_table_above_ascii_is_read_only_where_a_line_can_name_someone() {
         assert_eq!(lines.len(), kept, "{row}");
     }
 }
+
+/// A WebAssembly module's import modules are its libraries (integration), its strings read as
+/// before; a damaged one is a note, and its strings are still read.
+#[test]
+fn wasm_imports_are_integration_and_a_damaged_module_is_still_read() {
+    let run = |bytes: &[u8]| {
+        let mut r = FileResult::default();
+        scanner().scan_bytes("pkg/engine.wasm", bytes, &PackageBudget::default(), &mut r);
+        let ev: Vec<(String, Role, Shape, String)> = r
+            .evidence
+            .into_iter()
+            .map(|e| (e.field.to_string(), e.role, e.shape, e.text))
+            .collect();
+        (ev, r.skipped, r.binaries.len())
+    };
+    let module = crate::evidence::testgen::wasm_module(
+        &[
+            ("env", "abort"),
+            ("@kaspersky/scan-engine", "scan"),
+            ("https://cdn.kaspersky.com/sdk/scan.mjs", "load"),
+        ],
+        &[],
+    );
+    let (ev, skipped, binaries) = run(&module);
+    let import = "WebAssembly import module (integration)".to_string();
+    assert!(ev.contains(&(
+        import.clone(),
+        Role::Attribution,
+        Shape::Text,
+        "@kaspersky/scan-engine".into()
+    )));
+    assert!(ev.contains(&(
+        import,
+        Role::Attribution,
+        Shape::Url,
+        "https://cdn.kaspersky.com/sdk/scan.mjs".into()
+    )));
+    assert!(skipped.is_empty() && binaries == 1, "{skipped:?}");
+    let (ev, skipped, _) = run(b"\0asm\x01\0\0\0\x02\xff\xff\xff\xff\x0f @kaspersky/scan-engine");
+    assert!(
+        ev.iter().all(|e| e.1 == Role::Mention) && !ev.is_empty(),
+        "{ev:?}"
+    );
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0].kind, SkipKind::Note);
+    assert!(
+        skipped[0].reason.contains("WebAssembly") && skipped[0].reason.contains("imports"),
+        "{skipped:?}"
+    );
+}

@@ -340,7 +340,14 @@ impl Scanner {
         r: &mut FileResult,
     ) -> std::collections::HashSet<u32> {
         let mut lines = std::collections::HashSet::new();
-        for f in recognise::fields(name, text) {
+        for mut f in recognise::fields(name, text) {
+            if f.embeds_file() {
+                // The name of a file compiled in, judged as a shipped file's.
+                match self.embedded_name(&f.value) {
+                    Some(words) => f.value = words,
+                    None => continue,
+                }
+            }
             if !self.text_hits(&f.value) {
                 continue;
             }

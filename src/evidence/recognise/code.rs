@@ -1,7 +1,7 @@
 //! Recognisers of build and source files whose assignments name who made a package or what it
 //! loads: SPDX tag-value, conan `conanfile.py`, CocoaPods `.podspec`, Ruby `.gemspec`, Python
 //! `setup.py`, CMake, Go modules and imports, Java/Kotlin/Scala packages and imports, Rust
-//! `#[link(name = "…")]`.
+//! `#[link(name = "…")]`, wasm-bindgen modules and embedded files.
 
 use std::sync::LazyLock;
 
@@ -797,6 +797,8 @@ impl Recogniser for RustSource {
             LazyLock::new(|| re(r"#\s*!?\s*(\[)\s*(?:link|cfg_attr)\s*\("));
         static LINK: LazyLock<Regex> =
             LazyLock::new(|| re(r#"[\[(,]\s*link\s*\([^)]*?\bname\s*=\s*"([^"]+)""#));
+        static WASM_LINK: LazyLock<Regex> =
+            LazyLock::new(|| re(r#"[\[(,]\s*link\s*\([^)]*?\bwasm_import_module\s*=\s*"([^"]+)""#));
         const LOADERS: &str =
             r"(?:Library::new|load_library|library_filename|dlopen|LoadLibrary\w*)";
         static LOAD: LazyLock<Regex> =
@@ -852,10 +854,179 @@ impl Recogniser for RustSource {
                 });
             }
         }
+        // `#[link(wasm_import_module = "kavsdk")]`: the module a WebAssembly build of the
+        // `extern` block imports its functions from, read as the module itself is in a built
+        // `.wasm` (see `binary::push_wasm_import`).
+        let wasm_imports: Vec<(usize, String)> = ATTRIBUTE
+            .captures_iter(text)
+            .flat_map(|c| {
+                let open = c.get(1).expect("group").start();
+                let span = &text[open..bracketed_end(text, open)];
+                WASM_LINK
+                    .captures_iter(span)
+                    .map(move |l| (open + l.get(1).expect("group").start(), l[1].to_string()))
+            })
+            .collect();
+        for (at, module) in wasm_imports {
+            if commented(text, at) {
+                continue;
+            }
+            if let Some(mut module) = super::js_module(&module) {
+                if super::library_file(&module) {
+                    module = super::library_stem(&module);
+                }
+                let shape = if module.contains("://") {
+                    Shape::Url
+                } else {
+                    Shape::Text
+                };
+                let key = "#[link(wasm_import_module)]";
+                integration(
+                    MetadataFormat::RustSource,
+                    text,
+                    key,
+                    shape,
+                    &module,
+                    at,
+                    out,
+                );
+            }
+        }
+        wasm_bindgen_modules(text, out);
+        wasm_bindgen_inline_js(text, out);
+        embedded_files(text, out);
         // Through a constant (`const LIB: &str = "libkavsdk.so"; Library::new(LIB)`) or a path
         // built around the file name (`Library::new(dir.join("libkavsdk.so"))`).
         let mut fields = super::imports::Fields::new(MetadataFormat::RustSource, text, out);
         super::imports::indirect_loads(&mut fields, "dynamic load", &CALL, None);
+    }
+}
+
+/// The JavaScript modules a crate built with wasm-bindgen imports at run time:
+/// `#[wasm_bindgen(module = "…")]` and `#[wasm_bindgen(raw_module = "…")]` on an `extern`
+/// block, also under a condition (`#[cfg_attr(target_arch = "wasm32", wasm_bindgen(…))]`) or
+/// by its path (`#[wasm_bindgen::prelude::wasm_bindgen(…)]`). The generated glue imports the
+/// module, and the crate cannot run without it: integration, as a JavaScript import is. A
+/// package (`@scope/engine`, `engine`) is read as a JavaScript import of it, a URL as one; a
+/// path (`/js/local.js`, `./glue.js`) is the crate's own file, as a relative import is, and a
+/// comment imports nothing.
+fn wasm_bindgen_modules(text: &str, out: &mut Vec<FieldHit>) {
+    static MODULE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r##"\bwasm_bindgen\s*\([^()]*?\b(raw_module|module)\s*=\s*r?#?"([^"\n]+)""##)
+    });
+    for c in MODULE.captures_iter(text) {
+        let (which, v) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        if commented(text, which.start()) {
+            continue;
+        }
+        let Some(value) = super::js_module(v.as_str()) else {
+            continue;
+        };
+        let value = value.as_str();
+        let shape = if value.contains("://") {
+            Shape::Url
+        } else {
+            Shape::Text
+        };
+        let key = format!("#[wasm_bindgen({})]", which.as_str());
+        integration(
+            MetadataFormat::RustSource,
+            text,
+            &key,
+            shape,
+            value,
+            v.start(),
+            out,
+        );
+    }
+}
+
+/// The modules the JavaScript of a wasm-bindgen `inline_js` snippet imports
+/// (`#[wasm_bindgen(inline_js = "import { scan } from '@scope/engine'; …")]`): the snippet is
+/// written out beside the glue and runs with it, so what it imports the crate imports. Its
+/// text (a string or raw string literal, escapes resolved) is read as JavaScript source is.
+fn wasm_bindgen_inline_js(text: &str, out: &mut Vec<FieldHit>) {
+    use super::Recogniser;
+    static INLINE: LazyLock<Regex> = LazyLock::new(|| re(r#"\binline_js\s*=\s*(?:r(#*))?""#));
+    for c in INLINE.captures_iter(text) {
+        let whole = c.get(0).expect("whole");
+        if commented(text, whole.start()) {
+            continue;
+        }
+        let rest = &text[whole.end()..];
+        let js = match c.get(1) {
+            Some(hashes) => {
+                let close = format!("\"{}", hashes.as_str());
+                rest.find(&close).map(|end| rest[..end].to_string())
+            }
+            None => unescaped_string(rest),
+        };
+        let Some(js) = js else { continue };
+        let mut found = Vec::new();
+        super::imports::JsSource.read(&FileName::new("inline.js"), &js, &mut found);
+        let line = line_at(text, whole.end());
+        for f in found {
+            out.push(FieldHit {
+                format: MetadataFormat::RustSource,
+                key: format!("#[wasm_bindgen(inline_js)] {}", f.key),
+                line: line + f.line.saturating_sub(1),
+                ..f
+            });
+        }
+    }
+}
+
+/// The contents of a Rust string literal whose opening quote came just before `rest`, its
+/// escapes resolved (`\n`, `\t`, `\"`, `\\`, `\'`, a line continuation); `None` when it does
+/// not close.
+fn unescaped_string(rest: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'r' => {}
+                '\n' => {
+                    while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                        chars.next();
+                    }
+                }
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// The files a crate compiles into itself: `include_bytes!("…")` and `include_str!("…")`, the
+/// path as written (of a `concat!(env!("OUT_DIR"), "/…")`, its last literal, which ends with
+/// the file's name). The value is the path; whether its name says it is a listed vendor's code
+/// is the deep scan's to judge, as a shipped file's name is (see [`FieldHit::embeds_file`]).
+fn embedded_files(text: &str, out: &mut Vec<FieldHit>) {
+    static INCLUDE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\b(include_bytes|include_str)\s*!\s*(\()"));
+    static LITERAL: LazyLock<Regex> = LazyLock::new(|| re(r#""([^"\n]+)""#));
+    for c in INCLUDE.captures_iter(text) {
+        let (which, open) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        if commented(text, which.start()) {
+            continue;
+        }
+        let span = &text[open.start()..bracketed_end(text, open.start())];
+        let Some(path) = LITERAL.captures_iter(span).last().and_then(|l| l.get(1)) else {
+            continue;
+        };
+        out.push(FieldHit {
+            format: MetadataFormat::RustSource,
+            key: format!("{}!", which.as_str()),
+            kind: I,
+            shape: Shape::Text,
+            value: path.as_str().to_string(),
+            line: line_at(text, open.start() + path.start()),
+        });
     }
 }
 

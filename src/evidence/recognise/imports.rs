@@ -116,7 +116,7 @@ impl<'a> Fields<'a> {
 /// `v`, followed by its words in parentheses where it runs words together in camel case
 /// (`KasperskyMobileSDK` → `KasperskyMobileSDK (Kaspersky Mobile SDK)`), so that a name written
 /// as one identifier is matched as the words it is made of.
-pub(super) fn with_words(v: &str) -> String {
+pub(crate) fn with_words(v: &str) -> String {
     let chars: Vec<char> = v.chars().collect();
     let mut split = String::with_capacity(v.len() + 8);
     for (i, &c) in chars.iter().enumerate() {

@@ -29,7 +29,7 @@ mod vars;
 use super::{Role, Shape};
 
 pub use decoded::as_run;
-pub(crate) use imports::bound_strings;
+pub(crate) use imports::{bound_strings, with_words};
 pub use rules::{FileClass, classify, is_asserted_literal, is_disclaimer, is_trademark_statement};
 pub(crate) use script::service_call;
 
@@ -76,7 +76,7 @@ crate::named::named_enum! {
         RubyGemspec = "Ruby gemspec" => "*.gemspec: authors, e-mail and homepage",
         CiConfig = "CI or task file" => "CI pipelines (GitHub Actions and other forges' workflows, GitLab CI, Azure Pipelines, CircleCI, Travis, Bitbucket, Drone, AppVeyor, Buildkite, Cloud Build, CodeBuild, Jenkinsfile…) and task runners' files (justfile, Taskfile, Earthfile, Vagrantfile, cargo-make, tox, dev containers): the URLs their commands download and the packages they install, read as a script's",
         Script = "shell script" => "shell, PowerShell and batch scripts: the URLs a download command fetches (curl, wget, Invoke-WebRequest, bitsadmin…) and the packages an install command installs (pip, npm, apt-get, dotnet add package…; a Dockerfile's RUN lines too)",
-        RustSource = "Rust source" => "`#[link]` attributes, libraries loaded at run time, version information a build script sets",
+        RustSource = "Rust source" => "`#[link]` attributes, libraries loaded at run time, WebAssembly import modules (`#[link(wasm_import_module)]`) and JavaScript modules wasm-bindgen imports (`#[wasm_bindgen(module)]`, `raw_module`, an `inline_js` snippet's imports), files compiled in (`include_bytes!`, `include_str!`: judged by their names, as shipped files are), version information a build script sets",
         Spdx = "SPDX document" => "An SPDX document shipped inside a package",
         ConanRecipe = "conan recipe" => "conanfile.py and conanfile.txt: author, URL and required references",
         NpmLockfile = "npm lockfile" => "package-lock.json and npm-shrinkwrap.json: scoped packages and resolved URLs (yarn, pnpm and bun lockfiles: see package manifest)",
@@ -118,6 +118,15 @@ impl FieldHit {
             key: self.key.clone(),
             integration: self.kind == FieldKind::Integration,
         }
+    }
+
+    /// Whether the value is the path of a file the source compiles into itself (Rust's
+    /// `include_bytes!` and `include_str!`): the deep scan judges its names as those of a file
+    /// the package ships (see `evidence::deep::names`), which only it can, knowing the listed
+    /// words that lead a name; it keeps the field only where they say the file is a listed
+    /// vendor's code.
+    pub fn embeds_file(&self) -> bool {
+        self.format == MetadataFormat::RustSource && self.key.starts_with("include_")
     }
 
     /// Every kind of field fails like an attribution: a product that cannot load without a
@@ -289,6 +298,19 @@ pub fn reverse_domain(id: &str) -> Option<String> {
 pub fn nuget_company(id: &str) -> Option<&str> {
     let (first, rest) = id.split_once('.')?;
     (!first.is_empty() && !rest.is_empty()).then_some(first)
+}
+
+/// A JavaScript module specifier that names something other than the project's own files (a
+/// WebAssembly import module, a wasm-bindgen `module`), as it is to be matched: a package
+/// (`@kaspersky/scan-engine`, `kavsdk`, `npm:…`) or a URL as written, a URL without its scheme
+/// (`//cdn.example.com/sdk.mjs`) with `https:`; `None` for a path (`./glue.js`, `/js/local.js`,
+/// `../x.mjs`) or nothing.
+pub fn js_module(spec: &str) -> Option<String> {
+    let spec = spec.trim();
+    if let Some(rest) = spec.strip_prefix("//") {
+        return (!rest.is_empty()).then(|| format!("https://{rest}"));
+    }
+    (!spec.is_empty() && !spec.starts_with(['.', '/', '\\'])).then(|| spec.to_string())
 }
 
 /// Whether `name` (a file name or a path) is a native library's or program's file, by the

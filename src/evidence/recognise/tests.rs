@@ -1808,3 +1808,149 @@ fn package_sources_are_integration_unless_disabled_or_commented_out() {
         "{got:?}"
     );
 }
+
+/// A crate built with wasm-bindgen imports the JavaScript modules its `extern` blocks name: a
+/// package as a JavaScript import, a URL as one; its own files and comments import nothing.
+#[test]
+fn wasm_bindgen_modules_are_imports() {
+    let text = concat!(
+        "use wasm_bindgen::prelude::*;\n",
+        "#[wasm_bindgen(module = \"@kaspersky/scan-engine\")]\n",
+        "extern \"C\" { fn scan(b: &[u8]) -> u32; }\n",
+        "#[wasm_bindgen(raw_module = \"https://cdn.kaspersky.com/sdk/js/v3/scan.mjs\")]\n",
+        "extern \"C\" { fn load(); }\n",
+        "#[cfg_attr(target_arch = \"wasm32\", wasm_bindgen(js_namespace = console, module = \"KasperskyEngine\"))]\n",
+        "extern \"C\" { fn log(); }\n",
+        "#[wasm_bindgen::prelude::wasm_bindgen(raw_module = \"kavsdk\")]\n",
+        "extern \"C\" { fn k(); }\n",
+        "#[wasm_bindgen(module = \"/js/kaspersky-local.js\")]\n",
+        "extern \"C\" { fn local(); }\n",
+        "#[wasm_bindgen(raw_module = \"./kaspersky_glue.js\")]\n",
+        "extern \"C\" { fn glue(); }\n",
+        "// #[wasm_bindgen(module = \"@kaspersky/old-engine\")]\n",
+        "/// `#[wasm_bindgen(module = \"@kaspersky/doc\")]` imports it\n",
+        "#[link(wasm_import_module = \"kavsdk_wasm\")]\n",
+        "extern \"C\" { fn kav_scan(); }\n",
+        "#[cfg_attr(target_family = \"wasm\", link(wasm_import_module = \"//cdn.kaspersky.com/x.mjs\"))]\n",
+        "extern \"C\" { fn x(); }\n",
+        "#[wasm_bindgen(module = r\"@kaspersky/raw-string\")]\n",
+        "extern \"C\" { fn r(); }\n",
+        "// #[link(wasm_import_module = \"kavsdk_old\")]\n",
+    );
+    let got: Vec<(String, Shape, String, u32)> = fields("src/lib.rs", text)
+        .into_iter()
+        .map(|f| (f.field().to_string(), f.shape, f.value, f.line))
+        .collect();
+    let row = |k: &str, s: Shape, v: &str, l: u32| {
+        (
+            format!("Rust source #[wasm_bindgen({k})] (integration)"),
+            s,
+            v.to_string(),
+            l,
+        )
+    };
+    let link = |s: Shape, v: &str, l: u32| {
+        (
+            "Rust source #[link(wasm_import_module)] (integration)".to_string(),
+            s,
+            v.to_string(),
+            l,
+        )
+    };
+    assert_eq!(
+        got,
+        [
+            link(Shape::Url, "https://cdn.kaspersky.com/x.mjs", 18),
+            link(Shape::Text, "kavsdk_wasm", 16),
+            row("module", Shape::Text, "@kaspersky/raw-string", 20),
+            row("module", Shape::Text, "@kaspersky/scan-engine", 2),
+            row(
+                "module",
+                Shape::Text,
+                "KasperskyEngine (Kaspersky Engine)",
+                6
+            ),
+            row(
+                "raw_module",
+                Shape::Url,
+                "https://cdn.kaspersky.com/sdk/js/v3/scan.mjs",
+                4
+            ),
+            row("raw_module", Shape::Text, "kavsdk", 8),
+        ]
+    );
+}
+
+/// The files a crate compiles in are read as paths, whose names the deep scan judges; a
+/// comment embeds nothing.
+#[test]
+fn embedded_files_are_paths() {
+    let text = concat!(
+        "static ENGINE: &[u8] = include_bytes!(\"../vendor/bin/libkavsdk.so\");\n",
+        "const NOTES: &str = include_str!(\n    \"../docs/kaspersky.txt\"\n);\n",
+        "static B: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/kavsdk.dll\"));\n",
+        "static LOGO: &[u8] = include_bytes ! (\"../assets/logo.png\");\n",
+        "// static OLD: &[u8] = include_bytes!(\"libkavsdk_old.so\");\n",
+    );
+    let got: Vec<(String, String, u32, bool)> = fields("src/embed.rs", text)
+        .into_iter()
+        .map(|f| {
+            (
+                f.field().to_string(),
+                f.value.clone(),
+                f.line,
+                f.embeds_file(),
+            )
+        })
+        .collect();
+    let row = |k: &str, v: &str, l: u32| {
+        (
+            format!("Rust source {k} (integration)"),
+            v.to_string(),
+            l,
+            true,
+        )
+    };
+    assert_eq!(
+        got,
+        [
+            row("include_bytes!", "../assets/logo.png", 6),
+            row("include_bytes!", "../vendor/bin/libkavsdk.so", 1),
+            row("include_bytes!", "/kavsdk.dll", 5),
+            row("include_str!", "../docs/kaspersky.txt", 3),
+        ]
+    );
+}
+
+/// The JavaScript of a wasm-bindgen `inline_js` snippet runs with the crate: what it imports,
+/// the crate imports. Relative imports and a commented-out attribute import nothing.
+#[test]
+fn wasm_bindgen_inline_js_imports_are_read() {
+    let text = concat!(
+        "#[wasm_bindgen(inline_js = \"import { scan } from '@kaspersky/scan-engine';\\nexport function f() {}\")]\n",
+        "extern \"C\" { fn f(); }\n",
+        "#[wasm_bindgen(inline_js = r#\"\n",
+        "import init from \"https://cdn.kaspersky.com/sdk/init.mjs\";\n",
+        "import { local } from \"./kaspersky-local.js\";\n",
+        "export function g() { return init(); }\n",
+        "\"#)]\n",
+        "extern \"C\" { fn g(); }\n",
+        "// #[wasm_bindgen(inline_js = \"import x from 'kavsdk';\")]\n",
+    );
+    let got: Vec<(String, String, u32)> = read("src/lib.rs", text);
+    assert_eq!(
+        got,
+        [
+            (
+                "Rust source #[wasm_bindgen(inline_js)] module (integration)".into(),
+                "@kaspersky/scan-engine".into(),
+                1
+            ),
+            (
+                "Rust source #[wasm_bindgen(inline_js)] module (integration)".into(),
+                "https://cdn.kaspersky.com/sdk/init.mjs".into(),
+                4
+            ),
+        ]
+    );
+}
