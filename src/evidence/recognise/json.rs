@@ -271,6 +271,28 @@ impl Recogniser for NpmLock {
     }
 }
 
+/// An installed Python distribution's `*.dist-info/direct_url.json` (PEP 610): the URL it was
+/// installed from (an archive, a VCS repository or a directory), where its code came from.
+pub struct DirectUrl;
+impl Recogniser for DirectUrl {
+    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+        f.base == "direct_url.json"
+    }
+    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let Some(Value::Object(o)) = parse(text) else {
+            return;
+        };
+        let mut w = Out {
+            format: MetadataFormat::PythonMetadata,
+            text,
+            out,
+        };
+        if let Some(Value::String(url)) = o.get("url") {
+            w.push("direct_url.json url", I, Shape::Url, url);
+        }
+    }
+}
+
 pub struct VcpkgJson;
 impl Recogniser for VcpkgJson {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
