@@ -96,6 +96,8 @@ const MANIFESTS: &[(Named, Declares)] = {
         (B("DESCRIPTION"), P),
         (S(".cabal"), P),
         (B("package.yaml"), P),
+        // A Kotlin/Native cinterop definition: its keys (read below) are not a package's.
+        (H(".def", KOTLIN_DEF), P),
         (B("META.json"), P),
         (B("META.yml"), P),
         (B("MYMETA.json"), P),
@@ -175,6 +177,11 @@ const MANIFESTS: &[(Named, Declares)] = {
         (B("WORKSPACE"), D),
         (B("WORKSPACE.bazel"), D),
         (B("west.yml"), D),
+        // Haskell builds' own dependencies: a project's `source-repository-package`
+        // `location`, Stack's `extra-deps` repositories.
+        (B("cabal.project"), D),
+        (B("cabal.project.local"), D),
+        (B("stack.yaml"), D),
         (B("packages.config"), D),
         (B("paket.dependencies"), D),
         // Packaging recipes that download what they package: Homebrew formulae and casks,
@@ -225,9 +232,75 @@ const GRADLE: &[Names] = &[
     Names::Pattern(
         r#"(?m)^[ \t]*(?:implementation|api|compile|compileOnly|runtimeOnly|embed|classpath|kapt|ksp|annotationProcessor|debugImplementation|releaseImplementation)[ \t]*\(?[ \t]*['"]([^'"$]+)['"]"#,
     ),
+    // A Kotlin/Native binary's or cinterop's link flags: `linkerOpts("-lkavsdk", "-L/opt/x")`,
+    // `linkerOpts += listOf(…)`.
+    Names::LinkFlags(
+        &["//"],
+        r"\blinkerOpts\s*(?:\(|\+=|=)\s*(?:(?:mutableListOf|listOf)\s*\()?([^)\n]*)",
+    ),
     // A library from a flat directory, by its file's name: `implementation(name: 'sdk', ext: 'aar')`.
     Names::Pattern(
         r#"(?m)^[ \t]*(?:implementation|api|compile|compileOnly|runtimeOnly|embed)[ \t]*\(?[ \t]*name[ \t]*:[ \t]*['"]([^'"$]+)['"]"#,
+    ),
+];
+
+/// What a Cabal package (`*.cabal`) builds with: the packages of `build-depends`, and what its
+/// components link and where from (`extra-libraries: kavsdk`, `frameworks`, `extra-lib-dirs`,
+/// `includes`, `pkgconfig-depends`; `ld-options: -lkavsdk`), in any component or conditional,
+/// continuation lines included. A Cabal comment is a whole line (`--`), which ends a field.
+const CABAL: &[Names] = &[
+    Names::List(r"(?mi)^[ \t]*build-depends:((?:[^\n]*)(?:\n[ \t]+[,A-Za-z][^\n:]*(?:\n|$))*)"),
+    Names::Libraries(
+        &[],
+        concat!(
+            r"(?mi)^[ \t]*(?:",
+            "extra-libraries|extra-ghci-libraries|extra-bundled-libraries|extra-lib-dirs|extra-lib-dirs-static|extra-framework-dirs|extra-include-dirs|frameworks|includes|install-includes|include-dirs|pkgconfig-depends",
+            r")[ \t]*:([^\n]*\n?(?:[ \t]+(?:[^-\s:(][^\n:(]*|-[^-\n:(][^\n:(]*)(?:\n|$))*)"
+        ),
+    ),
+    Names::LinkFlags(
+        &[],
+        r"(?mi)^[ \t]*ld-options[ \t]*:([^\n]*\n?(?:[ \t]+(?:[^-\s:(][^\n:(]*|-[^-\n:(][^\n:(]*)(?:\n|$))*)",
+    ),
+];
+
+/// What an hpack package (`package.yaml`) links and where from, as a Cabal file's fields (of
+/// which it is the YAML form): one value, a `[…]` list or `- …` items; not in `#` comments.
+const HPACK: &[Names] = &[
+    Names::Libraries(
+        &["#"],
+        concat!(
+            r"(?m)^[ \t]*(?:",
+            "extra-libraries|extra-ghci-libraries|extra-bundled-libraries|extra-lib-dirs|extra-lib-dirs-static|extra-framework-dirs|extra-include-dirs|frameworks|includes|install-includes|include-dirs|pkg-config-dependencies|pkgconfig-depends",
+            r")[ \t]*:[ \t]*([^\n]*(?:\n[ \t]*-[ \t][^\n]*)*)"
+        ),
+    ),
+    Names::LinkFlags(
+        &["#"],
+        r"(?m)^[ \t]*ld-options[ \t]*:[ \t]*([^\n]*(?:\n[ \t]*-[ \t][^\n]*)*)",
+    ),
+];
+
+/// A Kotlin/Native cinterop definition file (`*.def`, in Java properties syntax): one of its
+/// keys at the start of a line (a Windows module-definition file, also `.def`, has none).
+const KOTLIN_DEF: &str = r"(?m)^(?:headers|headerFilter|modules|linkerOpts|staticLibraries|libraryPaths|compilerOpts|package|language|excludeDependentModules)(?:\.[\w.]+)?[ \t]*[=:]";
+
+/// What a Kotlin/Native cinterop definition binds and links: its `headers` and `modules`, the
+/// libraries of `linkerOpts` (`-lkavsdk`, `-L/opt/vendor/lib`), `staticLibraries`
+/// (`libkavsdk.a`) and `libraryPaths`, per platform too (`linkerOpts.linux`), continuation lines
+/// (`\`) included, before the `---` that starts its C code; not in `#` comments.
+const KOTLIN_CINTEROP: &[Names] = &[
+    Names::LinkFlags(
+        &["#"],
+        r"(?m)^linkerOpts(?:\.[\w.]+)?[ \t]*[=:][ \t]*((?:[^\n]*\\\r?\n)*[^\n]*)",
+    ),
+    Names::Libraries(
+        &["#"],
+        r"(?m)^(?:headers|modules|staticLibraries|libraryPaths)(?:\.[\w.]+)?[ \t]*[=:][ \t]*((?:[^\n]*\\\r?\n)*[^\n]*)",
+    ),
+    Names::Uncommented(
+        &["#"],
+        r"^compilerOpts(?:\.[\w.]+)?[ \t]*[=:].*?[ \t=]-I[ \t]*([^\s\\]+)",
     ),
 ];
 
@@ -362,6 +435,16 @@ enum Names {
     /// [`Names::List`] over the text with each line's comment (from the first of the markers,
     /// as in [`Names::Uncommented`]) blanked out.
     UncommentedList(&'static [&'static str], &'static str),
+    /// Every match of the pattern in the text with each line's comment (from the first of the
+    /// markers, as in [`Names::Uncommented`]) blanked out: its first group is a list of link
+    /// flags (`-lkavsdk -L/opt/vendor/lib`), which link the libraries
+    /// [`super::linker_libraries`] reads in them and search the directories of their `-L` flags.
+    LinkFlags(&'static [&'static str], &'static str),
+    /// As [`Names::LinkFlags`], but its first group is a list of libraries, frameworks, headers
+    /// or directories (`kavsdk`, `libkavsdk.a`, `kavsdk.h`, `/opt/vendor/lib`), separated by
+    /// commas, spaces or line breaks (a YAML list's dashes, brackets and quotes dropped): a
+    /// library's file named by [`super::library_stem`], anything else as written.
+    Libraries(&'static [&'static str], &'static str),
     /// The packages the file's package-manager install commands name (see
     /// `script::installs`): a Dockerfile's `RUN pip install …`.
     Installs,
@@ -501,12 +584,15 @@ const LOCKFILES: &[(Named, &[Names])] = {
                 r"(?m)^(?:Depends|Imports|LinkingTo|Suggests|Enhances):((?:[^\n]*)(?:\n[ \t]+[^\n]*)*)",
             )],
         ),
-        (
-            S(".cabal"),
-            &[L(
-                r"(?mi)^[ \t]*build-depends:((?:[^\n]*)(?:\n[ \t]+[,A-Za-z][^\n:]*(?:\n|$))*)",
-            )],
-        ),
+        (S(".cabal"), CABAL),
+        // Cabal projects and Stack: the libraries' directories a build adds (`extra-lib-dirs`),
+        // as a package's own fields; their repositories' URLs as a dependency list's.
+        (B("cabal.project"), CABAL),
+        (B("cabal.project.local"), CABAL),
+        (B("stack.yaml"), HPACK),
+        (B("package.yaml"), HPACK),
+        // Kotlin/Native: what a cinterop definition binds and links.
+        (H(".def", KOTLIN_DEF), KOTLIN_CINTEROP),
         (
             B("Project.toml"),
             &[P(r#"(?m)^([A-Za-z][\w]*)[ \t]*=[ \t]*"[0-9a-fA-F]{8}-"#)],
@@ -885,6 +971,30 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
                     push(key, text.find(&quoted).unwrap_or(0));
                 }
             }
+            Names::LinkFlags(markers, p) | Names::Libraries(markers, p) => {
+                let blanked = without_comments(text, markers);
+                for c in compiled(p).captures_iter(&blanked) {
+                    let list = c.get(1).expect("group");
+                    let items = list_items(list.as_str());
+                    let named = match n {
+                        Names::LinkFlags(..) => linked(&items),
+                        _ => items
+                            .iter()
+                            .map(|&(at, item)| {
+                                let name = if super::library_file(item) {
+                                    super::library_stem(item)
+                                } else {
+                                    item.to_string()
+                                };
+                                (at, name)
+                            })
+                            .collect(),
+                    };
+                    for (at, name) in named {
+                        push(&name, list.start() + at);
+                    }
+                }
+            }
             Names::MakeVariables => {}
             Names::Installs => super::script::installs(
                 MetadataFormat::PackageManifest,
@@ -894,6 +1004,57 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
         }
     }
     out.extend(installed);
+}
+
+/// The items of a list of libraries or flags, with their offsets in it: separated by commas,
+/// spaces and line breaks, a YAML list's dashes, brackets and quotes and a line's continuing
+/// backslash dropped.
+fn list_items(list: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let separator = |c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '"' | '\'');
+    for (i, c) in list
+        .char_indices()
+        .chain(std::iter::once((list.len(), ' ')))
+    {
+        match (separator(c), start) {
+            (true, Some(s)) => {
+                let item = &list[s..i];
+                if item != "-" && item != "\\" {
+                    out.push((s, item));
+                }
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What a list of link flags ([`list_items`]) links and searches: the libraries
+/// [`super::linker_libraries`] reads in it, each at the first flag that names it, and the
+/// directories of its `-L` flags (`-L/opt/vendor/lib`, `-L /opt/vendor/lib`).
+fn linked(items: &[(usize, &str)]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for lib in super::linker_libraries(items.iter().map(|&(_, t)| t)) {
+        let at = items
+            .iter()
+            .find(|(_, t)| t.contains(lib.as_str()))
+            .map_or(0, |&(at, _)| at);
+        out.push((at, lib));
+    }
+    for (i, &(at, t)) in items.iter().enumerate() {
+        let dir = match t.strip_prefix("-L") {
+            Some("") => items.get(i + 1).map(|&(a, d)| (a, d)),
+            Some(d) => Some((at, d)),
+            None => None,
+        };
+        if let Some((at, d)) = dir {
+            out.push((at, d.to_string()));
+        }
+    }
+    out
 }
 
 /// The compiled form of one of [`LOCKFILES`]' patterns, compiled once.
@@ -907,7 +1068,9 @@ fn compiled(pattern: &'static str) -> &'static Regex {
                     Names::Pattern(p)
                     | Names::List(p)
                     | Names::Uncommented(_, p)
-                    | Names::UncommentedList(_, p) => Some((*p, re(p))),
+                    | Names::UncommentedList(_, p)
+                    | Names::LinkFlags(_, p)
+                    | Names::Libraries(_, p) => Some((*p, re(p))),
                     Names::JsonKeys(_) | Names::Installs | Names::MakeVariables => None,
                 })
                 .collect()

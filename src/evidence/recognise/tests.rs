@@ -1867,3 +1867,54 @@ fn a_wheels_direct_url_is_where_it_came_from() {
     );
     assert!(read("x.dist-info/direct_url.json", "{not json").is_empty());
 }
+
+#[test]
+fn cabal_hpack_and_cinterop_link_libraries() {
+    let cabal = "name: scanner\nlibrary\n  build-depends: base\n  -- extra-libraries: oldkav\n  extra-libraries: kavsdk, z\n  extra-lib-dirs:\n    /opt/kaspersky/lib\n  frameworks: KAVSDK\n  if flag(kaspersky-compat)\n    ld-options: -Wl,--no-as-needed,-lkavscan\n";
+    let got = read("scanner.cabal", cabal);
+    let v = hit_values(&got);
+    for want in [
+        "kavsdk",
+        "z",
+        "/opt/kaspersky/lib",
+        "KAVSDK",
+        "kavscan",
+        "base",
+    ] {
+        assert!(
+            v.iter().any(|x| x.starts_with(want)),
+            "{want} not in {got:?}"
+        );
+    }
+    assert!(!v.contains(&"oldkav"), "{got:?}");
+    assert!(
+        !v.iter().any(|x| x.contains("flag")),
+        "a conditional: {got:?}"
+    );
+    let hpack = "name: scanner\n# extra-libraries: oldkav\nlibrary:\n  extra-libraries:\n    - kavsdk\n  frameworks: [KAVSDK, Security]\n  ld-options: -lkavscan\n";
+    let got = read("package.yaml", hpack);
+    let v = hit_values(&got);
+    for want in ["kavsdk", "KAVSDK", "kavscan"] {
+        assert!(
+            v.iter().any(|x| x.starts_with(want)),
+            "{want} not in {got:?}"
+        );
+    }
+    assert!(!v.contains(&"oldkav"), "{got:?}");
+    let def = "# linkerOpts = -loldkav\nheaders = kavsdk.h kav/scan.h\nheaderFilter = kav*\nlinkerOpts.linux = -L/opt/kaspersky/lib \\\n  -lkavsdk\nstaticLibraries = libkavstatic.a\nlibraryPaths = /opt/kaspersky/lib\n---\nstatic inline int x(void) { return 0; }\n";
+    let got = read("src/nativeInterop/cinterop/kav.def", def);
+    let v = hit_values(&got);
+    for want in ["kavsdk.h", "kavsdk", "kavstatic", "/opt/kaspersky/lib"] {
+        assert!(
+            v.iter().any(|x| x.starts_with(want)),
+            "{want} not in {got:?}"
+        );
+    }
+    assert!(!v.iter().any(|x| x.contains("oldkav")), "{got:?}");
+    assert!(got.iter().all(|g| g.0.contains("(integration)")), "{got:?}");
+    // A Windows module-definition file is not a cinterop definition.
+    assert!(read("kav.def", "LIBRARY kavsdk\nEXPORTS\n  kav_scan\n").is_empty());
+    let kts = "kotlin { linuxX64 { binaries { executable { linkerOpts(\"-lkavsdk\", \"-L/opt/kaspersky/lib\") } } } }\n";
+    let got = read("build.gradle.kts", kts);
+    assert!(hit_values(&got).contains(&"kavsdk"), "{got:?}");
+}
