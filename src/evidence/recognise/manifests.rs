@@ -1452,7 +1452,7 @@ impl Strings {
 
 /// A dependency manifest's line without its comment: nothing of a line that starts one (`#`,
 /// `//`, `--`, `;`), and nothing after ` #` or ` //` outside quotes.
-fn uncommented(line: &str) -> &str {
+pub(super) fn uncommented(line: &str) -> &str {
     let t = line.trim_start();
     // `--extra-index-url …` is a requirements file's option; `-- …` a Lua or SQL comment.
     let option = t

@@ -18,6 +18,7 @@ mod code;
 mod gitconfig;
 mod headers;
 mod imports;
+mod infra;
 mod json;
 mod manifests;
 mod markup;
@@ -80,6 +81,9 @@ crate::named::named_enum! {
         NpmLockfile = "npm lockfile" => "package-lock.json and npm-shrinkwrap.json: scoped packages and resolved URLs (yarn, pnpm and bun lockfiles: see package manifest)",
         NpmPackageJson = "npm package.json" => "package.json: author, contributors, scope and dependencies",
         VcpkgManifest = "vcpkg manifest" => "vcpkg.json: maintainers, home page and dependencies",
+        Terraform = "Terraform" => "*.tf, *.tofu and their JSON forms, terragrunt.hcl, .terraform.lock.hcl and .terraform/modules/modules.json: the sources of modules and of required providers (a URL, a code host's shorthand, a registry address's namespace, and on the public registries the GitHub repository it publishes from), the providers a lock file pins; not comments",
+        Ansible = "Ansible" => "requirements.yml, galaxy.yml and a role's meta/main.yml: the collections and roles installed or depended on (a repository's or archive's URL, a Galaxy name's namespace), a collection's namespace and authors, a role's author and company; not comments",
+        RepoManifest = "repo manifest" => "Android repo manifests (.repo/manifests/*.xml, local manifests): each project checked out, as its remote's fetch URL joined with its name (by its name alone where the fetch URL is relative)",
         PackageManifest = "package manifest" => "Other ecosystems' manifests, by their maker and source keys: pubspec.yaml, R DESCRIPTION, *.cabal, Perl META.json/Makefile.PL, mix.exs, *.nimble, *.rockspec, conda meta.yaml, PKGBUILD, *.nix, *.psd1, AppX/VSIX/AppStream manifests, winget manifests, OCI image manifests' annotations…; and dependency manifests and lockfiles (Package.swift, Cartfile, Gemfile, Podfile, requirements.txt, .gitmodules, MODULE.bazel, packages.config, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, uv.lock, packages.lock.json, gradle.lockfile, cpanfile, a vendored Cargo.toml, meson.build, build.gradle(.kts), makefiles' and qmake's link flags, Android.mk's module lists, node-gyp's binding.gyp libraries, Haskell's link fields (*.cabal, package.yaml, cabal.project, stack.yaml: extra-libraries, frameworks, extra-lib-dirs, ld-options…), Kotlin/Native cinterop *.def files (headers, linkerOpts, staticLibraries, libraryPaths) and Gradle's linkerOpts, configure.ac, Bazel BUILD, SConstruct, conan.lock, deps.edn, build.zig.zon, pixi.toml, vcpkg-configuration.json…), packaging recipes (Homebrew, Chocolatey, Flatpak, Yocto), package sources (apt, yum, pip, npm, NuGet; not a disabled one) and container images (Dockerfile FROM and LABEL vendor, Compose, Kubernetes, kustomize, bake and Helm values images), whose URLs and packages are integration",
     }
 }
@@ -170,6 +174,9 @@ pub static RECOGNISERS: &[&dyn Recogniser] = &[
     // First: it claims only the manifests it names (`Package.swift` is a manifest before it is
     // Swift source), none of which another recogniser claims.
     &manifests::Manifests,
+    &infra::Terraform,
+    &infra::Ansible,
+    &infra::RepoManifest,
     &gitconfig::GitConfig,
     &cargoconfig::CargoConfig,
     &headers::JavaManifest,

@@ -1869,6 +1869,172 @@ fn a_wheels_direct_url_is_where_it_came_from() {
 }
 
 #[test]
+fn terraform_module_and_provider_sources() {
+    let tf = r#"
+# module "old" { source = "KasperskyLab/ksc/aws" }
+// source = "KasperskyLab/ksc"
+/* module "older" {
+  source = "git::https://github.com/KasperskyLab/x.git"
+} */
+module "edr" {
+  source  = "git::https://github.com/KasperskyLab/terraform-edr-agent.git?ref=v1.2.0"
+}
+module "ksc" {
+  source = "KasperskyLab/ksc/aws"
+  version = "1.0.0"
+}
+module "short" { source = "github.com/KasperskyLab/terraform-short" }
+module "private" {
+  source = "app.terraform.io/kaspersky/agent/azurerm"
+}
+module "local" {
+  source = "./modules/kaspersky"
+}
+terraform {
+  required_providers {
+    ksc = {
+      source  = "KasperskyLab/ksc"
+      version = "~> 1.0"
+    }
+    aws = { source = "hashicorp/aws" }
+  }
+}
+resource "aws_s3_object" "installer" {
+  source = "files/kaspersky-agent.msi"
+  description = "Kaspersky agent installer, see https://github.com/KasperskyLab/x"
+}
+"#;
+    let got = read("infra/main.tf", tf);
+    let v = hit_values(&got);
+    for want in [
+        "https://github.com/KasperskyLab/terraform-edr-agent.git?ref=v1.2.0",
+        "https://github.com/KasperskyLab/terraform-aws-ksc",
+        "https://github.com/KasperskyLab/terraform-short",
+        "kaspersky",
+        "https://app.terraform.io/kaspersky/agent/azurerm",
+        "https://github.com/KasperskyLab/terraform-provider-ksc",
+        "KasperskyLab (Kaspersky Lab)",
+        "https://github.com/hashicorp/terraform-provider-aws",
+    ] {
+        assert!(v.contains(&want), "{want} not in {got:?}");
+    }
+    assert!(
+        !v.iter()
+            .any(|x| x.contains("agent.msi") || x.ends_with("/x")),
+        "{got:?}"
+    );
+    assert!(!v.iter().any(|x| x.contains("modules/")), "{got:?}");
+    assert!(got.iter().all(|g| g.0.contains("(integration)")), "{got:?}");
+    // Comments only: nothing.
+    let got = read(
+        "versions.tf",
+        "terraform {\n  required_providers {\n    # ksc = { source = \"KasperskyLab/ksc\" }\n  }\n}\n",
+    );
+    assert!(got.is_empty(), "{got:?}");
+    let lock = "# This file is maintained automatically by \"terraform init\".\nprovider \"registry.terraform.io/kasperskylab/ksc\" {\n  version = \"1.0.0\"\n}\n";
+    let got = read(".terraform.lock.hcl", lock);
+    assert!(
+        hit_values(&got).contains(&"https://github.com/kasperskylab/terraform-provider-ksc"),
+        "{got:?}"
+    );
+    let json = r#"{"module": {"edr": {"source": "KasperskyLab/edr/aws"}}, "terraform": [{"required_providers": [{"ksc": {"source": "registry.opentofu.org/KasperskyLab/ksc"}}]}]}"#;
+    let got = read("main.tf.json", json);
+    let v = hit_values(&got);
+    assert!(
+        v.contains(&"https://github.com/KasperskyLab/terraform-aws-edr"),
+        "{got:?}"
+    );
+    assert!(
+        v.contains(&"https://github.com/KasperskyLab/terraform-provider-ksc"),
+        "{got:?}"
+    );
+    let tg = "terraform {\n  source = \"git::git@github.com:KasperskyLab/terraform-edr.git//agent?ref=v1\"\n}\n";
+    let got = read("live/prod/terragrunt.hcl", tg);
+    assert_eq!(
+        hit_values(&got),
+        ["git@github.com:KasperskyLab/terraform-edr.git//agent?ref=v1"]
+    );
+}
+
+#[test]
+fn ansible_requirements_and_galaxy_metadata() {
+    let reqs = "---\n# kaspersky.old is gone\ncollections:\n  - name: kaspersky.ksc\n    version: \">=1.0.0\"\n  - community.general\n  - name: https://github.com/KasperskyLab/ansible-collection-kesl.git\n    type: git\n  - { name: KasperskyLab.edr, source: https://galaxy.ansible.com }\n  - name: ./dist/kaspersky-agent-1.0.0.tar.gz\n    type: file\nroles:\n  - src: https://github.com/KasperskyLab/ansible-role-kesl\n    name: kesl\n  - src: git+https://github.com/KasperskyLab/ansible-role-ksc.git\n  - kaspersky.kesl,v1.0\n";
+    let got = read("requirements.yml", reqs);
+    let v = hit_values(&got);
+    for want in [
+        "kaspersky",
+        "community",
+        "https://github.com/KasperskyLab/ansible-collection-kesl.git",
+        "KasperskyLab (Kaspersky Lab)",
+        "https://github.com/KasperskyLab/ansible-role-kesl",
+        "https://github.com/KasperskyLab/ansible-role-ksc.git",
+    ] {
+        assert!(v.contains(&want), "{want} not in {got:?}");
+    }
+    assert!(!v.contains(&"kesl"), "a role's local name: {got:?}");
+    assert!(!got.iter().any(|g| g.2 == 2), "a comment: {got:?}");
+    // The old form: a bare list of roles.
+    let got = read(
+        "roles/requirements.yml",
+        "- src: kaspersky.kesl\n  version: 1.0\n- name: geerlingguy.docker\n",
+    );
+    assert_eq!(hit_values(&got), ["geerlingguy", "kaspersky"], "{got:?}");
+    let galaxy = "namespace: kaspersky\nname: ksc\nauthors:\n  - AO Kaspersky Lab <ansible@kaspersky.com>\nrepository: https://github.com/KasperskyLab/ansible-ksc\ndependencies:\n  kaspersky.core: \">=1.0\"\n";
+    let got = read("galaxy.yml", galaxy);
+    assert!(
+        got.contains(&(
+            "Ansible authors".to_string(),
+            "AO Kaspersky Lab <ansible@kaspersky.com>".to_string(),
+            4
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "Ansible namespace (namespace kaspersky)"),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "Ansible dependencies (namespace kaspersky) (integration)" && g.2 == 7),
+        "{got:?}"
+    );
+    let meta = "galaxy_info:\n  author: Kaspersky Lab\n  company: AO Kaspersky Lab\n  platforms:\n    - name: Ubuntu\ndependencies:\n  - role: kaspersky.kesl\n";
+    let got = read("roles/agent/meta/main.yml", meta);
+    let v = hit_values(&got);
+    assert!(
+        v.contains(&"AO Kaspersky Lab") && v.contains(&"kaspersky"),
+        "{got:?}"
+    );
+    assert!(!v.contains(&"Ubuntu"), "{got:?}");
+}
+
+#[test]
+fn repo_manifests_check_out_their_projects_from_their_remotes() {
+    let m = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest>\n  <!-- <remote name=\"old\" fetch=\"https://github.com/KasperskyLab\"/> -->\n  <remote name=\"ks\" fetch=\"https://github.com/KasperskyLab\" />\n  <remote name=\"aosp\" fetch=\"https://android.googlesource.com/\" />\n  <remote name=\"rel\" fetch=\"..\" />\n  <default revision=\"main\" remote=\"aosp\" />\n  <project name=\"kav-sdk\" path=\"external/kav-sdk\" remote=\"ks\" />\n  <project name=\"platform/build\" path=\"build\" />\n  <project name=\"KasperskyLab/kesl\" remote=\"rel\" />\n</manifest>\n";
+    let got = read(".repo/manifests/default.xml", m);
+    assert_eq!(
+        hit_values(&got),
+        [
+            "https://android.googlesource.com/platform/build",
+            "https://github.com/KasperskyLab/kav-sdk",
+            "KasperskyLab/kesl (Kaspersky Lab/kesl)"
+        ],
+        "{got:?}"
+    );
+    assert_eq!(got[1].2, 8);
+    // An Android app's manifest is not a repo manifest.
+    assert!(
+        read(
+            "AndroidManifest.xml",
+            "<manifest package=\"x\"><project/></manifest>"
+        )
+        .iter()
+        .all(|g| !g.0.starts_with("repo manifest"))
+    );
+}
+
+#[test]
 fn cabal_hpack_and_cinterop_link_libraries() {
     let cabal = "name: scanner\nlibrary\n  build-depends: base\n  -- extra-libraries: oldkav\n  extra-libraries: kavsdk, z\n  extra-lib-dirs:\n    /opt/kaspersky/lib\n  frameworks: KAVSDK\n  if flag(kaspersky-compat)\n    ld-options: -Wl,--no-as-needed,-lkavscan\n";
     let got = read("scanner.cabal", cabal);
