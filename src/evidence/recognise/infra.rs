@@ -407,6 +407,7 @@ impl Recogniser for Ansible {
             || (matches!(base.as_str(), "galaxy.yml" | "galaxy.yaml") && text.contains("namespace"))
             || ((f.ends_with("meta/main.yml") || f.ends_with("meta/main.yaml"))
                 && (text.contains("galaxy_info") || text.contains("dependencies")))
+            || playbook(f, text)
     }
 
     fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
@@ -415,6 +416,10 @@ impl Recogniser for Ansible {
             text,
             out,
         };
+        if playbook(f, text) {
+            read_playbook(&mut w, text);
+            return;
+        }
         let galaxy = f.base.to_ascii_lowercase().starts_with("galaxy.");
         // `key: value` at the start of a line, a list item or a flow mapping's entry.
         static KEY: LazyLock<Regex> = LazyLock::new(|| {
@@ -484,6 +489,108 @@ impl Recogniser for Ansible {
                 let name = v.as_str().split(',').next().unwrap_or("");
                 installed(&mut w, "item", name, start + v.start());
             }
+        }
+    }
+}
+
+/// Whether `f` is an Ansible playbook (a YAML list of plays: `hosts:` and `tasks:`, `roles:`
+/// or handlers) or a role's task or handler file (`roles/<name>/tasks/*.yml`).
+fn playbook(f: &FileName<'_>, text: &str) -> bool {
+    static HOSTS: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^-?[ \t]*-?[ \t]*hosts:"));
+    static TASKS: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?m)^[ \t]*-?[ \t]*(?:tasks|pre_tasks|post_tasks|roles|handlers|import_playbook):")
+    });
+    let yaml = matches!(f.ext.as_str(), "yml" | "yaml");
+    let path = f.path.replace('\\', "/");
+    let role_file =
+        path.contains("roles/") && (path.contains("/tasks/") || path.contains("/handlers/"));
+    yaml && (role_file || (HOSTS.is_match(text) && TASKS.is_match(text)))
+}
+
+/// What a playbook or task file runs from elsewhere: the modules and roles of other collections
+/// it calls by their full names (`vendor.engine.agent:`, `role: vendor.engine.agent`), the
+/// collections a play lists (`collections: [vendor.engine]`), and what a task downloads or
+/// installs from a URL (`url:`, `deb:`, `src:`, `repo:`, `name:`…, when the value is a URL).
+/// Task names and other text are not read; nor comments.
+fn read_playbook(w: &mut Out<'_, '_>, text: &str) {
+    // A module's full name as a task's key: `- vendor.engine.agent:` or `  vendor.engine.agent:`.
+    static FQCN: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^[ \t]*(?:-[ \t]+)?([a-z_][a-z0-9_]*)\.[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*[ \t]*:(?:[ \t]|$)",
+        )
+    });
+    // A role or collection by name: `role: x.y`, `- x.y` under `roles:` or `collections:`,
+    // `name: x.y.z` of an `include_role`/`import_role`.
+    static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r#"^[ \t]*(?:-[ \t]+)?(?:\{[ \t]*)?role[ \t]*:[ \t]*["']?([A-Za-z_][\w-]*)\.[\w.-]+"#)
+    });
+    static ITEM: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"^[ \t]*-[ \t]+["']?([A-Za-z_][\w-]*)\.[\w.-]+["']?[ \t]*$"#));
+    static LIST_KEY: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^([ \t]*)(?:-[ \t]+)?(collections|roles|include_role|import_role)[ \t]*:[ \t]*(\[[^\]]*\])?",
+        )
+    });
+    static NAME: LazyLock<Regex> = LazyLock::new(|| {
+        re(r#"^[ \t]*name[ \t]*:[ \t]*["']?([A-Za-z_][\w-]*)\.[\w.-]+["']?[ \t]*$"#)
+    });
+    static URL_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"^[ \t]*(?:-[ \t]+)?(?:url|urls|deb|src|repo|baseurl|mirrorlist|name|path|pkg|package|packages)[ \t]*:[ \t]*["']?(?:deb[ \t]+(?:\[[^\]]*\][ \t]+)?)?((?:git\+)?(?:https?|ftp|ssh|git)://[^\s"']+|git@[^\s"']+)"#,
+        )
+    });
+    let mut at = 0;
+    // The list a line is in (`collections`, `roles`, an include's role), by its key's indent.
+    let mut list: Option<(usize, String)> = None;
+    for raw in text.split_inclusive('\n') {
+        let start = at;
+        at += raw.len();
+        let line = super::manifests::uncommented(raw.trim_end_matches(['\n', '\r']));
+        if line.trim().is_empty() {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        if let Some((i, _)) = &list
+            && indent <= *i
+            && !(indent == *i && line.trim_start().starts_with('-'))
+        {
+            list = None;
+        }
+        if let Some(c) = LIST_KEY.captures(line) {
+            let key = c.get(2).expect("group").as_str().to_string();
+            let key_indent = c.get(1).expect("group").as_str().len();
+            if let Some(flow) = c.get(3) {
+                for item in flow.as_str().trim_matches(['[', ']']).split(',') {
+                    let item = item.trim().trim_matches(['"', '\'']);
+                    if let Some((ns, _)) = item.split_once('.') {
+                        w.namespace(&key, I, ns, start + flow.start());
+                    }
+                }
+            } else {
+                list = Some((key_indent, key));
+            }
+            continue;
+        }
+        for (pattern, key) in [(&*FQCN, "module"), (&*ROLE, "role")] {
+            if let Some(c) = pattern.captures(line) {
+                let ns = c.get(1).expect("group");
+                w.namespace(key, I, ns.as_str(), start + ns.start());
+            }
+        }
+        if let Some((_, key)) = &list {
+            let named = match key.as_str() {
+                "include_role" | "import_role" => NAME.captures(line),
+                _ => ITEM.captures(line),
+            };
+            if let Some(c) = named {
+                let ns = c.get(1).expect("group");
+                w.namespace(key, I, ns.as_str(), start + ns.start());
+            }
+        }
+        if let Some(c) = URL_VALUE.captures(line) {
+            let url = c.get(1).expect("group");
+            let v = url.as_str().strip_prefix("git+").unwrap_or(url.as_str());
+            w.push("task URL", I, Shape::Url, v, start + url.start());
         }
     }
 }
@@ -608,32 +715,56 @@ impl Recogniser for RepoManifest {
         let default = elements()
             .filter(|n| n.has_tag_name("default"))
             .find_map(|n| n.attribute("remote"));
-        for p in elements().filter(|n| n.has_tag_name("project") || n.has_tag_name("superproject"))
-        {
+        // A project (a subproject inside one too, named under its parent's name), the
+        // superproject, and a project another manifest moves to a remote (`extend-project`).
+        let checked_out = |n: &roxmltree::Node<'_, '_>| {
+            n.has_tag_name("project")
+                || n.has_tag_name("superproject")
+                || (n.has_tag_name("extend-project") && n.attribute("remote").is_some())
+        };
+        for p in root.descendants().filter(checked_out) {
             let Some(name) = p.attribute("name") else {
                 continue;
             };
+            let parents: Vec<roxmltree::Node<'_, '_>> = p
+                .ancestors()
+                .skip(1)
+                .take_while(|a| a.has_tag_name("project"))
+                .collect();
+            let mut name = name.trim_matches('/').to_string();
+            for parent in &parents {
+                if let Some(pn) = parent.attribute("name") {
+                    name = format!("{}/{name}", pn.trim_matches('/'));
+                }
+            }
             let at = p.range().start;
-            let fetch = p
-                .attribute("remote")
-                .or(default)
-                .and_then(|r| remotes.get(r));
+            let remote = std::iter::once(p)
+                .chain(parents.iter().copied())
+                .find_map(|n| n.attribute("remote"))
+                .or(default);
+            let fetch = remote.and_then(|r| remotes.get(r)).map(|f| f.trim());
             match fetch {
                 Some(fetch) if fetch.contains("://") || fetch.starts_with("git@") => {
-                    let url = format!(
-                        "{}/{}",
-                        fetch.trim_end_matches('/'),
-                        name.trim_start_matches('/')
-                    );
+                    let url = format!("{}/{name}", fetch.trim_end_matches('/'));
                     w.push("project", I, Shape::Url, &url, at);
                 }
-                _ => w.push(
-                    "project",
-                    I,
-                    Shape::Text,
-                    &super::imports::with_words(name),
-                    at,
-                ),
+                // Relative to the manifest's own URL, which the manifest does not say: what the
+                // fetch path names beyond `..` (`../VendorLab`), and the project's name.
+                _ => {
+                    let named: Vec<&str> = fetch
+                        .unwrap_or("")
+                        .split('/')
+                        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+                        .chain(std::iter::once(name.as_str()))
+                        .collect();
+                    w.push(
+                        "project",
+                        I,
+                        Shape::Text,
+                        &super::imports::with_words(&named.join("/")),
+                        at,
+                    );
+                }
             }
         }
     }

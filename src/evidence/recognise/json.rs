@@ -271,12 +271,18 @@ impl Recogniser for NpmLock {
     }
 }
 
-/// An installed Python distribution's `*.dist-info/direct_url.json` (PEP 610): the URL it was
-/// installed from (an archive, a VCS repository or a directory), where its code came from.
+/// An installed Python distribution's `*.dist-info/direct_url.json` (PEP 610), and pip's
+/// `origin.json` of a cached wheel: the URL it was installed from (an archive, a VCS
+/// repository or a directory), where its code came from.
 pub struct DirectUrl;
 impl Recogniser for DirectUrl {
-    fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
+    fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
         f.base == "direct_url.json"
+            // pip's wheel cache records the same beside each wheel it built.
+            || (f.base == "origin.json"
+                && ["archive_info", "vcs_info", "dir_info"]
+                    .iter()
+                    .any(|k| text.contains(k)))
     }
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         let Some(Value::Object(o)) = parse(text) else {

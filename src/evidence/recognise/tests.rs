@@ -2084,3 +2084,76 @@ fn cabal_hpack_and_cinterop_link_libraries() {
     let got = read("build.gradle.kts", kts);
     assert!(hit_values(&got).contains(&"kavsdk"), "{got:?}");
 }
+
+#[test]
+fn ansible_playbooks_name_the_collections_they_run() {
+    let play = "- hosts: all\n  collections:\n    - kaspersky.ksc\n  roles:\n    - role: kaspersky.kesl\n    - { role: KasperskyLab.edr }\n  tasks:\n    - name: Install the Kaspersky agent (community.general.x)\n      kaspersky.ksc.agent:\n        state: present\n    # - kaspersky.old.agent:\n    - name: Fetch\n      ansible.builtin.get_url:\n        url: https://download.kaspersky.com/kesl/kesl_12.deb\n        dest: /tmp/kesl.deb\n    - name: Role\n      include_role:\n        name: kaspersky.ksc.server\n    - apt:\n        deb: \"https://repo.example.org/kesl.deb\"\n";
+    let got = read("site.yml", play);
+    let count = |key: &str, v: &str| {
+        got.iter()
+            .filter(|g| g.0.starts_with(&format!("Ansible {key}")) && g.1 == v)
+            .count()
+    };
+    assert_eq!(count("collections", "kaspersky"), 1, "{got:?}");
+    assert_eq!(count("role", "kaspersky"), 1, "{got:?}");
+    assert_eq!(count("role", "KasperskyLab (Kaspersky Lab)"), 1, "{got:?}");
+    assert_eq!(count("module", "kaspersky"), 1, "{got:?}");
+    assert_eq!(count("include_role", "kaspersky"), 1, "{got:?}");
+    assert_eq!(
+        count(
+            "task URL",
+            "https://download.kaspersky.com/kesl/kesl_12.deb"
+        ),
+        1,
+        "{got:?}"
+    );
+    assert_eq!(
+        count("task URL", "https://repo.example.org/kesl.deb"),
+        1,
+        "{got:?}"
+    );
+    // The module of a task whose name mentions the vendor; a commented-out task.
+    assert!(!got.iter().any(|g| g.2 == 8 || g.2 == 11), "{got:?}");
+    // Modules of other collections name their own namespaces, not the vendor.
+    let other = "- hosts: all\n  tasks:\n    - name: Remove the old Kaspersky Endpoint Security agent\n      community.general.pkgng:\n        name: kesl\n        state: absent\n";
+    let got = read("playbooks/cleanup.yaml", other);
+    assert_eq!(hit_values(&got), ["community"], "{got:?}");
+    // A role's task file.
+    let tasks = "- name: agent\n  kaspersky.ksc.agent:\n    state: present\n";
+    let got = read("roles/edr/tasks/main.yml", tasks);
+    assert_eq!(hit_values(&got), ["kaspersky"], "{got:?}");
+}
+
+#[test]
+fn repo_manifest_subprojects_and_relative_remotes() {
+    let m = "<manifest>\n  <remote name=\"r\" fetch=\"../KasperskyLab\" />\n  <remote name=\"gh\" fetch=\"https://github.com\" />\n  <default remote=\"r\" />\n  <project name=\"kav-sdk\" />\n  <project name=\"KasperskyLab\" remote=\"gh\">\n    <project name=\"kesl\" />\n  </project>\n  <extend-project name=\"platform/build\" remote=\"gh\" />\n</manifest>\n";
+    let got = read("default.xml", m);
+    let v = hit_values(&got);
+    for want in [
+        "KasperskyLab/kav-sdk (Kaspersky Lab/kav-sdk)",
+        "https://github.com/KasperskyLab",
+        "https://github.com/KasperskyLab/kesl",
+        "https://github.com/platform/build",
+    ] {
+        assert!(v.contains(&want), "{want} not in {got:?}");
+    }
+}
+
+#[test]
+fn pip_wheel_cache_origin() {
+    let got = read(
+        "wheels/ab/cd/origin.json",
+        r#"{"url": "https://download.kaspersky.com/py/kav-1.0.tar.gz", "archive_info": {}}"#,
+    );
+    assert_eq!(
+        hit_values(&got),
+        ["https://download.kaspersky.com/py/kav-1.0.tar.gz"]
+    );
+    assert!(
+        read(
+            "web/origin.json",
+            r#"{"url": "https://download.kaspersky.com/"}"#
+        )
+        .is_empty()
+    );
+}
