@@ -106,6 +106,8 @@ pub struct Terraform;
 impl Recogniser for Terraform {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
         matches!(f.ext.as_str(), "tf" | "tofu")
+            || f.base.ends_with(".pkr.hcl")
+            || f.base == "cdktf.json"
             || f.base.eq_ignore_ascii_case("terragrunt.hcl")
             || f.base.eq_ignore_ascii_case(".terraform.lock.hcl")
             || f.base.ends_with(".tf.json")
@@ -120,6 +122,8 @@ impl Recogniser for Terraform {
             out,
         };
         if f.ext == "json" {
+            // `terraform_json` reads Terraform's JSON syntax, `terraform init`'s module record
+            // and a CDK for Terraform project's providers and modules.
             terraform_json(&mut w, text);
             return;
         }
@@ -137,7 +141,8 @@ impl Recogniser for Terraform {
                 ["module"] | ["terraform"] => {
                     module_source(&mut w, "module source", v.as_str(), v.start())
                 }
-                [.., "required_providers", _] => {
+                // Packer's plugins are downloaded and run as a provider is.
+                [.., "required_providers" | "required_plugins", _] => {
                     provider_source(&mut w, "required_providers source", v.as_str(), v.start());
                 }
                 _ => {}
@@ -264,6 +269,34 @@ fn terraform_json(w: &mut Out<'_, '_>, text: &str) {
                 if let Some(Value::String(s)) = p.get("source") {
                     provider_source(w, "required_providers source", s, at(s));
                 }
+            }
+        }
+    }
+    // CDK for Terraform: `"terraformProviders": ["vendor/engine@~> 1.0", {"source": …}]`, and
+    // its `terraformModules`.
+    for (list, provider) in [("terraformProviders", true), ("terraformModules", false)] {
+        let Some(Value::Array(items)) = doc.get(list) else {
+            continue;
+        };
+        for item in items {
+            let spec = match item {
+                Value::String(s) => s.as_str(),
+                Value::Object(o) => match o.get("source").or_else(|| o.get("name")) {
+                    Some(Value::String(s)) => s.as_str(),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            // A version after `@` (not a `git@host:` address's user).
+            let source = match spec.rsplit_once('@') {
+                Some((s, v)) if !v.contains(['/', ':']) => s,
+                _ => spec,
+            }
+            .trim();
+            if provider {
+                provider_source(w, list, source, at(spec));
+            } else {
+                module_source(w, list, source, at(spec));
             }
         }
     }
@@ -403,8 +436,13 @@ pub struct Ansible;
 impl Recogniser for Ansible {
     fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
         let base = f.base.to_ascii_lowercase();
-        matches!(base.as_str(), "requirements.yml" | "requirements.yaml")
-            || (matches!(base.as_str(), "galaxy.yml" | "galaxy.yaml") && text.contains("namespace"))
+        matches!(
+            base.as_str(),
+            "requirements.yml"
+                | "requirements.yaml"
+                | "execution-environment.yml"
+                | "execution-environment.yaml"
+        ) || (matches!(base.as_str(), "galaxy.yml" | "galaxy.yaml") && text.contains("namespace"))
             || ((f.ends_with("meta/main.yml") || f.ends_with("meta/main.yaml"))
                 && (text.contains("galaxy_info") || text.contains("dependencies")))
             || playbook(f, text)

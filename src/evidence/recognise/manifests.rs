@@ -73,6 +73,9 @@ const FLATPAK: &str = r#"(?m)^[ \t]*"?runtime"?[ \t]*:[\s\S]*^[ \t]*"?modules"?[
 const OCI_MANIFEST: &str =
     r#""mediaType"[ \t]*:[ \t]*"application/vnd\.(?:oci\.image|docker\.distribution)\."#;
 
+/// A kas project configuration (Yocto): a `header:` with a `version:`, and `repos:`.
+const KAS: &str = r"(?m)^header:[ \t]*\r?\n[ \t]+version:[\s\S]*^repos:";
+
 /// An apt one-line source list: a `deb` or `deb-src` line.
 const APT_LIST: &str = r"(?m)^[ \t]*deb(?:-src)?[ \t]+\S";
 
@@ -177,6 +180,17 @@ const MANIFESTS: &[(Named, Declares)] = {
         (B("WORKSPACE"), D),
         (B("WORKSPACE.bazel"), D),
         (B("west.yml"), D),
+        // Other multi-repository checkouts: gclient (`DEPS`, `.gclient`), vcstool and ROS
+        // (`*.repos`, `*.rosinstall`), git-subrepo (`.gitrepo`), niv (`nix/sources.json`),
+        // kas (a YAML with a `header:` `version:` and `repos:`).
+        (B("DEPS"), D),
+        (B(".gclient"), D),
+        (S(".repos"), D),
+        (S(".rosinstall"), D),
+        (B(".gitrepo"), D),
+        (E("nix/sources.json"), D),
+        (H(".yml", KAS), D),
+        (H(".yaml", KAS), D),
         // Haskell builds' own dependencies: a project's `source-repository-package`
         // `location`, Stack's `extra-deps` repositories.
         (B("cabal.project"), D),
@@ -301,6 +315,59 @@ const KOTLIN_CINTEROP: &[Names] = &[
     Names::Uncommented(
         &["#"],
         r"^compilerOpts(?:\.[\w.]+)?[ \t]*[=:].*?[ \t=]-I[ \t]*([^\s\\]+)",
+    ),
+];
+
+/// What a Swift or Clang module map binds and links: `link "kavsdk"`, `link framework "KAVSDK"`,
+/// its headers (`header "kavsdk.h"`, `umbrella header …`), not in `//` comments.
+const MODULE_MAP: &[Names] = &[Names::Libraries(
+    &["//"],
+    r#"\b(?:link(?:[ \t]+framework)?|(?:umbrella[ \t]+)?header)[ \t]+"([^"\n]+)""#,
+)];
+
+/// What a Ruby extension's `extconf.rb` links: the libraries mkmf looks for
+/// (`have_library("kavsdk")`, `find_library`, `pkg_config`, `dir_config`) and the flags it adds
+/// (`$LDFLAGS << " -lkavsdk"`, `$libs`, `append_ldflags(…)`), not in comments.
+const EXTCONF: &[Names] = &[
+    Names::Uncommented(
+        &["#"],
+        r#"\b(?:have_library|find_library|pkg_config|dir_config)\s*\(?\s*["']([^"'\n]+)["']"#,
+    ),
+    Names::LinkFlags(
+        &["#"],
+        r#"(?:\$(?:libs|LIBS|LDFLAGS|LOCAL_LIBS|DLDFLAGS)\s*(?:<<|\+=|=)|\bappend_ldflags\s*\(?)\s*["']([^"'\n]*)["']"#,
+    ),
+];
+
+/// What a Perl distribution's `Makefile.PL` links: `LIBS => ['-L/opt/x -lkavsdk']`, `LDFROM`,
+/// `MYEXTLIB`, not in comments.
+const MAKEFILE_PL: &[Names] = &[Names::LinkFlags(
+    &["#"],
+    r#"\b(?:LIBS|LDDLFLAGS|LDFROM|MYEXTLIB|dynamic_lib)\s*=>\s*\[?\s*["']([^"'\n]*)["']"#,
+)];
+
+/// What a dune (OCaml) stanza links: `(c_library_flags (-lkavsdk))`, `(link_flags (-cclib
+/// -lkavsdk))`, `(extra_objects kavsdk)`, not in `;` comments.
+const DUNE: &[Names] = &[Names::LinkFlags(
+    &[";"],
+    r"\((?:c_library_flags|link_flags|library_flags|ocamlopt_flags)\s+\(?([^()\n]*)",
+)];
+
+/// What a Nim build's configuration passes to the linker: `switch("passL", "-lkavsdk")`,
+/// `--passL:"-lkavsdk"`, `passL = "-lkavsdk"`, not in `#` comments.
+const NIM_CONFIG: &[Names] = &[Names::LinkFlags(
+    &["#"],
+    r#"passL["']?\s*(?:,|:|=)\s*["']?([^"'\n)]+)"#,
+)];
+
+/// What a D package (dub) links: `"libs": ["kavsdk"]`, `libs "kavsdk" "z"`, per platform too,
+/// and its `lflags`.
+const DUB: &[Names] = &[
+    Names::Libraries(&[], r#""libs(?:-[\w-]+)?"\s*:\s*\[([^\]]*)\]"#),
+    Names::LinkFlags(&[], r#""lflags(?:-[\w-]+)?"\s*:\s*\[([^\]]*)\]"#),
+    Names::Libraries(
+        &["//"],
+        r"(?m)^[ \t]*libs\b(?:[ \t]+platform=\S+)?[ \t]+([^\n]*)",
     ),
 ];
 
@@ -666,6 +733,23 @@ const LOCKFILES: &[(Named, &[Names])] = {
         (B("Makefile.am"), MAKE),
         (B("Makefile.in"), MAKE),
         (B("Android.mk"), ANDROID_MK),
+        // R packages' native code: `PKG_LIBS = -lkavsdk` in `src/Makevars`.
+        (B("Makevars"), MAKE),
+        (B("Makevars.win"), MAKE),
+        (B("Makevars.in"), MAKE),
+        (B("Makevars.ucrt"), MAKE),
+        // Other languages' native links: Swift/Clang module maps, Ruby's extconf.rb, Perl's
+        // Makefile.PL, dune, Nim's configuration, dub.
+        (B("module.modulemap"), MODULE_MAP),
+        (S(".modulemap"), MODULE_MAP),
+        (B("extconf.rb"), EXTCONF),
+        (B("Makefile.PL"), MAKEFILE_PL),
+        (B("dune"), DUNE),
+        (B("nim.cfg"), NIM_CONFIG),
+        (B("config.nims"), NIM_CONFIG),
+        (S(".nim.cfg"), NIM_CONFIG),
+        (B("dub.json"), DUB),
+        (B("dub.sdl"), DUB),
         (S(".mk"), MAKE),
         // node-gyp: the libraries a native addon links.
         (B("binding.gyp"), GYP),

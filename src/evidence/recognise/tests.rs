@@ -2157,3 +2157,117 @@ fn pip_wheel_cache_origin() {
         .is_empty()
     );
 }
+
+#[test]
+fn more_build_formats_link_libraries() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "pkg/src/Makevars",
+            "PKG_LIBS = -L/opt/vendor/lib -lkavsdk\n",
+            "kavsdk",
+        ),
+        (
+            "Sources/CKav/module.modulemap",
+            "module CKav [system] {\n  // link \"oldkav\"\n  header \"shim.h\"\n  link \"kavsdk\"\n  export *\n}\n",
+            "kavsdk",
+        ),
+        (
+            "KAVSDK.framework/Modules/module.modulemap",
+            "framework module KAVSDK {\n  umbrella header \"KAVSDK.h\"\n  link framework \"KAVSDK\"\n}\n",
+            "KAVSDK",
+        ),
+        (
+            "ext/kav/extconf.rb",
+            "require 'mkmf'\n# have_library('oldkav')\nabort 'no sdk' unless have_library('kavsdk', 'kav_scan')\n$LDFLAGS << ' -lkavscan'\ncreate_makefile('kav/kav')\n",
+            "kavsdk",
+        ),
+        ("ext/kav/extconf.rb", "$libs += \" -lkavscan\"\n", "kavscan"),
+        (
+            "Makefile.PL",
+            "WriteMakefile(\n  NAME => 'Kav',\n  LIBS => ['-L/opt/vendor/lib -lkavsdk'],\n);\n",
+            "kavsdk",
+        ),
+        (
+            "src/dune",
+            "(library\n (name kav)\n ; (c_library_flags (-loldkav))\n (c_library_flags (-lkavsdk -lpthread)))\n",
+            "kavsdk",
+        ),
+        ("config.nims", "switch(\"passL\", \"-lkavsdk\")\n", "kavsdk"),
+        (
+            "nim.cfg",
+            "--passL:\"-L/opt/vendor/lib -lkavsdk\"\n",
+            "kavsdk",
+        ),
+        (
+            "dub.json",
+            "{\"name\": \"kav\", \"libs-posix\": [\"kavsdk\", \"z\"]}\n",
+            "kavsdk",
+        ),
+        (
+            "dub.sdl",
+            "name \"kav\"\nlibs \"kavsdk\" platform=\"posix\"\n",
+            "kavsdk",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let got = read(name, text);
+        assert!(
+            got.iter()
+                .any(|g| g.1.starts_with(want) && g.0.contains("(integration)")),
+            "{name}: {want} not in {got:?}"
+        );
+        assert!(
+            !got.iter().any(|g| g.1.contains("oldkav")),
+            "{name}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn more_checkouts_and_deployments() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "DEPS",
+            "deps = {\n  'src/third_party/kav': 'https://github.com/KasperskyLab/kav-sdk.git@abc',\n}\n",
+            "https://github.com/KasperskyLab/kav-sdk.git@abc",
+        ),
+        (
+            "deps.repos",
+            "repositories:\n  kav:\n    type: git\n    url: https://github.com/KasperskyLab/kav-ros.git\n    version: main\n",
+            "https://github.com/KasperskyLab/kav-ros.git",
+        ),
+        (
+            "kas/project.yml",
+            "header:\n  version: 14\nrepos:\n  meta-kaspersky:\n    url: https://github.com/KasperskyLab/meta-kaspersky.git\n",
+            "https://github.com/KasperskyLab/meta-kaspersky.git",
+        ),
+        (
+            "image.pkr.hcl",
+            "packer {\n  required_plugins {\n    ksc = {\n      version = \">= 1.0\"\n      source  = \"github.com/KasperskyLab/ksc\"\n    }\n  }\n}\nsource \"amazon-ebs\" \"x\" {}\n",
+            "https://github.com/KasperskyLab/ksc",
+        ),
+        (
+            "cdktf.json",
+            "{\"language\": \"typescript\", \"terraformProviders\": [\"KasperskyLab/ksc@~> 1.0\"], \"terraformModules\": [{\"name\": \"edr\", \"source\": \"KasperskyLab/edr/aws\", \"version\": \"1.0\"}]}",
+            "https://github.com/KasperskyLab/terraform-provider-ksc",
+        ),
+        (
+            "cdktf.json",
+            "{\"terraformModules\": [{\"name\": \"edr\", \"source\": \"KasperskyLab/edr/aws\", \"version\": \"1.0\"}]}",
+            "https://github.com/KasperskyLab/terraform-aws-edr",
+        ),
+        (
+            "execution-environment.yml",
+            "version: 3\ndependencies:\n  galaxy:\n    collections:\n      - name: kaspersky.ksc\n",
+            "kaspersky",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let got = read(name, text);
+        assert!(
+            got.iter()
+                .any(|g| g.1 == *want && g.0.contains("(integration)")),
+            "{name}: {want} not in {got:?}"
+        );
+    }
+}
