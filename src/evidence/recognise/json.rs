@@ -215,6 +215,14 @@ impl Recogniser for PackageJson {
         if let Some(Value::String(n)) = o.get("name") {
             w.scope("name", n, A);
         }
+        // Where an installed copy came from, as npm (before v7) recorded in
+        // `node_modules/<name>/package.json`: `"_resolved": "https://…/engine-1.0.tgz"`,
+        // `"_from": "github:Owner/repo#tag"`.
+        for key in ["_resolved", "_from"] {
+            if let Some(Value::String(v)) = o.get(key) {
+                w.spec(key, v);
+            }
+        }
         // What its lifecycle scripts fetch and install (`"postinstall": "curl -fsSL https://…
         // | tar xz"`): npm runs them when the package is installed or built.
         if let Some(Value::Object(scripts)) = o.get("scripts") {

@@ -79,7 +79,7 @@ crate::named::named_enum! {
         Spdx = "SPDX document" => "An SPDX document shipped inside a package",
         ConanRecipe = "conan recipe" => "conanfile.py and conanfile.txt: author, URL and required references",
         NpmLockfile = "npm lockfile" => "package-lock.json and npm-shrinkwrap.json: scoped packages and resolved URLs (yarn, pnpm and bun lockfiles: see package manifest)",
-        NpmPackageJson = "npm package.json" => "package.json: author, contributors, scope and dependencies",
+        NpmPackageJson = "npm package.json" => "package.json: author, contributors, scope and dependencies, and where an installed copy came from (`_resolved`, `_from`)",
         VcpkgManifest = "vcpkg manifest" => "vcpkg.json: maintainers, home page and dependencies",
         Terraform = "Terraform" => "*.tf, *.tofu and their JSON forms, terragrunt.hcl, .terraform.lock.hcl, .terraform/modules/modules.json, cdktf.json and Packer's *.pkr.hcl (its required plugins): the sources of modules and of required providers (a URL, a code host's shorthand, a registry address's namespace, and on the public registries the GitHub repository it publishes from), the providers a lock file pins; not comments",
         Ansible = "Ansible" => "requirements.yml, execution-environment.yml, galaxy.yml and a role's meta/main.yml: the collections and roles installed or depended on (a repository's or archive's URL, a Galaxy name's namespace), a collection's namespace and authors, a role's author and company; playbooks and roles' task files: the namespaces of the modules, roles and collections they call by full name, and the URLs tasks download or install from; not comments, nor task names",

@@ -2271,3 +2271,26 @@ fn more_checkouts_and_deployments() {
         );
     }
 }
+
+#[test]
+fn an_installed_npm_package_records_where_it_came_from() {
+    let pj = r#"{"name": "scan", "version": "1.0.0", "_from": "github:KasperskyLab/scan-js#v1", "_resolved": "https://npm.kaspersky.com/scan/-/scan-1.0.0.tgz", "_integrity": "sha512-x"}"#;
+    let got = read("node_modules/scan/package.json", pj);
+    let v = hit_values(&got);
+    assert!(
+        v.contains(&"https://github.com/KasperskyLab/scan-js"),
+        "{got:?}"
+    );
+    assert!(
+        v.contains(&"https://npm.kaspersky.com/scan/-/scan-1.0.0.tgz"),
+        "{got:?}"
+    );
+    let got = read(
+        "node_modules/left-pad/package.json",
+        r#"{"name": "left-pad", "_from": "left-pad@^1.3.0", "_resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz", "description": "not kaspersky"}"#,
+    );
+    assert_eq!(
+        hit_values(&got),
+        ["https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"]
+    );
+}
