@@ -287,22 +287,34 @@ impl Recogniser for DirectUrl {
     fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
         f.base == "direct_url.json"
             // pip's wheel cache records the same beside each wheel it built.
+            // What conda recorded of an installed package (`conda-meta/<name>.json`, a
+            // package's `info/repodata_record.json`): the URL it was downloaded from.
+            || f.base == "repodata_record.json"
+            || (f.ends_with(&format!("conda-meta/{}", f.base)) && f.ext == "json")
             || (f.base == "origin.json"
                 && ["archive_info", "vcs_info", "dir_info"]
                     .iter()
                     .any(|k| text.contains(k)))
     }
-    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+    fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         let Some(Value::Object(o)) = parse(text) else {
             return;
         };
         let mut w = Out {
-            format: MetadataFormat::PythonMetadata,
+            format: if f.ext == "json" && matches!(f.base, "direct_url.json" | "origin.json") {
+                MetadataFormat::PythonMetadata
+            } else {
+                MetadataFormat::PackageManifest
+            },
             text,
             out,
         };
         if let Some(Value::String(url)) = o.get("url") {
-            w.push("direct_url.json url", I, Shape::Url, url);
+            let key = match f.base {
+                "direct_url.json" | "origin.json" => format!("{} url", f.base),
+                _ => "conda record url".to_string(),
+            };
+            w.push(&key, I, Shape::Url, url);
         }
     }
 }

@@ -180,6 +180,8 @@ const MANIFESTS: &[(Named, Declares)] = {
         (B("WORKSPACE"), D),
         (B("WORKSPACE.bazel"), D),
         (B("west.yml"), D),
+        (B("Puppetfile"), D),
+        (B("Berksfile"), D),
         // Other multi-repository checkouts: gclient (`DEPS`, `.gclient`), vcstool and ROS
         // (`*.repos`, `*.rosinstall`), git-subrepo (`.gitrepo`), niv (`nix/sources.json`),
         // kas (a YAML with a `header:` `version:` and `repos:`).
@@ -701,13 +703,34 @@ const LOCKFILES: &[(Named, &[Names])] = {
         // uses.
         (
             B("project.pbxproj"),
-            &[P(
-                r#"path = "?([^;"\n]+?\.(?:framework|xcframework|a|dylib|tbd))"?;"#,
+            &[
+                P(r#"path = "?([^;"\n]+?\.(?:framework|xcframework|a|dylib|tbd))"?;"#),
+                // Its build settings' link flags: `OTHER_LDFLAGS = ("-lkavsdk", …);`.
+                Names::LinkFlags(&[], r"OTHER_LDFLAGS(?:\[[^\]]*\])?\s*=\s*\(?([^;]*)"),
+            ],
+        ),
+        // Xcode build settings files: `OTHER_LDFLAGS = $(inherited) -lkavsdk`.
+        (
+            S(".xcconfig"),
+            &[Names::LinkFlags(
+                &["//"],
+                r"(?m)^[ \t]*OTHER_LDFLAGS(?:\[[^\]]*\])?[ \t]*=([^\n]*)",
             )],
+        ),
+        // Puppet and Chef: the modules a Puppetfile installs (`mod 'vendor-engine'`,
+        // `mod 'vendor/engine'`: the Forge author first) and, as dependency lists, the
+        // repositories it and a Berksfile fetch.
+        (
+            B("Puppetfile"),
+            &[U(&["#"], r#"^[ \t]*mod[ \t]+['"]([A-Za-z0-9_]+)[-/]"#)],
         ),
         (
             B("Package.swift"),
             &[
+                // What a target links: `.linkedLibrary("kavsdk")`, `.linkedFramework("KAVSDK")`,
+                // `.unsafeFlags(["-lkavsdk"])` in its `linkerSettings`.
+                P(r#"\.linked(?:Library|Framework)\(\s*"([^"]+)""#),
+                Names::LinkFlags(&["//"], r"\.unsafeFlags\(\s*\[([^\]]*)\]"),
                 P(r#"\.product\(\s*name:\s*"([^"]+)""#),
                 // A prebuilt framework a target wraps: its file, or where it is downloaded.
                 P(r#"\.binaryTarget\([^)]*?\b(?:path|url):\s*"([^"]+)""#),

@@ -2294,3 +2294,57 @@ fn an_installed_npm_package_records_where_it_came_from() {
         ["https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"]
     );
 }
+
+#[test]
+fn link_directives_in_sources_and_apple_builds() {
+    let got = read(
+        "src/scan.cpp",
+        "#include <windows.h>\n#pragma comment(lib, \"kavsdk64.lib\")\n// #pragma comment(lib, \"x.lib\")\n",
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "C/C++ source #pragma comment(lib) (integration)"
+                && g.1 == "kavsdk64"
+                && g.2 == 2),
+        "{got:?}"
+    );
+    let swift = "let package = Package(name: \"Scan\", targets: [\n  .target(name: \"Scan\", linkerSettings: [\n    .linkedLibrary(\"kavsdk\"),\n    .linkedFramework(\"KAVSDK\"),\n    .unsafeFlags([\"-L/opt/vendor/lib\", \"-lkavscan\"]),\n  ])\n])\n";
+    let v: Vec<String> = read("Package.swift", swift)
+        .into_iter()
+        .map(|g| g.1)
+        .collect();
+    for want in ["kavsdk", "KAVSDK", "kavscan"] {
+        assert!(v.iter().any(|x| x.starts_with(want)), "{want} not in {v:?}");
+    }
+    let got = read(
+        "Config/Release.xcconfig",
+        "// OTHER_LDFLAGS = -loldkav\nOTHER_LDFLAGS = $(inherited) -lkavsdk -framework KAVSDK\n",
+    );
+    let v = hit_values(&got);
+    assert!(
+        v.contains(&"kavsdk") && v.contains(&"KAVSDK") && !v.contains(&"oldkav"),
+        "{got:?}"
+    );
+    let pbx = "\t\t\t\tOTHER_LDFLAGS = (\n\t\t\t\t\t\"$(inherited)\",\n\t\t\t\t\t\"-lkavsdk\",\n\t\t\t\t);\n";
+    assert!(hit_values(&read("App.xcodeproj/project.pbxproj", pbx)).contains(&"kavsdk"));
+    let got = read(
+        "envs/app/conda-meta/kav-sdk-8.1-h0.json",
+        r#"{"name": "kav-sdk", "url": "https://conda.kaspersky.com/main/linux-64/kav-sdk-8.1-h0.conda", "channel": "https://conda.kaspersky.com/main"}"#,
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "package manifest conda record url (integration)"),
+        "{got:?}"
+    );
+    let got = read(
+        "Puppetfile",
+        "forge 'https://forge.puppet.com'\n# mod 'oldvendor-x'\nmod 'kaspersky-kesl', '1.0.0'\nmod 'agent', :git => 'https://github.com/KasperskyLab/puppet-agent.git'\n",
+    );
+    let v = hit_values(&got);
+    assert!(v.contains(&"kaspersky"), "{got:?}");
+    assert!(
+        v.contains(&"https://github.com/KasperskyLab/puppet-agent.git"),
+        "{got:?}"
+    );
+    assert!(!v.contains(&"oldvendor"), "{got:?}");
+}
