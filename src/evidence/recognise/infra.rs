@@ -99,8 +99,10 @@ const PUBLIC_REGISTRIES: &[&str] = &["registry.terraform.io", "registry.opentofu
 
 /// Terraform, OpenTofu and Terragrunt: `module` sources, `required_providers` sources, a
 /// Terragrunt `terraform { source = … }`, the providers a `.terraform.lock.hcl` pins, the
-/// modules `terraform init` recorded (`.terraform/modules/modules.json`), and the same in JSON
-/// syntax (`*.tf.json`). Not comments, nor any other `source` (a file a resource uploads).
+/// modules `terraform init` recorded (`.terraform/modules/modules.json`), the same in JSON
+/// syntax (`*.tf.json`), a CDK for Terraform project's providers and modules (`cdktf.json`), and
+/// the plugins a Packer template requires (`*.pkr.hcl` `required_plugins`). Not comments, nor any
+/// other `source` (a file a resource uploads).
 pub struct Terraform;
 
 impl Recogniser for Terraform {
@@ -142,8 +144,9 @@ impl Recogniser for Terraform {
                     module_source(&mut w, "module source", v.as_str(), v.start())
                 }
                 // Packer's plugins are downloaded and run as a provider is.
-                [.., "required_providers" | "required_plugins", _] => {
-                    provider_source(&mut w, "required_providers source", v.as_str(), v.start());
+                [.., list @ ("required_providers" | "required_plugins"), _] => {
+                    let key = format!("{list} source");
+                    provider_source(&mut w, &key, v.as_str(), v.start());
                 }
                 _ => {}
             }
@@ -721,11 +724,17 @@ pub struct RepoManifest;
 
 impl Recogniser for RepoManifest {
     fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
+        // Its root element is `<manifest>` (a `pom.xml` may hold a jar plugin's `<manifest>`).
+        static ROOT: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r"^\u{feff}?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--(?s:.*?)-->\s*|<!DOCTYPE[^>]*>\s*)*<manifest[\s>]",
+            )
+        });
         f.ext == "xml"
             && !f.base.eq_ignore_ascii_case("AndroidManifest.xml")
-            && text.contains("<manifest")
             && text.contains("<project")
             && (text.contains("<remote") || text.contains("<default"))
+            && ROOT.is_match(text)
     }
 
     fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {

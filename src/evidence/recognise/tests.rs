@@ -2348,3 +2348,19 @@ fn link_directives_in_sources_and_apple_builds() {
     );
     assert!(!v.contains(&"oldvendor"), "{got:?}");
 }
+
+#[test]
+fn a_pom_with_a_jar_manifest_is_still_a_pom() {
+    let pom = "<?xml version=\"1.0\"?>\n<project>\n  <groupId>com.kaspersky.sdk</groupId>\n  <build><defaultGoal>install</defaultGoal>\n  <plugins><plugin><configuration><archive><manifest><mainClass>x.Main</mainClass></manifest></archive></configuration></plugin></plugins></build>\n</project>\n";
+    let got = read("pom.xml", pom);
+    assert!(
+        got.iter().any(|g| g.0.starts_with("Maven POM <groupId>")),
+        "{got:?}"
+    );
+    // A repo manifest after a comment is still one.
+    let m = "<?xml version=\"1.0\"?>\n<!-- generated -->\n<manifest>\n<remote name=\"a\" fetch=\"https://github.com/KasperskyLab\"/>\n<default remote=\"a\"/>\n<project name=\"x\"/>\n</manifest>\n";
+    assert_eq!(
+        hit_values(&read("default.xml", m)),
+        ["https://github.com/KasperskyLab/x"]
+    );
+}
