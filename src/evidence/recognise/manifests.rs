@@ -986,6 +986,13 @@ impl Recogniser for Manifests {
         }
         read(declares, text, out);
         read_names(names_of(f, text), text, out);
+        // Build files that are also a language's source, which its own reader read before
+        // their link flags were read here: what their code requires and loads too.
+        if f.base == "extconf.rb" {
+            super::imports::RubySource.read(f, text, out);
+        } else if f.ext == "nims" {
+            super::imports::OtherSource.read(f, text, out);
+        }
     }
 }
 

@@ -2364,3 +2364,17 @@ fn a_pom_with_a_jar_manifest_is_still_a_pom() {
         ["https://github.com/KasperskyLab/x"]
     );
 }
+
+#[test]
+fn build_files_that_are_source_are_read_as_both() {
+    let got = read(
+        "ext/kav/extconf.rb",
+        "require 'mkmf'\nrequire 'kaspersky/build_helper'\nhave_library('kavsdk')\n",
+    );
+    let v = hit_values(&got);
+    assert!(
+        v.iter().any(|x| x.starts_with("kaspersky/build_helper")),
+        "{got:?}"
+    );
+    assert!(v.contains(&"kavsdk"), "{got:?}");
+}
