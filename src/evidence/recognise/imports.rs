@@ -479,6 +479,20 @@ impl Recogniser for CFamilySource {
                 v.start(),
             );
         }
+        // A library the compiler tells the linker to link (MSVC, clang-cl):
+        // `#pragma comment(lib, "vendor.lib")`, named as its product would be.
+        static PRAGMA_LIB: LazyLock<Regex> = LazyLock::new(|| {
+            re(r#"(?m)^[ \t]*#[ \t]*pragma[ \t]+comment[ \t]*\([ \t]*lib[ \t]*,[ \t]*"([^"\n]+)""#)
+        });
+        for c in PRAGMA_LIB.captures_iter(text) {
+            let v = c.get(1).expect("group");
+            fields.push(
+                "#pragma comment(lib)",
+                I,
+                with_words(&super::library_stem(v.as_str())),
+                v.start(),
+            );
+        }
         let include = Skip {
             comments: false,
             ..CODE

@@ -215,6 +215,14 @@ impl Recogniser for PackageJson {
         if let Some(Value::String(n)) = o.get("name") {
             w.scope("name", n, A);
         }
+        // Where an installed copy came from, as npm (before v7) recorded in
+        // `node_modules/<name>/package.json`: `"_resolved": "https://…/engine-1.0.tgz"`,
+        // `"_from": "github:Owner/repo#tag"`.
+        for key in ["_resolved", "_from"] {
+            if let Some(Value::String(v)) = o.get(key) {
+                w.spec(key, v);
+            }
+        }
         // What its lifecycle scripts fetch and install (`"postinstall": "curl -fsSL https://…
         // | tar xz"`): npm runs them when the package is installed or built.
         if let Some(Value::Object(scripts)) = o.get("scripts") {
@@ -267,6 +275,46 @@ impl Recogniser for NpmLock {
                     }
                 }
             }
+        }
+    }
+}
+
+/// An installed Python distribution's `*.dist-info/direct_url.json` (PEP 610), and pip's
+/// `origin.json` of a cached wheel: the URL it was installed from (an archive, a VCS
+/// repository or a directory), where its code came from.
+pub struct DirectUrl;
+impl Recogniser for DirectUrl {
+    fn claims(&self, f: &FileName<'_>, text: &str) -> bool {
+        f.base == "direct_url.json"
+            // pip's wheel cache records the same beside each wheel it built.
+            // What conda recorded of an installed package (`conda-meta/<name>.json`, a
+            // package's `info/repodata_record.json`): the URL it was downloaded from.
+            || f.base == "repodata_record.json"
+            || (f.ends_with(&format!("conda-meta/{}", f.base)) && f.ext == "json")
+            || (f.base == "origin.json"
+                && ["archive_info", "vcs_info", "dir_info"]
+                    .iter()
+                    .any(|k| text.contains(k)))
+    }
+    fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+        let Some(Value::Object(o)) = parse(text) else {
+            return;
+        };
+        let mut w = Out {
+            format: if f.ext == "json" && matches!(f.base, "direct_url.json" | "origin.json") {
+                MetadataFormat::PythonMetadata
+            } else {
+                MetadataFormat::PackageManifest
+            },
+            text,
+            out,
+        };
+        if let Some(Value::String(url)) = o.get("url") {
+            let key = match f.base {
+                "direct_url.json" | "origin.json" => format!("{} url", f.base),
+                _ => "conda record url".to_string(),
+            };
+            w.push(&key, I, Shape::Url, url);
         }
     }
 }

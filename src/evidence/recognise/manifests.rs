@@ -73,6 +73,9 @@ const FLATPAK: &str = r#"(?m)^[ \t]*"?runtime"?[ \t]*:[\s\S]*^[ \t]*"?modules"?[
 const OCI_MANIFEST: &str =
     r#""mediaType"[ \t]*:[ \t]*"application/vnd\.(?:oci\.image|docker\.distribution)\."#;
 
+/// A kas project configuration (Yocto): a `header:` with a `version:`, and `repos:`.
+const KAS: &str = r"(?m)^header:[ \t]*\r?\n[ \t]+version:[\s\S]*^repos:";
+
 /// An apt one-line source list: a `deb` or `deb-src` line.
 const APT_LIST: &str = r"(?m)^[ \t]*deb(?:-src)?[ \t]+\S";
 
@@ -96,6 +99,8 @@ const MANIFESTS: &[(Named, Declares)] = {
         (B("DESCRIPTION"), P),
         (S(".cabal"), P),
         (B("package.yaml"), P),
+        // A Kotlin/Native cinterop definition: its keys (read below) are not a package's.
+        (H(".def", KOTLIN_DEF), P),
         (B("META.json"), P),
         (B("META.yml"), P),
         (B("MYMETA.json"), P),
@@ -175,6 +180,24 @@ const MANIFESTS: &[(Named, Declares)] = {
         (B("WORKSPACE"), D),
         (B("WORKSPACE.bazel"), D),
         (B("west.yml"), D),
+        (B("Puppetfile"), D),
+        (B("Berksfile"), D),
+        // Other multi-repository checkouts: gclient (`DEPS`, `.gclient`), vcstool and ROS
+        // (`*.repos`, `*.rosinstall`), git-subrepo (`.gitrepo`), niv (`nix/sources.json`),
+        // kas (a YAML with a `header:` `version:` and `repos:`).
+        (B("DEPS"), D),
+        (B(".gclient"), D),
+        (S(".repos"), D),
+        (S(".rosinstall"), D),
+        (B(".gitrepo"), D),
+        (E("nix/sources.json"), D),
+        (H(".yml", KAS), D),
+        (H(".yaml", KAS), D),
+        // Haskell builds' own dependencies: a project's `source-repository-package`
+        // `location`, Stack's `extra-deps` repositories.
+        (B("cabal.project"), D),
+        (B("cabal.project.local"), D),
+        (B("stack.yaml"), D),
         (B("packages.config"), D),
         (B("paket.dependencies"), D),
         // Packaging recipes that download what they package: Homebrew formulae and casks,
@@ -225,9 +248,128 @@ const GRADLE: &[Names] = &[
     Names::Pattern(
         r#"(?m)^[ \t]*(?:implementation|api|compile|compileOnly|runtimeOnly|embed|classpath|kapt|ksp|annotationProcessor|debugImplementation|releaseImplementation)[ \t]*\(?[ \t]*['"]([^'"$]+)['"]"#,
     ),
+    // A Kotlin/Native binary's or cinterop's link flags: `linkerOpts("-lkavsdk", "-L/opt/x")`,
+    // `linkerOpts += listOf(…)`.
+    Names::LinkFlags(
+        &["//"],
+        r"\blinkerOpts\s*(?:\(|\+=|=)\s*(?:(?:mutableListOf|listOf)\s*\()?([^)\n]*)",
+    ),
     // A library from a flat directory, by its file's name: `implementation(name: 'sdk', ext: 'aar')`.
     Names::Pattern(
         r#"(?m)^[ \t]*(?:implementation|api|compile|compileOnly|runtimeOnly|embed)[ \t]*\(?[ \t]*name[ \t]*:[ \t]*['"]([^'"$]+)['"]"#,
+    ),
+];
+
+/// What a Cabal package (`*.cabal`) builds with: the packages of `build-depends`, and what its
+/// components link and where from (`extra-libraries: kavsdk`, `frameworks`, `extra-lib-dirs`,
+/// `includes`, `pkgconfig-depends`; `ld-options: -lkavsdk`), in any component or conditional,
+/// continuation lines included. A Cabal comment is a whole line (`--`), which ends a field.
+const CABAL: &[Names] = &[
+    Names::List(r"(?mi)^[ \t]*build-depends:((?:[^\n]*)(?:\n[ \t]+[,A-Za-z][^\n:]*(?:\n|$))*)"),
+    Names::Libraries(
+        &[],
+        concat!(
+            r"(?mi)^[ \t]*(?:",
+            "extra-libraries|extra-ghci-libraries|extra-bundled-libraries|extra-lib-dirs|extra-lib-dirs-static|extra-framework-dirs|extra-include-dirs|frameworks|includes|install-includes|include-dirs|pkgconfig-depends",
+            r")[ \t]*:([^\n]*\n?(?:[ \t]+(?:[^-\s:(][^\n:(]*|-[^-\n:(][^\n:(]*)(?:\n|$))*)"
+        ),
+    ),
+    Names::LinkFlags(
+        &[],
+        r"(?mi)^[ \t]*ld-options[ \t]*:([^\n]*\n?(?:[ \t]+(?:[^-\s:(][^\n:(]*|-[^-\n:(][^\n:(]*)(?:\n|$))*)",
+    ),
+];
+
+/// What an hpack package (`package.yaml`) links and where from, as a Cabal file's fields (of
+/// which it is the YAML form): one value, a `[…]` list or `- …` items; not in `#` comments.
+const HPACK: &[Names] = &[
+    Names::Libraries(
+        &["#"],
+        concat!(
+            r"(?m)^[ \t]*(?:",
+            "extra-libraries|extra-ghci-libraries|extra-bundled-libraries|extra-lib-dirs|extra-lib-dirs-static|extra-framework-dirs|extra-include-dirs|frameworks|includes|install-includes|include-dirs|pkg-config-dependencies|pkgconfig-depends",
+            r")[ \t]*:[ \t]*([^\n]*(?:\n[ \t]*-[ \t][^\n]*)*)"
+        ),
+    ),
+    Names::LinkFlags(
+        &["#"],
+        r"(?m)^[ \t]*ld-options[ \t]*:[ \t]*([^\n]*(?:\n[ \t]*-[ \t][^\n]*)*)",
+    ),
+];
+
+/// A Kotlin/Native cinterop definition file (`*.def`, in Java properties syntax): one of its
+/// keys at the start of a line (a Windows module-definition file, also `.def`, has none).
+const KOTLIN_DEF: &str = r"(?m)^(?:headers|headerFilter|modules|linkerOpts|staticLibraries|libraryPaths|compilerOpts|package|language|excludeDependentModules)(?:\.[\w.]+)?[ \t]*[=:]";
+
+/// What a Kotlin/Native cinterop definition binds and links: its `headers` and `modules`, the
+/// libraries of `linkerOpts` (`-lkavsdk`, `-L/opt/vendor/lib`), `staticLibraries`
+/// (`libkavsdk.a`) and `libraryPaths`, per platform too (`linkerOpts.linux`), continuation lines
+/// (`\`) included, before the `---` that starts its C code; not in `#` comments.
+const KOTLIN_CINTEROP: &[Names] = &[
+    Names::LinkFlags(
+        &["#"],
+        r"(?m)^linkerOpts(?:\.[\w.]+)?[ \t]*[=:][ \t]*((?:[^\n]*\\\r?\n)*[^\n]*)",
+    ),
+    Names::Libraries(
+        &["#"],
+        r"(?m)^(?:headers|modules|staticLibraries|libraryPaths)(?:\.[\w.]+)?[ \t]*[=:][ \t]*((?:[^\n]*\\\r?\n)*[^\n]*)",
+    ),
+    Names::Uncommented(
+        &["#"],
+        r"^compilerOpts(?:\.[\w.]+)?[ \t]*[=:].*?[ \t=]-I[ \t]*([^\s\\]+)",
+    ),
+];
+
+/// What a Swift or Clang module map binds and links: `link "kavsdk"`, `link framework "KAVSDK"`,
+/// its headers (`header "kavsdk.h"`, `umbrella header …`), not in `//` comments.
+const MODULE_MAP: &[Names] = &[Names::Libraries(
+    &["//"],
+    r#"\b(?:link(?:[ \t]+framework)?|(?:umbrella[ \t]+)?header)[ \t]+"([^"\n]+)""#,
+)];
+
+/// What a Ruby extension's `extconf.rb` links: the libraries mkmf looks for
+/// (`have_library("kavsdk")`, `find_library`, `pkg_config`, `dir_config`) and the flags it adds
+/// (`$LDFLAGS << " -lkavsdk"`, `$libs`, `append_ldflags(…)`), not in comments.
+const EXTCONF: &[Names] = &[
+    Names::Uncommented(
+        &["#"],
+        r#"\b(?:have_library|find_library|pkg_config|dir_config)\s*\(?\s*["']([^"'\n]+)["']"#,
+    ),
+    Names::LinkFlags(
+        &["#"],
+        r#"(?:\$(?:libs|LIBS|LDFLAGS|LOCAL_LIBS|DLDFLAGS)\s*(?:<<|\+=|=)|\bappend_ldflags\s*\(?)\s*["']([^"'\n]*)["']"#,
+    ),
+];
+
+/// What a Perl distribution's `Makefile.PL` links: `LIBS => ['-L/opt/x -lkavsdk']`, `LDFROM`,
+/// `MYEXTLIB`, not in comments.
+const MAKEFILE_PL: &[Names] = &[Names::LinkFlags(
+    &["#"],
+    r#"\b(?:LIBS|LDDLFLAGS|LDFROM|MYEXTLIB|dynamic_lib)\s*=>\s*\[?\s*["']([^"'\n]*)["']"#,
+)];
+
+/// What a dune (OCaml) stanza links: `(c_library_flags (-lkavsdk))`, `(link_flags (-cclib
+/// -lkavsdk))`, `(extra_objects kavsdk)`, not in `;` comments.
+const DUNE: &[Names] = &[Names::LinkFlags(
+    &[";"],
+    r"\((?:c_library_flags|link_flags|library_flags|ocamlopt_flags)\s+\(?([^()\n]*)",
+)];
+
+/// What a Nim build's configuration passes to the linker: `switch("passL", "-lkavsdk")`,
+/// `--passL:"-lkavsdk"`, `passL = "-lkavsdk"`, not in `#` comments.
+const NIM_CONFIG: &[Names] = &[Names::LinkFlags(
+    &["#"],
+    r#"passL["']?\s*(?:,|:|=)\s*["']?([^"'\n)]+)"#,
+)];
+
+/// What a D package (dub) links: `"libs": ["kavsdk"]`, `libs "kavsdk" "z"`, per platform too,
+/// and its `lflags`.
+const DUB: &[Names] = &[
+    Names::Libraries(&[], r#""libs(?:-[\w-]+)?"\s*:\s*\[([^\]]*)\]"#),
+    Names::LinkFlags(&[], r#""lflags(?:-[\w-]+)?"\s*:\s*\[([^\]]*)\]"#),
+    Names::Libraries(
+        &["//"],
+        r"(?m)^[ \t]*libs\b(?:[ \t]+platform=\S+)?[ \t]+([^\n]*)",
     ),
 ];
 
@@ -362,6 +504,16 @@ enum Names {
     /// [`Names::List`] over the text with each line's comment (from the first of the markers,
     /// as in [`Names::Uncommented`]) blanked out.
     UncommentedList(&'static [&'static str], &'static str),
+    /// Every match of the pattern in the text with each line's comment (from the first of the
+    /// markers, as in [`Names::Uncommented`]) blanked out: its first group is a list of link
+    /// flags (`-lkavsdk -L/opt/vendor/lib`), which link the libraries
+    /// [`super::linker_libraries`] reads in them and search the directories of their `-L` flags.
+    LinkFlags(&'static [&'static str], &'static str),
+    /// As [`Names::LinkFlags`], but its first group is a list of libraries, frameworks, headers
+    /// or directories (`kavsdk`, `libkavsdk.a`, `kavsdk.h`, `/opt/vendor/lib`), separated by
+    /// commas, spaces or line breaks (a YAML list's dashes, brackets and quotes dropped): a
+    /// library's file named by [`super::library_stem`], anything else as written.
+    Libraries(&'static [&'static str], &'static str),
     /// The packages the file's package-manager install commands name (see
     /// `script::installs`): a Dockerfile's `RUN pip install …`.
     Installs,
@@ -501,12 +653,15 @@ const LOCKFILES: &[(Named, &[Names])] = {
                 r"(?m)^(?:Depends|Imports|LinkingTo|Suggests|Enhances):((?:[^\n]*)(?:\n[ \t]+[^\n]*)*)",
             )],
         ),
-        (
-            S(".cabal"),
-            &[L(
-                r"(?mi)^[ \t]*build-depends:((?:[^\n]*)(?:\n[ \t]+[,A-Za-z][^\n:]*(?:\n|$))*)",
-            )],
-        ),
+        (S(".cabal"), CABAL),
+        // Cabal projects and Stack: the libraries' directories a build adds (`extra-lib-dirs`),
+        // as a package's own fields; their repositories' URLs as a dependency list's.
+        (B("cabal.project"), CABAL),
+        (B("cabal.project.local"), CABAL),
+        (B("stack.yaml"), HPACK),
+        (B("package.yaml"), HPACK),
+        // Kotlin/Native: what a cinterop definition binds and links.
+        (H(".def", KOTLIN_DEF), KOTLIN_CINTEROP),
         (
             B("Project.toml"),
             &[P(r#"(?m)^([A-Za-z][\w]*)[ \t]*=[ \t]*"[0-9a-fA-F]{8}-"#)],
@@ -548,13 +703,34 @@ const LOCKFILES: &[(Named, &[Names])] = {
         // uses.
         (
             B("project.pbxproj"),
-            &[P(
-                r#"path = "?([^;"\n]+?\.(?:framework|xcframework|a|dylib|tbd))"?;"#,
+            &[
+                P(r#"path = "?([^;"\n]+?\.(?:framework|xcframework|a|dylib|tbd))"?;"#),
+                // Its build settings' link flags: `OTHER_LDFLAGS = ("-lkavsdk", …);`.
+                Names::LinkFlags(&[], r"OTHER_LDFLAGS(?:\[[^\]]*\])?\s*=\s*\(?([^;]*)"),
+            ],
+        ),
+        // Xcode build settings files: `OTHER_LDFLAGS = $(inherited) -lkavsdk`.
+        (
+            S(".xcconfig"),
+            &[Names::LinkFlags(
+                &["//"],
+                r"(?m)^[ \t]*OTHER_LDFLAGS(?:\[[^\]]*\])?[ \t]*=([^\n]*)",
             )],
+        ),
+        // Puppet and Chef: the modules a Puppetfile installs (`mod 'vendor-engine'`,
+        // `mod 'vendor/engine'`: the Forge author first) and, as dependency lists, the
+        // repositories it and a Berksfile fetch.
+        (
+            B("Puppetfile"),
+            &[U(&["#"], r#"^[ \t]*mod[ \t]+['"]([A-Za-z0-9_]+)[-/]"#)],
         ),
         (
             B("Package.swift"),
             &[
+                // What a target links: `.linkedLibrary("kavsdk")`, `.linkedFramework("KAVSDK")`,
+                // `.unsafeFlags(["-lkavsdk"])` in its `linkerSettings`.
+                P(r#"\.linked(?:Library|Framework)\(\s*"([^"]+)""#),
+                Names::LinkFlags(&["//"], r"\.unsafeFlags\(\s*\[([^\]]*)\]"),
                 P(r#"\.product\(\s*name:\s*"([^"]+)""#),
                 // A prebuilt framework a target wraps: its file, or where it is downloaded.
                 P(r#"\.binaryTarget\([^)]*?\b(?:path|url):\s*"([^"]+)""#),
@@ -580,6 +756,23 @@ const LOCKFILES: &[(Named, &[Names])] = {
         (B("Makefile.am"), MAKE),
         (B("Makefile.in"), MAKE),
         (B("Android.mk"), ANDROID_MK),
+        // R packages' native code: `PKG_LIBS = -lkavsdk` in `src/Makevars`.
+        (B("Makevars"), MAKE),
+        (B("Makevars.win"), MAKE),
+        (B("Makevars.in"), MAKE),
+        (B("Makevars.ucrt"), MAKE),
+        // Other languages' native links: Swift/Clang module maps, Ruby's extconf.rb, Perl's
+        // Makefile.PL, dune, Nim's configuration, dub.
+        (B("module.modulemap"), MODULE_MAP),
+        (S(".modulemap"), MODULE_MAP),
+        (B("extconf.rb"), EXTCONF),
+        (B("Makefile.PL"), MAKEFILE_PL),
+        (B("dune"), DUNE),
+        (B("nim.cfg"), NIM_CONFIG),
+        (B("config.nims"), NIM_CONFIG),
+        (S(".nim.cfg"), NIM_CONFIG),
+        (B("dub.json"), DUB),
+        (B("dub.sdl"), DUB),
         (S(".mk"), MAKE),
         // node-gyp: the libraries a native addon links.
         (B("binding.gyp"), GYP),
@@ -797,6 +990,13 @@ impl Recogniser for Manifests {
         let labelled = std::ptr::eq(names, DOCKERFILE).then(|| maintainer_as_label(text));
         read(declares, labelled.as_deref().unwrap_or(text), out);
         read_names(names, text, out);
+        // Build files that are also a language's source, which its own reader read before
+        // their link flags were read here: what their code requires and loads too.
+        if f.base == "extconf.rb" {
+            super::imports::RubySource.read(f, text, out);
+        } else if f.ext == "nims" {
+            super::imports::OtherSource.read(f, text, out);
+        }
     }
 }
 
@@ -899,6 +1099,30 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
                     push(key, text.find(&quoted).unwrap_or(0));
                 }
             }
+            Names::LinkFlags(markers, p) | Names::Libraries(markers, p) => {
+                let blanked = without_comments(text, markers);
+                for c in compiled(p).captures_iter(&blanked) {
+                    let list = c.get(1).expect("group");
+                    let items = list_items(list.as_str());
+                    let named = match n {
+                        Names::LinkFlags(..) => linked(&items),
+                        _ => items
+                            .iter()
+                            .map(|&(at, item)| {
+                                let name = if super::library_file(item) {
+                                    super::library_stem(item)
+                                } else {
+                                    item.to_string()
+                                };
+                                (at, name)
+                            })
+                            .collect(),
+                    };
+                    for (at, name) in named {
+                        push(&name, list.start() + at);
+                    }
+                }
+            }
             Names::MakeVariables => {}
             Names::Installs => super::script::installs(
                 MetadataFormat::PackageManifest,
@@ -908,6 +1132,57 @@ fn read_names(names: &[Names], text: &str, out: &mut Vec<FieldHit>) {
         }
     }
     out.extend(installed);
+}
+
+/// The items of a list of libraries or flags, with their offsets in it: separated by commas,
+/// spaces and line breaks, a YAML list's dashes, brackets and quotes and a line's continuing
+/// backslash dropped.
+fn list_items(list: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let separator = |c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '"' | '\'');
+    for (i, c) in list
+        .char_indices()
+        .chain(std::iter::once((list.len(), ' ')))
+    {
+        match (separator(c), start) {
+            (true, Some(s)) => {
+                let item = &list[s..i];
+                if item != "-" && item != "\\" {
+                    out.push((s, item));
+                }
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What a list of link flags ([`list_items`]) links and searches: the libraries
+/// [`super::linker_libraries`] reads in it, each at the first flag that names it, and the
+/// directories of its `-L` flags (`-L/opt/vendor/lib`, `-L /opt/vendor/lib`).
+fn linked(items: &[(usize, &str)]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for lib in super::linker_libraries(items.iter().map(|&(_, t)| t)) {
+        let at = items
+            .iter()
+            .find(|(_, t)| t.contains(lib.as_str()))
+            .map_or(0, |&(at, _)| at);
+        out.push((at, lib));
+    }
+    for (i, &(at, t)) in items.iter().enumerate() {
+        let dir = match t.strip_prefix("-L") {
+            Some("") => items.get(i + 1).map(|&(a, d)| (a, d)),
+            Some(d) => Some((at, d)),
+            None => None,
+        };
+        if let Some((at, d)) = dir {
+            out.push((at, d.to_string()));
+        }
+    }
+    out
 }
 
 /// The compiled form of one of [`LOCKFILES`]' patterns, compiled once.
@@ -921,7 +1196,9 @@ fn compiled(pattern: &'static str) -> &'static Regex {
                     Names::Pattern(p)
                     | Names::List(p)
                     | Names::Uncommented(_, p)
-                    | Names::UncommentedList(_, p) => Some((*p, re(p))),
+                    | Names::UncommentedList(_, p)
+                    | Names::LinkFlags(_, p)
+                    | Names::Libraries(_, p) => Some((*p, re(p))),
                     Names::JsonKeys(_) | Names::Installs | Names::MakeVariables => None,
                 })
                 .collect()
@@ -1330,7 +1607,7 @@ impl Strings {
 
 /// A dependency manifest's line without its comment: nothing of a line that starts one (`#`,
 /// `//`, `--`, `;`), and nothing after ` #` or ` //` outside quotes.
-fn uncommented(line: &str) -> &str {
+pub(super) fn uncommented(line: &str) -> &str {
     let t = line.trim_start();
     // `--extra-index-url …` is a requirements file's option; `-- …` a Lua or SQL comment.
     let option = t

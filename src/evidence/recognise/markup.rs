@@ -331,10 +331,39 @@ impl Recogniser for MsBuild {
 pub struct MavenPom;
 impl Recogniser for MavenPom {
     fn claims(&self, f: &FileName<'_>, _: &str) -> bool {
-        f.base == "pom.xml" || f.ext == "pom"
+        f.base == "pom.xml" || f.ext == "pom" || f.base == "pom.properties"
     }
-    fn read(&self, _: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
+    fn read(&self, f: &FileName<'_>, text: &str, out: &mut Vec<FieldHit>) {
         let fmt = MetadataFormat::MavenPom;
+        // A JAR's `META-INF/maven/<groupId>/<artifactId>/`: the coordinates of the library it
+        // ships, in the directory's name and in `pom.properties` (`groupId=…`), a reverse domain
+        // as `pom.xml`'s `<groupId>` is.
+        let mut groups: Vec<(String, &str, usize)> = Vec::new();
+        if let Some(group) = maven_directory_group(f.path) {
+            groups.push((group.to_string(), "META-INF/maven/<groupId> directory", 0));
+        }
+        let properties_file = f.base == "pom.properties";
+        if properties_file {
+            for (value, at) in properties(text, "groupId") {
+                groups.push((value, "pom.properties groupId", at));
+            }
+        }
+        for (value, key, at) in groups {
+            if let Some(host) = super::reverse_domain(&value) {
+                out.push(hit(
+                    fmt,
+                    &format!("{key} (reverse domain {value})"),
+                    A,
+                    Shape::Url,
+                    host,
+                    text,
+                    at,
+                ));
+            }
+        }
+        if properties_file {
+            return;
+        }
         // The organisation and developers say who made it; a groupId is a reverse domain.
         for (value, at) in elements(text, "organization") {
             out.push(hit(fmt, "<organization>", A, Shape::Text, value, text, at));
@@ -385,6 +414,51 @@ impl Recogniser for MavenPom {
             }
         }
     }
+}
+
+/// The group of a file under a JAR's `META-INF/maven/<groupId>/<artifactId>/` (where Maven puts
+/// the `pom.xml` and `pom.properties` of the library it packages).
+fn maven_directory_group(path: &str) -> Option<&str> {
+    let path = path.trim_start_matches(['/', '\\']);
+    let at = path
+        .match_indices("META-INF/maven/")
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || path[..i].ends_with('/'))?;
+    let mut parts = path[at + "META-INF/maven/".len()..].split('/');
+    let group = parts.next().filter(|g| !g.is_empty())?;
+    // Below it, the artifact's directory, then the file.
+    parts.next().filter(|a| !a.is_empty())?;
+    parts.next()?;
+    Some(group)
+}
+
+/// The values of `key` in a Java properties file (`key=value`, `key: value`, `key value`;
+/// `#` and `!` lines are comments), with their offsets.
+fn properties(text: &str, key: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix(key) else {
+            continue;
+        };
+        let Some(sep) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '=' | ':' | ' ' | '\t'))
+        else {
+            continue;
+        };
+        let value = rest[sep.len_utf8()..]
+            .trim_start_matches([' ', '\t', '=', ':'])
+            .trim_end();
+        if !value.is_empty() {
+            out.push((value.to_string(), start + (line.len() - t.len())));
+        }
+    }
+    out
 }
 
 fn hit(

@@ -19,6 +19,7 @@ mod decoded;
 mod gitconfig;
 mod headers;
 mod imports;
+mod infra;
 mod json;
 mod manifests;
 mod markup;
@@ -40,7 +41,7 @@ crate::named::named_enum! {
     /// here, which its [`FieldHit`]s then name.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
     pub enum MetadataFormat {
-        CFamilySource = "C/C++ source" => "C, C++ and Objective-C: included headers, module imports, namespaces declared and used, libraries loaded at run time (`dlopen`, `LoadLibrary`)",
+        CFamilySource = "C/C++ source" => "C, C++ and Objective-C: included headers, module imports, namespaces declared and used, libraries linked (`#pragma comment(lib, …)`) or loaded at run time (`dlopen`, `LoadLibrary`)",
         CSharpSource = "C# source" => "`using` directives, namespaces declared, `[DllImport]` and `NativeLibrary.Load` libraries",
         JsSource = "JavaScript source" => "JavaScript and TypeScript modules required or imported (not relative paths), native libraries loaded (`ffi.Library`, `koffi.load`, `process.dlopen`)",
         PhpSource = "PHP source" => "`use` imports, namespaces declared, `FFI::cdef` libraries",
@@ -66,11 +67,11 @@ crate::named::named_enum! {
         JvmBytecode = "JVM bytecode" => "compiled classes (*.class, in JARs too) and Android dex files: the packages of the classes defined and referred to",
         JavaManifest = "Java manifest" => "META-INF/MANIFEST.MF: implementation and bundle vendors",
         MsBuildProject = "MSBuild project" => "*.csproj and other MSBuild files: company, authors, references and their hint paths, native libraries and library files copied to the output, NuGet package references",
-        MavenPom = "Maven POM" => "pom.xml: group, organisation, developers and dependencies, a system-scope dependency's jar",
+        MavenPom = "Maven POM" => "pom.xml: group, organisation, developers and dependencies, a system-scope dependency's jar; a JAR's `META-INF/maven/<groupId>/<artifactId>/pom.properties`: the group, in the file and in its directory's name",
         NuGetNuspec = "NuGet nuspec" => "*.nuspec: authors, owners, the company an id starts with, and dependencies",
         PkgConfig = "pkg-config" => "*.pc and *.pc.in: the library's name, home page, linked libraries and required modules",
         PythonBuild = "Python build" => "setup.py, setup.cfg and pyproject.toml: authors, maintainers, required packages and extension modules' native libraries",
-        PythonMetadata = "Python metadata" => "PKG-INFO and METADATA: author, maintainer and home page",
+        PythonMetadata = "Python metadata" => "PKG-INFO and METADATA: author, maintainer, home page and project URLs, required distributions; an installed distribution's `direct_url.json` (and pip's cached `origin.json`): the URL it was installed from",
         ResourceScript = "Windows resource script" => "*.rc: the version information (company, copyright, trademarks) of the binary built from it",
         RpmSpec = "RPM spec" => "*.spec: vendor, packager and requirements",
         RubyGemspec = "Ruby gemspec" => "*.gemspec: authors, e-mail and homepage",
@@ -80,9 +81,12 @@ crate::named::named_enum! {
         Spdx = "SPDX document" => "An SPDX document shipped inside a package",
         ConanRecipe = "conan recipe" => "conanfile.py and conanfile.txt: author, URL and required references",
         NpmLockfile = "npm lockfile" => "package-lock.json and npm-shrinkwrap.json: scoped packages and resolved URLs (yarn, pnpm and bun lockfiles: see package manifest)",
-        NpmPackageJson = "npm package.json" => "package.json: author, contributors, scope and dependencies",
+        NpmPackageJson = "npm package.json" => "package.json: author, contributors, scope and dependencies, and where an installed copy came from (`_resolved`, `_from`)",
         VcpkgManifest = "vcpkg manifest" => "vcpkg.json: maintainers, home page and dependencies",
-        PackageManifest = "package manifest" => "Other ecosystems' manifests, by their maker and source keys: pubspec.yaml, R DESCRIPTION, *.cabal, Perl META.json/Makefile.PL, mix.exs, *.nimble, *.rockspec, conda meta.yaml, PKGBUILD, *.nix, *.psd1, AppX/VSIX/AppStream manifests, winget manifests, OCI image manifests' annotations…; and dependency manifests and lockfiles (Package.swift, Cartfile, Gemfile, Podfile, requirements.txt, .gitmodules, MODULE.bazel, packages.config, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, uv.lock, packages.lock.json, gradle.lockfile, cpanfile, a vendored Cargo.toml, meson.build, build.gradle(.kts), makefiles' and qmake's link flags, Android.mk's module lists, node-gyp's binding.gyp libraries, configure.ac, Bazel BUILD, SConstruct, conan.lock, deps.edn, build.zig.zon, pixi.toml, vcpkg-configuration.json…), packaging recipes (Homebrew, Chocolatey, Flatpak, Yocto), package sources (apt, yum, pip, npm, NuGet; not a disabled one) and container images (Dockerfile FROM and LABEL vendor, Compose, Kubernetes, kustomize, bake and Helm values images), whose URLs and packages are integration",
+        Terraform = "Terraform" => "*.tf, *.tofu and their JSON forms, terragrunt.hcl, .terraform.lock.hcl, .terraform/modules/modules.json, cdktf.json and Packer's *.pkr.hcl (its required plugins): the sources of modules and of required providers (a URL, a code host's shorthand, a registry address's namespace, and on the public registries the GitHub repository it publishes from), the providers a lock file pins; not comments",
+        Ansible = "Ansible" => "requirements.yml, execution-environment.yml, galaxy.yml and a role's meta/main.yml: the collections and roles installed or depended on (a repository's or archive's URL, a Galaxy name's namespace), a collection's namespace and authors, a role's author and company; playbooks and roles' task files: the namespaces of the modules, roles and collections they call by full name, and the URLs tasks download or install from; not comments, nor task names",
+        RepoManifest = "repo manifest" => "Android repo manifests (.repo/manifests/*.xml, local manifests): each project, subproject and superproject checked out, as its remote's fetch URL joined with its name (by the fetch path and its name where the fetch URL is relative)",
+        PackageManifest = "package manifest" => "Other ecosystems' manifests, by their maker and source keys: pubspec.yaml, R DESCRIPTION, *.cabal, Perl META.json/Makefile.PL, mix.exs, *.nimble, *.rockspec, conda meta.yaml, PKGBUILD, *.nix, *.psd1, AppX/VSIX/AppStream manifests, winget manifests, OCI image manifests' annotations…; and dependency manifests and lockfiles (Package.swift, Cartfile, Gemfile, Podfile, requirements.txt, .gitmodules, MODULE.bazel, gclient DEPS, vcstool .repos, kas files, Puppetfile, Berksfile, conda's records of installed packages, packages.config, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, uv.lock, packages.lock.json, gradle.lockfile, cpanfile, a vendored Cargo.toml, meson.build, build.gradle(.kts), makefiles' and qmake's link flags, Android.mk's module lists, node-gyp's binding.gyp libraries, Haskell's link fields (*.cabal, package.yaml, cabal.project, stack.yaml: extra-libraries, frameworks, extra-lib-dirs, ld-options…), Kotlin/Native cinterop *.def files (headers, linkerOpts, staticLibraries, libraryPaths), Gradle's linkerOpts, R's Makevars, module maps, Package.swift linker settings, Xcode's OTHER_LDFLAGS (project.pbxproj, *.xcconfig), Ruby's extconf.rb, Perl's Makefile.PL LIBS, dune, Nim's passL, dub, configure.ac, Bazel BUILD, SConstruct, conan.lock, deps.edn, build.zig.zon, pixi.toml, vcpkg-configuration.json…), packaging recipes (Homebrew, Chocolatey, Flatpak, Yocto), package sources (apt, yum, pip, npm, NuGet; not a disabled one) and container images (Dockerfile FROM and LABEL vendor, Compose, Kubernetes, kustomize, bake and Helm values images), whose URLs and packages are integration",
     }
 }
 
@@ -181,6 +185,9 @@ pub static RECOGNISERS: &[&dyn Recogniser] = &[
     // First: it claims only the manifests it names (`Package.swift` is a manifest before it is
     // Swift source), none of which another recogniser claims.
     &manifests::Manifests,
+    &infra::Terraform,
+    &infra::Ansible,
+    &infra::RepoManifest,
     &gitconfig::GitConfig,
     &cargoconfig::CargoConfig,
     &headers::JavaManifest,
@@ -191,6 +198,7 @@ pub static RECOGNISERS: &[&dyn Recogniser] = &[
     &headers::PkgConfig,
     &json::PackageJson,
     &json::NpmLock,
+    &json::DirectUrl,
     &json::VcpkgJson,
     &json::ComposerJson,
     &json::SbomJson,
