@@ -627,8 +627,8 @@ fn drop_later<T: Send + 'static>(t: T) {
 /// The files of a virtual workspace's root, which is no package yet holds the project's own:
 /// the `.cargo/config.toml` every member's build reads, the CI workflows and release scripts
 /// that build and ship the members, a vendored directory outside them. Screened once, every
-/// screened package's directory and the target directory passed over (as in a package's
-/// scan), and reported in the first member by name, at paths relative to its directory
+/// member's and screened package's directory and the target directory passed over (as in a
+/// package's scan), and reported in the first member by name, at paths relative to its directory
 /// (`../../.cargo/config.toml`): the index of that member and the scan, its evidence those that
 /// match. `None` when the root is a package (its scan reads them) or nothing is a member.
 fn workspace_root_scan(
@@ -646,7 +646,18 @@ fn workspace_root_scan(
         .iter()
         .enumerate()
         .find(|(_, s)| s.kind == crate::graph::DepKind::Member)?;
-    let mut scan = scanner.scan_files(root, prune);
+    // Every member's directory too, screened or not (`-p` selects some).
+    let prune: Vec<Utf8PathBuf> = prune
+        .iter()
+        .cloned()
+        .chain(
+            resolved
+                .member_manifests
+                .iter()
+                .filter_map(|m| m.parent().map(Utf8Path::to_path_buf)),
+        )
+        .collect();
+    let mut scan = scanner.scan_files(root, &prune);
     if scan.not_scanned.is_some() {
         return None;
     }
