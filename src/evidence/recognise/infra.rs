@@ -317,16 +317,10 @@ fn hcl_code(text: &str) -> String {
     let b = text.as_bytes();
     let mut out = b.to_vec();
     let mut i = 0;
-    let mut in_string = false;
     while i < b.len() {
         let c = b[i];
-        if in_string {
-            match c {
-                b'\\' => i += 1,
-                b'"' | b'\n' => in_string = false,
-                _ => {}
-            }
-            i += 1;
+        if c == b'"' {
+            i = string_end(b, i);
             continue;
         }
         let line_comment = c == b'#' || (c == b'/' && b.get(i + 1) == Some(&b'/'));
@@ -350,14 +344,26 @@ fn hcl_code(text: &str) -> String {
             i += 2;
             continue;
         }
-        if c == b'"' {
-            in_string = true;
-        }
         i += 1;
     }
     // Only ASCII bytes were blanked, each by a space: still UTF-8 (a multi-byte character is
     // blanked whole, byte by byte, or not at all).
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Where the HCL string that opens at `open` (a `"`) ends: just past its closing quote, or at
+/// the line break or the end that cuts it short; `\`-escapes passed over.
+fn string_end(b: &[u8], open: usize) -> usize {
+    let mut i = open + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            b'\n' => return i,
+            _ => i += 1,
+        }
+    }
+    b.len()
 }
 
 /// The nesting of an HCL file's blocks and object values: for each `{`, the first word of what
@@ -373,21 +379,14 @@ impl Blocks {
         let mut spans = Vec::new();
         let mut stack: Vec<(usize, String)> = Vec::new();
         let mut boundary = 0;
-        let mut in_string = false;
         let mut i = 0;
         while i < b.len() {
             let c = b[i];
-            if in_string {
-                match c {
-                    b'\\' => i += 1,
-                    b'"' | b'\n' => in_string = false,
-                    _ => {}
-                }
-                i += 1;
-                continue;
-            }
             match c {
-                b'"' => in_string = true,
+                b'"' => {
+                    i = string_end(b, i);
+                    continue;
+                }
                 b'{' => {
                     let head = code.get(boundary..i).unwrap_or("");
                     let name: String = head
