@@ -197,11 +197,11 @@ fn run(
         unread: extra_unread,
         ..
     } = extra;
-    let root_scan = scanner
+    let mut root_scan = scanner
         .as_ref()
         .and_then(|scanner| workspace_root_scan(scanner, &resolved, &prune, &matcher));
-    if let Some((i, scan)) = &root_scan {
-        extra_evidence[*i].extend(scan.evidence.iter().cloned());
+    if let Some((i, scan)) = &mut root_scan {
+        extra_evidence[*i].append(&mut scan.evidence);
         lap("virtual workspace root");
     }
     // What a bill of materials says of each package: its manifest's evidence and its owners.
@@ -251,7 +251,6 @@ fn run(
         ..Default::default()
     };
     let mut indexed = 0;
-    let mut root_scan = root_scan;
     for (i, (subject, mut r)) in resolved.subjects.iter().zip(results).enumerate() {
         // The virtual root's files count in the member it is reported in.
         if let (Some(scan), Some((_, root))) =

@@ -7,7 +7,6 @@ use super::super::needles::TextPrefilter;
 use super::super::recognise::{self, FileClass};
 use super::super::{Evidence, Field, Role, Shape, clip};
 use super::marks::{self, Mark};
-use super::rendered::Rendered;
 use super::{FileResult, MAPPED, Scanner, SkipKind, Skipped};
 use crate::evidence::notice::NOTICE_BEFORE;
 
@@ -123,33 +122,40 @@ impl Scanner {
         // Build-time code is also read as it runs, where it decodes a literal (a base64 URL, a
         // reversed host; see `recognise::as_run`): what the same lines already gave is not
         // added again.
+        // Its own source: the recognisers read what it runs. Its lines are the file's.
         if let Some(run) = recognise::as_run(name, &text) {
-            let before = r.evidence.len();
-            // Its own source: the recognisers read what it runs.
-            self.scan_decoded(name, &run, &run, r);
-            let mut found = r.evidence.split_off(before);
-            found.retain(|e| !r.evidence.contains(e));
-            r.evidence.append(&mut found);
+            self.scan_reading(name, &run, &run, None, r);
         }
         // An RTF document, or an office document's XML part, is also read as it renders
         // (escapes decoded in their code pages, formatting and runs inside words dropped; see
         // `rtf` and `office`).
         if let Some(shown) = super::rtf::render(bytes).or_else(|| super::office::render(&text)) {
-            self.scan_rendered(name, &shown, &text, r);
+            self.scan_reading(name, &shown.text, &text, Some(&shown.lines), r);
         }
     }
 
-    /// Reads a document as it renders, each finding placed on the source line its paragraph's
-    /// text starts on; what the source reading found already is not added again.
-    fn scan_rendered(&self, name: &str, shown: &Rendered, source: &str, r: &mut FileResult) {
+    /// Reads the file a second way (`text`: a document as it renders, build-time code as it
+    /// runs; `source`: what its kind is judged by, see [`Scanner::scan_decoded`]); each finding
+    /// placed on the source line that line `n` of `text` comes from, `lines[n - 1]` (none: the
+    /// same line); what the readings before found already is not added again.
+    fn scan_reading(
+        &self,
+        name: &str,
+        text: &str,
+        source: &str,
+        lines: Option<&[u32]>,
+        r: &mut FileResult,
+    ) {
         let before = r.evidence.len();
-        self.scan_decoded(name, &shown.text, source, r);
+        self.scan_decoded(name, text, source, r);
         let mut found = r.evidence.split_off(before);
-        for e in &mut found {
-            if let Some(l) = e.location.as_mut().filter(|l| l.file == name) {
-                l.line = l
-                    .line
-                    .and_then(|n| shown.lines.get((n as usize).checked_sub(1)?).copied());
+        if let Some(lines) = lines {
+            for e in &mut found {
+                if let Some(l) = e.location.as_mut().filter(|l| l.file == name) {
+                    l.line = l
+                        .line
+                        .and_then(|n| lines.get((n as usize).checked_sub(1)?).copied());
+                }
             }
         }
         found.retain(|e| !r.evidence.contains(e));

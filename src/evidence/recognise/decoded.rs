@@ -124,7 +124,15 @@ fn build_time(name: &str) -> bool {
 /// a decoded value written as `; ` so that lines keep their numbers.
 fn decode_line(line: &str) -> Cow<'_, str> {
     let mut text = Cow::Borrowed(line);
-    for rule in [ansi_c, pipelines, powershell, calls, reversals] {
+    for rule in [
+        ansi_c,
+        pipelines,
+        powershell_strings,
+        powershell_commands,
+        calls,
+        groovy_calls,
+        reversals,
+    ] {
         if let Some(s) = rule(&text) {
             text = Cow::Owned(s);
         }
@@ -150,65 +158,26 @@ fn replaced(
     changed.then(|| out.into_owned())
 }
 
-/// Bash's ANSI-C quoting: `$'\x6b\x61'` is `'ka'`.
+/// Bash's ANSI-C quoting: `$'\x6b\x61'` is `'ka'` (its escapes read as string literals' are,
+/// by [`crate::text::escapes::unescape`]; one holding a control character is a terminal
+/// sequence, not text a script uses).
 fn ansi_c(line: &str) -> Option<String> {
     static QUOTED: LazyLock<Regex> = LazyLock::new(|| re(r"\$'((?:[^'\\]|\\.)*)'"));
     replaced(line, &QUOTED, |c| {
-        let text = printable(&ansi_c_escapes(&c[1])?)?;
-        Some(quote(&text, '\''))
+        // Bash's escapes of control characters (`\e`, `\a`, `\cX`…): a terminal sequence.
+        let mut rest = c[1].as_bytes();
+        while let Some(p) = memchr::memchr(b'\\', rest) {
+            if matches!(
+                rest.get(p + 1),
+                Some(b'a' | b'b' | b'e' | b'E' | b'f' | b'v' | b'c')
+            ) {
+                return None;
+            }
+            rest = &rest[(p + 2).min(rest.len())..];
+        }
+        let text = crate::text::escapes::unescape(&c[1]).unwrap_or_else(|| c[1].to_string());
+        Some(quote(&printable(text.as_bytes())?, '\''))
     })
-}
-
-/// The bytes of an ANSI-C quoted string's contents (`\xHH`, `\NNN`, `\uHHHH`, `\UHHHHHHHH`,
-/// `\n`, `\t`…); `None` for a control character no text holds.
-fn ansi_c_escapes(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let digits = |from: usize, max: usize, radix: u32| {
-        let n = b[from..]
-            .iter()
-            .take(max)
-            .take_while(|c| (**c as char).is_digit(radix))
-            .count();
-        let v = std::str::from_utf8(&b[from..from + n])
-            .ok()
-            .and_then(|d| u32::from_str_radix(d, radix).ok());
-        (n, v)
-    };
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'\\' || i + 1 == b.len() {
-            out.push(b[i]);
-            i += 1;
-            continue;
-        }
-        let e = b[i + 1];
-        i += 2;
-        match e {
-            b'x' => {
-                let (n, v) = digits(i, 2, 16);
-                out.push(u8::try_from(v?).ok()?);
-                i += n;
-            }
-            b'u' | b'U' => {
-                let (n, v) = digits(i, if e == b'u' { 4 } else { 8 }, 16);
-                let c = char::from_u32(v?)?;
-                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-                i += n;
-            }
-            b'0'..=b'7' => {
-                let (n, v) = digits(i - 1, 3, 8);
-                out.push(u8::try_from(v?).ok()?);
-                i += n - 1;
-            }
-            b'n' => out.push(b'\n'),
-            b't' => out.push(b'\t'),
-            b'r' => out.push(b'\r'),
-            b'a' | b'b' | b'e' | b'E' | b'f' | b'v' | b'c' => return None,
-            other => out.push(other),
-        }
-    }
-    Some(out)
 }
 
 /// The decoding commands a pipeline's stage may be (see [`transform`]).
@@ -228,7 +197,7 @@ fn pipelines(line: &str) -> Option<String> {
     static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
         re(concat!(
             r#"(?i)\b(?:echo|printf)(?:\s+-[neE]+)*(?:\s+(?:'%s'|"%s"|%s))?\s+"#,
-            r#"("[^"`$]*"|'[^']*'|[^\s|;)`'"<>]+)\s*\|"#,
+            r#"("[^"`$]*"|'[^']*'|[^\s|;)`'"<>]+)"#,
         ))
     });
     static HERE: LazyLock<Regex> = LazyLock::new(|| {
@@ -238,27 +207,23 @@ fn pipelines(line: &str) -> Option<String> {
     });
     static STAGE: LazyLock<Regex> =
         LazyLock::new(|| re(&format!(r"(?i)^\s*(?:{STAGE_PATTERN})(?:[\s|;)`]|$)")));
-    // A stage's command without what ends it.
-    let stage_end = |rest: &str, m: regex::Match<'_>| {
-        rest[..m.end()]
-            .trim_end_matches(['|', ';', ')', '`'])
-            .trim_end()
-            .len()
-    };
-    // From `at`, after a `|`: the stages that follow, applied to `value`; the end of the last.
-    let stages = |mut at: usize, mut value: Vec<u8>| -> Option<(usize, Vec<u8>)> {
-        loop {
-            let rest = &line[at..];
-            let m = STAGE.find(rest)?;
-            let end = stage_end(rest, m);
-            value = transform(rest[..end].trim(), &value)?;
-            at += end;
-            let next = line[at..].trim_start();
-            match next.strip_prefix('|') {
-                Some(after) if STAGE.is_match(after) => at = line.len() - after.len(),
-                _ => return Some((at, value)),
-            }
+    // From `at`: each `| <decoding command>` that follows, applied to `value`; where the last
+    // ends, and how many there were. `None` when one cannot decode what it is given.
+    let more = |mut at: usize, mut value: Vec<u8>| -> Option<(usize, Vec<u8>, usize)> {
+        let mut n = 0;
+        while let Some(after) = line[at..].trim_start().strip_prefix('|')
+            && let Some(m) = STAGE.find(after)
+        {
+            // The command without what ends it.
+            let end = after[..m.end()]
+                .trim_end_matches(['|', ';', ')', '`'])
+                .trim_end()
+                .len();
+            value = transform(after[..end].trim(), &value)?;
+            at = line.len() - after.len() + end;
+            n += 1;
         }
+        Some((at, value, n))
     };
     let mut spans: Vec<(usize, usize, String)> = Vec::new();
     let mut push = |start: usize, end: usize, value: &[u8]| {
@@ -282,7 +247,8 @@ fn pipelines(line: &str) -> Option<String> {
     for c in SOURCE.captures_iter(line) {
         let (whole, arg) = (c.get(0).expect("match"), c.get(1).expect("group"));
         let value = unquote(arg.as_str()).as_bytes().to_vec();
-        if let Some((end, value)) = stages(whole.end(), value) {
+        // An `echo` is a source only when a decoding command reads it.
+        if let Some((end, value, 1..)) = more(whole.end(), value) {
             push(whole.start(), end, &value);
         }
     }
@@ -292,18 +258,11 @@ fn pipelines(line: &str) -> Option<String> {
             c.get(1).expect("group"),
             c.get(2).expect("group"),
         );
-        let Some(value) = transform(stage.as_str(), unquote(arg.as_str()).as_bytes()) else {
-            continue;
-        };
-        let next = line[whole.end()..].trim_start();
-        let (end, value) = match next.strip_prefix('|') {
-            Some(after) if STAGE.is_match(after) => match stages(line.len() - after.len(), value) {
-                Some(r) => r,
-                None => continue,
-            },
-            _ => (whole.end(), value),
-        };
-        push(whole.start(), end, &value);
+        if let Some((end, value, _)) = transform(stage.as_str(), unquote(arg.as_str()).as_bytes())
+            .and_then(|value| more(whole.end(), value))
+        {
+            push(whole.start(), end, &value);
+        }
     }
     splice(line, spans)
 }
@@ -349,23 +308,16 @@ fn rot13(b: u8) -> u8 {
     }
 }
 
-/// PowerShell's decoding: `[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('…'))`
-/// (`Unicode`: UTF-16) is the string, and `powershell -EncodedCommand …` (`-enc`, `-e`: base64
-/// of UTF-16) runs the command it encodes.
-fn powershell(line: &str) -> Option<String> {
+/// PowerShell's `[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('…'))`
+/// (`Unicode`: UTF-16) is the string it decodes.
+fn powershell_strings(line: &str) -> Option<String> {
     static GET_STRING: LazyLock<Regex> = LazyLock::new(|| {
         re(concat!(
             r#"(?i)\[(?:System\.)?Text\.Encoding\]::(\w+)\.GetString\(\s*"#,
             r#"\[(?:System\.)?Convert\]::FromBase64String\(\s*['"]([A-Za-z0-9+/=\s]+)['"]\s*\)\s*\)"#,
         ))
     });
-    static ENCODED: LazyLock<Regex> = LazyLock::new(|| {
-        re(concat!(
-            r#"(?i)\b((?:powershell|pwsh)(?:\.exe)?)\b([^|;]*?)\s-e(?:c|nc|ncodedcommand)?\s+"#,
-            r#"['"]?([A-Za-z0-9+/]{8,}={0,2})['"]?"#,
-        ))
-    });
-    let first = replaced(line, &GET_STRING, |c| {
+    replaced(line, &GET_STRING, |c| {
         let bytes = base64_bytes(&c[2])?;
         let text = if c[1].eq_ignore_ascii_case("unicode") {
             utf16le(&bytes)?
@@ -373,8 +325,18 @@ fn powershell(line: &str) -> Option<String> {
             printable(&bytes)?
         };
         Some(quote(&text.replace('\n', "; "), '"'))
+    })
+}
+
+/// `powershell -EncodedCommand …` (`-enc`, `-e`: base64 of UTF-16) runs the command it
+/// encodes.
+fn powershell_commands(line: &str) -> Option<String> {
+    static ENCODED: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r#"(?i)\b((?:powershell|pwsh)(?:\.exe)?)\b([^|;]*?)\s-e(?:c|nc|ncodedcommand)?\s+"#,
+            r#"['"]?([A-Za-z0-9+/]{8,}={0,2})['"]?"#,
+        ))
     });
-    let line = first.as_deref().unwrap_or(line);
     replaced(line, &ENCODED, |c| {
         let command = utf16le(&base64_bytes(&c[3])?)?;
         Some(format!(
@@ -384,14 +346,12 @@ fn powershell(line: &str) -> Option<String> {
             command.replace('\n', "; ")
         ))
     })
-    .or(first)
 }
 
 /// A base64 literal handed to a decoding call, in the languages build code is written in:
 /// Python's `b64decode("…")`, PHP's `base64_decode`, Ruby's `Base64.decode64`, JavaScript's
 /// `atob` and `Buffer.from("…", "base64")`, Go's `DecodeString`, Java's and Rust's
-/// `….decode("…")`, Groovy's `"…".decodeBase64()`: the literal is replaced by the text it
-/// decodes to.
+/// `….decode("…")`: the literal is replaced by the text it decodes to.
 fn calls(line: &str) -> Option<String> {
     static CALL: LazyLock<Regex> = LazyLock::new(|| {
         re(concat!(
@@ -399,23 +359,29 @@ fn calls(line: &str) -> Option<String> {
             r#"|DecodeString|\.decode|Buffer\.from)\s*\(\s*b?(['"])([A-Za-z0-9+/_-]{8,}={0,2})['"]"#,
         ))
     });
+    replaced(line, &CALL, decoded_literal)
+}
+
+/// Groovy's `"…".decodeBase64()`, as [`calls`].
+fn groovy_calls(line: &str) -> Option<String> {
     static GROOVY: LazyLock<Regex> =
         LazyLock::new(|| re(r#"(['"])([A-Za-z0-9+/_-]{8,}={0,2})['"]\s*\.decodeBase64\(\)"#));
-    let decode = |c: &Captures<'_>| {
-        let whole = c.get(0).expect("match");
-        let lit = c.get(2).expect("group");
-        let text = printable(&base64_bytes(lit.as_str())?)?;
-        let q = c[1].chars().next().unwrap_or('"');
-        let head = &whole.as_str()[..lit.start() - whole.start() - 1];
-        let tail = &whole.as_str()[lit.end() - whole.start() + 1..];
-        Some(format!(
-            "{head}{}{tail}",
-            quote(&text.replace('\n', "; "), q)
-        ))
-    };
-    let first = replaced(line, &CALL, decode);
-    let line2 = first.as_deref().unwrap_or(line);
-    replaced(line2, &GROOVY, decode).or(first)
+    replaced(line, &GROOVY, decoded_literal)
+}
+
+/// A match of [`calls`]' or [`groovy_calls`]' patterns (group 1 the quote, group 2 the base64)
+/// with the literal replaced by the text it decodes to, in the same quotes.
+fn decoded_literal(c: &Captures<'_>) -> Option<String> {
+    let whole = c.get(0).expect("match");
+    let lit = c.get(2).expect("group");
+    let text = printable(&base64_bytes(lit.as_str())?)?;
+    let q = c[1].chars().next().unwrap_or('"');
+    let head = &whole.as_str()[..lit.start() - whole.start() - 1];
+    let tail = &whole.as_str()[lit.end() - whole.start() + 1..];
+    Some(format!(
+        "{head}{}{tail}",
+        quote(&text.replace('\n', "; "), q)
+    ))
 }
 
 /// A literal reversed where it is used: Python's `'…'[::-1]`, Rust's `"…".chars().rev()`,
