@@ -1303,11 +1303,12 @@ fn package_budgets_come_from_the_environment() {
 /// the members' own files are not read twice, and the target directory not at all.
 #[test]
 fn a_virtual_workspace_root_is_screened() {
-    let dir = tempfile::tempdir().unwrap();
+    // A workspace of its own: no `[package]` at the root.
+    let ws = Ws {
+        dir: tempfile::tempdir().unwrap(),
+    };
     let write = |rel: &str, text: &str| {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+        ws.write(rel, text.as_bytes());
     };
     write(
         "Cargo.toml",
@@ -1320,26 +1321,10 @@ fn a_virtual_workspace_root_is_screened() {
         );
         write(&format!("crates/{m}/src/lib.rs"), "");
     }
-    let run = |dir: &Path| {
-        let m = dir.join("Cargo.toml");
-        let r = run(&[
-            "--manifest-path",
-            m.to_str().unwrap(),
-            "--no-cache",
-            "--as-of",
-            AS_OF,
-            "--format",
-            "json",
-        ]);
-        assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
-        (
-            r.code,
-            serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap(),
-        )
-    };
+    let run = || ws.json(&[]);
     // Clean: nothing at the root names anyone.
     write("README.md", "A product.\n");
-    let (code, doc) = run(dir.path());
+    let (code, doc) = run();
     assert_eq!(code, 0, "{doc}");
     // The root's cargo configuration links the vendor's library into every member; a release
     // workflow downloads its SDK.
@@ -1351,7 +1336,7 @@ fn a_virtual_workspace_root_is_screened() {
         ".github/workflows/release.yml",
         "on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -fsSLO https://download.kaspersky.com/sdk/kav-sdk-8.1.tgz\n",
     );
-    let (code, doc) = run(dir.path());
+    let (code, doc) = run();
     assert_eq!(code, 1, "{doc}");
     let mut at: Vec<(String, String)> = doc["findings"]
         .as_array()
@@ -1385,9 +1370,9 @@ fn a_virtual_workspace_root_is_screened() {
         "crates/core/NOTICE",
         "Copyright (c) 2024 AO Kaspersky Lab\n",
     );
-    std::fs::remove_dir_all(dir.path().join(".cargo")).unwrap();
-    std::fs::remove_dir_all(dir.path().join(".github")).unwrap();
-    let (_, doc) = run(dir.path());
+    std::fs::remove_dir_all(ws.path(".cargo")).unwrap();
+    std::fs::remove_dir_all(ws.path(".github")).unwrap();
+    let (_, doc) = run();
     let files: Vec<String> = doc["findings"]
         .as_array()
         .unwrap()
