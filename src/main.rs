@@ -21,6 +21,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// a steadier system time and a lower peak on yara-x (114 against 135 MiB). (Measured before
 /// the fast stage was made cheaper, the difference was within the noise.)
 ///
+/// The allocator is also built without its own request for them (`no_thp`): it reads its
+/// options before `main`, and had already asked for huge pages on its first arena, so every
+/// run, `--version` too, still faulted in two 2 MiB pages zeroed whole (on this project's
+/// benchmark host, up to 7% of a cold check's samples in some runs, when the host had to back
+/// the memory first).
+///
 /// `MIMALLOC_PURGE_DELAY`, `MIMALLOC_ARENA_EAGER_COMMIT` and `MIMALLOC_ALLOW_THP` in the
 /// environment still win.
 fn tune_allocator() {
