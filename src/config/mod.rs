@@ -138,6 +138,26 @@ mod tests {
         );
         assert_eq!(c.dev_dependencies_fail, Some(false));
         assert!(c.waivers.is_empty());
+        // `init` writes it: every deep-scan limit it states is the default, none lowered.
+        let d = crate::evidence::deep::DeepOptions::default();
+        assert_eq!(
+            (
+                c.deep.max_file_size,
+                c.deep.max_hits_per_file,
+                c.deep.archive_max_depth,
+                c.deep.archive_max_total_size,
+                c.deep.archive_max_entries,
+                c.deep.archive_max_entry_size,
+            ),
+            (
+                Some(d.max_file_bytes),
+                Some(d.max_hits_per_file),
+                Some(d.archive.max_depth),
+                Some(d.archive.max_total_bytes),
+                Some(d.archive.max_entries),
+                Some(d.archive.max_entry_bytes),
+            )
+        );
     }
 
     #[test]
