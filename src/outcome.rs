@@ -243,6 +243,14 @@ pub struct DeepScope {
     pub archive_max_total_size: u64,
     pub archive_max_entries: u64,
     pub archive_max_entry_size: u64,
+    /// Every test-data archive unpacked (`--unpack-test-data`). A certificate written before
+    /// the option existed was made so.
+    #[serde(default = "unpacked_before")]
+    pub unpack_test_data: bool,
+}
+
+fn unpacked_before() -> bool {
+    true
 }
 
 /// The feature selection of a [`Scope`].
@@ -264,6 +272,7 @@ impl DeepScope {
             archive_max_total_size: o.archive.max_total_bytes,
             archive_max_entries: o.archive.max_entries,
             archive_max_entry_size: o.archive.max_entry_bytes,
+            unpack_test_data: o.unpack_test_data,
         }
     }
 

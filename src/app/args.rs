@@ -339,6 +339,11 @@ pub struct DeepArgs {
     /// Fail the build when a package's files could not all be read.
     #[arg(long, help_heading = "Deep scan")]
     pub fail_on_unscanned: bool,
+    /// Unpack every archive in a package's test-data directories, not only those something
+    /// outside the test data names (the others' stored bytes and member names are read either
+    /// way).
+    #[arg(long, help_heading = "Deep scan")]
+    pub unpack_test_data: bool,
 }
 
 #[derive(Debug, Args, Default)]
@@ -456,6 +461,7 @@ impl CheckArgs {
             deep: config::DeepConfig {
                 enabled: sc.deep.no_deep.then_some(false),
                 cache: sc.deep.no_cache.then_some(false),
+                unpack_test_data: on(sc.deep.unpack_test_data),
                 ..Default::default()
             },
             format: self.format,

@@ -60,6 +60,8 @@ pub struct DeepConfig {
     pub package_max_binaries: Option<u64>,
     /// `build-outputs`: screen build-script outputs in the target directory.
     pub build_outputs: Option<bool>,
+    /// `unpack-test-data`: unpack every archive in a package's test-data directories.
+    pub unpack_test_data: Option<bool>,
 }
 
 /// `[registry]`: registry owners (see `evidence::owners`); `None` keeps the default.
@@ -148,6 +150,7 @@ mod tests {
                 c.deep.archive_max_total_size,
                 c.deep.archive_max_entries,
                 c.deep.archive_max_entry_size,
+                c.deep.unpack_test_data,
             ),
             (
                 Some(d.max_file_bytes),
@@ -156,6 +159,7 @@ mod tests {
                 Some(d.archive.max_total_bytes),
                 Some(d.archive.max_entries),
                 Some(d.archive.max_entry_bytes),
+                Some(d.unpack_test_data),
             )
         );
     }

@@ -78,6 +78,7 @@ pub(super) struct RawDeep {
     pub(super) package_max_archive_members: Option<u64>,
     pub(super) package_max_binaries: Option<u64>,
     pub(super) build_outputs: Option<bool>,
+    pub(super) unpack_test_data: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

@@ -264,6 +264,7 @@ impl Config {
                     .package_max_binaries
                     .or(lower.deep.package_max_binaries),
                 build_outputs: self.deep.build_outputs.or(lower.deep.build_outputs),
+                unpack_test_data: self.deep.unpack_test_data.or(lower.deep.unpack_test_data),
             },
             registry: lower.registry,
             builtin_list: self.builtin_list.or(lower.builtin_list),
@@ -345,6 +346,7 @@ pub fn resolve(cli: Overrides) -> Result<Settings, InputError> {
     if let Some(v) = d.archive_max_depth {
         options.archive.max_depth = v;
     }
+    options.unpack_test_data = d.unpack_test_data.unwrap_or(false);
     if let Some(v) = d.archive_max_total_size {
         options.archive.max_total_bytes = v;
     }

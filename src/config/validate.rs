@@ -127,6 +127,7 @@ pub(super) fn validate(
         package_max_archive_members: raw.deep.package_max_archive_members,
         package_max_binaries: raw.deep.package_max_binaries,
         build_outputs: raw.deep.build_outputs,
+        unpack_test_data: raw.deep.unpack_test_data,
     };
     let base = Utf8Path::new(origin).parent().unwrap_or(Utf8Path::new(""));
     let mut lists = Vec::new();

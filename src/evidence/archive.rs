@@ -409,6 +409,11 @@ pub struct ArchiveStats {
     /// The members that are archives themselves (opened, or left at the depth limit): they are
     /// not visited as files, but their names are evidence as any member's.
     pub nested: Vec<String>,
+    /// In a walk of stored members only ([`walk_stored`]): the members left compressed, named
+    /// (their names are evidence as any member's) but not decoded.
+    pub listed: Vec<String>,
+    /// In such a walk: how many members or containers were left compressed.
+    pub packed: u64,
 }
 
 struct Walk<'l, 'v> {
@@ -422,6 +427,8 @@ struct Walk<'l, 'v> {
     /// The buffer members are decoded into, reused from member to member (a member holding an
     /// archive takes it while its own members are walked; they then decode into a new one).
     scratch: Vec<u8>,
+    /// Read only what is stored as it is (see [`walk_stored`]).
+    stored_only: bool,
 }
 
 /// Walks an archive or compressed stream of the given format, calling `visit` with every
@@ -435,6 +442,35 @@ pub fn walk_archive(
     limits: &ArchiveLimits,
     budget: &PackageBudget,
     visit: &mut dyn FnMut(ArchiveEntry<'_>),
+) -> ArchiveStats {
+    walk(name, bytes, format, limits, budget, visit, false)
+}
+
+/// [`walk_archive`] without decoding anything: a zip's stored members and an uncompressed
+/// container's (tar, compound file) are visited as they lie in its bytes; a compressed member
+/// is only named ([`ArchiveStats::listed`]), and a compressed container (a gzip stream, 7-Zip,
+/// a cabinet…) is not opened. Each one left so is counted in [`ArchiveStats::packed`]. What a
+/// package keeps as test data is walked so (see `deep::is_test_data`): its names and stored
+/// bytes cost nothing to read, its decoding a sixth of a check of such a workspace.
+pub fn walk_stored(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    limits: &ArchiveLimits,
+    budget: &PackageBudget,
+    visit: &mut dyn FnMut(ArchiveEntry<'_>),
+) -> ArchiveStats {
+    walk(name, bytes, format, limits, budget, visit, true)
+}
+
+fn walk(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    limits: &ArchiveLimits,
+    budget: &PackageBudget,
+    visit: &mut dyn FnMut(ArchiveEntry<'_>),
+    stored_only: bool,
 ) -> ArchiveStats {
     if let Err(why) = budget.walk_left() {
         return ArchiveStats {
@@ -458,6 +494,7 @@ pub fn walk_archive(
         visit: &mut counting,
         stopped: false,
         scratch: Vec::new(),
+        stored_only,
     };
     w.open(name, bytes, format, 1);
     let mut stats = w.stats;
@@ -465,6 +502,7 @@ pub fn walk_archive(
     // directory can say "empty" (or list only directories) of an archive that holds data. Only
     // a container of a few bytes (an empty zip is 22) is taken at its word.
     if visited == 0
+        && stats.packed == 0
         && format != Format::Pdf
         && format != Format::Png
         && !stats
@@ -514,6 +552,11 @@ impl Walk<'_, '_> {
     /// Opens one container; a failure is recorded against it (members already visited stay
     /// visited, and the reason says the rest was not read).
     fn open(&mut self, name: &str, bytes: &[u8], format: Format, depth: u32) {
+        if self.stored_only && !matches!(format, Format::Zip | Format::Tar | Format::Cfb) {
+            // Every other container is compressed, or compresses its members.
+            self.stats.packed += 1;
+            return;
+        }
         let before = self.stats.entries;
         // The decoders are other crates meeting hostile input, and not all are panic-free
         // (cab's folder reader indexes out of range on a damaged cabinet, found by the

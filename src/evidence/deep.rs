@@ -27,10 +27,12 @@ mod office;
 mod package;
 mod rendered;
 mod rtf;
+mod test_data;
 #[cfg(test)]
 mod tests;
 mod text;
 use super::{Evidence, Field, Role, Shape, buildscript, clip};
+use test_data::is_test_data;
 
 /// Limits of the deep scan, documented in the README and settable from the command line.
 #[derive(Debug, Clone, Serialize)]
@@ -40,6 +42,10 @@ pub struct DeepOptions {
     /// Most matching lines kept per file (a data table naming the entity ten thousand times says
     /// no more); the lines dropped are counted in a [`SkipKind::Truncated`] entry.
     pub max_hits_per_file: usize,
+    /// Unpack a package's test-data archives even when nothing outside its test data names
+    /// them (see [`Scanner::scan_files`]); off, their stored bytes and member names are read
+    /// and their compressed members are listed in a note.
+    pub unpack_test_data: bool,
     #[serde(skip)]
     pub archive: ArchiveLimits,
     /// What all the files of one package may spend together (see [`PackageBudget`]).
@@ -52,6 +58,7 @@ impl Default for DeepOptions {
         DeepOptions {
             max_file_bytes: 64 * 1024 * 1024,
             max_hits_per_file: 64,
+            unpack_test_data: false,
             archive: ArchiveLimits::default(),
             package: PackageLimits::default(),
         }
@@ -184,6 +191,7 @@ impl Scanner {
             .zip(&named)
             .map(|(path, &named)| self.scan_path(root, &beneath, path, named, &budget))
             .collect();
+        self.unpack_named_test_data(root, &beneath, &files, &named, &budget, &mut results);
         if budget.ran_out() {
             // Which files the spent budget cut short depends on how the threads happened to
             // run: the files that spent any of it (each an archive or a binary, so inventoried)
@@ -241,6 +249,46 @@ impl Scanner {
         scan.binaries.sort();
         scan.skipped.sort();
         scan
+    }
+
+    /// Scans again, unpacked, each test-data archive the first pass left packed that a file
+    /// of the package outside its test data names (see [`test_data`]): by its file name, by
+    /// one of its test-data directories written as a directory, or, in a build script, by
+    /// one of those directories' names as a string.
+    fn unpack_named_test_data(
+        &self,
+        root: &Utf8Path,
+        beneath: &crate::fsio::Beneath,
+        files: &[Utf8PathBuf],
+        named: &[bool],
+        budget: &PackageBudget,
+        results: &mut [FileResult],
+    ) {
+        let packed: Vec<usize> = (0..results.len()).filter(|&i| results[i].packed).collect();
+        if packed.is_empty() {
+            return;
+        }
+        let rels: Vec<String> = packed.iter().map(|&i| rel_path(root, &files[i])).collect();
+        let mut naming = test_data::Naming::new(&rels);
+        let bound = self.options.max_file_bytes.min(test_data::MAX_NAMING_FILE);
+        for path in files {
+            let rel = rel_path(root, path);
+            if is_test_data(&rel) {
+                continue;
+            }
+            let Some(inside) = strip_root(root, path) else {
+                continue;
+            };
+            // Unreadable or too large: nothing a build takes a file by is in it.
+            if let Ok(bytes) = beneath.read(inside.as_std_path(), bound) {
+                naming.read(&rel, &bytes);
+            }
+        }
+        for (&i, named_now) in packed.iter().zip(naming.named()) {
+            if named_now {
+                results[i] = self.scan_path_as(root, beneath, &files[i], named[i], budget, false);
+            }
+        }
     }
 
     /// The regular files below `root` to scan, in path order; the symbolic links that stay
@@ -479,8 +527,32 @@ impl Scanner {
         named: bool,
         budget: &PackageBudget,
     ) -> FileResult {
+        self.scan_path_as(
+            root,
+            beneath,
+            path,
+            named,
+            budget,
+            !self.options.unpack_test_data,
+        )
+    }
+
+    /// [`Scanner::scan_path`]; `pack_test_data`: a test-data archive is walked for what it
+    /// stores only (see [`archive::walk_stored`]).
+    fn scan_path_as(
+        &self,
+        root: &Utf8Path,
+        beneath: &crate::fsio::Beneath,
+        path: &Utf8Path,
+        named: bool,
+        budget: &PackageBudget,
+        pack_test_data: bool,
+    ) -> FileResult {
         let rel = rel_path(root, path);
-        let mut r = FileResult::default();
+        let mut r = FileResult {
+            pack_test_data,
+            ..FileResult::default()
+        };
         // The thread's read buffer, taken (not borrowed: a nested parallel scan on this thread
         // finds it empty and makes its own) and put back after the scan.
         let mut bytes = READ_BUFFER.with(std::cell::Cell::take);
@@ -580,11 +652,19 @@ impl Scanner {
                 bytes: bytes.len() as u64,
             });
         }
+        // A file on disk in a test-data directory: only what it stores is read, until
+        // something outside the test data names it (see `unpack_named_test_data`).
+        let stored_only = r.pack_test_data && !name.contains('!') && is_test_data(name);
         let mut visit = |entry: archive::ArchiveEntry<'_>| {
             // Nested archives are walked by `walk_archive` itself; here, members are files.
             self.scan_entry(&entry.path, entry.bytes, budget, r);
         };
-        let stats = archive::walk_archive(
+        let walk = if stored_only {
+            archive::walk_stored
+        } else {
+            archive::walk_archive
+        };
+        let stats = walk(
             name,
             bytes,
             format,
@@ -594,6 +674,38 @@ impl Scanner {
         );
         for path in &stats.nested {
             self.member_name_evidence(path, true, r);
+        }
+        for path in &stats.listed {
+            self.member_name_evidence(path, false, r);
+        }
+        if stats.packed > 0 {
+            r.packed = true;
+            let container = stats.listed.is_empty() && stats.entries == 0;
+            if container {
+                // Not opened at all (a compressed container): its bytes as a plain file's.
+                self.scan_plain(name, bytes, budget, r);
+            }
+            let left = if container {
+                format!("{} not unpacked", format.name())
+            } else {
+                format!(
+                    "{} compressed member{} named but not unpacked",
+                    stats.packed,
+                    if stats.packed == 1 { "" } else { "s" }
+                )
+            };
+            r.skipped.push(Skipped::new(
+                name,
+                SkipKind::Note,
+                format!(
+                    "{} in a test-data directory that nothing outside the test data names: its stored bytes and member names were read, {left} (--unpack-test-data unpacks them)",
+                    format.name()
+                ),
+            ));
+            // The inventory says so too (notes are not reported).
+            if let Some(item) = r.binaries.iter_mut().find(|b| b.file == name) {
+                item.kind = format!("{}, test data: {left}", format.name());
+            }
         }
         for header in stats.installers {
             self.installer_evidence(header, r);
@@ -991,7 +1103,8 @@ impl Scanner {
     /// A firmware image written as text (see [`super::firmware`]): the bytes its records load,
     /// scanned as a file named `file!ihex@1` (or `!srec@1`), within the package's budget. Lines
     /// that are not records are a note: they were read as the file's text, not as the image. An
-    /// image in a test-data directory (see [`is_test_data`]) is a note and is not decoded.
+    /// image in a test-data directory (see [`is_test_data`]) is a note and is not decoded, until
+    /// something outside the test data names it.
     fn scan_firmware(&self, name: &str, bytes: &[u8], budget: &PackageBudget, r: &mut FileResult) {
         if name.matches('!').count() + 1 >= self.options.archive.max_depth as usize {
             return;
@@ -1000,15 +1113,17 @@ impl Scanner {
         let Some(format) = super::firmware::sniff(bytes) else {
             return;
         };
-        if is_test_data(name) {
+        if r.pack_test_data && is_test_data(name) {
             // A package's own test inputs (yara-x keeps every sample it parses as Intel HEX):
-            // never a dependent's build input, and decoding them cost a quarter of a check of
-            // such a workspace. Listed, so that nothing is passed over silently.
+            // nobody's build input unless something outside the test data names them (see
+            // `unpack_named_test_data`), and decoding them cost a quarter of a check of such
+            // a workspace. Listed, so that nothing is passed over silently.
+            r.packed = true;
             r.skipped.push(Skipped::new(
                 name,
                 SkipKind::Note,
                 format!(
-                    "{} image in a test-data directory: its text was scanned, its records not decoded",
+                    "{} image in a test-data directory that nothing outside the test data names: its text was scanned, its records not decoded (--unpack-test-data decodes them)",
                     super::embedded::Form::Firmware(format).name()
                 ),
             ));
@@ -1127,27 +1242,11 @@ struct FileResult {
     evidence: Vec<Evidence>,
     binaries: Vec<BinaryItem>,
     skipped: Vec<Skipped>,
-}
-
-/// Whether a file (`a/b.zip`, or `outer.tar!inner/c.gz`) lies in a directory that holds a
-/// package's own test data: a path component `test`, `tests`, `testdata`, `test_data`,
-/// `test-data`, `fixtures`, `corpus` or `testfiles` (any case).
-fn is_test_data(name: &str) -> bool {
-    let mut comps: Vec<&str> = name.split(['/', '\\', '!']).collect();
-    comps.pop();
-    comps.iter().any(|c| {
-        matches!(
-            c.to_ascii_lowercase().as_str(),
-            "test"
-                | "tests"
-                | "testdata"
-                | "test_data"
-                | "test-data"
-                | "fixtures"
-                | "corpus"
-                | "testfiles"
-        )
-    })
+    /// Asked: a test-data archive is walked for what it stores only.
+    pack_test_data: bool,
+    /// Found: such an archive left something compressed (or a firmware image in test data
+    /// was left undecoded).
+    packed: bool,
 }
 
 fn rel_path(root: &Utf8Path, path: &Utf8Path) -> String {

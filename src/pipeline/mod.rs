@@ -595,6 +595,7 @@ pub fn apply_scope(req: &mut Request, scope: &Scope) {
     o.archive.max_total_bytes = d.archive_max_total_size;
     o.archive.max_entries = d.archive_max_entries;
     o.archive.max_entry_bytes = d.archive_max_entry_size;
+    o.unpack_test_data = d.unpack_test_data;
     let g = &mut req.graph;
     g.targets = scope.targets.clone();
     g.features.features = scope.features.features.clone();

@@ -249,8 +249,13 @@ fn scope(s: &mut String, o: &Outcome) {
             } else {
                 String::new()
             };
+            let test_data = if d.unpack_test_data {
+                "; every archive kept as test data unpacked"
+            } else {
+                "; archives kept as test data unpacked only where something outside the test data names them (the others' names and stored members read)"
+            };
             format!(
-                "on: {} files ({} bytes) read{limits}",
+                "on: {} files ({} bytes) read{limits}{test_data}",
                 o.scan.files, o.scan.bytes
             )
         } else {

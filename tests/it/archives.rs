@@ -528,3 +528,151 @@ fn an_installer_that_only_mentions_a_vendor_stays_clean() {
     assert_eq!(code, 0, "{:?} {:?}", fails(&doc), not_scanned(&doc));
     assert!(not_scanned(&doc).is_empty(), "{:?}", not_scanned(&doc));
 }
+
+// --- a package's test data --------------------------------------------------------------------
+
+/// Whether the inventory lists `file` as test data left packed.
+fn packed(doc: &serde_json::Value, file: &str) -> bool {
+    doc["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["file"] == file && b["kind"].as_str().unwrap().contains("test data"))
+}
+
+#[test]
+fn a_test_data_archive_is_unpacked_once_something_outside_the_test_data_names_it() {
+    let blob = zip(&[("payload/readme.txt", NOTICE)]);
+    let file = "tests/fixtures/blob.zip";
+    let fixture = || {
+        let ws = Ws::new();
+        ws.write(file, &blob);
+        ws
+    };
+    // Nothing outside the test data names it: its compressed member is named, not unpacked,
+    // and the inventory says so.
+    let ws = fixture();
+    let (code, doc) = ws.json(&[]);
+    assert_eq!(code, 0, "{:?}", fails(&doc));
+    assert!(packed(&doc, file), "{:?}", doc["binaries"]);
+    assert!(not_scanned(&doc).is_empty(), "{:?}", not_scanned(&doc));
+    // Asked for, every test-data archive is unpacked: on the command line or in the
+    // configuration.
+    let (code, doc) = ws.json(&["--unpack-test-data"]);
+    assert_eq!(code, 1);
+    assert!(!packed(&doc, file));
+    assert_eq!(
+        fails(&doc),
+        [(
+            "ao-kaspersky-lab".to_string(),
+            "notice".to_string(),
+            format!("{file}!payload/readme.txt")
+        )]
+    );
+    let ws = fixture();
+    ws.write("entitycheck.toml", b"[deep]\nunpack-test-data = true\n");
+    assert_eq!(ws.json(&[]).0, 1);
+    // Whatever outside the test data names it, by its file name or its directory, may take
+    // it into the product: a build script, a packaging step, an included file, a makefile
+    // copying the directory, a build script joining the directory's name.
+    for (rel, text) in [
+        (
+            "build.rs",
+            "fn main() { std::fs::copy(\"tests/fixtures/blob.zip\", out()); }",
+        ),
+        (
+            "Dockerfile",
+            "FROM scratch\nCOPY tests/fixtures/blob.zip /opt/engine/\n",
+        ),
+        (
+            "src/lib.rs",
+            "pub static B: &[u8] = include_bytes!(\"../tests/fixtures/blob.zip\");",
+        ),
+        ("Makefile", "dist:\n\tcp -r tests/fixtures/ dist/\n"),
+        (
+            "scripts/pack.sh",
+            "for z in tests/fixtures/*.zip; do unzip \"$z\"; done\n",
+        ),
+        (
+            "build.rs",
+            "fn main() { let d = Path::new(\"tests\").join(\"fixtures\"); }",
+        ),
+    ] {
+        let ws = fixture();
+        ws.write(rel, text.as_bytes());
+        let (code, doc) = ws.json(&[]);
+        assert_eq!(code, 1, "{rel}: {text}");
+        assert!(!packed(&doc, file), "{rel}");
+    }
+    // Its test code, and words that only look alike, name nothing.
+    for (rel, text) in [
+        (
+            "tests/unpack.rs",
+            "#[test] fn t() { open(\"tests/fixtures/blob.zip\"); }",
+        ),
+        (
+            "src/lib.rs",
+            "#[cfg(test)]\nmod tests;\n// the fixtures are built by tests\n",
+        ),
+        ("README.md", "Run the tests: `cargo test`.\n"),
+    ] {
+        let ws = fixture();
+        ws.write(rel, text.as_bytes());
+        let (code, doc) = ws.json(&[]);
+        assert_eq!(code, 0, "{rel}: {:?}", fails(&doc));
+        assert!(packed(&doc, file), "{rel}");
+    }
+}
+
+#[test]
+fn what_a_test_data_archive_stores_and_names_is_read_packed() {
+    // A member's name, a stored member, a member of an uncompressed tar: read without
+    // decoding anything, so they fail the build packed as they would unpacked.
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    w.start_file("engine/notice.txt", stored).unwrap();
+    w.write_all(NOTICE).unwrap();
+    let stored = w.finish().unwrap().into_inner();
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "tests/data/named.zip",
+            zip(&[("bin/kavsdk.dll", b"MZ\x90\x00")]),
+            "tests/data/named.zip!bin/kavsdk.dll",
+        ),
+        (
+            "tests/data/stored.zip",
+            stored,
+            "tests/data/stored.zip!engine/notice.txt",
+        ),
+        (
+            "tests/data/plain.tar",
+            tar(&[("engine/notice.txt", NOTICE)], tar::EntryType::Regular),
+            "tests/data/plain.tar!engine/notice.txt",
+        ),
+    ];
+    for (file, bytes, at) in cases {
+        let ws = Ws::new();
+        ws.write(file, &bytes);
+        let (code, doc) = ws.json(&[]);
+        assert_eq!(code, 1, "{file}: {:?}", doc["findings"]);
+        assert!(
+            fails(&doc).iter().any(|(_, _, f)| f == at),
+            "{file}: {:?}",
+            fails(&doc)
+        );
+    }
+    // A compressed stream kept as test data is not decoded; its bytes are read as a file's.
+    let ws = Ws::new();
+    ws.write("tests/data/notice.txt.gz", &gzip(NOTICE));
+    let (code, doc) = ws.json(&[]);
+    assert_eq!(code, 0, "{:?}", fails(&doc));
+    assert!(packed(&doc, "tests/data/notice.txt.gz"));
+    // Outside the test data, the same archives are unpacked as ever.
+    let ws = Ws::new();
+    ws.write("vendor/blob.zip", &zip(&[("payload/readme.txt", NOTICE)]));
+    ws.write("assets/notice.txt.gz", &gzip(NOTICE));
+    let (code, doc) = ws.json(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(fails(&doc).len(), 2, "{:?}", fails(&doc));
+}

@@ -1036,7 +1036,138 @@ fn generated() -> Vec<Generated> {
                 )]),
             )],
         ),
+        // A package's test-data archives are unpacked once anything outside the test data names
+        // them (a build script, a packaging step, an included file, a CI job, a Gradle file),
+        // and what they store or name is read either way.
+        (
+            "test-data-zip-copied-by-build-script",
+            "fail",
+            vec![
+                ("tests/fixtures/engine.zip", test_data_engine_zip()),
+                ("build.rs", b"fn main() { std::fs::copy(\"tests/fixtures/engine.zip\", out_dir().join(\"e.zip\")).unwrap(); }\n".to_vec()),
+            ],
+        ),
+        (
+            "test-data-zip-copied-by-dockerfile",
+            "fail",
+            vec![
+                ("testdata/engine.zip", test_data_engine_zip()),
+                ("Dockerfile", b"FROM debian:12\nCOPY testdata/engine.zip /opt/app/\n".to_vec()),
+            ],
+        ),
+        (
+            "test-data-zips-globbed-by-release-job",
+            "fail",
+            vec![
+                ("tests/data/engine.zip", test_data_engine_zip()),
+                (".github/workflows/release.yml", b"jobs:\n  pack:\n    steps:\n      - run: for z in tests/data/*.zip; do unzip -o \"$z\" -d dist; done\n".to_vec()),
+            ],
+        ),
+        (
+            "test-data-zip-included-by-source",
+            "fail",
+            vec![
+                ("fixtures/engine.zip", test_data_engine_zip()),
+                ("src/engine.rs", b"pub static ENGINE: &[u8] = include_bytes!(\"../fixtures/engine.zip\");\n".to_vec()),
+            ],
+        ),
+        (
+            "test-data-dir-joined-by-build-script",
+            "fail",
+            vec![
+                ("corpus/blob.bin", test_data_engine_zip()),
+                ("build.rs", b"fn main() { for e in std::fs::read_dir(Path::new(ROOT).join(\"corpus\")).unwrap() { unpack(e); } }\n".to_vec()),
+            ],
+        ),
+        (
+            "test-data-jar-named-by-gradle",
+            "fail",
+            vec![
+                (
+                    "src/test/resources/engine.jar",
+                    testgen::zip(&[(
+                        "com/kaspersky/kavsdk/Scanner.class",
+                        &testgen::class_file("com/kaspersky/kavsdk/Scanner", &["java/lang/Object"]),
+                    )]),
+                ),
+                ("android/build.gradle", b"dependencies {\n    implementation files('../src/test/resources/engine.jar')\n}\n".to_vec()),
+            ],
+        ),
+        (
+            "test-data-zip-member-named-for-product",
+            "fail",
+            vec![(
+                "tests/data/sdk.zip",
+                testgen::zip(&[("lib/x64/kavsdk.dll", b"MZ\x90\x00 not unpacked")]),
+            )],
+        ),
+        (
+            "test-data-zip-stored-notice",
+            "fail",
+            vec![("tests/data/stored.zip", {
+                let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+                let stored = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Stored);
+                w.start_file("engine/NOTICE", stored).unwrap();
+                std::io::Write::write_all(&mut w, b"Copyright (c) 2024 AO Kaspersky Lab\n").unwrap();
+                w.finish().unwrap().into_inner()
+            })],
+        ),
+        (
+            "test-data-intel-hex-flashed-by-makefile",
+            "fail",
+            vec![
+                (
+                    "tests/data/coprocessor.hex",
+                    testgen::intel_hex(&testgen::pe_dll(
+                        &[("CompanyName", "AO Kaspersky Lab"), ("ProductName", "Scan Engine")],
+                        b"",
+                        None,
+                    )),
+                ),
+                ("Makefile", b"image.bin:\n\tobjcopy -I ihex -O binary tests/data/coprocessor.hex $@\n".to_vec()),
+            ],
+        ),
+        (
+            "control-test-data-intel-hex-sample",
+            "pass",
+            vec![(
+                "tests/data/coprocessor.hex",
+                testgen::intel_hex(&testgen::pe_dll(
+                    &[("CompanyName", "AO Kaspersky Lab"), ("ProductName", "Scan Engine")],
+                    b"",
+                    None,
+                )),
+            )],
+        ),
+        // Test inputs nothing but tests read (a parser's zipped samples, as yara-x keeps
+        // them) are never in a product: their compressed members are not unpacked.
+        (
+            "control-test-data-zip-samples",
+            "pass",
+            vec![
+                ("tests/testdata/4f1e2a.in.zip", test_data_engine_zip()),
+                ("tests/pe.rs", b"#[test] fn parses() { parse(unzip(\"tests/testdata/4f1e2a.in.zip\")); }\n".to_vec()),
+                ("src/lib.rs", b"#[cfg(test)]\nmod tests;\n/// Parses PE files.\npub fn parse() {}\n".to_vec()),
+                ("README.md", b"# pe\n\nThe samples are in `tests/testdata/` (`tests/testdata/4f1e2a.in.zip` is a DLL).\n".to_vec()),
+            ],
+        ),
     ]
+}
+
+/// A zip holding a DLL whose version information names the vendor, under a name that does not.
+fn test_data_engine_zip() -> Vec<u8> {
+    testgen::zip(&[(
+        "bin/engine.dll",
+        &testgen::pe_dll(
+            &[
+                ("CompanyName", "AO Kaspersky Lab"),
+                ("ProductName", "Scan Engine"),
+            ],
+            b"",
+            None,
+        ),
+    )])
 }
 
 /// A case's crate name and its files (path, bytes).

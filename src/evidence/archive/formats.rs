@@ -141,6 +141,11 @@ impl Walk<'_, '_> {
                 );
                 continue;
             }
+            if self.stored_only && method != zip::CompressionMethod::Stored {
+                self.stats.listed.push(path);
+                self.stats.packed += 1;
+                continue;
+            }
             let flow = if method == zip::CompressionMethod::ZSTD {
                 // Zstandard members are decoded here, by the same pure-Rust decoder as .zst
                 // files, from the member's raw bytes.

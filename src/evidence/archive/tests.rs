@@ -1253,3 +1253,53 @@ fn pbzx_chunks_are_read_as_one_stream() {
     let (_, stats) = walk_default("Payload", &b[..b.len() - 4]);
     assert!(!stats.skipped.is_empty(), "{:?}", reasons(&stats));
 }
+
+#[test]
+fn a_stored_walk_reads_what_is_stored_and_names_what_is_compressed() {
+    let stored_only = |name: &str, bytes: &[u8]| {
+        let mut seen = Vec::new();
+        let format = sniff(bytes).unwrap();
+        let stats = walk_stored(
+            name,
+            bytes,
+            format,
+            &ArchiveLimits::default(),
+            &PackageBudget::default(),
+            &mut |e| seen.push(e.path),
+        );
+        (seen, stats)
+    };
+    // A zip's stored member is visited, a deflated one named; a stored member that is itself
+    // compressed is named (nested) and left packed.
+    let inner_gz = gzip(NOTICE);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("a.txt", stored).unwrap();
+    w.write_all(NOTICE).unwrap();
+    w.start_file("b.txt", deflated).unwrap();
+    w.write_all(NOTICE).unwrap();
+    w.start_file("c.gz", stored).unwrap();
+    w.write_all(&inner_gz).unwrap();
+    let z = w.finish().unwrap().into_inner();
+    let (seen, stats) = stored_only("t.zip", &z);
+    assert_eq!(seen, ["t.zip!a.txt"]);
+    assert_eq!(stats.listed, ["t.zip!b.txt"]);
+    assert_eq!(stats.nested, ["t.zip!c.gz"]);
+    assert_eq!(stats.packed, 2);
+    assert!(reasons(&stats).is_empty(), "{:?}", reasons(&stats));
+    // The same zip walked as ever: everything.
+    let (seen, stats) = walk_default("t.zip", &z);
+    let seen: Vec<&str> = seen.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(seen, ["t.zip!a.txt", "t.zip!b.txt", "t.zip!c"]);
+    assert_eq!((stats.listed.len(), stats.packed), (0, 0));
+    // An uncompressed tar is read; a compressed stream is not opened, and is not "damaged".
+    let t = tar_typed("x/notice.txt", NOTICE, tar::EntryType::Regular);
+    assert_eq!(stored_only("t.tar", &t).0, ["t.tar!x/notice.txt"]);
+    let (seen, stats) = stored_only("t.gz", &inner_gz);
+    assert!(seen.is_empty());
+    assert_eq!(stats.packed, 1);
+    assert!(stats.skipped.is_empty(), "{:?}", reasons(&stats));
+}
