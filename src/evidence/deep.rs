@@ -27,7 +27,7 @@ mod office;
 mod package;
 mod rendered;
 mod rtf;
-mod test_data;
+pub mod test_data;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -191,7 +191,7 @@ impl Scanner {
             .zip(&named)
             .map(|(path, &named)| self.scan_path(root, &beneath, path, named, &budget))
             .collect();
-        self.unpack_named_test_data(root, &beneath, &files, &named, &budget, &mut results);
+        self.unpack_named_test_data(root, &beneath, &files, &links, &budget, &mut results);
         if budget.ran_out() {
             // Which files the spent budget cut short depends on how the threads happened to
             // run: the files that spent any of it (each an archive or a binary, so inventoried)
@@ -205,7 +205,10 @@ impl Scanner {
             }
         }
 
-        for r in results {
+        for (r, path) in results.into_iter().zip(&files) {
+            if r.packed {
+                scan.packed.push(rel_path(root, path));
+            }
             scan.files += 1;
             scan.bytes += r.bytes;
             scan.evidence.extend(r.evidence);
@@ -260,7 +263,7 @@ impl Scanner {
         root: &Utf8Path,
         beneath: &crate::fsio::Beneath,
         files: &[Utf8PathBuf],
-        named: &[bool],
+        links: &[Utf8PathBuf],
         budget: &PackageBudget,
         results: &mut [FileResult],
     ) {
@@ -284,11 +287,78 @@ impl Scanner {
                 naming.read(&rel, &bytes);
             }
         }
-        for (&i, named_now) in packed.iter().zip(naming.named()) {
-            if named_now {
-                results[i] = self.scan_path_as(root, beneath, &files[i], named[i], budget, false);
+        // A link outside the test data to an archive in it (`vendor/sdk.zip ->
+        // ../tests/data/sdk.zip`): a build taking the link takes the archive.
+        for link in links {
+            let rel = rel_path(root, link);
+            if let (false, Ok(target)) = (is_test_data(&rel), std::fs::read_link(link)) {
+                naming.read(&rel, target.to_string_lossy().as_bytes());
             }
         }
+        let may_name = self.names_may_hold(rels.iter().map(String::as_str));
+        for ((&i, named_now), may_name) in packed.iter().zip(naming.named()).zip(may_name) {
+            if named_now {
+                results[i] = self.scan_path_as(root, beneath, &files[i], may_name, budget, false);
+            }
+        }
+    }
+
+    /// Unpacks each archive `scan` (the package at `root`) left packed that one of `files`
+    /// names (see [`test_data`]): files from outside the package, such as the workspace's
+    /// Dockerfile or release workflow (`COPY crates/engine/tests/data/sdk.zip`), each with its
+    /// path. Returns what the unpacked readings found that `scan` does not hold yet; `scan`'s
+    /// inventory and notes of those archives are replaced by theirs.
+    pub fn unpack_named_by(
+        &self,
+        root: &Utf8Path,
+        files: &[(String, Vec<u8>)],
+        scan: &mut PackageScan,
+    ) -> PackageScan {
+        let mut extra = PackageScan::default();
+        if scan.packed.is_empty() || files.is_empty() {
+            return extra;
+        }
+        let mut naming = test_data::Naming::new(&scan.packed);
+        for (rel, bytes) in files {
+            naming.read(rel, bytes);
+        }
+        let named: Vec<String> = scan
+            .packed
+            .iter()
+            .zip(naming.named())
+            .filter(|&(_, named)| named)
+            .map(|(rel, _)| rel.clone())
+            .collect();
+        if named.is_empty() {
+            return extra;
+        }
+        let beneath = crate::fsio::Beneath::open(root.as_std_path());
+        let budget = PackageBudget::new(&self.options.package);
+        let may_name = self.names_may_hold(named.iter().map(String::as_str));
+        for (rel, may_name) in named.iter().zip(may_name) {
+            let of = |file: &str| {
+                file == rel
+                    || file
+                        .strip_prefix(rel.as_str())
+                        .is_some_and(|rest| rest.starts_with('!'))
+            };
+            scan.binaries.retain(|b| !of(&b.file));
+            scan.skipped.retain(|s| !of(&s.file));
+            let r = self.scan_path_as(root, &beneath, &root.join(rel), may_name, &budget, false);
+            extra.evidence.extend(
+                r.evidence
+                    .into_iter()
+                    .filter(|e| !scan.evidence.contains(e)),
+            );
+            scan.binaries.extend(r.binaries);
+            scan.skipped.extend(r.skipped);
+        }
+        scan.packed.retain(|p| !named.contains(p));
+        scan.binaries.sort();
+        scan.skipped.sort();
+        extra.evidence.sort();
+        extra.evidence.dedup();
+        extra
     }
 
     /// The regular files below `root` to scan, in path order; the symbolic links that stay

@@ -71,4 +71,9 @@ pub struct PackageScan {
     pub skipped: Vec<Skipped>,
     /// Set when the package as a whole could not be scanned (no files on disk…).
     pub not_scanned: Option<String>,
+    /// The test-data archives (and firmware images) left packed because nothing in the package
+    /// outside its test data names them, relative to its root: the workspace's own build and
+    /// packaging files may still name them (see `Scanner::unpack_named_by`).
+    #[serde(default)]
+    pub packed: Vec<String>,
 }

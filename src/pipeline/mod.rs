@@ -216,6 +216,11 @@ fn run(
                 .collect()
         })
         .collect();
+    // What the workspace's own build and packaging files name among its packages' test data.
+    let workspace_files = scanner
+        .as_ref()
+        .map(|_| crate::evidence::deep::test_data::workspace_files(&resolved.root))
+        .unwrap_or_default();
     observer.screening(resolved.subjects.len() as u64, scanner.is_some());
     let results: Vec<PackageResult> = resolved
         .subjects
@@ -231,6 +236,7 @@ fn run(
                 target_dir: &target_dir,
                 prune: &prune,
                 index: hits.as_ref(),
+                workspace_files: &workspace_files,
             });
             let r = package::screen(subject, pending, &req, &matcher, deep, explain, extra);
             observer.screened(&subject.name);

@@ -64,6 +64,8 @@ pub(super) struct Deep<'a> {
     pub target_dir: &'a Utf8Path,
     pub prune: &'a [Utf8PathBuf],
     pub index: Option<&'a IndexHits<'a>>,
+    /// The workspace's own build and packaging files (see `test_data::workspace_files`).
+    pub workspace_files: &'a [(String, Vec<u8>)],
 }
 
 /// A screened package's manifest evidence, matched and looked up in the scan cache (beside
@@ -196,6 +198,7 @@ pub(super) fn screen(
     } = prep;
     let mut cached = false;
     let mut indexed = false;
+    let workspace_files = deep.as_ref().map_or(&[][..], |d| d.workspace_files);
     let deep_for_reach = deep.as_ref().map(|d| (d.scanner, d.target_dir, d.prune));
     let deep_for_reach = deep_for_reach.map(|(scanner, target_dir, prune)| Reach {
         scanner,
@@ -252,6 +255,27 @@ pub(super) fn screen(
     let scan = match (scan, &deep_for_reach) {
         (Some(mut scan), Some(deep)) if deep.prune.iter().any(|p| p == deep.target_dir) => {
             matches.extend(screen_reached(pkg, deep, matcher, &mut scan));
+            Some(scan)
+        }
+        (scan, _) => scan,
+    };
+    // A test-data archive of a workspace package that the workspace's build or packaging
+    // files name (a root Dockerfile's `COPY crates/engine/tests/data/sdk.zip`): unpacked here,
+    // never cached (the package's key does not cover those files).
+    let scan = match (scan, &deep_for_reach) {
+        (Some(mut scan), Some(deep))
+            if !scan.packed.is_empty()
+                && matches!(
+                    pkg.source,
+                    graph::SourceKind::Workspace | graph::SourceKind::Path
+                ) =>
+        {
+            let mut extra = deep
+                .scanner
+                .unpack_named_by(&pkg.dir, workspace_files, &mut scan);
+            matches.extend(keep_matching(deep.scanner, &mut extra, matcher));
+            scan.evidence.append(&mut extra.evidence);
+            scan.evidence.sort();
             Some(scan)
         }
         (scan, _) => scan,

@@ -1463,3 +1463,73 @@ fn target_dir_json(ws: &Ws) -> (i32, serde_json::Value) {
     );
     (code, serde_json::from_slice(&out.stdout).unwrap())
 }
+
+/// A pull request can move a vendor's SDK into a member's test data and have the workspace's
+/// own packaging take it from there: the member's test-data archive is unpacked once the
+/// workspace's build or packaging files name it, with the scan cache on as well (a cached
+/// packed reading of the member is not trusted against a Dockerfile that now names it).
+#[test]
+fn a_members_test_data_named_by_the_workspaces_packaging_is_unpacked() {
+    let ws = Ws {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let write = |rel: &str, bytes: &[u8]| {
+        ws.write(rel, bytes);
+    };
+    write(
+        "Cargo.toml",
+        b"[workspace]\nmembers = [\"crates/engine\"]\nresolver = \"2\"\n",
+    );
+    write(
+        "crates/engine/Cargo.toml",
+        b"[package]\nname = \"engine\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write("crates/engine/src/lib.rs", b"");
+    write(
+        "crates/engine/tests/data/blob.zip",
+        &crate::testgen::zip(&[(
+            "payload/readme.txt",
+            b"Copyright (c) 2024 AO Kaspersky Lab\n",
+        )]),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let check = |cached: bool| -> i32 {
+        let m = ws.path("Cargo.toml");
+        let mut c = cmd();
+        c.args(["--manifest-path", m.to_str().unwrap(), "--as-of", AS_OF]);
+        if cached {
+            c.env("CARGO_ENTITYCHECK_CACHE_DIR", cache.path());
+        } else {
+            c.arg("--no-cache");
+        }
+        let r: Run = c.output().unwrap().into();
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+        r.code
+    };
+    // Named by nothing: packed, with and without the cache (the second cached run reads it
+    // from the cache).
+    assert_eq!(check(false), 0);
+    assert_eq!(check(true), 0);
+    assert_eq!(check(true), 0);
+    for (rel, text) in [
+        (
+            "Dockerfile",
+            "FROM debian:12\nCOPY crates/engine/tests/data/blob.zip /opt/engine/\n",
+        ),
+        (
+            ".github/workflows/release.yml",
+            "jobs:\n  r:\n    steps:\n      - run: cp crates/engine/tests/data/*.zip dist/\n",
+        ),
+    ] {
+        write(rel, text.as_bytes());
+        assert_eq!(check(false), 1, "{rel}");
+        assert_eq!(check(true), 1, "{rel}, cached");
+        std::fs::remove_file(ws.path(rel)).unwrap();
+    }
+    // A document at the root names nothing.
+    write(
+        "README.md",
+        b"The samples are in crates/engine/tests/data/blob.zip.\n",
+    );
+    assert_eq!(check(true), 0);
+}

@@ -34,6 +34,74 @@ fn is_test_dir(component: &str) -> bool {
     )
 }
 
+/// Directories of a workspace's root whose files build, package or release it (CI pipelines,
+/// scripts, container builds), read whole by [`workspace_files`].
+const WORKSPACE_BUILD_DIRS: &[&str] = &[
+    ".github",
+    ".gitlab",
+    ".circleci",
+    ".buildkite",
+    ".ci",
+    "ci",
+    ".cargo",
+    "scripts",
+    "script",
+    "docker",
+    "packaging",
+    "release",
+];
+
+/// The most files [`workspace_files`] reads below those directories.
+const WORKSPACE_FILES_MAX: usize = 2_000;
+
+/// The workspace's own build and packaging files, each with its path from `root`: the regular
+/// files at its root (a Dockerfile, a makefile, a justfile, `Cargo.toml`) and those below its
+/// CI, script and packaging directories ([`WORKSPACE_BUILD_DIRS`]), but documents, test data
+/// and files of 4 MiB or more. A member's test-data archive that one of them names (a root
+/// Dockerfile's `COPY crates/engine/tests/data/sdk.zip`) is unpacked (see
+/// `Scanner::unpack_named_by`).
+pub fn workspace_files(root: &camino::Utf8Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let read = |path: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>| {
+        let Ok(rel) = path.strip_prefix(root.as_std_path()) else {
+            return;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if is_test_data(&rel) || is_document(&rel) {
+            return;
+        }
+        if let Ok(bytes) =
+            crate::fsio::read_regular(path, crate::fsio::ReadKind::PackageFile, MAX_NAMING_FILE)
+        {
+            out.push((rel, bytes));
+        }
+    };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return out;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let Ok(kind) = e.file_type() else { continue };
+        let name = e.file_name();
+        if kind.is_file() {
+            read(&e.path(), &mut out);
+        } else if kind.is_dir() && WORKSPACE_BUILD_DIRS.iter().any(|d| name == *d) {
+            let walk = walkdir::WalkDir::new(e.path())
+                .follow_links(false)
+                .sort_by(crate::fsio::by_name)
+                .into_iter()
+                .flatten()
+                .filter(|f| f.file_type().is_file())
+                .take(WORKSPACE_FILES_MAX);
+            for f in walk {
+                read(f.path(), &mut out);
+            }
+        }
+    }
+    out
+}
+
 /// Files larger than this are not searched for names of test data: what takes a file into a
 /// build (a build script, a makefile, a manifest, a packaging script) is smaller.
 pub(super) const MAX_NAMING_FILE: u64 = 4 << 20;
@@ -356,6 +424,34 @@ mod tests {
         let text = "The samples are in tests/data/, see tests/data/sdk.zip.";
         assert_eq!(named(&a, &[("README.md", text)]), [false, false]);
         assert_eq!(named(&a, &[("CMakeLists.txt", text)]), [true, true]);
+    }
+
+    #[test]
+    fn the_workspaces_build_and_packaging_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = camino::Utf8Path::from_path(dir.path()).unwrap();
+        for rel in [
+            "Dockerfile",
+            "README.md",
+            ".github/workflows/release.yml",
+            "scripts/pack.sh",
+            "scripts/tests/fixture.sh",
+            "crates/engine/build.rs",
+            "docs/packaging.txt",
+        ] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, rel).unwrap();
+        }
+        let got: Vec<String> = workspace_files(root).into_iter().map(|(r, _)| r).collect();
+        assert_eq!(
+            got,
+            [
+                ".github/workflows/release.yml",
+                "Dockerfile",
+                "scripts/pack.sh"
+            ]
+        );
     }
 
     #[test]
