@@ -186,10 +186,11 @@ impl Scanner {
                 .iter()
                 .map(|p| strip_root(root, p).map_or(p.as_str(), Utf8Path::as_str)),
         );
+        let pack = !self.options.unpack_test_data;
         let mut results: Vec<FileResult> = files
             .par_iter()
             .zip(&named)
-            .map(|(path, &named)| self.scan_path(root, &beneath, path, named, &budget))
+            .map(|(path, &named)| self.scan_path(root, &beneath, path, named, &budget, pack))
             .collect();
         self.unpack_named_test_data(root, &beneath, &files, &links, &budget, &mut results);
         if budget.ran_out() {
@@ -200,7 +201,7 @@ impl Scanner {
             let again = PackageBudget::new(&self.options.package);
             for ((r, path), &named) in results.iter_mut().zip(&files).zip(&named) {
                 if !r.binaries.is_empty() {
-                    *r = self.scan_path(root, &beneath, path, named, &again);
+                    *r = self.scan_path(root, &beneath, path, named, &again, pack);
                 }
             }
         }
@@ -298,7 +299,7 @@ impl Scanner {
         let may_name = self.names_may_hold(rels.iter().map(String::as_str));
         for ((&i, named_now), may_name) in packed.iter().zip(naming.named()).zip(may_name) {
             if named_now {
-                results[i] = self.scan_path_as(root, beneath, &files[i], may_name, budget, false);
+                results[i] = self.scan_path(root, beneath, &files[i], may_name, budget, false);
             }
         }
     }
@@ -344,7 +345,7 @@ impl Scanner {
             };
             scan.binaries.retain(|b| !of(&b.file));
             scan.skipped.retain(|s| !of(&s.file));
-            let r = self.scan_path_as(root, &beneath, &root.join(rel), may_name, &budget, false);
+            let r = self.scan_path(root, &beneath, &root.join(rel), may_name, &budget, false);
             extra.evidence.extend(
                 r.evidence
                     .into_iter()
@@ -589,27 +590,9 @@ impl Scanner {
         scan
     }
 
+    /// Scans one listed file. `pack_test_data`: a test-data archive is walked for what it stores
+    /// only (see [`archive::walk_stored`]), as the options ask unless it was named.
     fn scan_path(
-        &self,
-        root: &Utf8Path,
-        beneath: &crate::fsio::Beneath,
-        path: &Utf8Path,
-        named: bool,
-        budget: &PackageBudget,
-    ) -> FileResult {
-        self.scan_path_as(
-            root,
-            beneath,
-            path,
-            named,
-            budget,
-            !self.options.unpack_test_data,
-        )
-    }
-
-    /// [`Scanner::scan_path`]; `pack_test_data`: a test-data archive is walked for what it
-    /// stores only (see [`archive::walk_stored`]).
-    fn scan_path_as(
         &self,
         root: &Utf8Path,
         beneath: &crate::fsio::Beneath,

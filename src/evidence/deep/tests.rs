@@ -49,7 +49,7 @@ fn a_directory_swapped_for_a_link_after_the_walk_is_not_followed() {
     let beneath = crate::fsio::Beneath::open(root.as_std_path());
     let budget = PackageBudget::default();
     let listed = root.join("docs/notes.txt");
-    let before = s.scan_path(&root, &beneath, &listed, false, &budget);
+    let before = s.scan_path(&root, &beneath, &listed, false, &budget, true);
     assert!(before.skipped.is_empty() && before.evidence.is_empty());
 
     std::fs::rename(root.join("docs"), base.join("docs.old")).unwrap();
@@ -58,7 +58,7 @@ fn a_directory_swapped_for_a_link_after_the_walk_is_not_followed() {
         eprintln!("openat2 is not available here: only the fallback open (no link at the end)");
         return;
     }
-    let after = s.scan_path(&root, &beneath, &listed, false, &budget);
+    let after = s.scan_path(&root, &beneath, &listed, false, &budget, true);
     assert!(after.evidence.is_empty(), "{:?}", after.evidence);
     assert_eq!(after.skipped.len(), 1, "{:?}", after.skipped);
     assert_eq!(after.skipped[0].file, "docs/notes.txt");
