@@ -216,11 +216,9 @@ fn run(
                 .collect()
         })
         .collect();
-    // What the workspace's own build and packaging files name among its packages' test data.
-    let workspace_files = scanner
-        .as_ref()
-        .map(|_| crate::evidence::deep::test_data::workspace_files(&resolved.root))
-        .unwrap_or_default();
+    // What the workspace's own build and packaging files name among its packages' test data:
+    // read once, by the first package that left an archive packed.
+    let workspace_files = package::WorkspaceFiles::new(&resolved.root);
     observer.screening(resolved.subjects.len() as u64, scanner.is_some());
     let results: Vec<PackageResult> = resolved
         .subjects

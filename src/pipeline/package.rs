@@ -65,7 +65,28 @@ pub(super) struct Deep<'a> {
     pub prune: &'a [Utf8PathBuf],
     pub index: Option<&'a IndexHits<'a>>,
     /// The workspace's own build and packaging files (see `test_data::workspace_files`).
-    pub workspace_files: &'a [(String, Vec<u8>)],
+    pub workspace_files: &'a WorkspaceFiles<'a>,
+}
+
+/// The workspace's own build and packaging files, read when first asked for (most runs have
+/// no test-data archive left packed in a workspace package, and never read them).
+pub(super) struct WorkspaceFiles<'a> {
+    root: &'a Utf8Path,
+    files: std::sync::OnceLock<Vec<(String, Vec<u8>)>>,
+}
+
+impl<'a> WorkspaceFiles<'a> {
+    pub(super) fn new(root: &'a Utf8Path) -> WorkspaceFiles<'a> {
+        WorkspaceFiles {
+            root,
+            files: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &[(String, Vec<u8>)] {
+        self.files
+            .get_or_init(|| crate::evidence::deep::test_data::workspace_files(self.root))
+    }
 }
 
 /// A screened package's manifest evidence, matched and looked up in the scan cache (beside
@@ -198,7 +219,7 @@ pub(super) fn screen(
     } = prep;
     let mut cached = false;
     let mut indexed = false;
-    let workspace_files = deep.as_ref().map_or(&[][..], |d| d.workspace_files);
+    let workspace_files = deep.as_ref().map(|d| d.workspace_files);
     let deep_for_reach = deep.as_ref().map(|d| (d.scanner, d.target_dir, d.prune));
     let deep_for_reach = deep_for_reach.map(|(scanner, target_dir, prune)| Reach {
         scanner,
@@ -262,23 +283,23 @@ pub(super) fn screen(
     // A test-data archive of a workspace package that the workspace's build or packaging
     // files name (a root Dockerfile's `COPY crates/engine/tests/data/sdk.zip`): unpacked here,
     // never cached (the package's key does not cover those files).
-    let scan = match (scan, &deep_for_reach) {
-        (Some(mut scan), Some(deep))
+    let scan = match (scan, &deep_for_reach, workspace_files) {
+        (Some(mut scan), Some(deep), Some(workspace_files))
             if !scan.packed.is_empty()
                 && matches!(
                     pkg.source,
                     graph::SourceKind::Workspace | graph::SourceKind::Path
                 ) =>
         {
-            let mut extra = deep
-                .scanner
-                .unpack_named_by(&pkg.dir, workspace_files, &mut scan);
+            let mut extra =
+                deep.scanner
+                    .unpack_named_by(&pkg.dir, workspace_files.get(), &mut scan);
             matches.extend(keep_matching(deep.scanner, &mut extra, matcher));
             scan.evidence.append(&mut extra.evidence);
             scan.evidence.sort();
             Some(scan)
         }
-        (scan, _) => scan,
+        (scan, _, _) => scan,
     };
     if let Some(scan) = &scan {
         evidence.extend(scan.evidence.iter().cloned());
