@@ -275,6 +275,10 @@ impl Scanner {
         let rels: Vec<String> = packed.iter().map(|&i| rel_path(root, &files[i])).collect();
         let mut naming = test_data::Naming::new(&rels);
         let bound = self.options.max_file_bytes.min(test_data::MAX_NAMING_FILE);
+        // Read again, the package's other files may cost as much as unpacking: past
+        // `MAX_NAMING_BYTES` every packed archive is unpacked instead, as if named.
+        let mut read = 0u64;
+        let mut all_named = false;
         for path in files {
             let rel = rel_path(root, path);
             if is_test_data(&rel) {
@@ -285,6 +289,11 @@ impl Scanner {
             };
             // Unreadable or too large: nothing a build takes a file by is in it.
             if let Ok(bytes) = beneath.read(inside.as_std_path(), bound) {
+                read += bytes.len() as u64;
+                if read > test_data::MAX_NAMING_BYTES {
+                    all_named = true;
+                    break;
+                }
                 naming.read(&rel, &bytes);
             }
         }
@@ -298,7 +307,7 @@ impl Scanner {
         }
         let may_name = self.names_may_hold(rels.iter().map(String::as_str));
         for ((&i, named_now), may_name) in packed.iter().zip(naming.named()).zip(may_name) {
-            if named_now {
+            if named_now || all_named {
                 results[i] = self.scan_path(root, beneath, &files[i], may_name, budget, false);
             }
         }

@@ -102,6 +102,11 @@ pub fn workspace_files(root: &camino::Utf8Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// The most bytes of a package's other files read again for names of its packed test data;
+/// past it, every packed archive of the package is unpacked (reading on would cost about what
+/// unpacking does). yara-x's `lib/` reads 5.2 MiB.
+pub(super) const MAX_NAMING_BYTES: u64 = 32 << 20;
+
 /// Files larger than this are not searched for names of test data: what takes a file into a
 /// build (a build script, a makefile, a manifest, a packaging script) is smaller.
 pub(super) const MAX_NAMING_FILE: u64 = 4 << 20;

@@ -668,3 +668,57 @@ fn wasm_imports_are_integration_and_a_damaged_module_is_still_read() {
         "{skipped:?}"
     );
 }
+
+/// A test-data archive through `scan_files`: packed while nothing names it (its compressed
+/// notice unread, the inventory saying so, `packed` listing it), unpacked when a file names
+/// it, and unpacked too when the package's other files are more than the naming pass reads.
+#[test]
+fn test_data_archives_are_packed_until_named_or_too_much_to_search() {
+    let zip = crate::evidence::testgen::zip(&[(
+        "payload/readme.txt",
+        b"Copyright (c) 2024 AO Kaspersky Lab\n",
+    )]);
+    let package = |extra: &[(&str, Vec<u8>)]| {
+        let d = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(d.path()).unwrap().to_path_buf();
+        std::fs::create_dir_all(root.join("tests/data")).unwrap();
+        std::fs::write(root.join("tests/data/blob.zip"), &zip).unwrap();
+        for (rel, bytes) in extra {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+        let scan = scanner().scan_files(&root, &[]);
+        (d, scan)
+    };
+    let notices = |scan: &PackageScan| {
+        scan.evidence
+            .iter()
+            .filter(|e| e.text.contains("AO Kaspersky Lab"))
+            .count()
+    };
+    let (_d, scan) = package(&[("src/lib.rs", b"pub fn f() {}\n".to_vec())]);
+    assert_eq!(notices(&scan), 0, "{:?}", scan.evidence);
+    assert_eq!(scan.packed, ["tests/data/blob.zip"]);
+    assert!(
+        scan.binaries[0].kind.contains("test data"),
+        "{:?}",
+        scan.binaries
+    );
+    let (_d, scan) = package(&[(
+        "Makefile",
+        b"dist:\n\tcp tests/data/blob.zip out/\n".to_vec(),
+    )]);
+    assert_eq!(notices(&scan), 1, "{:?}", scan.evidence);
+    assert!(scan.packed.is_empty());
+    // More than the naming pass reads, in files of at most its per-file size: unpacked.
+    let chunk = vec![b'x'; (test_data::MAX_NAMING_FILE - 1) as usize];
+    let count = (test_data::MAX_NAMING_BYTES / test_data::MAX_NAMING_FILE + 2) as usize;
+    let big: Vec<(String, Vec<u8>)> = (0..count)
+        .map(|i| (format!("assets/{i}.dat"), chunk.clone()))
+        .collect();
+    let big: Vec<(&str, Vec<u8>)> = big.iter().map(|(p, b)| (p.as_str(), b.clone())).collect();
+    let (_d, scan) = package(&big);
+    assert_eq!(notices(&scan), 1);
+    assert!(scan.packed.is_empty());
+}
