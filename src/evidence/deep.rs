@@ -197,11 +197,12 @@ impl Scanner {
             // Which files the spent budget cut short depends on how the threads happened to
             // run: the files that spent any of it (each an archive or a binary, so inventoried)
             // are scanned again, one after the other in path order, against a fresh budget, so
-            // that every run lists the same ones. A hostile package pays its budget twice.
+            // that every run lists the same ones. A hostile package pays its budget twice. A
+            // test-data archive stays as the naming pass left it (unpacked once named).
             let again = PackageBudget::new(&self.options.package);
             for ((r, path), &named) in results.iter_mut().zip(&files).zip(&named) {
                 if !r.binaries.is_empty() {
-                    *r = self.scan_path(root, &beneath, path, named, &again, pack);
+                    *r = self.scan_path(root, &beneath, path, named, &again, r.pack_test_data);
                 }
             }
         }

@@ -304,3 +304,44 @@ proptest! {
         prop_assert_eq!(skipped.len(), count - decoded, "{:?}", skipped);
     }
 }
+
+/// A test-data archive something names is unpacked, and stays so when a spent budget has the
+/// package's archives scanned again: the rescan does not pack it again.
+#[test]
+fn a_named_test_data_archive_stays_unpacked_when_the_budget_runs_out() {
+    let d = tempfile::tempdir().unwrap();
+    let root = Utf8Path::from_path(d.path()).unwrap();
+    let write = |rel: &str, bytes: &[u8]| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    };
+    write(
+        "tests/data/blob.zip",
+        &testgen::zip(&[("readme.txt", b"Copyright (c) 2024 AO Kaspersky Lab\n")]),
+    );
+    write("Makefile", b"dist:\n\tcp tests/data/blob.zip out/\n");
+    // After it in path order, more members than the budget allows.
+    write(
+        "z/other.zip",
+        &testgen::zip(&[("a.txt", b"a"), ("b.txt", b"b"), ("c.txt", b"c")]),
+    );
+    let s = scanner_with(PackageLimits {
+        max_archive_members: 2,
+        ..Default::default()
+    });
+    let scan = s.scan_files(root, &[]);
+    assert!(
+        scan.evidence
+            .iter()
+            .any(|e| e.text.contains("AO Kaspersky Lab")),
+        "{:?}",
+        scan.evidence
+    );
+    assert!(scan.packed.is_empty(), "{:?}", scan.packed);
+    assert!(
+        !listed_for(&scan.skipped, "members").is_empty(),
+        "{:?}",
+        scan.skipped
+    );
+}
