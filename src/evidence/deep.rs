@@ -306,12 +306,37 @@ impl Scanner {
                 naming.read(&rel, target.to_string_lossy().as_bytes());
             }
         }
-        let may_name = self.names_may_hold(rels.iter().map(String::as_str));
-        for ((&i, named_now), may_name) in packed.iter().zip(naming.named()).zip(may_name) {
-            if named_now || all_named {
-                results[i] = self.scan_path(root, beneath, &files[i], may_name, budget, false);
-            }
+        let (named, rels): (Vec<usize>, Vec<String>) = packed
+            .into_iter()
+            .zip(rels)
+            .zip(naming.named())
+            .filter(|&(_, named)| named || all_named)
+            .map(|(at, _)| at)
+            .unzip();
+        for (i, r) in named
+            .into_iter()
+            .zip(self.scan_unpacked(root, beneath, budget, &rels))
+        {
+            results[i] = r;
         }
+    }
+
+    /// Each of `rels` (files of the package at `root`) scanned again with its test data
+    /// unpacked.
+    fn scan_unpacked(
+        &self,
+        root: &Utf8Path,
+        beneath: &crate::fsio::Beneath,
+        budget: &PackageBudget,
+        rels: &[String],
+    ) -> Vec<FileResult> {
+        let may_name = self.names_may_hold(rels.iter().map(String::as_str));
+        rels.iter()
+            .zip(may_name)
+            .map(|(rel, may_name)| {
+                self.scan_path(root, beneath, &root.join(rel), may_name, budget, false)
+            })
+            .collect()
     }
 
     /// Unpacks each archive `scan` (the package at `root`) left packed that one of `files`
@@ -345,17 +370,15 @@ impl Scanner {
         }
         let beneath = crate::fsio::Beneath::open(root.as_std_path());
         let budget = PackageBudget::new(&self.options.package);
-        let may_name = self.names_may_hold(named.iter().map(String::as_str));
-        for (rel, may_name) in named.iter().zip(may_name) {
-            let of = |file: &str| {
-                file == rel
-                    || file
-                        .strip_prefix(rel.as_str())
-                        .is_some_and(|rest| rest.starts_with('!'))
-            };
-            scan.binaries.retain(|b| !of(&b.file));
-            scan.skipped.retain(|s| !of(&s.file));
-            let r = self.scan_path(root, &beneath, &root.join(rel), may_name, &budget, false);
+        // What the packed reading listed of a file (`x.zip`, `x.zip!member`).
+        let of = |file: &str| {
+            named
+                .iter()
+                .any(|rel| file.split('!').next() == Some(rel.as_str()))
+        };
+        scan.binaries.retain(|b| !of(&b.file));
+        scan.skipped.retain(|s| !of(&s.file));
+        for r in self.scan_unpacked(root, &beneath, &budget, &named) {
             extra.evidence.extend(
                 r.evidence
                     .into_iter()
