@@ -207,13 +207,13 @@ impl Naming {
                 let (kind, names) = &self.patterns[m.pattern().as_usize()];
                 let (before, after) = (&bytes[..m.start()], &bytes[m.end()..]);
                 for (name, who) in names {
-                    let names = match kind {
+                    let hit = match kind {
                         Kind::File => true,
                         Kind::Extension => bytes[..m.end()].ends_with(name.as_bytes()),
                         Kind::Path => names_directory(after),
                         Kind::Word => names_word(before, after),
                     };
-                    if names {
+                    if hit {
                         for &i in who {
                             self.named[i] = true;
                         }
@@ -253,7 +253,9 @@ impl Naming {
     }
 }
 
-fn is_document(rel: &str) -> bool {
+/// Whether a file is a document by its extension: Markdown, reStructuredText, AsciiDoc, Org,
+/// HTML (plain `.txt` is not: `CMakeLists.txt`, `requirements.txt`).
+pub(super) fn is_document(rel: &str) -> bool {
     let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
     [
         "md", "markdown", "mdx", "rst", "adoc", "asciidoc", "org", "html", "htm", "xhtml",
@@ -284,7 +286,7 @@ fn names_word(before: &[u8], after: &[u8]) -> bool {
         return false;
     }
     match after {
-        [b'/' | b'\\', rest @ ..] => rest.first().is_none_or(|&b| !name_byte(b)),
+        [b'/' | b'\\', ..] => names_directory(after),
         _ => quote(before.last()) && quote(after.first()),
     }
 }

@@ -1011,12 +1011,10 @@ pub(super) fn is_prose_file(name: &str) -> bool {
     ];
     let base = name.rsplit(['/', '\\', '!']).next().unwrap_or(name);
     match base.rsplit_once('.') {
-        Some((_, ext)) => [
-            "txt", "md", "markdown", "mdx", "rst", "adoc", "asciidoc", "org", "text", "html",
-            "htm", "xhtml",
-        ]
-        .iter()
-        .any(|e| ext.eq_ignore_ascii_case(e)),
+        Some((_, ext)) => {
+            super::test_data::is_document(base)
+                || ["txt", "text"].iter().any(|e| ext.eq_ignore_ascii_case(e))
+        }
         None => {
             is_notice_file(name)
                 || DOCS.iter().any(|d| {
