@@ -34,6 +34,19 @@ mod text;
 use super::{Evidence, Field, Role, Shape, buildscript, clip};
 use test_data::is_test_data;
 
+/// The directories of `prune` that a scan of `root` passes over: those strictly below it (a
+/// string prefix test: the list holds every screened package, most of them elsewhere). Two
+/// scans of `root` whose lists agree on these read the same files.
+pub fn pruned_below<'p>(
+    root: &'p Utf8Path,
+    prune: &'p [Utf8PathBuf],
+) -> impl Iterator<Item = &'p str> + 'p {
+    let root = root.as_str();
+    prune.iter().map(|p| p.as_str()).filter(move |p| {
+        p.len() > root.len() && p.starts_with(root) && p[root.len()..].starts_with(['/', '\\'])
+    })
+}
+
 /// Limits of the deep scan, documented in the README and settable from the command line.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeepOptions {
@@ -395,7 +408,8 @@ impl Scanner {
         extra
     }
 
-    /// The regular files below `root` to scan, in path order; the symbolic links that stay
+    /// The regular files below `root` to scan, in path order (no directory of
+    /// [`pruned_below`] entered); the symbolic links that stay
     /// inside the package are added to `links` (never followed: their names are read).
     fn list_files(
         &self,
@@ -405,17 +419,7 @@ impl Scanner {
         links: &mut Vec<Utf8PathBuf>,
     ) -> Vec<Utf8PathBuf> {
         let mut files = Vec::new();
-        // Only the pruned directories below this root matter (a string prefix test: the list
-        // holds every screened package).
-        let pruned: std::collections::HashSet<&str> = prune
-            .iter()
-            .map(|p| p.as_str())
-            .filter(|p| {
-                p.len() > root.as_str().len()
-                    && p.starts_with(root.as_str())
-                    && p[root.as_str().len()..].starts_with(['/', '\\'])
-            })
-            .collect();
+        let pruned: std::collections::HashSet<&str> = pruned_below(root, prune).collect();
         let mut walk = walkdir::WalkDir::new(root)
             .follow_links(false)
             .sort_by(crate::fsio::by_name)

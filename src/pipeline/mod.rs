@@ -136,6 +136,7 @@ fn run(
         explain_paths,
         cache,
         head,
+        ahead,
         notes,
     } = loaded;
     for n in &notes {
@@ -199,7 +200,7 @@ fn run(
     } = extra;
     let mut root_scan = scanner
         .as_ref()
-        .and_then(|scanner| workspace_root_scan(scanner, &resolved, &prune, &matcher));
+        .and_then(|scanner| workspace_root_scan(scanner, &resolved, &prune, &ahead, &matcher));
     if let Some((i, scan)) = &mut root_scan {
         extra_evidence[*i].append(&mut scan.evidence);
         lap("virtual workspace root");
@@ -231,6 +232,7 @@ fn run(
                 scanner,
                 cache: &cache,
                 head: &head,
+                ahead: &ahead,
                 target_dir: &target_dir,
                 prune: &prune,
                 index: hits.as_ref(),
@@ -639,6 +641,7 @@ fn workspace_root_scan(
     scanner: &crate::evidence::deep::Scanner,
     resolved: &crate::graph::Resolved,
     prune: &[Utf8PathBuf],
+    ahead: &warm::Ahead,
     matcher: &Matcher,
 ) -> Option<(usize, crate::evidence::scan::PackageScan)> {
     let root = &resolved.root;
@@ -661,7 +664,9 @@ fn workspace_root_scan(
                 .filter_map(|m| m.parent().map(Utf8Path::to_path_buf)),
         )
         .collect();
-    let mut scan = scanner.scan_files(root, &prune);
+    let mut scan = ahead
+        .take(root, &prune)
+        .unwrap_or_else(|| scanner.scan_files(root, &prune));
     if scan.not_scanned.is_some() {
         return None;
     }

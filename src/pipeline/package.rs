@@ -61,6 +61,8 @@ pub(super) struct Deep<'a> {
     pub scanner: &'a Scanner,
     pub cache: &'a Cache,
     pub head: &'a HeadStart,
+    /// The file passes of the workspace's packages made while the build was resolved.
+    pub ahead: &'a super::warm::Ahead,
     pub target_dir: &'a Utf8Path,
     pub prune: &'a [Utf8PathBuf],
     pub index: Option<&'a IndexHits<'a>>,
@@ -257,6 +259,14 @@ pub(super) fn screen(
                     &pkg.dir,
                     deep.target_dir,
                 )
+            })
+            .or_else(|| {
+                matches!(
+                    pkg.source,
+                    graph::SourceKind::Workspace | graph::SourceKind::Path
+                )
+                .then(|| deep.ahead.take(&pkg.dir, deep.prune))
+                .flatten()
             })
             .unwrap_or_else(|| deep.scanner.scan_files(&pkg.dir, deep.prune));
         crate::evidence::buildscript::add_to_scan(

@@ -8,6 +8,7 @@
 //! describes (see `cache::scan`, `cache::graph`): one that does not match is recomputed.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use camino::{Utf8Path, Utf8PathBuf};
@@ -20,7 +21,8 @@ use crate::cache::early::HeadStart;
 use crate::cache::scan::Cache;
 use crate::config::Request;
 use crate::error::InputError;
-use crate::evidence::deep::Scanner;
+use crate::evidence::deep::{Scanner, pruned_below};
+use crate::evidence::scan::PackageScan;
 use crate::evidence::{self, Evidence};
 use crate::graph::{self, PathStep};
 use crate::matching::Matcher;
@@ -33,6 +35,7 @@ pub(super) struct Loaded {
     pub explain_paths: Vec<Option<(Vec<Vec<PathStep>>, bool)>>,
     pub cache: Cache,
     pub head: HeadStart,
+    pub ahead: Ahead,
     /// What the user should hear about (a lockfile cargo rewrote).
     pub notes: Vec<String>,
 }
@@ -61,6 +64,12 @@ pub(super) fn load(
     // other cores (see `evidence::early`), and the graph cache is read; a wrong guess costs only
     // that idle time.
     let cancel = AtomicBool::new(false);
+    // The graph outlives the scope the head start runs in: the build resolved from it borrows it.
+    let graph_slot = std::cell::OnceCell::new();
+    // Whether the workspace's own packages are scanned while the build is resolved: when no
+    // earlier scan can answer for them (no scan cache, or none yet), so the work is never lost.
+    let ahead_wanted = scanner.is_some()
+        && early_cache_dir.is_none_or(|dir| !crate::cache::scan::path(dir).exists());
     let (loaded, early) = std::thread::scope(|s| {
         let early = scanner
             .filter(|_| req.graph.metadata_path.is_none())
@@ -116,7 +125,16 @@ pub(super) fn load(
                     if req.graph.metadata_path.is_some() {
                         graph::check_saved_roots(&g, &origin)?;
                     }
-                    Build::Graph(Box::new(g))
+                    let g = graph_slot.get_or_init(|| g);
+                    // Features and paths need only the graph: resolved on this thread while
+                    // the workspace's packages are scanned on the others (and the head start
+                    // finishes, yielding to both), instead of after, with a core idle.
+                    let ahead = scanner
+                        .filter(|_| ahead_wanted)
+                        .map(|scanner| s.spawn(move || Ahead::scan(g, scanner)));
+                    let screened = graph::screen(g, &req.graph)?;
+                    let ahead = ahead.and_then(|h| h.join().ok()).unwrap_or_default();
+                    Build::Graph(g, Box::new(screened), ahead)
                 }
             };
             let stale = stale.filter(|_| matches!(loaded, Build::Cached(..)));
@@ -133,7 +151,7 @@ pub(super) fn load(
             "metadata (the build as resolved last time: every input unchanged, cargo not asked)"
         }
         Build::Cached(..) => "metadata (the build as resolved last time: same metadata)",
-        Build::Graph(_) => "metadata and package graph",
+        Build::Graph(..) => "metadata, package graph, features and paths",
     });
     if let Some(e) = &early {
         lap(&format!(
@@ -166,7 +184,7 @@ pub(super) fn load(
         };
         (cache, head, cache_dir)
     };
-    let (resolved, pending, explain_paths, cache, head) = match loaded {
+    let (resolved, pending, explain_paths, cache, head, ahead) = match loaded {
         Build::Cached(resolved, manifests) | Build::Unchanged(resolved, manifests) => {
             let output = super::target_dir_is_output(
                 &resolved.target_dir,
@@ -195,9 +213,16 @@ pub(super) fn load(
             }
             let explain_paths = vec![None; manifests.len()];
             let pending = manifests.into_iter().map(Pending::Manifest).collect();
-            (resolved, pending, explain_paths, cache, head)
+            (
+                resolved,
+                pending,
+                explain_paths,
+                cache,
+                head,
+                Ahead::default(),
+            )
         }
-        Build::Graph(graph) => {
+        Build::Graph(graph, screened, ahead) => {
             let target_dir = graph.workspace().target_directory();
             // Over every package of the graph, not only those screened: a stricter rule, so the
             // digests never pass over a directory the scan enters.
@@ -212,14 +237,8 @@ pub(super) fn load(
             );
             let (cache, head, cache_dir) =
                 open(target_dir, graph.workspace().root(), early, output);
-            // What needs no resolved build (manifest evidence and its matches, cached scans)
-            // is prepared for every package on one core while the other resolves features
-            // and paths.
-            let (screened, mut all) = rayon::join(
-                || graph::screen(&graph, &req.graph),
-                || prepare_all(&graph, matcher, scanner.map(|_| &cache)),
-            );
-            let screened = screened?;
+            // Manifest evidence and its matches, and cached scans, for every package.
+            let mut all = prepare_all(graph, matcher, scanner.map(|_| &cache));
             let resolved = graph::Resolved::of(&screened);
             let mut pending = Vec::with_capacity(screened.packages.len());
             let mut explain_paths = Vec::with_capacity(screened.packages.len());
@@ -266,13 +285,15 @@ pub(super) fn load(
                 );
             }
             drop(screened);
-            // Freeing a large graph takes time a process about to exit would give back anyway.
-            super::drop_later(graph);
-            lap("feature resolution and paths, manifest evidence and cached scans");
-            (resolved, pending, explain_paths, cache, head)
+            lap("manifest evidence and cached scans");
+            (resolved, pending, explain_paths, cache, head, ahead)
         }
     };
     super::drop_later(metadata);
+    // Freeing a large graph takes time a process about to exit would give back anyway.
+    if let Some(graph) = graph_slot.into_inner() {
+        super::drop_later(graph);
+    }
     for n in late_notes {
         if !notes.contains(&n) {
             notes.push(n);
@@ -284,6 +305,7 @@ pub(super) fn load(
         explain_paths,
         cache,
         head,
+        ahead,
         notes,
     })
 }
@@ -299,11 +321,95 @@ pub(super) fn save(cache: Cache, head: HeadStart) {
 
 /// The resolved build: from the graph cache (with each subject's manifest evidence), or a
 /// package graph to resolve it from.
-enum Build {
+enum Build<'g> {
     Cached(graph::Resolved, Vec<Vec<Evidence>>),
     /// As `Cached`, with `cargo metadata` not run at all: every input it read was unchanged.
     Unchanged(graph::Resolved, Vec<Vec<Evidence>>),
-    Graph(Box<guppy::graph::PackageGraph>),
+    /// The graph `cargo metadata` answered, the build resolved from it, and the workspace's
+    /// own packages scanned meanwhile.
+    Graph(
+        &'g guppy::graph::PackageGraph,
+        Box<graph::Screened<'g>>,
+        Ahead,
+    ),
+}
+
+/// The file passes of the workspace's own packages (members and path packages) and of its root,
+/// made while the build was resolved, before the directories a scan passes over were known:
+/// each made with every package of the graph passed over, and the target directory where no
+/// package of the graph holds sources in it. One is taken only by a scan that would pass over
+/// exactly the same directories below it (see [`pruned_below`]), so it reads what that scan
+/// would; any other is scanned again.
+#[derive(Default)]
+pub(super) struct Ahead {
+    scans: Mutex<HashMap<Utf8PathBuf, (Vec<String>, PackageScan)>>,
+}
+
+impl Ahead {
+    fn scan(graph: &guppy::graph::PackageGraph, scanner: &Scanner) -> Ahead {
+        let target_dir = graph.workspace().target_directory();
+        let root = graph.workspace().root();
+        let cargo_home = graph::cargo_home();
+        let packages: Vec<(graph::SourceKind, Utf8PathBuf)> = graph
+            .packages()
+            .map(|p| graph::place(&p, cargo_home.as_deref()))
+            .collect();
+        // As strict as the screening's rule over the screened packages, or stricter.
+        let output = super::target_dir_is_output(
+            target_dir,
+            graph.packages().map(|p| {
+                (
+                    p.manifest_path().parent().unwrap_or(p.manifest_path()),
+                    p.build_targets().map(|t| t.path().to_path_buf()).collect(),
+                )
+            }),
+        );
+        let prune: Vec<Utf8PathBuf> = output
+            .then(|| target_dir.to_path_buf())
+            .into_iter()
+            .chain(packages.iter().map(|(_, dir)| dir.clone()))
+            .collect();
+        let mut dirs: Vec<&Utf8Path> = packages
+            .iter()
+            .filter(|(source, _)| {
+                matches!(
+                    source,
+                    graph::SourceKind::Workspace | graph::SourceKind::Path
+                )
+            })
+            .map(|(_, dir)| dir.as_path())
+            .chain(std::iter::once(root))
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        let scans = dirs
+            .into_par_iter()
+            .map(|dir| {
+                let below = pruned_below(dir, &prune).map(str::to_string).collect();
+                (dir.to_path_buf(), (below, scanner.scan_files(dir, &prune)))
+            })
+            .collect();
+        Ahead {
+            scans: Mutex::new(scans),
+        }
+    }
+
+    /// The file pass of `dir` made ahead, if it passed over the same directories below `dir`
+    /// as `prune` does.
+    pub(super) fn take(&self, dir: &Utf8Path, prune: &[Utf8PathBuf]) -> Option<PackageScan> {
+        let mut scans = self.scans.lock().ok()?;
+        let (below, _) = scans.get(dir)?;
+        let mut now: Vec<&str> = pruned_below(dir, prune).collect();
+        now.sort_unstable();
+        now.dedup();
+        let mut then: Vec<&str> = below.iter().map(String::as_str).collect();
+        then.sort_unstable();
+        then.dedup();
+        if now != then {
+            return None;
+        }
+        scans.remove(dir).map(|(_, scan)| scan)
+    }
 }
 
 /// What the head start left: the cache it opened (keyed with the checksums of the guessed
@@ -499,6 +605,41 @@ fn scan_salt(matcher: &Matcher, req: &Request) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// A scan made ahead answers only a scan of the same directory that passes over the same
+    /// directories below it (whatever else its list holds), and only once.
+    #[test]
+    fn a_scan_made_ahead_is_taken_only_for_the_same_pruning() {
+        let ahead = || Ahead {
+            scans: Mutex::new(HashMap::from([(
+                Utf8PathBuf::from("/w/a"),
+                (vec!["/w/a/b".to_string()], PackageScan::default()),
+            )])),
+        };
+        let paths =
+            |ps: &[&str]| -> Vec<Utf8PathBuf> { ps.iter().map(Utf8PathBuf::from).collect() };
+        let same = ahead();
+        let prune = paths(&["/w/c", "/w/a", "/w/ab", "/w/a/b", "/w/a/b"]);
+        assert!(same.take(Utf8Path::new("/w/a"), &prune).is_some());
+        assert!(
+            same.take(Utf8Path::new("/w/a"), &prune).is_none(),
+            "taken once"
+        );
+        for other in [
+            &[][..],
+            &["/w/a/c"],
+            &["/w/a/b", "/w/a/b/c"],
+            &["/w/a/b", "/w/a/target"],
+        ] {
+            assert!(
+                ahead().take(Utf8Path::new("/w/a"), &paths(other)).is_none(),
+                "{other:?}"
+            );
+        }
+        assert!(ahead().take(Utf8Path::new("/w/x"), &prune).is_none());
+    }
+
     /// The head start's threads run at the lower priority; the thread that started them (and
     /// the `cargo metadata` it spawns) keeps its own.
     #[cfg(target_os = "linux")]

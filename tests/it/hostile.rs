@@ -1440,6 +1440,89 @@ fn a_directory_made_the_target_directory_is_read_where_the_build_looks() {
     assert_eq!(code, 0, "{doc}");
 }
 
+/// The workspace's own packages are scanned while the build is resolved, before the check
+/// knows which packages it screens, so each such scan passes over every package of the graph
+/// inside it. A package whose nested package is then not screened (`-p`) must read the nested
+/// package's files as its own: the scan made ahead is not taken, and nothing is lost, with or
+/// without a scan cache.
+#[test]
+fn a_package_scanned_ahead_reads_what_its_check_reads() {
+    let ws = Ws {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let write = |rel: &str, text: &str| {
+        ws.write(rel, text.as_bytes());
+    };
+    write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"outer\", \"outer/inner\"]\nresolver = \"2\"\n",
+    );
+    for (dir, name) in [("outer", "outer"), ("outer/inner", "inner")] {
+        write(
+            &format!("{dir}/Cargo.toml"),
+            &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+        write(&format!("{dir}/src/lib.rs"), "");
+    }
+    write(
+        "outer/inner/NOTICE",
+        "Copyright (c) 2024 AO Kaspersky Lab\n",
+    );
+    let failing = |doc: &serde_json::Value| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["verdict"] == "fail")
+            .map(|f| {
+                (
+                    f["package"]["name"].as_str().unwrap().to_string(),
+                    f["evidence"]["location"]["file"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let pair = |p: &str, f: &str| vec![(p.to_string(), f.to_string())];
+    // Both screened: the nested package's file is its own.
+    let (code, doc) = ws.json(&[]);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(failing(&doc), pair("inner", "NOTICE"));
+    // Only `outer` screened: its scan enters `inner`.
+    let (code, doc) = ws.json(&["-p", "outer"]);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(failing(&doc), pair("outer", "inner/NOTICE"));
+    // The same with a scan cache that holds nothing yet (scanned ahead), then with the one
+    // that run left (cached scans answer; nothing is scanned ahead).
+    let cache = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let m = ws.path("Cargo.toml");
+        let r: Run = cmd()
+            .args([
+                "--manifest-path",
+                m.to_str().unwrap(),
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+                "-p",
+                "outer",
+            ])
+            .env("CARGO_ENTITYCHECK_CACHE_DIR", cache.path())
+            .output()
+            .unwrap()
+            .into();
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(failing(&doc), pair("outer", "inner/NOTICE"));
+    }
+}
+
 /// `check --format json` of `ws` with cargo choosing the target directory from the project's
 /// own configuration (the tests' `CARGO_TARGET_DIR` removed).
 fn target_dir_json(ws: &Ws) -> (i32, serde_json::Value) {
