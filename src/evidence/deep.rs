@@ -355,27 +355,45 @@ impl Scanner {
     /// Unpacks each archive `scan` (the package at `root`) left packed that one of `files`
     /// names (see [`test_data`]): files from outside the package, such as the workspace's
     /// Dockerfile or release workflow (`COPY crates/engine/tests/data/sdk.zip`), each with its
-    /// path. Returns what the unpacked readings found that `scan` does not hold yet; `scan`'s
+    /// path, and the files of the workspace's other packages (`others`, see
+    /// [`test_data::package_files`]; `None`, too many to read: every archive counts as named)
+    /// that name the package's directory too (`../engine/tests/data/x.zip`), or any of them
+    /// for the package at the workspace's root (`../../tests/data/x.zip`): another package's
+    /// `tests/data/x.zip` is its own.
+    /// Returns what the unpacked readings found that `scan` does not hold yet; `scan`'s
     /// inventory and notes of those archives are replaced by theirs.
     pub fn unpack_named_by(
         &self,
         root: &Utf8Path,
+        workspace_root: &Utf8Path,
         files: &[(String, Vec<u8>)],
+        others: Option<&[test_data::PackageFile]>,
         scan: &mut PackageScan,
     ) -> PackageScan {
         let mut extra = PackageScan::default();
-        if scan.packed.is_empty() || files.is_empty() {
+        if scan.packed.is_empty() {
             return extra;
         }
         let mut naming = test_data::Naming::new(&scan.packed);
         for (rel, bytes) in files {
             naming.read(rel, bytes);
         }
+        // Its own files were read by its own scan (with its build script's rules).
+        let dir_name = root
+            .file_name()
+            .filter(|_| root != workspace_root)
+            .map(|n| memchr::memmem::Finder::new(n.as_bytes()));
+        for f in others.into_iter().flatten().filter(|f| f.package != root) {
+            if dir_name.as_ref().is_none_or(|n| n.find(&f.bytes).is_some()) {
+                naming.read_other(&f.rel, &f.bytes);
+            }
+        }
+        let all = others.is_none();
         let named: Vec<String> = scan
             .packed
             .iter()
             .zip(naming.named())
-            .filter(|&(_, named)| named)
+            .filter(|&(_, named)| named || all)
             .map(|(rel, _)| rel.clone())
             .collect();
         if named.is_empty() {

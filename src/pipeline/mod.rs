@@ -219,7 +219,30 @@ fn run(
         .collect();
     // What the workspace's own build and packaging files name among its packages' test data:
     // read once, by the first package that left an archive packed.
-    let workspace_files = package::WorkspaceFiles::new(&resolved.root);
+    let workspace_files = package::WorkspaceFiles::new(
+        &resolved.root,
+        resolved
+            .subjects
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s.source,
+                    crate::graph::SourceKind::Workspace | crate::graph::SourceKind::Path
+                )
+            })
+            .map(|s| s.dir.clone())
+            // Every member, screened or not (`-p`): the workspace's own files.
+            .chain(
+                resolved
+                    .member_manifests
+                    .iter()
+                    .filter_map(|m| m.parent().map(Utf8Path::to_path_buf)),
+            )
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        &prune,
+    );
     observer.screening(resolved.subjects.len() as u64, scanner.is_some());
     let results: Vec<PackageResult> = resolved
         .subjects

@@ -8,7 +8,7 @@ use crate::cache::early::HeadStart;
 use crate::cache::scan::Cache;
 use crate::config::Request;
 use crate::evidence::Evidence;
-use crate::evidence::deep::{PackageScan, Scanner, SkipKind, Skipped};
+use crate::evidence::deep::{PackageScan, Scanner, SkipKind, Skipped, test_data};
 use crate::graph::{self, PathStep};
 use crate::matching::{Match, Matcher};
 use crate::outcome::Explained;
@@ -70,24 +70,43 @@ pub(super) struct Deep<'a> {
     pub workspace_files: &'a WorkspaceFiles<'a>,
 }
 
-/// The workspace's own build and packaging files, read when first asked for (most runs have
-/// no test-data archive left packed in a workspace package, and never read them).
+/// The workspace's own build and packaging files, and its packages' files, read when first
+/// asked for (most runs have no test-data archive left packed in a workspace package, and never
+/// read them).
 pub(super) struct WorkspaceFiles<'a> {
     root: &'a Utf8Path,
+    /// The directories of the workspace's packages (members and path packages).
+    packages: Vec<Utf8PathBuf>,
+    prune: &'a [Utf8PathBuf],
     files: std::sync::OnceLock<Vec<(String, Vec<u8>)>>,
+    package_files: std::sync::OnceLock<Option<Vec<test_data::PackageFile>>>,
 }
 
 impl<'a> WorkspaceFiles<'a> {
-    pub(super) fn new(root: &'a Utf8Path) -> WorkspaceFiles<'a> {
+    pub(super) fn new(
+        root: &'a Utf8Path,
+        packages: Vec<Utf8PathBuf>,
+        prune: &'a [Utf8PathBuf],
+    ) -> WorkspaceFiles<'a> {
         WorkspaceFiles {
             root,
+            packages,
+            prune,
             files: std::sync::OnceLock::new(),
+            package_files: std::sync::OnceLock::new(),
         }
     }
 
     fn get(&self) -> &[(String, Vec<u8>)] {
         self.files
-            .get_or_init(|| crate::evidence::deep::test_data::workspace_files(self.root))
+            .get_or_init(|| test_data::workspace_files(self.root))
+    }
+
+    /// See [`test_data::package_files`]: `None` when there was too much to read.
+    fn packages(&self) -> Option<&[test_data::PackageFile]> {
+        self.package_files
+            .get_or_init(|| test_data::package_files(&self.packages, self.prune))
+            .as_deref()
     }
 }
 
@@ -301,9 +320,13 @@ pub(super) fn screen(
                     graph::SourceKind::Workspace | graph::SourceKind::Path
                 ) =>
         {
-            let mut extra =
-                deep.scanner
-                    .unpack_named_by(&pkg.dir, workspace_files.get(), &mut scan);
+            let mut extra = deep.scanner.unpack_named_by(
+                &pkg.dir,
+                workspace_files.root,
+                workspace_files.get(),
+                workspace_files.packages(),
+                &mut scan,
+            );
             matches.extend(keep_matching(deep.scanner, &mut extra, matcher));
             scan.evidence.append(&mut extra.evidence);
             scan.evidence.sort();

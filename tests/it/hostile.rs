@@ -1616,3 +1616,86 @@ fn a_members_test_data_named_by_the_workspaces_packaging_is_unpacked() {
     );
     assert_eq!(check(true), 0);
 }
+
+/// The same archive taken by another member of the workspace: its source includes it, or its
+/// build script copies the directory. The other members' files are read for names too (but
+/// their tests and documents, and a build script's bare directory names, which are about its
+/// own package's directories).
+#[test]
+fn a_members_test_data_named_by_another_member_is_unpacked() {
+    let ws = Ws {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let write = |rel: &str, bytes: &[u8]| {
+        ws.write(rel, bytes);
+    };
+    write(
+        "Cargo.toml",
+        b"[workspace]\nmembers = [\"crates/engine\", \"crates/app\"]\nresolver = \"2\"\n",
+    );
+    for m in ["engine", "app"] {
+        write(
+            &format!("crates/{m}/Cargo.toml"),
+            format!("[package]\nname = \"{m}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+                .as_bytes(),
+        );
+        write(&format!("crates/{m}/src/lib.rs"), b"");
+    }
+    write(
+        "crates/engine/tests/data/blob.zip",
+        &crate::testgen::zip(&[(
+            "payload/readme.txt",
+            b"Copyright (c) 2024 AO Kaspersky Lab\n",
+        )]),
+    );
+    let check = |extra: &[&str]| -> i32 {
+        let r = ws.run(extra);
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+        r.code
+    };
+    assert_eq!(check(&[]), 0);
+    for (rel, text) in [
+        (
+            "crates/app/src/lib.rs",
+            "pub static SDK: &[u8] = include_bytes!(\"../../engine/tests/data/blob.zip\");\n",
+        ),
+        (
+            "crates/app/build.rs",
+            "fn main() {\n    let from = std::path::Path::new(\"../engine/tests/data/\");\n    let _ = from;\n}\n",
+        ),
+    ] {
+        write(rel, text.as_bytes());
+        assert_eq!(check(&[]), 1, "{rel}");
+        // Only the member that holds it is screened: the other's files still name it.
+        assert_eq!(check(&["-p", "engine"]), 1, "{rel}, -p engine");
+        write(rel, b"fn main() {}\n");
+    }
+    // The other member's tests and documents, its build script's bare `"tests"`, and a path
+    // that does not lead out of it (its own `tests/data/blob.zip`), name nothing.
+    for (rel, text) in [
+        (
+            "crates/app/src/lib.rs",
+            "pub static S: &[u8] = include_bytes!(\"../tests/data/blob.zip\");\n",
+        ),
+        (
+            "crates/app/tests/it.rs",
+            "const S: &[u8] = include_bytes!(\"../../engine/tests/data/blob.zip\");\n",
+        ),
+        (
+            "crates/app/README.md",
+            "See ../engine/tests/data/blob.zip.\n",
+        ),
+        (
+            "crates/app/build.rs",
+            "fn main() {\n    println!(\"cargo:rerun-if-changed={}\", \"tests\");\n}\n",
+        ),
+    ] {
+        write(rel, text.as_bytes());
+        assert_eq!(check(&[]), 0, "{rel}");
+        if rel.ends_with("lib.rs") {
+            write(rel, b"");
+        } else {
+            std::fs::remove_file(ws.path(rel)).unwrap();
+        }
+    }
+}

@@ -102,6 +102,78 @@ pub fn workspace_files(root: &camino::Utf8Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// The files of the workspace's own packages (members and path packages, at `dirs`) outside
+/// their test data, for the archives one package's test data holds that another's build may
+/// take (`include_bytes!("../../engine/tests/data/sdk.zip")` in a member's source, a sibling's
+/// build script copying `../engine/tests/data/`): each with its package's directory and its
+/// path. Passed over: the directories in `prune` below a package (the target directory, nested
+/// packages, read as themselves), `.git`, test data, documents and files of 4 MiB or more.
+/// `None` past [`MAX_NAMING_BYTES`] in all: reading on would cost about what unpacking every
+/// packed archive does, which is then what happens.
+pub fn package_files(
+    dirs: &[camino::Utf8PathBuf],
+    prune: &[camino::Utf8PathBuf],
+) -> Option<Vec<PackageFile>> {
+    let mut out = Vec::new();
+    let mut read = 0u64;
+    for dir in dirs {
+        let below: std::collections::HashSet<&str> =
+            crate::evidence::deep::pruned_below(dir, prune).collect();
+        let mut walk = walkdir::WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by(crate::fsio::by_name)
+            .into_iter();
+        while let Some(Ok(entry)) = walk.next() {
+            let Some(path) = camino::Utf8Path::from_path(entry.path()) else {
+                continue;
+            };
+            let rel = path
+                .strip_prefix(dir)
+                .map_or(path.as_str(), camino::Utf8Path::as_str)
+                .replace('\\', "/");
+            if entry.file_type().is_dir() {
+                if entry.depth() > 0
+                    && (below.contains(path.as_str())
+                        || entry.file_name() == ".git"
+                        || is_test_data(&format!("{rel}/")))
+                {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
+            if !entry.file_type().is_file() || is_test_data(&rel) || is_document(&rel) {
+                continue;
+            }
+            let Ok(bytes) = crate::fsio::read_regular(
+                path.as_std_path(),
+                crate::fsio::ReadKind::PackageFile,
+                MAX_NAMING_FILE,
+            ) else {
+                continue;
+            };
+            read += bytes.len() as u64;
+            if read > MAX_NAMING_BYTES {
+                return None;
+            }
+            out.push(PackageFile {
+                package: dir.clone(),
+                rel,
+                bytes,
+            });
+        }
+    }
+    Some(out)
+}
+
+/// A file of a workspace package (see [`package_files`]).
+pub struct PackageFile {
+    /// The directory of the package it belongs to.
+    pub package: camino::Utf8PathBuf,
+    /// Its path in that package.
+    pub rel: String,
+    pub bytes: Vec<u8>,
+}
+
 /// The most bytes of a package's other files read again for names of its packed test data;
 /// past it, every packed archive of the package is unpacked (reading on would cost about what
 /// unpacking does). yara-x's `lib/` reads 5.2 MiB.
@@ -202,6 +274,22 @@ impl Naming {
         if is_document(rel) {
             return;
         }
+        self.read_names(bytes, true);
+        self.read_build_script(rel, bytes);
+    }
+
+    /// Reads one file of another package (see [`package_files`]): for the archives' names and
+    /// test-data paths of two parts or more only. A bare directory name (`"tests"`), and a
+    /// build script's directory names and walks, are about its own package's directories.
+    pub(super) fn read_other(&mut self, rel: &str, bytes: &[u8]) {
+        if !is_document(rel) {
+            self.read_names(bytes, false);
+        }
+    }
+
+    /// Marks the archives `bytes` names by file name or by a test-data path (by a bare
+    /// directory name too where `words`).
+    fn read_names(&mut self, bytes: &[u8], words: bool) {
         if let Some(search) = &self.search {
             for m in search.find_overlapping_iter(bytes) {
                 let (kind, names) = &self.patterns[m.pattern().as_usize()];
@@ -211,7 +299,7 @@ impl Naming {
                         Kind::File => true,
                         Kind::Extension => bytes[..m.end()].ends_with(name.as_bytes()),
                         Kind::Path => names_directory(after),
-                        Kind::Word => names_word(before, after),
+                        Kind::Word => words && names_word(before, after),
                     };
                     if hit {
                         for &i in who {
@@ -221,6 +309,11 @@ impl Naming {
                 }
             }
         }
+    }
+
+    /// In the package's build script: its test-data directories named as strings, walks and
+    /// globs from above them.
+    fn read_build_script(&mut self, rel: &str, bytes: &[u8]) {
         let file = rel.rsplit('/').next().unwrap_or(rel);
         if file == "build.rs" {
             let text = String::from_utf8_lossy(bytes);
@@ -459,6 +552,59 @@ mod tests {
                 "scripts/pack.sh"
             ]
         );
+    }
+
+    #[test]
+    fn the_workspaces_package_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = camino::Utf8Path::from_path(dir.path()).unwrap();
+        for rel in [
+            "app/build.rs",
+            "app/src/lib.rs",
+            "app/README.md",
+            "app/tests/it.rs",
+            "app/src/fixtures/x.rs",
+            "app/.git/config",
+            "app/target/out.rs",
+            "app/nested/src/lib.rs",
+            "engine/src/lib.rs",
+        ] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, rel).unwrap();
+        }
+        let dirs = [root.join("app"), root.join("engine")];
+        let prune = [root.join("app/target"), root.join("app/nested")];
+        let got: Vec<(String, String)> = package_files(&dirs, &prune)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.package.file_name().unwrap().to_string(), f.rel))
+            .collect();
+        let want: Vec<(String, String)> = [
+            ("app", "build.rs"),
+            ("app", "src/lib.rs"),
+            ("engine", "src/lib.rs"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    /// Another package's file names an archive by its name or a test-data path of two parts,
+    /// never by a bare directory name (its own `"tests"`).
+    #[test]
+    fn another_packages_file_names_by_name_and_path_only() {
+        let archives = vec!["tests/data/blob.zip".to_string()];
+        for (text, want) in [
+            ("include_bytes!(\"../engine/tests/data/blob.zip\")", true),
+            ("copy(\"../engine/tests/data/\", out)", true),
+            ("let d = \"tests\";", false),
+        ] {
+            let mut n = Naming::new(&archives);
+            n.read_other("src/lib.rs", text.as_bytes());
+            assert_eq!(n.named(), [want], "{text}");
+        }
     }
 
     #[test]
