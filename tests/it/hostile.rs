@@ -57,6 +57,28 @@ impl Ws {
     }
 }
 
+/// Each failing finding's package and file, sorted, once each.
+fn failing_at(doc: &serde_json::Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["verdict"] == "fail")
+        .map(|f| {
+            (
+                f["package"]["name"].as_str().unwrap().to_string(),
+                f["evidence"]["location"]["file"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 /// A TOML basic string for any text (invisible characters included).
 fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -1338,25 +1360,8 @@ fn a_virtual_workspace_root_is_screened() {
     );
     let (code, doc) = run();
     assert_eq!(code, 1, "{doc}");
-    let mut at: Vec<(String, String)> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["verdict"] == "fail")
-        .map(|f| {
-            (
-                f["package"]["name"].as_str().unwrap().to_string(),
-                f["evidence"]["location"]["file"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-            )
-        })
-        .collect();
-    at.sort();
-    at.dedup();
     assert_eq!(
-        at,
+        failing_at(&doc),
         [
             ("app".to_string(), "../../.cargo/config.toml".to_string()),
             (
@@ -1468,35 +1473,15 @@ fn a_package_scanned_ahead_reads_what_its_check_reads() {
         "outer/inner/NOTICE",
         "Copyright (c) 2024 AO Kaspersky Lab\n",
     );
-    let failing = |doc: &serde_json::Value| -> Vec<(String, String)> {
-        let mut v: Vec<(String, String)> = doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["verdict"] == "fail")
-            .map(|f| {
-                (
-                    f["package"]["name"].as_str().unwrap().to_string(),
-                    f["evidence"]["location"]["file"]
-                        .as_str()
-                        .unwrap()
-                        .to_string(),
-                )
-            })
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    };
     let pair = |p: &str, f: &str| vec![(p.to_string(), f.to_string())];
     // Both screened: the nested package's file is its own.
     let (code, doc) = ws.json(&[]);
     assert_eq!(code, 1, "{doc}");
-    assert_eq!(failing(&doc), pair("inner", "NOTICE"));
+    assert_eq!(failing_at(&doc), pair("inner", "NOTICE"));
     // Only `outer` screened: its scan enters `inner`.
     let (code, doc) = ws.json(&["-p", "outer"]);
     assert_eq!(code, 1, "{doc}");
-    assert_eq!(failing(&doc), pair("outer", "inner/NOTICE"));
+    assert_eq!(failing_at(&doc), pair("outer", "inner/NOTICE"));
     // The same with a scan cache that holds nothing yet (scanned ahead), then with the one
     // that run left (cached scans answer; nothing is scanned ahead).
     let cache = tempfile::tempdir().unwrap();
@@ -1519,7 +1504,7 @@ fn a_package_scanned_ahead_reads_what_its_check_reads() {
             .into();
         assert_eq!(r.code, 1, "{}", r.stderr);
         let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-        assert_eq!(failing(&doc), pair("outer", "inner/NOTICE"));
+        assert_eq!(failing_at(&doc), pair("outer", "inner/NOTICE"));
     }
 }
 
