@@ -664,7 +664,7 @@ fn workspace_root_scan(
     scanner: &crate::evidence::deep::Scanner,
     resolved: &crate::graph::Resolved,
     prune: &[Utf8PathBuf],
-    ahead: &warm::Ahead,
+    ahead: &package::Ahead,
     matcher: &Matcher,
 ) -> Option<(usize, crate::evidence::scan::PackageScan)> {
     let root = &resolved.root;

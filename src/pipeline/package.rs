@@ -8,7 +8,7 @@ use crate::cache::early::HeadStart;
 use crate::cache::scan::Cache;
 use crate::config::Request;
 use crate::evidence::Evidence;
-use crate::evidence::deep::{PackageScan, Scanner, SkipKind, Skipped, test_data};
+use crate::evidence::deep::{PackageScan, Scanner, SkipKind, Skipped, pruned_below, test_data};
 use crate::graph::{self, PathStep};
 use crate::matching::{Match, Matcher};
 use crate::outcome::Explained;
@@ -62,12 +62,51 @@ pub(super) struct Deep<'a> {
     pub cache: &'a Cache,
     pub head: &'a HeadStart,
     /// The file passes of the workspace's packages made while the build was resolved.
-    pub ahead: &'a super::warm::Ahead,
+    pub ahead: &'a Ahead,
     pub target_dir: &'a Utf8Path,
     pub prune: &'a [Utf8PathBuf],
     pub index: Option<&'a IndexHits<'a>>,
     /// The workspace's own build and packaging files (see `test_data::workspace_files`).
     pub workspace_files: &'a WorkspaceFiles<'a>,
+}
+
+/// The file passes of the workspace's own packages (members and path packages) and of its root,
+/// made while the build was resolved, before the directories a scan passes over were known:
+/// each made with every package of the graph passed over, and the target directory where no
+/// package of the graph holds sources in it. One is taken only by a scan that would pass over
+/// exactly the same directories below it (see [`pruned_below`]), so it reads what that scan
+/// would; any other is scanned again.
+#[derive(Default)]
+pub(super) struct Ahead {
+    scans: std::sync::Mutex<std::collections::HashMap<Utf8PathBuf, (Vec<String>, PackageScan)>>,
+}
+
+impl Ahead {
+    /// The scans of `dirs`, each made passing over `prune`.
+    pub(super) fn new(
+        scans: std::collections::HashMap<Utf8PathBuf, (Vec<String>, PackageScan)>,
+    ) -> Ahead {
+        Ahead {
+            scans: std::sync::Mutex::new(scans),
+        }
+    }
+
+    /// The file pass of `dir` made ahead, if it passed over the same directories below `dir`
+    /// as `prune` does.
+    pub(super) fn take(&self, dir: &Utf8Path, prune: &[Utf8PathBuf]) -> Option<PackageScan> {
+        let mut scans = self.scans.lock().ok()?;
+        let (below, _) = scans.get(dir)?;
+        let mut now: Vec<&str> = pruned_below(dir, prune).collect();
+        now.sort_unstable();
+        now.dedup();
+        let mut then: Vec<&str> = below.iter().map(String::as_str).collect();
+        then.sort_unstable();
+        then.dedup();
+        if now != then {
+            return None;
+        }
+        scans.remove(dir).map(|(_, scan)| scan)
+    }
 }
 
 /// The workspace's own build and packaging files, and its packages' files, read when first

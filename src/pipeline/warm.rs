@@ -8,21 +8,19 @@
 //! describes (see `cache::scan`, `cache::graph`): one that does not match is recomputed.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::package::{Pending, Prepared, keep_matching, prepare};
+use super::package::{Ahead, Pending, Prepared, keep_matching, prepare};
 use super::{ExplainSpec, MAX_EXPLAIN_PATHS};
 use crate::cache::early::HeadStart;
 use crate::cache::scan::Cache;
 use crate::config::Request;
 use crate::error::InputError;
 use crate::evidence::deep::{Scanner, pruned_below};
-use crate::evidence::scan::PackageScan;
 use crate::evidence::{self, Evidence};
 use crate::graph::{self, PathStep};
 use crate::matching::Matcher;
@@ -131,7 +129,7 @@ pub(super) fn load(
                     // finishes, yielding to both), instead of after, with a core idle.
                     let ahead = scanner
                         .filter(|_| ahead_wanted)
-                        .map(|scanner| s.spawn(move || Ahead::scan(g, scanner)));
+                        .map(|scanner| s.spawn(move || scan_ahead(g, scanner)));
                     let screened = graph::screen(g, &req.graph)?;
                     let ahead = ahead.and_then(|h| h.join().ok()).unwrap_or_default();
                     Build::Graph(g, Box::new(screened), ahead)
@@ -334,82 +332,51 @@ enum Build<'g> {
     ),
 }
 
-/// The file passes of the workspace's own packages (members and path packages) and of its root,
-/// made while the build was resolved, before the directories a scan passes over were known:
-/// each made with every package of the graph passed over, and the target directory where no
-/// package of the graph holds sources in it. One is taken only by a scan that would pass over
-/// exactly the same directories below it (see [`pruned_below`]), so it reads what that scan
-/// would; any other is scanned again.
-#[derive(Default)]
-pub(super) struct Ahead {
-    scans: Mutex<HashMap<Utf8PathBuf, (Vec<String>, PackageScan)>>,
-}
-
-impl Ahead {
-    fn scan(graph: &guppy::graph::PackageGraph, scanner: &Scanner) -> Ahead {
-        let target_dir = graph.workspace().target_directory();
-        let root = graph.workspace().root();
-        let cargo_home = graph::cargo_home();
-        let packages: Vec<(graph::SourceKind, Utf8PathBuf)> = graph
-            .packages()
-            .map(|p| graph::place(&p, cargo_home.as_deref()))
-            .collect();
-        // As strict as the screening's rule over the screened packages, or stricter.
-        let output = super::target_dir_is_output(
-            target_dir,
-            graph.packages().map(|p| {
-                (
-                    p.manifest_path().parent().unwrap_or(p.manifest_path()),
-                    p.build_targets().map(|t| t.path().to_path_buf()).collect(),
-                )
-            }),
-        );
-        let prune: Vec<Utf8PathBuf> = output
-            .then(|| target_dir.to_path_buf())
-            .into_iter()
-            .chain(packages.iter().map(|(_, dir)| dir.clone()))
-            .collect();
-        let mut dirs: Vec<&Utf8Path> = packages
-            .iter()
-            .filter(|(source, _)| {
-                matches!(
-                    source,
-                    graph::SourceKind::Workspace | graph::SourceKind::Path
-                )
-            })
-            .map(|(_, dir)| dir.as_path())
-            .chain(std::iter::once(root))
-            .collect();
-        dirs.sort_unstable();
-        dirs.dedup();
-        let scans = dirs
-            .into_par_iter()
-            .map(|dir| {
-                let below = pruned_below(dir, &prune).map(str::to_string).collect();
-                (dir.to_path_buf(), (below, scanner.scan_files(dir, &prune)))
-            })
-            .collect();
-        Ahead {
-            scans: Mutex::new(scans),
-        }
-    }
-
-    /// The file pass of `dir` made ahead, if it passed over the same directories below `dir`
-    /// as `prune` does.
-    pub(super) fn take(&self, dir: &Utf8Path, prune: &[Utf8PathBuf]) -> Option<PackageScan> {
-        let mut scans = self.scans.lock().ok()?;
-        let (below, _) = scans.get(dir)?;
-        let mut now: Vec<&str> = pruned_below(dir, prune).collect();
-        now.sort_unstable();
-        now.dedup();
-        let mut then: Vec<&str> = below.iter().map(String::as_str).collect();
-        then.sort_unstable();
-        then.dedup();
-        if now != then {
-            return None;
-        }
-        scans.remove(dir).map(|(_, scan)| scan)
-    }
+/// The workspace's packages scanned ahead (see [`Ahead`]).
+fn scan_ahead(graph: &guppy::graph::PackageGraph, scanner: &Scanner) -> Ahead {
+    let target_dir = graph.workspace().target_directory();
+    let root = graph.workspace().root();
+    let cargo_home = graph::cargo_home();
+    let packages: Vec<(graph::SourceKind, Utf8PathBuf)> = graph
+        .packages()
+        .map(|p| graph::place(&p, cargo_home.as_deref()))
+        .collect();
+    // As strict as the screening's rule over the screened packages, or stricter.
+    let output = super::target_dir_is_output(
+        target_dir,
+        graph.packages().map(|p| {
+            (
+                p.manifest_path().parent().unwrap_or(p.manifest_path()),
+                p.build_targets().map(|t| t.path().to_path_buf()).collect(),
+            )
+        }),
+    );
+    let prune: Vec<Utf8PathBuf> = output
+        .then(|| target_dir.to_path_buf())
+        .into_iter()
+        .chain(packages.iter().map(|(_, dir)| dir.clone()))
+        .collect();
+    let mut dirs: Vec<&Utf8Path> = packages
+        .iter()
+        .filter(|(source, _)| {
+            matches!(
+                source,
+                graph::SourceKind::Workspace | graph::SourceKind::Path
+            )
+        })
+        .map(|(_, dir)| dir.as_path())
+        .chain(std::iter::once(root))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    let scans = dirs
+        .into_par_iter()
+        .map(|dir| {
+            let below = pruned_below(dir, &prune).map(str::to_string).collect();
+            (dir.to_path_buf(), (below, scanner.scan_files(dir, &prune)))
+        })
+        .collect();
+    Ahead::new(scans)
 }
 
 /// What the head start left: the cache it opened (keyed with the checksums of the guessed
@@ -606,16 +573,17 @@ fn scan_salt(matcher: &Matcher, req: &Request) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::scan::PackageScan;
 
     /// A scan made ahead answers only a scan of the same directory that passes over the same
     /// directories below it (whatever else its list holds), and only once.
     #[test]
     fn a_scan_made_ahead_is_taken_only_for_the_same_pruning() {
-        let ahead = || Ahead {
-            scans: Mutex::new(HashMap::from([(
+        let ahead = || {
+            Ahead::new(HashMap::from([(
                 Utf8PathBuf::from("/w/a"),
                 (vec!["/w/a/b".to_string()], PackageScan::default()),
-            )])),
+            )]))
         };
         let paths =
             |ps: &[&str]| -> Vec<Utf8PathBuf> { ps.iter().map(Utf8PathBuf::from).collect() };
