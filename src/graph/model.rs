@@ -174,6 +174,13 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// Every member's directory, screened or not (`-p` selects some).
+    pub fn member_dirs(&self) -> impl Iterator<Item = Utf8PathBuf> + '_ {
+        self.member_manifests
+            .iter()
+            .filter_map(|m| m.parent().map(camino::Utf8Path::to_path_buf))
+    }
+
     pub fn of(screened: &Screened<'_>) -> Resolved {
         let workspace = screened.graph.workspace();
         let mut member_manifests: Vec<Utf8PathBuf> = workspace

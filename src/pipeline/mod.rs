@@ -232,12 +232,7 @@ fn run(
             })
             .map(|s| s.dir.clone())
             // Every member, screened or not (`-p`): the workspace's own files.
-            .chain(
-                resolved
-                    .member_manifests
-                    .iter()
-                    .filter_map(|m| m.parent().map(Utf8Path::to_path_buf)),
-            )
+            .chain(resolved.member_dirs())
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect(),
@@ -676,16 +671,11 @@ fn workspace_root_scan(
         .iter()
         .enumerate()
         .find(|(_, s)| s.kind == crate::graph::DepKind::Member)?;
-    // Every member's directory too, screened or not (`-p` selects some).
+    // Every member's directory too, screened or not.
     let prune: Vec<Utf8PathBuf> = prune
         .iter()
         .cloned()
-        .chain(
-            resolved
-                .member_manifests
-                .iter()
-                .filter_map(|m| m.parent().map(Utf8Path::to_path_buf)),
-        )
+        .chain(resolved.member_dirs())
         .collect();
     let mut scan = ahead
         .take(root, &prune)

@@ -2,6 +2,8 @@
 //! scan) → its findings. The deep scan's notice lines are kept only when they match an
 //! identifier: that rule lives here and nowhere else.
 
+use std::collections::{BTreeSet, HashMap};
+
 use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::cache::early::HeadStart;
@@ -78,14 +80,13 @@ pub(super) struct Deep<'a> {
 /// would; any other is scanned again.
 #[derive(Default)]
 pub(super) struct Ahead {
-    scans: std::sync::Mutex<std::collections::HashMap<Utf8PathBuf, (Vec<String>, PackageScan)>>,
+    scans: std::sync::Mutex<HashMap<Utf8PathBuf, (BTreeSet<String>, PackageScan)>>,
 }
 
 impl Ahead {
-    /// The scans of `dirs`, each made passing over `prune`.
-    pub(super) fn new(
-        scans: std::collections::HashMap<Utf8PathBuf, (Vec<String>, PackageScan)>,
-    ) -> Ahead {
+    /// The scans made ahead, by directory, each with the directories below it that it passed
+    /// over ([`pruned_below`]).
+    pub(super) fn new(scans: HashMap<Utf8PathBuf, (BTreeSet<String>, PackageScan)>) -> Ahead {
         Ahead {
             scans: std::sync::Mutex::new(scans),
         }
@@ -96,13 +97,8 @@ impl Ahead {
     pub(super) fn take(&self, dir: &Utf8Path, prune: &[Utf8PathBuf]) -> Option<PackageScan> {
         let mut scans = self.scans.lock().ok()?;
         let (below, _) = scans.get(dir)?;
-        let mut now: Vec<&str> = pruned_below(dir, prune).collect();
-        now.sort_unstable();
-        now.dedup();
-        let mut then: Vec<&str> = below.iter().map(String::as_str).collect();
-        then.sort_unstable();
-        then.dedup();
-        if now != then {
+        let now: BTreeSet<&str> = pruned_below(dir, prune).collect();
+        if !now.iter().copied().eq(below.iter().map(String::as_str)) {
             return None;
         }
         scans.remove(dir).map(|(_, scan)| scan)

@@ -224,15 +224,7 @@ pub(super) fn load(
             let target_dir = graph.workspace().target_directory();
             // Over every package of the graph, not only those screened: a stricter rule, so the
             // digests never pass over a directory the scan enters.
-            let output = super::target_dir_is_output(
-                target_dir,
-                graph.packages().map(|p| {
-                    (
-                        p.manifest_path().parent().unwrap_or(p.manifest_path()),
-                        p.build_targets().map(|t| t.path().to_path_buf()).collect(),
-                    )
-                }),
-            );
+            let output = target_dir_is_output_for_all(graph);
             let (cache, head, cache_dir) =
                 open(target_dir, graph.workspace().root(), early, output);
             // Manifest evidence and its matches, and cached scans, for every package.
@@ -332,6 +324,19 @@ enum Build<'g> {
     ),
 }
 
+/// [`super::target_dir_is_output`] over every package of `graph`, screened or not.
+fn target_dir_is_output_for_all(graph: &guppy::graph::PackageGraph) -> bool {
+    super::target_dir_is_output(
+        graph.workspace().target_directory(),
+        graph.packages().map(|p| {
+            (
+                p.manifest_path().parent().unwrap_or(p.manifest_path()),
+                p.build_targets().map(|t| t.path().to_path_buf()).collect(),
+            )
+        }),
+    )
+}
+
 /// The workspace's packages scanned ahead (see [`Ahead`]).
 fn scan_ahead(graph: &guppy::graph::PackageGraph, scanner: &Scanner) -> Ahead {
     let target_dir = graph.workspace().target_directory();
@@ -342,16 +347,7 @@ fn scan_ahead(graph: &guppy::graph::PackageGraph, scanner: &Scanner) -> Ahead {
         .map(|p| graph::place(&p, cargo_home.as_deref()))
         .collect();
     // As strict as the screening's rule over the screened packages, or stricter.
-    let output = super::target_dir_is_output(
-        target_dir,
-        graph.packages().map(|p| {
-            (
-                p.manifest_path().parent().unwrap_or(p.manifest_path()),
-                p.build_targets().map(|t| t.path().to_path_buf()).collect(),
-            )
-        }),
-    );
-    let prune: Vec<Utf8PathBuf> = output
+    let prune: Vec<Utf8PathBuf> = target_dir_is_output_for_all(graph)
         .then(|| target_dir.to_path_buf())
         .into_iter()
         .chain(packages.iter().map(|(_, dir)| dir.clone()))
@@ -582,7 +578,10 @@ mod tests {
         let ahead = || {
             Ahead::new(HashMap::from([(
                 Utf8PathBuf::from("/w/a"),
-                (vec!["/w/a/b".to_string()], PackageScan::default()),
+                (
+                    std::collections::BTreeSet::from(["/w/a/b".to_string()]),
+                    PackageScan::default(),
+                ),
             )]))
         };
         let paths =
