@@ -7,6 +7,13 @@ use std::io::Write;
 
 use object::pe;
 
+/// Writes `bytes` at `path`, making the directories it needs (a fixture package's file).
+pub fn write_file(path: impl AsRef<std::path::Path>, bytes: impl AsRef<[u8]>) {
+    let path = path.as_ref();
+    std::fs::create_dir_all(path.parent().expect("a file in a directory")).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
 fn utf16z(s: &str) -> Vec<u8> {
     s.encode_utf16()
         .chain([0])

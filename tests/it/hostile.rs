@@ -23,6 +23,33 @@ impl Ws {
         Ws { dir }
     }
 
+    /// A virtual workspace of `members` (directories), each an empty library named by its
+    /// directory's last part.
+    fn members(members: &[&str]) -> Ws {
+        let ws = Ws {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+        ws.write(
+            "Cargo.toml",
+            format!(
+                "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
+                list.join(", ")
+            )
+            .as_bytes(),
+        );
+        for m in members {
+            let name = m.rsplit('/').next().unwrap();
+            ws.write(
+                &format!("{m}/Cargo.toml"),
+                format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+                    .as_bytes(),
+            );
+            ws.write(&format!("{m}/src/lib.rs"), b"");
+        }
+        ws
+    }
+
     fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
@@ -1326,23 +1353,10 @@ fn package_budgets_come_from_the_environment() {
 #[test]
 fn a_virtual_workspace_root_is_screened() {
     // A workspace of its own: no `[package]` at the root.
-    let ws = Ws {
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let ws = Ws::members(&["crates/app", "crates/core"]);
     let write = |rel: &str, text: &str| {
         ws.write(rel, text.as_bytes());
     };
-    write(
-        "Cargo.toml",
-        "[workspace]\nmembers = [\"crates/app\", \"crates/core\"]\nresolver = \"2\"\n",
-    );
-    for m in ["app", "core"] {
-        write(
-            &format!("crates/{m}/Cargo.toml"),
-            &format!("[package]\nname = \"{m}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
-        );
-        write(&format!("crates/{m}/src/lib.rs"), "");
-    }
     let run = || ws.json(&[]);
     // Clean: nothing at the root names anyone.
     write("README.md", "A product.\n");
@@ -1452,26 +1466,10 @@ fn a_directory_made_the_target_directory_is_read_where_the_build_looks() {
 /// without a scan cache.
 #[test]
 fn a_package_scanned_ahead_reads_what_its_check_reads() {
-    let ws = Ws {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    let write = |rel: &str, text: &str| {
-        ws.write(rel, text.as_bytes());
-    };
-    write(
-        "Cargo.toml",
-        "[workspace]\nmembers = [\"outer\", \"outer/inner\"]\nresolver = \"2\"\n",
-    );
-    for (dir, name) in [("outer", "outer"), ("outer/inner", "inner")] {
-        write(
-            &format!("{dir}/Cargo.toml"),
-            &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
-        );
-        write(&format!("{dir}/src/lib.rs"), "");
-    }
-    write(
+    let ws = Ws::members(&["outer", "outer/inner"]);
+    ws.write(
         "outer/inner/NOTICE",
-        "Copyright (c) 2024 AO Kaspersky Lab\n",
+        b"Copyright (c) 2024 AO Kaspersky Lab\n",
     );
     let pair = |p: &str, f: &str| vec![(p.to_string(), f.to_string())];
     // Both screened: the nested package's file is its own.
@@ -1538,21 +1536,10 @@ fn target_dir_json(ws: &Ws) -> (i32, serde_json::Value) {
 /// packed reading of the member is not trusted against a Dockerfile that now names it).
 #[test]
 fn a_members_test_data_named_by_the_workspaces_packaging_is_unpacked() {
-    let ws = Ws {
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let ws = Ws::members(&["crates/engine"]);
     let write = |rel: &str, bytes: &[u8]| {
         ws.write(rel, bytes);
     };
-    write(
-        "Cargo.toml",
-        b"[workspace]\nmembers = [\"crates/engine\"]\nresolver = \"2\"\n",
-    );
-    write(
-        "crates/engine/Cargo.toml",
-        b"[package]\nname = \"engine\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-    );
-    write("crates/engine/src/lib.rs", b"");
     write(
         "crates/engine/tests/data/blob.zip",
         &crate::testgen::zip(&[(
@@ -1608,24 +1595,10 @@ fn a_members_test_data_named_by_the_workspaces_packaging_is_unpacked() {
 /// own package's directories).
 #[test]
 fn a_members_test_data_named_by_another_member_is_unpacked() {
-    let ws = Ws {
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let ws = Ws::members(&["crates/engine", "crates/app"]);
     let write = |rel: &str, bytes: &[u8]| {
         ws.write(rel, bytes);
     };
-    write(
-        "Cargo.toml",
-        b"[workspace]\nmembers = [\"crates/engine\", \"crates/app\"]\nresolver = \"2\"\n",
-    );
-    for m in ["engine", "app"] {
-        write(
-            &format!("crates/{m}/Cargo.toml"),
-            format!("[package]\nname = \"{m}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
-                .as_bytes(),
-        );
-        write(&format!("crates/{m}/src/lib.rs"), b"");
-    }
     write(
         "crates/engine/tests/data/blob.zip",
         &crate::testgen::zip(&[(

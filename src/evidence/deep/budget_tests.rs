@@ -193,11 +193,7 @@ fn every_fuzz_seed_stops_at_a_bound_and_is_listed() {
 fn a_normal_package_spends_a_sliver_of_its_budget() {
     let d = tempfile::tempdir().unwrap();
     let root = Utf8Path::from_path(d.path()).unwrap();
-    let write = |rel: &str, bytes: &[u8]| {
-        let p = root.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-    };
+    let write = |rel: &str, bytes: &[u8]| testgen::write_file(root.join(rel), bytes);
     write("src/lib.rs", b"pub fn f() {}\n");
     write("LICENSE", NOTICE);
     for (name, bytes) in small_archives(20) {
@@ -231,9 +227,7 @@ fn a_spent_budget_lists_the_same_files_every_run() {
     let d = tempfile::tempdir().unwrap();
     let root = Utf8Path::from_path(d.path()).unwrap();
     for (name, bytes) in small_archives(60) {
-        let p = root.join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
+        testgen::write_file(root.join(name), bytes);
     }
     let s = scanner_with(PackageLimits {
         max_archive_members: 100,
@@ -311,11 +305,7 @@ proptest! {
 fn a_named_test_data_archive_stays_unpacked_when_the_budget_runs_out() {
     let d = tempfile::tempdir().unwrap();
     let root = Utf8Path::from_path(d.path()).unwrap();
-    let write = |rel: &str, bytes: &[u8]| {
-        let p = root.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-    };
+    let write = |rel: &str, bytes: &[u8]| testgen::write_file(root.join(rel), bytes);
     write(
         "tests/data/blob.zip",
         &testgen::zip(&[("readme.txt", b"Copyright (c) 2024 AO Kaspersky Lab\n")]),

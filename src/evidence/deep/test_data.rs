@@ -539,9 +539,7 @@ mod tests {
             "crates/engine/build.rs",
             "docs/packaging.txt",
         ] {
-            let p = root.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, rel).unwrap();
+            crate::evidence::testgen::write_file(root.join(rel), rel);
         }
         let got: Vec<String> = workspace_files(root).into_iter().map(|(r, _)| r).collect();
         assert_eq!(
@@ -569,9 +567,7 @@ mod tests {
             "app/nested/src/lib.rs",
             "engine/src/lib.rs",
         ] {
-            let p = root.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, rel).unwrap();
+            crate::evidence::testgen::write_file(root.join(rel), rel);
         }
         let dirs = [root.join("app"), root.join("engine")];
         let prune = [root.join("app/target"), root.join("app/nested")];

@@ -684,9 +684,7 @@ fn test_data_archives_are_packed_until_named_or_too_much_to_search() {
         std::fs::create_dir_all(root.join("tests/data")).unwrap();
         std::fs::write(root.join("tests/data/blob.zip"), &zip).unwrap();
         for (rel, bytes) in extra {
-            let p = root.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, bytes).unwrap();
+            crate::evidence::testgen::write_file(root.join(rel), bytes);
         }
         let scan = scanner().scan_files(&root, &[]);
         (d, scan)
